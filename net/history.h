@@ -1,0 +1,60 @@
+/* history.h: the room's chat history in SQLite (WAL), with group commit.
+ *
+ * Messages are appended inside an open transaction and become durable when
+ * history_commit() runs; the relay commits once per loop turn and only then
+ * acknowledges and delivers, so every id a client ever sees is on disk.
+ */
+#pragma once
+
+#include <glib.h>
+
+typedef struct _LcHistory LcHistory;
+
+typedef struct {
+    guint64 id;
+    gint64 time_us;
+    const char *nick;
+    const char *addr;
+    const char *instance;
+    guint64 client_id;
+    guint16 flags; /* WIRE_FLAG_ACTION */
+    const char *text;
+} LcHistoryEntry;
+
+/* Called for each stored message, oldest first. */
+typedef void (*LcHistoryFunc)(const LcHistoryEntry *entry, gpointer user_data);
+
+/* Opens (creating if needed) DIR/history.db; dir NULL keeps history in memory.
+ * synchronous is SQLite's setting for commits: "full", "normal" or "off".
+ * retain is how many messages are kept (0 = all). */
+LcHistory *history_open(const char *dir, const char *synchronous, guint retain, GError **error);
+
+/* Closes the store; an open batch is committed first. */
+void history_close(LcHistory *history);
+
+/* Appends a message to the open batch, filling entry->id. When the same
+ * (instance, client_id) is already stored, nothing is added: entry->id and
+ * entry->time_us are set to the stored message's and *duplicate is TRUE. */
+gboolean history_append(LcHistory *history, LcHistoryEntry *entry, gboolean *duplicate,
+                        GError **error);
+
+/* Commits the open batch, if any. */
+gboolean history_commit(LcHistory *history, GError **error);
+
+/* Whether a batch is open (appends not yet committed). */
+gboolean history_has_pending(LcHistory *history);
+
+/* Newest and oldest stored ids (0 when empty). */
+guint64 history_get_last_id(LcHistory *history);
+guint64 history_get_oldest_id(LcHistory *history);
+
+/* Calls func for every message with id > after_id, oldest first, at most
+ * limit of them (0 = no limit). */
+gboolean history_foreach_after(LcHistory *history, guint64 after_id, guint limit,
+                               LcHistoryFunc func, gpointer user_data, GError **error);
+
+/* Calls func for the last `limit` messages, oldest first. */
+gboolean history_foreach_last(LcHistory *history, guint limit, LcHistoryFunc func,
+                              gpointer user_data, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(LcHistory, history_close)

@@ -1,0 +1,285 @@
+/* lanconf-cli: the lanconf chat client for scripts and tests (stdin/stdout). */
+#include "net/addr.h"
+#include "net/session.h"
+#include "src/cli_format.h"
+#include "src/config.h"
+
+#include <gio/gunixinputstream.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    GMainLoop *loop;
+    LcSession *session;
+    GDataInputStream *input;
+    GCancellable *cancel;
+    gboolean json;
+    gboolean verbose;
+    gint count; /* messages from others to print before exiting; 0 = none */
+    gint printed;
+    gboolean stdin_eof;
+    guint lines;
+    int status; /* exit status so far */
+    gboolean quitting;
+} LcCli;
+
+/* Prints an error line on stderr and remembers a failing exit status. */
+static void cli_error(LcCli *cli, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void cli_error(LcCli *cli, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    g_autofree char *text = g_strdup_vprintf(fmt, args);
+    va_end(args);
+    fprintf(stderr, "lanconf-cli: %s\n", text);
+    cli->status = 1;
+}
+
+/* Leaves the room and stops once the QUIT is sent. */
+static void cli_finish(LcCli *cli)
+{
+    if (cli->quitting)
+        return;
+    cli->quitting = TRUE;
+    g_cancellable_cancel(cli->cancel);
+    session_quit(cli->session, "lanconf-cli done");
+}
+
+/* Exits when stdin is done, everything sent is acknowledged and enough
+ * messages from others have been printed. */
+static void cli_check_done(LcCli *cli)
+{
+    if (cli->stdin_eof && session_get_unacked(cli->session) == 0 && cli->printed >= cli->count &&
+        session_get_state(cli->session) == SESSION_JOINED)
+        cli_finish(cli);
+}
+
+/* Session state changes: report losses, stop when closed. */
+static void cli_on_state(LcSession *session, LcSessionState state, const GError *error,
+                         gpointer data)
+{
+    LcCli *cli = data;
+    if (state == SESSION_RECONNECT_WAIT) {
+        fprintf(stderr, "lanconf-cli: connection lost (%s); reconnecting\n",
+                error ? error->message : "closed");
+    } else if (state == SESSION_CLOSED) {
+        if (error != NULL && !cli->quitting)
+            cli_error(cli, "%s", error->message);
+        g_main_loop_quit(cli->loop);
+    }
+}
+
+/* Joined (or rejoined) the room. */
+static void cli_on_joined(LcSession *session, gboolean resumed, gpointer data)
+{
+    LcCli *cli = data;
+    if (cli->verbose || resumed)
+        fprintf(stderr, "lanconf-cli: %s %s as %s@%s\n", resumed ? "rejoined" : "joined",
+                session_get_server(session), session_get_nick(session), session_get_addr(session));
+    cli_check_done(cli);
+}
+
+/* A chat message: print it unless it is our own. */
+static void cli_on_chat(LcSession *session, const LcSessionChat *chat, gpointer data)
+{
+    LcCli *cli = data;
+    if (chat->own)
+        return;
+    g_autofree char *line = cli->json ? cli_format_json(chat) : cli_format_line(chat);
+    printf("%s\n", line);
+    fflush(stdout);
+    cli->printed++;
+    cli_check_done(cli);
+}
+
+/* One of our messages is stored. */
+static void cli_on_acked(LcSession *session, guint64 client_id, guint64 id, gpointer data)
+{
+    cli_check_done(data);
+}
+
+/* Presence, shown on stderr with --verbose. */
+static void cli_on_presence(LcSession *session, LcWirePresenceKind kind, const char *nick,
+                            const char *addr, const char *old, const char *reason, gpointer data)
+{
+    LcCli *cli = data;
+    if (!cli->verbose)
+        return;
+    if (kind == WIRE_PRESENCE_JOIN)
+        fprintf(stderr, "-- %s@%s joined\n", nick, addr);
+    else if (kind == WIRE_PRESENCE_LEAVE)
+        fprintf(stderr, "-- %s@%s left (%s)\n", nick, addr, reason && *reason ? reason : "quit");
+    else
+        fprintf(stderr, "-- %s is now %s\n", old, nick);
+}
+
+/* The relay refused a message or request. */
+static void cli_on_refused(LcSession *session, const GError *error, guint64 client_id,
+                           gpointer data)
+{
+    LcCli *cli = data;
+    if (client_id != 0)
+        cli_error(cli, "message %" G_GUINT64_FORMAT " refused: %s", client_id, error->message);
+    else
+        cli_error(cli, "%s", error->message);
+    cli_check_done(cli);
+}
+
+/* Messages lost from history while disconnected. */
+static void cli_on_gap(LcSession *session, guint64 first, guint64 last, gpointer data)
+{
+    cli_error(data,
+              "messages %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT
+              " were missed and are no longer in the relay's history",
+              first, last);
+}
+
+static const LcSessionEvents cli_events = {
+    .state = cli_on_state,
+    .joined = cli_on_joined,
+    .chat = cli_on_chat,
+    .acked = cli_on_acked,
+    .presence = cli_on_presence,
+    .refused = cli_on_refused,
+    .gap = cli_on_gap,
+};
+
+static void cli_read_line(LcCli *cli);
+
+/* A line from stdin: send it as one chat message. */
+static void cli_on_line(GObject *source, GAsyncResult *result, gpointer data)
+{
+    LcCli *cli = data;
+    g_autoptr(GError) error = NULL;
+    gsize len = 0;
+    g_autofree char *line = g_data_input_stream_read_line_finish_utf8(G_DATA_INPUT_STREAM(source),
+                                                                      result, &len, &error);
+    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+    if (error != NULL) {
+        cli->lines++;
+        cli_error(cli, "stdin line %u: %s; not sent", cli->lines, error->message);
+        /* The stream cannot resynchronise after invalid UTF-8 mid-line. */
+        cli->stdin_eof = TRUE;
+        cli_check_done(cli);
+        return;
+    }
+    if (line == NULL) {
+        cli->stdin_eof = TRUE;
+        cli_check_done(cli);
+        return;
+    }
+    cli->lines++;
+    if (len > 0 && line[len - 1] == '\r')
+        line[--len] = '\0';
+    if (len > 0 && session_send_chat(cli->session, line, FALSE, &error) == 0)
+        cli_error(cli, "stdin line %u: %s; not sent", cli->lines, error->message);
+    cli_read_line(cli);
+}
+
+/* Reads the next stdin line without blocking the loop. */
+static void cli_read_line(LcCli *cli)
+{
+    g_data_input_stream_read_line_async(cli->input, G_PRIORITY_DEFAULT, cli->cancel, cli_on_line,
+                                        cli);
+}
+
+/* --timeout expired. */
+static gboolean cli_on_timeout(gpointer data)
+{
+    LcCli *cli = data;
+    cli_error(cli,
+              "timed out: %d of %d messages from others printed, %u of my messages not "
+              "acknowledged%s",
+              cli->printed, cli->count, session_get_unacked(cli->session),
+              cli->stdin_eof ? "" : ", stdin still open");
+    g_main_loop_quit(cli->loop);
+    return G_SOURCE_REMOVE;
+}
+
+int main(int argc, char **argv)
+{
+    g_autofree char *server = NULL, *nick = NULL, *config_path = NULL;
+    gboolean json = FALSE, no_history = FALSE, verbose = FALSE, no_reconnect = FALSE;
+    gint count = 0;
+    gdouble timeout = 0;
+    GOptionEntry entries[] = {
+        {"server", 's', 0, G_OPTION_ARG_STRING, &server, "Relay to join (default 127.0.0.1:7300)",
+         "HOST:PORT"},
+        {"nick", 'n', 0, G_OPTION_ARG_STRING, &nick, "Nick to use (default: login name)", "NICK"},
+        {"json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON object per message", NULL},
+        {"count", 'c', 0, G_OPTION_ARG_INT, &count,
+         "After stdin ends, wait until N messages from others are printed", "N"},
+        {"no-history", 0, 0, G_OPTION_ARG_NONE, &no_history,
+         "Do not print the backlog sent on join", NULL},
+        {"timeout", 't', 0, G_OPTION_ARG_DOUBLE, &timeout, "Fail (exit 1) after S seconds", "S"},
+        {"no-reconnect", 0, 0, G_OPTION_ARG_NONE, &no_reconnect,
+         "Exit 1 when the connection is lost instead of reconnecting", NULL},
+        {"config", 0, 0, G_OPTION_ARG_FILENAME, &config_path, "Read settings from FILE", "FILE"},
+        {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Show joins and leaves on stderr", NULL},
+        G_OPTION_ENTRY_NULL};
+    g_autoptr(GOptionContext) ctx = g_option_context_new("- lanconf chat from stdin/stdout");
+    g_option_context_set_summary(
+        ctx, "Every line read from stdin is sent as one chat message; every message from others "
+             "is printed as NICK@IP:PORT: TEXT (or JSON). On end of input it exits 0 once the "
+             "relay has acknowledged every line.\nExit status: 0 done, 1 error or timeout, 2 bad "
+             "arguments.");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_autoptr(GError) error = NULL;
+    if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+        fprintf(stderr, "lanconf-cli: %s\nTry 'lanconf-cli --help'.\n", error->message);
+        return 2;
+    }
+    if (argc > 1 || count < 0 || timeout < 0) {
+        fprintf(stderr, "lanconf-cli: %s\nTry 'lanconf-cli --help'.\n",
+                argc > 1 ? "unexpected argument" : "--count and --timeout must not be negative");
+        return 2;
+    }
+    LcClientSettings settings;
+    g_autoptr(GKeyFile) file = config_open(config_path, &error);
+    if (file == NULL || !config_read_client(file, &settings, &error)) {
+        fprintf(stderr, "lanconf-cli: %s\n", error->message);
+        return 2;
+    }
+    g_autofree char *host = NULL;
+    guint16 port = 0;
+    const char *use_nick = nick ? nick : settings.nick ? settings.nick : g_get_user_name();
+    if (!addr_parse_host_port(server ? server : settings.server, 7300, &host, &port, &error)) {
+        fprintf(stderr, "lanconf-cli: --server: %s\nTry 'lanconf-cli --help'.\n", error->message);
+        config_client_clear(&settings);
+        return 2;
+    }
+
+    LcCli cli = {.loop = g_main_loop_new(NULL, FALSE),
+                 .json = json,
+                 .count = count,
+                 .verbose = verbose,
+                 .cancel = g_cancellable_new()};
+    LcSessionConfig sc = {
+        .host = host,
+        .port = port,
+        .nick = use_nick,
+        .history_limit = no_history ? 0 : WIRE_HISTORY_DEFAULT,
+        .reconnect = !no_reconnect,
+        .ping_interval_ms = 0,
+        .reconnect_max_ms = MIN(settings.reconnect_max_ms, 2000),
+    };
+    cli.session = session_new(&sc, &cli_events, &cli);
+    g_autoptr(GInputStream) in = g_unix_input_stream_new(0, FALSE);
+    cli.input = g_data_input_stream_new(in);
+    g_data_input_stream_set_newline_type(cli.input, G_DATA_STREAM_NEWLINE_TYPE_LF);
+    if (timeout > 0)
+        g_timeout_add((guint)(timeout * 1000), cli_on_timeout, &cli);
+    session_start(cli.session);
+    cli_read_line(&cli);
+    g_main_loop_run(cli.loop);
+
+    g_cancellable_cancel(cli.cancel);
+    session_free(cli.session);
+    g_object_unref(cli.input);
+    g_object_unref(cli.cancel);
+    g_main_loop_unref(cli.loop);
+    config_client_clear(&settings);
+    return cli.status;
+}

@@ -1,0 +1,158 @@
+/* lanconf-relay: the LAN chat relay. */
+#include "net/relay.h"
+#include "src/config.h"
+
+#include <glib-unix.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define RELAY_SHUTDOWN_MS 1500
+
+typedef struct {
+    GMainLoop *loop;
+    LcRelay *relay;
+    gint64 deadline;
+    guint stats_interval;
+} LcRelayMain;
+
+/* Quits once every client is closed or the deadline passes. */
+static gboolean relay_main_drain(gpointer data)
+{
+    LcRelayMain *m = data;
+    if (relay_get_n_connections(m->relay) == 0 || g_get_monotonic_time() > m->deadline) {
+        g_main_loop_quit(m->loop);
+        return G_SOURCE_REMOVE;
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+/* SIGINT/SIGTERM: tell clients, flush, quit. A second signal quits at once. */
+static gboolean relay_main_on_signal(gpointer data)
+{
+    LcRelayMain *m = data;
+    if (m->deadline != 0) {
+        g_main_loop_quit(m->loop);
+        return G_SOURCE_CONTINUE;
+    }
+    g_message("shutting down");
+    m->deadline = g_get_monotonic_time() + RELAY_SHUTDOWN_MS * 1000;
+    relay_shutdown(m->relay, RELAY_SHUTDOWN_MS);
+    g_timeout_add(20, relay_main_drain, m);
+    return G_SOURCE_CONTINUE;
+}
+
+/* Logs the relay's counters. */
+static gboolean relay_main_log_stats(gpointer data)
+{
+    LcRelayMain *m = data;
+    LcRelayCounters c;
+    relay_get_counters(m->relay, &c);
+    g_message("stats: clients=%u connections=%" G_GUINT64_FORMAT " stored=%" G_GUINT64_FORMAT
+              " duplicates=%" G_GUINT64_FORMAT " delivered=%" G_GUINT64_FORMAT
+              " rate_limited=%" G_GUINT64_FORMAT " slow_consumers=%" G_GUINT64_FORMAT
+              " protocol_errors=%" G_GUINT64_FORMAT " timeouts=%" G_GUINT64_FORMAT,
+              c.clients, c.connections, c.messages_stored, c.messages_duplicate, c.frames_delivered,
+              c.rate_limited, c.slow_consumer_drops, c.protocol_errors, c.timeouts);
+    return G_SOURCE_CONTINUE;
+}
+
+/* Writes the port to a file (for scripts that start the relay on port 0). */
+static gboolean relay_main_write_port(const char *path, guint16 port, GError **error)
+{
+    g_autofree char *text = g_strdup_printf("%u\n", port);
+    return g_file_set_contents(path, text, -1, error);
+}
+
+int main(int argc, char **argv)
+{
+    g_autofree char *listen = NULL, *data_dir = NULL, *config_path = NULL, *port_file = NULL;
+    gint port = -1, rate_limit = -1, stats_interval = 0;
+    gboolean verbose = FALSE, version = FALSE;
+    GOptionEntry entries[] = {
+        {"listen", 'l', 0, G_OPTION_ARG_STRING, &listen, "Address to listen on (default: all)",
+         "ADDR"},
+        {"port", 'p', 0, G_OPTION_ARG_INT, &port, "TCP port (default 7300; 0 = any free port)",
+         "N"},
+        {"data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
+         "Chat history directory (default $XDG_DATA_HOME/lanconf-relay)", "DIR"},
+        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Read settings from FILE", "FILE"},
+        {"rate-limit", 'r', 0, G_OPTION_ARG_INT, &rate_limit,
+         "Chat messages per second per client after a burst (0 = no flood control)", "N"},
+        {"stats-interval", 0, 0, G_OPTION_ARG_INT, &stats_interval,
+         "Log statistics every S seconds (0 = never)", "S"},
+        {"port-file", 0, 0, G_OPTION_ARG_FILENAME, &port_file,
+         "Write the port listened on to FILE (for scripts using --port 0)", "FILE"},
+        {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log every join, leave and drop", NULL},
+        {"version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL},
+        G_OPTION_ENTRY_NULL};
+    g_autoptr(GOptionContext) ctx = g_option_context_new("- lanconf chat relay");
+    g_option_context_set_summary(ctx, "Relays a LAN chat room: every message is stored, tagged "
+                                      "with its sender's nick@ip:port and fanned out to all "
+                                      "members.");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_autoptr(GError) error = NULL;
+    if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+        fprintf(stderr, "lanconf-relay: %s\nTry 'lanconf-relay --help'.\n", error->message);
+        return 2;
+    }
+    if (version) {
+        printf("lanconf-relay %s (protocol 1)\n", LANCONF_VERSION);
+        return 0;
+    }
+    if (argc > 1 || port > 65535 || rate_limit > 65535 || stats_interval < 0) {
+        fprintf(stderr, "lanconf-relay: %s\nTry 'lanconf-relay --help'.\n",
+                argc > 1 ? "unexpected argument" : "a number is out of range");
+        return 2;
+    }
+    if (verbose)
+        g_log_set_debug_enabled(TRUE);
+
+    LcRelayConfig config;
+    relay_config_init(&config);
+    g_autoptr(GKeyFile) file = config_open(config_path, &error);
+    if (file == NULL || !config_read_relay(file, &config, &error)) {
+        fprintf(stderr, "lanconf-relay: %s\n", error->message);
+        relay_config_clear(&config);
+        return 2;
+    }
+    if (listen != NULL) {
+        g_free(config.listen);
+        config.listen = g_strdup(listen);
+    }
+    if (data_dir != NULL) {
+        g_free(config.data_dir);
+        config.data_dir = g_strdup(data_dir);
+    }
+    if (config.data_dir == NULL)
+        config.data_dir = g_build_filename(g_get_user_data_dir(), "lanconf-relay", NULL);
+    if (port >= 0)
+        config.port = (guint16)port;
+    if (rate_limit >= 0)
+        config.rate_limit = (guint)rate_limit;
+
+    LcRelayMain m = {.loop = g_main_loop_new(NULL, FALSE)};
+    m.relay = relay_new(&config, &error);
+    if (m.relay == NULL) {
+        fprintf(stderr, "lanconf-relay: %s\n", error->message);
+        relay_config_clear(&config);
+        g_main_loop_unref(m.loop);
+        return 1;
+    }
+    if (port_file != NULL && !relay_main_write_port(port_file, relay_get_port(m.relay), &error)) {
+        fprintf(stderr, "lanconf-relay: %s\n", error->message);
+        return 1;
+    }
+    g_message("listening on %s port %u, history in %s, flood control %s",
+              config.listen ? config.listen : "all interfaces", relay_get_port(m.relay),
+              config.data_dir, config.rate_limit ? "on" : "off");
+    g_unix_signal_add(SIGINT, relay_main_on_signal, &m);
+    g_unix_signal_add(SIGTERM, relay_main_on_signal, &m);
+    if (stats_interval > 0)
+        g_timeout_add_seconds((guint)stats_interval, relay_main_log_stats, &m);
+    g_main_loop_run(m.loop);
+
+    relay_free(m.relay);
+    relay_config_clear(&config);
+    g_main_loop_unref(m.loop);
+    return 0;
+}

@@ -1,0 +1,308 @@
+/* harness.c: helpers for tests that run the real relay on 127.0.0.1. */
+#include "tests/net/harness.h"
+
+#include "net/addr.h"
+
+#include <string.h>
+
+struct TestRelay {
+    GThread *thread;
+    GMainContext *ctx;
+    GMainLoop *loop;
+    LcRelay *relay;
+    TestRelayTweak tweak;
+    guint16 port;
+    GMutex lock;
+    GCond cond;
+    gboolean ready;
+};
+
+/* The relay thread: its own context, the relay, the loop. */
+static gpointer test_relay_thread(gpointer data)
+{
+    TestRelay *t = data;
+    g_main_context_push_thread_default(t->ctx);
+    LcRelayConfig config;
+    relay_config_init(&config);
+    config.listen = g_strdup("127.0.0.1");
+    config.port = 0;
+    config.rate_limit = 0;
+    if (t->tweak)
+        t->tweak(&config);
+    g_autoptr(GError) error = NULL;
+    t->relay = relay_new(&config, &error);
+    g_assert_no_error(error);
+    relay_config_clear(&config);
+    g_mutex_lock(&t->lock);
+    t->port = relay_get_port(t->relay);
+    t->ready = TRUE;
+    g_cond_signal(&t->cond);
+    g_mutex_unlock(&t->lock);
+    g_main_loop_run(t->loop);
+    relay_free(t->relay);
+    g_main_context_pop_thread_default(t->ctx);
+    return NULL;
+}
+
+/* Starts a relay on its own thread. */
+TestRelay *test_relay_start(TestRelayTweak tweak)
+{
+    TestRelay *t = g_new0(TestRelay, 1);
+    t->ctx = g_main_context_new();
+    t->loop = g_main_loop_new(t->ctx, FALSE);
+    t->tweak = tweak;
+    g_mutex_init(&t->lock);
+    g_cond_init(&t->cond);
+    t->thread = g_thread_new("relay", test_relay_thread, t);
+    g_mutex_lock(&t->lock);
+    while (!t->ready)
+        g_cond_wait(&t->cond, &t->lock);
+    g_mutex_unlock(&t->lock);
+    return t;
+}
+
+guint16 test_relay_port(TestRelay *t)
+{
+    return t->port;
+}
+
+typedef struct {
+    TestRelay *t;
+    LcRelayCounters *out;
+    gboolean done;
+    GMutex lock;
+    GCond cond;
+} TestCounterCall;
+
+/* Runs on the relay thread: copies the counters. */
+static gboolean test_relay_counters_cb(gpointer data)
+{
+    TestCounterCall *call = data;
+    relay_get_counters(call->t->relay, call->out);
+    g_mutex_lock(&call->lock);
+    call->done = TRUE;
+    g_cond_signal(&call->cond);
+    g_mutex_unlock(&call->lock);
+    return G_SOURCE_REMOVE;
+}
+
+/* Reads the relay's counters on its own thread. */
+void test_relay_counters(TestRelay *t, LcRelayCounters *counters)
+{
+    TestCounterCall call = {.t = t, .out = counters};
+    g_mutex_init(&call.lock);
+    g_cond_init(&call.cond);
+    g_main_context_invoke(t->ctx, test_relay_counters_cb, &call);
+    g_mutex_lock(&call.lock);
+    while (!call.done)
+        g_cond_wait(&call.cond, &call.lock);
+    g_mutex_unlock(&call.lock);
+    g_mutex_clear(&call.lock);
+    g_cond_clear(&call.cond);
+}
+
+/* Runs on the relay thread: stops its loop. */
+static gboolean test_relay_quit_cb(gpointer data)
+{
+    g_main_loop_quit(data);
+    return G_SOURCE_REMOVE;
+}
+
+/* Stops and frees the relay. */
+void test_relay_stop(TestRelay *t)
+{
+    g_main_context_invoke(t->ctx, test_relay_quit_cb, t->loop);
+    g_thread_join(t->thread);
+    g_main_loop_unref(t->loop);
+    g_main_context_unref(t->ctx);
+    g_mutex_clear(&t->lock);
+    g_cond_clear(&t->cond);
+    g_free(t);
+}
+
+/* Connects a blocking socket to the relay. */
+GSocket *test_raw_connect(guint16 port)
+{
+    g_autoptr(GError) error = NULL;
+    GSocket *socket =
+        g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+    g_assert_no_error(error);
+    g_autoptr(GInetAddress) lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) addr = g_inet_socket_address_new(lo, port);
+    g_socket_connect(socket, addr, NULL, &error);
+    g_assert_no_error(error);
+    return socket;
+}
+
+/* Sends raw bytes (all of them). */
+void test_raw_send_bytes(GSocket *socket, const void *data, gsize len)
+{
+    const char *p = data;
+    while (len > 0) {
+        g_autoptr(GError) error = NULL;
+        gssize n = g_socket_send(socket, p, len, NULL, &error);
+        if (n < 0)
+            return; /* the relay may have closed us: the caller checks */
+        p += n;
+        len -= (gsize)n;
+    }
+}
+
+/* Encodes and sends a message. */
+void test_raw_send(GSocket *socket, const LcWireMsg *msg)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) frame = wire_msg_encode(msg, &error);
+    g_assert_no_error(error);
+    gsize len = 0;
+    const void *data = g_bytes_get_data(frame, &len);
+    test_raw_send_bytes(socket, data, len);
+}
+
+/* Receives exactly len bytes before the deadline. */
+static gboolean test_raw_recv_all(GSocket *socket, guint8 *buf, gsize len, gint64 deadline)
+{
+    while (len > 0) {
+        gint64 left = deadline - g_get_monotonic_time();
+        if (left <= 0)
+            return FALSE;
+        if (!g_socket_condition_timed_wait(socket, G_IO_IN, left, NULL, NULL))
+            return FALSE;
+        gssize n = g_socket_receive(socket, (char *)buf, len, NULL, NULL);
+        if (n <= 0)
+            return FALSE;
+        buf += n;
+        len -= (gsize)n;
+    }
+    return TRUE;
+}
+
+/* Reads one frame within timeout_ms. */
+gboolean test_raw_read(GSocket *socket, LcWireMsg *msg, guint timeout_ms)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+    guint8 head[WIRE_HEADER_SIZE];
+    LcWireHeader header;
+    g_autoptr(GError) error = NULL;
+    if (!test_raw_recv_all(socket, head, 1, deadline))
+        return FALSE;
+    /* Once a frame has begun, its rest follows at once: never give up in
+     * the middle of a frame, which would lose the stream's framing. */
+    deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+    g_assert_true(test_raw_recv_all(socket, head + 1, sizeof(head) - 1, deadline));
+    g_assert_true(wire_header_parse(head, &header, &error));
+    g_autofree guint8 *payload = g_malloc(header.length + 1);
+    g_assert_true(test_raw_recv_all(socket, payload, header.length, deadline));
+    g_assert_true(wire_msg_decode(&header, payload, msg, &error));
+    return TRUE;
+}
+
+/* Reads frames until one of the given type arrives. */
+gboolean test_raw_read_type(GSocket *socket, guint8 type, LcWireMsg *msg, guint timeout_ms)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+    while (g_get_monotonic_time() < deadline) {
+        guint left = (guint)((deadline - g_get_monotonic_time()) / 1000) + 1;
+        if (!test_raw_read(socket, msg, left))
+            return FALSE;
+        if (msg->type == type)
+            return TRUE;
+        wire_msg_clear(msg);
+    }
+    return FALSE;
+}
+
+/* Waits for the relay to close the connection. */
+gboolean test_raw_wait_closed(GSocket *socket, guint timeout_ms, guint16 *code)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+    guint8 buf[4096];
+    GByteArray *in = g_byte_array_new();
+    gboolean closed = FALSE;
+    while (g_get_monotonic_time() < deadline) {
+        gint64 left = deadline - g_get_monotonic_time();
+        if (!g_socket_condition_timed_wait(socket, G_IO_IN, left, NULL, NULL))
+            break;
+        gssize n = g_socket_receive(socket, (char *)buf, sizeof(buf), NULL, NULL);
+        if (n <= 0) {
+            closed = TRUE;
+            break;
+        }
+        g_byte_array_append(in, buf, (guint)n);
+    }
+    /* Find the last ERROR frame in what arrived. */
+    for (gsize off = 0; code && off + WIRE_HEADER_SIZE <= in->len;) {
+        LcWireHeader h;
+        if (!wire_header_parse(in->data + off, &h, NULL) ||
+            off + WIRE_HEADER_SIZE + h.length > in->len)
+            break;
+        LcWireMsg msg;
+        if (h.type == WIRE_ERROR &&
+            wire_msg_decode(&h, in->data + off + WIRE_HEADER_SIZE, &msg, NULL)) {
+            *code = msg.error.code;
+            wire_msg_clear(&msg);
+        }
+        off += WIRE_HEADER_SIZE + h.length;
+    }
+    g_byte_array_unref(in);
+    return closed;
+}
+
+/* Connects, sends HELLO and reads WELCOME. */
+GSocket *test_raw_join(guint16 port, const char *nick, guint64 resume_after, guint32 history)
+{
+    GSocket *socket = test_raw_connect(port);
+    g_autofree char *instance = g_strdup_printf("test-%s", nick);
+    LcWireMsg hello = {.type = WIRE_HELLO};
+    hello.hello.nick = (char *)nick;
+    hello.hello.instance = instance;
+    hello.hello.resume_after = resume_after;
+    hello.hello.history_limit = history;
+    test_raw_send(socket, &hello);
+    LcWireMsg welcome;
+    g_assert_true(test_raw_read(socket, &welcome, 5000));
+    g_assert_cmpint(welcome.type, ==, WIRE_WELCOME);
+    g_assert_cmpstr(welcome.welcome.nick, ==, nick);
+    wire_msg_clear(&welcome);
+    return socket;
+}
+
+/* Sends CHAT. */
+void test_raw_chat(GSocket *socket, guint64 client_id, const char *text)
+{
+    LcWireMsg chat = {.type = WIRE_CHAT};
+    chat.chat.client_id = client_id;
+    chat.chat.text = (char *)text;
+    test_raw_send(socket, &chat);
+}
+
+/* This socket's local address as "ip:port". */
+char *test_raw_local_addr(GSocket *socket)
+{
+    g_autoptr(GSocketAddress) local = g_socket_get_local_address(socket, NULL);
+    return addr_format(local);
+}
+
+/* Runs the thread-default context until *flag or the timeout. */
+gboolean test_wait_flag(const gboolean *flag, guint timeout_ms)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+    GMainContext *ctx = g_main_context_get_thread_default();
+    while (!*flag && g_get_monotonic_time() < deadline) {
+        if (!g_main_context_iteration(ctx, FALSE))
+            g_usleep(1000);
+    }
+    return *flag;
+}
+
+/* Runs the thread-default context until cond(data) or the timeout. */
+gboolean test_wait_until(gboolean (*cond)(gpointer), gpointer data, guint timeout_ms)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+    GMainContext *ctx = g_main_context_get_thread_default();
+    while (!cond(data) && g_get_monotonic_time() < deadline) {
+        if (!g_main_context_iteration(ctx, FALSE))
+            g_usleep(1000);
+    }
+    return cond(data);
+}

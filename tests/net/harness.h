@@ -1,0 +1,43 @@
+/* harness.h: helpers for tests that run the real relay on 127.0.0.1. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "net/relay.h"
+#include "net/wire.h"
+
+/* A relay running on its own thread and main context, port 0. */
+typedef struct TestRelay TestRelay;
+
+/* Adjusts the config before the relay starts (may be NULL). */
+typedef void (*TestRelayTweak)(LcRelayConfig *config);
+
+/* Starts a relay with in-memory history (data_dir NULL) unless tweak sets one. */
+TestRelay *test_relay_start(TestRelayTweak tweak);
+guint16 test_relay_port(TestRelay *relay);
+/* Reads the relay's counters on its own thread. */
+void test_relay_counters(TestRelay *relay, LcRelayCounters *counters);
+void test_relay_stop(TestRelay *relay);
+
+/* A blocking raw TCP client speaking frames by hand. */
+GSocket *test_raw_connect(guint16 port);
+void test_raw_send_bytes(GSocket *socket, const void *data, gsize len);
+void test_raw_send(GSocket *socket, const LcWireMsg *msg);
+/* Reads one frame (waiting up to timeout_ms); FALSE on timeout or close. */
+gboolean test_raw_read(GSocket *socket, LcWireMsg *msg, guint timeout_ms);
+/* Reads frames until one of the given type arrives (others are skipped). */
+gboolean test_raw_read_type(GSocket *socket, guint8 type, LcWireMsg *msg, guint timeout_ms);
+/* TRUE if the relay closes the connection within timeout_ms (frames before
+ * the close are skipped; the last ERROR code seen is stored in *code). */
+gboolean test_raw_wait_closed(GSocket *socket, guint timeout_ms, guint16 *code);
+/* Connects, sends HELLO and reads WELCOME (asserting it arrives). */
+GSocket *test_raw_join(guint16 port, const char *nick, guint64 resume_after, guint32 history);
+/* Sends CHAT. */
+void test_raw_chat(GSocket *socket, guint64 client_id, const char *text);
+/* This socket's local address as "ip:port" (what the relay reports). */
+char *test_raw_local_addr(GSocket *socket);
+
+/* Runs the thread-default main context until *flag is TRUE or timeout_ms. */
+gboolean test_wait_flag(const gboolean *flag, guint timeout_ms);
+/* Runs the thread-default main context until cond(data) or timeout_ms. */
+gboolean test_wait_until(gboolean (*cond)(gpointer), gpointer data, guint timeout_ms);

@@ -1,0 +1,301 @@
+/* test-cli.c: lanconf-cli end to end through a lanconf-relay process. */
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define RELAY LANCONF_BIN_DIR "/lanconf-relay"
+#define CLI   LANCONF_BIN_DIR "/lanconf-cli"
+
+typedef struct {
+    GSubprocess *proc;
+    char *dir;
+    guint16 port;
+} Relay;
+
+/* Child setup: the relay is killed if the test process dies. */
+static void die_with_parent(gpointer data)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* Starts lanconf-relay on 127.0.0.1 (port 0 unless given) and reads its port. */
+static void relay_start(Relay *r, guint16 port)
+{
+    if (r->dir == NULL)
+        r->dir = g_dir_make_tmp("lanconf-cli-XXXXXX", NULL);
+    g_autofree char *port_file = g_build_filename(r->dir, "port", NULL);
+    g_autofree char *port_arg = g_strdup_printf("%u", port);
+    unlink(port_file);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocessLauncher) launcher =
+        g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+    g_subprocess_launcher_set_child_setup(launcher, die_with_parent, NULL, NULL);
+    r->proc = g_subprocess_launcher_spawn(launcher, &error, RELAY, "--listen", "127.0.0.1",
+                                          "--port", port_arg, "--port-file", port_file,
+                                          "--data-dir", r->dir, "--rate-limit", "0", NULL);
+    g_assert_no_error(error);
+    for (int i = 0; i < 500; i++) {
+        g_autofree char *text = NULL;
+        if (g_file_get_contents(port_file, &text, NULL, NULL) && strchr(text, '\n')) {
+            r->port = (guint16)atoi(text);
+            return;
+        }
+        g_usleep(10000);
+    }
+    g_assert_not_reached();
+}
+
+/* Kills the relay with a signal and waits for it. */
+static void relay_kill(Relay *r, int sig)
+{
+    g_subprocess_send_signal(r->proc, sig);
+    g_subprocess_wait(r->proc, NULL, NULL);
+    g_clear_object(&r->proc);
+}
+
+/* Stops the relay and removes its directory. */
+static void relay_stop(Relay *r)
+{
+    if (r->proc)
+        relay_kill(r, SIGTERM);
+    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", r->dir);
+    g_assert_cmpint(system(cmd), ==, 0);
+    g_free(r->dir);
+}
+
+/* Starts lanconf-cli with pipes; extra arguments end with NULL. */
+static GSubprocess *cli_spawn(const char *first, ...)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (char *)CLI);
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a != NULL; a = va_arg(ap, const char *))
+        g_ptr_array_add(argv, (char *)a);
+    va_end(ap);
+    g_ptr_array_add(argv, NULL);
+    g_autoptr(GError) error = NULL;
+    GSubprocess *p =
+        g_subprocess_newv((const char *const *)argv->pdata,
+                          G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                              G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                          &error);
+    g_assert_no_error(error);
+    return p;
+}
+
+/* Feeds stdin, collects stdout/stderr and returns the exit status. */
+static int cli_finish(GSubprocess *p, const char *input, char **out, char **err)
+{
+    g_autoptr(GError) error = NULL;
+    g_subprocess_communicate_utf8(p, input, NULL, out, err, &error);
+    g_assert_no_error(error);
+    return g_subprocess_get_exit_status(p);
+}
+
+/* Two clients exchange messages, tagged nick@127.0.0.1:PORT. */
+static void test_exchange(void)
+{
+    Relay r = {0};
+    relay_start(&r, 0);
+    g_autofree char *server = g_strdup_printf("127.0.0.1:%u", r.port);
+    g_autoptr(GSubprocess) bob =
+        cli_spawn("--server", server, "--nick", "bob", "--count", "2", "--timeout", "20", NULL);
+    g_usleep(300000);
+    g_autoptr(GSubprocess) alice =
+        cli_spawn("--server", server, "--nick", "alice", "--timeout", "20", NULL);
+    g_autofree char *a_out = NULL, *a_err = NULL, *b_out = NULL, *b_err = NULL;
+    g_assert_cmpint(cli_finish(alice, "first line\nsecond line\n", &a_out, &a_err), ==, 0);
+    g_assert_cmpint(cli_finish(bob, "", &b_out, &b_err), ==, 0);
+    g_auto(GStrv) lines = g_strsplit(b_out, "\n", -1);
+    g_assert_cmpuint(g_strv_length(lines), ==, 3);
+    g_autoptr(GRegex) re = g_regex_new("^alice@127\\.0\\.0\\.1:[0-9]+: first line$", 0, 0, NULL);
+    g_assert_true(g_regex_match(re, lines[0], 0, NULL));
+    g_assert_true(g_str_has_suffix(lines[1], ": second line"));
+    g_assert_cmpstr(a_out, ==, "");
+    relay_stop(&r);
+}
+
+/* --json prints one object per line with the documented fields; history is
+ * flagged; --no-history leaves the backlog out. */
+static void test_json_history(void)
+{
+    Relay r = {0};
+    relay_start(&r, 0);
+    g_autofree char *server = g_strdup_printf("127.0.0.1:%u", r.port);
+    g_autoptr(GSubprocess) alice = cli_spawn("--server", server, "--nick", "alice", NULL);
+    g_assert_cmpint(cli_finish(alice, "stored ü\n", NULL, NULL), ==, 0);
+
+    g_autoptr(GSubprocess) bob = cli_spawn("--server", server, "--nick", "bob", "--json", "--count",
+                                           "1", "--timeout", "10", NULL);
+    g_autofree char *out = NULL;
+    g_assert_cmpint(cli_finish(bob, "", &out, NULL), ==, 0);
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_assert_true(json_parser_load_from_data(parser, out, -1, NULL));
+    JsonObject *o = json_node_get_object(json_parser_get_root(parser));
+    g_assert_cmpint(json_object_get_int_member(o, "id"), ==, 1);
+    g_assert_cmpstr(json_object_get_string_member(o, "nick"), ==, "alice");
+    g_assert_cmpstr(json_object_get_string_member(o, "text"), ==, "stored ü");
+    g_assert_true(json_object_get_boolean_member(o, "history"));
+    g_assert_true(g_str_has_prefix(json_object_get_string_member(o, "addr"), "127.0.0.1:"));
+    g_autoptr(GRegex) time_re =
+        g_regex_new("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z$", 0, 0, NULL);
+    g_assert_true(g_regex_match(time_re, json_object_get_string_member(o, "time"), 0, NULL));
+
+    g_autoptr(GSubprocess) carol = cli_spawn("--server", server, "--nick", "carol", "--no-history",
+                                             "--count", "1", "--timeout", "1", NULL);
+    g_autofree char *c_out = NULL, *c_err = NULL;
+    g_assert_cmpint(cli_finish(carol, "", &c_out, &c_err), ==, 1);
+    g_assert_cmpstr(c_out, ==, "");
+    g_assert_nonnull(strstr(c_err, "timed out"));
+    relay_stop(&r);
+}
+
+/* Exit codes: 2 for bad arguments, 1 for an unreachable relay, a taken nick
+ * or a timeout, each with one clear line on stderr. */
+static void test_exit_codes(void)
+{
+    g_autofree char *err = NULL;
+    g_autoptr(GSubprocess) bad = cli_spawn("--count", "x", NULL);
+    g_assert_cmpint(cli_finish(bad, "", NULL, &err), ==, 2);
+    g_assert_nonnull(strstr(err, "lanconf-cli:"));
+    g_clear_pointer(&err, g_free);
+    g_autoptr(GSubprocess) bad_server = cli_spawn("--server", "host:99999", NULL);
+    g_assert_cmpint(cli_finish(bad_server, "", NULL, &err), ==, 2);
+    g_assert_nonnull(strstr(err, "port"));
+    g_clear_pointer(&err, g_free);
+
+    Relay r = {0};
+    relay_start(&r, 0);
+    guint16 port = r.port;
+    g_autofree char *server = g_strdup_printf("127.0.0.1:%u", port);
+    g_autoptr(GSubprocess) holder =
+        cli_spawn("--server", server, "--nick", "dup", "--count", "1", "--timeout", "10", NULL);
+    g_usleep(300000);
+    g_autoptr(GSubprocess) taken =
+        cli_spawn("--server", server, "--nick", "DUP", "--timeout", "5", NULL);
+    g_assert_cmpint(cli_finish(taken, "", NULL, &err), ==, 1);
+    g_assert_nonnull(strstr(err, "taken"));
+    g_clear_pointer(&err, g_free);
+    g_subprocess_force_exit(holder);
+    g_autoptr(GSubprocess) badnick = cli_spawn("--server", server, "--nick", "no spaces", NULL);
+    g_assert_cmpint(cli_finish(badnick, "", NULL, &err), ==, 1);
+    g_assert_nonnull(strstr(err, "nick"));
+    g_clear_pointer(&err, g_free);
+    relay_stop(&r);
+
+    g_autoptr(GSubprocess) gone = cli_spawn("--server", server, "--nick", "x", NULL);
+    g_assert_cmpint(cli_finish(gone, "hello\n", NULL, &err), ==, 1);
+    g_assert_nonnull(strstr(err, "cannot connect"));
+    g_assert_cmpuint(strlen(err) - 1, ==, strcspn(err, "\n")); /* one line */
+}
+
+/* Reads the receiver's stdout lines as they come. */
+typedef struct {
+    GDataInputStream *in;
+    GPtrArray *lines;
+    gboolean eof;
+} Reader;
+
+static void reader_next(Reader *rd);
+
+static void reader_on_line(GObject *src, GAsyncResult *res, gpointer data)
+{
+    Reader *rd = data;
+    char *line = g_data_input_stream_read_line_finish(G_DATA_INPUT_STREAM(src), res, NULL, NULL);
+    if (line == NULL) {
+        rd->eof = TRUE;
+        return;
+    }
+    g_ptr_array_add(rd->lines, line);
+    reader_next(rd);
+}
+
+static void reader_next(Reader *rd)
+{
+    g_data_input_stream_read_line_async(rd->in, G_PRIORITY_DEFAULT, NULL, reader_on_line, rd);
+}
+
+/* Runs the loop until the reader has at least n lines (or 30 s pass). */
+static void reader_wait(Reader *rd, guint n)
+{
+    gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+    while (rd->lines->len < n && !rd->eof && g_get_monotonic_time() < deadline)
+        g_main_context_iteration(NULL, TRUE);
+    g_assert_cmpuint(rd->lines->len, >=, n);
+}
+
+/* The relay is killed with SIGKILL and restarted several times while a
+ * sender streams numbered messages: the receiver ends with every message
+ * exactly once, in order, and the sender exits 0 once all are acknowledged. */
+static void test_relay_sigkill(void)
+{
+    const guint n = 3000;
+    Relay r = {0};
+    relay_start(&r, 0);
+    guint16 port = r.port;
+    g_autofree char *server = g_strdup_printf("127.0.0.1:%u", port);
+    g_autofree char *count = g_strdup_printf("%u", n);
+    g_autoptr(GSubprocess) recv =
+        cli_spawn("--server", server, "--nick", "recv", "--count", count, "--timeout", "90", NULL);
+    g_output_stream_close(g_subprocess_get_stdin_pipe(recv), NULL, NULL);
+    Reader rd = {g_data_input_stream_new(g_subprocess_get_stdout_pipe(recv)),
+                 g_ptr_array_new_with_free_func(g_free), FALSE};
+    reader_next(&rd);
+    g_usleep(300000);
+    g_autoptr(GSubprocess) send =
+        cli_spawn("--server", server, "--nick", "send", "--timeout", "90", NULL);
+    GOutputStream *in = g_subprocess_get_stdin_pipe(send);
+    for (guint i = 1; i <= n; i++) {
+        g_autofree char *line = g_strdup_printf("msg %u\n", i);
+        g_autoptr(GError) werr = NULL;
+        g_output_stream_write_all(in, line, strlen(line), NULL, NULL, &werr);
+        g_assert_no_error(werr);
+        /* Wait for the first message to arrive (the sender has joined), and
+         * kill the relay only when part of the stream is still in flight. */
+        if (i == 1 || (i % 750 == 0 && i < n))
+            reader_wait(&rd, i == 1 ? 1 : i - 400);
+        if (i % 750 == 0 && i < n) {
+            relay_kill(&r, SIGKILL);
+            g_usleep(200000);
+            relay_start(&r, port);
+        }
+    }
+    g_output_stream_close(in, NULL, NULL);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(g_subprocess_wait(send, NULL, &error));
+    g_assert_cmpint(g_subprocess_get_exit_status(send), ==, 0);
+    while (!rd.eof)
+        g_main_context_iteration(NULL, TRUE);
+    g_assert_true(g_subprocess_wait(recv, NULL, &error));
+    if (g_subprocess_get_exit_status(recv) != 0) {
+        g_autofree char *err = g_malloc0(65536);
+        g_input_stream_read_all(g_subprocess_get_stderr_pipe(recv), err, 65535, NULL, NULL, NULL);
+        g_test_message("receiver printed %u lines, last '%s'; stderr:\n%s", rd.lines->len,
+                       rd.lines->len ? (char *)rd.lines->pdata[rd.lines->len - 1] : "", err);
+    }
+    g_assert_cmpint(g_subprocess_get_exit_status(recv), ==, 0);
+    g_assert_cmpuint(rd.lines->len, ==, n);
+    for (guint i = 0; i < n; i++) {
+        g_autofree char *want = g_strdup_printf(": msg %u", i + 1);
+        g_assert_true(g_str_has_suffix(rd.lines->pdata[i], want));
+    }
+    g_ptr_array_unref(rd.lines);
+    g_object_unref(rd.in);
+    relay_stop(&r);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    signal(SIGPIPE, SIG_IGN); /* a client that exits early must fail the test, not kill it */
+    g_test_add_func("/cli/exchange", test_exchange);
+    g_test_add_func("/cli/json-history", test_json_history);
+    g_test_add_func("/cli/exit-codes", test_exit_codes);
+    g_test_add_func("/cli/relay-sigkill", test_relay_sigkill);
+    return g_test_run();
+}

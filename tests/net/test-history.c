@@ -1,0 +1,144 @@
+/* test-history.c: chat history in real SQLite files. */
+#include "net/history.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+typedef struct {
+    GArray *ids;
+    GPtrArray *texts;
+} Collected;
+
+/* Collects ids and texts of a history walk. */
+static void collect(const LcHistoryEntry *entry, gpointer data)
+{
+    Collected *c = data;
+    g_array_append_val(c->ids, entry->id);
+    g_ptr_array_add(c->texts, g_strdup(entry->text));
+}
+
+/* Appends one message with the given sender instance and client id. */
+static guint64 append(LcHistory *h, const char *instance, guint64 client_id, const char *text,
+                      gboolean *dup)
+{
+    LcHistoryEntry e = {.time_us = g_get_real_time(),
+                        .nick = "n",
+                        .addr = "127.0.0.1:1",
+                        .instance = instance,
+                        .client_id = client_id,
+                        .text = text};
+    g_autoptr(GError) error = NULL;
+    gboolean d = FALSE;
+    g_assert_true(history_append(h, &e, &d, &error));
+    g_assert_no_error(error);
+    if (dup)
+        *dup = d;
+    return e.id;
+}
+
+/* Committed messages survive closing and reopening; an uncommitted batch is
+ * committed on close; ids continue after a reopen. */
+static void test_persist(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("lanconf-history-XXXXXX", NULL);
+    g_autoptr(GError) error = NULL;
+    LcHistory *h = history_open(dir, "full", 0, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(history_get_last_id(h), ==, 0);
+    g_assert_cmpuint(append(h, "i1", 1, "one", NULL), ==, 1);
+    g_assert_cmpuint(append(h, "i1", 2, "two", NULL), ==, 2);
+    g_assert_true(history_has_pending(h));
+    g_assert_true(history_commit(h, &error));
+    g_assert_false(history_has_pending(h));
+    g_assert_cmpuint(append(h, "i2", 1, "three", NULL), ==, 3);
+    history_close(h);
+
+    h = history_open(dir, "normal", 0, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(history_get_last_id(h), ==, 3);
+    g_assert_cmpuint(history_get_oldest_id(h), ==, 1);
+    Collected c = {g_array_new(FALSE, FALSE, sizeof(guint64)),
+                   g_ptr_array_new_with_free_func(g_free)};
+    g_assert_true(history_foreach_after(h, 1, 0, collect, &c, &error));
+    g_assert_cmpuint(c.ids->len, ==, 2);
+    g_assert_cmpstr(c.texts->pdata[0], ==, "two");
+    g_assert_cmpstr(c.texts->pdata[1], ==, "three");
+    g_assert_cmpuint(append(h, "i2", 2, "four", NULL), ==, 4);
+    history_close(h);
+    g_array_unref(c.ids);
+    g_ptr_array_unref(c.texts);
+    g_autofree char *db = g_build_filename(dir, "history.db", NULL);
+    g_remove(db);
+    g_autofree char *wal = g_strconcat(db, "-wal", NULL);
+    g_autofree char *shm = g_strconcat(db, "-shm", NULL);
+    g_remove(wal);
+    g_remove(shm);
+    g_rmdir(dir);
+}
+
+/* The same (instance, client id) is stored once, committed or not. */
+static void test_dedupe(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LcHistory) h = history_open(NULL, "off", 0, &error);
+    g_assert_no_error(error);
+    gboolean dup = TRUE;
+    g_assert_cmpuint(append(h, "a", 1, "x", &dup), ==, 1);
+    g_assert_false(dup);
+    g_assert_cmpuint(append(h, "a", 1, "x", &dup), ==, 1); /* same batch */
+    g_assert_true(dup);
+    g_assert_true(history_commit(h, &error));
+    g_assert_cmpuint(append(h, "a", 1, "x", &dup), ==, 1); /* after commit */
+    g_assert_true(dup);
+    g_assert_cmpuint(append(h, "b", 1, "y", &dup), ==, 2); /* other instance */
+    g_assert_false(dup);
+    g_assert_cmpuint(history_get_last_id(h), ==, 2);
+}
+
+/* Retention keeps about the configured number of messages, newest kept. */
+static void test_retention(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LcHistory) h = history_open(NULL, "off", 100, &error);
+    for (guint i = 1; i <= 1000; i++) {
+        append(h, "a", i, "m", NULL);
+        if (i % 10 == 0)
+            g_assert_true(history_commit(h, &error));
+    }
+    guint64 oldest = history_get_oldest_id(h);
+    g_assert_cmpuint(history_get_last_id(h), ==, 1000);
+    g_assert_cmpuint(1000 - oldest + 1, <=, 100);
+    g_assert_cmpuint(1000 - oldest + 1, >=, 80);
+    Collected c = {g_array_new(FALSE, FALSE, sizeof(guint64)),
+                   g_ptr_array_new_with_free_func(g_free)};
+    g_assert_true(history_foreach_last(h, 5, collect, &c, &error));
+    g_assert_cmpuint(c.ids->len, ==, 5);
+    g_assert_cmpuint(g_array_index(c.ids, guint64, 0), ==, 996);
+    g_assert_cmpuint(g_array_index(c.ids, guint64, 4), ==, 1000);
+    g_array_unref(c.ids);
+    g_ptr_array_unref(c.texts);
+}
+
+/* Bad settings and unusable directories give clear errors. */
+static void test_errors(void)
+{
+    g_autoptr(GError) error = NULL;
+    LcHistory *h = history_open(NULL, "sometimes", 0, &error);
+    g_assert_null(h);
+    g_assert_nonnull(strstr(error->message, "synchronous"));
+    g_clear_error(&error);
+    h = history_open("/proc/lanconf-no-such-dir", "normal", 0, &error);
+    g_assert_null(h);
+    g_assert_nonnull(error);
+    g_assert_nonnull(strstr(error->message, "/proc/lanconf-no-such-dir"));
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/history/persist", test_persist);
+    g_test_add_func("/history/dedupe", test_dedupe);
+    g_test_add_func("/history/retention", test_retention);
+    g_test_add_func("/history/errors", test_errors);
+    return g_test_run();
+}

@@ -1,0 +1,510 @@
+/* test-relay.c: the relay's chat room over real loopback sockets. */
+#include "tests/net/harness.h"
+
+#include <string.h>
+#include <sys/socket.h>
+
+/* Reads a CHAT_DELIVER and checks its fields. */
+static void expect_deliver(GSocket *socket, const char *nick, const char *addr, const char *text,
+                           guint64 *id)
+{
+    LcWireMsg msg;
+    g_assert_true(test_raw_read_type(socket, WIRE_CHAT_DELIVER, &msg, 5000));
+    g_assert_cmpstr(msg.deliver.nick, ==, nick);
+    g_assert_cmpstr(msg.deliver.addr, ==, addr);
+    g_assert_cmpstr(msg.deliver.text, ==, text);
+    g_assert_cmpuint(msg.flags & WIRE_FLAG_HISTORY, ==, 0);
+    if (id)
+        *id = msg.deliver.id;
+    wire_msg_clear(&msg);
+}
+
+/* Every member but the sender gets the message, tagged by the relay. */
+static void test_fanout_tags(void)
+{
+    TestRelay *relay = test_relay_start(NULL);
+    guint16 port = test_relay_port(relay);
+    GSocket *clients[6];
+    char nick[16];
+    for (guint i = 0; i < G_N_ELEMENTS(clients); i++) {
+        g_snprintf(nick, sizeof(nick), "user%u", i);
+        clients[i] = test_raw_join(port, nick, 0, 0);
+    }
+    g_autofree char *addr0 = test_raw_local_addr(clients[0]);
+    test_raw_chat(clients[0], 1, "hello, room");
+
+    LcWireMsg ack;
+    g_assert_true(test_raw_read_type(clients[0], WIRE_CHAT_ACK, &ack, 5000));
+    g_assert_cmpuint(ack.chat_ack.client_id, ==, 1);
+    g_assert_cmpuint(ack.chat_ack.id, ==, 1);
+    for (guint i = 1; i < G_N_ELEMENTS(clients); i++) {
+        guint64 id = 0;
+        expect_deliver(clients[i], "user0", addr0, "hello, room", &id);
+        g_assert_cmpuint(id, ==, 1);
+    }
+    /* The sender is not sent its own message. */
+    LcWireMsg extra;
+    g_assert_false(test_raw_read_type(clients[0], WIRE_CHAT_DELIVER, &extra, 200));
+    for (guint i = 0; i < G_N_ELEMENTS(clients); i++)
+        g_object_unref(clients[i]);
+    test_relay_stop(relay);
+}
+
+/* Messages from several senders arrive complete, in order per sender, with
+ * growing ids. */
+static void test_fanout_order(void)
+{
+    TestRelay *relay = test_relay_start(NULL);
+    guint16 port = test_relay_port(relay);
+    GSocket *a = test_raw_join(port, "alice", 0, 0);
+    GSocket *b = test_raw_join(port, "bob", 0, 0);
+    GSocket *c = test_raw_join(port, "carol", 0, 0);
+    const guint n = 300;
+    for (guint i = 1; i <= n; i++) {
+        g_autofree char *ta = g_strdup_printf("a%u", i);
+        g_autofree char *tb = g_strdup_printf("b%u", i);
+        test_raw_chat(a, i, ta);
+        test_raw_chat(b, i, tb);
+    }
+    guint next_a = 1, next_b = 1;
+    guint64 last_id = 0;
+    while (next_a <= n || next_b <= n) {
+        LcWireMsg msg;
+        g_assert_true(test_raw_read_type(c, WIRE_CHAT_DELIVER, &msg, 5000));
+        g_assert_cmpuint(msg.deliver.id, ==, last_id + 1);
+        last_id = msg.deliver.id;
+        g_autofree char *want = NULL;
+        if (msg.deliver.text[0] == 'a')
+            want = g_strdup_printf("a%u", next_a++);
+        else
+            want = g_strdup_printf("b%u", next_b++);
+        g_assert_cmpstr(msg.deliver.text, ==, want);
+        wire_msg_clear(&msg);
+    }
+    g_assert_cmpuint(last_id, ==, 2 * n);
+    g_object_unref(a);
+    g_object_unref(b);
+    g_object_unref(c);
+    test_relay_stop(relay);
+}
+
+/* Join, nick change and leave (with the QUIT reason) reach the others; the
+ * WELCOME member list names everyone. */
+static void test_presence(void)
+{
+    TestRelay *relay = test_relay_start(NULL);
+    guint16 port = test_relay_port(relay);
+    GSocket *a = test_raw_join(port, "alice", 0, 0);
+    GSocket *b = test_raw_connect(port);
+    LcWireMsg hello = {.type = WIRE_HELLO};
+    hello.hello.nick = "bob";
+    hello.hello.instance = "bob-1";
+    test_raw_send(b, &hello);
+    LcWireMsg welcome;
+    g_assert_true(test_raw_read_type(b, WIRE_WELCOME, &welcome, 5000));
+    g_assert_cmpuint(welcome.welcome.n_members, ==, 2);
+    g_autofree char *b_addr = test_raw_local_addr(b);
+    g_assert_cmpstr(welcome.welcome.addr, ==, b_addr);
+    wire_msg_clear(&welcome);
+
+    LcWireMsg p;
+    g_assert_true(test_raw_read_type(a, WIRE_PRESENCE, &p, 5000));
+    g_assert_cmpuint(p.presence.kind, ==, WIRE_PRESENCE_JOIN);
+    g_assert_cmpstr(p.presence.nick, ==, "bob");
+    g_assert_cmpstr(p.presence.addr, ==, b_addr);
+    wire_msg_clear(&p);
+
+    LcWireMsg nick = {.type = WIRE_NICK};
+    nick.nick.nick = "robert";
+    test_raw_send(b, &nick);
+    g_assert_true(test_raw_read_type(a, WIRE_PRESENCE, &p, 5000));
+    g_assert_cmpuint(p.presence.kind, ==, WIRE_PRESENCE_NICK);
+    g_assert_cmpstr(p.presence.nick, ==, "robert");
+    g_assert_cmpstr(p.presence.old, ==, "bob");
+    wire_msg_clear(&p);
+    g_assert_true(test_raw_read_type(b, WIRE_PRESENCE, &p, 5000)); /* the changer sees it too */
+    wire_msg_clear(&p);
+
+    LcWireMsg quit = {.type = WIRE_QUIT};
+    quit.quit.reason = "gone fishing";
+    test_raw_send(b, &quit);
+    g_assert_true(test_raw_read_type(a, WIRE_PRESENCE, &p, 5000));
+    g_assert_cmpuint(p.presence.kind, ==, WIRE_PRESENCE_LEAVE);
+    g_assert_cmpstr(p.presence.nick, ==, "robert");
+    g_assert_cmpstr(p.presence.reason, ==, "gone fishing");
+    wire_msg_clear(&p);
+    g_assert_true(test_raw_wait_closed(b, 3000, NULL));
+    g_object_unref(a);
+    g_object_unref(b);
+    test_relay_stop(relay);
+}
+
+/* A taken nick (in any case) is refused with NICK_TAKEN and the connection
+ * closed; an invalid nick gets BAD_NICK; NICK to a taken nick is refused
+ * without closing. */
+static void test_nick_clash(void)
+{
+    TestRelay *relay = test_relay_start(NULL);
+    guint16 port = test_relay_port(relay);
+    GSocket *a = test_raw_join(port, "Alice", 0, 0);
+    GSocket *b = test_raw_join(port, "bob", 0, 0);
+
+    GSocket *c = test_raw_connect(port);
+    LcWireMsg hello = {.type = WIRE_HELLO};
+    hello.hello.nick = "ALICE";
+    hello.hello.instance = "other";
+    test_raw_send(c, &hello);
+    guint16 code = 0;
+    g_assert_true(test_raw_wait_closed(c, 3000, &code));
+    g_assert_cmpuint(code, ==, WIRE_ERR_NICK_TAKEN);
+    g_object_unref(c);
+
+    c = test_raw_connect(port);
+    hello.hello.nick = "9lives";
+    test_raw_send(c, &hello);
+    code = 0;
+    g_assert_true(test_raw_wait_closed(c, 3000, &code));
+    g_assert_cmpuint(code, ==, WIRE_ERR_BAD_NICK);
+    g_object_unref(c);
+
+    LcWireMsg nick = {.type = WIRE_NICK};
+    nick.nick.nick = "alice";
+    test_raw_send(b, &nick);
+    LcWireMsg err;
+    g_assert_true(test_raw_read_type(b, WIRE_ERROR, &err, 3000));
+    g_assert_cmpuint(err.error.code, ==, WIRE_ERR_NICK_TAKEN);
+    g_assert_cmpuint(err.flags & WIRE_FLAG_FATAL, ==, 0);
+    wire_msg_clear(&err);
+    /* bob is still connected and can chat. */
+    test_raw_chat(b, 1, "still here");
+    LcWireMsg ack;
+    g_assert_true(test_raw_read_type(b, WIRE_CHAT_ACK, &ack, 3000));
+    g_object_unref(a);
+    g_object_unref(b);
+    test_relay_stop(relay);
+}
+
+/* Short keepalive settings for the timeout tests. */
+static void tweak_keepalive(LcRelayConfig *config)
+{
+    config->keepalive_interval_s = 1;
+    config->keepalive_timeout_s = 2;
+    config->hello_timeout_s = 1;
+}
+
+/* A peer that stops answering is pinged, then dropped; the others see it
+ * leave with reason "timeout". A connection without HELLO is dropped too. */
+static void test_keepalive_timeout(void)
+{
+    TestRelay *relay = test_relay_start(tweak_keepalive);
+    guint16 port = test_relay_port(relay);
+    GSocket *silent = test_raw_join(port, "silent", 0, 0);
+    GSocket *idle = test_raw_connect(port);
+    GSocket *watcher = test_raw_join(port, "watcher", 0, 0);
+
+    LcWireMsg ping;
+    g_assert_true(test_raw_read_type(silent, WIRE_PING, &ping, 3000));
+    wire_msg_clear(&ping);
+
+    /* The watcher answers pings, so only "silent" goes. */
+    gint64 deadline = g_get_monotonic_time() + 6 * G_USEC_PER_SEC;
+    gboolean saw_leave = FALSE;
+    while (!saw_leave && g_get_monotonic_time() < deadline) {
+        LcWireMsg msg;
+        if (!test_raw_read(watcher, &msg, 500))
+            continue;
+        if (msg.type == WIRE_PING) {
+            LcWireMsg pong = {.type = WIRE_PONG};
+            pong.pong.t1 = msg.ping.t1;
+            test_raw_send(watcher, &pong);
+        } else if (msg.type == WIRE_PRESENCE && msg.presence.kind == WIRE_PRESENCE_LEAVE) {
+            g_assert_cmpstr(msg.presence.nick, ==, "silent");
+            g_assert_cmpstr(msg.presence.reason, ==, "timeout");
+            saw_leave = TRUE;
+        }
+        wire_msg_clear(&msg);
+    }
+    g_assert_true(saw_leave);
+    g_assert_true(test_raw_wait_closed(silent, 2000, NULL));
+    guint16 code = 0;
+    g_assert_true(test_raw_wait_closed(idle, 3000, &code));
+    g_assert_cmpuint(code, ==, WIRE_ERR_TIMEOUT);
+    LcRelayCounters counters;
+    test_relay_counters(relay, &counters);
+    g_assert_cmpuint(counters.timeouts, >=, 2);
+    g_object_unref(silent);
+    g_object_unref(idle);
+    g_object_unref(watcher);
+    test_relay_stop(relay);
+}
+
+typedef struct {
+    const char *name;
+    const guint8 *bytes;
+    gsize len;
+    guint16 code;
+} BadInput;
+
+/* Peers sending garbage, bad headers, oversized lengths or invalid payloads
+ * get an ERROR naming the problem and are dropped, while two well-behaved
+ * members keep chatting. */
+static void test_abuse_garbage(void)
+{
+    static const guint8 garbage[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    static const guint8 bad_version[] = {'L', 'C', 9, 0x01, 0, 0, 0, 0, 0, 0};
+    static const guint8 unknown_type[] = {'L', 'C', 1, 0x7f, 0, 0, 0, 0, 0, 0};
+    static const guint8 oversize[] = {'L', 'C', 1, 0x10, 0, 0, 0x7f, 0xff, 0xff, 0xff};
+    static const guint8 short_hello[] = {'L', 'C', 1, 0x01, 0, 0, 0, 0, 0, 2, 0, 0};
+    static const guint8 chat_first[] = {'L', 'C', 1, 0x10, 0, 0, 0, 0, 0, 11, 0,
+                                        0,   0,   0, 0,    0, 0, 1, 0, 1, 'x'};
+    const BadInput inputs[] = {
+        {"garbage", garbage, sizeof(garbage) - 1, WIRE_ERR_BAD_FRAME},
+        {"bad-version", bad_version, sizeof(bad_version), WIRE_ERR_UNSUPPORTED_VERSION},
+        {"unknown-type", unknown_type, sizeof(unknown_type), WIRE_ERR_UNKNOWN_TYPE},
+        {"oversize", oversize, sizeof(oversize), WIRE_ERR_TOO_LARGE},
+        {"short-hello", short_hello, sizeof(short_hello), WIRE_ERR_BAD_FRAME},
+        {"chat-before-hello", chat_first, sizeof(chat_first), WIRE_ERR_PROTOCOL},
+    };
+    TestRelay *relay = test_relay_start(NULL);
+    guint16 port = test_relay_port(relay);
+    GSocket *a = test_raw_join(port, "alice", 0, 0);
+    GSocket *b = test_raw_join(port, "bob", 0, 0);
+    g_autofree char *a_addr = test_raw_local_addr(a);
+
+    for (guint i = 0; i < G_N_ELEMENTS(inputs); i++) {
+        GSocket *bad = test_raw_connect(port);
+        test_raw_send_bytes(bad, inputs[i].bytes, inputs[i].len);
+        guint16 code = 0;
+        g_test_message("bad input: %s", inputs[i].name);
+        g_assert_true(test_raw_wait_closed(bad, 3000, &code));
+        g_assert_cmpuint(code, ==, inputs[i].code);
+        g_object_unref(bad);
+
+        g_autofree char *text = g_strdup_printf("msg %u", i);
+        test_raw_chat(a, i + 1, text);
+        expect_deliver(b, "alice", a_addr, text, NULL);
+    }
+    /* A joined member sending invalid UTF-8 is dropped; the others carry on. */
+    GSocket *evil = test_raw_join(port, "evil", 0, 0);
+    static const guint8 bad_utf8[] = {'L', 'C', 1, 0x10, 0, 0, 0, 0, 0, 12,   0,
+                                      0,   0,   0, 0,    0, 0, 1, 0, 2, 0xc3, 0x28};
+    test_raw_send_bytes(evil, bad_utf8, sizeof(bad_utf8));
+    guint16 code = 0;
+    g_assert_true(test_raw_wait_closed(evil, 3000, &code));
+    g_assert_cmpuint(code, ==, WIRE_ERR_BAD_UTF8);
+    g_object_unref(evil);
+    test_raw_chat(a, 100, "after evil");
+    expect_deliver(b, "alice", a_addr, "after evil", NULL);
+
+    LcRelayCounters counters;
+    test_relay_counters(relay, &counters);
+    g_assert_cmpuint(counters.protocol_errors, >=, 6);
+    g_object_unref(a);
+    g_object_unref(b);
+    test_relay_stop(relay);
+}
+
+/* Text the protocol forbids is refused without closing the connection. */
+static void test_bad_text(void)
+{
+    TestRelay *relay = test_relay_start(NULL);
+    GSocket *a = test_raw_join(test_relay_port(relay), "alice", 0, 0);
+    test_raw_chat(a, 7, "bell\athere");
+    LcWireMsg err;
+    g_assert_true(test_raw_read_type(a, WIRE_ERROR, &err, 3000));
+    g_assert_cmpuint(err.error.code, ==, WIRE_ERR_BAD_TEXT);
+    g_assert_cmpuint(err.error.ref, ==, 7);
+    g_assert_cmpuint(err.flags & WIRE_FLAG_FATAL, ==, 0);
+    wire_msg_clear(&err);
+    test_raw_chat(a, 8, "fine\tnow");
+    LcWireMsg ack;
+    g_assert_true(test_raw_read_type(a, WIRE_CHAT_ACK, &ack, 3000));
+    g_assert_cmpuint(ack.chat_ack.client_id, ==, 8);
+    g_object_unref(a);
+    test_relay_stop(relay);
+}
+
+/* Flood control as the defaults say: a burst of 5, then 1 per second. */
+static void tweak_flood(LcRelayConfig *config)
+{
+    config->rate_limit = 1;
+    config->rate_burst = 5;
+}
+
+/* A flooder gets RATE_LIMITED for each message over its allowance, naming
+ * it; those messages are not stored or delivered. */
+static void test_flood_control(void)
+{
+    TestRelay *relay = test_relay_start(tweak_flood);
+    guint16 port = test_relay_port(relay);
+    GSocket *flooder = test_raw_join(port, "flooder", 0, 0);
+    GSocket *victim = test_raw_join(port, "victim", 0, 0);
+    for (guint i = 1; i <= 10; i++)
+        test_raw_chat(flooder, i, "spam");
+    guint acks = 0, limited = 0;
+    while (acks + limited < 10) {
+        LcWireMsg msg;
+        g_assert_true(test_raw_read(flooder, &msg, 3000));
+        if (msg.type == WIRE_CHAT_ACK)
+            acks++;
+        if (msg.type == WIRE_ERROR) {
+            g_assert_cmpuint(msg.error.code, ==, WIRE_ERR_RATE_LIMITED);
+            g_assert_cmpuint(msg.error.ref, >, 5);
+            limited++;
+        }
+        wire_msg_clear(&msg);
+    }
+    g_assert_cmpuint(acks, ==, 5);
+    g_assert_cmpuint(limited, ==, 5);
+    for (guint i = 0; i < 5; i++) {
+        LcWireMsg msg;
+        g_assert_true(test_raw_read_type(victim, WIRE_CHAT_DELIVER, &msg, 3000));
+        wire_msg_clear(&msg);
+    }
+    LcWireMsg msg;
+    g_assert_false(test_raw_read_type(victim, WIRE_CHAT_DELIVER, &msg, 300));
+    g_object_unref(flooder);
+    g_object_unref(victim);
+    test_relay_stop(relay);
+}
+
+/* History: a new member gets the last messages flagged HISTORY; a resuming
+ * member gets exactly what came after its last id; a re-sent message is
+ * acknowledged with its first id and not delivered again. */
+static void test_history_replay(void)
+{
+    TestRelay *relay = test_relay_start(NULL);
+    guint16 port = test_relay_port(relay);
+    GSocket *a = test_raw_join(port, "alice", 0, 0);
+    for (guint i = 1; i <= 60; i++) {
+        g_autofree char *text = g_strdup_printf("m%u", i);
+        test_raw_chat(a, i, text);
+    }
+    LcWireMsg msg;
+    for (guint i = 1; i <= 60; i++) {
+        g_assert_true(test_raw_read_type(a, WIRE_CHAT_ACK, &msg, 3000));
+        g_assert_cmpuint(msg.chat_ack.id, ==, i);
+    }
+    /* Default history on join is 50: ids 11..60. */
+    GSocket *b = test_raw_join(port, "bob", 0, WIRE_HISTORY_DEFAULT);
+    for (guint i = 11; i <= 60; i++) {
+        g_assert_true(test_raw_read_type(b, WIRE_CHAT_DELIVER, &msg, 3000));
+        g_assert_cmpuint(msg.deliver.id, ==, i);
+        g_assert_cmpuint(msg.flags & WIRE_FLAG_HISTORY, ==, WIRE_FLAG_HISTORY);
+        g_assert_cmpuint(msg.flags & WIRE_FLAG_OWN, ==, 0);
+        wire_msg_clear(&msg);
+    }
+    /* Resume after 57: 58, 59, 60. Alice's own instance sees OWN. */
+    GSocket *a2 = test_raw_join(port, "alice2", 57, 0);
+    for (guint i = 58; i <= 60; i++) {
+        g_assert_true(test_raw_read_type(a2, WIRE_CHAT_DELIVER, &msg, 3000));
+        g_assert_cmpuint(msg.deliver.id, ==, i);
+        wire_msg_clear(&msg);
+    }
+    /* Re-send client id 5: acknowledged as id 5, not delivered again. */
+    test_raw_chat(a, 5, "m5");
+    g_assert_true(test_raw_read_type(a, WIRE_CHAT_ACK, &msg, 3000));
+    g_assert_cmpuint(msg.chat_ack.client_id, ==, 5);
+    g_assert_cmpuint(msg.chat_ack.id, ==, 5);
+    test_raw_chat(a, 61, "m61");
+    g_assert_true(test_raw_read_type(b, WIRE_CHAT_DELIVER, &msg, 3000));
+    g_assert_cmpuint(msg.deliver.id, ==, 61);
+    g_assert_cmpstr(msg.deliver.text, ==, "m61");
+    wire_msg_clear(&msg);
+    LcRelayCounters counters;
+    test_relay_counters(relay, &counters);
+    g_assert_cmpuint(counters.messages_duplicate, ==, 1);
+    g_object_unref(a);
+    g_object_unref(a2);
+    g_object_unref(b);
+    test_relay_stop(relay);
+}
+
+/* Small queues for the slow-consumer test. */
+static void tweak_small_queue(LcRelayConfig *config)
+{
+    config->chat_queue_hard = 256 * 1024;
+    config->chat_queue_soft = 64 * 1024;
+    config->chat_queue_soft_s = 1;
+}
+
+/* A member that stops reading is disconnected when its queue overflows,
+ * while the others keep receiving everything. */
+static void test_slow_consumer(void)
+{
+    TestRelay *relay = test_relay_start(tweak_small_queue);
+    guint16 port = test_relay_port(relay);
+    GSocket *stuck = test_raw_join(port, "stuck", 0, 0);
+    GSocket *sender = test_raw_join(port, "sender", 0, 0);
+    GSocket *reader = test_raw_join(port, "reader", 0, 0);
+    /* Shrink the stuck client's receive buffer so the relay's queue fills. */
+    g_socket_set_option(stuck, SOL_SOCKET, SO_RCVBUF, 4096, NULL);
+    char text[4001];
+    memset(text, 'x', sizeof(text) - 1);
+    text[sizeof(text) - 1] = '\0';
+    /* 3000 x 4 KB = 12 MB: more than the kernel's socket buffers and the
+     * relay's 256 KB limit together. */
+    const guint n = 3000;
+    for (guint i = 1; i <= n; i++) {
+        test_raw_chat(sender, i, text);
+        LcWireMsg msg;
+        g_assert_true(test_raw_read_type(reader, WIRE_CHAT_DELIVER, &msg, 5000));
+        g_assert_cmpuint(msg.deliver.id, ==, i);
+        wire_msg_clear(&msg);
+    }
+    LcRelayCounters counters;
+    test_relay_counters(relay, &counters);
+    g_assert_cmpuint(counters.slow_consumer_drops, ==, 1);
+    LcWireMsg msg;
+    gboolean left = FALSE;
+    while (!left && test_raw_read(reader, &msg, 1000)) {
+        left = msg.type == WIRE_PRESENCE && msg.presence.kind == WIRE_PRESENCE_LEAVE &&
+               g_strcmp0(msg.presence.nick, "stuck") == 0;
+        wire_msg_clear(&msg);
+    }
+    g_object_unref(stuck);
+    g_object_unref(sender);
+    g_object_unref(reader);
+    test_relay_stop(relay);
+}
+
+/* Connection limits per IP address. */
+static void tweak_per_ip(LcRelayConfig *config)
+{
+    config->max_clients_per_ip = 2;
+}
+
+/* A third connection from one address is refused with SERVER_FULL. */
+static void test_limit_per_ip(void)
+{
+    TestRelay *relay = test_relay_start(tweak_per_ip);
+    guint16 port = test_relay_port(relay);
+    GSocket *a = test_raw_join(port, "a", 0, 0);
+    GSocket *b = test_raw_join(port, "b", 0, 0);
+    GSocket *c = test_raw_connect(port);
+    guint16 code = 0;
+    g_assert_true(test_raw_wait_closed(c, 3000, &code));
+    g_assert_cmpuint(code, ==, WIRE_ERR_SERVER_FULL);
+    g_object_unref(c);
+    g_object_unref(a);
+    g_object_unref(b);
+    test_relay_stop(relay);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL);
+    g_test_add_func("/relay/fanout/tags", test_fanout_tags);
+    g_test_add_func("/relay/fanout/order", test_fanout_order);
+    g_test_add_func("/relay/presence", test_presence);
+    g_test_add_func("/relay/nick/clash", test_nick_clash);
+    g_test_add_func("/relay/keepalive/timeout", test_keepalive_timeout);
+    g_test_add_func("/relay/abuse/garbage", test_abuse_garbage);
+    g_test_add_func("/relay/abuse/bad-text", test_bad_text);
+    g_test_add_func("/relay/abuse/flood", test_flood_control);
+    g_test_add_func("/relay/abuse/slow-consumer", test_slow_consumer);
+    g_test_add_func("/relay/abuse/limit-per-ip", test_limit_per_ip);
+    g_test_add_func("/relay/history/replay", test_history_replay);
+    return g_test_run();
+}

@@ -1,0 +1,286 @@
+/* test-session.c: the client session against the real relay. */
+#include "net/session.h"
+#include "tests/net/harness.h"
+
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What a test client observed. */
+typedef struct {
+    LcSession *session;
+    LcSessionState state;
+    GError *error;
+    gboolean joined;
+    guint joins;
+    GPtrArray *texts; /* "nick@addr: text" of chat received */
+    GArray *ids;
+    guint acked;
+    guint presences;
+    guint refused;
+    double lag_ms;
+} Client;
+
+static void on_state(LcSession *s, LcSessionState state, const GError *error, gpointer data)
+{
+    Client *c = data;
+    c->state = state;
+    if (error != NULL) {
+        g_clear_error(&c->error);
+        c->error = g_error_copy(error);
+    }
+}
+
+static void on_joined(LcSession *s, gboolean resumed, gpointer data)
+{
+    Client *c = data;
+    c->joined = TRUE;
+    c->joins++;
+}
+
+static void on_chat(LcSession *s, const LcSessionChat *chat, gpointer data)
+{
+    Client *c = data;
+    g_ptr_array_add(c->texts, g_strdup_printf("%s@%s: %s", chat->nick, chat->addr, chat->text));
+    g_array_append_val(c->ids, chat->id);
+}
+
+static void on_acked(LcSession *s, guint64 client_id, guint64 id, gpointer data)
+{
+    ((Client *)data)->acked++;
+}
+
+static void on_presence(LcSession *s, LcWirePresenceKind kind, const char *nick, const char *addr,
+                        const char *old, const char *reason, gpointer data)
+{
+    ((Client *)data)->presences++;
+}
+
+static void on_refused(LcSession *s, const GError *error, guint64 client_id, gpointer data)
+{
+    ((Client *)data)->refused++;
+}
+
+static void on_lag(LcSession *s, double rtt_ms, gpointer data)
+{
+    ((Client *)data)->lag_ms = rtt_ms;
+}
+
+static const LcSessionEvents events = {
+    .state = on_state,
+    .joined = on_joined,
+    .chat = on_chat,
+    .acked = on_acked,
+    .presence = on_presence,
+    .refused = on_refused,
+    .lag = on_lag,
+};
+
+/* Creates and starts a client session. */
+static Client *client_new(guint16 port, const char *nick, gboolean reconnect)
+{
+    Client *c = g_new0(Client, 1);
+    c->texts = g_ptr_array_new_with_free_func(g_free);
+    c->ids = g_array_new(FALSE, FALSE, sizeof(guint64));
+    c->lag_ms = -1;
+    LcSessionConfig config = {.host = "127.0.0.1",
+                              .port = port,
+                              .nick = nick,
+                              .history_limit = 0,
+                              .reconnect = reconnect,
+                              .reconnect_max_ms = 500};
+    c->session = session_new(&config, &events, c);
+    session_start(c->session);
+    return c;
+}
+
+/* Frees a client. */
+static void client_free(Client *c)
+{
+    session_free(c->session);
+    g_ptr_array_unref(c->texts);
+    g_array_unref(c->ids);
+    g_clear_error(&c->error);
+    g_free(c);
+}
+
+static gboolean is_joined(gpointer data)
+{
+    return session_get_state(((Client *)data)->session) == SESSION_JOINED;
+}
+
+static gboolean is_closed(gpointer data)
+{
+    return ((Client *)data)->state == SESSION_CLOSED;
+}
+
+typedef struct {
+    Client *c;
+    guint n;
+} Count;
+
+static gboolean has_texts(gpointer data)
+{
+    Count *k = data;
+    return k->c->texts->len >= k->n;
+}
+
+/* Two sessions chat; each message is tagged with the sender's address as the
+ * relay saw it, and acknowledged to the sender. */
+static void test_chat(void)
+{
+    TestRelay *relay = test_relay_start(NULL);
+    Client *a = client_new(test_relay_port(relay), "alice", FALSE);
+    Client *b = client_new(test_relay_port(relay), "bob", FALSE);
+    g_assert_true(test_wait_until(is_joined, a, 5000));
+    g_assert_true(test_wait_until(is_joined, b, 5000));
+    g_autoptr(GError) error = NULL;
+    g_assert_cmpuint(session_send_chat(a->session, "hi bob", FALSE, &error), ==, 1);
+    g_assert_cmpuint(session_send_chat(a->session, "how are you?", FALSE, &error), ==, 2);
+    Count k = {b, 2};
+    g_assert_true(test_wait_until(has_texts, &k, 5000));
+    g_autofree char *want = g_strdup_printf("alice@%s: hi bob", session_get_addr(a->session));
+    g_assert_cmpstr(b->texts->pdata[0], ==, want);
+    g_assert_cmpuint(session_get_unacked(a->session), ==, 0);
+    g_assert_cmpuint(a->acked, ==, 2);
+    g_assert_cmpuint(a->texts->len, ==, 0);
+    guint n = 0;
+    session_get_members(b->session, &n);
+    g_assert_cmpuint(n, ==, 2);
+
+    /* Text the protocol forbids is refused before it is queued. */
+    g_assert_cmpuint(session_send_chat(a->session, "", FALSE, &error), ==, 0);
+    g_assert_error(error, LC_WIRE_ERROR, WIRE_ERR_BAD_TEXT);
+
+    session_quit(a->session, "bye");
+    g_assert_true(test_wait_until(is_closed, a, 3000));
+    g_assert_null(a->error);
+    client_free(a);
+    client_free(b);
+    test_relay_stop(relay);
+}
+
+/* Messages written before the session joins wait in the outbox. */
+static void test_outbox_before_join(void)
+{
+    TestRelay *relay = test_relay_start(NULL);
+    Client *b = client_new(test_relay_port(relay), "bob", FALSE);
+    g_assert_true(test_wait_until(is_joined, b, 5000));
+    Client *a = client_new(test_relay_port(relay), "alice", FALSE);
+    g_autoptr(GError) error = NULL;
+    g_assert_cmpuint(session_send_chat(a->session, "early", FALSE, &error), >, 0);
+    g_assert_cmpuint(session_get_unacked(a->session), ==, 1);
+    Count k = {b, 1};
+    g_assert_true(test_wait_until(has_texts, &k, 5000));
+    g_assert_true(g_str_has_suffix(b->texts->pdata[0], ": early"));
+    client_free(a);
+    client_free(b);
+    test_relay_stop(relay);
+}
+
+/* A taken nick ends the session with NICK_TAKEN (no reconnect); an
+ * unreachable relay ends it with a connection error. */
+static void test_fatal_errors(void)
+{
+    TestRelay *relay = test_relay_start(NULL);
+    Client *a = client_new(test_relay_port(relay), "alice", TRUE);
+    g_assert_true(test_wait_until(is_joined, a, 5000));
+    Client *b = client_new(test_relay_port(relay), "alice", TRUE);
+    g_assert_true(test_wait_until(is_closed, b, 5000));
+    g_assert_error(b->error, LC_WIRE_ERROR, WIRE_ERR_NICK_TAKEN);
+    client_free(b);
+    client_free(a);
+    guint16 port = test_relay_port(relay);
+    test_relay_stop(relay);
+
+    Client *c = client_new(port, "carol", TRUE);
+    g_assert_true(test_wait_until(is_closed, c, 5000));
+    g_assert_nonnull(c->error);
+    g_assert_nonnull(strstr(c->error->message, "cannot connect to relay"));
+    client_free(c);
+}
+
+/* Round-trip and clock offset from PING/PONG: on one host the offset is the
+ * true one, zero, within the round-trip. */
+static void test_lag(void)
+{
+    TestRelay *relay = test_relay_start(NULL);
+    Client *a = client_new(test_relay_port(relay), "alice", FALSE);
+    g_assert_true(test_wait_until(is_joined, a, 5000));
+    for (int i = 0; i < 5; i++) {
+        a->lag_ms = -1;
+        session_ping(a->session);
+        while (a->lag_ms < 0)
+            g_main_context_iteration(NULL, TRUE);
+    }
+    g_assert_cmpfloat(a->lag_ms, >, 0.0);
+    g_assert_cmpfloat(a->lag_ms, <, 1000.0);
+    gint64 offset = session_get_clock_offset_us(a->session);
+    g_assert_cmpint(ABS(offset), <=, (gint64)(session_get_rtt_ms(a->session) * 1000) + 1000);
+    client_free(a);
+    test_relay_stop(relay);
+}
+
+static guint16 restart_port;
+static char *restart_dir;
+
+/* Runs the relay on a fixed port with a history directory. */
+static void tweak_restart(LcRelayConfig *config)
+{
+    config->port = restart_port;
+    config->data_dir = g_strdup(restart_dir);
+}
+
+/* Stops the relay mid-stream, keeps writing, restarts it on the same port and
+ * data: the receiver gets every message exactly once, in order. */
+static void test_reconnect_resume(void)
+{
+    restart_dir = g_dir_make_tmp("lanconf-session-XXXXXX", NULL);
+    TestRelay *relay = test_relay_start(tweak_restart);
+    restart_port = test_relay_port(relay);
+    Client *a = client_new(restart_port, "alice", TRUE);
+    Client *b = client_new(restart_port, "bob", TRUE);
+    g_assert_true(test_wait_until(is_joined, a, 5000));
+    g_assert_true(test_wait_until(is_joined, b, 5000));
+    const guint n = 200;
+    for (guint i = 1; i <= n; i++) {
+        g_autofree char *text = g_strdup_printf("n%u", i);
+        g_assert_cmpuint(session_send_chat(a->session, text, FALSE, NULL), ==, i);
+        if (i % 50 == 0) {
+            /* Stop the relay with messages in flight, then bring it back. */
+            test_relay_stop(relay);
+            relay = test_relay_start(tweak_restart);
+        }
+        g_main_context_iteration(NULL, FALSE);
+    }
+    Count k = {b, n};
+    g_assert_true(test_wait_until(has_texts, &k, 20000));
+    for (guint i = 0; i < n; i++) {
+        g_autofree char *suffix = g_strdup_printf(": n%u", i + 1);
+        g_assert_true(g_str_has_suffix(b->texts->pdata[i], suffix));
+        if (i > 0)
+            g_assert_cmpuint(g_array_index(b->ids, guint64, i), >,
+                             g_array_index(b->ids, guint64, i - 1));
+    }
+    while (session_get_unacked(a->session) > 0)
+        g_main_context_iteration(NULL, TRUE);
+    g_assert_cmpuint(session_get_connects(a->session), >=, 2);
+    g_assert_cmpuint(b->texts->len, ==, n);
+    client_free(a);
+    client_free(b);
+    test_relay_stop(relay);
+    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", restart_dir);
+    g_assert_cmpint(system(cmd), ==, 0);
+    g_free(restart_dir);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/session/chat", test_chat);
+    g_test_add_func("/session/outbox-before-join", test_outbox_before_join);
+    g_test_add_func("/session/fatal-errors", test_fatal_errors);
+    g_test_add_func("/session/lag", test_lag);
+    g_test_add_func("/session/reconnect-resume", test_reconnect_resume);
+    return g_test_run();
+}
