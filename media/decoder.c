@@ -1,0 +1,129 @@
+/* JPEG decoding with one reusable TurboJPEG handle, into tightly packed I420. */
+#include "media/decoder.h"
+
+#include <turbojpeg.h>
+
+/*
+ * Stop at the first libjpeg warning: a truncated or damaged frame (common on
+ * the UDP channel) is reported as corrupt rather than shown half grey. Limit
+ * progressive scans so a hostile file cannot make decoding take forever.
+ */
+#define DECODER_TJ_FLAGS (TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS)
+
+struct LcDecoder {
+    tjhandle handle;
+};
+
+/* The error domain of this module. */
+GQuark decoder_error_quark(void)
+{
+    return g_quark_from_static_string("lanconf-decoder-error-quark");
+}
+
+/* Creates a decoder with one reusable TurboJPEG handle. */
+LcDecoder *decoder_new(GError **error)
+{
+    tjhandle handle = tjInitDecompress();
+
+    if (handle == NULL) {
+        g_set_error(error, DECODER_ERROR, DECODER_ERROR_UNAVAILABLE,
+                    "cannot create a JPEG decompressor: %s", tjGetErrorStr2(NULL));
+        return NULL;
+    }
+    LcDecoder *decoder = g_new0(LcDecoder, 1);
+    decoder->handle = handle;
+    return decoder;
+}
+
+/* Reads the header and checks the picture is one this decoder can produce as I420. */
+static gboolean decoder_read_header(LcDecoder *decoder, const guint8 *data, gsize size, gint *width,
+                                    gint *height, GError **error)
+{
+    int subsamp = -1;
+    int colorspace = -1;
+
+    if (tjDecompressHeader3(decoder->handle, data, (unsigned long)size, width, height, &subsamp,
+                            &colorspace) != 0) {
+        g_set_error(error, DECODER_ERROR, DECODER_ERROR_CORRUPT, "not a valid JPEG frame: %s",
+                    tjGetErrorStr2(decoder->handle));
+        return FALSE;
+    }
+    if (*width <= 0 || *height <= 0) {
+        g_set_error(error, DECODER_ERROR, DECODER_ERROR_CORRUPT,
+                    "incomplete JPEG frame: the header gives no picture size");
+        return FALSE;
+    }
+    if (*width > DECODER_MAX_DIMENSION || *height > DECODER_MAX_DIMENSION) {
+        g_set_error(error, DECODER_ERROR, DECODER_ERROR_UNSUPPORTED,
+                    "JPEG frame size %dx%d is out of range (at most %d per side)", *width, *height,
+                    DECODER_MAX_DIMENSION);
+        return FALSE;
+    }
+    if (subsamp != TJSAMP_420) {
+        g_set_error(error, DECODER_ERROR, DECODER_ERROR_UNSUPPORTED,
+                    "JPEG frame uses chroma subsampling %d; only 4:2:0 is supported", subsamp);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Decompresses into a new I420 frame of the header's size. */
+static LcRawFrame *decoder_decompress(LcDecoder *decoder, const guint8 *data, gsize size,
+                                      gint width, gint height, GError **error)
+{
+    guint8 *planes[3];
+    g_autoptr(LcRawFrame) raw = raw_frame_new_i420(width, height, planes);
+    int strides[3] = {raw->strides[0], raw->strides[1], raw->strides[2]};
+
+    if (tjDecompressToYUVPlanes(decoder->handle, data, (unsigned long)size, planes, width, strides,
+                                height, DECODER_TJ_FLAGS) != 0) {
+        g_set_error(error, DECODER_ERROR, DECODER_ERROR_CORRUPT, "damaged JPEG frame: %s",
+                    tjGetErrorStr2(decoder->handle));
+        return NULL;
+    }
+    return g_steal_pointer(&raw);
+}
+
+/* Decodes a JPEG frame into I420; seq and capture time are copied. */
+LcRawFrame *decoder_decode(LcDecoder *decoder, const LcEncodedFrame *frame, gint64 *decode_time_us,
+                           GError **error)
+{
+    g_return_val_if_fail(decoder != NULL && frame != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    if (frame->codec != LC_CODEC_JPEG) {
+        g_set_error(error, DECODER_ERROR, DECODER_ERROR_UNSUPPORTED,
+                    "cannot decode %s frames, only jpeg", frame_codec_to_string(frame->codec));
+        return NULL;
+    }
+
+    gsize size = 0;
+    const guint8 *data = frame->data ? g_bytes_get_data(frame->data, &size) : NULL;
+    gint64 start = g_get_monotonic_time();
+    gint width = 0;
+    gint height = 0;
+    if (data == NULL || size == 0) {
+        g_set_error(error, DECODER_ERROR, DECODER_ERROR_CORRUPT, "empty JPEG frame");
+        return NULL;
+    }
+    if (!decoder_read_header(decoder, data, size, &width, &height, error))
+        return NULL;
+    LcRawFrame *raw = decoder_decompress(decoder, data, size, width, height, error);
+    if (raw == NULL)
+        return NULL;
+
+    raw->seq = frame->seq;
+    raw->capture_time_us = frame->capture_time_us;
+    if (decode_time_us != NULL)
+        *decode_time_us = g_get_monotonic_time() - start;
+    return raw;
+}
+
+/* Frees the decoder. NULL is ignored. */
+void decoder_free(LcDecoder *decoder)
+{
+    if (decoder == NULL)
+        return;
+    tjDestroy(decoder->handle);
+    g_free(decoder);
+}

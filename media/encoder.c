@@ -1,0 +1,144 @@
+/* The encoder interface: choosing a back-end by name, timing every encode, and
+ * probing for a GPU encoder. */
+#include "media/encoder.h"
+
+#include <gst/gst.h>
+
+/* GStreamer elements that mean a GPU encoder is usable (nvcodec registers them only then). */
+static const char *const encoder_gpu_elements[] = {
+    "nvh264enc", "nvcudah264enc", "nvautogpuh264enc", "nvjpegenc", NULL,
+};
+
+/* The error domain of this module. */
+GQuark encoder_error_quark(void)
+{
+    return g_quark_from_static_string("lanconf-encoder-error-quark");
+}
+
+/* Appends a reason to why, separated from earlier ones by "; ". */
+static void encoder_append_reason(GString *why, const char *reason)
+{
+    if (why == NULL)
+        return;
+    if (why->len > 0)
+        g_string_append(why, "; ");
+    g_string_append(why, reason);
+}
+
+/* Whether the machine shows an NVIDIA device node at all. */
+static gboolean encoder_have_nvidia_device(void)
+{
+    return g_file_test("/dev/nvidiactl", G_FILE_TEST_EXISTS) ||
+           g_file_test("/dev/nvidia0", G_FILE_TEST_EXISTS);
+}
+
+/* Explains why none of the GPU encoder elements is registered. */
+static void encoder_explain_no_gpu(GString *why)
+{
+    g_autoptr(GstPlugin) plugin = gst_registry_find_plugin(gst_registry_get(), "nvcodec");
+    g_autofree char *names = g_strjoinv(", ", (char **)encoder_gpu_elements);
+    g_autofree char *missing = g_strdup_printf("no GPU encoder element (%s) is available", names);
+
+    encoder_append_reason(why, missing);
+    if (!encoder_have_nvidia_device())
+        encoder_append_reason(why, "this machine has no NVIDIA GPU (/dev/nvidia0 is missing)");
+    if (plugin == NULL)
+        encoder_append_reason(why, "the GStreamer nvcodec plugin is not installed "
+                                   "(Debian package gstreamer1.0-plugins-bad)");
+    else if (encoder_have_nvidia_device())
+        encoder_append_reason(why, "the nvcodec plugin found no usable CUDA driver or device");
+}
+
+/* Whether a GPU encoder element is usable; if not, appends the reason to why. */
+gboolean encoder_probe_gpu(GString *why)
+{
+    gst_init(NULL, NULL);
+
+    for (guint i = 0; encoder_gpu_elements[i] != NULL; i++) {
+        g_autoptr(GstElementFactory) factory = gst_element_factory_find(encoder_gpu_elements[i]);
+        if (factory != NULL)
+            return TRUE;
+    }
+    encoder_explain_no_gpu(why);
+    return FALSE;
+}
+
+/* Picks the back-end for "auto": the CPU one until a GPU back-end is built in. */
+static LcEncoder *encoder_new_auto(gint quality, GError **error)
+{
+    g_autoptr(GString) why = g_string_new(NULL);
+
+    if (encoder_probe_gpu(why))
+        g_string_append(why, "a GPU encoder element exists but no GPU back-end is built in");
+    g_info("encoder auto: using jpeg on the CPU: %s", why->str);
+    return encoder_jpeg_new(quality, error);
+}
+
+/* Creates "jpeg" or "auto"; quality <= 0 means the default. */
+LcEncoder *encoder_new(const char *name, gint quality, GError **error)
+{
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    if (quality <= 0)
+        quality = ENCODER_DEFAULT_QUALITY;
+    if (quality > 100) {
+        g_set_error(error, ENCODER_ERROR, ENCODER_ERROR_INVALID_ARGUMENT,
+                    "invalid encoder quality %d (must be 1..100)", quality);
+        return NULL;
+    }
+    if (name == NULL || g_strcmp0(name, "auto") == 0)
+        return encoder_new_auto(quality, error);
+    if (g_strcmp0(name, "jpeg") == 0)
+        return encoder_jpeg_new(quality, error);
+
+    g_set_error(error, ENCODER_ERROR, ENCODER_ERROR_INVALID_ARGUMENT,
+                "unknown encoder \"%s\" (known: auto, jpeg)", name);
+    return NULL;
+}
+
+/* Checks that a frame has planes and a size before a back-end sees it. */
+static gboolean encoder_check_frame(const LcRawFrame *frame, GError **error)
+{
+    if (frame->width <= 0 || frame->height <= 0 || frame->planes[0] == NULL ||
+        frame->planes[1] == NULL || frame->planes[2] == NULL) {
+        g_set_error(error, ENCODER_ERROR, ENCODER_ERROR_INVALID_ARGUMENT,
+                    "cannot encode frame %" G_GUINT64_FORMAT ": it has no picture (%dx%d)",
+                    frame->seq, frame->width, frame->height);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Encodes one frame; copies seq and capture time and records how long encoding took. */
+LcEncodedFrame *encoder_encode(LcEncoder *encoder, const LcRawFrame *frame, GError **error)
+{
+    g_return_val_if_fail(encoder != NULL && frame != NULL, NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    if (!encoder_check_frame(frame, error))
+        return NULL;
+
+    gint64 start = g_get_monotonic_time();
+    LcEncodedFrame *encoded = encoder->ops->encode(encoder, frame, error);
+    if (encoded == NULL)
+        return NULL;
+    encoded->encode_time_us = g_get_monotonic_time() - start;
+    encoded->seq = frame->seq;
+    encoded->capture_time_us = frame->capture_time_us;
+    return encoded;
+}
+
+/* The back-end's name, e.g. "jpeg". */
+const char *encoder_get_name(LcEncoder *encoder)
+{
+    g_return_val_if_fail(encoder != NULL, NULL);
+    return encoder->ops->name;
+}
+
+/* Frees the encoder. NULL is ignored. */
+void encoder_free(LcEncoder *encoder)
+{
+    if (encoder == NULL)
+        return;
+    encoder->ops->free(encoder);
+}
