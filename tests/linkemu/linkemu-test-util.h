@@ -1,0 +1,20 @@
+/* Shared by the linkemu tests that need root: whether they can run here, and small helpers. */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* The exit status with which a test program tells ctest that it skipped everything. */
+#define LINKEMU_TEST_SKIPPED 77
+
+/* Whether namespaces, TUN devices and the programs in tools are usable; why not in *why. */
+gboolean linkemu_test_can_run(const char *const *tools, gchar **why);
+
+/* Returns a pid that no process has (one that just ended). */
+GPid linkemu_test_dead_pid(void);
+
+/* Makes a child process drop root for the nobody user; a GSpawnChildSetupFunc. */
+void linkemu_test_become_nobody(gpointer unused);
+
+G_END_DECLS
