@@ -1,0 +1,99 @@
+/* lanconf: the terminal chat client (ncursesw). */
+#include "net/addr.h"
+#include "net/validate.h"
+#include "net/wire.h"
+#include "src/config.h"
+#include "ui-tui/tui.h"
+
+#include <langinfo.h>
+#include <locale.h>
+#include <stdio.h>
+
+/* Uses the user's locale; falls back to C.UTF-8 when it is not UTF-8, since
+ * chat text is UTF-8 and widths come from the locale's wcwidth(). */
+static void lanconf_set_locale(void)
+{
+    setlocale(LC_ALL, "");
+    if (g_ascii_strcasecmp(nl_langinfo(CODESET), "UTF-8") != 0)
+        setlocale(LC_CTYPE, "C.UTF-8");
+}
+
+/* Prints a usage error; returns the exit status for bad arguments. */
+static int lanconf_usage_error(const char *what, const char *message)
+{
+    fprintf(stderr, "lanconf: %s%s\nTry 'lanconf --help'.\n", what, message);
+    return 2;
+}
+
+/* Parses the options, reads the config and runs the client. */
+int main(int argc, char **argv)
+{
+    g_autofree char *server = NULL, *nick = NULL, *config_path = NULL, *log_path = NULL;
+    gboolean no_history = FALSE, version = FALSE;
+    GOptionEntry entries[] = {
+        {"server", 's', 0, G_OPTION_ARG_STRING, &server,
+         "Relay to join (default from the config file, else 127.0.0.1:7300)", "HOST:PORT"},
+        {"nick", 'n', 0, G_OPTION_ARG_STRING, &nick, "Nick to use (default: login name)", "NICK"},
+        {"log", 'l', 0, G_OPTION_ARG_FILENAME, &log_path,
+         "Append the chat to FILE as plain text with timestamps", "FILE"},
+        {"no-history", 0, 0, G_OPTION_ARG_NONE, &no_history,
+         "Do not show the recent messages the relay sends on joining", NULL},
+        {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
+         "Read settings from FILE (default $XDG_CONFIG_HOME/lanconf/lanconf.conf)", "FILE"},
+        {"version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL},
+        G_OPTION_ENTRY_NULL};
+    lanconf_set_locale();
+    g_autoptr(GOptionContext) ctx = g_option_context_new("- LAN chat in the terminal");
+    g_option_context_set_summary(
+        ctx, "Joins the chat room of a lanconf-relay. Start the relay once on any machine of the "
+             "LAN (lanconf-relay), then run lanconf --server RELAY_HOST:7300 --nick NAME in each "
+             "terminal.\n\nType a line and press Enter to send it. Every message shows its "
+             "sender as nick@ip:port. Commands: /me ACTION, /nick NEW, /who, /lag, /stats, "
+             "/clear, /help, /quit [MESSAGE].\nKeys: PgUp/PgDn scroll, Up/Down recall sent "
+             "lines, Tab completes nicks, Ctrl-A/E/W/U/K edit as in a shell, Ctrl-C quits.\n"
+             "Lost connections are re-established by themselves; nothing said meanwhile is "
+             "lost.\n\nExit status: 0 after /quit, 1 when the relay cannot be joined, 2 bad "
+             "arguments.");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_autoptr(GError) error = NULL;
+    if (!g_option_context_parse(ctx, &argc, &argv, &error))
+        return lanconf_usage_error("", error->message);
+    if (version) {
+        printf("lanconf %s (protocol %d)\n", LANCONF_VERSION, WIRE_VERSION);
+        return 0;
+    }
+    if (argc > 1)
+        return lanconf_usage_error("unexpected argument ", argv[1]);
+
+    LcClientSettings settings;
+    g_autoptr(GKeyFile) file = config_open(config_path, &error);
+    if (file == NULL || !config_read_client(file, &settings, &error)) {
+        fprintf(stderr, "lanconf: %s\n", error->message);
+        return 2;
+    }
+    g_autofree char *host = NULL;
+    guint16 port = 0;
+    const char *use_nick = nick ? nick : settings.nick ? settings.nick : g_get_user_name();
+    int status = 2;
+    if (!addr_parse_host_port(server ? server : settings.server, 7300, &host, &port, &error)) {
+        lanconf_usage_error("--server: ", error->message);
+    } else if (!validate_nick(use_nick, &error)) {
+        g_autofree char *why = g_strdup_printf("%s (choose one with --nick)", error->message);
+        lanconf_usage_error("", why);
+    } else {
+        LcTuiConfig tc = {
+            .host = host,
+            .port = port,
+            .nick = use_nick,
+            .log_path = log_path,
+            .ping_interval_ms = settings.ping_interval_ms,
+            .reconnect_max_ms = settings.reconnect_max_ms,
+            .history_limit = no_history ? 0 : WIRE_HISTORY_DEFAULT,
+        };
+        status = tui_run(&tc, &error);
+        if (error != NULL)
+            fprintf(stderr, "lanconf: %s\n", error->message);
+    }
+    config_client_clear(&settings);
+    return status;
+}

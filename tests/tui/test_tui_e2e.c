@@ -1,0 +1,460 @@
+/* End-to-end test of the terminal client: lanconf runs inside a detached
+ * tmux session against a real lanconf-relay, with real lanconf-cli
+ * processes as the other members. The test types with send-keys and reads
+ * the screen with capture-pane, polling with a deadline. */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#define BIN(name)      LANCONF_BIN_DIR "/" name
+#define WAIT_MS        10000
+#define POLL_MS        50
+#define SCREEN_COLS    100
+#define SCREEN_ROWS    30
+#define PROMPT         "[alice] "
+#define PROMPT_SHOWN   "[alice]" /* capture-pane drops trailing spaces */
+#define E2E_WATCHDOG_S 120       /* lanconf stops by itself if the test dies */
+
+/* Processes a failed assertion must not leave behind (it aborts before the
+ * tear-down): the tmux server, the relay and bob. */
+enum { E2E_PID_TMUX, E2E_PID_RELAY, E2E_PID_BOB, E2E_N_PIDS };
+static volatile pid_t e2e_pids[E2E_N_PIDS];
+
+typedef struct {
+    char *dir;
+    char *socket; /* tmux -L name, unique per run */
+    GSubprocess *relay;
+    guint16 port;
+    GSubprocess *bob; /* lanconf-cli with stdin open */
+    char *bob_addr;
+} E2e;
+
+/* Path of a file in the test's directory. */
+static char *e2e_path(E2e *e, const char *name)
+{
+    return g_build_filename(e->dir, name, NULL);
+}
+
+/* Reads a file, or "" if it does not exist yet. */
+static char *e2e_read(E2e *e, const char *name)
+{
+    g_autofree char *path = e2e_path(e, name);
+    char *text = NULL;
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return g_strdup("");
+    return text;
+}
+
+/* Runs tmux with the test's socket; returns its stdout. */
+static char *e2e_tmux(E2e *e, const char *const *args)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_ptr_array_add(argv, "tmux");
+    g_ptr_array_add(argv, "-L");
+    g_ptr_array_add(argv, e->socket);
+    for (guint i = 0; args[i] != NULL; i++)
+        g_ptr_array_add(argv, (gpointer)args[i]);
+    g_ptr_array_add(argv, NULL);
+    char *out = NULL;
+    g_autoptr(GError) error = NULL;
+    gint status = 0;
+    if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL,
+                      G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
+                      &status, &error))
+        g_error("tmux: %s", error->message);
+    return out;
+}
+
+/* The screen as text, one line per row. */
+static char *e2e_screen(E2e *e)
+{
+    const char *args[] = {"capture-pane", "-p", "-t", "lc", NULL};
+    return e2e_tmux(e, args);
+}
+
+/* Types text literally, then presses Enter if asked. */
+static void e2e_type(E2e *e, const char *text, gboolean enter)
+{
+    const char *args[] = {"send-keys", "-t", "lc", "-l", text, NULL};
+    g_free(e2e_tmux(e, args));
+    if (enter) {
+        const char *keys[] = {"send-keys", "-t", "lc", "Enter", NULL};
+        g_free(e2e_tmux(e, keys));
+    }
+}
+
+/* Presses a named key ("Left", "PPage"). */
+static void e2e_key(E2e *e, const char *key)
+{
+    const char *args[] = {"send-keys", "-t", "lc", key, NULL};
+    g_free(e2e_tmux(e, args));
+}
+
+typedef gboolean (*E2eCheck)(const char *text, gpointer data);
+
+/* Whether text contains the string data. */
+static gboolean e2e_contains(const char *text, gpointer data)
+{
+    return strstr(text, data) != NULL;
+}
+
+/* Polls until check passes on the screen (file == NULL) or a file; fails
+ * the test with what was last seen at the deadline. Returns the text. */
+static char *e2e_wait(E2e *e, const char *file, E2eCheck check, gpointer data, const char *what)
+{
+    gint64 deadline = g_get_monotonic_time() + WAIT_MS * 1000;
+    for (;;) {
+        char *text = file ? e2e_read(e, file) : e2e_screen(e);
+        if (check(text, data))
+            return text;
+        if (g_get_monotonic_time() > deadline) {
+            g_printerr("--- %s ---\n%s\n---\n", file ? file : "screen", text);
+            g_error("timed out waiting for %s", what);
+        }
+        g_free(text);
+        g_usleep(POLL_MS * 1000);
+    }
+}
+
+/* Polls until the screen or a file contains a string. */
+static char *e2e_wait_for(E2e *e, const char *file, const char *needle)
+{
+    return e2e_wait(e, file, e2e_contains, (gpointer)needle, needle);
+}
+
+/* In the child: die with the test, even if it is killed outright. */
+static void e2e_child_setup(gpointer data)
+{
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+}
+
+/* A subprocess's pid. */
+static pid_t e2e_pid_of(GSubprocess *p)
+{
+    return (pid_t)g_ascii_strtoll(g_subprocess_get_identifier(p), NULL, 10);
+}
+
+/* SIGABRT (a failed assertion): stops the test's processes, then aborts. */
+static void e2e_on_abort(int sig)
+{
+    for (int i = 0; i < E2E_N_PIDS; i++)
+        if (e2e_pids[i] > 0)
+            kill(e2e_pids[i], SIGTERM);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* Starts a process with stdout and stderr to files in the test directory. */
+static GSubprocess *e2e_spawn(E2e *e, const char *const *argv, const char *name,
+                              gboolean with_stdin)
+{
+    g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new(
+        with_stdin ? G_SUBPROCESS_FLAGS_STDIN_PIPE : G_SUBPROCESS_FLAGS_NONE);
+    g_autofree char *out = g_strdup_printf("%s/%s.out", e->dir, name);
+    g_autofree char *err = g_strdup_printf("%s/%s.err", e->dir, name);
+    g_subprocess_launcher_set_stdout_file_path(l, out);
+    g_subprocess_launcher_set_stderr_file_path(l, err);
+    g_subprocess_launcher_setenv(l, "XDG_CONFIG_HOME", e->dir, TRUE);
+    g_subprocess_launcher_set_child_setup(l, e2e_child_setup, NULL, NULL);
+    g_autoptr(GError) error = NULL;
+    GSubprocess *p = g_subprocess_launcher_spawnv(l, argv, &error);
+    g_assert_no_error(error);
+    return p;
+}
+
+/* Whether the relay has written its port file. */
+static gboolean e2e_has_port(const char *text, gpointer data)
+{
+    return strchr(text, '\n') != NULL;
+}
+
+/* Starts the relay on a free port. */
+static void e2e_start_relay(E2e *e)
+{
+    g_autofree char *port_file = e2e_path(e, "port");
+    g_autofree char *data = e2e_path(e, "data");
+    const char *argv[] = {
+        BIN("lanconf-relay"), "--port", "0", "--port-file", port_file, "--data-dir", data,
+        "--rate-limit",       "0",      NULL};
+    e->relay = e2e_spawn(e, argv, "relay", FALSE);
+    e2e_pids[E2E_PID_RELAY] = e2e_pid_of(e->relay);
+    g_autofree char *port = e2e_wait(e, "port", e2e_has_port, NULL, "the relay's port file");
+    e->port = (guint16)g_ascii_strtoull(port, NULL, 10);
+    g_assert_cmpuint(e->port, >, 0);
+}
+
+/* Whether lanconf-cli said it joined (its address follows " as "). */
+static gboolean e2e_has_joined(const char *text, gpointer data)
+{
+    const char *as = strstr(text, " as ");
+    return as != NULL && strchr(as, '\n') != NULL;
+}
+
+/* Starts a lanconf-cli member that keeps stdin open; returns its nick@addr. */
+static GSubprocess *e2e_start_cli(E2e *e, const char *nick, char **tag)
+{
+    g_autofree char *server = g_strdup_printf("127.0.0.1:%u", e->port);
+    const char *argv[] = {BIN("lanconf-cli"), "--server",     server, "--nick", nick,
+                          "--verbose",        "--no-history", NULL};
+    GSubprocess *p = e2e_spawn(e, argv, nick, TRUE);
+    g_autofree char *err_name = g_strdup_printf("%s.err", nick);
+    g_autofree char *err = e2e_wait(e, err_name, e2e_has_joined, NULL, "lanconf-cli to join");
+    const char *as = strstr(err, " as ") + 4;
+    *tag = g_strndup(as, strcspn(as, "\n"));
+    return p;
+}
+
+/* Sends one line from a lanconf-cli member. */
+static void e2e_cli_say(GSubprocess *p, const char *line)
+{
+    GOutputStream *in = g_subprocess_get_stdin_pipe(p);
+    g_autofree char *text = g_strconcat(line, "\n", NULL);
+    g_autoptr(GError) error = NULL;
+    g_output_stream_write_all(in, text, strlen(text), NULL, NULL, &error);
+    g_assert_no_error(error);
+    g_output_stream_flush(in, NULL, &error);
+    g_assert_no_error(error);
+}
+
+/* Starts lanconf as alice in a detached tmux session of a fixed size. The
+ * shell around it writes lanconf's exit status to a file. */
+static void e2e_start_tui(E2e *e)
+{
+    g_autofree char *exit_file = e2e_path(e, "exit");
+    g_autofree char *log_file = e2e_path(e, "chat.log");
+    g_autofree char *q_dir = g_shell_quote(e->dir);
+    g_autofree char *q_exit = g_shell_quote(exit_file);
+    g_autofree char *q_log = g_shell_quote(log_file);
+    g_autofree char *cmd = g_strdup_printf(
+        "timeout --foreground %d env XDG_CONFIG_HOME=%s LC_ALL=C.UTF-8 LANG=C.UTF-8 "
+        "%s --server 127.0.0.1:%u --nick alice --log %s; echo EXIT=$? > %s",
+        E2E_WATCHDOG_S, q_dir, BIN("lanconf"), e->port, q_log, q_exit);
+    g_autofree char *cols = g_strdup_printf("%d", SCREEN_COLS);
+    g_autofree char *rows = g_strdup_printf("%d", SCREEN_ROWS);
+    const char *args[] = {"-f", "/dev/null", "new-session", "-d", "-s", "lc",
+                          "-x", cols,        "-y",          rows, cmd,  NULL};
+    g_free(e2e_tmux(e, args));
+    const char *pid_args[] = {"display-message", "-p", "-t", "lc", "#{pid}", NULL};
+    g_autofree char *pid = e2e_tmux(e, pid_args);
+    e2e_pids[E2E_PID_TMUX] = (pid_t)g_ascii_strtoll(pid, NULL, 10);
+    g_autofree char *screen = e2e_wait_for(e, NULL, "[joined]");
+}
+
+/* Set-up: relay, bob (a lanconf-cli member), then lanconf in tmux. */
+static void e2e_setup(E2e *e, gconstpointer data)
+{
+    e->dir = g_dir_make_tmp("lanconf-tui-e2e-XXXXXX", NULL);
+    e->socket = g_strdup_printf("lanconf-test-%d-%08x", (int)getpid(), g_random_int());
+    e2e_start_relay(e);
+    e->bob = e2e_start_cli(e, "bob", &e->bob_addr);
+    e2e_pids[E2E_PID_BOB] = e2e_pid_of(e->bob);
+    e2e_start_tui(e);
+}
+
+/* Stops a process and waits for it. */
+static void e2e_stop(GSubprocess *p)
+{
+    if (p == NULL)
+        return;
+    g_subprocess_send_signal(p, SIGTERM);
+    g_subprocess_wait(p, NULL, NULL);
+    g_object_unref(p);
+}
+
+/* Removes the test directory and what is in it. */
+static void e2e_rmdir(const char *dir)
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *name;
+    while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
+        g_autofree char *path = g_build_filename(dir, name, NULL);
+        if (g_file_test(path, G_FILE_TEST_IS_DIR))
+            e2e_rmdir(path);
+        else
+            g_unlink(path);
+    }
+    g_rmdir(dir);
+}
+
+/* Tear-down: the tmux server, the members, the relay, the files. */
+static void e2e_teardown(E2e *e, gconstpointer data)
+{
+    const char *args[] = {"kill-server", NULL};
+    g_free(e2e_tmux(e, args));
+    for (int i = 0; i < E2E_N_PIDS; i++)
+        e2e_pids[i] = 0;
+    e2e_stop(e->bob);
+    e2e_stop(e->relay);
+    e2e_rmdir(e->dir);
+    g_free(e->dir);
+    g_free(e->socket);
+    g_free(e->bob_addr);
+}
+
+/* The screen split into rows (capture-pane drops trailing blank rows). */
+static GStrv e2e_rows(const char *screen)
+{
+    return g_strsplit(screen, "\n", -1);
+}
+
+/* Index of the first row containing needle, or -1. */
+static int e2e_row_of(GStrv rows, const char *needle)
+{
+    for (int i = 0; rows[i] != NULL; i++)
+        if (strstr(rows[i], needle) != NULL)
+            return i;
+    return -1;
+}
+
+/* A message from another member appears with its nick@ip:port tag; a typed
+ * line reaches that member. */
+static void test_chat(E2e *e, gconstpointer data)
+{
+    g_assert_true(g_str_has_prefix(e->bob_addr, "bob@127.0.0.1:"));
+    e2e_cli_say(e->bob, "hello from bob");
+    g_autofree char *line = g_strdup_printf("%s: hello from bob", e->bob_addr);
+    g_autofree char *screen = e2e_wait_for(e, NULL, line);
+
+    e2e_type(e, "hi bob, alice here", TRUE);
+    g_autofree char *out = e2e_wait_for(e, "bob.out", ": hi bob, alice here\n");
+    g_assert_true(g_str_has_prefix(out, "alice@127.0.0.1:"));
+    /* Our own line shows with our tag once the relay stored it. */
+    g_autofree char *tag = g_strndup(out, strcspn(out, " ")); /* "alice@ip:port:" */
+    g_autofree char *own = g_strdup_printf("%s hi bob, alice here", tag);
+    g_autofree char *screen2 = e2e_wait_for(e, NULL, own);
+
+    e2e_type(e, "/frobnicate", TRUE);
+    g_autofree char *screen3 = e2e_wait_for(e, NULL, "Unknown command /frobnicate.");
+    e2e_type(e, "/who", TRUE);
+    g_autofree char *screen4 = e2e_wait_for(e, NULL, e->bob_addr);
+}
+
+/* CJK and emoji render in the log, travel both ways, and the cursor sits
+ * right after wide characters. */
+static void test_wide(E2e *e, gconstpointer data)
+{
+    e2e_cli_say(e->bob, "你好世界 \U0001F389 party");
+    g_autofree char *screen = e2e_wait_for(e, NULL, "你好世界 \U0001F389 party");
+
+    e2e_type(e, "日本語 テスト \U0001F600", TRUE);
+    g_autofree char *out = e2e_wait_for(e, "bob.out", ": 日本語 テスト \U0001F600\n");
+
+    e2e_type(e, "ab日本cd", FALSE);
+    e2e_key(e, "Left");
+    e2e_key(e, "Left");
+    g_autofree char *typed = e2e_wait_for(e, NULL, PROMPT "ab日本cd");
+    gint64 deadline = g_get_monotonic_time() + WAIT_MS * 1000;
+    const char *args[] = {"display-message", "-p", "-t", "lc", "#{cursor_x} #{cursor_y}", NULL};
+    g_autofree char *want = g_strdup_printf("%d %d\n", 8 + 6, SCREEN_ROWS - 1);
+    for (;;) {
+        g_autofree char *cursor = e2e_tmux(e, args);
+        if (g_strcmp0(cursor, want) == 0)
+            break;
+        if (g_get_monotonic_time() > deadline)
+            g_error("cursor at %s, expected %s", cursor, want);
+        g_usleep(POLL_MS * 1000);
+    }
+}
+
+/* Whether the screen has rows rows, no wider than cols, with the status
+ * line and the input line on the last two. */
+static gboolean e2e_screen_sane(const char *screen, gpointer data)
+{
+    const int *size = data;
+    g_auto(GStrv) rows = e2e_rows(screen);
+    guint n = g_strv_length(rows);
+    if (n > 0 && rows[n - 1][0] == '\0')
+        n--; /* the newline after the last row */
+    if ((int)n != size[1])
+        return FALSE;
+    for (guint i = 0; i < n; i++)
+        if (g_utf8_strlen(rows[i], -1) > size[0])
+            return FALSE;
+    return strstr(rows[n - 2], "[joined]") != NULL && g_str_has_prefix(rows[n - 1], PROMPT_SHOWN);
+}
+
+/* Resizing keeps the status and input lines at the bottom and rewraps text. */
+static void test_resize(E2e *e, gconstpointer data)
+{
+    GString *words = g_string_new("start");
+    for (int i = 1; i <= 60; i++)
+        g_string_append_printf(words, " w%02d", i);
+    g_string_append(words, " finish");
+    e2e_cli_say(e->bob, words->str);
+    g_autofree char *wide = e2e_wait_for(e, NULL, "finish");
+    int size_wide[2] = {SCREEN_COLS, SCREEN_ROWS};
+    g_assert_true(e2e_screen_sane(wide, size_wide));
+    g_auto(GStrv) wide_rows = e2e_rows(wide);
+    int wide_span = e2e_row_of(wide_rows, "finish") - e2e_row_of(wide_rows, "start");
+
+    const char *args[] = {"resize-window", "-t", "lc", "-x", "60", "-y", "20", NULL};
+    g_free(e2e_tmux(e, args));
+    int size_narrow[2] = {60, 20};
+    g_autofree char *narrow =
+        e2e_wait(e, NULL, e2e_screen_sane, size_narrow, "a sane 60x20 screen");
+    g_auto(GStrv) rows = e2e_rows(narrow);
+    int first = e2e_row_of(rows, "start"), last = e2e_row_of(rows, "finish");
+    g_assert_cmpint(first, >=, 0);
+    g_assert_cmpint(last - first, >, wide_span);
+    /* Every word is there, in order, across the rewrapped rows. */
+    int row = first;
+    for (int i = 1; i <= 60; i++) {
+        g_autofree char *w = g_strdup_printf("w%02d", i);
+        int at = e2e_row_of(rows + row, w);
+        g_assert_cmpint(at, >=, 0);
+        row += at;
+    }
+
+    /* And back to a bigger size, with typing in between. */
+    e2e_type(e, "still typing", FALSE);
+    const char *back[] = {"resize-window", "-t", "lc", "-x", "90", "-y", "25", NULL};
+    g_free(e2e_tmux(e, back));
+    int size_back[2] = {90, 25};
+    g_autofree char *again = e2e_wait(e, NULL, e2e_screen_sane, size_back, "a sane 90x25 screen");
+    g_assert_nonnull(strstr(again, PROMPT "still typing"));
+    g_string_free(words, TRUE);
+}
+
+/* /quit MESSAGE leaves (the others see the message) and exits with 0; the
+ * --log file has the conversation. */
+static void test_quit(E2e *e, gconstpointer data)
+{
+    e2e_cli_say(e->bob, "logged line");
+    g_autofree char *screen = e2e_wait_for(e, NULL, "logged line");
+    e2e_type(e, "/quit bye", TRUE);
+    g_autofree char *status = e2e_wait_for(e, "exit", "\n");
+    g_assert_cmpstr(status, ==, "EXIT=0\n");
+    g_autofree char *err = e2e_wait_for(e, "bob.err", " left (bye)");
+    g_autofree char *log = e2e_read(e, "chat.log");
+    g_autofree char *logged = g_strdup_printf("%s: logged line\n", e->bob_addr);
+    g_assert_nonnull(strstr(log, logged));
+    g_assert_nonnull(strstr(log, "--- log closed"));
+}
+
+/* Runs the tests. */
+int main(int argc, char **argv)
+{
+    /* tmux and lanconf run in a UTF-8 locale on an xterm, whatever the
+     * environment of the test runner; TMUX is cleared so that a test started
+     * from inside tmux still gets its own server. */
+    g_setenv("TERM", "xterm-256color", TRUE);
+    g_setenv("LANG", "C.UTF-8", TRUE);
+    g_unsetenv("TMUX");
+    setlocale(LC_ALL, "C.UTF-8");
+    signal(SIGABRT, e2e_on_abort);
+    g_test_init(&argc, &argv, NULL);
+    g_autofree char *tmux = g_find_program_in_path("tmux");
+    if (tmux == NULL) {
+        g_test_message("tmux is not installed");
+        return 77;
+    }
+    g_test_add("/tui/e2e/chat", E2e, NULL, e2e_setup, test_chat, e2e_teardown);
+    g_test_add("/tui/e2e/wide", E2e, NULL, e2e_setup, test_wide, e2e_teardown);
+    g_test_add("/tui/e2e/resize", E2e, NULL, e2e_setup, test_resize, e2e_teardown);
+    g_test_add("/tui/e2e/quit", E2e, NULL, e2e_setup, test_quit, e2e_teardown);
+    return g_test_run();
+}

@@ -1,0 +1,146 @@
+/* command.c: what a line typed in the input line asks for. */
+#include "ui-tui/command.h"
+
+#include <string.h>
+
+typedef struct {
+    const char *name;
+    LcCommandKind kind;
+} LcCommandAlias;
+
+static const LcCommandInfo command_table[] = {
+    {"/me", "ACTION", "Send an action, shown as \"* nick does something\""},
+    {"/nick", "NEW", "Change your nick"},
+    {"/who", "", "List the members of the room with their addresses"},
+    {"/lag", "", "Measure the round-trip to the relay now"},
+    {"/stats", "", "Show chat statistics of this session"},
+    {"/clear", "", "Clear the chat window (history stays on the relay)"},
+    {"/help", "[COMMAND]", "List commands and keys, or explain one command"},
+    {"/quit", "[MESSAGE]", "Leave the room (the others see MESSAGE) and exit"},
+};
+
+static const char *const command_names[] = {"/clear", "/help",  "/lag", "/me", "/nick",
+                                            "/quit",  "/stats", "/who", NULL};
+
+static const LcCommandAlias command_aliases[] = {
+    {"/me", CMD_ME},       {"/nick", CMD_NICK},   {"/who", CMD_WHO},   {"/names", CMD_WHO},
+    {"/clear", CMD_CLEAR}, {"/help", CMD_HELP},   {"/quit", CMD_QUIT}, {"/exit", CMD_QUIT},
+    {"/lag", CMD_LAG},     {"/stats", CMD_STATS},
+};
+
+/* Looks a command name up; CMD_UNKNOWN if there is none. */
+static LcCommandKind command_lookup(const char *name)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(command_aliases); i++)
+        if (g_ascii_strcasecmp(command_aliases[i].name, name) == 0)
+            return command_aliases[i].kind;
+    return CMD_UNKNOWN;
+}
+
+/* Edit distance between two short ASCII words (Levenshtein). */
+static guint command_distance(const char *a, const char *b)
+{
+    guint la = (guint)strlen(a), lb = (guint)strlen(b);
+    if (la > 32 || lb > 32)
+        return G_MAXUINT;
+    guint prev[33], cur[33];
+    for (guint j = 0; j <= lb; j++)
+        prev[j] = j;
+    for (guint i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (guint j = 1; j <= lb; j++) {
+            guint cost = g_ascii_tolower(a[i - 1]) == g_ascii_tolower(b[j - 1]) ? 0 : 1;
+            cur[j] = MIN(MIN(prev[j] + 1, cur[j - 1] + 1), prev[j - 1] + cost);
+        }
+        memcpy(prev, cur, sizeof(prev));
+    }
+    return prev[lb];
+}
+
+/* The closest command to a mistyped name. */
+const char *command_suggest(const char *name)
+{
+    const char *best = NULL;
+    /* Suggest a prefix match, or a name one edit away (two for long names). */
+    guint best_d = strlen(name) > 5 ? 3 : 2;
+    for (guint i = 0; command_names[i] != NULL; i++) {
+        const char *c = command_names[i];
+        if (strlen(name) > 1 && g_ascii_strncasecmp(c, name, strlen(name)) == 0)
+            return c;
+        guint d = command_distance(name, c);
+        if (d < best_d) {
+            best_d = d;
+            best = c;
+        }
+    }
+    return best;
+}
+
+/* Sets a command's kind and argument. */
+static void command_set(LcCommand *cmd, LcCommandKind kind, char *arg)
+{
+    cmd->kind = kind;
+    cmd->arg = arg;
+}
+
+/* Fills cmd for a known command with its (stripped) argument. */
+static void command_parse_args(LcCommand *cmd, LcCommandKind kind, const char *rest)
+{
+    g_autofree char *arg = g_strstrip(g_strdup(rest));
+    gboolean has_arg = *arg != '\0';
+    if (kind == CMD_ME && !has_arg) {
+        command_set(cmd, CMD_USAGE, g_strdup("/me needs an action: /me ACTION"));
+    } else if (kind == CMD_NICK && (!has_arg || strchr(arg, ' ') != NULL)) {
+        command_set(cmd, CMD_USAGE, g_strdup("/nick needs one new nick: /nick NEW"));
+    } else if (kind == CMD_ME) {
+        /* The action keeps its spacing; only the separator is dropped. */
+        command_set(cmd, kind, g_strdup(rest + 1));
+    } else {
+        command_set(cmd, kind, has_arg ? g_steal_pointer(&arg) : NULL);
+    }
+}
+
+/* Parses a line. */
+void command_parse(const char *line, LcCommand *cmd)
+{
+    memset(cmd, 0, sizeof(*cmd));
+    g_autofree char *copy = g_strdup(line);
+    if (*g_strstrip(copy) == '\0')
+        return;
+    if (line[0] != '/' || line[1] == '/') {
+        command_set(cmd, CMD_SAY, g_strdup(line[0] == '/' ? line + 1 : line));
+        return;
+    }
+    gsize name_len = strcspn(line, " ");
+    g_autofree char *name = g_strndup(line, name_len);
+    LcCommandKind kind = command_lookup(name);
+    if (kind != CMD_UNKNOWN) {
+        command_parse_args(cmd, kind, line + name_len);
+        return;
+    }
+    const char *hint = command_suggest(name);
+    g_autofree char *maybe = hint ? g_strdup_printf(" Did you mean %s?", hint) : g_strdup("");
+    command_set(cmd, CMD_UNKNOWN,
+                g_strdup_printf("Unknown command %s.%s Type /help for the list of commands, or "
+                                "//%s to send it as a message.",
+                                name, maybe, name + 1));
+}
+
+/* Frees what a parsed command owns. */
+void command_clear(LcCommand *cmd)
+{
+    g_clear_pointer(&cmd->arg, g_free);
+}
+
+/* The commands, for /help. */
+const LcCommandInfo *command_get_table(guint *n)
+{
+    *n = G_N_ELEMENTS(command_table);
+    return command_table;
+}
+
+/* Command names for completion. */
+const char *const *command_get_names(void)
+{
+    return command_names;
+}

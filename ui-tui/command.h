@@ -1,0 +1,46 @@
+/* command.h: what a line typed in the input line asks for.
+ *
+ * Plain C. A line not starting with '/' is a chat message; "//text" sends
+ * "/text". Command names are matched without regard to case.
+ */
+#pragma once
+
+#include <glib.h>
+
+typedef enum {
+    CMD_NONE,    /* empty line: nothing to do */
+    CMD_SAY,     /* chat message: arg is the text */
+    CMD_ME,      /* /me ACTION */
+    CMD_NICK,    /* /nick NEW */
+    CMD_WHO,     /* /who */
+    CMD_CLEAR,   /* /clear */
+    CMD_HELP,    /* /help [COMMAND]: arg is the command or NULL */
+    CMD_QUIT,    /* /quit [MESSAGE]: arg is the message or NULL */
+    CMD_LAG,     /* /lag */
+    CMD_STATS,   /* /stats */
+    CMD_UNKNOWN, /* not a command: arg is a message saying so, with a hint */
+    CMD_USAGE,   /* a command used wrongly: arg is the message */
+} LcCommandKind;
+
+typedef struct {
+    LcCommandKind kind;
+    char *arg;
+} LcCommand;
+
+typedef struct {
+    const char *name; /* "/nick" */
+    const char *args; /* "NEW" or "" */
+    const char *help; /* one line */
+} LcCommandInfo;
+
+/* Parses a line; never fails (bad commands give CMD_UNKNOWN or CMD_USAGE). */
+void command_parse(const char *line, LcCommand *cmd);
+/* Frees what a parsed command owns. */
+void command_clear(LcCommand *cmd);
+
+/* The commands, for /help; *n gets their number. */
+const LcCommandInfo *command_get_table(guint *n);
+/* Command names ("/nick", ...) for Tab completion, NULL-terminated. */
+const char *const *command_get_names(void);
+/* The command closest to a mistyped name ("/nik" -> "/nick"), or NULL. */
+const char *command_suggest(const char *name);

@@ -1,0 +1,140 @@
+/* screen.c: the terminal: ncursesw set-up, layout and the draw pass. */
+#include "ui-tui/screen.h"
+
+#include "net/clock.h"
+#include "ui-tui/keys.h"
+#include "ui-tui/layout.h"
+#include "ui-tui/redraw.h"
+#include "ui-tui/view.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#define SCREEN_ESCDELAY_MS 25
+
+struct _LcScreen {
+    SCREEN *term;
+    LcLayout layout;
+    gboolean laid_out;
+    int cursor_x;
+    gsize input_start; /* first byte of the input line shown */
+};
+
+/* Takes over the terminal. */
+LcScreen *screen_new(GError **error)
+{
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                    "stdin and stdout must be a terminal; for scripts use lanconf-cli");
+        return NULL;
+    }
+    SCREEN *term = newterm(NULL, stdout, stdin);
+    if (term == NULL) {
+        const char *name = g_getenv("TERM");
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                    "cannot use terminal type '%s' (is TERM right?)", name ? name : "");
+        return NULL;
+    }
+    LcScreen *screen = g_new0(LcScreen, 1);
+    screen->term = term;
+    set_term(term);
+    raw();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    nodelay(stdscr, TRUE);
+    set_escdelay(SCREEN_ESCDELAY_MS);
+    curs_set(1);
+    view_colors_init();
+    keys_init();
+    return screen;
+}
+
+/* Gives the terminal back. */
+void screen_free(LcScreen *screen)
+{
+    if (screen == NULL)
+        return;
+    endwin();
+    delscreen(screen->term);
+    g_free(screen);
+}
+
+/* Reads the terminal's new size. */
+void screen_resize(LcScreen *screen)
+{
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+        resizeterm(ws.ws_row, ws.ws_col);
+}
+
+/* Repaints every cell on the next draw. */
+void screen_force_repaint(LcScreen *screen)
+{
+    clearok(curscr, TRUE);
+}
+
+/* Width and height of the chat area. */
+void screen_get_chat_size(LcScreen *screen, int *width, int *height)
+{
+    *width = MAX(screen->layout.chat.w, 1);
+    *height = MAX(screen->layout.chat.h, 1);
+}
+
+/* The member list width wanted: the longest nick or title plus margins. */
+static int screen_members_width(const LcMembers *members)
+{
+    int w = (int)strlen("99 members");
+    for (guint i = 0; i < members_get_count(members); i++)
+        w = MAX(w, (int)strlen(members_get(members, i)->nick));
+    return w + 3;
+}
+
+/* Lays the views out for the current size. */
+guint screen_update_layout(LcScreen *screen, const LcScreenModels *m)
+{
+    LcLayout layout;
+    layout_compute(LINES, COLS, screen_members_width(m->members), &layout);
+    if (screen->laid_out && layout_equal(&layout, &screen->layout))
+        return 0;
+    screen->layout = layout;
+    screen->laid_out = TRUE;
+    return VIEW_ALL;
+}
+
+/* Draws the notice shown when the terminal is too small for the views. */
+static void screen_draw_too_small(void)
+{
+    static const char msg[] = "terminal too small";
+    werase(stdscr);
+    mvwaddnstr(stdscr, 0, 0, msg, MIN(COLS, (int)sizeof(msg) - 1));
+    wnoutrefresh(stdscr);
+    doupdate();
+}
+
+/* Draws the dirty views and places the cursor. */
+void screen_draw(LcScreen *screen, const LcScreenModels *m, guint dirty)
+{
+    dirty |= screen_update_layout(screen, m);
+    const LcLayout *l = &screen->layout;
+    if (l->too_small) {
+        screen_draw_too_small();
+        return;
+    }
+    if (dirty & VIEW_RESIZE)
+        werase(stdscr);
+    if (dirty & VIEW_CHAT)
+        view_chat_draw(stdscr, &l->chat, m->chatlog);
+    if ((dirty & VIEW_MEMBERS) && l->members.w > 0)
+        view_members_draw(stdscr, &l->members, m->members, m->self);
+    if (dirty & VIEW_STATUS)
+        view_status_draw(stdscr, &l->status, m->status, clock_now_us());
+    if (dirty & VIEW_INPUT)
+        view_input_draw(stdscr, &l->input, m->input, m->prompt, &screen->input_start,
+                        &screen->cursor_x);
+    wmove(stdscr, l->input.y, screen->cursor_x);
+    wnoutrefresh(stdscr);
+    doupdate();
+}

@@ -1,0 +1,289 @@
+/* tui_input.c: keys edit the input line or scroll; Enter runs a command. */
+#include "ui-tui/tui_private.h"
+
+#include "net/clock.h"
+#include "ui-tui/command.h"
+
+#include <string.h>
+
+/* Keys listed by /help. */
+static const char *const tui_help_keys[] = {
+    "keys: Left/Right Ctrl-B/F, Ctrl-Left/Right Alt-B/F (word), Home/End Ctrl-A/E",
+    "keys: Backspace, Delete Ctrl-D, Ctrl-W (word), Ctrl-U (to start), Ctrl-K (to end), "
+    "Ctrl-Y (paste back)",
+    "keys: Up/Down (sent lines), Tab (complete nick or command), PgUp/PgDn (scroll), "
+    "Alt-End (newest), Ctrl-L (redraw), Ctrl-C (quit)",
+};
+
+/* Sends a chat message or action and shows it as pending. */
+static void tui_send(LcTui *tui, const char *text, gboolean action)
+{
+    g_autoptr(GError) error = NULL;
+    guint64 id = session_send_chat(tui->session, text, action, &error);
+    if (id == 0) {
+        tui_append_text(tui, CHAT_KIND_ERROR, "not sent: %s", error->message);
+        return;
+    }
+    LcChatEntry e = {
+        .kind = action ? CHAT_KIND_ACTION : CHAT_KIND_MESSAGE,
+        .time_us = clock_now_us(),
+        .nick = (char *)session_get_nick(tui->session),
+        .addr = (char *)session_get_addr(tui->session),
+        .text = (char *)text,
+        .client_id = id,
+        .own = TRUE,
+        .pending = TRUE,
+    };
+    tui->stats.sent++;
+    tui->stats.bytes_sent += strlen(text);
+    chatlog_scroll_to_bottom(tui->chatlog);
+    tui_append(tui, &e);
+    tui_sync_identity(tui);
+}
+
+/* /help [COMMAND]. */
+static void tui_cmd_help(LcTui *tui, const char *topic)
+{
+    guint n = 0;
+    const LcCommandInfo *table = command_get_table(&n);
+    g_autofree char *want = topic ? g_strconcat(topic[0] == '/' ? "" : "/", topic, NULL) : NULL;
+    gboolean found = FALSE;
+    for (guint i = 0; i < n; i++) {
+        if (want != NULL && g_ascii_strcasecmp(want, table[i].name) != 0)
+            continue;
+        tui_append_text(tui, CHAT_KIND_INFO, "%s%s%s  %s", table[i].name, *table[i].args ? " " : "",
+                        table[i].args, table[i].help);
+        found = TRUE;
+    }
+    if (want != NULL && !found)
+        tui_append_text(tui, CHAT_KIND_ERROR, "no command %s; /help lists them all", want);
+    if (want != NULL)
+        return;
+    tui_append_text(tui, CHAT_KIND_INFO,
+                    "anything else you type is sent to the room; "
+                    "start it with // to send a line beginning with /");
+    for (guint i = 0; i < G_N_ELEMENTS(tui_help_keys); i++)
+        tui_append_text(tui, CHAT_KIND_INFO, "%s", tui_help_keys[i]);
+}
+
+/* /who: the members with their addresses. */
+static void tui_cmd_who(LcTui *tui)
+{
+    guint n = members_get_count(tui->members);
+    tui_append_text(tui, CHAT_KIND_INFO, "%u member%s in the room:", n, n == 1 ? "" : "s");
+    const char *self = session_get_nick(tui->session);
+    for (guint i = 0; i < n; i++) {
+        const LcMember *m = members_get(tui->members, i);
+        gboolean me = g_ascii_strcasecmp(m->nick, self) == 0;
+        tui_append_text(tui, CHAT_KIND_INFO, "  %s@%s%s", m->nick, m->addr, me ? " (you)" : "");
+    }
+}
+
+/* /nick NEW. */
+static void tui_cmd_nick(LcTui *tui, const char *nick)
+{
+    g_autoptr(GError) error = NULL;
+    if (!session_set_nick(tui->session, nick, &error))
+        tui_append_text(tui, CHAT_KIND_ERROR, "%s", error->message);
+    else if (session_get_state(tui->session) != SESSION_JOINED)
+        tui_append_text(tui, CHAT_KIND_INFO, "not connected: %s will be asked for on reconnect",
+                        nick);
+    tui_sync_identity(tui);
+}
+
+/* /lag: measure the round-trip now. */
+static void tui_cmd_lag(LcTui *tui)
+{
+    if (session_get_state(tui->session) != SESSION_JOINED) {
+        tui_append_text(tui, CHAT_KIND_ERROR, "not connected to the relay (%s)",
+                        status_state_name(tui->status.state));
+        return;
+    }
+    tui->lag_requested = TRUE;
+    session_ping(tui->session);
+}
+
+/* /stats: chat statistics now. */
+static void tui_cmd_stats(LcTui *tui)
+{
+    g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
+    tui->stats.pending = session_get_unacked(tui->session);
+    chatstats_format(&tui->stats, clock_now_us(), lines);
+    for (guint i = 0; i < lines->len; i++)
+        tui_append_text(tui, CHAT_KIND_INFO, "%s", (char *)g_ptr_array_index(lines, i));
+}
+
+/* Runs a parsed command. */
+static void tui_run_command(LcTui *tui, const LcCommand *cmd)
+{
+    switch (cmd->kind) {
+    case CMD_NONE:
+        break;
+    case CMD_SAY:
+    case CMD_ME:
+        tui_send(tui, cmd->arg, cmd->kind == CMD_ME);
+        break;
+    case CMD_NICK:
+        tui_cmd_nick(tui, cmd->arg);
+        break;
+    case CMD_WHO:
+        tui_cmd_who(tui);
+        break;
+    case CMD_CLEAR:
+        chatlog_clear(tui->chatlog);
+        tui_mark(tui, VIEW_CHAT | VIEW_STATUS);
+        break;
+    case CMD_HELP:
+        tui_cmd_help(tui, cmd->arg);
+        break;
+    case CMD_QUIT:
+        tui_quit(tui, cmd->arg ? cmd->arg : "leaving");
+        break;
+    case CMD_LAG:
+        tui_cmd_lag(tui);
+        break;
+    case CMD_STATS:
+        tui_cmd_stats(tui);
+        break;
+    case CMD_UNKNOWN:
+    case CMD_USAGE:
+        tui_append_text(tui, CHAT_KIND_ERROR, "%s", cmd->arg);
+        break;
+    }
+}
+
+/* Enter: the line becomes a message or a command. */
+static void tui_submit(LcTui *tui)
+{
+    g_autofree char *line = inputline_submit(tui->input);
+    LcCommand cmd;
+    command_parse(line, &cmd);
+    tui_run_command(tui, &cmd);
+    command_clear(&cmd);
+}
+
+/* Tab: completes a nick (not our own) or a command. */
+static void tui_complete(LcTui *tui)
+{
+    g_autofree const char **all = members_complete(tui->members, "");
+    g_autoptr(GPtrArray) nicks = g_ptr_array_new();
+    const char *self = session_get_nick(tui->session);
+    for (guint i = 0; all[i] != NULL; i++)
+        if (g_ascii_strcasecmp(all[i], self) != 0)
+            g_ptr_array_add(nicks, (gpointer)all[i]);
+    g_ptr_array_add(nicks, NULL);
+    inputline_complete(tui->input, (const char *const *)nicks->pdata, command_get_names());
+}
+
+/* Scrolls the chat log by rows, or by pages (a page keeps one row). */
+static void tui_scroll(LcTui *tui, int rows, int pages)
+{
+    int w = 0, h = 0;
+    screen_get_chat_size(tui->screen, &w, &h);
+    chatlog_scroll(tui->chatlog, rows + pages * MAX(h - 1, 1), w, h);
+    tui_mark(tui, VIEW_CHAT | VIEW_STATUS);
+}
+
+/* Keys that edit the input line; FALSE for other keys. */
+static gboolean tui_edit_key(LcTui *tui, const LcKey *key)
+{
+    LcInputLine *in = tui->input;
+    switch (key->action) {
+    case KEY_ACTION_CHAR:
+        inputline_insert_char(in, key->ch);
+        break;
+    case KEY_ACTION_BACKSPACE:
+        inputline_delete_back(in);
+        break;
+    case KEY_ACTION_DELETE:
+        inputline_delete_forward(in);
+        break;
+    case KEY_ACTION_LEFT:
+        inputline_move_left(in);
+        break;
+    case KEY_ACTION_RIGHT:
+        inputline_move_right(in);
+        break;
+    case KEY_ACTION_HOME:
+        inputline_move_home(in);
+        break;
+    case KEY_ACTION_END:
+        inputline_move_end(in);
+        break;
+    case KEY_ACTION_WORD_LEFT:
+        inputline_move_word_left(in);
+        break;
+    case KEY_ACTION_WORD_RIGHT:
+        inputline_move_word_right(in);
+        break;
+    case KEY_ACTION_DELETE_WORD:
+        inputline_delete_word(in);
+        break;
+    case KEY_ACTION_DELETE_WORD_FORWARD:
+        inputline_delete_word_forward(in);
+        break;
+    case KEY_ACTION_KILL_START:
+        inputline_kill_to_start(in);
+        break;
+    case KEY_ACTION_KILL_END:
+        inputline_kill_to_end(in);
+        break;
+    case KEY_ACTION_YANK:
+        inputline_yank(in);
+        break;
+    case KEY_ACTION_HISTORY_PREV:
+        inputline_history_prev(in);
+        break;
+    case KEY_ACTION_HISTORY_NEXT:
+        inputline_history_next(in);
+        break;
+    case KEY_ACTION_COMPLETE:
+        tui_complete(tui);
+        break;
+    default:
+        return FALSE;
+    }
+    tui_mark(tui, VIEW_INPUT);
+    return TRUE;
+}
+
+/* Handles one key. */
+void tui_handle_key(LcTui *tui, const LcKey *key)
+{
+    if (tui_edit_key(tui, key))
+        return;
+    switch (key->action) {
+    case KEY_ACTION_ENTER:
+        tui_submit(tui);
+        tui_mark(tui, VIEW_INPUT);
+        break;
+    case KEY_ACTION_PAGE_UP:
+        tui_scroll(tui, 0, 1);
+        break;
+    case KEY_ACTION_PAGE_DOWN:
+        tui_scroll(tui, 0, -1);
+        break;
+    case KEY_ACTION_SCROLL_UP:
+        tui_scroll(tui, 1, 0);
+        break;
+    case KEY_ACTION_SCROLL_DOWN:
+        tui_scroll(tui, -1, 0);
+        break;
+    case KEY_ACTION_BOTTOM:
+        chatlog_scroll_to_bottom(tui->chatlog);
+        tui_mark(tui, VIEW_CHAT | VIEW_STATUS);
+        break;
+    case KEY_ACTION_REDRAW:
+        screen_force_repaint(tui->screen);
+        tui_mark(tui, VIEW_ALL);
+        break;
+    case KEY_ACTION_RESIZE:
+        tui_mark(tui, VIEW_ALL);
+        break;
+    case KEY_ACTION_QUIT:
+        tui_quit(tui, "leaving");
+        break;
+    default:
+        break;
+    }
+}

@@ -1,0 +1,57 @@
+/* tui_private.h: the client's state, shared by tui.c (lifecycle and the main
+ * loop), tui_session.c (relay events) and tui_input.c (keys and commands). */
+#pragma once
+
+#include "net/session.h"
+#include "ui-tui/chatlog.h"
+#include "ui-tui/chatstats.h"
+#include "ui-tui/inputline.h"
+#include "ui-tui/keys.h"
+#include "ui-tui/logfile.h"
+#include "ui-tui/members.h"
+#include "ui-tui/redraw.h"
+#include "ui-tui/screen.h"
+#include "ui-tui/status.h"
+#include "ui-tui/tui.h"
+
+typedef struct {
+    LcTuiConfig config;
+    GMainLoop *loop;
+    LcSession *session;
+    LcScreen *screen;
+    GSource *redraw;
+    LcLogFile *logfile;
+
+    LcChatLog *chatlog;
+    LcInputLine *input;
+    LcMembers *members;
+    LcStatus status;
+    LcChatStats stats;
+    char *prompt;
+
+    gboolean lag_requested; /* /lag: report the next round-trip in the log */
+    gboolean quitting;
+    guint quit_timer; /* gives up waiting for the relay to take our QUIT */
+    int exit_status;
+    GError *error; /* why the client stopped, for the caller */
+} LcTui;
+
+/* Marks views dirty (LcViewFlags) for the next redraw. */
+void tui_mark(LcTui *tui, guint flags);
+
+/* Appends an entry to the chat log (and the log file) and marks it dirty. */
+void tui_append(LcTui *tui, const LcChatEntry *entry);
+/* Appends client text of a kind (info, error, marker), stamped now. */
+void tui_append_text(LcTui *tui, LcChatKind kind, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+/* Copies the session's nick, address and pending count into the models. */
+void tui_sync_identity(LcTui *tui);
+
+/* Leaves with a reason; the loop ends once the session has closed. */
+void tui_quit(LcTui *tui, const char *reason);
+
+/* Handles one key. */
+void tui_handle_key(LcTui *tui, const LcKey *key);
+
+/* The session's event handlers. */
+extern const LcSessionEvents tui_session_events;

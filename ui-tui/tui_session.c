@@ -1,0 +1,219 @@
+/* tui_session.c: relay session events change the models and mark views. */
+#include "ui-tui/tui_private.h"
+
+#include "net/clock.h"
+#include <string.h>
+
+/* The connection was lost (first notice only): mark the gap in the log. */
+static void tui_on_lost(LcTui *tui, const GError *error)
+{
+    if (tui->status.state == STATUS_RECONNECTING)
+        return;
+    tui->status.state = STATUS_RECONNECTING;
+    tui->status.lost_us = clock_now_us();
+    tui->stats.joined_us = 0;
+    tui_append_text(tui, CHAT_KIND_MARKER,
+                    "connection to the relay lost (%s); reconnecting, what you type is sent "
+                    "when it is back",
+                    error ? error->message : "closed");
+}
+
+/* Why the first join failed, with what to do about it. */
+static GError *tui_explain_join_error(LcTui *tui, const GError *error)
+{
+    const char *server = session_get_server(tui->session);
+    if (error == NULL)
+        return g_error_new(G_IO_ERROR, G_IO_ERROR_FAILED, "the relay %s closed the connection",
+                           server);
+    if (error->domain != LC_WIRE_ERROR)
+        return g_error_new(error->domain, error->code, "%s (is lanconf-relay running at %s?)",
+                           error->message, server);
+    if (error->code == WIRE_ERR_NICK_TAKEN || error->code == WIRE_ERR_BAD_NICK)
+        return g_error_new(error->domain, error->code, "%s; choose another nick with --nick",
+                           error->message);
+    return g_error_copy(error);
+}
+
+/* The session ended for good. */
+static void tui_on_closed(LcTui *tui, const GError *error)
+{
+    tui->status.state = STATUS_CLOSED;
+    if (tui->quitting) {
+        g_main_loop_quit(tui->loop);
+        return;
+    }
+    if (!tui->status.ever_joined) {
+        /* Never got in (relay down, nick taken): nothing to read on screen,
+         * so stop and say why on the terminal. */
+        g_clear_error(&tui->error);
+        tui->error = tui_explain_join_error(tui, error);
+        tui->exit_status = 1;
+        g_main_loop_quit(tui->loop);
+        return;
+    }
+    tui_append_text(tui, CHAT_KIND_ERROR, "disconnected for good: %s. Type /quit to exit.",
+                    error ? error->message : "closed");
+}
+
+/* Session state changes. */
+static void tui_on_state(LcSession *session, LcSessionState state, const GError *error,
+                         gpointer data)
+{
+    LcTui *tui = data;
+    if (state == SESSION_RECONNECT_WAIT)
+        tui_on_lost(tui, error);
+    else if (state == SESSION_CLOSED)
+        tui_on_closed(tui, error);
+    else if (state == SESSION_CONNECTING && !tui->status.ever_joined)
+        tui->status.state = STATUS_CONNECTING;
+    tui_sync_identity(tui);
+    tui_mark(tui, VIEW_STATUS);
+}
+
+/* Replaces the member list with the session's. */
+static void tui_load_members(LcTui *tui)
+{
+    guint n = 0;
+    const LcWireMember *list = session_get_members(tui->session, &n);
+    members_clear(tui->members);
+    for (guint i = 0; i < n; i++)
+        members_add(tui->members, list[i].nick, list[i].addr);
+    tui->status.members = members_get_count(tui->members);
+    tui_mark(tui, VIEW_MEMBERS | VIEW_STATUS);
+}
+
+/* Joined, or rejoined after a loss. */
+static void tui_on_joined(LcSession *session, gboolean resumed, gpointer data)
+{
+    LcTui *tui = data;
+    gint64 now = clock_now_us();
+    gboolean was_lost = tui->status.lost_us > 0;
+    double away_s = (double)(now - tui->status.lost_us) / G_USEC_PER_SEC;
+    tui->status.state = STATUS_JOINED;
+    tui->status.ever_joined = TRUE;
+    tui->status.lost_us = 0;
+    tui->stats.joined_us = now;
+    tui->stats.connects = session_get_connects(session);
+    tui_sync_identity(tui);
+    tui_load_members(tui);
+    if (resumed && was_lost)
+        tui_append_text(tui, CHAT_KIND_MARKER,
+                        "back in the room after %.1f s as %s@%s; what was said meanwhile "
+                        "follows",
+                        away_s, session_get_nick(session), session_get_addr(session));
+    else if (!resumed)
+        tui_append_text(tui, CHAT_KIND_INFO,
+                        "joined relay %s as %s@%s with %u member%s. Type a message and press "
+                        "Enter; /help lists commands and keys, /quit leaves.",
+                        session_get_server(session), session_get_nick(session),
+                        session_get_addr(session), tui->status.members,
+                        tui->status.members == 1 ? "" : "s");
+}
+
+/* A chat message from the relay. */
+static void tui_on_chat(LcSession *session, const LcSessionChat *chat, gpointer data)
+{
+    LcTui *tui = data;
+    LcChatEntry e = {
+        .kind = chat->action ? CHAT_KIND_ACTION : CHAT_KIND_MESSAGE,
+        .time_us = chat->time_us,
+        .nick = (char *)chat->nick,
+        .addr = (char *)chat->addr,
+        .text = (char *)chat->text,
+        .own = chat->own,
+        .history = chat->history,
+    };
+    if (chat->history) {
+        tui->stats.history++;
+    } else {
+        tui->stats.received++;
+        tui->stats.bytes_received += strlen(chat->text);
+    }
+    tui_append(tui, &e);
+}
+
+/* The relay stored one of our messages. */
+static void tui_on_acked(LcSession *session, guint64 client_id, guint64 id, gpointer data)
+{
+    LcTui *tui = data;
+    const LcChatEntry *e = chatlog_set_acked(tui->chatlog, client_id, session_get_addr(session));
+    tui->stats.acked++;
+    if (e != NULL && tui->logfile != NULL)
+        logfile_write_entry(tui->logfile, e, NULL);
+    tui_sync_identity(tui);
+    tui_mark(tui, VIEW_CHAT | VIEW_STATUS);
+}
+
+/* A member joined, left or changed nick. */
+static void tui_on_presence(LcSession *session, LcWirePresenceKind kind, const char *nick,
+                            const char *addr, const char *old, const char *reason, gpointer data)
+{
+    LcTui *tui = data;
+    LcChatEntry e = {.time_us = clock_now_us(), .nick = (char *)nick, .addr = (char *)addr};
+    if (kind == WIRE_PRESENCE_JOIN) {
+        members_add(tui->members, nick, addr);
+        e.kind = CHAT_KIND_JOIN;
+    } else if (kind == WIRE_PRESENCE_LEAVE) {
+        members_remove(tui->members, nick);
+        e.kind = CHAT_KIND_LEAVE;
+        e.text = (char *)reason;
+    } else {
+        members_rename(tui->members, old, nick);
+        e.kind = CHAT_KIND_NICK;
+        e.text = (char *)old;
+    }
+    tui->status.members = members_get_count(tui->members);
+    tui_sync_identity(tui);
+    tui_append(tui, &e);
+    tui_mark(tui, VIEW_MEMBERS | VIEW_STATUS);
+}
+
+/* The relay refused a message or a nick. */
+static void tui_on_refused(LcSession *session, const GError *error, guint64 client_id,
+                           gpointer data)
+{
+    LcTui *tui = data;
+    if (client_id != 0 && chatlog_set_failed(tui->chatlog, client_id) != NULL) {
+        tui->stats.refused++;
+        tui_append_text(tui, CHAT_KIND_ERROR, "message not sent: %s", error->message);
+    } else {
+        tui_append_text(tui, CHAT_KIND_ERROR, "%s", error->message);
+    }
+    tui_sync_identity(tui);
+    tui_mark(tui, VIEW_STATUS);
+}
+
+/* A relay round-trip was measured. */
+static void tui_on_lag(LcSession *session, double rtt_ms, gpointer data)
+{
+    LcTui *tui = data;
+    tui->status.rtt_ms = rtt_ms;
+    chatstats_add_rtt(&tui->stats, rtt_ms);
+    tui->stats.offset_us = session_get_clock_offset_us(session);
+    if (tui->lag_requested) {
+        tui->lag_requested = FALSE;
+        tui_append_text(tui, CHAT_KIND_INFO, "relay %s round-trip: %.3f ms",
+                        session_get_server(session), rtt_ms);
+    }
+    tui_mark(tui, VIEW_STATUS);
+}
+
+/* Messages lost from the relay's history while away. */
+static void tui_on_gap(LcSession *session, guint64 first, guint64 last, gpointer data)
+{
+    tui_append_text(data, CHAT_KIND_ERROR,
+                    "messages #%" G_GUINT64_FORMAT "..#%" G_GUINT64_FORMAT
+                    " were said while you were away and are no longer in the relay's history",
+                    first, last);
+}
+
+const LcSessionEvents tui_session_events = {
+    .state = tui_on_state,
+    .joined = tui_on_joined,
+    .chat = tui_on_chat,
+    .acked = tui_on_acked,
+    .presence = tui_on_presence,
+    .refused = tui_on_refused,
+    .lag = tui_on_lag,
+    .gap = tui_on_gap,
+};
