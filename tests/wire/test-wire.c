@@ -1,0 +1,450 @@
+/* Tests of the wire codec (net/wire.c) against docs/PROTOCOL.md: every message
+ * type encoded, parsed and decoded back with representative and boundary
+ * values; the exact bytes of each type; the type table; and every sample cut
+ * short at each byte, given a byte too many, and given each undefined flag. */
+#include "wire-test-util.h"
+
+#include <string.h>
+
+/* Strings exactly at their field limits, filled in by wire_test_fill_limits(). */
+static char nick_max[WIRE_NICK_MAX + 1];
+static char instance_max[WIRE_INSTANCE_MAX + 1];
+static char addr_max[WIRE_ADDR_MAX + 1];
+static char text_max[WIRE_TEXT_MAX + 1];
+static char text_max_utf8[WIRE_TEXT_MAX + 1];
+static char reason_max[WIRE_REASON_MAX + 1];
+static char quit_max[WIRE_QUIT_REASON_MAX + 1];
+
+/* The most members with the longest nick and address that fit WELCOME's
+ * 262144-byte payload: 138 bytes of fixed fields, then 100 bytes a member. */
+#define WELCOME_MAX_MEMBERS 2620
+
+static LcWireMember members_max[WELCOME_MAX_MEMBERS];
+static LcWireMember members_few[] = {
+    {"alice", "192.168.1.7:51234"},
+    {"Bob[away]", "[fe80::1]:40000"},
+    {"c", ""},
+};
+
+typedef struct {
+    const char *name;
+    LcWireMsg msg;
+} WireSample;
+
+/* Representative and boundary messages of every type. */
+static const WireSample samples[] = {
+    {"hello",
+     {.type = WIRE_HELLO,
+      .hello = {0, "alice", "3f2504e0-4f89-41d3-9a0c-0305e82c3301", 0, WIRE_HISTORY_DEFAULT}}},
+    {"hello-max",
+     {.type = WIRE_HELLO, .hello = {255, nick_max, instance_max, G_MAXUINT64, G_MAXUINT32}}},
+    {"hello-resume", {.type = WIRE_HELLO, .hello = {0, "bob", "i", 42, 0}}},
+    {"hello-empty-nick", {.type = WIRE_HELLO, .hello = {0, "", "x", 0, 50}}},
+    {"welcome-no-members",
+     {.type = WIRE_WELCOME,
+      .welcome = {1, 1700000000000000, "bob", "192.168.1.7:51234", 0, 0, 1, 5, 0, NULL}}},
+    {"welcome-few",
+     {.type = WIRE_WELCOME,
+      .welcome = {7, 1700000000123456, "alice", "[fe80::1]:51234", 1000, 1, 0, 0,
+                  G_N_ELEMENTS(members_few), members_few}}},
+    {"welcome-max",
+     {.type = WIRE_WELCOME,
+      .welcome = {G_MAXUINT64, G_MAXUINT64, nick_max, addr_max, G_MAXUINT64, G_MAXUINT64,
+                  G_MAXUINT16, G_MAXUINT16, WELCOME_MAX_MEMBERS, members_max}}},
+    {"error",
+     {.type = WIRE_ERROR,
+      .flags = WIRE_FLAG_FATAL,
+      .error = {WIRE_ERR_BAD_NICK, 0, "nick is empty"}}},
+    {"error-max", {.type = WIRE_ERROR, .error = {G_MAXUINT16, G_MAXUINT64, reason_max}}},
+    {"error-empty-reason", {.type = WIRE_ERROR, .error = {WIRE_ERR_RATE_LIMITED, 9, ""}}},
+    {"ping", {.type = WIRE_PING, .ping = {1700000000000000, 1}}},
+    {"ping-zero", {.type = WIRE_PING, .ping = {0, 0}}},
+    {"ping-max", {.type = WIRE_PING, .ping = {G_MAXUINT64, G_MAXUINT64}}},
+    {"pong", {.type = WIRE_PONG, .pong = {1, 2, 3, 4}}},
+    {"pong-max", {.type = WIRE_PONG, .pong = {G_MAXUINT64, G_MAXUINT64, G_MAXUINT64, G_MAXUINT64}}},
+    {"chat", {.type = WIRE_CHAT, .chat = {1, "hello, world"}}},
+    {"chat-action", {.type = WIRE_CHAT, .flags = WIRE_FLAG_ACTION, .chat = {2, "waves"}}},
+    {"chat-max", {.type = WIRE_CHAT, .chat = {G_MAXUINT64, text_max}}},
+    {"chat-utf8",
+     {.type = WIRE_CHAT,
+      .chat =
+          {3, "h\xc3\xa9llo w\xc3\xb6rld \xe2\x9c\x93 \xf0\x9f\x98\x80 \xe6\x97\xa5\xe6\x9c\xac"}}},
+    {"chat-utf8-max", {.type = WIRE_CHAT, .chat = {4, text_max_utf8}}},
+    {"chat-empty", {.type = WIRE_CHAT, .chat = {5, ""}}},
+    {"chat-tab", {.type = WIRE_CHAT, .chat = {6, "a\tb"}}},
+    {"chat-ack", {.type = WIRE_CHAT_ACK, .chat_ack = {1, 1, 1700000000000000}}},
+    {"chat-ack-max", {.type = WIRE_CHAT_ACK, .chat_ack = {G_MAXUINT64, G_MAXUINT64, G_MAXUINT64}}},
+    {"deliver",
+     {.type = WIRE_CHAT_DELIVER,
+      .deliver = {1, 1700000000000000, "alice", "192.168.1.7:51234", "hi all"}}},
+    {"deliver-flags",
+     {.type = WIRE_CHAT_DELIVER,
+      .flags = WIRE_FLAG_ACTION | WIRE_FLAG_HISTORY | WIRE_FLAG_OWN,
+      .deliver = {2, 3, "b", "[::1]:7300", "\xe2\x9c\x93"}}},
+    {"deliver-history",
+     {.type = WIRE_CHAT_DELIVER, .flags = WIRE_FLAG_HISTORY, .deliver = {3, 4, "c", "", "x"}}},
+    {"deliver-max",
+     {.type = WIRE_CHAT_DELIVER,
+      .deliver = {G_MAXUINT64, G_MAXUINT64, nick_max, addr_max, text_max}}},
+    {"presence-join",
+     {.type = WIRE_PRESENCE,
+      .presence = {WIRE_PRESENCE_JOIN, "alice", "192.168.1.7:51234", "", ""}}},
+    {"presence-leave",
+     {.type = WIRE_PRESENCE,
+      .presence = {WIRE_PRESENCE_LEAVE, "alice", "192.168.1.7:51234", "", "connection closed"}}},
+    {"presence-nick",
+     {.type = WIRE_PRESENCE, .presence = {WIRE_PRESENCE_NICK, "al", "10.0.0.1:1", "alice", ""}}},
+    {"presence-max",
+     {.type = WIRE_PRESENCE,
+      .presence = {WIRE_PRESENCE_NICK, nick_max, addr_max, nick_max, reason_max}}},
+    {"nick", {.type = WIRE_NICK, .nick = {"carol"}}},
+    {"nick-max", {.type = WIRE_NICK, .nick = {nick_max}}},
+    {"nick-empty", {.type = WIRE_NICK, .nick = {""}}},
+    {"quit", {.type = WIRE_QUIT, .quit = {"bye"}}},
+    {"quit-max", {.type = WIRE_QUIT, .quit = {quit_max}}},
+    {"quit-empty", {.type = WIRE_QUIT, .quit = {""}}},
+};
+
+/* Fills the strings and the member list that sit exactly at their limits. */
+static void wire_test_fill_limits(void)
+{
+    memset(nick_max, 'N', WIRE_NICK_MAX);
+    memset(instance_max, '~', WIRE_INSTANCE_MAX);
+    memset(addr_max, '9', WIRE_ADDR_MAX);
+    memset(text_max, 'x', WIRE_TEXT_MAX);
+    for (guint i = 0; i < WIRE_TEXT_MAX / 4; i++)
+        memcpy(text_max_utf8 + 4 * i, "\xf0\x9f\x98\x80", 4); /* U+1F600 */
+    memset(reason_max, 'r', WIRE_REASON_MAX);
+    memset(quit_max, 'q', WIRE_QUIT_REASON_MAX);
+    for (guint i = 0; i < WELCOME_MAX_MEMBERS; i++) {
+        members_max[i].nick = nick_max;
+        members_max[i].addr = addr_max;
+    }
+}
+
+/* Finds a sample by name. */
+static const LcWireMsg *wire_test_find_sample(const char *name)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(samples); i++)
+        if (g_str_equal(samples[i].name, name))
+            return &samples[i].msg;
+    g_assert_not_reached();
+}
+
+/* Encodes a sample, checking the frame's header bytes. */
+static GBytes *wire_test_encode_sample(const LcWireMsg *msg)
+{
+    g_autoptr(GError) error = NULL;
+    GBytes *frame = wire_msg_encode(msg, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(frame);
+
+    gsize size = 0;
+    const guint8 *b = g_bytes_get_data(frame, &size);
+    g_assert_cmpuint(size, >, WIRE_HEADER_SIZE);
+    g_assert_cmphex(b[0], ==, 0x4C);
+    g_assert_cmphex(b[1], ==, 0x43);
+    g_assert_cmphex(b[2], ==, WIRE_VERSION);
+    g_assert_cmphex(b[3], ==, msg->type);
+    g_assert_cmphex((guint)(b[4] << 8 | b[5]), ==, msg->flags);
+    guint32 length = (guint32)b[6] << 24 | (guint32)b[7] << 16 | (guint32)b[8] << 8 | b[9];
+    g_assert_cmpuint(length, ==, size - WIRE_HEADER_SIZE);
+    g_assert_cmpuint(length, <=, wire_max_payload(msg->type));
+    return frame;
+}
+
+/* Encode, parse, decode, compare, encode again: the same bytes. */
+static void test_roundtrip(gconstpointer data)
+{
+    const WireSample *sample = data;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) frame = wire_test_encode_sample(&sample->msg);
+    gsize size = 0;
+    const guint8 *bytes = g_bytes_get_data(frame, &size);
+    LcWireMsg msg;
+
+    g_assert_true(wire_test_decode(bytes, size, &msg, &error));
+    g_assert_no_error(error);
+    wire_test_assert_msg_equal(&msg, &sample->msg);
+
+    g_autoptr(GBytes) again = wire_msg_encode(&msg, &error);
+    g_assert_no_error(error);
+    g_assert_true(g_bytes_equal(frame, again));
+
+    static const LcWireMsg cleared;
+    wire_msg_clear(&msg);
+    g_assert_true(memcmp(&msg, &cleared, sizeof(msg)) == 0);
+}
+
+/* A sample's payload cut short at every byte offset is BAD_FRAME. */
+static void test_truncated(gconstpointer data)
+{
+    const WireSample *sample = data;
+    g_autoptr(GBytes) frame = wire_test_encode_sample(&sample->msg);
+    gsize size = 0;
+    const guint8 *bytes = g_bytes_get_data(frame, &size);
+    g_autoptr(GByteArray) cut = g_byte_array_new();
+
+    for (gsize len = 0; len < size - WIRE_HEADER_SIZE; len++) {
+        g_byte_array_set_size(cut, 0);
+        g_byte_array_append(cut, bytes, (guint)(WIRE_HEADER_SIZE + len));
+        for (guint i = 0; i < 4; i++)
+            cut->data[6 + i] = (guint8)(len >> (8 * (3 - i)));
+        wire_test_assert_decode_fails(cut->data, cut->len, WIRE_ERR_BAD_FRAME);
+    }
+}
+
+/* WELCOME with the most members, cut short near the end, and at each member. */
+static void test_truncated_welcome_max(void)
+{
+    const LcWireMsg *max = wire_test_find_sample("welcome-max");
+    g_assert_cmpuint(max->welcome.n_members, ==, WELCOME_MAX_MEMBERS);
+    g_autoptr(GBytes) frame = wire_test_encode_sample(max);
+    gsize size = 0;
+    const guint8 *bytes = g_bytes_get_data(frame, &size);
+    g_autoptr(GByteArray) cut = g_byte_array_new();
+
+    for (gsize len = 0; len < size - WIRE_HEADER_SIZE; len++) {
+        gboolean near_end = len + 200 >= size - WIRE_HEADER_SIZE;
+        if (!near_end && len > 200 && len % 97 != 0)
+            continue;
+        g_byte_array_set_size(cut, 0);
+        g_byte_array_append(cut, bytes, (guint)(WIRE_HEADER_SIZE + len));
+        for (guint i = 0; i < 4; i++)
+            cut->data[6 + i] = (guint8)(len >> (8 * (3 - i)));
+        wire_test_assert_decode_fails(cut->data, cut->len, WIRE_ERR_BAD_FRAME);
+    }
+}
+
+/* A sample with one byte left over is BAD_FRAME, or TOO_LARGE when the extra
+ * byte takes the payload over the type's maximum. */
+static void test_trailing(gconstpointer data)
+{
+    const WireSample *sample = data;
+    g_autoptr(GBytes) frame = wire_test_encode_sample(&sample->msg);
+    gsize size = 0;
+    const guint8 *bytes = g_bytes_get_data(frame, &size);
+    g_autoptr(GByteArray) longer = g_byte_array_new();
+
+    for (guint extra = 1; extra <= 3; extra++) {
+        gsize len = size - WIRE_HEADER_SIZE + extra;
+        g_byte_array_set_size(longer, 0);
+        g_byte_array_append(longer, bytes, (guint)size);
+        for (guint i = 0; i < extra; i++)
+            g_byte_array_append(longer, (const guint8 *)"\0", 1);
+        for (guint i = 0; i < 4; i++)
+            longer->data[6 + i] = (guint8)(len >> (8 * (3 - i)));
+        wire_test_assert_decode_fails(
+            longer->data, longer->len,
+            len > wire_max_payload(sample->msg.type) ? WIRE_ERR_TOO_LARGE : WIRE_ERR_BAD_FRAME);
+    }
+}
+
+/* The flags each type defines (docs/PROTOCOL.md); every other bit is BAD_FRAME. */
+static guint16 wire_test_defined_flags(guint8 type)
+{
+    switch (type) {
+    case WIRE_ERROR:
+        return WIRE_FLAG_FATAL;
+    case WIRE_CHAT:
+        return WIRE_FLAG_ACTION;
+    case WIRE_CHAT_DELIVER:
+        return WIRE_FLAG_ACTION | WIRE_FLAG_HISTORY | WIRE_FLAG_OWN;
+    default:
+        return 0;
+    }
+}
+
+/* Each of the 16 flag bits alone, and all of them, on a sample. */
+static void test_flags(gconstpointer data)
+{
+    const WireSample *sample = data;
+    guint16 defined = wire_test_defined_flags(sample->msg.type);
+
+    for (guint bit = 0; bit <= 16; bit++) {
+        LcWireMsg want = sample->msg;
+        want.flags = bit < 16 ? (guint16)(1u << bit) : 0xFFFF;
+        g_autoptr(GBytes) frame = wire_test_encode_sample(&want);
+        gsize size = 0;
+        const guint8 *bytes = g_bytes_get_data(frame, &size);
+        if ((want.flags & ~defined) != 0) {
+            wire_test_assert_decode_fails(bytes, size, WIRE_ERR_BAD_FRAME);
+            continue;
+        }
+        g_autoptr(GError) error = NULL;
+        LcWireMsg msg;
+        g_assert_true(wire_test_decode(bytes, size, &msg, &error));
+        g_assert_no_error(error);
+        wire_test_assert_msg_equal(&msg, &want);
+        wire_msg_clear(&msg);
+    }
+}
+
+typedef struct {
+    const char *name;
+    LcWireMsg msg;
+    const char *hex;
+} WireLayout;
+
+/* The exact bytes of one message of each type, worked out from
+ * docs/PROTOCOL.md by hand: header (magic, version, type, flags, length), then
+ * the fields in order, big-endian, strings as a u16 length and the bytes. */
+static const WireLayout layouts[] = {
+    {"hello",
+     {.type = WIRE_HELLO, .hello = {0, "al", "i1", 0x0102030405060708, 0xA0B0C0D0}},
+     "4C43 01 01 0000 00000015"
+     "00 0002 616C 0002 6931 0102030405060708 A0B0C0D0"},
+    {"welcome",
+     {.type = WIRE_WELCOME, .welcome = {1, 2, "n", "a", 3, 4, 5, 6, 1, members_few}},
+     "4C43 01 02 0000 00000046"
+     "0000000000000001 0000000000000002 0001 6E 0001 61 0000000000000003 0000000000000004"
+     "0005 0006 0001 0005 616C696365 0011 3139322E3136382E312E373A3531323334"},
+    {"error",
+     {.type = WIRE_ERROR, .flags = WIRE_FLAG_FATAL, .error = {7, 9, "x"}},
+     "4C43 01 03 0001 0000000D"
+     "0007 0000000000000009 0001 78"},
+    {"ping",
+     {.type = WIRE_PING, .ping = {0x1122334455667788, 0x99AABBCCDDEEFF00}},
+     "4C43 01 04 0000 00000010"
+     "1122334455667788 99AABBCCDDEEFF00"},
+    {"pong",
+     {.type = WIRE_PONG, .pong = {1, 2, 3, 4}},
+     "4C43 01 05 0000 00000020"
+     "0000000000000001 0000000000000002 0000000000000003 0000000000000004"},
+    {"chat",
+     {.type = WIRE_CHAT, .flags = WIRE_FLAG_ACTION, .chat = {0x1122334455667788, "h\xc3\xa9"}},
+     "4C43 01 10 0001 0000000D"
+     "1122334455667788 0003 68C3A9"},
+    {"chat-ack",
+     {.type = WIRE_CHAT_ACK, .chat_ack = {5, 6, 7}},
+     "4C43 01 11 0000 00000018"
+     "0000000000000005 0000000000000006 0000000000000007"},
+    {"deliver",
+     {.type = WIRE_CHAT_DELIVER,
+      .flags = WIRE_FLAG_HISTORY | WIRE_FLAG_OWN,
+      .deliver = {1, 2, "n", "", "t"}},
+     "4C43 01 12 0006 00000018"
+     "0000000000000001 0000000000000002 0001 6E 0000 0001 74"},
+    {"presence",
+     {.type = WIRE_PRESENCE, .presence = {WIRE_PRESENCE_NICK, "b", "1.2.3.4:5", "a", ""}},
+     "4C43 01 13 0000 00000014"
+     "03 0001 62 0009 312E322E332E343A35 0001 61 0000"},
+    {"nick", {.type = WIRE_NICK, .nick = {"zed"}}, "4C43 01 14 0000 00000005 0003 7A6564"},
+    {"quit", {.type = WIRE_QUIT, .quit = {""}}, "4C43 01 15 0000 00000002 0000"},
+};
+
+/* Encoding gives exactly the bytes of the layout, and decoding them gives the
+ * message back. */
+static void test_layout(gconstpointer data)
+{
+    const WireLayout *layout = data;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GByteArray) want = wire_test_hex(layout->hex);
+    g_autoptr(GBytes) frame = wire_msg_encode(&layout->msg, &error);
+    g_assert_no_error(error);
+
+    gsize size = 0;
+    const guint8 *bytes = g_bytes_get_data(frame, &size);
+    g_assert_cmpmem(bytes, size, want->data, want->len);
+
+    LcWireMsg msg;
+    g_assert_true(wire_test_decode(want->data, want->len, &msg, &error));
+    g_assert_no_error(error);
+    wire_test_assert_msg_equal(&msg, &layout->msg);
+    wire_msg_clear(&msg);
+}
+
+typedef struct {
+    guint8 type;
+    const char *name;
+    gsize max_payload;
+} WireTypeRow;
+
+/* docs/PROTOCOL.md's table of message types. */
+static const WireTypeRow type_rows[] = {
+    {0x01, "HELLO", 512},   {0x02, "WELCOME", 262144},    {0x03, "ERROR", 1024},
+    {0x04, "PING", 16},     {0x05, "PONG", 32},           {0x10, "CHAT", 4112},
+    {0x11, "CHAT_ACK", 32}, {0x12, "CHAT_DELIVER", 4400}, {0x13, "PRESENCE", 1024},
+    {0x14, "NICK", 64},     {0x15, "QUIT", 512},
+};
+
+/* Finds a type in the table of types, or NULL. */
+static const WireTypeRow *wire_test_find_type(guint type)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(type_rows); i++)
+        if (type_rows[i].type == type)
+            return &type_rows[i];
+    return NULL;
+}
+
+/* Names and payload limits of all 256 type values match the protocol's table. */
+static void test_types(void)
+{
+    for (guint type = 0; type < 256; type++) {
+        const WireTypeRow *row = wire_test_find_type(type);
+        g_assert_cmpuint(wire_max_payload((guint8)type), ==, row ? row->max_payload : 0);
+        g_assert_cmpstr(wire_type_name((guint8)type), ==, row ? row->name : "UNKNOWN");
+    }
+}
+
+/* Names of the ERROR codes, and "UNKNOWN" around them. */
+static void test_error_names(void)
+{
+    static const char *const names[] = {
+        NULL,           "BAD_FRAME",     "UNSUPPORTED_VERSION",
+        "UNKNOWN_TYPE", "TOO_LARGE",     "BAD_UTF8",
+        "PROTOCOL",     "BAD_NICK",      "NICK_TAKEN",
+        "BAD_TEXT",     "RATE_LIMITED",  "TIMEOUT",
+        "SERVER_FULL",  "SLOW_CONSUMER", "SHUTDOWN",
+        "INTERNAL",
+    };
+    for (guint code = 0; code < G_N_ELEMENTS(names); code++)
+        g_assert_cmpstr(wire_error_name((guint16)code), ==, names[code] ? names[code] : "UNKNOWN");
+    g_assert_cmpstr(wire_error_name(16), ==, "UNKNOWN");
+    g_assert_cmpstr(wire_error_name(G_MAXUINT16), ==, "UNKNOWN");
+}
+
+/* Clearing a zeroed message, or one of an unknown type, is harmless. */
+static void test_clear(void)
+{
+    static const LcWireMsg cleared;
+    LcWireMsg msg = {0};
+    wire_msg_clear(&msg);
+    g_assert_true(memcmp(&msg, &cleared, sizeof(msg)) == 0);
+    msg.type = 0x7F;
+    msg.flags = 3;
+    wire_msg_clear(&msg);
+    g_assert_true(memcmp(&msg, &cleared, sizeof(msg)) == 0);
+}
+
+/* Registers one test per sample under a path prefix. */
+static void wire_test_add_samples(const char *prefix, GTestDataFunc func, gboolean skip_huge)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(samples); i++) {
+        if (skip_huge && samples[i].msg.type == WIRE_WELCOME &&
+            samples[i].msg.welcome.n_members > 100)
+            continue;
+        g_autofree char *path = g_strdup_printf("%s/%s", prefix, samples[i].name);
+        g_test_add_data_func(path, &samples[i], func);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    wire_test_fill_limits();
+
+    g_test_add_func("/wire/types", test_types);
+    g_test_add_func("/wire/error-names", test_error_names);
+    g_test_add_func("/wire/clear", test_clear);
+    wire_test_add_samples("/wire/roundtrip", test_roundtrip, FALSE);
+    for (guint i = 0; i < G_N_ELEMENTS(layouts); i++) {
+        g_autofree char *path = g_strdup_printf("/wire/layout/%s", layouts[i].name);
+        g_test_add_data_func(path, &layouts[i], test_layout);
+    }
+    wire_test_add_samples("/wire/decode/truncated", test_truncated, TRUE);
+    g_test_add_func("/wire/decode/truncated/welcome-max", test_truncated_welcome_max);
+    wire_test_add_samples("/wire/decode/trailing", test_trailing, FALSE);
+    wire_test_add_samples("/wire/decode/flags", test_flags, TRUE);
+    return g_test_run();
+}
