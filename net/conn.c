@@ -2,6 +2,7 @@
 #include "net/conn.h"
 
 #include "net/addr.h"
+#include "net/ring.h"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -22,7 +23,7 @@ struct _LcConn {
     GSource *read_src; /* G_IO_IN watch while reading */
     gint64 last_read;
 
-    GQueue out;       /* GBytes frames to send */
+    LcRing out;       /* GBytes frames to send, oldest first */
     gsize out_offset; /* bytes of the head frame already sent */
     gsize out_bytes;  /* queued bytes not yet sent */
     GSource *write_src;
@@ -46,7 +47,6 @@ LcConn *conn_new(GSocketConnection *connection, const LcConnHandlers *handlers, 
     conn->user_data = user_data;
     conn->in = g_byte_array_sized_new(CONN_READ_CHUNK);
     conn->last_read = g_get_monotonic_time();
-    g_queue_init(&conn->out);
     g_socket_set_blocking(conn->socket, FALSE);
     /* A GSocketClient's connect timeout stays on the socket as an I/O timeout;
      * an idle chat connection must not time out on its own. */
@@ -88,7 +88,7 @@ static void conn_finish(LcConn *conn, const GError *error)
     conn_drop_source(&conn->read_src);
     conn_drop_source(&conn->write_src);
     conn_drop_source(&conn->flush_timer);
-    g_queue_clear_full(&conn->out, (GDestroyNotify)g_bytes_unref);
+    ring_clear(&conn->out, (GDestroyNotify)g_bytes_unref);
     conn->out_bytes = 0;
     g_io_stream_close(G_IO_STREAM(conn->connection), NULL, NULL);
     if (conn->handlers.closed)
@@ -163,7 +163,7 @@ void conn_enqueue(LcConn *conn, GBytes *frame)
 {
     if (conn->closed)
         return;
-    g_queue_push_tail(&conn->out, g_bytes_ref(frame));
+    ring_push_tail(&conn->out, g_bytes_ref(frame));
     conn->out_bytes += g_bytes_get_size(frame);
     conn_want_write(conn);
 }
@@ -173,7 +173,7 @@ static void conn_consume(LcConn *conn, gsize n)
 {
     conn->out_bytes -= n;
     while (n > 0) {
-        GBytes *head = g_queue_peek_head(&conn->out);
+        GBytes *head = ring_peek(&conn->out, 0);
         gsize left = g_bytes_get_size(head) - conn->out_offset;
         if (n < left) {
             conn->out_offset += n;
@@ -181,7 +181,7 @@ static void conn_consume(LcConn *conn, gsize n)
         }
         n -= left;
         conn->out_offset = 0;
-        g_bytes_unref(g_queue_pop_head(&conn->out));
+        g_bytes_unref(ring_pop_head(&conn->out));
     }
 }
 
@@ -193,9 +193,9 @@ static gboolean conn_on_writable(GSocket *socket, GIOCondition cond, gpointer da
     guint n = 0;
     gsize offset = conn->out_offset;
 
-    for (GList *l = conn->out.head; l != NULL && n < CONN_WRITE_VECTORS; l = l->next) {
+    for (guint i = 0; i < conn->out.length && n < CONN_WRITE_VECTORS; i++) {
         gsize size = 0;
-        const guint8 *bytes = g_bytes_get_data(l->data, &size);
+        const guint8 *bytes = g_bytes_get_data(ring_peek(&conn->out, i), &size);
         vec[n].buffer = bytes + offset;
         vec[n].size = size - offset;
         offset = 0;
@@ -213,7 +213,7 @@ static gboolean conn_on_writable(GSocket *socket, GIOCondition cond, gpointer da
         if (sent > 0)
             conn_consume(conn, (gsize)sent);
     }
-    if (!g_queue_is_empty(&conn->out))
+    if (conn->out.length > 0)
         return G_SOURCE_CONTINUE;
     g_source_unref(conn->write_src);
     conn->write_src = NULL;
@@ -264,7 +264,7 @@ void conn_close_after_flush(LcConn *conn, const GError *error, guint timeout_ms)
     conn->closing = TRUE;
     conn->close_error = error ? g_error_copy(error) : NULL;
     conn_drop_source(&conn->read_src);
-    if (g_queue_is_empty(&conn->out)) {
+    if (conn->out.length == 0) {
         conn_finish(conn, conn->close_error);
         return;
     }

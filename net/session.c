@@ -14,7 +14,6 @@ typedef struct {
     guint64 client_id;
     guint16 flags;
     char *text;
-    guint sent_gen; /* connection generation it was last sent on; 0 = never */
 } LcOutMsg;
 
 struct _LcSession {
@@ -32,12 +31,12 @@ struct _LcSession {
     GCancellable *cancel;
     LcConn *conn;
     GPtrArray *dead_conns; /* closed connections, freed from an idle */
-    guint gen;             /* connection generation, +1 per WELCOME */
     guint connects;
     gboolean ever_joined;
     gboolean quitting;
 
-    GQueue outbox; /* LcOutMsg, oldest first */
+    GQueue outbox;      /* LcOutMsg, oldest first */
+    GList *next_unsent; /* first outbox entry not sent on this connection */
     guint64 next_client_id;
     guint64 last_seen;
     GArray *members; /* LcWireMember */
@@ -269,8 +268,8 @@ static void session_handle_welcome(LcSession *session, const LcWireMsg *msg)
     session_set_members(session, msg);
     session->ever_joined = TRUE;
     session->backoff_ms = SESSION_BACKOFF_MIN_MS;
-    session->gen++;
     session->connects++;
+    session->next_unsent = session->outbox.head; /* everything goes again */
     /* Mirror the relay's token bucket, a little slower, so that this client
      * is never the one that trips flood control. */
     session->rate = msg->welcome.rate_limit * 0.98;
@@ -316,6 +315,8 @@ static LcOutMsg *session_outbox_take(LcSession *session, guint64 client_id)
     for (GList *l = session->outbox.head; l != NULL; l = l->next) {
         LcOutMsg *out = l->data;
         if (out->client_id == client_id) {
+            if (session->next_unsent == l)
+                session->next_unsent = l->next;
             g_queue_delete_link(&session->outbox, l);
             return out;
         }
@@ -568,10 +569,8 @@ static void session_flush_outbox(LcSession *session)
 {
     if (session->state != SESSION_JOINED || session->pace_src != NULL)
         return;
-    for (GList *l = session->outbox.head; l != NULL; l = l->next) {
+    for (GList *l = session->next_unsent; l != NULL; l = session->next_unsent) {
         LcOutMsg *out = l->data;
-        if (out->sent_gen == session->gen)
-            continue;
         guint wait = session_take_token(session);
         if (wait > 0) {
             session_add_timeout(&session->pace_src, wait, session_on_pace, session);
@@ -581,7 +580,7 @@ static void session_flush_outbox(LcSession *session)
         chat.chat.client_id = out->client_id;
         chat.chat.text = out->text;
         session_send_msg(session, &chat);
-        out->sent_gen = session->gen;
+        session->next_unsent = l->next;
     }
 }
 
@@ -599,6 +598,8 @@ guint64 session_send_chat(LcSession *session, const char *text, gboolean action,
     out->flags = action ? WIRE_FLAG_ACTION : 0;
     out->text = g_strdup(text);
     g_queue_push_tail(&session->outbox, out);
+    if (session->next_unsent == NULL)
+        session->next_unsent = session->outbox.tail;
     session_flush_outbox(session);
     return out->client_id;
 }

@@ -10,7 +10,7 @@ packages=(
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-tools
   libturbojpeg0-dev libncurses-dev ncurses-term
   tmux gnuplot-nox iperf3 iproute2 nftables iputils-ping procps
-  mosquitto libmosquitto-dev
+  mosquitto
   libclang-rt-14-dev libfuzzer-14-dev
 )
 

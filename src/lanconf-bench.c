@@ -1,0 +1,153 @@
+/* lanconf-bench: lanconf's measurement programs. `chat` measures chat fan-out
+ * through the relay against mosquitto as the anchor. */
+#include "src/bench_chat.h"
+
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Prints one row of the chat table. */
+static void bench_print_row(const LcBenchChatResult *r)
+{
+    LcStatsDistSummary s;
+    stats_dist_get_summary(r->latency_ms, &s);
+    printf("%-14s %10" G_GUINT64_FORMAT " %12.0f %8.2f %8.2f %8.2f %8.2f %8.2f\n", r->system,
+           r->deliveries, r->msgs_per_s, s.min, s.p50, s.p95, s.p99, s.max);
+}
+
+/* Adds one system's results to the JSON report. */
+static void bench_add_json(JsonBuilder *b, const LcBenchChatResult *r)
+{
+    LcStatsDistSummary s;
+    stats_dist_get_summary(r->latency_ms, &s);
+    json_builder_set_member_name(b, r->system);
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "deliveries");
+    json_builder_add_int_value(b, (gint64)r->deliveries);
+    json_builder_set_member_name(b, "elapsed_s");
+    json_builder_add_double_value(b, r->elapsed_s);
+    json_builder_set_member_name(b, "msgs_per_s");
+    json_builder_add_double_value(b, r->msgs_per_s);
+    json_builder_set_member_name(b, "latency_ms");
+    json_builder_begin_object(b);
+    const char *names[] = {"min", "mean", "p50", "p95", "p99", "max"};
+    const double values[] = {s.min, s.mean, s.p50, s.p95, s.p99, s.max};
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+        json_builder_set_member_name(b, names[i]);
+        json_builder_add_double_value(b, values[i]);
+    }
+    json_builder_end_object(b);
+    json_builder_end_object(b);
+}
+
+/* Prints the whole report as one JSON document. */
+static void bench_print_json(const LcBenchChatConfig *c, const LcBenchChatResult *results, guint n)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "params");
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "clients");
+    json_builder_add_int_value(b, c->clients);
+    json_builder_set_member_name(b, "messages");
+    json_builder_add_int_value(b, c->messages);
+    json_builder_set_member_name(b, "size");
+    json_builder_add_int_value(b, c->size);
+    json_builder_set_member_name(b, "window");
+    json_builder_add_int_value(b, c->window);
+    json_builder_end_object(b);
+    json_builder_set_member_name(b, "results");
+    json_builder_begin_object(b);
+    for (guint i = 0; i < n; i++)
+        bench_add_json(b, &results[i]);
+    json_builder_end_object(b);
+    json_builder_end_object(b);
+    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    g_autofree char *text = json_to_string(root, TRUE);
+    printf("%s\n", text);
+}
+
+/* `lanconf-bench chat`. */
+static int bench_chat_main(int argc, char **argv)
+{
+    gint clients = 100, messages = 20000, size = 100, window = 200, timeout = 120;
+    g_autofree char *relay = NULL;
+    gboolean json = FALSE, no_anchor = FALSE;
+    GOptionEntry entries[] = {
+        {"clients", 'c', 0, G_OPTION_ARG_INT, &clients, "Receiving clients (default 100)", "N"},
+        {"messages", 'm', 0, G_OPTION_ARG_INT, &messages, "Messages sent (default 20000)", "M"},
+        {"size", 's', 0, G_OPTION_ARG_INT, &size, "Bytes per message (default 100)", "B"},
+        {"window", 'w', 0, G_OPTION_ARG_INT, &window,
+         "Messages in flight at most: sent and not yet at every receiver (default 200)", "W"},
+        {"relay", 'r', 0, G_OPTION_ARG_STRING, &relay,
+         "Use a running relay (start it with --rate-limit 0) instead of one in-process",
+         "HOST:PORT"},
+        {"no-anchor", 0, 0, G_OPTION_ARG_NONE, &no_anchor, "Skip the mosquitto run", NULL},
+        {"timeout", 't', 0, G_OPTION_ARG_INT, &timeout, "Give up after S seconds per run", "S"},
+        {"json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print the results as JSON", NULL},
+        G_OPTION_ENTRY_NULL};
+    g_autoptr(GOptionContext) ctx = g_option_context_new("- chat fan-out throughput and latency");
+    g_option_context_set_summary(
+        ctx, "One sender streams M messages to N receivers through lanconf's relay, then the "
+             "same through mosquitto (MQTT QoS 0) on this machine, and prints delivered "
+             "messages per second and the delivery latency distribution of each.");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_autoptr(GError) error = NULL;
+    if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc > 1 || clients < 1 ||
+        messages < 1 || size < 1 || size > 4096 || window < 1 || timeout < 1) {
+        fprintf(stderr, "lanconf-bench chat: %s\nTry 'lanconf-bench chat --help'.\n",
+                error ? error->message : "values must be positive (size at most 4096)");
+        return 2;
+    }
+    LcBenchChatConfig c = {(guint)clients, (guint)messages, (guint)size,
+                           (guint)window,  relay,           (guint)timeout};
+    LcBenchChatResult results[2] = {0};
+    guint n = 0;
+    if (!json)
+        printf("lanconf-bench chat: %d receivers, %d messages of %d bytes, window %d\n\n"
+               "%-14s %10s %12s %8s %8s %8s %8s %8s\n",
+               clients, messages, size, window, "system", "delivered", "msgs/s", "lat min", "p50",
+               "p95", "p99", "max ms");
+    int status = 0;
+    for (guint i = 0; i < (no_anchor ? 1u : 2u); i++) {
+        gboolean ok = i == 0 ? bench_chat_run_lanconf(&c, &results[n], &error)
+                             : bench_chat_run_mqtt(&c, &results[n], &error);
+        if (!ok) {
+            fprintf(stderr, "lanconf-bench chat: %s\n", error->message);
+            g_clear_error(&error);
+            bench_chat_result_clear(&results[n]);
+            status = 1;
+            continue;
+        }
+        if (!json)
+            bench_print_row(&results[n]);
+        n++;
+    }
+    if (json)
+        bench_print_json(&c, results, n);
+    for (guint i = 0; i < n; i++)
+        bench_chat_result_clear(&results[i]);
+    return status;
+}
+
+/* Prints the subcommands. */
+static void bench_usage(FILE *out)
+{
+    fprintf(out, "Usage: lanconf-bench COMMAND [OPTION...]\n\n"
+                 "Commands:\n"
+                 "  chat      chat fan-out throughput and latency, lanconf vs mosquitto\n\n"
+                 "'lanconf-bench COMMAND --help' describes each command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        bench_usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "chat") == 0)
+        return bench_chat_main(argc - 1, argv + 1);
+    fprintf(stderr, "lanconf-bench: unknown command '%s'\n", argv[1]);
+    bench_usage(stderr);
+    return 2;
+}

@@ -1,0 +1,16 @@
+/* relay_thread.h: a relay running in-process on its own thread and main
+ * context, for the bench (tests have their own in tests/net/harness.c). */
+#pragma once
+
+#include "net/relay.h"
+
+typedef struct _LcRelayThread LcRelayThread;
+
+/* Starts a relay with `config` on a new thread; returns once it listens. */
+LcRelayThread *relay_thread_start(const LcRelayConfig *config, GError **error);
+
+/* The port the relay listens on. */
+guint16 relay_thread_get_port(LcRelayThread *thread);
+
+/* Stops the relay and joins its thread. */
+void relay_thread_stop(LcRelayThread *thread);

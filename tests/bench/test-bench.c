@@ -1,0 +1,110 @@
+/* test-bench.c: lanconf-bench's pieces (message format, flow control, MQTT
+ * packets) and a small real run of `lanconf-bench chat` against both brokers. */
+#include "src/bench_chat.h"
+#include "src/bench_mqtt_wire.h"
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+/* Bench messages carry their sequence number and send time, padded to size. */
+static void test_text(void)
+{
+    g_autofree char *t = bench_chat_make_text(42, 1700000000123456, 100);
+    g_assert_cmpuint(strlen(t), ==, 100);
+    guint64 seq = 0;
+    gint64 us = 0;
+    g_assert_true(bench_chat_parse_text(t, &seq, &us));
+    g_assert_cmpuint(seq, ==, 42);
+    g_assert_cmpint(us, ==, 1700000000123456);
+    g_autofree char *small = bench_chat_make_text(7, 5, 1); /* never cut the numbers */
+    g_assert_cmpstr(small, ==, "7 5 ");
+    g_assert_false(bench_chat_parse_text("hello world", &seq, &us));
+    g_assert_false(bench_chat_parse_text("12", &seq, &us));
+}
+
+/* The window's minimum follows the slowest receiver. */
+static void test_window(void)
+{
+    LcBenchWindow w;
+    bench_window_init(&w, 3);
+    bench_window_deliver(&w, 0);
+    bench_window_deliver(&w, 1);
+    g_assert_cmpuint(w.min, ==, 0);
+    bench_window_deliver(&w, 2);
+    g_assert_cmpuint(w.min, ==, 1);
+    bench_window_deliver(&w, 2);
+    bench_window_deliver(&w, 2);
+    g_assert_cmpuint(w.min, ==, 1);
+    bench_window_deliver(&w, 0);
+    g_assert_cmpuint(w.min, ==, 1);
+    bench_window_deliver(&w, 1);
+    g_assert_cmpuint(w.min, ==, 2);
+    bench_window_clear(&w);
+}
+
+/* MQTT packets as section 2 and 3 of MQTT 3.1.1 lay them out. */
+static void test_mqtt_wire(void)
+{
+    g_autoptr(GBytes) connect = mqtt_wire_connect("c1", 60);
+    static const guint8 want_connect[] = {0x10, 14,   0, 4,  'M', 'Q', 'T', 'T',
+                                          4,    0x02, 0, 60, 0,   2,   'c', '1'};
+    gsize len = 0;
+    const guint8 *data = g_bytes_get_data(connect, &len);
+    g_assert_cmpmem(data, len, want_connect, sizeof(want_connect));
+
+    /* A PUBLISH over 127 bytes needs a two-byte remaining length. */
+    char payload[300];
+    memset(payload, 'p', sizeof(payload));
+    g_autoptr(GBytes) pub = mqtt_wire_publish("a/b", payload, sizeof(payload));
+    data = g_bytes_get_data(pub, &len);
+    g_assert_cmpuint(len, ==, 1 + 2 + 2 + 3 + 300);
+    LcMqttPacket p;
+    g_assert_cmpint(mqtt_wire_parse(data, len, &p), ==, (gssize)len);
+    g_assert_cmpuint(p.type, ==, 3);
+    gsize plen = 0;
+    const guint8 *got = mqtt_wire_publish_payload(&p, &plen);
+    g_assert_cmpmem(got, plen, payload, sizeof(payload));
+    for (gsize cut = 0; cut < len; cut++) /* every prefix asks for more */
+        g_assert_cmpint(mqtt_wire_parse(data, cut, &p), ==, 0);
+    static const guint8 bad_length[] = {0x30, 0xff, 0xff, 0xff, 0xff, 0x01};
+    g_assert_cmpint(mqtt_wire_parse(bad_length, sizeof(bad_length), &p), ==, -1);
+}
+
+/* A small real run: every message reaches every receiver through both the
+ * in-process relay and mosquitto, and the JSON report says so. */
+static void test_chat_run(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) p = g_subprocess_new(
+        G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, LANCONF_BIN_DIR "/lanconf-bench", "chat",
+        "--clients", "5", "--messages", "300", "--size", "64", "--window", "20", "--json", NULL);
+    g_assert_no_error(error);
+    g_autofree char *out = NULL;
+    g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, &out, NULL, &error));
+    g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 0);
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_assert_true(json_parser_load_from_data(parser, out, -1, &error));
+    JsonObject *results = json_object_get_object_member(
+        json_node_get_object(json_parser_get_root(parser)), "results");
+    const char *systems[] = {"lanconf-relay", "mosquitto"};
+    for (guint i = 0; i < G_N_ELEMENTS(systems); i++) {
+        JsonObject *r = json_object_get_object_member(results, systems[i]);
+        g_assert_nonnull(r);
+        g_assert_cmpint(json_object_get_int_member(r, "deliveries"), ==, 1500);
+        g_assert_cmpfloat(json_object_get_double_member(r, "msgs_per_s"), >, 0);
+        JsonObject *lat = json_object_get_object_member(r, "latency_ms");
+        g_assert_cmpfloat(json_object_get_double_member(lat, "p50"), <=,
+                          json_object_get_double_member(lat, "p99"));
+    }
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/bench/chat/text", test_text);
+    g_test_add_func("/bench/chat/window", test_window);
+    g_test_add_func("/bench/chat/mqtt-wire", test_mqtt_wire);
+    g_test_add_func("/bench/chat/run", test_chat_run);
+    return g_test_run();
+}
