@@ -19,6 +19,8 @@ typedef struct {
     guint presences;
     guint refused;
     double lag_ms;
+    guint64 gap_first;
+    guint64 gap_last;
 } Client;
 
 static void on_state(LcSession *s, LcSessionState state, const GError *error, gpointer data)
@@ -66,7 +68,15 @@ static void on_lag(LcSession *s, double rtt_ms, gpointer data)
     ((Client *)data)->lag_ms = rtt_ms;
 }
 
+static void on_gap(LcSession *s, guint64 first, guint64 last, gpointer data)
+{
+    Client *c = data;
+    c->gap_first = first;
+    c->gap_last = last;
+}
+
 static const LcSessionEvents events = {
+    .gap = on_gap,
     .state = on_state,
     .joined = on_joined,
     .chat = on_chat,
@@ -274,6 +284,58 @@ static void test_reconnect_resume(void)
     g_free(restart_dir);
 }
 
+/* Keeps little history, for the gap test. */
+static void tweak_short_history(LcRelayConfig *config)
+{
+    tweak_restart(config);
+    config->history_retain = 20;
+}
+
+/* A client that comes back after more messages than the relay keeps is told
+ * exactly which ones are gone, and gets the rest. */
+static void test_history_gap(void)
+{
+    restart_dir = g_dir_make_tmp("lanconf-session-XXXXXX", NULL);
+    TestRelay *relay = test_relay_start(tweak_short_history);
+    restart_port = test_relay_port(relay);
+    Client *b = client_new(restart_port, "bob", TRUE);
+    g_assert_true(test_wait_until(is_joined, b, 5000));
+    GSocket *a = test_raw_join(restart_port, "alice", 0, 0);
+    test_raw_chat(a, 1, "first");
+    Count k = {b, 1};
+    g_assert_true(test_wait_until(has_texts, &k, 5000));
+    g_object_unref(a);
+
+    /* Restart the relay; while bob's reconnect timer waits (this thread's
+     * loop is not run), alice sends far more than the relay keeps. */
+    test_relay_stop(relay);
+    relay = test_relay_start(tweak_short_history);
+    a = test_raw_join(restart_port, "alice", 0, 0);
+    for (guint i = 2; i <= 101; i++) {
+        g_autofree char *text = g_strdup_printf("m%u", i);
+        test_raw_chat(a, i, text);
+        LcWireMsg ack;
+        g_assert_true(test_raw_read_type(a, WIRE_CHAT_ACK, &ack, 5000));
+        wire_msg_clear(&ack);
+    }
+    g_assert_true(test_wait_until(is_joined, b, 5000));
+    k.n = 2;
+    g_assert_true(test_wait_until(has_texts, &k, 5000));
+    g_assert_cmpuint(b->gap_first, ==, 2);
+    g_assert_cmpuint(b->gap_last, >, 2);
+    guint64 first_kept = g_array_index(b->ids, guint64, 1);
+    g_assert_cmpuint(first_kept, ==, b->gap_last + 1);
+    Count all = {b, 1 + (guint)(101 - b->gap_last)};
+    g_assert_true(test_wait_until(has_texts, &all, 5000));
+    g_assert_true(g_str_has_suffix(b->texts->pdata[all.n - 1], ": m101"));
+    g_object_unref(a);
+    client_free(b);
+    test_relay_stop(relay);
+    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", restart_dir);
+    g_assert_cmpint(system(cmd), ==, 0);
+    g_free(restart_dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -282,5 +344,6 @@ int main(int argc, char **argv)
     g_test_add_func("/session/fatal-errors", test_fatal_errors);
     g_test_add_func("/session/lag", test_lag);
     g_test_add_func("/session/reconnect-resume", test_reconnect_resume);
+    g_test_add_func("/session/history-gap", test_history_gap);
     return g_test_run();
 }
