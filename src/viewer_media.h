@@ -1,0 +1,78 @@
+/*
+ * The viewer's media glue: received JPEG frames are decoded on a worker
+ * thread (media/decoder.h), shown (media/display.h, headless without a
+ * display) and reported per frame, with decode time and the time decoding
+ * finished, to a callback on the main context. A frame that will not decode
+ * (a damaged or truncated UDP frame) is counted and reported, never fatal.
+ * No sockets here.
+ *
+ * The same frame usually arrives on several channels; every copy is decoded
+ * (each channel's delay is measured) but only the newest frame so far is
+ * shown, so the picture never steps back.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Received frames allowed to wait for the decoder; older ones are dropped and counted. */
+#define VIEWER_MEDIA_MAX_PENDING 4
+
+/* One frame's outcome. Times are wall clock (g_get_real_time()) unless said otherwise. */
+typedef struct {
+    guint channel;          /* the caller's channel index, as pushed */
+    guint64 seq;            /* as pushed */
+    gsize bytes;            /* encoded size */
+    gint64 capture_time_us; /* as pushed: the sender's clock */
+    gint64 decoded_us;      /* when decoding finished, local clock; 0 if it failed */
+    gint64 decode_time_us;  /* how long decoding took (a duration); 0 if it failed */
+    gint width;             /* decoded picture, pixels; 0 if it failed */
+    gint height;
+    gboolean shown; /* handed to the display: newer than every frame shown before */
+} LcViewerFrame;
+
+/* Counters since viewer_media_new(). */
+typedef struct {
+    guint64 frames_pushed;  /* given to viewer_media_push() */
+    guint64 frames_dropped; /* discarded unseen because the decoder fell behind */
+    guint64 frames_decoded;
+    guint64 frames_corrupt; /* could not be decoded */
+    guint64 frames_shown;   /* handed to the display */
+    guint64 frames_stale;   /* decoded, not shown: a frame as new was shown already */
+} LcViewerMediaStats;
+
+typedef struct LcViewerMedia LcViewerMedia;
+
+/*
+ * Receives each decoded or undecodable frame, on the context given at
+ * creation: error is NULL for a decoded frame, else why it could not be
+ * decoded (DECODER_ERROR_CORRUPT for damaged data). The callback may free
+ * the viewer.
+ */
+typedef void (*LcViewerMediaFunc)(LcViewerMedia *viewer, const LcViewerFrame *frame,
+                                  const GError *error, gpointer user_data);
+
+/*
+ * Creates the decoder thread and the display (a window when a display
+ * exists and headless is FALSE). Results go to func on the GMainContext
+ * that is thread-default now. Call viewer_media_* on that context's thread.
+ */
+LcViewerMedia *viewer_media_new(gboolean headless, LcViewerMediaFunc func, gpointer user_data,
+                                GError **error);
+/* Queues a received JPEG frame (jpeg is referenced, not copied) for decoding; never blocks. */
+void viewer_media_push(LcViewerMedia *viewer, guint channel, guint64 seq, gint64 capture_time_us,
+                       GBytes *jpeg);
+/* Copies the counters. */
+void viewer_media_get_stats(LcViewerMedia *viewer, LcViewerMediaStats *stats);
+/* Whether frames are only counted, not shown in a window. */
+gboolean viewer_media_is_headless(LcViewerMedia *viewer);
+/* One line on the display mode, e.g. "headless: requested". */
+const char *viewer_media_get_display_description(LcViewerMedia *viewer);
+/* Stops the thread and frees; queued and undelivered frames are dropped unreported. NULL is
+ * ignored. */
+void viewer_media_free(LcViewerMedia *viewer);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(LcViewerMedia, viewer_media_free)
+
+G_END_DECLS
