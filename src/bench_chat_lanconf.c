@@ -135,7 +135,7 @@ static LcRelayThread *bench_lanconf_start_relay(const LcBenchChatConfig *c, char
         return NULL;
     }
     rc.data_dir = g_strdup(*dir);
-    LcRelayThread *thread = relay_thread_start(&rc, error);
+    LcRelayThread *thread = relay_thread_start(&rc, NULL, error);
     relay_config_clear(&rc);
     return thread;
 }

@@ -1,11 +1,14 @@
 /* relay_thread.c: a relay running in-process on its own thread. */
 #include "src/relay_thread.h"
 
+#include "net/netns.h"
+
 struct _LcRelayThread {
     GThread *thread;
     GMainContext *ctx;
     GMainLoop *loop;
     const LcRelayConfig *config;
+    const char *netns;
     LcRelay *relay;
     GError *error;
     guint16 port;
@@ -19,7 +22,10 @@ static gpointer relay_thread_main(gpointer data)
 {
     LcRelayThread *t = data;
     g_main_context_push_thread_default(t->ctx);
-    LcRelay *relay = relay_new(t->config, &t->error);
+    LcNetnsSaved *saved = NULL;
+    LcRelay *relay = NULL;
+    if (t->netns == NULL || (saved = netns_enter(t->netns, &t->error)) != NULL)
+        relay = relay_new(t->config, &t->error);
     g_mutex_lock(&t->lock);
     t->relay = relay;
     t->port = relay ? relay_get_port(relay) : 0;
@@ -30,6 +36,8 @@ static gpointer relay_thread_main(gpointer data)
         g_main_loop_run(t->loop);
         relay_free(relay);
     }
+    if (saved != NULL)
+        netns_leave(saved);
     g_main_context_pop_thread_default(t->ctx);
     return NULL;
 }
@@ -46,9 +54,10 @@ static void relay_thread_free(LcRelayThread *t)
 }
 
 /* Starts a relay on a new thread and waits until it listens. */
-LcRelayThread *relay_thread_start(const LcRelayConfig *config, GError **error)
+LcRelayThread *relay_thread_start(const LcRelayConfig *config, const char *netns, GError **error)
 {
     LcRelayThread *t = g_new0(LcRelayThread, 1);
+    t->netns = netns;
     t->ctx = g_main_context_new();
     t->loop = g_main_loop_new(t->ctx, FALSE);
     t->config = config;

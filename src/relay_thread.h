@@ -6,8 +6,10 @@
 
 typedef struct _LcRelayThread LcRelayThread;
 
-/* Starts a relay with `config` on a new thread; returns once it listens. */
-LcRelayThread *relay_thread_start(const LcRelayConfig *config, GError **error);
+/* Starts a relay with `config` on a new thread; returns once it listens.
+ * With netns set, the thread enters that network namespace first, so the
+ * relay's sockets live there (the rest of the process stays where it is). */
+LcRelayThread *relay_thread_start(const LcRelayConfig *config, const char *netns, GError **error);
 
 /* The port the relay listens on. */
 guint16 relay_thread_get_port(LcRelayThread *thread);
