@@ -1,5 +1,6 @@
 /* relay.c: lanconf-relay's engine: connections, joining, keepalive, limits. */
 #include "net/relay_private.h"
+#include "net/relay_video_private.h"
 
 #include "net/addr.h"
 #include "net/clock.h"
@@ -28,6 +29,7 @@ void relay_config_init(LcRelayConfig *config)
     config->chat_queue_hard = 4 * 1024 * 1024;
     config->chat_queue_soft = 1024 * 1024;
     config->chat_queue_soft_s = 10;
+    relay_video_config_init(config);
 }
 
 /* Frees the strings a config owns. */
@@ -77,6 +79,8 @@ static gboolean relay_reap(gpointer data)
         else
             g_hash_table_insert(relay->ip_counts, g_strdup(client->ip),
                                 GUINT_TO_POINTER(count - 1));
+        if (relay->video != NULL)
+            relay_video_client_gone(relay->video, client->session_id);
         if (client->announce_leave)
             relay_broadcast_presence(relay, WIRE_PRESENCE_LEAVE, client, NULL, client->leave_reason,
                                      NULL);
@@ -152,6 +156,13 @@ void relay_client_send_error(LcRelayClient *client, LcWireErrorCode code, gboole
         relay_client_mark_gone(client, reason);
         conn_close_after_flush(client->conn, error, RELAY_ERROR_FLUSH_MS);
     }
+}
+
+/* Takes a connection that has not joined out of the table silently. */
+void relay_client_retire(LcRelayClient *client, const char *reason)
+{
+    relay_client_mark_gone(client, reason);
+    conn_close(client->conn, NULL);
 }
 
 /* Disconnects a client at once, dropping its queue. */
@@ -277,7 +288,8 @@ static void relay_handle_hello(LcRelayClient *client, const LcWireMsg *msg)
     client->state = CLIENT_JOINED;
     g_hash_table_insert(relay->nicks, g_strdup(client->nick_key), client);
     relay_send_welcome(client);
-    relay_chat_replay(client, msg->hello.resume_after, msg->hello.history_limit);
+    relay_chat_replay(client, (msg->flags & WIRE_FLAG_RESUME) != 0, msg->hello.resume_after,
+                      msg->hello.history_limit);
     relay_broadcast_presence(relay, WIRE_PRESENCE_JOIN, client, NULL, NULL, client);
     g_info("%s@%s joined", client->nick, conn_get_peer(client->conn));
 }
@@ -351,6 +363,23 @@ static void relay_on_frame(LcConn *conn, const LcWireHeader *header, const guint
     case WIRE_QUIT:
         if (joined)
             relay_chat_handle(client, &msg);
+        else
+            relay_client_send_error(client, WIRE_ERR_PROTOCOL, TRUE, 0, "HELLO must come first");
+        break;
+    case WIRE_VIDEO_HELLO:
+        if (client->state == CLIENT_HELLO_WAIT)
+            relay_video_tcp_adopt(client->relay->video, client, &msg);
+        else
+            relay_client_send_error(client, WIRE_ERR_PROTOCOL, TRUE, 0,
+                                    "VIDEO_HELLO must be the first frame of its own connection");
+        break;
+    case WIRE_STREAM_OPEN:
+    case WIRE_STREAM_CLOSE:
+    case WIRE_VIEW:
+    case WIRE_VIEW_CLOSE:
+    case WIRE_STATS_REQUEST:
+        if (joined)
+            relay_video_handle_control(client->relay->video, client, &msg);
         else
             relay_client_send_error(client, WIRE_ERR_PROTOCOL, TRUE, 0, "HELLO must come first");
         break;
@@ -499,6 +528,34 @@ static gboolean relay_listen(LcRelay *relay, GError **error)
     return TRUE;
 }
 
+/* Stops listening on TCP. */
+static void relay_unlisten(LcRelay *relay)
+{
+    g_socket_service_stop(relay->service);
+    g_socket_listener_close(G_SOCKET_LISTENER(relay->service));
+    g_clear_object(&relay->service);
+}
+
+/* Listens on TCP, then binds UDP on the same port number for the camera
+ * channels. With port 0, a port whose UDP twin is taken is given back and
+ * another one tried. */
+static gboolean relay_listen_all(LcRelay *relay, GError **error)
+{
+    for (guint attempt = 1;; attempt++) {
+        g_autoptr(GError) local = NULL;
+        if (!relay_listen(relay, error))
+            return FALSE;
+        relay->video = relay_video_new(relay, &local);
+        if (relay->video != NULL)
+            return TRUE;
+        relay_unlisten(relay);
+        if (relay->config.port != 0 || attempt >= 8) {
+            g_propagate_error(error, g_steal_pointer(&local));
+            return FALSE;
+        }
+    }
+}
+
 /* Copies a config, duplicating its strings. */
 static void relay_config_copy(LcRelayConfig *dst, const LcRelayConfig *src)
 {
@@ -522,7 +579,7 @@ LcRelay *relay_new(const LcRelayConfig *config, GError **error)
     if (relay->history == NULL)
         return NULL;
     relay->committed_id = history_get_last_id(relay->history);
-    if (!relay_listen(relay, error))
+    if (!relay_listen_all(relay, error))
         return NULL;
     relay->tick_src = g_timeout_source_new(RELAY_TICK_MS);
     g_source_set_callback(relay->tick_src, relay_on_tick, relay, NULL);
@@ -574,6 +631,7 @@ void relay_shutdown(LcRelay *relay, guint timeout_ms)
     }
     g_hash_table_remove_all(relay->nicks);
     relay_schedule_reap(relay);
+    relay_video_shutdown(relay->video, timeout_ms);
 }
 
 /* Detaches and drops a source if set. */
@@ -601,6 +659,7 @@ void relay_free(LcRelay *relay)
     relay_drop_source(&relay->tick_src);
     relay_drop_source(&relay->commit_src);
     relay_drop_source(&relay->reap_src);
+    g_clear_pointer(&relay->video, relay_video_free);
     if (relay->clients != NULL) {
         GHashTableIter iter;
         gpointer value;

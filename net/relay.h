@@ -28,6 +28,19 @@ typedef struct {
     gsize chat_queue_hard;      /* bytes queued to one client: over this, disconnect */
     gsize chat_queue_soft;      /* bytes queued to one client for too long: disconnect */
     guint chat_queue_soft_s;    /* how long the soft limit may be exceeded */
+
+    /* Camera channels (net/relay_video.h; [relay] video_* in configs/lanconf.conf). */
+    guint video_frame_max;    /* largest video frame accepted, bytes */
+    guint video_queue_frames; /* frames waiting per viewer and channel; oldest dropped beyond */
+    gsize video_queue_bytes;  /* bytes waiting per viewer and channel; oldest dropped beyond */
+    gsize video_control_max;  /* ACK/control bytes queued to a video TCP channel: over, drop it */
+    guint video_tcp_notsent_lowat; /* TCP_NOTSENT_LOWAT of video TCP channels (0 = kernel's) */
+    guint video_reassembly_ms;     /* UDP: an incomplete frame is abandoned (lost) after this */
+    guint video_reassembly_frames; /* UDP: incomplete frames held at once per stream */
+    guint video_udp_pace_mbps;     /* UDP to each viewer: pacing rate in Mbit/s (0 = unpaced) */
+    gsize video_udp_pace_burst;    /* UDP to each viewer: bytes sent at once before pacing */
+    gsize video_socket_buffer;     /* SO_RCVBUF/SO_SNDBUF asked for the UDP socket, bytes */
+    guint video_max_views;         /* VIEW requests one client may hold at once */
 } LcRelayConfig;
 
 /* Counters the relay keeps for logs and statistics. */

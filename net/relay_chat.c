@@ -219,17 +219,19 @@ static void relay_chat_replay_one(const LcHistoryEntry *entry, gpointer data)
         conn_enqueue(replay->client->conn, frame);
 }
 
-/* Replays history to a client that just joined: everything after resume_after,
- * or the last history_limit messages on a first join. Messages still in the
- * open batch are left out: the commit delivers them live. */
-void relay_chat_replay(LcRelayClient *client, guint64 resume_after, guint32 history_limit)
+/* Replays history to a client that just joined: on a resume (or a non-zero
+ * resume_after) everything after resume_after, else the last history_limit
+ * messages. Messages still in the open batch are left out: the commit
+ * delivers them live. */
+void relay_chat_replay(LcRelayClient *client, gboolean resume, guint64 resume_after,
+                       guint32 history_limit)
 {
     LcRelay *relay = client->relay;
     LcReplay replay = {client, relay->committed_id};
     g_autoptr(GError) error = NULL;
     gboolean ok;
 
-    if (resume_after > 0) {
+    if (resume || resume_after > 0) {
         ok = history_foreach_after(relay->history, resume_after, 0, relay_chat_replay_one, &replay,
                                    &error);
     } else {

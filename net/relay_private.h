@@ -6,6 +6,9 @@
 #include "net/relay.h"
 #include "net/wire.h"
 
+/* The camera channels' engine (net/relay_video_private.h). */
+typedef struct _LcRelayVideo LcRelayVideo;
+
 typedef enum {
     CLIENT_HELLO_WAIT, /* connected, no HELLO yet */
     CLIENT_JOINED,     /* a member of the room */
@@ -56,6 +59,7 @@ struct _LcRelay {
     GSource *tick_src;
     gboolean shutting_down;
     LcRelayCounters counters;
+    LcRelayVideo *video;
 };
 
 /* Queues a frame to a client, enforcing the hard output limit. */
@@ -65,6 +69,10 @@ void relay_client_enqueue(LcRelayClient *client, GBytes *frame);
  * is the client_id of the CHAT it answers, else 0. */
 void relay_client_send_error(LcRelayClient *client, LcWireErrorCode code, gboolean fatal,
                              guint64 ref, const char *reason);
+
+/* Takes a connection that has not joined out of the client table silently:
+ * it is closed here (the video engine keeps a duplicate of its socket). */
+void relay_client_retire(LcRelayClient *client, const char *reason);
 
 /* Disconnects a client at once (queue dropped), with a leave reason. */
 void relay_client_drop(LcRelayClient *client, LcWireErrorCode code, const char *reason);
@@ -80,7 +88,8 @@ void relay_broadcast_presence(LcRelay *relay, LcWirePresenceKind kind, LcRelayCl
 void relay_chat_handle(LcRelayClient *client, const LcWireMsg *msg);
 
 /* Replays history to a client that just joined (relay_chat.c). */
-void relay_chat_replay(LcRelayClient *client, guint64 resume_after, guint32 history_limit);
+void relay_chat_replay(LcRelayClient *client, gboolean resume, guint64 resume_after,
+                       guint32 history_limit);
 
 /* Commits the open history batch, then acknowledges and delivers it. */
 void relay_chat_commit(LcRelay *relay);

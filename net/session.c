@@ -11,6 +11,12 @@
 #define SESSION_FLUSH_MS       1000
 
 typedef struct {
+    guint id;
+    LcSessionWatchFunc func;
+    gpointer data;
+} LcSessionWatch;
+
+typedef struct {
     guint64 client_id;
     guint16 flags;
     char *text;
@@ -39,7 +45,8 @@ struct _LcSession {
     GList *next_unsent; /* first outbox entry not sent on this connection */
     guint64 next_client_id;
     guint64 last_seen;
-    GArray *members; /* LcWireMember */
+    guint64 resume_floor; /* newest id at the first join: nothing before it is owed */
+    GArray *members;      /* LcWireMember */
 
     double rate; /* relay's flood control, messages per second (0 = off) */
     double burst;
@@ -51,6 +58,9 @@ struct _LcSession {
     GSource *pace_src;
     GSource *ping_src;
     GSource *reap_src;
+
+    GArray *watches; /* LcSessionWatch */
+    guint next_watch;
 
     guint64 ping_token;
     double rtt_ms;
@@ -124,6 +134,7 @@ LcSession *session_new(const LcSessionConfig *config, const LcSessionEvents *eve
     session->members = g_array_new(FALSE, TRUE, sizeof(LcWireMember));
     g_array_set_clear_func(session->members, session_member_clear);
     g_queue_init(&session->outbox);
+    session->watches = g_array_new(FALSE, FALSE, sizeof(LcSessionWatch));
     session->next_client_id = 1;
     session->rtt_ms = -1;
     session->srtt_ms = -1;
@@ -260,12 +271,14 @@ static gboolean session_on_ping_timer(gpointer data)
 static void session_handle_welcome(LcSession *session, const LcWireMsg *msg)
 {
     gboolean resumed = session->ever_joined;
-    guint64 resume_after = session->last_seen;
+    guint64 resume_after = MAX(session->last_seen, session->resume_floor);
     g_free(session->nick);
     session->nick = g_strdup(msg->welcome.nick);
     g_free(session->addr);
     session->addr = g_strdup(msg->welcome.addr);
     session_set_members(session, msg);
+    if (!resumed)
+        session->resume_floor = msg->welcome.last_id;
     session->ever_joined = TRUE;
     session->backoff_ms = SESSION_BACKOFF_MIN_MS;
     session->connects++;
@@ -422,6 +435,27 @@ static void session_handle_ping(LcSession *session, const LcWireMsg *msg, gint64
     session_send_msg(session, &pong);
 }
 
+/* Whether a watch is still registered. */
+static gboolean session_has_watch(LcSession *session, guint id)
+{
+    for (guint i = 0; i < session->watches->len; i++)
+        if (g_array_index(session->watches, LcSessionWatch, i).id == id)
+            return TRUE;
+    return FALSE;
+}
+
+/* Shows a message to every watch; a watch removed meanwhile is skipped. */
+static void session_notify_watches(LcSession *session, const LcWireMsg *msg)
+{
+    guint n = session->watches->len;
+    if (n == 0)
+        return;
+    g_autofree LcSessionWatch *copy = g_memdup2(session->watches->data, n * sizeof(LcSessionWatch));
+    for (guint i = 0; i < n; i++)
+        if (session_has_watch(session, copy[i].id))
+            copy[i].func(session, msg, copy[i].data);
+}
+
 /* One frame from the relay. */
 static void session_on_frame(LcConn *conn, const LcWireHeader *header, const guint8 *payload,
                              gpointer user_data)
@@ -467,6 +501,7 @@ static void session_on_frame(LcConn *conn, const LcWireHeader *header, const gui
         default:
             break; /* types meant for the relay are ignored */
         }
+        session_notify_watches(session, &msg);
     }
     wire_msg_clear(&msg);
 }
@@ -515,7 +550,12 @@ static void session_on_connected(GObject *source, GAsyncResult *result, gpointer
     LcWireMsg hello = {.type = WIRE_HELLO};
     hello.hello.nick = session->nick;
     hello.hello.instance = session->instance;
-    hello.hello.resume_after = session->last_seen;
+    /* A reconnect resumes from the newest id seen, or the newest that existed
+     * at the first join (what came before was history, asked for or not). */
+    if (session->ever_joined) {
+        hello.flags = WIRE_FLAG_RESUME;
+        hello.hello.resume_after = MAX(session->last_seen, session->resume_floor);
+    }
     hello.hello.history_limit = session->config.history_limit;
     session_send_msg(session, &hello);
 }
@@ -621,6 +661,40 @@ gboolean session_set_nick(LcSession *session, const char *nick, GError **error)
     return TRUE;
 }
 
+/* Adds a watch. */
+guint session_add_watch(LcSession *session, LcSessionWatchFunc func, gpointer user_data)
+{
+    LcSessionWatch watch = {++session->next_watch, func, user_data};
+    g_array_append_val(session->watches, watch);
+    return watch.id;
+}
+
+/* Removes a watch. */
+void session_remove_watch(LcSession *session, guint id)
+{
+    for (guint i = 0; i < session->watches->len; i++) {
+        if (g_array_index(session->watches, LcSessionWatch, i).id == id) {
+            g_array_remove_index(session->watches, i);
+            return;
+        }
+    }
+}
+
+/* Sends a message on the control connection. */
+gboolean session_send(LcSession *session, const LcWireMsg *msg, GError **error)
+{
+    if (session->state != SESSION_JOINED || session->conn == NULL) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "not joined to relay %s",
+                    session->server);
+        return FALSE;
+    }
+    g_autoptr(GBytes) frame = wire_msg_encode(msg, error);
+    if (frame == NULL)
+        return FALSE;
+    conn_enqueue(session->conn, frame);
+    return TRUE;
+}
+
 /* Leaves the room with a reason. */
 void session_quit(LcSession *session, const char *reason)
 {
@@ -660,6 +734,18 @@ const char *session_get_addr(LcSession *session)
 const char *session_get_server(LcSession *session)
 {
     return session->server;
+}
+
+/* The relay's address on the current connection, or NULL. */
+GInetSocketAddress *session_get_relay_address(LcSession *session)
+{
+    if (session->conn == NULL)
+        return NULL;
+    g_autoptr(GSocketAddress) remote =
+        g_socket_get_remote_address(conn_get_socket(session->conn), NULL);
+    if (remote == NULL || !G_IS_INET_SOCKET_ADDRESS(remote))
+        return NULL;
+    return G_INET_SOCKET_ADDRESS(g_steal_pointer(&remote));
 }
 
 const LcWireMember *session_get_members(LcSession *session, guint *n_members)
@@ -715,6 +801,7 @@ void session_free(LcSession *session)
     g_ptr_array_unref(session->dead_conns);
     g_queue_clear_full(&session->outbox, (GDestroyNotify)session_out_free);
     g_array_unref(session->members);
+    g_array_unref(session->watches);
     g_free(session->host);
     g_free(session->server);
     g_free(session->nick);

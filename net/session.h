@@ -70,6 +70,12 @@ typedef struct {
     void (*gap)(LcSession *session, guint64 first, guint64 last, gpointer user_data);
 } LcSessionEvents;
 
+/* Sees every message from the relay, after the session has handled it
+ * (WELCOME, ERROR and types the session does not know included): how the
+ * camera channels (net/video_*.h) follow their replies on the control
+ * connection. */
+typedef void (*LcSessionWatchFunc)(LcSession *session, const LcWireMsg *msg, gpointer user_data);
+
 /* Creates a session; nothing happens until session_start(). */
 LcSession *session_new(const LcSessionConfig *config, const LcSessionEvents *events,
                        gpointer user_data);
@@ -88,6 +94,15 @@ gboolean session_set_nick(LcSession *session, const char *nick, GError **error);
 /* Measures the round-trip now (answered by the lag event). */
 void session_ping(LcSession *session);
 
+/* Adds a watch; returns its id (> 0). */
+guint session_add_watch(LcSession *session, LcSessionWatchFunc func, gpointer user_data);
+
+/* Removes a watch; safe from within a watch. */
+void session_remove_watch(LcSession *session, guint id);
+
+/* Sends a message on the control connection; fails unless joined. */
+gboolean session_send(LcSession *session, const LcWireMsg *msg, GError **error);
+
 /* Leaves the room with a reason; the state becomes CLOSED once it is sent. */
 void session_quit(LcSession *session, const char *reason);
 
@@ -96,6 +111,9 @@ const char *session_get_nick(LcSession *session);
 /* This client's address as the relay sees it ("" before joining). */
 const char *session_get_addr(LcSession *session);
 const char *session_get_server(LcSession *session); /* "host:port" */
+/* The relay's address (IP and TCP port) on the current connection, a new
+ * reference, or NULL when not connected: where the camera channels connect. */
+GInetSocketAddress *session_get_relay_address(LcSession *session);
 /* Members of the room (nick, addr), in join order. */
 const LcWireMember *session_get_members(LcSession *session, guint *n_members);
 /* Messages not yet acknowledged. */

@@ -16,7 +16,8 @@ GQuark wire_error_quark(void)
     return g_quark_from_static_string("lc-wire-error-quark");
 }
 
-typedef enum { F_U8, F_U16, F_U32, F_U64, F_STR } LcFieldKind;
+/* F_DATA: the rest of the payload as bytes (GBytes); only as a type's last field. */
+typedef enum { F_U8, F_U16, F_U32, F_U64, F_STR, F_DATA } LcFieldKind;
 
 /* String field options. */
 #define F_NONEMPTY 0x01 /* at least one byte */
@@ -108,6 +109,105 @@ static const LcField nick_fields[] = {
 static const LcField quit_fields[] = {
     FIELD(F_STR, quit.reason, WIRE_QUIT_REASON_MAX, 0, WIRE_ERR_BAD_FRAME),
 };
+static const LcField stream_open_fields[] = {
+    NUM(F_U8, stream_open.channels),
+};
+static const LcField stream_ready_fields[] = {
+    NUM(F_U32, stream_ready.stream_id), NUM(F_U64, stream_ready.token),
+    NUM(F_U16, stream_ready.udp_port),  NUM(F_U8, stream_ready.channels),
+    NUM(F_U32, stream_ready.frame_max),
+};
+static const LcField stream_close_fields[] = {
+    NUM(F_U32, stream_close.stream_id),
+};
+static const LcField view_fields[] = {
+    FIELD(F_STR, view.nick, WIRE_NICK_MAX, 0, WIRE_ERR_BAD_NICK),
+    NUM(F_U8, view.channels),
+};
+static const LcField view_ready_fields[] = {
+    NUM(F_U32, view_ready.viewer_id),
+    NUM(F_U32, view_ready.stream_id),
+    NUM(F_U64, view_ready.token),
+    NUM(F_U16, view_ready.udp_port),
+    NUM(F_U8, view_ready.channels),
+    NUM(F_U32, view_ready.frame_max),
+    FIELD(F_STR, view_ready.nick, WIRE_NICK_MAX, F_NONEMPTY, WIRE_ERR_BAD_FRAME),
+};
+static const LcField view_end_fields[] = {
+    NUM(F_U32, view_end.viewer_id),
+    NUM(F_U32, view_end.stream_id),
+    FIELD(F_STR, view_end.nick, WIRE_NICK_MAX, F_NONEMPTY, WIRE_ERR_BAD_FRAME),
+    FIELD(F_STR, view_end.reason, WIRE_VIDEO_REASON_MAX, 0, WIRE_ERR_BAD_FRAME),
+};
+static const LcField view_close_fields[] = {
+    FIELD(F_STR, view_close.nick, WIRE_NICK_MAX, 0, WIRE_ERR_BAD_NICK),
+};
+static const LcField video_refused_fields[] = {
+    NUM(F_U8, video_refused.request),
+    NUM(F_U16, video_refused.code),
+    FIELD(F_STR, video_refused.nick, WIRE_NICK_MAX, 0, WIRE_ERR_BAD_FRAME),
+    FIELD(F_STR, video_refused.reason, WIRE_REASON_MAX, 0, WIRE_ERR_BAD_FRAME),
+};
+static const LcField video_hello_fields[] = {
+    NUM(F_U8, video_hello.role),
+    NUM(F_U32, video_hello.stream_id),
+    NUM(F_U32, video_hello.viewer_id),
+    NUM(F_U64, video_hello.token),
+};
+static const LcField video_ready_fields[] = {
+    NUM(F_U8, video_ready.role),
+    NUM(F_U32, video_ready.stream_id),
+    NUM(F_U32, video_ready.viewer_id),
+    NUM(F_U64, video_ready.server_time),
+};
+static const LcField video_frame_fields[] = {
+    NUM(F_U32, video_frame.stream_id),  NUM(F_U64, video_frame.seq),
+    NUM(F_U64, video_frame.capture_us), NUM(F_U64, video_frame.send_us),
+    NUM(F_U8, video_frame.codec),       NUM(F_U16, video_frame.frame_flags),
+    NUM(F_DATA, video_frame.data),
+};
+static const LcField video_ack_fields[] = {
+    NUM(F_U32, video_ack.stream_id), NUM(F_U32, video_ack.viewer_id),
+    NUM(F_U64, video_ack.seq),       NUM(F_U64, video_ack.first_us),
+    NUM(F_U64, video_ack.last_us),   NUM(F_U64, video_ack.clock_offset_us),
+};
+static const LcField stats_request_fields[] = {
+    NUM(F_U32, stats_request.request),
+};
+static const LcField stats_stream_fields[] = {
+    NUM(F_U32, stats_stream.request),
+    NUM(F_U32, stats_stream.stream_id),
+    FIELD(F_STR, stats_stream.nick, WIRE_NICK_MAX, 0, WIRE_ERR_BAD_FRAME),
+    NUM(F_U8, stats_stream.channels),
+    NUM(F_U16, stats_stream.viewers),
+    NUM(F_U64, stats_stream.frames_in_tcp),
+    NUM(F_U64, stats_stream.frames_in_udp),
+    NUM(F_U64, stats_stream.bytes_in_tcp),
+    NUM(F_U64, stats_stream.bytes_in_udp),
+    NUM(F_U64, stats_stream.udp_lost),
+    NUM(F_U64, stats_stream.udp_duplicates),
+    NUM(F_U64, stats_stream.bad_token),
+};
+static const LcField stats_viewer_fields[] = {
+    NUM(F_U32, stats_viewer.request),
+    NUM(F_U32, stats_viewer.viewer_id),
+    NUM(F_U32, stats_viewer.stream_id),
+    FIELD(F_STR, stats_viewer.nick, WIRE_NICK_MAX, 0, WIRE_ERR_BAD_FRAME),
+    NUM(F_U64, stats_viewer.frames_out_tcp),
+    NUM(F_U64, stats_viewer.frames_out_udp),
+    NUM(F_U64, stats_viewer.drops_tcp),
+    NUM(F_U64, stats_viewer.drops_udp),
+    NUM(F_U32, stats_viewer.queue_tcp),
+    NUM(F_U32, stats_viewer.queue_udp),
+    NUM(F_U64, stats_viewer.acks_tcp),
+    NUM(F_U64, stats_viewer.acks_udp),
+    NUM(F_U64, stats_viewer.bad_token),
+};
+static const LcField stats_end_fields[] = {
+    NUM(F_U32, stats_end.request),       NUM(F_U32, stats_end.streams),
+    NUM(F_U32, stats_end.viewers),       NUM(F_U64, stats_end.bad_datagrams),
+    NUM(F_U64, stats_end.unknown_token),
+};
 
 #define SCHEMA(type, name, max, flags, fields, members)                                            \
     {                                                                                              \
@@ -115,7 +215,7 @@ static const LcField quit_fields[] = {
     }
 
 static const LcSchema schemas[] = {
-    SCHEMA(WIRE_HELLO, "HELLO", 512, 0, hello_fields, FALSE),
+    SCHEMA(WIRE_HELLO, "HELLO", 512, WIRE_FLAG_RESUME, hello_fields, FALSE),
     SCHEMA(WIRE_WELCOME, "WELCOME", WIRE_MAX_PAYLOAD, 0, welcome_fields, TRUE),
     SCHEMA(WIRE_ERROR, "ERROR", 1024, WIRE_FLAG_FATAL, error_fields, FALSE),
     SCHEMA(WIRE_PING, "PING", 16, 0, ping_fields, FALSE),
@@ -127,6 +227,24 @@ static const LcSchema schemas[] = {
     SCHEMA(WIRE_PRESENCE, "PRESENCE", 1024, 0, presence_fields, FALSE),
     SCHEMA(WIRE_NICK, "NICK", 64, 0, nick_fields, FALSE),
     SCHEMA(WIRE_QUIT, "QUIT", 512, 0, quit_fields, FALSE),
+    /* The camera channels (docs/PROTOCOL.md, "Camera channels"). */
+    SCHEMA(WIRE_STREAM_OPEN, "STREAM_OPEN", 16, 0, stream_open_fields, FALSE),
+    SCHEMA(WIRE_STREAM_READY, "STREAM_READY", 32, 0, stream_ready_fields, FALSE),
+    SCHEMA(WIRE_STREAM_CLOSE, "STREAM_CLOSE", 16, 0, stream_close_fields, FALSE),
+    SCHEMA(WIRE_VIEW, "VIEW", 64, 0, view_fields, FALSE),
+    SCHEMA(WIRE_VIEW_READY, "VIEW_READY", 64, 0, view_ready_fields, FALSE),
+    SCHEMA(WIRE_VIEW_END, "VIEW_END", 512, 0, view_end_fields, FALSE),
+    SCHEMA(WIRE_VIEW_CLOSE, "VIEW_CLOSE", 64, 0, view_close_fields, FALSE),
+    SCHEMA(WIRE_VIDEO_REFUSED, "VIDEO_REFUSED", 1024, 0, video_refused_fields, FALSE),
+    SCHEMA(WIRE_VIDEO_HELLO, "VIDEO_HELLO", 32, 0, video_hello_fields, FALSE),
+    SCHEMA(WIRE_VIDEO_READY, "VIDEO_READY", 32, 0, video_ready_fields, FALSE),
+    SCHEMA(WIRE_VIDEO_FRAME, "VIDEO_FRAME", WIRE_VIDEO_FRAME_HEAD + WIRE_VIDEO_FRAME_MAX, 0,
+           video_frame_fields, FALSE),
+    SCHEMA(WIRE_VIDEO_ACK, "VIDEO_ACK", 64, 0, video_ack_fields, FALSE),
+    SCHEMA(WIRE_STATS_REQUEST, "STATS_REQUEST", 16, 0, stats_request_fields, FALSE),
+    SCHEMA(WIRE_STATS_STREAM, "STATS_STREAM", 128, 0, stats_stream_fields, FALSE),
+    SCHEMA(WIRE_STATS_VIEWER, "STATS_VIEWER", 128, 0, stats_viewer_fields, FALSE),
+    SCHEMA(WIRE_STATS_END, "STATS_END", 32, 0, stats_end_fields, FALSE),
 };
 
 static const char *const error_names[] = {
@@ -225,6 +343,8 @@ typedef struct {
     const guint8 *p;
     gsize left;
     const char *type_name;
+    const guint8 *base; /* start of the payload */
+    GBytes *owner;      /* the payload as GBytes, for slices; may be NULL */
 } LcReader;
 
 /* Takes n bytes from the reader, or fails naming the field. */
@@ -294,6 +414,13 @@ static gboolean wire_read_field(LcReader *r, const LcField *f, LcWireMsg *msg, G
         *(char **)dst = s;
         return s != NULL;
     }
+    if (f->kind == F_DATA) {
+        gsize n = r->left;
+        const guint8 *p = wire_take(r, n, f->name, error);
+        *(GBytes **)dst = r->owner ? g_bytes_new_from_bytes(r->owner, (gsize)(p - r->base), n)
+                                   : g_bytes_new(p, n);
+        return TRUE;
+    }
     const guint8 *p = wire_take(r, sizes[f->kind], f->name, error);
     if (p == NULL)
         return FALSE;
@@ -343,9 +470,59 @@ static gboolean wire_read_members(LcReader *r, LcWireMsg *msg, GError **error)
     return TRUE;
 }
 
-/* Decodes the payload of a parsed header into msg. */
-gboolean wire_msg_decode(const LcWireHeader *header, const guint8 *payload, LcWireMsg *msg,
-                         GError **error)
+/* Fails naming a field whose value is out of its range. */
+static gboolean wire_out_of_range(const LcWireMsg *msg, const char *field, guint value,
+                                  GError **error)
+{
+    g_set_error(error, LC_WIRE_ERROR, WIRE_ERR_BAD_FRAME, "%s %s %u is out of range",
+                wire_type_name(msg->type), field, value);
+    return FALSE;
+}
+
+/* Checks a channels field: one or both of TCP and UDP. */
+static gboolean wire_check_channels(const LcWireMsg *msg, guint8 channels, GError **error)
+{
+    if (channels == 0 || (channels & ~WIRE_CHANNELS_ALL) != 0)
+        return wire_out_of_range(msg, "channels", channels, error);
+    return TRUE;
+}
+
+/* Checks a video role field: sender or viewer. */
+static gboolean wire_check_role(const LcWireMsg *msg, guint8 role, GError **error)
+{
+    if (role != WIRE_VIDEO_ROLE_SENDER && role != WIRE_VIDEO_ROLE_VIEWER)
+        return wire_out_of_range(msg, "role", role, error);
+    return TRUE;
+}
+
+/* Checks the ranges of the fields that take only some values. */
+static gboolean wire_check_ranges(const LcWireMsg *msg, GError **error)
+{
+    switch (msg->type) {
+    case WIRE_PRESENCE:
+        if (msg->presence.kind < WIRE_PRESENCE_JOIN || msg->presence.kind > WIRE_PRESENCE_NICK)
+            return wire_out_of_range(msg, "kind", msg->presence.kind, error);
+        return TRUE;
+    case WIRE_STREAM_OPEN:
+        return wire_check_channels(msg, msg->stream_open.channels, error);
+    case WIRE_STREAM_READY:
+        return wire_check_channels(msg, msg->stream_ready.channels, error);
+    case WIRE_VIEW:
+        return wire_check_channels(msg, msg->view.channels, error);
+    case WIRE_VIEW_READY:
+        return wire_check_channels(msg, msg->view_ready.channels, error);
+    case WIRE_VIDEO_HELLO:
+        return wire_check_role(msg, msg->video_hello.role, error);
+    case WIRE_VIDEO_READY:
+        return wire_check_role(msg, msg->video_ready.role, error);
+    default:
+        return TRUE;
+    }
+}
+
+/* Decodes a payload, slicing data fields from owner when it is given. */
+static gboolean wire_decode(const LcWireHeader *header, const guint8 *payload, GBytes *owner,
+                            LcWireMsg *msg, GError **error)
 {
     const LcSchema *schema = wire_find_schema(header->type);
     memset(msg, 0, sizeof(*msg));
@@ -361,19 +538,15 @@ gboolean wire_msg_decode(const LcWireHeader *header, const guint8 *payload, LcWi
                     schema->name, header->flags & ~schema->allowed_flags);
         goto fail;
     }
-    LcReader r = {payload, header->length, schema->name};
+    LcReader r = {payload, header->length, schema->name, payload, owner};
     for (guint i = 0; i < schema->n_fields; i++) {
         if (!wire_read_field(&r, &schema->fields[i], msg, error))
             goto fail;
     }
     if (schema->has_members && !wire_read_members(&r, msg, error))
         goto fail;
-    if (msg->type == WIRE_PRESENCE &&
-        (msg->presence.kind < WIRE_PRESENCE_JOIN || msg->presence.kind > WIRE_PRESENCE_NICK)) {
-        g_set_error(error, LC_WIRE_ERROR, WIRE_ERR_BAD_FRAME, "PRESENCE kind %u is out of range",
-                    msg->presence.kind);
+    if (!wire_check_ranges(msg, error))
         goto fail;
-    }
     if (r.left != 0) {
         g_set_error(error, LC_WIRE_ERROR, WIRE_ERR_BAD_FRAME, "%s has %zu bytes left over",
                     schema->name, r.left);
@@ -384,6 +557,28 @@ gboolean wire_msg_decode(const LcWireHeader *header, const guint8 *payload, LcWi
 fail:
     wire_msg_clear(msg);
     return FALSE;
+}
+
+/* Decodes the payload of a parsed header into msg. */
+gboolean wire_msg_decode(const LcWireHeader *header, const guint8 *payload, LcWireMsg *msg,
+                         GError **error)
+{
+    return wire_decode(header, payload, NULL, msg, error);
+}
+
+/* Decodes a payload held in GBytes; data fields are slices of it. */
+gboolean wire_msg_decode_bytes(const LcWireHeader *header, GBytes *payload, LcWireMsg *msg,
+                               GError **error)
+{
+    gsize size = 0;
+    const guint8 *bytes = g_bytes_get_data(payload, &size);
+    if (size < header->length) {
+        memset(msg, 0, sizeof(*msg));
+        g_set_error(error, LC_WIRE_ERROR, WIRE_ERR_BAD_FRAME, "%s truncated",
+                    wire_type_name(header->type));
+        return FALSE;
+    }
+    return wire_decode(header, bytes ? bytes : (const guint8 *)"", payload, msg, error);
 }
 
 /* Appends a big-endian integer of n bytes. */
@@ -430,50 +625,99 @@ static gboolean wire_write_field(GByteArray *out, const LcSchema *schema, const 
         return TRUE;
     case F_STR:
         return wire_write_str(out, *(char *const *)src, schema->name, f->name, f->max, error);
+    case F_DATA: {
+        GBytes *data = *(GBytes *const *)src;
+        gsize size = 0;
+        const guint8 *bytes = data ? g_bytes_get_data(data, &size) : NULL;
+        if (size > schema->max_payload) {
+            g_set_error(error, LC_WIRE_ERROR, WIRE_ERR_TOO_LARGE,
+                        "%s field %s is %zu bytes, over the limit of %zu", schema->name, f->name,
+                        size, schema->max_payload);
+            return FALSE;
+        }
+        if (size > 0)
+            g_byte_array_append(out, bytes, (guint)size);
+        return TRUE;
+    }
     }
     return FALSE;
 }
 
-/* Encodes msg as one frame. */
-GBytes *wire_msg_encode(const LcWireMsg *msg, GError **error)
+/* Encodes msg into out: the header and every field but, when split_data is
+ * set, a last data field, whose size *tail is counted in the length. */
+static gboolean wire_encode(const LcWireMsg *msg, gboolean split_data, GByteArray *out,
+                            GBytes **tail, GError **error)
 {
     const LcSchema *schema = wire_find_schema(msg->type);
     if (schema == NULL) {
         g_set_error(error, LC_WIRE_ERROR, WIRE_ERR_UNKNOWN_TYPE, "unknown message type 0x%02x",
                     msg->type);
-        return NULL;
+        return FALSE;
     }
-    g_autoptr(GByteArray) out = g_byte_array_sized_new(64);
+    guint n_fields = schema->n_fields;
+    gsize tail_size = 0;
+    if (split_data) {
+        const LcField *last = &schema->fields[n_fields - 1];
+        if (last->kind != F_DATA) {
+            g_set_error(error, LC_WIRE_ERROR, WIRE_ERR_BAD_FRAME, "%s has no data field to split",
+                        schema->name);
+            return FALSE;
+        }
+        GBytes *data = *(GBytes *const *)((const guint8 *)msg + last->offset);
+        *tail = data ? g_bytes_ref(data) : g_bytes_new(NULL, 0);
+        tail_size = g_bytes_get_size(*tail);
+        n_fields--;
+    }
     const guint8 head[] = {WIRE_MAGIC_0, WIRE_MAGIC_1, WIRE_VERSION, msg->type};
     g_byte_array_append(out, head, sizeof(head));
     wire_write_be(out, msg->flags, 2);
     wire_write_be(out, 0, 4); /* length, filled in below */
-    for (guint i = 0; i < schema->n_fields; i++)
+    for (guint i = 0; i < n_fields; i++)
         if (!wire_write_field(out, schema, &schema->fields[i], msg, error))
-            return NULL;
+            return FALSE;
     if (schema->has_members) {
         if (msg->welcome.n_members > G_MAXUINT16) {
             g_set_error(error, LC_WIRE_ERROR, WIRE_ERR_TOO_LARGE, "WELCOME has %u members",
                         msg->welcome.n_members);
-            return NULL;
+            return FALSE;
         }
         wire_write_be(out, msg->welcome.n_members, 2);
         for (guint i = 0; i < msg->welcome.n_members; i++) {
             const LcWireMember *m = &msg->welcome.members[i];
             if (!wire_write_str(out, m->nick, "WELCOME", "members.nick", WIRE_NICK_MAX, error) ||
                 !wire_write_str(out, m->addr, "WELCOME", "members.addr", WIRE_ADDR_MAX, error))
-                return NULL;
+                return FALSE;
         }
     }
-    gsize length = out->len - WIRE_HEADER_SIZE;
+    gsize length = out->len - WIRE_HEADER_SIZE + tail_size;
     if (length > schema->max_payload) {
         g_set_error(error, LC_WIRE_ERROR, WIRE_ERR_TOO_LARGE,
                     "%s payload of %zu bytes exceeds the limit of %zu", schema->name, length,
                     schema->max_payload);
-        return NULL;
+        return FALSE;
     }
     for (guint i = 0; i < 4; i++)
         out->data[6 + i] = (guint8)(length >> (8 * (3 - i)));
+    return TRUE;
+}
+
+/* Encodes msg as one frame. */
+GBytes *wire_msg_encode(const LcWireMsg *msg, GError **error)
+{
+    g_autoptr(GByteArray) out = g_byte_array_sized_new(64);
+    if (!wire_encode(msg, FALSE, out, NULL, error))
+        return NULL;
+    return g_byte_array_free_to_bytes(g_steal_pointer(&out));
+}
+
+/* Encodes a message whose last field is data as a head and the data. */
+GBytes *wire_msg_encode_split(const LcWireMsg *msg, GBytes **data, GError **error)
+{
+    g_autoptr(GByteArray) out = g_byte_array_sized_new(64);
+    g_autoptr(GBytes) tail = NULL;
+    if (!wire_encode(msg, TRUE, out, &tail, error))
+        return NULL;
+    *data = g_steal_pointer(&tail);
     return g_byte_array_free_to_bytes(g_steal_pointer(&out));
 }
 
@@ -486,6 +730,8 @@ void wire_msg_clear(LcWireMsg *msg)
             const LcField *f = &schema->fields[i];
             if (f->kind == F_STR)
                 g_free(*(char **)((guint8 *)msg + f->offset));
+            else if (f->kind == F_DATA)
+                g_clear_pointer((GBytes **)((guint8 *)msg + f->offset), g_bytes_unref);
         }
         if (schema->has_members && msg->welcome.members != NULL) {
             for (guint i = 0; i < msg->welcome.n_members; i++) {

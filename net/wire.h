@@ -22,8 +22,18 @@
 #define WIRE_HISTORY_DEFAULT 0xFFFFFFFFu
 #define WIRE_MAX_PAYLOAD     262144
 
-/* Message types; ranges 0x20-0x2F (video), 0x30-0x3F (ACK, stats) and
- * 0x40-0x4F (audio) are reserved. */
+/* Camera channels (docs/PROTOCOL.md, "Camera channels"). */
+#define WIRE_VIDEO_FRAME_MAX   (16 * 1024 * 1024) /* largest frame the codec carries, bytes */
+#define WIRE_VIDEO_FRAME_HEAD  31 /* VIDEO_FRAME payload bytes before the frame data */
+#define WIRE_VIDEO_REASON_MAX  256
+#define WIRE_CHANNEL_TCP       0x01 /* channels bit: the TCP video channel */
+#define WIRE_CHANNEL_UDP       0x02 /* channels bit: the UDP video channel */
+#define WIRE_CHANNELS_ALL      (WIRE_CHANNEL_TCP | WIRE_CHANNEL_UDP)
+#define WIRE_VIDEO_ROLE_SENDER 1 /* VIDEO_HELLO role: the camera's channel */
+#define WIRE_VIDEO_ROLE_VIEWER 2 /* VIDEO_HELLO role: a viewer's channel */
+
+/* Message types. 0x20-0x2F are the camera channels' (video), 0x30-0x3F
+ * frame ACKs and statistics; 0x40-0x4F (audio) are reserved. */
 typedef enum {
     WIRE_HELLO = 0x01,
     WIRE_WELCOME = 0x02,
@@ -36,6 +46,22 @@ typedef enum {
     WIRE_PRESENCE = 0x13,
     WIRE_NICK = 0x14,
     WIRE_QUIT = 0x15,
+    WIRE_STREAM_OPEN = 0x20,
+    WIRE_STREAM_READY = 0x21,
+    WIRE_STREAM_CLOSE = 0x22,
+    WIRE_VIEW = 0x23,
+    WIRE_VIEW_READY = 0x24,
+    WIRE_VIEW_END = 0x25,
+    WIRE_VIEW_CLOSE = 0x26,
+    WIRE_VIDEO_REFUSED = 0x27,
+    WIRE_VIDEO_HELLO = 0x28,
+    WIRE_VIDEO_READY = 0x29,
+    WIRE_VIDEO_FRAME = 0x2A,
+    WIRE_VIDEO_ACK = 0x30,
+    WIRE_STATS_REQUEST = 0x31,
+    WIRE_STATS_STREAM = 0x32,
+    WIRE_STATS_VIEWER = 0x33,
+    WIRE_STATS_END = 0x34,
 } LcWireType;
 
 /* ERROR codes, also the GError codes of LC_WIRE_ERROR. */
@@ -59,6 +85,7 @@ typedef enum {
 
 /* Header flags. */
 #define WIRE_FLAG_FATAL   0x0001 /* ERROR: the sender closes after it */
+#define WIRE_FLAG_RESUME  0x0001 /* HELLO: a reconnect; replay all after resume_after */
 #define WIRE_FLAG_ACTION  0x0001 /* CHAT, CHAT_DELIVER: an /me action */
 #define WIRE_FLAG_HISTORY 0x0002 /* CHAT_DELIVER: replayed from history */
 #define WIRE_FLAG_OWN     0x0004 /* CHAT_DELIVER: sent by the recipient's instance */
@@ -154,6 +181,115 @@ typedef struct {
         struct {
             char *reason;
         } quit;
+        struct {
+            guint8 channels;
+        } stream_open;
+        struct {
+            guint32 stream_id;
+            guint64 token;
+            guint16 udp_port;
+            guint8 channels;
+            guint32 frame_max;
+        } stream_ready;
+        struct {
+            guint32 stream_id;
+        } stream_close;
+        struct {
+            char *nick;
+            guint8 channels;
+        } view;
+        struct {
+            guint32 viewer_id;
+            guint32 stream_id;
+            guint64 token;
+            guint16 udp_port;
+            guint8 channels;
+            guint32 frame_max;
+            char *nick;
+        } view_ready;
+        struct {
+            guint32 viewer_id;
+            guint32 stream_id;
+            char *nick;
+            char *reason;
+        } view_end;
+        struct {
+            char *nick;
+        } view_close;
+        struct {
+            guint8 request; /* the type refused: STREAM_OPEN or VIEW */
+            guint16 code;   /* an ERROR code */
+            char *nick;
+            char *reason;
+        } video_refused;
+        struct {
+            guint8 role;
+            guint32 stream_id;
+            guint32 viewer_id;
+            guint64 token;
+        } video_hello;
+        struct {
+            guint8 role;
+            guint32 stream_id;
+            guint32 viewer_id;
+            guint64 server_time;
+        } video_ready;
+        struct {
+            guint32 stream_id;
+            guint64 seq;
+            guint64 capture_us;
+            guint64 send_us;
+            guint8 codec;
+            guint16 frame_flags;
+            GBytes *data; /* the frame's bytes: the rest of the payload */
+        } video_frame;
+        struct {
+            guint32 stream_id;
+            guint32 viewer_id;
+            guint64 seq;
+            guint64 first_us;
+            guint64 last_us;
+            guint64 clock_offset_us; /* i64, two's complement */
+        } video_ack;
+        struct {
+            guint32 request;
+        } stats_request;
+        struct {
+            guint32 request;
+            guint32 stream_id;
+            char *nick;
+            guint8 channels;
+            guint16 viewers;
+            guint64 frames_in_tcp;
+            guint64 frames_in_udp;
+            guint64 bytes_in_tcp;
+            guint64 bytes_in_udp;
+            guint64 udp_lost;
+            guint64 udp_duplicates;
+            guint64 bad_token;
+        } stats_stream;
+        struct {
+            guint32 request;
+            guint32 viewer_id;
+            guint32 stream_id;
+            char *nick;
+            guint64 frames_out_tcp;
+            guint64 frames_out_udp;
+            guint64 drops_tcp;
+            guint64 drops_udp;
+            guint32 queue_tcp;
+            guint32 queue_udp;
+            guint64 acks_tcp;
+            guint64 acks_udp;
+            guint64 bad_token;
+        } stats_viewer;
+        struct {
+            guint32 request;
+            guint32 streams;
+            guint32 viewers;
+            guint64 bad_datagrams;
+            guint64 unknown_token;
+        } stats_end;
     };
 } LcWireMsg;
 
@@ -175,9 +311,19 @@ gboolean wire_header_parse(const guint8 *buf, LcWireHeader *header, GError **err
 gboolean wire_msg_decode(const LcWireHeader *header, const guint8 *payload, LcWireMsg *msg,
                          GError **error);
 
+/* Like wire_msg_decode, but a data field (VIDEO_FRAME's data) is a slice of
+ * payload, which holds header->length bytes, instead of a copy. */
+gboolean wire_msg_decode_bytes(const LcWireHeader *header, GBytes *payload, LcWireMsg *msg,
+                               GError **error);
+
 /* Encodes msg as one frame (header + payload). Fails if a string is too long
  * for its field or the payload exceeds the type's maximum. */
 GBytes *wire_msg_encode(const LcWireMsg *msg, GError **error);
+
+/* Encodes a message whose last field is data (VIDEO_FRAME) as two pieces for a
+ * gathered write: the returned head (header and every other field) and *data,
+ * a new reference to the data field (an empty GBytes when it is NULL). */
+GBytes *wire_msg_encode_split(const LcWireMsg *msg, GBytes **data, GError **error);
 
 /* Frees the strings a decoded message owns and zeroes it. */
 void wire_msg_clear(LcWireMsg *msg);

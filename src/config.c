@@ -1,6 +1,8 @@
 /* config.c: settings from configs/lanconf.conf-style files (GKeyFile). */
 #include "src/config.h"
 
+#include "net/wire.h"
+
 #include <string.h>
 
 /* Opens the config file given, or the user's if it exists. */
@@ -78,6 +80,17 @@ gboolean config_read_relay(GKeyFile *file, LcRelayConfig *c, GError **error)
     READ_UINT(g, "chat_queue_hard", 65536, G_MAXUINT32, c->chat_queue_hard);
     READ_UINT(g, "chat_queue_soft", 0, G_MAXUINT32, c->chat_queue_soft);
     READ_UINT(g, "chat_queue_soft_seconds", 1, 3600, c->chat_queue_soft_s);
+    READ_UINT(g, "video_frame_max", 1024, WIRE_VIDEO_FRAME_MAX, c->video_frame_max);
+    READ_UINT(g, "video_queue_frames", 1, 1024, c->video_queue_frames);
+    READ_UINT(g, "video_queue_bytes", 65536, G_MAXUINT32, c->video_queue_bytes);
+    READ_UINT(g, "video_control_max", 65536, G_MAXUINT32, c->video_control_max);
+    READ_UINT(g, "video_tcp_notsent_lowat", 0, G_MAXUINT32, c->video_tcp_notsent_lowat);
+    READ_UINT(g, "video_reassembly_ms", 10, 60000, c->video_reassembly_ms);
+    READ_UINT(g, "video_reassembly_frames", 1, 4096, c->video_reassembly_frames);
+    READ_UINT(g, "video_udp_pace_mbps", 0, 100000, c->video_udp_pace_mbps);
+    READ_UINT(g, "video_udp_pace_burst", 1500, G_MAXUINT32, c->video_udp_pace_burst);
+    READ_UINT(g, "video_socket_buffer", 65536, 1u << 30, c->video_socket_buffer);
+    READ_UINT(g, "video_max_views", 1, 1024, c->video_max_views);
     return TRUE;
 }
 

@@ -1,6 +1,8 @@
-/* lanconf-bench: lanconf's measurement programs. `chat` measures chat fan-out
- * through the relay against mosquitto as the anchor. */
+/* lanconf-bench: lanconf's measurement programs. `compare` sends the same
+ * camera frames over TCP and UDP at once and measures both; `chat` measures
+ * chat fan-out through the relay against mosquitto as the anchor. */
 #include "src/bench_chat.h"
+#include "src/bench_compare.h"
 
 #include <json-glib/json-glib.h>
 #include <stdio.h>
@@ -135,6 +137,7 @@ static void bench_usage(FILE *out)
 {
     fprintf(out, "Usage: lanconf-bench COMMAND [OPTION...]\n\n"
                  "Commands:\n"
+                 "  compare   the same camera frames over TCP and UDP at once, side by side\n"
                  "  chat      chat fan-out throughput and latency, lanconf vs mosquitto\n\n"
                  "'lanconf-bench COMMAND --help' describes each command's options.\n");
 }
@@ -147,6 +150,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "chat") == 0)
         return bench_chat_main(argc - 1, argv + 1);
+    if (strcmp(argv[1], "compare") == 0)
+        return bench_compare_main(argc - 1, argv + 1);
     fprintf(stderr, "lanconf-bench: unknown command '%s'\n", argv[1]);
     bench_usage(stderr);
     return 2;

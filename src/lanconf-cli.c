@@ -2,9 +2,11 @@
 #include "net/addr.h"
 #include "net/session.h"
 #include "src/cli_format.h"
+#include "src/cli_media.h"
 #include "src/config.h"
 
 #include <gio/gunixinputstream.h>
+#include <glib-unix.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,9 @@ typedef struct {
     guint lines;
     int status; /* exit status so far */
     gboolean quitting;
+    LcCliMedia *media;        /* --camera or --view */
+    gboolean media_done;      /* the camera or view run is over */
+    gboolean media_until_eof; /* no --duration: the run lasts until stdin ends */
 } LcCli;
 
 /* Prints an error line on stderr and remembers a failing exit status. */
@@ -50,9 +55,38 @@ static void cli_finish(LcCli *cli)
  * messages from others have been printed. */
 static void cli_check_done(LcCli *cli)
 {
-    if (cli->stdin_eof && session_get_unacked(cli->session) == 0 && cli->printed >= cli->count &&
-        session_get_state(cli->session) == SESSION_JOINED)
+    if (cli->media != NULL && !cli->media_done) {
+        /* A camera or view run without --duration lasts until stdin ends. */
+        if (cli->stdin_eof && cli->media_until_eof)
+            cli_media_finish(cli->media);
+        return;
+    }
+    if ((cli->stdin_eof || cli->media_done) && session_get_unacked(cli->session) == 0 &&
+        cli->printed >= cli->count && session_get_state(cli->session) == SESSION_JOINED)
         cli_finish(cli);
+}
+
+/* The camera or view run is over (its summary written). */
+static void cli_on_media_done(LcCliMedia *media, int status, gpointer data)
+{
+    LcCli *cli = data;
+    cli->media_done = TRUE;
+    cli->status = MAX(cli->status, status);
+    cli_check_done(cli);
+}
+
+/* SIGINT/SIGTERM: end a camera or view run properly (summary), else quit. */
+static gboolean cli_on_signal(gpointer data)
+{
+    LcCli *cli = data;
+    if (cli->media != NULL && !cli->media_done) {
+        cli_media_finish(cli->media);
+        return G_SOURCE_CONTINUE;
+    }
+    if (cli->quitting)
+        g_main_loop_quit(cli->loop);
+    cli_finish(cli);
+    return G_SOURCE_CONTINUE;
 }
 
 /* Session state changes: report losses, stop when closed. */
@@ -198,12 +232,57 @@ static gboolean cli_on_timeout(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
+/* Fills the media options from the camera flags, and checks them. */
+static gboolean cli_parse_media(LcCliMediaOptions *media, const char *camera, const char *size,
+                                const char *fps, const char *quality, GError **error)
+{
+    if (camera != NULL) {
+        media->send = TRUE;
+        g_free(media->camera.source);
+        media->camera.source = g_strdup(camera);
+    }
+    if (size != NULL &&
+        !camera_parse_size(size, &media->camera.width, &media->camera.height, error))
+        return FALSE;
+    if (fps != NULL && !camera_parse_fps(fps, &media->camera.fps, error))
+        return FALSE;
+    if (quality != NULL && !camera_parse_quality(quality, &media->camera.quality, error))
+        return FALSE;
+    return cli_media_options_check(media, error);
+}
+
 int main(int argc, char **argv)
 {
     g_autofree char *server = NULL, *nick = NULL, *config_path = NULL;
     gboolean json = FALSE, no_history = FALSE, verbose = FALSE, no_reconnect = FALSE;
     gint count = 0;
     gdouble timeout = 0;
+    g_autofree char *camera = NULL, *size = NULL, *fps = NULL, *quality = NULL;
+    LcCliMediaOptions media;
+    cli_media_options_init(&media);
+    GOptionEntry media_entries[] = {
+        {"camera", 0, 0, G_OPTION_ARG_FILENAME, &camera,
+         "Send a camera on the camera channels: test (a moving test pattern), /dev/videoN or a "
+         "video file",
+         "SOURCE"},
+        {"size", 0, 0, G_OPTION_ARG_STRING, &size, "Camera picture size (default 640x480)", "WxH"},
+        {"fps", 0, 0, G_OPTION_ARG_STRING, &fps, "Camera frames per second (default 30)", "N"},
+        {"quality", 0, 0, G_OPTION_ARG_STRING, &quality, "JPEG quality 1..100 (default 80)", "Q"},
+        {"channels", 0, 0, G_OPTION_ARG_STRING, &media.channels,
+         "Camera channels: tcp, udp or both (default both)", "tcp|udp|both"},
+        {"ack-mode", 0, 0, G_OPTION_ARG_STRING, &media.ack_mode,
+         "pipelined (default), or stop-and-wait: the next frame only after the last is "
+         "acknowledged",
+         "MODE"},
+        {"duration", 0, 0, G_OPTION_ARG_DOUBLE, &media.duration_s,
+         "Send or view for S seconds (default: until stdin ends)", "S"},
+        {"view", 0, 0, G_OPTION_ARG_STRING, &media.view,
+         "Receive NICK's camera (waits until NICK streams)", "NICK"},
+        {"summary", 0, 0, G_OPTION_ARG_FILENAME, &media.summary,
+         "Write the camera or view statistics as JSON to FILE at the end", "FILE"},
+        {"headless", 0, 0, G_OPTION_ARG_NONE, &media.headless,
+         "With --view: count and time frames without opening a window", NULL},
+        G_OPTION_ENTRY_NULL};
     GOptionEntry entries[] = {
         {"server", 's', 0, G_OPTION_ARG_STRING, &server, "Relay to join (default 127.0.0.1:7300)",
          "HOST:PORT"},
@@ -226,9 +305,16 @@ int main(int argc, char **argv)
              "relay has acknowledged every line.\nExit status: 0 done, 1 error or timeout, 2 bad "
              "arguments.");
     g_option_context_add_main_entries(ctx, entries, NULL);
+    GOptionGroup *group =
+        g_option_group_new("camera", "Camera channels (the same frames over TCP and UDP at once):",
+                           "Show camera channel options", NULL, NULL);
+    g_option_group_add_entries(group, media_entries);
+    g_option_context_add_group(ctx, group);
     g_autoptr(GError) error = NULL;
-    if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
-        fprintf(stderr, "lanconf-cli: %s\nTry 'lanconf-cli --help'.\n", error->message);
+    if (!g_option_context_parse(ctx, &argc, &argv, &error) ||
+        !cli_parse_media(&media, camera, size, fps, quality, &error)) {
+        fprintf(stderr, "lanconf-cli: %s\nTry 'lanconf-cli --help-camera'.\n", error->message);
+        cli_media_options_clear(&media);
         return 2;
     }
     if (argc > 1 || count < 0 || timeout < 0) {
@@ -262,7 +348,7 @@ int main(int argc, char **argv)
         .nick = use_nick,
         .history_limit = no_history ? 0 : WIRE_HISTORY_DEFAULT,
         .reconnect = !no_reconnect,
-        .ping_interval_ms = 0,
+        .ping_interval_ms = media.send || media.view ? 1000 : 0, /* clock offset */
         .reconnect_max_ms = MIN(settings.reconnect_max_ms, 2000),
     };
     cli.session = session_new(&sc, &cli_events, &cli);
@@ -272,10 +358,24 @@ int main(int argc, char **argv)
     if (timeout > 0)
         g_timeout_add((guint)(timeout * 1000), cli_on_timeout, &cli);
     session_start(cli.session);
+    if (media.send || media.view != NULL) {
+        cli.media_until_eof = media.duration_s <= 0;
+        cli.media = cli_media_new(cli.session, &media, cli_on_media_done, &cli, &error);
+        if (cli.media == NULL) {
+            fprintf(stderr, "lanconf-cli: %s\n", error->message);
+            cli.status = 1;
+            g_main_loop_quit(cli.loop);
+        }
+    }
+    g_unix_signal_add(SIGINT, cli_on_signal, &cli);
+    g_unix_signal_add(SIGTERM, cli_on_signal, &cli);
     cli_read_line(&cli);
-    g_main_loop_run(cli.loop);
+    if (cli.status == 0)
+        g_main_loop_run(cli.loop);
 
     g_cancellable_cancel(cli.cancel);
+    cli_media_free(cli.media);
+    cli_media_options_clear(&media);
     session_free(cli.session);
     g_object_unref(cli.input);
     g_object_unref(cli.cancel);

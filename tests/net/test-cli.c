@@ -289,6 +289,72 @@ static void test_relay_sigkill(void)
     relay_stop(&r);
 }
 
+/* Loads a summary JSON file. */
+static JsonObject *load_summary(JsonParser *parser, const char *path)
+{
+    g_autoptr(GError) error = NULL;
+    g_assert_true(json_parser_load_from_file(parser, path, &error));
+    return json_node_get_object(json_parser_get_root(parser));
+}
+
+/* A test-pattern camera and a --view viewer through a relay process: both
+ * write their summaries; every TCP frame and nearly every UDP frame is
+ * acknowledged and the viewer decodes frames on both channels. */
+static void test_camera_view(void)
+{
+    Relay r = {0};
+    relay_start(&r, 0);
+    g_autofree char *server = g_strdup_printf("127.0.0.1:%u", r.port);
+    g_autofree char *send_json = g_build_filename(r.dir, "send.json", NULL);
+    g_autofree char *view_json = g_build_filename(r.dir, "view.json", NULL);
+    g_autoptr(GSubprocess) viewer =
+        cli_spawn("--server", server, "--nick", "watcher", "--view", "cam", "--headless",
+                  "--duration", "4", "--summary", view_json, "--timeout", "20", NULL);
+    g_usleep(300000);
+    g_autoptr(GSubprocess) camera =
+        cli_spawn("--server", server, "--nick", "cam", "--camera", "test", "--size", "320x240",
+                  "--duration", "3", "--summary", send_json, "--timeout", "20", NULL);
+    g_autofree char *c_err = NULL, *v_err = NULL;
+    g_assert_cmpint(cli_finish(camera, NULL, NULL, &c_err), ==, 0);
+    g_assert_cmpint(cli_finish(viewer, NULL, NULL, &v_err), ==, 0);
+    g_assert_nonnull(strstr(c_err, "send tcp:")); /* the per-second report */
+    g_assert_nonnull(strstr(v_err, "view udp:"));
+
+    g_autoptr(JsonParser) sp = json_parser_new();
+    g_autoptr(JsonParser) vp = json_parser_new();
+    JsonObject *sent = json_object_get_object_member(load_summary(sp, send_json), "channels");
+    JsonObject *seen = json_object_get_object_member(load_summary(vp, view_json), "channels");
+    const char *names[] = {"tcp", "udp"};
+    for (guint i = 0; i < 2; i++) {
+        JsonObject *s = json_object_get_object_member(sent, names[i]);
+        JsonObject *v = json_object_get_object_member(seen, names[i]);
+        gint64 n = json_object_get_int_member(s, "frames_sent");
+        gint64 acked = json_object_get_int_member(s, "frames_acked");
+        g_assert_cmpint(n, >=, 45);
+        g_assert_cmpint(acked, >=, i == 0 ? n : n * 9 / 10);
+        JsonObject *rtt = json_object_get_object_member(s, "rtt_ms");
+        g_assert_cmpfloat(json_object_get_double_member(rtt, "p50"), >, 0);
+        g_assert_true(json_object_has_member(s, "jitter_ms"));
+        g_assert_true(json_object_has_member(s, "one_way_ms"));
+        g_assert_cmpint(json_object_get_int_member(v, "frames_decoded"), >=, acked * 8 / 10);
+        g_assert_true(json_object_has_member(v, "end_to_end_ms"));
+    }
+    relay_stop(&r);
+}
+
+/* Camera options are checked before anything starts. */
+static void test_camera_bad_options(void)
+{
+    const char *bad[][2] = {
+        {"--size", "640"}, {"--fps", "0"}, {"--channels", "sctp"}, {"--ack-mode", "sometimes"}};
+    for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autofree char *err = NULL;
+        g_autoptr(GSubprocess) p = cli_spawn("--camera", "test", bad[i][0], bad[i][1], NULL);
+        g_assert_cmpint(cli_finish(p, "", NULL, &err), ==, 2);
+        g_assert_nonnull(strstr(err, "lanconf-cli:"));
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -297,5 +363,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/json-history", test_json_history);
     g_test_add_func("/cli/exit-codes", test_exit_codes);
     g_test_add_func("/cli/relay-sigkill", test_relay_sigkill);
+    g_test_add_func("/cli/camera-view", test_camera_view);
+    g_test_add_func("/cli/camera-bad-options", test_camera_bad_options);
     return g_test_run();
 }

@@ -264,7 +264,11 @@ static void test_reconnect_resume(void)
         g_main_context_iteration(NULL, FALSE);
     }
     Count k = {b, n};
-    g_assert_true(test_wait_until(has_texts, &k, 20000));
+    if (!test_wait_until(has_texts, &k, 20000))
+        g_test_message("received %u of %u; sender has %u unacknowledged, state %d/%d",
+                       b->texts->len, n, session_get_unacked(a->session),
+                       session_get_state(a->session), session_get_state(b->session));
+    g_assert_cmpuint(b->texts->len, ==, n);
     for (guint i = 0; i < n; i++) {
         g_autofree char *suffix = g_strdup_printf(": n%u", i + 1);
         g_assert_true(g_str_has_suffix(b->texts->pdata[i], suffix));

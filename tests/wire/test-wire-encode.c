@@ -26,7 +26,7 @@ typedef struct {
 /* Messages the encoder must refuse, and the error code it gives. */
 static const WireRefusal refusals[] = {
     {"unknown-type-0", {.type = 0}, WIRE_ERR_UNKNOWN_TYPE},
-    {"unknown-type-video", {.type = 0x20}, WIRE_ERR_UNKNOWN_TYPE},
+    {"unknown-type-reserved-video", {.type = 0x2F}, WIRE_ERR_UNKNOWN_TYPE},
     {"unknown-type-ff", {.type = 0xFF}, WIRE_ERR_UNKNOWN_TYPE},
     {"hello-nick-33", {.type = WIRE_HELLO, .hello = {0, nick_over, "i", 0, 0}}, WIRE_ERR_TOO_LARGE},
     {"hello-instance-65",

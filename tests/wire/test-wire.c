@@ -244,6 +244,8 @@ static void test_trailing(gconstpointer data)
 static guint16 wire_test_defined_flags(guint8 type)
 {
     switch (type) {
+    case WIRE_HELLO:
+        return WIRE_FLAG_RESUME;
     case WIRE_ERROR:
         return WIRE_FLAG_FATAL;
     case WIRE_CHAT:
@@ -362,10 +364,34 @@ typedef struct {
 
 /* docs/PROTOCOL.md's table of message types. */
 static const WireTypeRow type_rows[] = {
-    {0x01, "HELLO", 512},   {0x02, "WELCOME", 262144},    {0x03, "ERROR", 1024},
-    {0x04, "PING", 16},     {0x05, "PONG", 32},           {0x10, "CHAT", 4112},
-    {0x11, "CHAT_ACK", 32}, {0x12, "CHAT_DELIVER", 4400}, {0x13, "PRESENCE", 1024},
-    {0x14, "NICK", 64},     {0x15, "QUIT", 512},
+    {0x01, "HELLO", 512},
+    {0x02, "WELCOME", 262144},
+    {0x03, "ERROR", 1024},
+    {0x04, "PING", 16},
+    {0x05, "PONG", 32},
+    {0x10, "CHAT", 4112},
+    {0x11, "CHAT_ACK", 32},
+    {0x12, "CHAT_DELIVER", 4400},
+    {0x13, "PRESENCE", 1024},
+    {0x14, "NICK", 64},
+    {0x15, "QUIT", 512},
+    /* The camera channels. */
+    {0x20, "STREAM_OPEN", 16},
+    {0x21, "STREAM_READY", 32},
+    {0x22, "STREAM_CLOSE", 16},
+    {0x23, "VIEW", 64},
+    {0x24, "VIEW_READY", 64},
+    {0x25, "VIEW_END", 512},
+    {0x26, "VIEW_CLOSE", 64},
+    {0x27, "VIDEO_REFUSED", 1024},
+    {0x28, "VIDEO_HELLO", 32},
+    {0x29, "VIDEO_READY", 32},
+    {0x2A, "VIDEO_FRAME", WIRE_VIDEO_FRAME_HEAD + WIRE_VIDEO_FRAME_MAX},
+    {0x30, "VIDEO_ACK", 64},
+    {0x31, "STATS_REQUEST", 16},
+    {0x32, "STATS_STREAM", 128},
+    {0x33, "STATS_VIEWER", 128},
+    {0x34, "STATS_END", 32},
 };
 
 /* Finds a type in the table of types, or NULL. */

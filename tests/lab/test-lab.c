@@ -1,0 +1,170 @@
+/* test-lab.c: `lanconf-bench compare` end to end: files and figures on
+ * loopback, and across emulated links whose delay and loss lanconf's own
+ * numbers must reflect. */
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define BENCH LANCONF_BIN_DIR "/lanconf-bench"
+
+typedef struct {
+    char *dir;
+    JsonParser *parser;
+    JsonObject *summary;
+} Run;
+
+/* Runs `lanconf-bench compare` for seconds (with an impairment or NULL),
+ * asserting exit 0, and loads its summary.json. */
+static void run_compare(Run *run, const char *seconds, const char *impair)
+{
+    run->dir = g_dir_make_tmp("lanconf-lab-XXXXXX", NULL);
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    const char *base[] = {BENCH,    "compare", "--quiet", "--duration", seconds,
+                          "--size", "320x240", "--out",   run->dir};
+    for (guint i = 0; i < G_N_ELEMENTS(base); i++)
+        g_ptr_array_add(argv, (char *)base[i]);
+    if (impair != NULL) {
+        g_ptr_array_add(argv, "--impair");
+        g_ptr_array_add(argv, (char *)impair);
+    }
+    g_ptr_array_add(argv, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) p =
+        g_subprocess_newv((const char *const *)argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+    g_assert_no_error(error);
+    g_autofree char *out = NULL;
+    g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, &out, NULL, &error));
+    g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 0);
+    g_assert_nonnull(strstr(out, "RTT p50"));
+    g_autofree char *path = g_build_filename(run->dir, "summary.json", NULL);
+    run->parser = json_parser_new();
+    g_assert_true(json_parser_load_from_file(run->parser, path, &error));
+    run->summary = json_node_get_object(json_parser_get_root(run->parser));
+}
+
+/* Removes a run's folder. */
+static void run_clear(Run *run)
+{
+    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", run->dir);
+    g_assert_cmpint(system(cmd), ==, 0);
+    g_free(run->dir);
+    g_clear_object(&run->parser);
+}
+
+/* One channel's object of the sender's summary. */
+static JsonObject *channel(Run *run, const char *name)
+{
+    return json_object_get_object_member(json_object_get_object_member(run->summary, "channels"),
+                                         name);
+}
+
+/* A number member of a nested object ("rtt_ms", "min"). */
+static double number(JsonObject *o, const char *member, const char *sub)
+{
+    JsonNode *n = json_object_get_member(o, member);
+    if (sub != NULL)
+        n = json_object_get_member(json_node_get_object(n), sub);
+    g_assert_true(JSON_NODE_HOLDS_VALUE(n));
+    return json_node_get_double(n);
+}
+
+/* On loopback every TCP frame and nearly every UDP frame is acknowledged,
+ * the viewer decodes them, and the files and plots are all there. */
+static void test_loopback(void)
+{
+    Run run = {0};
+    run_compare(&run, "3", NULL);
+    const char *files[] = {"frames.csv",      "intervals.ndjson", "summary.json",  "latency.png",
+                           "latency_cdf.png", "latency.gp",       "latency_cdf.gp"};
+    for (guint i = 0; i < G_N_ELEMENTS(files); i++) {
+        g_autofree char *path = g_build_filename(run.dir, files[i], NULL);
+        g_assert_true(g_file_test(path, G_FILE_TEST_IS_REGULAR));
+    }
+    const char *names[] = {"tcp", "udp"};
+    for (guint i = 0; i < 2; i++) {
+        JsonObject *ch = channel(&run, names[i]);
+        double sent = number(ch, "frames_sent", NULL);
+        double acked = number(ch, "frames_acked", NULL);
+        g_assert_cmpfloat(sent, >=, 60); /* 3 s at 30 fps, give or take start-up */
+        g_assert_cmpfloat(acked, >=, i == 0 ? sent : 0.95 * sent);
+        g_assert_cmpfloat(number(ch, "rtt_ms", "p50"), >, 0);
+        g_assert_cmpfloat(number(ch, "rtt_ms", "p50"), <, 50);
+        g_assert_cmpfloat(number(ch, "rtt_ms", "min"), <=, number(ch, "rtt_ms", "p99"));
+        JsonObject *viewer = json_object_get_object_member(
+            json_object_get_object_member(run.summary, "viewer"), names[i]);
+        g_assert_cmpfloat(number(viewer, "frames_decoded", NULL), >=, 0.9 * acked);
+    }
+    g_assert_cmpfloat(number(channel(&run, "tcp"), "frames_lost", NULL), ==, 0);
+    run_clear(&run);
+}
+
+/* Whether this process may create network namespaces. */
+static gboolean can_impair(void)
+{
+    if (geteuid() != 0 || !g_file_test("/dev/net/tun", G_FILE_TEST_EXISTS)) {
+        g_test_skip("emulated links need root and /dev/net/tun");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* With 20 ms of delay each way, both channels' RTT floor is twice that, and
+ * no TCP frame is lost. */
+static void test_impair_delay(void)
+{
+    if (!can_impair())
+        return;
+    Run run = {0};
+    run_compare(&run, "3", "delay=20ms");
+    const char *names[] = {"tcp", "udp"};
+    for (guint i = 0; i < 2; i++) {
+        JsonObject *ch = channel(&run, names[i]);
+        double floor = number(ch, "rtt_ms", "min");
+        g_test_message("%s RTT min %.2f ms", names[i], floor);
+        g_assert_cmpfloat(floor, >=, 38.0);
+        g_assert_cmpfloat(floor, <=, 60.0);
+        g_assert_cmpfloat(number(ch, "one_way_ms", "p50"), >=, 18.0);
+    }
+    g_assert_cmpfloat(number(channel(&run, "tcp"), "frames_lost", NULL), ==, 0);
+    run_clear(&run);
+}
+
+/* With 3% packet loss each way, TCP loses no frame (it retransmits), while
+ * UDP loses about the share a frame of k datagrams and its ACK datagram
+ * predict: 1 - (1 - p)^(k + 1). */
+static void test_impair_loss(void)
+{
+    if (!can_impair())
+        return;
+    const double p = 0.03;
+    Run run = {0};
+    run_compare(&run, "5", "loss=3%");
+    JsonObject *udp = channel(&run, "udp");
+    JsonObject *tcp = channel(&run, "tcp");
+    double sent = number(udp, "frames_sent", NULL);
+    double lost = number(udp, "frames_lost", NULL);
+    double bytes = number(udp, "bytes_sent", NULL);
+    double k = ceil(bytes / sent / 1200.0);
+    double expected = 1.0 - pow(1.0 - p, k + 1);
+    double measured = lost / sent;
+    g_test_message("udp: %.0f of %.0f frames lost (%.1f%%), %.0f datagrams per frame, "
+                   "expected %.1f%%",
+                   lost, sent, 100 * measured, k, 100 * expected);
+    g_assert_cmpfloat(measured, >=, 0.3 * expected);
+    g_assert_cmpfloat(measured, <=, 2.5 * expected);
+    g_assert_cmpfloat(number(tcp, "frames_lost", NULL), ==, 0);
+    g_assert_cmpfloat(number(tcp, "frames_acked", NULL), >=, number(tcp, "frames_sent", NULL) - 1);
+    run_clear(&run);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/lab/compare/loopback", test_loopback);
+    g_test_add_func("/lab/compare/impair-delay", test_impair_delay);
+    g_test_add_func("/lab/compare/impair-loss", test_impair_loss);
+    return g_test_run();
+}

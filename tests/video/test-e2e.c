@@ -1,0 +1,396 @@
+/* test-e2e.c: a sender and a viewer through the real relay on loopback, on
+ * both channels at once, through the public API (net/video_sender.h,
+ * net/video_viewer.h): every TCP frame acknowledged by the relay and by the
+ * viewer, nearly every UDP frame, intact bytes, sane times; stop-and-wait
+ * keeps one frame in flight per channel; the channel choice is honoured. */
+#include "tests/video/video-harness.h"
+
+#include "net/video_sender.h"
+#include "net/video_viewer.h"
+
+#include <string.h>
+
+#define FRAME_BYTES 30000
+
+/* What one channel saw, at both ends. */
+typedef struct {
+    guint sent;
+    guint relay_acks;
+    guint viewer_acks;
+    guint dropped;
+    guint lost;
+    guint received;
+    guint corrupt;
+    guint max_outstanding;
+    guint64 last_received;
+    gboolean out_of_order;
+    gboolean insane_times;
+} ChanTally;
+
+typedef struct {
+    LcVideoSender *sender;
+    LcVideoViewer *viewer;
+    ChanTally tally[LC_CHAN_KINDS];
+    guint sender_ready;
+    guint viewer_ready;
+    gint64 capture[4096]; /* capture time by seq */
+} E2e;
+
+/* A frame's bytes: tell seq and position apart. */
+static GBytes *make_frame(guint64 seq)
+{
+    guint8 *bytes = g_malloc(FRAME_BYTES);
+    for (guint i = 0; i < FRAME_BYTES; i++)
+        bytes[i] = (guint8)(seq * 13 + i * 7 + (i >> 9));
+    return g_bytes_new_take(bytes, FRAME_BYTES);
+}
+
+/* Whether bytes are frame seq's. */
+static gboolean frame_is_intact(GBytes *data, guint64 seq)
+{
+    g_autoptr(GBytes) want = make_frame(seq);
+    return g_bytes_equal(data, want);
+}
+
+/* Notes a sender's channel open. */
+static void on_sender_ready(LcVideoSender *s, LcChanKind channel, gpointer data)
+{
+    ((E2e *)data)->sender_ready |= LC_CHAN_BIT(channel);
+}
+
+/* Sent: stop-and-wait never has more than one frame in flight. */
+static void on_sent(LcVideoSender *s, LcChanKind channel, guint64 seq, gsize bytes, gint64 send_us,
+                    gpointer data)
+{
+    E2e *e = data;
+    LcVideoSenderStats stats;
+    g_assert_true(video_sender_get_stats(s, channel, &stats));
+    e->tally[channel].sent++;
+    e->tally[channel].max_outstanding = MAX(e->tally[channel].max_outstanding, stats.outstanding);
+    g_assert_cmpuint(bytes, ==, FRAME_BYTES);
+}
+
+/* The relay's ACK: times in order and within the exchange. */
+static void on_relay_ack(LcVideoSender *s, const LcVideoRelayAck *ack, gpointer data)
+{
+    E2e *e = data;
+    ChanTally *t = &e->tally[ack->channel];
+    t->relay_acks++;
+    gint64 first = video_sender_relay_to_local_us(s, ack->relay_first_us);
+    gint64 last = video_sender_relay_to_local_us(s, ack->relay_last_us);
+    /* One host: the clocks agree within the offset estimate's error (well
+     * under the 100 ms allowed). */
+    if (ack->rtt_us < 0 || ack->relay_first_us > ack->relay_last_us ||
+        first < ack->send_us - 100000 || last > ack->arrival_us + 100000)
+        t->insane_times = TRUE;
+}
+
+/* A viewer's ACK, passed back by the relay. */
+static void on_viewer_ack(LcVideoSender *s, const LcVideoViewerAck *ack, gpointer data)
+{
+    E2e *e = data;
+    ChanTally *t = &e->tally[ack->channel];
+    t->viewer_acks++;
+    gint64 last = video_sender_viewer_to_local_us(s, ack->viewer_last_us, ack->viewer_offset_us);
+    if (ack->viewer_id == 0 || ack->send_us == 0 || last < ack->send_us - 100000 ||
+        last > ack->arrival_us + 100000)
+        t->insane_times = TRUE;
+}
+
+/* Counts a dropped or lost frame. */
+static void on_dropped(LcVideoSender *s, LcChanKind channel, guint64 seq, LcChanDropReason reason,
+                       gpointer data)
+{
+    E2e *e = data;
+    if (reason == LC_CHAN_DROP_LOST)
+        e->tally[channel].lost++;
+    else
+        e->tally[channel].dropped++;
+}
+
+/* Notes a viewer's channel open. */
+static void on_viewer_ready(LcVideoViewer *v, LcChanKind channel, gpointer data)
+{
+    ((E2e *)data)->viewer_ready |= LC_CHAN_BIT(channel);
+}
+
+/* A frame at the viewer: intact, in order per channel, the capture time
+ * the sender gave it. */
+static void on_frame(LcVideoViewer *v, const LcVideoFrame *frame, gpointer data)
+{
+    E2e *e = data;
+    ChanTally *t = &e->tally[frame->channel];
+    if (t->received > 0 && frame->seq <= t->last_received)
+        t->out_of_order = TRUE;
+    t->received++;
+    t->last_received = frame->seq;
+    if (!frame_is_intact(frame->data, frame->seq) || frame->codec != 3 ||
+        frame->flags != (frame->seq % 30 == 0 ? 1 : 0) ||
+        frame->capture_us != e->capture[frame->seq % G_N_ELEMENTS(e->capture)])
+        t->corrupt++;
+    if (frame->first_us > frame->last_us || frame->send_us < frame->capture_us)
+        t->insane_times = TRUE;
+}
+
+static const LcVideoSenderEvents sender_events = {
+    .ready = on_sender_ready,
+    .sent = on_sent,
+    .relay_ack = on_relay_ack,
+    .viewer_ack = on_viewer_ack,
+    .dropped = on_dropped,
+};
+
+static const LcVideoViewerEvents viewer_events = {
+    .ready = on_viewer_ready,
+    .frame = on_frame,
+};
+
+typedef struct {
+    E2e *e;
+    guint mask;
+} ReadyWait;
+
+/* Both ends have every channel of the mask open. */
+static gboolean all_ready(gpointer data)
+{
+    ReadyWait *w = data;
+    return (w->e->sender_ready & w->mask) == w->mask && (w->e->viewer_ready & w->mask) == w->mask;
+}
+
+/* Sends n frames, one every interval_ms, running the loop in between. */
+static void send_frames(E2e *e, guint n, guint interval_ms)
+{
+    for (guint64 seq = 1; seq <= n; seq++) {
+        g_autoptr(GBytes) data = make_frame(seq);
+        gint64 capture = g_get_real_time();
+        e->capture[seq % G_N_ELEMENTS(e->capture)] = capture;
+        g_autoptr(GError) error = NULL;
+        g_assert_true(video_sender_send_frame(e->sender, data, seq, capture, 3,
+                                              seq % 30 == 0 ? 1 : 0, &error));
+        g_assert_no_error(error);
+        video_run_for(interval_ms);
+    }
+}
+
+typedef struct {
+    E2e *e;
+    guint n;
+} SettleWait;
+
+/* Every TCP frame is acknowledged by the relay; every UDP frame is
+ * acknowledged or given up on. */
+static gboolean settled(gpointer data)
+{
+    SettleWait *w = data;
+    ChanTally *tcp = &w->e->tally[LC_CHAN_TCP], *udp = &w->e->tally[LC_CHAN_UDP];
+    return tcp->relay_acks == w->n && udp->relay_acks + udp->lost + udp->dropped >= w->n;
+}
+
+/* Starts a relay, a sender "cam" and a viewer of it, both channels open. */
+static VideoRelay *e2e_start(E2e *e, LcSession **cam, LcSession **eye,
+                             const LcVideoSenderConfig *config, guint viewer_channels)
+{
+    VideoRelay *relay = video_relay_start(NULL);
+    guint16 port = video_relay_port(relay);
+    *cam = video_session_join(port, "cam");
+    *eye = video_session_join(port, "eye");
+    LcVideoViewerConfig vconfig;
+    video_viewer_config_init(&vconfig);
+    vconfig.channels = viewer_channels;
+    e->viewer = video_viewer_new(*eye, "cam", &vconfig, &viewer_events, e);
+    e->sender = video_sender_new(*cam, config, &sender_events, e);
+    ReadyWait w = {e, config->channels & viewer_channels};
+    g_assert_true(test_wait_until(all_ready, &w, 5000));
+    return relay;
+}
+
+/* Frees the ends and the relay. */
+static void e2e_stop(E2e *e, LcSession *cam, LcSession *eye, VideoRelay *relay)
+{
+    video_sender_free(e->sender);
+    video_viewer_free(e->viewer);
+    session_free(cam);
+    session_free(eye);
+    video_relay_stop(relay);
+}
+
+/* 30 KB frames at 30 per second for 2.5 s on both channels. */
+static void test_both_channels(void)
+{
+    E2e *e = g_new0(E2e, 1);
+    LcSession *cam, *eye;
+    LcVideoSenderConfig config;
+    video_sender_config_init(&config);
+    VideoRelay *relay = e2e_start(e, &cam, &eye, &config, config.channels);
+    const guint n = 75;
+    send_frames(e, n, 33);
+    SettleWait w = {e, n};
+    g_assert_true(test_wait_until(settled, &w, 5000));
+    video_run_for(300); /* the viewer's last ACKs */
+
+    ChanTally *tcp = &e->tally[LC_CHAN_TCP], *udp = &e->tally[LC_CHAN_UDP];
+    for (guint k = 0; k < LC_CHAN_KINDS; k++)
+        g_test_message("%s: sent %u, relay acks %u, viewer acks %u, received %u, lost %u, "
+                       "dropped %u",
+                       chan_kind_name(k), e->tally[k].sent, e->tally[k].relay_acks,
+                       e->tally[k].viewer_acks, e->tally[k].received, e->tally[k].lost,
+                       e->tally[k].dropped);
+    g_assert_cmpuint(tcp->sent, ==, n);
+    g_assert_cmpuint(tcp->relay_acks, ==, n);
+    g_assert_cmpuint(tcp->lost, ==, 0);
+    /* The viewer got every TCP frame the relay did not have to drop for it. */
+    g_assert_cmpuint(tcp->received, ==, tcp->viewer_acks);
+    g_assert_cmpuint(tcp->received, >=, n * 9 / 10);
+    g_assert_false(tcp->out_of_order);
+    g_assert_cmpuint(udp->sent, ==, n);
+    g_assert_cmpuint(udp->relay_acks, >=, n * 9 / 10);
+    g_assert_cmpuint(udp->received, >=, n * 9 / 10);
+    g_assert_cmpuint(udp->viewer_acks, <=, udp->received);
+    for (guint k = 0; k < LC_CHAN_KINDS; k++) {
+        g_assert_cmpuint(e->tally[k].corrupt, ==, 0);
+        g_assert_false(e->tally[k].insane_times);
+    }
+
+    LcVideoSenderStats stats;
+    g_assert_true(video_sender_get_stats(e->sender, LC_CHAN_TCP, &stats));
+    g_assert_cmpuint(stats.relay_acks, ==, n);
+    g_assert_cmpuint(stats.outstanding, ==, 0);
+    g_assert_true(stats.chan.has_tcp_info);
+    g_assert_cmpuint(stats.chan.tcp_info.rtt_us, >, 0);
+    g_assert_true(video_sender_get_stats(e->sender, LC_CHAN_UDP, &stats));
+    g_assert_cmpuint(stats.chan.sndbuf, >, 0);
+    g_assert_cmpuint(stats.chan.rcvbuf, >, 0);
+
+    LcRelayVideoStats rs;
+    video_relay_stats(relay, &rs);
+    g_assert_cmpuint(rs.streams->len, ==, 1);
+    LcRelayStreamStats *s = &g_array_index(rs.streams, LcRelayStreamStats, 0);
+    g_assert_cmpuint(s->frames_in_tcp, ==, n);
+    g_assert_cmpuint(s->bytes_in_tcp, ==, (guint64)n * FRAME_BYTES);
+    g_assert_cmpuint(s->frames_in_udp, ==, udp->relay_acks);
+    g_assert_cmpuint(s->bad_token, ==, 0);
+    g_assert_cmpuint(rs.viewers->len, ==, 1);
+    LcRelayViewerStats *v = &g_array_index(rs.viewers, LcRelayViewerStats, 0);
+    g_assert_cmpuint(v->frames_out_tcp + v->drops_tcp, ==, n);
+    g_assert_cmpuint(v->acks_tcp, ==, tcp->viewer_acks);
+    g_assert_cmpuint(v->frames_out_udp + v->drops_udp, ==, s->frames_in_udp);
+    relay_video_stats_clear(&rs);
+    e2e_stop(e, cam, eye, relay);
+    g_free(e);
+}
+
+/* Stop-and-wait: per channel, the next frame only after the last one's ACK;
+ * frames made meanwhile wait (the newest) or are dropped as replaced. */
+static void test_stop_and_wait(void)
+{
+    E2e *e = g_new0(E2e, 1);
+    LcSession *cam, *eye;
+    LcVideoSenderConfig config;
+    video_sender_config_init(&config);
+    config.ack_mode = LC_VIDEO_ACK_STOP_AND_WAIT;
+    VideoRelay *relay = e2e_start(e, &cam, &eye, &config, config.channels);
+    const guint n = 60;
+    send_frames(e, n, 5);
+    video_run_for(500);
+    for (guint k = 0; k < LC_CHAN_KINDS; k++) {
+        ChanTally *t = &e->tally[k];
+        g_assert_cmpuint(t->max_outstanding, ==, 1);
+        g_assert_cmpuint(t->sent + t->dropped, ==, n);
+        g_assert_cmpuint(t->sent, >, 0);
+        g_assert_cmpuint(t->relay_acks + t->lost, ==, t->sent);
+        g_assert_cmpuint(t->corrupt, ==, 0);
+    }
+    g_assert_cmpuint(e->tally[LC_CHAN_TCP].relay_acks, ==, e->tally[LC_CHAN_TCP].sent);
+    e2e_stop(e, cam, eye, relay);
+    g_free(e);
+}
+
+/* A sender on TCP only and a viewer asking for both: only TCP opens, and
+ * the frames flow on it alone. */
+static void test_channel_choice(void)
+{
+    E2e *e = g_new0(E2e, 1);
+    LcSession *cam, *eye;
+    LcVideoSenderConfig config;
+    video_sender_config_init(&config);
+    config.channels = LC_CHAN_BIT(LC_CHAN_TCP);
+    VideoRelay *relay =
+        e2e_start(e, &cam, &eye, &config, LC_CHAN_BIT(LC_CHAN_TCP) | LC_CHAN_BIT(LC_CHAN_UDP));
+    g_assert_cmpuint(video_sender_get_channels(e->sender), ==, LC_CHAN_BIT(LC_CHAN_TCP));
+    g_assert_true(video_viewer_is_ready(e->viewer));
+    LcVideoSenderStats stats;
+    g_assert_false(video_sender_get_stats(e->sender, LC_CHAN_UDP, &stats));
+    send_frames(e, 10, 10);
+    video_run_for(300);
+    g_assert_cmpuint(e->tally[LC_CHAN_TCP].relay_acks, ==, 10);
+    g_assert_cmpuint(e->tally[LC_CHAN_TCP].received, ==, 10);
+    g_assert_cmpuint(e->tally[LC_CHAN_UDP].sent, ==, 0);
+    g_assert_cmpuint(e->tally[LC_CHAN_UDP].received, ==, 0);
+    e2e_stop(e, cam, eye, relay);
+    g_free(e);
+}
+
+typedef struct {
+    LcVideoSender *sender;
+    guint streams;
+    guint refused;
+} OnJoin;
+
+/* Counts STREAM_READY. */
+static void on_join_stream(LcVideoSender *s, guint32 id, gpointer data)
+{
+    ((OnJoin *)data)->streams++;
+}
+
+/* Counts VIDEO_REFUSED. */
+static void on_join_refused(LcVideoSender *s, const GError *error, gpointer data)
+{
+    ((OnJoin *)data)->refused++;
+}
+
+/* Creates the sender from the session's joined event. */
+static void on_joined(LcSession *session, gboolean resumed, gpointer data)
+{
+    static const LcVideoSenderEvents events = {.stream = on_join_stream,
+                                               .refused = on_join_refused};
+    OnJoin *j = data;
+    LcVideoSenderConfig config;
+    video_sender_config_init(&config);
+    j->sender = video_sender_new(session, &config, &events, j);
+}
+
+/* The sender exists and its channels are open. */
+static gboolean join_ready(gpointer data)
+{
+    OnJoin *j = data;
+    return j->sender != NULL && video_sender_is_ready(j->sender);
+}
+
+/* A sender made inside the joined event asks for its stream once. */
+static void test_created_on_join(void)
+{
+    VideoRelay *relay = video_relay_start(NULL);
+    OnJoin j = {0};
+    LcSessionConfig config = {.host = "127.0.0.1", .port = video_relay_port(relay), .nick = "cam"};
+    LcSessionEvents events = {.joined = on_joined};
+    LcSession *session = session_new(&config, &events, &j);
+    session_start(session);
+    g_assert_true(test_wait_until(join_ready, &j, 5000));
+    video_run_for(200);
+    g_assert_cmpuint(j.streams, ==, 1);
+    g_assert_cmpuint(j.refused, ==, 0);
+    video_sender_free(j.sender);
+    session_free(session);
+    video_relay_stop(relay);
+}
+
+/* Registers the tests. */
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/video/e2e/both-channels", test_both_channels);
+    g_test_add_func("/video/e2e/stop-and-wait", test_stop_and_wait);
+    g_test_add_func("/video/e2e/channel-choice", test_channel_choice);
+    g_test_add_func("/video/e2e/created-on-join", test_created_on_join);
+    return g_test_run();
+}

@@ -1,0 +1,409 @@
+/* test-relay.c: the relay's camera channels over real loopback sockets,
+ * spoken by hand: the UDP port, tokens, reassembly and ACKs, the video TCP
+ * channel, waiting viewers, a viewer that stops reading, refusals and the
+ * statistics request. */
+#include "tests/video/video-harness.h"
+
+#include <string.h>
+#include <sys/socket.h>
+
+/* A short reassembly deadline and a small per-viewer queue. */
+static void tweak_fast(LcRelayConfig *config)
+{
+    config->video_reassembly_ms = 100;
+    config->video_queue_frames = 4;
+}
+
+/* A fragment of the test frame: bytes are the frame offset's low byte. */
+static void send_fragment(GSocket *udp, guint16 port, guint32 stream, guint64 token, guint64 seq,
+                          guint32 size, guint index)
+{
+    static guint8 frame[8 * FRAG_PAYLOAD_MAX];
+    for (guint i = 0; i < sizeof(frame); i++)
+        frame[i] = (guint8)i;
+    gsize offset = 0, length = 0;
+    frag_slice(size, index, &offset, &length);
+    LcDgram d = {.type = DGRAM_FRAG, .stream_id = stream, .token = token};
+    d.frag.seq = seq;
+    d.frag.index = (guint16)index;
+    d.frag.count = (guint16)frag_count_for_size(size);
+    d.frag.frame_size = size;
+    d.frag.capture_us = 1000;
+    d.frag.send_us = 2000;
+    video_udp_send(udp, port, &d, frame + offset, length);
+}
+
+/* Finds a stream's statistics. */
+static LcRelayStreamStats *find_stream(LcRelayVideoStats *stats, guint32 id)
+{
+    for (guint i = 0; i < stats->streams->len; i++)
+        if (g_array_index(stats->streams, LcRelayStreamStats, i).stream_id == id)
+            return &g_array_index(stats->streams, LcRelayStreamStats, i);
+    g_assert_not_reached();
+}
+
+/* Datagrams with a wrong token, naming no stream, or not lanconf datagrams
+ * at all, get no answer and are counted; a good frame, reordered and with a
+ * duplicate, gets exactly one ACK on the same port number as TCP. */
+static void test_tokens_and_ack(void)
+{
+    VideoRelay *relay = video_relay_start(tweak_fast);
+    guint16 port = video_relay_port(relay);
+    LcWireMsg ready;
+    GSocket *control = video_raw_open_stream(port, "cam", WIRE_CHANNELS_ALL, &ready);
+    guint32 id = ready.stream_ready.stream_id;
+    guint64 token = ready.stream_ready.token;
+    g_autoptr(GSocket) udp = video_udp_socket();
+    guint8 buf[DGRAM_MAX_SIZE];
+    LcDgram got;
+
+    send_fragment(udp, port, id, token ^ 1, 1, 100, 0);          /* wrong token */
+    send_fragment(udp, port, id + 1000, token, 1, 100, 0);       /* unknown stream */
+    video_udp_send_raw(udp, port, "GET / HTTP/1.0\r\n\r\n", 18); /* garbage */
+    guint8 zeros[64] = {0};
+    video_udp_send_raw(udp, port, zeros, sizeof(zeros));
+    g_assert_false(video_udp_recv(udp, &got, buf, 200));
+
+    send_fragment(udp, port, id, token, 7, 3000, 2);
+    send_fragment(udp, port, id, token, 7, 3000, 0);
+    send_fragment(udp, port, id, token, 7, 3000, 0); /* duplicate */
+    send_fragment(udp, port, id, token, 7, 3000, 1);
+    g_assert_true(video_udp_recv(udp, &got, buf, 2000));
+    g_assert_cmpuint(got.type, ==, DGRAM_ACK);
+    g_assert_cmpuint(got.stream_id, ==, id);
+    g_assert_cmphex(got.token, ==, token);
+    g_assert_cmpuint(got.viewer_id, ==, 0);
+    g_assert_cmpuint(got.ack.seq, ==, 7);
+    g_assert_cmpint(got.ack.first_us, <=, got.ack.last_us);
+    g_assert_false(video_udp_recv(udp, &got, buf, 200)); /* exactly one ACK */
+
+    /* An incomplete frame is never acknowledged and counts as lost. */
+    send_fragment(udp, port, id, token, 8, 3000, 0);
+    g_assert_false(video_udp_recv(udp, &got, buf, 400));
+
+    LcRelayVideoStats stats;
+    video_relay_stats(relay, &stats);
+    LcRelayStreamStats *s = find_stream(&stats, id);
+    g_assert_cmpuint(s->bad_token, ==, 1);
+    g_assert_cmpuint(stats.unknown_token, ==, 2);
+    g_assert_cmpuint(stats.bad_datagrams, ==, 2);
+    g_assert_cmpuint(s->frames_in_udp, ==, 1);
+    g_assert_cmpuint(s->bytes_in_udp, ==, 3000);
+    g_assert_cmpuint(s->udp_duplicates, ==, 1);
+    g_assert_cmpuint(s->udp_lost, ==, 1);
+    g_assert_cmpuint(stats.udp_port, ==, port);
+    relay_video_stats_clear(&stats);
+    wire_msg_clear(&ready);
+    g_object_unref(control);
+    video_relay_stop(relay);
+}
+
+/* A video TCP channel with a wrong token is refused with a fatal ERROR; the
+ * right one gets VIDEO_READY, and its frames are acknowledged with the
+ * relay's first- and last-byte times. */
+static void test_tcp_channel(void)
+{
+    VideoRelay *relay = video_relay_start(NULL);
+    guint16 port = video_relay_port(relay);
+    LcWireMsg ready;
+    GSocket *control = video_raw_open_stream(port, "cam", WIRE_CHANNEL_TCP, &ready);
+
+    GSocket *bad = test_raw_connect(port);
+    LcWireMsg hello = {.type = WIRE_VIDEO_HELLO};
+    hello.video_hello.role = WIRE_VIDEO_ROLE_SENDER;
+    hello.video_hello.stream_id = ready.stream_ready.stream_id;
+    hello.video_hello.token = ready.stream_ready.token + 1;
+    test_raw_send(bad, &hello);
+    guint16 code = 0;
+    g_assert_true(test_raw_wait_closed(bad, 5000, &code));
+    g_assert_cmpuint(code, ==, WIRE_ERR_PROTOCOL);
+    g_object_unref(bad);
+
+    GSocket *tcp = test_raw_connect(port);
+    hello.video_hello.token = ready.stream_ready.token;
+    test_raw_send(tcp, &hello);
+    LcWireMsg msg;
+    g_assert_true(test_raw_read(tcp, &msg, 5000));
+    g_assert_cmpuint(msg.type, ==, WIRE_VIDEO_READY);
+    g_assert_cmpuint(msg.video_ready.stream_id, ==, ready.stream_ready.stream_id);
+    wire_msg_clear(&msg);
+    for (guint64 seq = 1; seq <= 20; seq++) {
+        g_autoptr(GBytes) data = g_bytes_new_take(g_malloc0(100000), 100000);
+        LcWireMsg frame = {.type = WIRE_VIDEO_FRAME};
+        frame.video_frame.stream_id = ready.stream_ready.stream_id;
+        frame.video_frame.seq = seq;
+        frame.video_frame.data = data;
+        test_raw_send(tcp, &frame);
+    }
+    for (guint64 seq = 1; seq <= 20; seq++) {
+        g_assert_true(test_raw_read(tcp, &msg, 5000));
+        g_assert_cmpuint(msg.type, ==, WIRE_VIDEO_ACK);
+        g_assert_cmpuint(msg.video_ack.seq, ==, seq);
+        g_assert_cmpuint(msg.video_ack.viewer_id, ==, 0);
+        g_assert_cmpuint(msg.video_ack.first_us, <=, msg.video_ack.last_us);
+        wire_msg_clear(&msg);
+    }
+    /* The chat side is not disturbed: the control connection still answers. */
+    LcWireMsg ping = {.type = WIRE_PING};
+    test_raw_send(control, &ping);
+    g_assert_true(test_raw_read_type(control, WIRE_PONG, &msg, 5000));
+    wire_msg_clear(&msg);
+    LcRelayVideoStats stats;
+    video_relay_stats(relay, &stats);
+    g_assert_cmpuint(find_stream(&stats, ready.stream_ready.stream_id)->frames_in_tcp, ==, 20);
+    relay_video_stats_clear(&stats);
+    wire_msg_clear(&ready);
+    g_object_unref(tcp);
+    g_object_unref(control);
+    video_relay_stop(relay);
+}
+
+/* A viewer asking before the stream exists waits, gets VIEW_READY when it
+ * starts and VIEW_END when its sender leaves, and waits again. */
+static void test_view_waits(void)
+{
+    VideoRelay *relay = video_relay_start(NULL);
+    guint16 port = video_relay_port(relay);
+    GSocket *eye = test_raw_join(port, "eye", 0, 0);
+    LcWireMsg view = {.type = WIRE_VIEW};
+    view.view.nick = "CAM";
+    view.view.channels = WIRE_CHANNELS_ALL;
+    test_raw_send(eye, &view);
+    LcWireMsg msg;
+    g_assert_false(test_raw_read_type(eye, WIRE_VIEW_READY, &msg, 200));
+
+    LcWireMsg ready;
+    GSocket *cam = video_raw_open_stream(port, "cam", WIRE_CHANNEL_UDP, &ready);
+    g_assert_true(test_raw_read_type(eye, WIRE_VIEW_READY, &msg, 5000));
+    g_assert_cmpuint(msg.view_ready.stream_id, ==, ready.stream_ready.stream_id);
+    g_assert_cmpuint(msg.view_ready.channels, ==, WIRE_CHANNEL_UDP);
+    g_assert_cmpstr(msg.view_ready.nick, ==, "cam");
+    g_assert_cmphex(msg.view_ready.token, !=, ready.stream_ready.token);
+    guint32 viewer_id = msg.view_ready.viewer_id;
+    wire_msg_clear(&msg);
+
+    g_object_unref(cam); /* the sender leaves */
+    g_assert_true(test_raw_read_type(eye, WIRE_VIEW_END, &msg, 5000));
+    g_assert_cmpuint(msg.view_end.viewer_id, ==, viewer_id);
+    wire_msg_clear(&msg);
+    cam = video_raw_open_stream(port, "cam", WIRE_CHANNELS_ALL, &ready);
+    g_assert_true(test_raw_read_type(eye, WIRE_VIEW_READY, &msg, 5000));
+    g_assert_cmpuint(msg.view_ready.channels, ==, WIRE_CHANNELS_ALL);
+    wire_msg_clear(&msg);
+    wire_msg_clear(&ready);
+    g_object_unref(cam);
+    g_object_unref(eye);
+    video_relay_stop(relay);
+}
+
+/* Opens a viewer's TCP channel by hand. */
+static GSocket *open_viewer_tcp(guint16 port, const LcWireMsg *view_ready)
+{
+    GSocket *tcp = test_raw_connect(port);
+    LcWireMsg hello = {.type = WIRE_VIDEO_HELLO};
+    hello.video_hello.role = WIRE_VIDEO_ROLE_VIEWER;
+    hello.video_hello.stream_id = view_ready->view_ready.stream_id;
+    hello.video_hello.viewer_id = view_ready->view_ready.viewer_id;
+    hello.video_hello.token = view_ready->view_ready.token;
+    test_raw_send(tcp, &hello);
+    LcWireMsg msg;
+    g_assert_true(test_raw_read(tcp, &msg, 5000));
+    g_assert_cmpuint(msg.type, ==, WIRE_VIDEO_READY);
+    wire_msg_clear(&msg);
+    return tcp;
+}
+
+/* Joins as nick and views "cam"; returns VIEW_READY in ready. */
+static GSocket *join_viewer(guint16 port, const char *nick, LcWireMsg *ready)
+{
+    GSocket *control = test_raw_join(port, nick, 0, 0);
+    LcWireMsg view = {.type = WIRE_VIEW};
+    view.view.nick = "cam";
+    view.view.channels = WIRE_CHANNEL_TCP;
+    test_raw_send(control, &view);
+    g_assert_true(test_raw_read_type(control, WIRE_VIEW_READY, ready, 5000));
+    return control;
+}
+
+/* A viewer that stops reading loses its oldest frames, counted, and never
+ * delays another viewer, which gets every frame and whose ACKs reach the
+ * sender with its viewer id. */
+static void test_slow_viewer(void)
+{
+    VideoRelay *relay = video_relay_start(tweak_fast);
+    guint16 port = video_relay_port(relay);
+    LcWireMsg ready;
+    GSocket *cam = video_raw_open_stream(port, "cam", WIRE_CHANNEL_TCP, &ready);
+    LcWireMsg good_ready, slow_ready;
+    GSocket *good_control = join_viewer(port, "good", &good_ready);
+    GSocket *slow_control = join_viewer(port, "slow", &slow_ready);
+    GSocket *good = open_viewer_tcp(port, &good_ready);
+    GSocket *slow = open_viewer_tcp(port, &slow_ready);
+    g_socket_set_option(slow, SOL_SOCKET, SO_RCVBUF, 4096, NULL);
+
+    GSocket *tcp = test_raw_connect(port);
+    LcWireMsg hello = {.type = WIRE_VIDEO_HELLO};
+    hello.video_hello.role = WIRE_VIDEO_ROLE_SENDER;
+    hello.video_hello.stream_id = ready.stream_ready.stream_id;
+    hello.video_hello.token = ready.stream_ready.token;
+    test_raw_send(tcp, &hello);
+    LcWireMsg msg;
+    g_assert_true(test_raw_read(tcp, &msg, 5000));
+    wire_msg_clear(&msg);
+
+    const guint n = 60;
+    guint relay_acks = 0, viewer_acks = 0;
+    for (guint64 seq = 1; seq <= n; seq++) {
+        g_autoptr(GBytes) data = g_bytes_new_take(g_malloc0(200000), 200000);
+        LcWireMsg frame = {.type = WIRE_VIDEO_FRAME};
+        frame.video_frame.stream_id = ready.stream_ready.stream_id;
+        frame.video_frame.seq = seq;
+        frame.video_frame.data = data;
+        test_raw_send(tcp, &frame);
+        /* The good viewer reads each frame whole and acknowledges it. */
+        g_assert_true(test_raw_read(good, &msg, 5000));
+        g_assert_cmpuint(msg.type, ==, WIRE_VIDEO_FRAME);
+        g_assert_cmpuint(msg.video_frame.seq, ==, seq);
+        g_assert_cmpuint(g_bytes_get_size(msg.video_frame.data), ==, 200000);
+        wire_msg_clear(&msg);
+        LcWireMsg ack = {.type = WIRE_VIDEO_ACK};
+        ack.video_ack.stream_id = ready.stream_ready.stream_id;
+        ack.video_ack.viewer_id = good_ready.view_ready.viewer_id;
+        ack.video_ack.seq = seq;
+        test_raw_send(good, &ack);
+    }
+    while (relay_acks < n || viewer_acks < n) {
+        g_assert_true(test_raw_read(tcp, &msg, 5000));
+        g_assert_cmpuint(msg.type, ==, WIRE_VIDEO_ACK);
+        if (msg.video_ack.viewer_id == 0)
+            relay_acks++;
+        else
+            viewer_acks++;
+        g_assert_true(msg.video_ack.viewer_id == 0 ||
+                      msg.video_ack.viewer_id == good_ready.view_ready.viewer_id);
+        wire_msg_clear(&msg);
+    }
+    LcRelayVideoStats stats;
+    video_relay_stats(relay, &stats);
+    for (guint i = 0; i < stats.viewers->len; i++) {
+        LcRelayViewerStats *v = &g_array_index(stats.viewers, LcRelayViewerStats, i);
+        g_assert_cmpuint(v->queue_tcp, <=, 4);
+        if (v->viewer_id == slow_ready.view_ready.viewer_id) {
+            g_assert_cmpuint(v->drops_tcp, >, 0);
+            g_assert_cmpuint(v->frames_out_tcp + v->drops_tcp + v->queue_tcp, <=, n);
+            g_assert_cmpuint(v->frames_out_tcp + v->drops_tcp + v->queue_tcp, >=, n - 1);
+        } else {
+            g_assert_cmpuint(v->drops_tcp, ==, 0);
+            g_assert_cmpuint(v->frames_out_tcp, ==, n);
+            g_assert_cmpuint(v->acks_tcp, ==, n);
+        }
+    }
+    relay_video_stats_clear(&stats);
+    GSocket *sockets[] = {cam, good_control, slow_control, good, slow, tcp};
+    for (guint i = 0; i < G_N_ELEMENTS(sockets); i++)
+        g_object_unref(sockets[i]);
+    wire_msg_clear(&ready);
+    wire_msg_clear(&good_ready);
+    wire_msg_clear(&slow_ready);
+    video_relay_stop(relay);
+}
+
+/* Refusals without closing: a second stream on one connection, a bad nick
+ * to view; camera requests before HELLO are fatal like chat. */
+static void test_refusals(void)
+{
+    VideoRelay *relay = video_relay_start(NULL);
+    guint16 port = video_relay_port(relay);
+    LcWireMsg ready, msg;
+    GSocket *cam = video_raw_open_stream(port, "cam", WIRE_CHANNELS_ALL, &ready);
+    LcWireMsg open = {.type = WIRE_STREAM_OPEN};
+    open.stream_open.channels = WIRE_CHANNEL_TCP;
+    test_raw_send(cam, &open);
+    g_assert_true(test_raw_read_type(cam, WIRE_VIDEO_REFUSED, &msg, 5000));
+    g_assert_cmpuint(msg.video_refused.request, ==, WIRE_STREAM_OPEN);
+    g_assert_cmpuint(msg.video_refused.code, ==, WIRE_ERR_PROTOCOL);
+    wire_msg_clear(&msg);
+    LcWireMsg view = {.type = WIRE_VIEW};
+    view.view.nick = "9lives";
+    view.view.channels = WIRE_CHANNEL_TCP;
+    test_raw_send(cam, &view);
+    g_assert_true(test_raw_read_type(cam, WIRE_VIDEO_REFUSED, &msg, 5000));
+    g_assert_cmpuint(msg.video_refused.code, ==, WIRE_ERR_BAD_NICK);
+    wire_msg_clear(&msg);
+    LcWireMsg ping = {.type = WIRE_PING};
+    test_raw_send(cam, &ping);
+    g_assert_true(test_raw_read_type(cam, WIRE_PONG, &msg, 5000));
+    wire_msg_clear(&msg);
+
+    GSocket *early = test_raw_connect(port);
+    test_raw_send(early, &open);
+    guint16 code = 0;
+    g_assert_true(test_raw_wait_closed(early, 5000, &code));
+    g_assert_cmpuint(code, ==, WIRE_ERR_PROTOCOL);
+    g_object_unref(early);
+    wire_msg_clear(&ready);
+    g_object_unref(cam);
+    video_relay_stop(relay);
+}
+
+/* STATS_REQUEST on a control connection answers with every stream and
+ * viewer, then STATS_END, matching the relay's own counters. */
+static void test_stats_request(void)
+{
+    VideoRelay *relay = video_relay_start(NULL);
+    guint16 port = video_relay_port(relay);
+    LcWireMsg ready, view_ready, msg;
+    GSocket *cam = video_raw_open_stream(port, "cam", WIRE_CHANNELS_ALL, &ready);
+    GSocket *eye = join_viewer(port, "eye", &view_ready);
+    g_autoptr(GSocket) udp = video_udp_socket();
+    send_fragment(udp, port, ready.stream_ready.stream_id, ready.stream_ready.token, 1, 10, 0);
+    guint8 buf[DGRAM_MAX_SIZE];
+    LcDgram ack;
+    g_assert_true(video_udp_recv(udp, &ack, buf, 2000));
+
+    LcWireMsg request = {.type = WIRE_STATS_REQUEST};
+    request.stats_request.request = 77;
+    test_raw_send(eye, &request);
+    guint streams = 0, viewers = 0;
+    for (;;) {
+        g_assert_true(test_raw_read(eye, &msg, 5000));
+        if (msg.type == WIRE_STATS_STREAM) {
+            g_assert_cmpuint(msg.stats_stream.request, ==, 77);
+            g_assert_cmpstr(msg.stats_stream.nick, ==, "cam");
+            g_assert_cmpuint(msg.stats_stream.frames_in_udp, ==, 1);
+            g_assert_cmpuint(msg.stats_stream.viewers, ==, 1);
+            streams++;
+        } else if (msg.type == WIRE_STATS_VIEWER) {
+            g_assert_cmpuint(msg.stats_viewer.viewer_id, ==, view_ready.view_ready.viewer_id);
+            g_assert_cmpstr(msg.stats_viewer.nick, ==, "eye");
+            viewers++;
+        } else if (msg.type == WIRE_STATS_END) {
+            g_assert_cmpuint(msg.stats_end.request, ==, 77);
+            g_assert_cmpuint(msg.stats_end.streams, ==, streams);
+            g_assert_cmpuint(msg.stats_end.viewers, ==, viewers);
+            wire_msg_clear(&msg);
+            break;
+        }
+        wire_msg_clear(&msg);
+    }
+    g_assert_cmpuint(streams, ==, 1);
+    g_assert_cmpuint(viewers, ==, 1);
+    wire_msg_clear(&ready);
+    wire_msg_clear(&view_ready);
+    g_object_unref(eye);
+    g_object_unref(cam);
+    video_relay_stop(relay);
+}
+
+/* Registers the tests. */
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/video/relay/tokens-and-ack", test_tokens_and_ack);
+    g_test_add_func("/video/relay/tcp-channel", test_tcp_channel);
+    g_test_add_func("/video/relay/view-waits", test_view_waits);
+    g_test_add_func("/video/relay/slow-viewer", test_slow_viewer);
+    g_test_add_func("/video/relay/refusals", test_refusals);
+    g_test_add_func("/video/relay/stats-request", test_stats_request);
+    return g_test_run();
+}
