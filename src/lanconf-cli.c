@@ -3,6 +3,7 @@
 #include "net/session.h"
 #include "src/cli_format.h"
 #include "src/cli_media.h"
+#include "src/cli_relay_stats.h"
 #include "src/config.h"
 
 #include <gio/gunixinputstream.h>
@@ -254,7 +255,8 @@ static gboolean cli_parse_media(LcCliMediaOptions *media, const char *camera, co
 int main(int argc, char **argv)
 {
     g_autofree char *server = NULL, *nick = NULL, *config_path = NULL;
-    gboolean json = FALSE, no_history = FALSE, verbose = FALSE, no_reconnect = FALSE;
+    gboolean json = FALSE, no_history = FALSE, verbose = FALSE, no_reconnect = FALSE,
+             relay_stats = FALSE;
     gint count = 0;
     gdouble timeout = 0;
     g_autofree char *camera = NULL, *size = NULL, *fps = NULL, *quality = NULL;
@@ -297,6 +299,9 @@ int main(int argc, char **argv)
          "Exit 1 when the connection is lost instead of reconnecting", NULL},
         {"config", 0, 0, G_OPTION_ARG_FILENAME, &config_path, "Read settings from FILE", "FILE"},
         {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Show joins and leaves on stderr", NULL},
+        {"relay-stats", 0, 0, G_OPTION_ARG_NONE, &relay_stats,
+         "Print the relay's camera-channel statistics (a table, or JSON with --json) and exit",
+         NULL},
         G_OPTION_ENTRY_NULL};
     g_autoptr(GOptionContext) ctx = g_option_context_new("- lanconf chat from stdin/stdout");
     g_option_context_set_summary(
@@ -335,6 +340,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "lanconf-cli: --server: %s\nTry 'lanconf-cli --help'.\n", error->message);
         config_client_clear(&settings);
         return 2;
+    }
+    if (relay_stats) {
+        LcCliRelayStatsOptions rso = {host, port, use_nick, json, timeout};
+        int status = cli_relay_stats_run(&rso);
+        cli_media_options_clear(&media);
+        config_client_clear(&settings);
+        return status;
     }
 
     LcCli cli = {.loop = g_main_loop_new(NULL, FALSE),

@@ -1,5 +1,6 @@
 /* lanconf-relay: the LAN chat relay. */
 #include "net/relay.h"
+#include "net/relay_video.h"
 #include "src/config.h"
 
 #include <glib-unix.h>
@@ -41,6 +42,35 @@ static gboolean relay_main_on_signal(gpointer data)
     return G_SOURCE_CONTINUE;
 }
 
+/* Logs the camera channels' counters: a summary line, then one per stream and viewer. */
+static void relay_main_log_video_stats(LcRelay *relay)
+{
+    LcRelayVideoStats v;
+    relay_get_video_stats(relay, &v);
+    g_message("stats: video streams=%u viewers=%u bad_datagrams=%" G_GUINT64_FORMAT
+              " unknown_token=%" G_GUINT64_FORMAT " udp_send_errors=%" G_GUINT64_FORMAT,
+              v.streams->len, v.viewers->len, v.bad_datagrams, v.unknown_token, v.udp_send_errors);
+    for (guint i = 0; i < v.streams->len; i++) {
+        const LcRelayStreamStats *s = &g_array_index(v.streams, LcRelayStreamStats, i);
+        g_message("stats: stream %u nick=%s viewers=%u in_tcp=%" G_GUINT64_FORMAT
+                  " in_udp=%" G_GUINT64_FORMAT " udp_lost=%" G_GUINT64_FORMAT
+                  " udp_dup=%" G_GUINT64_FORMAT " udp_rejected=%" G_GUINT64_FORMAT
+                  " udp_pending=%u bad_token=%" G_GUINT64_FORMAT,
+                  s->stream_id, s->nick, s->viewers, s->frames_in_tcp, s->frames_in_udp,
+                  s->udp_lost, s->udp_duplicates, s->udp_rejected, s->udp_pending, s->bad_token);
+    }
+    for (guint i = 0; i < v.viewers->len; i++) {
+        const LcRelayViewerStats *w = &g_array_index(v.viewers, LcRelayViewerStats, i);
+        g_message("stats: viewer %u nick=%s stream=%u out_tcp=%" G_GUINT64_FORMAT
+                  " out_udp=%" G_GUINT64_FORMAT " drops_tcp=%" G_GUINT64_FORMAT
+                  " drops_udp=%" G_GUINT64_FORMAT
+                  " queue_tcp=%u queue_udp=%u bad_token=%" G_GUINT64_FORMAT,
+                  w->viewer_id, w->nick, w->stream_id, w->frames_out_tcp, w->frames_out_udp,
+                  w->drops_tcp, w->drops_udp, w->queue_tcp, w->queue_udp, w->bad_token);
+    }
+    relay_video_stats_clear(&v);
+}
+
 /* Logs the relay's counters. */
 static gboolean relay_main_log_stats(gpointer data)
 {
@@ -53,6 +83,7 @@ static gboolean relay_main_log_stats(gpointer data)
               " protocol_errors=%" G_GUINT64_FORMAT " timeouts=%" G_GUINT64_FORMAT,
               c.clients, c.connections, c.messages_stored, c.messages_duplicate, c.frames_delivered,
               c.rate_limited, c.slow_consumer_drops, c.protocol_errors, c.timeouts);
+    relay_main_log_video_stats(m->relay);
     return G_SOURCE_CONTINUE;
 }
 

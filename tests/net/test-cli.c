@@ -355,6 +355,55 @@ static void test_camera_bad_options(void)
     }
 }
 
+/* --relay-stats while a camera streams to a viewer: the JSON document names
+ * the stream with frames received, and the text table has its headings. */
+static void test_relay_stats(void)
+{
+    Relay r = {0};
+    relay_start(&r, 0);
+    g_autofree char *server = g_strdup_printf("127.0.0.1:%u", r.port);
+    g_autoptr(GSubprocess) viewer =
+        cli_spawn("--server", server, "--nick", "watcher", "--view", "cam", "--headless",
+                  "--duration", "3", "--timeout", "10", NULL);
+    g_usleep(200000);
+    g_autoptr(GSubprocess) camera =
+        cli_spawn("--server", server, "--nick", "cam", "--camera", "test", "--size", "320x240",
+                  "--duration", "2", "--timeout", "10", NULL);
+    g_usleep(1000000);
+
+    g_autoptr(GSubprocess) stats = cli_spawn("--server", server, "--nick", "stats", "--relay-stats",
+                                             "--json", "--timeout", "5", NULL);
+    g_autofree char *out = NULL, *err = NULL;
+    g_assert_cmpint(cli_finish(stats, NULL, &out, &err), ==, 0);
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_assert_true(json_parser_load_from_data(parser, out, -1, NULL));
+    JsonObject *o = json_node_get_object(json_parser_get_root(parser));
+    JsonArray *streams = json_object_get_array_member(o, "streams");
+    g_assert_cmpuint(json_array_get_length(streams), ==, 1);
+    JsonObject *s = json_array_get_object_element(streams, 0);
+    g_assert_cmpstr(json_object_get_string_member(s, "nick"), ==, "cam");
+    g_assert_cmpint(json_object_get_int_member(s, "frames_in_tcp") +
+                        json_object_get_int_member(s, "frames_in_udp"),
+                    >, 0);
+    JsonArray *viewers = json_object_get_array_member(o, "viewers");
+    g_assert_cmpuint(json_array_get_length(viewers), ==, 1);
+    g_assert_cmpstr(
+        json_object_get_string_member(json_array_get_object_element(viewers, 0), "nick"), ==,
+        "watcher");
+
+    g_autoptr(GSubprocess) text =
+        cli_spawn("--server", server, "--nick", "stats2", "--relay-stats", "--timeout", "5", NULL);
+    g_autofree char *t_out = NULL;
+    g_assert_cmpint(cli_finish(text, NULL, &t_out, NULL), ==, 0);
+    g_assert_nonnull(strstr(t_out, "STREAM"));
+    g_assert_nonnull(strstr(t_out, "IN_TCP"));
+    g_assert_nonnull(strstr(t_out, "watcher"));
+
+    g_assert_cmpint(cli_finish(camera, NULL, NULL, NULL), ==, 0);
+    g_assert_cmpint(cli_finish(viewer, NULL, NULL, NULL), ==, 0);
+    relay_stop(&r);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -365,5 +414,6 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/relay-sigkill", test_relay_sigkill);
     g_test_add_func("/cli/camera-view", test_camera_view);
     g_test_add_func("/cli/camera-bad-options", test_camera_bad_options);
+    g_test_add_func("/cli/relay-stats", test_relay_stats);
     return g_test_run();
 }
