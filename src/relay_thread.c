@@ -83,6 +83,36 @@ guint16 relay_thread_get_port(LcRelayThread *t)
     return t->port;
 }
 
+typedef struct {
+    LcRelayThread *thread;
+    void (*func)(LcRelay *relay, gpointer data);
+    gpointer data;
+    gboolean done;
+} LcRelayThreadCall;
+
+/* Runs on the relay's thread: the call, then wakes the caller. */
+static gboolean relay_thread_run_call(gpointer data)
+{
+    LcRelayThreadCall *call = data;
+    call->func(call->thread->relay, call->data);
+    g_mutex_lock(&call->thread->lock);
+    call->done = TRUE;
+    g_cond_broadcast(&call->thread->cond);
+    g_mutex_unlock(&call->thread->lock);
+    return G_SOURCE_REMOVE;
+}
+
+/* Runs func on the relay's thread and waits for it. */
+void relay_thread_call(LcRelayThread *t, void (*func)(LcRelay *relay, gpointer data), gpointer data)
+{
+    LcRelayThreadCall call = {t, func, data, FALSE};
+    g_main_context_invoke(t->ctx, relay_thread_run_call, &call);
+    g_mutex_lock(&t->lock);
+    while (!call.done)
+        g_cond_wait(&t->cond, &t->lock);
+    g_mutex_unlock(&t->lock);
+}
+
 /* Runs on the relay's thread: stops its loop. */
 static gboolean relay_thread_quit(gpointer data)
 {

@@ -1,5 +1,5 @@
 /* relay_thread.h: a relay running in-process on its own thread and main
- * context, for the bench (tests have their own in tests/net/harness.c). */
+ * context, for the bench and the tests. */
 #pragma once
 
 #include "net/relay.h"
@@ -13,6 +13,11 @@ LcRelayThread *relay_thread_start(const LcRelayConfig *config, const char *netns
 
 /* The port the relay listens on. */
 guint16 relay_thread_get_port(LcRelayThread *thread);
+
+/* Runs func(relay, data) on the relay's thread and waits for it: the way to
+ * read the relay's counters from another thread. */
+void relay_thread_call(LcRelayThread *thread, void (*func)(LcRelay *relay, gpointer data),
+                       gpointer data);
 
 /* Stops the relay and joins its thread. */
 void relay_thread_stop(LcRelayThread *thread);

@@ -2,122 +2,49 @@
 #include "tests/net/harness.h"
 
 #include "net/addr.h"
+#include "src/relay_thread.h"
 
 #include <string.h>
 
-struct TestRelay {
-    GThread *thread;
-    GMainContext *ctx;
-    GMainLoop *loop;
-    LcRelay *relay;
-    TestRelayTweak tweak;
-    guint16 port;
-    GMutex lock;
-    GCond cond;
-    gboolean ready;
-};
-
-/* The relay thread: its own context, the relay, the loop. */
-static gpointer test_relay_thread(gpointer data)
+/* Starts a relay on its own thread (src/relay_thread.c) with the test
+ * defaults: 127.0.0.1, port 0, in-memory history, no flood control. */
+TestRelay *test_relay_start(TestRelayTweak tweak)
 {
-    TestRelay *t = data;
-    g_main_context_push_thread_default(t->ctx);
     LcRelayConfig config;
     relay_config_init(&config);
     config.listen = g_strdup("127.0.0.1");
     config.port = 0;
     config.rate_limit = 0;
-    if (t->tweak)
-        t->tweak(&config);
+    if (tweak)
+        tweak(&config);
     g_autoptr(GError) error = NULL;
-    t->relay = relay_new(&config, &error);
+    LcRelayThread *thread = relay_thread_start(&config, NULL, &error);
     g_assert_no_error(error);
     relay_config_clear(&config);
-    g_mutex_lock(&t->lock);
-    t->port = relay_get_port(t->relay);
-    t->ready = TRUE;
-    g_cond_signal(&t->cond);
-    g_mutex_unlock(&t->lock);
-    g_main_loop_run(t->loop);
-    relay_free(t->relay);
-    g_main_context_pop_thread_default(t->ctx);
-    return NULL;
-}
-
-/* Starts a relay on its own thread. */
-TestRelay *test_relay_start(TestRelayTweak tweak)
-{
-    TestRelay *t = g_new0(TestRelay, 1);
-    t->ctx = g_main_context_new();
-    t->loop = g_main_loop_new(t->ctx, FALSE);
-    t->tweak = tweak;
-    g_mutex_init(&t->lock);
-    g_cond_init(&t->cond);
-    t->thread = g_thread_new("relay", test_relay_thread, t);
-    g_mutex_lock(&t->lock);
-    while (!t->ready)
-        g_cond_wait(&t->cond, &t->lock);
-    g_mutex_unlock(&t->lock);
-    return t;
+    return (TestRelay *)thread;
 }
 
 guint16 test_relay_port(TestRelay *t)
 {
-    return t->port;
+    return relay_thread_get_port((LcRelayThread *)t);
 }
 
-typedef struct {
-    TestRelay *t;
-    LcRelayCounters *out;
-    gboolean done;
-    GMutex lock;
-    GCond cond;
-} TestCounterCall;
-
 /* Runs on the relay thread: copies the counters. */
-static gboolean test_relay_counters_cb(gpointer data)
+static void test_relay_counters_cb(LcRelay *relay, gpointer data)
 {
-    TestCounterCall *call = data;
-    relay_get_counters(call->t->relay, call->out);
-    g_mutex_lock(&call->lock);
-    call->done = TRUE;
-    g_cond_signal(&call->cond);
-    g_mutex_unlock(&call->lock);
-    return G_SOURCE_REMOVE;
+    relay_get_counters(relay, data);
 }
 
 /* Reads the relay's counters on its own thread. */
 void test_relay_counters(TestRelay *t, LcRelayCounters *counters)
 {
-    TestCounterCall call = {.t = t, .out = counters};
-    g_mutex_init(&call.lock);
-    g_cond_init(&call.cond);
-    g_main_context_invoke(t->ctx, test_relay_counters_cb, &call);
-    g_mutex_lock(&call.lock);
-    while (!call.done)
-        g_cond_wait(&call.cond, &call.lock);
-    g_mutex_unlock(&call.lock);
-    g_mutex_clear(&call.lock);
-    g_cond_clear(&call.cond);
-}
-
-/* Runs on the relay thread: stops its loop. */
-static gboolean test_relay_quit_cb(gpointer data)
-{
-    g_main_loop_quit(data);
-    return G_SOURCE_REMOVE;
+    relay_thread_call((LcRelayThread *)t, test_relay_counters_cb, counters);
 }
 
 /* Stops and frees the relay. */
 void test_relay_stop(TestRelay *t)
 {
-    g_main_context_invoke(t->ctx, test_relay_quit_cb, t->loop);
-    g_thread_join(t->thread);
-    g_main_loop_unref(t->loop);
-    g_main_context_unref(t->ctx);
-    g_mutex_clear(&t->lock);
-    g_cond_clear(&t->cond);
-    g_free(t);
+    relay_thread_stop((LcRelayThread *)t);
 }
 
 /* Connects a blocking socket to the relay. */

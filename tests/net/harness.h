@@ -6,7 +6,8 @@
 #include "net/relay.h"
 #include "net/wire.h"
 
-/* A relay running on its own thread and main context, port 0. */
+/* A relay running on its own thread and main context, port 0 (an
+ * LcRelayThread of src/relay_thread.h). */
 typedef struct TestRelay TestRelay;
 
 /* Adjusts the config before the relay starts (may be NULL). */

@@ -1,115 +1,37 @@
 /* video-harness.c: helpers for the camera-channel tests. */
 #include "tests/video/video-harness.h"
 
+#include "src/relay_thread.h"
+
 #include <string.h>
 
-struct VideoRelay {
-    GThread *thread;
-    GMainContext *ctx;
-    GMainLoop *loop;
-    LcRelay *relay;
-    TestRelayTweak tweak;
-    guint16 port;
-    GMutex lock;
-    GCond cond;
-    gboolean ready;
-};
-
-/* The relay thread: its own context, the relay, the loop. */
-static gpointer video_relay_thread(gpointer data)
-{
-    VideoRelay *t = data;
-    g_main_context_push_thread_default(t->ctx);
-    LcRelayConfig config;
-    relay_config_init(&config);
-    config.listen = g_strdup("127.0.0.1");
-    config.port = 0;
-    config.rate_limit = 0;
-    if (t->tweak)
-        t->tweak(&config);
-    g_autoptr(GError) error = NULL;
-    t->relay = relay_new(&config, &error);
-    g_assert_no_error(error);
-    relay_config_clear(&config);
-    g_mutex_lock(&t->lock);
-    t->port = relay_get_port(t->relay);
-    t->ready = TRUE;
-    g_cond_signal(&t->cond);
-    g_mutex_unlock(&t->lock);
-    g_main_loop_run(t->loop);
-    relay_free(t->relay);
-    g_main_context_pop_thread_default(t->ctx);
-    return NULL;
-}
-
-/* Starts a relay on its own thread. */
+/* Starts a relay on its own thread, as the chat tests do. */
 VideoRelay *video_relay_start(TestRelayTweak tweak)
 {
-    VideoRelay *t = g_new0(VideoRelay, 1);
-    t->ctx = g_main_context_new();
-    t->loop = g_main_loop_new(t->ctx, FALSE);
-    t->tweak = tweak;
-    g_mutex_init(&t->lock);
-    g_cond_init(&t->cond);
-    t->thread = g_thread_new("relay", video_relay_thread, t);
-    g_mutex_lock(&t->lock);
-    while (!t->ready)
-        g_cond_wait(&t->cond, &t->lock);
-    g_mutex_unlock(&t->lock);
-    return t;
+    return (VideoRelay *)test_relay_start(tweak);
 }
 
 guint16 video_relay_port(VideoRelay *t)
 {
-    return t->port;
+    return test_relay_port((TestRelay *)t);
 }
 
-typedef struct {
-    VideoRelay *t;
-    LcRelayVideoStats *out;
-    gboolean done;
-} VideoStatsCall;
-
 /* Runs on the relay thread: reads the statistics. */
-static gboolean video_relay_stats_cb(gpointer data)
+static void video_relay_stats_cb(LcRelay *relay, gpointer data)
 {
-    VideoStatsCall *call = data;
-    relay_get_video_stats(call->t->relay, call->out);
-    g_mutex_lock(&call->t->lock);
-    call->done = TRUE;
-    g_cond_broadcast(&call->t->cond);
-    g_mutex_unlock(&call->t->lock);
-    return G_SOURCE_REMOVE;
+    relay_get_video_stats(relay, data);
 }
 
 /* Reads the relay's video statistics on its thread. */
 void video_relay_stats(VideoRelay *t, LcRelayVideoStats *stats)
 {
-    VideoStatsCall call = {.t = t, .out = stats};
-    g_main_context_invoke(t->ctx, video_relay_stats_cb, &call);
-    g_mutex_lock(&t->lock);
-    while (!call.done)
-        g_cond_wait(&t->cond, &t->lock);
-    g_mutex_unlock(&t->lock);
-}
-
-/* Runs on the relay thread: stops its loop. */
-static gboolean video_relay_quit_cb(gpointer data)
-{
-    g_main_loop_quit(data);
-    return G_SOURCE_REMOVE;
+    relay_thread_call((LcRelayThread *)t, video_relay_stats_cb, stats);
 }
 
 /* Stops and frees the relay. */
 void video_relay_stop(VideoRelay *t)
 {
-    g_main_context_invoke(t->ctx, video_relay_quit_cb, t->loop);
-    g_thread_join(t->thread);
-    g_main_loop_unref(t->loop);
-    g_main_context_unref(t->ctx);
-    g_mutex_clear(&t->lock);
-    g_cond_clear(&t->cond);
-    g_free(t);
+    test_relay_stop((TestRelay *)t);
 }
 
 /* A blocking UDP socket on 127.0.0.1, port 0. */
