@@ -237,12 +237,11 @@ static void relay_video_handle_open(LcRelayVideo *video, LcRelayClient *client, 
 {
     const LcRelayConfig *cfg = &video->relay->config;
     LcRelayStream *old = g_hash_table_lookup(video->owners, &client->session_id);
-    if (old != NULL) {
-        g_autofree char *reason =
-            g_strdup_printf("this connection already has stream %u; close it first", old->id);
-        relay_video_refuse(client, WIRE_STREAM_OPEN, WIRE_ERR_PROTOCOL, client->nick, reason);
-        return;
-    }
+    /* One stream per connection: a new STREAM_OPEN replaces the old stream
+     * (a sender that gave up before STREAM_READY could not name it to close
+     * it). Its viewers are told it ended and attach to the new one. */
+    if (old != NULL)
+        relay_video_stream_end(old, "replaced by a new stream");
     LcRelayStream *stream = g_new0(LcRelayStream, 1);
     stream->video = video;
     stream->id = relay_video_new_id(video);
