@@ -29,6 +29,7 @@ static int lanconf_usage_error(const char *what, const char *message)
 int main(int argc, char **argv)
 {
     g_autofree char *server = NULL, *nick = NULL, *config_path = NULL, *log_path = NULL;
+    g_autofree char *camera_source = NULL;
     gboolean no_history = FALSE, version = FALSE;
     GOptionEntry entries[] = {
         {"server", 's', 0, G_OPTION_ARG_STRING, &server,
@@ -40,6 +41,9 @@ int main(int argc, char **argv)
          "Do not show the recent messages the relay sends on joining", NULL},
         {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
          "Read settings from FILE (default $XDG_CONFIG_HOME/lanconf/lanconf.conf)", "FILE"},
+        {"source", 0, 0, G_OPTION_ARG_FILENAME, &camera_source,
+         "Camera for /cam on without SOURCE: test, /dev/videoN or a video file (default test)",
+         "SOURCE"},
         {"version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL},
         G_OPTION_ENTRY_NULL};
     lanconf_set_locale();
@@ -49,8 +53,10 @@ int main(int argc, char **argv)
              "LAN (lanconf-relay), then run lanconf --server RELAY_HOST:7300 --nick NAME in each "
              "terminal.\n\nType a line and press Enter to send it. Every message shows its "
              "sender as nick@ip:port. Commands: /me ACTION, /nick NEW, /who, /lag, /stats, "
-             "/clear, /help, /quit [MESSAGE].\nKeys: PgUp/PgDn scroll, Up/Down recall sent "
-             "lines, Tab completes nicks, Ctrl-A/E/W/U/K edit as in a shell, Ctrl-C quits.\n"
+             "/cam on [SOURCE] [tcp|udp|both], /cam off, /view NICK, /unview NICK, /clear, "
+             "/help, /quit [MESSAGE].\nKeys: PgUp/PgDn scroll, Up/Down recall sent lines, Tab "
+             "completes nicks, Ctrl-A/E/W/U/K edit as in a shell, F2 shows or hides the stats "
+             "pane, Ctrl-C quits.\n"
              "Lost connections are re-established by themselves; nothing said meanwhile is "
              "lost.\n\nExit status: 0 after /quit, 1 when the relay cannot be joined, 2 bad "
              "arguments.");
@@ -89,6 +95,7 @@ int main(int argc, char **argv)
             .ping_interval_ms = settings.ping_interval_ms,
             .reconnect_max_ms = settings.reconnect_max_ms,
             .history_limit = no_history ? 0 : WIRE_HISTORY_DEFAULT,
+            .camera_source = camera_source,
         };
         status = tui_run(&tc, &error);
         if (error != NULL)

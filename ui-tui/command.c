@@ -13,19 +13,24 @@ static const LcCommandInfo command_table[] = {
     {"/nick", "NEW", "Change your nick"},
     {"/who", "", "List the members of the room with their addresses"},
     {"/lag", "", "Measure the round-trip to the relay now"},
-    {"/stats", "", "Show chat statistics of this session"},
+    {"/stats", "", "Show chat statistics and show or hide the stats pane (also F2)"},
+    {"/cam", "on [SOURCE] [tcp|udp|both] | off",
+     "Send your camera (SOURCE: test, /dev/videoN or a file; default test) or stop it"},
+    {"/view", "NICK", "Watch NICK's camera (a window, or headless without a display)"},
+    {"/unview", "NICK", "Stop watching NICK's camera"},
     {"/clear", "", "Clear the chat window (history stays on the relay)"},
     {"/help", "[COMMAND]", "List commands and keys, or explain one command"},
     {"/quit", "[MESSAGE]", "Leave the room (the others see MESSAGE) and exit"},
 };
 
-static const char *const command_names[] = {"/clear", "/help",  "/lag", "/me", "/nick",
-                                            "/quit",  "/stats", "/who", NULL};
+static const char *const command_names[] = {"/cam",  "/clear", "/help", "/lag",    "/me",  "/nick",
+                                            "/quit", "/stats", "/view", "/unview", "/who", NULL};
 
 static const LcCommandAlias command_aliases[] = {
-    {"/me", CMD_ME},       {"/nick", CMD_NICK},   {"/who", CMD_WHO},   {"/names", CMD_WHO},
-    {"/clear", CMD_CLEAR}, {"/help", CMD_HELP},   {"/quit", CMD_QUIT}, {"/exit", CMD_QUIT},
-    {"/lag", CMD_LAG},     {"/stats", CMD_STATS},
+    {"/me", CMD_ME},         {"/nick", CMD_NICK},   {"/who", CMD_WHO},    {"/names", CMD_WHO},
+    {"/clear", CMD_CLEAR},   {"/help", CMD_HELP},   {"/quit", CMD_QUIT},  {"/exit", CMD_QUIT},
+    {"/lag", CMD_LAG},       {"/stats", CMD_STATS}, {"/cam", CMD_CAM_ON}, {"/view", CMD_VIEW},
+    {"/unview", CMD_UNVIEW},
 };
 
 /* Looks a command name up; CMD_UNKNOWN if there is none. */
@@ -83,12 +88,60 @@ static void command_set(LcCommand *cmd, LcCommandKind kind, char *arg)
     cmd->arg = arg;
 }
 
+/* Whether a word names camera channels. */
+static gboolean command_is_channels(const char *word)
+{
+    return g_ascii_strcasecmp(word, "tcp") == 0 || g_ascii_strcasecmp(word, "udp") == 0 ||
+           g_ascii_strcasecmp(word, "both") == 0;
+}
+
+/* Parses the words after /cam: "on [SOURCE] [tcp|udp|both]" or "off". */
+static void command_parse_cam(LcCommand *cmd, const char *arg)
+{
+    static const char usage[] = "usage: /cam on [SOURCE] [tcp|udp|both], or /cam off";
+    g_auto(GStrv) words = g_strsplit_set(arg, " \t", -1);
+    g_autoptr(GPtrArray) w = g_ptr_array_new();
+    for (guint i = 0; words[i] != NULL; i++)
+        if (*words[i] != '\0')
+            g_ptr_array_add(w, words[i]);
+    const char *verb = w->len > 0 ? g_ptr_array_index(w, 0) : "";
+    if (g_ascii_strcasecmp(verb, "off") == 0 && w->len == 1) {
+        command_set(cmd, CMD_CAM_OFF, NULL);
+        return;
+    }
+    if (g_ascii_strcasecmp(verb, "on") != 0 || w->len > 3) {
+        command_set(cmd, CMD_USAGE, g_strdup(usage));
+        return;
+    }
+    const char *source = NULL, *channels = NULL;
+    for (guint i = 1; i < w->len; i++) {
+        const char *word = g_ptr_array_index(w, i);
+        if (command_is_channels(word) && channels == NULL && i == w->len - 1)
+            channels = word;
+        else if (source == NULL && i == 1 && !command_is_channels(word))
+            source = word;
+        else {
+            command_set(cmd, CMD_USAGE, g_strdup(usage));
+            return;
+        }
+    }
+    command_set(cmd, CMD_CAM_ON, g_strdup(source));
+    cmd->channels = channels ? g_ascii_strdown(channels, -1) : NULL;
+}
+
 /* Fills cmd for a known command with its (stripped) argument. */
 static void command_parse_args(LcCommand *cmd, LcCommandKind kind, const char *rest)
 {
     g_autofree char *arg = g_strstrip(g_strdup(rest));
     gboolean has_arg = *arg != '\0';
-    if (kind == CMD_ME && !has_arg) {
+    if (kind == CMD_CAM_ON) {
+        command_parse_cam(cmd, arg);
+    } else if ((kind == CMD_VIEW || kind == CMD_UNVIEW) && (!has_arg || strchr(arg, ' ') != NULL)) {
+        command_set(cmd, CMD_USAGE,
+                    g_strdup_printf("%s needs one nick: %s NICK",
+                                    kind == CMD_VIEW ? "/view" : "/unview",
+                                    kind == CMD_VIEW ? "/view" : "/unview"));
+    } else if (kind == CMD_ME && !has_arg) {
         command_set(cmd, CMD_USAGE, g_strdup("/me needs an action: /me ACTION"));
     } else if (kind == CMD_NICK && (!has_arg || strchr(arg, ' ') != NULL)) {
         command_set(cmd, CMD_USAGE, g_strdup("/nick needs one new nick: /nick NEW"));
@@ -130,6 +183,7 @@ void command_parse(const char *line, LcCommand *cmd)
 void command_clear(LcCommand *cmd)
 {
     g_clear_pointer(&cmd->arg, g_free);
+    g_clear_pointer(&cmd->channels, g_free);
 }
 
 /* The commands, for /help. */

@@ -17,7 +17,11 @@ typedef enum {
     CMD_HELP,    /* /help [COMMAND]: arg is the command or NULL */
     CMD_QUIT,    /* /quit [MESSAGE]: arg is the message or NULL */
     CMD_LAG,     /* /lag */
-    CMD_STATS,   /* /stats */
+    CMD_STATS,   /* /stats: print chat statistics and toggle the stats pane */
+    CMD_CAM_ON,  /* /cam on [SOURCE] [tcp|udp|both]: arg is SOURCE or NULL, channels tcp/udp/both */
+    CMD_CAM_OFF, /* /cam off */
+    CMD_VIEW,    /* /view NICK: arg is the nick */
+    CMD_UNVIEW,  /* /unview NICK: arg is the nick */
     CMD_UNKNOWN, /* not a command: arg is a message saying so, with a hint */
     CMD_USAGE,   /* a command used wrongly: arg is the message */
 } LcCommandKind;
@@ -25,6 +29,7 @@ typedef enum {
 typedef struct {
     LcCommandKind kind;
     char *arg;
+    char *channels; /* CMD_CAM_ON: "tcp", "udp", "both" or NULL (both) */
 } LcCommand;
 
 typedef struct {

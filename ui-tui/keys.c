@@ -83,6 +83,8 @@ static LcKeyAction keys_map_code(int code)
         return KEY_ACTION_SCROLL_DOWN;
     case KEY_RESIZE:
         return KEY_ACTION_RESIZE;
+    case KEY_F(2):
+        return KEY_ACTION_STATS;
     default:
         return keys_map_modified(code);
     }

@@ -34,6 +34,7 @@ typedef enum {
     KEY_ACTION_SCROLL_DOWN,         /* Shift-Down, Alt-Down: one row */
     KEY_ACTION_BOTTOM,              /* Alt-End, Ctrl-End: back to the newest line */
     KEY_ACTION_REDRAW,              /* Ctrl-L */
+    KEY_ACTION_STATS,               /* F2: show or hide the stats pane */
     KEY_ACTION_RESIZE,              /* the terminal changed size */
     KEY_ACTION_QUIT,                /* Ctrl-C */
 } LcKeyAction;

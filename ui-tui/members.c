@@ -72,7 +72,7 @@ void members_add(LcMembers *members, const char *nick, const char *addr)
         m->addr = g_strdup(addr ? addr : "");
         return;
     }
-    LcMember m = {g_strdup(nick), g_strdup(addr ? addr : "")};
+    LcMember m = {.nick = g_strdup(nick), .addr = g_strdup(addr ? addr : "")};
     g_array_insert_val(members->list, i, m);
 }
 
@@ -130,4 +130,21 @@ const char **members_complete(const LcMembers *members, const char *prefix)
     }
     g_ptr_array_add(out, NULL);
     return (const char **)g_ptr_array_free(out, FALSE);
+}
+
+/* Marks a member as streaming or not. */
+gboolean members_set_streaming(LcMembers *members, const char *nick, gboolean streaming)
+{
+    gboolean found = FALSE;
+    guint i = members_search(members, nick, &found);
+    if (found)
+        g_array_index(members->list, LcMember, i).streaming = streaming;
+    return found;
+}
+
+/* Marks nobody as streaming. */
+void members_clear_streaming(LcMembers *members)
+{
+    for (guint i = 0; i < members->list->len; i++)
+        g_array_index(members->list, LcMember, i).streaming = FALSE;
 }

@@ -10,6 +10,7 @@
 typedef struct {
     char *nick;
     char *addr;
+    gboolean streaming; /* known to stream a camera (marked in the list) */
 } LcMember;
 
 typedef struct _LcMembers LcMembers;
@@ -35,6 +36,11 @@ guint members_get_count(const LcMembers *members);
 const LcMember *members_get(const LcMembers *members, guint index);
 /* The member with a nick, or NULL. */
 const LcMember *members_find(const LcMembers *members, const char *nick);
+
+/* Marks a member as streaming or not; returns FALSE if there is no such nick. */
+gboolean members_set_streaming(LcMembers *members, const char *nick, gboolean streaming);
+/* Marks nobody as streaming. */
+void members_clear_streaming(LcMembers *members);
 
 /* Nicks starting with prefix (any case), in nick order, as a NULL-terminated
  * array of borrowed strings (free the array with g_free). */

@@ -20,6 +20,7 @@ struct _LcScreen {
     gboolean laid_out;
     int cursor_x;
     gsize input_start; /* first byte of the input line shown */
+    int stats_rows;    /* rows the stats pane took from the chat area at the last draw */
 };
 
 /* Takes over the terminal. */
@@ -80,7 +81,7 @@ void screen_force_repaint(LcScreen *screen)
 void screen_get_chat_size(LcScreen *screen, int *width, int *height)
 {
     *width = MAX(screen->layout.chat.w, 1);
-    *height = MAX(screen->layout.chat.h, 1);
+    *height = MAX(screen->layout.chat.h - screen->stats_rows, 1);
 }
 
 /* The member list width wanted: the longest nick or title plus margins. */
@@ -114,6 +115,26 @@ static void screen_draw_too_small(void)
     doupdate();
 }
 
+/* Draws the chat log, and the stats pane in its lower rows when shown (at
+ * most half of the area). */
+static void screen_draw_chat(LcScreen *screen, const LcScreenModels *m)
+{
+    LcRect chat = screen->layout.chat;
+    screen->stats_rows = 0;
+    if (m->stats == NULL) {
+        view_chat_draw(stdscr, &chat, m->chatlog);
+        return;
+    }
+    g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
+    statspane_format(m->stats, chat.w, lines);
+    int rows = MIN((int)lines->len, chat.h / 2);
+    LcRect pane = {.y = chat.y + chat.h - rows, .x = chat.x, .h = rows, .w = chat.w};
+    chat.h -= rows;
+    screen->stats_rows = rows;
+    view_chat_draw(stdscr, &chat, m->chatlog);
+    view_stats_draw(stdscr, &pane, lines);
+}
+
 /* Draws the dirty views and places the cursor. */
 void screen_draw(LcScreen *screen, const LcScreenModels *m, guint dirty)
 {
@@ -126,7 +147,7 @@ void screen_draw(LcScreen *screen, const LcScreenModels *m, guint dirty)
     if (dirty & VIEW_RESIZE)
         werase(stdscr);
     if (dirty & VIEW_CHAT)
-        view_chat_draw(stdscr, &l->chat, m->chatlog);
+        screen_draw_chat(screen, m);
     if ((dirty & VIEW_MEMBERS) && l->members.w > 0)
         view_members_draw(stdscr, &l->members, m->members, m->self);
     if (dirty & VIEW_STATUS)

@@ -5,6 +5,7 @@
 #include "ui-tui/chatlog.h"
 #include "ui-tui/inputline.h"
 #include "ui-tui/members.h"
+#include "ui-tui/statspane.h"
 #include "ui-tui/status.h"
 
 #include <gio/gio.h>
@@ -19,6 +20,7 @@ typedef struct {
     const LcStatus *status;
     const LcInputLine *input;
     const char *prompt;
+    const LcStatsPane *stats; /* drawn below the chat log; NULL when hidden */
 } LcScreenModels;
 
 /* Takes over the terminal (raw keys, no echo, keypad on, no waiting). */
@@ -33,7 +35,7 @@ void screen_resize(LcScreen *screen);
 /* Repaints every cell on the next draw (Ctrl-L). */
 void screen_force_repaint(LcScreen *screen);
 
-/* Width and height of the chat log area as last laid out. */
+/* Width and height of the chat log area as last laid out (less the stats pane). */
 void screen_get_chat_size(LcScreen *screen, int *width, int *height);
 
 /* Lays the views out for the current size; returns LcViewFlags to add to

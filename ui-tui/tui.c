@@ -100,6 +100,7 @@ static void tui_on_redraw(guint dirty, gpointer data)
         .status = &tui->status,
         .input = tui->input,
         .prompt = tui->prompt,
+        .stats = tui_media_get_pane(tui),
     };
     screen_draw(tui->screen, &m, dirty);
 }
@@ -159,6 +160,7 @@ static void tui_init(LcTui *tui, const LcTuiConfig *config)
     tui->input = inputline_new(0);
     tui->members = members_new();
     status_init(&tui->status);
+    tui_media_init(tui);
     chatstats_init(&tui->stats, clock_now_us());
     LcSessionConfig sc = {
         .host = config->host,
@@ -177,6 +179,7 @@ static void tui_init(LcTui *tui, const LcTuiConfig *config)
 /* Frees what tui_init() and tui_run() made. */
 static void tui_clear(LcTui *tui)
 {
+    tui_media_clear(tui);
     session_free(tui->session);
     g_source_destroy(tui->redraw);
     g_source_unref(tui->redraw);

@@ -15,7 +15,8 @@ typedef struct {
     const char *log_path;   /* --log FILE, or NULL */
     guint ping_interval_ms; /* relay round-trip measurement; 0 = only /lag */
     guint reconnect_max_ms;
-    guint history_limit; /* backlog on first join (WIRE_HISTORY_DEFAULT: relay's) */
+    guint history_limit;       /* backlog on first join (WIRE_HISTORY_DEFAULT: relay's) */
+    const char *camera_source; /* /cam on without SOURCE: --source, or NULL for "test" */
 } LcTuiConfig;
 
 /* Runs the client until the user quits. Returns the exit status: 0 after

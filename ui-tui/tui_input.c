@@ -13,6 +13,8 @@ static const char *const tui_help_keys[] = {
     "Ctrl-Y (paste back)",
     "keys: Up/Down (sent lines), Tab (complete nick or command), PgUp/PgDn (scroll), "
     "Alt-End (newest), Ctrl-L (redraw), Ctrl-C (quit)",
+    "keys: F2 (show or hide the stats pane: fps, Mbit/s, latency, lost and dropped frames "
+    "per channel for your camera and the cameras you view)",
 };
 
 /* Sends a chat message or action and shows it as pending. */
@@ -144,6 +146,19 @@ static void tui_run_command(LcTui *tui, const LcCommand *cmd)
         break;
     case CMD_STATS:
         tui_cmd_stats(tui);
+        tui_media_toggle_stats(tui);
+        break;
+    case CMD_CAM_ON:
+        tui_media_cam_on(tui, cmd->arg, cmd->channels);
+        break;
+    case CMD_CAM_OFF:
+        tui_media_cam_off(tui);
+        break;
+    case CMD_VIEW:
+        tui_media_view(tui, cmd->arg);
+        break;
+    case CMD_UNVIEW:
+        tui_media_unview(tui, cmd->arg);
         break;
     case CMD_UNKNOWN:
     case CMD_USAGE:
@@ -279,6 +294,9 @@ void tui_handle_key(LcTui *tui, const LcKey *key)
         break;
     case KEY_ACTION_RESIZE:
         tui_mark(tui, VIEW_ALL);
+        break;
+    case KEY_ACTION_STATS:
+        tui_media_toggle_stats(tui);
         break;
     case KEY_ACTION_QUIT:
         tui_quit(tui, "leaving");

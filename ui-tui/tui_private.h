@@ -11,8 +11,11 @@
 #include "ui-tui/members.h"
 #include "ui-tui/redraw.h"
 #include "ui-tui/screen.h"
+#include "ui-tui/statspane.h"
 #include "ui-tui/status.h"
 #include "ui-tui/tui.h"
+
+typedef struct _LcTuiMedia LcTuiMedia;
 
 typedef struct {
     LcTuiConfig config;
@@ -28,6 +31,7 @@ typedef struct {
     LcStatus status;
     LcChatStats stats;
     char *prompt;
+    LcTuiMedia *media; /* camera, viewers and the stats pane (tui_media.c) */
 
     gboolean lag_requested; /* /lag: report the next round-trip in the log */
     gboolean quitting;
@@ -55,3 +59,22 @@ void tui_handle_key(LcTui *tui, const LcKey *key);
 
 /* The session's event handlers. */
 extern const LcSessionEvents tui_session_events;
+
+/* Creates the media state (tui_media.c). */
+void tui_media_init(LcTui *tui);
+/* Stops every stream and frees the media state. */
+void tui_media_clear(LcTui *tui);
+/* /cam on [SOURCE] [tcp|udp|both]: source and channels may be NULL. */
+void tui_media_cam_on(LcTui *tui, const char *source, const char *channels);
+/* /cam off. */
+void tui_media_cam_off(LcTui *tui);
+/* /view NICK. */
+void tui_media_view(LcTui *tui, const char *nick);
+/* /unview NICK. */
+void tui_media_unview(LcTui *tui, const char *nick);
+/* F2 and /stats: shows or hides the stats pane. */
+void tui_media_toggle_stats(LcTui *tui);
+/* Marks streaming members (yourself with the camera on, those you view). */
+void tui_media_sync_members(LcTui *tui);
+/* The stats pane to draw, or NULL when hidden. */
+const LcStatsPane *tui_media_get_pane(LcTui *tui);

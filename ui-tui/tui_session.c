@@ -79,6 +79,7 @@ static void tui_load_members(LcTui *tui)
     for (guint i = 0; i < n; i++)
         members_add(tui->members, list[i].nick, list[i].addr);
     tui->status.members = members_get_count(tui->members);
+    tui_media_sync_members(tui);
     tui_mark(tui, VIEW_MEMBERS | VIEW_STATUS);
 }
 
@@ -163,6 +164,7 @@ static void tui_on_presence(LcSession *session, LcWirePresenceKind kind, const c
         e.text = (char *)old;
     }
     tui->status.members = members_get_count(tui->members);
+    tui_media_sync_members(tui);
     tui_sync_identity(tui);
     tui_append(tui, &e);
     tui_mark(tui, VIEW_MEMBERS | VIEW_STATUS);

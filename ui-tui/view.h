@@ -35,6 +35,9 @@ void view_blank(WINDOW *win, int y, int x, int cols, attr_t attr);
 /* Draws the chat log's visible rows. */
 void view_chat_draw(WINDOW *win, const LcRect *rect, const LcChatLog *log);
 
+/* Draws the stats pane's lines (already cut to the width), a separator rule first. */
+void view_stats_draw(WINDOW *win, const LcRect *rect, const GPtrArray *lines);
+
 /* Draws the member list with a separator in its first column. */
 void view_members_draw(WINDOW *win, const LcRect *rect, const LcMembers *members, const char *self);
 

@@ -10,6 +10,13 @@ typedef struct {
     const char *arg; /* expected argument; for errors a substring of it */
 } CommandCase;
 
+typedef struct {
+    const char *line;
+    LcCommandKind kind;
+    const char *arg;      /* expected argument; for errors a substring of it */
+    const char *channels; /* expected channels (CMD_CAM_ON) */
+} MediaCase;
+
 static const CommandCase command_cases[] = {
     {"", CMD_NONE, NULL},
     {"   ", CMD_NONE, NULL},
@@ -38,6 +45,45 @@ static const CommandCase command_cases[] = {
     {"/xyzzy", CMD_UNKNOWN, "Unknown command /xyzzy. Type /help"},
     {"/xyzzy", CMD_UNKNOWN, "//xyzzy"},
 };
+
+static const MediaCase media_cases[] = {
+    {"/cam on", CMD_CAM_ON, NULL, NULL},
+    {"/cam on test", CMD_CAM_ON, "test", NULL},
+    {"/CAM ON  /dev/video0  UDP", CMD_CAM_ON, "/dev/video0", "udp"},
+    {"/cam on tcp", CMD_CAM_ON, NULL, "tcp"},
+    {"/cam on clip.mp4 both", CMD_CAM_ON, "clip.mp4", "both"},
+    {"/cam off", CMD_CAM_OFF, NULL, NULL},
+    {"/cam", CMD_USAGE, "/cam on [SOURCE]", NULL},
+    {"/cam maybe", CMD_USAGE, "/cam off", NULL},
+    {"/cam off now", CMD_USAGE, "/cam off", NULL},
+    {"/cam on tcp udp", CMD_USAGE, "/cam on", NULL},
+    {"/cam on a b", CMD_USAGE, "/cam on", NULL},
+    {"/cam on a tcp udp", CMD_USAGE, "/cam on", NULL},
+    {"/view bob", CMD_VIEW, "bob", NULL},
+    {"/view", CMD_USAGE, "/view NICK", NULL},
+    {"/view bob carol", CMD_USAGE, "/view NICK", NULL},
+    {"/unview  bob ", CMD_UNVIEW, "bob", NULL},
+    {"/unview", CMD_USAGE, "/unview NICK", NULL},
+    {"/vew bob", CMD_UNKNOWN, "Did you mean /view?", NULL},
+};
+
+/* Camera and viewer commands parse to their kind, argument and channels. */
+static void test_parse_media(void)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(media_cases); i++) {
+        const MediaCase *c = &media_cases[i];
+        LcCommand cmd;
+        command_parse(c->line, &cmd);
+        g_test_message("line '%s'", c->line);
+        g_assert_cmpint(cmd.kind, ==, c->kind);
+        if (c->kind == CMD_UNKNOWN || c->kind == CMD_USAGE)
+            g_assert_nonnull(strstr(cmd.arg, c->arg));
+        else
+            g_assert_cmpstr(cmd.arg, ==, c->arg);
+        g_assert_cmpstr(cmd.channels, ==, c->channels);
+        command_clear(&cmd);
+    }
+}
 
 /* Every line parses to the command and argument expected. */
 static void test_parse(void)
@@ -86,6 +132,7 @@ int main(int argc, char **argv)
 {
     tui_test_init(&argc, &argv);
     g_test_add_func("/tui/command/parse", test_parse);
+    g_test_add_func("/tui/command/parse-media", test_parse_media);
     g_test_add_func("/tui/command/suggest", test_suggest);
     g_test_add_func("/tui/command/table", test_table);
     return g_test_run();

@@ -435,6 +435,58 @@ static void test_quit(E2e *e, gconstpointer data)
     g_assert_nonnull(strstr(log, "--- log closed"));
 }
 
+/* Whether a viewer's JSON summary counts a decoded frame on some channel. */
+static gboolean e2e_has_decoded(const char *text, gpointer data)
+{
+    for (const char *p = strstr(text, "\"frames_decoded\""); p != NULL;
+         p = strstr(p + 1, "\"frames_decoded\"")) {
+        const char *colon = strchr(p, ':');
+        if (colon != NULL && g_ascii_strtoull(colon + 1, NULL, 10) > 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* Whether the screen shows that the camera failed to start or stopped. */
+static gboolean e2e_has_camera_error(const char *text, gpointer data)
+{
+    return strstr(text, "camera not started:") != NULL || strstr(text, "camera stopped:") != NULL;
+}
+
+/* /cam on streams alice's test camera: a headless lanconf-cli viewer decodes
+ * it, and the stats pane (F2) shows tcp and udp columns for it. */
+static void test_cam(E2e *e, gconstpointer data)
+{
+    /* A bad source is an error line, and the camera can be started afterwards. */
+    e2e_type(e, "/cam on /no/such/clip.mp4", TRUE);
+    g_autofree char *bad = e2e_wait(e, NULL, e2e_has_camera_error, NULL, "a camera error line");
+    e2e_type(e, "/cam on test", TRUE);
+    g_autofree char *on = e2e_wait_for(e, NULL, "camera on: test 640x480@30");
+    g_autofree char *server = g_strdup_printf("127.0.0.1:%u", e->port);
+    g_autofree char *summary = e2e_path(e, "view.json");
+    const char *argv[] = {BIN("lanconf-cli"), "--server", server,       "--nick", "carol",
+                          "--view",           "alice",    "--duration", "3",      "--headless",
+                          "--summary",        summary,    NULL};
+    g_autoptr(GSubprocess) carol = e2e_spawn(e, argv, "carol", FALSE);
+    e2e_key(e, "F2");
+    g_autofree char *pane = e2e_wait_for(e, NULL, "p50/p99ms");
+    g_auto(GStrv) rows = e2e_rows(pane);
+    int header = e2e_row_of(rows, "p50/p99ms");
+    g_assert_nonnull(strstr(rows[header], "tcp"));
+    g_assert_nonnull(strstr(rows[header], "udp"));
+    g_assert_nonnull(strstr(rows[header], "fps"));
+    g_autofree char *stream = e2e_wait_for(e, NULL, "you → relay");
+    g_autofree char *json = e2e_wait(e, "view.json", e2e_has_decoded, NULL, "frames decoded");
+    g_autoptr(GError) error = NULL;
+    g_subprocess_wait_check(carol, NULL, &error);
+    g_assert_no_error(error);
+    /* The member list marks alice as streaming while the camera is on. */
+    g_assert_nonnull(strstr(pane, "*alice"));
+    e2e_key(e, "F2");
+    e2e_type(e, "/cam off", TRUE);
+    g_autofree char *off = e2e_wait_for(e, NULL, "camera off");
+}
+
 /* Runs the tests. */
 int main(int argc, char **argv)
 {
@@ -455,6 +507,7 @@ int main(int argc, char **argv)
     g_test_add("/tui/e2e/chat", E2e, NULL, e2e_setup, test_chat, e2e_teardown);
     g_test_add("/tui/e2e/wide", E2e, NULL, e2e_setup, test_wide, e2e_teardown);
     g_test_add("/tui/e2e/resize", E2e, NULL, e2e_setup, test_resize, e2e_teardown);
+    g_test_add("/tui/e2e/cam", E2e, NULL, e2e_setup, test_cam, e2e_teardown);
     g_test_add("/tui/e2e/quit", E2e, NULL, e2e_setup, test_quit, e2e_teardown);
     return g_test_run();
 }

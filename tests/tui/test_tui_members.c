@@ -67,6 +67,20 @@ static void test_complete(void)
     g_assert_null(none[0]);
 }
 
+/* Streaming marks follow nicks without regard to case and can all be cleared. */
+static void test_streaming(void)
+{
+    g_autoptr(LcMembers) m = members_new();
+    members_add(m, "bob", "10.0.0.2:1");
+    members_add(m, "Alice", "10.0.0.1:1");
+    g_assert_true(members_set_streaming(m, "BOB", TRUE));
+    g_assert_false(members_set_streaming(m, "carol", TRUE));
+    g_assert_true(members_find(m, "bob")->streaming);
+    g_assert_false(members_find(m, "alice")->streaming);
+    members_clear_streaming(m);
+    g_assert_false(members_find(m, "bob")->streaming);
+}
+
 /* Runs the tests. */
 int main(int argc, char **argv)
 {
@@ -75,5 +89,6 @@ int main(int argc, char **argv)
     g_test_add_func("/tui/members/add-again", test_add_again);
     g_test_add_func("/tui/members/remove-rename", test_remove_rename);
     g_test_add_func("/tui/members/complete", test_complete);
+    g_test_add_func("/tui/members/streaming", test_streaming);
     return g_test_run();
 }

@@ -1,0 +1,370 @@
+/* tui_media.c: /cam and /view: the user's camera sender, the viewers, the
+ * stats pane they feed once a second and the streaming marks in the member
+ * list. */
+#include "ui-tui/tui_private.h"
+
+#include "net/clock.h"
+#include "src/av_sender.h"
+#include "src/av_viewer.h"
+#include "src/frame_channel.h"
+
+#include <math.h>
+#include <string.h>
+
+#define TUI_MEDIA_TICK_MS 1000
+
+/* One viewed stream. */
+typedef struct {
+    LcTui *tui;
+    char *nick;
+    LcAvViewer *viewer;
+    LcFramelogRun run;
+    gboolean failed; /* freed by the next reap */
+} LcTuiView;
+
+struct _LcTuiMedia {
+    LcCameraOptions camera; /* the camera in use (source, size, rate) */
+    LcFramelogRun send_run;
+    LcAvSender *sender;
+    gboolean sender_failed;
+    GPtrArray *views; /* LcTuiView */
+    LcStatsPane *pane;
+    gboolean shown;
+    guint tick;
+    guint reap;
+};
+
+/* Frees a viewed stream (GPtrArray free function). */
+static void tui_media_view_free(gpointer data)
+{
+    LcTuiView *v = data;
+    av_viewer_free(v->viewer);
+    g_free(v->nick);
+    g_free(v);
+}
+
+/* Creates the media state of a client. */
+void tui_media_init(LcTui *tui)
+{
+    LcTuiMedia *m = g_new0(LcTuiMedia, 1);
+    camera_options_init(&m->camera);
+    m->views = g_ptr_array_new_with_free_func(tui_media_view_free);
+    m->pane = statspane_new();
+    tui->media = m;
+}
+
+/* Stops every stream and frees the media state. */
+void tui_media_clear(LcTui *tui)
+{
+    LcTuiMedia *m = tui->media;
+    if (m == NULL)
+        return;
+    g_clear_handle_id(&m->tick, g_source_remove);
+    g_clear_handle_id(&m->reap, g_source_remove);
+    g_clear_pointer(&m->sender, av_sender_free);
+    g_ptr_array_unref(m->views);
+    statspane_free(m->pane);
+    camera_options_clear(&m->camera);
+    g_free(m);
+    tui->media = NULL;
+}
+
+/* The stats pane to draw, or NULL when hidden. */
+const LcStatsPane *tui_media_get_pane(LcTui *tui)
+{
+    return tui->media->shown ? tui->media->pane : NULL;
+}
+
+/* A viewed stream by nick, or NULL. */
+static LcTuiView *tui_media_find_view(LcTuiMedia *m, const char *nick, guint *index)
+{
+    for (guint i = 0; i < m->views->len; i++) {
+        LcTuiView *v = g_ptr_array_index(m->views, i);
+        if (g_ascii_strcasecmp(v->nick, nick) == 0) {
+            if (index != NULL)
+                *index = i;
+            return v;
+        }
+    }
+    return NULL;
+}
+
+/* Marks yourself while your camera is on, and the members you view. */
+void tui_media_sync_members(LcTui *tui)
+{
+    LcTuiMedia *m = tui->media;
+    members_clear_streaming(tui->members);
+    if (m->sender != NULL)
+        members_set_streaming(tui->members, session_get_nick(tui->session), TRUE);
+    for (guint i = 0; i < m->views->len; i++) {
+        LcTuiView *v = g_ptr_array_index(m->views, i);
+        members_set_streaming(tui->members, v->nick, TRUE);
+    }
+    tui_mark(tui, VIEW_MEMBERS);
+}
+
+/* Copies one channel's interval into the pane's figures. */
+static void tui_media_fill_channel(const LcChannelInterval *in, gboolean viewer,
+                                   LcStatsPaneChannel *out)
+{
+    out->active = TRUE;
+    if (viewer) {
+        out->fps = in->fps_decoded;
+        out->mbps = in->received.goodput_mbps;
+        out->p50_ms = in->end_to_end_p50_ms;
+        out->p99_ms = in->end_to_end_p99_ms;
+        out->lost = in->received.counts.frames_lost;
+        out->dropped = in->received.counts.frames_dropped;
+    } else {
+        out->fps = in->sent.fps_acked;
+        out->mbps = in->sent.goodput_mbps;
+        out->p50_ms = in->rtt_p50_ms;
+        out->p99_ms = in->rtt_p99_ms;
+        out->lost = in->sent.counts.frames_lost;
+        out->dropped = in->sent.counts.frames_dropped;
+    }
+}
+
+/* Closes a log's second and adds its stream to the pane. */
+static void tui_media_add_stream(LcTuiMedia *m, LcFramelog *log, const char *label, gboolean viewer,
+                                 gint64 now_us)
+{
+    LcChannelInterval intervals[FRAME_N_CHANNELS];
+    LcStatsPaneChannel tcp = {.fps = NAN, .mbps = NAN, .p50_ms = NAN, .p99_ms = NAN};
+    LcStatsPaneChannel udp = tcp;
+    guint n = framelog_close_interval(log, now_us, intervals);
+    for (guint i = 0; i < n; i++)
+        tui_media_fill_channel(&intervals[i], viewer,
+                               intervals[i].channel == FRAME_CHANNEL_TCP ? &tcp : &udp);
+    statspane_add(m->pane, label, &tcp, &udp);
+}
+
+/* Refreshes the pane from the frame logs (closing each log's second). */
+static void tui_media_refresh(LcTui *tui)
+{
+    LcTuiMedia *m = tui->media;
+    gint64 now = clock_now_us();
+    statspane_clear(m->pane);
+    if (m->sender != NULL) {
+        av_sender_update_socket_stats(m->sender);
+        tui_media_add_stream(m, av_sender_get_framelog(m->sender), "you → relay", FALSE, now);
+    }
+    for (guint i = 0; i < m->views->len; i++) {
+        LcTuiView *v = g_ptr_array_index(m->views, i);
+        g_autofree char *label = g_strdup_printf("view %s", v->nick);
+        tui_media_add_stream(m, av_viewer_get_framelog(v->viewer), label, TRUE, now);
+    }
+    if (m->shown)
+        tui_mark(tui, VIEW_CHAT);
+}
+
+/* Once a second while a stream runs. */
+static gboolean tui_media_on_tick(gpointer data)
+{
+    tui_media_refresh(data);
+    return G_SOURCE_CONTINUE;
+}
+
+/* Starts or stops the one-second timer as streams come and go. */
+static void tui_media_update_tick(LcTui *tui)
+{
+    LcTuiMedia *m = tui->media;
+    gboolean any = m->sender != NULL || m->views->len > 0;
+    if (any && m->tick == 0)
+        m->tick = g_timeout_add(TUI_MEDIA_TICK_MS, tui_media_on_tick, tui);
+    else if (!any)
+        g_clear_handle_id(&m->tick, g_source_remove);
+    if (!any)
+        statspane_clear(m->pane);
+    tui_media_sync_members(tui);
+    if (m->shown)
+        tui_mark(tui, VIEW_CHAT);
+}
+
+/* Frees the sender and viewers that failed (outside their callbacks). */
+static gboolean tui_media_on_reap(gpointer data)
+{
+    LcTui *tui = data;
+    LcTuiMedia *m = tui->media;
+    m->reap = 0;
+    if (m->sender_failed) {
+        g_clear_pointer(&m->sender, av_sender_free);
+        m->sender_failed = FALSE;
+    }
+    for (guint i = m->views->len; i > 0; i--) {
+        LcTuiView *v = g_ptr_array_index(m->views, i - 1);
+        if (v->failed)
+            g_ptr_array_remove_index(m->views, i - 1);
+    }
+    tui_media_update_tick(tui);
+    return G_SOURCE_REMOVE;
+}
+
+/* Schedules a reap after a callback reported a failure. */
+static void tui_media_schedule_reap(LcTui *tui)
+{
+    if (tui->media->reap == 0)
+        tui->media->reap = g_idle_add(tui_media_on_reap, tui);
+}
+
+/* The camera failed (bad source, end of file, relay refusal). */
+static void tui_media_on_sender_error(LcAvSender *sender, const GError *error, gpointer data)
+{
+    LcTui *tui = data;
+    tui_append_text(tui, CHAT_KIND_ERROR, "camera stopped: %s", error->message);
+    tui->media->sender_failed = TRUE;
+    tui_media_schedule_reap(tui);
+}
+
+/* Checks that a camera source other than the test pattern exists, before
+ * the stream is asked of the relay. */
+static gboolean tui_media_check_source(const char *source, GError **error)
+{
+    if (g_strcmp0(source, "test") == 0 || g_file_test(source, G_FILE_TEST_EXISTS))
+        return TRUE;
+    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                "no camera or file %s (use test, /dev/videoN or a video file)", source);
+    return FALSE;
+}
+
+/* /cam on [SOURCE] [tcp|udp|both]. */
+void tui_media_cam_on(LcTui *tui, const char *source, const char *channels)
+{
+    LcTuiMedia *m = tui->media;
+    g_autoptr(GError) error = NULL;
+    guint mask = FRAME_CHANNEL_MASK_ALL;
+    if (m->sender != NULL && !m->sender_failed) {
+        tui_append_text(tui, CHAT_KIND_ERROR, "your camera is already on; /cam off first");
+        return;
+    }
+    g_clear_pointer(&m->sender, av_sender_free);
+    m->sender_failed = FALSE;
+    if (channels != NULL && g_strcmp0(channels, "both") != 0 &&
+        !frame_channel_parse_mask(channels, &mask, &error)) {
+        tui_append_text(tui, CHAT_KIND_ERROR, "/cam: %s", error->message);
+        return;
+    }
+    if (source != NULL) {
+        g_free(m->camera.source);
+        m->camera.source = g_strdup(source);
+    }
+    if (m->camera.source == NULL)
+        m->camera.source = g_strdup(tui->config.camera_source ? tui->config.camera_source : "test");
+    LcVideoSenderConfig vc;
+    video_sender_config_init(&vc);
+    vc.channels = mask;
+    m->send_run = (LcFramelogRun){
+        .source = m->camera.source,
+        .width = m->camera.width,
+        .height = m->camera.height,
+        .fps = m->camera.fps,
+        .quality = m->camera.quality,
+        .encoder = "auto",
+        .channels = mask,
+        .ack_mode = "pipelined",
+    };
+    if (!tui_media_check_source(m->camera.source, &error) ||
+        !camera_options_validate(&m->camera, &error) ||
+        (m->sender = av_sender_new(tui->session, &m->camera, &vc, &m->send_run,
+                                   tui_media_on_sender_error, tui, &error)) == NULL ||
+        !av_sender_start(m->sender, &error)) {
+        g_clear_pointer(&m->sender, av_sender_free);
+        g_clear_pointer(&m->camera.source, g_free); /* the next /cam on starts afresh */
+        tui_append_text(tui, CHAT_KIND_ERROR, "camera not started: %s", error->message);
+        return;
+    }
+    tui_append_text(tui, CHAT_KIND_INFO, "camera on: %s %dx%d@%d on %s (%s)", m->camera.source,
+                    m->camera.width, m->camera.height, m->camera.fps,
+                    mask == FRAME_CHANNEL_MASK_ALL ? "tcp and udp" : channels,
+                    av_sender_get_encoder_note(m->sender));
+    tui_media_update_tick(tui);
+}
+
+/* /cam off. */
+void tui_media_cam_off(LcTui *tui)
+{
+    LcTuiMedia *m = tui->media;
+    if (m->sender == NULL) {
+        tui_append_text(tui, CHAT_KIND_ERROR, "your camera is not on");
+        return;
+    }
+    g_clear_pointer(&m->sender, av_sender_free);
+    m->sender_failed = FALSE;
+    tui_append_text(tui, CHAT_KIND_INFO, "camera off");
+    tui_media_update_tick(tui);
+}
+
+/* A viewer failed (refused by the relay, decoder set-up). */
+static void tui_media_on_viewer_error(LcAvViewer *viewer, const GError *error, gpointer data)
+{
+    LcTuiView *v = data;
+    tui_append_text(v->tui, CHAT_KIND_ERROR, "view %s stopped: %s", v->nick, error->message);
+    v->failed = TRUE;
+    tui_media_schedule_reap(v->tui);
+}
+
+/* A viewed stream ended; the viewer waits for the next one. */
+static void tui_media_on_viewer_end(LcAvViewer *viewer, const char *reason, gpointer data)
+{
+    LcTuiView *v = data;
+    tui_append_text(v->tui, CHAT_KIND_INFO, "%s's camera stopped (%s); still watching", v->nick,
+                    reason ? reason : "sender stopped");
+}
+
+/* Whether a window can be opened. */
+static gboolean tui_media_has_display(void)
+{
+    const char *x = g_getenv("DISPLAY"), *w = g_getenv("WAYLAND_DISPLAY");
+    return (x != NULL && *x != '\0') || (w != NULL && *w != '\0');
+}
+
+/* /view NICK. */
+void tui_media_view(LcTui *tui, const char *nick)
+{
+    LcTuiMedia *m = tui->media;
+    g_autoptr(GError) error = NULL;
+    LcTuiView *old = tui_media_find_view(m, nick, NULL);
+    if (old != NULL && !old->failed) {
+        tui_append_text(tui, CHAT_KIND_ERROR, "already viewing %s", nick);
+        return;
+    }
+    LcTuiView *v = g_new0(LcTuiView, 1);
+    v->tui = tui;
+    v->nick = g_strdup(nick);
+    v->run = (LcFramelogRun){.source = "relay", .encoder = "auto", .ack_mode = "pipelined"};
+    LcVideoViewerConfig vc;
+    video_viewer_config_init(&vc);
+    vc.channels = FRAME_CHANNEL_MASK_ALL;
+    v->viewer = av_viewer_new(tui->session, nick, &vc, &v->run, !tui_media_has_display(), 0,
+                              tui_media_on_viewer_error, tui_media_on_viewer_end, v, &error);
+    if (v->viewer == NULL) {
+        tui_append_text(tui, CHAT_KIND_ERROR, "cannot view %s: %s", nick, error->message);
+        tui_media_view_free(v);
+        return;
+    }
+    g_ptr_array_add(m->views, v);
+    tui_append_text(tui, CHAT_KIND_INFO, "viewing %s's camera: %s", nick,
+                    av_viewer_get_display_note(v->viewer));
+    tui_media_update_tick(tui);
+}
+
+/* /unview NICK. */
+void tui_media_unview(LcTui *tui, const char *nick)
+{
+    LcTuiMedia *m = tui->media;
+    guint index = 0;
+    if (tui_media_find_view(m, nick, &index) == NULL) {
+        tui_append_text(tui, CHAT_KIND_ERROR, "not viewing %s", nick);
+        return;
+    }
+    g_ptr_array_remove_index(m->views, index);
+    tui_append_text(tui, CHAT_KIND_INFO, "stopped viewing %s", nick);
+    tui_media_update_tick(tui);
+}
+
+/* F2 and /stats: shows or hides the stats pane. */
+void tui_media_toggle_stats(LcTui *tui)
+{
+    tui->media->shown = !tui->media->shown;
+    tui_mark(tui, VIEW_CHAT | VIEW_STATUS);
+}
