@@ -245,6 +245,22 @@ static void gen_relay(const char *dir)
     SEED("quit.bin", GEN_MODE_HELLO, &quit, &chat);
     SEED("chat-abrupt.bin", GEN_MODE_HELLO | GEN_MODE_ABRUPT, &chat, &ping);
     SEED("join-abrupt.bin", GEN_MODE_ABRUPT, &hello, &ping, &ping, &ping);
+
+    /* The camera channels' control messages, and a video connection's first
+     * frame with a token the relay never issued. */
+    LcWireMsg stream_open = {.type = WIRE_STREAM_OPEN, .stream_open = {WIRE_CHANNELS_ALL}};
+    LcWireMsg stream_close = {.type = WIRE_STREAM_CLOSE, .stream_close = {1}};
+    LcWireMsg view = {.type = WIRE_VIEW, .view = {"zed", WIRE_CHANNELS_ALL}};
+    LcWireMsg view_other = {.type = WIRE_VIEW, .view = {"Observer", WIRE_CHANNEL_UDP}};
+    LcWireMsg view_close = {.type = WIRE_VIEW_CLOSE, .view_close = {"zed"}};
+    LcWireMsg stats = {.type = WIRE_STATS_REQUEST, .stats_request = {7}};
+    LcWireMsg video_hello = {.type = WIRE_VIDEO_HELLO,
+                             .video_hello = {WIRE_VIDEO_ROLE_SENDER, 1, 0, 0x1122334455667788}};
+    SEED("stream-open-view-close.bin", GEN_MODE_HELLO, &stream_open, &view, &stats, &stream_close,
+         &view_close);
+    SEED("stream-open-twice.bin", GEN_MODE_HELLO, &stream_open, &stream_open, &view_other);
+    SEED("view-waiting.bin", GEN_MODE_HELLO, &view_other, &stats, &view_close);
+    SEED("video-hello-bad-token.bin", 0, &video_hello, &ping);
 #undef SEED
 
     /* Two clients at once: both chatting; two HELLOs for one nick; and the same
