@@ -297,12 +297,7 @@ static void relay_handle_hello(LcRelayClient *client, const LcWireMsg *msg)
 /* Answers a PING at once with the PONG timestamps. */
 static void relay_handle_ping(LcRelayClient *client, const LcWireMsg *msg, gint64 received)
 {
-    LcWireMsg pong = {.type = WIRE_PONG};
-    pong.pong.t1 = msg->ping.t1;
-    pong.pong.token = msg->ping.token;
-    pong.pong.t2 = (guint64)received;
-    pong.pong.t3 = (guint64)clock_now_us();
-    g_autoptr(GBytes) frame = wire_msg_encode(&pong, NULL);
+    g_autoptr(GBytes) frame = wire_encode_pong(msg, received);
     relay_client_enqueue(client, frame);
 }
 

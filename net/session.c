@@ -427,12 +427,10 @@ static void session_handle_error(LcSession *session, const LcWireMsg *msg)
 /* Answers the relay's keepalive PING. */
 static void session_handle_ping(LcSession *session, const LcWireMsg *msg, gint64 received)
 {
-    LcWireMsg pong = {.type = WIRE_PONG};
-    pong.pong.t1 = msg->ping.t1;
-    pong.pong.token = msg->ping.token;
-    pong.pong.t2 = (guint64)received;
-    pong.pong.t3 = (guint64)clock_now_us();
-    session_send_msg(session, &pong);
+    if (session->conn == NULL)
+        return;
+    g_autoptr(GBytes) frame = wire_encode_pong(msg, received);
+    conn_enqueue(session->conn, frame);
 }
 
 /* Whether a watch is still registered. */

@@ -756,6 +756,20 @@ static char *wire_cut_utf8(const char *s, gsize max)
     return g_strndup(s, end ? (gsize)(end - s) : 0);
 }
 
+/* Encodes the PONG answering a PING: its t1 and token echoed, t2 when it
+ * arrived, t3 now (RFC 5905's four timestamps, seen from the responder). */
+GBytes *wire_encode_pong(const LcWireMsg *ping, gint64 received_us)
+{
+    LcWireMsg pong = {.type = WIRE_PONG};
+    pong.pong.t1 = ping->ping.t1;
+    pong.pong.token = ping->ping.token;
+    pong.pong.t2 = (guint64)received_us;
+    pong.pong.t3 = (guint64)g_get_real_time();
+    GBytes *frame = wire_msg_encode(&pong, NULL);
+    g_assert(frame != NULL);
+    return frame;
+}
+
 /* Encodes an ERROR frame; never fails. */
 GBytes *wire_encode_error(LcWireErrorCode code, gboolean fatal, guint64 ref, const char *reason)
 {

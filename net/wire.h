@@ -328,6 +328,10 @@ GBytes *wire_msg_encode_split(const LcWireMsg *msg, GBytes **data, GError **erro
 /* Frees the strings a decoded message owns and zeroes it. */
 void wire_msg_clear(LcWireMsg *msg);
 
+/* Encodes the PONG answering a PING that arrived at received_us (this
+ * host's clock); t3 is taken now. Never fails. */
+GBytes *wire_encode_pong(const LcWireMsg *ping, gint64 received_us);
+
 /* Encodes an ERROR frame; never fails (the reason is cut to fit). ref is the
  * client_id of the CHAT it answers, else 0. */
 GBytes *wire_encode_error(LcWireErrorCode code, gboolean fatal, guint64 ref, const char *reason);

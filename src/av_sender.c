@@ -123,6 +123,21 @@ static const LcVideoSenderEvents av_sender_events = {
     .refused = av_sender_on_refused,
 };
 
+/* Describes a camera run for the summary. */
+void av_sender_describe_run(LcFramelogRun *run, const LcCameraOptions *camera, guint channels,
+                            const char *ack_mode, double duration_s)
+{
+    run->source = camera->source ? camera->source : "test";
+    run->width = camera->width;
+    run->height = camera->height;
+    run->fps = camera->fps;
+    run->quality = camera->quality;
+    run->encoder = camera->encoder ? camera->encoder : "auto";
+    run->channels = channels;
+    run->ack_mode = ack_mode ? ack_mode : "pipelined";
+    run->duration_s = duration_s;
+}
+
 /* Builds the camera and the video sender. */
 LcAvSender *av_sender_new(LcSession *session, const LcCameraOptions *camera,
                           const LcVideoSenderConfig *config, const LcFramelogRun *run,

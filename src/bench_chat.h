@@ -43,14 +43,22 @@ char *bench_chat_make_text(guint64 seq, gint64 time_us, guint size);
 /* Reads back the send time of a bench message; FALSE if it is not one. */
 gboolean bench_chat_parse_text(const char *text, guint64 *seq, gint64 *time_us);
 
+typedef struct _LcBenchWindow LcBenchWindow;
+
+/* Counts one delivery of a bench message to receiver i (latency, flow
+ * control, time of the last delivery); FALSE for a message that is not a
+ * bench message. */
+gboolean bench_chat_count_delivery(LcBenchChatResult *result, LcBenchWindow *window, guint i,
+                                   const char *text, gint64 *last_delivery_us);
+
 /* Tracks the slowest receiver so the sender keeps at most `window` messages
  * in flight, in O(1) amortised per delivery. */
-typedef struct {
+struct _LcBenchWindow {
     guint n;
     guint64 *delivered; /* per receiver */
     guint64 min;        /* min over receivers */
     guint at_min;       /* receivers whose count is min */
-} LcBenchWindow;
+};
 
 void bench_window_init(LcBenchWindow *w, guint receivers);
 void bench_window_clear(LcBenchWindow *w);

@@ -64,6 +64,22 @@ void bench_window_deliver(LcBenchWindow *w, guint i)
     }
 }
 
+/* Counts one delivery of a bench message to receiver i. */
+gboolean bench_chat_count_delivery(LcBenchChatResult *result, LcBenchWindow *window, guint i,
+                                   const char *text, gint64 *last_delivery_us)
+{
+    guint64 seq = 0;
+    gint64 sent_us = 0;
+    if (!bench_chat_parse_text(text, &seq, &sent_us))
+        return FALSE;
+    gint64 now = g_get_real_time();
+    stats_dist_add(result->latency_ms, (double)(now - sent_us) / 1000.0);
+    *last_delivery_us = now;
+    result->deliveries++;
+    bench_window_deliver(window, i);
+    return TRUE;
+}
+
 /* Frees what a result owns. */
 void bench_chat_result_clear(LcBenchChatResult *result)
 {

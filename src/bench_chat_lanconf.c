@@ -53,15 +53,9 @@ static void bench_lanconf_on_chat(LcSession *session, const LcSessionChat *chat,
 {
     LcChatReceiver *r = data;
     LcChatBench *b = r->bench;
-    guint64 seq = 0;
-    gint64 sent_us = 0;
-    if (chat->history || !bench_chat_parse_text(chat->text, &seq, &sent_us))
+    if (chat->history || !bench_chat_count_delivery(b->result, &b->window, r->index, chat->text,
+                                                    &b->last_delivery_us))
         return;
-    gint64 now = clock_now_us();
-    stats_dist_add(b->result->latency_ms, (double)(now - sent_us) / 1000.0);
-    b->last_delivery_us = now;
-    b->result->deliveries++;
-    bench_window_deliver(&b->window, r->index);
     if (b->result->deliveries == b->result->expected)
         b->done = TRUE;
     else

@@ -109,15 +109,8 @@ static void mqtt_bench_deliver(LcMqttClient *c, const guint8 *payload, gsize len
     gsize n = MIN(len, sizeof(text) - 1);
     memcpy(text, payload, n);
     text[n] = '\0';
-    guint64 seq = 0;
-    gint64 sent_us = 0;
-    if (!bench_chat_parse_text(text, &seq, &sent_us))
+    if (!bench_chat_count_delivery(b->result, &b->window, c->index, text, &b->last_delivery_us))
         return;
-    gint64 now = clock_now_us();
-    stats_dist_add(b->result->latency_ms, (double)(now - sent_us) / 1000.0);
-    b->last_delivery_us = now;
-    b->result->deliveries++;
-    bench_window_deliver(&b->window, c->index);
     if (b->result->deliveries == b->result->expected)
         b->done = TRUE;
     else

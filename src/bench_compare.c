@@ -217,21 +217,6 @@ static gboolean compare_write(LcCompare *c, const char *dir, LcImpair *impair, G
     return TRUE;
 }
 
-/* Fills the run description the summary carries. */
-static void compare_fill_run(LcCompare *c)
-{
-    const LcCameraOptions *cam = &c->config->camera;
-    c->run.source = cam->source ? cam->source : "test";
-    c->run.width = cam->width;
-    c->run.height = cam->height;
-    c->run.fps = cam->fps;
-    c->run.quality = cam->quality;
-    c->run.encoder = cam->encoder ? cam->encoder : "auto";
-    c->run.channels = FRAME_CHANNEL_MASK_ALL;
-    c->run.ack_mode = c->config->ack_mode ? c->config->ack_mode : "pipelined";
-    c->run.duration_s = c->config->duration_s;
-}
-
 /* Starts the relay in-process: on loopback, or in the impaired link's
  * relay namespace. */
 static LcRelayThread *compare_start_relay(LcImpair *impair, guint16 *port, GError **error)
@@ -272,7 +257,8 @@ int bench_compare_run(const LcBenchCompareConfig *config)
     LcCompare c = {.config = config};
     int status = 1;
 
-    compare_fill_run(&c);
+    av_sender_describe_run(&c.run, &config->camera, FRAME_CHANNEL_MASK_ALL, config->ack_mode,
+                           config->duration_s);
     if (dir == NULL)
         goto out;
     if (config->impair != NULL && (impair = impair_start(config->impair, &error)) == NULL)

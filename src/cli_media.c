@@ -185,21 +185,6 @@ static void cli_media_on_viewer_end(LcAvViewer *v, const char *reason, gpointer 
         cli_media_finish(m);
 }
 
-/* Fills the run description the summary carries. */
-static void cli_media_fill_run(LcCliMedia *m, guint mask)
-{
-    const LcCliMediaOptions *o = m->options;
-    m->run.source = o->camera.source ? o->camera.source : "test";
-    m->run.width = o->camera.width;
-    m->run.height = o->camera.height;
-    m->run.fps = o->camera.fps;
-    m->run.quality = o->camera.quality;
-    m->run.encoder = o->camera.encoder ? o->camera.encoder : "auto";
-    m->run.channels = mask;
-    m->run.ack_mode = o->ack_mode ? o->ack_mode : "pipelined";
-    m->run.duration_s = o->duration_s;
-}
-
 /* Starts sending or viewing on a session. */
 LcCliMedia *cli_media_new(LcSession *session, const LcCliMediaOptions *o, LcCliMediaDoneFunc done,
                           gpointer user_data, GError **error)
@@ -211,7 +196,7 @@ LcCliMedia *cli_media_new(LcSession *session, const LcCliMediaOptions *o, LcCliM
     m->options = o;
     m->done = done;
     m->user_data = user_data;
-    cli_media_fill_run(m, mask);
+    av_sender_describe_run(&m->run, &o->camera, mask, o->ack_mode, o->duration_s);
     if (o->send) {
         LcVideoSenderConfig vc;
         video_sender_config_init(&vc);

@@ -253,16 +253,7 @@ void tui_media_cam_on(LcTui *tui, const char *source, const char *channels)
     LcVideoSenderConfig vc;
     video_sender_config_init(&vc);
     vc.channels = mask;
-    m->send_run = (LcFramelogRun){
-        .source = m->camera.source,
-        .width = m->camera.width,
-        .height = m->camera.height,
-        .fps = m->camera.fps,
-        .quality = m->camera.quality,
-        .encoder = "auto",
-        .channels = mask,
-        .ack_mode = "pipelined",
-    };
+    av_sender_describe_run(&m->send_run, &m->camera, mask, NULL, 0);
     if (!tui_media_check_source(m->camera.source, &error) ||
         !camera_options_validate(&m->camera, &error) ||
         (m->sender = av_sender_new(tui->session, &m->camera, &vc, &m->send_run,
