@@ -10,7 +10,7 @@
 
 #include <gio/gio.h>
 
-#include "net/wire.h"
+#include "net/wire/wire.h"
 
 typedef enum {
     FUZZ_PEER_KEEP_OPEN,  /* after the last byte is sent, keep sending open */

@@ -1,5 +1,5 @@
-/* fuzz-wire-decode.c: libFuzzer harness for the wire codec (net/wire.c) and
- * the nick and text rules (net/validate.c).
+/* fuzz-wire-decode.c: libFuzzer harness for the wire codec (net/wire/wire.c) and
+ * the nick and text rules (net/wire/validate.c).
  *
  * The input is read as a stream of frames, the way a connection reads it: a
  * header, then its payload, then the next header. Each header and payload is
@@ -9,8 +9,8 @@
  * frame answering it must decode. The whole input is also tried as the reason
  * of an ERROR frame, which is always produced and always decodes.
  */
-#include "net/validate.h"
-#include "net/wire.h"
+#include "net/wire/validate.h"
+#include "net/wire/wire.h"
 
 #include <stdint.h>
 #include <stdio.h>

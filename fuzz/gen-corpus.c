@@ -7,7 +7,7 @@
  * files are kept in the repository; run this again (cmake target fuzz-corpus)
  * when the protocol changes.
  */
-#include "net/wire.h"
+#include "net/wire/wire.h"
 
 #include <stdio.h>
 #include <stdlib.h>

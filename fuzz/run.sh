@@ -16,7 +16,7 @@
 # Exit status: 0 when every harness ran clean; 1 when one found a crash, leak or
 # timeout (the reproducer's path and the command to replay it are printed); 2 on
 # a usage or build error. It takes SECONDS plus about 6 s: configuring and
-# building only lanconf-net and the harnesses from scratch takes about 5 s (two
+# building only the network libraries and the harnesses from scratch takes about 5 s (two
 # cores), and each harness starts in well under a second.
 set -euo pipefail
 

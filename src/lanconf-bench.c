@@ -1,8 +1,8 @@
 /* lanconf-bench: lanconf's measurement programs. `compare` sends the same
  * camera frames over TCP and UDP at once and measures both; `chat` measures
  * chat fan-out through the relay against mosquitto as the anchor. */
-#include "src/bench_chat.h"
-#include "src/bench_compare.h"
+#include "src/lab/bench_chat.h"
+#include "src/lab/bench_compare.h"
 
 #include <json-glib/json-glib.h>
 #include <stdio.h>

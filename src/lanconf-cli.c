@@ -1,10 +1,10 @@
 /* lanconf-cli: the lanconf chat client for scripts and tests (stdin/stdout). */
-#include "net/addr.h"
-#include "net/session.h"
-#include "src/cli_format.h"
-#include "src/cli_media.h"
-#include "src/cli_relay_stats.h"
-#include "src/config.h"
+#include "net/wire/addr.h"
+#include "net/client/session.h"
+#include "src/app/cli_format.h"
+#include "src/app/cli_media.h"
+#include "src/app/cli_relay_stats.h"
+#include "src/app/config.h"
 
 #include <gio/gunixinputstream.h>
 #include <glib-unix.h>

@@ -4,9 +4,9 @@
  * then either runs a command or waits for SIGINT/SIGTERM, and tears it all
  * down again, printing what the link did to the packets.
  */
-#include "net/linkemu.h"
-#include "net/netns.h"
-#include "net/netns_pair.h"
+#include "net/linkemu/linkemu.h"
+#include "net/linkemu/netns.h"
+#include "net/linkemu/netns_pair.h"
 
 #include <glib-unix.h>
 #include <signal.h>

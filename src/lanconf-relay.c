@@ -1,7 +1,7 @@
 /* lanconf-relay: the LAN chat relay. */
-#include "net/relay.h"
-#include "net/relay_video.h"
-#include "src/config.h"
+#include "net/relay/relay.h"
+#include "net/relay/relay_video.h"
+#include "src/app/config.h"
 
 #include <glib-unix.h>
 #include <stdio.h>

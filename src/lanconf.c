@@ -1,8 +1,8 @@
 /* lanconf: the terminal chat client (ncursesw). */
-#include "net/addr.h"
-#include "net/validate.h"
-#include "net/wire.h"
-#include "src/config.h"
+#include "net/wire/addr.h"
+#include "net/wire/validate.h"
+#include "net/wire/wire.h"
+#include "src/app/config.h"
 #include "ui-tui/tui.h"
 
 #include <langinfo.h>

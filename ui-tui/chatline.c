@@ -1,7 +1,7 @@
 /* chatline.c: how a chat log entry reads on screen. */
 #include "ui-tui/chatline.h"
 
-#include "net/clock.h"
+#include "net/wire/clock.h"
 
 #include <string.h>
 

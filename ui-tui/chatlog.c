@@ -1,7 +1,7 @@
 /* chatlog.c: the chat log model: entries, scrollback and the unread count. */
 #include "ui-tui/chatlog.h"
 
-#include "net/clock.h"
+#include "net/wire/clock.h"
 #include "ui-tui/chatline.h"
 
 #define CHATLOG_DEFAULT_CAPACITY 10000

@@ -1,7 +1,7 @@
 /* screen.c: the terminal: ncursesw set-up, layout and the draw pass. */
 #include "ui-tui/screen.h"
 
-#include "net/clock.h"
+#include "net/wire/clock.h"
 #include "ui-tui/keys.h"
 #include "ui-tui/layout.h"
 #include "ui-tui/redraw.h"

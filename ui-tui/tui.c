@@ -1,7 +1,7 @@
 /* tui.c: the terminal chat client's lifecycle and main loop. */
 #include "ui-tui/tui_private.h"
 
-#include "net/clock.h"
+#include "net/wire/clock.h"
 
 #include <glib-unix.h>
 #include <signal.h>

@@ -1,7 +1,7 @@
 /* tui_input.c: keys edit the input line or scroll; Enter runs a command. */
 #include "ui-tui/tui_private.h"
 
-#include "net/clock.h"
+#include "net/wire/clock.h"
 #include "ui-tui/command.h"
 
 #include <string.h>

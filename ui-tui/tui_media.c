@@ -3,10 +3,10 @@
  * list. */
 #include "ui-tui/tui_private.h"
 
-#include "net/clock.h"
-#include "src/av_sender.h"
-#include "src/av_viewer.h"
-#include "src/frame_channel.h"
+#include "net/wire/clock.h"
+#include "src/run/av_sender.h"
+#include "src/run/av_viewer.h"
+#include "src/run/frame_channel.h"
 
 #include <math.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  * loop), tui_session.c (relay events) and tui_input.c (keys and commands). */
 #pragma once
 
-#include "net/session.h"
+#include "net/client/session.h"
 #include "ui-tui/chatlog.h"
 #include "ui-tui/chatstats.h"
 #include "ui-tui/inputline.h"

@@ -1,7 +1,7 @@
 /* tui_session.c: relay session events change the models and mark views. */
 #include "ui-tui/tui_private.h"
 
-#include "net/clock.h"
+#include "net/wire/clock.h"
 #include <string.h>
 
 /* The connection was lost (first notice only): mark the gap in the log. */

@@ -1,7 +1,7 @@
 /* Helpers shared by the app tests. */
 #include "app_test_util.h"
 
-#include "src/camera.h"
+#include "media/camera.h"
 
 /* Timeout: quits the loop and records that time ran out. */
 static gboolean app_test_on_timeout(gpointer data)

@@ -3,7 +3,7 @@
 
 #include <glib.h>
 
-#include "src/camera.h"
+#include "media/camera.h"
 
 /* Runs loop until it is quit or ms milliseconds pass; returns FALSE if the time ran out. */
 gboolean app_test_run_loop(GMainLoop *loop, guint ms);

@@ -5,7 +5,7 @@
 #include "app_test_util.h"
 #include "media/capture.h"
 #include "media/encoder.h"
-#include "src/camera.h"
+#include "media/camera.h"
 
 typedef struct {
     const char *text;

@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "src/framelog.h"
+#include "src/run/framelog.h"
 
 #define T0 G_GINT64_CONSTANT(1700000000000000)
 

@@ -3,8 +3,8 @@
  * the stream goes on; the results feed a viewer's frame log. */
 #include "app_test_util.h"
 #include "media/decoder.h"
-#include "src/framelog.h"
-#include "src/viewer_media.h"
+#include "src/run/framelog.h"
+#include "media/viewer_media.h"
 
 typedef struct {
     GMainLoop *loop;

@@ -1,7 +1,7 @@
 /* test-bench.c: lanconf-bench's pieces (message format, flow control, MQTT
  * packets) and a small real run of `lanconf-bench chat` against both brokers. */
-#include "src/bench_chat.h"
-#include "src/bench_mqtt_wire.h"
+#include "src/lab/bench_chat.h"
+#include "src/lab/bench_mqtt_wire.h"
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>

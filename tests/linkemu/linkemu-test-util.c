@@ -1,7 +1,7 @@
 /* Shared helpers of the linkemu tests that need root. */
 #include "linkemu-test-util.h"
 
-#include "net/netns.h"
+#include "net/linkemu/netns.h"
 
 #include <grp.h>
 #include <sys/wait.h>

@@ -1,6 +1,6 @@
 /* Tests of lanconf-linkemu: usage, exit statuses, running a command, and SIGTERM clean-up. */
 #include "linkemu-test-util.h"
-#include "net/netns.h"
+#include "net/linkemu/netns.h"
 
 #include <signal.h>
 #include <sys/wait.h>

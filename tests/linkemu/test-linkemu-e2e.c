@@ -8,9 +8,9 @@
  * reaper of the next run. Needs root, /dev/net/tun, ping and iperf3.
  */
 #include "linkemu-test-util.h"
-#include "net/linkemu.h"
-#include "net/netns.h"
-#include "net/netns_pair.h"
+#include "net/linkemu/linkemu.h"
+#include "net/linkemu/netns.h"
+#include "net/linkemu/netns_pair.h"
 
 #include <json-glib/json-glib.h>
 #include <stdlib.h>
@@ -74,11 +74,12 @@ static void e2e_teardown(E2eFixture *fx, gconstpointer data)
 static gchar *e2e_run_in_a(E2eFixture *fx, const char *const *argv)
 {
     g_autoptr(GError) error = NULL;
-    gchar *out = NULL;
+    g_autofree gchar *out = NULL;
 
-    netns_run(netns_pair_get_a(fx->pair), argv, &out, &error);
+    gboolean ran = netns_run(netns_pair_get_a(fx->pair), argv, &out, &error);
     g_assert_no_error(error);
-    return out;
+    g_assert_true(ran);
+    return g_steal_pointer(&out);
 }
 
 /* Returns the average RTT in ms from ping's summary line, or -1 if it has none. */

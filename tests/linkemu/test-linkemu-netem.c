@@ -1,5 +1,5 @@
 /* Tests of the netem method's pure parts: qdisc arguments from a spec, and tc statistics. */
-#include "net/linkemu_netem.h"
+#include "net/linkemu/linkemu_netem.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /* Tests of netns and netns_pair: creating, entering, running in and reaping namespaces (root). */
 #include "linkemu-test-util.h"
-#include "net/netns.h"
-#include "net/netns_pair.h"
+#include "net/linkemu/netns.h"
+#include "net/linkemu/netns_pair.h"
 
 #include <string.h>
 #include <sys/stat.h>

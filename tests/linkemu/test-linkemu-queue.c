@@ -1,5 +1,5 @@
 /* Tests of linkemu_queue: delay, loss, rate, FIFO order under jitter, and queue limits. */
-#include "net/linkemu_queue.h"
+#include "net/linkemu/linkemu_queue.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* Tests of linkemu_spec: parsing impairment text, the canonical form, and clear errors. */
-#include "net/linkemu_spec.h"
+#include "net/linkemu/linkemu_spec.h"
 
 #include <string.h>
 

@@ -1,12 +1,12 @@
 /* harness.c: helpers for tests that run the real relay on 127.0.0.1. */
 #include "tests/net/harness.h"
 
-#include "net/addr.h"
-#include "src/relay_thread.h"
+#include "net/wire/addr.h"
+#include "src/lab/relay_thread.h"
 
 #include <string.h>
 
-/* Starts a relay on its own thread (src/relay_thread.c) with the test
+/* Starts a relay on its own thread (src/lab/relay_thread.c) with the test
  * defaults: 127.0.0.1, port 0, in-memory history, no flood control. */
 TestRelay *test_relay_start(TestRelayTweak tweak)
 {

@@ -3,11 +3,11 @@
 
 #include <gio/gio.h>
 
-#include "net/relay.h"
-#include "net/wire.h"
+#include "net/relay/relay.h"
+#include "net/wire/wire.h"
 
 /* A relay running on its own thread and main context, port 0 (an
- * LcRelayThread of src/relay_thread.h). */
+ * LcRelayThread of src/lab/relay_thread.h). */
 typedef struct TestRelay TestRelay;
 
 /* Adjusts the config before the relay starts (may be NULL). */

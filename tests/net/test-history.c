@@ -1,5 +1,5 @@
 /* test-history.c: chat history in real SQLite files. */
-#include "net/history.h"
+#include "net/relay/history.h"
 
 #include <glib/gstdio.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* test-ring.c: the ring buffer behind every connection's output queue. */
-#include "net/ring.h"
+#include "net/io/ring.h"
 
 /* FIFO order survives growth and wrap-around. */
 static void test_fifo_wrap(void)

@@ -1,5 +1,5 @@
 /* test-session.c: the client session against the real relay. */
-#include "net/session.h"
+#include "net/client/session.h"
 #include "tests/net/harness.h"
 
 #include <glib/gstdio.h>

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "plots_test_util.h"
-#include "src/plots.h"
+#include "src/report/plots.h"
 
 /* Runs plots_write() on dir expecting it to fail with code; returns the message. */
 static char *expect_failure(const char *dir, const LcPlotsOptions *opts, gint code)

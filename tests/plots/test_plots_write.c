@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "plots_test_util.h"
-#include "src/frame_channel.h"
-#include "src/plots.h"
+#include "src/run/frame_channel.h"
+#include "src/report/plots.h"
 
 /* A PNG of 1280x720 with axes, text and data is well over this; a blank one is far under. */
 #define MIN_PNG_BYTES 20000
@@ -166,7 +166,7 @@ static char *write_run(const PlotsTestRun *spec, const LcPlotsOptions *opts)
     char *dir = plots_test_make_dir();
 
     plots_test_write_run(dir, spec);
-    g_autoptr(GPtrArray) written = write_plots(dir, opts);
+    g_ptr_array_unref(write_plots(dir, opts));
     return dir;
 }
 
@@ -291,7 +291,7 @@ static void test_columns_by_name(void)
                        "c,2.250,udp,0,1066666,3\n";
 
     g_assert_true(g_file_set_contents(csv, text, -1, NULL));
-    g_autoptr(GPtrArray) written = write_plots(dir, &opts);
+    g_ptr_array_unref(write_plots(dir, &opts));
     g_autofree char *series = plots_test_read(dir, "latency_udp.dat");
     g_autofree char *lost = plots_test_read(dir, "lost_udp.dat");
     /* Frame 2 is missing from the series: a blank line lifts the pen there. */

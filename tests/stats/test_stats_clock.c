@@ -1,8 +1,8 @@
-/* Tests of the RFC 5905 four-timestamp clock offset estimator (net/stats_clock.c). */
+/* Tests of the RFC 5905 four-timestamp clock offset estimator (net/stats/stats_clock.c). */
 #include <math.h>
 
-#include "net/stats_clock.h"
-#include "net/stats_error.h"
+#include "net/stats/stats_clock.h"
+#include "net/stats/stats_error.h"
 
 /* One exchange (t1 local send, t2 remote receive, t3 remote send, t4 local receive) and its result.
  */

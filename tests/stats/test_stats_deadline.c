@@ -1,8 +1,8 @@
-/* Tests of the playout-deadline counter (net/stats_deadline.c). */
+/* Tests of the playout-deadline counter (net/stats/stats_deadline.c). */
 #include <math.h>
 
-#include "net/stats_deadline.h"
-#include "net/stats_defaults.h"
+#include "net/stats/stats_deadline.h"
+#include "net/stats/stats_defaults.h"
 
 /* A frame's latency in us, or MISSING for a frame that never arrived. */
 #define MISSING G_MININT64

@@ -1,7 +1,8 @@
-/* Tests of the sample distribution (net/stats_dist.c): moments and nearest-rank percentiles. */
+/* Tests of the sample distribution (net/stats/stats_dist.c): moments and nearest-rank percentiles.
+ */
 #include <math.h>
 
-#include "net/stats_dist.h"
+#include "net/stats/stats_dist.h"
 
 #define DIST_MAX_VALUES 20
 

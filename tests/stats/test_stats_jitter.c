@@ -1,7 +1,7 @@
-/* Tests of the RFC 3550 interarrival jitter estimator (net/stats_jitter.c). */
+/* Tests of the RFC 3550 interarrival jitter estimator (net/stats/stats_jitter.c). */
 #include <math.h>
 
-#include "net/stats_jitter.h"
+#include "net/stats/stats_jitter.h"
 
 /* One packet: when it was sent (sender clock), when it arrived, and J after it, all in us. */
 typedef struct {

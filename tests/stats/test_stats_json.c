@@ -1,7 +1,7 @@
-/* Tests of the JSON output of estimator results (net/stats_json.c). */
+/* Tests of the JSON output of estimator results (net/stats/stats_json.c). */
 #include <json-glib/json-glib.h>
 
-#include "net/stats_json.h"
+#include "net/stats/stats_json.h"
 
 /* Returns the builder's root as compact JSON text. */
 static char *json_builder_to_text(JsonBuilder *builder)

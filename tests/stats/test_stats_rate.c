@@ -1,7 +1,7 @@
-/* Tests of the frame and byte counters and their rates (net/stats_rate.c). */
+/* Tests of the frame and byte counters and their rates (net/stats/stats_rate.c). */
 #include <math.h>
 
-#include "net/stats_rate.h"
+#include "net/stats/stats_rate.h"
 
 /* Counts `n` frames of `bytes` each through add_fn. */
 static void rate_add_n(LcStatsRate *rate, void (*add_fn)(LcStatsRate *, guint64), guint n,

@@ -1,10 +1,10 @@
-/* Tests of the RFC 6298 RTT estimator (net/stats_rtt.c). */
+/* Tests of the RFC 6298 RTT estimator (net/stats/stats_rtt.c). */
 #include <math.h>
 #include <string.h>
 
-#include "net/stats_defaults.h"
-#include "net/stats_error.h"
-#include "net/stats_rtt.h"
+#include "net/stats/stats_defaults.h"
+#include "net/stats/stats_error.h"
+#include "net/stats/stats_rtt.h"
 
 #define RTT_MAX_SAMPLES 4
 

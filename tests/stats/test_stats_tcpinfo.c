@@ -1,4 +1,4 @@
-/* Tests of the TCP_INFO reader (net/stats_tcpinfo.c) on real loopback connections. */
+/* Tests of the TCP_INFO reader (net/stats/stats_tcpinfo.c) on real loopback connections. */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -6,7 +6,7 @@
 #include <gio/gio.h>
 #include <netinet/tcp.h>
 
-#include "net/stats_tcpinfo.h"
+#include "net/stats/stats_tcpinfo.h"
 
 #define PAYLOAD_BYTES 16384
 

@@ -126,6 +126,12 @@ static char *e2e_wait_for(E2e *e, const char *file, const char *needle)
     return e2e_wait(e, file, e2e_contains, (gpointer)needle, needle);
 }
 
+/* Waits until the screen (file NULL) or a file contains a string. */
+static void e2e_expect(E2e *e, const char *file, const char *needle)
+{
+    g_free(e2e_wait_for(e, file, needle));
+}
+
 /* In the child: die with the test, even if it is killed outright. */
 static void e2e_child_setup(gpointer data)
 {
@@ -241,7 +247,7 @@ static void e2e_start_tui(E2e *e)
     const char *pid_args[] = {"display-message", "-p", "-t", "lc", "#{pid}", NULL};
     g_autofree char *pid = e2e_tmux(e, pid_args);
     e2e_pids[E2E_PID_TMUX] = (pid_t)g_ascii_strtoll(pid, NULL, 10);
-    g_autofree char *screen = e2e_wait_for(e, NULL, "[joined]");
+    e2e_expect(e, NULL, "[joined]");
 }
 
 /* Set-up: relay, bob (a lanconf-cli member), then lanconf in tmux. */
@@ -317,7 +323,7 @@ static void test_chat(E2e *e, gconstpointer data)
     g_assert_true(g_str_has_prefix(e->bob_addr, "bob@127.0.0.1:"));
     e2e_cli_say(e->bob, "hello from bob");
     g_autofree char *line = g_strdup_printf("%s: hello from bob", e->bob_addr);
-    g_autofree char *screen = e2e_wait_for(e, NULL, line);
+    e2e_expect(e, NULL, line);
 
     e2e_type(e, "hi bob, alice here", TRUE);
     g_autofree char *out = e2e_wait_for(e, "bob.out", ": hi bob, alice here\n");
@@ -325,12 +331,12 @@ static void test_chat(E2e *e, gconstpointer data)
     /* Our own line shows with our tag once the relay stored it. */
     g_autofree char *tag = g_strndup(out, strcspn(out, " ")); /* "alice@ip:port:" */
     g_autofree char *own = g_strdup_printf("%s hi bob, alice here", tag);
-    g_autofree char *screen2 = e2e_wait_for(e, NULL, own);
+    e2e_expect(e, NULL, own);
 
     e2e_type(e, "/frobnicate", TRUE);
-    g_autofree char *screen3 = e2e_wait_for(e, NULL, "Unknown command /frobnicate.");
+    e2e_expect(e, NULL, "Unknown command /frobnicate.");
     e2e_type(e, "/who", TRUE);
-    g_autofree char *screen4 = e2e_wait_for(e, NULL, e->bob_addr);
+    e2e_expect(e, NULL, e->bob_addr);
 }
 
 /* CJK and emoji render in the log, travel both ways, and the cursor sits
@@ -338,15 +344,15 @@ static void test_chat(E2e *e, gconstpointer data)
 static void test_wide(E2e *e, gconstpointer data)
 {
     e2e_cli_say(e->bob, "你好世界 \U0001F389 party");
-    g_autofree char *screen = e2e_wait_for(e, NULL, "你好世界 \U0001F389 party");
+    e2e_expect(e, NULL, "你好世界 \U0001F389 party");
 
     e2e_type(e, "日本語 テスト \U0001F600", TRUE);
-    g_autofree char *out = e2e_wait_for(e, "bob.out", ": 日本語 テスト \U0001F600\n");
+    e2e_expect(e, "bob.out", ": 日本語 テスト \U0001F600\n");
 
     e2e_type(e, "ab日本cd", FALSE);
     e2e_key(e, "Left");
     e2e_key(e, "Left");
-    g_autofree char *typed = e2e_wait_for(e, NULL, PROMPT "ab日本cd");
+    e2e_expect(e, NULL, PROMPT "ab日本cd");
     gint64 deadline = g_get_monotonic_time() + WAIT_MS * 1000;
     const char *args[] = {"display-message", "-p", "-t", "lc", "#{cursor_x} #{cursor_y}", NULL};
     g_autofree char *want = g_strdup_printf("%d %d\n", 8 + 6, SCREEN_ROWS - 1);
@@ -424,11 +430,11 @@ static void test_resize(E2e *e, gconstpointer data)
 static void test_quit(E2e *e, gconstpointer data)
 {
     e2e_cli_say(e->bob, "logged line");
-    g_autofree char *screen = e2e_wait_for(e, NULL, "logged line");
+    e2e_expect(e, NULL, "logged line");
     e2e_type(e, "/quit bye", TRUE);
     g_autofree char *status = e2e_wait_for(e, "exit", "\n");
     g_assert_cmpstr(status, ==, "EXIT=0\n");
-    g_autofree char *err = e2e_wait_for(e, "bob.err", " left (bye)");
+    e2e_expect(e, "bob.err", " left (bye)");
     g_autofree char *log = e2e_read(e, "chat.log");
     g_autofree char *logged = g_strdup_printf("%s: logged line\n", e->bob_addr);
     g_assert_nonnull(strstr(log, logged));
@@ -459,9 +465,9 @@ static void test_cam(E2e *e, gconstpointer data)
 {
     /* A bad source is an error line, and the camera can be started afterwards. */
     e2e_type(e, "/cam on /no/such/clip.mp4", TRUE);
-    g_autofree char *bad = e2e_wait(e, NULL, e2e_has_camera_error, NULL, "a camera error line");
+    g_free(e2e_wait(e, NULL, e2e_has_camera_error, NULL, "a camera error line"));
     e2e_type(e, "/cam on test", TRUE);
-    g_autofree char *on = e2e_wait_for(e, NULL, "camera on: test 640x480@30");
+    e2e_expect(e, NULL, "camera on: test 640x480@30");
     g_autofree char *server = g_strdup_printf("127.0.0.1:%u", e->port);
     g_autofree char *summary = e2e_path(e, "view.json");
     const char *argv[] = {BIN("lanconf-cli"), "--server", server,       "--nick", "carol",
@@ -475,8 +481,8 @@ static void test_cam(E2e *e, gconstpointer data)
     g_assert_nonnull(strstr(rows[header], "tcp"));
     g_assert_nonnull(strstr(rows[header], "udp"));
     g_assert_nonnull(strstr(rows[header], "fps"));
-    g_autofree char *stream = e2e_wait_for(e, NULL, "you → relay");
-    g_autofree char *json = e2e_wait(e, "view.json", e2e_has_decoded, NULL, "frames decoded");
+    e2e_expect(e, NULL, "you → relay");
+    g_free(e2e_wait(e, "view.json", e2e_has_decoded, NULL, "frames decoded"));
     g_autoptr(GError) error = NULL;
     g_subprocess_wait_check(carol, NULL, &error);
     g_assert_no_error(error);
@@ -484,7 +490,7 @@ static void test_cam(E2e *e, gconstpointer data)
     g_assert_nonnull(strstr(pane, "*alice"));
     e2e_key(e, "F2");
     e2e_type(e, "/cam off", TRUE);
-    g_autofree char *off = e2e_wait_for(e, NULL, "camera off");
+    e2e_expect(e, NULL, "camera off");
 }
 
 /* Runs the tests. */

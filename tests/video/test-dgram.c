@@ -1,9 +1,9 @@
-/* test-dgram.c: the UDP datagram format (net/chan_dgram.c) and the camera
- * channels' TCP message types (net/wire.c), table-driven against
+/* test-dgram.c: the UDP datagram format (net/wire/chan_dgram.c) and the camera
+ * channels' TCP message types (net/wire/wire.c), table-driven against
  * docs/PROTOCOL.md: round trips, every malformed case, garbage. */
-#include "net/chan_dgram.h"
-#include "net/chan_pace.h"
-#include "net/wire.h"
+#include "net/wire/chan_dgram.h"
+#include "net/io/chan_pace.h"
+#include "net/wire/wire.h"
 
 #include <string.h>
 

@@ -1,12 +1,12 @@
 /* test-e2e.c: a sender and a viewer through the real relay on loopback, on
- * both channels at once, through the public API (net/video_sender.h,
- * net/video_viewer.h): every TCP frame acknowledged by the relay and by the
+ * both channels at once, through the public API (net/client/video_sender.h,
+ * net/client/video_viewer.h): every TCP frame acknowledged by the relay and by the
  * viewer, nearly every UDP frame, intact bytes, sane times; stop-and-wait
  * keeps one frame in flight per channel; the channel choice is honoured. */
 #include "tests/video/video-harness.h"
 
-#include "net/video_sender.h"
-#include "net/video_viewer.h"
+#include "net/client/video_sender.h"
+#include "net/client/video_viewer.h"
 
 #include <string.h>
 

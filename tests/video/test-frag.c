@@ -1,8 +1,8 @@
 /* test-frag.c: splitting frames into datagram payloads and reassembling them
- * (net/frag.c): sizes, the fragment rules, and reassembly tables with
+ * (net/wire/frag.c): sizes, the fragment rules, and reassembly tables with
  * reordering, duplicates, missing fragments, oversize and bounded memory. */
-#include "net/frag.h"
-#include "net/wire.h"
+#include "net/wire/frag.h"
+#include "net/wire/wire.h"
 
 #include <stdlib.h>
 #include <string.h>

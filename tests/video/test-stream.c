@@ -1,10 +1,10 @@
-/* test-stream.c: the video TCP stream (net/chan_stream.c) over a real
+/* test-stream.c: the video TCP stream (net/io/chan_stream.c) over a real
  * loopback connection: a peer that stops reading makes the queue drop its
  * oldest unsent frames, never a partial one, never a control frame; frames
  * arrive whole with first- and last-byte times; broken framing is reported. */
 #include "tests/video/video-harness.h"
 
-#include "net/chan_stream.h"
+#include "net/io/chan_stream.h"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>

@@ -1,7 +1,7 @@
 /* video-harness.c: helpers for the camera-channel tests. */
 #include "tests/video/video-harness.h"
 
-#include "src/relay_thread.h"
+#include "src/lab/relay_thread.h"
 
 #include <string.h>
 

@@ -3,9 +3,9 @@
  * sockets speaking datagrams by hand, and joined control sessions. */
 #pragma once
 
-#include "net/chan_dgram.h"
-#include "net/relay_video.h"
-#include "net/session.h"
+#include "net/wire/chan_dgram.h"
+#include "net/relay/relay_video.h"
+#include "net/client/session.h"
 #include "tests/net/harness.h"
 
 typedef struct VideoRelay VideoRelay;

@@ -1,9 +1,9 @@
-/* Tests of the protocol's nick and chat text rules (net/validate.c) against
+/* Tests of the protocol's nick and chat text rules (net/wire/validate.c) against
  * docs/PROTOCOL.md: nicks are 1..32 bytes of ASCII letters, digits and
  * _ - . [ ] { } ^ |, not starting with a digit or '-'; text is 1..4096 bytes
  * of UTF-8 with no control character but TAB. */
-#include "net/validate.h"
-#include "net/wire.h"
+#include "net/wire/validate.h"
+#include "net/wire/wire.h"
 
 #include "wire-test-util.h"
 

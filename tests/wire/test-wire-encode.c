@@ -1,4 +1,4 @@
-/* Tests of the wire encoder's refusals and of wire_encode_error (net/wire.c):
+/* Tests of the wire encoder's refusals and of wire_encode_error (net/wire/wire.c):
  * a string over its field's limit or a payload over its type's maximum is an
  * error, never a frame the other side must refuse; an ERROR frame is always
  * produced, its reason cut at a UTF-8 boundary or replaced when invalid. */

@@ -1,4 +1,4 @@
-/* Tests of the wire decoder (net/wire.c) on malformed frames: each one must be
+/* Tests of the wire decoder (net/wire/wire.c) on malformed frames: each one must be
  * refused with the ERROR code docs/PROTOCOL.md gives, checked in the order the
  * protocol gives (magic, version, type, length, then the payload). */
 #include "wire-test-util.h"

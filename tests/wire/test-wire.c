@@ -1,4 +1,4 @@
-/* Tests of the wire codec (net/wire.c) against docs/PROTOCOL.md: every message
+/* Tests of the wire codec (net/wire/wire.c) against docs/PROTOCOL.md: every message
  * type encoded, parsed and decoded back with representative and boundary
  * values; the exact bytes of each type; the type table; and every sample cut
  * short at each byte, given a byte too many, and given each undefined flag. */

@@ -3,7 +3,7 @@
  * the way a receiver does (header first, then the payload). */
 #pragma once
 
-#include "net/wire.h"
+#include "net/wire/wire.h"
 
 /* One piece of a hand-built payload. */
 typedef enum {

@@ -1,0 +1,234 @@
+/* The camera's user options: parsing, range checks and a GOptionGroup. */
+#include "media/camera.h"
+
+/* The error domain of the camera module. */
+GQuark camera_error_quark(void)
+{
+    return g_quark_from_static_string("lanconf-camera-error-quark");
+}
+
+/* Fills options with the defaults. */
+void camera_options_init(LcCameraOptions *options)
+{
+    g_return_if_fail(options != NULL);
+
+    *options = (LcCameraOptions){
+        .width = CAMERA_DEFAULT_WIDTH,
+        .height = CAMERA_DEFAULT_HEIGHT,
+        .fps = CAMERA_DEFAULT_FPS,
+        .quality = CAMERA_DEFAULT_QUALITY,
+    };
+}
+
+/* Frees the strings options owns and resets it to the defaults. */
+void camera_options_clear(LcCameraOptions *options)
+{
+    g_return_if_fail(options != NULL);
+
+    g_free(options->source);
+    g_free(options->encoder);
+    camera_options_init(options);
+}
+
+/* Parses a whole decimal number in min..max; FALSE for anything else. */
+static gboolean camera_parse_int(const char *text, gint min, gint max, gint *out)
+{
+    guint64 value = 0;
+
+    if (text == NULL ||
+        !g_ascii_string_to_unsigned(text, 10, (guint64)min, (guint64)max, &value, NULL))
+        return FALSE;
+    *out = (gint)value;
+    return TRUE;
+}
+
+/* Whether a picture side is within the supported range. */
+static gboolean camera_dimension_ok(gint64 side)
+{
+    return side >= CAMERA_MIN_DIMENSION && side <= CAMERA_MAX_DIMENSION;
+}
+
+/* Reports a size that is not WIDTHxHEIGHT, or whose sides are out of range. */
+static gboolean camera_set_size_error(const char *text, gboolean well_formed, GError **error)
+{
+    if (well_formed)
+        g_set_error(error, CAMERA_ERROR, CAMERA_ERROR_INVALID_ARGUMENT,
+                    "invalid size \"%s\": width and height must each be %d..%d pixels", text,
+                    CAMERA_MIN_DIMENSION, CAMERA_MAX_DIMENSION);
+    else
+        g_set_error(error, CAMERA_ERROR, CAMERA_ERROR_INVALID_ARGUMENT,
+                    "invalid size \"%s\": expected WIDTHxHEIGHT in pixels, e.g. 640x480",
+                    text ? text : "");
+    return FALSE;
+}
+
+/* Parses "WIDTHxHEIGHT" (an upper-case X is accepted too). */
+gboolean camera_parse_size(const char *text, gint *width, gint *height, GError **error)
+{
+    g_return_val_if_fail(width != NULL && height != NULL, FALSE);
+
+    if (text == NULL)
+        return camera_set_size_error(text, FALSE, error);
+    g_autofree char *lower = g_ascii_strdown(text, -1);
+    g_auto(GStrv) sides = g_strsplit(lower, "x", -1);
+    guint64 w = 0;
+    guint64 h = 0;
+    if (g_strv_length(sides) != 2 ||
+        !g_ascii_string_to_unsigned(sides[0], 10, 0, G_MAXINT64, &w, NULL) ||
+        !g_ascii_string_to_unsigned(sides[1], 10, 0, G_MAXINT64, &h, NULL))
+        return camera_set_size_error(text, FALSE, error);
+    if (!camera_dimension_ok((gint64)w) || !camera_dimension_ok((gint64)h))
+        return camera_set_size_error(text, TRUE, error);
+    *width = (gint)w;
+    *height = (gint)h;
+    return TRUE;
+}
+
+/* Parses a frame rate, 1..CAMERA_MAX_FPS. */
+gboolean camera_parse_fps(const char *text, gint *fps, GError **error)
+{
+    g_return_val_if_fail(fps != NULL, FALSE);
+
+    if (!camera_parse_int(text, 1, CAMERA_MAX_FPS, fps)) {
+        g_set_error(error, CAMERA_ERROR, CAMERA_ERROR_INVALID_ARGUMENT,
+                    "invalid frame rate \"%s\": expected a whole number of frames per second "
+                    "from 1 to %d",
+                    text ? text : "", CAMERA_MAX_FPS);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Parses a JPEG quality, 1..100. */
+gboolean camera_parse_quality(const char *text, gint *quality, GError **error)
+{
+    g_return_val_if_fail(quality != NULL, FALSE);
+
+    if (!camera_parse_int(text, 1, 100, quality)) {
+        g_set_error(error, CAMERA_ERROR, CAMERA_ERROR_INVALID_ARGUMENT,
+                    "invalid quality \"%s\": expected a whole number from 1 to 100",
+                    text ? text : "");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Reports a name option that was given but is empty. */
+static gboolean camera_check_name(const char *what, const char *value, GError **error)
+{
+    if (value != NULL && *value == '\0') {
+        g_set_error(error, CAMERA_ERROR, CAMERA_ERROR_INVALID_ARGUMENT, "the %s is empty", what);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Checks every field of options. */
+gboolean camera_options_validate(const LcCameraOptions *o, GError **error)
+{
+    g_return_val_if_fail(o != NULL, FALSE);
+
+    if (!camera_dimension_ok(o->width) || !camera_dimension_ok(o->height)) {
+        g_set_error(error, CAMERA_ERROR, CAMERA_ERROR_INVALID_ARGUMENT,
+                    "invalid size %dx%d: width and height must each be %d..%d pixels", o->width,
+                    o->height, CAMERA_MIN_DIMENSION, CAMERA_MAX_DIMENSION);
+        return FALSE;
+    }
+    if (o->fps < 1 || o->fps > CAMERA_MAX_FPS) {
+        g_set_error(error, CAMERA_ERROR, CAMERA_ERROR_INVALID_ARGUMENT,
+                    "invalid frame rate %d: must be 1..%d frames per second", o->fps,
+                    CAMERA_MAX_FPS);
+        return FALSE;
+    }
+    if (o->quality < 1 || o->quality > 100) {
+        g_set_error(error, CAMERA_ERROR, CAMERA_ERROR_INVALID_ARGUMENT,
+                    "invalid quality %d: must be 1..100", o->quality);
+        return FALSE;
+    }
+    return camera_check_name("video source", o->source, error) &&
+           camera_check_name("encoder name", o->encoder, error);
+}
+
+/* --source: a test pattern, camera or file. */
+static gboolean camera_on_source(const char *name, const char *value, gpointer data, GError **error)
+{
+    LcCameraOptions *options = data;
+
+    g_free(options->source);
+    options->source = g_strdup(value);
+    return TRUE;
+}
+
+/* --encoder: a back-end name. */
+static gboolean camera_on_encoder(const char *name, const char *value, gpointer data,
+                                  GError **error)
+{
+    LcCameraOptions *options = data;
+
+    g_free(options->encoder);
+    options->encoder = g_strdup(value);
+    return TRUE;
+}
+
+/* --size WxH. */
+static gboolean camera_on_size(const char *name, const char *value, gpointer data, GError **error)
+{
+    LcCameraOptions *options = data;
+
+    return camera_parse_size(value, &options->width, &options->height, error);
+}
+
+/* --fps N. */
+static gboolean camera_on_fps(const char *name, const char *value, gpointer data, GError **error)
+{
+    LcCameraOptions *options = data;
+
+    return camera_parse_fps(value, &options->fps, error);
+}
+
+/* --quality N. */
+static gboolean camera_on_quality(const char *name, const char *value, gpointer data,
+                                  GError **error)
+{
+    LcCameraOptions *options = data;
+
+    return camera_parse_quality(value, &options->quality, error);
+}
+
+/* Checks the options once every flag has been read. */
+static gboolean camera_on_post_parse(GOptionContext *context, GOptionGroup *group, gpointer data,
+                                     GError **error)
+{
+    return camera_options_validate(data, error);
+}
+
+static const GOptionEntry camera_option_entries[] = {
+    {"source", 0, 0, G_OPTION_ARG_CALLBACK, camera_on_source,
+     "Video source: test, /dev/videoN or a video file (default " CAMERA_DEFAULT_SOURCE ")",
+     "SOURCE"},
+    {"size", 0, 0, G_OPTION_ARG_CALLBACK, camera_on_size,
+     "Picture size (default " G_STRINGIFY(CAMERA_DEFAULT_WIDTH) "x" G_STRINGIFY(
+         CAMERA_DEFAULT_HEIGHT) ")",
+     "WxH"},
+    {"fps", 0, 0, G_OPTION_ARG_CALLBACK, camera_on_fps,
+     "Frames per second, 1.." G_STRINGIFY(CAMERA_MAX_FPS) " (default " G_STRINGIFY(
+         CAMERA_DEFAULT_FPS) ")",
+     "N"},
+    {"quality", 0, 0, G_OPTION_ARG_CALLBACK, camera_on_quality,
+     "JPEG quality, 1..100 (default " G_STRINGIFY(CAMERA_DEFAULT_QUALITY) ")", "N"},
+    {"encoder", 0, 0, G_OPTION_ARG_CALLBACK, camera_on_encoder,
+     "Encoder: auto or jpeg (default " CAMERA_DEFAULT_ENCODER ")", "NAME"},
+    G_OPTION_ENTRY_NULL,
+};
+
+/* A "camera" option group filling options, validated after parsing. */
+GOptionGroup *camera_options_new_group(LcCameraOptions *options)
+{
+    g_return_val_if_fail(options != NULL, NULL);
+
+    GOptionGroup *group =
+        g_option_group_new("camera", "Camera options:", "Show camera options", options, NULL);
+    g_option_group_add_entries(group, camera_option_entries);
+    g_option_group_set_parse_hooks(group, NULL, camera_on_post_parse);
+    return group;
+}

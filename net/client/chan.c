@@ -1,0 +1,138 @@
+/* chan.c: one interface for the TCP and the UDP video channel: the dispatch
+ * through each transport's table, and the events. */
+#include "net/client/chan_private.h"
+
+/* The table of a transport. */
+const LcChanOps *chan_ops_for(LcChanKind kind)
+{
+    return kind == LC_CHAN_UDP ? &chan_udp_ops : &chan_tcp_ops;
+}
+
+/* "tcp" or "udp". */
+const char *chan_kind_name(LcChanKind kind)
+{
+    return chan_ops_for(kind)->name;
+}
+
+/* Creates a channel of a kind. */
+LcChan *chan_new(LcChanKind kind, const LcChanConfig *config, const LcChanEvents *events,
+                 gpointer user_data)
+{
+    const LcChanOps *ops = chan_ops_for(kind);
+    LcChan *chan = ops->create();
+    chan->ops = ops;
+    chan->config = *config;
+    if (config->relay_ip != NULL)
+        chan->config.relay_ip = g_object_ref(config->relay_ip);
+    chan->events = *events;
+    chan->user_data = user_data;
+    return chan;
+}
+
+/* Starts connecting. */
+void chan_open(LcChan *chan)
+{
+    chan->ops->open(chan);
+}
+
+/* Sender: queues a frame; a channel not open drops it (counted by the caller). */
+void chan_send_frame(LcChan *chan, const LcChanFrame *frame)
+{
+    if (!chan->ready || chan->closed) {
+        chan_emit_dropped(chan, frame->seq, LC_CHAN_DROP_NOT_READY);
+        return;
+    }
+    chan->ops->send_frame(chan, frame);
+}
+
+/* Viewer: acknowledges a frame. */
+void chan_send_ack(LcChan *chan, const LcChanAck *ack)
+{
+    if (chan->ready && !chan->closed)
+        chan->ops->send_ack(chan, ack);
+}
+
+/* What the channel has counted. */
+void chan_get_stats(LcChan *chan, LcChanStats *stats)
+{
+    chan->ops->get_stats(chan, stats);
+}
+
+/* The channel's transport. */
+LcChanKind chan_get_kind(LcChan *chan)
+{
+    return chan->ops->kind;
+}
+
+/* Whether frames may flow. */
+gboolean chan_is_ready(LcChan *chan)
+{
+    return chan->ready && !chan->closed;
+}
+
+/* Closes and frees a channel. */
+void chan_free(LcChan *chan)
+{
+    if (chan == NULL)
+        return;
+    chan->closed = TRUE; /* no event from here on */
+    chan->ops->close(chan);
+    g_clear_object(&chan->config.relay_ip);
+    chan->ops->free(chan);
+}
+
+/* The channel is accepted by the relay. */
+void chan_emit_ready(LcChan *chan)
+{
+    if (chan->ready)
+        return;
+    chan->ready = TRUE;
+    if (chan->events.ready)
+        chan->events.ready(chan, chan->user_data);
+}
+
+/* A frame started going out. */
+void chan_emit_sent(LcChan *chan, guint64 seq, gsize bytes, gint64 send_us)
+{
+    if (chan->events.sent)
+        chan->events.sent(chan, seq, bytes, send_us, chan->user_data);
+}
+
+/* A frame was dropped unsent. */
+void chan_emit_dropped(LcChan *chan, guint64 seq, LcChanDropReason reason)
+{
+    if (chan->events.dropped)
+        chan->events.dropped(chan, seq, reason, chan->user_data);
+}
+
+/* An ACK arrived. */
+void chan_emit_ack(LcChan *chan, const LcChanAck *ack)
+{
+    if (chan->events.ack)
+        chan->events.ack(chan, ack, chan->user_data);
+}
+
+/* A frame arrived. */
+void chan_emit_frame(LcChan *chan, const LcChanFrame *frame)
+{
+    if (chan->events.frame)
+        chan->events.frame(chan, frame, chan->user_data);
+}
+
+/* A frame was abandoned incomplete. */
+void chan_emit_lost(LcChan *chan, guint64 seq)
+{
+    if (chan->events.lost)
+        chan->events.lost(chan, seq, chan->user_data);
+}
+
+/* The channel failed or was closed by the relay. */
+void chan_fail(LcChan *chan, const GError *error)
+{
+    if (chan->closed)
+        return;
+    chan->closed = TRUE;
+    chan->ops->close(chan);
+    if (chan->events.closed)
+        chan->events.closed(chan, error, chan->user_data);
+}

@@ -1,0 +1,495 @@
+/* chan_udp.c: the UDP video channel: datagrams to the relay's UDP port (the
+ * TCP port's number), each carrying the stream id and token the relay handed
+ * out (docs/PROTOCOL.md, "UDP datagrams").
+ *
+ * The socket is connected to the relay, so the kernel passes up only the
+ * relay's datagrams and reports ICMP errors. HELLO datagrams register this
+ * address with the relay (again every second, so that a NAT binding or a lost
+ * HELLO heals); the first HELLO_ACK makes the channel ready. A sender splits
+ * each frame into datagrams of at most FRAG_PAYLOAD_MAX bytes and paces them
+ * with a token bucket; frames waiting to go are bounded, oldest dropped. A
+ * viewer reassembles fragments (reordering and duplicates tolerated) and
+ * abandons a frame that stays incomplete past the deadline: lost.
+ */
+#include "net/client/chan_private.h"
+
+#include "net/wire/chan_dgram.h"
+#include "net/io/chan_pace.h"
+#include "net/io/chan_timer.h"
+#include "net/wire/clock.h"
+#include "net/wire/wire.h"
+
+#include <sys/socket.h>
+
+#define CHAN_UDP_HELLO_FAST_MS 200  /* HELLO interval until the relay answers */
+#define CHAN_UDP_HELLO_MS      1000 /* HELLO interval afterwards: keepalive */
+#define CHAN_UDP_EXPIRE_MS     20   /* how often incomplete frames are checked */
+#define CHAN_UDP_READ_BUDGET   512  /* datagrams read per wake-up */
+
+/* A frame waiting to go, or going out. */
+typedef struct {
+    GBytes *data;
+    guint64 seq;
+    gint64 capture_us;
+    gint64 send_us; /* set as its first datagram goes */
+    guint8 codec;
+    guint16 flags;
+} LcUdpOut;
+
+typedef struct {
+    LcChan base;
+    GSocket *socket;
+    GSource *read_src;
+    GSource *write_src; /* while the send buffer is full */
+    LcChanTimer *pace;  /* armed while pacing holds the next datagram */
+    GSource *hello_src;
+    GSource *expire_src;
+    GQueue out;       /* LcUdpOut, oldest first; the head may be going out */
+    guint next_frag;  /* next fragment of the head */
+    gsize wait_bytes; /* bytes of frames not started */
+    LcPace bucket;
+    LcFragReassembler *reasm;
+    guint8 *buf;
+    LcChanStats counters;
+} LcChanUdp;
+
+static void chan_udp_pump(LcChanUdp *udp);
+
+/* The pacing timer: the next datagram may go. */
+static gboolean chan_udp_on_pace(gpointer data)
+{
+    chan_udp_pump(data);
+    return G_SOURCE_CONTINUE;
+}
+
+/* Allocates a UDP channel. */
+static LcChan *chan_udp_create(void)
+{
+    LcChanUdp *udp = g_new0(LcChanUdp, 1);
+    g_queue_init(&udp->out);
+    return &udp->base;
+}
+
+/* Detaches and drops a source if set. */
+static void chan_udp_drop_source(GSource **src)
+{
+    if (*src != NULL) {
+        g_source_destroy(*src);
+        g_source_unref(*src);
+        *src = NULL;
+    }
+}
+
+/* Attaches a timeout in *slot. */
+static void chan_udp_add_timeout(GSource **slot, guint ms, GSourceFunc func, gpointer data)
+{
+    chan_udp_drop_source(slot);
+    *slot = g_timeout_source_new(ms);
+    g_source_set_callback(*slot, func, data, NULL);
+    g_source_attach(*slot, g_main_context_get_thread_default());
+}
+
+/* Frees a waiting frame. */
+static void chan_udp_out_free(LcUdpOut *out)
+{
+    g_bytes_unref(out->data);
+    g_free(out);
+}
+
+/* Sends one datagram to the relay; FALSE when the send buffer is full. */
+static gboolean chan_udp_send(LcChanUdp *udp, GOutputVector *vec, guint n)
+{
+    g_autoptr(GError) error = NULL;
+    if (udp->socket == NULL)
+        return TRUE;
+    gssize sent = g_socket_send_message(udp->socket, NULL, vec, (gint)n, NULL, 0, 0, NULL, &error);
+    if (sent >= 0)
+        return TRUE;
+    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return FALSE;
+    udp->counters.send_errors++; /* e.g. an ICMP error reported late: the datagram is gone */
+    return TRUE;
+}
+
+/* The common header fields of this channel's datagrams. */
+static void chan_udp_header(LcChanUdp *udp, LcDgram *d, guint8 type)
+{
+    const LcChanConfig *cfg = &udp->base.config;
+    d->type = type;
+    d->stream_id = cfg->stream_id;
+    d->token = cfg->token;
+    d->viewer_id = cfg->role == LC_CHAN_ROLE_VIEWER ? cfg->viewer_id : 0;
+}
+
+/* Sends a HELLO: here is this channel's address. */
+static gboolean chan_udp_on_hello(gpointer data)
+{
+    LcChanUdp *udp = data;
+    LcDgram d = {0};
+    chan_udp_header(udp, &d, DGRAM_HELLO);
+    d.hello.role = (guint8)udp->base.config.role;
+    d.hello.t1 = clock_now_us();
+    guint8 buf[DGRAM_FRAG_HEADER_SIZE];
+    GOutputVector vec = {buf, chan_dgram_write(&d, buf)};
+    chan_udp_send(udp, &vec, 1);
+    return G_SOURCE_CONTINUE;
+}
+
+/* Whether a datagram from the relay carries this channel's identity. */
+static gboolean chan_udp_is_mine(LcChanUdp *udp, const LcDgram *d)
+{
+    const LcChanConfig *cfg = &udp->base.config;
+    if (d->stream_id != cfg->stream_id || d->token != cfg->token)
+        return FALSE;
+    return cfg->role == LC_CHAN_ROLE_SENDER || d->viewer_id == cfg->viewer_id;
+}
+
+/* A fragment for a viewer: reassemble; a complete frame is reported. */
+static void chan_udp_on_frag(LcChanUdp *udp, const LcDgram *d)
+{
+    LcFragResult result;
+    LcFragFrame out;
+    if (!frag_reassembler_add(udp->reasm, &d->frag, g_get_monotonic_time(), clock_now_us(), &result,
+                              &out, NULL)) {
+        udp->counters.bad_datagrams++;
+        return;
+    }
+    if (result == FRAG_DUPLICATE || result == FRAG_LATE)
+        udp->counters.duplicates++;
+    if (result != FRAG_COMPLETE)
+        return;
+    LcChanFrame frame = {
+        .stream_id = out.stream_id,
+        .seq = out.seq,
+        .capture_us = out.capture_us,
+        .send_us = out.send_us,
+        .codec = out.codec,
+        .flags = out.flags,
+        .data = out.data,
+        .first_us = out.first_us,
+        .last_us = out.last_us,
+    };
+    udp->counters.frames_received++;
+    udp->counters.bytes_received += g_bytes_get_size(out.data);
+    chan_emit_frame(&udp->base, &frame);
+    frag_frame_clear(&out);
+}
+
+/* An ACK for a sender, from the relay or a viewer through it. */
+static void chan_udp_on_ack(LcChanUdp *udp, const LcDgram *d)
+{
+    LcChanAck ack = {
+        .viewer_id = d->viewer_id,
+        .seq = d->ack.seq,
+        .first_us = d->ack.first_us,
+        .last_us = d->ack.last_us,
+        .clock_offset_us = d->ack.clock_offset_us,
+        .arrival_us = clock_now_us(),
+    };
+    udp->counters.acks++;
+    chan_emit_ack(&udp->base, &ack);
+}
+
+/* The relay answered HELLO: the channel is registered; slow down. */
+static void chan_udp_on_hello_ack(LcChanUdp *udp)
+{
+    if (udp->base.ready)
+        return;
+    chan_udp_add_timeout(&udp->hello_src, CHAN_UDP_HELLO_MS, chan_udp_on_hello, udp);
+    chan_emit_ready(&udp->base);
+}
+
+/* One datagram from the relay. */
+static void chan_udp_dispatch(LcChanUdp *udp, const guint8 *buf, gsize len)
+{
+    LcDgram d;
+    gboolean sender = udp->base.config.role == LC_CHAN_ROLE_SENDER;
+    if (!chan_dgram_parse(buf, len, udp->base.config.frame_max, &d, NULL) ||
+        !chan_udp_is_mine(udp, &d)) {
+        udp->counters.bad_datagrams++;
+        return;
+    }
+    if (d.type == DGRAM_HELLO_ACK)
+        chan_udp_on_hello_ack(udp);
+    else if (d.type == DGRAM_ACK && sender)
+        chan_udp_on_ack(udp, &d);
+    else if (d.type == DGRAM_FRAG && !sender && udp->base.ready)
+        chan_udp_on_frag(udp, &d);
+    else
+        udp->counters.bad_datagrams++;
+}
+
+/* Reads what the socket has (up to a budget). */
+static gboolean chan_udp_on_readable(GSocket *socket, GIOCondition cond, gpointer data)
+{
+    LcChanUdp *udp = data;
+    for (guint i = 0; i < CHAN_UDP_READ_BUDGET && udp->socket != NULL; i++) {
+        g_autoptr(GError) error = NULL;
+        gssize n = g_socket_receive(socket, (char *)udp->buf, DGRAM_MAX_SIZE + 1, NULL, &error);
+        if (n < 0 && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            break;
+        if (n < 0)
+            continue; /* an ICMP error (relay port closed): the control connection will tell */
+        chan_udp_dispatch(udp, udp->buf, (gsize)n);
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+/* Abandons incomplete frames past the deadline: lost. */
+static gboolean chan_udp_on_expire(gpointer data)
+{
+    LcChanUdp *udp = data;
+    frag_reassembler_expire(udp->reasm, g_get_monotonic_time());
+    return G_SOURCE_CONTINUE;
+}
+
+/* The reassembler gave up on a frame. */
+static void chan_udp_on_lost(guint32 stream_id, guint64 seq, guint received, guint count,
+                             gpointer data)
+{
+    LcChanUdp *udp = data;
+    udp->counters.frames_lost++;
+    chan_emit_lost(&udp->base, seq);
+}
+
+/* Asks for socket buffers big enough for a frame's burst of datagrams and
+ * notes what the kernel granted (Linux caps at net.core.rmem_max/wmem_max). */
+static void chan_udp_set_buffers(LcChanUdp *udp)
+{
+    gsize size = udp->base.config.socket_buffer;
+    gint got = 0;
+    if (size > 0) {
+        g_socket_set_option(udp->socket, SOL_SOCKET, SO_RCVBUF, (gint)MIN(size, G_MAXINT), NULL);
+        g_socket_set_option(udp->socket, SOL_SOCKET, SO_SNDBUF, (gint)MIN(size, G_MAXINT), NULL);
+    }
+    if (g_socket_get_option(udp->socket, SOL_SOCKET, SO_RCVBUF, &got, NULL))
+        udp->counters.rcvbuf = (gsize)MAX(got, 0);
+    if (g_socket_get_option(udp->socket, SOL_SOCKET, SO_SNDBUF, &got, NULL))
+        udp->counters.sndbuf = (gsize)MAX(got, 0);
+}
+
+/* Opens the socket, connects it to the relay and starts registering. */
+static gboolean chan_udp_start(LcChanUdp *udp, GError **error)
+{
+    LcChan *chan = &udp->base;
+    g_autoptr(GSocketAddress) relay =
+        g_inet_socket_address_new(chan->config.relay_ip, chan->config.udp_port);
+    udp->socket = g_socket_new(g_socket_address_get_family(relay), G_SOCKET_TYPE_DATAGRAM,
+                               G_SOCKET_PROTOCOL_UDP, error);
+    if (udp->socket == NULL || !g_socket_connect(udp->socket, relay, NULL, error))
+        return FALSE;
+    g_socket_set_blocking(udp->socket, FALSE);
+    chan_udp_set_buffers(udp);
+    udp->buf = g_malloc(DGRAM_MAX_SIZE + 1);
+    chan_pace_init(&udp->bucket, chan->config.udp_pace_bps, chan->config.udp_pace_burst,
+                   g_get_monotonic_time());
+    udp->pace = chan_timer_new(chan_udp_on_pace, udp, error);
+    if (udp->pace == NULL)
+        return FALSE;
+    udp->read_src = g_socket_create_source(udp->socket, G_IO_IN, NULL);
+    g_source_set_callback(udp->read_src, G_SOURCE_FUNC(chan_udp_on_readable), udp, NULL);
+    g_source_attach(udp->read_src, g_main_context_get_thread_default());
+    if (chan->config.role == LC_CHAN_ROLE_VIEWER) {
+        LcFragLimits limits = {
+            .frame_max = chan->config.frame_max,
+            .max_frames = MAX(chan->config.reassembly_frames, 1),
+            .max_bytes = 4 * (gsize)chan->config.frame_max,
+            .deadline_us = (gint64)chan->config.reassembly_ms * 1000,
+        };
+        udp->reasm = frag_reassembler_new(&limits, chan_udp_on_lost, udp);
+        chan_udp_add_timeout(&udp->expire_src, CHAN_UDP_EXPIRE_MS, chan_udp_on_expire, udp);
+    }
+    chan_udp_add_timeout(&udp->hello_src, CHAN_UDP_HELLO_FAST_MS, chan_udp_on_hello, udp);
+    chan_udp_on_hello(udp);
+    return TRUE;
+}
+
+/* Opens the channel; a failure is reported as closed. */
+static void chan_udp_open(LcChan *chan)
+{
+    g_autoptr(GError) error = NULL;
+    if (!chan_udp_start((LcChanUdp *)chan, &error)) {
+        g_prefix_error(&error, "video UDP channel: ");
+        chan_fail(chan, error);
+    }
+}
+
+/* Frames waiting, not counting the head once it started going out. */
+static guint chan_udp_waiting(LcChanUdp *udp)
+{
+    return udp->out.length - (udp->next_frag > 0 ? 1 : 0);
+}
+
+/* Drops the oldest frame that has not started going out. */
+static void chan_udp_drop_oldest(LcChanUdp *udp)
+{
+    LcUdpOut *out = g_queue_pop_nth(&udp->out, udp->next_frag > 0 ? 1 : 0);
+    udp->wait_bytes -= g_bytes_get_size(out->data);
+    udp->counters.frames_dropped++;
+    guint64 seq = out->seq;
+    chan_udp_out_free(out);
+    chan_emit_dropped(&udp->base, seq, LC_CHAN_DROP_QUEUE);
+}
+
+/* Sender: queues a frame and drops the oldest waiting beyond the limits. */
+static void chan_udp_send_frame(LcChan *chan, const LcChanFrame *frame)
+{
+    LcChanUdp *udp = (LcChanUdp *)chan;
+    LcUdpOut *out = g_new0(LcUdpOut, 1);
+    out->data = g_bytes_ref(frame->data);
+    out->seq = frame->seq;
+    out->capture_us = frame->capture_us;
+    out->codec = frame->codec;
+    out->flags = frame->flags;
+    gsize size = g_bytes_get_size(frame->data);
+    gsize limit = chan->config.queue_bytes > 0 ? chan->config.queue_bytes : G_MAXSIZE;
+    while (chan_udp_waiting(udp) > 0 && (chan_udp_waiting(udp) + 1 > chan->config.queue_frames ||
+                                         udp->wait_bytes + size > limit))
+        chan_udp_drop_oldest(udp);
+    g_queue_push_tail(&udp->out, out);
+    udp->wait_bytes += size;
+    /* Like the TCP channel, whose enqueue never writes, start sending from
+     * the loop: neither channel gets a head start on the other. */
+    if (!chan_timer_is_armed(udp->pace))
+        chan_timer_arm(udp->pace, 1);
+}
+
+/* The send buffer has room again. */
+static gboolean chan_udp_on_writable(GSocket *socket, GIOCondition cond, gpointer data)
+{
+    LcChanUdp *udp = data;
+    g_source_unref(udp->write_src);
+    udp->write_src = NULL;
+    chan_udp_pump(udp);
+    return G_SOURCE_REMOVE;
+}
+
+/* Sends the next fragment of the head frame; FALSE if the buffer is full. */
+static gboolean chan_udp_send_fragment(LcChanUdp *udp, LcUdpOut *out, guint count)
+{
+    gsize size = g_bytes_get_size(out->data), offset = 0, length = 0;
+    frag_slice(size, udp->next_frag, &offset, &length);
+    LcDgram d = {0};
+    chan_udp_header(udp, &d, DGRAM_FRAG);
+    d.frag.seq = out->seq;
+    d.frag.index = (guint16)udp->next_frag;
+    d.frag.count = (guint16)count;
+    d.frag.frame_size = (guint32)size;
+    d.frag.capture_us = out->capture_us;
+    d.frag.send_us = out->send_us;
+    d.frag.codec = out->codec;
+    d.frag.flags = out->flags;
+    guint8 head[DGRAM_FRAG_HEADER_SIZE];
+    GOutputVector vec[2] = {{head, chan_dgram_write(&d, head)},
+                            {(const guint8 *)g_bytes_get_data(out->data, NULL) + offset, length}};
+    return chan_udp_send(udp, vec, length > 0 ? 2 : 1);
+}
+
+/* Marks the head frame as going out now. */
+static void chan_udp_start_frame(LcChanUdp *udp, LcUdpOut *out)
+{
+    gsize size = g_bytes_get_size(out->data);
+    out->send_us = clock_now_us();
+    udp->wait_bytes -= size;
+    udp->counters.frames_sent++;
+    udp->counters.bytes_sent += size;
+    chan_emit_sent(&udp->base, out->seq, size, out->send_us);
+}
+
+/* Sends queued datagrams as pacing and the socket allow. */
+static void chan_udp_pump(LcChanUdp *udp)
+{
+    LcUdpOut *out;
+    if (udp->socket == NULL)
+        return; /* closed */
+    while (udp->write_src == NULL && !chan_timer_is_armed(udp->pace) &&
+           (out = g_queue_peek_head(&udp->out)) != NULL) {
+        gsize size = g_bytes_get_size(out->data), offset = 0, length = 0;
+        guint count = frag_count_for_size(size);
+        frag_slice(size, udp->next_frag, &offset, &length);
+        gint64 wait =
+            chan_pace_take(&udp->bucket, DGRAM_FRAG_HEADER_SIZE + length, g_get_monotonic_time());
+        if (wait > 0) {
+            chan_timer_arm(udp->pace, wait);
+            return;
+        }
+        if (udp->next_frag == 0)
+            chan_udp_start_frame(udp, out);
+        if (!chan_udp_send_fragment(udp, out, count)) {
+            udp->write_src = g_socket_create_source(udp->socket, G_IO_OUT, NULL);
+            g_source_set_callback(udp->write_src, G_SOURCE_FUNC(chan_udp_on_writable), udp, NULL);
+            g_source_attach(udp->write_src, g_main_context_get_thread_default());
+            return;
+        }
+        if (++udp->next_frag >= count) {
+            chan_udp_out_free(g_queue_pop_head(&udp->out));
+            udp->next_frag = 0;
+        }
+    }
+}
+
+/* Viewer: acknowledges a received frame (not paced: ACKs are small). */
+static void chan_udp_send_ack(LcChan *chan, const LcChanAck *ack)
+{
+    LcChanUdp *udp = (LcChanUdp *)chan;
+    LcDgram d = {0};
+    chan_udp_header(udp, &d, DGRAM_ACK);
+    d.ack.seq = ack->seq;
+    d.ack.first_us = ack->first_us;
+    d.ack.last_us = ack->last_us;
+    d.ack.clock_offset_us = ack->clock_offset_us;
+    guint8 buf[DGRAM_FRAG_HEADER_SIZE];
+    GOutputVector vec = {buf, chan_dgram_write(&d, buf)};
+    if (!chan_udp_send(udp, &vec, 1))
+        udp->counters.send_errors++;
+}
+
+/* Counters and the queue now. */
+static void chan_udp_get_stats(LcChan *chan, LcChanStats *stats)
+{
+    LcChanUdp *udp = (LcChanUdp *)chan;
+    *stats = udp->counters;
+    stats->queue_frames = chan_udp_waiting(udp);
+    stats->queue_bytes = udp->wait_bytes;
+    if (udp->reasm != NULL) {
+        LcFragCounters frag;
+        frag_reassembler_get_counters(udp->reasm, &frag);
+        stats->duplicates = frag.duplicates + frag.late;
+    }
+}
+
+/* Closes the socket and stops every timer. */
+static void chan_udp_close(LcChan *chan)
+{
+    LcChanUdp *udp = (LcChanUdp *)chan;
+    chan_udp_drop_source(&udp->read_src);
+    chan_udp_drop_source(&udp->write_src);
+    g_clear_pointer(&udp->pace, chan_timer_free);
+    chan_udp_drop_source(&udp->hello_src);
+    chan_udp_drop_source(&udp->expire_src);
+    if (udp->socket != NULL)
+        g_socket_close(udp->socket, NULL);
+    g_clear_object(&udp->socket);
+}
+
+/* Frees the channel. */
+static void chan_udp_free(LcChan *chan)
+{
+    LcChanUdp *udp = (LcChanUdp *)chan;
+    g_queue_clear_full(&udp->out, (GDestroyNotify)chan_udp_out_free);
+    g_clear_pointer(&udp->reasm, frag_reassembler_free);
+    g_free(udp->buf);
+    g_free(udp);
+}
+
+const LcChanOps chan_udp_ops = {
+    .kind = LC_CHAN_UDP,
+    .name = "udp",
+    .create = chan_udp_create,
+    .open = chan_udp_open,
+    .send_frame = chan_udp_send_frame,
+    .send_ack = chan_udp_send_ack,
+    .get_stats = chan_udp_get_stats,
+    .close = chan_udp_close,
+    .free = chan_udp_free,
+};

@@ -1,0 +1,809 @@
+/* session.c: the client side of the control connection. */
+#include "net/client/session.h"
+
+#include "net/wire/clock.h"
+#include "net/io/conn.h"
+#include "net/wire/validate.h"
+
+#include <string.h>
+
+#define SESSION_BACKOFF_MIN_MS 250
+#define SESSION_FLUSH_MS       1000
+
+typedef struct {
+    guint id;
+    LcSessionWatchFunc func;
+    gpointer data;
+} LcSessionWatch;
+
+typedef struct {
+    guint64 client_id;
+    guint16 flags;
+    char *text;
+} LcOutMsg;
+
+struct _LcSession {
+    char *host;
+    guint16 port;
+    char *server;
+    char *nick;
+    char *instance;
+    char *addr;
+    LcSessionConfig config;
+    LcSessionEvents events;
+    gpointer user_data;
+
+    LcSessionState state;
+    GCancellable *cancel;
+    LcConn *conn;
+    GPtrArray *dead_conns; /* closed connections, freed from an idle */
+    guint connects;
+    gboolean ever_joined;
+    gboolean quitting;
+
+    GQueue outbox;      /* LcOutMsg, oldest first */
+    GList *next_unsent; /* first outbox entry not sent on this connection */
+    guint64 next_client_id;
+    guint64 last_seen;
+    guint64 resume_floor; /* newest id at the first join: nothing before it is owed */
+    GArray *members;      /* LcWireMember */
+
+    double rate; /* relay's flood control, messages per second (0 = off) */
+    double burst;
+    double tokens;
+    gint64 tokens_at;
+
+    guint backoff_ms;
+    GSource *reconnect_src;
+    GSource *pace_src;
+    GSource *ping_src;
+    GSource *reap_src;
+
+    GArray *watches; /* LcSessionWatch */
+    guint next_watch;
+
+    guint64 ping_token;
+    double rtt_ms;
+    double srtt_ms;
+    double best_delay_us;
+    gint64 clock_offset_us;
+};
+
+static void session_connect(LcSession *session);
+static void session_flush_outbox(LcSession *session);
+
+/* Detaches and drops a source if set. */
+static void session_drop_source(GSource **src)
+{
+    if (*src != NULL) {
+        g_source_destroy(*src);
+        g_source_unref(*src);
+        *src = NULL;
+    }
+}
+
+/* Attaches a timeout on the thread-default context and keeps it in *slot. */
+static void session_add_timeout(GSource **slot, guint ms, GSourceFunc func, gpointer data)
+{
+    session_drop_source(slot);
+    *slot = g_timeout_source_new(ms);
+    g_source_set_callback(*slot, func, data, NULL);
+    g_source_attach(*slot, g_main_context_get_thread_default());
+}
+
+/* Frees an outbox entry. */
+static void session_out_free(LcOutMsg *out)
+{
+    g_free(out->text);
+    g_free(out);
+}
+
+/* Frees a member entry's strings. */
+static void session_member_clear(gpointer data)
+{
+    LcWireMember *m = data;
+    g_free(m->nick);
+    g_free(m->addr);
+}
+
+/* Creates a session. */
+LcSession *session_new(const LcSessionConfig *config, const LcSessionEvents *events,
+                       gpointer user_data)
+{
+    LcSession *session = g_new0(LcSession, 1);
+    session->config = *config;
+    session->host = g_strdup(config->host);
+    session->port = config->port;
+    session->server = strchr(config->host, ':')
+                          ? g_strdup_printf("[%s]:%u", config->host, config->port)
+                          : g_strdup_printf("%s:%u", config->host, config->port);
+    session->nick = g_strdup(config->nick);
+    session->instance = config->instance ? g_strdup(config->instance) : g_uuid_string_random();
+    session->addr = g_strdup("");
+    session->config.host = session->host;
+    session->config.nick = NULL;
+    session->config.instance = session->instance;
+    if (session->config.reconnect_max_ms == 0)
+        session->config.reconnect_max_ms = 30000;
+    if (session->config.connect_timeout_s == 0)
+        session->config.connect_timeout_s = 10;
+    session->events = *events;
+    session->user_data = user_data;
+    session->state = SESSION_CONNECTING;
+    session->dead_conns = g_ptr_array_new_with_free_func((GDestroyNotify)conn_free);
+    session->members = g_array_new(FALSE, TRUE, sizeof(LcWireMember));
+    g_array_set_clear_func(session->members, session_member_clear);
+    g_queue_init(&session->outbox);
+    session->watches = g_array_new(FALSE, FALSE, sizeof(LcSessionWatch));
+    session->next_client_id = 1;
+    session->rtt_ms = -1;
+    session->srtt_ms = -1;
+    session->backoff_ms = SESSION_BACKOFF_MIN_MS;
+    return session;
+}
+
+/* Changes state and tells the front end. */
+static void session_set_state(LcSession *session, LcSessionState state, const GError *error)
+{
+    session->state = state;
+    if (session->events.state)
+        session->events.state(session, state, error, session->user_data);
+}
+
+/* Frees closed connections outside their callbacks. */
+static gboolean session_on_reap(gpointer data)
+{
+    LcSession *session = data;
+    g_source_unref(session->reap_src);
+    session->reap_src = NULL;
+    g_ptr_array_set_size(session->dead_conns, 0);
+    return G_SOURCE_REMOVE;
+}
+
+/* Retires the current connection (it is freed from an idle). */
+static void session_retire_conn(LcSession *session)
+{
+    if (session->conn == NULL)
+        return;
+    g_ptr_array_add(session->dead_conns, session->conn);
+    session->conn = NULL;
+    if (session->reap_src == NULL) {
+        session->reap_src = g_idle_source_new();
+        g_source_set_callback(session->reap_src, session_on_reap, session, NULL);
+        g_source_attach(session->reap_src, g_main_context_get_thread_default());
+    }
+}
+
+/* Sends a frame on the current connection, if any. */
+static void session_send_msg(LcSession *session, const LcWireMsg *msg)
+{
+    if (session->conn == NULL)
+        return;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) frame = wire_msg_encode(msg, &error);
+    if (frame == NULL) {
+        g_warning("cannot encode %s: %s", wire_type_name(msg->type), error->message);
+        return;
+    }
+    conn_enqueue(session->conn, frame);
+}
+
+/* Whether an error from the relay or the network is worth reconnecting after. */
+static gboolean session_error_is_transient(const GError *error)
+{
+    if (error == NULL || error->domain != LC_WIRE_ERROR)
+        return TRUE; /* network errors and clean closes */
+    switch (error->code) {
+    case WIRE_ERR_TIMEOUT:
+    case WIRE_ERR_SERVER_FULL:
+    case WIRE_ERR_SLOW_CONSUMER:
+    case WIRE_ERR_SHUTDOWN:
+    case WIRE_ERR_INTERNAL:
+        return TRUE;
+    default:
+        return FALSE;
+    }
+}
+
+/* Fires the reconnect timer. */
+static gboolean session_on_reconnect(gpointer data)
+{
+    LcSession *session = data;
+    g_source_unref(session->reconnect_src);
+    session->reconnect_src = NULL;
+    session_connect(session);
+    return G_SOURCE_REMOVE;
+}
+
+/* The connection is gone: reconnect with backoff, or close for good. */
+static void session_lost(LcSession *session, const GError *error)
+{
+    session_retire_conn(session);
+    session_drop_source(&session->ping_src);
+    session_drop_source(&session->pace_src);
+    if (session->state == SESSION_CLOSED)
+        return;
+    if (session->quitting || !session->config.reconnect || !session->ever_joined ||
+        !session_error_is_transient(error)) {
+        session_set_state(session, SESSION_CLOSED, error);
+        return;
+    }
+    /* Exponential backoff with jitter: wait between half and all of the
+     * current step, so that many clients cut off by one relay restart do not
+     * all come back at the same instant. */
+    guint wait =
+        (guint)g_random_int_range((gint)session->backoff_ms / 2, (gint)session->backoff_ms + 1);
+    session->backoff_ms = MIN(session->backoff_ms * 2, session->config.reconnect_max_ms);
+    session_add_timeout(&session->reconnect_src, wait, session_on_reconnect, session);
+    session_set_state(session, SESSION_RECONNECT_WAIT, error);
+}
+
+/* Replaces the member list with WELCOME's. */
+static void session_set_members(LcSession *session, const LcWireMsg *msg)
+{
+    g_array_set_size(session->members, 0);
+    for (guint i = 0; i < msg->welcome.n_members; i++) {
+        LcWireMember m = {g_strdup(msg->welcome.members[i].nick),
+                          g_strdup(msg->welcome.members[i].addr)};
+        g_array_append_val(session->members, m);
+    }
+}
+
+/* Sends a PING; the PONG gives round-trip and clock offset. */
+void session_ping(LcSession *session)
+{
+    if (session->state != SESSION_JOINED)
+        return;
+    LcWireMsg ping = {.type = WIRE_PING};
+    ping.ping.t1 = (guint64)clock_now_us();
+    ping.ping.token = ++session->ping_token;
+    session_send_msg(session, &ping);
+}
+
+/* Periodic round-trip measurement. */
+static gboolean session_on_ping_timer(gpointer data)
+{
+    session_ping(data);
+    return G_SOURCE_CONTINUE;
+}
+
+/* Handles WELCOME: joined; resend the outbox; report a history gap. */
+static void session_handle_welcome(LcSession *session, const LcWireMsg *msg)
+{
+    gboolean resumed = session->ever_joined;
+    guint64 resume_after = MAX(session->last_seen, session->resume_floor);
+    g_free(session->nick);
+    session->nick = g_strdup(msg->welcome.nick);
+    g_free(session->addr);
+    session->addr = g_strdup(msg->welcome.addr);
+    session_set_members(session, msg);
+    if (!resumed)
+        session->resume_floor = msg->welcome.last_id;
+    session->ever_joined = TRUE;
+    session->backoff_ms = SESSION_BACKOFF_MIN_MS;
+    session->connects++;
+    session->next_unsent = session->outbox.head; /* everything goes again */
+    /* Mirror the relay's token bucket, a little slower, so that this client
+     * is never the one that trips flood control. */
+    session->rate = msg->welcome.rate_limit * 0.98;
+    session->burst = MAX(msg->welcome.rate_burst, 1);
+    session->tokens = session->burst;
+    session->tokens_at = g_get_monotonic_time();
+    session_set_state(session, SESSION_JOINED, NULL);
+    if (resumed && resume_after > 0 && msg->welcome.oldest_id > resume_after + 1 &&
+        session->events.gap)
+        session->events.gap(session, resume_after + 1, msg->welcome.oldest_id - 1,
+                            session->user_data);
+    if (session->events.joined)
+        session->events.joined(session, resumed, session->user_data);
+    if (session->config.ping_interval_ms > 0) {
+        session_ping(session);
+        session_add_timeout(&session->ping_src, session->config.ping_interval_ms,
+                            session_on_ping_timer, session);
+    }
+    session_flush_outbox(session);
+}
+
+/* Handles PONG: round-trip, and the NTP clock offset of the best sample. */
+static void session_handle_pong(LcSession *session, const LcWireMsg *msg)
+{
+    gint64 t4 = clock_now_us();
+    gint64 t1 = (gint64)msg->pong.t1, t2 = (gint64)msg->pong.t2, t3 = (gint64)msg->pong.t3;
+    /* RFC 5905 section 8: delay excludes the responder's processing time. */
+    double delay_us = (double)((t4 - t1) - (t3 - t2));
+    session->rtt_ms = (double)(t4 - t1) / 1000.0;
+    session->srtt_ms =
+        session->srtt_ms < 0 ? session->rtt_ms : session->srtt_ms * 0.875 + session->rtt_ms * 0.125;
+    if (session->best_delay_us <= 0 || delay_us < session->best_delay_us) {
+        session->best_delay_us = MAX(delay_us, 1.0);
+        session->clock_offset_us = ((t2 - t1) + (t3 - t4)) / 2;
+    }
+    if (session->events.lag)
+        session->events.lag(session, session->rtt_ms, session->user_data);
+}
+
+/* Removes and returns the outbox entry with a client id, or NULL. */
+static LcOutMsg *session_outbox_take(LcSession *session, guint64 client_id)
+{
+    for (GList *l = session->outbox.head; l != NULL; l = l->next) {
+        LcOutMsg *out = l->data;
+        if (out->client_id == client_id) {
+            if (session->next_unsent == l)
+                session->next_unsent = l->next;
+            g_queue_delete_link(&session->outbox, l);
+            return out;
+        }
+    }
+    return NULL;
+}
+
+/* Handles CHAT_ACK: the message leaves the outbox. */
+static void session_handle_ack(LcSession *session, const LcWireMsg *msg)
+{
+    LcOutMsg *out = session_outbox_take(session, msg->chat_ack.client_id);
+    session->last_seen = MAX(session->last_seen, msg->chat_ack.id);
+    if (out == NULL)
+        return; /* acknowledged twice (re-sent before the first ACK came) */
+    session_out_free(out);
+    if (session->events.acked)
+        session->events.acked(session, msg->chat_ack.client_id, msg->chat_ack.id,
+                              session->user_data);
+}
+
+/* Handles CHAT_DELIVER, dropping anything already seen. */
+static void session_handle_deliver(LcSession *session, const LcWireMsg *msg)
+{
+    if (msg->deliver.id <= session->last_seen)
+        return;
+    session->last_seen = msg->deliver.id;
+    LcSessionChat chat = {
+        .id = msg->deliver.id,
+        .time_us = (gint64)msg->deliver.server_time,
+        .nick = msg->deliver.nick,
+        .addr = msg->deliver.addr,
+        .text = msg->deliver.text,
+        .action = (msg->flags & WIRE_FLAG_ACTION) != 0,
+        .history = (msg->flags & WIRE_FLAG_HISTORY) != 0,
+        .own = (msg->flags & WIRE_FLAG_OWN) != 0,
+    };
+    if (session->events.chat)
+        session->events.chat(session, &chat, session->user_data);
+}
+
+/* Finds a member by nick. */
+static gint session_find_member(LcSession *session, const char *nick)
+{
+    for (guint i = 0; i < session->members->len; i++)
+        if (validate_nick_equal(g_array_index(session->members, LcWireMember, i).nick, nick))
+            return (gint)i;
+    return -1;
+}
+
+/* Handles PRESENCE: keeps the member list and this client's nick current. */
+static void session_handle_presence(LcSession *session, const LcWireMsg *msg)
+{
+    const char *nick = msg->presence.nick;
+    const char *old = msg->presence.old;
+    gint i = session_find_member(session, msg->presence.kind == WIRE_PRESENCE_NICK ? old : nick);
+
+    if (msg->presence.kind == WIRE_PRESENCE_LEAVE && i >= 0) {
+        g_array_remove_index(session->members, (guint)i);
+    } else if (msg->presence.kind == WIRE_PRESENCE_NICK && i >= 0) {
+        LcWireMember *m = &g_array_index(session->members, LcWireMember, i);
+        g_free(m->nick);
+        m->nick = g_strdup(nick);
+        if (g_strcmp0(m->addr, session->addr) == 0 && validate_nick_equal(old, session->nick)) {
+            g_free(session->nick);
+            session->nick = g_strdup(nick);
+        }
+    } else if (msg->presence.kind == WIRE_PRESENCE_JOIN) {
+        if (i >= 0)
+            g_array_remove_index(session->members, (guint)i);
+        LcWireMember m = {g_strdup(nick), g_strdup(msg->presence.addr)};
+        g_array_append_val(session->members, m);
+    }
+    if (session->events.presence)
+        session->events.presence(session, msg->presence.kind, nick, msg->presence.addr, old,
+                                 msg->presence.reason, session->user_data);
+}
+
+/* Handles ERROR: fatal ones end the connection; others are refusals. */
+static void session_handle_error(LcSession *session, const LcWireMsg *msg)
+{
+    g_autoptr(GError) error = g_error_new(LC_WIRE_ERROR, msg->error.code, "%s", msg->error.reason);
+    if (msg->flags & WIRE_FLAG_FATAL) {
+        conn_close(session->conn, error);
+        return;
+    }
+    if (msg->error.ref != 0) {
+        LcOutMsg *out = session_outbox_take(session, msg->error.ref);
+        if (out != NULL)
+            session_out_free(out);
+    }
+    if (session->events.refused)
+        session->events.refused(session, error, msg->error.ref, session->user_data);
+}
+
+/* Answers the relay's keepalive PING. */
+static void session_handle_ping(LcSession *session, const LcWireMsg *msg, gint64 received)
+{
+    if (session->conn == NULL)
+        return;
+    g_autoptr(GBytes) frame = wire_encode_pong(msg, received);
+    conn_enqueue(session->conn, frame);
+}
+
+/* Whether a watch is still registered. */
+static gboolean session_has_watch(LcSession *session, guint id)
+{
+    for (guint i = 0; i < session->watches->len; i++)
+        if (g_array_index(session->watches, LcSessionWatch, i).id == id)
+            return TRUE;
+    return FALSE;
+}
+
+/* Shows a message to every watch; a watch removed meanwhile is skipped. */
+static void session_notify_watches(LcSession *session, const LcWireMsg *msg)
+{
+    guint n = session->watches->len;
+    if (n == 0)
+        return;
+    g_autofree LcSessionWatch *copy = g_memdup2(session->watches->data, n * sizeof(LcSessionWatch));
+    for (guint i = 0; i < n; i++)
+        if (session_has_watch(session, copy[i].id))
+            copy[i].func(session, msg, copy[i].data);
+}
+
+/* One frame from the relay. */
+static void session_on_frame(LcConn *conn, const LcWireHeader *header, const guint8 *payload,
+                             gpointer user_data)
+{
+    LcSession *session = user_data;
+    gint64 received = clock_now_us();
+    g_autoptr(GError) error = NULL;
+    LcWireMsg msg;
+
+    if (!wire_msg_decode(header, payload, &msg, &error)) {
+        g_prefix_error(&error, "relay sent a bad frame: ");
+        conn_close(conn, error);
+        return;
+    }
+    gboolean joined = session->state == SESSION_JOINED;
+    if (!joined && msg.type != WIRE_WELCOME && msg.type != WIRE_ERROR && msg.type != WIRE_PING) {
+        g_set_error(&error, LC_WIRE_ERROR, WIRE_ERR_PROTOCOL, "relay sent %s before WELCOME",
+                    wire_type_name(msg.type));
+        conn_close(conn, error);
+    } else {
+        switch (msg.type) {
+        case WIRE_WELCOME:
+            session_handle_welcome(session, &msg);
+            break;
+        case WIRE_PONG:
+            session_handle_pong(session, &msg);
+            break;
+        case WIRE_PING:
+            session_handle_ping(session, &msg, received);
+            break;
+        case WIRE_CHAT_ACK:
+            session_handle_ack(session, &msg);
+            break;
+        case WIRE_CHAT_DELIVER:
+            session_handle_deliver(session, &msg);
+            break;
+        case WIRE_PRESENCE:
+            session_handle_presence(session, &msg);
+            break;
+        case WIRE_ERROR:
+            session_handle_error(session, &msg);
+            break;
+        default:
+            break; /* types meant for the relay are ignored */
+        }
+        session_notify_watches(session, &msg);
+    }
+    wire_msg_clear(&msg);
+}
+
+/* The relay broke the framing. */
+static void session_on_bad_frame(LcConn *conn, const GError *error, gpointer user_data)
+{
+    g_autoptr(GError) copy = g_error_copy(error);
+    g_prefix_error(&copy, "relay sent a bad frame: ");
+    conn_close(conn, copy);
+}
+
+/* The connection closed. */
+static void session_on_closed(LcConn *conn, const GError *error, gpointer user_data)
+{
+    LcSession *session = user_data;
+    g_autoptr(GError) why = NULL;
+    if (error == NULL && !session->quitting)
+        why = g_error_new(G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "relay closed the connection");
+    session_lost(session, error ? error : why);
+}
+
+static const LcConnHandlers session_conn_handlers = {
+    .frame = session_on_frame,
+    .bad_frame = session_on_bad_frame,
+    .closed = session_on_closed,
+};
+
+/* Connected: start reading and send HELLO. */
+static void session_on_connected(GObject *source, GAsyncResult *result, gpointer data)
+{
+    LcSession *session = data;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSocketConnection) connection =
+        g_socket_client_connect_to_host_finish(G_SOCKET_CLIENT(source), result, &error);
+    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return; /* session freed or quit */
+    g_clear_object(&session->cancel);
+    if (connection == NULL) {
+        g_prefix_error(&error, "cannot connect to relay %s: ", session->server);
+        session_lost(session, error);
+        return;
+    }
+    session->conn = conn_new(connection, &session_conn_handlers, session);
+    conn_start(session->conn);
+    LcWireMsg hello = {.type = WIRE_HELLO};
+    hello.hello.nick = session->nick;
+    hello.hello.instance = session->instance;
+    /* A reconnect resumes from the newest id seen, or the newest that existed
+     * at the first join (what came before was history, asked for or not). */
+    if (session->ever_joined) {
+        hello.flags = WIRE_FLAG_RESUME;
+        hello.hello.resume_after = MAX(session->last_seen, session->resume_floor);
+    }
+    hello.hello.history_limit = session->config.history_limit;
+    session_send_msg(session, &hello);
+}
+
+/* Opens a new connection to the relay. */
+static void session_connect(LcSession *session)
+{
+    g_autoptr(GSocketClient) client = g_socket_client_new();
+    g_socket_client_set_timeout(client, session->config.connect_timeout_s);
+    session->cancel = g_cancellable_new();
+    if (session->state != SESSION_CONNECTING)
+        session_set_state(session, SESSION_CONNECTING, NULL);
+    g_socket_client_connect_to_host_async(client, session->host, session->port, session->cancel,
+                                          session_on_connected, session);
+}
+
+/* Starts connecting. */
+void session_start(LcSession *session)
+{
+    session_connect(session);
+}
+
+/* Timer: pacing allows another message now. */
+static gboolean session_on_pace(gpointer data)
+{
+    LcSession *session = data;
+    g_source_unref(session->pace_src);
+    session->pace_src = NULL;
+    session_flush_outbox(session);
+    return G_SOURCE_REMOVE;
+}
+
+/* Takes one flood-control token, or returns the ms until one is available. */
+static guint session_take_token(LcSession *session)
+{
+    if (session->rate <= 0)
+        return 0;
+    gint64 now = g_get_monotonic_time();
+    session->tokens += (double)(now - session->tokens_at) * session->rate / G_USEC_PER_SEC;
+    session->tokens = MIN(session->tokens, session->burst);
+    session->tokens_at = now;
+    if (session->tokens >= 1.0) {
+        session->tokens -= 1.0;
+        return 0;
+    }
+    return (guint)((1.0 - session->tokens) * 1000.0 / session->rate) + 1;
+}
+
+/* Sends every outbox message not yet sent on this connection, as pacing allows. */
+static void session_flush_outbox(LcSession *session)
+{
+    if (session->state != SESSION_JOINED || session->pace_src != NULL)
+        return;
+    for (GList *l = session->next_unsent; l != NULL; l = session->next_unsent) {
+        LcOutMsg *out = l->data;
+        guint wait = session_take_token(session);
+        if (wait > 0) {
+            session_add_timeout(&session->pace_src, wait, session_on_pace, session);
+            return;
+        }
+        LcWireMsg chat = {.type = WIRE_CHAT, .flags = out->flags};
+        chat.chat.client_id = out->client_id;
+        chat.chat.text = out->text;
+        session_send_msg(session, &chat);
+        session->next_unsent = l->next;
+    }
+}
+
+/* Checks and queues a chat message. */
+guint64 session_send_chat(LcSession *session, const char *text, gboolean action, GError **error)
+{
+    if (session->state == SESSION_CLOSED) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_CLOSED, "the session is closed");
+        return 0;
+    }
+    if (!validate_text(text, error))
+        return 0;
+    LcOutMsg *out = g_new0(LcOutMsg, 1);
+    out->client_id = session->next_client_id++;
+    out->flags = action ? WIRE_FLAG_ACTION : 0;
+    out->text = g_strdup(text);
+    g_queue_push_tail(&session->outbox, out);
+    if (session->next_unsent == NULL)
+        session->next_unsent = session->outbox.tail;
+    session_flush_outbox(session);
+    return out->client_id;
+}
+
+/* Asks the relay for a new nick. */
+gboolean session_set_nick(LcSession *session, const char *nick, GError **error)
+{
+    if (!validate_nick(nick, error))
+        return FALSE;
+    if (session->state != SESSION_JOINED) {
+        /* Not connected: the next HELLO asks for it. */
+        g_free(session->nick);
+        session->nick = g_strdup(nick);
+        return TRUE;
+    }
+    LcWireMsg msg = {.type = WIRE_NICK};
+    msg.nick.nick = (char *)nick;
+    session_send_msg(session, &msg);
+    return TRUE;
+}
+
+/* Adds a watch. */
+guint session_add_watch(LcSession *session, LcSessionWatchFunc func, gpointer user_data)
+{
+    LcSessionWatch watch = {++session->next_watch, func, user_data};
+    g_array_append_val(session->watches, watch);
+    return watch.id;
+}
+
+/* Removes a watch. */
+void session_remove_watch(LcSession *session, guint id)
+{
+    for (guint i = 0; i < session->watches->len; i++) {
+        if (g_array_index(session->watches, LcSessionWatch, i).id == id) {
+            g_array_remove_index(session->watches, i);
+            return;
+        }
+    }
+}
+
+/* Sends a message on the control connection. */
+gboolean session_send(LcSession *session, const LcWireMsg *msg, GError **error)
+{
+    if (session->state != SESSION_JOINED || session->conn == NULL) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "not joined to relay %s",
+                    session->server);
+        return FALSE;
+    }
+    g_autoptr(GBytes) frame = wire_msg_encode(msg, error);
+    if (frame == NULL)
+        return FALSE;
+    conn_enqueue(session->conn, frame);
+    return TRUE;
+}
+
+/* Leaves the room with a reason. */
+void session_quit(LcSession *session, const char *reason)
+{
+    if (session->state == SESSION_CLOSED || session->quitting)
+        return;
+    session->quitting = TRUE;
+    session_drop_source(&session->reconnect_src);
+    if (session->cancel != NULL)
+        g_cancellable_cancel(session->cancel);
+    if (session->conn == NULL) {
+        session_set_state(session, SESSION_CLOSED, NULL);
+        return;
+    }
+    const char *text = reason ? reason : "";
+    g_autofree char *cut = g_utf8_substring(text, 0, MIN(g_utf8_strlen(text, -1), 200));
+    LcWireMsg quit = {.type = WIRE_QUIT};
+    quit.quit.reason = cut;
+    session_send_msg(session, &quit);
+    conn_close_after_flush(session->conn, NULL, SESSION_FLUSH_MS);
+}
+
+LcSessionState session_get_state(LcSession *session)
+{
+    return session->state;
+}
+
+const char *session_get_nick(LcSession *session)
+{
+    return session->nick;
+}
+
+const char *session_get_addr(LcSession *session)
+{
+    return session->addr;
+}
+
+const char *session_get_server(LcSession *session)
+{
+    return session->server;
+}
+
+/* The relay's address on the current connection, or NULL. */
+GInetSocketAddress *session_get_relay_address(LcSession *session)
+{
+    if (session->conn == NULL)
+        return NULL;
+    g_autoptr(GSocketAddress) remote =
+        g_socket_get_remote_address(conn_get_socket(session->conn), NULL);
+    if (remote == NULL || !G_IS_INET_SOCKET_ADDRESS(remote))
+        return NULL;
+    return G_INET_SOCKET_ADDRESS(g_steal_pointer(&remote));
+}
+
+const LcWireMember *session_get_members(LcSession *session, guint *n_members)
+{
+    *n_members = session->members->len;
+    return (const LcWireMember *)(void *)session->members->data;
+}
+
+guint session_get_unacked(LcSession *session)
+{
+    return g_queue_get_length(&session->outbox);
+}
+
+guint64 session_get_last_seen(LcSession *session)
+{
+    return session->last_seen;
+}
+
+double session_get_rtt_ms(LcSession *session)
+{
+    return session->rtt_ms;
+}
+
+double session_get_srtt_ms(LcSession *session)
+{
+    return session->srtt_ms;
+}
+
+gint64 session_get_clock_offset_us(LcSession *session)
+{
+    return session->clock_offset_us;
+}
+
+guint session_get_connects(LcSession *session)
+{
+    return session->connects;
+}
+
+/* Frees a session, dropping its connection without a QUIT. */
+void session_free(LcSession *session)
+{
+    if (session == NULL)
+        return;
+    if (session->cancel != NULL) {
+        g_cancellable_cancel(session->cancel);
+        g_object_unref(session->cancel);
+    }
+    session_drop_source(&session->reconnect_src);
+    session_drop_source(&session->pace_src);
+    session_drop_source(&session->ping_src);
+    session_drop_source(&session->reap_src);
+    conn_free(session->conn);
+    g_ptr_array_unref(session->dead_conns);
+    g_queue_clear_full(&session->outbox, (GDestroyNotify)session_out_free);
+    g_array_unref(session->members);
+    g_array_unref(session->watches);
+    g_free(session->host);
+    g_free(session->server);
+    g_free(session->nick);
+    g_free(session->instance);
+    g_free(session->addr);
+    g_free(session);
+}

@@ -1,0 +1,480 @@
+/* video_sender.c: a camera's side of the camera channels.
+ *
+ * Each channel in use has the same bookkeeping, whatever its transport: a
+ * ring of the last frames submitted (send time, state) that turns ACKs into
+ * round-trip times and finds the frames never acknowledged, and, in
+ * stop-and-wait mode, the one frame in flight and the newest one waiting.
+ */
+#include "net/client/video_sender.h"
+
+#include "net/wire/clock.h"
+#include "net/client/video_common.h"
+#include "net/wire/wire.h"
+
+#include <string.h>
+
+#define VIDEO_SENDER_TICK_MS    50
+#define VIDEO_SENDER_PING_TICKS 40   /* a PING every 2 s keeps the clock offset fresh */
+#define VIDEO_SENDER_RING       4096 /* frames remembered per channel */
+
+typedef enum {
+    RECORD_EMPTY,
+    RECORD_QUEUED,  /* handed to the channel, not yet out */
+    RECORD_SENT,    /* out, waiting for the relay's ACK */
+    RECORD_ACKED,   /* acknowledged by the relay */
+    RECORD_LOST,    /* no ACK within the loss timeout */
+    RECORD_DROPPED, /* never sent */
+} LcRecordState;
+
+typedef struct {
+    guint64 seq;
+    LcRecordState state;
+    gint64 send_us;   /* local wall clock */
+    gint64 sent_mono; /* local monotonic clock, for the loss timeout */
+} LcSentRecord;
+
+typedef struct {
+    LcVideoSender *sender;
+    LcChanKind kind;
+    LcChan *chan;
+    LcSentRecord ring[VIDEO_SENDER_RING];
+    guint64 scan_seq; /* oldest seq that may still be waiting for its ACK */
+    guint64 top_seq;  /* one past the newest seq submitted */
+    gboolean waiting; /* stop-and-wait: wait_seq is in flight */
+    guint64 wait_seq;
+    LcChanFrame pending; /* stop-and-wait: the newest frame waiting (data != NULL) */
+    LcVideoSenderStats stats;
+} LcSenderChan;
+
+struct _LcVideoSender {
+    LcSession *session;
+    guint watch;
+    LcVideoSenderConfig config;
+    LcVideoSenderEvents events;
+    gpointer user_data;
+    guint asked_on; /* the session's connection count when the stream was asked for */
+    guint32 stream_id;
+    guint64 token;
+    guint16 udp_port;
+    guint channels; /* granted */
+    guint32 frame_max;
+    LcSenderChan chans[LC_CHAN_KINDS];
+    GSource *tick_src;
+    guint ticks;
+};
+
+static void video_sender_chan_submit(LcSenderChan *sc, const LcChanFrame *frame);
+
+/* Fills a config with the defaults. */
+void video_sender_config_init(LcVideoSenderConfig *config)
+{
+    config->channels = LC_CHAN_BIT(LC_CHAN_TCP) | LC_CHAN_BIT(LC_CHAN_UDP);
+    config->ack_mode = LC_VIDEO_ACK_PIPELINED;
+    config->queue_frames = 4;
+    config->queue_bytes = 8 * 1024 * 1024;
+    config->loss_timeout_ms = 1000;
+    config->udp_pace_bps = 400000000;
+    config->udp_pace_burst = 24000;
+    config->socket_buffer = 4 * 1024 * 1024;
+    config->tcp_notsent_lowat = 128 * 1024;
+}
+
+/* The record of a seq, if still in the ring. */
+static LcSentRecord *video_sender_record(LcSenderChan *sc, guint64 seq)
+{
+    LcSentRecord *r = &sc->ring[seq % VIDEO_SENDER_RING];
+    return r->state != RECORD_EMPTY && r->seq == seq ? r : NULL;
+}
+
+/* Stop-and-wait: the frame in flight is settled; the waiting one may go. */
+static void video_sender_release(LcSenderChan *sc, guint64 seq)
+{
+    if (!sc->waiting || sc->wait_seq != seq)
+        return;
+    sc->waiting = FALSE;
+    if (sc->pending.data == NULL)
+        return;
+    LcChanFrame next = sc->pending;
+    sc->pending.data = NULL;
+    video_sender_chan_submit(sc, &next);
+    g_bytes_unref(next.data);
+}
+
+/* Hands a frame to one channel, or holds it while stop-and-wait waits. */
+static void video_sender_chan_submit(LcSenderChan *sc, const LcChanFrame *frame)
+{
+    LcVideoSender *sender = sc->sender;
+    if (sender->config.ack_mode == LC_VIDEO_ACK_STOP_AND_WAIT && sc->waiting) {
+        if (sc->pending.data != NULL) {
+            guint64 old = sc->pending.seq;
+            g_clear_pointer(&sc->pending.data, g_bytes_unref);
+            sc->stats.dropped++;
+            if (sender->events.dropped)
+                sender->events.dropped(sender, sc->kind, old, LC_CHAN_DROP_WAIT_ACK,
+                                       sender->user_data);
+        }
+        sc->pending = *frame;
+        sc->pending.data = g_bytes_ref(frame->data);
+        return;
+    }
+    LcSentRecord *r = &sc->ring[frame->seq % VIDEO_SENDER_RING];
+    *r = (LcSentRecord){.seq = frame->seq, .state = RECORD_QUEUED};
+    if (sc->top_seq == 0 || frame->seq < sc->scan_seq)
+        sc->scan_seq = frame->seq;
+    sc->top_seq = MAX(sc->top_seq, frame->seq + 1);
+    sc->stats.frames_submitted++;
+    if (sender->config.ack_mode == LC_VIDEO_ACK_STOP_AND_WAIT) {
+        sc->waiting = TRUE;
+        sc->wait_seq = frame->seq;
+    }
+    chan_send_frame(sc->chan, frame);
+}
+
+/* Sends one frame on every channel. */
+gboolean video_sender_send_frame(LcVideoSender *sender, GBytes *data, guint64 seq,
+                                 gint64 capture_us, guint8 codec, guint16 flags, GError **error)
+{
+    if (sender->stream_id == 0) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                    "the relay has not granted the stream yet");
+        return FALSE;
+    }
+    gsize size = g_bytes_get_size(data);
+    if (size > sender->frame_max) {
+        g_set_error(error, LC_WIRE_ERROR, WIRE_ERR_TOO_LARGE,
+                    "frame of %zu bytes is over the relay's limit of %u", size, sender->frame_max);
+        return FALSE;
+    }
+    LcChanFrame frame = {
+        .stream_id = sender->stream_id,
+        .seq = seq,
+        .capture_us = capture_us,
+        .codec = codec,
+        .flags = flags,
+        .data = data,
+    };
+    for (guint k = 0; k < LC_CHAN_KINDS; k++)
+        if (sender->chans[k].chan != NULL)
+            video_sender_chan_submit(&sender->chans[k], &frame);
+    return TRUE;
+}
+
+/* A channel is open. */
+static void video_sender_on_ready(LcChan *chan, gpointer data)
+{
+    LcSenderChan *sc = data;
+    if (sc->sender->events.ready)
+        sc->sender->events.ready(sc->sender, sc->kind, sc->sender->user_data);
+}
+
+/* A frame started going out. */
+static void video_sender_on_sent(LcChan *chan, guint64 seq, gsize bytes, gint64 send_us,
+                                 gpointer data)
+{
+    LcSenderChan *sc = data;
+    LcVideoSender *sender = sc->sender;
+    LcSentRecord *r = video_sender_record(sc, seq);
+    if (r != NULL && r->state == RECORD_QUEUED) {
+        r->state = RECORD_SENT;
+        r->send_us = send_us;
+        r->sent_mono = g_get_monotonic_time();
+        sc->stats.outstanding++;
+    }
+    sc->stats.frames_sent++;
+    sc->stats.bytes_sent += bytes;
+    if (sender->events.sent)
+        sender->events.sent(sender, sc->kind, seq, bytes, send_us, sender->user_data);
+}
+
+/* A frame was dropped unsent. */
+static void video_sender_on_dropped(LcChan *chan, guint64 seq, LcChanDropReason reason,
+                                    gpointer data)
+{
+    LcSenderChan *sc = data;
+    LcVideoSender *sender = sc->sender;
+    LcSentRecord *r = video_sender_record(sc, seq);
+    if (r != NULL && r->state == RECORD_QUEUED)
+        r->state = RECORD_DROPPED;
+    sc->stats.dropped++;
+    if (sender->events.dropped)
+        sender->events.dropped(sender, sc->kind, seq, reason, sender->user_data);
+    video_sender_release(sc, seq);
+}
+
+/* The relay's own ACK: the first hop's round trip. */
+static void video_sender_relay_ack(LcSenderChan *sc, const LcChanAck *ack)
+{
+    LcVideoSender *sender = sc->sender;
+    LcSentRecord *r = video_sender_record(sc, ack->seq);
+    if (r == NULL || r->state == RECORD_ACKED || r->state == RECORD_QUEUED)
+        return; /* unknown, or acknowledged twice */
+    if (r->state == RECORD_SENT)
+        sc->stats.outstanding--;
+    if (r->state == RECORD_LOST)
+        sc->stats.lost--; /* it was late, not lost */
+    r->state = RECORD_ACKED;
+    sc->stats.relay_acks++;
+    LcVideoRelayAck out = {
+        .channel = sc->kind,
+        .seq = ack->seq,
+        .send_us = r->send_us,
+        .relay_first_us = ack->first_us,
+        .relay_last_us = ack->last_us,
+        .arrival_us = ack->arrival_us,
+        .rtt_us = ack->arrival_us - r->send_us,
+    };
+    if (sender->events.relay_ack)
+        sender->events.relay_ack(sender, &out, sender->user_data);
+    video_sender_release(sc, ack->seq);
+}
+
+/* An ACK arrived: the relay's, or a viewer's passed on. */
+static void video_sender_on_ack(LcChan *chan, const LcChanAck *ack, gpointer data)
+{
+    LcSenderChan *sc = data;
+    LcVideoSender *sender = sc->sender;
+    if (ack->viewer_id == 0) {
+        video_sender_relay_ack(sc, ack);
+        return;
+    }
+    LcSentRecord *r = video_sender_record(sc, ack->seq);
+    sc->stats.viewer_acks++;
+    LcVideoViewerAck out = {
+        .channel = sc->kind,
+        .viewer_id = ack->viewer_id,
+        .seq = ack->seq,
+        .send_us = r != NULL ? r->send_us : 0,
+        .viewer_first_us = ack->first_us,
+        .viewer_last_us = ack->last_us,
+        .viewer_offset_us = ack->clock_offset_us,
+        .arrival_us = ack->arrival_us,
+    };
+    if (sender->events.viewer_ack)
+        sender->events.viewer_ack(sender, &out, sender->user_data);
+}
+
+/* A channel closed. */
+static void video_sender_on_closed(LcChan *chan, const GError *error, gpointer data)
+{
+    LcSenderChan *sc = data;
+    if (sc->sender->events.channel_closed)
+        sc->sender->events.channel_closed(sc->sender, sc->kind, error, sc->sender->user_data);
+}
+
+static const LcChanEvents video_sender_chan_events = {
+    .ready = video_sender_on_ready,
+    .sent = video_sender_on_sent,
+    .dropped = video_sender_on_dropped,
+    .ack = video_sender_on_ack,
+    .closed = video_sender_on_closed,
+};
+
+/* Declares lost the frames sent longer ago than the loss timeout without an
+ * ACK. Frames go out in seq order, so the scan stops at the first one still
+ * in time. */
+static void video_sender_chan_expire(LcSenderChan *sc, gint64 now)
+{
+    LcVideoSender *sender = sc->sender;
+    gint64 timeout = (gint64)sender->config.loss_timeout_ms * 1000;
+    if (sc->top_seq - sc->scan_seq > VIDEO_SENDER_RING)
+        sc->scan_seq = sc->top_seq - VIDEO_SENDER_RING;
+    for (; sc->scan_seq < sc->top_seq; sc->scan_seq++) {
+        LcSentRecord *r = video_sender_record(sc, sc->scan_seq);
+        if (r == NULL || r->state == RECORD_ACKED || r->state == RECORD_DROPPED ||
+            r->state == RECORD_LOST)
+            continue;
+        if (r->state == RECORD_QUEUED || now - r->sent_mono < timeout)
+            return;
+        r->state = RECORD_LOST;
+        sc->stats.outstanding--;
+        sc->stats.lost++;
+        if (sender->events.dropped)
+            sender->events.dropped(sender, sc->kind, r->seq, LC_CHAN_DROP_LOST, sender->user_data);
+        video_sender_release(sc, r->seq);
+    }
+}
+
+/* Periodic work: loss timeouts, and a PING now and then for the clock offset. */
+static gboolean video_sender_on_tick(gpointer data)
+{
+    LcVideoSender *sender = data;
+    gint64 now = g_get_monotonic_time();
+    for (guint k = 0; k < LC_CHAN_KINDS; k++)
+        if (sender->chans[k].chan != NULL)
+            video_sender_chan_expire(&sender->chans[k], now);
+    if (sender->ticks++ % VIDEO_SENDER_PING_TICKS == 0)
+        session_ping(sender->session);
+    return G_SOURCE_CONTINUE;
+}
+
+/* Frees every channel and forgets the stream. */
+static void video_sender_close_stream(LcVideoSender *sender)
+{
+    for (guint k = 0; k < LC_CHAN_KINDS; k++) {
+        LcSenderChan *sc = &sender->chans[k];
+        g_clear_pointer(&sc->chan, chan_free);
+        g_clear_pointer(&sc->pending.data, g_bytes_unref);
+        memset(sc, 0, sizeof(*sc));
+        sc->sender = sender;
+        sc->kind = (LcChanKind)k;
+    }
+    sender->stream_id = 0;
+    sender->channels = 0;
+}
+
+/* STREAM_READY: opens a channel of each kind granted. */
+static void video_sender_on_stream_ready(LcVideoSender *sender, const LcWireMsg *msg)
+{
+    video_sender_close_stream(sender);
+    sender->stream_id = msg->stream_ready.stream_id;
+    sender->token = msg->stream_ready.token;
+    sender->udp_port = msg->stream_ready.udp_port;
+    sender->channels = msg->stream_ready.channels & sender->config.channels;
+    sender->frame_max = msg->stream_ready.frame_max;
+    LcChanConfig cfg = {
+        .role = LC_CHAN_ROLE_SENDER,
+        .udp_port = sender->udp_port,
+        .stream_id = sender->stream_id,
+        .token = sender->token,
+        .frame_max = sender->frame_max,
+        .queue_frames = sender->config.queue_frames,
+        .queue_bytes = sender->config.queue_bytes,
+        .tcp_notsent_lowat = sender->config.tcp_notsent_lowat,
+        .udp_pace_bps = sender->config.udp_pace_bps,
+        .udp_pace_burst = sender->config.udp_pace_burst,
+        .socket_buffer = sender->config.socket_buffer,
+    };
+    if (sender->events.stream)
+        sender->events.stream(sender, sender->stream_id, sender->user_data);
+    for (guint k = 0; k < LC_CHAN_KINDS; k++)
+        if (sender->channels & LC_CHAN_BIT(k))
+            sender->chans[k].chan = video_common_open_channel(
+                sender->session, (LcChanKind)k, &cfg, &video_sender_chan_events, &sender->chans[k]);
+    session_ping(sender->session);
+}
+
+/* Asks the relay for a stream. */
+static void video_sender_open_stream(LcVideoSender *sender)
+{
+    video_sender_close_stream(sender);
+    sender->asked_on = session_get_connects(sender->session);
+    LcWireMsg msg = {.type = WIRE_STREAM_OPEN};
+    msg.stream_open.channels = (guint8)(sender->config.channels & WIRE_CHANNELS_ALL);
+    session_send(sender->session, &msg, NULL);
+}
+
+/* Follows the control connection: (re)joins, the relay's answers. */
+static void video_sender_on_message(LcSession *session, const LcWireMsg *msg, gpointer data)
+{
+    LcVideoSender *sender = data;
+    switch (msg->type) {
+    case WIRE_WELCOME:
+        /* After a reconnect the old stream is gone; the first WELCOME may be
+         * the one whose joined event created this sender. */
+        if (session_get_connects(session) != sender->asked_on)
+            video_sender_open_stream(sender);
+        break;
+    case WIRE_STREAM_READY:
+        video_sender_on_stream_ready(sender, msg);
+        break;
+    case WIRE_VIDEO_REFUSED:
+        if (msg->video_refused.request == WIRE_STREAM_OPEN && sender->events.refused) {
+            g_autoptr(GError) error = video_common_refusal(msg);
+            sender->events.refused(sender, error, sender->user_data);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* Creates a sender on a control session. */
+LcVideoSender *video_sender_new(LcSession *session, const LcVideoSenderConfig *config,
+                                const LcVideoSenderEvents *events, gpointer user_data)
+{
+    LcVideoSender *sender = g_new0(LcVideoSender, 1);
+    sender->session = session;
+    sender->config = *config;
+    sender->events = *events;
+    sender->user_data = user_data;
+    video_sender_close_stream(sender);
+    sender->watch = session_add_watch(session, video_sender_on_message, sender);
+    sender->tick_src = g_timeout_source_new(VIDEO_SENDER_TICK_MS);
+    g_source_set_callback(sender->tick_src, video_sender_on_tick, sender, NULL);
+    g_source_attach(sender->tick_src, g_main_context_get_thread_default());
+    if (session_get_state(session) == SESSION_JOINED)
+        video_sender_open_stream(sender);
+    return sender;
+}
+
+/* Whether every channel granted is open. */
+gboolean video_sender_is_ready(LcVideoSender *sender)
+{
+    if (sender->channels == 0)
+        return FALSE;
+    for (guint k = 0; k < LC_CHAN_KINDS; k++)
+        if ((sender->channels & LC_CHAN_BIT(k)) &&
+            (sender->chans[k].chan == NULL || !chan_is_ready(sender->chans[k].chan)))
+            return FALSE;
+    return TRUE;
+}
+
+/* The stream id. */
+guint32 video_sender_get_stream_id(LcVideoSender *sender)
+{
+    return sender->stream_id;
+}
+
+/* The channels granted. */
+guint video_sender_get_channels(LcVideoSender *sender)
+{
+    return sender->channels;
+}
+
+/* One channel's counters. */
+gboolean video_sender_get_stats(LcVideoSender *sender, LcChanKind channel,
+                                LcVideoSenderStats *stats)
+{
+    if ((guint)channel >= LC_CHAN_KINDS || sender->chans[channel].chan == NULL)
+        return FALSE;
+    LcSenderChan *sc = &sender->chans[channel];
+    *stats = sc->stats;
+    chan_get_stats(sc->chan, &stats->chan);
+    return TRUE;
+}
+
+/* Relay clock minus local clock. */
+gint64 video_sender_get_clock_offset_us(LcVideoSender *sender)
+{
+    return session_get_clock_offset_us(sender->session);
+}
+
+/* A relay timestamp on the local clock. */
+gint64 video_sender_relay_to_local_us(LcVideoSender *sender, gint64 relay_us)
+{
+    return relay_us - session_get_clock_offset_us(sender->session);
+}
+
+/* A viewer timestamp on the local clock: viewer -> relay -> local. */
+gint64 video_sender_viewer_to_local_us(LcVideoSender *sender, gint64 viewer_us,
+                                       gint64 viewer_offset_us)
+{
+    return viewer_us + viewer_offset_us - session_get_clock_offset_us(sender->session);
+}
+
+/* Closes the stream and frees the sender. */
+void video_sender_free(LcVideoSender *sender)
+{
+    if (sender == NULL)
+        return;
+    if (sender->stream_id != 0 && session_get_state(sender->session) == SESSION_JOINED) {
+        LcWireMsg msg = {.type = WIRE_STREAM_CLOSE};
+        msg.stream_close.stream_id = sender->stream_id;
+        session_send(sender->session, &msg, NULL);
+    }
+    session_remove_watch(sender->session, sender->watch);
+    video_sender_close_stream(sender);
+    g_source_destroy(sender->tick_src);
+    g_source_unref(sender->tick_src);
+    g_free(sender);
+}

@@ -1,0 +1,245 @@
+/* video_viewer.c: a viewer's side of the camera channels. Every frame is
+ * acknowledged as soon as it is whole, with its first- and last-byte times
+ * and this host's relay-minus-local clock offset, on the channel it came on. */
+#include "net/client/video_viewer.h"
+
+#include "net/wire/clock.h"
+#include "net/client/video_common.h"
+#include "net/wire/wire.h"
+
+typedef struct {
+    LcVideoViewer *viewer;
+    LcChanKind kind;
+    LcChan *chan;
+} LcViewerChan;
+
+struct _LcVideoViewer {
+    LcSession *session;
+    guint watch;
+    char *nick;
+    LcVideoViewerConfig config;
+    LcVideoViewerEvents events;
+    gpointer user_data;
+    guint asked_on; /* the session's connection count when the view was asked for */
+    guint32 stream_id;
+    guint32 viewer_id;
+    guint channels; /* granted */
+    LcViewerChan chans[LC_CHAN_KINDS];
+};
+
+/* Fills a config with the defaults. */
+void video_viewer_config_init(LcVideoViewerConfig *config)
+{
+    config->channels = LC_CHAN_BIT(LC_CHAN_TCP) | LC_CHAN_BIT(LC_CHAN_UDP);
+    config->reassembly_ms = 500;
+    config->reassembly_frames = 64;
+    config->socket_buffer = 4 * 1024 * 1024;
+}
+
+/* A channel is open. */
+static void video_viewer_on_ready(LcChan *chan, gpointer data)
+{
+    LcViewerChan *vc = data;
+    if (vc->viewer->events.ready)
+        vc->viewer->events.ready(vc->viewer, vc->kind, vc->viewer->user_data);
+}
+
+/* A frame arrived: acknowledge it, then report it. */
+static void video_viewer_on_frame(LcChan *chan, const LcChanFrame *frame, gpointer data)
+{
+    LcViewerChan *vc = data;
+    LcVideoViewer *viewer = vc->viewer;
+    LcChanAck ack = {
+        .viewer_id = viewer->viewer_id,
+        .seq = frame->seq,
+        .first_us = frame->first_us,
+        .last_us = frame->last_us,
+        .clock_offset_us = session_get_clock_offset_us(viewer->session),
+    };
+    chan_send_ack(chan, &ack);
+    LcVideoFrame out = {
+        .channel = vc->kind,
+        .stream_id = frame->stream_id,
+        .seq = frame->seq,
+        .data = frame->data,
+        .codec = frame->codec,
+        .flags = frame->flags,
+        .capture_us = frame->capture_us,
+        .send_us = frame->send_us,
+        .first_us = frame->first_us,
+        .last_us = frame->last_us,
+    };
+    if (viewer->events.frame)
+        viewer->events.frame(viewer, &out, viewer->user_data);
+}
+
+/* A UDP frame stayed incomplete. */
+static void video_viewer_on_lost(LcChan *chan, guint64 seq, gpointer data)
+{
+    LcViewerChan *vc = data;
+    if (vc->viewer->events.lost)
+        vc->viewer->events.lost(vc->viewer, vc->kind, seq, vc->viewer->user_data);
+}
+
+/* A channel closed. */
+static void video_viewer_on_closed(LcChan *chan, const GError *error, gpointer data)
+{
+    LcViewerChan *vc = data;
+    if (vc->viewer->events.channel_closed)
+        vc->viewer->events.channel_closed(vc->viewer, vc->kind, error, vc->viewer->user_data);
+}
+
+static const LcChanEvents video_viewer_chan_events = {
+    .ready = video_viewer_on_ready,
+    .frame = video_viewer_on_frame,
+    .lost = video_viewer_on_lost,
+    .closed = video_viewer_on_closed,
+};
+
+/* Frees the channels and forgets the stream. */
+static void video_viewer_close_stream(LcVideoViewer *viewer)
+{
+    for (guint k = 0; k < LC_CHAN_KINDS; k++) {
+        g_clear_pointer(&viewer->chans[k].chan, chan_free);
+        viewer->chans[k].viewer = viewer;
+        viewer->chans[k].kind = (LcChanKind)k;
+    }
+    viewer->stream_id = 0;
+    viewer->viewer_id = 0;
+    viewer->channels = 0;
+}
+
+/* VIEW_READY: the stream exists; open a channel of each kind granted. */
+static void video_viewer_on_view_ready(LcVideoViewer *viewer, const LcWireMsg *msg)
+{
+    video_viewer_close_stream(viewer);
+    viewer->stream_id = msg->view_ready.stream_id;
+    viewer->viewer_id = msg->view_ready.viewer_id;
+    viewer->channels = msg->view_ready.channels & viewer->config.channels;
+    LcChanConfig cfg = {
+        .role = LC_CHAN_ROLE_VIEWER,
+        .udp_port = msg->view_ready.udp_port,
+        .stream_id = viewer->stream_id,
+        .viewer_id = viewer->viewer_id,
+        .token = msg->view_ready.token,
+        .frame_max = msg->view_ready.frame_max,
+        .queue_frames = 1,
+        .socket_buffer = viewer->config.socket_buffer,
+        .reassembly_ms = viewer->config.reassembly_ms,
+        .reassembly_frames = viewer->config.reassembly_frames,
+    };
+    if (viewer->events.stream)
+        viewer->events.stream(viewer, viewer->stream_id, viewer->viewer_id, viewer->user_data);
+    for (guint k = 0; k < LC_CHAN_KINDS; k++)
+        if (viewer->channels & LC_CHAN_BIT(k))
+            viewer->chans[k].chan = video_common_open_channel(
+                viewer->session, (LcChanKind)k, &cfg, &video_viewer_chan_events, &viewer->chans[k]);
+    session_ping(viewer->session);
+}
+
+/* Asks the relay for the nick's stream. */
+static void video_viewer_send_view(LcVideoViewer *viewer)
+{
+    video_viewer_close_stream(viewer);
+    viewer->asked_on = session_get_connects(viewer->session);
+    LcWireMsg msg = {.type = WIRE_VIEW};
+    msg.view.nick = viewer->nick;
+    msg.view.channels = (guint8)(viewer->config.channels & WIRE_CHANNELS_ALL);
+    session_send(viewer->session, &msg, NULL);
+}
+
+/* Follows the control connection: (re)joins, the relay's answers. */
+static void video_viewer_on_message(LcSession *session, const LcWireMsg *msg, gpointer data)
+{
+    LcVideoViewer *viewer = data;
+    switch (msg->type) {
+    case WIRE_WELCOME:
+        /* After a reconnect the old view is gone; the first WELCOME may be
+         * the one whose joined event created this viewer. */
+        if (session_get_connects(session) != viewer->asked_on)
+            video_viewer_send_view(viewer);
+        break;
+    case WIRE_VIEW_READY:
+        if (g_ascii_strcasecmp(msg->view_ready.nick, viewer->nick) == 0)
+            video_viewer_on_view_ready(viewer, msg);
+        break;
+    case WIRE_VIEW_END:
+        if (msg->view_end.viewer_id == viewer->viewer_id && viewer->viewer_id != 0) {
+            video_viewer_close_stream(viewer);
+            if (viewer->events.ended)
+                viewer->events.ended(viewer, msg->view_end.reason, viewer->user_data);
+        }
+        break;
+    case WIRE_VIDEO_REFUSED:
+        if (msg->video_refused.request == WIRE_VIEW &&
+            g_ascii_strcasecmp(msg->video_refused.nick, viewer->nick) == 0 &&
+            viewer->events.refused) {
+            g_autoptr(GError) error = video_common_refusal(msg);
+            viewer->events.refused(viewer, error, viewer->user_data);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* Creates a viewer of nick's stream. */
+LcVideoViewer *video_viewer_new(LcSession *session, const char *nick,
+                                const LcVideoViewerConfig *config,
+                                const LcVideoViewerEvents *events, gpointer user_data)
+{
+    LcVideoViewer *viewer = g_new0(LcVideoViewer, 1);
+    viewer->session = session;
+    viewer->nick = g_strdup(nick);
+    viewer->config = *config;
+    viewer->events = *events;
+    viewer->user_data = user_data;
+    video_viewer_close_stream(viewer);
+    viewer->watch = session_add_watch(session, video_viewer_on_message, viewer);
+    if (session_get_state(session) == SESSION_JOINED)
+        video_viewer_send_view(viewer);
+    return viewer;
+}
+
+/* Whether every channel granted is open. */
+gboolean video_viewer_is_ready(LcVideoViewer *viewer)
+{
+    if (viewer->channels == 0)
+        return FALSE;
+    for (guint k = 0; k < LC_CHAN_KINDS; k++)
+        if ((viewer->channels & LC_CHAN_BIT(k)) &&
+            (viewer->chans[k].chan == NULL || !chan_is_ready(viewer->chans[k].chan)))
+            return FALSE;
+    return TRUE;
+}
+
+/* One channel's counters. */
+gboolean video_viewer_get_stats(LcVideoViewer *viewer, LcChanKind channel, LcChanStats *stats)
+{
+    if ((guint)channel >= LC_CHAN_KINDS || viewer->chans[channel].chan == NULL)
+        return FALSE;
+    chan_get_stats(viewer->chans[channel].chan, stats);
+    return TRUE;
+}
+
+/* Relay clock minus local clock. */
+gint64 video_viewer_get_clock_offset_us(LcVideoViewer *viewer)
+{
+    return session_get_clock_offset_us(viewer->session);
+}
+
+/* Stops viewing and frees the viewer. */
+void video_viewer_free(LcVideoViewer *viewer)
+{
+    if (viewer == NULL)
+        return;
+    if (session_get_state(viewer->session) == SESSION_JOINED) {
+        LcWireMsg msg = {.type = WIRE_VIEW_CLOSE};
+        msg.view_close.nick = viewer->nick;
+        session_send(viewer->session, &msg, NULL);
+    }
+    session_remove_watch(viewer->session, viewer->watch);
+    video_viewer_close_stream(viewer);
+    g_free(viewer->nick);
+    g_free(viewer);
+}

@@ -1,0 +1,511 @@
+/* chan_stream.c: a framed, non-blocking TCP connection for live video. */
+#include "net/io/chan_stream.h"
+
+#include "net/wire/addr.h"
+#include "net/wire/clock.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+
+#define CHAN_STREAM_READ_CHUNK    65536
+#define CHAN_STREAM_READ_BUDGET   (1024 * 1024) /* bytes read per wake-up, for fairness */
+#define CHAN_STREAM_WRITE_VECTORS 64
+
+/* One queued frame. */
+typedef struct {
+    GBytes *head;
+    GBytes *data;    /* video frames only; NULL otherwise */
+    GBytes *stamped; /* head with the send time written in, once prepared */
+    gsize size;
+    guint64 tag;
+    gint64 send_us;
+    gboolean video;
+    gboolean started; /* its first byte has been written: it can no longer be dropped */
+} LcStreamItem;
+
+struct _LcChanStream {
+    GSocket *socket;
+    LcChanStreamLimits limits;
+    LcChanStreamEvents events;
+    gpointer user_data;
+    char *peer;
+
+    guint8 *stage; /* bytes just received */
+    guint8 head[WIRE_HEADER_SIZE];
+    gsize head_have;
+    LcWireHeader header;
+    guint8 *payload; /* header.length bytes being filled */
+    gsize payload_have;
+    gint64 first_us;
+    GSource *read_src;
+
+    GQueue out;          /* LcStreamItem, oldest first */
+    gsize out_offset;    /* bytes of the head item already written */
+    gsize out_bytes;     /* queued bytes not yet written */
+    guint wait_frames;   /* video items not started */
+    gsize wait_bytes;    /* their bytes */
+    gsize control_bytes; /* bytes of non-video items queued */
+    GSource *write_src;
+    GSource *flush_timer;
+    GSource *fail_src;
+    GError *close_error;
+    gboolean closing;
+    gboolean closed;
+};
+
+static gboolean chan_stream_on_readable(GSocket *socket, GIOCondition cond, gpointer data);
+static gboolean chan_stream_on_writable(GSocket *socket, GIOCondition cond, gpointer data);
+
+/* Sets the socket options live video wants. */
+static void chan_stream_setup_socket(GSocket *socket, guint notsent_lowat)
+{
+    g_socket_set_blocking(socket, FALSE);
+    g_socket_set_timeout(socket, 0);
+    g_socket_set_option(socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+#ifdef TCP_NOTSENT_LOWAT
+    if (notsent_lowat > 0)
+        g_socket_set_option(socket, IPPROTO_TCP, TCP_NOTSENT_LOWAT, (gint)notsent_lowat, NULL);
+#endif
+}
+
+/* Wraps a connected socket. */
+LcChanStream *chan_stream_new(GSocket *socket, const LcChanStreamLimits *limits,
+                              const LcChanStreamEvents *events, gpointer user_data)
+{
+    LcChanStream *stream = g_new0(LcChanStream, 1);
+    stream->socket = g_object_ref(socket);
+    stream->limits = *limits;
+    stream->limits.queue_frames = MAX(stream->limits.queue_frames, 1);
+    stream->events = *events;
+    stream->user_data = user_data;
+    stream->stage = g_malloc(CHAN_STREAM_READ_CHUNK);
+    g_queue_init(&stream->out);
+    chan_stream_setup_socket(socket, limits->notsent_lowat);
+    g_autoptr(GSocketAddress) remote = g_socket_get_remote_address(socket, NULL);
+    stream->peer = remote ? addr_format(remote) : g_strdup("unknown");
+    return stream;
+}
+
+/* Starts reading. */
+void chan_stream_start(LcChanStream *stream)
+{
+    if (stream->read_src != NULL || stream->closing)
+        return;
+    stream->read_src = g_socket_create_source(stream->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+    g_source_set_callback(stream->read_src, G_SOURCE_FUNC(chan_stream_on_readable), stream, NULL);
+    g_source_attach(stream->read_src, g_main_context_get_thread_default());
+}
+
+/* Detaches and drops a source pointer if set. */
+static void chan_stream_drop_source(GSource **src)
+{
+    if (*src != NULL) {
+        g_source_destroy(*src);
+        g_source_unref(*src);
+        *src = NULL;
+    }
+}
+
+/* Frees a queued item. */
+static void chan_stream_item_free(LcStreamItem *item)
+{
+    g_bytes_unref(item->head);
+    g_clear_pointer(&item->data, g_bytes_unref);
+    g_clear_pointer(&item->stamped, g_bytes_unref);
+    g_free(item);
+}
+
+/* Closes the socket and reports closed once. */
+static void chan_stream_finish(LcChanStream *stream, const GError *error)
+{
+    if (stream->closed)
+        return;
+    stream->closed = TRUE;
+    stream->closing = TRUE;
+    chan_stream_drop_source(&stream->read_src);
+    chan_stream_drop_source(&stream->write_src);
+    chan_stream_drop_source(&stream->flush_timer);
+    chan_stream_drop_source(&stream->fail_src);
+    g_queue_clear_full(&stream->out, (GDestroyNotify)chan_stream_item_free);
+    stream->out_bytes = stream->wait_bytes = stream->control_bytes = 0;
+    stream->wait_frames = 0;
+    g_socket_close(stream->socket, NULL);
+    if (stream->events.closed)
+        stream->events.closed(stream, error, stream->user_data);
+}
+
+/* Stops reading and reports a broken framing. */
+static void chan_stream_bad_frame(LcChanStream *stream, const GError *error)
+{
+    chan_stream_drop_source(&stream->read_src);
+    if (stream->events.bad_frame)
+        stream->events.bad_frame(stream, error, stream->user_data);
+    else
+        chan_stream_finish(stream, error);
+}
+
+/* A header is complete: check it and make room for its payload. */
+static gboolean chan_stream_begin_payload(LcChanStream *stream)
+{
+    g_autoptr(GError) error = NULL;
+    if (!wire_header_parse(stream->head, &stream->header, &error)) {
+        chan_stream_bad_frame(stream, error);
+        return FALSE;
+    }
+    if (stream->header.length > stream->limits.max_payload) {
+        g_set_error(&error, LC_WIRE_ERROR, WIRE_ERR_TOO_LARGE,
+                    "%s payload of %u bytes exceeds this channel's limit of %zu",
+                    wire_type_name(stream->header.type), stream->header.length,
+                    stream->limits.max_payload);
+        chan_stream_bad_frame(stream, error);
+        return FALSE;
+    }
+    stream->payload = g_malloc(MAX(stream->header.length, 1));
+    stream->payload_have = 0;
+    return TRUE;
+}
+
+/* The payload is complete: hand the frame over. */
+static void chan_stream_deliver(LcChanStream *stream, gint64 now)
+{
+    g_autoptr(GBytes) payload =
+        g_bytes_new_take(g_steal_pointer(&stream->payload), stream->header.length);
+    LcWireHeader header = stream->header;
+    stream->head_have = 0;
+    stream->events.frame(stream, &header, payload, stream->first_us, now, stream->user_data);
+}
+
+/* Takes received bytes into the frame being assembled; FALSE once reading
+ * must stop (bad framing, or the owner closed the stream). */
+static gboolean chan_stream_consume_input(LcChanStream *stream, const guint8 *p, gsize n,
+                                          gint64 now)
+{
+    while (n > 0 && !stream->closing) {
+        if (stream->head_have < WIRE_HEADER_SIZE) {
+            if (stream->head_have == 0)
+                stream->first_us = now;
+            gsize take = MIN(n, WIRE_HEADER_SIZE - stream->head_have);
+            memcpy(stream->head + stream->head_have, p, take);
+            stream->head_have += take;
+            p += take;
+            n -= take;
+            if (stream->head_have < WIRE_HEADER_SIZE)
+                continue;
+            if (!chan_stream_begin_payload(stream))
+                return FALSE;
+        }
+        gsize take = MIN(n, stream->header.length - stream->payload_have);
+        memcpy(stream->payload + stream->payload_have, p, take);
+        stream->payload_have += take;
+        p += take;
+        n -= take;
+        if (stream->payload_have == stream->header.length)
+            chan_stream_deliver(stream, now);
+    }
+    return !stream->closing && stream->read_src != NULL;
+}
+
+/* Reads what the socket has (up to a budget). */
+static gboolean chan_stream_on_readable(GSocket *socket, GIOCondition cond, gpointer data)
+{
+    LcChanStream *stream = data;
+    gsize budget = CHAN_STREAM_READ_BUDGET;
+
+    while (budget > 0) {
+        g_autoptr(GError) error = NULL;
+        gssize n =
+            g_socket_receive(socket, (char *)stream->stage, CHAN_STREAM_READ_CHUNK, NULL, &error);
+        if (n < 0 && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            break;
+        if (n <= 0) {
+            g_source_unref(stream->read_src);
+            stream->read_src = NULL;
+            chan_stream_finish(stream, error); /* n == 0: EOF, a clean close */
+            return G_SOURCE_REMOVE;
+        }
+        budget -= MIN(budget, (gsize)n);
+        if (!chan_stream_consume_input(stream, stream->stage, (gsize)n, clock_now_us()))
+            return G_SOURCE_REMOVE; /* the source was dropped by whoever stopped reading */
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+/* Ensures a write watch exists while data is queued. */
+static void chan_stream_want_write(LcChanStream *stream)
+{
+    if (stream->write_src != NULL || stream->closed)
+        return;
+    stream->write_src =
+        g_socket_create_source(stream->socket, G_IO_OUT | G_IO_ERR | G_IO_HUP, NULL);
+    g_source_set_callback(stream->write_src, G_SOURCE_FUNC(chan_stream_on_writable), stream, NULL);
+    g_source_attach(stream->write_src, g_main_context_get_thread_default());
+}
+
+/* Closes from an idle: a limit broken inside an owner's call is reported
+ * after that call returns. */
+static gboolean chan_stream_on_fail(gpointer data)
+{
+    LcChanStream *stream = data;
+    g_source_unref(stream->fail_src);
+    stream->fail_src = NULL;
+    g_autoptr(GError) error =
+        g_error_new(LC_WIRE_ERROR, WIRE_ERR_SLOW_CONSUMER,
+                    "the peer is not reading (over %zu bytes queued)", stream->limits.control_max);
+    chan_stream_finish(stream, error);
+    return G_SOURCE_REMOVE;
+}
+
+/* Appends an item to the output queue. */
+static void chan_stream_push(LcChanStream *stream, LcStreamItem *item)
+{
+    g_queue_push_tail(&stream->out, item);
+    stream->out_bytes += item->size;
+    if (item->video) {
+        stream->wait_frames++;
+        stream->wait_bytes += item->size;
+    } else {
+        stream->control_bytes += item->size;
+    }
+    chan_stream_want_write(stream);
+}
+
+/* Queues a frame that must not be dropped. */
+void chan_stream_send(LcChanStream *stream, GBytes *frame)
+{
+    if (stream->closing)
+        return;
+    LcStreamItem *item = g_new0(LcStreamItem, 1);
+    item->head = g_bytes_ref(frame);
+    item->size = g_bytes_get_size(frame);
+    chan_stream_push(stream, item);
+    if (stream->control_bytes > stream->limits.control_max && stream->fail_src == NULL) {
+        stream->fail_src = g_idle_source_new();
+        g_source_set_callback(stream->fail_src, chan_stream_on_fail, stream, NULL);
+        g_source_attach(stream->fail_src, g_main_context_get_thread_default());
+    }
+}
+
+/* Drops the oldest video frame that has not started going out. */
+static gboolean chan_stream_drop_oldest(LcChanStream *stream)
+{
+    for (GList *l = stream->out.head; l != NULL; l = l->next) {
+        LcStreamItem *item = l->data;
+        if (!item->video || item->started)
+            continue;
+        g_queue_delete_link(&stream->out, l);
+        stream->out_bytes -= item->size;
+        stream->wait_frames--;
+        stream->wait_bytes -= item->size;
+        guint64 tag = item->tag;
+        chan_stream_item_free(item);
+        if (stream->events.dropped)
+            stream->events.dropped(stream, tag, stream->user_data);
+        return TRUE;
+    }
+    return FALSE;
+}
+
+/* Queues a video frame, dropping the oldest waiting ones beyond the limits.
+ * The new frame always stays: it is the freshest. */
+void chan_stream_send_video(LcChanStream *stream, GBytes *head, GBytes *data, guint64 tag)
+{
+    if (stream->closing)
+        return;
+    LcStreamItem *item = g_new0(LcStreamItem, 1);
+    item->head = g_bytes_ref(head);
+    item->data = g_bytes_ref(data);
+    item->size = g_bytes_get_size(head) + g_bytes_get_size(data);
+    item->tag = tag;
+    item->video = TRUE;
+    while (stream->wait_frames > 0 &&
+           (stream->wait_frames + 1 > stream->limits.queue_frames ||
+            stream->wait_bytes + item->size > stream->limits.queue_bytes))
+        if (!chan_stream_drop_oldest(stream))
+            break;
+    chan_stream_push(stream, item);
+}
+
+/* Prepares an item's head for writing: the send time goes in now. */
+static GBytes *chan_stream_item_head(LcChanStream *stream, LcStreamItem *item, gint64 now)
+{
+    gint offset = stream->limits.stamp_offset;
+    if (!item->video || item->started || offset < 0 ||
+        (gsize)offset + 8 > g_bytes_get_size(item->head)) {
+        if (!item->started)
+            item->send_us = now;
+        return item->stamped ? item->stamped : item->head;
+    }
+    gsize size = 0;
+    const guint8 *bytes = g_bytes_get_data(item->head, &size);
+    guint8 *copy = g_memdup2(bytes, size);
+    for (guint i = 0; i < 8; i++)
+        copy[offset + i] = (guint8)((guint64)now >> (8 * (7 - i)));
+    g_clear_pointer(&item->stamped, g_bytes_unref);
+    item->stamped = g_bytes_new_take(copy, size);
+    item->send_us = now;
+    return item->stamped;
+}
+
+/* Fills vectors from the queue; returns how many. */
+static guint chan_stream_fill_vectors(LcChanStream *stream, GOutputVector *vec, gint64 now)
+{
+    guint n = 0;
+    gsize skip = stream->out_offset;
+    for (GList *l = stream->out.head; l != NULL && n + 2 <= CHAN_STREAM_WRITE_VECTORS;
+         l = l->next) {
+        LcStreamItem *item = l->data;
+        GBytes *parts[2] = {chan_stream_item_head(stream, item, now), item->data};
+        for (guint i = 0; i < 2 && parts[i] != NULL; i++) {
+            gsize size = 0;
+            const guint8 *bytes = g_bytes_get_data(parts[i], &size);
+            if (skip >= size) {
+                skip -= size;
+                continue;
+            }
+            vec[n].buffer = bytes + skip;
+            vec[n].size = size - skip;
+            skip = 0;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Accounts for n written bytes: items started and items finished. */
+static void chan_stream_consume_output(LcChanStream *stream, gsize n)
+{
+    stream->out_bytes -= n;
+    while (n > 0) {
+        LcStreamItem *item = g_queue_peek_head(&stream->out);
+        if (item->video && !item->started) {
+            item->started = TRUE;
+            stream->wait_frames--;
+            stream->wait_bytes -= item->size;
+            if (stream->events.started)
+                stream->events.started(stream, item->tag, item->send_us,
+                                       g_bytes_get_size(item->data), stream->user_data);
+        }
+        gsize left = item->size - stream->out_offset;
+        if (n < left) {
+            stream->out_offset += n;
+            return;
+        }
+        n -= left;
+        stream->out_offset = 0;
+        g_queue_pop_head(&stream->out);
+        if (!item->video)
+            stream->control_bytes -= item->size;
+        else if (stream->events.written)
+            stream->events.written(stream, item->tag, stream->user_data);
+        chan_stream_item_free(item);
+    }
+}
+
+/* Sends as much of the queue as the socket takes, in one gathered write. */
+static gboolean chan_stream_on_writable(GSocket *socket, GIOCondition cond, gpointer data)
+{
+    LcChanStream *stream = data;
+    GOutputVector vec[CHAN_STREAM_WRITE_VECTORS];
+    guint n = chan_stream_fill_vectors(stream, vec, clock_now_us());
+
+    if (n > 0) {
+        g_autoptr(GError) error = NULL;
+        gssize sent = g_socket_send_message(socket, NULL, vec, (gint)n, NULL, 0, 0, NULL, &error);
+        if (sent < 0 && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
+            g_source_unref(stream->write_src);
+            stream->write_src = NULL;
+            chan_stream_finish(stream, error);
+            return G_SOURCE_REMOVE;
+        }
+        if (sent > 0)
+            chan_stream_consume_output(stream, (gsize)sent);
+        if (stream->closed)
+            return G_SOURCE_REMOVE;
+    }
+    if (!g_queue_is_empty(&stream->out))
+        return G_SOURCE_CONTINUE;
+    g_source_unref(stream->write_src);
+    stream->write_src = NULL;
+    if (stream->closing)
+        chan_stream_finish(stream, stream->close_error);
+    return G_SOURCE_REMOVE;
+}
+
+/* Video frames queued and not yet started. */
+guint chan_stream_get_queued_frames(LcChanStream *stream)
+{
+    return stream->wait_frames;
+}
+
+/* Bytes queued and not yet written. */
+gsize chan_stream_get_queued_bytes(LcChanStream *stream)
+{
+    return stream->out_bytes;
+}
+
+/* The socket. */
+GSocket *chan_stream_get_socket(LcChanStream *stream)
+{
+    return stream->socket;
+}
+
+/* The peer's address. */
+const char *chan_stream_get_peer(LcChanStream *stream)
+{
+    return stream->peer;
+}
+
+/* Gives up on flushing and closes. */
+static gboolean chan_stream_on_flush_timeout(gpointer data)
+{
+    LcChanStream *stream = data;
+    g_source_unref(stream->flush_timer);
+    stream->flush_timer = NULL;
+    chan_stream_finish(stream, stream->close_error);
+    return G_SOURCE_REMOVE;
+}
+
+/* Stops reading, sends what is queued (bounded in time), then closes. */
+void chan_stream_close_after_flush(LcChanStream *stream, const GError *error, guint timeout_ms)
+{
+    if (stream->closing)
+        return;
+    stream->closing = TRUE;
+    stream->close_error = error ? g_error_copy(error) : NULL;
+    chan_stream_drop_source(&stream->read_src);
+    if (g_queue_is_empty(&stream->out)) {
+        chan_stream_finish(stream, stream->close_error);
+        return;
+    }
+    stream->flush_timer = g_timeout_source_new(timeout_ms);
+    g_source_set_callback(stream->flush_timer, chan_stream_on_flush_timeout, stream, NULL);
+    g_source_attach(stream->flush_timer, g_main_context_get_thread_default());
+}
+
+/* Closes at once. */
+void chan_stream_close(LcChanStream *stream, const GError *error)
+{
+    chan_stream_finish(stream, error);
+}
+
+/* Whether the stream is closed or closing. */
+gboolean chan_stream_is_closing(LcChanStream *stream)
+{
+    return stream->closing;
+}
+
+/* Frees a stream. */
+void chan_stream_free(LcChanStream *stream)
+{
+    if (stream == NULL)
+        return;
+    stream->events.closed = NULL;
+    chan_stream_finish(stream, NULL);
+    g_clear_error(&stream->close_error);
+    g_free(stream->payload);
+    g_free(stream->stage);
+    g_object_unref(stream->socket);
+    g_free(stream->peer);
+    g_free(stream);
+}

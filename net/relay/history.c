@@ -1,0 +1,271 @@
+/* history.c: the room's chat history in SQLite (WAL), with group commit. */
+#include "net/relay/history.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#define HISTORY_ERROR (history_error_quark())
+GQuark history_error_quark(void);
+/* The error domain of this module. */
+GQuark history_error_quark(void)
+{
+    return g_quark_from_static_string("lc-history-error-quark");
+}
+
+struct _LcHistory {
+    sqlite3 *db;
+    sqlite3_stmt *insert;
+    sqlite3_stmt *find_dup;
+    sqlite3_stmt *after;
+    guint64 last_id;
+    guint64 oldest_id;
+    guint retain;
+    gboolean in_batch;
+};
+
+static const char history_schema[] =
+    "CREATE TABLE IF NOT EXISTS messages ("
+    "  id INTEGER PRIMARY KEY,"
+    "  time_us INTEGER NOT NULL,"
+    "  nick TEXT NOT NULL,"
+    "  addr TEXT NOT NULL,"
+    "  instance TEXT NOT NULL,"
+    "  client_id INTEGER NOT NULL,"
+    "  flags INTEGER NOT NULL,"
+    "  text TEXT NOT NULL);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS messages_client ON messages(instance, client_id);";
+
+/* Translates the connection's last SQLite error into a GError. */
+static gboolean history_fail(LcHistory *history, const char *what, GError **error)
+{
+    g_set_error(error, HISTORY_ERROR, sqlite3_errcode(history->db), "history: %s: %s", what,
+                sqlite3_errmsg(history->db));
+    return FALSE;
+}
+
+/* Runs SQL with no results. */
+static gboolean history_exec(LcHistory *history, const char *sql, GError **error)
+{
+    if (sqlite3_exec(history->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return history_fail(history, sql, error);
+    return TRUE;
+}
+
+/* Reads one integer from a query with no parameters. */
+static guint64 history_query_u64(LcHistory *history, const char *sql)
+{
+    sqlite3_stmt *stmt = NULL;
+    guint64 value = 0;
+    if (sqlite3_prepare_v2(history->db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW)
+        value = (guint64)sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    return value;
+}
+
+/* Applies pragmas, creates the schema and prepares statements. */
+static gboolean history_setup(LcHistory *history, const char *synchronous, GError **error)
+{
+    if (g_strcmp0(synchronous, "full") != 0 && g_strcmp0(synchronous, "normal") != 0 &&
+        g_strcmp0(synchronous, "off") != 0) {
+        g_set_error(error, HISTORY_ERROR, 0,
+                    "history: synchronous must be full, normal or off, not '%s'", synchronous);
+        return FALSE;
+    }
+    g_autofree char *pragmas =
+        g_strdup_printf("PRAGMA journal_mode=WAL; PRAGMA synchronous=%s;", synchronous);
+    sqlite3_busy_timeout(history->db, 2000);
+    if (!history_exec(history, pragmas, error) || !history_exec(history, history_schema, error))
+        return FALSE;
+    if (sqlite3_prepare_v2(history->db,
+                           "INSERT INTO messages(id, time_us, nick, addr, instance, client_id, "
+                           "flags, text) VALUES (?,?,?,?,?,?,?,?)",
+                           -1, &history->insert, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(history->db,
+                           "SELECT id, time_us FROM messages WHERE instance = ? AND client_id = ?",
+                           -1, &history->find_dup, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(history->db,
+                           "SELECT id, time_us, nick, addr, instance, client_id, flags, text "
+                           "FROM messages WHERE id > ? ORDER BY id LIMIT ?",
+                           -1, &history->after, NULL) != SQLITE_OK)
+        return history_fail(history, "preparing statements", error);
+    history->last_id = history_query_u64(history, "SELECT max(id) FROM messages");
+    history->oldest_id = history_query_u64(history, "SELECT min(id) FROM messages");
+    return TRUE;
+}
+
+/* Opens (creating if needed) DIR/history.db, or an in-memory store. */
+LcHistory *history_open(const char *dir, const char *synchronous, guint retain, GError **error)
+{
+    g_autofree char *path = NULL;
+    if (dir != NULL) {
+        if (g_mkdir_with_parents(dir, 0700) != 0) {
+            int err = errno;
+            g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err),
+                        "history: cannot create data directory %s: %s", dir, g_strerror(err));
+            return NULL;
+        }
+        path = g_build_filename(dir, "history.db", NULL);
+    }
+    LcHistory *history = g_new0(LcHistory, 1);
+    history->retain = retain;
+    if (sqlite3_open(path ? path : ":memory:", &history->db) != SQLITE_OK) {
+        g_set_error(error, HISTORY_ERROR, 0, "history: cannot open %s: %s", path,
+                    sqlite3_errmsg(history->db));
+        history_close(history);
+        return NULL;
+    }
+    if (!history_setup(history, synchronous, error)) {
+        history_close(history);
+        return NULL;
+    }
+    return history;
+}
+
+/* Closes the store, committing an open batch. */
+void history_close(LcHistory *history)
+{
+    if (history == NULL)
+        return;
+    if (history->in_batch)
+        history_commit(history, NULL);
+    sqlite3_finalize(history->insert);
+    sqlite3_finalize(history->find_dup);
+    sqlite3_finalize(history->after);
+    sqlite3_close(history->db);
+    g_free(history);
+}
+
+/* Looks up a message by its sender's (instance, client_id). */
+static gboolean history_find_dup(LcHistory *history, LcHistoryEntry *entry)
+{
+    sqlite3_stmt *q = history->find_dup;
+    gboolean found = FALSE;
+    sqlite3_bind_text(q, 1, entry->instance, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)entry->client_id);
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        entry->id = (guint64)sqlite3_column_int64(q, 0);
+        entry->time_us = sqlite3_column_int64(q, 1);
+        found = TRUE;
+    }
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    return found;
+}
+
+/* Appends a message to the open batch (or finds its stored twin). */
+gboolean history_append(LcHistory *history, LcHistoryEntry *entry, gboolean *duplicate,
+                        GError **error)
+{
+    *duplicate = FALSE;
+    if (!history->in_batch) {
+        if (!history_exec(history, "BEGIN", error))
+            return FALSE;
+        history->in_batch = TRUE;
+    }
+    if (history_find_dup(history, entry)) {
+        *duplicate = TRUE;
+        return TRUE;
+    }
+    sqlite3_stmt *q = history->insert;
+    entry->id = history->last_id + 1;
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)entry->id);
+    sqlite3_bind_int64(q, 2, entry->time_us);
+    sqlite3_bind_text(q, 3, entry->nick, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 4, entry->addr, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 5, entry->instance, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 6, (sqlite3_int64)entry->client_id);
+    sqlite3_bind_int(q, 7, entry->flags);
+    sqlite3_bind_text(q, 8, entry->text, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    if (rc != SQLITE_DONE)
+        return history_fail(history, "storing a message", error);
+    history->last_id = entry->id;
+    if (history->oldest_id == 0)
+        history->oldest_id = entry->id;
+    return TRUE;
+}
+
+/* Deletes messages beyond the retention limit (inside the open batch). */
+static gboolean history_prune(LcHistory *history, GError **error)
+{
+    if (history->retain == 0 || history->last_id - history->oldest_id < history->retain)
+        return TRUE;
+    /* Prune in steps of a tenth of the limit so the delete is rare and cheap. */
+    guint64 keep_from = history->last_id - history->retain + history->retain / 10 + 1;
+    g_autofree char *sql =
+        g_strdup_printf("DELETE FROM messages WHERE id < %" G_GUINT64_FORMAT, keep_from);
+    if (!history_exec(history, sql, error))
+        return FALSE;
+    history->oldest_id = history_query_u64(history, "SELECT min(id) FROM messages");
+    return TRUE;
+}
+
+/* Commits the open batch, if any. */
+gboolean history_commit(LcHistory *history, GError **error)
+{
+    if (!history->in_batch)
+        return TRUE;
+    if (!history_prune(history, error))
+        return FALSE;
+    history->in_batch = FALSE;
+    return history_exec(history, "COMMIT", error);
+}
+
+/* Whether appends are waiting for a commit. */
+gboolean history_has_pending(LcHistory *history)
+{
+    return history->in_batch;
+}
+
+/* Newest stored id. */
+guint64 history_get_last_id(LcHistory *history)
+{
+    return history->last_id;
+}
+
+/* Oldest stored id. */
+guint64 history_get_oldest_id(LcHistory *history)
+{
+    return history->oldest_id;
+}
+
+/* Calls func for messages with id > after_id, oldest first. */
+gboolean history_foreach_after(LcHistory *history, guint64 after_id, guint limit,
+                               LcHistoryFunc func, gpointer user_data, GError **error)
+{
+    sqlite3_stmt *q = history->after;
+    int rc;
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)after_id);
+    sqlite3_bind_int64(q, 2, limit == 0 ? -1 : (sqlite3_int64)limit);
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        LcHistoryEntry e = {
+            .id = (guint64)sqlite3_column_int64(q, 0),
+            .time_us = sqlite3_column_int64(q, 1),
+            .nick = (const char *)sqlite3_column_text(q, 2),
+            .addr = (const char *)sqlite3_column_text(q, 3),
+            .instance = (const char *)sqlite3_column_text(q, 4),
+            .client_id = (guint64)sqlite3_column_int64(q, 5),
+            .flags = (guint16)sqlite3_column_int(q, 6),
+            .text = (const char *)sqlite3_column_text(q, 7),
+        };
+        func(&e, user_data);
+    }
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    if (rc != SQLITE_DONE)
+        return history_fail(history, "reading history", error);
+    return TRUE;
+}
+
+/* Calls func for the last `limit` messages, oldest first. */
+gboolean history_foreach_last(LcHistory *history, guint limit, LcHistoryFunc func,
+                              gpointer user_data, GError **error)
+{
+    if (limit == 0)
+        return TRUE;
+    guint64 after = history->last_id > limit ? history->last_id - limit : 0;
+    return history_foreach_after(history, after, limit, func, user_data, error);
+}

@@ -1,0 +1,672 @@
+/* relay.c: lanconf-relay's engine: connections, joining, keepalive, limits. */
+#include "net/relay/relay_private.h"
+#include "net/relay/relay_video_private.h"
+
+#include "net/wire/addr.h"
+#include "net/wire/clock.h"
+#include "net/wire/validate.h"
+
+#include <string.h>
+
+#define RELAY_TICK_MS        500
+#define RELAY_ERROR_FLUSH_MS 2000
+
+/* Fills a config with the documented defaults. */
+void relay_config_init(LcRelayConfig *config)
+{
+    memset(config, 0, sizeof(*config));
+    config->port = 7300;
+    config->synchronous = g_strdup("normal");
+    config->history_on_join = 50;
+    config->history_retain = 100000;
+    config->rate_limit = 1;
+    config->rate_burst = 5;
+    config->keepalive_interval_s = 10;
+    config->keepalive_timeout_s = 30;
+    config->hello_timeout_s = 10;
+    config->max_clients = 1024;
+    config->max_clients_per_ip = 64;
+    config->chat_queue_hard = 4 * 1024 * 1024;
+    config->chat_queue_soft = 1024 * 1024;
+    config->chat_queue_soft_s = 10;
+    relay_video_config_init(config);
+}
+
+/* Frees the strings a config owns. */
+void relay_config_clear(LcRelayConfig *config)
+{
+    g_clear_pointer(&config->listen, g_free);
+    g_clear_pointer(&config->data_dir, g_free);
+    g_clear_pointer(&config->synchronous, g_free);
+}
+
+/* Frees a client record (its connection must be closed). */
+static void relay_client_free(LcRelayClient *client)
+{
+    conn_free(client->conn);
+    g_free(client->nick);
+    g_free(client->nick_key);
+    g_free(client->instance);
+    g_free(client->ip);
+    g_free(client->leave_reason);
+    g_free(client);
+}
+
+/* Removes closed clients: tables, per-IP counts, leave presence. Runs from an
+ * idle so that no connection is freed inside its own callbacks. */
+static gboolean relay_reap(gpointer data)
+{
+    LcRelay *relay = data;
+    GHashTableIter iter;
+    gpointer value;
+    g_autoptr(GPtrArray) gone = g_ptr_array_new();
+
+    g_source_unref(relay->reap_src);
+    relay->reap_src = NULL;
+    g_hash_table_iter_init(&iter, relay->clients);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        LcRelayClient *client = value;
+        if (client->state == CLIENT_GONE) {
+            g_ptr_array_add(gone, client);
+            g_hash_table_iter_steal(&iter);
+        }
+    }
+    for (guint i = 0; i < gone->len; i++) {
+        LcRelayClient *client = gone->pdata[i];
+        guint count = GPOINTER_TO_UINT(g_hash_table_lookup(relay->ip_counts, client->ip));
+        if (count <= 1)
+            g_hash_table_remove(relay->ip_counts, client->ip);
+        else
+            g_hash_table_insert(relay->ip_counts, g_strdup(client->ip),
+                                GUINT_TO_POINTER(count - 1));
+        if (relay->video != NULL)
+            relay_video_client_gone(relay->video, client->session_id);
+        if (client->announce_leave)
+            relay_broadcast_presence(relay, WIRE_PRESENCE_LEAVE, client, NULL, client->leave_reason,
+                                     NULL);
+        g_debug("%s@%s disconnected (%s)", client->nick ? client->nick : "-",
+                conn_get_peer(client->conn), client->leave_reason);
+        relay_client_free(client);
+    }
+    relay->counters.clients = g_hash_table_size(relay->clients);
+    return G_SOURCE_REMOVE;
+}
+
+/* Schedules the reaper. */
+static void relay_schedule_reap(LcRelay *relay)
+{
+    if (relay->reap_src != NULL)
+        return;
+    relay->reap_src = g_idle_source_new();
+    g_source_set_priority(relay->reap_src, G_PRIORITY_DEFAULT);
+    g_source_set_callback(relay->reap_src, relay_reap, relay, NULL);
+    g_source_attach(relay->reap_src, g_main_context_get_thread_default());
+}
+
+/* Marks a client gone: it leaves the room at once and is freed by the reaper. */
+static void relay_client_mark_gone(LcRelayClient *client, const char *reason)
+{
+    LcRelay *relay = client->relay;
+    if (client->state == CLIENT_GONE)
+        return;
+    if (client->state == CLIENT_JOINED) {
+        if (g_hash_table_lookup(relay->nicks, client->nick_key) == client)
+            g_hash_table_remove(relay->nicks, client->nick_key);
+        client->announce_leave = TRUE;
+    }
+    client->state = CLIENT_GONE;
+    if (client->leave_reason == NULL)
+        client->leave_reason = g_strdup(reason);
+    relay_schedule_reap(relay);
+}
+
+/* The connection closed (peer, error, or our own close). */
+static void relay_on_closed(LcConn *conn, const GError *error, gpointer user_data)
+{
+    LcRelayClient *client = user_data;
+    relay_client_mark_gone(client, error ? error->message : "connection closed");
+}
+
+/* Queues a frame to a client, enforcing the hard output limit. */
+void relay_client_enqueue(LcRelayClient *client, GBytes *frame)
+{
+    LcRelay *relay = client->relay;
+    if (client->state == CLIENT_GONE)
+        return;
+    if (conn_get_queued_bytes(client->conn) + g_bytes_get_size(frame) >
+        relay->config.chat_queue_hard) {
+        relay->counters.slow_consumer_drops++;
+        relay_client_drop(client, WIRE_ERR_SLOW_CONSUMER,
+                          "output queue over its hard limit (client not reading)");
+        return;
+    }
+    conn_enqueue(client->conn, frame);
+}
+
+/* Sends an ERROR; a fatal one closes the connection after a short flush. */
+void relay_client_send_error(LcRelayClient *client, LcWireErrorCode code, gboolean fatal,
+                             guint64 ref, const char *reason)
+{
+    if (client->state == CLIENT_GONE)
+        return;
+    g_autoptr(GBytes) frame = wire_encode_error(code, fatal, ref, reason);
+    conn_enqueue(client->conn, frame);
+    if (fatal) {
+        g_autoptr(GError) error = g_error_new(LC_WIRE_ERROR, code, "%s", reason);
+        relay_client_mark_gone(client, reason);
+        conn_close_after_flush(client->conn, error, RELAY_ERROR_FLUSH_MS);
+    }
+}
+
+/* Takes a connection that has not joined out of the table silently. */
+void relay_client_retire(LcRelayClient *client, const char *reason)
+{
+    relay_client_mark_gone(client, reason);
+    conn_close(client->conn, NULL);
+}
+
+/* Disconnects a client at once, dropping its queue. */
+void relay_client_drop(LcRelayClient *client, LcWireErrorCode code, const char *reason)
+{
+    g_autoptr(GError) error = g_error_new(LC_WIRE_ERROR, code, "%s", reason);
+    g_info("dropping %s@%s: %s", client->nick ? client->nick : "-", conn_get_peer(client->conn),
+           reason);
+    relay_client_mark_gone(client, reason);
+    conn_close(client->conn, error);
+}
+
+/* Sends a frame to every joined client except one. The members are taken
+ * first: enqueueing may drop a slow consumer, which leaves the nick table. */
+void relay_broadcast(LcRelay *relay, GBytes *frame, LcRelayClient *except)
+{
+    g_autoptr(GPtrArray) members = g_ptr_array_sized_new(g_hash_table_size(relay->nicks));
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, relay->nicks);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        g_ptr_array_add(members, value);
+    for (guint i = 0; i < members->len; i++) {
+        LcRelayClient *client = members->pdata[i];
+        if (client != except && client->state == CLIENT_JOINED)
+            relay_client_enqueue(client, frame);
+    }
+}
+
+/* Sends a PRESENCE about `who` to every joined client except one. */
+void relay_broadcast_presence(LcRelay *relay, LcWirePresenceKind kind, LcRelayClient *who,
+                              const char *old_nick, const char *reason, LcRelayClient *except)
+{
+    LcWireMsg msg = {.type = WIRE_PRESENCE};
+    msg.presence.kind = kind;
+    msg.presence.nick = who->nick;
+    msg.presence.addr = (char *)conn_get_peer(who->conn);
+    msg.presence.old = (char *)old_nick;
+    msg.presence.reason = (char *)reason;
+    g_autoptr(GBytes) frame = wire_msg_encode(&msg, NULL);
+    if (frame != NULL)
+        relay_broadcast(relay, frame, except);
+}
+
+/* Builds and sends WELCOME with the member list. */
+static void relay_send_welcome(LcRelayClient *client)
+{
+    LcRelay *relay = client->relay;
+    guint n = g_hash_table_size(relay->nicks);
+    g_autofree LcWireMember *members = g_new0(LcWireMember, MAX(n, 1));
+    GHashTableIter iter;
+    gpointer value;
+    guint i = 0;
+
+    g_hash_table_iter_init(&iter, relay->nicks);
+    while (g_hash_table_iter_next(&iter, NULL, &value) && i < n) {
+        LcRelayClient *member = value;
+        members[i].nick = member->nick;
+        members[i].addr = (char *)conn_get_peer(member->conn);
+        i++;
+    }
+    LcWireMsg msg = {.type = WIRE_WELCOME};
+    msg.welcome.session_id = client->session_id;
+    msg.welcome.server_time = (guint64)clock_now_us();
+    msg.welcome.nick = client->nick;
+    msg.welcome.addr = (char *)conn_get_peer(client->conn);
+    msg.welcome.last_id = relay->committed_id;
+    msg.welcome.oldest_id = history_get_oldest_id(relay->history);
+    msg.welcome.rate_limit = (guint16)MIN(relay->config.rate_limit, G_MAXUINT16);
+    msg.welcome.rate_burst = (guint16)MIN(relay->config.rate_burst, G_MAXUINT16);
+    msg.welcome.n_members = i;
+    msg.welcome.members = members;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) frame = wire_msg_encode(&msg, &error);
+    if (frame == NULL) {
+        relay_client_send_error(client, WIRE_ERR_INTERNAL, TRUE, 0, error->message);
+        return;
+    }
+    relay_client_enqueue(client, frame);
+}
+
+/* Finds a joined member by nick (any case). */
+static LcRelayClient *relay_find_nick(LcRelay *relay, const char *nick)
+{
+    g_autofree char *key = g_ascii_strdown(nick, -1);
+    return g_hash_table_lookup(relay->nicks, key);
+}
+
+/* Handles HELLO: checks the nick, joins the room, replays history. */
+static void relay_handle_hello(LcRelayClient *client, const LcWireMsg *msg)
+{
+    LcRelay *relay = client->relay;
+    g_autoptr(GError) error = NULL;
+
+    if (msg->hello.role != 0) {
+        relay_client_send_error(client, WIRE_ERR_PROTOCOL, TRUE, 0,
+                                "HELLO role not supported by this relay");
+        return;
+    }
+    if (!validate_nick(msg->hello.nick, &error)) {
+        relay_client_send_error(client, WIRE_ERR_BAD_NICK, TRUE, 0, error->message);
+        return;
+    }
+    LcRelayClient *holder = relay_find_nick(relay, msg->hello.nick);
+    if (holder != NULL && g_strcmp0(holder->instance, msg->hello.instance) == 0) {
+        /* The same client instance reconnecting before the relay noticed its old
+         * connection die: the new connection replaces the old one silently. */
+        g_hash_table_remove(relay->nicks, holder->nick_key);
+        holder->state = CLIENT_GONE;
+        g_free(holder->leave_reason);
+        holder->leave_reason = g_strdup("replaced by a new connection");
+        conn_close(holder->conn, NULL);
+        relay_schedule_reap(relay);
+    } else if (holder != NULL) {
+        g_autofree char *reason = g_strdup_printf("nick '%s' is taken by %s@%s", msg->hello.nick,
+                                                  holder->nick, conn_get_peer(holder->conn));
+        relay_client_send_error(client, WIRE_ERR_NICK_TAKEN, TRUE, 0, reason);
+        return;
+    }
+    client->nick = g_strdup(msg->hello.nick);
+    client->nick_key = g_ascii_strdown(client->nick, -1);
+    client->instance = g_strdup(msg->hello.instance);
+    client->state = CLIENT_JOINED;
+    g_hash_table_insert(relay->nicks, g_strdup(client->nick_key), client);
+    relay_send_welcome(client);
+    relay_chat_replay(client, (msg->flags & WIRE_FLAG_RESUME) != 0, msg->hello.resume_after,
+                      msg->hello.history_limit);
+    relay_broadcast_presence(relay, WIRE_PRESENCE_JOIN, client, NULL, NULL, client);
+    g_info("%s@%s joined", client->nick, conn_get_peer(client->conn));
+}
+
+/* Answers a PING at once with the PONG timestamps. */
+static void relay_handle_ping(LcRelayClient *client, const LcWireMsg *msg, gint64 received)
+{
+    g_autoptr(GBytes) frame = wire_encode_pong(msg, received);
+    relay_client_enqueue(client, frame);
+}
+
+/* Answers a frame that did not decode. An over-long nick in NICK or text in
+ * CHAT from a member is a refusal, as for any other bad nick or text; every
+ * other decoding failure means the peer is broken and is fatal. */
+static void relay_reject_frame(LcRelayClient *client, const LcWireHeader *header,
+                               const guint8 *payload, const GError *error)
+{
+    gboolean joined = client->state == CLIENT_JOINED;
+    if (joined && header->type == WIRE_NICK && error->code == WIRE_ERR_BAD_NICK) {
+        relay_client_send_error(client, WIRE_ERR_BAD_NICK, FALSE, 0, error->message);
+        return;
+    }
+    if (joined && header->type == WIRE_CHAT && error->code == WIRE_ERR_BAD_TEXT &&
+        header->length >= 8) {
+        guint64 ref = 0;
+        for (guint i = 0; i < 8; i++)
+            ref = (ref << 8) | payload[i];
+        relay_client_send_error(client, WIRE_ERR_BAD_TEXT, FALSE, ref, error->message);
+        return;
+    }
+    client->relay->counters.protocol_errors++;
+    relay_client_send_error(client, error->code, TRUE, 0, error->message);
+}
+
+/* One frame from a client: decode, check the state, dispatch. */
+static void relay_on_frame(LcConn *conn, const LcWireHeader *header, const guint8 *payload,
+                           gpointer user_data)
+{
+    LcRelayClient *client = user_data;
+    gint64 received = clock_now_us();
+    g_autoptr(GError) error = NULL;
+    LcWireMsg msg;
+
+    if (client->state == CLIENT_GONE)
+        return;
+    if (!wire_msg_decode(header, payload, &msg, &error)) {
+        relay_reject_frame(client, header, payload, error);
+        return;
+    }
+    gboolean joined = client->state == CLIENT_JOINED;
+    switch (msg.type) {
+    case WIRE_HELLO:
+        if (joined)
+            relay_client_send_error(client, WIRE_ERR_PROTOCOL, TRUE, 0, "HELLO sent twice");
+        else
+            relay_handle_hello(client, &msg);
+        break;
+    case WIRE_PING:
+        relay_handle_ping(client, &msg, received);
+        break;
+    case WIRE_PONG:
+    case WIRE_ERROR:
+        break; /* liveness is any byte received; client errors are only logged */
+    case WIRE_CHAT:
+    case WIRE_NICK:
+    case WIRE_QUIT:
+        if (joined)
+            relay_chat_handle(client, &msg);
+        else
+            relay_client_send_error(client, WIRE_ERR_PROTOCOL, TRUE, 0, "HELLO must come first");
+        break;
+    case WIRE_VIDEO_HELLO:
+        if (client->state == CLIENT_HELLO_WAIT)
+            relay_video_tcp_adopt(client->relay->video, client, &msg);
+        else
+            relay_client_send_error(client, WIRE_ERR_PROTOCOL, TRUE, 0,
+                                    "VIDEO_HELLO must be the first frame of its own connection");
+        break;
+    case WIRE_STREAM_OPEN:
+    case WIRE_STREAM_CLOSE:
+    case WIRE_VIEW:
+    case WIRE_VIEW_CLOSE:
+    case WIRE_STATS_REQUEST:
+        if (joined)
+            relay_video_handle_control(client->relay->video, client, &msg);
+        else
+            relay_client_send_error(client, WIRE_ERR_PROTOCOL, TRUE, 0, "HELLO must come first");
+        break;
+    default: {
+        g_autofree char *reason =
+            g_strdup_printf("%s is not sent to a relay", wire_type_name(msg.type));
+        client->relay->counters.protocol_errors++;
+        relay_client_send_error(client, WIRE_ERR_PROTOCOL, TRUE, 0, reason);
+        break;
+    }
+    }
+    wire_msg_clear(&msg);
+}
+
+/* The peer broke the framing: tell it why and close. */
+static void relay_on_bad_frame(LcConn *conn, const GError *error, gpointer user_data)
+{
+    LcRelayClient *client = user_data;
+    client->relay->counters.protocol_errors++;
+    g_info("%s: %s", conn_get_peer(conn), error->message);
+    relay_client_send_error(client, error->code, TRUE, 0, error->message);
+}
+
+static const LcConnHandlers relay_conn_handlers = {
+    .frame = relay_on_frame,
+    .bad_frame = relay_on_bad_frame,
+    .closed = relay_on_closed,
+};
+
+/* Takes the IP part of a peer address ("ip:port" or "[ip]:port"). */
+static char *relay_peer_ip(const char *peer)
+{
+    const char *colon = strrchr(peer, ':');
+    return colon ? g_strndup(peer, colon - peer) : g_strdup(peer);
+}
+
+/* A new TCP connection: apply connection limits, then wait for HELLO. */
+static gboolean relay_on_incoming(GSocketService *service, GSocketConnection *connection,
+                                  GObject *source, gpointer data)
+{
+    LcRelay *relay = data;
+    LcRelayClient *client = g_new0(LcRelayClient, 1);
+    client->relay = relay;
+    client->conn = conn_new(connection, &relay_conn_handlers, client);
+    client->session_id = ++relay->next_session;
+    client->ip = relay_peer_ip(conn_get_peer(client->conn));
+    client->connected_at = g_get_monotonic_time();
+    client->tokens = relay->config.rate_burst;
+    client->tokens_at = client->connected_at;
+    relay->counters.connections++;
+
+    guint per_ip = GPOINTER_TO_UINT(g_hash_table_lookup(relay->ip_counts, client->ip));
+    g_hash_table_insert(relay->ip_counts, g_strdup(client->ip), GUINT_TO_POINTER(per_ip + 1));
+    g_hash_table_insert(relay->clients, &client->session_id, client);
+    relay->counters.clients = g_hash_table_size(relay->clients);
+    conn_start(client->conn);
+
+    if (relay->shutting_down)
+        relay_client_send_error(client, WIRE_ERR_SHUTDOWN, TRUE, 0, "relay is shutting down");
+    else if (g_hash_table_size(relay->clients) > relay->config.max_clients)
+        relay_client_send_error(client, WIRE_ERR_SERVER_FULL, TRUE, 0, "too many connections");
+    else if (per_ip + 1 > relay->config.max_clients_per_ip)
+        relay_client_send_error(client, WIRE_ERR_SERVER_FULL, TRUE, 0,
+                                "too many connections from your address");
+    return TRUE;
+}
+
+/* Keepalive, HELLO deadline and soft queue limit, for one client. */
+static void relay_check_client(LcRelay *relay, LcRelayClient *client, gint64 now)
+{
+    const LcRelayConfig *cfg = &relay->config;
+    gint64 idle = now - conn_get_last_read(client->conn);
+
+    if (client->state == CLIENT_HELLO_WAIT &&
+        now - client->connected_at > (gint64)cfg->hello_timeout_s * G_USEC_PER_SEC) {
+        relay->counters.timeouts++;
+        relay_client_send_error(client, WIRE_ERR_TIMEOUT, TRUE, 0, "no HELLO in time");
+        return;
+    }
+    if (client->state != CLIENT_JOINED)
+        return;
+    if (idle > (gint64)cfg->keepalive_timeout_s * G_USEC_PER_SEC) {
+        relay->counters.timeouts++;
+        relay_client_drop(client, WIRE_ERR_TIMEOUT, "timeout");
+        return;
+    }
+    if (idle > (gint64)cfg->keepalive_interval_s * G_USEC_PER_SEC &&
+        now - client->last_ping_sent > (gint64)cfg->keepalive_interval_s * G_USEC_PER_SEC) {
+        LcWireMsg ping = {.type = WIRE_PING};
+        ping.ping.t1 = (guint64)clock_now_us();
+        g_autoptr(GBytes) frame = wire_msg_encode(&ping, NULL);
+        relay_client_enqueue(client, frame);
+        client->last_ping_sent = now;
+    }
+    if (conn_get_queued_bytes(client->conn) <= cfg->chat_queue_soft) {
+        client->soft_since = 0;
+    } else if (client->soft_since == 0) {
+        client->soft_since = now;
+    } else if (now - client->soft_since > (gint64)cfg->chat_queue_soft_s * G_USEC_PER_SEC) {
+        relay->counters.slow_consumer_drops++;
+        relay_client_drop(client, WIRE_ERR_SLOW_CONSUMER,
+                          "output queue over its soft limit for too long");
+    }
+}
+
+/* Periodic housekeeping over every client. */
+static gboolean relay_on_tick(gpointer data)
+{
+    LcRelay *relay = data;
+    gint64 now = g_get_monotonic_time();
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, relay->clients);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        relay_check_client(relay, value, now);
+    return G_SOURCE_CONTINUE;
+}
+
+/* Binds the listening socket; port 0 picks a free port. */
+static gboolean relay_listen(LcRelay *relay, GError **error)
+{
+    const char *listen = relay->config.listen;
+    g_autoptr(GInetAddress) ip = NULL;
+    if (listen == NULL || *listen == '\0') {
+        ip = g_inet_address_new_any(G_SOCKET_FAMILY_IPV6);
+    } else if ((ip = g_inet_address_new_from_string(listen)) == NULL) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                    "--listen '%s' is not an IP address", listen);
+        return FALSE;
+    }
+    g_autoptr(GSocketAddress) want = g_inet_socket_address_new(ip, relay->config.port);
+    g_autoptr(GSocketAddress) got = NULL;
+    g_autoptr(GError) local = NULL;
+    relay->service = g_socket_service_new();
+    if (!g_socket_listener_add_address(G_SOCKET_LISTENER(relay->service), want,
+                                       G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL, &got,
+                                       &local)) {
+        g_set_error(error, local->domain, local->code, "cannot listen on %s port %u: %s",
+                    listen && *listen ? listen : "all interfaces", relay->config.port,
+                    local->message);
+        return FALSE;
+    }
+    relay->port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(got));
+    g_signal_connect(relay->service, "incoming", G_CALLBACK(relay_on_incoming), relay);
+    g_socket_service_start(relay->service);
+    return TRUE;
+}
+
+/* Stops listening on TCP. */
+static void relay_unlisten(LcRelay *relay)
+{
+    g_socket_service_stop(relay->service);
+    g_socket_listener_close(G_SOCKET_LISTENER(relay->service));
+    g_clear_object(&relay->service);
+}
+
+/* Listens on TCP, then binds UDP on the same port number for the camera
+ * channels. With port 0, a port whose UDP twin is taken is given back and
+ * another one tried. */
+static gboolean relay_listen_all(LcRelay *relay, GError **error)
+{
+    for (guint attempt = 1;; attempt++) {
+        g_autoptr(GError) local = NULL;
+        if (!relay_listen(relay, error))
+            return FALSE;
+        relay->video = relay_video_new(relay, &local);
+        if (relay->video != NULL)
+            return TRUE;
+        relay_unlisten(relay);
+        if (relay->config.port != 0 || attempt >= 8) {
+            g_propagate_error(error, g_steal_pointer(&local));
+            return FALSE;
+        }
+    }
+}
+
+/* Copies a config, duplicating its strings. */
+static void relay_config_copy(LcRelayConfig *dst, const LcRelayConfig *src)
+{
+    *dst = *src;
+    dst->listen = g_strdup(src->listen);
+    dst->data_dir = g_strdup(src->data_dir);
+    dst->synchronous = g_strdup(src->synchronous ? src->synchronous : "normal");
+}
+
+/* Opens the history and starts listening. */
+LcRelay *relay_new(const LcRelayConfig *config, GError **error)
+{
+    g_autoptr(LcRelay) relay = g_new0(LcRelay, 1);
+    relay_config_copy(&relay->config, config);
+    relay->clients = g_hash_table_new(g_int64_hash, g_int64_equal);
+    relay->nicks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    relay->ip_counts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    relay->pending = g_array_new(FALSE, TRUE, sizeof(LcRelayPending));
+    relay->history =
+        history_open(config->data_dir, relay->config.synchronous, config->history_retain, error);
+    if (relay->history == NULL)
+        return NULL;
+    relay->committed_id = history_get_last_id(relay->history);
+    if (!relay_listen_all(relay, error))
+        return NULL;
+    relay->tick_src = g_timeout_source_new(RELAY_TICK_MS);
+    g_source_set_callback(relay->tick_src, relay_on_tick, relay, NULL);
+    g_source_attach(relay->tick_src, g_main_context_get_thread_default());
+    return g_steal_pointer(&relay);
+}
+
+/* The TCP port the relay listens on. */
+guint16 relay_get_port(LcRelay *relay)
+{
+    return relay->port;
+}
+
+/* The relay's counters now. */
+void relay_get_counters(LcRelay *relay, LcRelayCounters *counters)
+{
+    *counters = relay->counters;
+}
+
+/* Number of connections still open. */
+guint relay_get_n_connections(LcRelay *relay)
+{
+    return g_hash_table_size(relay->clients);
+}
+
+/* Stops accepting and closes every client after a flush. */
+void relay_shutdown(LcRelay *relay, guint timeout_ms)
+{
+    GHashTableIter iter;
+    gpointer value;
+    relay->shutting_down = TRUE;
+    relay_chat_commit(relay);
+    if (relay->service != NULL)
+        g_socket_service_stop(relay->service);
+    g_hash_table_iter_init(&iter, relay->clients);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        LcRelayClient *client = value;
+        if (client->state == CLIENT_GONE)
+            continue;
+        g_autoptr(GBytes) frame =
+            wire_encode_error(WIRE_ERR_SHUTDOWN, TRUE, 0, "relay is stopping");
+        g_autoptr(GError) error = g_error_new(LC_WIRE_ERROR, WIRE_ERR_SHUTDOWN, "relay stopping");
+        conn_enqueue(client->conn, frame);
+        client->announce_leave = FALSE;
+        client->state = CLIENT_GONE;
+        g_free(client->leave_reason);
+        client->leave_reason = g_strdup("relay stopping");
+        conn_close_after_flush(client->conn, error, timeout_ms);
+    }
+    g_hash_table_remove_all(relay->nicks);
+    relay_schedule_reap(relay);
+    relay_video_shutdown(relay->video, timeout_ms);
+}
+
+/* Detaches and drops a source if set. */
+static void relay_drop_source(GSource **src)
+{
+    if (*src != NULL) {
+        g_source_destroy(*src);
+        g_source_unref(*src);
+        *src = NULL;
+    }
+}
+
+/* Frees the relay. */
+void relay_free(LcRelay *relay)
+{
+    if (relay == NULL)
+        return;
+    if (relay->history != NULL && relay->pending != NULL)
+        relay_chat_commit(relay);
+    if (relay->service != NULL) {
+        g_socket_service_stop(relay->service);
+        g_socket_listener_close(G_SOCKET_LISTENER(relay->service));
+        g_object_unref(relay->service);
+    }
+    relay_drop_source(&relay->tick_src);
+    relay_drop_source(&relay->commit_src);
+    relay_drop_source(&relay->reap_src);
+    g_clear_pointer(&relay->video, relay_video_free);
+    if (relay->clients != NULL) {
+        GHashTableIter iter;
+        gpointer value;
+        g_hash_table_iter_init(&iter, relay->clients);
+        while (g_hash_table_iter_next(&iter, NULL, &value))
+            relay_client_free(value);
+        g_hash_table_destroy(relay->clients);
+    }
+    g_clear_pointer(&relay->nicks, g_hash_table_destroy);
+    g_clear_pointer(&relay->ip_counts, g_hash_table_destroy);
+    g_clear_pointer(&relay->pending, g_array_unref);
+    g_clear_pointer(&relay->history, history_close);
+    relay_config_clear(&relay->config);
+    g_free(relay);
+}

@@ -1,0 +1,246 @@
+/* relay_chat.c: the chat room: storing, acknowledging and fanning out messages,
+ * flood control, nick changes and history replay. */
+#include "net/relay/relay_private.h"
+
+#include "net/wire/clock.h"
+#include "net/wire/validate.h"
+
+/* Token-bucket flood control: burst messages at once, then rate per second.
+ * Returns FALSE when the client is over its allowance. */
+static gboolean relay_chat_take_token(LcRelayClient *client)
+{
+    const LcRelayConfig *cfg = &client->relay->config;
+    if (cfg->rate_limit == 0)
+        return TRUE;
+    gint64 now = g_get_monotonic_time();
+    client->tokens += (double)(now - client->tokens_at) * cfg->rate_limit / G_USEC_PER_SEC;
+    client->tokens = MIN(client->tokens, (double)MAX(cfg->rate_burst, 1));
+    client->tokens_at = now;
+    if (client->tokens < 1.0)
+        return FALSE;
+    client->tokens -= 1.0;
+    return TRUE;
+}
+
+/* The idle callback that runs the group commit. */
+static gboolean relay_chat_on_commit(gpointer data)
+{
+    relay_chat_commit(data);
+    return G_SOURCE_REMOVE;
+}
+
+/* Schedules the group commit for the end of this loop turn. */
+static void relay_chat_schedule_commit(LcRelay *relay)
+{
+    if (relay->commit_src != NULL)
+        return;
+    relay->commit_src = g_idle_source_new();
+    /* Same priority as socket events: every frame read in this loop turn joins
+     * the batch, and the batch commits on the next turn even under load. */
+    g_source_set_priority(relay->commit_src, G_PRIORITY_DEFAULT);
+    g_source_set_callback(relay->commit_src, relay_chat_on_commit, relay, NULL);
+    g_source_attach(relay->commit_src, g_main_context_get_thread_default());
+}
+
+/* Encodes the live CHAT_DELIVER frame for a stored message. */
+static GBytes *relay_chat_encode_deliver(const LcHistoryEntry *entry, guint16 flags)
+{
+    LcWireMsg msg = {.type = WIRE_CHAT_DELIVER, .flags = flags};
+    msg.deliver.id = entry->id;
+    msg.deliver.server_time = (guint64)entry->time_us;
+    msg.deliver.nick = (char *)entry->nick;
+    msg.deliver.addr = (char *)entry->addr;
+    msg.deliver.text = (char *)entry->text;
+    return wire_msg_encode(&msg, NULL);
+}
+
+/* Handles CHAT: flood control, text rules, then into the history batch. */
+static void relay_chat_handle_chat(LcRelayClient *client, const LcWireMsg *msg)
+{
+    LcRelay *relay = client->relay;
+    g_autoptr(GError) error = NULL;
+
+    if (!validate_text(msg->chat.text, &error)) {
+        relay_client_send_error(client, error->code, FALSE, msg->chat.client_id, error->message);
+        return;
+    }
+    if (!relay_chat_take_token(client)) {
+        g_autofree char *reason = g_strdup_printf(
+            "flood control: at most %u messages at once, then %u per second; message "
+            "%" G_GUINT64_FORMAT " was not stored",
+            relay->config.rate_burst, relay->config.rate_limit, msg->chat.client_id);
+        relay->counters.rate_limited++;
+        relay_client_send_error(client, WIRE_ERR_RATE_LIMITED, FALSE, msg->chat.client_id, reason);
+        return;
+    }
+    LcHistoryEntry entry = {
+        .time_us = clock_now_us(),
+        .nick = client->nick,
+        .addr = conn_get_peer(client->conn),
+        .instance = client->instance,
+        .client_id = msg->chat.client_id,
+        .flags = msg->flags & WIRE_FLAG_ACTION,
+        .text = msg->chat.text,
+    };
+    gboolean duplicate = FALSE;
+    if (!history_append(relay->history, &entry, &duplicate, &error)) {
+        g_warning("%s", error->message);
+        relay_client_send_error(client, WIRE_ERR_INTERNAL, FALSE, msg->chat.client_id,
+                                "the relay could not store the message; send it again later");
+        return;
+    }
+    LcRelayPending pending = {
+        .sender_session = client->session_id,
+        .client_id = msg->chat.client_id,
+        .id = entry.id,
+        .time_us = entry.time_us,
+        .deliver = duplicate ? NULL : relay_chat_encode_deliver(&entry, entry.flags),
+    };
+    if (duplicate)
+        relay->counters.messages_duplicate++;
+    g_array_append_val(relay->pending, pending);
+    relay_chat_schedule_commit(relay);
+}
+
+/* Handles NICK: a checked, unique nick change announced to everyone. */
+static void relay_chat_handle_nick(LcRelayClient *client, const LcWireMsg *msg)
+{
+    LcRelay *relay = client->relay;
+    g_autoptr(GError) error = NULL;
+    if (!validate_nick(msg->nick.nick, &error)) {
+        relay_client_send_error(client, WIRE_ERR_BAD_NICK, FALSE, 0, error->message);
+        return;
+    }
+    g_autofree char *key = g_ascii_strdown(msg->nick.nick, -1);
+    LcRelayClient *holder = g_hash_table_lookup(relay->nicks, key);
+    if (holder != NULL && holder != client) {
+        g_autofree char *reason = g_strdup_printf("nick '%s' is taken", msg->nick.nick);
+        relay_client_send_error(client, WIRE_ERR_NICK_TAKEN, FALSE, 0, reason);
+        return;
+    }
+    g_autofree char *old = g_steal_pointer(&client->nick);
+    g_hash_table_remove(relay->nicks, client->nick_key);
+    g_free(client->nick_key);
+    client->nick = g_strdup(msg->nick.nick);
+    client->nick_key = g_steal_pointer(&key);
+    g_hash_table_insert(relay->nicks, g_strdup(client->nick_key), client);
+    relay_broadcast_presence(relay, WIRE_PRESENCE_NICK, client, old, NULL, NULL);
+}
+
+/* Handles CHAT, NICK and QUIT from a joined client. */
+void relay_chat_handle(LcRelayClient *client, const LcWireMsg *msg)
+{
+    switch (msg->type) {
+    case WIRE_CHAT:
+        relay_chat_handle_chat(client, msg);
+        break;
+    case WIRE_NICK:
+        relay_chat_handle_nick(client, msg);
+        break;
+    case WIRE_QUIT:
+        g_free(client->leave_reason);
+        client->leave_reason = g_strdup(msg->quit.reason);
+        conn_close_after_flush(client->conn, NULL, 1000);
+        break;
+    default:
+        break;
+    }
+}
+
+/* Acknowledges one committed message to its sender and fans it out. */
+static void relay_chat_deliver(LcRelay *relay, const LcRelayPending *p)
+{
+    LcRelayClient *sender = g_hash_table_lookup(relay->clients, &p->sender_session);
+    if (sender != NULL) {
+        LcWireMsg ack = {.type = WIRE_CHAT_ACK};
+        ack.chat_ack.client_id = p->client_id;
+        ack.chat_ack.id = p->id;
+        ack.chat_ack.server_time = (guint64)p->time_us;
+        g_autoptr(GBytes) frame = wire_msg_encode(&ack, NULL);
+        relay_client_enqueue(sender, frame);
+    }
+    if (p->deliver != NULL) {
+        relay_broadcast(relay, p->deliver, sender);
+        relay->counters.messages_stored++;
+        gboolean sender_joined =
+            sender != NULL && g_hash_table_lookup(relay->nicks, sender->nick_key) == sender;
+        relay->counters.frames_delivered +=
+            g_hash_table_size(relay->nicks) - (sender_joined ? 1 : 0);
+    }
+}
+
+/* Commits the open history batch, then acknowledges and delivers it. */
+void relay_chat_commit(LcRelay *relay)
+{
+    g_autoptr(GError) error = NULL;
+    if (relay->commit_src != NULL) {
+        g_source_destroy(relay->commit_src);
+        g_source_unref(relay->commit_src);
+        relay->commit_src = NULL;
+    }
+    gboolean ok = history_commit(relay->history, &error);
+    if (ok)
+        relay->committed_id = history_get_last_id(relay->history);
+    else
+        g_warning("%s", error->message);
+    for (guint i = 0; i < relay->pending->len; i++) {
+        LcRelayPending *p = &g_array_index(relay->pending, LcRelayPending, i);
+        if (ok) {
+            relay_chat_deliver(relay, p);
+        } else {
+            LcRelayClient *sender = g_hash_table_lookup(relay->clients, &p->sender_session);
+            if (sender != NULL)
+                relay_client_send_error(sender, WIRE_ERR_INTERNAL, FALSE, p->client_id,
+                                        "the relay could not store a message; send it again");
+        }
+        g_clear_pointer(&p->deliver, g_bytes_unref);
+    }
+    g_array_set_size(relay->pending, 0);
+}
+
+typedef struct {
+    LcRelayClient *client;
+    guint64 upto; /* only ids already committed */
+} LcReplay;
+
+/* Sends one history entry to a joining client. */
+static void relay_chat_replay_one(const LcHistoryEntry *entry, gpointer data)
+{
+    LcReplay *replay = data;
+    if (entry->id > replay->upto)
+        return;
+    guint16 flags = entry->flags | WIRE_FLAG_HISTORY;
+    if (g_strcmp0(entry->instance, replay->client->instance) == 0)
+        flags |= WIRE_FLAG_OWN;
+    g_autoptr(GBytes) frame = relay_chat_encode_deliver(entry, flags);
+    /* History is bounded by retention, not by the live queue limit: a client
+     * resuming after a long gap must get all of it, in order. */
+    if (frame != NULL && replay->client->state == CLIENT_JOINED)
+        conn_enqueue(replay->client->conn, frame);
+}
+
+/* Replays history to a client that just joined: on a resume (or a non-zero
+ * resume_after) everything after resume_after, else the last history_limit
+ * messages. Messages still in the open batch are left out: the commit
+ * delivers them live. */
+void relay_chat_replay(LcRelayClient *client, gboolean resume, guint64 resume_after,
+                       guint32 history_limit)
+{
+    LcRelay *relay = client->relay;
+    LcReplay replay = {client, relay->committed_id};
+    g_autoptr(GError) error = NULL;
+    gboolean ok;
+
+    if (resume || resume_after > 0) {
+        ok = history_foreach_after(relay->history, resume_after, 0, relay_chat_replay_one, &replay,
+                                   &error);
+    } else {
+        guint limit = history_limit == WIRE_HISTORY_DEFAULT ? relay->config.history_on_join
+                                                            : MIN(history_limit, 10000u);
+        guint64 after = relay->committed_id > limit ? relay->committed_id - limit : 0;
+        ok = limit == 0 || history_foreach_after(relay->history, after, limit,
+                                                 relay_chat_replay_one, &replay, &error);
+    }
+    if (!ok)
+        g_warning("%s", error->message);
+}

@@ -1,0 +1,95 @@
+/* relay_private.h: the relay's internals shared by relay.c and relay_chat.c. */
+#pragma once
+
+#include "net/io/conn.h"
+#include "net/relay/history.h"
+#include "net/relay/relay.h"
+#include "net/wire/wire.h"
+
+/* The camera channels' engine (net/relay/relay_video_private.h). */
+typedef struct _LcRelayVideo LcRelayVideo;
+
+typedef enum {
+    CLIENT_HELLO_WAIT, /* connected, no HELLO yet */
+    CLIENT_JOINED,     /* a member of the room */
+    CLIENT_GONE,       /* closed; waiting for the reaper */
+} LcClientState;
+
+typedef struct {
+    LcRelay *relay;
+    LcConn *conn;
+    guint64 session_id;
+    LcClientState state;
+    char *nick;
+    char *nick_key; /* nick folded to lower case: the key in relay->nicks */
+    char *instance;
+    char *ip;
+    gint64 connected_at;   /* monotonic us */
+    gint64 last_ping_sent; /* monotonic us */
+    gint64 soft_since;     /* monotonic us the soft queue limit was first exceeded; 0 = not */
+    double tokens;         /* flood control bucket */
+    gint64 tokens_at;      /* monotonic us of the last refill */
+    gboolean announce_leave;
+    char *leave_reason;
+} LcRelayClient;
+
+/* A message stored in the open history batch, acknowledged and delivered once
+ * the batch commits. */
+typedef struct {
+    guint64 sender_session;
+    guint64 client_id;
+    guint64 id;
+    gint64 time_us;
+    GBytes *deliver; /* NULL for a re-sent duplicate: acknowledged, not delivered */
+} LcRelayPending;
+
+struct _LcRelay {
+    LcRelayConfig config;
+    GSocketService *service;
+    guint16 port;
+    LcHistory *history;
+    guint64 committed_id;  /* newest id known to be on disk */
+    GHashTable *clients;   /* session id (guint64*) -> LcRelayClient* */
+    GHashTable *nicks;     /* nick_key -> LcRelayClient* (joined only) */
+    GHashTable *ip_counts; /* ip -> connection count */
+    guint64 next_session;
+    GArray *pending; /* LcRelayPending of the open batch */
+    GSource *commit_src;
+    GSource *reap_src;
+    GSource *tick_src;
+    gboolean shutting_down;
+    LcRelayCounters counters;
+    LcRelayVideo *video;
+};
+
+/* Queues a frame to a client, enforcing the hard output limit. */
+void relay_client_enqueue(LcRelayClient *client, GBytes *frame);
+
+/* Sends an ERROR to a client; a fatal one closes it after a short flush. ref
+ * is the client_id of the CHAT it answers, else 0. */
+void relay_client_send_error(LcRelayClient *client, LcWireErrorCode code, gboolean fatal,
+                             guint64 ref, const char *reason);
+
+/* Takes a connection that has not joined out of the client table silently:
+ * it is closed here (the video engine keeps a duplicate of its socket). */
+void relay_client_retire(LcRelayClient *client, const char *reason);
+
+/* Disconnects a client at once (queue dropped), with a leave reason. */
+void relay_client_drop(LcRelayClient *client, LcWireErrorCode code, const char *reason);
+
+/* Sends a frame to every joined client except `except` (may be NULL). */
+void relay_broadcast(LcRelay *relay, GBytes *frame, LcRelayClient *except);
+
+/* Sends a PRESENCE to every joined client except `except` (may be NULL). */
+void relay_broadcast_presence(LcRelay *relay, LcWirePresenceKind kind, LcRelayClient *who,
+                              const char *old_nick, const char *reason, LcRelayClient *except);
+
+/* Handles CHAT, NICK and QUIT from a joined client (relay_chat.c). */
+void relay_chat_handle(LcRelayClient *client, const LcWireMsg *msg);
+
+/* Replays history to a client that just joined (relay_chat.c). */
+void relay_chat_replay(LcRelayClient *client, gboolean resume, guint64 resume_after,
+                       guint32 history_limit);
+
+/* Commits the open history batch, then acknowledges and delivers it. */
+void relay_chat_commit(LcRelay *relay);

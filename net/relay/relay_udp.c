@@ -1,0 +1,433 @@
+/* relay_udp.c: the relay's UDP socket for the camera channels.
+ *
+ * One non-blocking socket, bound on the TCP listener's address and port
+ * number, carries every stream's datagrams. A datagram is accepted only when
+ * its stream (or viewer) id and token match; anything else is dropped without
+ * an answer and counted, so that guessing costs the guesser and tells it
+ * nothing. Each sender's fragments are reassembled per stream; a complete
+ * frame is acknowledged to the address it came from and queued to each
+ * viewer's UDP address. A viewer's queue is paced by a token bucket so that a
+ * frame's datagrams do not leave in one burst, and drops its oldest waiting
+ * frames beyond the queue limit.
+ */
+#include "net/relay/relay_video_private.h"
+
+#include "net/wire/chan_dgram.h"
+#include "net/wire/clock.h"
+
+#include <string.h>
+#include <sys/socket.h>
+
+#define RELAY_UDP_READ_BUDGET 512 /* datagrams read per wake-up, for fairness */
+#define RELAY_UDP_EXPIRE_MS   50  /* how often incomplete frames are checked */
+
+static void relay_udp_pump_all(LcRelayVideo *video);
+
+/* Sends one datagram; FALSE when the socket's buffer is full. Other errors
+ * are counted: the datagram is gone, as on a lossy network. */
+static gboolean relay_udp_send(LcRelayVideo *video, GSocketAddress *to, GOutputVector *vec, guint n)
+{
+    g_autoptr(GError) error = NULL;
+    gssize sent = g_socket_send_message(video->udp, to, vec, (gint)n, NULL, 0, 0, NULL, &error);
+    if (sent >= 0)
+        return TRUE;
+    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return FALSE;
+    video->udp_send_errors++;
+    return TRUE;
+}
+
+/* Sends a datagram without payload (ACK, HELLO_ACK); dropped if the buffer
+ * is full. */
+static void relay_udp_send_small(LcRelayVideo *video, GSocketAddress *to, const LcDgram *dgram)
+{
+    guint8 buf[DGRAM_FRAG_HEADER_SIZE];
+    GOutputVector vec = {buf, chan_dgram_write(dgram, buf)};
+    if (!relay_udp_send(video, to, &vec, 1))
+        video->udp_send_errors++;
+}
+
+/* The stream a sender's datagram names, if its token matches. */
+static LcRelayStream *relay_udp_sender_stream(LcRelayVideo *video, const LcDgram *d)
+{
+    LcRelayStream *stream = relay_video_find_stream(video, d->stream_id);
+    if (stream != NULL && d->viewer_id == 0 && d->token == stream->token &&
+        (stream->channels & WIRE_CHANNEL_UDP))
+        return stream;
+    video->unknown_token++;
+    if (stream != NULL && d->viewer_id == 0)
+        stream->stats.bad_token++;
+    return NULL;
+}
+
+/* The viewer a viewer's datagram names, if its token matches. */
+static LcRelayViewer *relay_udp_viewer(LcRelayVideo *video, const LcDgram *d)
+{
+    LcRelayViewer *viewer = relay_video_find_viewer(video, d->viewer_id);
+    if (viewer != NULL && viewer->stream != NULL && viewer->token == d->token &&
+        viewer->stream->id == d->stream_id && (viewer->channels & WIRE_CHANNEL_UDP))
+        return viewer;
+    video->unknown_token++;
+    if (viewer != NULL)
+        viewer->stats.bad_token++;
+    return NULL;
+}
+
+/* A fragment from a sender: reassemble; a complete frame is acknowledged and
+ * fanned out. */
+static void relay_udp_on_frag(LcRelayVideo *video, const LcDgram *d, GSocketAddress *from,
+                              gint64 mono_us, gint64 wall_us)
+{
+    LcRelayStream *stream = relay_udp_sender_stream(video, d);
+    if (stream == NULL)
+        return;
+    g_set_object(&stream->udp_peer, from);
+    LcFragResult result;
+    LcFragFrame out;
+    if (!frag_reassembler_add(stream->reasm, &d->frag, mono_us, wall_us, &result, &out, NULL) ||
+        result != FRAG_COMPLETE)
+        return;
+    stream->stats.frames_in_udp++;
+    stream->stats.bytes_in_udp += g_bytes_get_size(out.data);
+
+    LcDgram ack = {.type = DGRAM_ACK, .stream_id = stream->id, .token = stream->token};
+    ack.ack.seq = out.seq;
+    ack.ack.first_us = out.first_us;
+    ack.ack.last_us = out.last_us;
+    relay_udp_send_small(video, from, &ack);
+
+    LcRelayFrame *frame = relay_frame_new(stream->id, out.seq, out.capture_us, out.send_us,
+                                          out.codec, out.flags, out.data);
+    relay_video_fan_out(stream, frame, WIRE_CHANNEL_UDP);
+    relay_frame_unref(frame);
+    frag_frame_clear(&out);
+}
+
+/* HELLO: a sender or viewer says where it is; the relay answers. */
+static void relay_udp_on_hello(LcRelayVideo *video, const LcDgram *d, GSocketAddress *from,
+                               gint64 wall_us)
+{
+    if (d->hello.role == WIRE_VIDEO_ROLE_SENDER) {
+        LcRelayStream *stream = relay_udp_sender_stream(video, d);
+        if (stream == NULL)
+            return;
+        g_set_object(&stream->udp_peer, from);
+    } else {
+        LcRelayViewer *viewer = relay_udp_viewer(video, d);
+        if (viewer == NULL)
+            return;
+        g_set_object(&viewer->udp_peer, from);
+    }
+    LcDgram answer = *d;
+    answer.type = DGRAM_HELLO_ACK;
+    answer.hello.t2 = wall_us;
+    relay_udp_send_small(video, from, &answer);
+}
+
+/* ACK from a viewer: pass it back to the sender's UDP address. */
+static void relay_udp_on_ack(LcRelayVideo *video, const LcDgram *d)
+{
+    if (d->viewer_id == 0) {
+        video->bad_datagrams++; /* only viewers send ACKs to the relay */
+        return;
+    }
+    LcRelayViewer *viewer = relay_udp_viewer(video, d);
+    if (viewer == NULL)
+        return;
+    viewer->stats.acks_udp++;
+    LcRelayStream *stream = viewer->stream;
+    if (stream->udp_peer == NULL)
+        return;
+    LcDgram ack = *d;
+    ack.token = stream->token;
+    relay_udp_send_small(video, stream->udp_peer, &ack);
+}
+
+/* Checks one datagram and hands it to its handler. */
+static void relay_udp_dispatch(LcRelayVideo *video, GSocketAddress *from, const guint8 *buf,
+                               gsize len)
+{
+    LcDgram d;
+    if (!chan_dgram_parse(buf, len, video->relay->config.video_frame_max, &d, NULL)) {
+        video->bad_datagrams++;
+        return;
+    }
+    switch (d.type) {
+    case DGRAM_FRAG:
+        relay_udp_on_frag(video, &d, from, g_get_monotonic_time(), clock_now_us());
+        break;
+    case DGRAM_HELLO:
+        relay_udp_on_hello(video, &d, from, clock_now_us());
+        break;
+    case DGRAM_ACK:
+        relay_udp_on_ack(video, &d);
+        break;
+    default:
+        video->bad_datagrams++; /* HELLO_ACK is the relay's own */
+        break;
+    }
+}
+
+/* Reads what the socket has (up to a budget). */
+static gboolean relay_udp_on_readable(GSocket *socket, GIOCondition cond, gpointer data)
+{
+    LcRelayVideo *video = data;
+    for (guint i = 0; i < RELAY_UDP_READ_BUDGET; i++) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GSocketAddress) from = NULL;
+        gssize n = g_socket_receive_from(socket, &from, (char *)video->dgram_buf,
+                                         DGRAM_MAX_SIZE + 1, NULL, &error);
+        if (n < 0 && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            break;
+        if (n < 0 || from == NULL)
+            continue; /* e.g. an ICMP error for an earlier send: nothing to read */
+        relay_udp_dispatch(video, from, video->dgram_buf, (gsize)n);
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+/* Abandons incomplete frames past their deadline, for every stream. */
+static gboolean relay_udp_on_expire(gpointer data)
+{
+    LcRelayVideo *video = data;
+    gint64 now = g_get_monotonic_time();
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, video->streams);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        frag_reassembler_expire(((LcRelayStream *)value)->reasm, now);
+    return G_SOURCE_CONTINUE;
+}
+
+/* The socket can take datagrams again. */
+static gboolean relay_udp_on_writable(GSocket *socket, GIOCondition cond, gpointer data)
+{
+    LcRelayVideo *video = data;
+    g_source_unref(video->udp_write_src);
+    video->udp_write_src = NULL;
+    relay_udp_pump_all(video);
+    return G_SOURCE_REMOVE;
+}
+
+/* The socket's send buffer is full: wait until it drains. */
+static void relay_udp_block(LcRelayVideo *video)
+{
+    if (video->udp_write_src != NULL)
+        return;
+    video->udp_write_src = g_socket_create_source(video->udp, G_IO_OUT, NULL);
+    g_source_set_callback(video->udp_write_src, G_SOURCE_FUNC(relay_udp_on_writable), video, NULL);
+    g_source_attach(video->udp_write_src, g_main_context_get_thread_default());
+}
+
+/* Sends the next fragment of a viewer's head frame; FALSE if blocked. */
+static gboolean relay_udp_send_fragment(LcRelayViewer *viewer, LcRelayFrame *frame, guint count)
+{
+    gsize size = g_bytes_get_size(frame->data), offset = 0, length = 0;
+    frag_slice(size, viewer->udp_next, &offset, &length);
+    LcDgram d = {.type = DGRAM_FRAG,
+                 .stream_id = frame->stream_id,
+                 .token = viewer->token,
+                 .viewer_id = viewer->id};
+    d.frag.seq = frame->seq;
+    d.frag.index = (guint16)viewer->udp_next;
+    d.frag.count = (guint16)count;
+    d.frag.frame_size = (guint32)size;
+    d.frag.capture_us = frame->capture_us;
+    d.frag.send_us = frame->send_us;
+    d.frag.codec = frame->codec;
+    d.frag.flags = frame->flags;
+    guint8 head[DGRAM_FRAG_HEADER_SIZE];
+    GOutputVector vec[2] = {{head, chan_dgram_write(&d, head)},
+                            {(const guint8 *)g_bytes_get_data(frame->data, NULL) + offset, length}};
+    return relay_udp_send(viewer->video, viewer->udp_peer, vec, length > 0 ? 2 : 1);
+}
+
+/* Sends a viewer's queued datagrams as pacing allows; returns the
+ * microseconds until the next one may go, or 0. */
+static gint64 relay_udp_pump_viewer(LcRelayViewer *viewer, gint64 now)
+{
+    LcRelayFrame *frame;
+    while ((frame = g_queue_peek_head(&viewer->udp_queue)) != NULL) {
+        if (viewer->video->udp_write_src != NULL || viewer->udp_peer == NULL)
+            return 0;
+        gsize size = g_bytes_get_size(frame->data), offset = 0, length = 0;
+        guint count = frag_count_for_size(size);
+        frag_slice(size, viewer->udp_next, &offset, &length);
+        gint64 wait = chan_pace_take(&viewer->pace, DGRAM_FRAG_HEADER_SIZE + length, now);
+        if (wait > 0)
+            return wait;
+        if (!relay_udp_send_fragment(viewer, frame, count)) {
+            relay_udp_block(viewer->video);
+            return 0;
+        }
+        if (++viewer->udp_next >= count) {
+            relay_frame_unref(g_queue_pop_head(&viewer->udp_queue));
+            viewer->udp_next = 0;
+            viewer->stats.frames_out_udp++;
+        }
+    }
+    return 0;
+}
+
+/* The pacing timer. */
+static gboolean relay_udp_on_pace(gpointer data)
+{
+    relay_udp_pump_all(data);
+    return G_SOURCE_CONTINUE;
+}
+
+/* Wakes up when the soonest paced datagram may go. */
+static void relay_udp_schedule(LcRelayVideo *video, gint64 wait_us)
+{
+    if (wait_us > 0 && !chan_timer_is_armed(video->pace))
+        chan_timer_arm(video->pace, wait_us);
+}
+
+/* Sends what every viewer may send now. */
+static void relay_udp_pump_all(LcRelayVideo *video)
+{
+    gint64 now = g_get_monotonic_time(), soonest = 0;
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, video->viewers);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        gint64 wait = relay_udp_pump_viewer(value, now);
+        if (wait > 0 && (soonest == 0 || wait < soonest))
+            soonest = wait;
+    }
+    relay_udp_schedule(video, soonest);
+}
+
+/* Drops a viewer's oldest waiting frame (the head is kept once it started). */
+static void relay_udp_drop_oldest(LcRelayViewer *viewer)
+{
+    guint index = viewer->udp_next > 0 ? 1 : 0;
+    LcRelayFrame *frame = g_queue_pop_nth(&viewer->udp_queue, index);
+    relay_frame_unref(frame);
+    viewer->stats.drops_udp++;
+}
+
+/* Frames and bytes waiting in a viewer's UDP queue (the started head aside). */
+static guint relay_udp_waiting(LcRelayViewer *viewer, gsize *bytes)
+{
+    guint skip = viewer->udp_next > 0 ? 1 : 0, n = 0;
+    *bytes = 0;
+    for (GList *l = viewer->udp_queue.head; l != NULL; l = l->next) {
+        if (skip > 0) {
+            skip--;
+            continue;
+        }
+        *bytes += g_bytes_get_size(((LcRelayFrame *)l->data)->data);
+        n++;
+    }
+    return n;
+}
+
+/* Queues a frame to a viewer's UDP address, dropping the oldest waiting
+ * frames beyond the limits, and sends what pacing allows. */
+void relay_udp_forward(LcRelayViewer *viewer, LcRelayFrame *frame)
+{
+    const LcRelayConfig *cfg = &viewer->video->relay->config;
+    g_queue_push_tail(&viewer->udp_queue, relay_frame_ref(frame));
+    gsize bytes = 0;
+    guint waiting = relay_udp_waiting(viewer, &bytes);
+    while (waiting > 1 && (waiting > cfg->video_queue_frames || bytes > cfg->video_queue_bytes)) {
+        relay_udp_drop_oldest(viewer);
+        waiting = relay_udp_waiting(viewer, &bytes);
+    }
+    relay_udp_schedule(viewer->video, relay_udp_pump_viewer(viewer, g_get_monotonic_time()));
+}
+
+/* Forgets a viewer's UDP address and drops its queue. */
+void relay_udp_viewer_reset(LcRelayViewer *viewer)
+{
+    g_queue_clear_full(&viewer->udp_queue, (GDestroyNotify)relay_frame_unref);
+    viewer->udp_next = 0;
+    g_clear_object(&viewer->udp_peer);
+}
+
+/* Asks for big socket buffers (a frame arrives as a burst of datagrams) and
+ * notes what the kernel granted. */
+static void relay_udp_set_buffers(LcRelayVideo *video, gsize size)
+{
+    gint got = 0;
+    g_socket_set_option(video->udp, SOL_SOCKET, SO_RCVBUF, (gint)MIN(size, G_MAXINT), NULL);
+    g_socket_set_option(video->udp, SOL_SOCKET, SO_SNDBUF, (gint)MIN(size, G_MAXINT), NULL);
+    if (g_socket_get_option(video->udp, SOL_SOCKET, SO_RCVBUF, &got, NULL))
+        video->udp_rcvbuf = (gsize)MAX(got, 0);
+    if (g_socket_get_option(video->udp, SOL_SOCKET, SO_SNDBUF, &got, NULL))
+        video->udp_sndbuf = (gsize)MAX(got, 0);
+    if (video->udp_rcvbuf < size)
+        g_info("UDP receive buffer: asked for %zu bytes, the kernel granted %zu (raise "
+               "net.core.rmem_max for more)",
+               size, video->udp_rcvbuf);
+}
+
+/* The address the TCP listener is bound to, with the port it got. */
+static GSocketAddress *relay_udp_address(LcRelayVideo *video, GError **error)
+{
+    const char *listen = video->relay->config.listen;
+    g_autoptr(GInetAddress) ip = NULL;
+    if (listen == NULL || *listen == '\0')
+        ip = g_inet_address_new_any(G_SOCKET_FAMILY_IPV6);
+    else
+        ip = g_inet_address_new_from_string(listen);
+    if (ip == NULL) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                    "--listen '%s' is not an IP address", listen);
+        return NULL;
+    }
+    return g_inet_socket_address_new(ip, relay_get_port(video->relay));
+}
+
+/* Binds the UDP socket and starts reading. */
+gboolean relay_udp_open(LcRelayVideo *video, GError **error)
+{
+    g_autoptr(GSocketAddress) address = relay_udp_address(video, error);
+    if (address == NULL)
+        return FALSE;
+    g_autoptr(GError) local = NULL;
+    video->udp = g_socket_new(g_socket_address_get_family(address), G_SOCKET_TYPE_DATAGRAM,
+                              G_SOCKET_PROTOCOL_UDP, &local);
+    if (video->udp == NULL || !g_socket_bind(video->udp, address, FALSE, &local)) {
+        g_set_error(error, local->domain, local->code, "cannot bind UDP port %u: %s",
+                    relay_get_port(video->relay), local->message);
+        return FALSE;
+    }
+    g_socket_set_blocking(video->udp, FALSE);
+    relay_udp_set_buffers(video, video->relay->config.video_socket_buffer);
+    video->pace = chan_timer_new(relay_udp_on_pace, video, error);
+    if (video->pace == NULL)
+        return FALSE;
+    video->dgram_buf = g_malloc(DGRAM_MAX_SIZE + 1);
+    video->udp_read_src = g_socket_create_source(video->udp, G_IO_IN, NULL);
+    g_source_set_callback(video->udp_read_src, G_SOURCE_FUNC(relay_udp_on_readable), video, NULL);
+    g_source_attach(video->udp_read_src, g_main_context_get_thread_default());
+    video->expire_src = g_timeout_source_new(RELAY_UDP_EXPIRE_MS);
+    g_source_set_callback(video->expire_src, relay_udp_on_expire, video, NULL);
+    g_source_attach(video->expire_src, g_main_context_get_thread_default());
+    return TRUE;
+}
+
+/* Detaches and drops a source if set. */
+static void relay_udp_drop_source(GSource **src)
+{
+    if (*src != NULL) {
+        g_source_destroy(*src);
+        g_source_unref(*src);
+        *src = NULL;
+    }
+}
+
+/* Closes the UDP socket. */
+void relay_udp_close(LcRelayVideo *video)
+{
+    relay_udp_drop_source(&video->udp_read_src);
+    relay_udp_drop_source(&video->udp_write_src);
+    g_clear_pointer(&video->pace, chan_timer_free);
+    relay_udp_drop_source(&video->expire_src);
+    if (video->udp != NULL)
+        g_socket_close(video->udp, NULL);
+    g_clear_object(&video->udp);
+    g_clear_pointer(&video->dgram_buf, g_free);
+}

@@ -1,0 +1,453 @@
+/* relay_video.c: the relay's camera channels: streams and viewers, the
+ * control requests that make them (STREAM_OPEN, VIEW...), and the fan-out of
+ * each complete frame to the viewers of its stream.
+ *
+ * A stream belongs to the control connection that opened it and ends with it.
+ * A viewer is a standing request for a nick's stream: it waits while that
+ * stream does not exist, is attached (VIEW_READY, with a fresh token) when it
+ * starts, and goes back to waiting (VIEW_END) when it ends.
+ */
+#include "net/relay/relay_video_private.h"
+
+#include "net/wire/validate.h"
+
+#include <string.h>
+#include <sys/random.h>
+
+/* Fills the camera-channel part of a config with its defaults. */
+void relay_video_config_init(LcRelayConfig *config)
+{
+    config->video_frame_max = 4 * 1024 * 1024;
+    config->video_queue_frames = 8;
+    config->video_queue_bytes = 16 * 1024 * 1024;
+    config->video_control_max = 1024 * 1024;
+    config->video_tcp_notsent_lowat = 128 * 1024;
+    config->video_reassembly_ms = 500;
+    config->video_reassembly_frames = 64;
+    config->video_udp_pace_mbps = 400;
+    config->video_udp_pace_burst = 24000;
+    config->video_socket_buffer = 4 * 1024 * 1024;
+    config->video_max_views = 16;
+}
+
+/* A random non-zero token from the kernel's generator. */
+static guint64 relay_video_random_token(void)
+{
+    guint64 token = 0;
+    while (token == 0) {
+        if (getrandom(&token, sizeof(token), 0) != (gssize)sizeof(token))
+            token = ((guint64)g_random_int() << 32) | g_random_int();
+    }
+    return token;
+}
+
+/* The next free id; streams and viewers share one space. */
+static guint32 relay_video_new_id(LcRelayVideo *video)
+{
+    for (;;) {
+        guint32 id = ++video->next_id;
+        if (id != 0 && relay_video_find_stream(video, id) == NULL &&
+            relay_video_find_viewer(video, id) == NULL)
+            return id;
+    }
+}
+
+/* Finds a stream by id. */
+LcRelayStream *relay_video_find_stream(LcRelayVideo *video, guint32 id)
+{
+    return g_hash_table_lookup(video->streams, GUINT_TO_POINTER(id));
+}
+
+/* Finds a viewer by id. */
+LcRelayViewer *relay_video_find_viewer(LcRelayVideo *video, guint32 id)
+{
+    return g_hash_table_lookup(video->viewers, GUINT_TO_POINTER(id));
+}
+
+/* Frees what a frame holds. */
+static void relay_frame_clear(gpointer data)
+{
+    LcRelayFrame *frame = data;
+    g_bytes_unref(frame->data);
+    g_clear_pointer(&frame->tcp_head, g_bytes_unref);
+}
+
+/* Makes a frame. */
+LcRelayFrame *relay_frame_new(guint32 stream_id, guint64 seq, gint64 capture_us, gint64 send_us,
+                              guint8 codec, guint16 flags, GBytes *data)
+{
+    LcRelayFrame *frame = g_rc_box_new0(LcRelayFrame);
+    frame->stream_id = stream_id;
+    frame->seq = seq;
+    frame->capture_us = capture_us;
+    frame->send_us = send_us;
+    frame->codec = codec;
+    frame->flags = flags;
+    frame->data = g_bytes_ref(data);
+    return frame;
+}
+
+/* Takes a reference to a frame. */
+LcRelayFrame *relay_frame_ref(LcRelayFrame *frame)
+{
+    return g_rc_box_acquire(frame);
+}
+
+/* Drops a reference to a frame. */
+void relay_frame_unref(LcRelayFrame *frame)
+{
+    g_rc_box_release_full(frame, relay_frame_clear);
+}
+
+/* Sends a message to a control connection, if it is still in the room. */
+static void relay_video_send_control(LcRelayVideo *video, guint64 session, const LcWireMsg *msg)
+{
+    LcRelayClient *client = g_hash_table_lookup(video->relay->clients, &session);
+    if (client == NULL || client->state != CLIENT_JOINED)
+        return;
+    g_autoptr(GBytes) frame = wire_msg_encode(msg, NULL);
+    if (frame != NULL)
+        relay_client_enqueue(client, frame);
+}
+
+/* Refuses a STREAM_OPEN or VIEW without closing the connection. */
+static void relay_video_refuse(LcRelayClient *client, guint8 request, LcWireErrorCode code,
+                               const char *nick, const char *reason)
+{
+    LcWireMsg msg = {.type = WIRE_VIDEO_REFUSED};
+    msg.video_refused.request = request;
+    msg.video_refused.code = code;
+    msg.video_refused.nick = (char *)(nick ? nick : "");
+    msg.video_refused.reason = (char *)reason;
+    g_autoptr(GBytes) frame = wire_msg_encode(&msg, NULL);
+    if (frame != NULL)
+        relay_client_enqueue(client, frame);
+}
+
+/* Forwards a complete frame to the viewers that take its kind of channel. */
+void relay_video_fan_out(LcRelayStream *stream, LcRelayFrame *frame, guint8 channel)
+{
+    for (guint i = 0; i < stream->viewers->len; i++) {
+        LcRelayViewer *viewer = stream->viewers->pdata[i];
+        if (!(viewer->channels & channel))
+            continue;
+        if (channel == WIRE_CHANNEL_TCP && viewer->tcp != NULL)
+            relay_video_tcp_forward(viewer, frame);
+        else if (channel == WIRE_CHANNEL_UDP && viewer->udp_peer != NULL)
+            relay_udp_forward(viewer, frame);
+    }
+}
+
+/* Attaches a waiting viewer to a stream and tells it where to connect. */
+static void relay_video_viewer_attach(LcRelayViewer *viewer, LcRelayStream *stream)
+{
+    LcRelayVideo *video = viewer->video;
+    const LcRelayConfig *cfg = &video->relay->config;
+    viewer->stream = stream;
+    viewer->token = relay_video_random_token();
+    viewer->stats.stream_id = stream->id;
+    chan_pace_init(&viewer->pace, (guint64)cfg->video_udp_pace_mbps * 1000000,
+                   cfg->video_udp_pace_burst, g_get_monotonic_time());
+    g_ptr_array_add(stream->viewers, viewer);
+
+    LcWireMsg msg = {.type = WIRE_VIEW_READY};
+    msg.view_ready.viewer_id = viewer->id;
+    msg.view_ready.stream_id = stream->id;
+    msg.view_ready.token = viewer->token;
+    msg.view_ready.udp_port = relay_get_port(video->relay);
+    msg.view_ready.channels = viewer->channels & stream->channels;
+    msg.view_ready.frame_max = cfg->video_frame_max;
+    msg.view_ready.nick = stream->nick;
+    relay_video_send_control(video, viewer->owner, &msg);
+}
+
+/* Detaches a viewer from its stream; it waits for the stream again. */
+static void relay_video_viewer_detach(LcRelayViewer *viewer, const char *reason, gboolean tell)
+{
+    LcRelayStream *stream = viewer->stream;
+    if (stream == NULL)
+        return;
+    g_ptr_array_remove(stream->viewers, viewer);
+    relay_video_tcp_close(viewer->tcp, 0, NULL); /* VIEW_END says why */
+    relay_udp_viewer_reset(viewer);
+    if (tell) {
+        LcWireMsg msg = {.type = WIRE_VIEW_END};
+        msg.view_end.viewer_id = viewer->id;
+        msg.view_end.stream_id = stream->id;
+        msg.view_end.nick = stream->nick;
+        msg.view_end.reason = (char *)(reason ? reason : "");
+        relay_video_send_control(viewer->video, viewer->owner, &msg);
+    }
+    viewer->stream = NULL;
+    viewer->token = 0;
+    viewer->stats.stream_id = 0;
+}
+
+/* Frees a viewer (detached). */
+static void relay_video_viewer_free(gpointer data)
+{
+    LcRelayViewer *viewer = data;
+    relay_udp_viewer_reset(viewer);
+    g_free(viewer->nick);
+    g_free(viewer->want);
+    g_free(viewer->want_key);
+    g_free(viewer);
+}
+
+/* Frees a stream (its viewers detached, its channel closed). */
+static void relay_video_stream_free(gpointer data)
+{
+    LcRelayStream *stream = data;
+    g_clear_object(&stream->udp_peer);
+    g_clear_pointer(&stream->reasm, frag_reassembler_free);
+    g_ptr_array_unref(stream->viewers);
+    g_free(stream->nick);
+    g_free(stream);
+}
+
+/* Ends a stream: its viewers are told and wait again; it is freed. */
+static void relay_video_stream_end(LcRelayStream *stream, const char *reason)
+{
+    LcRelayVideo *video = stream->video;
+    while (stream->viewers->len > 0)
+        relay_video_viewer_detach(stream->viewers->pdata[stream->viewers->len - 1], reason, TRUE);
+    relay_video_tcp_close(stream->tcp, 0, NULL);
+    g_info("stream %u of %s ended: %s", stream->id, stream->nick, reason);
+    g_hash_table_remove(video->owners, &stream->owner);
+    g_hash_table_remove(video->streams, GUINT_TO_POINTER(stream->id));
+}
+
+/* Attaches every waiting viewer that asked for this stream's nick. */
+static void relay_video_attach_waiting(LcRelayVideo *video, LcRelayStream *stream)
+{
+    g_autofree char *key = g_ascii_strdown(stream->nick, -1);
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, video->viewers);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        LcRelayViewer *viewer = value;
+        if (viewer->stream == NULL && strcmp(viewer->want_key, key) == 0 &&
+            (viewer->channels & stream->channels) != 0)
+            relay_video_viewer_attach(viewer, stream);
+    }
+}
+
+/* STREAM_OPEN: a new stream for this connection's nick. */
+static void relay_video_handle_open(LcRelayVideo *video, LcRelayClient *client, guint8 channels)
+{
+    const LcRelayConfig *cfg = &video->relay->config;
+    LcRelayStream *old = g_hash_table_lookup(video->owners, &client->session_id);
+    /* One stream per connection: a new STREAM_OPEN replaces the old stream
+     * (a sender that gave up before STREAM_READY could not name it to close
+     * it). Its viewers are told it ended and attach to the new one. */
+    if (old != NULL)
+        relay_video_stream_end(old, "replaced by a new stream");
+    LcRelayStream *stream = g_new0(LcRelayStream, 1);
+    stream->video = video;
+    stream->id = relay_video_new_id(video);
+    stream->token = relay_video_random_token();
+    stream->owner = client->session_id;
+    stream->nick = g_strdup(client->nick);
+    stream->channels = channels;
+    stream->viewers = g_ptr_array_new();
+    stream->stats.stream_id = stream->id;
+    LcFragLimits limits = {
+        .frame_max = cfg->video_frame_max,
+        .max_frames = cfg->video_reassembly_frames,
+        .max_bytes = 4 * (gsize)cfg->video_frame_max,
+        .deadline_us = (gint64)cfg->video_reassembly_ms * 1000,
+    };
+    stream->reasm = frag_reassembler_new(&limits, NULL, NULL);
+    g_hash_table_insert(video->streams, GUINT_TO_POINTER(stream->id), stream);
+    g_hash_table_insert(video->owners, &stream->owner, stream);
+
+    LcWireMsg msg = {.type = WIRE_STREAM_READY};
+    msg.stream_ready.stream_id = stream->id;
+    msg.stream_ready.token = stream->token;
+    msg.stream_ready.udp_port = relay_get_port(video->relay);
+    msg.stream_ready.channels = channels;
+    msg.stream_ready.frame_max = cfg->video_frame_max;
+    relay_video_send_control(video, client->session_id, &msg);
+    g_info("%s@%s opened stream %u", client->nick, conn_get_peer(client->conn), stream->id);
+    relay_video_attach_waiting(video, stream);
+}
+
+/* The stream owned by the member with this nick, if any. */
+static LcRelayStream *relay_video_stream_of_nick(LcRelayVideo *video, const char *nick_key)
+{
+    LcRelayClient *owner = g_hash_table_lookup(video->relay->nicks, nick_key);
+    return owner ? g_hash_table_lookup(video->owners, &owner->session_id) : NULL;
+}
+
+/* The viewer a connection holds for a nick, if any. */
+static LcRelayViewer *relay_video_find_view(LcRelayVideo *video, guint64 owner,
+                                            const char *nick_key, guint *count)
+{
+    LcRelayViewer *found = NULL;
+    GHashTableIter iter;
+    gpointer value;
+    *count = 0;
+    g_hash_table_iter_init(&iter, video->viewers);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        LcRelayViewer *viewer = value;
+        if (viewer->owner != owner)
+            continue;
+        (*count)++;
+        if (strcmp(viewer->want_key, nick_key) == 0)
+            found = viewer;
+    }
+    return found;
+}
+
+/* VIEW: a standing request for a nick's stream. */
+static void relay_video_handle_view(LcRelayVideo *video, LcRelayClient *client, const char *nick,
+                                    guint8 channels)
+{
+    g_autoptr(GError) error = NULL;
+    if (!validate_nick(nick, &error)) {
+        relay_video_refuse(client, WIRE_VIEW, WIRE_ERR_BAD_NICK, "", error->message);
+        return;
+    }
+    g_autofree char *key = g_ascii_strdown(nick, -1);
+    guint count = 0;
+    if (relay_video_find_view(video, client->session_id, key, &count) != NULL) {
+        relay_video_refuse(client, WIRE_VIEW, WIRE_ERR_PROTOCOL, nick, "already viewing this nick");
+        return;
+    }
+    if (count >= video->relay->config.video_max_views) {
+        relay_video_refuse(client, WIRE_VIEW, WIRE_ERR_SERVER_FULL, nick,
+                           "too many views on this connection");
+        return;
+    }
+    LcRelayStream *stream = relay_video_stream_of_nick(video, key);
+    if (stream != NULL && (stream->channels & channels) == 0) {
+        relay_video_refuse(client, WIRE_VIEW, WIRE_ERR_PROTOCOL, nick,
+                           "the stream has none of the channels asked for");
+        return;
+    }
+    LcRelayViewer *viewer = g_new0(LcRelayViewer, 1);
+    viewer->video = video;
+    viewer->id = relay_video_new_id(video);
+    viewer->owner = client->session_id;
+    viewer->nick = g_strdup(client->nick);
+    viewer->want = g_strdup(nick);
+    viewer->want_key = g_steal_pointer(&key);
+    viewer->channels = channels;
+    viewer->stats.viewer_id = viewer->id;
+    g_queue_init(&viewer->udp_queue);
+    g_hash_table_insert(video->viewers, GUINT_TO_POINTER(viewer->id), viewer);
+    if (stream != NULL)
+        relay_video_viewer_attach(viewer, stream);
+}
+
+/* Removes a viewer for good. */
+static void relay_video_viewer_remove(LcRelayViewer *viewer)
+{
+    relay_video_viewer_detach(viewer, NULL, FALSE);
+    g_hash_table_remove(viewer->video->viewers, GUINT_TO_POINTER(viewer->id));
+}
+
+/* Handles a camera-channel request on a joined control connection. */
+void relay_video_handle_control(LcRelayVideo *video, LcRelayClient *client, const LcWireMsg *msg)
+{
+    switch (msg->type) {
+    case WIRE_STREAM_OPEN:
+        relay_video_handle_open(video, client, msg->stream_open.channels);
+        break;
+    case WIRE_STREAM_CLOSE: {
+        LcRelayStream *stream = g_hash_table_lookup(video->owners, &client->session_id);
+        if (stream != NULL && stream->id == msg->stream_close.stream_id)
+            relay_video_stream_end(stream, "the sender closed the stream");
+        break;
+    }
+    case WIRE_VIEW:
+        relay_video_handle_view(video, client, msg->view.nick, msg->view.channels);
+        break;
+    case WIRE_VIEW_CLOSE: {
+        g_autofree char *key = g_ascii_strdown(msg->view_close.nick, -1);
+        guint count = 0;
+        LcRelayViewer *viewer = relay_video_find_view(video, client->session_id, key, &count);
+        if (viewer != NULL)
+            relay_video_viewer_remove(viewer);
+        break;
+    }
+    case WIRE_STATS_REQUEST:
+        relay_video_handle_stats(video, client, msg->stats_request.request);
+        break;
+    default:
+        break;
+    }
+}
+
+/* A control connection is gone: its stream ends, its viewers go. */
+void relay_video_client_gone(LcRelayVideo *video, guint64 session_id)
+{
+    LcRelayStream *stream = g_hash_table_lookup(video->owners, &session_id);
+    if (stream != NULL)
+        relay_video_stream_end(stream, "the sender left");
+    g_autoptr(GPtrArray) gone = g_ptr_array_new();
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, video->viewers);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        if (((LcRelayViewer *)value)->owner == session_id)
+            g_ptr_array_add(gone, value);
+    for (guint i = 0; i < gone->len; i++)
+        relay_video_viewer_remove(gone->pdata[i]);
+}
+
+/* Starts the engine. */
+LcRelayVideo *relay_video_new(LcRelay *relay, GError **error)
+{
+    LcRelayVideo *video = g_new0(LcRelayVideo, 1);
+    video->relay = relay;
+    video->streams = g_hash_table_new_full(NULL, NULL, NULL, relay_video_stream_free);
+    video->owners = g_hash_table_new(g_int64_hash, g_int64_equal);
+    video->viewers = g_hash_table_new_full(NULL, NULL, NULL, relay_video_viewer_free);
+    video->dead_chans = g_ptr_array_new();
+    if (!relay_udp_open(video, error)) {
+        relay_video_free(video);
+        return NULL;
+    }
+    return video;
+}
+
+/* Tells every video channel that the relay stops, and closes them. */
+void relay_video_shutdown(LcRelayVideo *video, guint timeout_ms)
+{
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, video->streams);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        relay_video_tcp_close(((LcRelayStream *)value)->tcp, WIRE_ERR_SHUTDOWN,
+                              "relay is stopping");
+    g_hash_table_iter_init(&iter, video->viewers);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        relay_video_tcp_close(((LcRelayViewer *)value)->tcp, WIRE_ERR_SHUTDOWN,
+                              "relay is stopping");
+}
+
+/* Frees the engine, every channel, stream and viewer. */
+void relay_video_free(LcRelayVideo *video)
+{
+    if (video == NULL)
+        return;
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, video->viewers);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        LcRelayViewer *viewer = value;
+        relay_video_tcp_destroy(g_steal_pointer(&viewer->tcp));
+        viewer->stream = NULL;
+    }
+    g_hash_table_iter_init(&iter, video->streams);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        relay_video_tcp_destroy(g_steal_pointer(&((LcRelayStream *)value)->tcp));
+    relay_video_tcp_reap(video);
+    relay_udp_close(video);
+    g_hash_table_destroy(video->viewers);
+    g_hash_table_destroy(video->owners);
+    g_hash_table_destroy(video->streams);
+    g_ptr_array_unref(video->dead_chans);
+    g_free(video);
+}

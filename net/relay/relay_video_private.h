@@ -1,0 +1,168 @@
+/* relay_video_private.h: the relay's camera-channel engine, shared by
+ * relay_video.c (streams, viewers, control requests, fan-out),
+ * relay_video_tcp.c (video TCP channels) and relay_udp.c (the UDP socket).
+ *
+ * Streams and viewers are found by id; channels hold ids, never pointers, so
+ * a channel outliving its stream or viewer (a close in flight) finds nothing
+ * and does nothing. A frame is one refcounted LcRelayFrame whose data is
+ * shared by every viewer queue, TCP and UDP alike.
+ */
+#pragma once
+
+#include "net/io/chan_pace.h"
+#include "net/io/chan_stream.h"
+#include "net/io/chan_timer.h"
+#include "net/wire/frag.h"
+#include "net/relay/relay_private.h"
+#include "net/relay/relay_video.h"
+
+/* A complete frame, shared by every queue it is in (g_rc_box). */
+typedef struct {
+    guint32 stream_id;
+    guint64 seq;
+    gint64 capture_us; /* sender's clock */
+    gint64 send_us;    /* sender's clock */
+    guint8 codec;
+    guint16 flags;
+    GBytes *data;
+    GBytes *tcp_head; /* its VIDEO_FRAME head for TCP viewers, made on first use */
+} LcRelayFrame;
+
+/* A video TCP channel: the sender's (viewer_id 0) or a viewer's. */
+typedef struct {
+    LcRelayVideo *video;
+    guint8 role; /* WIRE_VIDEO_ROLE_SENDER or _VIEWER */
+    guint32 stream_id;
+    guint32 viewer_id;
+    LcChanStream *stream;
+} LcRelayVideoChan;
+
+typedef struct {
+    LcRelayVideo *video;
+    guint32 id;
+    guint64 token;
+    guint64 owner; /* session id of the control connection that opened it */
+    char *nick;    /* the owner's nick when it opened */
+    guint8 channels;
+    LcRelayVideoChan *tcp;    /* the sender's TCP channel, or NULL */
+    GSocketAddress *udp_peer; /* the sender's UDP address, learned from its datagrams */
+    LcFragReassembler *reasm;
+    GPtrArray *viewers; /* LcRelayViewer, attached */
+    LcRelayStreamStats stats;
+} LcRelayStream;
+
+typedef struct {
+    LcRelayVideo *video;
+    guint32 id;
+    guint64 token;  /* of the current attachment; 0 while waiting */
+    guint64 owner;  /* session id of the control connection that asked */
+    char *nick;     /* the viewer's nick */
+    char *want;     /* the nick asked for */
+    char *want_key; /* want folded to lower case */
+    guint8 channels;
+    LcRelayStream *stream; /* NULL while waiting */
+    LcRelayVideoChan *tcp;
+    GSocketAddress *udp_peer;
+    GQueue udp_queue; /* LcRelayFrame, oldest first; the head is going out */
+    guint udp_next;   /* next fragment of the head frame */
+    LcPace pace;
+    LcRelayViewerStats stats;
+} LcRelayViewer;
+
+struct _LcRelayVideo {
+    LcRelay *relay;
+    GHashTable *streams;   /* id -> LcRelayStream (owned) */
+    GHashTable *owners;    /* owner session id -> LcRelayStream */
+    GHashTable *viewers;   /* id -> LcRelayViewer (owned) */
+    GPtrArray *dead_chans; /* closed LcRelayVideoChan, freed from an idle */
+    GSource *reap_src;
+    guint32 next_id;
+
+    GSocket *udp;
+    GSource *udp_read_src;
+    GSource *udp_write_src; /* while the socket's send buffer is full */
+    LcChanTimer *pace;      /* armed while a viewer waits for pacing */
+    GSource *expire_src;
+    guint8 *dgram_buf;
+    gsize udp_rcvbuf;
+    gsize udp_sndbuf;
+    guint64 bad_datagrams;
+    guint64 unknown_token;
+    guint64 udp_send_errors;
+};
+
+/* relay_video.c */
+
+/* Fills the camera-channel part of a config with its defaults. */
+void relay_video_config_init(LcRelayConfig *config);
+
+/* Starts the engine: binds the UDP socket on the TCP listener's address and
+ * port number. */
+LcRelayVideo *relay_video_new(LcRelay *relay, GError **error);
+
+/* Handles a camera-channel request on a joined control connection. */
+void relay_video_handle_control(LcRelayVideo *video, LcRelayClient *client, const LcWireMsg *msg);
+
+/* A control connection is gone: its stream ends, its viewers go. */
+void relay_video_client_gone(LcRelayVideo *video, guint64 session_id);
+
+/* The relay is stopping: every video channel is told and closed. */
+void relay_video_shutdown(LcRelayVideo *video, guint timeout_ms);
+
+void relay_video_free(LcRelayVideo *video);
+
+LcRelayStream *relay_video_find_stream(LcRelayVideo *video, guint32 id);
+LcRelayViewer *relay_video_find_viewer(LcRelayVideo *video, guint32 id);
+
+/* Makes a frame (takes a new reference to data); times on the sender's clock. */
+LcRelayFrame *relay_frame_new(guint32 stream_id, guint64 seq, gint64 capture_us, gint64 send_us,
+                              guint8 codec, guint16 flags, GBytes *data);
+LcRelayFrame *relay_frame_ref(LcRelayFrame *frame);
+void relay_frame_unref(LcRelayFrame *frame);
+
+/* Forwards a complete frame to the stream's viewers on the kind of channel
+ * it arrived on (WIRE_CHANNEL_TCP or WIRE_CHANNEL_UDP). */
+void relay_video_fan_out(LcRelayStream *stream, LcRelayFrame *frame, guint8 channel);
+
+/* relay_video_stats.c */
+
+/* The counters of one stream and of one viewer now. */
+void relay_video_stream_snapshot(LcRelayStream *stream, LcRelayStreamStats *out);
+void relay_video_viewer_snapshot(LcRelayViewer *viewer, LcRelayViewerStats *out);
+
+/* Answers STATS_REQUEST: STATS_STREAM and STATS_VIEWER frames, then STATS_END. */
+void relay_video_handle_stats(LcRelayVideo *video, LcRelayClient *client, guint32 request);
+
+/* relay_video_tcp.c */
+
+/* VIDEO_HELLO on a new connection: checks the token and takes the connection
+ * over as a video channel, or refuses it. */
+void relay_video_tcp_adopt(LcRelayVideo *video, LcRelayClient *client, const LcWireMsg *hello);
+
+/* Queues a frame to a viewer's TCP channel. */
+void relay_video_tcp_forward(LcRelayViewer *viewer, LcRelayFrame *frame);
+
+/* Detaches a channel from its stream or viewer and closes it (code 0: at
+ * once; else after an ERROR with code and reason). It is freed from an idle;
+ * NULL is ignored. */
+void relay_video_tcp_close(LcRelayVideoChan *chan, LcWireErrorCode code, const char *reason);
+
+/* Frees a channel at once, without reporting (relay_video_free). */
+void relay_video_tcp_destroy(LcRelayVideoChan *chan);
+
+/* Frees the channels closed so far. */
+void relay_video_tcp_reap(LcRelayVideo *video);
+
+/* relay_udp.c */
+
+/* Binds the UDP socket and starts reading. */
+gboolean relay_udp_open(LcRelayVideo *video, GError **error);
+
+/* Closes the UDP socket. */
+void relay_udp_close(LcRelayVideo *video);
+
+/* Queues a frame to a viewer's UDP address (paced). */
+void relay_udp_forward(LcRelayViewer *viewer, LcRelayFrame *frame);
+
+/* Forgets a viewer's UDP address and drops its queue. */
+void relay_udp_viewer_reset(LcRelayViewer *viewer);

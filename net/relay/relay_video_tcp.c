@@ -1,0 +1,341 @@
+/* relay_video_tcp.c: the relay's video TCP channels.
+ *
+ * A video channel starts as an ordinary connection to the relay's port whose
+ * first frame is VIDEO_HELLO instead of HELLO. Once its token checks out, the
+ * relay takes the connection away from the chat engine: it keeps a duplicate
+ * of the socket's descriptor in an LcChanStream (frames read straight into
+ * their own buffers, with first- and last-byte times, and a drop-oldest video
+ * queue) and lets the chat side close its own copy. The client sends nothing
+ * after VIDEO_HELLO until VIDEO_READY arrives, so no byte is left behind.
+ */
+#include "net/relay/relay_video_private.h"
+
+#include "net/wire/clock.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#define RELAY_VIDEO_FLUSH_MS 2000
+
+/* A viewer's channel takes only ACKs and ERRORs, both small. */
+#define RELAY_VIDEO_VIEWER_PAYLOAD_MAX 1024
+
+static const LcChanStreamEvents relay_video_tcp_events;
+
+/* The stream this sender channel serves, or NULL if gone or replaced. */
+static LcRelayStream *relay_video_tcp_stream(LcRelayVideoChan *chan)
+{
+    LcRelayStream *stream = relay_video_find_stream(chan->video, chan->stream_id);
+    return stream != NULL && stream->tcp == chan ? stream : NULL;
+}
+
+/* The viewer this channel serves, or NULL if gone or replaced. */
+static LcRelayViewer *relay_video_tcp_viewer(LcRelayVideoChan *chan)
+{
+    LcRelayViewer *viewer = relay_video_find_viewer(chan->video, chan->viewer_id);
+    return viewer != NULL && viewer->tcp == chan ? viewer : NULL;
+}
+
+/* Unlinks a channel from its stream or viewer. */
+static void relay_video_tcp_detach(LcRelayVideoChan *chan)
+{
+    LcRelayStream *stream = relay_video_tcp_stream(chan);
+    LcRelayViewer *viewer = relay_video_tcp_viewer(chan);
+    if (chan->role == WIRE_VIDEO_ROLE_SENDER && stream != NULL)
+        stream->tcp = NULL;
+    if (chan->role == WIRE_VIDEO_ROLE_VIEWER && viewer != NULL)
+        viewer->tcp = NULL;
+}
+
+/* The idle callback that frees closed channels. */
+static gboolean relay_video_tcp_on_reap(gpointer data)
+{
+    LcRelayVideo *video = data;
+    g_source_unref(video->reap_src);
+    video->reap_src = NULL;
+    relay_video_tcp_reap(video);
+    return G_SOURCE_REMOVE;
+}
+
+/* Frees the channels closed so far. */
+void relay_video_tcp_reap(LcRelayVideo *video)
+{
+    if (video->reap_src != NULL) {
+        g_source_destroy(video->reap_src);
+        g_source_unref(video->reap_src);
+        video->reap_src = NULL;
+    }
+    for (guint i = 0; i < video->dead_chans->len; i++)
+        relay_video_tcp_destroy(video->dead_chans->pdata[i]);
+    g_ptr_array_set_size(video->dead_chans, 0);
+}
+
+/* Frees a channel at once, without reporting. */
+void relay_video_tcp_destroy(LcRelayVideoChan *chan)
+{
+    if (chan == NULL)
+        return;
+    chan_stream_free(chan->stream);
+    g_free(chan);
+}
+
+/* The stream closed: unlink it and free it from an idle. */
+static void relay_video_tcp_on_closed(LcChanStream *cs, const GError *error, gpointer user_data)
+{
+    LcRelayVideoChan *chan = user_data;
+    LcRelayVideo *video = chan->video;
+    relay_video_tcp_detach(chan);
+    g_debug("video channel %s closed: %s", chan_stream_get_peer(cs),
+            error ? error->message : "closed");
+    g_ptr_array_add(video->dead_chans, chan);
+    if (video->reap_src == NULL) {
+        video->reap_src = g_idle_source_new();
+        g_source_set_callback(video->reap_src, relay_video_tcp_on_reap, video, NULL);
+        g_source_attach(video->reap_src, g_main_context_get_thread_default());
+    }
+}
+
+/* Detaches a channel and closes it, with an ERROR first when code is set. */
+void relay_video_tcp_close(LcRelayVideoChan *chan, LcWireErrorCode code, const char *reason)
+{
+    if (chan == NULL)
+        return;
+    relay_video_tcp_detach(chan);
+    if (chan_stream_is_closing(chan->stream))
+        return;
+    if (code == 0) {
+        chan_stream_close(chan->stream, NULL);
+        return;
+    }
+    g_autoptr(GBytes) frame = wire_encode_error(code, TRUE, 0, reason);
+    g_autoptr(GError) error = g_error_new(LC_WIRE_ERROR, code, "%s", reason);
+    chan_stream_send(chan->stream, frame);
+    chan_stream_close_after_flush(chan->stream, error, RELAY_VIDEO_FLUSH_MS);
+}
+
+/* Makes (once) and returns a frame's VIDEO_FRAME head for TCP viewers. */
+static GBytes *relay_video_tcp_head(LcRelayFrame *frame)
+{
+    if (frame->tcp_head != NULL)
+        return frame->tcp_head;
+    LcWireMsg msg = {.type = WIRE_VIDEO_FRAME};
+    msg.video_frame.stream_id = frame->stream_id;
+    msg.video_frame.seq = frame->seq;
+    msg.video_frame.capture_us = (guint64)frame->capture_us;
+    msg.video_frame.send_us = (guint64)frame->send_us;
+    msg.video_frame.codec = frame->codec;
+    msg.video_frame.frame_flags = frame->flags;
+    msg.video_frame.data = frame->data;
+    g_autoptr(GBytes) data = NULL;
+    frame->tcp_head = wire_msg_encode_split(&msg, &data, NULL);
+    return frame->tcp_head;
+}
+
+/* Queues a frame to a viewer's TCP channel. */
+void relay_video_tcp_forward(LcRelayViewer *viewer, LcRelayFrame *frame)
+{
+    GBytes *head = relay_video_tcp_head(frame);
+    if (head != NULL && viewer->tcp != NULL)
+        chan_stream_send_video(viewer->tcp->stream, head, frame->data, frame->seq);
+}
+
+/* Sends a message on a channel (never dropped). */
+static void relay_video_tcp_send(LcRelayVideoChan *chan, const LcWireMsg *msg)
+{
+    g_autoptr(GBytes) frame = wire_msg_encode(msg, NULL);
+    if (frame != NULL)
+        chan_stream_send(chan->stream, frame);
+}
+
+/* VIDEO_FRAME from the sender: acknowledge it and fan it out. */
+static void relay_video_tcp_frame_in(LcRelayVideoChan *chan, const LcWireMsg *msg, gint64 first_us,
+                                     gint64 last_us)
+{
+    LcRelayStream *stream = relay_video_tcp_stream(chan);
+    if (stream == NULL)
+        return;
+    if (msg->video_frame.stream_id != stream->id) {
+        relay_video_tcp_close(chan, WIRE_ERR_PROTOCOL, "VIDEO_FRAME names another stream");
+        return;
+    }
+    gsize size = g_bytes_get_size(msg->video_frame.data);
+    stream->stats.frames_in_tcp++;
+    stream->stats.bytes_in_tcp += size;
+
+    LcWireMsg ack = {.type = WIRE_VIDEO_ACK};
+    ack.video_ack.stream_id = stream->id;
+    ack.video_ack.seq = msg->video_frame.seq;
+    ack.video_ack.first_us = (guint64)first_us;
+    ack.video_ack.last_us = (guint64)last_us;
+    relay_video_tcp_send(chan, &ack);
+
+    LcRelayFrame *frame =
+        relay_frame_new(stream->id, msg->video_frame.seq, (gint64)msg->video_frame.capture_us,
+                        (gint64)msg->video_frame.send_us, msg->video_frame.codec,
+                        msg->video_frame.frame_flags, msg->video_frame.data);
+    relay_video_fan_out(stream, frame, WIRE_CHANNEL_TCP);
+    relay_frame_unref(frame);
+}
+
+/* VIDEO_ACK from a viewer: pass it back to the sender. */
+static void relay_video_tcp_viewer_ack(LcRelayVideoChan *chan, const LcWireMsg *msg)
+{
+    LcRelayViewer *viewer = relay_video_tcp_viewer(chan);
+    if (viewer == NULL || viewer->stream == NULL)
+        return;
+    if (msg->video_ack.stream_id != viewer->stream->id || msg->video_ack.viewer_id != viewer->id) {
+        relay_video_tcp_close(chan, WIRE_ERR_PROTOCOL, "VIDEO_ACK names another stream or viewer");
+        return;
+    }
+    viewer->stats.acks_tcp++;
+    if (viewer->stream->tcp != NULL)
+        relay_video_tcp_send(viewer->stream->tcp, msg);
+}
+
+/* One frame on a video channel. */
+static void relay_video_tcp_on_frame(LcChanStream *cs, const LcWireHeader *header, GBytes *payload,
+                                     gint64 first_us, gint64 last_us, gpointer user_data)
+{
+    LcRelayVideoChan *chan = user_data;
+    g_autoptr(GError) error = NULL;
+    LcWireMsg msg;
+    if (!wire_msg_decode_bytes(header, payload, &msg, &error)) {
+        relay_video_tcp_close(chan, error->code, error->message);
+        return;
+    }
+    gboolean sender = chan->role == WIRE_VIDEO_ROLE_SENDER;
+    if (msg.type == WIRE_VIDEO_FRAME && sender)
+        relay_video_tcp_frame_in(chan, &msg, first_us, last_us);
+    else if (msg.type == WIRE_VIDEO_ACK && !sender)
+        relay_video_tcp_viewer_ack(chan, &msg);
+    else if (msg.type == WIRE_ERROR)
+        relay_video_tcp_close(chan, 0, NULL);
+    else if (msg.type != WIRE_PING && msg.type != WIRE_PONG) {
+        g_autofree char *reason =
+            g_strdup_printf("%s is not sent on a %s video channel", wire_type_name(msg.type),
+                            sender ? "sender's" : "viewer's");
+        relay_video_tcp_close(chan, WIRE_ERR_PROTOCOL, reason);
+    }
+    wire_msg_clear(&msg);
+}
+
+/* The peer broke the framing. */
+static void relay_video_tcp_on_bad_frame(LcChanStream *cs, const GError *error, gpointer data)
+{
+    relay_video_tcp_close(data, error->code, error->message);
+}
+
+/* A frame reached a viewer's socket whole. */
+static void relay_video_tcp_on_written(LcChanStream *cs, guint64 tag, gpointer data)
+{
+    LcRelayViewer *viewer = relay_video_tcp_viewer(data);
+    if (viewer != NULL)
+        viewer->stats.frames_out_tcp++;
+}
+
+/* A frame waited too long in a viewer's queue and was dropped. */
+static void relay_video_tcp_on_dropped(LcChanStream *cs, guint64 tag, gpointer data)
+{
+    LcRelayViewer *viewer = relay_video_tcp_viewer(data);
+    if (viewer != NULL)
+        viewer->stats.drops_tcp++;
+}
+
+static const LcChanStreamEvents relay_video_tcp_events = {
+    .frame = relay_video_tcp_on_frame,
+    .bad_frame = relay_video_tcp_on_bad_frame,
+    .written = relay_video_tcp_on_written,
+    .dropped = relay_video_tcp_on_dropped,
+    .closed = relay_video_tcp_on_closed,
+};
+
+/* Finds the stream or viewer a VIDEO_HELLO names, checking its token; sets
+ * *slot to where its channel goes. */
+static gboolean relay_video_tcp_check(LcRelayVideo *video, const LcWireMsg *hello,
+                                      LcRelayVideoChan ***slot)
+{
+    guint32 stream_id = hello->video_hello.stream_id;
+    if (hello->video_hello.role == WIRE_VIDEO_ROLE_SENDER) {
+        LcRelayStream *stream = relay_video_find_stream(video, stream_id);
+        if (stream == NULL || stream->token != hello->video_hello.token ||
+            hello->video_hello.viewer_id != 0 || !(stream->channels & WIRE_CHANNEL_TCP))
+            return FALSE;
+        *slot = &stream->tcp;
+        return TRUE;
+    }
+    LcRelayViewer *viewer = relay_video_find_viewer(video, hello->video_hello.viewer_id);
+    if (viewer == NULL || viewer->stream == NULL || viewer->stream->id != stream_id ||
+        viewer->token != hello->video_hello.token || !(viewer->channels & WIRE_CHANNEL_TCP) ||
+        !(viewer->stream->channels & WIRE_CHANNEL_TCP))
+        return FALSE;
+    *slot = &viewer->tcp;
+    return TRUE;
+}
+
+/* A duplicate of a connection's socket, or NULL with an error. */
+static GSocket *relay_video_tcp_dup_socket(LcConn *conn, GError **error)
+{
+    int fd = dup(g_socket_get_fd(conn_get_socket(conn)));
+    if (fd < 0) {
+        int saved = errno;
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(saved),
+                    "cannot take over the connection: %s", g_strerror(saved));
+        return NULL;
+    }
+    GSocket *socket = g_socket_new_from_fd(fd, error);
+    if (socket == NULL)
+        close(fd);
+    return socket;
+}
+
+/* The limits of a channel of this role. */
+static void relay_video_tcp_limits(const LcRelayConfig *cfg, guint8 role,
+                                   LcChanStreamLimits *limits)
+{
+    limits->queue_frames = cfg->video_queue_frames;
+    limits->queue_bytes = cfg->video_queue_bytes;
+    limits->control_max = cfg->video_control_max;
+    limits->max_payload = role == WIRE_VIDEO_ROLE_SENDER
+                              ? WIRE_VIDEO_FRAME_HEAD + (gsize)cfg->video_frame_max
+                              : RELAY_VIDEO_VIEWER_PAYLOAD_MAX;
+    limits->notsent_lowat = cfg->video_tcp_notsent_lowat;
+    limits->stamp_offset = -1; /* forwarded frames keep the sender's send time */
+}
+
+/* VIDEO_HELLO: takes the connection over as a video channel, or refuses it. */
+void relay_video_tcp_adopt(LcRelayVideo *video, LcRelayClient *client, const LcWireMsg *hello)
+{
+    LcRelayVideoChan **slot = NULL;
+    g_autoptr(GError) error = NULL;
+    if (!relay_video_tcp_check(video, hello, &slot)) {
+        relay_client_send_error(client, WIRE_ERR_PROTOCOL, TRUE, 0,
+                                "VIDEO_HELLO names no open stream or viewer with that token");
+        return;
+    }
+    g_autoptr(GSocket) socket = relay_video_tcp_dup_socket(client->conn, &error);
+    if (socket == NULL) {
+        relay_client_send_error(client, WIRE_ERR_INTERNAL, TRUE, 0, error->message);
+        return;
+    }
+    relay_client_retire(client, "became a video channel");
+    relay_video_tcp_close(*slot, 0, NULL); /* a channel opened again replaces the old one */
+
+    LcRelayVideoChan *chan = g_new0(LcRelayVideoChan, 1);
+    chan->video = video;
+    chan->role = hello->video_hello.role;
+    chan->stream_id = hello->video_hello.stream_id;
+    chan->viewer_id = hello->video_hello.viewer_id;
+    LcChanStreamLimits limits;
+    relay_video_tcp_limits(&video->relay->config, chan->role, &limits);
+    chan->stream = chan_stream_new(socket, &limits, &relay_video_tcp_events, chan);
+    *slot = chan;
+    chan_stream_start(chan->stream);
+
+    LcWireMsg ready = {.type = WIRE_VIDEO_READY};
+    ready.video_ready.role = chan->role;
+    ready.video_ready.stream_id = chan->stream_id;
+    ready.video_ready.viewer_id = chan->viewer_id;
+    ready.video_ready.server_time = (guint64)clock_now_us();
+    relay_video_tcp_send(chan, &ready);
+}

@@ -1,0 +1,39 @@
+/* cli_media.h: lanconf-cli's camera mode (--camera: send a camera on both
+ * channels) and viewer mode (--view NICK), with a report per channel per
+ * second on stderr and a summary JSON at the end. */
+#pragma once
+
+#include "net/client/session.h"
+#include "media/camera.h"
+
+typedef struct {
+    LcCameraOptions camera; /* --camera (source), --size, --fps, --quality */
+    gboolean send;          /* --camera given */
+    char *view;             /* --view NICK */
+    char *channels;         /* --channels tcp|udp|both */
+    char *ack_mode;         /* --ack-mode pipelined|stop-and-wait */
+    double duration_s;      /* --duration; 0 = until stdin ends or Ctrl-C */
+    char *summary;          /* --summary FILE */
+    gboolean headless;      /* --headless: no video window */
+} LcCliMediaOptions;
+
+typedef struct _LcCliMedia LcCliMedia;
+
+/* The run is over: status 0 for a normal end, 1 after an error (printed). */
+typedef void (*LcCliMediaDoneFunc)(LcCliMedia *media, int status, gpointer user_data);
+
+/* Fills options with the defaults. */
+void cli_media_options_init(LcCliMediaOptions *options);
+void cli_media_options_clear(LcCliMediaOptions *options);
+
+/* Checks the combination of options (exit status 2 material). */
+gboolean cli_media_options_check(const LcCliMediaOptions *options, GError **error);
+
+/* Starts sending or viewing on a session. */
+LcCliMedia *cli_media_new(LcSession *session, const LcCliMediaOptions *options,
+                          LcCliMediaDoneFunc done, gpointer user_data, GError **error);
+
+/* Ends the run now (stdin ended, a signal): summary, then done. */
+void cli_media_finish(LcCliMedia *media);
+
+void cli_media_free(LcCliMedia *media);

@@ -1,0 +1,376 @@
+/* bench_compare.c: `lanconf-bench compare`: one camera, both channels, a
+ * relay and a viewer, on loopback or across an impaired link; a table, the
+ * per-frame log, intervals, summary and plots. */
+#include "src/lab/bench_compare.h"
+
+#include "net/wire/addr.h"
+#include "net/wire/clock.h"
+#include "net/linkemu/netns.h"
+#include "net/client/session.h"
+#include "src/run/av_sender.h"
+#include "src/run/av_viewer.h"
+#include "src/lab/bench_compare_report.h"
+#include "src/lab/impair.h"
+#include "src/report/plots.h"
+#include "src/lab/relay_thread.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+
+#define COMPARE_SENDER   "lab-camera"
+#define COMPARE_VIEWER   "lab-viewer"
+#define COMPARE_GRACE_US (1500 * 1000) /* after capture stops, wait for late ACKs */
+
+typedef struct {
+    const LcBenchCompareConfig *config;
+    LcFramelogRun run;
+    LcSession *send_session;
+    LcSession *view_session;
+    LcAvSender *sender;
+    LcAvViewer *viewer;
+    GError *error;
+    guint joined;
+    gint64 stop_us; /* local clock: capture stopped; the summary's end */
+} LcCompare;
+
+/* Keeps the first fatal error. */
+static void compare_fail(LcCompare *c, const GError *error)
+{
+    if (c->error == NULL)
+        c->error = g_error_copy(error);
+}
+
+/* Counts joins; a session lost mid-run fails the run. */
+static void compare_on_state(LcSession *s, LcSessionState state, const GError *error, gpointer data)
+{
+    LcCompare *c = data;
+    if (state == SESSION_JOINED)
+        c->joined++;
+    else if (state == SESSION_CLOSED && error != NULL)
+        compare_fail(c, error);
+}
+
+static const LcSessionEvents compare_session_events = {.state = compare_on_state};
+
+static void compare_on_sender_error(LcAvSender *s, const GError *error, gpointer data)
+{
+    compare_fail(data, error);
+}
+
+static void compare_on_viewer_error(LcAvViewer *v, const GError *error, gpointer data)
+{
+    compare_fail(data, error);
+}
+
+/* Runs the loop until cond or the deadline (or an error). */
+static gboolean compare_wait(LcCompare *c, gboolean (*cond)(LcCompare *), gint64 deadline)
+{
+    while (c->error == NULL && !cond(c) && g_get_monotonic_time() < deadline)
+        g_main_context_iteration(NULL, TRUE);
+    return c->error == NULL && cond(c);
+}
+
+static gboolean compare_both_joined(LcCompare *c)
+{
+    return c->joined >= 2;
+}
+
+static gboolean compare_streaming(LcCompare *c)
+{
+    return av_sender_is_ready(c->sender);
+}
+
+static gboolean compare_never(LcCompare *c)
+{
+    return FALSE;
+}
+
+/* Creates a session for one side of the run. */
+static LcSession *compare_session(LcCompare *c, const char *host, guint16 port, const char *nick)
+{
+    LcSessionConfig sc = {
+        .host = host, .port = port, .nick = nick, .history_limit = 0, .ping_interval_ms = 500};
+    LcSession *s = session_new(&sc, &compare_session_events, c);
+    session_start(s);
+    return s;
+}
+
+/* Closes the interval that ended and prints the live progress line. */
+static void compare_progress(LcCompare *c, double elapsed, gboolean print)
+{
+    LcFramelog *log = av_sender_get_framelog(c->sender);
+    LcChannelInterval iv[FRAME_N_CHANNELS];
+    av_sender_update_socket_stats(c->sender);
+    guint n = framelog_close_interval(log, clock_now_us(), iv);
+    if (!print || c->config->quiet || c->config->json)
+        return;
+    g_autoptr(GString) line = g_string_new(NULL);
+    g_string_printf(line, "\r[%4.0f/%.0f s]", elapsed, c->config->duration_s);
+    for (guint i = 0; i < n; i++)
+        g_string_append_printf(line, "  %s %3.0f fps rtt p50 %6.2f ms",
+                               frame_channel_get_name(iv[i].channel), iv[i].sent.fps_acked,
+                               iv[i].rtt_p50_ms);
+    fprintf(stderr, "%s   ", line->str);
+    fflush(stderr);
+}
+
+/* Streams for the duration, then stops the camera and waits for late ACKs. */
+static gboolean compare_stream(LcCompare *c)
+{
+    gint64 start = g_get_monotonic_time();
+    gint64 end = start + (gint64)(c->config->duration_s * G_USEC_PER_SEC);
+    gint64 next = start + G_USEC_PER_SEC;
+    while (c->error == NULL && g_get_monotonic_time() < end) {
+        compare_wait(c, compare_never, MIN(next, end));
+        if (g_get_monotonic_time() >= next) {
+            compare_progress(c, (double)(next - start) / G_USEC_PER_SEC, TRUE);
+            next += G_USEC_PER_SEC;
+        }
+    }
+    av_sender_stop(c->sender);
+    c->stop_us = clock_now_us();
+    compare_wait(c, compare_never, g_get_monotonic_time() + COMPARE_GRACE_US);
+    compare_progress(c, c->config->duration_s, FALSE);
+    av_sender_update_socket_stats(c->sender);
+    if (!c->config->quiet && !c->config->json)
+        fprintf(stderr, "\n");
+    return c->error == NULL;
+}
+
+/* Joins both sides, starts viewer and camera, streams. */
+static gboolean compare_drive(LcCompare *c, const char *host, guint16 port)
+{
+    LcVideoSenderConfig svc;
+    LcVideoViewerConfig vvc;
+    video_sender_config_init(&svc);
+    video_viewer_config_init(&vvc);
+    if (g_strcmp0(c->config->ack_mode, "stop-and-wait") == 0)
+        svc.ack_mode = LC_VIDEO_ACK_STOP_AND_WAIT;
+    c->send_session = compare_session(c, host, port, COMPARE_SENDER);
+    c->view_session = compare_session(c, host, port, COMPARE_VIEWER);
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    if (!compare_wait(c, compare_both_joined, deadline))
+        return FALSE;
+    c->viewer = av_viewer_new(c->view_session, COMPARE_SENDER, &vvc, &c->run, TRUE, 0,
+                              compare_on_viewer_error, NULL, c, &c->error);
+    if (c->viewer == NULL)
+        return FALSE;
+    c->sender = av_sender_new(c->send_session, &c->config->camera, &svc, &c->run,
+                              compare_on_sender_error, c, &c->error);
+    if (c->sender == NULL || !av_sender_start(c->sender, &c->error))
+        return FALSE;
+    if (!compare_wait(c, compare_streaming, g_get_monotonic_time() + 10 * G_USEC_PER_SEC)) {
+        if (c->error == NULL)
+            c->error = g_error_new(G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                                   "the relay did not open the camera channels in 10 s");
+        return FALSE;
+    }
+    return compare_stream(c);
+}
+
+/* Makes the output folder: --out, or runs/compare-YYYYmmdd-HHMMSS. */
+static char *compare_make_out_dir(const char *out, GError **error)
+{
+    g_autofree char *dir = NULL;
+    if (out != NULL) {
+        dir = g_strdup(out);
+    } else {
+        g_autoptr(GDateTime) now = g_date_time_new_now_local();
+        g_autofree char *stamp = g_date_time_format(now, "%Y%m%d-%H%M%S");
+        dir = g_strdup_printf("runs/compare-%s", stamp);
+    }
+    if (g_mkdir_with_parents(dir, 0755) != 0) {
+        int err = errno;
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err), "--out %s: %s", dir,
+                    g_strerror(err));
+        return NULL;
+    }
+    return g_steal_pointer(&dir);
+}
+
+/* Writes frames.csv, intervals.ndjson, summary.json and the plots. */
+static gboolean compare_write(LcCompare *c, const char *dir, LcImpair *impair, GError **error)
+{
+    LcFramelog *log = av_sender_get_framelog(c->sender);
+    g_autofree char *csv = g_build_filename(dir, "frames.csv", NULL);
+    g_autofree char *ndjson = g_build_filename(dir, "intervals.ndjson", NULL);
+    g_autofree char *summary = g_build_filename(dir, "summary.json", NULL);
+    if (!framelog_write_csv(log, csv, error) || !framelog_write_intervals(log, ndjson, error))
+        return FALSE;
+    g_autoptr(JsonNode) root = bench_compare_report_summary(
+        log, av_viewer_get_framelog(c->viewer), c->stop_us, impair ? impair_get_spec(impair) : NULL,
+        impair ? impair_get_method(impair) : NULL);
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+    json_generator_set_pretty(gen, TRUE);
+    json_generator_set_root(gen, root);
+    if (!json_generator_to_file(gen, summary, error))
+        return FALSE;
+    LcPlotsOptions po = {.width = c->run.width,
+                         .height = c->run.height,
+                         .fps = c->run.fps,
+                         .impairment = impair ? impair_get_spec(impair) : NULL};
+    g_autoptr(GError) plot_error = NULL;
+    g_autoptr(GPtrArray) written = NULL;
+    if (!plots_write(dir, &po, &written, &plot_error))
+        fprintf(stderr, "lanconf-bench compare: plots: %s\n", plot_error->message);
+    return TRUE;
+}
+
+/* Starts the relay in-process: on loopback, or in the impaired link's
+ * relay namespace. */
+static LcRelayThread *compare_start_relay(LcImpair *impair, guint16 *port, GError **error)
+{
+    LcRelayConfig rc;
+    relay_config_init(&rc);
+    rc.listen = g_strdup(impair ? impair_get_relay_addr(impair) : "127.0.0.1");
+    rc.port = 0;
+    rc.rate_limit = 0;
+    LcRelayThread *t =
+        relay_thread_start(&rc, impair ? impair_get_relay_netns(impair) : NULL, error);
+    relay_config_clear(&rc);
+    if (t != NULL)
+        *port = relay_thread_get_port(t);
+    return t;
+}
+
+/* Frees what a run holds, viewer and sender before their sessions. */
+static void compare_clear(LcCompare *c)
+{
+    g_clear_pointer(&c->sender, av_sender_free);
+    g_clear_pointer(&c->viewer, av_viewer_free);
+    g_clear_pointer(&c->send_session, session_free);
+    g_clear_pointer(&c->view_session, session_free);
+    g_clear_error(&c->error);
+}
+
+/* Runs the comparison. */
+int bench_compare_run(const LcBenchCompareConfig *config)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *dir = compare_make_out_dir(config->out, &error);
+    g_autofree char *host = NULL;
+    guint16 port = 0;
+    g_autoptr(LcImpair) impair = NULL;
+    LcRelayThread *relay = NULL;
+    LcNetnsSaved *saved = NULL;
+    LcCompare c = {.config = config};
+    int status = 1;
+
+    av_sender_describe_run(&c.run, &config->camera, FRAME_CHANNEL_MASK_ALL, config->ack_mode,
+                           config->duration_s);
+    if (dir == NULL)
+        goto out;
+    if (config->impair != NULL && (impair = impair_start(config->impair, &error)) == NULL)
+        goto out;
+    if (config->relay != NULL) {
+        if (!addr_parse_host_port(config->relay, 7300, &host, &port, &error))
+            goto out;
+    } else {
+        if ((relay = compare_start_relay(impair, &port, &error)) == NULL)
+            goto out;
+        host = g_strdup(impair ? impair_get_relay_addr(impair) : "127.0.0.1");
+    }
+    /* The clients' sockets live in the client namespace: this thread enters
+     * it; the relay's thread and the link emulator have their own. */
+    if (impair != NULL && (saved = netns_enter(impair_get_client_netns(impair), &error)) == NULL)
+        goto out;
+    if (!config->json && !config->quiet)
+        bench_compare_report_header(config, impair ? impair_get_spec(impair) : NULL,
+                                    impair ? impair_get_method(impair) : NULL, host, port);
+    if (!compare_drive(&c, host, port)) {
+        g_propagate_error(&error, g_steal_pointer(&c.error));
+        goto out;
+    }
+    if (!compare_write(&c, dir, impair, &error))
+        goto out;
+    bench_compare_report_print(av_sender_get_framelog(c.sender), av_viewer_get_framelog(c.viewer),
+                               c.stop_us, dir, config->json);
+    status = 0;
+
+out:
+    if (error != NULL)
+        fprintf(stderr, "lanconf-bench compare: %s\n", error->message);
+    compare_clear(&c);
+    if (saved != NULL)
+        netns_leave(saved);
+    relay_thread_stop(relay);
+    return status;
+}
+
+/* `lanconf-bench compare` with its options. */
+int bench_compare_main(int argc, char **argv)
+{
+    LcBenchCompareConfig c = {.duration_s = 10, .ack_mode = "pipelined"};
+    g_autofree char *source = NULL, *size = NULL, *impair = NULL, *relay = NULL, *out = NULL,
+                    *ack_mode = NULL;
+    gint fps = 0, quality = 0;
+    camera_options_init(&c.camera);
+    GOptionEntry entries[] = {
+        {"duration", 'd', 0, G_OPTION_ARG_DOUBLE, &c.duration_s, "Seconds to stream (default 10)",
+         "S"},
+        {"source", 0, 0, G_OPTION_ARG_FILENAME, &source,
+         "Camera: test (default), /dev/videoN or a video file", "SRC"},
+        {"size", 0, 0, G_OPTION_ARG_STRING, &size, "Picture size (default 640x480)", "WxH"},
+        {"fps", 0, 0, G_OPTION_ARG_INT, &fps, "Frames per second (default 30)", "N"},
+        {"quality", 0, 0, G_OPTION_ARG_INT, &quality, "JPEG quality (default 80)", "Q"},
+        {"impair", 0, 0, G_OPTION_ARG_STRING, &impair,
+         "Run across an impaired link, e.g. \"delay=20ms,jitter=2ms,loss=2%,rate=50mbit\" "
+         "(root)",
+         "SPEC"},
+        {"relay", 0, 0, G_OPTION_ARG_STRING, &relay,
+         "Use a running relay instead of one in-process", "HOST:PORT"},
+        {"out", 'o', 0, G_OPTION_ARG_FILENAME, &out,
+         "Folder for the files and plots (default runs/compare-TIMESTAMP)", "DIR"},
+        {"ack-mode", 0, 0, G_OPTION_ARG_STRING, &ack_mode, "pipelined (default) or stop-and-wait",
+         "MODE"},
+        {"json", 'j', 0, G_OPTION_ARG_NONE, &c.json, "Print summary.json instead of the table",
+         NULL},
+        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &c.quiet, "No live progress line", NULL},
+        G_OPTION_ENTRY_NULL};
+    g_autoptr(GOptionContext) ctx = g_option_context_new("- TCP vs UDP for the same camera frames");
+    g_option_context_set_summary(
+        ctx, "Sends the same camera frames over TCP and UDP at once through a relay to a "
+             "viewer, every frame acknowledged, and prints both channels side by side: rate, "
+             "RTT, jitter, one-way and end-to-end latency, loss. Writes frames.csv, "
+             "intervals.ndjson, summary.json and plots into the output folder.");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_autoptr(GError) error = NULL;
+    gboolean ok = g_option_context_parse(ctx, &argc, &argv, &error);
+    if (ok && argc > 1)
+        g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "unexpected argument '%s'",
+                    argv[1]);
+    if (ok && error == NULL) {
+        if (source)
+            c.camera.source = g_strdup(source);
+        if (fps)
+            c.camera.fps = fps;
+        if (quality)
+            c.camera.quality = quality;
+        if (ack_mode)
+            c.ack_mode = ack_mode;
+        if (size && !camera_parse_size(size, &c.camera.width, &c.camera.height, &error))
+            ok = FALSE;
+        else if (c.duration_s <= 0 || c.duration_s > 3600)
+            g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        "--duration must be more than 0 and at most 3600 seconds");
+        else if (g_strcmp0(c.ack_mode, "pipelined") != 0 &&
+                 g_strcmp0(c.ack_mode, "stop-and-wait") != 0)
+            g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        "--ack-mode must be pipelined or stop-and-wait");
+        else if (!camera_options_validate(&c.camera, &error))
+            ok = FALSE;
+    }
+    if (error != NULL) {
+        fprintf(stderr, "lanconf-bench compare: %s\nTry 'lanconf-bench compare --help'.\n",
+                error->message);
+        camera_options_clear(&c.camera);
+        return 2;
+    }
+    c.impair = impair;
+    c.relay = relay;
+    c.out = out;
+    int status = bench_compare_run(&c);
+    camera_options_clear(&c.camera);
+    return status;
+}

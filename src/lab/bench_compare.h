@@ -1,0 +1,24 @@
+/* bench_compare.h: `lanconf-bench compare`: the same camera frames over TCP
+ * and UDP at once, through a relay, to a viewer; measured side by side. */
+#pragma once
+
+#include "media/camera.h"
+
+#include <glib.h>
+
+typedef struct {
+    LcCameraOptions camera; /* --source, --size, --fps, --quality */
+    double duration_s;      /* --duration (default 10) */
+    const char *impair;     /* --impair SPEC, or NULL for loopback */
+    const char *relay;      /* --relay HOST:PORT, or NULL for an in-process relay */
+    const char *out;        /* --out DIR, or NULL for runs/compare-TIMESTAMP */
+    const char *ack_mode;   /* "pipelined" or "stop-and-wait" */
+    gboolean json;          /* print summary.json instead of the table */
+    gboolean quiet;         /* no live progress line */
+} LcBenchCompareConfig;
+
+/* Runs the comparison; returns the exit status (0 ok, 1 failed). */
+int bench_compare_run(const LcBenchCompareConfig *config);
+
+/* `lanconf-bench compare` with its options; returns the exit status. */
+int bench_compare_main(int argc, char **argv);

@@ -1,0 +1,128 @@
+/*
+ * Interval reports: one per channel per closed interval, as a text line for
+ * people and as an NDJSON object for programs (one object per line, in the
+ * manner of iperf3 --json-stream). Both are made from the same
+ * LcChannelInterval, so they always agree.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "src/run/framelog_private.h"
+
+/* Formats value with printf format, or "-" when it is not a number. */
+static char *framelog_format_figure(const char *format, double value)
+{
+    if (!isfinite(value))
+        return g_strdup("-");
+    return g_strdup_printf(format, value);
+}
+
+/* "tcp: 30 fps 2.1 Mbit/s rtt 1.2/3.4 ms lost 0 dropped 0" for a sender. */
+static char *framelog_format_sender_text(const LcChannelInterval *iv)
+{
+    g_autofree char *fps = framelog_format_figure("%.0f", iv->sent.fps_acked);
+    g_autofree char *mbps = framelog_format_figure("%.1f", iv->sent.goodput_mbps);
+    g_autofree char *p50 = framelog_format_figure("%.1f", iv->rtt_p50_ms);
+    g_autofree char *p99 = framelog_format_figure("%.1f", iv->rtt_p99_ms);
+
+    return g_strdup_printf("%s: %s fps %s Mbit/s rtt %s/%s ms lost %" G_GUINT64_FORMAT
+                           " dropped %" G_GUINT64_FORMAT,
+                           frame_channel_get_name(iv->channel), fps, mbps, p50, p99,
+                           iv->sent.counts.frames_lost, iv->sent.counts.frames_dropped);
+}
+
+/* "tcp: 30 fps 2.1 Mbit/s e2e 40.1/52.3 ms received 30 decoded 30" for a viewer. */
+static char *framelog_format_viewer_text(const LcChannelInterval *iv)
+{
+    g_autofree char *fps = framelog_format_figure("%.0f", iv->fps_decoded);
+    g_autofree char *mbps = framelog_format_figure("%.1f", iv->received.goodput_mbps);
+    g_autofree char *p50 = framelog_format_figure("%.1f", iv->end_to_end_p50_ms);
+    g_autofree char *p99 = framelog_format_figure("%.1f", iv->end_to_end_p99_ms);
+
+    return g_strdup_printf("%s: %s fps %s Mbit/s e2e %s/%s ms received %" G_GUINT64_FORMAT
+                           " decoded %" G_GUINT64_FORMAT,
+                           frame_channel_get_name(iv->channel), fps, mbps, p50, p99,
+                           iv->received.counts.frames_acked, iv->frames_decoded);
+}
+
+/* One text line per interval, no newline: rates, latency p50/p99 and counts. */
+char *framelog_format_interval_text(const LcFramelog *log, const LcChannelInterval *interval)
+{
+    g_return_val_if_fail(log != NULL && interval != NULL, NULL);
+
+    if (log->role == FRAMELOG_ROLE_SENDER)
+        return framelog_format_sender_text(interval);
+    return framelog_format_viewer_text(interval);
+}
+
+/* Adds a sender interval's members. */
+static void framelog_add_sender_members(JsonBuilder *builder, const LcChannelInterval *iv)
+{
+    const LcStatsCounts *c = &iv->sent.counts;
+
+    framelog_json_add_uint(builder, "frames_sent", c->frames_sent);
+    framelog_json_add_uint(builder, "frames_acked", c->frames_acked);
+    framelog_json_add_uint(builder, "frames_lost", c->frames_lost);
+    framelog_json_add_uint(builder, "frames_dropped", c->frames_dropped);
+    framelog_json_add_uint(builder, "bytes_sent", c->bytes_sent);
+    framelog_json_add_uint(builder, "bytes_acked", c->bytes_acked);
+    framelog_json_add_double(builder, "fps_acked", iv->sent.fps_acked);
+    framelog_json_add_double(builder, "goodput_mbps", iv->sent.goodput_mbps);
+    framelog_json_add_double(builder, "rtt_p50_ms", iv->rtt_p50_ms);
+    framelog_json_add_double(builder, "rtt_p99_ms", iv->rtt_p99_ms);
+}
+
+/* Adds a viewer interval's members. */
+static void framelog_add_viewer_members(JsonBuilder *builder, const LcChannelInterval *iv)
+{
+    const LcStatsCounts *c = &iv->received.counts;
+
+    framelog_json_add_uint(builder, "frames_received", c->frames_acked);
+    framelog_json_add_uint(builder, "bytes_received", c->bytes_acked);
+    framelog_json_add_uint(builder, "frames_decoded", iv->frames_decoded);
+    framelog_json_add_double(builder, "fps_decoded", iv->fps_decoded);
+    framelog_json_add_double(builder, "goodput_mbps", iv->received.goodput_mbps);
+    framelog_json_add_double(builder, "end_to_end_p50_ms", iv->end_to_end_p50_ms);
+    framelog_json_add_double(builder, "end_to_end_p99_ms", iv->end_to_end_p99_ms);
+}
+
+/* One NDJSON object per interval, no newline; start and end in seconds since the run began. */
+char *framelog_format_interval_json(const LcFramelog *log, const LcChannelInterval *interval)
+{
+    g_return_val_if_fail(log != NULL && interval != NULL, NULL);
+
+    const LcStatsRateReport *span = &interval->sent;
+    g_autoptr(JsonBuilder) builder = json_builder_new();
+
+    json_builder_begin_object(builder);
+    framelog_json_add_string(builder, "event", "interval");
+    framelog_json_add_string(builder, "role",
+                             log->role == FRAMELOG_ROLE_SENDER ? "sender" : "viewer");
+    framelog_json_add_string(builder, "channel", frame_channel_get_name(interval->channel));
+    framelog_json_add_double(builder, "start", (double)(span->start_us - log->start_us) / 1e6);
+    framelog_json_add_double(builder, "end", (double)(span->end_us - log->start_us) / 1e6);
+    framelog_json_add_double(builder, "seconds", span->duration_s);
+    if (log->role == FRAMELOG_ROLE_SENDER)
+        framelog_add_sender_members(builder, interval);
+    else
+        framelog_add_viewer_members(builder, interval);
+    json_builder_end_object(builder);
+
+    g_autoptr(JsonNode) root = json_builder_get_root(builder);
+    return framelog_json_to_text(root, FALSE);
+}
+
+/* Writes intervals.ndjson: one line per channel per closed interval, in order. */
+gboolean framelog_write_intervals(const LcFramelog *log, const char *path, GError **error)
+{
+    g_return_val_if_fail(log != NULL && path != NULL, FALSE);
+
+    g_autoptr(GString) text = g_string_new(NULL);
+    for (guint i = 0; i < log->intervals->len; i++) {
+        const LcChannelInterval *iv = &g_array_index(log->intervals, LcChannelInterval, i);
+        g_autofree char *line = framelog_format_interval_json(log, iv);
+        g_string_append(text, line);
+        g_string_append_c(text, '\n');
+    }
+    return framelog_write_text(path, text->str, text->len, error);
+}

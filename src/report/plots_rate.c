@@ -1,0 +1,233 @@
+/*
+ * rate.png: frames per second and goodput of every channel, one point per
+ * interval of intervals.ndjson (docs/STATS.md), in two panels that share the
+ * time axis. A sender's intervals count frames acknowledged by the relay, a
+ * viewer's frames decoded; the role member of each line says which.
+ */
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "src/report/plots_private.h"
+
+/* What intervals.ndjson says, per channel. */
+typedef struct {
+    GString *rows[FRAME_N_CHANNELS]; /* "mid_s fps mbps" lines; NULL: no interval */
+    guint n_rows[FRAME_N_CHANNELS];
+    double end_s;     /* the latest interval end */
+    gboolean viewer;  /* the intervals are a viewer's */
+    const char *path; /* for messages */
+    guint line;
+} PlotsRates;
+
+/* Member name of object as a number, or NAN when it is missing or null. */
+static double plots_rate_get_double(JsonObject *object, const char *name)
+{
+    JsonNode *node = json_object_get_member(object, name);
+
+    if (node == NULL || !JSON_NODE_HOLDS_VALUE(node))
+        return NAN;
+    GType type = json_node_get_value_type(node);
+    if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
+        return NAN;
+    return json_node_get_double(node);
+}
+
+/* Member name of object as a string, or "" when it is missing or not a string. */
+static const char *plots_rate_get_string(JsonObject *object, const char *name)
+{
+    JsonNode *node = json_object_get_member(object, name);
+
+    if (node == NULL || json_node_get_value_type(node) != G_TYPE_STRING)
+        return "";
+    return json_node_get_string(node);
+}
+
+/* Appends a number of a data row, "NaN" when it is not known (gnuplot leaves a gap). */
+static void plots_rate_append(GString *out, double value, guint decimals)
+{
+    if (isfinite(value))
+        plots_data_append_number(out, value, decimals);
+    else
+        g_string_append(out, "NaN");
+}
+
+/* Adds one interval object to rates. */
+static gboolean plots_rate_add(PlotsRates *rates, JsonObject *object, GError **error)
+{
+    LcFrameChannel channel;
+    const char *name = plots_rate_get_string(object, "channel");
+    double start = plots_rate_get_double(object, "start");
+    double end = plots_rate_get_double(object, "end");
+
+    if (!frame_channel_from_name(name, &channel) || !isfinite(start) || !isfinite(end)) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                    "%s line %u: no known channel, start or end", rates->path, rates->line);
+        return FALSE;
+    }
+    rates->viewer = strcmp(plots_rate_get_string(object, "role"), "viewer") == 0;
+    double fps = plots_rate_get_double(object, rates->viewer ? "fps_decoded" : "fps_acked");
+    double mbps = plots_rate_get_double(object, "goodput_mbps");
+    if (rates->rows[channel] == NULL)
+        rates->rows[channel] = g_string_new("# mid_s fps mbps: interval middle, frames/s, "
+                                            "goodput Mbit/s\n");
+    GString *out = rates->rows[channel];
+    plots_rate_append(out, (start + end) / 2.0, 3);
+    g_string_append_c(out, ' ');
+    plots_rate_append(out, fps, 3);
+    g_string_append_c(out, ' ');
+    plots_rate_append(out, mbps, 6);
+    g_string_append_c(out, '\n');
+    rates->n_rows[channel]++;
+    rates->end_s = MAX(rates->end_s, end);
+    return TRUE;
+}
+
+/* Reads every line of text (intervals.ndjson) into rates; text is cut into lines in place. */
+static gboolean plots_rate_parse(PlotsRates *rates, char *text, GError **error)
+{
+    g_autoptr(JsonParser) parser = json_parser_new();
+    char *next = text;
+
+    rates->line = 0;
+    while (next != NULL && *next != '\0') {
+        g_autoptr(GError) json_error = NULL;
+        char *line = next;
+        next = strchr(line, '\n');
+        if (next != NULL)
+            *next++ = '\0';
+        rates->line++;
+        if (*g_strstrip(line) == '\0')
+            continue;
+        if (!json_parser_load_from_data(parser, line, -1, &json_error) ||
+            !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s line %u: %s", rates->path,
+                        rates->line, json_error != NULL ? json_error->message : "not an object");
+            return FALSE;
+        }
+        if (!plots_rate_add(rates, json_node_get_object(json_parser_get_root(parser)), error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/*
+ * Appends one panel's plot command: column of every channel, and a dashed
+ * line at asked_fps when it is > 0. Past a few minutes of intervals the
+ * points would merge into a blot, so long runs get lines alone.
+ */
+static void plots_rate_append_panel(GString *gp, const PlotsRates *rates, guint column,
+                                    gint asked_fps)
+{
+    guint n_clauses = 0;
+
+    for (guint c = 0; c < FRAME_N_CHANNELS; c++) {
+        if (rates->rows[c] == NULL)
+            continue;
+        g_autofree char *data = plots_data_get_name("rate", c);
+        gboolean few = rates->n_rows[c] <= 120;
+        g_string_append_printf(gp, "%s'%s' using ($1/tscale):%u with %s ls %u %s title '%s'",
+                               n_clauses++ == 0 ? "plot " : ", \\\n     ", data, column,
+                               few ? "linespoints" : "lines", c + 1, few ? "lw 2 ps 0.8" : "lw 1.2",
+                               plots_script_get_label(c));
+    }
+    if (asked_fps > 0)
+        g_string_append_printf(gp,
+                               ", \\\n     %d with lines lc rgb '#555555' dt 2 lw 1.5 title "
+                               "'asked for: %d fps'",
+                               asked_fps, asked_fps);
+    g_string_append_c(gp, '\n');
+}
+
+/*
+ * The script of rate.png (transfer full). The two panels get the same
+ * left and right margins in screen units, so their time axes line up, and
+ * share one legend under the lower panel.
+ */
+static char *plots_rate_format_script(const PlotsRates *rates, const PlotsRun *run)
+{
+    g_autoptr(GString) gp = g_string_new(NULL);
+    const char *heading = rates->viewer ? "Frames decoded per second and goodput, per interval"
+                                        : "Frames acknowledged per second and goodput, "
+                                          "per interval";
+    gint asked = rates->viewer ? 0 : run->fps;
+
+    plots_script_begin(gp, "rate", heading);
+    g_string_append(gp, "set multiplot title ");
+    plots_script_append_quoted(gp, heading);
+    if (run->subtitle != NULL && *run->subtitle != '\0') {
+        g_string_append(gp, " . \"\\n\" . ");
+        plots_script_append_quoted(gp, run->subtitle);
+    }
+    g_string_append(gp, " font ',14'\n"
+                        "set lmargin at screen 0.08\n"
+                        "set rmargin at screen 0.97\n");
+    g_autofree char *time_label =
+        plots_script_append_time_axis(gp, rates->end_s, "the run started");
+    g_string_append(gp, "set yrange [0:*]\n"
+                        "set key at screen 0.5, screen 0.01 bottom center horizontal Left reverse "
+                        "box opaque spacing 1.2 width 1\n"
+                        "set tmargin at screen 0.86\n"
+                        "set bmargin at screen 0.53\n"
+                        "set format x ''\n");
+    g_string_append_printf(gp, "set ylabel 'frames/s %s'\n",
+                           rates->viewer ? "decoded" : "acknowledged");
+    plots_rate_append_panel(gp, rates, 2, asked);
+    /* The lower panel repeats no legend: the one under the chart serves both. */
+    g_string_append(gp, "unset key\n"
+                        "set tmargin at screen 0.47\n"
+                        "set bmargin at screen 0.16\n"
+                        "set format x '%g'\n"
+                        "set ylabel 'goodput (Mbit/s)'\n");
+    g_string_append_printf(gp, "set xlabel '%s'\n", time_label);
+    plots_rate_append_panel(gp, rates, 3, 0);
+    g_string_append(gp, "unset multiplot\n");
+    return g_string_free(g_steal_pointer(&gp), FALSE);
+}
+
+/* Writes the data files and the script of rates. */
+static gboolean plots_rate_write_files(const char *dir, const PlotsRates *rates,
+                                       const PlotsRun *run, GPtrArray *written, GError **error)
+{
+    for (guint c = 0; c < FRAME_N_CHANNELS; c++) {
+        if (rates->rows[c] == NULL)
+            continue;
+        g_autofree char *name = plots_data_get_name("rate", c);
+        if (!plots_data_write_file(dir, name, rates->rows[c]->str, written, error))
+            return FALSE;
+    }
+    g_autofree char *script = plots_rate_format_script(rates, run);
+    return plots_data_write_file(dir, "rate.gp", script, written, error);
+}
+
+/*
+ * Writes rate_CHANNEL.dat and rate.gp from dir/intervals.ndjson. Sets
+ * *wrote to FALSE, and succeeds, when there is no such file or no interval.
+ */
+gboolean plots_rate_write(const char *dir, const PlotsRun *run, GPtrArray *written, gboolean *wrote,
+                          GError **error)
+{
+    g_autofree char *path = g_build_filename(dir, "intervals.ndjson", NULL);
+    g_autofree char *text = NULL;
+    PlotsRates rates = {.path = path};
+    gboolean ok = TRUE, any = FALSE;
+
+    *wrote = FALSE;
+    if (!g_file_test(path, G_FILE_TEST_IS_REGULAR))
+        return TRUE;
+    if (!g_file_get_contents(path, &text, NULL, error))
+        return FALSE;
+    ok = plots_rate_parse(&rates, text, error);
+    for (guint c = 0; c < FRAME_N_CHANNELS; c++)
+        any = any || rates.rows[c] != NULL;
+    if (ok && any) {
+        ok = plots_rate_write_files(dir, &rates, run, written, error);
+        *wrote = ok;
+    }
+    for (guint c = 0; c < FRAME_N_CHANNELS; c++) {
+        if (rates.rows[c] != NULL)
+            g_string_free(rates.rows[c], TRUE);
+    }
+    return ok;
+}

@@ -1,0 +1,207 @@
+/* av_sender.c: a camera streamed on the camera channels, measured. */
+#include "src/run/av_sender.h"
+
+#include "net/wire/clock.h"
+#include "src/run/frame_channel.h"
+
+/* The frame log and the channels number TCP and UDP alike. */
+G_STATIC_ASSERT((int)FRAME_CHANNEL_TCP == (int)LC_CHAN_TCP);
+G_STATIC_ASSERT((int)FRAME_CHANNEL_UDP == (int)LC_CHAN_UDP);
+
+#define AV_SENDER_REMEMBER 4096 /* frames whose capture time is kept */
+
+struct _LcAvSender {
+    LcSession *session;
+    LcCamera *camera;
+    LcVideoSender *video;
+    LcFramelog *log;
+    LcAvSenderErrorFunc error_func;
+    gpointer user_data;
+    gboolean failed;
+    /* Capture time and size of recent frames, by seq modulo the size: the
+     * sender's events carry only seq. */
+    gint64 capture_us[AV_SENDER_REMEMBER];
+    guint64 bytes[AV_SENDER_REMEMBER];
+    guint64 seq_at[AV_SENDER_REMEMBER];
+};
+
+/* Reports a fatal problem once. */
+static void av_sender_fail(LcAvSender *s, const GError *error)
+{
+    if (s->failed)
+        return;
+    s->failed = TRUE;
+    if (s->error_func)
+        s->error_func(s, error, s->user_data);
+}
+
+/* The capture time of a recent frame, or 0. */
+static gint64 av_sender_capture_of(LcAvSender *s, guint64 seq, guint64 *bytes)
+{
+    guint i = seq % AV_SENDER_REMEMBER;
+    if (s->seq_at[i] != seq)
+        return 0;
+    if (bytes)
+        *bytes = s->bytes[i];
+    return s->capture_us[i];
+}
+
+/* An encoded frame: send it on every channel once the stream is granted. */
+static void av_sender_on_frame(LcCamera *camera, LcEncodedFrame *encoded, gpointer data)
+{
+    LcAvSender *s = data;
+    g_autoptr(LcEncodedFrame) frame = encoded; /* ours (transfer full) */
+    if (video_sender_get_stream_id(s->video) == 0)
+        return; /* not granted yet: nothing is measured before the stream exists */
+    guint i = frame->seq % AV_SENDER_REMEMBER;
+    s->seq_at[i] = frame->seq;
+    s->capture_us[i] = frame->capture_time_us;
+    s->bytes[i] = g_bytes_get_size(frame->data);
+    g_autoptr(GError) error = NULL;
+    if (!video_sender_send_frame(s->video, frame->data, frame->seq, frame->capture_time_us,
+                                 (guint8)frame->codec, 0, &error))
+        av_sender_fail(s, error);
+}
+
+/* The camera failed or its file ended. */
+static void av_sender_on_camera_error(LcCamera *camera, const GError *error, gpointer data)
+{
+    av_sender_fail(data, error);
+}
+
+/* A frame went out on a channel. */
+static void av_sender_on_sent(LcVideoSender *v, LcChanKind ch, guint64 seq, gsize bytes,
+                              gint64 send_us, gpointer data)
+{
+    LcAvSender *s = data;
+    framelog_add_sent(s->log, (LcFrameChannel)ch, seq, bytes, av_sender_capture_of(s, seq, NULL),
+                      send_us);
+}
+
+/* The relay acknowledged a frame. */
+static void av_sender_on_relay_ack(LcVideoSender *v, const LcVideoRelayAck *ack, gpointer data)
+{
+    LcAvSender *s = data;
+    framelog_set_relay_offset(s->log, video_sender_get_clock_offset_us(v));
+    framelog_add_relay_ack(s->log, (LcFrameChannel)ack->channel, ack->seq, ack->relay_first_us,
+                           ack->relay_last_us, ack->arrival_us);
+}
+
+/* A viewer acknowledged a frame: its whole arrival, on this host's clock. */
+static void av_sender_on_viewer_ack(LcVideoSender *v, const LcVideoViewerAck *ack, gpointer data)
+{
+    LcAvSender *s = data;
+    gint64 at = video_sender_viewer_to_local_us(v, ack->viewer_last_us, ack->viewer_offset_us);
+    framelog_add_viewer_ack(s->log, (LcFrameChannel)ack->channel, ack->seq, at);
+}
+
+/* A frame was dropped unsent or given up on. */
+static void av_sender_on_dropped(LcVideoSender *v, LcChanKind ch, guint64 seq,
+                                 LcChanDropReason reason, gpointer data)
+{
+    LcAvSender *s = data;
+    if (reason == LC_CHAN_DROP_LOST) {
+        framelog_add_lost(s->log, (LcFrameChannel)ch, seq);
+        return;
+    }
+    guint64 bytes = 0;
+    gint64 capture = av_sender_capture_of(s, seq, &bytes);
+    framelog_add_dropped(s->log, (LcFrameChannel)ch, seq, bytes, capture);
+}
+
+/* The relay refused the stream. */
+static void av_sender_on_refused(LcVideoSender *v, const GError *error, gpointer data)
+{
+    av_sender_fail(data, error);
+}
+
+static const LcVideoSenderEvents av_sender_events = {
+    .sent = av_sender_on_sent,
+    .relay_ack = av_sender_on_relay_ack,
+    .viewer_ack = av_sender_on_viewer_ack,
+    .dropped = av_sender_on_dropped,
+    .refused = av_sender_on_refused,
+};
+
+/* Describes a camera run for the summary. */
+void av_sender_describe_run(LcFramelogRun *run, const LcCameraOptions *camera, guint channels,
+                            const char *ack_mode, double duration_s)
+{
+    run->source = camera->source ? camera->source : "test";
+    run->width = camera->width;
+    run->height = camera->height;
+    run->fps = camera->fps;
+    run->quality = camera->quality;
+    run->encoder = camera->encoder ? camera->encoder : "auto";
+    run->channels = channels;
+    run->ack_mode = ack_mode ? ack_mode : "pipelined";
+    run->duration_s = duration_s;
+}
+
+/* Builds the camera and the video sender. */
+LcAvSender *av_sender_new(LcSession *session, const LcCameraOptions *camera,
+                          const LcVideoSenderConfig *config, const LcFramelogRun *run,
+                          LcAvSenderErrorFunc error_func, gpointer user_data, GError **error)
+{
+    g_autoptr(LcAvSender) s = g_new0(LcAvSender, 1);
+    s->session = session;
+    s->error_func = error_func;
+    s->user_data = user_data;
+    s->camera = camera_new(camera, av_sender_on_frame, av_sender_on_camera_error, s, error);
+    if (s->camera == NULL)
+        return NULL;
+    s->log = framelog_new(FRAMELOG_ROLE_SENDER, run, clock_now_us());
+    s->video = video_sender_new(session, config, &av_sender_events, s);
+    return g_steal_pointer(&s);
+}
+
+/* Starts capturing. */
+gboolean av_sender_start(LcAvSender *s, GError **error)
+{
+    return camera_start(s->camera, error);
+}
+
+/* Stops capturing. */
+void av_sender_stop(LcAvSender *s)
+{
+    camera_stop(s->camera);
+}
+
+/* Whether the stream is granted and every channel is open. */
+gboolean av_sender_is_ready(LcAvSender *s)
+{
+    return video_sender_is_ready(s->video);
+}
+
+/* The frame log. */
+LcFramelog *av_sender_get_framelog(LcAvSender *s)
+{
+    return s->log;
+}
+
+/* Copies the TCP channel's TCP_INFO into the log. */
+void av_sender_update_socket_stats(LcAvSender *s)
+{
+    for (guint ch = 0; ch < FRAME_N_CHANNELS; ch++) {
+        LcVideoSenderStats stats;
+        if (video_sender_get_stats(s->video, (LcChanKind)ch, &stats) && stats.chan.has_tcp_info)
+            framelog_set_tcp_info(s->log, (LcFrameChannel)ch, &stats.chan.tcp_info);
+    }
+}
+
+/* One line on the encoder in use. */
+const char *av_sender_get_encoder_note(LcAvSender *s)
+{
+    return camera_get_encoder_note(s->camera);
+}
+
+/* Frees the sender: camera first, so no frame arrives for a freed stream. */
+void av_sender_free(LcAvSender *s)
+{
+    if (s == NULL)
+        return;
+    g_clear_pointer(&s->camera, camera_free);
+    g_clear_pointer(&s->video, video_sender_free);
+    g_clear_pointer(&s->log, framelog_free);
+    g_free(s);
+}

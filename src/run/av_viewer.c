@@ -1,0 +1,126 @@
+/* av_viewer.c: a nick's camera stream received, decoded and measured. */
+#include "src/run/av_viewer.h"
+
+#include "src/run/frame_channel.h"
+#include "media/viewer_media.h"
+
+struct _LcAvViewer {
+    LcVideoViewer *video;
+    LcViewerMedia *media;
+    LcFramelog *log;
+    LcAvViewerErrorFunc error_func;
+    LcAvViewerEndFunc end_func;
+    gpointer user_data;
+    guint64 decoded;
+    gboolean failed;
+};
+
+/* Reports a fatal problem once. */
+static void av_viewer_fail(LcAvViewer *v, const GError *error)
+{
+    if (v->failed)
+        return;
+    v->failed = TRUE;
+    if (v->error_func)
+        v->error_func(v, error, v->user_data);
+}
+
+/* A frame arrived on a channel: log it and hand it to the decoder. */
+static void av_viewer_on_frame(LcVideoViewer *video, const LcVideoFrame *f, gpointer data)
+{
+    LcAvViewer *v = data;
+    if (!framelog_add_received(v->log, (LcFrameChannel)f->channel, f->seq,
+                               g_bytes_get_size(f->data), f->capture_us, f->last_us))
+        return; /* a repeat: decode each channel's copy once */
+    viewer_media_push(v->media, f->channel, f->seq, f->capture_us, f->data);
+}
+
+/* A UDP frame never completed. */
+static void av_viewer_on_lost(LcVideoViewer *video, LcChanKind ch, guint64 seq, gpointer data)
+{
+    LcAvViewer *v = data;
+    framelog_add_lost(v->log, (LcFrameChannel)ch, seq);
+}
+
+/* The stream ended. */
+static void av_viewer_on_ended(LcVideoViewer *video, const char *reason, gpointer data)
+{
+    LcAvViewer *v = data;
+    if (v->end_func)
+        v->end_func(v, reason, v->user_data);
+}
+
+/* The relay refused the view. */
+static void av_viewer_on_refused(LcVideoViewer *video, const GError *error, gpointer data)
+{
+    av_viewer_fail(data, error);
+}
+
+static const LcVideoViewerEvents av_viewer_events = {
+    .frame = av_viewer_on_frame,
+    .lost = av_viewer_on_lost,
+    .ended = av_viewer_on_ended,
+    .refused = av_viewer_on_refused,
+};
+
+/* A frame was decoded, or could not be. */
+static void av_viewer_on_decoded(LcViewerMedia *media, const LcViewerFrame *f, const GError *error,
+                                 gpointer data)
+{
+    LcAvViewer *v = data;
+    if (error != NULL) {
+        framelog_add_corrupt(v->log, (LcFrameChannel)f->channel, f->seq);
+        return;
+    }
+    v->decoded++;
+    framelog_add_decoded(v->log, (LcFrameChannel)f->channel, f->seq, f->decoded_us,
+                         f->decode_time_us);
+}
+
+/* Starts viewing nick's stream. */
+LcAvViewer *av_viewer_new(LcSession *session, const char *nick, const LcVideoViewerConfig *config,
+                          const LcFramelogRun *run, gboolean headless, gint64 sender_offset_us,
+                          LcAvViewerErrorFunc error_func, LcAvViewerEndFunc end_func,
+                          gpointer user_data, GError **error)
+{
+    g_autoptr(LcAvViewer) v = g_new0(LcAvViewer, 1);
+    v->error_func = error_func;
+    v->end_func = end_func;
+    v->user_data = user_data;
+    v->media = viewer_media_new(headless, av_viewer_on_decoded, v, error);
+    if (v->media == NULL)
+        return NULL;
+    v->log = framelog_new(FRAMELOG_ROLE_VIEWER, run, g_get_real_time());
+    framelog_set_sender_offset(v->log, sender_offset_us);
+    v->video = video_viewer_new(session, nick, config, &av_viewer_events, v);
+    return g_steal_pointer(&v);
+}
+
+/* The frame log. */
+LcFramelog *av_viewer_get_framelog(LcAvViewer *v)
+{
+    return v->log;
+}
+
+/* Frames decoded so far. */
+guint64 av_viewer_get_decoded(LcAvViewer *v)
+{
+    return v->decoded;
+}
+
+/* One line on the display. */
+const char *av_viewer_get_display_note(LcAvViewer *v)
+{
+    return viewer_media_get_display_description(v->media);
+}
+
+/* Frees the viewer: network first, then the decoder, then the log. */
+void av_viewer_free(LcAvViewer *v)
+{
+    if (v == NULL)
+        return;
+    g_clear_pointer(&v->video, video_viewer_free);
+    g_clear_pointer(&v->media, viewer_media_free);
+    g_clear_pointer(&v->log, framelog_free);
+    g_free(v);
+}

@@ -1,0 +1,39 @@
+/* av_viewer.h: a nick's camera stream received, decoded and measured:
+ * net/client/video_viewer.c feeds media/viewer_media.c (decode, display), and every
+ * frame's arrival and decoding on every channel goes into a frame log. */
+#pragma once
+
+#include "net/client/session.h"
+#include "net/client/video_viewer.h"
+#include "src/run/framelog.h"
+
+typedef struct _LcAvViewer LcAvViewer;
+
+/* Called once for a fatal problem (relay refusal, decoder set-up). */
+typedef void (*LcAvViewerErrorFunc)(LcAvViewer *viewer, const GError *error, gpointer user_data);
+
+/* Called when the stream ends (the sender stopped); the viewer waits for the
+ * next one. */
+typedef void (*LcAvViewerEndFunc)(LcAvViewer *viewer, const char *reason, gpointer user_data);
+
+/* Starts viewing nick's stream on a control session (which must outlive it).
+ * headless: count and time frames without a window. sender_offset_us is the
+ * sender's clock minus this host's, for end-to-end latency (0 when both run
+ * on one host or keep synchronised clocks). */
+LcAvViewer *av_viewer_new(LcSession *session, const char *nick, const LcVideoViewerConfig *config,
+                          const LcFramelogRun *run, gboolean headless, gint64 sender_offset_us,
+                          LcAvViewerErrorFunc error_func, LcAvViewerEndFunc end_func,
+                          gpointer user_data, GError **error);
+
+/* The frame log (records and per-channel statistics). */
+LcFramelog *av_viewer_get_framelog(LcAvViewer *viewer);
+
+/* Frames decoded so far (all channels). */
+guint64 av_viewer_get_decoded(LcAvViewer *viewer);
+
+/* One line on the display (a window, or headless and why). */
+const char *av_viewer_get_display_note(LcAvViewer *viewer);
+
+void av_viewer_free(LcAvViewer *viewer);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(LcAvViewer, av_viewer_free)

@@ -1,0 +1,327 @@
+/*
+ * The frame log: matches each channel event to its frame's record, derives
+ * the record's figures and feeds the channel's aggregator. Events that do
+ * not fit the record (a second ACK, an ACK after a loss) are refused whole,
+ * so a frame is counted once in exactly one fate.
+ */
+#include "src/run/framelog.h"
+
+#include "net/stats/stats_defaults.h"
+#include "src/run/framelog_private.h"
+
+/* Copies run into log, with defaults for the zero fields. */
+static void framelog_copy_run(LcFramelog *log, const LcFramelogRun *run)
+{
+    if (run != NULL)
+        log->run = *run;
+    log->source = g_strdup(log->run.source);
+    log->encoder = g_strdup(log->run.encoder);
+    log->ack_mode = g_strdup(log->run.ack_mode);
+    log->run.source = log->source;
+    log->run.encoder = log->encoder;
+    log->run.ack_mode = log->ack_mode;
+    log->run.channels &= FRAME_CHANNEL_MASK_ALL;
+    if (log->run.channels == 0)
+        log->run.channels = FRAME_CHANNEL_MASK_ALL;
+    if (log->run.deadline_us <= 0)
+        log->run.deadline_us = LC_STATS_DEADLINE_DEFAULT_US;
+}
+
+/* Starts a log for role; run is copied. */
+LcFramelog *framelog_new(LcFramelogRole role, const LcFramelogRun *run, gint64 start_us)
+{
+    LcFramelog *log = g_new0(LcFramelog, 1);
+
+    log->role = role;
+    log->start_us = start_us;
+    framelog_copy_run(log, run);
+    for (guint i = 0; i < FRAME_N_CHANNELS; i++) {
+        if (!frame_channel_mask_has(log->run.channels, i))
+            continue;
+        log->channels[i] = chanstats_new(i, start_us, log->run.deadline_us);
+        log->records[i] = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
+    }
+    log->intervals = g_array_new(FALSE, FALSE, sizeof(LcChannelInterval));
+    return log;
+}
+
+/* Frees the log and its records. NULL is ignored. */
+void framelog_free(LcFramelog *log)
+{
+    if (log == NULL)
+        return;
+    for (guint i = 0; i < FRAME_N_CHANNELS; i++) {
+        chanstats_free(log->channels[i]);
+        if (log->records[i] != NULL)
+            g_hash_table_unref(log->records[i]);
+    }
+    g_array_unref(log->intervals);
+    g_free(log->source);
+    g_free(log->encoder);
+    g_free(log->ack_mode);
+    g_free(log);
+}
+
+/* The role given to framelog_new(). */
+LcFramelogRole framelog_get_role(const LcFramelog *log)
+{
+    g_return_val_if_fail(log != NULL, FRAMELOG_ROLE_SENDER);
+    return log->role;
+}
+
+/* Whether channel is enabled in this run. */
+gboolean framelog_has_channel(const LcFramelog *log, LcFrameChannel channel)
+{
+    g_return_val_if_fail(log != NULL, FALSE);
+    return channel < FRAME_N_CHANNELS && log->channels[channel] != NULL;
+}
+
+/* The channel's aggregator, or NULL when the channel is not enabled. */
+LcChannelStats *framelog_get_channel_stats(LcFramelog *log, LcFrameChannel channel)
+{
+    return framelog_has_channel(log, channel) ? log->channels[channel] : NULL;
+}
+
+/* Sets the relay's clock minus the local clock. */
+void framelog_set_relay_offset(LcFramelog *log, gint64 offset_us)
+{
+    g_return_if_fail(log != NULL);
+    log->relay_offset_us = offset_us;
+}
+
+/* Sets the sender's clock minus the local clock. */
+void framelog_set_sender_offset(LcFramelog *log, gint64 offset_us)
+{
+    g_return_if_fail(log != NULL);
+    log->sender_offset_us = offset_us;
+}
+
+/* Attaches the kernel TCP_INFO of a channel's connection. */
+void framelog_set_tcp_info(LcFramelog *log, LcFrameChannel channel, const LcStatsTcpInfo *info)
+{
+    if (framelog_has_channel(log, channel))
+        chanstats_set_tcp_info(log->channels[channel], info);
+}
+
+/* The log's own record of frame seq on channel, or NULL. */
+static LcFrameRecord *framelog_find(const LcFramelog *log, LcFrameChannel channel, guint64 seq)
+{
+    if (!framelog_has_channel(log, channel))
+        return NULL;
+    gint64 key = (gint64)seq;
+    return g_hash_table_lookup(log->records[channel], &key);
+}
+
+/* The record of frame seq on channel, or NULL. */
+const LcFrameRecord *framelog_lookup(const LcFramelog *log, LcFrameChannel channel, guint64 seq)
+{
+    return framelog_find(log, channel, seq);
+}
+
+/* Adds a new record for seq on an enabled channel; NULL if the frame has one already. */
+static LcFrameRecord *framelog_insert(LcFramelog *log, LcFrameChannel channel, guint64 seq)
+{
+    if (!framelog_has_channel(log, channel) || framelog_find(log, channel, seq) != NULL)
+        return NULL;
+    LcFrameRecord *record = g_new(LcFrameRecord, 1);
+    frame_record_init(record, channel, seq);
+    g_hash_table_insert(log->records[channel], &record->seq, record);
+    return record;
+}
+
+/* Recomputes a record's figures with the current clock offsets. */
+static void framelog_derive(const LcFramelog *log, LcFrameRecord *record)
+{
+    frame_record_derive(record, log->relay_offset_us, log->sender_offset_us);
+}
+
+/* Whether the frame's fate at the sender is already settled (acked, lost or dropped). */
+static gboolean framelog_is_resolved(const LcFrameRecord *record)
+{
+    return frame_record_time_is_set(record->ack_us) || record->lost || record->dropped;
+}
+
+/* Sender: frame seq was handed to the channel at send_us. */
+gboolean framelog_add_sent(LcFramelog *log, LcFrameChannel channel, guint64 seq, guint64 bytes,
+                           gint64 capture_us, gint64 send_us)
+{
+    g_return_val_if_fail(log != NULL, FALSE);
+
+    LcFrameRecord *record = framelog_insert(log, channel, seq);
+    if (record == NULL)
+        return FALSE;
+    record->bytes = bytes;
+    record->capture_us = capture_us;
+    record->send_us = send_us;
+    framelog_derive(log, record);
+    chanstats_add_sent(log->channels[channel], record);
+    return TRUE;
+}
+
+/* Sender: frame seq was dropped before sending. */
+gboolean framelog_add_dropped(LcFramelog *log, LcFrameChannel channel, guint64 seq, guint64 bytes,
+                              gint64 capture_us)
+{
+    g_return_val_if_fail(log != NULL, FALSE);
+
+    LcFrameRecord *record = framelog_find(log, channel, seq);
+    if (record == NULL) {
+        record = framelog_insert(log, channel, seq);
+        if (record == NULL)
+            return FALSE;
+        record->bytes = bytes;
+        record->capture_us = capture_us;
+    } else if (framelog_is_resolved(record)) {
+        return FALSE;
+    }
+    record->dropped = TRUE;
+    chanstats_add_dropped(log->channels[channel], record);
+    return TRUE;
+}
+
+/* Sender: frame seq was declared lost by the channel. */
+gboolean framelog_add_lost(LcFramelog *log, LcFrameChannel channel, guint64 seq)
+{
+    g_return_val_if_fail(log != NULL, FALSE);
+
+    LcFrameRecord *record = framelog_find(log, channel, seq);
+    if (record == NULL || framelog_is_resolved(record))
+        return FALSE;
+    record->lost = TRUE;
+    chanstats_add_lost(log->channels[channel], record);
+    return TRUE;
+}
+
+/* Sender: the relay's ACK for seq arrived at ack_us. */
+gboolean framelog_add_relay_ack(LcFramelog *log, LcFrameChannel channel, guint64 seq,
+                                gint64 relay_first_us, gint64 relay_last_us, gint64 ack_us)
+{
+    g_return_val_if_fail(log != NULL, FALSE);
+
+    LcFrameRecord *record = framelog_find(log, channel, seq);
+    if (record == NULL || framelog_is_resolved(record))
+        return FALSE;
+    record->relay_first_us = relay_first_us;
+    record->relay_last_us = relay_last_us;
+    record->ack_us = ack_us;
+    framelog_derive(log, record);
+    chanstats_add_relay_ack(log->channels[channel], record);
+    return TRUE;
+}
+
+/*
+ * Sender: a viewer's ACK for seq. Several viewers may acknowledge one frame;
+ * the record keeps the latest receive time (the slowest viewer), and every
+ * ACK is one sample of capture-to-viewer delay.
+ */
+gboolean framelog_add_viewer_ack(LcFramelog *log, LcFrameChannel channel, guint64 seq,
+                                 gint64 viewer_recv_us)
+{
+    g_return_val_if_fail(log != NULL, FALSE);
+
+    LcFrameRecord *record = framelog_find(log, channel, seq);
+    if (record == NULL || record->dropped || !frame_record_time_is_set(viewer_recv_us))
+        return FALSE;
+    if (!frame_record_time_is_set(record->viewer_recv_us) ||
+        viewer_recv_us > record->viewer_recv_us)
+        record->viewer_recv_us = viewer_recv_us;
+    framelog_derive(log, record);
+
+    gint64 to_viewer_us = FRAME_RECORD_TIME_UNSET;
+    if (frame_record_time_is_set(record->capture_us))
+        to_viewer_us = viewer_recv_us - (record->capture_us - log->sender_offset_us);
+    chanstats_add_viewer_ack(log->channels[channel], record, to_viewer_us);
+    return TRUE;
+}
+
+/* Viewer: the whole frame seq arrived at recv_us. */
+gboolean framelog_add_received(LcFramelog *log, LcFrameChannel channel, guint64 seq, guint64 bytes,
+                               gint64 capture_us, gint64 recv_us)
+{
+    g_return_val_if_fail(log != NULL, FALSE);
+
+    LcFrameRecord *record = framelog_insert(log, channel, seq);
+    if (record == NULL)
+        return FALSE;
+    record->bytes = bytes;
+    record->capture_us = capture_us;
+    record->viewer_recv_us = recv_us;
+    framelog_derive(log, record);
+    chanstats_add_received(log->channels[channel], record);
+    return TRUE;
+}
+
+/* Viewer: frame seq was decoded at decoded_us in decode_time_us. */
+gboolean framelog_add_decoded(LcFramelog *log, LcFrameChannel channel, guint64 seq,
+                              gint64 decoded_us, gint64 decode_time_us)
+{
+    g_return_val_if_fail(log != NULL, FALSE);
+
+    LcFrameRecord *record = framelog_find(log, channel, seq);
+    if (record == NULL || record->corrupt || frame_record_time_is_set(record->decoded_us))
+        return FALSE;
+    record->decoded_us = decoded_us;
+    framelog_derive(log, record);
+    chanstats_add_decoded(log->channels[channel], record, decode_time_us);
+    return TRUE;
+}
+
+/* Viewer: frame seq arrived but could not be decoded. */
+gboolean framelog_add_corrupt(LcFramelog *log, LcFrameChannel channel, guint64 seq)
+{
+    g_return_val_if_fail(log != NULL, FALSE);
+
+    LcFrameRecord *record = framelog_find(log, channel, seq);
+    if (record == NULL || record->corrupt || frame_record_time_is_set(record->decoded_us))
+        return FALSE;
+    record->corrupt = TRUE;
+    chanstats_add_corrupt(log->channels[channel], record);
+    return TRUE;
+}
+
+/* Orders records by seq, then by channel. */
+static gint framelog_compare_records(gconstpointer a, gconstpointer b)
+{
+    const LcFrameRecord *x = *(const LcFrameRecord *const *)a;
+    const LcFrameRecord *y = *(const LcFrameRecord *const *)b;
+
+    if (x->seq != y->seq)
+        return x->seq < y->seq ? -1 : 1;
+    return (gint)x->channel - (gint)y->channel;
+}
+
+/* Every record, ordered by seq then channel. */
+GPtrArray *framelog_get_records(const LcFramelog *log)
+{
+    g_return_val_if_fail(log != NULL, NULL);
+
+    GPtrArray *records = g_ptr_array_new();
+    for (guint i = 0; i < FRAME_N_CHANNELS; i++) {
+        if (log->records[i] == NULL)
+            continue;
+        GHashTableIter iter;
+        gpointer record;
+        g_hash_table_iter_init(&iter, log->records[i]);
+        while (g_hash_table_iter_next(&iter, NULL, &record))
+            g_ptr_array_add(records, record);
+    }
+    g_ptr_array_sort(records, framelog_compare_records);
+    return records;
+}
+
+/* Closes the interval ending at now_us for every enabled channel. */
+guint framelog_close_interval(LcFramelog *log, gint64 now_us,
+                              LcChannelInterval out[FRAME_N_CHANNELS])
+{
+    g_return_val_if_fail(log != NULL && out != NULL, 0);
+
+    guint n = 0;
+    for (guint i = 0; i < FRAME_N_CHANNELS; i++) {
+        if (log->channels[i] == NULL)
+            continue;
+        chanstats_close_interval(log->channels[i], now_us, &out[n]);
+        g_array_append_val(log->intervals, out[n]);
+        n++;
+    }
+    return n;
+}

@@ -1,0 +1,135 @@
+/*
+ * The frame log of one camera stream: a record per frame per channel, and a
+ * per-channel aggregator (LcChannelStats) for every enabled channel, fed by
+ * the channels' events. It is pure bookkeeping: no sockets, no timers; the
+ * caller passes every time in and drives the per-second intervals.
+ *
+ * Writers: the run summary as JSON ({"run": ..., "channels": {"tcp": ...}}),
+ * one text line or NDJSON object per channel per interval, and frames.csv.
+ * docs/STATS.md documents every field and column with its unit.
+ *
+ * Clocks: see src/run/frame_record.h. Local times are g_get_real_time() of this
+ * process, in microseconds; relay times are the relay's clock.
+ */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "net/stats/stats_tcpinfo.h"
+#include "src/run/chanstats.h"
+#include "src/run/frame_record.h"
+
+G_BEGIN_DECLS
+
+/* Which end of the stream keeps the log: it chooses the summary's fields. */
+typedef enum {
+    FRAMELOG_ROLE_SENDER, /* sent, acked by the relay and by viewers, lost, dropped */
+    FRAMELOG_ROLE_VIEWER, /* received, decoded, corrupt */
+} LcFramelogRole;
+
+/* The run's parameters, copied into the summary's "run" object. Strings may be NULL. */
+typedef struct {
+    const char *source;   /* "test", "/dev/video0", a file */
+    gint width;           /* pixels */
+    gint height;          /* pixels */
+    gint fps;             /* frames per second asked of the capture */
+    gint quality;         /* JPEG quality 1..100 */
+    const char *encoder;  /* the encoder in use, e.g. "jpeg" */
+    guint channels;       /* mask of (1 << LcFrameChannel); 0 means FRAME_CHANNEL_MASK_ALL */
+    const char *ack_mode; /* which acknowledgements the run asks for */
+    double duration_s;    /* the planned run length, s; 0 for "until stopped" */
+    gint64 deadline_us;   /* playout deadline, us; 0 means LC_STATS_DEADLINE_DEFAULT_US */
+} LcFramelogRun;
+
+typedef struct LcFramelog LcFramelog;
+
+/* Starts a log for role; run is copied; start_us (local clock) is the start of the run. */
+LcFramelog *framelog_new(LcFramelogRole role, const LcFramelogRun *run, gint64 start_us);
+/* Frees the log and its records. NULL is ignored. */
+void framelog_free(LcFramelog *log);
+/* The role given to framelog_new(). */
+LcFramelogRole framelog_get_role(const LcFramelog *log);
+/* Whether channel is enabled in this run. */
+gboolean framelog_has_channel(const LcFramelog *log, LcFrameChannel channel);
+/* The channel's aggregator, or NULL when the channel is not enabled. */
+LcChannelStats *framelog_get_channel_stats(LcFramelog *log, LcFrameChannel channel);
+/* Sets the relay's clock minus the local clock, us (NTP offset); used for one-way delays from now
+ * on. */
+void framelog_set_relay_offset(LcFramelog *log, gint64 offset_us);
+/* Sets the sender's clock minus the local clock, us; a viewer uses it for end-to-end delays from
+ * now on. */
+void framelog_set_sender_offset(LcFramelog *log, gint64 offset_us);
+/* Attaches the kernel TCP_INFO of a channel's connection to its summary. */
+void framelog_set_tcp_info(LcFramelog *log, LcFrameChannel channel, const LcStatsTcpInfo *info);
+
+/*
+ * Events. Each returns TRUE when it was counted, FALSE when it does not fit
+ * the frame's record (a disabled channel, an unknown or repeated frame, an
+ * ACK for a frame already resolved); a FALSE event changes nothing.
+ */
+/* Sender: frame seq (bytes long, captured at capture_us, sender clock) was handed to the channel at
+ * send_us. */
+gboolean framelog_add_sent(LcFramelog *log, LcFrameChannel channel, guint64 seq, guint64 bytes,
+                           gint64 capture_us, gint64 send_us);
+/* Sender: frame seq was dropped before sending (it may or may not have a "sent" record). */
+gboolean framelog_add_dropped(LcFramelog *log, LcFrameChannel channel, guint64 seq, guint64 bytes,
+                              gint64 capture_us);
+/* Sender: frame seq was declared lost by the channel. */
+gboolean framelog_add_lost(LcFramelog *log, LcFrameChannel channel, guint64 seq);
+/* Sender: the relay's ACK for seq arrived at ack_us (local); the relay got its bytes at first/last
+ * (relay clock). */
+gboolean framelog_add_relay_ack(LcFramelog *log, LcFrameChannel channel, guint64 seq,
+                                gint64 relay_first_us, gint64 relay_last_us, gint64 ack_us);
+/* Sender: a viewer's ACK for seq: it had the whole frame at viewer_recv_us, converted to the local
+ * clock. */
+gboolean framelog_add_viewer_ack(LcFramelog *log, LcFrameChannel channel, guint64 seq,
+                                 gint64 viewer_recv_us);
+/* Viewer: the whole frame seq arrived at recv_us (local); capture_us is on the sender's clock. */
+gboolean framelog_add_received(LcFramelog *log, LcFrameChannel channel, guint64 seq, guint64 bytes,
+                               gint64 capture_us, gint64 recv_us);
+/* Viewer: frame seq was decoded at decoded_us (local) in decode_time_us. */
+gboolean framelog_add_decoded(LcFramelog *log, LcFrameChannel channel, guint64 seq,
+                              gint64 decoded_us, gint64 decode_time_us);
+/* Viewer: frame seq arrived but could not be decoded. */
+gboolean framelog_add_corrupt(LcFramelog *log, LcFrameChannel channel, guint64 seq);
+
+/* The record of frame seq on channel, or NULL; valid until the log is freed. */
+const LcFrameRecord *framelog_lookup(const LcFramelog *log, LcFrameChannel channel, guint64 seq);
+/* Every record, ordered by seq then channel (transfer container: free the array only). */
+GPtrArray *framelog_get_records(const LcFramelog *log);
+
+/*
+ * Closes the interval ending at now_us (local) for every enabled channel:
+ * fills out[0..n-1] in channel order, keeps a copy for
+ * framelog_write_intervals(), and returns n, the number of channels reported.
+ */
+guint framelog_close_interval(LcFramelog *log, gint64 now_us,
+                              LcChannelInterval out[FRAME_N_CHANNELS]);
+/* One line per interval, no newline: "tcp: 30 fps 2.1 Mbit/s rtt 1.2/3.4 ms lost 0 dropped 0". */
+char *framelog_format_interval_text(const LcFramelog *log, const LcChannelInterval *interval);
+/* One NDJSON object per interval, no newline (see docs/STATS.md). */
+char *framelog_format_interval_json(const LcFramelog *log, const LcChannelInterval *interval);
+
+/* The run summary at now_us (local) as a JSON object (transfer full). */
+JsonNode *framelog_get_summary_json(const LcFramelog *log, gint64 now_us);
+/* The run summary as pretty-printed JSON text, with a trailing newline. */
+char *framelog_format_summary(const LcFramelog *log, gint64 now_us);
+
+/* The frames.csv header line, no newline. */
+const char *framelog_csv_get_header(void);
+/* Appends one CSV row for record, newline included. */
+void framelog_csv_append_row(GString *out, const LcFrameRecord *record);
+/* Parses one CSV row (without or with its newline) back into record. */
+gboolean framelog_csv_parse_row(const char *line, LcFrameRecord *record, GError **error);
+/* Writes frames.csv: the header and one row per record, ordered by seq then channel. */
+gboolean framelog_write_csv(const LcFramelog *log, const char *path, GError **error);
+/* Writes intervals.ndjson: one line per channel per closed interval, in order. */
+gboolean framelog_write_intervals(const LcFramelog *log, const char *path, GError **error);
+/* Writes the summary JSON at now_us to path. */
+gboolean framelog_write_summary(const LcFramelog *log, gint64 now_us, const char *path,
+                                GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(LcFramelog, framelog_free)
+
+G_END_DECLS
