@@ -6,7 +6,7 @@
 #include <gst/gst.h>
 
 #include "media/capture.h"
-#include "media_test_util.h"
+#include "media-test-util.h"
 
 typedef struct {
     GMainLoop *loop;

@@ -1,5 +1,5 @@
 /* Tests of the redraw source: one redraw per main loop turn (ui-tui/redraw.c). */
-#include "tui_test_util.h"
+#include "tui-test-util.h"
 #include "ui-tui/redraw.h"
 
 /* Records each redraw's flags. */

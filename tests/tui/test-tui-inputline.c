@@ -1,6 +1,6 @@
 /* Tests of the input line model (ui-tui/inputline.c): editing keys, history,
  * completion, wide characters and horizontal scrolling. */
-#include "tui_test_util.h"
+#include "tui-test-util.h"
 #include "ui-tui/inputline.h"
 
 #include <string.h>

@@ -4,7 +4,7 @@
 
 #include "media/decoder.h"
 #include "media/encoder.h"
-#include "media_test_util.h"
+#include "media-test-util.h"
 
 /* Encodes frame with a fresh "jpeg" encoder at quality. */
 static LcEncodedFrame *encode_at(const LcRawFrame *frame, gint quality)

@@ -1,5 +1,5 @@
 /* Tests of the status line model (ui-tui/status.c). */
-#include "tui_test_util.h"
+#include "tui-test-util.h"
 #include "ui-tui/status.h"
 #include "ui-tui/textwidth.h"
 

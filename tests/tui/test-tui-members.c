@@ -1,5 +1,5 @@
 /* Tests of the member list model (ui-tui/members.c). */
-#include "tui_test_util.h"
+#include "tui-test-util.h"
 #include "ui-tui/members.h"
 
 /* The nicks in order, space-separated. */

@@ -1,5 +1,5 @@
 /* Tests of the --log file (ui-tui/logfile.c). */
-#include "tui_test_util.h"
+#include "tui-test-util.h"
 #include "ui-tui/logfile.h"
 
 #include <glib/gstdio.h>

@@ -1,4 +1,4 @@
-/* tui_test_util.h: set-up shared by the ui-tui model tests. */
+/* tui-test-util.h: set-up shared by the ui-tui model tests. */
 #pragma once
 
 #include <glib.h>

@@ -1,5 +1,5 @@
 /* Helpers shared by the media tests. */
-#include "media_test_util.h"
+#include "media-test-util.h"
 
 #include <math.h>
 #include <string.h>

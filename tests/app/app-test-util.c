@@ -1,5 +1,5 @@
 /* Helpers shared by the app tests. */
-#include "app_test_util.h"
+#include "app-test-util.h"
 
 #include "media/camera.h"
 

@@ -1,5 +1,5 @@
 /* Tests of display widths and wrapping (ui-tui/textwidth.c). */
-#include "tui_test_util.h"
+#include "tui-test-util.h"
 #include "ui-tui/textwidth.h"
 
 #include <string.h>

@@ -5,7 +5,7 @@
 #include <gio/gio.h>
 #include <string.h>
 
-#include "plots_test_util.h"
+#include "plots-test-util.h"
 #include "src/report/plots.h"
 
 /* Runs plots_write() on dir expecting it to fail with code; returns the message. */

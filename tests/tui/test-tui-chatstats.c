@@ -1,5 +1,5 @@
 /* Tests of the chat statistics behind /stats (ui-tui/chatstats.c). */
-#include "tui_test_util.h"
+#include "tui-test-util.h"
 #include "ui-tui/chatstats.h"
 
 /* /stats reports counts, durations and round-trips. */

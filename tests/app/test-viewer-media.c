@@ -1,7 +1,7 @@
 /* Viewer glue tests: real JPEG frames from the test pattern are decoded and
  * shown (headless); a truncated or garbage frame is counted as corrupt and
  * the stream goes on; the results feed a viewer's frame log. */
-#include "app_test_util.h"
+#include "app-test-util.h"
 #include "media/decoder.h"
 #include "src/run/framelog.h"
 #include "media/viewer_media.h"

@@ -1,6 +1,6 @@
 /* Tests of the chat log model and line formatting (ui-tui/chatlog.c,
  * ui-tui/chatline.c): sender tags, wrapping, scrollback, unread count. */
-#include "tui_test_util.h"
+#include "tui-test-util.h"
 #include "ui-tui/chatline.h"
 #include "ui-tui/chatlog.h"
 

@@ -1,5 +1,5 @@
 /* Tests of command parsing (ui-tui/command.c). */
-#include "tui_test_util.h"
+#include "tui-test-util.h"
 #include "ui-tui/command.h"
 
 #include <string.h>

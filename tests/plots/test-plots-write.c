@@ -10,7 +10,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "plots_test_util.h"
+#include "plots-test-util.h"
 #include "src/run/frame_channel.h"
 #include "src/report/plots.h"
 

@@ -1,5 +1,5 @@
 /* Tests of the stats pane model (ui-tui/statspane.c). */
-#include "tui_test_util.h"
+#include "tui-test-util.h"
 #include "ui-tui/statspane.h"
 #include "ui-tui/textwidth.h"
 

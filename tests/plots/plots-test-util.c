@@ -1,5 +1,5 @@
 /* Helpers shared by the plot tests: synthetic comparison runs written by the real frame log. */
-#include "plots_test_util.h"
+#include "plots-test-util.h"
 
 #include <glib/gstdio.h>
 #include <string.h>

@@ -4,7 +4,7 @@
 #include "media/decoder.h"
 #include "media/display.h"
 #include "media/encode_worker.h"
-#include "media_test_util.h"
+#include "media-test-util.h"
 
 typedef struct {
     GMainLoop *loop;

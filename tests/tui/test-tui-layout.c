@@ -1,5 +1,5 @@
 /* Tests of the screen layout (ui-tui/layout.c). */
-#include "tui_test_util.h"
+#include "tui-test-util.h"
 #include "ui-tui/layout.h"
 
 /* Status and input take the last two rows; the member list needs width. */

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "media/display.h"
-#include "media_test_util.h"
+#include "media-test-util.h"
 
 /* Forced headless: frames are counted and timed, no window is opened. */
 static void test_display_headless_forced(void)

@@ -2,7 +2,7 @@
  * real test-pattern pipeline delivering JPEG frames with growing seq. */
 #include <string.h>
 
-#include "app_test_util.h"
+#include "app-test-util.h"
 #include "media/capture.h"
 #include "media/encoder.h"
 #include "media/camera.h"

@@ -1,7 +1,7 @@
 /* Encode worker tests: results arrive on the main context, in order, and a
  * worker fed faster than it can encode drops the oldest frames and counts them. */
 #include "media/encode_worker.h"
-#include "media_test_util.h"
+#include "media-test-util.h"
 
 typedef struct {
     GMainLoop *loop;
