@@ -58,12 +58,6 @@ void chan_get_stats(LcChan *chan, LcChanStats *stats)
     chan->ops->get_stats(chan, stats);
 }
 
-/* The channel's transport. */
-LcChanKind chan_get_kind(LcChan *chan)
-{
-    return chan->ops->kind;
-}
-
 /* Whether frames may flow. */
 gboolean chan_is_ready(LcChan *chan)
 {

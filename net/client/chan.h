@@ -157,7 +157,6 @@ void chan_open(LcChan *chan);
 void chan_send_frame(LcChan *chan, const LcChanFrame *frame);
 void chan_send_ack(LcChan *chan, const LcChanAck *ack);
 void chan_get_stats(LcChan *chan, LcChanStats *stats);
-LcChanKind chan_get_kind(LcChan *chan);
 gboolean chan_is_ready(LcChan *chan);
 
 /* Closes and frees a channel; no event follows. */

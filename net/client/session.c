@@ -4,7 +4,11 @@
 #include "net/wire/clock.h"
 #include "net/io/conn.h"
 #include "net/wire/validate.h"
+#include "net/stats/stats_clock.h"
+#include "net/stats/stats_defaults.h"
+#include "net/stats/stats_rtt.h"
 
+#include <math.h>
 #include <string.h>
 
 #define SESSION_BACKOFF_MIN_MS 250
@@ -63,10 +67,8 @@ struct _LcSession {
     guint next_watch;
 
     guint64 ping_token;
-    double rtt_ms;
-    double srtt_ms;
-    double best_delay_us;
-    gint64 clock_offset_us;
+    LcStatsRtt rtt;      /* relay round trip (RFC 6298) */
+    LcStatsClock *clock; /* relay clock offset (NTP, windowed minimum delay) */
 };
 
 static void session_connect(LcSession *session);
@@ -136,8 +138,8 @@ LcSession *session_new(const LcSessionConfig *config, const LcSessionEvents *eve
     g_queue_init(&session->outbox);
     session->watches = g_array_new(FALSE, FALSE, sizeof(LcSessionWatch));
     session->next_client_id = 1;
-    session->rtt_ms = -1;
-    session->srtt_ms = -1;
+    stats_rtt_init(&session->rtt, NULL);
+    session->clock = stats_clock_new(LC_STATS_CLOCK_DEFAULT_WINDOW);
     session->backoff_ms = SESSION_BACKOFF_MIN_MS;
     return session;
 }
@@ -304,22 +306,18 @@ static void session_handle_welcome(LcSession *session, const LcWireMsg *msg)
     session_flush_outbox(session);
 }
 
-/* Handles PONG: round-trip, and the NTP clock offset of the best sample. */
+/* Handles PONG: the round trip feeds the RFC 6298 estimator, the four
+ * timestamps the NTP clock-offset filter. A PONG whose times make no sense (a
+ * clock stepped back) is ignored by both. */
 static void session_handle_pong(LcSession *session, const LcWireMsg *msg)
 {
     gint64 t4 = clock_now_us();
     gint64 t1 = (gint64)msg->pong.t1, t2 = (gint64)msg->pong.t2, t3 = (gint64)msg->pong.t3;
-    /* RFC 5905 section 8: delay excludes the responder's processing time. */
-    double delay_us = (double)((t4 - t1) - (t3 - t2));
-    session->rtt_ms = (double)(t4 - t1) / 1000.0;
-    session->srtt_ms =
-        session->srtt_ms < 0 ? session->rtt_ms : session->srtt_ms * 0.875 + session->rtt_ms * 0.125;
-    if (session->best_delay_us <= 0 || delay_us < session->best_delay_us) {
-        session->best_delay_us = MAX(delay_us, 1.0);
-        session->clock_offset_us = ((t2 - t1) + (t3 - t4)) / 2;
-    }
+    if (!stats_rtt_update(&session->rtt, t4 - t1, NULL))
+        return;
+    stats_clock_add_sample(session->clock, t1, t2, t3, t4, NULL);
     if (session->events.lag)
-        session->events.lag(session, session->rtt_ms, session->user_data);
+        session->events.lag(session, session_get_rtt_ms(session), session->user_data);
 }
 
 /* Removes and returns the outbox entry with a client id, or NULL. */
@@ -757,24 +755,22 @@ guint session_get_unacked(LcSession *session)
     return g_queue_get_length(&session->outbox);
 }
 
-guint64 session_get_last_seen(LcSession *session)
-{
-    return session->last_seen;
-}
-
 double session_get_rtt_ms(LcSession *session)
 {
-    return session->rtt_ms;
+    return session->rtt.has_sample ? stats_rtt_get_latest_ms(&session->rtt) : -1;
 }
 
 double session_get_srtt_ms(LcSession *session)
 {
-    return session->srtt_ms;
+    return session->rtt.has_sample ? stats_rtt_get_srtt_ms(&session->rtt) : -1;
 }
 
 gint64 session_get_clock_offset_us(LcSession *session)
 {
-    return session->clock_offset_us;
+    LcStatsClockEstimate estimate;
+    if (!stats_clock_get_estimate(session->clock, &estimate))
+        return 0;
+    return (gint64)lround(estimate.offset_us);
 }
 
 guint session_get_connects(LcSession *session)
@@ -800,6 +796,7 @@ void session_free(LcSession *session)
     g_queue_clear_full(&session->outbox, (GDestroyNotify)session_out_free);
     g_array_unref(session->members);
     g_array_unref(session->watches);
+    stats_clock_free(session->clock);
     g_free(session->host);
     g_free(session->server);
     g_free(session->nick);

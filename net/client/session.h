@@ -118,14 +118,13 @@ GInetSocketAddress *session_get_relay_address(LcSession *session);
 const LcWireMember *session_get_members(LcSession *session, guint *n_members);
 /* Messages not yet acknowledged. */
 guint session_get_unacked(LcSession *session);
-/* Newest message id seen (delivered or acknowledged). */
-guint64 session_get_last_seen(LcSession *session);
 /* Latest relay round-trip in ms; negative before the first. */
 double session_get_rtt_ms(LcSession *session);
-/* Smoothed relay round-trip in ms (gain 1/8); negative before the first. */
+/* Smoothed relay round-trip in ms (RFC 6298 SRTT); negative before the first. */
 double session_get_srtt_ms(LcSession *session);
 /* Relay clock minus local clock in us, from the PONG with the smallest
- * round-trip (NTP's four timestamps); 0 before the first. */
+ * round-trip among the last LC_STATS_CLOCK_DEFAULT_WINDOW (NTP's four
+ * timestamps and clock filter); 0 before the first. */
 gint64 session_get_clock_offset_us(LcSession *session);
 /* Connections made so far (1 on the first join). */
 guint session_get_connects(LcSession *session);

@@ -213,21 +213,6 @@ gboolean video_viewer_is_ready(LcVideoViewer *viewer)
     return TRUE;
 }
 
-/* One channel's counters. */
-gboolean video_viewer_get_stats(LcVideoViewer *viewer, LcChanKind channel, LcChanStats *stats)
-{
-    if ((guint)channel >= LC_CHAN_KINDS || viewer->chans[channel].chan == NULL)
-        return FALSE;
-    chan_get_stats(viewer->chans[channel].chan, stats);
-    return TRUE;
-}
-
-/* Relay clock minus local clock. */
-gint64 video_viewer_get_clock_offset_us(LcVideoViewer *viewer)
-{
-    return session_get_clock_offset_us(viewer->session);
-}
-
 /* Stops viewing and frees the viewer. */
 void video_viewer_free(LcVideoViewer *viewer)
 {

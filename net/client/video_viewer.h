@@ -72,12 +72,6 @@ LcVideoViewer *video_viewer_new(LcSession *session, const char *nick,
 /* Whether every channel granted is open. */
 gboolean video_viewer_is_ready(LcVideoViewer *viewer);
 
-/* One channel's counters; FALSE if that channel is not in use. */
-gboolean video_viewer_get_stats(LcVideoViewer *viewer, LcChanKind channel, LcChanStats *stats);
-
-/* Relay clock minus local clock, microseconds (0 before the first PONG). */
-gint64 video_viewer_get_clock_offset_us(LcVideoViewer *viewer);
-
 /* Stops viewing (VIEW_CLOSE if still joined) and frees the viewer. */
 void video_viewer_free(LcVideoViewer *viewer);
 

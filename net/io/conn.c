@@ -279,12 +279,6 @@ void conn_close(LcConn *conn, const GError *error)
     conn_finish(conn, error);
 }
 
-/* Whether the connection is closed or closing. */
-gboolean conn_is_closing(LcConn *conn)
-{
-    return conn->closing;
-}
-
 /* Frees a connection. */
 void conn_free(LcConn *conn)
 {

@@ -56,9 +56,6 @@ void conn_close_after_flush(LcConn *conn, const GError *error, guint timeout_ms)
 /* Closes at once, dropping anything queued, and reports closed. */
 void conn_close(LcConn *conn, const GError *error);
 
-/* Whether the connection is closed or closing. */
-gboolean conn_is_closing(LcConn *conn);
-
 /* Frees a connection (closing it silently if still open). */
 void conn_free(LcConn *conn);
 

@@ -6,6 +6,7 @@
 #include "src/run/av_viewer.h"
 #include "media/capture.h"
 #include "src/run/frame_channel.h"
+#include "src/report/framelog_report.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -13,6 +13,7 @@
 #include "src/lab/impair.h"
 #include "src/report/plots.h"
 #include "src/lab/relay_thread.h"
+#include "src/report/framelog_report.h"
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>

@@ -3,6 +3,7 @@
 
 #include "src/run/chanstats.h"
 #include "src/run/frame_channel.h"
+#include "src/report/framelog_report.h"
 
 #include <math.h>
 #include <stdio.h>

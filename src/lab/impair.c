@@ -47,11 +47,6 @@ const char *impair_get_relay_netns(LcImpair *impair)
     return netns_pair_get_b(impair->pair);
 }
 
-const char *impair_get_client_addr(LcImpair *impair)
-{
-    return LINKEMU_ADDR_A;
-}
-
 const char *impair_get_relay_addr(LcImpair *impair)
 {
     return LINKEMU_ADDR_B;
@@ -65,18 +60,6 @@ const char *impair_get_spec(LcImpair *impair)
 const char *impair_get_method(LcImpair *impair)
 {
     return linkemu_method_to_string(linkemu_get_method(impair->emu));
-}
-
-/* Packets dropped by the emulated loss, per direction. */
-gboolean impair_get_drops(LcImpair *impair, guint64 *to_relay, guint64 *to_clients)
-{
-    LcLinkCounters ab, ba;
-    if (!linkemu_get_counters(impair->emu, LINKEMU_DIR_A_TO_B, &ab, NULL) ||
-        !linkemu_get_counters(impair->emu, LINKEMU_DIR_B_TO_A, &ba, NULL))
-        return FALSE;
-    *to_relay = ab.dropped_loss + ab.dropped_queue;
-    *to_clients = ba.dropped_loss + ba.dropped_queue;
-    return TRUE;
 }
 
 /* Takes the link down and deletes the namespaces. */

@@ -15,18 +15,12 @@ LcImpair *impair_start(const char *spec, GError **error);
 const char *impair_get_client_netns(LcImpair *impair);
 const char *impair_get_relay_netns(LcImpair *impair);
 
-/* Addresses: the relay listens on the second, clients have the first. */
-const char *impair_get_client_addr(LcImpair *impair);
 const char *impair_get_relay_addr(LcImpair *impair);
 
 /* The spec in canonical form, and how the link is carried ("tun-emulator"
  * or "netem"). */
 const char *impair_get_spec(LcImpair *impair);
 const char *impair_get_method(LcImpair *impair);
-
-/* Packets dropped by the emulated loss, per direction (clients to relay,
- * relay to clients); FALSE if unknown. */
-gboolean impair_get_drops(LcImpair *impair, guint64 *to_relay, guint64 *to_clients);
 
 /* Takes the link down and deletes the namespaces. */
 void impair_stop(LcImpair *impair);

@@ -9,7 +9,8 @@
 #include <math.h>
 #include <stddef.h>
 
-#include "src/run/framelog_private.h"
+#include "src/report/framelog_report.h"
+#include "src/report/report_private.h"
 
 typedef enum {
     CSV_UINT,    /* guint64 */

@@ -7,7 +7,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "src/run/framelog_private.h"
+#include "src/report/framelog_report.h"
+#include "src/report/report_private.h"
 
 /* Formats value with printf format, or "-" when it is not a number. */
 static char *framelog_format_figure(const char *format, double value)
@@ -66,10 +67,10 @@ static void framelog_add_sender_members(JsonBuilder *builder, const LcChannelInt
     framelog_json_add_uint(builder, "frames_dropped", c->frames_dropped);
     framelog_json_add_uint(builder, "bytes_sent", c->bytes_sent);
     framelog_json_add_uint(builder, "bytes_acked", c->bytes_acked);
-    framelog_json_add_double(builder, "fps_acked", iv->sent.fps_acked);
-    framelog_json_add_double(builder, "goodput_mbps", iv->sent.goodput_mbps);
-    framelog_json_add_double(builder, "rtt_p50_ms", iv->rtt_p50_ms);
-    framelog_json_add_double(builder, "rtt_p99_ms", iv->rtt_p99_ms);
+    stats_json_add_number(builder, "fps_acked", iv->sent.fps_acked);
+    stats_json_add_number(builder, "goodput_mbps", iv->sent.goodput_mbps);
+    stats_json_add_number(builder, "rtt_p50_ms", iv->rtt_p50_ms);
+    stats_json_add_number(builder, "rtt_p99_ms", iv->rtt_p99_ms);
 }
 
 /* Adds a viewer interval's members. */
@@ -80,10 +81,10 @@ static void framelog_add_viewer_members(JsonBuilder *builder, const LcChannelInt
     framelog_json_add_uint(builder, "frames_received", c->frames_acked);
     framelog_json_add_uint(builder, "bytes_received", c->bytes_acked);
     framelog_json_add_uint(builder, "frames_decoded", iv->frames_decoded);
-    framelog_json_add_double(builder, "fps_decoded", iv->fps_decoded);
-    framelog_json_add_double(builder, "goodput_mbps", iv->received.goodput_mbps);
-    framelog_json_add_double(builder, "end_to_end_p50_ms", iv->end_to_end_p50_ms);
-    framelog_json_add_double(builder, "end_to_end_p99_ms", iv->end_to_end_p99_ms);
+    stats_json_add_number(builder, "fps_decoded", iv->fps_decoded);
+    stats_json_add_number(builder, "goodput_mbps", iv->received.goodput_mbps);
+    stats_json_add_number(builder, "end_to_end_p50_ms", iv->end_to_end_p50_ms);
+    stats_json_add_number(builder, "end_to_end_p99_ms", iv->end_to_end_p99_ms);
 }
 
 /* One NDJSON object per interval, no newline; start and end in seconds since the run began. */
@@ -99,9 +100,9 @@ char *framelog_format_interval_json(const LcFramelog *log, const LcChannelInterv
     framelog_json_add_string(builder, "role",
                              log->role == FRAMELOG_ROLE_SENDER ? "sender" : "viewer");
     framelog_json_add_string(builder, "channel", frame_channel_get_name(interval->channel));
-    framelog_json_add_double(builder, "start", (double)(span->start_us - log->start_us) / 1e6);
-    framelog_json_add_double(builder, "end", (double)(span->end_us - log->start_us) / 1e6);
-    framelog_json_add_double(builder, "seconds", span->duration_s);
+    stats_json_add_number(builder, "start", (double)(span->start_us - log->start_us) / 1e6);
+    stats_json_add_number(builder, "end", (double)(span->end_us - log->start_us) / 1e6);
+    stats_json_add_number(builder, "seconds", span->duration_s);
     if (log->role == FRAMELOG_ROLE_SENDER)
         framelog_add_sender_members(builder, interval);
     else

@@ -9,17 +9,8 @@
 #include <string.h>
 
 #include "net/wire/clock.h"
-#include "src/run/framelog_private.h"
-
-/* Adds member name with a number, or null when it is NAN. */
-void framelog_json_add_double(JsonBuilder *builder, const char *name, double value)
-{
-    json_builder_set_member_name(builder, name);
-    if (isnan(value) || isinf(value))
-        json_builder_add_null_value(builder);
-    else
-        json_builder_add_double_value(builder, value);
-}
+#include "src/report/framelog_report.h"
+#include "src/report/report_private.h"
 
 /* Adds member name with an unsigned count. */
 void framelog_json_add_uint(JsonBuilder *builder, const char *name, guint64 value)
@@ -65,24 +56,9 @@ static void framelog_json_add_percentiles(JsonBuilder *builder, const char *name
 {
     json_builder_set_member_name(builder, name);
     json_builder_begin_object(builder);
-    framelog_json_add_double(builder, "p50", dist->p50);
-    framelog_json_add_double(builder, "p95", dist->p95);
-    framelog_json_add_double(builder, "p99", dist->p99);
-    json_builder_end_object(builder);
-}
-
-/* Adds member name as {"min", "mean", "p50", "p95", "p99", "max"} of a distribution (ms). */
-static void framelog_json_add_distribution(JsonBuilder *builder, const char *name,
-                                           const LcStatsDistSummary *dist)
-{
-    json_builder_set_member_name(builder, name);
-    json_builder_begin_object(builder);
-    framelog_json_add_double(builder, "min", dist->min);
-    framelog_json_add_double(builder, "mean", dist->mean);
-    framelog_json_add_double(builder, "p50", dist->p50);
-    framelog_json_add_double(builder, "p95", dist->p95);
-    framelog_json_add_double(builder, "p99", dist->p99);
-    framelog_json_add_double(builder, "max", dist->max);
+    stats_json_add_number(builder, "p50", dist->p50);
+    stats_json_add_number(builder, "p95", dist->p95);
+    stats_json_add_number(builder, "p99", dist->p99);
     json_builder_end_object(builder);
 }
 
@@ -92,8 +68,8 @@ static void framelog_json_add_tcp_info(JsonBuilder *builder, const LcStatsTcpInf
     json_builder_set_member_name(builder, "tcp_info");
     json_builder_begin_object(builder);
     framelog_json_add_uint(builder, "retransmits", info->retransmits_total);
-    framelog_json_add_double(builder, "rtt_ms", info->rtt_us / 1000.0);
-    framelog_json_add_double(builder, "rttvar_ms", info->rttvar_us / 1000.0);
+    stats_json_add_number(builder, "rtt_ms", info->rtt_us / 1000.0);
+    stats_json_add_number(builder, "rttvar_ms", info->rttvar_us / 1000.0);
     framelog_json_add_uint(builder, "cwnd", info->snd_cwnd);
     framelog_json_add_uint(builder, "mss", info->snd_mss);
     if (info->has_bytes_retrans)
@@ -112,13 +88,13 @@ static void framelog_json_add_sender_channel(JsonBuilder *builder, const LcChann
     framelog_json_add_uint(builder, "frames_dropped", c->frames_dropped);
     framelog_json_add_uint(builder, "bytes_sent", c->bytes_sent);
     framelog_json_add_uint(builder, "bytes_acked", c->bytes_acked);
-    framelog_json_add_double(builder, "goodput_mbps", s->sent.goodput_mbps);
-    framelog_json_add_double(builder, "fps_acked", s->sent.fps_acked);
-    framelog_json_add_double(builder, "loss_fraction", s->sent.loss_fraction);
-    framelog_json_add_distribution(builder, "rtt_ms", &s->rtt);
-    framelog_json_add_double(builder, "srtt_ms", s->srtt_ms);
-    framelog_json_add_double(builder, "rttvar_ms", s->rttvar_ms);
-    framelog_json_add_double(builder, "jitter_ms", s->jitter_ms);
+    stats_json_add_number(builder, "goodput_mbps", s->sent.goodput_mbps);
+    stats_json_add_number(builder, "fps_acked", s->sent.fps_acked);
+    stats_json_add_number(builder, "loss_fraction", s->sent.loss_fraction);
+    stats_json_add_summary(builder, "rtt_ms", &s->rtt);
+    stats_json_add_number(builder, "srtt_ms", s->srtt_ms);
+    stats_json_add_number(builder, "rttvar_ms", s->rttvar_ms);
+    stats_json_add_number(builder, "jitter_ms", s->jitter_ms);
     framelog_json_add_percentiles(builder, "one_way_ms", &s->one_way);
     framelog_json_add_uint(builder, "frames_viewer_acked", s->viewer_acks);
     framelog_json_add_percentiles(builder, "to_viewer_ms", &s->to_viewer);
@@ -134,11 +110,11 @@ static void framelog_json_add_viewer_channel(JsonBuilder *builder, const LcChann
 
     framelog_json_add_uint(builder, "frames_received", c->frames_acked);
     framelog_json_add_uint(builder, "bytes_received", c->bytes_acked);
-    framelog_json_add_double(builder, "goodput_mbps", s->received.goodput_mbps);
+    stats_json_add_number(builder, "goodput_mbps", s->received.goodput_mbps);
     framelog_json_add_uint(builder, "frames_decoded", s->frames_decoded);
     framelog_json_add_uint(builder, "frames_corrupt", s->frames_corrupt);
     framelog_json_add_uint(builder, "frames_missing", s->frames_missing);
-    framelog_json_add_double(
+    stats_json_add_number(
         builder, "fps_decoded",
         s->received.duration_s > 0.0 ? (double)s->frames_decoded / s->received.duration_s : NAN);
     framelog_json_add_percentiles(builder, "end_to_end_ms", &s->end_to_end);
@@ -200,13 +176,12 @@ static void framelog_json_add_run(JsonBuilder *builder, const LcFramelog *log, g
     framelog_json_add_string(builder, "encoder", run->encoder);
     framelog_json_add_channel_names(builder, log);
     framelog_json_add_string(builder, "ack_mode", run->ack_mode);
-    framelog_json_add_double(builder, "duration_s", run->duration_s);
-    framelog_json_add_double(builder, "deadline_ms", (double)run->deadline_us / 1000.0);
+    stats_json_add_number(builder, "duration_s", run->duration_s);
+    stats_json_add_number(builder, "deadline_ms", (double)run->deadline_us / 1000.0);
     framelog_json_add_string(builder, "start", start);
-    framelog_json_add_double(builder, "elapsed_s", (double)(now_us - log->start_us) / 1e6);
-    framelog_json_add_double(builder, sender ? "relay_clock_offset_ms" : "sender_clock_offset_ms",
-                             (double)(sender ? log->relay_offset_us : log->sender_offset_us) /
-                                 1000.0);
+    stats_json_add_number(builder, "elapsed_s", (double)(now_us - log->start_us) / 1e6);
+    stats_json_add_number(builder, sender ? "relay_clock_offset_ms" : "sender_clock_offset_ms",
+                          (double)(sender ? log->relay_offset_us : log->sender_offset_us) / 1000.0);
     json_builder_end_object(builder);
 }
 

@@ -11,6 +11,7 @@
 
 #include "src/run/frame_record.h"
 #include "src/report/plots_private.h"
+#include "src/report/framelog_report.h"
 
 static const PlotsMetricInfo plots_metrics[PLOTS_N_METRICS] = {
     [PLOTS_METRIC_RTT] = {"rtt_ms", "latency", "RTT",

@@ -102,12 +102,6 @@ LcFramelog *av_viewer_get_framelog(LcAvViewer *v)
     return v->log;
 }
 
-/* Frames decoded so far. */
-guint64 av_viewer_get_decoded(LcAvViewer *v)
-{
-    return v->decoded;
-}
-
 /* One line on the display. */
 const char *av_viewer_get_display_note(LcAvViewer *v)
 {

@@ -28,9 +28,6 @@ LcAvViewer *av_viewer_new(LcSession *session, const char *nick, const LcVideoVie
 /* The frame log (records and per-channel statistics). */
 LcFramelog *av_viewer_get_framelog(LcAvViewer *viewer);
 
-/* Frames decoded so far (all channels). */
-guint64 av_viewer_get_decoded(LcAvViewer *viewer);
-
 /* One line on the display (a window, or headless and why). */
 const char *av_viewer_get_display_note(LcAvViewer *viewer);
 

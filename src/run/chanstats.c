@@ -84,13 +84,6 @@ void chanstats_free(LcChannelStats *stats)
     g_free(stats);
 }
 
-/* The channel this aggregator measures. */
-LcFrameChannel chanstats_get_channel(const LcChannelStats *stats)
-{
-    g_return_val_if_fail(stats != NULL, FRAME_N_CHANNELS);
-    return stats->channel;
-}
-
 /* Counts a frame handed to the channel. */
 void chanstats_add_sent(LcChannelStats *stats, const LcFrameRecord *record)
 {

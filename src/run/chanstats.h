@@ -70,8 +70,6 @@ typedef struct {
 LcChannelStats *chanstats_new(LcFrameChannel channel, gint64 start_us, gint64 deadline_us);
 /* Frees stats. NULL is ignored. */
 void chanstats_free(LcChannelStats *stats);
-/* The channel this aggregator measures. */
-LcFrameChannel chanstats_get_channel(const LcChannelStats *stats);
 
 /* Sender: the frame was handed to the channel (record->bytes). */
 void chanstats_add_sent(LcChannelStats *stats, const LcFrameRecord *record);

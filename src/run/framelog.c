@@ -62,13 +62,6 @@ void framelog_free(LcFramelog *log)
     g_free(log);
 }
 
-/* The role given to framelog_new(). */
-LcFramelogRole framelog_get_role(const LcFramelog *log)
-{
-    g_return_val_if_fail(log != NULL, FRAMELOG_ROLE_SENDER);
-    return log->role;
-}
-
 /* Whether channel is enabled in this run. */
 gboolean framelog_has_channel(const LcFramelog *log, LcFrameChannel channel)
 {

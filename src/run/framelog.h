@@ -4,9 +4,9 @@
  * the channels' events. It is pure bookkeeping: no sockets, no timers; the
  * caller passes every time in and drives the per-second intervals.
  *
- * Writers: the run summary as JSON ({"run": ..., "channels": {"tcp": ...}}),
- * one text line or NDJSON object per channel per interval, and frames.csv.
- * docs/STATS.md documents every field and column with its unit.
+ * Its writers (summary JSON, interval lines, frames.csv) are in
+ * src/report/framelog_report.h; docs/STATS.md documents every field and
+ * column with its unit.
  *
  * Clocks: see src/run/frame_record.h. Local times are g_get_real_time() of this
  * process, in microseconds; relay times are the relay's clock.
@@ -14,7 +14,6 @@
 #pragma once
 
 #include <glib.h>
-#include <json-glib/json-glib.h>
 
 #include "net/stats/stats_tcpinfo.h"
 #include "src/run/chanstats.h"
@@ -48,8 +47,6 @@ typedef struct LcFramelog LcFramelog;
 LcFramelog *framelog_new(LcFramelogRole role, const LcFramelogRun *run, gint64 start_us);
 /* Frees the log and its records. NULL is ignored. */
 void framelog_free(LcFramelog *log);
-/* The role given to framelog_new(). */
-LcFramelogRole framelog_get_role(const LcFramelog *log);
 /* Whether channel is enabled in this run. */
 gboolean framelog_has_channel(const LcFramelog *log, LcFrameChannel channel);
 /* The channel's aggregator, or NULL when the channel is not enabled. */
@@ -106,29 +103,6 @@ GPtrArray *framelog_get_records(const LcFramelog *log);
  */
 guint framelog_close_interval(LcFramelog *log, gint64 now_us,
                               LcChannelInterval out[FRAME_N_CHANNELS]);
-/* One line per interval, no newline: "tcp: 30 fps 2.1 Mbit/s rtt 1.2/3.4 ms lost 0 dropped 0". */
-char *framelog_format_interval_text(const LcFramelog *log, const LcChannelInterval *interval);
-/* One NDJSON object per interval, no newline (see docs/STATS.md). */
-char *framelog_format_interval_json(const LcFramelog *log, const LcChannelInterval *interval);
-
-/* The run summary at now_us (local) as a JSON object (transfer full). */
-JsonNode *framelog_get_summary_json(const LcFramelog *log, gint64 now_us);
-/* The run summary as pretty-printed JSON text, with a trailing newline. */
-char *framelog_format_summary(const LcFramelog *log, gint64 now_us);
-
-/* The frames.csv header line, no newline. */
-const char *framelog_csv_get_header(void);
-/* Appends one CSV row for record, newline included. */
-void framelog_csv_append_row(GString *out, const LcFrameRecord *record);
-/* Parses one CSV row (without or with its newline) back into record. */
-gboolean framelog_csv_parse_row(const char *line, LcFrameRecord *record, GError **error);
-/* Writes frames.csv: the header and one row per record, ordered by seq then channel. */
-gboolean framelog_write_csv(const LcFramelog *log, const char *path, GError **error);
-/* Writes intervals.ndjson: one line per channel per closed interval, in order. */
-gboolean framelog_write_intervals(const LcFramelog *log, const char *path, GError **error);
-/* Writes the summary JSON at now_us to path. */
-gboolean framelog_write_summary(const LcFramelog *log, gint64 now_us, const char *path,
-                                GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LcFramelog, framelog_free)
 

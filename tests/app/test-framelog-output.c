@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "src/run/framelog.h"
+#include "src/report/framelog_report.h"
 
 #define T0 G_GINT64_CONSTANT(1700000000000000)
 

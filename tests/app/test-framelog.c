@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "src/run/framelog.h"
+#include "src/report/framelog_report.h"
 
 #define T0        G_GINT64_CONSTANT(1700000000000000) /* run start, local clock, us */
 #define RELAY_OFF G_GINT64_CONSTANT(500000)           /* relay clock = local + 0.5 s */

@@ -217,14 +217,23 @@ static void test_lag(void)
     TestRelay *relay = test_relay_start(NULL);
     Client *a = client_new(test_relay_port(relay), "alice", FALSE);
     g_assert_true(test_wait_until(is_joined, a, 5000));
+    g_assert_cmpfloat(session_get_srtt_ms(a->session), <, 0.0); /* no sample yet */
+    double min_ms = G_MAXDOUBLE, max_ms = 0;
     for (int i = 0; i < 5; i++) {
         a->lag_ms = -1;
         session_ping(a->session);
         while (a->lag_ms < 0)
             g_main_context_iteration(NULL, TRUE);
+        min_ms = MIN(min_ms, a->lag_ms);
+        max_ms = MAX(max_ms, a->lag_ms);
     }
     g_assert_cmpfloat(a->lag_ms, >, 0.0);
     g_assert_cmpfloat(a->lag_ms, <, 1000.0);
+    g_assert_cmpfloat(session_get_rtt_ms(a->session), ==, a->lag_ms);
+    /* SRTT is a weighted mean of the samples (RFC 6298), so it lies among them. */
+    double srtt = session_get_srtt_ms(a->session);
+    g_assert_cmpfloat(srtt, >=, min_ms);
+    g_assert_cmpfloat(srtt, <=, max_ms);
     gint64 offset = session_get_clock_offset_us(a->session);
     g_assert_cmpint(ABS(offset), <=, (gint64)(session_get_rtt_ms(a->session) * 1000) + 1000);
     client_free(a);

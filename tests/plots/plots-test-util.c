@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "src/run/framelog.h"
+#include "src/report/framelog_report.h"
 
 #define T0        G_GINT64_CONSTANT(1700000000000000)
 #define FRAME_US  33333 /* 30 fps */
