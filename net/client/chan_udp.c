@@ -14,7 +14,7 @@
 #include "net/client/chan_private.h"
 
 #include "net/wire/chan_dgram.h"
-#include "net/io/chan_pace.h"
+#include "net/io/token_bucket.h"
 #include "net/io/chan_timer.h"
 #include "net/wire/clock.h"
 #include "net/wire/wire.h"
@@ -47,7 +47,7 @@ typedef struct {
     GQueue out;       /* LcUdpOut, oldest first; the head may be going out */
     guint next_frag;  /* next fragment of the head */
     gsize wait_bytes; /* bytes of frames not started */
-    LcPace bucket;
+    LcTokenBucket bucket;
     LcFragReassembler *reasm;
     guint8 *buf;
     LcChanStats counters;
@@ -281,8 +281,8 @@ static gboolean chan_udp_start(LcChanUdp *udp, GError **error)
     g_socket_set_blocking(udp->socket, FALSE);
     chan_udp_set_buffers(udp);
     udp->buf = g_malloc(DGRAM_MAX_SIZE + 1);
-    chan_pace_init(&udp->bucket, chan->config.udp_pace_bps, chan->config.udp_pace_burst,
-                   g_get_monotonic_time());
+    token_bucket_init(&udp->bucket, chan->config.udp_pace_bps / 8.0, chan->config.udp_pace_burst,
+                      g_get_monotonic_time());
     udp->pace = chan_timer_new(chan_udp_on_pace, udp, error);
     if (udp->pace == NULL)
         return FALSE;
@@ -407,8 +407,8 @@ static void chan_udp_pump(LcChanUdp *udp)
         gsize size = g_bytes_get_size(out->data), offset = 0, length = 0;
         guint count = frag_count_for_size(size);
         frag_slice(size, udp->next_frag, &offset, &length);
-        gint64 wait =
-            chan_pace_take(&udp->bucket, DGRAM_FRAG_HEADER_SIZE + length, g_get_monotonic_time());
+        gint64 wait = token_bucket_take(&udp->bucket, DGRAM_FRAG_HEADER_SIZE + length,
+                                        g_get_monotonic_time());
         if (wait > 0) {
             chan_timer_arm(udp->pace, wait);
             return;

@@ -3,6 +3,7 @@
 
 #include "net/wire/clock.h"
 #include "net/io/conn.h"
+#include "net/io/token_bucket.h"
 #include "net/wire/validate.h"
 #include "net/stats/stats_clock.h"
 #include "net/stats/stats_defaults.h"
@@ -52,10 +53,7 @@ struct _LcSession {
     guint64 resume_floor; /* newest id at the first join: nothing before it is owed */
     GArray *members;      /* LcWireMember */
 
-    double rate; /* relay's flood control, messages per second (0 = off) */
-    double burst;
-    double tokens;
-    gint64 tokens_at;
+    LcTokenBucket flood; /* mirrors the relay's flood control */
 
     guint backoff_ms;
     GSource *reconnect_src;
@@ -287,10 +285,8 @@ static void session_handle_welcome(LcSession *session, const LcWireMsg *msg)
     session->next_unsent = session->outbox.head; /* everything goes again */
     /* Mirror the relay's token bucket, a little slower, so that this client
      * is never the one that trips flood control. */
-    session->rate = msg->welcome.rate_limit * 0.98;
-    session->burst = MAX(msg->welcome.rate_burst, 1);
-    session->tokens = session->burst;
-    session->tokens_at = g_get_monotonic_time();
+    token_bucket_init(&session->flood, msg->welcome.rate_limit * 0.98, msg->welcome.rate_burst,
+                      g_get_monotonic_time());
     session_set_state(session, SESSION_JOINED, NULL);
     if (resumed && resume_after > 0 && msg->welcome.oldest_id > resume_after + 1 &&
         session->events.gap)
@@ -587,17 +583,8 @@ static gboolean session_on_pace(gpointer data)
 /* Takes one flood-control token, or returns the ms until one is available. */
 static guint session_take_token(LcSession *session)
 {
-    if (session->rate <= 0)
-        return 0;
-    gint64 now = g_get_monotonic_time();
-    session->tokens += (double)(now - session->tokens_at) * session->rate / G_USEC_PER_SEC;
-    session->tokens = MIN(session->tokens, session->burst);
-    session->tokens_at = now;
-    if (session->tokens >= 1.0) {
-        session->tokens -= 1.0;
-        return 0;
-    }
-    return (guint)((1.0 - session->tokens) * 1000.0 / session->rate) + 1;
+    gint64 wait_us = token_bucket_take(&session->flood, 1, g_get_monotonic_time());
+    return wait_us == 0 ? 0 : (guint)(wait_us / 1000) + 1;
 }
 
 /* Sends every outbox message not yet sent on this connection, as pacing allows. */

@@ -422,8 +422,8 @@ static gboolean relay_on_incoming(GSocketService *service, GSocketConnection *co
     client->session_id = ++relay->next_session;
     client->ip = relay_peer_ip(conn_get_peer(client->conn));
     client->connected_at = g_get_monotonic_time();
-    client->tokens = relay->config.rate_burst;
-    client->tokens_at = client->connected_at;
+    token_bucket_init(&client->flood, relay->config.rate_limit, relay->config.rate_burst,
+                      client->connected_at);
     relay->counters.connections++;
 
     guint per_ip = GPOINTER_TO_UINT(g_hash_table_lookup(relay->ip_counts, client->ip));

@@ -9,17 +9,7 @@
  * Returns FALSE when the client is over its allowance. */
 static gboolean relay_chat_take_token(LcRelayClient *client)
 {
-    const LcRelayConfig *cfg = &client->relay->config;
-    if (cfg->rate_limit == 0)
-        return TRUE;
-    gint64 now = g_get_monotonic_time();
-    client->tokens += (double)(now - client->tokens_at) * cfg->rate_limit / G_USEC_PER_SEC;
-    client->tokens = MIN(client->tokens, (double)MAX(cfg->rate_burst, 1));
-    client->tokens_at = now;
-    if (client->tokens < 1.0)
-        return FALSE;
-    client->tokens -= 1.0;
-    return TRUE;
+    return token_bucket_take(&client->flood, 1, g_get_monotonic_time()) == 0;
 }
 
 /* The idle callback that runs the group commit. */

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "net/io/conn.h"
+#include "net/io/token_bucket.h"
 #include "net/relay/history.h"
 #include "net/relay/relay.h"
 #include "net/wire/wire.h"
@@ -27,8 +28,7 @@ typedef struct {
     gint64 connected_at;   /* monotonic us */
     gint64 last_ping_sent; /* monotonic us */
     gint64 soft_since;     /* monotonic us the soft queue limit was first exceeded; 0 = not */
-    double tokens;         /* flood control bucket */
-    gint64 tokens_at;      /* monotonic us of the last refill */
+    LcTokenBucket flood;   /* chat flood control */
     gboolean announce_leave;
     char *leave_reason;
 } LcRelayClient;

@@ -253,7 +253,7 @@ static gint64 relay_udp_pump_viewer(LcRelayViewer *viewer, gint64 now)
         gsize size = g_bytes_get_size(frame->data), offset = 0, length = 0;
         guint count = frag_count_for_size(size);
         frag_slice(size, viewer->udp_next, &offset, &length);
-        gint64 wait = chan_pace_take(&viewer->pace, DGRAM_FRAG_HEADER_SIZE + length, now);
+        gint64 wait = token_bucket_take(&viewer->pace, DGRAM_FRAG_HEADER_SIZE + length, now);
         if (wait > 0)
             return wait;
         if (!relay_udp_send_fragment(viewer, frame, count)) {

@@ -146,8 +146,8 @@ static void relay_video_viewer_attach(LcRelayViewer *viewer, LcRelayStream *stre
     viewer->stream = stream;
     viewer->token = relay_video_random_token();
     viewer->stats.stream_id = stream->id;
-    chan_pace_init(&viewer->pace, (guint64)cfg->video_udp_pace_mbps * 1000000,
-                   cfg->video_udp_pace_burst, g_get_monotonic_time());
+    token_bucket_init(&viewer->pace, cfg->video_udp_pace_mbps * 1e6 / 8.0,
+                      cfg->video_udp_pace_burst, g_get_monotonic_time());
     g_ptr_array_add(stream->viewers, viewer);
 
     LcWireMsg msg = {.type = WIRE_VIEW_READY};

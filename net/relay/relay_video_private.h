@@ -9,7 +9,7 @@
  */
 #pragma once
 
-#include "net/io/chan_pace.h"
+#include "net/io/token_bucket.h"
 #include "net/io/chan_stream.h"
 #include "net/io/chan_timer.h"
 #include "net/wire/frag.h"
@@ -65,7 +65,7 @@ typedef struct {
     GSocketAddress *udp_peer;
     GQueue udp_queue; /* LcRelayFrame, oldest first; the head is going out */
     guint udp_next;   /* next fragment of the head frame */
-    LcPace pace;
+    LcTokenBucket pace;
     LcRelayViewerStats stats;
 } LcRelayViewer;
 

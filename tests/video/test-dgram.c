@@ -2,7 +2,6 @@
  * channels' TCP message types (net/wire/wire.c), table-driven against
  * docs/PROTOCOL.md: round trips, every malformed case, garbage. */
 #include "net/wire/chan_dgram.h"
-#include "net/io/chan_pace.h"
 #include "net/wire/wire.h"
 
 #include <string.h>
@@ -378,26 +377,6 @@ static void test_frame_too_large(void)
     g_assert_error(error, LC_WIRE_ERROR, WIRE_ERR_TOO_LARGE);
 }
 
-/* The token bucket: a full burst at once, then the rate; an oversized
- * datagram waits for a full bucket; no pacing at rate 0. */
-static void test_pace(void)
-{
-    LcPace pace;
-    chan_pace_init(&pace, 8000000, 3000, 0); /* 1 byte per microsecond */
-    g_assert_cmpint(chan_pace_take(&pace, 1000, 0), ==, 0);
-    g_assert_cmpint(chan_pace_take(&pace, 1000, 0), ==, 0);
-    g_assert_cmpint(chan_pace_take(&pace, 1000, 0), ==, 0);
-    g_assert_cmpint(chan_pace_take(&pace, 1000, 0), ==, 1000);
-    g_assert_cmpint(chan_pace_take(&pace, 1000, 400), ==, 600);
-    g_assert_cmpint(chan_pace_take(&pace, 1000, 1000), ==, 0);
-    g_assert_cmpint(chan_pace_take(&pace, 5000, 1000), ==, 3000); /* waits for a full bucket */
-    g_assert_cmpint(chan_pace_take(&pace, 5000, 4000), ==, 0);
-    g_assert_cmpint(chan_pace_take(&pace, 1, 4000), >, 0); /* it overdrew */
-    chan_pace_init(&pace, 0, 0, 0);
-    for (guint i = 0; i < 100; i++)
-        g_assert_cmpint(chan_pace_take(&pace, 100000, 0), ==, 0);
-}
-
 /* Registers the tests. */
 int main(int argc, char **argv)
 {
@@ -409,7 +388,6 @@ int main(int argc, char **argv)
         g_test_add_data_func(path, &malformed_rows[i], test_malformed);
     }
     g_test_add_func("/video/dgram/garbage", test_garbage);
-    g_test_add_func("/video/pace/token-bucket", test_pace);
     g_test_add_func("/video/wire/type-table", test_type_table);
     g_test_add_func("/video/wire/roundtrip", test_messages_roundtrip);
     g_test_add_func("/video/wire/frame-split-and-share", test_frame_split_and_share);
