@@ -61,6 +61,8 @@ GQuark camera_error_quark(void);
 
 /* Fills options with the defaults (strings NULL: CAMERA_DEFAULT_SOURCE, CAMERA_DEFAULT_ENCODER). */
 void camera_options_init(LcCameraOptions *options);
+/* Copies src into dest (an uninitialised struct), duplicating the strings. */
+void camera_options_copy(LcCameraOptions *dest, const LcCameraOptions *src);
 /* Frees the strings options owns and resets it to the defaults. */
 void camera_options_clear(LcCameraOptions *options);
 /* Parses "WIDTHxHEIGHT" (e.g. "640x480"), each side CAMERA_MIN_DIMENSION..CAMERA_MAX_DIMENSION. */
@@ -72,11 +74,17 @@ gboolean camera_parse_quality(const char *text, gint *quality, GError **error);
 /* Checks every field of options (for values set in code or from a config file). */
 gboolean camera_options_validate(const LcCameraOptions *options, GError **error);
 /*
- * A "camera" option group filling options: --source, --size WxH, --fps,
- * --quality, --encoder; it validates the result after parsing. Add it to a
- * GOptionContext (or make it the main group); options must outlive it.
+ * The one set of camera flags, as a "camera" option group filling options:
+ * --source, --size WxH, --fps, --quality, --encoder; it validates the result
+ * after parsing (exit status 2 material). source_flag and source_help rename
+ * and describe --source (NULL: "source" and the default text; lanconf-cli
+ * calls it --camera); both must be static strings. leading (NULL or
+ * G_OPTION_ENTRY_NULL-terminated, no callbacks) lists a program's own flags to
+ * show first. Add the group to a GOptionContext, or make it the main group;
+ * options must outlive it.
  */
-GOptionGroup *camera_options_new_group(LcCameraOptions *options);
+GOptionGroup *camera_options_new_group(LcCameraOptions *options, const char *source_flag,
+                                       const char *source_help, const GOptionEntry *leading);
 
 /*
  * Builds capture and encoder from options (copied). Callbacks run on the

@@ -1,6 +1,8 @@
 /* The camera's user options: parsing, range checks and a GOptionGroup. */
 #include "media/camera.h"
 
+#include <string.h>
+
 /* The error domain of the camera module. */
 GQuark camera_error_quark(void)
 {
@@ -18,6 +20,14 @@ void camera_options_init(LcCameraOptions *options)
         .fps = CAMERA_DEFAULT_FPS,
         .quality = CAMERA_DEFAULT_QUALITY,
     };
+}
+
+/* Copies options, duplicating the strings. */
+void camera_options_copy(LcCameraOptions *dest, const LcCameraOptions *src)
+{
+    *dest = *src;
+    dest->source = g_strdup(src->source);
+    dest->encoder = g_strdup(src->encoder);
 }
 
 /* Frees the strings options owns and resets it to the defaults. */
@@ -222,13 +232,23 @@ static const GOptionEntry camera_option_entries[] = {
 };
 
 /* A "camera" option group filling options, validated after parsing. */
-GOptionGroup *camera_options_new_group(LcCameraOptions *options)
+GOptionGroup *camera_options_new_group(LcCameraOptions *options, const char *source_flag,
+                                       const char *source_help, const GOptionEntry *leading)
 {
     g_return_val_if_fail(options != NULL, NULL);
 
+    /* The group copies the entries (not their strings), so a renamed copy can live here. */
+    GOptionEntry entries[G_N_ELEMENTS(camera_option_entries)];
+    memcpy(entries, camera_option_entries, sizeof entries);
+    if (source_flag != NULL)
+        entries[0].long_name = source_flag;
+    if (source_help != NULL)
+        entries[0].description = source_help;
     GOptionGroup *group =
         g_option_group_new("camera", "Camera options:", "Show camera options", options, NULL);
-    g_option_group_add_entries(group, camera_option_entries);
+    if (leading != NULL)
+        g_option_group_add_entries(group, leading);
+    g_option_group_add_entries(group, entries);
     g_option_group_set_parse_hooks(group, NULL, camera_on_post_parse);
     return group;
 }

@@ -5,6 +5,7 @@
 #include "src/app/cli_media.h"
 #include "src/app/cli_relay_stats.h"
 #include "src/app/config.h"
+#include "net/wire/wire.h"
 
 #include <gio/gunixinputstream.h>
 #include <glib-unix.h>
@@ -233,25 +234,6 @@ static gboolean cli_on_timeout(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-/* Fills the media options from the camera flags, and checks them. */
-static gboolean cli_parse_media(LcCliMediaOptions *media, const char *camera, const char *size,
-                                const char *fps, const char *quality, GError **error)
-{
-    if (camera != NULL) {
-        media->send = TRUE;
-        g_free(media->camera.source);
-        media->camera.source = g_strdup(camera);
-    }
-    if (size != NULL &&
-        !camera_parse_size(size, &media->camera.width, &media->camera.height, error))
-        return FALSE;
-    if (fps != NULL && !camera_parse_fps(fps, &media->camera.fps, error))
-        return FALSE;
-    if (quality != NULL && !camera_parse_quality(quality, &media->camera.quality, error))
-        return FALSE;
-    return cli_media_options_check(media, error);
-}
-
 int main(int argc, char **argv)
 {
     g_autofree char *server = NULL, *nick = NULL, *config_path = NULL;
@@ -259,17 +241,9 @@ int main(int argc, char **argv)
              relay_stats = FALSE;
     gint count = 0;
     gdouble timeout = 0;
-    g_autofree char *camera = NULL, *size = NULL, *fps = NULL, *quality = NULL;
     LcCliMediaOptions media;
     cli_media_options_init(&media);
     GOptionEntry media_entries[] = {
-        {"camera", 0, 0, G_OPTION_ARG_FILENAME, &camera,
-         "Send a camera on the camera channels: test (a moving test pattern), /dev/videoN or a "
-         "video file",
-         "SOURCE"},
-        {"size", 0, 0, G_OPTION_ARG_STRING, &size, "Camera picture size (default 640x480)", "WxH"},
-        {"fps", 0, 0, G_OPTION_ARG_STRING, &fps, "Camera frames per second (default 30)", "N"},
-        {"quality", 0, 0, G_OPTION_ARG_STRING, &quality, "JPEG quality 1..100 (default 80)", "Q"},
         {"channels", 0, 0, G_OPTION_ARG_STRING, &media.channels,
          "Camera channels: tcp, udp or both (default both)", "tcp|udp|both"},
         {"ack-mode", 0, 0, G_OPTION_ARG_STRING, &media.ack_mode,
@@ -286,8 +260,8 @@ int main(int argc, char **argv)
          "With --view: count and time frames without opening a window", NULL},
         G_OPTION_ENTRY_NULL};
     GOptionEntry entries[] = {
-        {"server", 's', 0, G_OPTION_ARG_STRING, &server, "Relay to join (default 127.0.0.1:7300)",
-         "HOST:PORT"},
+        {"server", 's', 0, G_OPTION_ARG_STRING, &server,
+         "Relay to join (default 127.0.0.1:" G_STRINGIFY(WIRE_DEFAULT_PORT) ")", "HOST:PORT"},
         {"nick", 'n', 0, G_OPTION_ARG_STRING, &nick, "Nick to use (default: login name)", "NICK"},
         {"json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON object per message", NULL},
         {"count", 'c', 0, G_OPTION_ARG_INT, &count,
@@ -310,14 +284,18 @@ int main(int argc, char **argv)
              "relay has acknowledged every line.\nExit status: 0 done, 1 error or timeout, 2 bad "
              "arguments.");
     g_option_context_add_main_entries(ctx, entries, NULL);
-    GOptionGroup *group =
-        g_option_group_new("camera", "Camera channels (the same frames over TCP and UDP at once):",
-                           "Show camera channel options", NULL, NULL);
+    /* --camera SOURCE both names the source and turns sending on. */
+    GOptionGroup *group = camera_options_new_group(
+        &media.camera, "camera",
+        "Send a camera on the camera channels (the same frames over TCP and UDP at once): test "
+        "(a moving test pattern), /dev/videoN or a video file",
+        NULL);
     g_option_group_add_entries(group, media_entries);
     g_option_context_add_group(ctx, group);
     g_autoptr(GError) error = NULL;
-    if (!g_option_context_parse(ctx, &argc, &argv, &error) ||
-        !cli_parse_media(&media, camera, size, fps, quality, &error)) {
+    gboolean parsed = g_option_context_parse(ctx, &argc, &argv, &error);
+    media.send = media.camera.source != NULL;
+    if (!parsed || !cli_media_options_check(&media, &error)) {
         fprintf(stderr, "lanconf-cli: %s\nTry 'lanconf-cli --help-camera'.\n", error->message);
         cli_media_options_clear(&media);
         return 2;
@@ -336,7 +314,8 @@ int main(int argc, char **argv)
     g_autofree char *host = NULL;
     guint16 port = 0;
     const char *use_nick = nick ? nick : settings.nick ? settings.nick : g_get_user_name();
-    if (!addr_parse_host_port(server ? server : settings.server, 7300, &host, &port, &error)) {
+    if (!addr_parse_host_port(server ? server : settings.server, WIRE_DEFAULT_PORT, &host, &port,
+                              &error)) {
         fprintf(stderr, "lanconf-cli: --server: %s\nTry 'lanconf-cli --help'.\n", error->message);
         config_client_clear(&settings);
         return 2;

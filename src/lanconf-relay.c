@@ -2,6 +2,7 @@
 #include "net/relay/relay.h"
 #include "net/relay/relay_video.h"
 #include "src/app/config.h"
+#include "net/wire/wire.h"
 
 #include <glib-unix.h>
 #include <stdio.h>
@@ -102,8 +103,8 @@ int main(int argc, char **argv)
     GOptionEntry entries[] = {
         {"listen", 'l', 0, G_OPTION_ARG_STRING, &listen, "Address to listen on (default: all)",
          "ADDR"},
-        {"port", 'p', 0, G_OPTION_ARG_INT, &port, "TCP port (default 7300; 0 = any free port)",
-         "N"},
+        {"port", 'p', 0, G_OPTION_ARG_INT, &port,
+         "TCP port (default " G_STRINGIFY(WIRE_DEFAULT_PORT) "; 0 = any free port)", "N"},
         {"data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
          "Chat history directory (default $XDG_DATA_HOME/lanconf-relay)", "DIR"},
         {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Read settings from FILE", "FILE"},

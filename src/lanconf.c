@@ -29,11 +29,12 @@ static int lanconf_usage_error(const char *what, const char *message)
 int main(int argc, char **argv)
 {
     g_autofree char *server = NULL, *nick = NULL, *config_path = NULL, *log_path = NULL;
-    g_autofree char *camera_source = NULL;
     gboolean no_history = FALSE, version = FALSE;
     GOptionEntry entries[] = {
         {"server", 's', 0, G_OPTION_ARG_STRING, &server,
-         "Relay to join (default from the config file, else 127.0.0.1:7300)", "HOST:PORT"},
+         "Relay to join (default from the config file, else 127.0.0.1:" G_STRINGIFY(
+             WIRE_DEFAULT_PORT) ")",
+         "HOST:PORT"},
         {"nick", 'n', 0, G_OPTION_ARG_STRING, &nick, "Nick to use (default: login name)", "NICK"},
         {"log", 'l', 0, G_OPTION_ARG_FILENAME, &log_path,
          "Append the chat to FILE as plain text with timestamps", "FILE"},
@@ -41,29 +42,43 @@ int main(int argc, char **argv)
          "Do not show the recent messages the relay sends on joining", NULL},
         {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
          "Read settings from FILE (default $XDG_CONFIG_HOME/lanconf/lanconf.conf)", "FILE"},
-        {"source", 0, 0, G_OPTION_ARG_FILENAME, &camera_source,
-         "Camera for /cam on without SOURCE: test, /dev/videoN or a video file (default test)",
-         "SOURCE"},
         {"version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL},
         G_OPTION_ENTRY_NULL};
     lanconf_set_locale();
     g_autoptr(GOptionContext) ctx = g_option_context_new("- LAN chat in the terminal");
     g_option_context_set_summary(
         ctx, "Joins the chat room of a lanconf-relay. Start the relay once on any machine of the "
-             "LAN (lanconf-relay), then run lanconf --server RELAY_HOST:7300 --nick NAME in each "
-             "terminal.\n\nType a line and press Enter to send it. Every message shows its "
-             "sender as nick@ip:port. Commands: /me ACTION, /nick NEW, /who, /lag, /stats, "
-             "/cam on [SOURCE] [tcp|udp|both], /cam off, /view NICK, /unview NICK, /clear, "
-             "/help, /quit [MESSAGE].\nKeys: PgUp/PgDn scroll, Up/Down recall sent lines, Tab "
-             "completes nicks, Ctrl-A/E/W/U/K edit as in a shell, F2 shows or hides the stats "
-             "pane, Ctrl-C quits.\n"
-             "Lost connections are re-established by themselves; nothing said meanwhile is "
-             "lost.\n\nExit status: 0 after /quit, 1 when the relay cannot be joined, 2 bad "
-             "arguments.");
-    g_option_context_add_main_entries(ctx, entries, NULL);
+             "LAN (lanconf-relay), then run lanconf --server RELAY_HOST:" G_STRINGIFY(
+                 WIRE_DEFAULT_PORT) " --nick NAME in each "
+                                    "terminal.\n\nType a line and press Enter to send it. Every "
+                                    "message shows its "
+                                    "sender as nick@ip:port. Commands: /me ACTION, /nick NEW, "
+                                    "/who, /lag, /stats, "
+                                    "/cam on [SOURCE] [tcp|udp|both], /cam off, /view NICK, "
+                                    "/unview NICK, /clear, "
+                                    "/help, /quit [MESSAGE].\nKeys: PgUp/PgDn scroll, Up/Down "
+                                    "recall sent lines, Tab "
+                                    "completes nicks, Ctrl-A/E/W/U/K edit as in a shell, F2 shows "
+                                    "or hides the stats "
+                                    "pane, Ctrl-C quits.\n"
+                                    "Lost connections are re-established by themselves; nothing "
+                                    "said meanwhile is "
+                                    "lost.\n\nExit status: 0 after /quit, 1 when the relay cannot "
+                                    "be joined, 2 bad "
+                                    "arguments.");
+    /* The camera flags set what /cam on uses; they are main options too (one --help). */
+    LcCameraOptions camera;
+    camera_options_init(&camera);
+    GOptionGroup *group = camera_options_new_group(
+        &camera, NULL,
+        "Camera for /cam on without SOURCE: test, /dev/videoN or a video file (default test)",
+        entries);
+    g_option_context_set_main_group(ctx, group);
     g_autoptr(GError) error = NULL;
-    if (!g_option_context_parse(ctx, &argc, &argv, &error))
+    if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+        camera_options_clear(&camera);
         return lanconf_usage_error("", error->message);
+    }
     if (version) {
         printf("lanconf %s (protocol %d)\n", LANCONF_VERSION, WIRE_VERSION);
         return 0;
@@ -81,7 +96,8 @@ int main(int argc, char **argv)
     guint16 port = 0;
     const char *use_nick = nick ? nick : settings.nick ? settings.nick : g_get_user_name();
     int status = 2;
-    if (!addr_parse_host_port(server ? server : settings.server, 7300, &host, &port, &error)) {
+    if (!addr_parse_host_port(server ? server : settings.server, WIRE_DEFAULT_PORT, &host, &port,
+                              &error)) {
         lanconf_usage_error("--server: ", error->message);
     } else if (!validate_nick(use_nick, &error)) {
         g_autofree char *why = g_strdup_printf("%s (choose one with --nick)", error->message);
@@ -95,12 +111,13 @@ int main(int argc, char **argv)
             .ping_interval_ms = settings.ping_interval_ms,
             .reconnect_max_ms = settings.reconnect_max_ms,
             .history_limit = no_history ? 0 : WIRE_HISTORY_DEFAULT,
-            .camera_source = camera_source,
+            .camera = &camera,
         };
         status = tui_run(&tc, &error);
         if (error != NULL)
             fprintf(stderr, "lanconf: %s\n", error->message);
     }
     config_client_clear(&settings);
+    camera_options_clear(&camera);
     return status;
 }

@@ -1,6 +1,8 @@
 /* command.c: what a line typed in the input line asks for. */
 #include "ui-tui/command.h"
 
+#include "net/wire/chan_kind.h"
+
 #include <string.h>
 
 typedef struct {
@@ -91,8 +93,8 @@ static void command_set(LcCommand *cmd, LcCommandKind kind, char *arg)
 /* Whether a word names camera channels. */
 static gboolean command_is_channels(const char *word)
 {
-    return g_ascii_strcasecmp(word, "tcp") == 0 || g_ascii_strcasecmp(word, "udp") == 0 ||
-           g_ascii_strcasecmp(word, "both") == 0;
+    guint mask;
+    return chan_kind_parse_mask(word, &mask, NULL);
 }
 
 /* Parses the words after /cam: "on [SOURCE] [tcp|udp|both]" or "off". */

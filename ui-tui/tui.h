@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "src/run/av_sender.h"
+
 typedef struct {
     const char *host;
     guint16 port;
@@ -15,8 +17,9 @@ typedef struct {
     const char *log_path;   /* --log FILE, or NULL */
     guint ping_interval_ms; /* relay round-trip measurement; 0 = only /lag */
     guint reconnect_max_ms;
-    guint history_limit;       /* backlog on first join (WIRE_HISTORY_DEFAULT: relay's) */
-    const char *camera_source; /* /cam on without SOURCE: --source, or NULL for "test" */
+    guint history_limit;           /* backlog on first join (WIRE_HISTORY_DEFAULT: relay's) */
+    const LcCameraOptions *camera; /* /cam on: --source (when /cam on names none), --size, --fps,
+                                    * --quality, --encoder; NULL for the defaults */
 } LcTuiConfig;
 
 /* Runs the client until the user quits. Returns the exit status: 0 after

@@ -6,7 +6,7 @@
 #include "net/wire/clock.h"
 #include "src/run/av_sender.h"
 #include "src/run/av_viewer.h"
-#include "src/run/frame_channel.h"
+#include "net/wire/chan_kind.h"
 
 #include <math.h>
 #include <string.h>
@@ -47,7 +47,10 @@ static void tui_media_view_free(gpointer data)
 void tui_media_init(LcTui *tui)
 {
     LcTuiMedia *m = g_new0(LcTuiMedia, 1);
-    camera_options_init(&m->camera);
+    if (tui->config.camera != NULL)
+        camera_options_copy(&m->camera, tui->config.camera);
+    else
+        camera_options_init(&m->camera);
     m->views = g_ptr_array_new_with_free_func(tui_media_view_free);
     m->pane = statspane_new();
     tui->media = m;
@@ -129,13 +132,13 @@ static void tui_media_fill_channel(const LcChannelInterval *in, gboolean viewer,
 static void tui_media_add_stream(LcTuiMedia *m, LcFramelog *log, const char *label, gboolean viewer,
                                  gint64 now_us)
 {
-    LcChannelInterval intervals[FRAME_N_CHANNELS];
+    LcChannelInterval intervals[LC_CHAN_KINDS];
     LcStatsPaneChannel tcp = {.fps = NAN, .mbps = NAN, .p50_ms = NAN, .p99_ms = NAN};
     LcStatsPaneChannel udp = tcp;
     guint n = framelog_close_interval(log, now_us, intervals);
     for (guint i = 0; i < n; i++)
         tui_media_fill_channel(&intervals[i], viewer,
-                               intervals[i].channel == FRAME_CHANNEL_TCP ? &tcp : &udp);
+                               intervals[i].channel == LC_CHAN_TCP ? &tcp : &udp);
     statspane_add(m->pane, label, &tcp, &udp);
 }
 
@@ -232,15 +235,14 @@ void tui_media_cam_on(LcTui *tui, const char *source, const char *channels)
 {
     LcTuiMedia *m = tui->media;
     g_autoptr(GError) error = NULL;
-    guint mask = FRAME_CHANNEL_MASK_ALL;
+    guint mask = LC_CHAN_MASK_ALL;
     if (m->sender != NULL && !m->sender_failed) {
         tui_append_text(tui, CHAT_KIND_ERROR, "your camera is already on; /cam off first");
         return;
     }
     g_clear_pointer(&m->sender, av_sender_free);
     m->sender_failed = FALSE;
-    if (channels != NULL && g_strcmp0(channels, "both") != 0 &&
-        !frame_channel_parse_mask(channels, &mask, &error)) {
+    if (channels != NULL && !chan_kind_parse_mask(channels, &mask, &error)) {
         tui_append_text(tui, CHAT_KIND_ERROR, "/cam: %s", error->message);
         return;
     }
@@ -248,12 +250,16 @@ void tui_media_cam_on(LcTui *tui, const char *source, const char *channels)
         g_free(m->camera.source);
         m->camera.source = g_strdup(source);
     }
-    if (m->camera.source == NULL)
-        m->camera.source = g_strdup(tui->config.camera_source ? tui->config.camera_source : "test");
+    if (m->camera.source == NULL) {
+        const LcCameraOptions *configured = tui->config.camera;
+        m->camera.source =
+            g_strdup(configured != NULL && configured->source != NULL ? configured->source
+                                                                      : CAMERA_DEFAULT_SOURCE);
+    }
     LcVideoSenderConfig vc;
     video_sender_config_init(&vc);
     vc.channels = mask;
-    av_sender_describe_run(&m->send_run, &m->camera, mask, NULL, 0);
+    av_sender_describe_run(&m->send_run, &m->camera, mask, LC_VIDEO_ACK_PIPELINED, 0);
     if (!tui_media_check_source(m->camera.source, &error) ||
         !camera_options_validate(&m->camera, &error) ||
         (m->sender = av_sender_new(tui->session, &m->camera, &vc, &m->send_run,
@@ -266,7 +272,7 @@ void tui_media_cam_on(LcTui *tui, const char *source, const char *channels)
     }
     tui_append_text(tui, CHAT_KIND_INFO, "camera on: %s %dx%d@%d on %s (%s)", m->camera.source,
                     m->camera.width, m->camera.height, m->camera.fps,
-                    mask == FRAME_CHANNEL_MASK_ALL ? "tcp and udp" : channels,
+                    mask == LC_CHAN_MASK_ALL ? "tcp and udp" : channels,
                     av_sender_get_encoder_note(m->sender));
     tui_media_update_tick(tui);
 }
@@ -322,10 +328,12 @@ void tui_media_view(LcTui *tui, const char *nick)
     LcTuiView *v = g_new0(LcTuiView, 1);
     v->tui = tui;
     v->nick = g_strdup(nick);
-    v->run = (LcFramelogRun){.source = "relay", .encoder = "auto", .ack_mode = "pipelined"};
+    v->run = (LcFramelogRun){.source = "relay",
+                             .encoder = "auto",
+                             .ack_mode = video_sender_ack_mode_name(LC_VIDEO_ACK_PIPELINED)};
     LcVideoViewerConfig vc;
     video_viewer_config_init(&vc);
-    vc.channels = FRAME_CHANNEL_MASK_ALL;
+    vc.channels = LC_CHAN_MASK_ALL;
     v->viewer = av_viewer_new(tui->session, nick, &vc, &v->run, !tui_media_has_display(), 0,
                               tui_media_on_viewer_error, tui_media_on_viewer_end, v, &error);
     if (v->viewer == NULL) {

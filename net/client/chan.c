@@ -8,12 +8,6 @@ const LcChanOps *chan_ops_for(LcChanKind kind)
     return kind == LC_CHAN_UDP ? &chan_udp_ops : &chan_tcp_ops;
 }
 
-/* "tcp" or "udp". */
-const char *chan_kind_name(LcChanKind kind)
-{
-    return chan_ops_for(kind)->name;
-}
-
 /* Creates a channel of a kind. */
 LcChan *chan_new(LcChanKind kind, const LcChanConfig *config, const LcChanEvents *events,
                  gpointer user_data)

@@ -18,16 +18,7 @@
 #include <gio/gio.h>
 
 #include "net/stats/stats_tcpinfo.h"
-
-typedef enum {
-    LC_CHAN_TCP = 0,
-    LC_CHAN_UDP = 1,
-} LcChanKind;
-
-#define LC_CHAN_KINDS 2
-
-/* Bit of a channel kind in a mask; equal to the wire's WIRE_CHANNEL_* bits. */
-#define LC_CHAN_BIT(kind) (1u << (kind))
+#include "net/wire/chan_kind.h"
 
 typedef enum {
     LC_CHAN_ROLE_SENDER = 1, /* = WIRE_VIDEO_ROLE_SENDER */
@@ -127,7 +118,6 @@ typedef struct {
 /* The operations a transport provides. */
 typedef struct {
     LcChanKind kind;
-    const char *name; /* "tcp", "udp" */
     /* Allocates the transport's channel (LcChan first in it). */
     LcChan *(*create)(void);
     /* Starts connecting and registering; `ready` follows. */
@@ -145,9 +135,6 @@ typedef struct {
 
 /* The table of a transport. */
 const LcChanOps *chan_ops_for(LcChanKind kind);
-
-/* "tcp" or "udp". */
-const char *chan_kind_name(LcChanKind kind);
 
 /* Creates a channel of a kind; nothing happens until chan_open(). */
 LcChan *chan_new(LcChanKind kind, const LcChanConfig *config, const LcChanEvents *events,

@@ -286,7 +286,6 @@ static void chan_tcp_free(LcChan *chan)
 
 const LcChanOps chan_tcp_ops = {
     .kind = LC_CHAN_TCP,
-    .name = "tcp",
     .create = chan_tcp_create,
     .open = chan_tcp_open,
     .send_frame = chan_tcp_send_frame,

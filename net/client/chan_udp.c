@@ -484,7 +484,6 @@ static void chan_udp_free(LcChan *chan)
 
 const LcChanOps chan_udp_ops = {
     .kind = LC_CHAN_UDP,
-    .name = "udp",
     .create = chan_udp_create,
     .open = chan_udp_open,
     .send_frame = chan_udp_send_frame,

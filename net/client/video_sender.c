@@ -65,6 +65,32 @@ struct _LcVideoSender {
 
 static void video_sender_chan_submit(LcSenderChan *sc, const LcChanFrame *frame);
 
+static const char *const video_sender_ack_mode_names[] = {
+    [LC_VIDEO_ACK_PIPELINED] = "pipelined",
+    [LC_VIDEO_ACK_STOP_AND_WAIT] = "stop-and-wait",
+};
+
+/* Parses an ack mode by name. */
+gboolean video_sender_parse_ack_mode(const char *text, LcVideoAckMode *mode, GError **error)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(video_sender_ack_mode_names); i++) {
+        if (text == NULL || g_ascii_strcasecmp(text, video_sender_ack_mode_names[i]) == 0) {
+            *mode = text == NULL ? LC_VIDEO_ACK_PIPELINED : (LcVideoAckMode)i;
+            return TRUE;
+        }
+    }
+    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                "unknown ack mode '%s': expected pipelined or stop-and-wait", text);
+    return FALSE;
+}
+
+/* The mode's name. */
+const char *video_sender_ack_mode_name(LcVideoAckMode mode)
+{
+    g_return_val_if_fail((guint)mode < G_N_ELEMENTS(video_sender_ack_mode_names), "unknown");
+    return video_sender_ack_mode_names[mode];
+}
+
 /* Fills a config with the defaults. */
 void video_sender_config_init(LcVideoSenderConfig *config)
 {

@@ -30,6 +30,12 @@ typedef enum {
     LC_VIDEO_ACK_STOP_AND_WAIT, /* per channel, the next frame only after the last is acked */
 } LcVideoAckMode;
 
+/* Parses an ack mode: "pipelined" or "stop-and-wait"; NULL means pipelined.
+ * G_OPTION_ERROR_BAD_VALUE names both for anything else. */
+gboolean video_sender_parse_ack_mode(const char *text, LcVideoAckMode *mode, GError **error);
+/* The mode's name, as the parser takes it and the summaries print it. */
+const char *video_sender_ack_mode_name(LcVideoAckMode mode);
+
 typedef struct {
     guint channels; /* LC_CHAN_BIT(LC_CHAN_TCP) | LC_CHAN_BIT(LC_CHAN_UDP) */
     LcVideoAckMode ack_mode;

@@ -15,7 +15,7 @@
 void relay_config_init(LcRelayConfig *config)
 {
     memset(config, 0, sizeof(*config));
-    config->port = 7300;
+    config->port = WIRE_DEFAULT_PORT;
     config->synchronous = g_strdup("normal");
     config->history_on_join = 50;
     config->history_retain = 100000;

@@ -12,6 +12,8 @@
 #define WIRE_HEADER_SIZE 10
 #define WIRE_MAGIC_0     0x4C /* 'L' */
 #define WIRE_MAGIC_1     0x43 /* 'C' */
+/* The relay's TCP port (control and camera TCP) and UDP port when none is given. */
+#define WIRE_DEFAULT_PORT 7300
 
 #define WIRE_NICK_MAX        32
 #define WIRE_INSTANCE_MAX    64

@@ -5,7 +5,7 @@
 #include "src/run/av_sender.h"
 #include "src/run/av_viewer.h"
 #include "media/capture.h"
-#include "src/run/frame_channel.h"
+#include "net/wire/chan_kind.h"
 #include "src/report/framelog_report.h"
 
 #include <stdio.h>
@@ -44,15 +44,17 @@ void cli_media_options_clear(LcCliMediaOptions *o)
     g_clear_pointer(&o->summary, g_free);
 }
 
-/* Parses --channels: "both" or a list of tcp, udp. */
-static gboolean cli_media_parse_channels(const char *text, guint *mask, GError **error)
+/* Parses --channels (default: both) and --ack-mode (default: pipelined). */
+static gboolean cli_media_parse_modes(const LcCliMediaOptions *o, guint *mask, LcVideoAckMode *ack,
+                                      GError **error)
 {
-    if (text == NULL || g_strcmp0(text, "both") == 0) {
-        *mask = FRAME_CHANNEL_MASK_ALL;
-        return TRUE;
-    }
-    if (!frame_channel_parse_mask(text, mask, error)) {
+    *mask = LC_CHAN_MASK_ALL;
+    if (o->channels != NULL && !chan_kind_parse_mask(o->channels, mask, error)) {
         g_prefix_error(error, "--channels: ");
+        return FALSE;
+    }
+    if (!video_sender_parse_ack_mode(o->ack_mode, ack, error)) {
+        g_prefix_error(error, "--ack-mode: ");
         return FALSE;
     }
     return TRUE;
@@ -62,19 +64,14 @@ static gboolean cli_media_parse_channels(const char *text, guint *mask, GError *
 gboolean cli_media_options_check(const LcCliMediaOptions *o, GError **error)
 {
     guint mask = 0;
+    LcVideoAckMode ack;
     if (o->send && o->view != NULL) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     "--camera and --view go to two lanconf-cli processes, one each");
         return FALSE;
     }
-    if (!cli_media_parse_channels(o->channels, &mask, error))
+    if (!cli_media_parse_modes(o, &mask, &ack, error))
         return FALSE;
-    if (o->ack_mode != NULL && g_strcmp0(o->ack_mode, "pipelined") != 0 &&
-        g_strcmp0(o->ack_mode, "stop-and-wait") != 0) {
-        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                    "--ack-mode must be pipelined or stop-and-wait, not '%s'", o->ack_mode);
-        return FALSE;
-    }
     if (o->duration_s < 0) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     "--duration must not be negative");
@@ -99,7 +96,7 @@ static gboolean cli_media_on_report(gpointer data)
 {
     LcCliMedia *m = data;
     LcFramelog *log = cli_media_log(m);
-    LcChannelInterval intervals[FRAME_N_CHANNELS];
+    LcChannelInterval intervals[LC_CHAN_KINDS];
     if (m->sender)
         av_sender_update_socket_stats(m->sender);
     guint n = framelog_close_interval(log, clock_now_us(), intervals);
@@ -191,19 +188,19 @@ LcCliMedia *cli_media_new(LcSession *session, const LcCliMediaOptions *o, LcCliM
                           gpointer user_data, GError **error)
 {
     guint mask = 0;
-    if (!cli_media_parse_channels(o->channels, &mask, error))
+    LcVideoAckMode ack;
+    if (!cli_media_parse_modes(o, &mask, &ack, error))
         return NULL;
     LcCliMedia *m = g_new0(LcCliMedia, 1);
     m->options = o;
     m->done = done;
     m->user_data = user_data;
-    av_sender_describe_run(&m->run, &o->camera, mask, o->ack_mode, o->duration_s);
+    av_sender_describe_run(&m->run, &o->camera, mask, ack, o->duration_s);
     if (o->send) {
         LcVideoSenderConfig vc;
         video_sender_config_init(&vc);
         vc.channels = mask;
-        vc.ack_mode = g_strcmp0(o->ack_mode, "stop-and-wait") == 0 ? LC_VIDEO_ACK_STOP_AND_WAIT
-                                                                   : LC_VIDEO_ACK_PIPELINED;
+        vc.ack_mode = ack;
         m->sender =
             av_sender_new(session, &o->camera, &vc, &m->run, cli_media_on_sender_error, m, error);
         if (m->sender == NULL || !av_sender_start(m->sender, error)) {

@@ -6,6 +6,7 @@
 #include "net/wire/clock.h"
 #include "net/client/session.h"
 #include "src/lab/relay_thread.h"
+#include "net/wire/wire.h"
 
 #include <glib/gstdio.h>
 
@@ -186,7 +187,7 @@ gboolean bench_chat_run_lanconf(const LcBenchChatConfig *c, LcBenchChatResult *r
     guint16 port = 0;
     LcRelayThread *thread = NULL;
     if (c->relay != NULL) {
-        if (!addr_parse_host_port(c->relay, 7300, &host, &port, error))
+        if (!addr_parse_host_port(c->relay, WIRE_DEFAULT_PORT, &host, &port, error))
             return FALSE;
     } else {
         if ((thread = bench_lanconf_start_relay(c, &dir, error)) == NULL)

@@ -14,6 +14,7 @@
 #include "src/report/plots.h"
 #include "src/lab/relay_thread.h"
 #include "src/report/framelog_report.h"
+#include "net/wire/wire.h"
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -101,7 +102,7 @@ static LcSession *compare_session(LcCompare *c, const char *host, guint16 port, 
 static void compare_progress(LcCompare *c, double elapsed, gboolean print)
 {
     LcFramelog *log = av_sender_get_framelog(c->sender);
-    LcChannelInterval iv[FRAME_N_CHANNELS];
+    LcChannelInterval iv[LC_CHAN_KINDS];
     av_sender_update_socket_stats(c->sender);
     guint n = framelog_close_interval(log, clock_now_us(), iv);
     if (!print || c->config->quiet || c->config->json)
@@ -110,7 +111,7 @@ static void compare_progress(LcCompare *c, double elapsed, gboolean print)
     g_string_printf(line, "\r[%4.0f/%.0f s]", elapsed, c->config->duration_s);
     for (guint i = 0; i < n; i++)
         g_string_append_printf(line, "  %s %3.0f fps rtt p50 %6.2f ms",
-                               frame_channel_get_name(iv[i].channel), iv[i].sent.fps_acked,
+                               chan_kind_name(iv[i].channel), iv[i].sent.fps_acked,
                                iv[i].rtt_p50_ms);
     fprintf(stderr, "%s   ", line->str);
     fflush(stderr);
@@ -146,8 +147,7 @@ static gboolean compare_drive(LcCompare *c, const char *host, guint16 port)
     LcVideoViewerConfig vvc;
     video_sender_config_init(&svc);
     video_viewer_config_init(&vvc);
-    if (g_strcmp0(c->config->ack_mode, "stop-and-wait") == 0)
-        svc.ack_mode = LC_VIDEO_ACK_STOP_AND_WAIT;
+    svc.ack_mode = c->config->ack_mode;
     c->send_session = compare_session(c, host, port, COMPARE_SENDER);
     c->view_session = compare_session(c, host, port, COMPARE_VIEWER);
     gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
@@ -258,14 +258,14 @@ int bench_compare_run(const LcBenchCompareConfig *config)
     LcCompare c = {.config = config};
     int status = 1;
 
-    av_sender_describe_run(&c.run, &config->camera, FRAME_CHANNEL_MASK_ALL, config->ack_mode,
+    av_sender_describe_run(&c.run, &config->camera, LC_CHAN_MASK_ALL, config->ack_mode,
                            config->duration_s);
     if (dir == NULL)
         goto out;
     if (config->impair != NULL && (impair = impair_start(config->impair, &error)) == NULL)
         goto out;
     if (config->relay != NULL) {
-        if (!addr_parse_host_port(config->relay, 7300, &host, &port, &error))
+        if (!addr_parse_host_port(config->relay, WIRE_DEFAULT_PORT, &host, &port, &error))
             goto out;
     } else {
         if ((relay = compare_start_relay(impair, &port, &error)) == NULL)
@@ -302,19 +302,12 @@ out:
 /* `lanconf-bench compare` with its options. */
 int bench_compare_main(int argc, char **argv)
 {
-    LcBenchCompareConfig c = {.duration_s = 10, .ack_mode = "pipelined"};
-    g_autofree char *source = NULL, *size = NULL, *impair = NULL, *relay = NULL, *out = NULL,
-                    *ack_mode = NULL;
-    gint fps = 0, quality = 0;
+    LcBenchCompareConfig c = {.duration_s = 10, .ack_mode = LC_VIDEO_ACK_PIPELINED};
+    g_autofree char *impair = NULL, *relay = NULL, *out = NULL, *ack_mode = NULL;
     camera_options_init(&c.camera);
     GOptionEntry entries[] = {
         {"duration", 'd', 0, G_OPTION_ARG_DOUBLE, &c.duration_s, "Seconds to stream (default 10)",
          "S"},
-        {"source", 0, 0, G_OPTION_ARG_FILENAME, &source,
-         "Camera: test (default), /dev/videoN or a video file", "SRC"},
-        {"size", 0, 0, G_OPTION_ARG_STRING, &size, "Picture size (default 640x480)", "WxH"},
-        {"fps", 0, 0, G_OPTION_ARG_INT, &fps, "Frames per second (default 30)", "N"},
-        {"quality", 0, 0, G_OPTION_ARG_INT, &quality, "JPEG quality (default 80)", "Q"},
         {"impair", 0, 0, G_OPTION_ARG_STRING, &impair,
          "Run across an impaired link, e.g. \"delay=20ms,jitter=2ms,loss=2%,rate=50mbit\" "
          "(root)",
@@ -335,32 +328,20 @@ int bench_compare_main(int argc, char **argv)
              "viewer, every frame acknowledged, and prints both channels side by side: rate, "
              "RTT, jitter, one-way and end-to-end latency, loss. Writes frames.csv, "
              "intervals.ndjson, summary.json and plots into the output folder.");
-    g_option_context_add_main_entries(ctx, entries, NULL);
+    /* The camera flags and the run's flags are all main options (one --help). */
+    GOptionGroup *group = camera_options_new_group(&c.camera, NULL, NULL, entries);
+    g_option_context_set_main_group(ctx, group);
     g_autoptr(GError) error = NULL;
     gboolean ok = g_option_context_parse(ctx, &argc, &argv, &error);
     if (ok && argc > 1)
         g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "unexpected argument '%s'",
                     argv[1]);
     if (ok && error == NULL) {
-        if (source)
-            c.camera.source = g_strdup(source);
-        if (fps)
-            c.camera.fps = fps;
-        if (quality)
-            c.camera.quality = quality;
-        if (ack_mode)
-            c.ack_mode = ack_mode;
-        if (size && !camera_parse_size(size, &c.camera.width, &c.camera.height, &error))
-            ok = FALSE;
-        else if (c.duration_s <= 0 || c.duration_s > 3600)
+        if (c.duration_s <= 0 || c.duration_s > 3600)
             g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                         "--duration must be more than 0 and at most 3600 seconds");
-        else if (g_strcmp0(c.ack_mode, "pipelined") != 0 &&
-                 g_strcmp0(c.ack_mode, "stop-and-wait") != 0)
-            g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                        "--ack-mode must be pipelined or stop-and-wait");
-        else if (!camera_options_validate(&c.camera, &error))
-            ok = FALSE;
+        else if (!video_sender_parse_ack_mode(ack_mode, &c.ack_mode, &error))
+            g_prefix_error(&error, "--ack-mode: ");
     }
     if (error != NULL) {
         fprintf(stderr, "lanconf-bench compare: %s\nTry 'lanconf-bench compare --help'.\n",

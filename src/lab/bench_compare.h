@@ -3,6 +3,7 @@
 #pragma once
 
 #include "media/camera.h"
+#include "net/client/video_sender.h"
 
 #include <glib.h>
 
@@ -12,9 +13,9 @@ typedef struct {
     const char *impair;     /* --impair SPEC, or NULL for loopback */
     const char *relay;      /* --relay HOST:PORT, or NULL for an in-process relay */
     const char *out;        /* --out DIR, or NULL for runs/compare-TIMESTAMP */
-    const char *ack_mode;   /* "pipelined" or "stop-and-wait" */
-    gboolean json;          /* print summary.json instead of the table */
-    gboolean quiet;         /* no live progress line */
+    LcVideoAckMode ack_mode;
+    gboolean json;  /* print summary.json instead of the table */
+    gboolean quiet; /* no live progress line */
 } LcBenchCompareConfig;
 
 /* Runs the comparison; returns the exit status (0 ok, 1 failed). */

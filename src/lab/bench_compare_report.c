@@ -2,7 +2,7 @@
 #include "src/lab/bench_compare_report.h"
 
 #include "src/run/chanstats.h"
-#include "src/run/frame_channel.h"
+#include "net/wire/chan_kind.h"
 #include "src/report/framelog_report.h"
 
 #include <math.h>
@@ -17,7 +17,7 @@ void bench_compare_report_header(const LcBenchCompareConfig *c, const char *impa
             "lanconf-bench compare: %s %dx%d @ %d fps, JPEG quality %d, %.0f s, both channels, "
             "%s ACKs\n",
             cam->source ? cam->source : "test", cam->width, cam->height, cam->fps, cam->quality,
-            c->duration_s, c->ack_mode ? c->ack_mode : "pipelined");
+            c->duration_s, video_sender_ack_mode_name(c->ack_mode));
     if (impair_spec != NULL)
         fprintf(stderr, "link: %s in both directions (%s), relay at %s:%u\n", impair_spec,
                 impair_method, host, port);
@@ -29,9 +29,9 @@ void bench_compare_report_header(const LcBenchCompareConfig *c, const char *impa
 /* The summary of one channel of a log, up to end_us. */
 static gboolean report_channel(LcFramelog *log, guint ch, gint64 end_us, LcChannelSummary *out)
 {
-    if (log == NULL || !framelog_has_channel(log, (LcFrameChannel)ch))
+    if (log == NULL || !framelog_has_channel(log, (LcChanKind)ch))
         return FALSE;
-    chanstats_get_summary(framelog_get_channel_stats(log, (LcFrameChannel)ch), end_us, out);
+    chanstats_get_summary(framelog_get_channel_stats(log, (LcChanKind)ch), end_us, out);
     return TRUE;
 }
 
@@ -71,10 +71,10 @@ static char *report_pair(double a, double b, int decimals)
 }
 
 /* Prints one row with one value per channel. */
-static void report_row(const char *label, char *values[FRAME_N_CHANNELS])
+static void report_row(const char *label, char *values[LC_CHAN_KINDS])
 {
     printf("%-34s", label);
-    for (guint ch = 0; ch < FRAME_N_CHANNELS; ch++) {
+    for (guint ch = 0; ch < LC_CHAN_KINDS; ch++) {
         printf(" %18s", values[ch] ? values[ch] : "-");
         g_free(values[ch]);
         values[ch] = NULL;
@@ -85,20 +85,20 @@ static void report_row(const char *label, char *values[FRAME_N_CHANNELS])
 /* Prints the side-by-side table. */
 static void report_table(LcFramelog *sender, LcFramelog *viewer, gint64 end_us)
 {
-    LcChannelSummary s[FRAME_N_CHANNELS] = {0}, v[FRAME_N_CHANNELS] = {0};
-    gboolean has_s[FRAME_N_CHANNELS], has_v[FRAME_N_CHANNELS];
-    char *val[FRAME_N_CHANNELS] = {NULL};
-    for (guint ch = 0; ch < FRAME_N_CHANNELS; ch++) {
+    LcChannelSummary s[LC_CHAN_KINDS] = {0}, v[LC_CHAN_KINDS] = {0};
+    gboolean has_s[LC_CHAN_KINDS], has_v[LC_CHAN_KINDS];
+    char *val[LC_CHAN_KINDS] = {NULL};
+    for (guint ch = 0; ch < LC_CHAN_KINDS; ch++) {
         has_s[ch] = report_channel(sender, ch, end_us, &s[ch]);
         has_v[ch] = report_channel(viewer, ch, end_us, &v[ch]);
     }
     printf("\n%-34s", "");
-    for (guint ch = 0; ch < FRAME_N_CHANNELS; ch++)
-        printf(" %18s", frame_channel_get_name((LcFrameChannel)ch));
+    for (guint ch = 0; ch < LC_CHAN_KINDS; ch++)
+        printf(" %18s", chan_kind_name((LcChanKind)ch));
     printf("\n");
 #define ROW(label, expr)                                                                           \
     do {                                                                                           \
-        for (guint ch = 0; ch < FRAME_N_CHANNELS; ch++)                                            \
+        for (guint ch = 0; ch < LC_CHAN_KINDS; ch++)                                               \
             val[ch] = has_s[ch] ? (expr) : NULL;                                                   \
         report_row(label, val);                                                                    \
     } while (0)
@@ -120,13 +120,13 @@ static void report_table(LcFramelog *sender, LcFramelog *viewer, gint64 end_us)
     ROW("missed 200 ms deadline (sender)",
         g_strdup_printf("%" G_GUINT64_FORMAT, s[ch].deadline_missed));
 #undef ROW
-    for (guint ch = 0; ch < FRAME_N_CHANNELS; ch++)
+    for (guint ch = 0; ch < LC_CHAN_KINDS; ch++)
         val[ch] = has_v[ch] ? g_strdup_printf("%" G_GUINT64_FORMAT, v[ch].frames_decoded) : NULL;
     report_row("viewer: frames decoded", val);
-    for (guint ch = 0; ch < FRAME_N_CHANNELS; ch++)
+    for (guint ch = 0; ch < LC_CHAN_KINDS; ch++)
         val[ch] = has_v[ch] ? report_pair(v[ch].end_to_end.p50, v[ch].end_to_end.p99, 2) : NULL;
     report_row("viewer: end-to-end p50 / p99 ms", val);
-    for (guint ch = 0; ch < FRAME_N_CHANNELS; ch++)
+    for (guint ch = 0; ch < LC_CHAN_KINDS; ch++)
         val[ch] = has_v[ch] ? g_strdup_printf("%" G_GUINT64_FORMAT, v[ch].deadline_missed) : NULL;
     report_row("viewer: missed 200 ms deadline", val);
 }

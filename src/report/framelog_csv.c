@@ -14,7 +14,7 @@
 
 typedef enum {
     CSV_UINT,    /* guint64 */
-    CSV_CHANNEL, /* LcFrameChannel, by name */
+    CSV_CHANNEL, /* LcChanKind, by name */
     CSV_TIME,    /* gint64 us, empty when FRAME_RECORD_TIME_UNSET */
     CSV_MS,      /* double ms, empty when NAN */
     CSV_FLAG,    /* gboolean as 0 or 1 */
@@ -78,7 +78,7 @@ static void framelog_csv_append_field(GString *out, const LcFrameRecord *record,
         g_string_append_printf(out, "%" G_GUINT64_FORMAT, *(const guint64 *)field);
         break;
     case CSV_CHANNEL:
-        g_string_append(out, frame_channel_get_name(*(const LcFrameChannel *)field));
+        g_string_append(out, chan_kind_name(*(const LcChanKind *)field));
         break;
     case CSV_TIME:
         if (frame_record_time_is_set(*(const gint64 *)field))
@@ -134,7 +134,7 @@ static gboolean framelog_csv_parse_field(const char *text, LcFrameRecord *record
     case CSV_UINT:
         return framelog_csv_parse_uint(text, G_MAXUINT64, (guint64 *)field);
     case CSV_CHANNEL:
-        return frame_channel_from_name(text, (LcFrameChannel *)field);
+        return chan_kind_from_name(text, (LcChanKind *)field);
     case CSV_TIME:
         if (*text == '\0')
             return TRUE; /* stays FRAME_RECORD_TIME_UNSET */
@@ -168,7 +168,7 @@ gboolean framelog_csv_parse_row(const char *line, LcFrameRecord *record, GError 
         return FALSE;
     }
     LcFrameRecord parsed;
-    frame_record_init(&parsed, FRAME_CHANNEL_TCP, 0);
+    frame_record_init(&parsed, LC_CHAN_TCP, 0);
     for (gsize i = 0; i < G_N_ELEMENTS(csv_columns); i++) {
         if (!framelog_csv_parse_field(fields[i], &parsed, &csv_columns[i])) {
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,

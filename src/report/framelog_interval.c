@@ -28,7 +28,7 @@ static char *framelog_format_sender_text(const LcChannelInterval *iv)
 
     return g_strdup_printf("%s: %s fps %s Mbit/s rtt %s/%s ms lost %" G_GUINT64_FORMAT
                            " dropped %" G_GUINT64_FORMAT,
-                           frame_channel_get_name(iv->channel), fps, mbps, p50, p99,
+                           chan_kind_name(iv->channel), fps, mbps, p50, p99,
                            iv->sent.counts.frames_lost, iv->sent.counts.frames_dropped);
 }
 
@@ -42,7 +42,7 @@ static char *framelog_format_viewer_text(const LcChannelInterval *iv)
 
     return g_strdup_printf("%s: %s fps %s Mbit/s e2e %s/%s ms received %" G_GUINT64_FORMAT
                            " decoded %" G_GUINT64_FORMAT,
-                           frame_channel_get_name(iv->channel), fps, mbps, p50, p99,
+                           chan_kind_name(iv->channel), fps, mbps, p50, p99,
                            iv->received.counts.frames_acked, iv->frames_decoded);
 }
 
@@ -99,7 +99,7 @@ char *framelog_format_interval_json(const LcFramelog *log, const LcChannelInterv
     framelog_json_add_string(builder, "event", "interval");
     framelog_json_add_string(builder, "role",
                              log->role == FRAMELOG_ROLE_SENDER ? "sender" : "viewer");
-    framelog_json_add_string(builder, "channel", frame_channel_get_name(interval->channel));
+    framelog_json_add_string(builder, "channel", chan_kind_name(interval->channel));
     stats_json_add_number(builder, "start", (double)(span->start_us - log->start_us) / 1e6);
     stats_json_add_number(builder, "end", (double)(span->end_us - log->start_us) / 1e6);
     stats_json_add_number(builder, "seconds", span->duration_s);

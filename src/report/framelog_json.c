@@ -127,12 +127,12 @@ static void framelog_json_add_channels(JsonBuilder *builder, const LcFramelog *l
 {
     json_builder_set_member_name(builder, "channels");
     json_builder_begin_object(builder);
-    for (guint i = 0; i < FRAME_N_CHANNELS; i++) {
+    for (guint i = 0; i < LC_CHAN_KINDS; i++) {
         if (log->channels[i] == NULL)
             continue;
         LcChannelSummary summary;
         chanstats_get_summary(log->channels[i], now_us, &summary);
-        json_builder_set_member_name(builder, frame_channel_get_name(i));
+        json_builder_set_member_name(builder, chan_kind_name(i));
         json_builder_begin_object(builder);
         if (log->role == FRAMELOG_ROLE_SENDER)
             framelog_json_add_sender_channel(builder, &summary);
@@ -148,9 +148,9 @@ static void framelog_json_add_channel_names(JsonBuilder *builder, const LcFramel
 {
     json_builder_set_member_name(builder, "channels");
     json_builder_begin_array(builder);
-    for (guint i = 0; i < FRAME_N_CHANNELS; i++)
+    for (guint i = 0; i < LC_CHAN_KINDS; i++)
         if (log->channels[i] != NULL)
-            json_builder_add_string_value(builder, frame_channel_get_name(i));
+            json_builder_add_string_value(builder, chan_kind_name(i));
     json_builder_end_array(builder);
 }
 

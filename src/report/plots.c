@@ -13,14 +13,14 @@
 /* The latency charts of one metric: its samples per channel, summarised. */
 typedef struct {
     PlotsMetric metric;
-    PlotsStats stats[FRAME_N_CHANNELS];
-    GArray *sorted[FRAME_N_CHANNELS]; /* double ms, for the CDF */
+    PlotsStats stats[LC_CHAN_KINDS];
+    GArray *sorted[LC_CHAN_KINDS]; /* double ms, for the CDF */
 } PlotsMetricData;
 
 /* Frees the sorted samples of data. */
 static void plots_metric_data_clear(PlotsMetricData *data)
 {
-    for (guint c = 0; c < FRAME_N_CHANNELS; c++)
+    for (guint c = 0; c < LC_CHAN_KINDS; c++)
         g_clear_pointer(&data->sorted[c], g_array_unref);
 }
 
@@ -29,7 +29,7 @@ static void plots_metric_data_fill(PlotsMetricData *data, const PlotsFrames *fra
                                    PlotsMetric metric)
 {
     data->metric = metric;
-    for (guint c = 0; c < FRAME_N_CHANNELS; c++)
+    for (guint c = 0; c < LC_CHAN_KINDS; c++)
         plots_data_get_stats(frames->channels[c].samples[metric], &data->stats[c],
                              &data->sorted[c]);
 }
@@ -50,7 +50,7 @@ static gboolean plots_write_script(const char *dir, const char *stem, const char
 static gboolean plots_write_markers(const char *dir, const PlotsFrames *frames, GPtrArray *written,
                                     GError **error)
 {
-    for (guint c = 0; c < FRAME_N_CHANNELS; c++) {
+    for (guint c = 0; c < LC_CHAN_KINDS; c++) {
         const PlotsChannel *chan = &frames->channels[c];
         g_autofree char *lost = plots_data_get_name("lost", c);
         g_autofree char *dropped = plots_data_get_name("dropped", c);
@@ -71,7 +71,7 @@ static gboolean plots_write_latency(const char *dir, const char *stem, const Plo
 {
     const PlotsMetricInfo *info = plots_metric_get_info(data->metric);
 
-    for (guint c = 0; c < FRAME_N_CHANNELS; c++) {
+    for (guint c = 0; c < LC_CHAN_KINDS; c++) {
         const GArray *samples = frames->channels[c].samples[data->metric];
         if (samples->len == 0)
             continue;
@@ -88,7 +88,7 @@ static gboolean plots_write_cdf(const char *dir, const char *stem, const PlotsFr
                                 const PlotsMetricData *data, const PlotsRun *run,
                                 GPtrArray *written, GPtrArray *stems, GError **error)
 {
-    for (guint c = 0; c < FRAME_N_CHANNELS; c++) {
+    for (guint c = 0; c < LC_CHAN_KINDS; c++) {
         if (data->sorted[c]->len == 0)
             continue;
         g_autofree char *name = plots_data_get_name(stem, c);

@@ -18,9 +18,9 @@
 #define PLOTS_CDF_MAX_POINTS 4000
 
 /* "STEM_CHANNEL.dat", e.g. "latency_tcp.dat" (transfer full). */
-char *plots_data_get_name(const char *stem, LcFrameChannel channel)
+char *plots_data_get_name(const char *stem, LcChanKind channel)
 {
-    return g_strdup_printf("%s_%s.dat", stem, frame_channel_get_name(channel));
+    return g_strdup_printf("%s_%s.dat", stem, chan_kind_name(channel));
 }
 
 /* Orders doubles ascending. */
@@ -69,11 +69,11 @@ void plots_data_get_stats(const GArray *samples, PlotsStats *stats, GArray **sor
  * the small values would be a flat line at the bottom. Zero or negative
  * values (a clock offset can make an end-to-end delay negative) rule it out.
  */
-gboolean plots_data_wants_log(const PlotsStats stats[FRAME_N_CHANNELS])
+gboolean plots_data_wants_log(const PlotsStats stats[LC_CHAN_KINDS])
 {
     double lo = INFINITY, hi = -INFINITY;
 
-    for (guint c = 0; c < FRAME_N_CHANNELS; c++) {
+    for (guint c = 0; c < LC_CHAN_KINDS; c++) {
         if (stats[c].n == 0)
             continue;
         lo = MIN(lo, stats[c].min);

@@ -200,12 +200,12 @@ static void plots_frames_extend_span(PlotsFrames *frames, gint64 t_us)
 /* Adds the row in reader->field to its channel. */
 static gboolean plots_frames_add_row(PlotsFrames *frames, const PlotsReader *reader, GError **error)
 {
-    LcFrameChannel channel;
+    LcChanKind channel;
     gint64 capture_us, send_us;
     guint64 seq, lost, dropped;
 
     if (reader->field[COL_CHANNEL] == NULL ||
-        !frame_channel_from_name(reader->field[COL_CHANNEL], &channel))
+        !chan_kind_from_name(reader->field[COL_CHANNEL], &channel))
         return plots_frames_fail_value(reader, COL_CHANNEL, error);
     if (!plots_frames_parse_time(reader, COL_CAPTURE, &capture_us, error) ||
         !plots_frames_parse_time(reader, COL_SEND, &send_us, error) ||
@@ -262,7 +262,7 @@ static void plots_frames_init(PlotsFrames *frames)
     memset(frames, 0, sizeof(*frames));
     frames->t0_us = FRAME_RECORD_TIME_UNSET;
     frames->t1_us = FRAME_RECORD_TIME_UNSET;
-    for (guint c = 0; c < FRAME_N_CHANNELS; c++) {
+    for (guint c = 0; c < LC_CHAN_KINDS; c++) {
         PlotsChannel *chan = &frames->channels[c];
         for (guint m = 0; m < PLOTS_N_METRICS; m++)
             chan->samples[m] = g_array_new(FALSE, FALSE, sizeof(PlotsSample));
@@ -312,7 +312,7 @@ gboolean plots_frames_load(const char *path, PlotsFrames *frames, GError **error
 /* Frees what plots_frames_load() filled in. */
 void plots_frames_clear(PlotsFrames *frames)
 {
-    for (guint c = 0; c < FRAME_N_CHANNELS; c++) {
+    for (guint c = 0; c < LC_CHAN_KINDS; c++) {
         PlotsChannel *chan = &frames->channels[c];
         for (guint m = 0; m < PLOTS_N_METRICS; m++)
             g_clear_pointer(&chan->samples[m], g_array_unref);
@@ -322,7 +322,7 @@ void plots_frames_clear(PlotsFrames *frames)
 }
 
 /* Whether channel has rows in the file. */
-gboolean plots_frames_has_channel(const PlotsFrames *frames, LcFrameChannel channel)
+gboolean plots_frames_has_channel(const PlotsFrames *frames, LcChanKind channel)
 {
     return frames->channels[channel].rows > 0;
 }
@@ -330,7 +330,7 @@ gboolean plots_frames_has_channel(const PlotsFrames *frames, LcFrameChannel chan
 /* Whether any channel has samples of metric. */
 gboolean plots_frames_has_metric(const PlotsFrames *frames, PlotsMetric metric)
 {
-    for (guint c = 0; c < FRAME_N_CHANNELS; c++) {
+    for (guint c = 0; c < LC_CHAN_KINDS; c++) {
         if (frames->channels[c].samples[metric]->len > 0)
             return TRUE;
     }

@@ -3,7 +3,7 @@
 
 #include <glib.h>
 
-#include "src/run/frame_channel.h"
+#include "net/wire/chan_kind.h"
 #include "src/report/plots.h"
 
 /* The per-frame latencies a chart can show; each is one frames.csv column. */
@@ -40,7 +40,7 @@ typedef struct {
 
 /* The whole of frames.csv, as the charts need it. */
 typedef struct {
-    PlotsChannel channels[FRAME_N_CHANNELS];
+    PlotsChannel channels[LC_CHAN_KINDS];
     gint64 t0_us; /* the earliest frame time: zero on the time axes */
     gint64 t1_us; /* the latest frame time */
 } PlotsFrames;
@@ -69,7 +69,7 @@ gboolean plots_frames_load(const char *path, PlotsFrames *frames, GError **error
 /* Frees what plots_frames_load() filled in. */
 void plots_frames_clear(PlotsFrames *frames);
 /* Whether channel has rows in the file. */
-gboolean plots_frames_has_channel(const PlotsFrames *frames, LcFrameChannel channel);
+gboolean plots_frames_has_channel(const PlotsFrames *frames, LcChanKind channel);
 /* Whether any channel has samples of metric. */
 gboolean plots_frames_has_metric(const PlotsFrames *frames, PlotsMetric metric);
 
@@ -79,11 +79,11 @@ void plots_run_load(const char *dir, const LcPlotsOptions *opts, PlotsRun *run);
 void plots_run_clear(PlotsRun *run);
 
 /* "STEM_CHANNEL.dat", e.g. "latency_tcp.dat" (transfer full). */
-char *plots_data_get_name(const char *stem, LcFrameChannel channel);
+char *plots_data_get_name(const char *stem, LcChanKind channel);
 /* Summarises samples (PlotsSample); sorted, if not NULL, gets the latencies sorted (double). */
 void plots_data_get_stats(const GArray *samples, PlotsStats *stats, GArray **sorted);
 /* Whether the samples of every channel span more than two decades, so that a log axis fits. */
-gboolean plots_data_wants_log(const PlotsStats stats[FRAME_N_CHANNELS]);
+gboolean plots_data_wants_log(const PlotsStats stats[LC_CHAN_KINDS]);
 /* Writes text to dir/name and appends its path to written. */
 gboolean plots_data_write_file(const char *dir, const char *name, const char *text,
                                GPtrArray *written, GError **error);
@@ -102,7 +102,7 @@ void plots_data_append_number(GString *out, double value, guint decimals);
 void plots_data_append_ms(GString *out, double ms);
 
 /* The channel's name in legends, e.g. "TCP". */
-const char *plots_script_get_label(LcFrameChannel channel);
+const char *plots_script_get_label(LcChanKind channel);
 /* Appends text as a gnuplot single-quoted string: nothing in it is expanded. */
 void plots_script_append_quoted(GString *gp, const char *text);
 /* Starts a script that draws stem.png: comment, terminal, output, colours, frame. */
@@ -113,10 +113,10 @@ void plots_script_append_title(GString *gp, const char *heading, const PlotsRun 
 char *plots_script_append_time_axis(GString *gp, double span_s, const char *since);
 /* The script of the latency-over-time chart of metric (transfer full). */
 char *plots_script_latency(const char *stem, const PlotsFrames *frames, PlotsMetric metric,
-                           const PlotsStats stats[FRAME_N_CHANNELS], const PlotsRun *run);
+                           const PlotsStats stats[LC_CHAN_KINDS], const PlotsRun *run);
 /* The script of the CDF chart of metric (transfer full). */
 char *plots_script_cdf(const char *stem, const char *data_stem, const PlotsFrames *frames,
-                       PlotsMetric metric, const PlotsStats stats[FRAME_N_CHANNELS],
+                       PlotsMetric metric, const PlotsStats stats[LC_CHAN_KINDS],
                        const PlotsRun *run);
 
 /*

@@ -13,8 +13,8 @@
 
 /* What intervals.ndjson says, per channel. */
 typedef struct {
-    GString *rows[FRAME_N_CHANNELS]; /* "mid_s fps mbps" lines; NULL: no interval */
-    guint n_rows[FRAME_N_CHANNELS];
+    GString *rows[LC_CHAN_KINDS]; /* "mid_s fps mbps" lines; NULL: no interval */
+    guint n_rows[LC_CHAN_KINDS];
     double end_s;     /* the latest interval end */
     gboolean viewer;  /* the intervals are a viewer's */
     const char *path; /* for messages */
@@ -56,12 +56,12 @@ static void plots_rate_append(GString *out, double value, guint decimals)
 /* Adds one interval object to rates. */
 static gboolean plots_rate_add(PlotsRates *rates, JsonObject *object, GError **error)
 {
-    LcFrameChannel channel;
+    LcChanKind channel;
     const char *name = plots_rate_get_string(object, "channel");
     double start = plots_rate_get_double(object, "start");
     double end = plots_rate_get_double(object, "end");
 
-    if (!frame_channel_from_name(name, &channel) || !isfinite(start) || !isfinite(end)) {
+    if (!chan_kind_from_name(name, &channel) || !isfinite(start) || !isfinite(end)) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                     "%s line %u: no known channel, start or end", rates->path, rates->line);
         return FALSE;
@@ -122,7 +122,7 @@ static void plots_rate_append_panel(GString *gp, const PlotsRates *rates, guint 
 {
     guint n_clauses = 0;
 
-    for (guint c = 0; c < FRAME_N_CHANNELS; c++) {
+    for (guint c = 0; c < LC_CHAN_KINDS; c++) {
         if (rates->rows[c] == NULL)
             continue;
         g_autofree char *data = plots_data_get_name("rate", c);
@@ -190,7 +190,7 @@ static char *plots_rate_format_script(const PlotsRates *rates, const PlotsRun *r
 static gboolean plots_rate_write_files(const char *dir, const PlotsRates *rates,
                                        const PlotsRun *run, GPtrArray *written, GError **error)
 {
-    for (guint c = 0; c < FRAME_N_CHANNELS; c++) {
+    for (guint c = 0; c < LC_CHAN_KINDS; c++) {
         if (rates->rows[c] == NULL)
             continue;
         g_autofree char *name = plots_data_get_name("rate", c);
@@ -219,13 +219,13 @@ gboolean plots_rate_write(const char *dir, const PlotsRun *run, GPtrArray *writt
     if (!g_file_get_contents(path, &text, NULL, error))
         return FALSE;
     ok = plots_rate_parse(&rates, text, error);
-    for (guint c = 0; c < FRAME_N_CHANNELS; c++)
+    for (guint c = 0; c < LC_CHAN_KINDS; c++)
         any = any || rates.rows[c] != NULL;
     if (ok && any) {
         ok = plots_rate_write_files(dir, &rates, run, written, error);
         *wrote = ok;
     }
-    for (guint c = 0; c < FRAME_N_CHANNELS; c++) {
+    for (guint c = 0; c < LC_CHAN_KINDS; c++) {
         if (rates.rows[c] != NULL)
             g_string_free(rates.rows[c], TRUE);
     }

@@ -13,7 +13,7 @@
 #include "src/report/plots_private.h"
 
 /*
- * How each channel looks on every chart, indexed by LcFrameChannel. Blue
+ * How each channel looks on every chart, indexed by LcChanKind. Blue
  * and vermillion of the Okabe-Ito palette stay apart for colour-blind
  * readers and in greyscale.
  */
@@ -23,10 +23,10 @@ typedef struct {
 } PlotsChannelLook;
 
 static const PlotsChannelLook plots_looks[] = {
-    [FRAME_CHANNEL_TCP] = {"#0072B2", "TCP"},
-    [FRAME_CHANNEL_UDP] = {"#D55E00", "UDP"},
+    [LC_CHAN_TCP] = {"#0072B2", "TCP"},
+    [LC_CHAN_UDP] = {"#D55E00", "UDP"},
 };
-G_STATIC_ASSERT(G_N_ELEMENTS(plots_looks) == FRAME_N_CHANNELS);
+G_STATIC_ASSERT(G_N_ELEMENTS(plots_looks) == LC_CHAN_KINDS);
 
 /*
  * Lost and dropped frames are marked in a band across the top of the
@@ -48,7 +48,7 @@ typedef struct {
 } PlotsAxis;
 
 /* The channel's name in legends, e.g. "TCP". */
-const char *plots_script_get_label(LcFrameChannel channel)
+const char *plots_script_get_label(LcChanKind channel)
 {
     return plots_looks[channel].label;
 }
@@ -95,7 +95,7 @@ void plots_script_begin(GString *gp, const char *stem, const char *about)
                         "set tics nomirror out\n"
                         "set grid xtics ytics back lt 1 lc rgb '#e4e4e4' lw 1\n"
                         "set title font ',14'\n");
-    for (guint c = 0; c < FRAME_N_CHANNELS; c++)
+    for (guint c = 0; c < LC_CHAN_KINDS; c++)
         g_string_append_printf(gp, "set style line %u lc rgb '%s' lw 1.5 pt 7 ps 0.5 # %s\n", c + 1,
                                plots_looks[c].colour, plots_looks[c].label);
 }
@@ -123,7 +123,7 @@ static char *plots_script_format_channels(const PlotsFrames *frames)
 {
     g_autoptr(GPtrArray) names = g_ptr_array_new();
 
-    for (guint c = 0; c < FRAME_N_CHANNELS; c++) {
+    for (guint c = 0; c < LC_CHAN_KINDS; c++) {
         if (plots_frames_has_channel(frames, c))
             g_ptr_array_add(names, (gpointer)plots_looks[c].label);
     }
@@ -136,7 +136,7 @@ static guint plots_script_count_channels(const PlotsFrames *frames)
 {
     guint n = 0;
 
-    for (guint c = 0; c < FRAME_N_CHANNELS; c++)
+    for (guint c = 0; c < LC_CHAN_KINDS; c++)
         n += plots_frames_has_channel(frames, c) ? 1 : 0;
     return n;
 }
@@ -154,12 +154,12 @@ void plots_script_append_title(GString *gp, const char *heading, const PlotsRun 
 }
 
 /* The lowest and highest sample of every channel together; FALSE when there are none. */
-static gboolean plots_script_get_extent(const PlotsStats stats[FRAME_N_CHANNELS], double *lo,
+static gboolean plots_script_get_extent(const PlotsStats stats[LC_CHAN_KINDS], double *lo,
                                         double *hi)
 {
     *lo = INFINITY;
     *hi = -INFINITY;
-    for (guint c = 0; c < FRAME_N_CHANNELS; c++) {
+    for (guint c = 0; c < LC_CHAN_KINDS; c++) {
         if (stats[c].n == 0)
             continue;
         *lo = MIN(*lo, stats[c].min);
@@ -174,7 +174,7 @@ static gboolean plots_script_get_extent(const PlotsStats stats[FRAME_N_CHANNELS]
  * frames, or is a margin). Linear axes start at zero unless a value is
  * negative; log axes are in decades from the data.
  */
-static PlotsAxis plots_script_get_axis(const PlotsStats stats[FRAME_N_CHANNELS], double fill)
+static PlotsAxis plots_script_get_axis(const PlotsStats stats[LC_CHAN_KINDS], double fill)
 {
     PlotsAxis axis = {.lo = 0.0, .hi = 1.0, .top = 1.0, .log = plots_data_wants_log(stats)};
     double lo, hi;
@@ -279,7 +279,7 @@ static void plots_script_next_clause(GString *gp, guint *n_clauses)
 /* Whether any present channel has lost or dropped frames. */
 static gboolean plots_script_has_markers(const PlotsFrames *frames)
 {
-    for (guint c = 0; c < FRAME_N_CHANNELS; c++) {
+    for (guint c = 0; c < LC_CHAN_KINDS; c++) {
         if (frames->channels[c].lost->len > 0 || frames->channels[c].dropped->len > 0)
             return TRUE;
     }
@@ -297,7 +297,7 @@ static guint plots_script_count_entries(const PlotsFrames *frames)
 {
     guint most = 1;
 
-    for (guint c = 0; c < FRAME_N_CHANNELS; c++)
+    for (guint c = 0; c < LC_CHAN_KINDS; c++)
         most = MAX(most, plots_script_count_channel_entries(&frames->channels[c]));
     return most;
 }
@@ -333,8 +333,8 @@ static void plots_script_append_band(GString *gp)
 }
 
 /* Appends the clauses of channel's lost and dropped markers in its band row. */
-static void plots_script_append_markers(GString *gp, const PlotsChannel *chan,
-                                        LcFrameChannel channel, guint row, guint *n_clauses)
+static void plots_script_append_markers(GString *gp, const PlotsChannel *chan, LcChanKind channel,
+                                        guint row, guint *n_clauses)
 {
     static const struct {
         const char *stem;
@@ -359,7 +359,7 @@ static void plots_script_append_markers(GString *gp, const PlotsChannel *chan,
 }
 
 /* Appends the clause of channel's samples, or a legend entry saying there are none. */
-static void plots_script_append_series(GString *gp, const char *data, LcFrameChannel channel,
+static void plots_script_append_series(GString *gp, const char *data, LcChanKind channel,
                                        const PlotsMetricInfo *info, guint n, guint *n_clauses)
 {
     plots_script_next_clause(gp, n_clauses);
@@ -377,7 +377,7 @@ static void plots_script_append_series(GString *gp, const char *data, LcFrameCha
 }
 
 /* Marks the playout deadline when it falls among the samples. */
-static void plots_script_append_deadline(GString *gp, const PlotsStats stats[FRAME_N_CHANNELS],
+static void plots_script_append_deadline(GString *gp, const PlotsStats stats[LC_CHAN_KINDS],
                                          const PlotsRun *run)
 {
     double lo, hi;
@@ -398,7 +398,7 @@ static void plots_script_append_deadline(GString *gp, const PlotsStats stats[FRA
 
 /* The script of the latency-over-time chart of metric (transfer full). */
 char *plots_script_latency(const char *stem, const PlotsFrames *frames, PlotsMetric metric,
-                           const PlotsStats stats[FRAME_N_CHANNELS], const PlotsRun *run)
+                           const PlotsStats stats[LC_CHAN_KINDS], const PlotsRun *run)
 {
     const PlotsMetricInfo *info = plots_metric_get_info(metric);
     g_autoptr(GString) gp = g_string_new(NULL);
@@ -421,7 +421,7 @@ char *plots_script_latency(const char *stem, const PlotsFrames *frames, PlotsMet
         plots_script_append_deadline(gp, stats, run);
     if (band)
         plots_script_append_band(gp);
-    for (guint c = 0; c < FRAME_N_CHANNELS; c++) {
+    for (guint c = 0; c < LC_CHAN_KINDS; c++) {
         const PlotsChannel *chan = &frames->channels[c];
         if (!plots_frames_has_channel(frames, c))
             continue;
@@ -437,7 +437,7 @@ char *plots_script_latency(const char *stem, const PlotsFrames *frames, PlotsMet
 }
 
 /* Marks p50 and p99 of every channel on its curve, with guide lines across. */
-static void plots_script_append_percentiles(GString *gp, const PlotsStats stats[FRAME_N_CHANNELS])
+static void plots_script_append_percentiles(GString *gp, const PlotsStats stats[LC_CHAN_KINDS])
 {
     static const struct {
         const char *name;
@@ -452,7 +452,7 @@ static void plots_script_append_percentiles(GString *gp, const PlotsStats stats[
                                "tc rgb '#666666'\n",
                                marks[k].fraction, marks[k].fraction, marks[k].name,
                                marks[k].fraction);
-        for (guint c = 0; c < FRAME_N_CHANNELS; c++) {
+        for (guint c = 0; c < LC_CHAN_KINDS; c++) {
             if (stats[c].n == 0)
                 continue;
             g_string_append(gp, "set label '' at ");
@@ -464,7 +464,7 @@ static void plots_script_append_percentiles(GString *gp, const PlotsStats stats[
 }
 
 /* The CDF's value axis: the samples with a little room either side. */
-static PlotsAxis plots_script_get_cdf_axis(const PlotsStats stats[FRAME_N_CHANNELS])
+static PlotsAxis plots_script_get_cdf_axis(const PlotsStats stats[LC_CHAN_KINDS])
 {
     PlotsAxis axis = {.lo = 0.0, .hi = 1.0, .top = 1.0, .log = plots_data_wants_log(stats)};
     double lo, hi;
@@ -488,7 +488,7 @@ static PlotsAxis plots_script_get_cdf_axis(const PlotsStats stats[FRAME_N_CHANNE
 }
 
 /* Appends the clause of channel's CDF, its percentiles in the legend. */
-static void plots_script_append_cdf_curve(GString *gp, const char *data, LcFrameChannel channel,
+static void plots_script_append_cdf_curve(GString *gp, const char *data, LcChanKind channel,
                                           const PlotsMetricInfo *info, const PlotsStats *stats,
                                           const PlotsChannel *chan, guint *n_clauses)
 {
@@ -515,7 +515,7 @@ static void plots_script_append_cdf_curve(GString *gp, const char *data, LcFrame
 
 /* The script of the CDF chart of metric (transfer full). */
 char *plots_script_cdf(const char *stem, const char *data_stem, const PlotsFrames *frames,
-                       PlotsMetric metric, const PlotsStats stats[FRAME_N_CHANNELS],
+                       PlotsMetric metric, const PlotsStats stats[LC_CHAN_KINDS],
                        const PlotsRun *run)
 {
     const PlotsMetricInfo *info = plots_metric_get_info(metric);
@@ -539,7 +539,7 @@ char *plots_script_cdf(const char *stem, const char *data_stem, const PlotsFrame
     plots_script_append_axis(gp, "x", &x);
     plots_script_append_tics(gp, "x", &x);
     plots_script_append_percentiles(gp, stats);
-    for (guint c = 0; c < FRAME_N_CHANNELS; c++) {
+    for (guint c = 0; c < LC_CHAN_KINDS; c++) {
         if (!plots_frames_has_channel(frames, c))
             continue;
         g_autofree char *data = plots_data_get_name(data_stem, c);

@@ -2,11 +2,9 @@
 #include "src/run/av_sender.h"
 
 #include "net/wire/clock.h"
-#include "src/run/frame_channel.h"
+#include "net/wire/chan_kind.h"
 
 /* The frame log and the channels number TCP and UDP alike. */
-G_STATIC_ASSERT((int)FRAME_CHANNEL_TCP == (int)LC_CHAN_TCP);
-G_STATIC_ASSERT((int)FRAME_CHANNEL_UDP == (int)LC_CHAN_UDP);
 
 #define AV_SENDER_REMEMBER 4096 /* frames whose capture time is kept */
 
@@ -74,7 +72,7 @@ static void av_sender_on_sent(LcVideoSender *v, LcChanKind ch, guint64 seq, gsiz
                               gint64 send_us, gpointer data)
 {
     LcAvSender *s = data;
-    framelog_add_sent(s->log, (LcFrameChannel)ch, seq, bytes, av_sender_capture_of(s, seq, NULL),
+    framelog_add_sent(s->log, (LcChanKind)ch, seq, bytes, av_sender_capture_of(s, seq, NULL),
                       send_us);
 }
 
@@ -83,7 +81,7 @@ static void av_sender_on_relay_ack(LcVideoSender *v, const LcVideoRelayAck *ack,
 {
     LcAvSender *s = data;
     framelog_set_relay_offset(s->log, video_sender_get_clock_offset_us(v));
-    framelog_add_relay_ack(s->log, (LcFrameChannel)ack->channel, ack->seq, ack->relay_first_us,
+    framelog_add_relay_ack(s->log, (LcChanKind)ack->channel, ack->seq, ack->relay_first_us,
                            ack->relay_last_us, ack->arrival_us);
 }
 
@@ -92,7 +90,7 @@ static void av_sender_on_viewer_ack(LcVideoSender *v, const LcVideoViewerAck *ac
 {
     LcAvSender *s = data;
     gint64 at = video_sender_viewer_to_local_us(v, ack->viewer_last_us, ack->viewer_offset_us);
-    framelog_add_viewer_ack(s->log, (LcFrameChannel)ack->channel, ack->seq, at);
+    framelog_add_viewer_ack(s->log, (LcChanKind)ack->channel, ack->seq, at);
 }
 
 /* A frame was dropped unsent or given up on. */
@@ -101,12 +99,12 @@ static void av_sender_on_dropped(LcVideoSender *v, LcChanKind ch, guint64 seq,
 {
     LcAvSender *s = data;
     if (reason == LC_CHAN_DROP_LOST) {
-        framelog_add_lost(s->log, (LcFrameChannel)ch, seq);
+        framelog_add_lost(s->log, (LcChanKind)ch, seq);
         return;
     }
     guint64 bytes = 0;
     gint64 capture = av_sender_capture_of(s, seq, &bytes);
-    framelog_add_dropped(s->log, (LcFrameChannel)ch, seq, bytes, capture);
+    framelog_add_dropped(s->log, (LcChanKind)ch, seq, bytes, capture);
 }
 
 /* The relay refused the stream. */
@@ -125,7 +123,7 @@ static const LcVideoSenderEvents av_sender_events = {
 
 /* Describes a camera run for the summary. */
 void av_sender_describe_run(LcFramelogRun *run, const LcCameraOptions *camera, guint channels,
-                            const char *ack_mode, double duration_s)
+                            LcVideoAckMode ack_mode, double duration_s)
 {
     run->source = camera->source ? camera->source : "test";
     run->width = camera->width;
@@ -134,7 +132,7 @@ void av_sender_describe_run(LcFramelogRun *run, const LcCameraOptions *camera, g
     run->quality = camera->quality;
     run->encoder = camera->encoder ? camera->encoder : "auto";
     run->channels = channels;
-    run->ack_mode = ack_mode ? ack_mode : "pipelined";
+    run->ack_mode = video_sender_ack_mode_name(ack_mode);
     run->duration_s = duration_s;
 }
 
@@ -182,10 +180,10 @@ LcFramelog *av_sender_get_framelog(LcAvSender *s)
 /* Copies the TCP channel's TCP_INFO into the log. */
 void av_sender_update_socket_stats(LcAvSender *s)
 {
-    for (guint ch = 0; ch < FRAME_N_CHANNELS; ch++) {
+    for (guint ch = 0; ch < LC_CHAN_KINDS; ch++) {
         LcVideoSenderStats stats;
         if (video_sender_get_stats(s->video, (LcChanKind)ch, &stats) && stats.chan.has_tcp_info)
-            framelog_set_tcp_info(s->log, (LcFrameChannel)ch, &stats.chan.tcp_info);
+            framelog_set_tcp_info(s->log, (LcChanKind)ch, &stats.chan.tcp_info);
     }
 }
 

@@ -15,10 +15,10 @@ typedef struct _LcAvSender LcAvSender;
 typedef void (*LcAvSenderErrorFunc)(LcAvSender *sender, const GError *error, gpointer user_data);
 
 /* Describes a camera run for the summary: the camera's settings (with the
- * defaults' names filled in), the channels, the ack mode ("pipelined" when
- * NULL) and the planned duration. run keeps pointers into camera. */
+ * defaults' names filled in), the channels, the ack mode and the planned duration. run keeps
+ * pointers into camera. */
 void av_sender_describe_run(LcFramelogRun *run, const LcCameraOptions *camera, guint channels,
-                            const char *ack_mode, double duration_s);
+                            LcVideoAckMode ack_mode, double duration_s);
 
 /* Builds the camera and the video sender on a control session (which must
  * outlive it). run describes the run for the summary; its strings must

@@ -1,7 +1,7 @@
 /* av_viewer.c: a nick's camera stream received, decoded and measured. */
 #include "src/run/av_viewer.h"
 
-#include "src/run/frame_channel.h"
+#include "net/wire/chan_kind.h"
 #include "media/viewer_media.h"
 
 struct _LcAvViewer {
@@ -29,8 +29,8 @@ static void av_viewer_fail(LcAvViewer *v, const GError *error)
 static void av_viewer_on_frame(LcVideoViewer *video, const LcVideoFrame *f, gpointer data)
 {
     LcAvViewer *v = data;
-    if (!framelog_add_received(v->log, (LcFrameChannel)f->channel, f->seq,
-                               g_bytes_get_size(f->data), f->capture_us, f->last_us))
+    if (!framelog_add_received(v->log, (LcChanKind)f->channel, f->seq, g_bytes_get_size(f->data),
+                               f->capture_us, f->last_us))
         return; /* a repeat: decode each channel's copy once */
     viewer_media_push(v->media, f->channel, f->seq, f->capture_us, f->data);
 }
@@ -39,7 +39,7 @@ static void av_viewer_on_frame(LcVideoViewer *video, const LcVideoFrame *f, gpoi
 static void av_viewer_on_lost(LcVideoViewer *video, LcChanKind ch, guint64 seq, gpointer data)
 {
     LcAvViewer *v = data;
-    framelog_add_lost(v->log, (LcFrameChannel)ch, seq);
+    framelog_add_lost(v->log, (LcChanKind)ch, seq);
 }
 
 /* The stream ended. */
@@ -69,12 +69,11 @@ static void av_viewer_on_decoded(LcViewerMedia *media, const LcViewerFrame *f, c
 {
     LcAvViewer *v = data;
     if (error != NULL) {
-        framelog_add_corrupt(v->log, (LcFrameChannel)f->channel, f->seq);
+        framelog_add_corrupt(v->log, (LcChanKind)f->channel, f->seq);
         return;
     }
     v->decoded++;
-    framelog_add_decoded(v->log, (LcFrameChannel)f->channel, f->seq, f->decoded_us,
-                         f->decode_time_us);
+    framelog_add_decoded(v->log, (LcChanKind)f->channel, f->seq, f->decoded_us, f->decode_time_us);
 }
 
 /* Starts viewing nick's stream. */

@@ -11,7 +11,7 @@
 #include "net/stats/stats_rtt.h"
 
 struct LcChannelStats {
-    LcFrameChannel channel;
+    LcChanKind channel;
     gint64 start_us;
 
     /* Sender. */
@@ -46,9 +46,9 @@ struct LcChannelStats {
 };
 
 /* A new aggregator for channel, starting at start_us. */
-LcChannelStats *chanstats_new(LcFrameChannel channel, gint64 start_us, gint64 deadline_us)
+LcChannelStats *chanstats_new(LcChanKind channel, gint64 start_us, gint64 deadline_us)
 {
-    g_return_val_if_fail(channel < FRAME_N_CHANNELS, NULL);
+    g_return_val_if_fail(channel < LC_CHAN_KINDS, NULL);
     g_return_val_if_fail(deadline_us > 0, NULL);
 
     LcChannelStats *stats = g_new0(LcChannelStats, 1);
@@ -114,7 +114,7 @@ static void chanstats_add_rtt(LcChannelStats *stats, gint64 rtt_us)
 
     /* A negative RTT means the local clock stepped back; it is no measurement. */
     if (!stats_rtt_update(&stats->srtt, rtt_us, &error)) {
-        g_debug("%s: %s", frame_channel_get_name(stats->channel), error->message);
+        g_debug("%s: %s", chan_kind_name(stats->channel), error->message);
         return;
     }
     stats_dist_add_us(stats->rtt, rtt_us);

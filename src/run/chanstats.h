@@ -29,7 +29,7 @@ typedef struct LcChannelStats LcChannelStats;
  * samples.
  */
 typedef struct {
-    LcFrameChannel channel;
+    LcChanKind channel;
     LcStatsRateReport sent;     /* sender: counts and rates within the interval */
     LcStatsRateReport received; /* viewer: frames received count as "acked" (goodput) */
     guint64 frames_decoded;     /* viewer: decoded within the interval */
@@ -42,7 +42,7 @@ typedef struct {
 
 /* One channel over the whole run; see docs/STATS.md for every field. */
 typedef struct {
-    LcFrameChannel channel;
+    LcChanKind channel;
     /* Sender. */
     LcStatsRateReport sent;       /* counts, goodput_mbps, fps_acked over the run */
     LcStatsDistSummary rtt;       /* ms: ACK arrival - send time */
@@ -67,7 +67,7 @@ typedef struct {
 } LcChannelSummary;
 
 /* A new aggregator for channel; the run starts at start_us (local clock); deadline_us > 0. */
-LcChannelStats *chanstats_new(LcFrameChannel channel, gint64 start_us, gint64 deadline_us);
+LcChannelStats *chanstats_new(LcChanKind channel, gint64 start_us, gint64 deadline_us);
 /* Frees stats. NULL is ignored. */
 void chanstats_free(LcChannelStats *stats);
 

@@ -4,7 +4,7 @@
 #include <math.h>
 
 /* Resets record to "nothing known" for frame seq on channel. */
-void frame_record_init(LcFrameRecord *record, LcFrameChannel channel, guint64 seq)
+void frame_record_init(LcFrameRecord *record, LcChanKind channel, guint64 seq)
 {
     g_return_if_fail(record != NULL);
 

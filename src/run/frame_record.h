@@ -13,7 +13,7 @@
 
 #include <glib.h>
 
-#include "src/run/frame_channel.h"
+#include "net/wire/chan_kind.h"
 
 G_BEGIN_DECLS
 
@@ -21,14 +21,14 @@ G_BEGIN_DECLS
 #define FRAME_RECORD_TIME_UNSET G_MININT64
 
 typedef struct {
-    guint64 seq;            /* frame sequence number, 1 for the first frame */
-    LcFrameChannel channel; /* the channel this record is about */
-    guint64 bytes;          /* encoded frame size, bytes */
-    gint64 capture_us;      /* capture time, the sender's wall clock */
-    gint64 send_us;         /* handed to the channel, local clock (sender) */
-    gint64 ack_us;          /* relay ACK arrival, local clock (sender) */
-    gint64 relay_first_us;  /* first byte at the relay, relay clock */
-    gint64 relay_last_us;   /* last byte at the relay, relay clock */
+    guint64 seq;           /* frame sequence number, 1 for the first frame */
+    LcChanKind channel;    /* the channel this record is about */
+    guint64 bytes;         /* encoded frame size, bytes */
+    gint64 capture_us;     /* capture time, the sender's wall clock */
+    gint64 send_us;        /* handed to the channel, local clock (sender) */
+    gint64 ack_us;         /* relay ACK arrival, local clock (sender) */
+    gint64 relay_first_us; /* first byte at the relay, relay clock */
+    gint64 relay_last_us;  /* last byte at the relay, relay clock */
     /* The whole frame at the viewer, local clock: a viewer's own receive
      * time, or at the sender the latest viewer ACK's receive time, already
      * converted to the sender's clock by whoever reports it. */
@@ -46,7 +46,7 @@ typedef struct {
 } LcFrameRecord;
 
 /* Resets record to "nothing known" for frame seq on channel. */
-void frame_record_init(LcFrameRecord *record, LcFrameChannel channel, guint64 seq);
+void frame_record_init(LcFrameRecord *record, LcChanKind channel, guint64 seq);
 /* Whether a time field holds a value. */
 gboolean frame_record_time_is_set(gint64 time_us);
 /*

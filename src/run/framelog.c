@@ -20,9 +20,9 @@ static void framelog_copy_run(LcFramelog *log, const LcFramelogRun *run)
     log->run.source = log->source;
     log->run.encoder = log->encoder;
     log->run.ack_mode = log->ack_mode;
-    log->run.channels &= FRAME_CHANNEL_MASK_ALL;
+    log->run.channels &= LC_CHAN_MASK_ALL;
     if (log->run.channels == 0)
-        log->run.channels = FRAME_CHANNEL_MASK_ALL;
+        log->run.channels = LC_CHAN_MASK_ALL;
     if (log->run.deadline_us <= 0)
         log->run.deadline_us = LC_STATS_DEADLINE_DEFAULT_US;
 }
@@ -35,8 +35,8 @@ LcFramelog *framelog_new(LcFramelogRole role, const LcFramelogRun *run, gint64 s
     log->role = role;
     log->start_us = start_us;
     framelog_copy_run(log, run);
-    for (guint i = 0; i < FRAME_N_CHANNELS; i++) {
-        if (!frame_channel_mask_has(log->run.channels, i))
+    for (guint i = 0; i < LC_CHAN_KINDS; i++) {
+        if (!chan_kind_mask_has(log->run.channels, i))
             continue;
         log->channels[i] = chanstats_new(i, start_us, log->run.deadline_us);
         log->records[i] = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
@@ -50,7 +50,7 @@ void framelog_free(LcFramelog *log)
 {
     if (log == NULL)
         return;
-    for (guint i = 0; i < FRAME_N_CHANNELS; i++) {
+    for (guint i = 0; i < LC_CHAN_KINDS; i++) {
         chanstats_free(log->channels[i]);
         if (log->records[i] != NULL)
             g_hash_table_unref(log->records[i]);
@@ -63,14 +63,14 @@ void framelog_free(LcFramelog *log)
 }
 
 /* Whether channel is enabled in this run. */
-gboolean framelog_has_channel(const LcFramelog *log, LcFrameChannel channel)
+gboolean framelog_has_channel(const LcFramelog *log, LcChanKind channel)
 {
     g_return_val_if_fail(log != NULL, FALSE);
-    return channel < FRAME_N_CHANNELS && log->channels[channel] != NULL;
+    return channel < LC_CHAN_KINDS && log->channels[channel] != NULL;
 }
 
 /* The channel's aggregator, or NULL when the channel is not enabled. */
-LcChannelStats *framelog_get_channel_stats(LcFramelog *log, LcFrameChannel channel)
+LcChannelStats *framelog_get_channel_stats(LcFramelog *log, LcChanKind channel)
 {
     return framelog_has_channel(log, channel) ? log->channels[channel] : NULL;
 }
@@ -90,14 +90,14 @@ void framelog_set_sender_offset(LcFramelog *log, gint64 offset_us)
 }
 
 /* Attaches the kernel TCP_INFO of a channel's connection. */
-void framelog_set_tcp_info(LcFramelog *log, LcFrameChannel channel, const LcStatsTcpInfo *info)
+void framelog_set_tcp_info(LcFramelog *log, LcChanKind channel, const LcStatsTcpInfo *info)
 {
     if (framelog_has_channel(log, channel))
         chanstats_set_tcp_info(log->channels[channel], info);
 }
 
 /* The log's own record of frame seq on channel, or NULL. */
-static LcFrameRecord *framelog_find(const LcFramelog *log, LcFrameChannel channel, guint64 seq)
+static LcFrameRecord *framelog_find(const LcFramelog *log, LcChanKind channel, guint64 seq)
 {
     if (!framelog_has_channel(log, channel))
         return NULL;
@@ -106,13 +106,13 @@ static LcFrameRecord *framelog_find(const LcFramelog *log, LcFrameChannel channe
 }
 
 /* The record of frame seq on channel, or NULL. */
-const LcFrameRecord *framelog_lookup(const LcFramelog *log, LcFrameChannel channel, guint64 seq)
+const LcFrameRecord *framelog_lookup(const LcFramelog *log, LcChanKind channel, guint64 seq)
 {
     return framelog_find(log, channel, seq);
 }
 
 /* Adds a new record for seq on an enabled channel; NULL if the frame has one already. */
-static LcFrameRecord *framelog_insert(LcFramelog *log, LcFrameChannel channel, guint64 seq)
+static LcFrameRecord *framelog_insert(LcFramelog *log, LcChanKind channel, guint64 seq)
 {
     if (!framelog_has_channel(log, channel) || framelog_find(log, channel, seq) != NULL)
         return NULL;
@@ -135,7 +135,7 @@ static gboolean framelog_is_resolved(const LcFrameRecord *record)
 }
 
 /* Sender: frame seq was handed to the channel at send_us. */
-gboolean framelog_add_sent(LcFramelog *log, LcFrameChannel channel, guint64 seq, guint64 bytes,
+gboolean framelog_add_sent(LcFramelog *log, LcChanKind channel, guint64 seq, guint64 bytes,
                            gint64 capture_us, gint64 send_us)
 {
     g_return_val_if_fail(log != NULL, FALSE);
@@ -152,7 +152,7 @@ gboolean framelog_add_sent(LcFramelog *log, LcFrameChannel channel, guint64 seq,
 }
 
 /* Sender: frame seq was dropped before sending. */
-gboolean framelog_add_dropped(LcFramelog *log, LcFrameChannel channel, guint64 seq, guint64 bytes,
+gboolean framelog_add_dropped(LcFramelog *log, LcChanKind channel, guint64 seq, guint64 bytes,
                               gint64 capture_us)
 {
     g_return_val_if_fail(log != NULL, FALSE);
@@ -173,7 +173,7 @@ gboolean framelog_add_dropped(LcFramelog *log, LcFrameChannel channel, guint64 s
 }
 
 /* Sender: frame seq was declared lost by the channel. */
-gboolean framelog_add_lost(LcFramelog *log, LcFrameChannel channel, guint64 seq)
+gboolean framelog_add_lost(LcFramelog *log, LcChanKind channel, guint64 seq)
 {
     g_return_val_if_fail(log != NULL, FALSE);
 
@@ -186,7 +186,7 @@ gboolean framelog_add_lost(LcFramelog *log, LcFrameChannel channel, guint64 seq)
 }
 
 /* Sender: the relay's ACK for seq arrived at ack_us. */
-gboolean framelog_add_relay_ack(LcFramelog *log, LcFrameChannel channel, guint64 seq,
+gboolean framelog_add_relay_ack(LcFramelog *log, LcChanKind channel, guint64 seq,
                                 gint64 relay_first_us, gint64 relay_last_us, gint64 ack_us)
 {
     g_return_val_if_fail(log != NULL, FALSE);
@@ -207,7 +207,7 @@ gboolean framelog_add_relay_ack(LcFramelog *log, LcFrameChannel channel, guint64
  * the record keeps the latest receive time (the slowest viewer), and every
  * ACK is one sample of capture-to-viewer delay.
  */
-gboolean framelog_add_viewer_ack(LcFramelog *log, LcFrameChannel channel, guint64 seq,
+gboolean framelog_add_viewer_ack(LcFramelog *log, LcChanKind channel, guint64 seq,
                                  gint64 viewer_recv_us)
 {
     g_return_val_if_fail(log != NULL, FALSE);
@@ -228,7 +228,7 @@ gboolean framelog_add_viewer_ack(LcFramelog *log, LcFrameChannel channel, guint6
 }
 
 /* Viewer: the whole frame seq arrived at recv_us. */
-gboolean framelog_add_received(LcFramelog *log, LcFrameChannel channel, guint64 seq, guint64 bytes,
+gboolean framelog_add_received(LcFramelog *log, LcChanKind channel, guint64 seq, guint64 bytes,
                                gint64 capture_us, gint64 recv_us)
 {
     g_return_val_if_fail(log != NULL, FALSE);
@@ -245,8 +245,8 @@ gboolean framelog_add_received(LcFramelog *log, LcFrameChannel channel, guint64 
 }
 
 /* Viewer: frame seq was decoded at decoded_us in decode_time_us. */
-gboolean framelog_add_decoded(LcFramelog *log, LcFrameChannel channel, guint64 seq,
-                              gint64 decoded_us, gint64 decode_time_us)
+gboolean framelog_add_decoded(LcFramelog *log, LcChanKind channel, guint64 seq, gint64 decoded_us,
+                              gint64 decode_time_us)
 {
     g_return_val_if_fail(log != NULL, FALSE);
 
@@ -260,7 +260,7 @@ gboolean framelog_add_decoded(LcFramelog *log, LcFrameChannel channel, guint64 s
 }
 
 /* Viewer: frame seq arrived but could not be decoded. */
-gboolean framelog_add_corrupt(LcFramelog *log, LcFrameChannel channel, guint64 seq)
+gboolean framelog_add_corrupt(LcFramelog *log, LcChanKind channel, guint64 seq)
 {
     g_return_val_if_fail(log != NULL, FALSE);
 
@@ -289,7 +289,7 @@ GPtrArray *framelog_get_records(const LcFramelog *log)
     g_return_val_if_fail(log != NULL, NULL);
 
     GPtrArray *records = g_ptr_array_new();
-    for (guint i = 0; i < FRAME_N_CHANNELS; i++) {
+    for (guint i = 0; i < LC_CHAN_KINDS; i++) {
         if (log->records[i] == NULL)
             continue;
         GHashTableIter iter;
@@ -303,13 +303,12 @@ GPtrArray *framelog_get_records(const LcFramelog *log)
 }
 
 /* Closes the interval ending at now_us for every enabled channel. */
-guint framelog_close_interval(LcFramelog *log, gint64 now_us,
-                              LcChannelInterval out[FRAME_N_CHANNELS])
+guint framelog_close_interval(LcFramelog *log, gint64 now_us, LcChannelInterval out[LC_CHAN_KINDS])
 {
     g_return_val_if_fail(log != NULL && out != NULL, 0);
 
     guint n = 0;
-    for (guint i = 0; i < FRAME_N_CHANNELS; i++) {
+    for (guint i = 0; i < LC_CHAN_KINDS; i++) {
         if (log->channels[i] == NULL)
             continue;
         chanstats_close_interval(log->channels[i], now_us, &out[n]);

@@ -35,7 +35,7 @@ typedef struct {
     gint fps;             /* frames per second asked of the capture */
     gint quality;         /* JPEG quality 1..100 */
     const char *encoder;  /* the encoder in use, e.g. "jpeg" */
-    guint channels;       /* mask of (1 << LcFrameChannel); 0 means FRAME_CHANNEL_MASK_ALL */
+    guint channels;       /* mask of (1 << LcChanKind); 0 means LC_CHAN_MASK_ALL */
     const char *ack_mode; /* which acknowledgements the run asks for */
     double duration_s;    /* the planned run length, s; 0 for "until stopped" */
     gint64 deadline_us;   /* playout deadline, us; 0 means LC_STATS_DEADLINE_DEFAULT_US */
@@ -48,9 +48,9 @@ LcFramelog *framelog_new(LcFramelogRole role, const LcFramelogRun *run, gint64 s
 /* Frees the log and its records. NULL is ignored. */
 void framelog_free(LcFramelog *log);
 /* Whether channel is enabled in this run. */
-gboolean framelog_has_channel(const LcFramelog *log, LcFrameChannel channel);
+gboolean framelog_has_channel(const LcFramelog *log, LcChanKind channel);
 /* The channel's aggregator, or NULL when the channel is not enabled. */
-LcChannelStats *framelog_get_channel_stats(LcFramelog *log, LcFrameChannel channel);
+LcChannelStats *framelog_get_channel_stats(LcFramelog *log, LcChanKind channel);
 /* Sets the relay's clock minus the local clock, us (NTP offset); used for one-way delays from now
  * on. */
 void framelog_set_relay_offset(LcFramelog *log, gint64 offset_us);
@@ -58,7 +58,7 @@ void framelog_set_relay_offset(LcFramelog *log, gint64 offset_us);
  * now on. */
 void framelog_set_sender_offset(LcFramelog *log, gint64 offset_us);
 /* Attaches the kernel TCP_INFO of a channel's connection to its summary. */
-void framelog_set_tcp_info(LcFramelog *log, LcFrameChannel channel, const LcStatsTcpInfo *info);
+void framelog_set_tcp_info(LcFramelog *log, LcChanKind channel, const LcStatsTcpInfo *info);
 
 /*
  * Events. Each returns TRUE when it was counted, FALSE when it does not fit
@@ -67,32 +67,32 @@ void framelog_set_tcp_info(LcFramelog *log, LcFrameChannel channel, const LcStat
  */
 /* Sender: frame seq (bytes long, captured at capture_us, sender clock) was handed to the channel at
  * send_us. */
-gboolean framelog_add_sent(LcFramelog *log, LcFrameChannel channel, guint64 seq, guint64 bytes,
+gboolean framelog_add_sent(LcFramelog *log, LcChanKind channel, guint64 seq, guint64 bytes,
                            gint64 capture_us, gint64 send_us);
 /* Sender: frame seq was dropped before sending (it may or may not have a "sent" record). */
-gboolean framelog_add_dropped(LcFramelog *log, LcFrameChannel channel, guint64 seq, guint64 bytes,
+gboolean framelog_add_dropped(LcFramelog *log, LcChanKind channel, guint64 seq, guint64 bytes,
                               gint64 capture_us);
 /* Sender: frame seq was declared lost by the channel. */
-gboolean framelog_add_lost(LcFramelog *log, LcFrameChannel channel, guint64 seq);
+gboolean framelog_add_lost(LcFramelog *log, LcChanKind channel, guint64 seq);
 /* Sender: the relay's ACK for seq arrived at ack_us (local); the relay got its bytes at first/last
  * (relay clock). */
-gboolean framelog_add_relay_ack(LcFramelog *log, LcFrameChannel channel, guint64 seq,
+gboolean framelog_add_relay_ack(LcFramelog *log, LcChanKind channel, guint64 seq,
                                 gint64 relay_first_us, gint64 relay_last_us, gint64 ack_us);
 /* Sender: a viewer's ACK for seq: it had the whole frame at viewer_recv_us, converted to the local
  * clock. */
-gboolean framelog_add_viewer_ack(LcFramelog *log, LcFrameChannel channel, guint64 seq,
+gboolean framelog_add_viewer_ack(LcFramelog *log, LcChanKind channel, guint64 seq,
                                  gint64 viewer_recv_us);
 /* Viewer: the whole frame seq arrived at recv_us (local); capture_us is on the sender's clock. */
-gboolean framelog_add_received(LcFramelog *log, LcFrameChannel channel, guint64 seq, guint64 bytes,
+gboolean framelog_add_received(LcFramelog *log, LcChanKind channel, guint64 seq, guint64 bytes,
                                gint64 capture_us, gint64 recv_us);
 /* Viewer: frame seq was decoded at decoded_us (local) in decode_time_us. */
-gboolean framelog_add_decoded(LcFramelog *log, LcFrameChannel channel, guint64 seq,
-                              gint64 decoded_us, gint64 decode_time_us);
+gboolean framelog_add_decoded(LcFramelog *log, LcChanKind channel, guint64 seq, gint64 decoded_us,
+                              gint64 decode_time_us);
 /* Viewer: frame seq arrived but could not be decoded. */
-gboolean framelog_add_corrupt(LcFramelog *log, LcFrameChannel channel, guint64 seq);
+gboolean framelog_add_corrupt(LcFramelog *log, LcChanKind channel, guint64 seq);
 
 /* The record of frame seq on channel, or NULL; valid until the log is freed. */
-const LcFrameRecord *framelog_lookup(const LcFramelog *log, LcFrameChannel channel, guint64 seq);
+const LcFrameRecord *framelog_lookup(const LcFramelog *log, LcChanKind channel, guint64 seq);
 /* Every record, ordered by seq then channel (transfer container: free the array only). */
 GPtrArray *framelog_get_records(const LcFramelog *log);
 
@@ -101,8 +101,7 @@ GPtrArray *framelog_get_records(const LcFramelog *log);
  * fills out[0..n-1] in channel order, keeps a copy for
  * framelog_write_intervals(), and returns n, the number of channels reported.
  */
-guint framelog_close_interval(LcFramelog *log, gint64 now_us,
-                              LcChannelInterval out[FRAME_N_CHANNELS]);
+guint framelog_close_interval(LcFramelog *log, gint64 now_us, LcChannelInterval out[LC_CHAN_KINDS]);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LcFramelog, framelog_free)
 

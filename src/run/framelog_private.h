@@ -10,9 +10,9 @@ struct LcFramelog {
     char *encoder;
     char *ack_mode;
     gint64 start_us;
-    gint64 relay_offset_us;                     /* relay clock - local clock */
-    gint64 sender_offset_us;                    /* sender clock - local clock */
-    LcChannelStats *channels[FRAME_N_CHANNELS]; /* NULL for a disabled channel */
-    GHashTable *records[FRAME_N_CHANNELS];      /* &record->seq -> LcFrameRecord * (owned) */
-    GArray *intervals;                          /* LcChannelInterval, in closing order */
+    gint64 relay_offset_us;                  /* relay clock - local clock */
+    gint64 sender_offset_us;                 /* sender clock - local clock */
+    LcChannelStats *channels[LC_CHAN_KINDS]; /* NULL for a disabled channel */
+    GHashTable *records[LC_CHAN_KINDS];      /* &record->seq -> LcFrameRecord * (owned) */
+    GArray *intervals;                       /* LcChannelInterval, in closing order */
 };

@@ -124,7 +124,7 @@ static gboolean parse_argv(const char *const *args, LcCameraOptions *options, GE
     g_auto(GStrv) argv = g_strdupv((char **)args);
 
     g_option_context_set_help_enabled(context, FALSE);
-    g_option_context_add_group(context, camera_options_new_group(options));
+    g_option_context_add_group(context, camera_options_new_group(options, NULL, NULL, NULL));
     return g_option_context_parse_strv(context, &argv, error);
 }
 
@@ -180,6 +180,44 @@ static void test_option_group_errors(void)
     g_assert_false(parse_argv(bad_source, &options, &error));
     g_assert_error(error, CAMERA_ERROR, CAMERA_ERROR_INVALID_ARGUMENT);
     g_assert_nonnull(strstr(error->message, "video source is empty"));
+    camera_options_clear(&options);
+}
+
+/* A program may rename --source (lanconf-cli's --camera), put its own flags
+ * first in the same group, and copy the result. */
+static void test_option_group_renamed(void)
+{
+    g_autoptr(GError) error = NULL;
+    LcCameraOptions options, copy;
+    gboolean flag = FALSE;
+    const GOptionEntry leading[] = {
+        {"flag", 0, 0, G_OPTION_ARG_NONE, &flag, "A program's own flag", NULL},
+        G_OPTION_ENTRY_NULL};
+    static const char *const args[] = {"prog",  "--camera", "clip.mp4", "--flag",
+                                       "--fps", "12",       NULL};
+    static const char *const old_name[] = {"prog", "--source", "test", NULL};
+    g_autoptr(GOptionContext) context = g_option_context_new(NULL);
+    g_auto(GStrv) argv = g_strdupv((char **)args);
+
+    camera_options_init(&options);
+    g_option_context_set_help_enabled(context, FALSE);
+    g_option_context_set_main_group(
+        context, camera_options_new_group(&options, "camera", "Send a camera", leading));
+    g_assert_true(g_option_context_parse_strv(context, &argv, &error));
+    g_assert_no_error(error);
+    g_assert_true(flag);
+    g_assert_cmpstr(options.source, ==, "clip.mp4");
+    g_assert_cmpint(options.fps, ==, 12);
+
+    camera_options_copy(&copy, &options);
+    camera_options_clear(&options); /* the copy owns its own strings */
+    g_assert_cmpstr(copy.source, ==, "clip.mp4");
+    g_assert_cmpint(copy.fps, ==, 12);
+    camera_options_clear(&copy);
+
+    g_auto(GStrv) argv2 = g_strdupv((char **)old_name);
+    g_assert_false(g_option_context_parse_strv(context, &argv2, &error));
+    g_assert_error(error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION);
     camera_options_clear(&options);
 }
 
@@ -329,6 +367,7 @@ int main(int argc, char **argv)
     g_test_add_func("/app/camera/options/quality", test_parse_quality);
     g_test_add_func("/app/camera/options/group", test_option_group);
     g_test_add_func("/app/camera/options/group-errors", test_option_group_errors);
+    g_test_add_func("/app/camera/options/group-renamed", test_option_group_renamed);
     g_test_add_func("/app/camera/options/validate", test_validate);
     g_test_add_func("/app/camera/bad-encoder", test_bad_encoder);
     g_test_add_func("/app/camera/bad-source", test_bad_source);

@@ -42,17 +42,15 @@ static LcFramelog *make_sender_log(void)
 
     for (guint64 seq = 1; seq <= 4; seq++) {
         gint64 send = T0 + (gint64)seq * 33000;
-        g_assert_true(
-            framelog_add_sent(log, FRAME_CHANNEL_TCP, seq, 1000 * seq, send - 2000, send));
-        g_assert_true(framelog_add_relay_ack(log, FRAME_CHANNEL_TCP, seq, send + 700, send + 900,
+        g_assert_true(framelog_add_sent(log, LC_CHAN_TCP, seq, 1000 * seq, send - 2000, send));
+        g_assert_true(framelog_add_relay_ack(log, LC_CHAN_TCP, seq, send + 700, send + 900,
                                              send + 1000 + (gint64)seq * 250));
-        g_assert_true(
-            framelog_add_sent(log, FRAME_CHANNEL_UDP, seq, 1000 * seq, send - 2000, send));
+        g_assert_true(framelog_add_sent(log, LC_CHAN_UDP, seq, 1000 * seq, send - 2000, send));
     }
-    g_assert_true(framelog_add_viewer_ack(log, FRAME_CHANNEL_TCP, 2, T0 + 66000 + 40000));
-    g_assert_true(framelog_add_lost(log, FRAME_CHANNEL_UDP, 1));
-    g_assert_true(framelog_add_dropped(log, FRAME_CHANNEL_UDP, 5, 5000, T0 + 160000));
-    framelog_set_tcp_info(log, FRAME_CHANNEL_TCP, &info);
+    g_assert_true(framelog_add_viewer_ack(log, LC_CHAN_TCP, 2, T0 + 66000 + 40000));
+    g_assert_true(framelog_add_lost(log, LC_CHAN_UDP, 1));
+    g_assert_true(framelog_add_dropped(log, LC_CHAN_UDP, 5, 5000, T0 + 160000));
+    framelog_set_tcp_info(log, LC_CHAN_TCP, &info);
     return log;
 }
 
@@ -194,13 +192,13 @@ static void test_summary_json(void)
  * absent. */
 static void test_viewer_summary_json(void)
 {
-    LcFramelogRun run = {.source = "test", .channels = 1u << FRAME_CHANNEL_UDP};
+    LcFramelogRun run = {.source = "test", .channels = 1u << LC_CHAN_UDP};
     g_autoptr(LcFramelog) log = framelog_new(FRAMELOG_ROLE_VIEWER, &run, T0);
     static const char *const int_keys[] = {"frames_received", "bytes_received", "frames_decoded",
                                            "frames_corrupt",  "frames_missing", "deadline_missed"};
 
-    g_assert_true(framelog_add_received(log, FRAME_CHANNEL_UDP, 1, 500, T0, T0 + 20000));
-    g_assert_true(framelog_add_decoded(log, FRAME_CHANNEL_UDP, 1, T0 + 25000, 2000));
+    g_assert_true(framelog_add_received(log, LC_CHAN_UDP, 1, 500, T0, T0 + 20000));
+    g_assert_true(framelog_add_decoded(log, LC_CHAN_UDP, 1, T0 + 25000, 2000));
     g_autoptr(JsonNode) root = framelog_get_summary_json(log, T0 + 1000000);
     JsonObject *top = json_node_get_object(root);
     JsonObject *run_obj = json_object_get_object_member(top, "run");
@@ -266,9 +264,9 @@ static void test_csv_round_trip(void)
     const LcFrameRecord *first = g_ptr_array_index(records, 0);
     const LcFrameRecord *second = g_ptr_array_index(records, 1);
     g_assert_cmpuint(first->seq, ==, 1);
-    g_assert_cmpint(first->channel, ==, FRAME_CHANNEL_TCP);
+    g_assert_cmpint(first->channel, ==, LC_CHAN_TCP);
     g_assert_cmpuint(second->seq, ==, 1);
-    g_assert_cmpint(second->channel, ==, FRAME_CHANNEL_UDP);
+    g_assert_cmpint(second->channel, ==, LC_CHAN_UDP);
 }
 
 /* One known row, byte for byte: units, empty fields for unknown values, flags. */
@@ -277,13 +275,13 @@ static void test_csv_row_text(void)
     g_autoptr(LcFramelog) log = make_sender_log();
     g_autoptr(GString) row = g_string_new(NULL);
 
-    framelog_csv_append_row(row, framelog_lookup(log, FRAME_CHANNEL_TCP, 2));
+    framelog_csv_append_row(row, framelog_lookup(log, LC_CHAN_TCP, 2));
     g_assert_cmpstr(row->str, ==,
                     "2,tcp,2000,1700000000064000,1700000000066000,1700000000067500,"
                     "1700000000066700,1700000000066900,1700000000106000,,1.500,0.700,42.000,0,"
                     "0,0\n");
     g_string_truncate(row, 0);
-    framelog_csv_append_row(row, framelog_lookup(log, FRAME_CHANNEL_UDP, 5));
+    framelog_csv_append_row(row, framelog_lookup(log, LC_CHAN_UDP, 5));
     g_assert_cmpstr(row->str, ==, "5,udp,5000,1700000000160000,,,,,,,,,,0,1,0\n");
 }
 
@@ -358,7 +356,7 @@ static void test_intervals_ndjson(void)
     g_autofree char *path = temp_path(&dir, "intervals.ndjson");
     g_autofree char *text = NULL;
     g_autoptr(GError) error = NULL;
-    LcChannelInterval out[FRAME_N_CHANNELS];
+    LcChannelInterval out[LC_CHAN_KINDS];
     static const char *const keys[] = {
         "event",       "role",         "channel",     "start",          "end",        "seconds",
         "frames_sent", "frames_acked", "frames_lost", "frames_dropped", "bytes_sent", "bytes_acked",
@@ -378,7 +376,7 @@ static void test_intervals_ndjson(void)
         assert_exact_keys(obj, keys, G_N_ELEMENTS(keys));
         g_assert_cmpstr(json_object_get_string_member(obj, "event"), ==, "interval");
         g_assert_cmpstr(json_object_get_string_member(obj, "channel"), ==,
-                        frame_channel_get_name(i % FRAME_N_CHANNELS));
+                        chan_kind_name(i % LC_CHAN_KINDS));
         g_assert_cmpfloat(json_object_get_double_member(obj, "start"), ==, (double)(i / 2));
         g_assert_cmpfloat(json_object_get_double_member(obj, "end"), ==, (double)(i / 2 + 1));
     }

@@ -64,7 +64,7 @@ static void results_clear(Results *results)
 }
 
 /* Pushes a received frame, logging its arrival, and waits until `expected` results have arrived. */
-static void push_and_wait(Results *results, LcFrameChannel channel, const LcEncodedFrame *frame,
+static void push_and_wait(Results *results, LcChanKind channel, const LcEncodedFrame *frame,
                           GBytes *data)
 {
     if (results->log != NULL)
@@ -90,15 +90,15 @@ static void test_decodes_both_channels(void)
     results_init(&results);
     for (guint i = 0; i < N; i++) {
         const LcEncodedFrame *frame = g_ptr_array_index(captured, i);
-        for (guint ch = 0; ch < FRAME_N_CHANNELS; ch++)
+        for (guint ch = 0; ch < LC_CHAN_KINDS; ch++)
             push_and_wait(&results, ch, frame, frame->data);
     }
 
-    g_assert_cmpuint(results.frames->len, ==, N * FRAME_N_CHANNELS);
+    g_assert_cmpuint(results.frames->len, ==, N * LC_CHAN_KINDS);
     for (guint i = 0; i < results.frames->len; i++) {
         const LcViewerFrame *f = &g_array_index(results.frames, LcViewerFrame, i);
-        const LcEncodedFrame *sent = g_ptr_array_index(captured, i / FRAME_N_CHANNELS);
-        g_assert_cmpuint(f->channel, ==, i % FRAME_N_CHANNELS);
+        const LcEncodedFrame *sent = g_ptr_array_index(captured, i / LC_CHAN_KINDS);
+        g_assert_cmpuint(f->channel, ==, i % LC_CHAN_KINDS);
         g_assert_cmpuint(f->seq, ==, sent->seq);
         g_assert_cmpuint(f->bytes, ==, g_bytes_get_size(sent->data));
         g_assert_cmpint(f->capture_time_us, ==, sent->capture_time_us);
@@ -108,13 +108,13 @@ static void test_decodes_both_channels(void)
         g_assert_cmpint(f->decoded_us, >=, sent->capture_time_us);
         g_assert_cmpint(f->decoded_us, <=, g_get_real_time());
         /* The first channel's copy is new and shown; the second is stale. */
-        g_assert_cmpint(f->shown, ==, i % FRAME_N_CHANNELS == 0);
+        g_assert_cmpint(f->shown, ==, i % LC_CHAN_KINDS == 0);
     }
     viewer_media_get_stats(results.viewer, &stats);
-    g_assert_cmpuint(stats.frames_pushed, ==, N * FRAME_N_CHANNELS);
-    g_assert_cmpuint(stats.frames_decoded, ==, N * FRAME_N_CHANNELS);
+    g_assert_cmpuint(stats.frames_pushed, ==, N * LC_CHAN_KINDS);
+    g_assert_cmpuint(stats.frames_decoded, ==, N * LC_CHAN_KINDS);
     g_assert_cmpuint(stats.frames_shown, ==, N);
-    g_assert_cmpuint(stats.frames_stale, ==, N * (FRAME_N_CHANNELS - 1));
+    g_assert_cmpuint(stats.frames_stale, ==, N * (LC_CHAN_KINDS - 1));
     g_assert_cmpuint(stats.frames_corrupt, ==, 0);
     g_assert_cmpuint(stats.frames_dropped, ==, 0);
     results_clear(&results);
@@ -136,9 +136,9 @@ static void test_counts_corrupt(void)
 
     results_init(&results);
     results.log = framelog_new(FRAMELOG_ROLE_VIEWER, &run, g_get_real_time());
-    push_and_wait(&results, FRAME_CHANNEL_UDP, first, truncated);
-    push_and_wait(&results, FRAME_CHANNEL_UDP, second, garbage);
-    push_and_wait(&results, FRAME_CHANNEL_UDP, third, third->data);
+    push_and_wait(&results, LC_CHAN_UDP, first, truncated);
+    push_and_wait(&results, LC_CHAN_UDP, second, garbage);
+    push_and_wait(&results, LC_CHAN_UDP, third, third->data);
 
     g_assert_cmpuint(results.corrupt, ==, 2);
     g_assert_cmpuint(results.frames->len, ==, 1);
@@ -151,15 +151,15 @@ static void test_counts_corrupt(void)
 
     /* The viewer's log: three received, one decoded, two corrupt, one record each. */
     LcChannelSummary summary;
-    chanstats_get_summary(framelog_get_channel_stats(results.log, FRAME_CHANNEL_UDP),
-                          g_get_real_time(), &summary);
+    chanstats_get_summary(framelog_get_channel_stats(results.log, LC_CHAN_UDP), g_get_real_time(),
+                          &summary);
     g_assert_cmpuint(summary.received.counts.frames_acked, ==, 3);
     g_assert_cmpuint(summary.frames_decoded, ==, 1);
     g_assert_cmpuint(summary.frames_corrupt, ==, 2);
     g_assert_cmpuint(summary.end_to_end.count, ==, 1);
     g_assert_cmpfloat(summary.end_to_end.p50, >=, 0.0);
-    g_assert_true(framelog_lookup(results.log, FRAME_CHANNEL_UDP, first->seq)->corrupt);
-    g_assert_false(framelog_lookup(results.log, FRAME_CHANNEL_UDP, third->seq)->corrupt);
+    g_assert_true(framelog_lookup(results.log, LC_CHAN_UDP, first->seq)->corrupt);
+    g_assert_false(framelog_lookup(results.log, LC_CHAN_UDP, third->seq)->corrupt);
     g_clear_pointer(&results.log, framelog_free);
     results_clear(&results);
 }

@@ -15,26 +15,25 @@
 #define SECOND_US G_GINT64_CONSTANT(1000000)
 
 /* The RTT of frame i on channel (us): a steady base with noise, a TCP stall in the spike. */
-static gint64 plots_test_rtt_us(const PlotsTestRun *spec, LcFrameChannel channel, guint i,
-                                GRand *rand)
+static gint64 plots_test_rtt_us(const PlotsTestRun *spec, LcChanKind channel, guint i, GRand *rand)
 {
-    double base = channel == FRAME_CHANNEL_TCP ? 1400.0 : 1000.0;
+    double base = channel == LC_CHAN_TCP ? 1400.0 : 1000.0;
     double us = base + g_rand_double_range(rand, 0.0, 600.0);
     guint spike_at = spec->frames / 3;
 
     /* TCP retransmits and holds the frames behind the loss: a stall that drains. */
-    if (spec->spike && channel == FRAME_CHANNEL_TCP && i >= spike_at && i < spike_at + 20)
+    if (spec->spike && channel == LC_CHAN_TCP && i >= spike_at && i < spike_at + 20)
         us += 120000.0 * (1.0 - (double)(i - spike_at) / 20.0);
     return (gint64)us;
 }
 
 /* Whether frame i is lost on channel: UDP loses about 2 %, more in the spike. */
-static gboolean plots_test_is_lost(const PlotsTestRun *spec, LcFrameChannel channel, guint i,
+static gboolean plots_test_is_lost(const PlotsTestRun *spec, LcChanKind channel, guint i,
                                    GRand *rand)
 {
     guint spike_at = spec->frames / 3;
 
-    if (channel != FRAME_CHANNEL_UDP)
+    if (channel != LC_CHAN_UDP)
         return FALSE;
     if (spec->udp_all_lost)
         return TRUE;
@@ -45,7 +44,7 @@ static gboolean plots_test_is_lost(const PlotsTestRun *spec, LcFrameChannel chan
 
 /* Sender: frame i on channel, sent and acknowledged, lost, or dropped behind the stall. */
 static void plots_test_add_sender_frame(LcFramelog *log, const PlotsTestRun *spec,
-                                        LcFrameChannel channel, guint i, GRand *rand)
+                                        LcChanKind channel, guint i, GRand *rand)
 {
     guint64 seq = i + 1;
     guint64 bytes = 20000 + (guint64)g_rand_int_range(rand, 0, 4000);
@@ -54,7 +53,7 @@ static void plots_test_add_sender_frame(LcFramelog *log, const PlotsTestRun *spe
     gint64 rtt = plots_test_rtt_us(spec, channel, i, rand);
     guint spike_at = spec->frames / 3;
 
-    if (spec->spike && channel == FRAME_CHANNEL_TCP && (i == spike_at + 3 || i == spike_at + 5)) {
+    if (spec->spike && channel == LC_CHAN_TCP && (i == spike_at + 3 || i == spike_at + 5)) {
         g_assert_true(framelog_add_dropped(log, channel, seq, bytes, capture));
         return;
     }
@@ -71,7 +70,7 @@ static void plots_test_add_sender_frame(LcFramelog *log, const PlotsTestRun *spe
 
 /* Viewer: frame i on channel, received and decoded, unless it is lost on the way. */
 static void plots_test_add_viewer_frame(LcFramelog *log, const PlotsTestRun *spec,
-                                        LcFrameChannel channel, guint i, GRand *rand)
+                                        LcChanKind channel, guint i, GRand *rand)
 {
     guint64 seq = i + 1;
     gint64 capture = T0 + (gint64)i * FRAME_US;
@@ -100,7 +99,7 @@ void plots_test_write_run(const char *dir, const PlotsTestRun *spec)
         framelog_new(spec->viewer ? FRAMELOG_ROLE_VIEWER : FRAMELOG_ROLE_SENDER, &run, T0);
     g_autoptr(GRand) rand = g_rand_new_with_seed(42);
     g_autoptr(GError) error = NULL;
-    LcChannelInterval intervals[FRAME_N_CHANNELS];
+    LcChannelInterval intervals[LC_CHAN_KINDS];
     gint64 next_interval = T0 + SECOND_US;
     gint64 end = T0 + (gint64)spec->frames * FRAME_US + 200000;
 
@@ -108,7 +107,7 @@ void plots_test_write_run(const char *dir, const PlotsTestRun *spec)
         gint64 capture = T0 + (gint64)i * FRAME_US;
         for (; capture >= next_interval; next_interval += SECOND_US)
             framelog_close_interval(log, next_interval, intervals);
-        for (LcFrameChannel c = 0; c < FRAME_N_CHANNELS; c++) {
+        for (LcChanKind c = 0; c < LC_CHAN_KINDS; c++) {
             if (!framelog_has_channel(log, c))
                 continue;
             if (spec->viewer)

@@ -6,7 +6,7 @@
 /* The shape of a synthetic run. */
 typedef struct {
     guint frames;          /* frames captured, each sent on every channel */
-    guint channels;        /* mask of (1 << LcFrameChannel); 0 for both */
+    guint channels;        /* mask of (1 << LcChanKind); 0 for both */
     gboolean viewer;       /* a viewer's log (received, decoded) instead of a sender's */
     gboolean viewer_acks;  /* sender: viewers acknowledge the frames (end to end) */
     gboolean udp_all_lost; /* sender: no UDP frame is acknowledged */

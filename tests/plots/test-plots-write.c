@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "plots-test-util.h"
-#include "src/run/frame_channel.h"
+#include "net/wire/chan_kind.h"
 #include "src/report/plots.h"
 
 /* A PNG of 1280x720 with axes, text and data is well over this; a blank one is far under. */
@@ -173,7 +173,7 @@ static char *write_run(const PlotsTestRun *spec, const LcPlotsOptions *opts)
 /* A run on TCP only: its charts name TCP alone, and no UDP data is written. */
 static void test_one_channel(void)
 {
-    PlotsTestRun spec = {.frames = 300, .channels = 1u << FRAME_CHANNEL_TCP, .spike = TRUE};
+    PlotsTestRun spec = {.frames = 300, .channels = 1u << LC_CHAN_TCP, .spike = TRUE};
     static const char *const charts[] = {"latency", "latency_cdf", "rate"};
 
     if (!need_gnuplot())

@@ -384,10 +384,33 @@ static void test_created_on_join(void)
     video_relay_stop(relay);
 }
 
+/* Ack modes by name: the one parser every program uses, and its names back. */
+static void test_ack_mode_names(void)
+{
+    LcVideoAckMode mode = LC_VIDEO_ACK_STOP_AND_WAIT;
+    g_assert_true(video_sender_parse_ack_mode(NULL, &mode, NULL));
+    g_assert_cmpint(mode, ==, LC_VIDEO_ACK_PIPELINED);
+    g_assert_true(video_sender_parse_ack_mode("Stop-And-Wait", &mode, NULL));
+    g_assert_cmpint(mode, ==, LC_VIDEO_ACK_STOP_AND_WAIT);
+    g_assert_true(video_sender_parse_ack_mode("pipelined", &mode, NULL));
+    g_assert_cmpint(mode, ==, LC_VIDEO_ACK_PIPELINED);
+    for (guint m = LC_VIDEO_ACK_PIPELINED; m <= LC_VIDEO_ACK_STOP_AND_WAIT; m++) {
+        LcVideoAckMode back;
+        g_assert_true(video_sender_parse_ack_mode(video_sender_ack_mode_name(m), &back, NULL));
+        g_assert_cmpint(back, ==, m);
+    }
+    g_autoptr(GError) error = NULL;
+    g_assert_false(video_sender_parse_ack_mode("sometimes", &mode, &error));
+    g_assert_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+    g_assert_nonnull(strstr(error->message, "stop-and-wait"));
+    g_assert_cmpint(mode, ==, LC_VIDEO_ACK_PIPELINED); /* untouched */
+}
+
 /* Registers the tests. */
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/video/e2e/ack-mode-names", test_ack_mode_names);
     g_test_add_func("/video/e2e/both-channels", test_both_channels);
     g_test_add_func("/video/e2e/stop-and-wait", test_stop_and_wait);
     g_test_add_func("/video/e2e/channel-choice", test_channel_choice);
