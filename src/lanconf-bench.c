@@ -57,6 +57,8 @@ static void bench_print_json(const LcBenchChatConfig *c, const LcBenchChatResult
     json_builder_add_int_value(b, c->size);
     json_builder_set_member_name(b, "window");
     json_builder_add_int_value(b, c->window);
+    json_builder_set_member_name(b, "stuck");
+    json_builder_add_int_value(b, c->stuck);
     json_builder_end_object(b);
     json_builder_set_member_name(b, "results");
     json_builder_begin_object(b);
@@ -72,7 +74,7 @@ static void bench_print_json(const LcBenchChatConfig *c, const LcBenchChatResult
 /* `lanconf-bench chat`. */
 static int bench_chat_main(int argc, char **argv)
 {
-    gint clients = 100, messages = 20000, size = 100, window = 200, timeout = 120;
+    gint clients = 100, messages = 20000, size = 100, window = 200, timeout = 120, stuck = 0;
     g_autofree char *relay = NULL;
     gboolean json = FALSE, no_anchor = FALSE;
     GOptionEntry entries[] = {
@@ -84,6 +86,10 @@ static int bench_chat_main(int argc, char **argv)
         {"relay", 'r', 0, G_OPTION_ARG_STRING, &relay,
          "Use a running relay (start it with --rate-limit 0) instead of one in-process",
          "HOST:PORT"},
+        {"stuck", 0, 0, G_OPTION_ARG_INT, &stuck,
+         "Also N members that join and never read: the others' rate and latency show whether "
+         "a slow consumer disturbs them (default 0)",
+         "N"},
         {"no-anchor", 0, 0, G_OPTION_ARG_NONE, &no_anchor, "Skip the mosquitto run", NULL},
         {"timeout", 't', 0, G_OPTION_ARG_INT, &timeout, "Give up after S seconds per run", "S"},
         {"json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print the results as JSON", NULL},
@@ -96,20 +102,28 @@ static int bench_chat_main(int argc, char **argv)
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_autoptr(GError) error = NULL;
     if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc > 1 || clients < 1 ||
-        messages < 1 || size < 1 || size > 4096 || window < 1 || timeout < 1) {
+        messages < 1 || size < 1 || size > 4096 || window < 1 || timeout < 1 || stuck < 0 ||
+        stuck > 1000) {
         fprintf(stderr, "lanconf-bench chat: %s\nTry 'lanconf-bench chat --help'.\n",
-                error ? error->message : "values must be positive (size at most 4096)");
+                error ? error->message
+                      : "values must be positive (size at most 4096, stuck 0..1000)");
         return 2;
     }
-    LcBenchChatConfig c = {(guint)clients, (guint)messages, (guint)size,
-                           (guint)window,  relay,           (guint)timeout};
+    LcBenchChatConfig c = {.clients = (guint)clients,
+                           .messages = (guint)messages,
+                           .size = (guint)size,
+                           .window = (guint)window,
+                           .relay = relay,
+                           .timeout_s = (guint)timeout,
+                           .stuck = (guint)stuck};
     LcBenchChatResult results[2] = {0};
     guint n = 0;
     if (!json)
-        printf("lanconf-bench chat: %d receivers, %d messages of %d bytes, window %d\n\n"
+        printf("lanconf-bench chat: %d receivers, %d messages of %d bytes, window %d, "
+               "%d stuck\n\n"
                "%-14s %10s %12s %8s %8s %8s %8s %8s\n",
-               clients, messages, size, window, "system", "delivered", "msgs/s", "lat min", "p50",
-               "p95", "p99", "max ms");
+               clients, messages, size, window, stuck, "system", "delivered", "msgs/s", "lat min",
+               "p50", "p95", "p99", "max ms");
     int status = 0;
     for (guint i = 0; i < (no_anchor ? 1u : 2u); i++) {
         gboolean ok = i == 0 ? bench_chat_run_lanconf(&c, &results[n], &error)

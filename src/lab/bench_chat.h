@@ -4,7 +4,7 @@
 
 #include "net/stats/stats_dist.h"
 
-#include <glib.h>
+#include <gio/gio.h>
 
 typedef struct {
     guint clients;     /* receiving clients */
@@ -13,6 +13,7 @@ typedef struct {
     guint window;      /* most messages in flight (sent, not yet at every receiver) */
     const char *relay; /* HOST:PORT of a running relay, or NULL to start one in-process */
     guint timeout_s;
+    guint stuck; /* members that join and never read (slow consumers) */
 } LcBenchChatConfig;
 
 /* What one run measured. */
@@ -32,6 +33,14 @@ gboolean bench_chat_run_lanconf(const LcBenchChatConfig *config, LcBenchChatResu
 /* Runs the same fan-out through a mosquitto broker started on loopback. */
 gboolean bench_chat_run_mqtt(const LcBenchChatConfig *config, LcBenchChatResult *result,
                              GError **error);
+
+/* Joins the relay as stuck member i (sends HELLO, never reads). */
+GSocket *bench_stuck_join_lanconf(guint16 port, guint i, GError **error);
+/* Subscribes to topic as stuck client i of an MQTT broker (never reads). */
+GSocket *bench_stuck_join_mqtt(guint16 port, guint i, const char *topic, GError **error);
+
+/* With stuck members: lets the server take their joins in before the run (200 ms of the loop). */
+void bench_chat_settle(const LcBenchChatConfig *config);
 
 /* Frees what a result owns. */
 void bench_chat_result_clear(LcBenchChatResult *result);

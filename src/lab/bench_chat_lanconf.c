@@ -23,6 +23,7 @@ struct _LcChatBench {
     LcBenchChatResult *result;
     LcChatReceiver *receivers;
     LcSession *sender;
+    GPtrArray *stuck; /* GSocket: members that never read */
     LcBenchWindow window;
     guint joined;
     guint64 sent;
@@ -122,8 +123,8 @@ static LcRelayThread *bench_lanconf_start_relay(const LcBenchChatConfig *c, char
     rc.listen = g_strdup("127.0.0.1");
     rc.port = 0;
     rc.rate_limit = 0;
-    rc.max_clients = c->clients + 16;
-    rc.max_clients_per_ip = c->clients + 16;
+    rc.max_clients = c->clients + c->stuck + 16;
+    rc.max_clients_per_ip = c->clients + c->stuck + 16;
     *dir = g_dir_make_tmp("lanconf-bench-XXXXXX", error);
     if (*dir == NULL) {
         relay_config_clear(&rc);
@@ -166,6 +167,13 @@ static gboolean bench_lanconf_drive(LcChatBench *b, const char *host, guint16 po
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "clients did not all join");
         return FALSE;
     }
+    for (guint i = 0; i < c->stuck; i++) {
+        GSocket *socket = bench_stuck_join_lanconf(port, i, error);
+        if (socket == NULL)
+            return FALSE;
+        g_ptr_array_add(b->stuck, socket);
+    }
+    bench_chat_settle(c);
     bench_lanconf_pump(b);
     bench_lanconf_wait(b, bench_lanconf_finished, deadline);
     if (b->error != NULL)
@@ -198,8 +206,10 @@ gboolean bench_chat_run_lanconf(const LcBenchChatConfig *c, LcBenchChatResult *r
     *result = (LcBenchChatResult){.system = "lanconf-relay",
                                   .expected = (guint64)c->messages * c->clients,
                                   .latency_ms = stats_dist_new()};
-    LcChatBench b = {
-        .config = c, .result = result, .receivers = g_new0(LcChatReceiver, c->clients)};
+    LcChatBench b = {.config = c,
+                     .result = result,
+                     .receivers = g_new0(LcChatReceiver, c->clients),
+                     .stuck = g_ptr_array_new_with_free_func(g_object_unref)};
     bench_window_init(&b.window, c->clients);
     gboolean ok = bench_lanconf_drive(&b, host, port, error);
     if (!ok && b.error != NULL)
@@ -209,6 +219,7 @@ gboolean bench_chat_run_lanconf(const LcBenchChatConfig *c, LcBenchChatResult *r
     for (guint i = 0; i < c->clients; i++)
         session_free(b.receivers[i].session);
     session_free(b.sender);
+    g_ptr_array_unref(b.stuck);
     g_free(b.receivers);
     bench_window_clear(&b.window);
     g_clear_error(&b.error);

@@ -36,6 +36,7 @@ struct _LcMqttBench {
     const LcBenchChatConfig *config;
     LcBenchChatResult *result;
     LcMqttClient *clients; /* N receivers, then the sender */
+    GPtrArray *stuck;      /* GSocket: subscribers that never read */
     guint ready;
     LcBenchWindow window;
     guint64 sent;
@@ -284,6 +285,13 @@ static gboolean mqtt_bench_drive(LcMqttBench *b, guint16 port, GError **error)
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "mosquitto clients did not subscribe");
     if (b->error != NULL || b->ready < cfg->clients + 1)
         return FALSE;
+    for (guint i = 0; i < cfg->stuck; i++) {
+        GSocket *socket = bench_stuck_join_mqtt(port, i, MQTT_TOPIC, error);
+        if (socket == NULL)
+            return FALSE;
+        g_ptr_array_add(b->stuck, socket);
+    }
+    bench_chat_settle(cfg);
     mqtt_bench_pump(b);
     while (!b->done && g_get_monotonic_time() < deadline)
         g_main_context_iteration(NULL, TRUE);
@@ -312,8 +320,10 @@ gboolean bench_chat_run_mqtt(const LcBenchChatConfig *cfg, LcBenchChatResult *re
         *result = (LcBenchChatResult){.system = "mosquitto",
                                       .expected = (guint64)cfg->messages * cfg->clients,
                                       .latency_ms = stats_dist_new()};
-        LcMqttBench b = {
-            .config = cfg, .result = result, .clients = g_new0(LcMqttClient, cfg->clients + 1)};
+        LcMqttBench b = {.config = cfg,
+                         .result = result,
+                         .clients = g_new0(LcMqttClient, cfg->clients + 1),
+                         .stuck = g_ptr_array_new_with_free_func(g_object_unref)};
         bench_window_init(&b.window, cfg->clients);
         ok = mqtt_bench_drive(&b, port, error);
         if (!ok && b.error != NULL)
@@ -323,6 +333,7 @@ gboolean bench_chat_run_mqtt(const LcBenchChatConfig *cfg, LcBenchChatResult *re
         for (guint i = 0; i <= cfg->clients; i++)
             mqtt_client_close(&b.clients[i]);
         g_free(b.clients);
+        g_ptr_array_unref(b.stuck);
         bench_window_clear(&b.window);
         g_clear_error(&b.error);
         g_subprocess_send_signal(broker, SIGTERM);

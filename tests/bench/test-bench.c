@@ -5,6 +5,7 @@
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Bench messages carry their sequence number and send time, padded to size. */
@@ -71,32 +72,49 @@ static void test_mqtt_wire(void)
     g_assert_cmpint(mqtt_wire_parse(bad_length, sizeof(bad_length), &p), ==, -1);
 }
 
-/* A small real run: every message reaches every receiver through both the
- * in-process relay and mosquitto, and the JSON report says so. */
-static void test_chat_run(void)
+/* Runs lanconf-bench chat with 5 receivers and the given messages, size and
+ * stuck members, and checks that every message reached every receiver
+ * through both the in-process relay and mosquitto, as the JSON report says. */
+static void check_chat_run(const char *messages, const char *size, const char *stuck)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(GSubprocess) p = g_subprocess_new(
-        G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, LANCONF_BIN_DIR "/lanconf-bench", "chat",
-        "--clients", "5", "--messages", "300", "--size", "64", "--window", "20", "--json", NULL);
+    g_autoptr(GSubprocess) p =
+        g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, LANCONF_BIN_DIR "/lanconf-bench",
+                         "chat", "--clients", "5", "--messages", messages, "--size", size,
+                         "--window", "20", "--stuck", stuck, "--json", NULL);
     g_assert_no_error(error);
     g_autofree char *out = NULL;
     g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, &out, NULL, &error));
     g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 0);
     g_autoptr(JsonParser) parser = json_parser_new();
     g_assert_true(json_parser_load_from_data(parser, out, -1, &error));
-    JsonObject *results = json_object_get_object_member(
-        json_node_get_object(json_parser_get_root(parser)), "results");
+    JsonObject *root = json_node_get_object(json_parser_get_root(parser));
+    JsonObject *params = json_object_get_object_member(root, "params");
+    g_assert_cmpint(json_object_get_int_member(params, "stuck"), ==, atoi(stuck));
+    JsonObject *results = json_object_get_object_member(root, "results");
     const char *systems[] = {"lanconf-relay", "mosquitto"};
     for (guint i = 0; i < G_N_ELEMENTS(systems); i++) {
         JsonObject *r = json_object_get_object_member(results, systems[i]);
         g_assert_nonnull(r);
-        g_assert_cmpint(json_object_get_int_member(r, "deliveries"), ==, 1500);
+        g_assert_cmpint(json_object_get_int_member(r, "deliveries"), ==, 5 * atoi(messages));
         g_assert_cmpfloat(json_object_get_double_member(r, "msgs_per_s"), >, 0);
         JsonObject *lat = json_object_get_object_member(r, "latency_ms");
         g_assert_cmpfloat(json_object_get_double_member(lat, "p50"), <=,
                           json_object_get_double_member(lat, "p99"));
     }
+}
+
+/* A small real run. */
+static void test_chat_run(void)
+{
+    check_chat_run("300", "64", "0");
+}
+
+/* Three members that never read (about 3 MB queued for each, over the
+ * relay's soft limit) do not keep the others from getting every message. */
+static void test_chat_stuck(void)
+{
+    check_chat_run("3000", "1000", "3");
 }
 
 int main(int argc, char **argv)
@@ -106,5 +124,6 @@ int main(int argc, char **argv)
     g_test_add_func("/bench/chat/window", test_window);
     g_test_add_func("/bench/chat/mqtt-wire", test_mqtt_wire);
     g_test_add_func("/bench/chat/run", test_chat_run);
+    g_test_add_func("/bench/chat/stuck", test_chat_stuck);
     return g_test_run();
 }

@@ -149,11 +149,19 @@ static void test_worker_free_pending(void)
     sink_init(&sink, 4, 100);
     for (guint64 seq = 1; seq <= 6; seq++)
         encode_worker_push(sink.worker, media_test_synthetic_frame(640, 480, seq, 0));
-    g_usleep(20 * 1000);
-    sink_clear(&sink);
-    /* Results posted before the free must not be delivered afterwards. */
+    g_usleep(20 * 1000); /* the thread encodes and posts results; the loop has not run */
+    LcEncodeWorkerStats stats;
+    encode_worker_get_stats(sink.worker, &stats);
+    g_assert_cmpuint(stats.frames_pushed, ==, 6);
+    g_assert_cmpuint(stats.frames_delivered, ==, 0);
+    g_clear_pointer(&sink.worker, encode_worker_free);
+    /* Results posted before the free must not be delivered afterwards (a
+     * callback now would also find no worker and fail). */
     while (g_main_context_iteration(NULL, FALSE))
         ;
+    g_assert_cmpuint(sink.seqs->len, ==, 0);
+    g_assert_cmpuint(sink.errors, ==, 0);
+    sink_clear(&sink);
 }
 
 /* Freeing the worker from inside its own callback is safe. */
