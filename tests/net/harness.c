@@ -233,3 +233,16 @@ gboolean test_wait_until(gboolean (*cond)(gpointer), gpointer data, guint timeou
     }
     return cond(data);
 }
+
+/* Starts the fixture's relay. */
+void relay_fixture_setup(RelayFixture *fx, gconstpointer tweak)
+{
+    fx->relay = test_relay_start((TestRelayTweak)tweak);
+    fx->port = test_relay_port(fx->relay);
+}
+
+/* Stops the fixture's relay. */
+void relay_fixture_teardown(RelayFixture *fx, gconstpointer tweak)
+{
+    g_clear_pointer(&fx->relay, test_relay_stop);
+}

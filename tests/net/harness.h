@@ -20,6 +20,20 @@ guint16 test_relay_port(TestRelay *relay);
 void test_relay_counters(TestRelay *relay, LcRelayCounters *counters);
 void test_relay_stop(TestRelay *relay);
 
+/* A GTest fixture: one relay per test, started before it (the test data is
+ * its TestRelayTweak, or NULL) and stopped after it, whatever it asserted. */
+typedef struct {
+    TestRelay *relay;
+    guint16 port;
+} RelayFixture;
+
+void relay_fixture_setup(RelayFixture *fx, gconstpointer tweak);
+void relay_fixture_teardown(RelayFixture *fx, gconstpointer tweak);
+/* Registers a test that runs with a relay started with tweak (NULL: defaults). */
+#define relay_test_add(path, tweak, func)                                                          \
+    g_test_add(path, RelayFixture, (gconstpointer)(tweak), relay_fixture_setup, func,              \
+               relay_fixture_teardown)
+
 /* A blocking raw TCP client speaking frames by hand. */
 GSocket *test_raw_connect(guint16 port);
 void test_raw_send_bytes(GSocket *socket, const void *data, gsize len);

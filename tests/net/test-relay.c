@@ -20,9 +20,9 @@ static void expect_deliver(GSocket *socket, const char *nick, const char *addr, 
 }
 
 /* Every member but the sender gets the message, tagged by the relay. */
-static void test_fanout_tags(void)
+static void test_fanout_tags(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = test_relay_start(NULL);
+    TestRelay *relay = fx->relay;
     guint16 port = test_relay_port(relay);
     GSocket *clients[6];
     char nick[16];
@@ -47,14 +47,13 @@ static void test_fanout_tags(void)
     g_assert_false(test_raw_read_type(clients[0], WIRE_CHAT_DELIVER, &extra, 200));
     for (guint i = 0; i < G_N_ELEMENTS(clients); i++)
         g_object_unref(clients[i]);
-    test_relay_stop(relay);
 }
 
 /* Messages from several senders arrive complete, in order per sender, with
  * growing ids. */
-static void test_fanout_order(void)
+static void test_fanout_order(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = test_relay_start(NULL);
+    TestRelay *relay = fx->relay;
     guint16 port = test_relay_port(relay);
     GSocket *a = test_raw_join(port, "alice", 0, 0);
     GSocket *b = test_raw_join(port, "bob", 0, 0);
@@ -85,14 +84,13 @@ static void test_fanout_order(void)
     g_object_unref(a);
     g_object_unref(b);
     g_object_unref(c);
-    test_relay_stop(relay);
 }
 
 /* Join, nick change and leave (with the QUIT reason) reach the others; the
  * WELCOME member list names everyone. */
-static void test_presence(void)
+static void test_presence(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = test_relay_start(NULL);
+    TestRelay *relay = fx->relay;
     guint16 port = test_relay_port(relay);
     GSocket *a = test_raw_join(port, "alice", 0, 0);
     GSocket *b = test_raw_connect(port);
@@ -136,15 +134,14 @@ static void test_presence(void)
     g_assert_true(test_raw_wait_closed(b, 3000, NULL));
     g_object_unref(a);
     g_object_unref(b);
-    test_relay_stop(relay);
 }
 
 /* A taken nick (in any case) is refused with NICK_TAKEN and the connection
  * closed; an invalid nick gets BAD_NICK; NICK to a taken nick is refused
  * without closing. */
-static void test_nick_clash(void)
+static void test_nick_clash(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = test_relay_start(NULL);
+    TestRelay *relay = fx->relay;
     guint16 port = test_relay_port(relay);
     GSocket *a = test_raw_join(port, "Alice", 0, 0);
     GSocket *b = test_raw_join(port, "bob", 0, 0);
@@ -181,7 +178,6 @@ static void test_nick_clash(void)
     g_assert_true(test_raw_read_type(b, WIRE_CHAT_ACK, &ack, 3000));
     g_object_unref(a);
     g_object_unref(b);
-    test_relay_stop(relay);
 }
 
 /* Short keepalive settings for the timeout tests. */
@@ -194,9 +190,9 @@ static void tweak_keepalive(LcRelayConfig *config)
 
 /* A peer that stops answering is pinged, then dropped; the others see it
  * leave with reason "timeout". A connection without HELLO is dropped too. */
-static void test_keepalive_timeout(void)
+static void test_keepalive_timeout(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = test_relay_start(tweak_keepalive);
+    TestRelay *relay = fx->relay;
     guint16 port = test_relay_port(relay);
     GSocket *silent = test_raw_join(port, "silent", 0, 0);
     GSocket *idle = test_raw_connect(port);
@@ -235,7 +231,6 @@ static void test_keepalive_timeout(void)
     g_object_unref(silent);
     g_object_unref(idle);
     g_object_unref(watcher);
-    test_relay_stop(relay);
 }
 
 typedef struct {
@@ -248,7 +243,7 @@ typedef struct {
 /* Peers sending garbage, bad headers, oversized lengths or invalid payloads
  * get an ERROR naming the problem and are dropped, while two well-behaved
  * members keep chatting. */
-static void test_abuse_garbage(void)
+static void test_abuse_garbage(RelayFixture *fx, gconstpointer tweak)
 {
     static const guint8 garbage[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
     static const guint8 bad_version[] = {'L', 'C', 9, 0x01, 0, 0, 0, 0, 0, 0};
@@ -265,8 +260,8 @@ static void test_abuse_garbage(void)
         {"short-hello", short_hello, sizeof(short_hello), WIRE_ERR_BAD_FRAME},
         {"chat-before-hello", chat_first, sizeof(chat_first), WIRE_ERR_PROTOCOL},
     };
-    TestRelay *relay = test_relay_start(NULL);
-    guint16 port = test_relay_port(relay);
+    TestRelay *relay = fx->relay;
+    guint16 port = fx->port;
     GSocket *a = test_raw_join(port, "alice", 0, 0);
     GSocket *b = test_raw_join(port, "bob", 0, 0);
     g_autofree char *a_addr = test_raw_local_addr(a);
@@ -301,13 +296,12 @@ static void test_abuse_garbage(void)
     g_assert_cmpuint(counters.protocol_errors, >=, 6);
     g_object_unref(a);
     g_object_unref(b);
-    test_relay_stop(relay);
 }
 
 /* Text the protocol forbids is refused without closing the connection. */
-static void test_bad_text(void)
+static void test_bad_text(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = test_relay_start(NULL);
+    TestRelay *relay = fx->relay;
     GSocket *a = test_raw_join(test_relay_port(relay), "alice", 0, 0);
     test_raw_chat(a, 7, "bell\athere");
     LcWireMsg err;
@@ -321,7 +315,6 @@ static void test_bad_text(void)
     g_assert_true(test_raw_read_type(a, WIRE_CHAT_ACK, &ack, 3000));
     g_assert_cmpuint(ack.chat_ack.client_id, ==, 8);
     g_object_unref(a);
-    test_relay_stop(relay);
 }
 
 /* Flood control as the defaults say: a burst of 5, then 1 per second. */
@@ -333,9 +326,9 @@ static void tweak_flood(LcRelayConfig *config)
 
 /* A flooder gets RATE_LIMITED for each message over its allowance, naming
  * it; those messages are not stored or delivered. */
-static void test_flood_control(void)
+static void test_flood_control(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = test_relay_start(tweak_flood);
+    TestRelay *relay = fx->relay;
     guint16 port = test_relay_port(relay);
     GSocket *flooder = test_raw_join(port, "flooder", 0, 0);
     GSocket *victim = test_raw_join(port, "victim", 0, 0);
@@ -365,15 +358,14 @@ static void test_flood_control(void)
     g_assert_false(test_raw_read_type(victim, WIRE_CHAT_DELIVER, &msg, 300));
     g_object_unref(flooder);
     g_object_unref(victim);
-    test_relay_stop(relay);
 }
 
 /* History: a new member gets the last messages flagged HISTORY; a resuming
  * member gets exactly what came after its last id; a re-sent message is
  * acknowledged with its first id and not delivered again. */
-static void test_history_replay(void)
+static void test_history_replay(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = test_relay_start(NULL);
+    TestRelay *relay = fx->relay;
     guint16 port = test_relay_port(relay);
     GSocket *a = test_raw_join(port, "alice", 0, 0);
     for (guint i = 1; i <= 60; i++) {
@@ -417,7 +409,6 @@ static void test_history_replay(void)
     g_object_unref(a);
     g_object_unref(a2);
     g_object_unref(b);
-    test_relay_stop(relay);
 }
 
 /* Small queues for the slow-consumer test. */
@@ -430,9 +421,9 @@ static void tweak_small_queue(LcRelayConfig *config)
 
 /* A member that stops reading is disconnected when its queue overflows,
  * while the others keep receiving everything, without delay. */
-static void test_slow_consumer(void)
+static void test_slow_consumer(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = test_relay_start(tweak_small_queue);
+    TestRelay *relay = fx->relay;
     guint16 port = test_relay_port(relay);
     GSocket *stuck = test_raw_join(port, "stuck", 0, 0);
     GSocket *sender = test_raw_join(port, "sender", 0, 0);
@@ -472,7 +463,6 @@ static void test_slow_consumer(void)
     g_object_unref(stuck);
     g_object_unref(sender);
     g_object_unref(reader);
-    test_relay_stop(relay);
 }
 
 /* Connection limits per IP address. */
@@ -482,9 +472,9 @@ static void tweak_per_ip(LcRelayConfig *config)
 }
 
 /* A third connection from one address is refused with SERVER_FULL. */
-static void test_limit_per_ip(void)
+static void test_limit_per_ip(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = test_relay_start(tweak_per_ip);
+    TestRelay *relay = fx->relay;
     guint16 port = test_relay_port(relay);
     GSocket *a = test_raw_join(port, "a", 0, 0);
     GSocket *b = test_raw_join(port, "b", 0, 0);
@@ -495,7 +485,6 @@ static void test_limit_per_ip(void)
     g_object_unref(c);
     g_object_unref(a);
     g_object_unref(b);
-    test_relay_stop(relay);
 }
 
 /* Only the soft limit: 64 KB for 8 s (long enough for a sanitizer build to send
@@ -528,9 +517,9 @@ static gint64 wait_for_leave(GSocket *socket, const char *nick, guint timeout_ms
 /* The soft limit alone: a member whose queue stays over it is disconnected
  * once its seconds have passed, not before; a member that falls behind
  * briefly and catches up is kept and misses nothing. */
-static void test_soft_limit(void)
+static void test_soft_limit(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = test_relay_start(tweak_soft_only);
+    TestRelay *relay = fx->relay;
     guint16 port = test_relay_port(relay);
     GSocket *stuck = test_raw_join(port, "stuck", 0, 0);
     GSocket *lagging = test_raw_join(port, "lagging", 0, 0);
@@ -580,24 +569,23 @@ static void test_soft_limit(void)
     g_object_unref(lagging);
     g_object_unref(sender);
     g_object_unref(reader);
-    test_relay_stop(relay);
 }
 
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL);
-    g_test_add_func("/relay/fanout/tags", test_fanout_tags);
-    g_test_add_func("/relay/fanout/order", test_fanout_order);
-    g_test_add_func("/relay/presence", test_presence);
-    g_test_add_func("/relay/nick/clash", test_nick_clash);
-    g_test_add_func("/relay/keepalive/timeout", test_keepalive_timeout);
-    g_test_add_func("/relay/abuse/garbage", test_abuse_garbage);
-    g_test_add_func("/relay/abuse/bad-text", test_bad_text);
-    g_test_add_func("/relay/abuse/flood", test_flood_control);
-    g_test_add_func("/relay/abuse/slow-consumer", test_slow_consumer);
-    g_test_add_func("/relay/abuse/soft-limit", test_soft_limit);
-    g_test_add_func("/relay/abuse/limit-per-ip", test_limit_per_ip);
-    g_test_add_func("/relay/history/replay", test_history_replay);
+    relay_test_add("/relay/fanout/tags", NULL, test_fanout_tags);
+    relay_test_add("/relay/fanout/order", NULL, test_fanout_order);
+    relay_test_add("/relay/presence", NULL, test_presence);
+    relay_test_add("/relay/nick/clash", NULL, test_nick_clash);
+    relay_test_add("/relay/keepalive/timeout", tweak_keepalive, test_keepalive_timeout);
+    relay_test_add("/relay/abuse/garbage", NULL, test_abuse_garbage);
+    relay_test_add("/relay/abuse/bad-text", NULL, test_bad_text);
+    relay_test_add("/relay/abuse/flood", tweak_flood, test_flood_control);
+    relay_test_add("/relay/abuse/slow-consumer", tweak_small_queue, test_slow_consumer);
+    relay_test_add("/relay/abuse/soft-limit", tweak_soft_only, test_soft_limit);
+    relay_test_add("/relay/abuse/limit-per-ip", tweak_per_ip, test_limit_per_ip);
+    relay_test_add("/relay/history/replay", NULL, test_history_replay);
     return g_test_run();
 }

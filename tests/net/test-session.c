@@ -137,9 +137,9 @@ static gboolean has_texts(gpointer data)
 
 /* Two sessions chat; each message is tagged with the sender's address as the
  * relay saw it, and acknowledged to the sender. */
-static void test_chat(void)
+static void test_chat(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = test_relay_start(NULL);
+    TestRelay *relay = fx->relay;
     Client *a = client_new(test_relay_port(relay), "alice", FALSE);
     Client *b = client_new(test_relay_port(relay), "bob", FALSE);
     g_assert_true(test_wait_until(is_joined, a, 5000));
@@ -167,13 +167,12 @@ static void test_chat(void)
     g_assert_null(a->error);
     client_free(a);
     client_free(b);
-    test_relay_stop(relay);
 }
 
 /* Messages written before the session joins wait in the outbox. */
-static void test_outbox_before_join(void)
+static void test_outbox_before_join(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = test_relay_start(NULL);
+    TestRelay *relay = fx->relay;
     Client *b = client_new(test_relay_port(relay), "bob", FALSE);
     g_assert_true(test_wait_until(is_joined, b, 5000));
     Client *a = client_new(test_relay_port(relay), "alice", FALSE);
@@ -185,7 +184,6 @@ static void test_outbox_before_join(void)
     g_assert_true(g_str_has_suffix(b->texts->pdata[0], ": early"));
     client_free(a);
     client_free(b);
-    test_relay_stop(relay);
 }
 
 /* A taken nick ends the session with NICK_TAKEN (no reconnect); an
@@ -212,9 +210,9 @@ static void test_fatal_errors(void)
 
 /* Round-trip and clock offset from PING/PONG: on one host the offset is the
  * true one, zero, within the round-trip. */
-static void test_lag(void)
+static void test_lag(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = test_relay_start(NULL);
+    TestRelay *relay = fx->relay;
     Client *a = client_new(test_relay_port(relay), "alice", FALSE);
     g_assert_true(test_wait_until(is_joined, a, 5000));
     g_assert_cmpfloat(session_get_srtt_ms(a->session), <, 0.0); /* no sample yet */
@@ -237,7 +235,6 @@ static void test_lag(void)
     gint64 offset = session_get_clock_offset_us(a->session);
     g_assert_cmpint(ABS(offset), <=, (gint64)(session_get_rtt_ms(a->session) * 1000) + 1000);
     client_free(a);
-    test_relay_stop(relay);
 }
 
 static guint16 restart_port;
@@ -352,10 +349,10 @@ static void test_history_gap(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/session/chat", test_chat);
-    g_test_add_func("/session/outbox-before-join", test_outbox_before_join);
+    relay_test_add("/session/chat", NULL, test_chat);
+    relay_test_add("/session/outbox-before-join", NULL, test_outbox_before_join);
     g_test_add_func("/session/fatal-errors", test_fatal_errors);
-    g_test_add_func("/session/lag", test_lag);
+    relay_test_add("/session/lag", NULL, test_lag);
     g_test_add_func("/session/reconnect-resume", test_reconnect_resume);
     g_test_add_func("/session/history-gap", test_history_gap);
     return g_test_run();

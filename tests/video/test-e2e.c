@@ -187,11 +187,11 @@ static gboolean settled(gpointer data)
 }
 
 /* Starts a relay, a sender "cam" and a viewer of it, both channels open. */
-static VideoRelay *e2e_start(E2e *e, LcSession **cam, LcSession **eye,
-                             const LcVideoSenderConfig *config, guint viewer_channels)
+static TestRelay *e2e_start(E2e *e, LcSession **cam, LcSession **eye,
+                            const LcVideoSenderConfig *config, guint viewer_channels)
 {
-    VideoRelay *relay = video_relay_start(NULL);
-    guint16 port = video_relay_port(relay);
+    TestRelay *relay = test_relay_start(NULL);
+    guint16 port = test_relay_port(relay);
     *cam = video_session_join(port, "cam");
     *eye = video_session_join(port, "eye");
     LcVideoViewerConfig vconfig;
@@ -205,13 +205,13 @@ static VideoRelay *e2e_start(E2e *e, LcSession **cam, LcSession **eye,
 }
 
 /* Frees the ends and the relay. */
-static void e2e_stop(E2e *e, LcSession *cam, LcSession *eye, VideoRelay *relay)
+static void e2e_stop(E2e *e, LcSession *cam, LcSession *eye, TestRelay *relay)
 {
     video_sender_free(e->sender);
     video_viewer_free(e->viewer);
     session_free(cam);
     session_free(eye);
-    video_relay_stop(relay);
+    test_relay_stop(relay);
 }
 
 /* 30 KB frames at 30 per second for 2.5 s on both channels. */
@@ -221,7 +221,7 @@ static void test_both_channels(void)
     LcSession *cam, *eye;
     LcVideoSenderConfig config;
     video_sender_config_init(&config);
-    VideoRelay *relay = e2e_start(e, &cam, &eye, &config, config.channels);
+    TestRelay *relay = e2e_start(e, &cam, &eye, &config, config.channels);
     const guint n = 75;
     send_frames(e, n, 33);
     SettleWait w = {e, n};
@@ -262,7 +262,7 @@ static void test_both_channels(void)
     g_assert_cmpuint(stats.chan.rcvbuf, >, 0);
 
     LcRelayVideoStats rs;
-    video_relay_stats(relay, &rs);
+    test_relay_video_stats(relay, &rs);
     g_assert_cmpuint(rs.streams->len, ==, 1);
     LcRelayStreamStats *s = &g_array_index(rs.streams, LcRelayStreamStats, 0);
     g_assert_cmpuint(s->frames_in_tcp, ==, n);
@@ -288,7 +288,7 @@ static void test_stop_and_wait(void)
     LcVideoSenderConfig config;
     video_sender_config_init(&config);
     config.ack_mode = LC_VIDEO_ACK_STOP_AND_WAIT;
-    VideoRelay *relay = e2e_start(e, &cam, &eye, &config, config.channels);
+    TestRelay *relay = e2e_start(e, &cam, &eye, &config, config.channels);
     const guint n = 60;
     send_frames(e, n, 5);
     video_run_for(500);
@@ -314,7 +314,7 @@ static void test_channel_choice(void)
     LcVideoSenderConfig config;
     video_sender_config_init(&config);
     config.channels = LC_CHAN_BIT(LC_CHAN_TCP);
-    VideoRelay *relay =
+    TestRelay *relay =
         e2e_start(e, &cam, &eye, &config, LC_CHAN_BIT(LC_CHAN_TCP) | LC_CHAN_BIT(LC_CHAN_UDP));
     g_assert_cmpuint(video_sender_get_channels(e->sender), ==, LC_CHAN_BIT(LC_CHAN_TCP));
     g_assert_true(video_viewer_is_ready(e->viewer));
@@ -367,11 +367,11 @@ static gboolean join_ready(gpointer data)
 }
 
 /* A sender made inside the joined event asks for its stream once. */
-static void test_created_on_join(void)
+static void test_created_on_join(RelayFixture *fx, gconstpointer tweak)
 {
-    VideoRelay *relay = video_relay_start(NULL);
+    TestRelay *relay = fx->relay;
     OnJoin j = {0};
-    LcSessionConfig config = {.host = "127.0.0.1", .port = video_relay_port(relay), .nick = "cam"};
+    LcSessionConfig config = {.host = "127.0.0.1", .port = test_relay_port(relay), .nick = "cam"};
     LcSessionEvents events = {.joined = on_joined};
     LcSession *session = session_new(&config, &events, &j);
     session_start(session);
@@ -381,7 +381,6 @@ static void test_created_on_join(void)
     g_assert_cmpuint(j.refused, ==, 0);
     video_sender_free(j.sender);
     session_free(session);
-    video_relay_stop(relay);
 }
 
 /* Ack modes by name: the one parser every program uses, and its names back. */
@@ -414,6 +413,6 @@ int main(int argc, char **argv)
     g_test_add_func("/video/e2e/both-channels", test_both_channels);
     g_test_add_func("/video/e2e/stop-and-wait", test_stop_and_wait);
     g_test_add_func("/video/e2e/channel-choice", test_channel_choice);
-    g_test_add_func("/video/e2e/created-on-join", test_created_on_join);
+    relay_test_add("/video/e2e/created-on-join", NULL, test_created_on_join);
     return g_test_run();
 }

@@ -45,10 +45,10 @@ static LcRelayStreamStats *find_stream(LcRelayVideoStats *stats, guint32 id)
 /* Datagrams with a wrong token, naming no stream, or not lanconf datagrams
  * at all, get no answer and are counted; a good frame, reordered and with a
  * duplicate, gets exactly one ACK on the same port number as TCP. */
-static void test_tokens_and_ack(void)
+static void test_tokens_and_ack(RelayFixture *fx, gconstpointer tweak)
 {
-    VideoRelay *relay = video_relay_start(tweak_fast);
-    guint16 port = video_relay_port(relay);
+    TestRelay *relay = fx->relay;
+    guint16 port = test_relay_port(relay);
     LcWireMsg ready;
     GSocket *control = video_raw_open_stream(port, "cam", WIRE_CHANNELS_ALL, &ready);
     guint32 id = ready.stream_ready.stream_id;
@@ -82,7 +82,7 @@ static void test_tokens_and_ack(void)
     g_assert_false(video_udp_recv(udp, &got, buf, 400));
 
     LcRelayVideoStats stats;
-    video_relay_stats(relay, &stats);
+    test_relay_video_stats(relay, &stats);
     LcRelayStreamStats *s = find_stream(&stats, id);
     g_assert_cmpuint(s->bad_token, ==, 1);
     g_assert_cmpuint(stats.unknown_token, ==, 2);
@@ -95,16 +95,15 @@ static void test_tokens_and_ack(void)
     relay_video_stats_clear(&stats);
     wire_msg_clear(&ready);
     g_object_unref(control);
-    video_relay_stop(relay);
 }
 
 /* A video TCP channel with a wrong token is refused with a fatal ERROR; the
  * right one gets VIDEO_READY, and its frames are acknowledged with the
  * relay's first- and last-byte times. */
-static void test_tcp_channel(void)
+static void test_tcp_channel(RelayFixture *fx, gconstpointer tweak)
 {
-    VideoRelay *relay = video_relay_start(NULL);
-    guint16 port = video_relay_port(relay);
+    TestRelay *relay = fx->relay;
+    guint16 port = test_relay_port(relay);
     LcWireMsg ready;
     GSocket *control = video_raw_open_stream(port, "cam", WIRE_CHANNEL_TCP, &ready);
 
@@ -149,21 +148,20 @@ static void test_tcp_channel(void)
     g_assert_true(test_raw_read_type(control, WIRE_PONG, &msg, 5000));
     wire_msg_clear(&msg);
     LcRelayVideoStats stats;
-    video_relay_stats(relay, &stats);
+    test_relay_video_stats(relay, &stats);
     g_assert_cmpuint(find_stream(&stats, ready.stream_ready.stream_id)->frames_in_tcp, ==, 20);
     relay_video_stats_clear(&stats);
     wire_msg_clear(&ready);
     g_object_unref(tcp);
     g_object_unref(control);
-    video_relay_stop(relay);
 }
 
 /* A viewer asking before the stream exists waits, gets VIEW_READY when it
  * starts and VIEW_END when its sender leaves, and waits again. */
-static void test_view_waits(void)
+static void test_view_waits(RelayFixture *fx, gconstpointer tweak)
 {
-    VideoRelay *relay = video_relay_start(NULL);
-    guint16 port = video_relay_port(relay);
+    TestRelay *relay = fx->relay;
+    guint16 port = test_relay_port(relay);
     GSocket *eye = test_raw_join(port, "eye", 0, 0);
     LcWireMsg view = {.type = WIRE_VIEW};
     view.view.nick = "CAM";
@@ -193,7 +191,6 @@ static void test_view_waits(void)
     wire_msg_clear(&ready);
     g_object_unref(cam);
     g_object_unref(eye);
-    video_relay_stop(relay);
 }
 
 /* Opens a viewer's TCP channel by hand. */
@@ -228,10 +225,10 @@ static GSocket *join_viewer(guint16 port, const char *nick, LcWireMsg *ready)
 /* A viewer that stops reading loses its oldest frames, counted, and never
  * delays another viewer, which gets every frame and whose ACKs reach the
  * sender with its viewer id. */
-static void test_slow_viewer(void)
+static void test_slow_viewer(RelayFixture *fx, gconstpointer tweak)
 {
-    VideoRelay *relay = video_relay_start(tweak_fast);
-    guint16 port = video_relay_port(relay);
+    TestRelay *relay = fx->relay;
+    guint16 port = test_relay_port(relay);
     LcWireMsg ready;
     GSocket *cam = video_raw_open_stream(port, "cam", WIRE_CHANNEL_TCP, &ready);
     LcWireMsg good_ready, slow_ready;
@@ -284,7 +281,7 @@ static void test_slow_viewer(void)
         wire_msg_clear(&msg);
     }
     LcRelayVideoStats stats;
-    video_relay_stats(relay, &stats);
+    test_relay_video_stats(relay, &stats);
     for (guint i = 0; i < stats.viewers->len; i++) {
         LcRelayViewerStats *v = &g_array_index(stats.viewers, LcRelayViewerStats, i);
         g_assert_cmpuint(v->queue_tcp, <=, 4);
@@ -305,16 +302,15 @@ static void test_slow_viewer(void)
     wire_msg_clear(&ready);
     wire_msg_clear(&good_ready);
     wire_msg_clear(&slow_ready);
-    video_relay_stop(relay);
 }
 
 /* A second stream on one connection replaces the first; a bad nick to view
  * is refused without closing; camera requests before HELLO are fatal like
  * chat. */
-static void test_refusals(void)
+static void test_refusals(RelayFixture *fx, gconstpointer tweak)
 {
-    VideoRelay *relay = video_relay_start(NULL);
-    guint16 port = video_relay_port(relay);
+    TestRelay *relay = fx->relay;
+    guint16 port = test_relay_port(relay);
     LcWireMsg ready, msg;
     GSocket *cam = video_raw_open_stream(port, "cam", WIRE_CHANNELS_ALL, &ready);
     LcWireMsg open = {.type = WIRE_STREAM_OPEN};
@@ -345,15 +341,14 @@ static void test_refusals(void)
     g_object_unref(early);
     wire_msg_clear(&ready);
     g_object_unref(cam);
-    video_relay_stop(relay);
 }
 
 /* STATS_REQUEST on a control connection answers with every stream and
  * viewer, then STATS_END, matching the relay's own counters. */
-static void test_stats_request(void)
+static void test_stats_request(RelayFixture *fx, gconstpointer tweak)
 {
-    VideoRelay *relay = video_relay_start(NULL);
-    guint16 port = video_relay_port(relay);
+    TestRelay *relay = fx->relay;
+    guint16 port = test_relay_port(relay);
     LcWireMsg ready, view_ready, msg;
     GSocket *cam = video_raw_open_stream(port, "cam", WIRE_CHANNELS_ALL, &ready);
     GSocket *eye = join_viewer(port, "eye", &view_ready);
@@ -394,18 +389,17 @@ static void test_stats_request(void)
     wire_msg_clear(&view_ready);
     g_object_unref(eye);
     g_object_unref(cam);
-    video_relay_stop(relay);
 }
 
 /* Registers the tests. */
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/video/relay/tokens-and-ack", test_tokens_and_ack);
-    g_test_add_func("/video/relay/tcp-channel", test_tcp_channel);
-    g_test_add_func("/video/relay/view-waits", test_view_waits);
-    g_test_add_func("/video/relay/slow-viewer", test_slow_viewer);
-    g_test_add_func("/video/relay/refusals", test_refusals);
-    g_test_add_func("/video/relay/stats-request", test_stats_request);
+    relay_test_add("/video/relay/tokens-and-ack", tweak_fast, test_tokens_and_ack);
+    relay_test_add("/video/relay/tcp-channel", NULL, test_tcp_channel);
+    relay_test_add("/video/relay/view-waits", NULL, test_view_waits);
+    relay_test_add("/video/relay/slow-viewer", tweak_fast, test_slow_viewer);
+    relay_test_add("/video/relay/refusals", NULL, test_refusals);
+    relay_test_add("/video/relay/stats-request", NULL, test_stats_request);
     return g_test_run();
 }

@@ -6,16 +6,6 @@
 #include <string.h>
 
 /* Starts a relay on its own thread, as the chat tests do. */
-VideoRelay *video_relay_start(TestRelayTweak tweak)
-{
-    return (VideoRelay *)test_relay_start(tweak);
-}
-
-guint16 video_relay_port(VideoRelay *t)
-{
-    return test_relay_port((TestRelay *)t);
-}
-
 /* Runs on the relay thread: reads the statistics. */
 static void video_relay_stats_cb(LcRelay *relay, gpointer data)
 {
@@ -23,15 +13,9 @@ static void video_relay_stats_cb(LcRelay *relay, gpointer data)
 }
 
 /* Reads the relay's video statistics on its thread. */
-void video_relay_stats(VideoRelay *t, LcRelayVideoStats *stats)
+void test_relay_video_stats(TestRelay *t, LcRelayVideoStats *stats)
 {
     relay_thread_call((LcRelayThread *)t, video_relay_stats_cb, stats);
-}
-
-/* Stops and frees the relay. */
-void video_relay_stop(VideoRelay *t)
-{
-    test_relay_stop((TestRelay *)t);
 }
 
 /* A blocking UDP socket on 127.0.0.1, port 0. */

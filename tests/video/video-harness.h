@@ -8,14 +8,8 @@
 #include "net/client/session.h"
 #include "tests/net/harness.h"
 
-typedef struct VideoRelay VideoRelay;
-
-/* Starts a relay (in-memory history, no flood control) on its own thread. */
-VideoRelay *video_relay_start(TestRelayTweak tweak);
-guint16 video_relay_port(VideoRelay *relay);
 /* Reads the relay's video statistics on its thread (clear them after). */
-void video_relay_stats(VideoRelay *relay, LcRelayVideoStats *stats);
-void video_relay_stop(VideoRelay *relay);
+void test_relay_video_stats(TestRelay *relay, LcRelayVideoStats *stats);
 
 /* A blocking UDP socket on 127.0.0.1, port 0. */
 GSocket *video_udp_socket(void);
