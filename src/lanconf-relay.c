@@ -43,6 +43,14 @@ static gboolean relay_main_on_signal(gpointer data)
     return G_SOURCE_CONTINUE;
 }
 
+/* Appends " NAME_tcp=N NAME_udp=N": one field per channel kind. */
+static void relay_log_per_kind(GString *out, const char *name, const guint64 values[LC_CHAN_KINDS])
+{
+    for (guint k = 0; k < LC_CHAN_KINDS; k++)
+        g_string_append_printf(out, " %s_%s=%" G_GUINT64_FORMAT, name, chan_kind_name(k),
+                               values[k]);
+}
+
 /* Logs the camera channels' counters: a summary line, then one per stream and viewer. */
 static void relay_main_log_video_stats(LcRelay *relay)
 {
@@ -53,21 +61,22 @@ static void relay_main_log_video_stats(LcRelay *relay)
               v.streams->len, v.viewers->len, v.bad_datagrams, v.unknown_token, v.udp_send_errors);
     for (guint i = 0; i < v.streams->len; i++) {
         const LcRelayStreamStats *s = &g_array_index(v.streams, LcRelayStreamStats, i);
-        g_message("stats: stream %u nick=%s viewers=%u in_tcp=%" G_GUINT64_FORMAT
-                  " in_udp=%" G_GUINT64_FORMAT " udp_lost=%" G_GUINT64_FORMAT
+        g_autoptr(GString) in = g_string_new(NULL);
+        relay_log_per_kind(in, "in", s->frames_in);
+        g_message("stats: stream %u nick=%s viewers=%u%s udp_lost=%" G_GUINT64_FORMAT
                   " udp_dup=%" G_GUINT64_FORMAT " udp_rejected=%" G_GUINT64_FORMAT
                   " udp_pending=%u bad_token=%" G_GUINT64_FORMAT,
-                  s->stream_id, s->nick, s->viewers, s->frames_in_tcp, s->frames_in_udp,
-                  s->udp_lost, s->udp_duplicates, s->udp_rejected, s->udp_pending, s->bad_token);
+                  s->stream_id, s->nick, s->viewers, in->str, s->udp_lost, s->udp_duplicates,
+                  s->udp_rejected, s->udp_pending, s->bad_token);
     }
     for (guint i = 0; i < v.viewers->len; i++) {
         const LcRelayViewerStats *w = &g_array_index(v.viewers, LcRelayViewerStats, i);
-        g_message("stats: viewer %u nick=%s stream=%u out_tcp=%" G_GUINT64_FORMAT
-                  " out_udp=%" G_GUINT64_FORMAT " drops_tcp=%" G_GUINT64_FORMAT
-                  " drops_udp=%" G_GUINT64_FORMAT
-                  " queue_tcp=%u queue_udp=%u bad_token=%" G_GUINT64_FORMAT,
-                  w->viewer_id, w->nick, w->stream_id, w->frames_out_tcp, w->frames_out_udp,
-                  w->drops_tcp, w->drops_udp, w->queue_tcp, w->queue_udp, w->bad_token);
+        g_autoptr(GString) counts = g_string_new(NULL);
+        relay_log_per_kind(counts, "out", w->frames_out);
+        relay_log_per_kind(counts, "drops", w->drops);
+        relay_log_per_kind(counts, "queue", w->queue);
+        g_message("stats: viewer %u nick=%s stream=%u%s bad_token=%" G_GUINT64_FORMAT, w->viewer_id,
+                  w->nick, w->stream_id, counts->str, w->bad_token);
     }
     relay_video_stats_clear(&v);
 }

@@ -87,8 +87,8 @@ static void relay_udp_on_frag(LcRelayVideo *video, const LcDgram *d, GSocketAddr
     if (!frag_reassembler_add(stream->reasm, &d->frag, mono_us, wall_us, &result, &out, NULL) ||
         result != FRAG_COMPLETE)
         return;
-    stream->stats.frames_in_udp++;
-    stream->stats.bytes_in_udp += g_bytes_get_size(out.data);
+    stream->stats.frames_in[LC_CHAN_UDP]++;
+    stream->stats.bytes_in[LC_CHAN_UDP] += g_bytes_get_size(out.data);
 
     LcDgram ack = {.type = DGRAM_ACK, .stream_id = stream->id, .token = stream->token};
     ack.ack.seq = out.seq;
@@ -98,7 +98,7 @@ static void relay_udp_on_frag(LcRelayVideo *video, const LcDgram *d, GSocketAddr
 
     LcRelayFrame *frame = relay_frame_new(stream->id, out.seq, out.capture_us, out.send_us,
                                           out.codec, out.flags, out.data);
-    relay_video_fan_out(stream, frame, WIRE_CHANNEL_UDP);
+    relay_video_fan_out(stream, frame, LC_CHAN_UDP);
     relay_frame_unref(frame);
     frag_frame_clear(&out);
 }
@@ -134,7 +134,7 @@ static void relay_udp_on_ack(LcRelayVideo *video, const LcDgram *d)
     LcRelayViewer *viewer = relay_udp_viewer(video, d);
     if (viewer == NULL)
         return;
-    viewer->stats.acks_udp++;
+    viewer->stats.acks[LC_CHAN_UDP]++;
     LcRelayStream *stream = viewer->stream;
     if (stream->udp_peer == NULL)
         return;
@@ -263,7 +263,7 @@ static gint64 relay_udp_pump_viewer(LcRelayViewer *viewer, gint64 now)
         if (++viewer->udp_next >= count) {
             relay_frame_unref(g_queue_pop_head(&viewer->udp_queue));
             viewer->udp_next = 0;
-            viewer->stats.frames_out_udp++;
+            viewer->stats.frames_out[LC_CHAN_UDP]++;
         }
     }
     return 0;
@@ -304,7 +304,7 @@ static void relay_udp_drop_oldest(LcRelayViewer *viewer)
     guint index = viewer->udp_next > 0 ? 1 : 0;
     LcRelayFrame *frame = g_queue_pop_nth(&viewer->udp_queue, index);
     relay_frame_unref(frame);
-    viewer->stats.drops_udp++;
+    viewer->stats.drops[LC_CHAN_UDP]++;
 }
 
 /* Frames and bytes waiting in a viewer's UDP queue (the started head aside). */
@@ -325,7 +325,7 @@ static guint relay_udp_waiting(LcRelayViewer *viewer, gsize *bytes)
 
 /* Queues a frame to a viewer's UDP address, dropping the oldest waiting
  * frames beyond the limits, and sends what pacing allows. */
-void relay_udp_forward(LcRelayViewer *viewer, LcRelayFrame *frame)
+static void relay_udp_forward(LcRelayViewer *viewer, LcRelayFrame *frame)
 {
     const LcRelayConfig *cfg = &viewer->video->relay->config;
     g_queue_push_tail(&viewer->udp_queue, relay_frame_ref(frame));
@@ -339,7 +339,7 @@ void relay_udp_forward(LcRelayViewer *viewer, LcRelayFrame *frame)
 }
 
 /* Forgets a viewer's UDP address and drops its queue. */
-void relay_udp_viewer_reset(LcRelayViewer *viewer)
+static void relay_udp_viewer_detach(LcRelayViewer *viewer)
 {
     g_queue_clear_full(&viewer->udp_queue, (GDestroyNotify)relay_frame_unref);
     viewer->udp_next = 0;
@@ -431,3 +431,30 @@ void relay_udp_close(LcRelayVideo *video)
     g_clear_object(&video->udp);
     g_clear_pointer(&video->dgram_buf, g_free);
 }
+
+/* Whether the viewer's UDP address is known (it has sent a datagram). */
+static gboolean relay_udp_viewer_is_open(const LcRelayViewer *viewer)
+{
+    return viewer->udp_peer != NULL;
+}
+
+/* Frames waiting in the viewer's UDP queue (the one going out aside). */
+static guint relay_udp_viewer_queued(const LcRelayViewer *viewer)
+{
+    return viewer->udp_queue.length - (viewer->udp_next > 0 ? 1 : 0);
+}
+
+/* Forgets the sender's UDP address. */
+static void relay_udp_stream_detach(LcRelayStream *stream)
+{
+    g_clear_object(&stream->udp_peer);
+}
+
+const LcRelayTransportOps relay_udp_ops = {
+    .kind = LC_CHAN_UDP,
+    .viewer_is_open = relay_udp_viewer_is_open,
+    .forward = relay_udp_forward,
+    .viewer_queued = relay_udp_viewer_queued,
+    .viewer_detach = relay_udp_viewer_detach,
+    .stream_detach = relay_udp_stream_detach,
+};

@@ -124,18 +124,33 @@ static void relay_video_refuse(LcRelayClient *client, guint8 request, LcWireErro
         relay_client_enqueue(client, frame);
 }
 
-/* Forwards a complete frame to the viewers that take its kind of channel. */
-void relay_video_fan_out(LcRelayStream *stream, LcRelayFrame *frame, guint8 channel)
+/* The table of a channel kind. */
+const LcRelayTransportOps *relay_transport_for(LcChanKind kind)
 {
+    static const LcRelayTransportOps *const tables[LC_CHAN_KINDS] = {
+        [LC_CHAN_TCP] = &relay_tcp_ops,
+        [LC_CHAN_UDP] = &relay_udp_ops,
+    };
+    g_return_val_if_fail((guint)kind < LC_CHAN_KINDS, &relay_tcp_ops);
+    return tables[kind];
+}
+
+/* Forwards a complete frame to the viewers that take its kind of channel. */
+void relay_video_fan_out(LcRelayStream *stream, LcRelayFrame *frame, LcChanKind kind)
+{
+    const LcRelayTransportOps *ops = relay_transport_for(kind);
     for (guint i = 0; i < stream->viewers->len; i++) {
         LcRelayViewer *viewer = stream->viewers->pdata[i];
-        if (!(viewer->channels & channel))
-            continue;
-        if (channel == WIRE_CHANNEL_TCP && viewer->tcp != NULL)
-            relay_video_tcp_forward(viewer, frame);
-        else if (channel == WIRE_CHANNEL_UDP && viewer->udp_peer != NULL)
-            relay_udp_forward(viewer, frame);
+        if ((viewer->channels & LC_CHAN_BIT(kind)) && ops->viewer_is_open(viewer))
+            ops->forward(viewer, frame);
     }
+}
+
+/* Closes or forgets every transport's channel of a viewer. */
+static void relay_video_viewer_detach_all(LcRelayViewer *viewer)
+{
+    for (guint k = 0; k < LC_CHAN_KINDS; k++)
+        relay_transport_for(k)->viewer_detach(viewer);
 }
 
 /* Attaches a waiting viewer to a stream and tells it where to connect. */
@@ -168,8 +183,7 @@ static void relay_video_viewer_detach(LcRelayViewer *viewer, const char *reason,
     if (stream == NULL)
         return;
     g_ptr_array_remove(stream->viewers, viewer);
-    relay_video_tcp_close(viewer->tcp, 0, NULL); /* VIEW_END says why */
-    relay_udp_viewer_reset(viewer);
+    relay_video_viewer_detach_all(viewer); /* VIEW_END says why */
     if (tell) {
         LcWireMsg msg = {.type = WIRE_VIEW_END};
         msg.view_end.viewer_id = viewer->id;
@@ -187,7 +201,7 @@ static void relay_video_viewer_detach(LcRelayViewer *viewer, const char *reason,
 static void relay_video_viewer_free(gpointer data)
 {
     LcRelayViewer *viewer = data;
-    relay_udp_viewer_reset(viewer);
+    relay_video_viewer_detach_all(viewer);
     g_free(viewer->nick);
     g_free(viewer->want);
     g_free(viewer->want_key);
@@ -198,7 +212,8 @@ static void relay_video_viewer_free(gpointer data)
 static void relay_video_stream_free(gpointer data)
 {
     LcRelayStream *stream = data;
-    g_clear_object(&stream->udp_peer);
+    for (guint k = 0; k < LC_CHAN_KINDS; k++)
+        relay_transport_for(k)->stream_detach(stream);
     g_clear_pointer(&stream->reasm, frag_reassembler_free);
     g_ptr_array_unref(stream->viewers);
     g_free(stream->nick);
@@ -211,7 +226,8 @@ static void relay_video_stream_end(LcRelayStream *stream, const char *reason)
     LcRelayVideo *video = stream->video;
     while (stream->viewers->len > 0)
         relay_video_viewer_detach(stream->viewers->pdata[stream->viewers->len - 1], reason, TRUE);
-    relay_video_tcp_close(stream->tcp, 0, NULL);
+    for (guint k = 0; k < LC_CHAN_KINDS; k++)
+        relay_transport_for(k)->stream_detach(stream);
     g_info("stream %u of %s ended: %s", stream->id, stream->nick, reason);
     g_hash_table_remove(video->owners, &stream->owner);
     g_hash_table_remove(video->streams, GUINT_TO_POINTER(stream->id));

@@ -10,41 +10,36 @@
 #pragma once
 
 #include "net/relay/relay.h"
+#include "net/wire/chan_kind.h"
 #include "net/wire/wire.h"
 
 /* One stream, as the relay sees it. */
 typedef struct {
     guint32 stream_id;
-    char nick[WIRE_NICK_MAX + 1]; /* its sender's nick */
-    guint8 channels;              /* WIRE_CHANNEL_TCP | WIRE_CHANNEL_UDP */
-    guint viewers;                /* viewers attached now */
-    guint64 frames_in_tcp;        /* complete frames received (each acknowledged) */
-    guint64 frames_in_udp;
-    guint64 bytes_in_tcp; /* frame bytes received */
-    guint64 bytes_in_udp;
-    guint64 udp_lost;       /* frames abandoned incomplete (deadline or memory limit) */
-    guint64 udp_duplicates; /* duplicate datagrams */
-    guint64 udp_rejected;   /* datagrams with the right token that broke the fragment rules */
-    guint64 bad_token;      /* datagrams naming this stream with a wrong token */
-    guint udp_pending;      /* frames being reassembled now */
+    char nick[WIRE_NICK_MAX + 1];     /* its sender's nick */
+    guint8 channels;                  /* WIRE_CHANNEL_TCP | WIRE_CHANNEL_UDP */
+    guint viewers;                    /* viewers attached now */
+    guint64 frames_in[LC_CHAN_KINDS]; /* complete frames received (each acknowledged) */
+    guint64 bytes_in[LC_CHAN_KINDS];  /* frame bytes received */
+    guint64 udp_lost;                 /* frames abandoned incomplete (deadline or memory limit) */
+    guint64 udp_duplicates;           /* duplicate datagrams */
+    guint64 udp_rejected; /* datagrams with the right token that broke the fragment rules */
+    guint64 bad_token;    /* datagrams naming this stream with a wrong token */
+    guint udp_pending;    /* frames being reassembled now */
 } LcRelayStreamStats;
 
 /* One viewer, as the relay sees it. */
 typedef struct {
     guint32 viewer_id;
-    guint32 stream_id;                /* 0 while waiting for the stream to start */
-    char nick[WIRE_NICK_MAX + 1];     /* the viewer's nick */
-    char watching[WIRE_NICK_MAX + 1]; /* the nick whose stream it asked for */
-    guint8 channels;                  /* the channels it asked for */
-    guint64 frames_out_tcp;           /* frames written to it whole */
-    guint64 frames_out_udp;
-    guint64 drops_tcp; /* frames dropped from its queue unsent (oldest first) */
-    guint64 drops_udp;
-    guint queue_tcp; /* frames waiting in its queue now */
-    guint queue_udp;
-    guint64 acks_tcp; /* its ACKs passed back to the sender */
-    guint64 acks_udp;
-    guint64 bad_token; /* datagrams naming this viewer with a wrong token */
+    guint32 stream_id;                 /* 0 while waiting for the stream to start */
+    char nick[WIRE_NICK_MAX + 1];      /* the viewer's nick */
+    char watching[WIRE_NICK_MAX + 1];  /* the nick whose stream it asked for */
+    guint8 channels;                   /* the channels it asked for */
+    guint64 frames_out[LC_CHAN_KINDS]; /* frames written or sent to it whole */
+    guint64 drops[LC_CHAN_KINDS];      /* frames dropped from its queue unsent (oldest first) */
+    guint64 queue[LC_CHAN_KINDS];      /* frames waiting in its queue now */
+    guint64 acks[LC_CHAN_KINDS];       /* its ACKs passed back to the sender */
+    guint64 bad_token;                 /* datagrams naming this viewer with a wrong token */
 } LcRelayViewerStats;
 
 typedef struct {

@@ -69,6 +69,32 @@ typedef struct {
     LcRelayViewerStats stats;
 } LcRelayViewer;
 
+/*
+ * What one transport does for the camera channels: TCP (relay_video_tcp.c)
+ * and UDP (relay_udp.c) each fill a table, as the client's channels fill
+ * LcChanOps. relay_video.c loops over the tables and never branches on the
+ * transport; a new one (or an encrypted variant) adds a table.
+ */
+typedef struct {
+    LcChanKind kind;
+    /* Whether the viewer's channel of this kind can take frames now. */
+    gboolean (*viewer_is_open)(const LcRelayViewer *viewer);
+    /* Queues a complete frame to the viewer (bounded: the oldest go first). */
+    void (*forward)(LcRelayViewer *viewer, LcRelayFrame *frame);
+    /* Frames waiting in the viewer's queue now. */
+    guint (*viewer_queued)(const LcRelayViewer *viewer);
+    /* The viewer leaves its stream: closes or forgets its channel and queue. */
+    void (*viewer_detach)(LcRelayViewer *viewer);
+    /* The stream ends: closes or forgets the sender's channel. */
+    void (*stream_detach)(LcRelayStream *stream);
+} LcRelayTransportOps;
+
+extern const LcRelayTransportOps relay_tcp_ops;
+extern const LcRelayTransportOps relay_udp_ops;
+
+/* The table of a channel kind. */
+const LcRelayTransportOps *relay_transport_for(LcChanKind kind);
+
 struct _LcRelayVideo {
     LcRelay *relay;
     GHashTable *streams;   /* id -> LcRelayStream (owned) */
@@ -121,8 +147,8 @@ LcRelayFrame *relay_frame_ref(LcRelayFrame *frame);
 void relay_frame_unref(LcRelayFrame *frame);
 
 /* Forwards a complete frame to the stream's viewers on the kind of channel
- * it arrived on (WIRE_CHANNEL_TCP or WIRE_CHANNEL_UDP). */
-void relay_video_fan_out(LcRelayStream *stream, LcRelayFrame *frame, guint8 channel);
+ * it arrived on. */
+void relay_video_fan_out(LcRelayStream *stream, LcRelayFrame *frame, LcChanKind kind);
 
 /* relay_video_stats.c */
 
@@ -138,9 +164,6 @@ void relay_video_handle_stats(LcRelayVideo *video, LcRelayClient *client, guint3
 /* VIDEO_HELLO on a new connection: checks the token and takes the connection
  * over as a video channel, or refuses it. */
 void relay_video_tcp_adopt(LcRelayVideo *video, LcRelayClient *client, const LcWireMsg *hello);
-
-/* Queues a frame to a viewer's TCP channel. */
-void relay_video_tcp_forward(LcRelayViewer *viewer, LcRelayFrame *frame);
 
 /* Detaches a channel from its stream or viewer and closes it (code 0: at
  * once; else after an ERROR with code and reason). It is freed from an idle;
@@ -160,9 +183,3 @@ gboolean relay_udp_open(LcRelayVideo *video, GError **error);
 
 /* Closes the UDP socket. */
 void relay_udp_close(LcRelayVideo *video);
-
-/* Queues a frame to a viewer's UDP address (paced). */
-void relay_udp_forward(LcRelayViewer *viewer, LcRelayFrame *frame);
-
-/* Forgets a viewer's UDP address and drops its queue. */
-void relay_udp_viewer_reset(LcRelayViewer *viewer);

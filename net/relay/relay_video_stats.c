@@ -29,8 +29,8 @@ void relay_video_viewer_snapshot(LcRelayViewer *viewer, LcRelayViewerStats *out)
     g_strlcpy(out->nick, viewer->nick ? viewer->nick : "", sizeof(out->nick));
     g_strlcpy(out->watching, viewer->want, sizeof(out->watching));
     out->channels = viewer->channels;
-    out->queue_tcp = viewer->tcp ? chan_stream_get_queued_frames(viewer->tcp->stream) : 0;
-    out->queue_udp = viewer->udp_queue.length - (viewer->udp_next > 0 ? 1 : 0);
+    for (guint k = 0; k < LC_CHAN_KINDS; k++)
+        out->queue[k] = relay_transport_for(k)->viewer_queued(viewer);
 }
 
 /* Orders stream statistics by id. */
@@ -105,10 +105,10 @@ static void relay_video_stats_send_stream(LcRelayClient *client, guint32 request
     msg.stats_stream.nick = (char *)s->nick;
     msg.stats_stream.channels = s->channels;
     msg.stats_stream.viewers = (guint16)MIN(s->viewers, G_MAXUINT16);
-    msg.stats_stream.frames_in_tcp = s->frames_in_tcp;
-    msg.stats_stream.frames_in_udp = s->frames_in_udp;
-    msg.stats_stream.bytes_in_tcp = s->bytes_in_tcp;
-    msg.stats_stream.bytes_in_udp = s->bytes_in_udp;
+    for (guint k = 0; k < LC_CHAN_KINDS; k++) {
+        msg.stats_stream.frames_in[k] = s->frames_in[k];
+        msg.stats_stream.bytes_in[k] = s->bytes_in[k];
+    }
     msg.stats_stream.udp_lost = s->udp_lost;
     msg.stats_stream.udp_duplicates = s->udp_duplicates;
     msg.stats_stream.bad_token = s->bad_token;
@@ -124,14 +124,12 @@ static void relay_video_stats_send_viewer(LcRelayClient *client, guint32 request
     msg.stats_viewer.viewer_id = v->viewer_id;
     msg.stats_viewer.stream_id = v->stream_id;
     msg.stats_viewer.nick = (char *)v->nick;
-    msg.stats_viewer.frames_out_tcp = v->frames_out_tcp;
-    msg.stats_viewer.frames_out_udp = v->frames_out_udp;
-    msg.stats_viewer.drops_tcp = v->drops_tcp;
-    msg.stats_viewer.drops_udp = v->drops_udp;
-    msg.stats_viewer.queue_tcp = v->queue_tcp;
-    msg.stats_viewer.queue_udp = v->queue_udp;
-    msg.stats_viewer.acks_tcp = v->acks_tcp;
-    msg.stats_viewer.acks_udp = v->acks_udp;
+    for (guint k = 0; k < LC_CHAN_KINDS; k++) {
+        msg.stats_viewer.frames_out[k] = v->frames_out[k];
+        msg.stats_viewer.drops[k] = v->drops[k];
+        msg.stats_viewer.queue[k] = (guint32)MIN(v->queue[k], G_MAXUINT32);
+        msg.stats_viewer.acks[k] = v->acks[k];
+    }
     msg.stats_viewer.bad_token = v->bad_token;
     relay_video_stats_send(client, &msg);
 }

@@ -133,7 +133,7 @@ static GBytes *relay_video_tcp_head(LcRelayFrame *frame)
 }
 
 /* Queues a frame to a viewer's TCP channel. */
-void relay_video_tcp_forward(LcRelayViewer *viewer, LcRelayFrame *frame)
+static void relay_video_tcp_forward(LcRelayViewer *viewer, LcRelayFrame *frame)
 {
     GBytes *head = relay_video_tcp_head(frame);
     if (head != NULL && viewer->tcp != NULL)
@@ -160,8 +160,8 @@ static void relay_video_tcp_frame_in(LcRelayVideoChan *chan, const LcWireMsg *ms
         return;
     }
     gsize size = g_bytes_get_size(msg->video_frame.data);
-    stream->stats.frames_in_tcp++;
-    stream->stats.bytes_in_tcp += size;
+    stream->stats.frames_in[LC_CHAN_TCP]++;
+    stream->stats.bytes_in[LC_CHAN_TCP] += size;
 
     LcWireMsg ack = {.type = WIRE_VIDEO_ACK};
     ack.video_ack.stream_id = stream->id;
@@ -174,7 +174,7 @@ static void relay_video_tcp_frame_in(LcRelayVideoChan *chan, const LcWireMsg *ms
         relay_frame_new(stream->id, msg->video_frame.seq, (gint64)msg->video_frame.capture_us,
                         (gint64)msg->video_frame.send_us, msg->video_frame.codec,
                         msg->video_frame.frame_flags, msg->video_frame.data);
-    relay_video_fan_out(stream, frame, WIRE_CHANNEL_TCP);
+    relay_video_fan_out(stream, frame, LC_CHAN_TCP);
     relay_frame_unref(frame);
 }
 
@@ -188,7 +188,7 @@ static void relay_video_tcp_viewer_ack(LcRelayVideoChan *chan, const LcWireMsg *
         relay_video_tcp_close(chan, WIRE_ERR_PROTOCOL, "VIDEO_ACK names another stream or viewer");
         return;
     }
-    viewer->stats.acks_tcp++;
+    viewer->stats.acks[LC_CHAN_TCP]++;
     if (viewer->stream->tcp != NULL)
         relay_video_tcp_send(viewer->stream->tcp, msg);
 }
@@ -231,7 +231,7 @@ static void relay_video_tcp_on_written(LcChanStream *cs, guint64 tag, gpointer d
 {
     LcRelayViewer *viewer = relay_video_tcp_viewer(data);
     if (viewer != NULL)
-        viewer->stats.frames_out_tcp++;
+        viewer->stats.frames_out[LC_CHAN_TCP]++;
 }
 
 /* A frame waited too long in a viewer's queue and was dropped. */
@@ -239,7 +239,7 @@ static void relay_video_tcp_on_dropped(LcChanStream *cs, guint64 tag, gpointer d
 {
     LcRelayViewer *viewer = relay_video_tcp_viewer(data);
     if (viewer != NULL)
-        viewer->stats.drops_tcp++;
+        viewer->stats.drops[LC_CHAN_TCP]++;
 }
 
 static const LcChanStreamEvents relay_video_tcp_events = {
@@ -339,3 +339,36 @@ void relay_video_tcp_adopt(LcRelayVideo *video, LcRelayClient *client, const LcW
     ready.video_ready.server_time = (guint64)clock_now_us();
     relay_video_tcp_send(chan, &ready);
 }
+
+/* Whether the viewer's TCP channel is connected. */
+static gboolean relay_video_tcp_viewer_is_open(const LcRelayViewer *viewer)
+{
+    return viewer->tcp != NULL;
+}
+
+/* Frames waiting in the viewer's TCP queue. */
+static guint relay_video_tcp_viewer_queued(const LcRelayViewer *viewer)
+{
+    return viewer->tcp != NULL ? chan_stream_get_queued_frames(viewer->tcp->stream) : 0;
+}
+
+/* Closes the viewer's TCP channel (its VIEW_END says why). */
+static void relay_video_tcp_viewer_detach(LcRelayViewer *viewer)
+{
+    relay_video_tcp_close(viewer->tcp, 0, NULL);
+}
+
+/* Closes the sender's TCP channel. */
+static void relay_video_tcp_stream_detach(LcRelayStream *stream)
+{
+    relay_video_tcp_close(stream->tcp, 0, NULL);
+}
+
+const LcRelayTransportOps relay_tcp_ops = {
+    .kind = LC_CHAN_TCP,
+    .viewer_is_open = relay_video_tcp_viewer_is_open,
+    .forward = relay_video_tcp_forward,
+    .viewer_queued = relay_video_tcp_viewer_queued,
+    .viewer_detach = relay_video_tcp_viewer_detach,
+    .stream_detach = relay_video_tcp_stream_detach,
+};

@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "net/wire/chan_kind.h"
+
 #define WIRE_VERSION     1
 #define WIRE_HEADER_SIZE 10
 #define WIRE_MAGIC_0     0x4C /* 'L' */
@@ -262,10 +264,8 @@ typedef struct {
             char *nick;
             guint8 channels;
             guint16 viewers;
-            guint64 frames_in_tcp;
-            guint64 frames_in_udp;
-            guint64 bytes_in_tcp;
-            guint64 bytes_in_udp;
+            guint64 frames_in[LC_CHAN_KINDS]; /* on the wire: tcp, then udp */
+            guint64 bytes_in[LC_CHAN_KINDS];
             guint64 udp_lost;
             guint64 udp_duplicates;
             guint64 bad_token;
@@ -275,14 +275,10 @@ typedef struct {
             guint32 viewer_id;
             guint32 stream_id;
             char *nick;
-            guint64 frames_out_tcp;
-            guint64 frames_out_udp;
-            guint64 drops_tcp;
-            guint64 drops_udp;
-            guint32 queue_tcp;
-            guint32 queue_udp;
-            guint64 acks_tcp;
-            guint64 acks_udp;
+            guint64 frames_out[LC_CHAN_KINDS]; /* on the wire: tcp, then udp */
+            guint64 drops[LC_CHAN_KINDS];
+            guint32 queue[LC_CHAN_KINDS];
+            guint64 acks[LC_CHAN_KINDS];
             guint64 bad_token;
         } stats_viewer;
         struct {

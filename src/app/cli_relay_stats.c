@@ -68,6 +68,16 @@ static void cli_relay_stats_add_uint(JsonBuilder *b, const char *name, guint64 v
     json_builder_add_int_value(b, (gint64)MIN(value, (guint64)G_MAXINT64));
 }
 
+/* Adds "NAME_tcp", "NAME_udp", ...: one member per channel kind. */
+static void cli_relay_stats_add_per_kind(JsonBuilder *b, const char *name,
+                                         const guint64 values[LC_CHAN_KINDS])
+{
+    for (guint k = 0; k < LC_CHAN_KINDS; k++) {
+        g_autofree char *member = g_strdup_printf("%s_%s", name, chan_kind_name(k));
+        cli_relay_stats_add_uint(b, member, values[k]);
+    }
+}
+
 /* Adds one STATS_STREAM as a JSON object. */
 static void cli_relay_stats_json_stream(JsonBuilder *b, const LcWireMsg *msg)
 {
@@ -78,10 +88,8 @@ static void cli_relay_stats_json_stream(JsonBuilder *b, const LcWireMsg *msg)
     json_builder_set_member_name(b, "channels");
     json_builder_add_string_value(b, cli_relay_stats_channels(msg->stats_stream.channels));
     cli_relay_stats_add_uint(b, "viewers", msg->stats_stream.viewers);
-    cli_relay_stats_add_uint(b, "frames_in_tcp", msg->stats_stream.frames_in_tcp);
-    cli_relay_stats_add_uint(b, "frames_in_udp", msg->stats_stream.frames_in_udp);
-    cli_relay_stats_add_uint(b, "bytes_in_tcp", msg->stats_stream.bytes_in_tcp);
-    cli_relay_stats_add_uint(b, "bytes_in_udp", msg->stats_stream.bytes_in_udp);
+    cli_relay_stats_add_per_kind(b, "frames_in", msg->stats_stream.frames_in);
+    cli_relay_stats_add_per_kind(b, "bytes_in", msg->stats_stream.bytes_in);
     cli_relay_stats_add_uint(b, "udp_lost", msg->stats_stream.udp_lost);
     cli_relay_stats_add_uint(b, "udp_duplicates", msg->stats_stream.udp_duplicates);
     cli_relay_stats_add_uint(b, "bad_token", msg->stats_stream.bad_token);
@@ -96,14 +104,13 @@ static void cli_relay_stats_json_viewer(JsonBuilder *b, const LcWireMsg *msg)
     cli_relay_stats_add_uint(b, "stream_id", msg->stats_viewer.stream_id);
     json_builder_set_member_name(b, "nick");
     json_builder_add_string_value(b, msg->stats_viewer.nick);
-    cli_relay_stats_add_uint(b, "frames_out_tcp", msg->stats_viewer.frames_out_tcp);
-    cli_relay_stats_add_uint(b, "frames_out_udp", msg->stats_viewer.frames_out_udp);
-    cli_relay_stats_add_uint(b, "drops_tcp", msg->stats_viewer.drops_tcp);
-    cli_relay_stats_add_uint(b, "drops_udp", msg->stats_viewer.drops_udp);
-    cli_relay_stats_add_uint(b, "queue_tcp", msg->stats_viewer.queue_tcp);
-    cli_relay_stats_add_uint(b, "queue_udp", msg->stats_viewer.queue_udp);
-    cli_relay_stats_add_uint(b, "acks_tcp", msg->stats_viewer.acks_tcp);
-    cli_relay_stats_add_uint(b, "acks_udp", msg->stats_viewer.acks_udp);
+    guint64 queue[LC_CHAN_KINDS];
+    for (guint k = 0; k < LC_CHAN_KINDS; k++)
+        queue[k] = msg->stats_viewer.queue[k];
+    cli_relay_stats_add_per_kind(b, "frames_out", msg->stats_viewer.frames_out);
+    cli_relay_stats_add_per_kind(b, "drops", msg->stats_viewer.drops);
+    cli_relay_stats_add_per_kind(b, "queue", queue);
+    cli_relay_stats_add_per_kind(b, "acks", msg->stats_viewer.acks);
     cli_relay_stats_add_uint(b, "bad_token", msg->stats_viewer.bad_token);
     json_builder_end_object(b);
 }
@@ -133,41 +140,74 @@ static void cli_relay_stats_print_json(LcCliRelayStats *rs)
     printf("%s\n", text);
 }
 
+/* Appends one column heading per channel kind: " NAME_TCP NAME_UDP", each width wide. */
+static void cli_relay_stats_add_headings(GString *out, const char *name, int width)
+{
+    for (guint k = 0; k < LC_CHAN_KINDS; k++) {
+        g_autofree char *kind = g_ascii_strup(chan_kind_name(k), -1);
+        g_autofree char *heading = g_strdup_printf("%s_%s", name, kind);
+        g_string_append_printf(out, " %*s", width, heading);
+    }
+}
+
+/* Appends one cell per channel kind, each width wide. */
+static void cli_relay_stats_add_cells(GString *out, const guint64 values[LC_CHAN_KINDS], int width)
+{
+    for (guint k = 0; k < LC_CHAN_KINDS; k++)
+        g_string_append_printf(out, " %*" G_GUINT64_FORMAT, width, values[k]);
+}
+
 /* Prints the answer as a text table. */
 static void cli_relay_stats_print_text(LcCliRelayStats *rs)
 {
     printf("relay %s: %u stream%s, %u viewer%s\n", session_get_server(rs->session),
            rs->streams->len, rs->streams->len == 1 ? "" : "s", rs->viewers->len,
            rs->viewers->len == 1 ? "" : "s");
-    if (rs->streams->len > 0)
-        printf("\nSTREAM  %-16s %-8s %7s %9s %9s %12s %12s %8s %8s %9s\n", "NICK", "CHANNELS",
-               "VIEWERS", "IN_TCP", "IN_UDP", "BYTES_TCP", "BYTES_UDP", "UDP_LOST", "UDP_DUP",
-               "BAD_TOKEN");
+    if (rs->streams->len > 0) {
+        g_autoptr(GString) head = g_string_new(NULL);
+        g_string_printf(head, "\nSTREAM  %-16s %-8s %7s", "NICK", "CHANNELS", "VIEWERS");
+        cli_relay_stats_add_headings(head, "IN", 9);
+        cli_relay_stats_add_headings(head, "BYTES", 12);
+        g_string_append_printf(head, " %8s %8s %9s", "UDP_LOST", "UDP_DUP", "BAD_TOKEN");
+        printf("%s\n", head->str);
+    }
     for (guint i = 0; i < rs->streams->len; i++) {
         const LcWireMsg *m = &g_array_index(rs->streams, LcWireMsg, i);
-        printf("%6u  %-16s %-8s %7u %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT
-               " %12" G_GUINT64_FORMAT " %12" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT
-               " %8" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT "\n",
-               m->stats_stream.stream_id, m->stats_stream.nick,
-               cli_relay_stats_channels(m->stats_stream.channels), m->stats_stream.viewers,
-               m->stats_stream.frames_in_tcp, m->stats_stream.frames_in_udp,
-               m->stats_stream.bytes_in_tcp, m->stats_stream.bytes_in_udp, m->stats_stream.udp_lost,
-               m->stats_stream.udp_duplicates, m->stats_stream.bad_token);
+        g_autoptr(GString) row = g_string_new(NULL);
+        g_string_printf(row, "%6u  %-16s %-8s %7u", m->stats_stream.stream_id, m->stats_stream.nick,
+                        cli_relay_stats_channels(m->stats_stream.channels),
+                        m->stats_stream.viewers);
+        cli_relay_stats_add_cells(row, m->stats_stream.frames_in, 9);
+        cli_relay_stats_add_cells(row, m->stats_stream.bytes_in, 12);
+        g_string_append_printf(
+            row, " %8" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT,
+            m->stats_stream.udp_lost, m->stats_stream.udp_duplicates, m->stats_stream.bad_token);
+        printf("%s\n", row->str);
     }
-    if (rs->viewers->len > 0)
-        printf("\nVIEWER  %-16s %6s %9s %9s %9s %9s %5s %5s %9s %9s %9s\n", "NICK", "STREAM",
-               "OUT_TCP", "OUT_UDP", "DROPS_TCP", "DROPS_UDP", "Q_TCP", "Q_UDP", "ACKS_TCP",
-               "ACKS_UDP", "BAD_TOKEN");
+    if (rs->viewers->len > 0) {
+        g_autoptr(GString) head = g_string_new(NULL);
+        g_string_printf(head, "\nVIEWER  %-16s %6s", "NICK", "STREAM");
+        cli_relay_stats_add_headings(head, "OUT", 9);
+        cli_relay_stats_add_headings(head, "DROPS", 9);
+        cli_relay_stats_add_headings(head, "Q", 5);
+        cli_relay_stats_add_headings(head, "ACKS", 9);
+        g_string_append_printf(head, " %9s", "BAD_TOKEN");
+        printf("%s\n", head->str);
+    }
     for (guint i = 0; i < rs->viewers->len; i++) {
         const LcWireMsg *m = &g_array_index(rs->viewers, LcWireMsg, i);
-        printf("%6u  %-16s %6u %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT
-               " %9" G_GUINT64_FORMAT " %5u %5u %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT
-               " %9" G_GUINT64_FORMAT "\n",
-               m->stats_viewer.viewer_id, m->stats_viewer.nick, m->stats_viewer.stream_id,
-               m->stats_viewer.frames_out_tcp, m->stats_viewer.frames_out_udp,
-               m->stats_viewer.drops_tcp, m->stats_viewer.drops_udp, m->stats_viewer.queue_tcp,
-               m->stats_viewer.queue_udp, m->stats_viewer.acks_tcp, m->stats_viewer.acks_udp,
-               m->stats_viewer.bad_token);
+        guint64 queue[LC_CHAN_KINDS];
+        for (guint k = 0; k < LC_CHAN_KINDS; k++)
+            queue[k] = m->stats_viewer.queue[k];
+        g_autoptr(GString) row = g_string_new(NULL);
+        g_string_printf(row, "%6u  %-16s %6u", m->stats_viewer.viewer_id, m->stats_viewer.nick,
+                        m->stats_viewer.stream_id);
+        cli_relay_stats_add_cells(row, m->stats_viewer.frames_out, 9);
+        cli_relay_stats_add_cells(row, m->stats_viewer.drops, 9);
+        cli_relay_stats_add_cells(row, queue, 5);
+        cli_relay_stats_add_cells(row, m->stats_viewer.acks, 9);
+        g_string_append_printf(row, " %9" G_GUINT64_FORMAT, m->stats_viewer.bad_token);
+        printf("%s\n", row->str);
     }
     printf("\ndatagrams: bad %" G_GUINT64_FORMAT ", unknown token %" G_GUINT64_FORMAT "\n",
            rs->end.stats_end.bad_datagrams, rs->end.stats_end.unknown_token);

@@ -251,8 +251,9 @@ static void test_messages_roundtrip(void)
         {.type = WIRE_VIDEO_FRAME, .video_frame = {1, 2, 3, 4, 5, 6, NULL}},
         {.type = WIRE_VIDEO_ACK, .video_ack = {1, 2, 3, 4, 5, (guint64)-7}},
         {.type = WIRE_STATS_REQUEST, .stats_request = {8}},
-        {.type = WIRE_STATS_STREAM, .stats_stream = {1, 2, nick, 3, 4, 5, 6, 7, 8, 9, 10, 11}},
-        {.type = WIRE_STATS_VIEWER, .stats_viewer = {1, 2, 3, nick, 4, 5, 6, 7, 8, 9, 10, 11, 12}},
+        {.type = WIRE_STATS_STREAM, .stats_stream = {1, 2, nick, 3, 4, {5, 6}, {7, 8}, 9, 10, 11}},
+        {.type = WIRE_STATS_VIEWER,
+         .stats_viewer = {1, 2, 3, nick, {4, 5}, {6, 7}, {8, 9}, {10, 11}, 12}},
         {.type = WIRE_STATS_END, .stats_end = {1, 2, 3, 4, 5}},
     };
     for (guint i = 0; i < G_N_ELEMENTS(msgs); i++) {

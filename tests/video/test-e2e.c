@@ -265,15 +265,16 @@ static void test_both_channels(void)
     test_relay_video_stats(relay, &rs);
     g_assert_cmpuint(rs.streams->len, ==, 1);
     LcRelayStreamStats *s = &g_array_index(rs.streams, LcRelayStreamStats, 0);
-    g_assert_cmpuint(s->frames_in_tcp, ==, n);
-    g_assert_cmpuint(s->bytes_in_tcp, ==, (guint64)n * FRAME_BYTES);
-    g_assert_cmpuint(s->frames_in_udp, ==, udp->relay_acks);
+    g_assert_cmpuint(s->frames_in[LC_CHAN_TCP], ==, n);
+    g_assert_cmpuint(s->bytes_in[LC_CHAN_TCP], ==, (guint64)n * FRAME_BYTES);
+    g_assert_cmpuint(s->frames_in[LC_CHAN_UDP], ==, udp->relay_acks);
     g_assert_cmpuint(s->bad_token, ==, 0);
     g_assert_cmpuint(rs.viewers->len, ==, 1);
     LcRelayViewerStats *v = &g_array_index(rs.viewers, LcRelayViewerStats, 0);
-    g_assert_cmpuint(v->frames_out_tcp + v->drops_tcp, ==, n);
-    g_assert_cmpuint(v->acks_tcp, ==, tcp->viewer_acks);
-    g_assert_cmpuint(v->frames_out_udp + v->drops_udp, ==, s->frames_in_udp);
+    g_assert_cmpuint(v->frames_out[LC_CHAN_TCP] + v->drops[LC_CHAN_TCP], ==, n);
+    g_assert_cmpuint(v->acks[LC_CHAN_TCP], ==, tcp->viewer_acks);
+    g_assert_cmpuint(v->frames_out[LC_CHAN_UDP] + v->drops[LC_CHAN_UDP], ==,
+                     s->frames_in[LC_CHAN_UDP]);
     relay_video_stats_clear(&rs);
     e2e_stop(e, cam, eye, relay);
     g_free(e);

@@ -87,8 +87,8 @@ static void test_tokens_and_ack(RelayFixture *fx, gconstpointer tweak)
     g_assert_cmpuint(s->bad_token, ==, 1);
     g_assert_cmpuint(stats.unknown_token, ==, 2);
     g_assert_cmpuint(stats.bad_datagrams, ==, 2);
-    g_assert_cmpuint(s->frames_in_udp, ==, 1);
-    g_assert_cmpuint(s->bytes_in_udp, ==, 3000);
+    g_assert_cmpuint(s->frames_in[LC_CHAN_UDP], ==, 1);
+    g_assert_cmpuint(s->bytes_in[LC_CHAN_UDP], ==, 3000);
     g_assert_cmpuint(s->udp_duplicates, ==, 1);
     g_assert_cmpuint(s->udp_lost, ==, 1);
     g_assert_cmpuint(stats.udp_port, ==, port);
@@ -149,7 +149,8 @@ static void test_tcp_channel(RelayFixture *fx, gconstpointer tweak)
     wire_msg_clear(&msg);
     LcRelayVideoStats stats;
     test_relay_video_stats(relay, &stats);
-    g_assert_cmpuint(find_stream(&stats, ready.stream_ready.stream_id)->frames_in_tcp, ==, 20);
+    g_assert_cmpuint(find_stream(&stats, ready.stream_ready.stream_id)->frames_in[LC_CHAN_TCP], ==,
+                     20);
     relay_video_stats_clear(&stats);
     wire_msg_clear(&ready);
     g_object_unref(tcp);
@@ -284,15 +285,18 @@ static void test_slow_viewer(RelayFixture *fx, gconstpointer tweak)
     test_relay_video_stats(relay, &stats);
     for (guint i = 0; i < stats.viewers->len; i++) {
         LcRelayViewerStats *v = &g_array_index(stats.viewers, LcRelayViewerStats, i);
-        g_assert_cmpuint(v->queue_tcp, <=, 4);
+        g_assert_cmpuint(v->queue[LC_CHAN_TCP], <=, 4);
         if (v->viewer_id == slow_ready.view_ready.viewer_id) {
-            g_assert_cmpuint(v->drops_tcp, >, 0);
-            g_assert_cmpuint(v->frames_out_tcp + v->drops_tcp + v->queue_tcp, <=, n);
-            g_assert_cmpuint(v->frames_out_tcp + v->drops_tcp + v->queue_tcp, >=, n - 1);
+            g_assert_cmpuint(v->drops[LC_CHAN_TCP], >, 0);
+            g_assert_cmpuint(
+                v->frames_out[LC_CHAN_TCP] + v->drops[LC_CHAN_TCP] + v->queue[LC_CHAN_TCP], <=, n);
+            g_assert_cmpuint(v->frames_out[LC_CHAN_TCP] + v->drops[LC_CHAN_TCP] +
+                                 v->queue[LC_CHAN_TCP],
+                             >=, n - 1);
         } else {
-            g_assert_cmpuint(v->drops_tcp, ==, 0);
-            g_assert_cmpuint(v->frames_out_tcp, ==, n);
-            g_assert_cmpuint(v->acks_tcp, ==, n);
+            g_assert_cmpuint(v->drops[LC_CHAN_TCP], ==, 0);
+            g_assert_cmpuint(v->frames_out[LC_CHAN_TCP], ==, n);
+            g_assert_cmpuint(v->acks[LC_CHAN_TCP], ==, n);
         }
     }
     relay_video_stats_clear(&stats);
@@ -367,7 +371,7 @@ static void test_stats_request(RelayFixture *fx, gconstpointer tweak)
         if (msg.type == WIRE_STATS_STREAM) {
             g_assert_cmpuint(msg.stats_stream.request, ==, 77);
             g_assert_cmpstr(msg.stats_stream.nick, ==, "cam");
-            g_assert_cmpuint(msg.stats_stream.frames_in_udp, ==, 1);
+            g_assert_cmpuint(msg.stats_stream.frames_in[LC_CHAN_UDP], ==, 1);
             g_assert_cmpuint(msg.stats_stream.viewers, ==, 1);
             streams++;
         } else if (msg.type == WIRE_STATS_VIEWER) {
