@@ -12,6 +12,7 @@
  * abandons a frame that stays incomplete past the deadline: lost.
  */
 #include "net/client/chan_private.h"
+#include "net/io/source.h"
 
 #include "net/wire/chan_dgram.h"
 #include "net/io/token_bucket.h"
@@ -68,25 +69,6 @@ static LcChan *chan_udp_create(void)
     LcChanUdp *udp = g_new0(LcChanUdp, 1);
     g_queue_init(&udp->out);
     return &udp->base;
-}
-
-/* Detaches and drops a source if set. */
-static void chan_udp_drop_source(GSource **src)
-{
-    if (*src != NULL) {
-        g_source_destroy(*src);
-        g_source_unref(*src);
-        *src = NULL;
-    }
-}
-
-/* Attaches a timeout in *slot. */
-static void chan_udp_add_timeout(GSource **slot, guint ms, GSourceFunc func, gpointer data)
-{
-    chan_udp_drop_source(slot);
-    *slot = g_timeout_source_new(ms);
-    g_source_set_callback(*slot, func, data, NULL);
-    g_source_attach(*slot, g_main_context_get_thread_default());
 }
 
 /* Frees a waiting frame. */
@@ -195,7 +177,7 @@ static void chan_udp_on_hello_ack(LcChanUdp *udp)
 {
     if (udp->base.ready)
         return;
-    chan_udp_add_timeout(&udp->hello_src, CHAN_UDP_HELLO_MS, chan_udp_on_hello, udp);
+    source_reset_timeout(&udp->hello_src, CHAN_UDP_HELLO_MS, chan_udp_on_hello, udp);
     chan_emit_ready(&udp->base);
 }
 
@@ -286,9 +268,7 @@ static gboolean chan_udp_start(LcChanUdp *udp, GError **error)
     udp->pace = chan_timer_new(chan_udp_on_pace, udp, error);
     if (udp->pace == NULL)
         return FALSE;
-    udp->read_src = g_socket_create_source(udp->socket, G_IO_IN, NULL);
-    g_source_set_callback(udp->read_src, G_SOURCE_FUNC(chan_udp_on_readable), udp, NULL);
-    g_source_attach(udp->read_src, g_main_context_get_thread_default());
+    udp->read_src = source_watch_socket(udp->socket, G_IO_IN, chan_udp_on_readable, udp);
     if (chan->config.role == LC_CHAN_ROLE_VIEWER) {
         LcFragLimits limits = {
             .frame_max = chan->config.frame_max,
@@ -297,9 +277,9 @@ static gboolean chan_udp_start(LcChanUdp *udp, GError **error)
             .deadline_us = (gint64)chan->config.reassembly_ms * 1000,
         };
         udp->reasm = frag_reassembler_new(&limits, chan_udp_on_lost, udp);
-        chan_udp_add_timeout(&udp->expire_src, CHAN_UDP_EXPIRE_MS, chan_udp_on_expire, udp);
+        source_reset_timeout(&udp->expire_src, CHAN_UDP_EXPIRE_MS, chan_udp_on_expire, udp);
     }
-    chan_udp_add_timeout(&udp->hello_src, CHAN_UDP_HELLO_FAST_MS, chan_udp_on_hello, udp);
+    source_reset_timeout(&udp->hello_src, CHAN_UDP_HELLO_FAST_MS, chan_udp_on_hello, udp);
     chan_udp_on_hello(udp);
     return TRUE;
 }
@@ -416,9 +396,7 @@ static void chan_udp_pump(LcChanUdp *udp)
         if (udp->next_frag == 0)
             chan_udp_start_frame(udp, out);
         if (!chan_udp_send_fragment(udp, out, count)) {
-            udp->write_src = g_socket_create_source(udp->socket, G_IO_OUT, NULL);
-            g_source_set_callback(udp->write_src, G_SOURCE_FUNC(chan_udp_on_writable), udp, NULL);
-            g_source_attach(udp->write_src, g_main_context_get_thread_default());
+            udp->write_src = source_watch_socket(udp->socket, G_IO_OUT, chan_udp_on_writable, udp);
             return;
         }
         if (++udp->next_frag >= count) {
@@ -462,11 +440,11 @@ static void chan_udp_get_stats(LcChan *chan, LcChanStats *stats)
 static void chan_udp_close(LcChan *chan)
 {
     LcChanUdp *udp = (LcChanUdp *)chan;
-    chan_udp_drop_source(&udp->read_src);
-    chan_udp_drop_source(&udp->write_src);
+    source_drop(&udp->read_src);
+    source_drop(&udp->write_src);
     g_clear_pointer(&udp->pace, chan_timer_free);
-    chan_udp_drop_source(&udp->hello_src);
-    chan_udp_drop_source(&udp->expire_src);
+    source_drop(&udp->hello_src);
+    source_drop(&udp->expire_src);
     if (udp->socket != NULL)
         g_socket_close(udp->socket, NULL);
     g_clear_object(&udp->socket);

@@ -1,5 +1,6 @@
 /* session.c: the client side of the control connection. */
 #include "net/client/session.h"
+#include "net/io/source.h"
 
 #include "net/wire/clock.h"
 #include "net/io/conn.h"
@@ -71,25 +72,6 @@ struct _LcSession {
 
 static void session_connect(LcSession *session);
 static void session_flush_outbox(LcSession *session);
-
-/* Detaches and drops a source if set. */
-static void session_drop_source(GSource **src)
-{
-    if (*src != NULL) {
-        g_source_destroy(*src);
-        g_source_unref(*src);
-        *src = NULL;
-    }
-}
-
-/* Attaches a timeout on the thread-default context and keeps it in *slot. */
-static void session_add_timeout(GSource **slot, guint ms, GSourceFunc func, gpointer data)
-{
-    session_drop_source(slot);
-    *slot = g_timeout_source_new(ms);
-    g_source_set_callback(*slot, func, data, NULL);
-    g_source_attach(*slot, g_main_context_get_thread_default());
-}
 
 /* Frees an outbox entry. */
 static void session_out_free(LcOutMsg *out)
@@ -219,8 +201,8 @@ static gboolean session_on_reconnect(gpointer data)
 static void session_lost(LcSession *session, const GError *error)
 {
     session_retire_conn(session);
-    session_drop_source(&session->ping_src);
-    session_drop_source(&session->pace_src);
+    source_drop(&session->ping_src);
+    source_drop(&session->pace_src);
     if (session->state == SESSION_CLOSED)
         return;
     if (session->quitting || !session->config.reconnect || !session->ever_joined ||
@@ -234,7 +216,7 @@ static void session_lost(LcSession *session, const GError *error)
     guint wait =
         (guint)g_random_int_range((gint)session->backoff_ms / 2, (gint)session->backoff_ms + 1);
     session->backoff_ms = MIN(session->backoff_ms * 2, session->config.reconnect_max_ms);
-    session_add_timeout(&session->reconnect_src, wait, session_on_reconnect, session);
+    source_reset_timeout(&session->reconnect_src, wait, session_on_reconnect, session);
     session_set_state(session, SESSION_RECONNECT_WAIT, error);
 }
 
@@ -296,8 +278,8 @@ static void session_handle_welcome(LcSession *session, const LcWireMsg *msg)
         session->events.joined(session, resumed, session->user_data);
     if (session->config.ping_interval_ms > 0) {
         session_ping(session);
-        session_add_timeout(&session->ping_src, session->config.ping_interval_ms,
-                            session_on_ping_timer, session);
+        source_reset_timeout(&session->ping_src, session->config.ping_interval_ms,
+                             session_on_ping_timer, session);
     }
     session_flush_outbox(session);
 }
@@ -596,7 +578,7 @@ static void session_flush_outbox(LcSession *session)
         LcOutMsg *out = l->data;
         guint wait = session_take_token(session);
         if (wait > 0) {
-            session_add_timeout(&session->pace_src, wait, session_on_pace, session);
+            source_reset_timeout(&session->pace_src, wait, session_on_pace, session);
             return;
         }
         LcWireMsg chat = {.type = WIRE_CHAT, .flags = out->flags};
@@ -684,7 +666,7 @@ void session_quit(LcSession *session, const char *reason)
     if (session->state == SESSION_CLOSED || session->quitting)
         return;
     session->quitting = TRUE;
-    session_drop_source(&session->reconnect_src);
+    source_drop(&session->reconnect_src);
     if (session->cancel != NULL)
         g_cancellable_cancel(session->cancel);
     if (session->conn == NULL) {
@@ -774,10 +756,10 @@ void session_free(LcSession *session)
         g_cancellable_cancel(session->cancel);
         g_object_unref(session->cancel);
     }
-    session_drop_source(&session->reconnect_src);
-    session_drop_source(&session->pace_src);
-    session_drop_source(&session->ping_src);
-    session_drop_source(&session->reap_src);
+    source_drop(&session->reconnect_src);
+    source_drop(&session->pace_src);
+    source_drop(&session->ping_src);
+    source_drop(&session->reap_src);
     conn_free(session->conn);
     g_ptr_array_unref(session->dead_conns);
     g_queue_clear_full(&session->outbox, (GDestroyNotify)session_out_free);

@@ -6,6 +6,7 @@
  * stop-and-wait mode, the one frame in flight and the newest one waiting.
  */
 #include "net/client/video_sender.h"
+#include "net/io/source.h"
 
 #include "net/wire/clock.h"
 #include "net/client/video_common.h"
@@ -425,9 +426,7 @@ LcVideoSender *video_sender_new(LcSession *session, const LcVideoSenderConfig *c
     sender->user_data = user_data;
     video_sender_close_stream(sender);
     sender->watch = session_add_watch(session, video_sender_on_message, sender);
-    sender->tick_src = g_timeout_source_new(VIDEO_SENDER_TICK_MS);
-    g_source_set_callback(sender->tick_src, video_sender_on_tick, sender, NULL);
-    g_source_attach(sender->tick_src, g_main_context_get_thread_default());
+    sender->tick_src = source_add_timeout(VIDEO_SENDER_TICK_MS, video_sender_on_tick, sender);
     if (session_get_state(session) == SESSION_JOINED)
         video_sender_open_stream(sender);
     return sender;
@@ -500,7 +499,6 @@ void video_sender_free(LcVideoSender *sender)
     }
     session_remove_watch(sender->session, sender->watch);
     video_sender_close_stream(sender);
-    g_source_destroy(sender->tick_src);
-    g_source_unref(sender->tick_src);
+    source_drop(&sender->tick_src);
     g_free(sender);
 }

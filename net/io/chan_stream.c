@@ -1,5 +1,6 @@
 /* chan_stream.c: a framed, non-blocking TCP connection for live video. */
 #include "net/io/chan_stream.h"
+#include "net/io/source.h"
 
 #include "net/wire/addr.h"
 #include "net/wire/clock.h"
@@ -92,19 +93,8 @@ void chan_stream_start(LcChanStream *stream)
 {
     if (stream->read_src != NULL || stream->closing)
         return;
-    stream->read_src = g_socket_create_source(stream->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-    g_source_set_callback(stream->read_src, G_SOURCE_FUNC(chan_stream_on_readable), stream, NULL);
-    g_source_attach(stream->read_src, g_main_context_get_thread_default());
-}
-
-/* Detaches and drops a source pointer if set. */
-static void chan_stream_drop_source(GSource **src)
-{
-    if (*src != NULL) {
-        g_source_destroy(*src);
-        g_source_unref(*src);
-        *src = NULL;
-    }
+    stream->read_src = source_watch_socket(stream->socket, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                           chan_stream_on_readable, stream);
 }
 
 /* Frees a queued item. */
@@ -123,10 +113,10 @@ static void chan_stream_finish(LcChanStream *stream, const GError *error)
         return;
     stream->closed = TRUE;
     stream->closing = TRUE;
-    chan_stream_drop_source(&stream->read_src);
-    chan_stream_drop_source(&stream->write_src);
-    chan_stream_drop_source(&stream->flush_timer);
-    chan_stream_drop_source(&stream->fail_src);
+    source_drop(&stream->read_src);
+    source_drop(&stream->write_src);
+    source_drop(&stream->flush_timer);
+    source_drop(&stream->fail_src);
     g_queue_clear_full(&stream->out, (GDestroyNotify)chan_stream_item_free);
     stream->out_bytes = stream->wait_bytes = stream->control_bytes = 0;
     stream->wait_frames = 0;
@@ -138,7 +128,7 @@ static void chan_stream_finish(LcChanStream *stream, const GError *error)
 /* Stops reading and reports a broken framing. */
 static void chan_stream_bad_frame(LcChanStream *stream, const GError *error)
 {
-    chan_stream_drop_source(&stream->read_src);
+    source_drop(&stream->read_src);
     if (stream->events.bad_frame)
         stream->events.bad_frame(stream, error, stream->user_data);
     else
@@ -236,10 +226,8 @@ static void chan_stream_want_write(LcChanStream *stream)
 {
     if (stream->write_src != NULL || stream->closed)
         return;
-    stream->write_src =
-        g_socket_create_source(stream->socket, G_IO_OUT | G_IO_ERR | G_IO_HUP, NULL);
-    g_source_set_callback(stream->write_src, G_SOURCE_FUNC(chan_stream_on_writable), stream, NULL);
-    g_source_attach(stream->write_src, g_main_context_get_thread_default());
+    stream->write_src = source_watch_socket(stream->socket, G_IO_OUT | G_IO_ERR | G_IO_HUP,
+                                            chan_stream_on_writable, stream);
 }
 
 /* Closes from an idle: a limit broken inside an owner's call is reported
@@ -473,14 +461,12 @@ void chan_stream_close_after_flush(LcChanStream *stream, const GError *error, gu
         return;
     stream->closing = TRUE;
     stream->close_error = error ? g_error_copy(error) : NULL;
-    chan_stream_drop_source(&stream->read_src);
+    source_drop(&stream->read_src);
     if (g_queue_is_empty(&stream->out)) {
         chan_stream_finish(stream, stream->close_error);
         return;
     }
-    stream->flush_timer = g_timeout_source_new(timeout_ms);
-    g_source_set_callback(stream->flush_timer, chan_stream_on_flush_timeout, stream, NULL);
-    g_source_attach(stream->flush_timer, g_main_context_get_thread_default());
+    stream->flush_timer = source_add_timeout(timeout_ms, chan_stream_on_flush_timeout, stream);
 }
 
 /* Closes at once. */

@@ -1,5 +1,6 @@
 /* conn.c: one framed, non-blocking stream connection on the main loop. */
 #include "net/io/conn.h"
+#include "net/io/source.h"
 
 #include "net/wire/addr.h"
 #include "net/io/ring.h"
@@ -63,19 +64,8 @@ void conn_start(LcConn *conn)
 {
     if (conn->read_src != NULL || conn->closing)
         return;
-    conn->read_src = g_socket_create_source(conn->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-    g_source_set_callback(conn->read_src, G_SOURCE_FUNC(conn_on_readable), conn, NULL);
-    g_source_attach(conn->read_src, g_main_context_get_thread_default());
-}
-
-/* Detaches and drops a source pointer if set. */
-static void conn_drop_source(GSource **src)
-{
-    if (*src != NULL) {
-        g_source_destroy(*src);
-        g_source_unref(*src);
-        *src = NULL;
-    }
+    conn->read_src =
+        source_watch_socket(conn->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, conn_on_readable, conn);
 }
 
 /* Closes the socket and reports closed once. */
@@ -85,9 +75,9 @@ static void conn_finish(LcConn *conn, const GError *error)
         return;
     conn->closed = TRUE;
     conn->closing = TRUE;
-    conn_drop_source(&conn->read_src);
-    conn_drop_source(&conn->write_src);
-    conn_drop_source(&conn->flush_timer);
+    source_drop(&conn->read_src);
+    source_drop(&conn->write_src);
+    source_drop(&conn->flush_timer);
     ring_clear(&conn->out, (GDestroyNotify)g_bytes_unref);
     conn->out_bytes = 0;
     g_io_stream_close(G_IO_STREAM(conn->connection), NULL, NULL);
@@ -103,7 +93,7 @@ static void conn_parse_frames(LcConn *conn)
         LcWireHeader header;
         g_autoptr(GError) error = NULL;
         if (!wire_header_parse(conn->in->data + used, &header, &error)) {
-            conn_drop_source(&conn->read_src);
+            source_drop(&conn->read_src);
             if (conn->handlers.bad_frame)
                 conn->handlers.bad_frame(conn, error, conn->user_data);
             else
@@ -153,9 +143,8 @@ static void conn_want_write(LcConn *conn)
 {
     if (conn->write_src != NULL || conn->closed)
         return;
-    conn->write_src = g_socket_create_source(conn->socket, G_IO_OUT | G_IO_ERR | G_IO_HUP, NULL);
-    g_source_set_callback(conn->write_src, G_SOURCE_FUNC(conn_on_writable), conn, NULL);
-    g_source_attach(conn->write_src, g_main_context_get_thread_default());
+    conn->write_src =
+        source_watch_socket(conn->socket, G_IO_OUT | G_IO_ERR | G_IO_HUP, conn_on_writable, conn);
 }
 
 /* Queues a frame for sending; the write happens when the socket is writable. */
@@ -263,14 +252,12 @@ void conn_close_after_flush(LcConn *conn, const GError *error, guint timeout_ms)
         return;
     conn->closing = TRUE;
     conn->close_error = error ? g_error_copy(error) : NULL;
-    conn_drop_source(&conn->read_src);
+    source_drop(&conn->read_src);
     if (conn->out.length == 0) {
         conn_finish(conn, conn->close_error);
         return;
     }
-    conn->flush_timer = g_timeout_source_new(timeout_ms);
-    g_source_set_callback(conn->flush_timer, conn_on_flush_timeout, conn, NULL);
-    g_source_attach(conn->flush_timer, g_main_context_get_thread_default());
+    conn->flush_timer = source_add_timeout(timeout_ms, conn_on_flush_timeout, conn);
 }
 
 /* Closes at once. */

@@ -1,5 +1,6 @@
 /* relay.c: lanconf-relay's engine: connections, joining, keepalive, limits. */
 #include "net/relay/relay_private.h"
+#include "net/io/source.h"
 #include "net/relay/relay_video_private.h"
 
 #include "net/wire/addr.h"
@@ -576,9 +577,7 @@ LcRelay *relay_new(const LcRelayConfig *config, GError **error)
     relay->committed_id = history_get_last_id(relay->history);
     if (!relay_listen_all(relay, error))
         return NULL;
-    relay->tick_src = g_timeout_source_new(RELAY_TICK_MS);
-    g_source_set_callback(relay->tick_src, relay_on_tick, relay, NULL);
-    g_source_attach(relay->tick_src, g_main_context_get_thread_default());
+    relay->tick_src = source_add_timeout(RELAY_TICK_MS, relay_on_tick, relay);
     return g_steal_pointer(&relay);
 }
 
@@ -629,16 +628,6 @@ void relay_shutdown(LcRelay *relay, guint timeout_ms)
     relay_video_shutdown(relay->video, timeout_ms);
 }
 
-/* Detaches and drops a source if set. */
-static void relay_drop_source(GSource **src)
-{
-    if (*src != NULL) {
-        g_source_destroy(*src);
-        g_source_unref(*src);
-        *src = NULL;
-    }
-}
-
 /* Frees the relay. */
 void relay_free(LcRelay *relay)
 {
@@ -651,9 +640,9 @@ void relay_free(LcRelay *relay)
         g_socket_listener_close(G_SOCKET_LISTENER(relay->service));
         g_object_unref(relay->service);
     }
-    relay_drop_source(&relay->tick_src);
-    relay_drop_source(&relay->commit_src);
-    relay_drop_source(&relay->reap_src);
+    source_drop(&relay->tick_src);
+    source_drop(&relay->commit_src);
+    source_drop(&relay->reap_src);
     g_clear_pointer(&relay->video, relay_video_free);
     if (relay->clients != NULL) {
         GHashTableIter iter;

@@ -1,6 +1,7 @@
 /* relay_chat.c: the chat room: storing, acknowledging and fanning out messages,
  * flood control, nick changes and history replay. */
 #include "net/relay/relay_private.h"
+#include "net/io/source.h"
 
 #include "net/wire/clock.h"
 #include "net/wire/validate.h"
@@ -163,11 +164,7 @@ static void relay_chat_deliver(LcRelay *relay, const LcRelayPending *p)
 void relay_chat_commit(LcRelay *relay)
 {
     g_autoptr(GError) error = NULL;
-    if (relay->commit_src != NULL) {
-        g_source_destroy(relay->commit_src);
-        g_source_unref(relay->commit_src);
-        relay->commit_src = NULL;
-    }
+    source_drop(&relay->commit_src);
     gboolean ok = history_commit(relay->history, &error);
     if (ok)
         relay->committed_id = history_get_last_id(relay->history);

@@ -11,6 +11,7 @@
  * frames beyond the queue limit.
  */
 #include "net/relay/relay_video_private.h"
+#include "net/io/source.h"
 
 #include "net/wire/chan_dgram.h"
 #include "net/wire/clock.h"
@@ -214,9 +215,7 @@ static void relay_udp_block(LcRelayVideo *video)
 {
     if (video->udp_write_src != NULL)
         return;
-    video->udp_write_src = g_socket_create_source(video->udp, G_IO_OUT, NULL);
-    g_source_set_callback(video->udp_write_src, G_SOURCE_FUNC(relay_udp_on_writable), video, NULL);
-    g_source_attach(video->udp_write_src, g_main_context_get_thread_default());
+    video->udp_write_src = source_watch_socket(video->udp, G_IO_OUT, relay_udp_on_writable, video);
 }
 
 /* Sends the next fragment of a viewer's head frame; FALSE if blocked. */
@@ -400,32 +399,18 @@ gboolean relay_udp_open(LcRelayVideo *video, GError **error)
     if (video->pace == NULL)
         return FALSE;
     video->dgram_buf = g_malloc(DGRAM_MAX_SIZE + 1);
-    video->udp_read_src = g_socket_create_source(video->udp, G_IO_IN, NULL);
-    g_source_set_callback(video->udp_read_src, G_SOURCE_FUNC(relay_udp_on_readable), video, NULL);
-    g_source_attach(video->udp_read_src, g_main_context_get_thread_default());
-    video->expire_src = g_timeout_source_new(RELAY_UDP_EXPIRE_MS);
-    g_source_set_callback(video->expire_src, relay_udp_on_expire, video, NULL);
-    g_source_attach(video->expire_src, g_main_context_get_thread_default());
+    video->udp_read_src = source_watch_socket(video->udp, G_IO_IN, relay_udp_on_readable, video);
+    video->expire_src = source_add_timeout(RELAY_UDP_EXPIRE_MS, relay_udp_on_expire, video);
     return TRUE;
-}
-
-/* Detaches and drops a source if set. */
-static void relay_udp_drop_source(GSource **src)
-{
-    if (*src != NULL) {
-        g_source_destroy(*src);
-        g_source_unref(*src);
-        *src = NULL;
-    }
 }
 
 /* Closes the UDP socket. */
 void relay_udp_close(LcRelayVideo *video)
 {
-    relay_udp_drop_source(&video->udp_read_src);
-    relay_udp_drop_source(&video->udp_write_src);
+    source_drop(&video->udp_read_src);
+    source_drop(&video->udp_write_src);
     g_clear_pointer(&video->pace, chan_timer_free);
-    relay_udp_drop_source(&video->expire_src);
+    source_drop(&video->expire_src);
     if (video->udp != NULL)
         g_socket_close(video->udp, NULL);
     g_clear_object(&video->udp);

@@ -9,6 +9,7 @@
  * after VIDEO_HELLO until VIDEO_READY arrives, so no byte is left behind.
  */
 #include "net/relay/relay_video_private.h"
+#include "net/io/source.h"
 
 #include "net/wire/clock.h"
 
@@ -61,11 +62,7 @@ static gboolean relay_video_tcp_on_reap(gpointer data)
 /* Frees the channels closed so far. */
 void relay_video_tcp_reap(LcRelayVideo *video)
 {
-    if (video->reap_src != NULL) {
-        g_source_destroy(video->reap_src);
-        g_source_unref(video->reap_src);
-        video->reap_src = NULL;
-    }
+    source_drop(&video->reap_src);
     for (guint i = 0; i < video->dead_chans->len; i++)
         relay_video_tcp_destroy(video->dead_chans->pdata[i]);
     g_ptr_array_set_size(video->dead_chans, 0);

@@ -1,0 +1,18 @@
+/* source.h: the GSource helpers every loop user in net/ shares. Sources are
+ * attached to the thread-default main context, so the relay works the same
+ * on its own thread (the bench, the tests) as in lanconf-relay's main(). */
+#pragma once
+
+#include <gio/gio.h>
+
+/* A source that calls func(socket, condition, data) while cond holds on
+ * socket, attached; the caller holds the returned reference. */
+GSource *source_watch_socket(GSocket *socket, GIOCondition cond, GSocketSourceFunc func,
+                             gpointer data);
+/* A source that calls func(data) every ms milliseconds (until it returns
+ * G_SOURCE_REMOVE), attached; the caller holds the returned reference. */
+GSource *source_add_timeout(guint ms, GSourceFunc func, gpointer data);
+/* Replaces *slot with a new timeout (source_add_timeout), dropping the old one. */
+void source_reset_timeout(GSource **slot, guint ms, GSourceFunc func, gpointer data);
+/* Destroys and unrefs *src and sets it to NULL; a NULL *src is ignored. */
+void source_drop(GSource **src);
