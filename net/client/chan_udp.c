@@ -345,24 +345,19 @@ static gboolean chan_udp_on_writable(GSocket *socket, GIOCondition cond, gpointe
 }
 
 /* Sends the next fragment of the head frame; FALSE if the buffer is full. */
-static gboolean chan_udp_send_fragment(LcChanUdp *udp, LcUdpOut *out, guint count)
+static gboolean chan_udp_send_fragment(LcChanUdp *udp, LcUdpOut *out)
 {
-    gsize size = g_bytes_get_size(out->data), offset = 0, length = 0;
-    frag_slice(size, udp->next_frag, &offset, &length);
     LcDgram d = {0};
     chan_udp_header(udp, &d, DGRAM_FRAG);
     d.frag.seq = out->seq;
-    d.frag.index = (guint16)udp->next_frag;
-    d.frag.count = (guint16)count;
-    d.frag.frame_size = (guint32)size;
     d.frag.capture_us = out->capture_us;
     d.frag.send_us = out->send_us;
     d.frag.codec = out->codec;
     d.frag.flags = out->flags;
     guint8 head[DGRAM_FRAG_HEADER_SIZE];
-    GOutputVector vec[2] = {{head, chan_dgram_write(&d, head)},
-                            {(const guint8 *)g_bytes_get_data(out->data, NULL) + offset, length}};
-    return chan_udp_send(udp, vec, length > 0 ? 2 : 1);
+    GOutputVector vec[2];
+    guint n = chan_dgram_fragment(&d, out->data, udp->next_frag, head, vec);
+    return chan_udp_send(udp, vec, n);
 }
 
 /* Marks the head frame as going out now. */
@@ -384,18 +379,17 @@ static void chan_udp_pump(LcChanUdp *udp)
         return; /* closed */
     while (udp->write_src == NULL && !chan_timer_is_armed(udp->pace) &&
            (out = g_queue_peek_head(&udp->out)) != NULL) {
-        gsize size = g_bytes_get_size(out->data), offset = 0, length = 0;
+        gsize size = g_bytes_get_size(out->data);
         guint count = frag_count_for_size(size);
-        frag_slice(size, udp->next_frag, &offset, &length);
-        gint64 wait = token_bucket_take(&udp->bucket, DGRAM_FRAG_HEADER_SIZE + length,
-                                        g_get_monotonic_time());
+        gint64 wait = token_bucket_take(
+            &udp->bucket, chan_dgram_fragment_size(size, udp->next_frag), g_get_monotonic_time());
         if (wait > 0) {
             chan_timer_arm(udp->pace, wait);
             return;
         }
         if (udp->next_frag == 0)
             chan_udp_start_frame(udp, out);
-        if (!chan_udp_send_fragment(udp, out, count)) {
+        if (!chan_udp_send_fragment(udp, out)) {
             udp->write_src = source_watch_socket(udp->socket, G_IO_OUT, chan_udp_on_writable, udp);
             return;
         }

@@ -219,26 +219,18 @@ static void relay_udp_block(LcRelayVideo *video)
 }
 
 /* Sends the next fragment of a viewer's head frame; FALSE if blocked. */
-static gboolean relay_udp_send_fragment(LcRelayViewer *viewer, LcRelayFrame *frame, guint count)
+static gboolean relay_udp_send_fragment(LcRelayViewer *viewer, LcRelayFrame *frame)
 {
-    gsize size = g_bytes_get_size(frame->data), offset = 0, length = 0;
-    frag_slice(size, viewer->udp_next, &offset, &length);
-    LcDgram d = {.type = DGRAM_FRAG,
-                 .stream_id = frame->stream_id,
-                 .token = viewer->token,
-                 .viewer_id = viewer->id};
+    LcDgram d = {.stream_id = frame->stream_id, .token = viewer->token, .viewer_id = viewer->id};
     d.frag.seq = frame->seq;
-    d.frag.index = (guint16)viewer->udp_next;
-    d.frag.count = (guint16)count;
-    d.frag.frame_size = (guint32)size;
     d.frag.capture_us = frame->capture_us;
     d.frag.send_us = frame->send_us;
     d.frag.codec = frame->codec;
     d.frag.flags = frame->flags;
     guint8 head[DGRAM_FRAG_HEADER_SIZE];
-    GOutputVector vec[2] = {{head, chan_dgram_write(&d, head)},
-                            {(const guint8 *)g_bytes_get_data(frame->data, NULL) + offset, length}};
-    return relay_udp_send(viewer->video, viewer->udp_peer, vec, length > 0 ? 2 : 1);
+    GOutputVector vec[2];
+    guint n = chan_dgram_fragment(&d, frame->data, viewer->udp_next, head, vec);
+    return relay_udp_send(viewer->video, viewer->udp_peer, vec, n);
 }
 
 /* Sends a viewer's queued datagrams as pacing allows; returns the
@@ -249,13 +241,13 @@ static gint64 relay_udp_pump_viewer(LcRelayViewer *viewer, gint64 now)
     while ((frame = g_queue_peek_head(&viewer->udp_queue)) != NULL) {
         if (viewer->video->udp_write_src != NULL || viewer->udp_peer == NULL)
             return 0;
-        gsize size = g_bytes_get_size(frame->data), offset = 0, length = 0;
+        gsize size = g_bytes_get_size(frame->data);
         guint count = frag_count_for_size(size);
-        frag_slice(size, viewer->udp_next, &offset, &length);
-        gint64 wait = token_bucket_take(&viewer->pace, DGRAM_FRAG_HEADER_SIZE + length, now);
+        gint64 wait =
+            token_bucket_take(&viewer->pace, chan_dgram_fragment_size(size, viewer->udp_next), now);
         if (wait > 0)
             return wait;
-        if (!relay_udp_send_fragment(viewer, frame, count)) {
+        if (!relay_udp_send_fragment(viewer, frame)) {
             relay_udp_block(viewer->video);
             return 0;
         }

@@ -161,3 +161,26 @@ gsize chan_dgram_write(const LcDgram *d, guint8 *buf)
         return DGRAM_HELLO_ACK_SIZE;
     }
 }
+
+/* Builds the vectors of one fragment datagram. */
+guint chan_dgram_fragment(LcDgram *d, GBytes *data, guint index,
+                          guint8 head[DGRAM_FRAG_HEADER_SIZE], GOutputVector vec[2])
+{
+    gsize size = g_bytes_get_size(data), offset = 0, length = 0;
+    frag_slice(size, index, &offset, &length);
+    d->type = DGRAM_FRAG;
+    d->frag.index = (guint16)index;
+    d->frag.count = (guint16)frag_count_for_size(size);
+    d->frag.frame_size = (guint32)size;
+    vec[0] = (GOutputVector){head, chan_dgram_write(d, head)};
+    vec[1] = (GOutputVector){(const guint8 *)g_bytes_get_data(data, NULL) + offset, length};
+    return length > 0 ? 2 : 1;
+}
+
+/* A fragment datagram's size, for pacing. */
+gsize chan_dgram_fragment_size(gsize frame_size, guint index)
+{
+    gsize offset = 0, length = 0;
+    frag_slice(frame_size, index, &offset, &length);
+    return DGRAM_FRAG_HEADER_SIZE + length;
+}

@@ -8,6 +8,8 @@
  */
 #pragma once
 
+#include <gio/gio.h>
+
 #include "net/wire/frag.h"
 
 #define DGRAM_MAGIC_0          0x4C /* 'L' */
@@ -59,3 +61,13 @@ gboolean chan_dgram_parse(const guint8 *buf, gsize len, guint32 frame_max, LcDgr
  * returns its length; for DGRAM_FRAG only the header is written, the payload
  * follows it on the wire. */
 gsize chan_dgram_write(const LcDgram *dgram, guint8 *buf);
+
+/* Fragment index of data as a datagram, ready for a gathered send: sets
+ * d->frag's index, count and frame_size (the caller fills the rest of d: ids,
+ * seq, times, codec, flags), writes the header into head and points vec[0]
+ * at it and vec[1] at the fragment's bytes. Returns the vectors in use (1 for
+ * an empty frame, else 2). The one fragment writer of the client and the relay. */
+/* Bytes on the wire (header and payload) of fragment index of a frame_size-byte frame. */
+gsize chan_dgram_fragment_size(gsize frame_size, guint index);
+guint chan_dgram_fragment(LcDgram *d, GBytes *data, guint index,
+                          guint8 head[DGRAM_FRAG_HEADER_SIZE], GOutputVector vec[2]);
