@@ -3,6 +3,7 @@
  * chat fan-out through the relay against mosquitto as the anchor. */
 #include "src/lab/bench_chat.h"
 #include "src/lab/bench_compare.h"
+#include "net/stats/stats_json.h"
 
 #include <json-glib/json-glib.h>
 #include <stdio.h>
@@ -26,40 +27,26 @@ static void bench_add_json(JsonBuilder *b, const LcBenchChatResult *r)
     json_builder_begin_object(b);
     json_builder_set_member_name(b, "deliveries");
     json_builder_add_int_value(b, (gint64)r->deliveries);
-    json_builder_set_member_name(b, "elapsed_s");
-    json_builder_add_double_value(b, r->elapsed_s);
-    json_builder_set_member_name(b, "msgs_per_s");
-    json_builder_add_double_value(b, r->msgs_per_s);
-    json_builder_set_member_name(b, "latency_ms");
-    json_builder_begin_object(b);
-    const char *names[] = {"min", "mean", "p50", "p95", "p99", "max"};
-    const double values[] = {s.min, s.mean, s.p50, s.p95, s.p99, s.max};
-    for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
-        json_builder_set_member_name(b, names[i]);
-        json_builder_add_double_value(b, values[i]);
-    }
-    json_builder_end_object(b);
+    stats_json_add_number(b, "elapsed_s", r->elapsed_s);
+    stats_json_add_number(b, "msgs_per_s", r->msgs_per_s);
+    stats_json_add_summary(b, "latency_ms", &s);
     json_builder_end_object(b);
 }
 
 /* Prints the whole report as one JSON document. */
 static void bench_print_json(const LcBenchChatConfig *c, const LcBenchChatResult *results, guint n)
 {
+    JsonObject *params = json_object_new();
+    json_object_set_int_member(params, "clients", c->clients);
+    json_object_set_int_member(params, "messages", c->messages);
+    json_object_set_int_member(params, "size", c->size);
+    json_object_set_int_member(params, "window", c->window);
+    json_object_set_int_member(params, "stuck", c->stuck);
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
     json_builder_set_member_name(b, "params");
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "clients");
-    json_builder_add_int_value(b, c->clients);
-    json_builder_set_member_name(b, "messages");
-    json_builder_add_int_value(b, c->messages);
-    json_builder_set_member_name(b, "size");
-    json_builder_add_int_value(b, c->size);
-    json_builder_set_member_name(b, "window");
-    json_builder_add_int_value(b, c->window);
-    json_builder_set_member_name(b, "stuck");
-    json_builder_add_int_value(b, c->stuck);
-    json_builder_end_object(b);
+    json_builder_add_value(b, json_node_init_object(json_node_alloc(), params));
+    json_object_unref(params);
     json_builder_set_member_name(b, "results");
     json_builder_begin_object(b);
     for (guint i = 0; i < n; i++)

@@ -15,24 +15,16 @@ char *cli_format_line(const LcSessionChat *chat)
 /* Formats a message as one JSON object. */
 char *cli_format_json(const LcSessionChat *chat)
 {
-    g_autoptr(JsonBuilder) b = json_builder_new();
     g_autofree char *time = clock_format_rfc3339(chat->time_us);
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "id");
-    json_builder_add_int_value(b, (gint64)chat->id);
-    json_builder_set_member_name(b, "time");
-    json_builder_add_string_value(b, time);
-    json_builder_set_member_name(b, "nick");
-    json_builder_add_string_value(b, chat->nick);
-    json_builder_set_member_name(b, "addr");
-    json_builder_add_string_value(b, chat->addr);
-    json_builder_set_member_name(b, "text");
-    json_builder_add_string_value(b, chat->text);
-    json_builder_set_member_name(b, "history");
-    json_builder_add_boolean_value(b, chat->history);
-    json_builder_set_member_name(b, "action");
-    json_builder_add_boolean_value(b, chat->action);
-    json_builder_end_object(b);
-    g_autoptr(JsonNode) root = json_builder_get_root(b);
+    JsonObject *o = json_object_new();
+    json_object_set_int_member(o, "id", (gint64)chat->id);
+    json_object_set_string_member(o, "time", time);
+    json_object_set_string_member(o, "nick", chat->nick);
+    json_object_set_string_member(o, "addr", chat->addr);
+    json_object_set_string_member(o, "text", chat->text);
+    json_object_set_boolean_member(o, "history", chat->history);
+    json_object_set_boolean_member(o, "action", chat->action);
+    g_autoptr(JsonNode) root = json_node_init_object(json_node_alloc(), o);
+    json_object_unref(o);
     return json_to_string(root, FALSE);
 }

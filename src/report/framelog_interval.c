@@ -59,14 +59,7 @@ char *framelog_format_interval_text(const LcFramelog *log, const LcChannelInterv
 /* Adds a sender interval's members. */
 static void framelog_add_sender_members(JsonBuilder *builder, const LcChannelInterval *iv)
 {
-    const LcStatsCounts *c = &iv->sent.counts;
-
-    framelog_json_add_uint(builder, "frames_sent", c->frames_sent);
-    framelog_json_add_uint(builder, "frames_acked", c->frames_acked);
-    framelog_json_add_uint(builder, "frames_lost", c->frames_lost);
-    framelog_json_add_uint(builder, "frames_dropped", c->frames_dropped);
-    framelog_json_add_uint(builder, "bytes_sent", c->bytes_sent);
-    framelog_json_add_uint(builder, "bytes_acked", c->bytes_acked);
+    framelog_json_add_sent_counts(builder, &iv->sent.counts);
     stats_json_add_number(builder, "fps_acked", iv->sent.fps_acked);
     stats_json_add_number(builder, "goodput_mbps", iv->sent.goodput_mbps);
     stats_json_add_number(builder, "rtt_p50_ms", iv->rtt_p50_ms);
@@ -76,10 +69,7 @@ static void framelog_add_sender_members(JsonBuilder *builder, const LcChannelInt
 /* Adds a viewer interval's members. */
 static void framelog_add_viewer_members(JsonBuilder *builder, const LcChannelInterval *iv)
 {
-    const LcStatsCounts *c = &iv->received.counts;
-
-    framelog_json_add_uint(builder, "frames_received", c->frames_acked);
-    framelog_json_add_uint(builder, "bytes_received", c->bytes_acked);
+    framelog_json_add_received_counts(builder, &iv->received.counts);
     framelog_json_add_uint(builder, "frames_decoded", iv->frames_decoded);
     stats_json_add_number(builder, "fps_decoded", iv->fps_decoded);
     stats_json_add_number(builder, "goodput_mbps", iv->received.goodput_mbps);

@@ -77,17 +77,28 @@ static void framelog_json_add_tcp_info(JsonBuilder *builder, const LcStatsTcpInf
     json_builder_end_object(builder);
 }
 
-/* Adds the members of a sender's channel: the transport contract and its extras. */
-static void framelog_json_add_sender_channel(JsonBuilder *builder, const LcChannelSummary *s)
+/* Adds a sender's frame and byte counts (the summary's and each interval's). */
+void framelog_json_add_sent_counts(JsonBuilder *builder, const LcStatsCounts *c)
 {
-    const LcStatsCounts *c = &s->sent.counts;
-
     framelog_json_add_uint(builder, "frames_sent", c->frames_sent);
     framelog_json_add_uint(builder, "frames_acked", c->frames_acked);
     framelog_json_add_uint(builder, "frames_lost", c->frames_lost);
     framelog_json_add_uint(builder, "frames_dropped", c->frames_dropped);
     framelog_json_add_uint(builder, "bytes_sent", c->bytes_sent);
     framelog_json_add_uint(builder, "bytes_acked", c->bytes_acked);
+}
+
+/* Adds a viewer's received counts (a viewer's "acked" frames are the ones that arrived whole). */
+void framelog_json_add_received_counts(JsonBuilder *builder, const LcStatsCounts *c)
+{
+    framelog_json_add_uint(builder, "frames_received", c->frames_acked);
+    framelog_json_add_uint(builder, "bytes_received", c->bytes_acked);
+}
+
+/* Adds the members of a sender's channel: the transport contract and its extras. */
+static void framelog_json_add_sender_channel(JsonBuilder *builder, const LcChannelSummary *s)
+{
+    framelog_json_add_sent_counts(builder, &s->sent.counts);
     stats_json_add_number(builder, "goodput_mbps", s->sent.goodput_mbps);
     stats_json_add_number(builder, "fps_acked", s->sent.fps_acked);
     stats_json_add_number(builder, "loss_fraction", s->sent.loss_fraction);
@@ -106,10 +117,7 @@ static void framelog_json_add_sender_channel(JsonBuilder *builder, const LcChann
 /* Adds the members of a viewer's channel: what arrived, what decoded, how late. */
 static void framelog_json_add_viewer_channel(JsonBuilder *builder, const LcChannelSummary *s)
 {
-    const LcStatsCounts *c = &s->received.counts;
-
-    framelog_json_add_uint(builder, "frames_received", c->frames_acked);
-    framelog_json_add_uint(builder, "bytes_received", c->bytes_acked);
+    framelog_json_add_received_counts(builder, &s->received.counts);
     stats_json_add_number(builder, "goodput_mbps", s->received.goodput_mbps);
     framelog_json_add_uint(builder, "frames_decoded", s->frames_decoded);
     framelog_json_add_uint(builder, "frames_corrupt", s->frames_corrupt);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "net/wire/chan_kind.h"
 #include "src/report/plots.h"
@@ -72,6 +73,11 @@ void plots_frames_clear(PlotsFrames *frames);
 gboolean plots_frames_has_channel(const PlotsFrames *frames, LcChanKind channel);
 /* Whether any channel has samples of metric. */
 gboolean plots_frames_has_metric(const PlotsFrames *frames, PlotsMetric metric);
+
+/* Member name of object as a number, or NAN when it is missing, null or not a number. */
+double plots_json_get_double(JsonObject *object, const char *name);
+/* Member name of object as a string, or fallback when it is missing or not a string. */
+const char *plots_json_get_string(JsonObject *object, const char *name, const char *fallback);
 
 /* Fills run from opts (may be NULL), then summary.json in dir for what opts leaves unset. */
 void plots_run_load(const char *dir, const LcPlotsOptions *opts, PlotsRun *run);

@@ -21,29 +21,6 @@ typedef struct {
     guint line;
 } PlotsRates;
 
-/* Member name of object as a number, or NAN when it is missing or null. */
-static double plots_rate_get_double(JsonObject *object, const char *name)
-{
-    JsonNode *node = json_object_get_member(object, name);
-
-    if (node == NULL || !JSON_NODE_HOLDS_VALUE(node))
-        return NAN;
-    GType type = json_node_get_value_type(node);
-    if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
-        return NAN;
-    return json_node_get_double(node);
-}
-
-/* Member name of object as a string, or "" when it is missing or not a string. */
-static const char *plots_rate_get_string(JsonObject *object, const char *name)
-{
-    JsonNode *node = json_object_get_member(object, name);
-
-    if (node == NULL || json_node_get_value_type(node) != G_TYPE_STRING)
-        return "";
-    return json_node_get_string(node);
-}
-
 /* Appends a number of a data row, "NaN" when it is not known (gnuplot leaves a gap). */
 static void plots_rate_append(GString *out, double value, guint decimals)
 {
@@ -57,18 +34,18 @@ static void plots_rate_append(GString *out, double value, guint decimals)
 static gboolean plots_rate_add(PlotsRates *rates, JsonObject *object, GError **error)
 {
     LcChanKind channel;
-    const char *name = plots_rate_get_string(object, "channel");
-    double start = plots_rate_get_double(object, "start");
-    double end = plots_rate_get_double(object, "end");
+    const char *name = plots_json_get_string(object, "channel", "");
+    double start = plots_json_get_double(object, "start");
+    double end = plots_json_get_double(object, "end");
 
     if (!chan_kind_from_name(name, &channel) || !isfinite(start) || !isfinite(end)) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                     "%s line %u: no known channel, start or end", rates->path, rates->line);
         return FALSE;
     }
-    rates->viewer = strcmp(plots_rate_get_string(object, "role"), "viewer") == 0;
-    double fps = plots_rate_get_double(object, rates->viewer ? "fps_decoded" : "fps_acked");
-    double mbps = plots_rate_get_double(object, "goodput_mbps");
+    rates->viewer = strcmp(plots_json_get_string(object, "role", ""), "viewer") == 0;
+    double fps = plots_json_get_double(object, rates->viewer ? "fps_decoded" : "fps_acked");
+    double mbps = plots_json_get_double(object, "goodput_mbps");
     if (rates->rows[channel] == NULL)
         rates->rows[channel] = g_string_new("# mid_s fps mbps: interval middle, frames/s, "
                                             "goodput Mbit/s\n");

@@ -28,29 +28,6 @@ static gint plots_run_get_int(JsonObject *object, const char *name)
     return (gint)CLAMP(json_node_get_int(node), 0, G_MAXINT);
 }
 
-/* Member name of object as a number, or NAN when it is missing or null. */
-static double plots_run_get_double(JsonObject *object, const char *name)
-{
-    JsonNode *node = json_object_get_member(object, name);
-
-    if (node == NULL || !JSON_NODE_HOLDS_VALUE(node))
-        return NAN;
-    GType type = json_node_get_value_type(node);
-    if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
-        return NAN;
-    return json_node_get_double(node);
-}
-
-/* Member name of object as a string, or NULL when it is missing or not a string. */
-static const char *plots_run_get_string(JsonObject *object, const char *name)
-{
-    JsonNode *node = json_object_get_member(object, name);
-
-    if (node == NULL || json_node_get_value_type(node) != G_TYPE_STRING)
-        return NULL;
-    return json_node_get_string(node);
-}
-
 /* Fills what params leaves unset from the "run" object of dir/summary.json, if any. */
 static void plots_run_read_summary(const char *dir, PlotsRunParams *params, JsonParser *parser)
 {
@@ -73,8 +50,8 @@ static void plots_run_read_summary(const char *dir, PlotsRunParams *params, Json
     if (params->fps <= 0)
         params->fps = plots_run_get_int(run, "fps");
     if (params->encoder == NULL)
-        params->encoder = plots_run_get_string(run, "encoder");
-    params->deadline_ms = plots_run_get_double(run, "deadline_ms");
+        params->encoder = plots_json_get_string(run, "encoder", NULL);
+    params->deadline_ms = plots_json_get_double(run, "deadline_ms");
 }
 
 /* Joins the known parameters: "640x480 @ 30 fps, jpeg, impairment delay=20ms, LABEL". */
@@ -123,4 +100,27 @@ void plots_run_load(const char *dir, const LcPlotsOptions *opts, PlotsRun *run)
 void plots_run_clear(PlotsRun *run)
 {
     g_clear_pointer(&run->subtitle, g_free);
+}
+
+/* Member name of object as a number, or NAN. */
+double plots_json_get_double(JsonObject *object, const char *name)
+{
+    JsonNode *node = json_object_get_member(object, name);
+
+    if (node == NULL || !JSON_NODE_HOLDS_VALUE(node))
+        return NAN;
+    GType type = json_node_get_value_type(node);
+    if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
+        return NAN;
+    return json_node_get_double(node);
+}
+
+/* Member name of object as a string, or fallback. */
+const char *plots_json_get_string(JsonObject *object, const char *name, const char *fallback)
+{
+    JsonNode *node = json_object_get_member(object, name);
+
+    if (node == NULL || json_node_get_value_type(node) != G_TYPE_STRING)
+        return fallback;
+    return json_node_get_string(node);
 }

@@ -8,6 +8,10 @@
 
 /* Adds member name with an unsigned count. */
 void framelog_json_add_uint(JsonBuilder *builder, const char *name, guint64 value);
+/* Adds a sender's frame and byte counts: frames_sent ... bytes_acked. */
+void framelog_json_add_sent_counts(JsonBuilder *builder, const LcStatsCounts *counts);
+/* Adds a viewer's frames_received and bytes_received. */
+void framelog_json_add_received_counts(JsonBuilder *builder, const LcStatsCounts *counts);
 /* Adds member name with a string, or null. */
 void framelog_json_add_string(JsonBuilder *builder, const char *name, const char *value);
 /* Renders a JSON node as text, pretty-printed or on one line. */
