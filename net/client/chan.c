@@ -33,7 +33,7 @@ void chan_open(LcChan *chan)
 void chan_send_frame(LcChan *chan, const LcChanFrame *frame)
 {
     if (!chan->ready || chan->closed) {
-        chan_emit_dropped(chan, frame->seq, LC_CHAN_DROP_NOT_READY);
+        chan_emit_dropped(chan, frame->meta.seq, LC_CHAN_DROP_NOT_READY);
         return;
     }
     chan->ops->send_frame(chan, frame);

@@ -19,6 +19,7 @@
 
 #include "net/stats/stats_tcpinfo.h"
 #include "net/wire/chan_kind.h"
+#include "net/wire/frag.h"
 
 typedef enum {
     LC_CHAN_ROLE_SENDER = 1, /* = WIRE_VIDEO_ROLE_SENDER */
@@ -35,12 +36,7 @@ typedef enum {
 
 /* A frame, sent or received. Times are wall-clock microseconds. */
 typedef struct {
-    guint32 stream_id;
-    guint64 seq;
-    gint64 capture_us; /* sender's clock */
-    gint64 send_us;    /* sender's clock: its first byte or datagram went out */
-    guint8 codec;
-    guint16 flags;
+    LcFrameMeta meta; /* times on the sender's clock */
     GBytes *data;
     gint64 first_us; /* received frames: local clock, first byte or datagram */
     gint64 last_us;  /* received frames: local clock, last byte or datagram */

@@ -109,20 +109,17 @@ static void chan_tcp_open(LcChan *chan)
 static void chan_tcp_send_frame(LcChan *chan, const LcChanFrame *frame)
 {
     LcChanTcp *tcp = (LcChanTcp *)chan;
-    LcWireMsg msg = {.type = WIRE_VIDEO_FRAME};
+    LcWireMsg msg;
+    wire_video_frame_init(&msg, &frame->meta, frame->data);
     msg.video_frame.stream_id = chan->config.stream_id;
-    msg.video_frame.seq = frame->seq;
-    msg.video_frame.capture_us = (guint64)frame->capture_us;
-    msg.video_frame.codec = frame->codec;
-    msg.video_frame.frame_flags = frame->flags;
-    msg.video_frame.data = frame->data;
+    msg.video_frame.send_us = 0; /* written as its first byte goes out */
     g_autoptr(GBytes) data = NULL;
     g_autoptr(GBytes) head = wire_msg_encode_split(&msg, &data, NULL);
     if (head == NULL) {
-        chan_emit_dropped(chan, frame->seq, LC_CHAN_DROP_QUEUE);
+        chan_emit_dropped(chan, frame->meta.seq, LC_CHAN_DROP_QUEUE);
         return;
     }
-    chan_stream_send_video(tcp->stream, head, data, frame->seq);
+    chan_stream_send_video(tcp->stream, head, data, frame->meta.seq);
 }
 
 /* Viewer: acknowledges a received frame. */
@@ -156,17 +153,8 @@ static void chan_tcp_on_ack(LcChanTcp *tcp, const LcWireMsg *msg)
 /* A frame forwarded by the relay (viewer). */
 static void chan_tcp_on_video(LcChanTcp *tcp, const LcWireMsg *msg, gint64 first_us, gint64 last_us)
 {
-    LcChanFrame frame = {
-        .stream_id = msg->video_frame.stream_id,
-        .seq = msg->video_frame.seq,
-        .capture_us = (gint64)msg->video_frame.capture_us,
-        .send_us = (gint64)msg->video_frame.send_us,
-        .codec = msg->video_frame.codec,
-        .flags = msg->video_frame.frame_flags,
-        .data = msg->video_frame.data,
-        .first_us = first_us,
-        .last_us = last_us,
-    };
+    LcChanFrame frame = {.data = msg->video_frame.data, .first_us = first_us, .last_us = last_us};
+    wire_video_frame_get_meta(msg, &frame.meta);
     tcp->counters.frames_received++;
     tcp->counters.bytes_received += g_bytes_get_size(frame.data);
     chan_emit_frame(&tcp->base, &frame);

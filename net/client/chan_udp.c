@@ -29,12 +29,8 @@
 
 /* A frame waiting to go, or going out. */
 typedef struct {
+    LcFrameMeta meta; /* send_us: set as its first datagram goes */
     GBytes *data;
-    guint64 seq;
-    gint64 capture_us;
-    gint64 send_us; /* set as its first datagram goes */
-    guint8 codec;
-    guint16 flags;
 } LcUdpOut;
 
 typedef struct {
@@ -141,12 +137,7 @@ static void chan_udp_on_frag(LcChanUdp *udp, const LcDgram *d)
     if (result != FRAG_COMPLETE)
         return;
     LcChanFrame frame = {
-        .stream_id = out.stream_id,
-        .seq = out.seq,
-        .capture_us = out.capture_us,
-        .send_us = out.send_us,
-        .codec = out.codec,
-        .flags = out.flags,
+        .meta = out.meta,
         .data = out.data,
         .first_us = out.first_us,
         .last_us = out.last_us,
@@ -306,7 +297,7 @@ static void chan_udp_drop_oldest(LcChanUdp *udp)
     LcUdpOut *out = g_queue_pop_nth(&udp->out, udp->next_frag > 0 ? 1 : 0);
     udp->wait_bytes -= g_bytes_get_size(out->data);
     udp->counters.frames_dropped++;
-    guint64 seq = out->seq;
+    guint64 seq = out->meta.seq;
     chan_udp_out_free(out);
     chan_emit_dropped(&udp->base, seq, LC_CHAN_DROP_QUEUE);
 }
@@ -317,10 +308,7 @@ static void chan_udp_send_frame(LcChan *chan, const LcChanFrame *frame)
     LcChanUdp *udp = (LcChanUdp *)chan;
     LcUdpOut *out = g_new0(LcUdpOut, 1);
     out->data = g_bytes_ref(frame->data);
-    out->seq = frame->seq;
-    out->capture_us = frame->capture_us;
-    out->codec = frame->codec;
-    out->flags = frame->flags;
+    out->meta = frame->meta; /* send_us is set as its first datagram goes */
     gsize size = g_bytes_get_size(frame->data);
     gsize limit = chan->config.queue_bytes > 0 ? chan->config.queue_bytes : G_MAXSIZE;
     while (chan_udp_waiting(udp) > 0 && (chan_udp_waiting(udp) + 1 > chan->config.queue_frames ||
@@ -349,11 +337,7 @@ static gboolean chan_udp_send_fragment(LcChanUdp *udp, LcUdpOut *out)
 {
     LcDgram d = {0};
     chan_udp_header(udp, &d, DGRAM_FRAG);
-    d.frag.seq = out->seq;
-    d.frag.capture_us = out->capture_us;
-    d.frag.send_us = out->send_us;
-    d.frag.codec = out->codec;
-    d.frag.flags = out->flags;
+    d.frag.meta = out->meta;
     guint8 head[DGRAM_FRAG_HEADER_SIZE];
     GOutputVector vec[2];
     guint n = chan_dgram_fragment(&d, out->data, udp->next_frag, head, vec);
@@ -364,11 +348,11 @@ static gboolean chan_udp_send_fragment(LcChanUdp *udp, LcUdpOut *out)
 static void chan_udp_start_frame(LcChanUdp *udp, LcUdpOut *out)
 {
     gsize size = g_bytes_get_size(out->data);
-    out->send_us = clock_now_us();
+    out->meta.send_us = clock_now_us();
     udp->wait_bytes -= size;
     udp->counters.frames_sent++;
     udp->counters.bytes_sent += size;
-    chan_emit_sent(&udp->base, out->seq, size, out->send_us);
+    chan_emit_sent(&udp->base, out->meta.seq, size, out->meta.send_us);
 }
 
 /* Sends queued datagrams as pacing and the socket allow. */

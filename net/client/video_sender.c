@@ -133,7 +133,7 @@ static void video_sender_chan_submit(LcSenderChan *sc, const LcChanFrame *frame)
     LcVideoSender *sender = sc->sender;
     if (sender->config.ack_mode == LC_VIDEO_ACK_STOP_AND_WAIT && sc->waiting) {
         if (sc->pending.data != NULL) {
-            guint64 old = sc->pending.seq;
+            guint64 old = sc->pending.meta.seq;
             g_clear_pointer(&sc->pending.data, g_bytes_unref);
             sc->stats.dropped++;
             if (sender->events.dropped)
@@ -144,15 +144,15 @@ static void video_sender_chan_submit(LcSenderChan *sc, const LcChanFrame *frame)
         sc->pending.data = g_bytes_ref(frame->data);
         return;
     }
-    LcSentRecord *r = &sc->ring[frame->seq % VIDEO_SENDER_RING];
-    *r = (LcSentRecord){.seq = frame->seq, .state = RECORD_QUEUED};
-    if (sc->top_seq == 0 || frame->seq < sc->scan_seq)
-        sc->scan_seq = frame->seq;
-    sc->top_seq = MAX(sc->top_seq, frame->seq + 1);
+    LcSentRecord *r = &sc->ring[frame->meta.seq % VIDEO_SENDER_RING];
+    *r = (LcSentRecord){.seq = frame->meta.seq, .state = RECORD_QUEUED};
+    if (sc->top_seq == 0 || frame->meta.seq < sc->scan_seq)
+        sc->scan_seq = frame->meta.seq;
+    sc->top_seq = MAX(sc->top_seq, frame->meta.seq + 1);
     sc->stats.frames_submitted++;
     if (sender->config.ack_mode == LC_VIDEO_ACK_STOP_AND_WAIT) {
         sc->waiting = TRUE;
-        sc->wait_seq = frame->seq;
+        sc->wait_seq = frame->meta.seq;
     }
     chan_send_frame(sc->chan, frame);
 }
@@ -173,11 +173,11 @@ gboolean video_sender_send_frame(LcVideoSender *sender, GBytes *data, guint64 se
         return FALSE;
     }
     LcChanFrame frame = {
-        .stream_id = sender->stream_id,
-        .seq = seq,
-        .capture_us = capture_us,
-        .codec = codec,
-        .flags = flags,
+        .meta.stream_id = sender->stream_id,
+        .meta.seq = seq,
+        .meta.capture_us = capture_us,
+        .meta.codec = codec,
+        .meta.flags = flags,
         .data = data,
     };
     for (guint k = 0; k < LC_CHAN_KINDS; k++)

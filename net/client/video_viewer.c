@@ -51,7 +51,7 @@ static void video_viewer_on_frame(LcChan *chan, const LcChanFrame *frame, gpoint
     LcVideoViewer *viewer = vc->viewer;
     LcChanAck ack = {
         .viewer_id = viewer->viewer_id,
-        .seq = frame->seq,
+        .seq = frame->meta.seq,
         .first_us = frame->first_us,
         .last_us = frame->last_us,
         .clock_offset_us = session_get_clock_offset_us(viewer->session),
@@ -59,13 +59,13 @@ static void video_viewer_on_frame(LcChan *chan, const LcChanFrame *frame, gpoint
     chan_send_ack(chan, &ack);
     LcVideoFrame out = {
         .channel = vc->kind,
-        .stream_id = frame->stream_id,
-        .seq = frame->seq,
+        .stream_id = frame->meta.stream_id,
+        .seq = frame->meta.seq,
         .data = frame->data,
-        .codec = frame->codec,
-        .flags = frame->flags,
-        .capture_us = frame->capture_us,
-        .send_us = frame->send_us,
+        .codec = frame->meta.codec,
+        .flags = frame->meta.flags,
+        .capture_us = frame->meta.capture_us,
+        .send_us = frame->meta.send_us,
         .first_us = frame->first_us,
         .last_us = frame->last_us,
     };

@@ -92,13 +92,13 @@ static void relay_udp_on_frag(LcRelayVideo *video, const LcDgram *d, GSocketAddr
     stream->stats.bytes_in[LC_CHAN_UDP] += g_bytes_get_size(out.data);
 
     LcDgram ack = {.type = DGRAM_ACK, .stream_id = stream->id, .token = stream->token};
-    ack.ack.seq = out.seq;
+    ack.ack.seq = out.meta.seq;
     ack.ack.first_us = out.first_us;
     ack.ack.last_us = out.last_us;
     relay_udp_send_small(video, from, &ack);
 
-    LcRelayFrame *frame = relay_frame_new(stream->id, out.seq, out.capture_us, out.send_us,
-                                          out.codec, out.flags, out.data);
+    out.meta.stream_id = stream->id;
+    LcRelayFrame *frame = relay_frame_new(&out.meta, out.data);
     relay_video_fan_out(stream, frame, LC_CHAN_UDP);
     relay_frame_unref(frame);
     frag_frame_clear(&out);
@@ -221,12 +221,9 @@ static void relay_udp_block(LcRelayVideo *video)
 /* Sends the next fragment of a viewer's head frame; FALSE if blocked. */
 static gboolean relay_udp_send_fragment(LcRelayViewer *viewer, LcRelayFrame *frame)
 {
-    LcDgram d = {.stream_id = frame->stream_id, .token = viewer->token, .viewer_id = viewer->id};
-    d.frag.seq = frame->seq;
-    d.frag.capture_us = frame->capture_us;
-    d.frag.send_us = frame->send_us;
-    d.frag.codec = frame->codec;
-    d.frag.flags = frame->flags;
+    LcDgram d = {
+        .stream_id = frame->meta.stream_id, .token = viewer->token, .viewer_id = viewer->id};
+    d.frag.meta = frame->meta;
     guint8 head[DGRAM_FRAG_HEADER_SIZE];
     GOutputVector vec[2];
     guint n = chan_dgram_fragment(&d, frame->data, viewer->udp_next, head, vec);

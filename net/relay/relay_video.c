@@ -73,16 +73,10 @@ static void relay_frame_clear(gpointer data)
 }
 
 /* Makes a frame. */
-LcRelayFrame *relay_frame_new(guint32 stream_id, guint64 seq, gint64 capture_us, gint64 send_us,
-                              guint8 codec, guint16 flags, GBytes *data)
+LcRelayFrame *relay_frame_new(const LcFrameMeta *meta, GBytes *data)
 {
     LcRelayFrame *frame = g_rc_box_new0(LcRelayFrame);
-    frame->stream_id = stream_id;
-    frame->seq = seq;
-    frame->capture_us = capture_us;
-    frame->send_us = send_us;
-    frame->codec = codec;
-    frame->flags = flags;
+    frame->meta = *meta;
     frame->data = g_bytes_ref(data);
     return frame;
 }

@@ -18,12 +18,7 @@
 
 /* A complete frame, shared by every queue it is in (g_rc_box). */
 typedef struct {
-    guint32 stream_id;
-    guint64 seq;
-    gint64 capture_us; /* sender's clock */
-    gint64 send_us;    /* sender's clock */
-    guint8 codec;
-    guint16 flags;
+    LcFrameMeta meta; /* times on the sender's clock */
     GBytes *data;
     GBytes *tcp_head; /* its VIDEO_FRAME head for TCP viewers, made on first use */
 } LcRelayFrame;
@@ -141,8 +136,7 @@ LcRelayStream *relay_video_find_stream(LcRelayVideo *video, guint32 id);
 LcRelayViewer *relay_video_find_viewer(LcRelayVideo *video, guint32 id);
 
 /* Makes a frame (takes a new reference to data); times on the sender's clock. */
-LcRelayFrame *relay_frame_new(guint32 stream_id, guint64 seq, gint64 capture_us, gint64 send_us,
-                              guint8 codec, guint16 flags, GBytes *data);
+LcRelayFrame *relay_frame_new(const LcFrameMeta *meta, GBytes *data);
 LcRelayFrame *relay_frame_ref(LcRelayFrame *frame);
 void relay_frame_unref(LcRelayFrame *frame);
 

@@ -116,14 +116,8 @@ static GBytes *relay_video_tcp_head(LcRelayFrame *frame)
 {
     if (frame->tcp_head != NULL)
         return frame->tcp_head;
-    LcWireMsg msg = {.type = WIRE_VIDEO_FRAME};
-    msg.video_frame.stream_id = frame->stream_id;
-    msg.video_frame.seq = frame->seq;
-    msg.video_frame.capture_us = (guint64)frame->capture_us;
-    msg.video_frame.send_us = (guint64)frame->send_us;
-    msg.video_frame.codec = frame->codec;
-    msg.video_frame.frame_flags = frame->flags;
-    msg.video_frame.data = frame->data;
+    LcWireMsg msg;
+    wire_video_frame_init(&msg, &frame->meta, frame->data);
     g_autoptr(GBytes) data = NULL;
     frame->tcp_head = wire_msg_encode_split(&msg, &data, NULL);
     return frame->tcp_head;
@@ -134,7 +128,7 @@ static void relay_video_tcp_forward(LcRelayViewer *viewer, LcRelayFrame *frame)
 {
     GBytes *head = relay_video_tcp_head(frame);
     if (head != NULL && viewer->tcp != NULL)
-        chan_stream_send_video(viewer->tcp->stream, head, frame->data, frame->seq);
+        chan_stream_send_video(viewer->tcp->stream, head, frame->data, frame->meta.seq);
 }
 
 /* Sends a message on a channel (never dropped). */
@@ -167,10 +161,10 @@ static void relay_video_tcp_frame_in(LcRelayVideoChan *chan, const LcWireMsg *ms
     ack.video_ack.last_us = (guint64)last_us;
     relay_video_tcp_send(chan, &ack);
 
-    LcRelayFrame *frame =
-        relay_frame_new(stream->id, msg->video_frame.seq, (gint64)msg->video_frame.capture_us,
-                        (gint64)msg->video_frame.send_us, msg->video_frame.codec,
-                        msg->video_frame.frame_flags, msg->video_frame.data);
+    LcFrameMeta meta;
+    wire_video_frame_get_meta(msg, &meta);
+    meta.stream_id = stream->id;
+    LcRelayFrame *frame = relay_frame_new(&meta, msg->video_frame.data);
     relay_video_fan_out(stream, frame, LC_CHAN_TCP);
     relay_frame_unref(frame);
 }

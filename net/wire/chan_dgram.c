@@ -76,15 +76,15 @@ static gboolean chan_dgram_parse_frag(const guint8 *buf, gsize len, guint32 fram
                                       GError **error)
 {
     LcFragment *f = &out->frag;
-    f->stream_id = out->stream_id;
-    f->seq = chan_dgram_get(buf + 20, 8);
+    f->meta.stream_id = out->stream_id;
+    f->meta.seq = chan_dgram_get(buf + 20, 8);
     f->index = (guint16)chan_dgram_get(buf + 28, 2);
     f->count = (guint16)chan_dgram_get(buf + 30, 2);
     f->frame_size = (guint32)chan_dgram_get(buf + 32, 4);
-    f->capture_us = (gint64)chan_dgram_get(buf + 36, 8);
-    f->send_us = (gint64)chan_dgram_get(buf + 44, 8);
-    f->codec = buf[52];
-    f->flags = (guint16)chan_dgram_get(buf + 53, 2);
+    f->meta.capture_us = (gint64)chan_dgram_get(buf + 36, 8);
+    f->meta.send_us = (gint64)chan_dgram_get(buf + 44, 8);
+    f->meta.codec = buf[52];
+    f->meta.flags = (guint16)chan_dgram_get(buf + 53, 2);
     f->payload = buf + DGRAM_FRAG_HEADER_SIZE;
     f->payload_len = len - DGRAM_FRAG_HEADER_SIZE;
     return frag_check(f, frame_max, error);
@@ -137,14 +137,14 @@ gsize chan_dgram_write(const LcDgram *d, guint8 *buf)
     chan_dgram_put(buf + 16, d->viewer_id, 4);
     switch (d->type) {
     case DGRAM_FRAG:
-        chan_dgram_put(buf + 20, d->frag.seq, 8);
+        chan_dgram_put(buf + 20, d->frag.meta.seq, 8);
         chan_dgram_put(buf + 28, d->frag.index, 2);
         chan_dgram_put(buf + 30, d->frag.count, 2);
         chan_dgram_put(buf + 32, d->frag.frame_size, 4);
-        chan_dgram_put(buf + 36, (guint64)d->frag.capture_us, 8);
-        chan_dgram_put(buf + 44, (guint64)d->frag.send_us, 8);
-        buf[52] = d->frag.codec;
-        chan_dgram_put(buf + 53, d->frag.flags, 2);
+        chan_dgram_put(buf + 36, (guint64)d->frag.meta.capture_us, 8);
+        chan_dgram_put(buf + 44, (guint64)d->frag.meta.send_us, 8);
+        buf[52] = d->frag.meta.codec;
+        chan_dgram_put(buf + 53, d->frag.meta.flags, 2);
         return DGRAM_FRAG_HEADER_SIZE;
     case DGRAM_ACK:
         chan_dgram_put(buf + 20, d->ack.seq, 8);
@@ -169,6 +169,7 @@ guint chan_dgram_fragment(LcDgram *d, GBytes *data, guint index,
     gsize size = g_bytes_get_size(data), offset = 0, length = 0;
     frag_slice(size, index, &offset, &length);
     d->type = DGRAM_FRAG;
+    d->frag.meta.stream_id = d->stream_id;
     d->frag.index = (guint16)index;
     d->frag.count = (guint16)frag_count_for_size(size);
     d->frag.frame_size = (guint32)size;

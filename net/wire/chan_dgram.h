@@ -63,8 +63,8 @@ gboolean chan_dgram_parse(const guint8 *buf, gsize len, guint32 frame_max, LcDgr
 gsize chan_dgram_write(const LcDgram *dgram, guint8 *buf);
 
 /* Fragment index of data as a datagram, ready for a gathered send: sets
- * d->frag's index, count and frame_size (the caller fills the rest of d: ids,
- * seq, times, codec, flags), writes the header into head and points vec[0]
+ * d->frag's index, count, frame_size and meta.stream_id (the caller fills
+ * the rest of d: ids, and frag.meta), writes the header into head and points vec[0]
  * at it and vec[1] at the fragment's bytes. Returns the vectors in use (1 for
  * an empty frame, else 2). The one fragment writer of the client and the relay. */
 /* Bytes on the wire (header and payload) of fragment index of a frame_size-byte frame. */

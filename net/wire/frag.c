@@ -212,17 +212,17 @@ static LcFragEntry *frag_entry_new(LcFragReassembler *ra, const LcFragment *frag
 {
     frag_make_room(ra, frag->frame_size, mono_us);
     LcFragEntry *entry = g_new0(LcFragEntry, 1);
-    entry->key.stream_id = frag->stream_id;
-    entry->key.seq = frag->seq;
+    entry->key.stream_id = frag->meta.stream_id;
+    entry->key.seq = frag->meta.seq;
     entry->state = ENTRY_PARTIAL;
     entry->buf = g_malloc(MAX(frag->frame_size, 1));
     entry->have = g_malloc0((frag->count + 7) / 8);
     entry->frame_size = frag->frame_size;
     entry->count = frag->count;
-    entry->capture_us = frag->capture_us;
-    entry->send_us = frag->send_us;
-    entry->codec = frag->codec;
-    entry->flags = frag->flags;
+    entry->capture_us = frag->meta.capture_us;
+    entry->send_us = frag->meta.send_us;
+    entry->codec = frag->meta.codec;
+    entry->flags = frag->meta.flags;
     entry->first_us = wall_us;
     entry->due_us = mono_us + ra->limits.deadline_us;
     g_hash_table_insert(ra->entries, &entry->key, entry);
@@ -236,12 +236,12 @@ static LcFragEntry *frag_entry_new(LcFragReassembler *ra, const LcFragment *frag
 static void frag_entry_complete(LcFragReassembler *ra, LcFragEntry *entry, gint64 mono_us,
                                 LcFragFrame *out)
 {
-    out->stream_id = entry->key.stream_id;
-    out->seq = entry->key.seq;
-    out->capture_us = entry->capture_us;
-    out->send_us = entry->send_us;
-    out->codec = entry->codec;
-    out->flags = entry->flags;
+    out->meta.stream_id = entry->key.stream_id;
+    out->meta.seq = entry->key.seq;
+    out->meta.capture_us = entry->capture_us;
+    out->meta.send_us = entry->send_us;
+    out->meta.codec = entry->codec;
+    out->meta.flags = entry->flags;
     out->data = g_bytes_new_take(g_steal_pointer(&entry->buf), entry->frame_size);
     out->first_us = entry->first_us;
     out->last_us = entry->last_us;
@@ -279,7 +279,7 @@ gboolean frag_reassembler_add(LcFragReassembler *ra, const LcFragment *frag, gin
     if (frag->frame_size > ra->limits.max_bytes)
         return frag_reject(ra, error, "frame of %u bytes cannot be held (limit %zu)",
                            frag->frame_size, ra->limits.max_bytes);
-    LcFragKey key = {frag->stream_id, frag->seq};
+    LcFragKey key = {frag->meta.stream_id, frag->meta.seq};
     LcFragEntry *entry = g_hash_table_lookup(ra->entries, &key);
     if (entry != NULL && entry->state != ENTRY_PARTIAL) {
         *result = entry->state == ENTRY_DONE ? FRAG_DUPLICATE : FRAG_LATE;
@@ -292,7 +292,7 @@ gboolean frag_reassembler_add(LcFragReassembler *ra, const LcFragment *frag, gin
     if (entry != NULL && (entry->frame_size != frag->frame_size || entry->count != frag->count))
         return frag_reject(
             ra, error, "fragment of frame %" G_GUINT64_FORMAT " disagrees with the frame's size",
-            frag->seq);
+            frag->meta.seq);
     if (entry == NULL)
         entry = frag_entry_new(ra, frag, mono_us, wall_us);
     if (entry->have[frag->index / 8] & (1u << (frag->index % 8))) {
@@ -306,7 +306,7 @@ gboolean frag_reassembler_add(LcFragReassembler *ra, const LcFragment *frag, gin
                frag->payload_len);
     entry->received++;
     entry->last_us = wall_us;
-    entry->send_us = MIN(entry->send_us, frag->send_us);
+    entry->send_us = MIN(entry->send_us, frag->meta.send_us);
     ra->counters.fragments++;
     *result = FRAG_ADDED;
     if (entry->received == entry->count) {

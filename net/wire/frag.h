@@ -20,29 +20,33 @@
 /* The largest fragment count a frame may have (a u16 on the wire). */
 #define FRAG_COUNT_MAX 65535
 
-/* One fragment as carried by a datagram; payload is borrowed. */
+/*
+ * What every hop knows of a frame besides its bytes: the one description a
+ * fragment, a reassembled frame, a channel's frame and the relay's frame
+ * carry, copied whole from one to the next.
+ */
 typedef struct {
     guint32 stream_id;
     guint64 seq;
+    gint64 capture_us; /* sender's clock */
+    gint64 send_us;    /* sender's clock: its first byte or datagram went out */
+    guint8 codec;
+    guint16 flags;
+} LcFrameMeta;
+
+/* One fragment as carried by a datagram; payload is borrowed. */
+typedef struct {
+    LcFrameMeta meta; /* send_us: when this datagram was sent */
     guint16 index;
     guint16 count;
     guint32 frame_size; /* bytes of the whole frame */
-    gint64 capture_us;  /* sender's clock */
-    gint64 send_us;     /* sender's clock, when this datagram was sent */
-    guint8 codec;
-    guint16 flags;
     const guint8 *payload;
     gsize payload_len;
 } LcFragment;
 
 /* A frame put back together. */
 typedef struct {
-    guint32 stream_id;
-    guint64 seq;
-    gint64 capture_us; /* sender's clock */
-    gint64 send_us;    /* sender's clock: the earliest send time of its datagrams */
-    guint8 codec;
-    guint16 flags;
+    LcFrameMeta meta; /* send_us: the earliest send time of its datagrams */
     GBytes *data;
     gint64 first_us; /* arrival of its first datagram, caller's wall clock */
     gint64 last_us;  /* arrival of the datagram that completed it */

@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "net/wire/chan_kind.h"
+#include "net/wire/frag.h"
 
 #define WIRE_VERSION     1
 #define WIRE_HEADER_SIZE 10
@@ -333,3 +334,8 @@ GBytes *wire_encode_pong(const LcWireMsg *ping, gint64 received_us);
 /* Encodes an ERROR frame; never fails (the reason is cut to fit). ref is the
  * client_id of the CHAT it answers, else 0. */
 GBytes *wire_encode_error(LcWireErrorCode code, gboolean fatal, guint64 ref, const char *reason);
+
+/* A VIDEO_FRAME message's description of its frame (its data aside). */
+void wire_video_frame_get_meta(const LcWireMsg *msg, LcFrameMeta *meta);
+/* Makes msg a VIDEO_FRAME of a frame: meta and data (borrowed). */
+void wire_video_frame_init(LcWireMsg *msg, const LcFrameMeta *meta, GBytes *data);

@@ -21,15 +21,15 @@ static gsize build(const LcDgram *d, const guint8 *payload, gsize payload_len, g
 static LcDgram sample_frag(guint index)
 {
     LcDgram d = {.type = DGRAM_FRAG, .stream_id = 7, .token = 0x0102030405060708, .viewer_id = 9};
-    d.frag.stream_id = 7;
-    d.frag.seq = 0xAABBCCDDEEFF0011;
+    d.frag.meta.stream_id = 7;
+    d.frag.meta.seq = 0xAABBCCDDEEFF0011;
     d.frag.index = (guint16)index;
     d.frag.count = 3;
     d.frag.frame_size = 3000;
-    d.frag.capture_us = 1700000000000000;
-    d.frag.send_us = 1700000000000123;
-    d.frag.codec = 2;
-    d.frag.flags = 0x8001;
+    d.frag.meta.capture_us = 1700000000000000;
+    d.frag.meta.send_us = 1700000000000123;
+    d.frag.meta.codec = 2;
+    d.frag.meta.flags = 0x8001;
     return d;
 }
 
@@ -51,14 +51,14 @@ static void test_roundtrip(void)
     g_assert_cmpuint(got.stream_id, ==, 7);
     g_assert_cmphex(got.token, ==, 0x0102030405060708);
     g_assert_cmpuint(got.viewer_id, ==, 9);
-    g_assert_cmphex(got.frag.seq, ==, 0xAABBCCDDEEFF0011);
+    g_assert_cmphex(got.frag.meta.seq, ==, 0xAABBCCDDEEFF0011);
     g_assert_cmpuint(got.frag.index, ==, 2);
     g_assert_cmpuint(got.frag.count, ==, 3);
     g_assert_cmpuint(got.frag.frame_size, ==, 3000);
-    g_assert_cmpint(got.frag.capture_us, ==, 1700000000000000);
-    g_assert_cmpint(got.frag.send_us, ==, 1700000000000123);
-    g_assert_cmpuint(got.frag.codec, ==, 2);
-    g_assert_cmphex(got.frag.flags, ==, 0x8001);
+    g_assert_cmpint(got.frag.meta.capture_us, ==, 1700000000000000);
+    g_assert_cmpint(got.frag.meta.send_us, ==, 1700000000000123);
+    g_assert_cmpuint(got.frag.meta.codec, ==, 2);
+    g_assert_cmphex(got.frag.meta.flags, ==, 0x8001);
     g_assert_cmpmem(got.frag.payload, got.frag.payload_len, payload, 600);
 
     LcDgram ack = {.type = DGRAM_ACK, .stream_id = 1, .token = 2, .viewer_id = 3};
@@ -391,8 +391,8 @@ static void test_fragment_writer(void)
     g_assert_cmpuint(count, ==, 3);
     for (guint index = 0; index < count; index++) {
         LcDgram d = {.stream_id = 7, .token = 99, .viewer_id = 3};
-        d.frag.seq = 42;
-        d.frag.codec = 1;
+        d.frag.meta.seq = 42;
+        d.frag.meta.codec = 1;
         guint8 head[DGRAM_FRAG_HEADER_SIZE];
         GOutputVector vec[2];
         g_assert_cmpuint(chan_dgram_fragment(&d, data, index, head, vec), ==, 2);
@@ -408,7 +408,7 @@ static void test_fragment_writer(void)
         g_assert_cmpuint(back.type, ==, DGRAM_FRAG);
         g_assert_cmpuint(back.stream_id, ==, 7);
         g_assert_cmpuint(back.viewer_id, ==, 3);
-        g_assert_cmpuint(back.frag.seq, ==, 42);
+        g_assert_cmpuint(back.frag.meta.seq, ==, 42);
         g_assert_cmpuint(back.frag.index, ==, index);
         g_assert_cmpuint(back.frag.count, ==, count);
         g_assert_cmpuint(back.frag.frame_size, ==, sizeof(bytes));

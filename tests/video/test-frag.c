@@ -73,8 +73,8 @@ static void test_check(gconstpointer data)
     gsize offset = 0, length = 0;
     frag_slice(row->frame_size, MIN(row->index, row->count), &offset, &length);
     LcFragment f = {
-        .stream_id = 1,
-        .seq = 1,
+        .meta.stream_id = 1,
+        .meta.seq = 1,
         .index = row->index,
         .count = row->count,
         .frame_size = row->frame_size,
@@ -108,15 +108,15 @@ static LcFragment fragment_of(const guint8 *frame, gsize size, guint32 stream, g
     gsize offset = 0, length = 0;
     frag_slice(size, index, &offset, &length);
     LcFragment f = {
-        .stream_id = stream,
-        .seq = seq,
+        .meta.stream_id = stream,
+        .meta.seq = seq,
         .index = (guint16)index,
         .count = (guint16)frag_count_for_size(size),
         .frame_size = (guint32)size,
-        .capture_us = 1000 + (gint64)seq,
-        .send_us = 2000 + (gint64)index,
-        .codec = 7,
-        .flags = 0x8001,
+        .meta.capture_us = 1000 + (gint64)seq,
+        .meta.send_us = 2000 + (gint64)index,
+        .meta.codec = 7,
+        .meta.flags = 0x8001,
         .payload = frame + offset,
         .payload_len = length,
     };
@@ -174,12 +174,12 @@ static void test_reassembly(gconstpointer data)
         gsize size = 0;
         const guint8 *got = g_bytes_get_data(out.data, &size);
         g_assert_cmpmem(got, size, frame, row->size);
-        g_assert_cmpuint(out.stream_id, ==, 3);
-        g_assert_cmpuint(out.seq, ==, 5);
-        g_assert_cmpint(out.capture_us, ==, 1005);
-        g_assert_cmpint(out.send_us, ==, 2000); /* the earliest datagram's */
-        g_assert_cmpuint(out.codec, ==, 7);
-        g_assert_cmphex(out.flags, ==, 0x8001);
+        g_assert_cmpuint(out.meta.stream_id, ==, 3);
+        g_assert_cmpuint(out.meta.seq, ==, 5);
+        g_assert_cmpint(out.meta.capture_us, ==, 1005);
+        g_assert_cmpint(out.meta.send_us, ==, 2000); /* the earliest datagram's */
+        g_assert_cmpuint(out.meta.codec, ==, 7);
+        g_assert_cmphex(out.meta.flags, ==, 0x8001);
         g_assert_cmpint(out.first_us, ==, 500);
         g_assert_cmpint(out.last_us, ==, 500 + (gint64)i);
         frag_frame_clear(&out);
@@ -228,7 +228,7 @@ static void test_interleaved(void)
                                            &out, NULL));
         if (result != FRAG_COMPLETE)
             continue;
-        guint which = (out.stream_id - 1) * 3 + (guint)out.seq;
+        guint which = (out.meta.stream_id - 1) * 3 + (guint)out.meta.seq;
         gsize size = 0;
         const guint8 *got = g_bytes_get_data(out.data, &size);
         g_assert_cmpmem(got, size, frames[which], sizes[which]);

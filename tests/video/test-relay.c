@@ -24,12 +24,12 @@ static void send_fragment(GSocket *udp, guint16 port, guint32 stream, guint64 to
     gsize offset = 0, length = 0;
     frag_slice(size, index, &offset, &length);
     LcDgram d = {.type = DGRAM_FRAG, .stream_id = stream, .token = token};
-    d.frag.seq = seq;
+    d.frag.meta.seq = seq;
     d.frag.index = (guint16)index;
     d.frag.count = (guint16)frag_count_for_size(size);
     d.frag.frame_size = size;
-    d.frag.capture_us = 1000;
-    d.frag.send_us = 2000;
+    d.frag.meta.capture_us = 1000;
+    d.frag.meta.send_us = 2000;
     video_udp_send(udp, port, &d, frame + offset, length);
 }
 
