@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Shows that check-layers.sh fails when it should: a copy of the tree where the
-# relay includes client code, media includes a socket header and a new
-# folder has no rule must be refused, each with its own line.
+# Shows that the layer and architecture-doc checks fail when they should: a
+# copy of the tree where the relay includes client code, media includes a
+# socket header and a new folder has no rule must be refused, each with its
+# own line; so must a doc that names a removed file or misses a folder.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 copy=$(mktemp -d)
 trap 'rm -rf "$copy"' EXIT
-cp -r "$root/net" "$root/media" "$root/src" "$root/ui-tui" "$copy/"
+cp -r "$root/net" "$root/media" "$root/src" "$root/ui-tui" "$root/docs" "$copy/"
+mkdir -p "$copy/tests" && cp -r "$root/tests/layers" "$copy/tests/"
 
 bash "$root/tests/layers/check-layers.sh" "$copy" >/dev/null || {
     echo "the unmodified tree should pass"
@@ -31,3 +33,26 @@ for expected in 'net/relay/relay.c: includes "net/client/session.h"' \
     }
 done
 echo "check-layers.sh refuses all three violations"
+
+# The architecture check: a file the doc names that is gone, and a folder
+# without a row.
+bash "$root/tests/layers/check-architecture-doc.sh" "$copy" >/dev/null && {
+    echo "check-architecture-doc.sh should refuse the modified tree (net/extra has no row)"
+    exit 1
+}
+rm -r "$copy/net/extra"
+bash "$root/tests/layers/check-architecture-doc.sh" "$copy" >/dev/null || {
+    echo "check-architecture-doc.sh should accept the tree again"
+    exit 1
+}
+rm "$copy/net/io/ring.c"
+if out=$(bash "$root/tests/layers/check-architecture-doc.sh" "$copy"); then
+    echo "check-architecture-doc.sh accepted a doc naming a removed file"
+    exit 1
+fi
+grep -qF 'the net/io row names ring.c' <<<"$out" || {
+    echo "missing complaint about ring.c"
+    echo "$out"
+    exit 1
+}
+echo "check-architecture-doc.sh refuses a stale doc"
