@@ -256,10 +256,10 @@ void tui_media_cam_on(LcTui *tui, const char *source, const char *channels)
             g_strdup(configured != NULL && configured->source != NULL ? configured->source
                                                                       : CAMERA_DEFAULT_SOURCE);
     }
-    LcVideoSenderConfig vc;
-    video_sender_config_init(&vc);
+    LcStreamSenderConfig vc;
+    stream_sender_config_init(&vc);
     vc.channels = mask;
-    av_sender_describe_run(&m->send_run, &m->camera, mask, LC_VIDEO_ACK_PIPELINED, 0);
+    av_sender_describe_run(&m->send_run, &m->camera, mask, LC_STREAM_ACK_PIPELINED, 0);
     if (!tui_media_check_source(m->camera.source, &error) ||
         !camera_options_validate(&m->camera, &error) ||
         (m->sender = av_sender_new(tui->session, &m->camera, &vc, &m->send_run,
@@ -330,9 +330,9 @@ void tui_media_view(LcTui *tui, const char *nick)
     v->nick = g_strdup(nick);
     v->run = (LcFramelogRun){.source = "relay",
                              .encoder = "auto",
-                             .ack_mode = video_sender_ack_mode_name(LC_VIDEO_ACK_PIPELINED)};
-    LcVideoViewerConfig vc;
-    video_viewer_config_init(&vc);
+                             .ack_mode = stream_sender_ack_mode_name(LC_STREAM_ACK_PIPELINED)};
+    LcStreamViewerConfig vc;
+    stream_viewer_config_init(&vc);
     vc.channels = LC_CHAN_MASK_ALL;
     v->viewer = av_viewer_new(tui->session, nick, &vc, &v->run, !tui_media_has_display(), 0,
                               tui_media_on_viewer_error, tui_media_on_viewer_end, v, &error);

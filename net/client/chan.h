@@ -1,8 +1,8 @@
 /* chan.h: one interface for the TCP and the UDP video channel.
  *
  * Like iperf3's struct protocol, each transport fills one table of operations
- * (LcChanOps); everything above this layer (net/client/video_sender.c,
- * net/client/video_viewer.c, the comparison and statistics code) calls chan_*() and
+ * (LcChanOps); everything above this layer (net/client/stream_sender.c,
+ * net/client/stream_viewer.c, the comparison and statistics code) calls chan_*() and
  * never branches on the transport: the same frame goes through the same calls
  * on both channels, and the same events come back.
  *

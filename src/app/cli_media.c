@@ -45,7 +45,7 @@ void cli_media_options_clear(LcCliMediaOptions *o)
 }
 
 /* Parses --channels (default: both) and --ack-mode (default: pipelined). */
-static gboolean cli_media_parse_modes(const LcCliMediaOptions *o, guint *mask, LcVideoAckMode *ack,
+static gboolean cli_media_parse_modes(const LcCliMediaOptions *o, guint *mask, LcStreamAckMode *ack,
                                       GError **error)
 {
     *mask = LC_CHAN_MASK_ALL;
@@ -53,7 +53,7 @@ static gboolean cli_media_parse_modes(const LcCliMediaOptions *o, guint *mask, L
         g_prefix_error(error, "--channels: ");
         return FALSE;
     }
-    if (!video_sender_parse_ack_mode(o->ack_mode, ack, error)) {
+    if (!stream_sender_parse_ack_mode(o->ack_mode, ack, error)) {
         g_prefix_error(error, "--ack-mode: ");
         return FALSE;
     }
@@ -64,7 +64,7 @@ static gboolean cli_media_parse_modes(const LcCliMediaOptions *o, guint *mask, L
 gboolean cli_media_options_check(const LcCliMediaOptions *o, GError **error)
 {
     guint mask = 0;
-    LcVideoAckMode ack;
+    LcStreamAckMode ack;
     if (o->send && o->view != NULL) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     "--camera and --view go to two lanconf-cli processes, one each");
@@ -188,7 +188,7 @@ LcCliMedia *cli_media_new(LcSession *session, const LcCliMediaOptions *o, LcCliM
                           gpointer user_data, GError **error)
 {
     guint mask = 0;
-    LcVideoAckMode ack;
+    LcStreamAckMode ack;
     if (!cli_media_parse_modes(o, &mask, &ack, error))
         return NULL;
     LcCliMedia *m = g_new0(LcCliMedia, 1);
@@ -197,8 +197,8 @@ LcCliMedia *cli_media_new(LcSession *session, const LcCliMediaOptions *o, LcCliM
     m->user_data = user_data;
     av_sender_describe_run(&m->run, &o->camera, mask, ack, o->duration_s);
     if (o->send) {
-        LcVideoSenderConfig vc;
-        video_sender_config_init(&vc);
+        LcStreamSenderConfig vc;
+        stream_sender_config_init(&vc);
         vc.channels = mask;
         vc.ack_mode = ack;
         m->sender =
@@ -209,8 +209,8 @@ LcCliMedia *cli_media_new(LcSession *session, const LcCliMediaOptions *o, LcCliM
         }
         fprintf(stderr, "lanconf-cli: %s\n", av_sender_get_encoder_note(m->sender));
     } else {
-        LcVideoViewerConfig vc;
-        video_viewer_config_init(&vc);
+        LcStreamViewerConfig vc;
+        stream_viewer_config_init(&vc);
         vc.channels = mask;
         m->viewer = av_viewer_new(session, o->view, &vc, &m->run, o->headless, 0,
                                   cli_media_on_viewer_error, cli_media_on_viewer_end, m, error);

@@ -143,10 +143,10 @@ static gboolean compare_stream(LcCompare *c)
 /* Joins both sides, starts viewer and camera, streams. */
 static gboolean compare_drive(LcCompare *c, const char *host, guint16 port)
 {
-    LcVideoSenderConfig svc;
-    LcVideoViewerConfig vvc;
-    video_sender_config_init(&svc);
-    video_viewer_config_init(&vvc);
+    LcStreamSenderConfig svc;
+    LcStreamViewerConfig vvc;
+    stream_sender_config_init(&svc);
+    stream_viewer_config_init(&vvc);
     svc.ack_mode = c->config->ack_mode;
     c->send_session = compare_session(c, host, port, COMPARE_SENDER);
     c->view_session = compare_session(c, host, port, COMPARE_VIEWER);
@@ -302,7 +302,7 @@ out:
 /* `lanconf-bench compare` with its options. */
 int bench_compare_main(int argc, char **argv)
 {
-    LcBenchCompareConfig c = {.duration_s = 10, .ack_mode = LC_VIDEO_ACK_PIPELINED};
+    LcBenchCompareConfig c = {.duration_s = 10, .ack_mode = LC_STREAM_ACK_PIPELINED};
     g_autofree char *impair = NULL, *relay = NULL, *out = NULL, *ack_mode = NULL;
     camera_options_init(&c.camera);
     GOptionEntry entries[] = {
@@ -340,7 +340,7 @@ int bench_compare_main(int argc, char **argv)
         if (c.duration_s <= 0 || c.duration_s > 3600)
             g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                         "--duration must be more than 0 and at most 3600 seconds");
-        else if (!video_sender_parse_ack_mode(ack_mode, &c.ack_mode, &error))
+        else if (!stream_sender_parse_ack_mode(ack_mode, &c.ack_mode, &error))
             g_prefix_error(&error, "--ack-mode: ");
     }
     if (error != NULL) {

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "media/camera.h"
-#include "net/client/video_sender.h"
+#include "net/client/stream_sender.h"
 
 #include <glib.h>
 
@@ -13,7 +13,7 @@ typedef struct {
     const char *impair;     /* --impair SPEC, or NULL for loopback */
     const char *relay;      /* --relay HOST:PORT, or NULL for an in-process relay */
     const char *out;        /* --out DIR, or NULL for runs/compare-TIMESTAMP */
-    LcVideoAckMode ack_mode;
+    LcStreamAckMode ack_mode;
     gboolean json;  /* print summary.json instead of the table */
     gboolean quiet; /* no live progress line */
 } LcBenchCompareConfig;

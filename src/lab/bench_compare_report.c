@@ -17,7 +17,7 @@ void bench_compare_report_header(const LcBenchCompareConfig *c, const char *impa
             "lanconf-bench compare: %s %dx%d @ %d fps, JPEG quality %d, %.0f s, both channels, "
             "%s ACKs\n",
             cam->source ? cam->source : "test", cam->width, cam->height, cam->fps, cam->quality,
-            c->duration_s, video_sender_ack_mode_name(c->ack_mode));
+            c->duration_s, stream_sender_ack_mode_name(c->ack_mode));
     if (impair_spec != NULL)
         fprintf(stderr, "link: %s in both directions (%s), relay at %s:%u\n", impair_spec,
                 impair_method, host, port);

@@ -11,7 +11,7 @@
 struct _LcAvSender {
     LcSession *session;
     LcCamera *camera;
-    LcVideoSender *video;
+    LcStreamSender *video;
     LcFramelog *log;
     LcAvSenderErrorFunc error_func;
     gpointer user_data;
@@ -49,15 +49,15 @@ static void av_sender_on_frame(LcCamera *camera, LcEncodedFrame *encoded, gpoint
 {
     LcAvSender *s = data;
     g_autoptr(LcEncodedFrame) frame = encoded; /* ours (transfer full) */
-    if (video_sender_get_stream_id(s->video) == 0)
+    if (stream_sender_get_stream_id(s->video) == 0)
         return; /* not granted yet: nothing is measured before the stream exists */
     guint i = frame->seq % AV_SENDER_REMEMBER;
     s->seq_at[i] = frame->seq;
     s->capture_us[i] = frame->capture_time_us;
     s->bytes[i] = g_bytes_get_size(frame->data);
     g_autoptr(GError) error = NULL;
-    if (!video_sender_send_frame(s->video, frame->data, frame->seq, frame->capture_time_us,
-                                 (guint8)frame->codec, 0, &error))
+    if (!stream_sender_send_frame(s->video, frame->data, frame->seq, frame->capture_time_us,
+                                  (guint8)frame->codec, 0, &error))
         av_sender_fail(s, error);
 }
 
@@ -68,7 +68,7 @@ static void av_sender_on_camera_error(LcCamera *camera, const GError *error, gpo
 }
 
 /* A frame went out on a channel. */
-static void av_sender_on_sent(LcVideoSender *v, LcChanKind ch, guint64 seq, gsize bytes,
+static void av_sender_on_sent(LcStreamSender *v, LcChanKind ch, guint64 seq, gsize bytes,
                               gint64 send_us, gpointer data)
 {
     LcAvSender *s = data;
@@ -77,24 +77,24 @@ static void av_sender_on_sent(LcVideoSender *v, LcChanKind ch, guint64 seq, gsiz
 }
 
 /* The relay acknowledged a frame. */
-static void av_sender_on_relay_ack(LcVideoSender *v, const LcVideoRelayAck *ack, gpointer data)
+static void av_sender_on_relay_ack(LcStreamSender *v, const LcStreamRelayAck *ack, gpointer data)
 {
     LcAvSender *s = data;
-    framelog_set_relay_offset(s->log, video_sender_get_clock_offset_us(v));
+    framelog_set_relay_offset(s->log, stream_sender_get_clock_offset_us(v));
     framelog_add_relay_ack(s->log, (LcChanKind)ack->channel, ack->seq, ack->relay_first_us,
                            ack->relay_last_us, ack->arrival_us);
 }
 
 /* A viewer acknowledged a frame: its whole arrival, on this host's clock. */
-static void av_sender_on_viewer_ack(LcVideoSender *v, const LcVideoViewerAck *ack, gpointer data)
+static void av_sender_on_viewer_ack(LcStreamSender *v, const LcStreamViewerAck *ack, gpointer data)
 {
     LcAvSender *s = data;
-    gint64 at = video_sender_viewer_to_local_us(v, ack->viewer_last_us, ack->viewer_offset_us);
+    gint64 at = stream_sender_viewer_to_local_us(v, ack->viewer_last_us, ack->viewer_offset_us);
     framelog_add_viewer_ack(s->log, (LcChanKind)ack->channel, ack->seq, at);
 }
 
 /* A frame was dropped unsent or given up on. */
-static void av_sender_on_dropped(LcVideoSender *v, LcChanKind ch, guint64 seq,
+static void av_sender_on_dropped(LcStreamSender *v, LcChanKind ch, guint64 seq,
                                  LcChanDropReason reason, gpointer data)
 {
     LcAvSender *s = data;
@@ -108,12 +108,12 @@ static void av_sender_on_dropped(LcVideoSender *v, LcChanKind ch, guint64 seq,
 }
 
 /* The relay refused the stream. */
-static void av_sender_on_refused(LcVideoSender *v, const GError *error, gpointer data)
+static void av_sender_on_refused(LcStreamSender *v, const GError *error, gpointer data)
 {
     av_sender_fail(data, error);
 }
 
-static const LcVideoSenderEvents av_sender_events = {
+static const LcStreamSenderEvents av_sender_events = {
     .sent = av_sender_on_sent,
     .relay_ack = av_sender_on_relay_ack,
     .viewer_ack = av_sender_on_viewer_ack,
@@ -123,7 +123,7 @@ static const LcVideoSenderEvents av_sender_events = {
 
 /* Describes a camera run for the summary. */
 void av_sender_describe_run(LcFramelogRun *run, const LcCameraOptions *camera, guint channels,
-                            LcVideoAckMode ack_mode, double duration_s)
+                            LcStreamAckMode ack_mode, double duration_s)
 {
     run->source = camera->source ? camera->source : "test";
     run->width = camera->width;
@@ -132,13 +132,13 @@ void av_sender_describe_run(LcFramelogRun *run, const LcCameraOptions *camera, g
     run->quality = camera->quality;
     run->encoder = camera->encoder ? camera->encoder : "auto";
     run->channels = channels;
-    run->ack_mode = video_sender_ack_mode_name(ack_mode);
+    run->ack_mode = stream_sender_ack_mode_name(ack_mode);
     run->duration_s = duration_s;
 }
 
 /* Builds the camera and the video sender. */
 LcAvSender *av_sender_new(LcSession *session, const LcCameraOptions *camera,
-                          const LcVideoSenderConfig *config, const LcFramelogRun *run,
+                          const LcStreamSenderConfig *config, const LcFramelogRun *run,
                           LcAvSenderErrorFunc error_func, gpointer user_data, GError **error)
 {
     g_autoptr(LcAvSender) s = g_new0(LcAvSender, 1);
@@ -149,7 +149,7 @@ LcAvSender *av_sender_new(LcSession *session, const LcCameraOptions *camera,
     if (s->camera == NULL)
         return NULL;
     s->log = framelog_new(FRAMELOG_ROLE_SENDER, run, clock_now_us());
-    s->video = video_sender_new(session, config, &av_sender_events, s);
+    s->video = stream_sender_new(session, config, &av_sender_events, s);
     return g_steal_pointer(&s);
 }
 
@@ -168,7 +168,7 @@ void av_sender_stop(LcAvSender *s)
 /* Whether the stream is granted and every channel is open. */
 gboolean av_sender_is_ready(LcAvSender *s)
 {
-    return video_sender_is_ready(s->video);
+    return stream_sender_is_ready(s->video);
 }
 
 /* The frame log. */
@@ -181,8 +181,8 @@ LcFramelog *av_sender_get_framelog(LcAvSender *s)
 void av_sender_update_socket_stats(LcAvSender *s)
 {
     for (guint ch = 0; ch < LC_CHAN_KINDS; ch++) {
-        LcVideoSenderStats stats;
-        if (video_sender_get_stats(s->video, (LcChanKind)ch, &stats) && stats.chan.has_tcp_info)
+        LcStreamSenderStats stats;
+        if (stream_sender_get_stats(s->video, (LcChanKind)ch, &stats) && stats.chan.has_tcp_info)
             framelog_set_tcp_info(s->log, (LcChanKind)ch, &stats.chan.tcp_info);
     }
 }
@@ -199,7 +199,7 @@ void av_sender_free(LcAvSender *s)
     if (s == NULL)
         return;
     g_clear_pointer(&s->camera, camera_free);
-    g_clear_pointer(&s->video, video_sender_free);
+    g_clear_pointer(&s->video, stream_sender_free);
     g_clear_pointer(&s->log, framelog_free);
     g_free(s);
 }

@@ -1,10 +1,10 @@
 /* av_sender.h: a camera streamed on the camera channels, measured: capture
- * and encode (media/camera.c) feed net/client/video_sender.c, and every frame's fate
+ * and encode (media/camera.c) feed net/client/stream_sender.c, and every frame's fate
  * on every channel goes into a frame log (src/run/framelog.c). */
 #pragma once
 
 #include "net/client/session.h"
-#include "net/client/video_sender.h"
+#include "net/client/stream_sender.h"
 #include "media/camera.h"
 #include "src/run/framelog.h"
 
@@ -18,13 +18,13 @@ typedef void (*LcAvSenderErrorFunc)(LcAvSender *sender, const GError *error, gpo
  * defaults' names filled in), the channels, the ack mode and the planned duration. run keeps
  * pointers into camera. */
 void av_sender_describe_run(LcFramelogRun *run, const LcCameraOptions *camera, guint channels,
-                            LcVideoAckMode ack_mode, double duration_s);
+                            LcStreamAckMode ack_mode, double duration_s);
 
 /* Builds the camera and the video sender on a control session (which must
  * outlive it). run describes the run for the summary; its strings must
  * outlive the sender. Nothing is captured before av_sender_start(). */
 LcAvSender *av_sender_new(LcSession *session, const LcCameraOptions *camera,
-                          const LcVideoSenderConfig *config, const LcFramelogRun *run,
+                          const LcStreamSenderConfig *config, const LcFramelogRun *run,
                           LcAvSenderErrorFunc error_func, gpointer user_data, GError **error);
 
 /* Starts capturing; frames flow once the relay has granted the stream. */

@@ -5,7 +5,7 @@
 #include "media/viewer_media.h"
 
 struct _LcAvViewer {
-    LcVideoViewer *video;
+    LcStreamViewer *video;
     LcViewerMedia *media;
     LcFramelog *log;
     LcAvViewerErrorFunc error_func;
@@ -26,24 +26,24 @@ static void av_viewer_fail(LcAvViewer *v, const GError *error)
 }
 
 /* A frame arrived on a channel: log it and hand it to the decoder. */
-static void av_viewer_on_frame(LcVideoViewer *video, const LcVideoFrame *f, gpointer data)
+static void av_viewer_on_frame(LcStreamViewer *video, const LcStreamFrame *f, gpointer data)
 {
     LcAvViewer *v = data;
-    if (!framelog_add_received(v->log, (LcChanKind)f->channel, f->seq, g_bytes_get_size(f->data),
-                               f->capture_us, f->last_us))
+    if (!framelog_add_received(v->log, (LcChanKind)f->channel, f->meta.seq,
+                               g_bytes_get_size(f->data), f->meta.capture_us, f->last_us))
         return; /* a repeat: decode each channel's copy once */
-    viewer_media_push(v->media, f->channel, f->seq, f->capture_us, f->data);
+    viewer_media_push(v->media, f->channel, f->meta.seq, f->meta.capture_us, f->data);
 }
 
 /* A UDP frame never completed. */
-static void av_viewer_on_lost(LcVideoViewer *video, LcChanKind ch, guint64 seq, gpointer data)
+static void av_viewer_on_lost(LcStreamViewer *video, LcChanKind ch, guint64 seq, gpointer data)
 {
     LcAvViewer *v = data;
     framelog_add_lost(v->log, (LcChanKind)ch, seq);
 }
 
 /* The stream ended. */
-static void av_viewer_on_ended(LcVideoViewer *video, const char *reason, gpointer data)
+static void av_viewer_on_ended(LcStreamViewer *video, const char *reason, gpointer data)
 {
     LcAvViewer *v = data;
     if (v->end_func)
@@ -51,12 +51,12 @@ static void av_viewer_on_ended(LcVideoViewer *video, const char *reason, gpointe
 }
 
 /* The relay refused the view. */
-static void av_viewer_on_refused(LcVideoViewer *video, const GError *error, gpointer data)
+static void av_viewer_on_refused(LcStreamViewer *video, const GError *error, gpointer data)
 {
     av_viewer_fail(data, error);
 }
 
-static const LcVideoViewerEvents av_viewer_events = {
+static const LcStreamViewerEvents av_viewer_events = {
     .frame = av_viewer_on_frame,
     .lost = av_viewer_on_lost,
     .ended = av_viewer_on_ended,
@@ -77,7 +77,7 @@ static void av_viewer_on_decoded(LcViewerMedia *media, const LcViewerFrame *f, c
 }
 
 /* Starts viewing nick's stream. */
-LcAvViewer *av_viewer_new(LcSession *session, const char *nick, const LcVideoViewerConfig *config,
+LcAvViewer *av_viewer_new(LcSession *session, const char *nick, const LcStreamViewerConfig *config,
                           const LcFramelogRun *run, gboolean headless, gint64 sender_offset_us,
                           LcAvViewerErrorFunc error_func, LcAvViewerEndFunc end_func,
                           gpointer user_data, GError **error)
@@ -91,7 +91,7 @@ LcAvViewer *av_viewer_new(LcSession *session, const char *nick, const LcVideoVie
         return NULL;
     v->log = framelog_new(FRAMELOG_ROLE_VIEWER, run, g_get_real_time());
     framelog_set_sender_offset(v->log, sender_offset_us);
-    v->video = video_viewer_new(session, nick, config, &av_viewer_events, v);
+    v->video = stream_viewer_new(session, nick, config, &av_viewer_events, v);
     return g_steal_pointer(&v);
 }
 
@@ -112,7 +112,7 @@ void av_viewer_free(LcAvViewer *v)
 {
     if (v == NULL)
         return;
-    g_clear_pointer(&v->video, video_viewer_free);
+    g_clear_pointer(&v->video, stream_viewer_free);
     g_clear_pointer(&v->media, viewer_media_free);
     g_clear_pointer(&v->log, framelog_free);
     g_free(v);

@@ -1,10 +1,10 @@
 /* av_viewer.h: a nick's camera stream received, decoded and measured:
- * net/client/video_viewer.c feeds media/viewer_media.c (decode, display), and every
+ * net/client/stream_viewer.c feeds media/viewer_media.c (decode, display), and every
  * frame's arrival and decoding on every channel goes into a frame log. */
 #pragma once
 
 #include "net/client/session.h"
-#include "net/client/video_viewer.h"
+#include "net/client/stream_viewer.h"
 #include "src/run/framelog.h"
 
 typedef struct _LcAvViewer LcAvViewer;
@@ -20,7 +20,7 @@ typedef void (*LcAvViewerEndFunc)(LcAvViewer *viewer, const char *reason, gpoint
  * headless: count and time frames without a window. sender_offset_us is the
  * sender's clock minus this host's, for end-to-end latency (0 when both run
  * on one host or keep synchronised clocks). */
-LcAvViewer *av_viewer_new(LcSession *session, const char *nick, const LcVideoViewerConfig *config,
+LcAvViewer *av_viewer_new(LcSession *session, const char *nick, const LcStreamViewerConfig *config,
                           const LcFramelogRun *run, gboolean headless, gint64 sender_offset_us,
                           LcAvViewerErrorFunc error_func, LcAvViewerEndFunc end_func,
                           gpointer user_data, GError **error);

@@ -1,12 +1,12 @@
 /* test-e2e.c: a sender and a viewer through the real relay on loopback, on
- * both channels at once, through the public API (net/client/video_sender.h,
- * net/client/video_viewer.h): every TCP frame acknowledged by the relay and by the
+ * both channels at once, through the public API (net/client/stream_sender.h,
+ * net/client/stream_viewer.h): every TCP frame acknowledged by the relay and by the
  * viewer, nearly every UDP frame, intact bytes, sane times; stop-and-wait
  * keeps one frame in flight per channel; the channel choice is honoured. */
 #include "tests/video/video-harness.h"
 
-#include "net/client/video_sender.h"
-#include "net/client/video_viewer.h"
+#include "net/client/stream_sender.h"
+#include "net/client/stream_viewer.h"
 
 #include <string.h>
 
@@ -28,8 +28,8 @@ typedef struct {
 } ChanTally;
 
 typedef struct {
-    LcVideoSender *sender;
-    LcVideoViewer *viewer;
+    LcStreamSender *sender;
+    LcStreamViewer *viewer;
     ChanTally tally[LC_CHAN_KINDS];
     guint sender_ready;
     guint viewer_ready;
@@ -53,31 +53,31 @@ static gboolean frame_is_intact(GBytes *data, guint64 seq)
 }
 
 /* Notes a sender's channel open. */
-static void on_sender_ready(LcVideoSender *s, LcChanKind channel, gpointer data)
+static void on_sender_ready(LcStreamSender *s, LcChanKind channel, gpointer data)
 {
     ((E2e *)data)->sender_ready |= LC_CHAN_BIT(channel);
 }
 
 /* Sent: stop-and-wait never has more than one frame in flight. */
-static void on_sent(LcVideoSender *s, LcChanKind channel, guint64 seq, gsize bytes, gint64 send_us,
+static void on_sent(LcStreamSender *s, LcChanKind channel, guint64 seq, gsize bytes, gint64 send_us,
                     gpointer data)
 {
     E2e *e = data;
-    LcVideoSenderStats stats;
-    g_assert_true(video_sender_get_stats(s, channel, &stats));
+    LcStreamSenderStats stats;
+    g_assert_true(stream_sender_get_stats(s, channel, &stats));
     e->tally[channel].sent++;
     e->tally[channel].max_outstanding = MAX(e->tally[channel].max_outstanding, stats.outstanding);
     g_assert_cmpuint(bytes, ==, FRAME_BYTES);
 }
 
 /* The relay's ACK: times in order and within the exchange. */
-static void on_relay_ack(LcVideoSender *s, const LcVideoRelayAck *ack, gpointer data)
+static void on_relay_ack(LcStreamSender *s, const LcStreamRelayAck *ack, gpointer data)
 {
     E2e *e = data;
     ChanTally *t = &e->tally[ack->channel];
     t->relay_acks++;
-    gint64 first = video_sender_relay_to_local_us(s, ack->relay_first_us);
-    gint64 last = video_sender_relay_to_local_us(s, ack->relay_last_us);
+    gint64 first = stream_sender_relay_to_local_us(s, ack->relay_first_us);
+    gint64 last = stream_sender_relay_to_local_us(s, ack->relay_last_us);
     /* One host: the clocks agree within the offset estimate's error (well
      * under the 100 ms allowed). */
     if (ack->rtt_us < 0 || ack->relay_first_us > ack->relay_last_us ||
@@ -86,19 +86,19 @@ static void on_relay_ack(LcVideoSender *s, const LcVideoRelayAck *ack, gpointer 
 }
 
 /* A viewer's ACK, passed back by the relay. */
-static void on_viewer_ack(LcVideoSender *s, const LcVideoViewerAck *ack, gpointer data)
+static void on_viewer_ack(LcStreamSender *s, const LcStreamViewerAck *ack, gpointer data)
 {
     E2e *e = data;
     ChanTally *t = &e->tally[ack->channel];
     t->viewer_acks++;
-    gint64 last = video_sender_viewer_to_local_us(s, ack->viewer_last_us, ack->viewer_offset_us);
+    gint64 last = stream_sender_viewer_to_local_us(s, ack->viewer_last_us, ack->viewer_offset_us);
     if (ack->viewer_id == 0 || ack->send_us == 0 || last < ack->send_us - 100000 ||
         last > ack->arrival_us + 100000)
         t->insane_times = TRUE;
 }
 
 /* Counts a dropped or lost frame. */
-static void on_dropped(LcVideoSender *s, LcChanKind channel, guint64 seq, LcChanDropReason reason,
+static void on_dropped(LcStreamSender *s, LcChanKind channel, guint64 seq, LcChanDropReason reason,
                        gpointer data)
 {
     E2e *e = data;
@@ -109,30 +109,30 @@ static void on_dropped(LcVideoSender *s, LcChanKind channel, guint64 seq, LcChan
 }
 
 /* Notes a viewer's channel open. */
-static void on_viewer_ready(LcVideoViewer *v, LcChanKind channel, gpointer data)
+static void on_viewer_ready(LcStreamViewer *v, LcChanKind channel, gpointer data)
 {
     ((E2e *)data)->viewer_ready |= LC_CHAN_BIT(channel);
 }
 
 /* A frame at the viewer: intact, in order per channel, the capture time
  * the sender gave it. */
-static void on_frame(LcVideoViewer *v, const LcVideoFrame *frame, gpointer data)
+static void on_frame(LcStreamViewer *v, const LcStreamFrame *frame, gpointer data)
 {
     E2e *e = data;
     ChanTally *t = &e->tally[frame->channel];
-    if (t->received > 0 && frame->seq <= t->last_received)
+    if (t->received > 0 && frame->meta.seq <= t->last_received)
         t->out_of_order = TRUE;
     t->received++;
-    t->last_received = frame->seq;
-    if (!frame_is_intact(frame->data, frame->seq) || frame->codec != 3 ||
-        frame->flags != (frame->seq % 30 == 0 ? 1 : 0) ||
-        frame->capture_us != e->capture[frame->seq % G_N_ELEMENTS(e->capture)])
+    t->last_received = frame->meta.seq;
+    if (!frame_is_intact(frame->data, frame->meta.seq) || frame->meta.codec != 3 ||
+        frame->meta.flags != (frame->meta.seq % 30 == 0 ? 1 : 0) ||
+        frame->meta.capture_us != e->capture[frame->meta.seq % G_N_ELEMENTS(e->capture)])
         t->corrupt++;
-    if (frame->first_us > frame->last_us || frame->send_us < frame->capture_us)
+    if (frame->first_us > frame->last_us || frame->meta.send_us < frame->meta.capture_us)
         t->insane_times = TRUE;
 }
 
-static const LcVideoSenderEvents sender_events = {
+static const LcStreamSenderEvents sender_events = {
     .ready = on_sender_ready,
     .sent = on_sent,
     .relay_ack = on_relay_ack,
@@ -140,7 +140,7 @@ static const LcVideoSenderEvents sender_events = {
     .dropped = on_dropped,
 };
 
-static const LcVideoViewerEvents viewer_events = {
+static const LcStreamViewerEvents viewer_events = {
     .ready = on_viewer_ready,
     .frame = on_frame,
 };
@@ -165,8 +165,8 @@ static void send_frames(E2e *e, guint n, guint interval_ms)
         gint64 capture = g_get_real_time();
         e->capture[seq % G_N_ELEMENTS(e->capture)] = capture;
         g_autoptr(GError) error = NULL;
-        g_assert_true(video_sender_send_frame(e->sender, data, seq, capture, 3,
-                                              seq % 30 == 0 ? 1 : 0, &error));
+        g_assert_true(stream_sender_send_frame(e->sender, data, seq, capture, 3,
+                                               seq % 30 == 0 ? 1 : 0, &error));
         g_assert_no_error(error);
         video_run_for(interval_ms);
     }
@@ -188,17 +188,17 @@ static gboolean settled(gpointer data)
 
 /* Starts a relay, a sender "cam" and a viewer of it, both channels open. */
 static TestRelay *e2e_start(E2e *e, LcSession **cam, LcSession **eye,
-                            const LcVideoSenderConfig *config, guint viewer_channels)
+                            const LcStreamSenderConfig *config, guint viewer_channels)
 {
     TestRelay *relay = test_relay_start(NULL);
     guint16 port = test_relay_port(relay);
     *cam = video_session_join(port, "cam");
     *eye = video_session_join(port, "eye");
-    LcVideoViewerConfig vconfig;
-    video_viewer_config_init(&vconfig);
+    LcStreamViewerConfig vconfig;
+    stream_viewer_config_init(&vconfig);
     vconfig.channels = viewer_channels;
-    e->viewer = video_viewer_new(*eye, "cam", &vconfig, &viewer_events, e);
-    e->sender = video_sender_new(*cam, config, &sender_events, e);
+    e->viewer = stream_viewer_new(*eye, "cam", &vconfig, &viewer_events, e);
+    e->sender = stream_sender_new(*cam, config, &sender_events, e);
     ReadyWait w = {e, config->channels & viewer_channels};
     g_assert_true(test_wait_until(all_ready, &w, 5000));
     return relay;
@@ -207,8 +207,8 @@ static TestRelay *e2e_start(E2e *e, LcSession **cam, LcSession **eye,
 /* Frees the ends and the relay. */
 static void e2e_stop(E2e *e, LcSession *cam, LcSession *eye, TestRelay *relay)
 {
-    video_sender_free(e->sender);
-    video_viewer_free(e->viewer);
+    stream_sender_free(e->sender);
+    stream_viewer_free(e->viewer);
     session_free(cam);
     session_free(eye);
     test_relay_stop(relay);
@@ -219,8 +219,8 @@ static void test_both_channels(void)
 {
     E2e *e = g_new0(E2e, 1);
     LcSession *cam, *eye;
-    LcVideoSenderConfig config;
-    video_sender_config_init(&config);
+    LcStreamSenderConfig config;
+    stream_sender_config_init(&config);
     TestRelay *relay = e2e_start(e, &cam, &eye, &config, config.channels);
     const guint n = 75;
     send_frames(e, n, 33);
@@ -251,13 +251,13 @@ static void test_both_channels(void)
         g_assert_false(e->tally[k].insane_times);
     }
 
-    LcVideoSenderStats stats;
-    g_assert_true(video_sender_get_stats(e->sender, LC_CHAN_TCP, &stats));
+    LcStreamSenderStats stats;
+    g_assert_true(stream_sender_get_stats(e->sender, LC_CHAN_TCP, &stats));
     g_assert_cmpuint(stats.relay_acks, ==, n);
     g_assert_cmpuint(stats.outstanding, ==, 0);
     g_assert_true(stats.chan.has_tcp_info);
     g_assert_cmpuint(stats.chan.tcp_info.rtt_us, >, 0);
-    g_assert_true(video_sender_get_stats(e->sender, LC_CHAN_UDP, &stats));
+    g_assert_true(stream_sender_get_stats(e->sender, LC_CHAN_UDP, &stats));
     g_assert_cmpuint(stats.chan.sndbuf, >, 0);
     g_assert_cmpuint(stats.chan.rcvbuf, >, 0);
 
@@ -286,9 +286,9 @@ static void test_stop_and_wait(void)
 {
     E2e *e = g_new0(E2e, 1);
     LcSession *cam, *eye;
-    LcVideoSenderConfig config;
-    video_sender_config_init(&config);
-    config.ack_mode = LC_VIDEO_ACK_STOP_AND_WAIT;
+    LcStreamSenderConfig config;
+    stream_sender_config_init(&config);
+    config.ack_mode = LC_STREAM_ACK_STOP_AND_WAIT;
     TestRelay *relay = e2e_start(e, &cam, &eye, &config, config.channels);
     const guint n = 60;
     send_frames(e, n, 5);
@@ -315,15 +315,15 @@ static void test_channel_choice(gconstpointer data)
     const LcChanKind other = only == LC_CHAN_TCP ? LC_CHAN_UDP : LC_CHAN_TCP;
     E2e *e = g_new0(E2e, 1);
     LcSession *cam, *eye;
-    LcVideoSenderConfig config;
-    video_sender_config_init(&config);
+    LcStreamSenderConfig config;
+    stream_sender_config_init(&config);
     config.channels = LC_CHAN_BIT(only);
     TestRelay *relay = e2e_start(e, &cam, &eye, &config, LC_CHAN_MASK_ALL);
-    g_assert_cmpuint(video_sender_get_channels(e->sender), ==, LC_CHAN_BIT(only));
-    g_assert_true(video_viewer_is_ready(e->viewer));
-    LcVideoSenderStats stats;
-    g_assert_true(video_sender_get_stats(e->sender, only, &stats));
-    g_assert_false(video_sender_get_stats(e->sender, other, &stats));
+    g_assert_cmpuint(stream_sender_get_channels(e->sender), ==, LC_CHAN_BIT(only));
+    g_assert_true(stream_viewer_is_ready(e->viewer));
+    LcStreamSenderStats stats;
+    g_assert_true(stream_sender_get_stats(e->sender, only, &stats));
+    g_assert_false(stream_sender_get_stats(e->sender, other, &stats));
     send_frames(e, 10, 10);
     video_run_for(300);
     /* Loopback loses nothing, UDP included. */
@@ -336,19 +336,19 @@ static void test_channel_choice(gconstpointer data)
 }
 
 typedef struct {
-    LcVideoSender *sender;
+    LcStreamSender *sender;
     guint streams;
     guint refused;
 } OnJoin;
 
 /* Counts STREAM_READY. */
-static void on_join_stream(LcVideoSender *s, guint32 id, gpointer data)
+static void on_join_stream(LcStreamSender *s, guint32 id, gpointer data)
 {
     ((OnJoin *)data)->streams++;
 }
 
 /* Counts VIDEO_REFUSED. */
-static void on_join_refused(LcVideoSender *s, const GError *error, gpointer data)
+static void on_join_refused(LcStreamSender *s, const GError *error, gpointer data)
 {
     ((OnJoin *)data)->refused++;
 }
@@ -356,19 +356,19 @@ static void on_join_refused(LcVideoSender *s, const GError *error, gpointer data
 /* Creates the sender from the session's joined event. */
 static void on_joined(LcSession *session, gboolean resumed, gpointer data)
 {
-    static const LcVideoSenderEvents events = {.stream = on_join_stream,
-                                               .refused = on_join_refused};
+    static const LcStreamSenderEvents events = {.stream = on_join_stream,
+                                                .refused = on_join_refused};
     OnJoin *j = data;
-    LcVideoSenderConfig config;
-    video_sender_config_init(&config);
-    j->sender = video_sender_new(session, &config, &events, j);
+    LcStreamSenderConfig config;
+    stream_sender_config_init(&config);
+    j->sender = stream_sender_new(session, &config, &events, j);
 }
 
 /* The sender exists and its channels are open. */
 static gboolean join_ready(gpointer data)
 {
     OnJoin *j = data;
-    return j->sender != NULL && video_sender_is_ready(j->sender);
+    return j->sender != NULL && stream_sender_is_ready(j->sender);
 }
 
 /* A sender made inside the joined event asks for its stream once. */
@@ -384,30 +384,30 @@ static void test_created_on_join(RelayFixture *fx, gconstpointer tweak)
     video_run_for(200);
     g_assert_cmpuint(j.streams, ==, 1);
     g_assert_cmpuint(j.refused, ==, 0);
-    video_sender_free(j.sender);
+    stream_sender_free(j.sender);
     session_free(session);
 }
 
 /* Ack modes by name: the one parser every program uses, and its names back. */
 static void test_ack_mode_names(void)
 {
-    LcVideoAckMode mode = LC_VIDEO_ACK_STOP_AND_WAIT;
-    g_assert_true(video_sender_parse_ack_mode(NULL, &mode, NULL));
-    g_assert_cmpint(mode, ==, LC_VIDEO_ACK_PIPELINED);
-    g_assert_true(video_sender_parse_ack_mode("Stop-And-Wait", &mode, NULL));
-    g_assert_cmpint(mode, ==, LC_VIDEO_ACK_STOP_AND_WAIT);
-    g_assert_true(video_sender_parse_ack_mode("pipelined", &mode, NULL));
-    g_assert_cmpint(mode, ==, LC_VIDEO_ACK_PIPELINED);
-    for (guint m = LC_VIDEO_ACK_PIPELINED; m <= LC_VIDEO_ACK_STOP_AND_WAIT; m++) {
-        LcVideoAckMode back;
-        g_assert_true(video_sender_parse_ack_mode(video_sender_ack_mode_name(m), &back, NULL));
+    LcStreamAckMode mode = LC_STREAM_ACK_STOP_AND_WAIT;
+    g_assert_true(stream_sender_parse_ack_mode(NULL, &mode, NULL));
+    g_assert_cmpint(mode, ==, LC_STREAM_ACK_PIPELINED);
+    g_assert_true(stream_sender_parse_ack_mode("Stop-And-Wait", &mode, NULL));
+    g_assert_cmpint(mode, ==, LC_STREAM_ACK_STOP_AND_WAIT);
+    g_assert_true(stream_sender_parse_ack_mode("pipelined", &mode, NULL));
+    g_assert_cmpint(mode, ==, LC_STREAM_ACK_PIPELINED);
+    for (guint m = LC_STREAM_ACK_PIPELINED; m <= LC_STREAM_ACK_STOP_AND_WAIT; m++) {
+        LcStreamAckMode back;
+        g_assert_true(stream_sender_parse_ack_mode(stream_sender_ack_mode_name(m), &back, NULL));
         g_assert_cmpint(back, ==, m);
     }
     g_autoptr(GError) error = NULL;
-    g_assert_false(video_sender_parse_ack_mode("sometimes", &mode, &error));
+    g_assert_false(stream_sender_parse_ack_mode("sometimes", &mode, &error));
     g_assert_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
     g_assert_nonnull(strstr(error->message, "stop-and-wait"));
-    g_assert_cmpint(mode, ==, LC_VIDEO_ACK_PIPELINED); /* untouched */
+    g_assert_cmpint(mode, ==, LC_STREAM_ACK_PIPELINED); /* untouched */
 }
 
 /* Registers the tests. */

@@ -1,22 +1,22 @@
-/* video_sender.c: a camera's side of the camera channels.
+/* stream_sender.c: a camera's side of the camera channels.
  *
  * Each channel in use has the same bookkeeping, whatever its transport: a
  * ring of the last frames submitted (send time, state) that turns ACKs into
  * round-trip times and finds the frames never acknowledged, and, in
  * stop-and-wait mode, the one frame in flight and the newest one waiting.
  */
-#include "net/client/video_sender.h"
+#include "net/client/stream_sender.h"
 #include "net/io/source.h"
 
 #include "net/wire/clock.h"
-#include "net/client/video_common.h"
+#include "net/client/stream_common.h"
 #include "net/wire/wire.h"
 
 #include <string.h>
 
-#define VIDEO_SENDER_TICK_MS    50
-#define VIDEO_SENDER_PING_TICKS 40   /* a PING every 2 s keeps the clock offset fresh */
-#define VIDEO_SENDER_RING       4096 /* frames remembered per channel */
+#define STREAM_SENDER_TICK_MS    50
+#define STREAM_SENDER_PING_TICKS 40   /* a PING every 2 s keeps the clock offset fresh */
+#define STREAM_SENDER_RING       4096 /* frames remembered per channel */
 
 typedef enum {
     RECORD_EMPTY,
@@ -35,23 +35,23 @@ typedef struct {
 } LcSentRecord;
 
 typedef struct {
-    LcVideoSender *sender;
+    LcStreamSender *sender;
     LcChanKind kind;
     LcChan *chan;
-    LcSentRecord ring[VIDEO_SENDER_RING];
+    LcSentRecord ring[STREAM_SENDER_RING];
     guint64 scan_seq; /* oldest seq that may still be waiting for its ACK */
     guint64 top_seq;  /* one past the newest seq submitted */
     gboolean waiting; /* stop-and-wait: wait_seq is in flight */
     guint64 wait_seq;
     LcChanFrame pending; /* stop-and-wait: the newest frame waiting (data != NULL) */
-    LcVideoSenderStats stats;
+    LcStreamSenderStats stats;
 } LcSenderChan;
 
-struct _LcVideoSender {
+struct _LcStreamSender {
     LcSession *session;
     guint watch;
-    LcVideoSenderConfig config;
-    LcVideoSenderEvents events;
+    LcStreamSenderConfig config;
+    LcStreamSenderEvents events;
     gpointer user_data;
     guint asked_on; /* the session's connection count when the stream was asked for */
     guint32 stream_id;
@@ -64,19 +64,19 @@ struct _LcVideoSender {
     guint ticks;
 };
 
-static void video_sender_chan_submit(LcSenderChan *sc, const LcChanFrame *frame);
+static void stream_sender_chan_submit(LcSenderChan *sc, const LcChanFrame *frame);
 
-static const char *const video_sender_ack_mode_names[] = {
-    [LC_VIDEO_ACK_PIPELINED] = "pipelined",
-    [LC_VIDEO_ACK_STOP_AND_WAIT] = "stop-and-wait",
+static const char *const stream_sender_ack_mode_names[] = {
+    [LC_STREAM_ACK_PIPELINED] = "pipelined",
+    [LC_STREAM_ACK_STOP_AND_WAIT] = "stop-and-wait",
 };
 
 /* Parses an ack mode by name. */
-gboolean video_sender_parse_ack_mode(const char *text, LcVideoAckMode *mode, GError **error)
+gboolean stream_sender_parse_ack_mode(const char *text, LcStreamAckMode *mode, GError **error)
 {
-    for (guint i = 0; i < G_N_ELEMENTS(video_sender_ack_mode_names); i++) {
-        if (text == NULL || g_ascii_strcasecmp(text, video_sender_ack_mode_names[i]) == 0) {
-            *mode = text == NULL ? LC_VIDEO_ACK_PIPELINED : (LcVideoAckMode)i;
+    for (guint i = 0; i < G_N_ELEMENTS(stream_sender_ack_mode_names); i++) {
+        if (text == NULL || g_ascii_strcasecmp(text, stream_sender_ack_mode_names[i]) == 0) {
+            *mode = text == NULL ? LC_STREAM_ACK_PIPELINED : (LcStreamAckMode)i;
             return TRUE;
         }
     }
@@ -86,17 +86,17 @@ gboolean video_sender_parse_ack_mode(const char *text, LcVideoAckMode *mode, GEr
 }
 
 /* The mode's name. */
-const char *video_sender_ack_mode_name(LcVideoAckMode mode)
+const char *stream_sender_ack_mode_name(LcStreamAckMode mode)
 {
-    g_return_val_if_fail((guint)mode < G_N_ELEMENTS(video_sender_ack_mode_names), "unknown");
-    return video_sender_ack_mode_names[mode];
+    g_return_val_if_fail((guint)mode < G_N_ELEMENTS(stream_sender_ack_mode_names), "unknown");
+    return stream_sender_ack_mode_names[mode];
 }
 
 /* Fills a config with the defaults. */
-void video_sender_config_init(LcVideoSenderConfig *config)
+void stream_sender_config_init(LcStreamSenderConfig *config)
 {
     config->channels = LC_CHAN_BIT(LC_CHAN_TCP) | LC_CHAN_BIT(LC_CHAN_UDP);
-    config->ack_mode = LC_VIDEO_ACK_PIPELINED;
+    config->ack_mode = LC_STREAM_ACK_PIPELINED;
     config->queue_frames = 4;
     config->queue_bytes = 8 * 1024 * 1024;
     config->loss_timeout_ms = 1000;
@@ -107,14 +107,14 @@ void video_sender_config_init(LcVideoSenderConfig *config)
 }
 
 /* The record of a seq, if still in the ring. */
-static LcSentRecord *video_sender_record(LcSenderChan *sc, guint64 seq)
+static LcSentRecord *stream_sender_record(LcSenderChan *sc, guint64 seq)
 {
-    LcSentRecord *r = &sc->ring[seq % VIDEO_SENDER_RING];
+    LcSentRecord *r = &sc->ring[seq % STREAM_SENDER_RING];
     return r->state != RECORD_EMPTY && r->seq == seq ? r : NULL;
 }
 
 /* Stop-and-wait: the frame in flight is settled; the waiting one may go. */
-static void video_sender_release(LcSenderChan *sc, guint64 seq)
+static void stream_sender_release(LcSenderChan *sc, guint64 seq)
 {
     if (!sc->waiting || sc->wait_seq != seq)
         return;
@@ -123,15 +123,15 @@ static void video_sender_release(LcSenderChan *sc, guint64 seq)
         return;
     LcChanFrame next = sc->pending;
     sc->pending.data = NULL;
-    video_sender_chan_submit(sc, &next);
+    stream_sender_chan_submit(sc, &next);
     g_bytes_unref(next.data);
 }
 
 /* Hands a frame to one channel, or holds it while stop-and-wait waits. */
-static void video_sender_chan_submit(LcSenderChan *sc, const LcChanFrame *frame)
+static void stream_sender_chan_submit(LcSenderChan *sc, const LcChanFrame *frame)
 {
-    LcVideoSender *sender = sc->sender;
-    if (sender->config.ack_mode == LC_VIDEO_ACK_STOP_AND_WAIT && sc->waiting) {
+    LcStreamSender *sender = sc->sender;
+    if (sender->config.ack_mode == LC_STREAM_ACK_STOP_AND_WAIT && sc->waiting) {
         if (sc->pending.data != NULL) {
             guint64 old = sc->pending.meta.seq;
             g_clear_pointer(&sc->pending.data, g_bytes_unref);
@@ -144,13 +144,13 @@ static void video_sender_chan_submit(LcSenderChan *sc, const LcChanFrame *frame)
         sc->pending.data = g_bytes_ref(frame->data);
         return;
     }
-    LcSentRecord *r = &sc->ring[frame->meta.seq % VIDEO_SENDER_RING];
+    LcSentRecord *r = &sc->ring[frame->meta.seq % STREAM_SENDER_RING];
     *r = (LcSentRecord){.seq = frame->meta.seq, .state = RECORD_QUEUED};
     if (sc->top_seq == 0 || frame->meta.seq < sc->scan_seq)
         sc->scan_seq = frame->meta.seq;
     sc->top_seq = MAX(sc->top_seq, frame->meta.seq + 1);
     sc->stats.frames_submitted++;
-    if (sender->config.ack_mode == LC_VIDEO_ACK_STOP_AND_WAIT) {
+    if (sender->config.ack_mode == LC_STREAM_ACK_STOP_AND_WAIT) {
         sc->waiting = TRUE;
         sc->wait_seq = frame->meta.seq;
     }
@@ -158,8 +158,8 @@ static void video_sender_chan_submit(LcSenderChan *sc, const LcChanFrame *frame)
 }
 
 /* Sends one frame on every channel. */
-gboolean video_sender_send_frame(LcVideoSender *sender, GBytes *data, guint64 seq,
-                                 gint64 capture_us, guint8 codec, guint16 flags, GError **error)
+gboolean stream_sender_send_frame(LcStreamSender *sender, GBytes *data, guint64 seq,
+                                  gint64 capture_us, guint8 codec, guint16 flags, GError **error)
 {
     if (sender->stream_id == 0) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
@@ -182,12 +182,12 @@ gboolean video_sender_send_frame(LcVideoSender *sender, GBytes *data, guint64 se
     };
     for (guint k = 0; k < LC_CHAN_KINDS; k++)
         if (sender->chans[k].chan != NULL)
-            video_sender_chan_submit(&sender->chans[k], &frame);
+            stream_sender_chan_submit(&sender->chans[k], &frame);
     return TRUE;
 }
 
 /* A channel is open. */
-static void video_sender_on_ready(LcChan *chan, gpointer data)
+static void stream_sender_on_ready(LcChan *chan, gpointer data)
 {
     LcSenderChan *sc = data;
     if (sc->sender->events.ready)
@@ -195,12 +195,12 @@ static void video_sender_on_ready(LcChan *chan, gpointer data)
 }
 
 /* A frame started going out. */
-static void video_sender_on_sent(LcChan *chan, guint64 seq, gsize bytes, gint64 send_us,
-                                 gpointer data)
+static void stream_sender_on_sent(LcChan *chan, guint64 seq, gsize bytes, gint64 send_us,
+                                  gpointer data)
 {
     LcSenderChan *sc = data;
-    LcVideoSender *sender = sc->sender;
-    LcSentRecord *r = video_sender_record(sc, seq);
+    LcStreamSender *sender = sc->sender;
+    LcSentRecord *r = stream_sender_record(sc, seq);
     if (r != NULL && r->state == RECORD_QUEUED) {
         r->state = RECORD_SENT;
         r->send_us = send_us;
@@ -214,25 +214,25 @@ static void video_sender_on_sent(LcChan *chan, guint64 seq, gsize bytes, gint64 
 }
 
 /* A frame was dropped unsent. */
-static void video_sender_on_dropped(LcChan *chan, guint64 seq, LcChanDropReason reason,
-                                    gpointer data)
+static void stream_sender_on_dropped(LcChan *chan, guint64 seq, LcChanDropReason reason,
+                                     gpointer data)
 {
     LcSenderChan *sc = data;
-    LcVideoSender *sender = sc->sender;
-    LcSentRecord *r = video_sender_record(sc, seq);
+    LcStreamSender *sender = sc->sender;
+    LcSentRecord *r = stream_sender_record(sc, seq);
     if (r != NULL && r->state == RECORD_QUEUED)
         r->state = RECORD_DROPPED;
     sc->stats.dropped++;
     if (sender->events.dropped)
         sender->events.dropped(sender, sc->kind, seq, reason, sender->user_data);
-    video_sender_release(sc, seq);
+    stream_sender_release(sc, seq);
 }
 
 /* The relay's own ACK: the first hop's round trip. */
-static void video_sender_relay_ack(LcSenderChan *sc, const LcChanAck *ack)
+static void stream_sender_relay_ack(LcSenderChan *sc, const LcChanAck *ack)
 {
-    LcVideoSender *sender = sc->sender;
-    LcSentRecord *r = video_sender_record(sc, ack->seq);
+    LcStreamSender *sender = sc->sender;
+    LcSentRecord *r = stream_sender_record(sc, ack->seq);
     if (r == NULL || r->state == RECORD_ACKED || r->state == RECORD_QUEUED)
         return; /* unknown, or acknowledged twice */
     if (r->state == RECORD_SENT)
@@ -241,7 +241,7 @@ static void video_sender_relay_ack(LcSenderChan *sc, const LcChanAck *ack)
         sc->stats.lost--; /* it was late, not lost */
     r->state = RECORD_ACKED;
     sc->stats.relay_acks++;
-    LcVideoRelayAck out = {
+    LcStreamRelayAck out = {
         .channel = sc->kind,
         .seq = ack->seq,
         .send_us = r->send_us,
@@ -252,21 +252,21 @@ static void video_sender_relay_ack(LcSenderChan *sc, const LcChanAck *ack)
     };
     if (sender->events.relay_ack)
         sender->events.relay_ack(sender, &out, sender->user_data);
-    video_sender_release(sc, ack->seq);
+    stream_sender_release(sc, ack->seq);
 }
 
 /* An ACK arrived: the relay's, or a viewer's passed on. */
-static void video_sender_on_ack(LcChan *chan, const LcChanAck *ack, gpointer data)
+static void stream_sender_on_ack(LcChan *chan, const LcChanAck *ack, gpointer data)
 {
     LcSenderChan *sc = data;
-    LcVideoSender *sender = sc->sender;
+    LcStreamSender *sender = sc->sender;
     if (ack->viewer_id == 0) {
-        video_sender_relay_ack(sc, ack);
+        stream_sender_relay_ack(sc, ack);
         return;
     }
-    LcSentRecord *r = video_sender_record(sc, ack->seq);
+    LcSentRecord *r = stream_sender_record(sc, ack->seq);
     sc->stats.viewer_acks++;
-    LcVideoViewerAck out = {
+    LcStreamViewerAck out = {
         .channel = sc->kind,
         .viewer_id = ack->viewer_id,
         .seq = ack->seq,
@@ -281,32 +281,32 @@ static void video_sender_on_ack(LcChan *chan, const LcChanAck *ack, gpointer dat
 }
 
 /* A channel closed. */
-static void video_sender_on_closed(LcChan *chan, const GError *error, gpointer data)
+static void stream_sender_on_closed(LcChan *chan, const GError *error, gpointer data)
 {
     LcSenderChan *sc = data;
     if (sc->sender->events.channel_closed)
         sc->sender->events.channel_closed(sc->sender, sc->kind, error, sc->sender->user_data);
 }
 
-static const LcChanEvents video_sender_chan_events = {
-    .ready = video_sender_on_ready,
-    .sent = video_sender_on_sent,
-    .dropped = video_sender_on_dropped,
-    .ack = video_sender_on_ack,
-    .closed = video_sender_on_closed,
+static const LcChanEvents stream_sender_chan_events = {
+    .ready = stream_sender_on_ready,
+    .sent = stream_sender_on_sent,
+    .dropped = stream_sender_on_dropped,
+    .ack = stream_sender_on_ack,
+    .closed = stream_sender_on_closed,
 };
 
 /* Declares lost the frames sent longer ago than the loss timeout without an
  * ACK. Frames go out in seq order, so the scan stops at the first one still
  * in time. */
-static void video_sender_chan_expire(LcSenderChan *sc, gint64 now)
+static void stream_sender_chan_expire(LcSenderChan *sc, gint64 now)
 {
-    LcVideoSender *sender = sc->sender;
+    LcStreamSender *sender = sc->sender;
     gint64 timeout = (gint64)sender->config.loss_timeout_ms * 1000;
-    if (sc->top_seq - sc->scan_seq > VIDEO_SENDER_RING)
-        sc->scan_seq = sc->top_seq - VIDEO_SENDER_RING;
+    if (sc->top_seq - sc->scan_seq > STREAM_SENDER_RING)
+        sc->scan_seq = sc->top_seq - STREAM_SENDER_RING;
     for (; sc->scan_seq < sc->top_seq; sc->scan_seq++) {
-        LcSentRecord *r = video_sender_record(sc, sc->scan_seq);
+        LcSentRecord *r = stream_sender_record(sc, sc->scan_seq);
         if (r == NULL || r->state == RECORD_ACKED || r->state == RECORD_DROPPED ||
             r->state == RECORD_LOST)
             continue;
@@ -317,25 +317,25 @@ static void video_sender_chan_expire(LcSenderChan *sc, gint64 now)
         sc->stats.lost++;
         if (sender->events.dropped)
             sender->events.dropped(sender, sc->kind, r->seq, LC_CHAN_DROP_LOST, sender->user_data);
-        video_sender_release(sc, r->seq);
+        stream_sender_release(sc, r->seq);
     }
 }
 
 /* Periodic work: loss timeouts, and a PING now and then for the clock offset. */
-static gboolean video_sender_on_tick(gpointer data)
+static gboolean stream_sender_on_tick(gpointer data)
 {
-    LcVideoSender *sender = data;
+    LcStreamSender *sender = data;
     gint64 now = g_get_monotonic_time();
     for (guint k = 0; k < LC_CHAN_KINDS; k++)
         if (sender->chans[k].chan != NULL)
-            video_sender_chan_expire(&sender->chans[k], now);
-    if (sender->ticks++ % VIDEO_SENDER_PING_TICKS == 0)
+            stream_sender_chan_expire(&sender->chans[k], now);
+    if (sender->ticks++ % STREAM_SENDER_PING_TICKS == 0)
         session_ping(sender->session);
     return G_SOURCE_CONTINUE;
 }
 
 /* Frees every channel and forgets the stream. */
-static void video_sender_close_stream(LcVideoSender *sender)
+static void stream_sender_close_stream(LcStreamSender *sender)
 {
     for (guint k = 0; k < LC_CHAN_KINDS; k++) {
         LcSenderChan *sc = &sender->chans[k];
@@ -350,9 +350,9 @@ static void video_sender_close_stream(LcVideoSender *sender)
 }
 
 /* STREAM_READY: opens a channel of each kind granted. */
-static void video_sender_on_stream_ready(LcVideoSender *sender, const LcWireMsg *msg)
+static void stream_sender_on_stream_ready(LcStreamSender *sender, const LcWireMsg *msg)
 {
-    video_sender_close_stream(sender);
+    stream_sender_close_stream(sender);
     sender->stream_id = msg->stream_ready.stream_id;
     sender->token = msg->stream_ready.token;
     sender->udp_port = msg->stream_ready.udp_port;
@@ -375,15 +375,16 @@ static void video_sender_on_stream_ready(LcVideoSender *sender, const LcWireMsg 
         sender->events.stream(sender, sender->stream_id, sender->user_data);
     for (guint k = 0; k < LC_CHAN_KINDS; k++)
         if (sender->channels & LC_CHAN_BIT(k))
-            sender->chans[k].chan = video_common_open_channel(
-                sender->session, (LcChanKind)k, &cfg, &video_sender_chan_events, &sender->chans[k]);
+            sender->chans[k].chan =
+                stream_common_open_channel(sender->session, (LcChanKind)k, &cfg,
+                                           &stream_sender_chan_events, &sender->chans[k]);
     session_ping(sender->session);
 }
 
 /* Asks the relay for a stream. */
-static void video_sender_open_stream(LcVideoSender *sender)
+static void stream_sender_open_stream(LcStreamSender *sender)
 {
-    video_sender_close_stream(sender);
+    stream_sender_close_stream(sender);
     sender->asked_on = session_get_connects(sender->session);
     LcWireMsg msg = {.type = WIRE_STREAM_OPEN};
     msg.stream_open.channels = (guint8)(sender->config.channels & WIRE_CHANNELS_ALL);
@@ -391,22 +392,22 @@ static void video_sender_open_stream(LcVideoSender *sender)
 }
 
 /* Follows the control connection: (re)joins, the relay's answers. */
-static void video_sender_on_message(LcSession *session, const LcWireMsg *msg, gpointer data)
+static void stream_sender_on_message(LcSession *session, const LcWireMsg *msg, gpointer data)
 {
-    LcVideoSender *sender = data;
+    LcStreamSender *sender = data;
     switch (msg->type) {
     case WIRE_WELCOME:
         /* After a reconnect the old stream is gone; the first WELCOME may be
          * the one whose joined event created this sender. */
         if (session_get_connects(session) != sender->asked_on)
-            video_sender_open_stream(sender);
+            stream_sender_open_stream(sender);
         break;
     case WIRE_STREAM_READY:
-        video_sender_on_stream_ready(sender, msg);
+        stream_sender_on_stream_ready(sender, msg);
         break;
     case WIRE_VIDEO_REFUSED:
         if (msg->video_refused.request == WIRE_STREAM_OPEN && sender->events.refused) {
-            g_autoptr(GError) error = video_common_refusal(msg);
+            g_autoptr(GError) error = stream_common_refusal(msg);
             sender->events.refused(sender, error, sender->user_data);
         }
         break;
@@ -416,24 +417,24 @@ static void video_sender_on_message(LcSession *session, const LcWireMsg *msg, gp
 }
 
 /* Creates a sender on a control session. */
-LcVideoSender *video_sender_new(LcSession *session, const LcVideoSenderConfig *config,
-                                const LcVideoSenderEvents *events, gpointer user_data)
+LcStreamSender *stream_sender_new(LcSession *session, const LcStreamSenderConfig *config,
+                                  const LcStreamSenderEvents *events, gpointer user_data)
 {
-    LcVideoSender *sender = g_new0(LcVideoSender, 1);
+    LcStreamSender *sender = g_new0(LcStreamSender, 1);
     sender->session = session;
     sender->config = *config;
     sender->events = *events;
     sender->user_data = user_data;
-    video_sender_close_stream(sender);
-    sender->watch = session_add_watch(session, video_sender_on_message, sender);
-    sender->tick_src = source_add_timeout(VIDEO_SENDER_TICK_MS, video_sender_on_tick, sender);
+    stream_sender_close_stream(sender);
+    sender->watch = session_add_watch(session, stream_sender_on_message, sender);
+    sender->tick_src = source_add_timeout(STREAM_SENDER_TICK_MS, stream_sender_on_tick, sender);
     if (session_get_state(session) == SESSION_JOINED)
-        video_sender_open_stream(sender);
+        stream_sender_open_stream(sender);
     return sender;
 }
 
 /* Whether every channel granted is open. */
-gboolean video_sender_is_ready(LcVideoSender *sender)
+gboolean stream_sender_is_ready(LcStreamSender *sender)
 {
     if (sender->channels == 0)
         return FALSE;
@@ -445,20 +446,20 @@ gboolean video_sender_is_ready(LcVideoSender *sender)
 }
 
 /* The stream id. */
-guint32 video_sender_get_stream_id(LcVideoSender *sender)
+guint32 stream_sender_get_stream_id(LcStreamSender *sender)
 {
     return sender->stream_id;
 }
 
 /* The channels granted. */
-guint video_sender_get_channels(LcVideoSender *sender)
+guint stream_sender_get_channels(LcStreamSender *sender)
 {
     return sender->channels;
 }
 
 /* One channel's counters. */
-gboolean video_sender_get_stats(LcVideoSender *sender, LcChanKind channel,
-                                LcVideoSenderStats *stats)
+gboolean stream_sender_get_stats(LcStreamSender *sender, LcChanKind channel,
+                                 LcStreamSenderStats *stats)
 {
     if ((guint)channel >= LC_CHAN_KINDS || sender->chans[channel].chan == NULL)
         return FALSE;
@@ -469,26 +470,26 @@ gboolean video_sender_get_stats(LcVideoSender *sender, LcChanKind channel,
 }
 
 /* Relay clock minus local clock. */
-gint64 video_sender_get_clock_offset_us(LcVideoSender *sender)
+gint64 stream_sender_get_clock_offset_us(LcStreamSender *sender)
 {
     return session_get_clock_offset_us(sender->session);
 }
 
 /* A relay timestamp on the local clock. */
-gint64 video_sender_relay_to_local_us(LcVideoSender *sender, gint64 relay_us)
+gint64 stream_sender_relay_to_local_us(LcStreamSender *sender, gint64 relay_us)
 {
     return relay_us - session_get_clock_offset_us(sender->session);
 }
 
 /* A viewer timestamp on the local clock: viewer -> relay -> local. */
-gint64 video_sender_viewer_to_local_us(LcVideoSender *sender, gint64 viewer_us,
-                                       gint64 viewer_offset_us)
+gint64 stream_sender_viewer_to_local_us(LcStreamSender *sender, gint64 viewer_us,
+                                        gint64 viewer_offset_us)
 {
     return viewer_us + viewer_offset_us - session_get_clock_offset_us(sender->session);
 }
 
 /* Closes the stream and frees the sender. */
-void video_sender_free(LcVideoSender *sender)
+void stream_sender_free(LcStreamSender *sender)
 {
     if (sender == NULL)
         return;
@@ -498,7 +499,7 @@ void video_sender_free(LcVideoSender *sender)
         session_send(sender->session, &msg, NULL);
     }
     session_remove_watch(sender->session, sender->watch);
-    video_sender_close_stream(sender);
+    stream_sender_close_stream(sender);
     source_drop(&sender->tick_src);
     g_free(sender);
 }

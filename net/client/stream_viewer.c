@@ -1,24 +1,24 @@
-/* video_viewer.c: a viewer's side of the camera channels. Every frame is
+/* stream_viewer.c: a viewer's side of the camera channels. Every frame is
  * acknowledged as soon as it is whole, with its first- and last-byte times
  * and this host's relay-minus-local clock offset, on the channel it came on. */
-#include "net/client/video_viewer.h"
+#include "net/client/stream_viewer.h"
 
 #include "net/wire/clock.h"
-#include "net/client/video_common.h"
+#include "net/client/stream_common.h"
 #include "net/wire/wire.h"
 
 typedef struct {
-    LcVideoViewer *viewer;
+    LcStreamViewer *viewer;
     LcChanKind kind;
     LcChan *chan;
 } LcViewerChan;
 
-struct _LcVideoViewer {
+struct _LcStreamViewer {
     LcSession *session;
     guint watch;
     char *nick;
-    LcVideoViewerConfig config;
-    LcVideoViewerEvents events;
+    LcStreamViewerConfig config;
+    LcStreamViewerEvents events;
     gpointer user_data;
     guint asked_on; /* the session's connection count when the view was asked for */
     guint32 stream_id;
@@ -28,7 +28,7 @@ struct _LcVideoViewer {
 };
 
 /* Fills a config with the defaults. */
-void video_viewer_config_init(LcVideoViewerConfig *config)
+void stream_viewer_config_init(LcStreamViewerConfig *config)
 {
     config->channels = LC_CHAN_BIT(LC_CHAN_TCP) | LC_CHAN_BIT(LC_CHAN_UDP);
     config->reassembly_ms = 500;
@@ -37,7 +37,7 @@ void video_viewer_config_init(LcVideoViewerConfig *config)
 }
 
 /* A channel is open. */
-static void video_viewer_on_ready(LcChan *chan, gpointer data)
+static void stream_viewer_on_ready(LcChan *chan, gpointer data)
 {
     LcViewerChan *vc = data;
     if (vc->viewer->events.ready)
@@ -45,10 +45,10 @@ static void video_viewer_on_ready(LcChan *chan, gpointer data)
 }
 
 /* A frame arrived: acknowledge it, then report it. */
-static void video_viewer_on_frame(LcChan *chan, const LcChanFrame *frame, gpointer data)
+static void stream_viewer_on_frame(LcChan *chan, const LcChanFrame *frame, gpointer data)
 {
     LcViewerChan *vc = data;
-    LcVideoViewer *viewer = vc->viewer;
+    LcStreamViewer *viewer = vc->viewer;
     LcChanAck ack = {
         .viewer_id = viewer->viewer_id,
         .seq = frame->meta.seq,
@@ -57,15 +57,10 @@ static void video_viewer_on_frame(LcChan *chan, const LcChanFrame *frame, gpoint
         .clock_offset_us = session_get_clock_offset_us(viewer->session),
     };
     chan_send_ack(chan, &ack);
-    LcVideoFrame out = {
+    LcStreamFrame out = {
         .channel = vc->kind,
-        .stream_id = frame->meta.stream_id,
-        .seq = frame->meta.seq,
+        .meta = frame->meta,
         .data = frame->data,
-        .codec = frame->meta.codec,
-        .flags = frame->meta.flags,
-        .capture_us = frame->meta.capture_us,
-        .send_us = frame->meta.send_us,
         .first_us = frame->first_us,
         .last_us = frame->last_us,
     };
@@ -74,7 +69,7 @@ static void video_viewer_on_frame(LcChan *chan, const LcChanFrame *frame, gpoint
 }
 
 /* A UDP frame stayed incomplete. */
-static void video_viewer_on_lost(LcChan *chan, guint64 seq, gpointer data)
+static void stream_viewer_on_lost(LcChan *chan, guint64 seq, gpointer data)
 {
     LcViewerChan *vc = data;
     if (vc->viewer->events.lost)
@@ -82,22 +77,22 @@ static void video_viewer_on_lost(LcChan *chan, guint64 seq, gpointer data)
 }
 
 /* A channel closed. */
-static void video_viewer_on_closed(LcChan *chan, const GError *error, gpointer data)
+static void stream_viewer_on_closed(LcChan *chan, const GError *error, gpointer data)
 {
     LcViewerChan *vc = data;
     if (vc->viewer->events.channel_closed)
         vc->viewer->events.channel_closed(vc->viewer, vc->kind, error, vc->viewer->user_data);
 }
 
-static const LcChanEvents video_viewer_chan_events = {
-    .ready = video_viewer_on_ready,
-    .frame = video_viewer_on_frame,
-    .lost = video_viewer_on_lost,
-    .closed = video_viewer_on_closed,
+static const LcChanEvents stream_viewer_chan_events = {
+    .ready = stream_viewer_on_ready,
+    .frame = stream_viewer_on_frame,
+    .lost = stream_viewer_on_lost,
+    .closed = stream_viewer_on_closed,
 };
 
 /* Frees the channels and forgets the stream. */
-static void video_viewer_close_stream(LcVideoViewer *viewer)
+static void stream_viewer_close_stream(LcStreamViewer *viewer)
 {
     for (guint k = 0; k < LC_CHAN_KINDS; k++) {
         g_clear_pointer(&viewer->chans[k].chan, chan_free);
@@ -110,9 +105,9 @@ static void video_viewer_close_stream(LcVideoViewer *viewer)
 }
 
 /* VIEW_READY: the stream exists; open a channel of each kind granted. */
-static void video_viewer_on_view_ready(LcVideoViewer *viewer, const LcWireMsg *msg)
+static void stream_viewer_on_view_ready(LcStreamViewer *viewer, const LcWireMsg *msg)
 {
-    video_viewer_close_stream(viewer);
+    stream_viewer_close_stream(viewer);
     viewer->stream_id = msg->view_ready.stream_id;
     viewer->viewer_id = msg->view_ready.viewer_id;
     viewer->channels = msg->view_ready.channels & viewer->config.channels;
@@ -132,15 +127,16 @@ static void video_viewer_on_view_ready(LcVideoViewer *viewer, const LcWireMsg *m
         viewer->events.stream(viewer, viewer->stream_id, viewer->viewer_id, viewer->user_data);
     for (guint k = 0; k < LC_CHAN_KINDS; k++)
         if (viewer->channels & LC_CHAN_BIT(k))
-            viewer->chans[k].chan = video_common_open_channel(
-                viewer->session, (LcChanKind)k, &cfg, &video_viewer_chan_events, &viewer->chans[k]);
+            viewer->chans[k].chan =
+                stream_common_open_channel(viewer->session, (LcChanKind)k, &cfg,
+                                           &stream_viewer_chan_events, &viewer->chans[k]);
     session_ping(viewer->session);
 }
 
 /* Asks the relay for the nick's stream. */
-static void video_viewer_send_view(LcVideoViewer *viewer)
+static void stream_viewer_send_view(LcStreamViewer *viewer)
 {
-    video_viewer_close_stream(viewer);
+    stream_viewer_close_stream(viewer);
     viewer->asked_on = session_get_connects(viewer->session);
     LcWireMsg msg = {.type = WIRE_VIEW};
     msg.view.nick = viewer->nick;
@@ -149,23 +145,23 @@ static void video_viewer_send_view(LcVideoViewer *viewer)
 }
 
 /* Follows the control connection: (re)joins, the relay's answers. */
-static void video_viewer_on_message(LcSession *session, const LcWireMsg *msg, gpointer data)
+static void stream_viewer_on_message(LcSession *session, const LcWireMsg *msg, gpointer data)
 {
-    LcVideoViewer *viewer = data;
+    LcStreamViewer *viewer = data;
     switch (msg->type) {
     case WIRE_WELCOME:
         /* After a reconnect the old view is gone; the first WELCOME may be
          * the one whose joined event created this viewer. */
         if (session_get_connects(session) != viewer->asked_on)
-            video_viewer_send_view(viewer);
+            stream_viewer_send_view(viewer);
         break;
     case WIRE_VIEW_READY:
         if (g_ascii_strcasecmp(msg->view_ready.nick, viewer->nick) == 0)
-            video_viewer_on_view_ready(viewer, msg);
+            stream_viewer_on_view_ready(viewer, msg);
         break;
     case WIRE_VIEW_END:
         if (msg->view_end.viewer_id == viewer->viewer_id && viewer->viewer_id != 0) {
-            video_viewer_close_stream(viewer);
+            stream_viewer_close_stream(viewer);
             if (viewer->events.ended)
                 viewer->events.ended(viewer, msg->view_end.reason, viewer->user_data);
         }
@@ -174,7 +170,7 @@ static void video_viewer_on_message(LcSession *session, const LcWireMsg *msg, gp
         if (msg->video_refused.request == WIRE_VIEW &&
             g_ascii_strcasecmp(msg->video_refused.nick, viewer->nick) == 0 &&
             viewer->events.refused) {
-            g_autoptr(GError) error = video_common_refusal(msg);
+            g_autoptr(GError) error = stream_common_refusal(msg);
             viewer->events.refused(viewer, error, viewer->user_data);
         }
         break;
@@ -184,25 +180,25 @@ static void video_viewer_on_message(LcSession *session, const LcWireMsg *msg, gp
 }
 
 /* Creates a viewer of nick's stream. */
-LcVideoViewer *video_viewer_new(LcSession *session, const char *nick,
-                                const LcVideoViewerConfig *config,
-                                const LcVideoViewerEvents *events, gpointer user_data)
+LcStreamViewer *stream_viewer_new(LcSession *session, const char *nick,
+                                  const LcStreamViewerConfig *config,
+                                  const LcStreamViewerEvents *events, gpointer user_data)
 {
-    LcVideoViewer *viewer = g_new0(LcVideoViewer, 1);
+    LcStreamViewer *viewer = g_new0(LcStreamViewer, 1);
     viewer->session = session;
     viewer->nick = g_strdup(nick);
     viewer->config = *config;
     viewer->events = *events;
     viewer->user_data = user_data;
-    video_viewer_close_stream(viewer);
-    viewer->watch = session_add_watch(session, video_viewer_on_message, viewer);
+    stream_viewer_close_stream(viewer);
+    viewer->watch = session_add_watch(session, stream_viewer_on_message, viewer);
     if (session_get_state(session) == SESSION_JOINED)
-        video_viewer_send_view(viewer);
+        stream_viewer_send_view(viewer);
     return viewer;
 }
 
 /* Whether every channel granted is open. */
-gboolean video_viewer_is_ready(LcVideoViewer *viewer)
+gboolean stream_viewer_is_ready(LcStreamViewer *viewer)
 {
     if (viewer->channels == 0)
         return FALSE;
@@ -214,7 +210,7 @@ gboolean video_viewer_is_ready(LcVideoViewer *viewer)
 }
 
 /* Stops viewing and frees the viewer. */
-void video_viewer_free(LcVideoViewer *viewer)
+void stream_viewer_free(LcStreamViewer *viewer)
 {
     if (viewer == NULL)
         return;
@@ -224,7 +220,7 @@ void video_viewer_free(LcVideoViewer *viewer)
         session_send(viewer->session, &msg, NULL);
     }
     session_remove_watch(viewer->session, viewer->watch);
-    video_viewer_close_stream(viewer);
+    stream_viewer_close_stream(viewer);
     g_free(viewer->nick);
     g_free(viewer);
 }

@@ -1,4 +1,5 @@
-/* video_viewer.h: a viewer's side of the camera channels.
+/* stream_viewer.h: the receiving side of a media stream (a camera viewer's
+ * today; nothing here is video-specific).
  *
  * A viewer asks the relay for a nick's stream on a joined control session
  * (VIEW); it waits while that stream does not exist, and opens the channels
@@ -17,62 +18,58 @@
 #include "net/client/chan.h"
 #include "net/client/session.h"
 
-typedef struct _LcVideoViewer LcVideoViewer;
+typedef struct _LcStreamViewer LcStreamViewer;
 
 typedef struct {
     guint channels;          /* LC_CHAN_BIT(LC_CHAN_TCP) | LC_CHAN_BIT(LC_CHAN_UDP) */
     guint reassembly_ms;     /* UDP: an incomplete frame is lost after this */
     guint reassembly_frames; /* UDP: incomplete frames held at once */
     gsize socket_buffer;     /* UDP SO_RCVBUF/SO_SNDBUF asked for, bytes */
-} LcVideoViewerConfig;
+} LcStreamViewerConfig;
 
 /* A frame received. */
 typedef struct {
     LcChanKind channel;
-    guint32 stream_id;
-    guint64 seq;
-    GBytes *data; /* valid during the event; take a reference to keep it */
-    guint8 codec;
-    guint16 flags;
-    gint64 capture_us; /* sender's clock */
-    gint64 send_us;    /* sender's clock */
-    gint64 first_us;   /* local clock: first byte or datagram arrived */
-    gint64 last_us;    /* local clock: last byte or datagram arrived */
-} LcVideoFrame;
+    LcFrameMeta meta; /* times on the sender's clock */
+    GBytes *data;     /* valid during the event; take a reference to keep it */
+    gint64 first_us;  /* local clock: first byte or datagram arrived */
+    gint64 last_us;   /* local clock: last byte or datagram arrived */
+} LcStreamFrame;
 
 typedef struct {
     /* The stream started (VIEW_READY); its channels are opening. */
-    void (*stream)(LcVideoViewer *viewer, guint32 stream_id, guint32 viewer_id, gpointer user_data);
+    void (*stream)(LcStreamViewer *viewer, guint32 stream_id, guint32 viewer_id,
+                   gpointer user_data);
     /* A channel is open. */
-    void (*ready)(LcVideoViewer *viewer, LcChanKind channel, gpointer user_data);
+    void (*ready)(LcStreamViewer *viewer, LcChanKind channel, gpointer user_data);
     /* A frame arrived (and was acknowledged). */
-    void (*frame)(LcVideoViewer *viewer, const LcVideoFrame *frame, gpointer user_data);
+    void (*frame)(LcStreamViewer *viewer, const LcStreamFrame *frame, gpointer user_data);
     /* A UDP frame stayed incomplete past the deadline. */
-    void (*lost)(LcVideoViewer *viewer, LcChanKind channel, guint64 seq, gpointer user_data);
+    void (*lost)(LcStreamViewer *viewer, LcChanKind channel, guint64 seq, gpointer user_data);
     /* The stream ended (VIEW_END); the viewer waits for the next one. */
-    void (*ended)(LcVideoViewer *viewer, const char *reason, gpointer user_data);
+    void (*ended)(LcStreamViewer *viewer, const char *reason, gpointer user_data);
     /* The relay refused the view (VIDEO_REFUSED). */
-    void (*refused)(LcVideoViewer *viewer, const GError *error, gpointer user_data);
+    void (*refused)(LcStreamViewer *viewer, const GError *error, gpointer user_data);
     /* A channel closed (the relay, the network). */
-    void (*channel_closed)(LcVideoViewer *viewer, LcChanKind channel, const GError *error,
+    void (*channel_closed)(LcStreamViewer *viewer, LcChanKind channel, const GError *error,
                            gpointer user_data);
-} LcVideoViewerEvents;
+} LcStreamViewerEvents;
 
 /* Fills a config with the defaults: both channels, 500 ms and 64 frames of
  * reassembly, 4 MiB UDP socket buffers. */
-void video_viewer_config_init(LcVideoViewerConfig *config);
+void stream_viewer_config_init(LcStreamViewerConfig *config);
 
 /* Creates a viewer of nick's stream on a control session (which must outlive
  * it); VIEW is sent now if joined, else on joining, and again after a
  * reconnect. */
-LcVideoViewer *video_viewer_new(LcSession *session, const char *nick,
-                                const LcVideoViewerConfig *config,
-                                const LcVideoViewerEvents *events, gpointer user_data);
+LcStreamViewer *stream_viewer_new(LcSession *session, const char *nick,
+                                  const LcStreamViewerConfig *config,
+                                  const LcStreamViewerEvents *events, gpointer user_data);
 
 /* Whether every channel granted is open. */
-gboolean video_viewer_is_ready(LcVideoViewer *viewer);
+gboolean stream_viewer_is_ready(LcStreamViewer *viewer);
 
 /* Stops viewing (VIEW_CLOSE if still joined) and frees the viewer. */
-void video_viewer_free(LcVideoViewer *viewer);
+void stream_viewer_free(LcStreamViewer *viewer);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(LcVideoViewer, video_viewer_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(LcStreamViewer, stream_viewer_free)

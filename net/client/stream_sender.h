@@ -1,6 +1,7 @@
-/* video_sender.h: a camera's side of the camera channels: every frame goes
- * out on the TCP and the UDP channel at once (or on one of them), with the
- * same sequence number and capture time, and every frame is acknowledged.
+/* stream_sender.h: the sending side of a media stream (a camera's today; a
+ * microphone's uses the same code): every frame goes out on the TCP and the
+ * UDP channel at once (or on one of them), with the same sequence number and
+ * capture time, and every frame is acknowledged.
  *
  * The sender asks for a stream on a joined control session (STREAM_OPEN),
  * opens the channels the relay grants, and reports each frame's fate per
@@ -15,7 +16,7 @@
  * times are on the relay's clock and a viewer's on that viewer's. The
  * session measures relay-minus-local (NTP's four timestamps over PING/PONG);
  * each viewer sends its own relay-minus-viewer estimate with its ACKs, so
- * video_sender_relay_to_local_us() and video_sender_viewer_to_local_us() put
+ * stream_sender_relay_to_local_us() and stream_sender_viewer_to_local_us() put
  * every time on this host's clock.
  */
 #pragma once
@@ -23,22 +24,22 @@
 #include "net/client/chan.h"
 #include "net/client/session.h"
 
-typedef struct _LcVideoSender LcVideoSender;
+typedef struct _LcStreamSender LcStreamSender;
 
 typedef enum {
-    LC_VIDEO_ACK_PIPELINED,     /* send every frame at once (the default) */
-    LC_VIDEO_ACK_STOP_AND_WAIT, /* per channel, the next frame only after the last is acked */
-} LcVideoAckMode;
+    LC_STREAM_ACK_PIPELINED,     /* send every frame at once (the default) */
+    LC_STREAM_ACK_STOP_AND_WAIT, /* per channel, the next frame only after the last is acked */
+} LcStreamAckMode;
 
 /* Parses an ack mode: "pipelined" or "stop-and-wait"; NULL means pipelined.
  * G_OPTION_ERROR_BAD_VALUE names both for anything else. */
-gboolean video_sender_parse_ack_mode(const char *text, LcVideoAckMode *mode, GError **error);
+gboolean stream_sender_parse_ack_mode(const char *text, LcStreamAckMode *mode, GError **error);
 /* The mode's name, as the parser takes it and the summaries print it. */
-const char *video_sender_ack_mode_name(LcVideoAckMode mode);
+const char *stream_sender_ack_mode_name(LcStreamAckMode mode);
 
 typedef struct {
     guint channels; /* LC_CHAN_BIT(LC_CHAN_TCP) | LC_CHAN_BIT(LC_CHAN_UDP) */
-    LcVideoAckMode ack_mode;
+    LcStreamAckMode ack_mode;
     guint queue_frames;      /* per channel: frames waiting unsent; the oldest dropped beyond */
     gsize queue_bytes;       /* per channel: bytes waiting unsent; the oldest dropped beyond */
     guint loss_timeout_ms;   /* a sent frame the relay has not acked by then is lost */
@@ -46,7 +47,7 @@ typedef struct {
     gsize udp_pace_burst;    /* UDP bytes sent at once before pacing applies */
     gsize socket_buffer;     /* UDP SO_SNDBUF/SO_RCVBUF asked for, bytes */
     guint tcp_notsent_lowat; /* TCP_NOTSENT_LOWAT, bytes (0 = the kernel's) */
-} LcVideoSenderConfig;
+} LcStreamSenderConfig;
 
 /* The relay acknowledged a frame: the sender-to-relay hop. */
 typedef struct {
@@ -57,7 +58,7 @@ typedef struct {
     gint64 relay_last_us;  /* relay clock: its last byte or datagram arrived */
     gint64 arrival_us;     /* local clock: the ACK arrived */
     gint64 rtt_us;         /* arrival_us - send_us */
-} LcVideoRelayAck;
+} LcStreamRelayAck;
 
 /* A viewer acknowledged a frame, passed on by the relay: end to end. */
 typedef struct {
@@ -69,30 +70,30 @@ typedef struct {
     gint64 viewer_last_us;   /* viewer clock: last byte or datagram arrived */
     gint64 viewer_offset_us; /* relay clock minus the viewer's, the viewer's estimate */
     gint64 arrival_us;       /* local clock: the ACK arrived */
-} LcVideoViewerAck;
+} LcStreamViewerAck;
 
 typedef struct {
     /* The relay granted a stream (STREAM_READY); its channels are opening. */
-    void (*stream)(LcVideoSender *sender, guint32 stream_id, gpointer user_data);
+    void (*stream)(LcStreamSender *sender, guint32 stream_id, gpointer user_data);
     /* A channel is open: frames sent from now on flow on it. */
-    void (*ready)(LcVideoSender *sender, LcChanKind channel, gpointer user_data);
+    void (*ready)(LcStreamSender *sender, LcChanKind channel, gpointer user_data);
     /* Frame seq (bytes of data) started going out on a channel at send_us (local). */
-    void (*sent)(LcVideoSender *sender, LcChanKind channel, guint64 seq, gsize bytes,
+    void (*sent)(LcStreamSender *sender, LcChanKind channel, guint64 seq, gsize bytes,
                  gint64 send_us, gpointer user_data);
-    void (*relay_ack)(LcVideoSender *sender, const LcVideoRelayAck *ack, gpointer user_data);
-    void (*viewer_ack)(LcVideoSender *sender, const LcVideoViewerAck *ack, gpointer user_data);
+    void (*relay_ack)(LcStreamSender *sender, const LcStreamRelayAck *ack, gpointer user_data);
+    void (*viewer_ack)(LcStreamSender *sender, const LcStreamViewerAck *ack, gpointer user_data);
     /* Frame seq was dropped unsent, or given up on (LC_CHAN_DROP_LOST: no
      * relay ACK within the loss timeout; should its ACK come later after
      * all, relay_ack reports it then). */
-    void (*dropped)(LcVideoSender *sender, LcChanKind channel, guint64 seq, LcChanDropReason reason,
-                    gpointer user_data);
+    void (*dropped)(LcStreamSender *sender, LcChanKind channel, guint64 seq,
+                    LcChanDropReason reason, gpointer user_data);
     /* The relay refused the stream (VIDEO_REFUSED). */
-    void (*refused)(LcVideoSender *sender, const GError *error, gpointer user_data);
+    void (*refused)(LcStreamSender *sender, const GError *error, gpointer user_data);
     /* A channel closed (the relay, the network); it stays closed until the
      * stream is opened again after a reconnect. */
-    void (*channel_closed)(LcVideoSender *sender, LcChanKind channel, const GError *error,
+    void (*channel_closed)(LcStreamSender *sender, LcChanKind channel, const GError *error,
                            gpointer user_data);
-} LcVideoSenderEvents;
+} LcStreamSenderEvents;
 
 /* What a sender has counted on one channel. */
 typedef struct {
@@ -105,49 +106,49 @@ typedef struct {
     guint64 lost;        /* sent, no relay ACK within the loss timeout */
     guint outstanding;   /* sent and not yet acknowledged by the relay */
     LcChanStats chan;    /* the channel's own counters and socket state */
-} LcVideoSenderStats;
+} LcStreamSenderStats;
 
 /* Fills a config with the defaults: both channels, pipelined, 4 frames or
  * 8 MiB queued per channel, 1 s loss timeout, UDP paced at 400 Mbit/s with
  * 24000-byte bursts, 4 MiB UDP socket buffers, 128 KiB TCP_NOTSENT_LOWAT. */
-void video_sender_config_init(LcVideoSenderConfig *config);
+void stream_sender_config_init(LcStreamSenderConfig *config);
 
 /* Creates a sender on a control session (which must outlive it); the stream
  * is asked for now if joined, else on joining, and again after a reconnect. */
-LcVideoSender *video_sender_new(LcSession *session, const LcVideoSenderConfig *config,
-                                const LcVideoSenderEvents *events, gpointer user_data);
+LcStreamSender *stream_sender_new(LcSession *session, const LcStreamSenderConfig *config,
+                                  const LcStreamSenderEvents *events, gpointer user_data);
 
 /* Sends one frame on every channel: data (a new reference is taken), seq
  * (growing by one per frame), capture time on the local clock, codec and
  * flags (passed through). Fails only for a frame over the relay's size limit
  * or before STREAM_READY; a channel not open drops it (event). */
-gboolean video_sender_send_frame(LcVideoSender *sender, GBytes *data, guint64 seq,
-                                 gint64 capture_us, guint8 codec, guint16 flags, GError **error);
+gboolean stream_sender_send_frame(LcStreamSender *sender, GBytes *data, guint64 seq,
+                                  gint64 capture_us, guint8 codec, guint16 flags, GError **error);
 
 /* Whether every channel asked for is open. */
-gboolean video_sender_is_ready(LcVideoSender *sender);
+gboolean stream_sender_is_ready(LcStreamSender *sender);
 
 /* The stream id (0 before STREAM_READY). */
-guint32 video_sender_get_stream_id(LcVideoSender *sender);
+guint32 stream_sender_get_stream_id(LcStreamSender *sender);
 
 /* The channels granted (a mask of LC_CHAN_BIT()), 0 before STREAM_READY. */
-guint video_sender_get_channels(LcVideoSender *sender);
+guint stream_sender_get_channels(LcStreamSender *sender);
 
 /* One channel's counters; FALSE if that channel is not in use. */
-gboolean video_sender_get_stats(LcVideoSender *sender, LcChanKind channel,
-                                LcVideoSenderStats *stats);
+gboolean stream_sender_get_stats(LcStreamSender *sender, LcChanKind channel,
+                                 LcStreamSenderStats *stats);
 
 /* Relay clock minus local clock, microseconds (0 before the first PONG). */
-gint64 video_sender_get_clock_offset_us(LcVideoSender *sender);
+gint64 stream_sender_get_clock_offset_us(LcStreamSender *sender);
 
 /* A relay timestamp on the local clock. */
-gint64 video_sender_relay_to_local_us(LcVideoSender *sender, gint64 relay_us);
+gint64 stream_sender_relay_to_local_us(LcStreamSender *sender, gint64 relay_us);
 
 /* A viewer timestamp on the local clock, given that viewer's offset. */
-gint64 video_sender_viewer_to_local_us(LcVideoSender *sender, gint64 viewer_us,
-                                       gint64 viewer_offset_us);
+gint64 stream_sender_viewer_to_local_us(LcStreamSender *sender, gint64 viewer_us,
+                                        gint64 viewer_offset_us);
 
 /* Closes the stream (STREAM_CLOSE if still joined) and frees the sender. */
-void video_sender_free(LcVideoSender *sender);
+void stream_sender_free(LcStreamSender *sender);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(LcVideoSender, video_sender_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(LcStreamSender, stream_sender_free)

@@ -1,11 +1,11 @@
-/* video_common.c: what the camera sender and viewer share. */
-#include "net/client/video_common.h"
+/* stream_common.c: what the camera sender and viewer share. */
+#include "net/client/stream_common.h"
 
 #include "net/wire/wire.h"
 
 /* Creates and opens a channel to the session's relay. */
-LcChan *video_common_open_channel(LcSession *session, LcChanKind kind, const LcChanConfig *config,
-                                  const LcChanEvents *events, gpointer user_data)
+LcChan *stream_common_open_channel(LcSession *session, LcChanKind kind, const LcChanConfig *config,
+                                   const LcChanEvents *events, gpointer user_data)
 {
     g_autoptr(GInetSocketAddress) relay = session_get_relay_address(session);
     if (relay == NULL)
@@ -19,7 +19,7 @@ LcChan *video_common_open_channel(LcSession *session, LcChanKind kind, const LcC
 }
 
 /* The error a VIDEO_REFUSED message carries. */
-GError *video_common_refusal(const LcWireMsg *msg)
+GError *stream_common_refusal(const LcWireMsg *msg)
 {
     return g_error_new(LC_WIRE_ERROR, msg->video_refused.code, "relay refused %s%s%s: %s",
                        wire_type_name(msg->video_refused.request),
