@@ -72,7 +72,7 @@ typedef struct {
 
 /* Sees every message from the relay, after the session has handled it
  * (WELCOME, ERROR and types the session does not know included): how the
- * camera channels (net/video_*.h) follow their replies on the control
+ * stream sender and viewer (net/client/stream_*.h) follow their replies on the control
  * connection. */
 typedef void (*LcSessionWatchFunc)(LcSession *session, const LcWireMsg *msg, gpointer user_data);
 
