@@ -9,6 +9,8 @@
  */
 #include "net/client/chan_private.h"
 
+#include "net/io/chan_defaults.h"
+
 #include "net/io/chan_stream.h"
 #include "net/wire/clock.h"
 #include "net/wire/wire.h"
@@ -23,7 +25,7 @@
 #define CHAN_TCP_SENDER_PAYLOAD_MAX 1024
 
 /* ACKs a viewer may have queued before its channel is considered stuck. */
-#define CHAN_TCP_CONTROL_MAX (1024 * 1024)
+#define CHAN_TCP_CONTROL_MAX LC_CHAN_DEFAULT_CONTROL_MAX
 
 typedef struct {
     LcChan base;

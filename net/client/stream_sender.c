@@ -6,6 +6,8 @@
  * stop-and-wait mode, the one frame in flight and the newest one waiting.
  */
 #include "net/client/stream_sender.h"
+
+#include "net/io/chan_defaults.h"
 #include "net/io/source.h"
 
 #include "net/wire/clock.h"
@@ -100,10 +102,10 @@ void stream_sender_config_init(LcStreamSenderConfig *config)
     config->queue_frames = 4;
     config->queue_bytes = 8 * 1024 * 1024;
     config->loss_timeout_ms = 1000;
-    config->udp_pace_bps = 400000000;
-    config->udp_pace_burst = 24000;
-    config->socket_buffer = 4 * 1024 * 1024;
-    config->tcp_notsent_lowat = 128 * 1024;
+    config->udp_pace_bps = (guint64)LC_CHAN_DEFAULT_UDP_PACE_MBPS * 1000000;
+    config->udp_pace_burst = LC_CHAN_DEFAULT_UDP_PACE_BURST;
+    config->socket_buffer = LC_CHAN_DEFAULT_SOCKET_BUFFER;
+    config->tcp_notsent_lowat = LC_CHAN_DEFAULT_TCP_NOTSENT_LOWAT;
 }
 
 /* The record of a seq, if still in the ring. */

@@ -3,6 +3,8 @@
  * and this host's relay-minus-local clock offset, on the channel it came on. */
 #include "net/client/stream_viewer.h"
 
+#include "net/io/chan_defaults.h"
+
 #include "net/wire/clock.h"
 #include "net/client/stream_common.h"
 #include "net/wire/wire.h"
@@ -31,9 +33,9 @@ struct _LcStreamViewer {
 void stream_viewer_config_init(LcStreamViewerConfig *config)
 {
     config->channels = LC_CHAN_BIT(LC_CHAN_TCP) | LC_CHAN_BIT(LC_CHAN_UDP);
-    config->reassembly_ms = 500;
-    config->reassembly_frames = 64;
-    config->socket_buffer = 4 * 1024 * 1024;
+    config->reassembly_ms = LC_CHAN_DEFAULT_REASSEMBLY_MS;
+    config->reassembly_frames = LC_CHAN_DEFAULT_REASSEMBLY_FRAMES;
+    config->socket_buffer = LC_CHAN_DEFAULT_SOCKET_BUFFER;
 }
 
 /* A channel is open. */

@@ -7,6 +7,8 @@
 #include "net/wire/clock.h"
 #include "net/wire/validate.h"
 
+#include "net/relay/relay_defaults.h"
+
 #include <string.h>
 
 #define RELAY_TICK_MS        500
@@ -16,20 +18,20 @@
 void relay_config_init(LcRelayConfig *config)
 {
     memset(config, 0, sizeof(*config));
-    config->port = WIRE_DEFAULT_PORT;
-    config->synchronous = g_strdup("normal");
-    config->history_on_join = 50;
-    config->history_retain = 100000;
-    config->rate_limit = 1;
-    config->rate_burst = 5;
-    config->keepalive_interval_s = 10;
-    config->keepalive_timeout_s = 30;
-    config->hello_timeout_s = 10;
-    config->max_clients = 1024;
-    config->max_clients_per_ip = 64;
-    config->chat_queue_hard = 4 * 1024 * 1024;
-    config->chat_queue_soft = 1024 * 1024;
-    config->chat_queue_soft_s = 10;
+    config->port = RELAY_DEFAULT_PORT;
+    config->synchronous = g_strdup(RELAY_DEFAULT_SYNCHRONOUS);
+    config->history_on_join = RELAY_DEFAULT_HISTORY_ON_JOIN;
+    config->history_retain = RELAY_DEFAULT_HISTORY_RETAIN;
+    config->rate_limit = RELAY_DEFAULT_RATE_LIMIT;
+    config->rate_burst = RELAY_DEFAULT_RATE_BURST;
+    config->keepalive_interval_s = RELAY_DEFAULT_KEEPALIVE_INTERVAL;
+    config->keepalive_timeout_s = RELAY_DEFAULT_KEEPALIVE_TIMEOUT;
+    config->hello_timeout_s = RELAY_DEFAULT_HELLO_TIMEOUT;
+    config->max_clients = RELAY_DEFAULT_MAX_CLIENTS;
+    config->max_clients_per_ip = RELAY_DEFAULT_MAX_CLIENTS_PER_IP;
+    config->chat_queue_hard = RELAY_DEFAULT_CHAT_QUEUE_HARD;
+    config->chat_queue_soft = RELAY_DEFAULT_CHAT_QUEUE_SOFT;
+    config->chat_queue_soft_s = RELAY_DEFAULT_CHAT_QUEUE_SOFT_S;
     relay_video_config_init(config);
 }
 

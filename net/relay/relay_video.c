@@ -11,23 +11,25 @@
 
 #include "net/wire/validate.h"
 
+#include "net/relay/relay_defaults.h"
+
 #include <string.h>
 #include <sys/random.h>
 
 /* Fills the camera-channel part of a config with its defaults. */
 void relay_video_config_init(LcRelayConfig *config)
 {
-    config->video_frame_max = 4 * 1024 * 1024;
-    config->video_queue_frames = 8;
-    config->video_queue_bytes = 16 * 1024 * 1024;
-    config->video_control_max = 1024 * 1024;
-    config->video_tcp_notsent_lowat = 128 * 1024;
-    config->video_reassembly_ms = 500;
-    config->video_reassembly_frames = 64;
-    config->video_udp_pace_mbps = 400;
-    config->video_udp_pace_burst = 24000;
-    config->video_socket_buffer = 4 * 1024 * 1024;
-    config->video_max_views = 16;
+    config->video_frame_max = RELAY_DEFAULT_VIDEO_FRAME_MAX;
+    config->video_queue_frames = RELAY_DEFAULT_VIDEO_QUEUE_FRAMES;
+    config->video_queue_bytes = RELAY_DEFAULT_VIDEO_QUEUE_BYTES;
+    config->video_control_max = LC_CHAN_DEFAULT_CONTROL_MAX;
+    config->video_tcp_notsent_lowat = LC_CHAN_DEFAULT_TCP_NOTSENT_LOWAT;
+    config->video_reassembly_ms = LC_CHAN_DEFAULT_REASSEMBLY_MS;
+    config->video_reassembly_frames = LC_CHAN_DEFAULT_REASSEMBLY_FRAMES;
+    config->video_udp_pace_mbps = LC_CHAN_DEFAULT_UDP_PACE_MBPS;
+    config->video_udp_pace_burst = LC_CHAN_DEFAULT_UDP_PACE_BURST;
+    config->video_socket_buffer = LC_CHAN_DEFAULT_SOCKET_BUFFER;
+    config->video_max_views = RELAY_DEFAULT_VIDEO_MAX_VIEWS;
 }
 
 /* A random non-zero token from the kernel's generator. */

@@ -1,0 +1,19 @@
+/* chan_defaults.h: the defaults both ends of a media channel share, the
+ * relay's (net/relay) and the client's (net/client), in one place.
+ * configs/lanconf.conf documents the relay's settings built on them. */
+#pragma once
+
+/* UDP pacing: 400 Mbit/s after a burst of 20 full datagrams. */
+#define LC_CHAN_DEFAULT_UDP_PACE_MBPS  400
+#define LC_CHAN_DEFAULT_UDP_PACE_BURST 24000
+/* SO_SNDBUF / SO_RCVBUF asked for: a frame arrives as a burst of datagrams. */
+#define LC_CHAN_DEFAULT_SOCKET_BUFFER (4 * 1024 * 1024)
+/* TCP_NOTSENT_LOWAT: keeps the kernel's unsent backlog small, so frames wait
+ * where the oldest can be dropped. */
+#define LC_CHAN_DEFAULT_TCP_NOTSENT_LOWAT (128 * 1024)
+/* UDP reassembly: an incomplete frame is abandoned after this long, and at
+ * most this many are held at once. */
+#define LC_CHAN_DEFAULT_REASSEMBLY_MS     500
+#define LC_CHAN_DEFAULT_REASSEMBLY_FRAMES 64
+/* Control frames (ACKs, HELLOs) queued to one peer before it is disconnected. */
+#define LC_CHAN_DEFAULT_CONTROL_MAX (1024 * 1024)

@@ -1,0 +1,26 @@
+/* relay_defaults.h: every default of the relay's settings, in one place
+ * (relay_config_init() applies them; configs/lanconf.conf documents them). */
+#pragma once
+
+#include "net/io/chan_defaults.h"
+#include "net/wire/wire.h"
+
+#define RELAY_DEFAULT_PORT               WIRE_DEFAULT_PORT
+#define RELAY_DEFAULT_SYNCHRONOUS        "normal" /* SQLite PRAGMA synchronous */
+#define RELAY_DEFAULT_HISTORY_ON_JOIN    50       /* messages replayed to a newcomer */
+#define RELAY_DEFAULT_HISTORY_RETAIN     100000   /* messages kept */
+#define RELAY_DEFAULT_RATE_LIMIT         1        /* chat messages per second per client */
+#define RELAY_DEFAULT_RATE_BURST         5
+#define RELAY_DEFAULT_KEEPALIVE_INTERVAL 10 /* s of silence before a PING */
+#define RELAY_DEFAULT_KEEPALIVE_TIMEOUT  30 /* s of silence before a disconnect */
+#define RELAY_DEFAULT_HELLO_TIMEOUT      10 /* s to send HELLO */
+#define RELAY_DEFAULT_MAX_CLIENTS        1024
+#define RELAY_DEFAULT_MAX_CLIENTS_PER_IP 64
+#define RELAY_DEFAULT_CHAT_QUEUE_HARD    (4 * 1024 * 1024)
+#define RELAY_DEFAULT_CHAT_QUEUE_SOFT    (1024 * 1024)
+#define RELAY_DEFAULT_CHAT_QUEUE_SOFT_S  10
+
+#define RELAY_DEFAULT_VIDEO_FRAME_MAX    (4 * 1024 * 1024)
+#define RELAY_DEFAULT_VIDEO_QUEUE_FRAMES 8
+#define RELAY_DEFAULT_VIDEO_QUEUE_BYTES  (16 * 1024 * 1024)
+#define RELAY_DEFAULT_VIDEO_MAX_VIEWS    16
