@@ -32,8 +32,10 @@ typedef enum {
 typedef struct {
     guint64 seq;
     LcRecordState state;
-    gint64 send_us;   /* local wall clock */
-    gint64 sent_mono; /* local monotonic clock, for the loss timeout */
+    gsize bytes;
+    gint64 capture_us; /* sender's clock */
+    gint64 send_us;    /* local wall clock */
+    gint64 sent_mono;  /* local monotonic clock, for the loss timeout */
 } LcSentRecord;
 
 typedef struct {
@@ -135,19 +137,25 @@ static void stream_sender_chan_submit(LcSenderChan *sc, const LcChanFrame *frame
     LcStreamSender *sender = sc->sender;
     if (sender->config.ack_mode == LC_STREAM_ACK_STOP_AND_WAIT && sc->waiting) {
         if (sc->pending.data != NULL) {
-            guint64 old = sc->pending.meta.seq;
+            LcStreamFrameEvent ev = {.channel = sc->kind,
+                                     .seq = sc->pending.meta.seq,
+                                     .bytes = g_bytes_get_size(sc->pending.data),
+                                     .capture_us = sc->pending.meta.capture_us,
+                                     .reason = LC_CHAN_DROP_WAIT_ACK};
             g_clear_pointer(&sc->pending.data, g_bytes_unref);
             sc->stats.dropped++;
             if (sender->events.dropped)
-                sender->events.dropped(sender, sc->kind, old, LC_CHAN_DROP_WAIT_ACK,
-                                       sender->user_data);
+                sender->events.dropped(sender, &ev, sender->user_data);
         }
         sc->pending = *frame;
         sc->pending.data = g_bytes_ref(frame->data);
         return;
     }
     LcSentRecord *r = &sc->ring[frame->meta.seq % STREAM_SENDER_RING];
-    *r = (LcSentRecord){.seq = frame->meta.seq, .state = RECORD_QUEUED};
+    *r = (LcSentRecord){.seq = frame->meta.seq,
+                        .state = RECORD_QUEUED,
+                        .bytes = g_bytes_get_size(frame->data),
+                        .capture_us = frame->meta.capture_us};
     if (sc->top_seq == 0 || frame->meta.seq < sc->scan_seq)
         sc->scan_seq = frame->meta.seq;
     sc->top_seq = MAX(sc->top_seq, frame->meta.seq + 1);
@@ -211,8 +219,13 @@ static void stream_sender_on_sent(LcChan *chan, guint64 seq, gsize bytes, gint64
     }
     sc->stats.frames_sent++;
     sc->stats.bytes_sent += bytes;
+    LcStreamFrameEvent ev = {.channel = sc->kind,
+                             .seq = seq,
+                             .bytes = bytes,
+                             .capture_us = r != NULL ? r->capture_us : 0,
+                             .send_us = send_us};
     if (sender->events.sent)
-        sender->events.sent(sender, sc->kind, seq, bytes, send_us, sender->user_data);
+        sender->events.sent(sender, &ev, sender->user_data);
 }
 
 /* A frame was dropped unsent. */
@@ -225,8 +238,13 @@ static void stream_sender_on_dropped(LcChan *chan, guint64 seq, LcChanDropReason
     if (r != NULL && r->state == RECORD_QUEUED)
         r->state = RECORD_DROPPED;
     sc->stats.dropped++;
+    LcStreamFrameEvent ev = {.channel = sc->kind,
+                             .seq = seq,
+                             .bytes = r != NULL ? r->bytes : 0,
+                             .capture_us = r != NULL ? r->capture_us : 0,
+                             .reason = reason};
     if (sender->events.dropped)
-        sender->events.dropped(sender, sc->kind, seq, reason, sender->user_data);
+        sender->events.dropped(sender, &ev, sender->user_data);
     stream_sender_release(sc, seq);
 }
 
@@ -317,8 +335,14 @@ static void stream_sender_chan_expire(LcSenderChan *sc, gint64 now)
         r->state = RECORD_LOST;
         sc->stats.outstanding--;
         sc->stats.lost++;
+        LcStreamFrameEvent ev = {.channel = sc->kind,
+                                 .seq = r->seq,
+                                 .bytes = r->bytes,
+                                 .capture_us = r->capture_us,
+                                 .send_us = r->send_us,
+                                 .reason = LC_CHAN_DROP_LOST};
         if (sender->events.dropped)
-            sender->events.dropped(sender, sc->kind, r->seq, LC_CHAN_DROP_LOST, sender->user_data);
+            sender->events.dropped(sender, &ev, sender->user_data);
         stream_sender_release(sc, r->seq);
     }
 }

@@ -49,6 +49,18 @@ typedef struct {
     guint tcp_notsent_lowat; /* TCP_NOTSENT_LOWAT, bytes (0 = the kernel's) */
 } LcStreamSenderConfig;
 
+/* What happened to one frame on one channel: it went out, or it was dropped.
+ * The sender remembers each frame's size and capture time, so that its user
+ * keeps no record of its own. */
+typedef struct {
+    LcChanKind channel;
+    guint64 seq;
+    gsize bytes;             /* its data; 0 when the frame is no longer remembered */
+    gint64 capture_us;       /* sender's clock, as submitted; 0 when no longer remembered */
+    gint64 send_us;          /* sent: local clock, its first byte or datagram went out */
+    LcChanDropReason reason; /* dropped: why */
+} LcStreamFrameEvent;
+
 /* The relay acknowledged a frame: the sender-to-relay hop. */
 typedef struct {
     LcChanKind channel;
@@ -77,16 +89,14 @@ typedef struct {
     void (*stream)(LcStreamSender *sender, guint32 stream_id, gpointer user_data);
     /* A channel is open: frames sent from now on flow on it. */
     void (*ready)(LcStreamSender *sender, LcChanKind channel, gpointer user_data);
-    /* Frame seq (bytes of data) started going out on a channel at send_us (local). */
-    void (*sent)(LcStreamSender *sender, LcChanKind channel, guint64 seq, gsize bytes,
-                 gint64 send_us, gpointer user_data);
+    /* A frame started going out on a channel (send_us set). */
+    void (*sent)(LcStreamSender *sender, const LcStreamFrameEvent *event, gpointer user_data);
     void (*relay_ack)(LcStreamSender *sender, const LcStreamRelayAck *ack, gpointer user_data);
     void (*viewer_ack)(LcStreamSender *sender, const LcStreamViewerAck *ack, gpointer user_data);
-    /* Frame seq was dropped unsent, or given up on (LC_CHAN_DROP_LOST: no
-     * relay ACK within the loss timeout; should its ACK come later after
+    /* A frame was dropped unsent, or given up on (reason LC_CHAN_DROP_LOST:
+     * no relay ACK within the loss timeout; should its ACK come later after
      * all, relay_ack reports it then). */
-    void (*dropped)(LcStreamSender *sender, LcChanKind channel, guint64 seq,
-                    LcChanDropReason reason, gpointer user_data);
+    void (*dropped)(LcStreamSender *sender, const LcStreamFrameEvent *event, gpointer user_data);
     /* The relay refused the stream (VIDEO_REFUSED). */
     void (*refused)(LcStreamSender *sender, const GError *error, gpointer user_data);
     /* A channel closed (the relay, the network); it stays closed until the

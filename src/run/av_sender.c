@@ -6,8 +6,6 @@
 
 /* The frame log and the channels number TCP and UDP alike. */
 
-#define AV_SENDER_REMEMBER 4096 /* frames whose capture time is kept */
-
 struct _LcAvSender {
     LcSession *session;
     LcCamera *camera;
@@ -16,11 +14,6 @@ struct _LcAvSender {
     LcAvSenderErrorFunc error_func;
     gpointer user_data;
     gboolean failed;
-    /* Capture time and size of recent frames, by seq modulo the size: the
-     * sender's events carry only seq. */
-    gint64 capture_us[AV_SENDER_REMEMBER];
-    guint64 bytes[AV_SENDER_REMEMBER];
-    guint64 seq_at[AV_SENDER_REMEMBER];
 };
 
 /* Reports a fatal problem once. */
@@ -33,17 +26,6 @@ static void av_sender_fail(LcAvSender *s, const GError *error)
         s->error_func(s, error, s->user_data);
 }
 
-/* The capture time of a recent frame, or 0. */
-static gint64 av_sender_capture_of(LcAvSender *s, guint64 seq, guint64 *bytes)
-{
-    guint i = seq % AV_SENDER_REMEMBER;
-    if (s->seq_at[i] != seq)
-        return 0;
-    if (bytes)
-        *bytes = s->bytes[i];
-    return s->capture_us[i];
-}
-
 /* An encoded frame: send it on every channel once the stream is granted. */
 static void av_sender_on_frame(LcCamera *camera, LcEncodedFrame *encoded, gpointer data)
 {
@@ -51,10 +33,6 @@ static void av_sender_on_frame(LcCamera *camera, LcEncodedFrame *encoded, gpoint
     g_autoptr(LcEncodedFrame) frame = encoded; /* ours (transfer full) */
     if (stream_sender_get_stream_id(s->video) == 0)
         return; /* not granted yet: nothing is measured before the stream exists */
-    guint i = frame->seq % AV_SENDER_REMEMBER;
-    s->seq_at[i] = frame->seq;
-    s->capture_us[i] = frame->capture_time_us;
-    s->bytes[i] = g_bytes_get_size(frame->data);
     g_autoptr(GError) error = NULL;
     if (!stream_sender_send_frame(s->video, frame->data, frame->seq, frame->capture_time_us,
                                   (guint8)frame->codec, 0, &error))
@@ -68,12 +46,10 @@ static void av_sender_on_camera_error(LcCamera *camera, const GError *error, gpo
 }
 
 /* A frame went out on a channel. */
-static void av_sender_on_sent(LcStreamSender *v, LcChanKind ch, guint64 seq, gsize bytes,
-                              gint64 send_us, gpointer data)
+static void av_sender_on_sent(LcStreamSender *v, const LcStreamFrameEvent *ev, gpointer data)
 {
     LcAvSender *s = data;
-    framelog_add_sent(s->log, (LcChanKind)ch, seq, bytes, av_sender_capture_of(s, seq, NULL),
-                      send_us);
+    framelog_add_sent(s->log, ev->channel, ev->seq, ev->bytes, ev->capture_us, ev->send_us);
 }
 
 /* The relay acknowledged a frame. */
@@ -94,17 +70,13 @@ static void av_sender_on_viewer_ack(LcStreamSender *v, const LcStreamViewerAck *
 }
 
 /* A frame was dropped unsent or given up on. */
-static void av_sender_on_dropped(LcStreamSender *v, LcChanKind ch, guint64 seq,
-                                 LcChanDropReason reason, gpointer data)
+static void av_sender_on_dropped(LcStreamSender *v, const LcStreamFrameEvent *ev, gpointer data)
 {
     LcAvSender *s = data;
-    if (reason == LC_CHAN_DROP_LOST) {
-        framelog_add_lost(s->log, (LcChanKind)ch, seq);
-        return;
-    }
-    guint64 bytes = 0;
-    gint64 capture = av_sender_capture_of(s, seq, &bytes);
-    framelog_add_dropped(s->log, (LcChanKind)ch, seq, bytes, capture);
+    if (ev->reason == LC_CHAN_DROP_LOST)
+        framelog_add_lost(s->log, ev->channel, ev->seq);
+    else
+        framelog_add_dropped(s->log, ev->channel, ev->seq, ev->bytes, ev->capture_us);
 }
 
 /* The relay refused the stream. */

@@ -58,16 +58,19 @@ static void on_sender_ready(LcStreamSender *s, LcChanKind channel, gpointer data
     ((E2e *)data)->sender_ready |= LC_CHAN_BIT(channel);
 }
 
-/* Sent: stop-and-wait never has more than one frame in flight. */
-static void on_sent(LcStreamSender *s, LcChanKind channel, guint64 seq, gsize bytes, gint64 send_us,
-                    gpointer data)
+/* Sent: stop-and-wait never has more than one frame in flight; the event
+ * carries the frame's size and its capture time as submitted. */
+static void on_sent(LcStreamSender *s, const LcStreamFrameEvent *ev, gpointer data)
 {
     E2e *e = data;
     LcStreamSenderStats stats;
-    g_assert_true(stream_sender_get_stats(s, channel, &stats));
-    e->tally[channel].sent++;
-    e->tally[channel].max_outstanding = MAX(e->tally[channel].max_outstanding, stats.outstanding);
-    g_assert_cmpuint(bytes, ==, FRAME_BYTES);
+    g_assert_true(stream_sender_get_stats(s, ev->channel, &stats));
+    e->tally[ev->channel].sent++;
+    e->tally[ev->channel].max_outstanding =
+        MAX(e->tally[ev->channel].max_outstanding, stats.outstanding);
+    g_assert_cmpuint(ev->bytes, ==, FRAME_BYTES);
+    g_assert_cmpint(ev->capture_us, ==, e->capture[ev->seq % G_N_ELEMENTS(e->capture)]);
+    g_assert_cmpint(ev->send_us, >=, ev->capture_us);
 }
 
 /* The relay's ACK: times in order and within the exchange. */
@@ -97,15 +100,16 @@ static void on_viewer_ack(LcStreamSender *s, const LcStreamViewerAck *ack, gpoin
         t->insane_times = TRUE;
 }
 
-/* Counts a dropped or lost frame. */
-static void on_dropped(LcStreamSender *s, LcChanKind channel, guint64 seq, LcChanDropReason reason,
-                       gpointer data)
+/* Counts a dropped or lost frame; it too carries its size and capture time. */
+static void on_dropped(LcStreamSender *s, const LcStreamFrameEvent *ev, gpointer data)
 {
     E2e *e = data;
-    if (reason == LC_CHAN_DROP_LOST)
-        e->tally[channel].lost++;
+    if (ev->reason == LC_CHAN_DROP_LOST)
+        e->tally[ev->channel].lost++;
     else
-        e->tally[channel].dropped++;
+        e->tally[ev->channel].dropped++;
+    g_assert_cmpuint(ev->bytes, ==, FRAME_BYTES);
+    g_assert_cmpint(ev->capture_us, ==, e->capture[ev->seq % G_N_ELEMENTS(e->capture)]);
 }
 
 /* Notes a viewer's channel open. */
