@@ -419,6 +419,27 @@ static void tweak_small_queue(LcRelayConfig *config)
     config->chat_queue_soft_s = 1;
 }
 
+/* Sends n messages of 4000 bytes from sender and reads each at reader (in
+ * order, asserted): 12 MB for n = 3000, more than any socket buffer. Returns
+ * the worst send-to-delivery time, us. */
+static gint64 flood_and_read(GSocket *sender, GSocket *reader, guint n)
+{
+    char text[4001];
+    memset(text, 'x', sizeof(text) - 1);
+    text[sizeof(text) - 1] = '\0';
+    gint64 worst_us = 0;
+    for (guint i = 1; i <= n; i++) {
+        gint64 sent = g_get_monotonic_time();
+        test_raw_chat(sender, i, text);
+        LcWireMsg msg;
+        g_assert_true(test_raw_read_type(reader, WIRE_CHAT_DELIVER, &msg, 5000));
+        g_assert_cmpuint(msg.deliver.id, ==, i);
+        worst_us = MAX(worst_us, g_get_monotonic_time() - sent);
+        wire_msg_clear(&msg);
+    }
+    return worst_us;
+}
+
 /* A member that stops reading is disconnected when its queue overflows,
  * while the others keep receiving everything, without delay. */
 static void test_slow_consumer(RelayFixture *fx, gconstpointer tweak)
@@ -430,22 +451,9 @@ static void test_slow_consumer(RelayFixture *fx, gconstpointer tweak)
     GSocket *reader = test_raw_join(port, "reader", 0, 0);
     /* Shrink the stuck client's receive buffer so the relay's queue fills. */
     g_socket_set_option(stuck, SOL_SOCKET, SO_RCVBUF, 4096, NULL);
-    char text[4001];
-    memset(text, 'x', sizeof(text) - 1);
-    text[sizeof(text) - 1] = '\0';
-    /* 3000 x 4 KB = 12 MB: more than the kernel's socket buffers and the
-     * relay's 256 KB limit together. */
-    const guint n = 3000;
-    gint64 worst_us = 0;
-    for (guint i = 1; i <= n; i++) {
-        gint64 sent = g_get_monotonic_time();
-        test_raw_chat(sender, i, text);
-        LcWireMsg msg;
-        g_assert_true(test_raw_read_type(reader, WIRE_CHAT_DELIVER, &msg, 5000));
-        g_assert_cmpuint(msg.deliver.id, ==, i);
-        worst_us = MAX(worst_us, g_get_monotonic_time() - sent);
-        wire_msg_clear(&msg);
-    }
+    /* 12 MB: more than the kernel's socket buffers and the relay's 256 KB
+     * limit together. */
+    gint64 worst_us = flood_and_read(sender, reader, 3000);
     /* The reader got every message in order while the stuck peer filled its
      * queue. How long the worst delivery took is a figure, not a check here:
      * `lanconf-bench chat --stuck N` measures it against mosquitto. */
@@ -526,19 +534,11 @@ static void test_soft_limit(RelayFixture *fx, gconstpointer tweak)
     GSocket *sender = test_raw_join(port, "sender", 0, 0);
     GSocket *reader = test_raw_join(port, "reader", 0, 0);
     g_socket_set_option(stuck, SOL_SOCKET, SO_RCVBUF, 4096, NULL);
-    char text[4001];
-    memset(text, 'y', sizeof(text) - 1);
-    text[sizeof(text) - 1] = '\0';
-    /* 3000 x 4 KB: far more than the socket buffers (the stuck one shrunk), so
-     * both queues go over 64 KB. */
+    /* Far more than the socket buffers (the stuck one shrunk), so both
+     * queues go over 64 KB. */
     const guint n = 3000;
     gint64 start = g_get_monotonic_time();
-    for (guint i = 1; i <= n; i++) {
-        test_raw_chat(sender, i, text);
-        LcWireMsg msg;
-        g_assert_true(test_raw_read_type(reader, WIRE_CHAT_DELIVER, &msg, 5000));
-        wire_msg_clear(&msg);
-    }
+    flood_and_read(sender, reader, n);
     gint64 sent = g_get_monotonic_time();
     g_test_message("3000 messages sent in %.2f s", (sent - start) / 1e6);
     LcRelayCounters counters;
