@@ -170,16 +170,27 @@ static char *write_run(const PlotsTestRun *spec, const LcPlotsOptions *opts)
     return dir;
 }
 
+/* Writes and draws a run with three charts (latency, its CDF, rate), checks
+ * that gnuplot redraws each from its script, and returns the folder; NULL
+ * when gnuplot is missing (the test then has nothing to check). */
+static char *write_three_charts(const PlotsTestRun *spec)
+{
+    static const char *const charts[] = {"latency", "latency_cdf", "rate"};
+
+    if (!need_gnuplot())
+        return NULL;
+    char *dir = write_run(spec, NULL);
+    assert_charts_redraw(dir, charts, G_N_ELEMENTS(charts));
+    return dir;
+}
+
 /* A run on TCP only: its charts name TCP alone, and no UDP data is written. */
 static void test_one_channel(void)
 {
     PlotsTestRun spec = {.frames = 300, .channels = 1u << LC_CHAN_TCP, .spike = TRUE};
-    static const char *const charts[] = {"latency", "latency_cdf", "rate"};
-
-    if (!need_gnuplot())
+    g_autofree char *dir = write_three_charts(&spec);
+    if (dir == NULL)
         return;
-    g_autofree char *dir = write_run(&spec, NULL);
-    assert_charts_redraw(dir, charts, G_N_ELEMENTS(charts));
     g_autofree char *latency = plots_test_read(dir, "latency.gp");
     g_assert_null(strstr(latency, "'UDP"));
     g_assert_null(strstr(latency, "_udp.dat"));
@@ -193,12 +204,9 @@ static void test_one_channel(void)
 static void test_channel_without_acks(void)
 {
     PlotsTestRun spec = {.frames = 300, .udp_all_lost = TRUE};
-    static const char *const charts[] = {"latency", "latency_cdf", "rate"};
-
-    if (!need_gnuplot())
+    g_autofree char *dir = write_three_charts(&spec);
+    if (dir == NULL)
         return;
-    g_autofree char *dir = write_run(&spec, NULL);
-    assert_charts_redraw(dir, charts, G_N_ELEMENTS(charts));
     g_autofree char *latency = plots_test_read(dir, "latency.gp");
     g_autofree char *cdf = plots_test_read(dir, "latency_cdf.gp");
     g_assert_nonnull(strstr(latency, "title 'UDP: no frame acknowledged'"));
@@ -212,12 +220,9 @@ static void test_channel_without_acks(void)
 static void test_viewer_run(void)
 {
     PlotsTestRun spec = {.frames = 300, .viewer = TRUE};
-    static const char *const charts[] = {"latency", "latency_cdf", "rate"};
-
-    if (!need_gnuplot())
+    g_autofree char *dir = write_three_charts(&spec);
+    if (dir == NULL)
         return;
-    g_autofree char *dir = write_run(&spec, NULL);
-    assert_charts_redraw(dir, charts, G_N_ELEMENTS(charts));
     g_autofree char *latency = plots_test_read(dir, "latency.gp");
     g_autofree char *rate = plots_test_read(dir, "rate.gp");
     g_assert_nonnull(strstr(latency, "set ylabel 'end-to-end delay (ms"));
