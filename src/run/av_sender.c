@@ -4,8 +4,6 @@
 #include "net/wire/clock.h"
 #include "net/wire/chan_kind.h"
 
-/* The frame log and the channels number TCP and UDP alike. */
-
 struct _LcAvSender {
     LcSession *session;
     LcCamera *camera;
@@ -57,8 +55,8 @@ static void av_sender_on_relay_ack(LcStreamSender *v, const LcStreamRelayAck *ac
 {
     LcAvSender *s = data;
     framelog_set_relay_offset(s->log, stream_sender_get_clock_offset_us(v));
-    framelog_add_relay_ack(s->log, (LcChanKind)ack->channel, ack->seq, ack->relay_first_us,
-                           ack->relay_last_us, ack->arrival_us);
+    framelog_add_relay_ack(s->log, ack->channel, ack->seq, ack->relay_first_us, ack->relay_last_us,
+                           ack->arrival_us);
 }
 
 /* A viewer acknowledged a frame: its whole arrival, on this host's clock. */
@@ -66,7 +64,7 @@ static void av_sender_on_viewer_ack(LcStreamSender *v, const LcStreamViewerAck *
 {
     LcAvSender *s = data;
     gint64 at = stream_sender_viewer_to_local_us(v, ack->viewer_last_us, ack->viewer_offset_us);
-    framelog_add_viewer_ack(s->log, (LcChanKind)ack->channel, ack->seq, at);
+    framelog_add_viewer_ack(s->log, ack->channel, ack->seq, at);
 }
 
 /* A frame was dropped unsent or given up on. */

@@ -29,8 +29,8 @@ static void av_viewer_fail(LcAvViewer *v, const GError *error)
 static void av_viewer_on_frame(LcStreamViewer *video, const LcStreamFrame *f, gpointer data)
 {
     LcAvViewer *v = data;
-    if (!framelog_add_received(v->log, (LcChanKind)f->channel, f->meta.seq,
-                               g_bytes_get_size(f->data), f->meta.capture_us, f->last_us))
+    if (!framelog_add_received(v->log, f->channel, f->meta.seq, g_bytes_get_size(f->data),
+                               f->meta.capture_us, f->last_us))
         return; /* a repeat: decode each channel's copy once */
     viewer_media_push(v->media, f->channel, f->meta.seq, f->meta.capture_us, f->data);
 }
@@ -39,7 +39,7 @@ static void av_viewer_on_frame(LcStreamViewer *video, const LcStreamFrame *f, gp
 static void av_viewer_on_lost(LcStreamViewer *video, LcChanKind ch, guint64 seq, gpointer data)
 {
     LcAvViewer *v = data;
-    framelog_add_lost(v->log, (LcChanKind)ch, seq);
+    framelog_add_lost(v->log, ch, seq);
 }
 
 /* The stream ended. */
