@@ -121,7 +121,7 @@ static void chan_tcp_send_frame(LcChan *chan, const LcChanFrame *frame)
         chan_emit_dropped(chan, frame->meta.seq, LC_CHAN_DROP_QUEUE);
         return;
     }
-    chan_stream_send_video(tcp->stream, head, data, frame->meta.seq);
+    chan_stream_send_media(tcp->stream, head, data, frame->meta.seq);
 }
 
 /* Viewer: acknowledges a received frame. */
@@ -163,14 +163,15 @@ static void chan_tcp_on_video(LcChanTcp *tcp, const LcWireMsg *msg, gint64 first
 }
 
 /* One frame from the relay. */
-static void chan_tcp_on_frame(LcChanStream *stream, const LcWireHeader *header, GBytes *payload,
-                              gint64 first_us, gint64 last_us, gpointer user_data)
+static void chan_tcp_on_frame(LcChanStream *stream, const LcWireHeader *header,
+                              const guint8 *payload, gint64 first_us, gint64 last_us,
+                              gpointer user_data)
 {
     LcChanTcp *tcp = user_data;
     LcChan *chan = &tcp->base;
     g_autoptr(GError) error = NULL;
     LcWireMsg msg;
-    if (!wire_msg_decode_bytes(header, payload, &msg, &error)) {
+    if (!chan_stream_decode(stream, header, &msg, &error)) {
         g_prefix_error(&error, "relay sent a bad frame on the video channel: ");
         chan_fail(chan, error);
         return;

@@ -3,7 +3,7 @@
 #include "net/io/source.h"
 
 #include "net/wire/clock.h"
-#include "net/io/conn.h"
+#include "net/io/chan_stream.h"
 #include "net/io/token_bucket.h"
 #include "net/wire/validate.h"
 #include "net/stats/stats_clock.h"
@@ -41,7 +41,7 @@ struct _LcSession {
 
     LcSessionState state;
     GCancellable *cancel;
-    LcConn *conn;
+    LcChanStream *conn;
     GPtrArray *dead_conns; /* closed connections, freed from an idle */
     guint connects;
     gboolean ever_joined;
@@ -112,7 +112,7 @@ LcSession *session_new(const LcSessionConfig *config, const LcSessionEvents *eve
     session->events = *events;
     session->user_data = user_data;
     session->state = SESSION_CONNECTING;
-    session->dead_conns = g_ptr_array_new_with_free_func((GDestroyNotify)conn_free);
+    session->dead_conns = g_ptr_array_new_with_free_func((GDestroyNotify)chan_stream_free);
     session->members = g_array_new(FALSE, TRUE, sizeof(LcWireMember));
     g_array_set_clear_func(session->members, session_member_clear);
     g_queue_init(&session->outbox);
@@ -167,7 +167,7 @@ static void session_send_msg(LcSession *session, const LcWireMsg *msg)
         g_warning("cannot encode %s: %s", wire_type_name(msg->type), error->message);
         return;
     }
-    conn_enqueue(session->conn, frame);
+    chan_stream_send(session->conn, frame);
 }
 
 /* Whether an error from the relay or the network is worth reconnecting after. */
@@ -388,7 +388,7 @@ static void session_handle_error(LcSession *session, const LcWireMsg *msg)
 {
     g_autoptr(GError) error = g_error_new(LC_WIRE_ERROR, msg->error.code, "%s", msg->error.reason);
     if (msg->flags & WIRE_FLAG_FATAL) {
-        conn_close(session->conn, error);
+        chan_stream_close(session->conn, error);
         return;
     }
     if (msg->error.ref != 0) {
@@ -406,7 +406,7 @@ static void session_handle_ping(LcSession *session, const LcWireMsg *msg, gint64
     if (session->conn == NULL)
         return;
     g_autoptr(GBytes) frame = wire_encode_pong(msg, received);
-    conn_enqueue(session->conn, frame);
+    chan_stream_send(session->conn, frame);
 }
 
 /* Whether a watch is still registered. */
@@ -431,24 +431,23 @@ static void session_notify_watches(LcSession *session, const LcWireMsg *msg)
 }
 
 /* One frame from the relay. */
-static void session_on_frame(LcConn *conn, const LcWireHeader *header, const guint8 *payload,
-                             gpointer user_data)
+static void session_on_frame(LcChanStream *conn, const LcWireHeader *header, const guint8 *payload,
+                             gint64 first_us, gint64 received, gpointer user_data)
 {
     LcSession *session = user_data;
-    gint64 received = clock_now_us();
     g_autoptr(GError) error = NULL;
     LcWireMsg msg;
 
     if (!wire_msg_decode(header, payload, &msg, &error)) {
         g_prefix_error(&error, "relay sent a bad frame: ");
-        conn_close(conn, error);
+        chan_stream_close(conn, error);
         return;
     }
     gboolean joined = session->state == SESSION_JOINED;
     if (!joined && msg.type != WIRE_WELCOME && msg.type != WIRE_ERROR && msg.type != WIRE_PING) {
         g_set_error(&error, LC_WIRE_ERROR, WIRE_ERR_PROTOCOL, "relay sent %s before WELCOME",
                     wire_type_name(msg.type));
-        conn_close(conn, error);
+        chan_stream_close(conn, error);
     } else {
         switch (msg.type) {
         case WIRE_WELCOME:
@@ -481,15 +480,15 @@ static void session_on_frame(LcConn *conn, const LcWireHeader *header, const gui
 }
 
 /* The relay broke the framing. */
-static void session_on_bad_frame(LcConn *conn, const GError *error, gpointer user_data)
+static void session_on_bad_frame(LcChanStream *conn, const GError *error, gpointer user_data)
 {
     g_autoptr(GError) copy = g_error_copy(error);
     g_prefix_error(&copy, "relay sent a bad frame: ");
-    conn_close(conn, copy);
+    chan_stream_close(conn, copy);
 }
 
 /* The connection closed. */
-static void session_on_closed(LcConn *conn, const GError *error, gpointer user_data)
+static void session_on_closed(LcChanStream *conn, const GError *error, gpointer user_data)
 {
     LcSession *session = user_data;
     g_autoptr(GError) why = NULL;
@@ -498,7 +497,7 @@ static void session_on_closed(LcConn *conn, const GError *error, gpointer user_d
     session_lost(session, error ? error : why);
 }
 
-static const LcConnHandlers session_conn_handlers = {
+static const LcChanStreamEvents session_conn_events = {
     .frame = session_on_frame,
     .bad_frame = session_on_bad_frame,
     .closed = session_on_closed,
@@ -519,8 +518,11 @@ static void session_on_connected(GObject *source, GAsyncResult *result, gpointer
         session_lost(session, error);
         return;
     }
-    session->conn = conn_new(connection, &session_conn_handlers, session);
-    conn_start(session->conn);
+    LcChanStreamLimits limits;
+    chan_stream_limits_init(&limits);
+    session->conn =
+        chan_stream_new_for_connection(connection, &limits, &session_conn_events, session);
+    chan_stream_start(session->conn);
     LcWireMsg hello = {.type = WIRE_HELLO};
     hello.hello.nick = session->nick;
     hello.hello.instance = session->instance;
@@ -656,7 +658,7 @@ gboolean session_send(LcSession *session, const LcWireMsg *msg, GError **error)
     g_autoptr(GBytes) frame = wire_msg_encode(msg, error);
     if (frame == NULL)
         return FALSE;
-    conn_enqueue(session->conn, frame);
+    chan_stream_send(session->conn, frame);
     return TRUE;
 }
 
@@ -678,7 +680,7 @@ void session_quit(LcSession *session, const char *reason)
     LcWireMsg quit = {.type = WIRE_QUIT};
     quit.quit.reason = cut;
     session_send_msg(session, &quit);
-    conn_close_after_flush(session->conn, NULL, SESSION_FLUSH_MS);
+    chan_stream_close_after_flush(session->conn, NULL, SESSION_FLUSH_MS);
 }
 
 LcSessionState session_get_state(LcSession *session)
@@ -707,7 +709,7 @@ GInetSocketAddress *session_get_relay_address(LcSession *session)
     if (session->conn == NULL)
         return NULL;
     g_autoptr(GSocketAddress) remote =
-        g_socket_get_remote_address(conn_get_socket(session->conn), NULL);
+        g_socket_get_remote_address(chan_stream_get_socket(session->conn), NULL);
     if (remote == NULL || !G_IS_INET_SOCKET_ADDRESS(remote))
         return NULL;
     return G_INET_SOCKET_ADDRESS(g_steal_pointer(&remote));
@@ -760,7 +762,7 @@ void session_free(LcSession *session)
     source_drop(&session->pace_src);
     source_drop(&session->ping_src);
     source_drop(&session->reap_src);
-    conn_free(session->conn);
+    chan_stream_free(session->conn);
     g_ptr_array_unref(session->dead_conns);
     g_queue_clear_full(&session->outbox, (GDestroyNotify)session_out_free);
     g_array_unref(session->members);

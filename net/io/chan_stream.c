@@ -1,5 +1,6 @@
-/* chan_stream.c: a framed, non-blocking TCP connection for live video. */
+/* chan_stream.c: one framed, non-blocking TCP connection, chat and media. */
 #include "net/io/chan_stream.h"
+#include "net/io/ring.h"
 #include "net/io/source.h"
 
 #include "net/wire/addr.h"
@@ -10,23 +11,24 @@
 #include <string.h>
 
 #define CHAN_STREAM_READ_CHUNK    65536
-#define CHAN_STREAM_READ_BUDGET   (1024 * 1024) /* bytes read per wake-up, for fairness */
+#define CHAN_STREAM_READ_BUDGET   (1024 * 1024) /* default bytes read per wake-up */
 #define CHAN_STREAM_WRITE_VECTORS 64
 
-/* One queued frame. */
+/* One queued frame, held by value in the output ring. */
 typedef struct {
-    GBytes *head;
-    GBytes *data;    /* video frames only; NULL otherwise */
+    GBytes *head;    /* NULL once dropped */
+    GBytes *data;    /* media frames only; NULL otherwise */
     GBytes *stamped; /* head with the send time written in, once prepared */
-    gsize size;
+    gsize size;      /* 0 once dropped: the item only waits to be popped */
     guint64 tag;
     gint64 send_us;
-    gboolean video;
+    gboolean media;
     gboolean started; /* its first byte has been written: it can no longer be dropped */
 } LcStreamItem;
 
 struct _LcChanStream {
     GSocket *socket;
+    GIOStream *connection; /* owns the socket, where the stream was made from one */
     LcChanStreamLimits limits;
     LcChanStreamEvents events;
     gpointer user_data;
@@ -36,17 +38,24 @@ struct _LcChanStream {
     guint8 head[WIRE_HEADER_SIZE];
     gsize head_have;
     LcWireHeader header;
-    guint8 *payload; /* header.length bytes being filled */
+    guint8 *payload; /* header.length bytes being assembled */
     gsize payload_have;
     gint64 first_us;
+    gint64 last_read;
     GSource *read_src;
 
-    GQueue out;          /* LcStreamItem, oldest first */
+    /* The frame being delivered: its payload, the assembled buffer behind it
+     * (if any), and the GBytes made of it on request. */
+    const guint8 *deliver_data;
+    guint8 *deliver_owned;
+    GBytes *deliver_bytes;
+
+    LcRing out;          /* LcStreamItem, oldest first */
     gsize out_offset;    /* bytes of the head item already written */
     gsize out_bytes;     /* queued bytes not yet written */
-    guint wait_frames;   /* video items not started */
+    guint wait_frames;   /* media items not started */
     gsize wait_bytes;    /* their bytes */
-    gsize control_bytes; /* bytes of non-video items queued */
+    gsize control_bytes; /* bytes of other items queued */
     GSource *write_src;
     GSource *flush_timer;
     GSource *fail_src;
@@ -58,10 +67,26 @@ struct _LcChanStream {
 static gboolean chan_stream_on_readable(GSocket *socket, GIOCondition cond, gpointer data);
 static gboolean chan_stream_on_writable(GSocket *socket, GIOCondition cond, gpointer data);
 
-/* Sets the socket options live video wants. */
+/* Limits for a stream whose frames are never dropped. */
+void chan_stream_limits_init(LcChanStreamLimits *limits)
+{
+    *limits = (LcChanStreamLimits){
+        .queue_frames = 1,
+        .queue_bytes = 0,
+        .control_max = G_MAXSIZE,
+        .max_payload = WIRE_MAX_PAYLOAD,
+        .read_budget = CHAN_STREAM_READ_BUDGET,
+        .notsent_lowat = 0,
+        .stamp_offset = -1,
+    };
+}
+
+/* Sets the socket options a live connection wants. */
 static void chan_stream_setup_socket(GSocket *socket, guint notsent_lowat)
 {
     g_socket_set_blocking(socket, FALSE);
+    /* A GSocketClient's connect timeout stays on the socket as an I/O timeout;
+     * an idle connection must not time out on its own. */
     g_socket_set_timeout(socket, 0);
     g_socket_set_option(socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 #ifdef TCP_NOTSENT_LOWAT
@@ -78,13 +103,27 @@ LcChanStream *chan_stream_new(GSocket *socket, const LcChanStreamLimits *limits,
     stream->socket = g_object_ref(socket);
     stream->limits = *limits;
     stream->limits.queue_frames = MAX(stream->limits.queue_frames, 1);
+    if (stream->limits.read_budget == 0)
+        stream->limits.read_budget = CHAN_STREAM_READ_BUDGET;
     stream->events = *events;
     stream->user_data = user_data;
     stream->stage = g_malloc(CHAN_STREAM_READ_CHUNK);
-    g_queue_init(&stream->out);
+    stream->last_read = g_get_monotonic_time();
+    stream->out = (LcRing)LC_RING_INIT(LcStreamItem);
     chan_stream_setup_socket(socket, limits->notsent_lowat);
     g_autoptr(GSocketAddress) remote = g_socket_get_remote_address(socket, NULL);
     stream->peer = remote ? addr_format(remote) : g_strdup("unknown");
+    return stream;
+}
+
+/* Wraps the socket of a connection, keeping the connection. */
+LcChanStream *chan_stream_new_for_connection(GSocketConnection *connection,
+                                             const LcChanStreamLimits *limits,
+                                             const LcChanStreamEvents *events, gpointer user_data)
+{
+    LcChanStream *stream =
+        chan_stream_new(g_socket_connection_get_socket(connection), limits, events, user_data);
+    stream->connection = G_IO_STREAM(g_object_ref(connection));
     return stream;
 }
 
@@ -97,13 +136,14 @@ void chan_stream_start(LcChanStream *stream)
                                            chan_stream_on_readable, stream);
 }
 
-/* Frees a queued item. */
-static void chan_stream_item_free(LcStreamItem *item)
+/* Releases what a queued item holds (it stays in the ring). */
+static void chan_stream_item_clear(gpointer data)
 {
-    g_bytes_unref(item->head);
+    LcStreamItem *item = data;
+    g_clear_pointer(&item->head, g_bytes_unref);
     g_clear_pointer(&item->data, g_bytes_unref);
     g_clear_pointer(&item->stamped, g_bytes_unref);
-    g_free(item);
+    item->size = 0;
 }
 
 /* Closes the socket and reports closed once. */
@@ -117,10 +157,13 @@ static void chan_stream_finish(LcChanStream *stream, const GError *error)
     source_drop(&stream->write_src);
     source_drop(&stream->flush_timer);
     source_drop(&stream->fail_src);
-    g_queue_clear_full(&stream->out, (GDestroyNotify)chan_stream_item_free);
+    ring_clear(&stream->out, chan_stream_item_clear);
     stream->out_bytes = stream->wait_bytes = stream->control_bytes = 0;
     stream->wait_frames = 0;
-    g_socket_close(stream->socket, NULL);
+    if (stream->connection != NULL)
+        g_io_stream_close(stream->connection, NULL, NULL);
+    else
+        g_socket_close(stream->socket, NULL);
     if (stream->events.closed)
         stream->events.closed(stream, error, stream->user_data);
 }
@@ -135,11 +178,11 @@ static void chan_stream_bad_frame(LcChanStream *stream, const GError *error)
         chan_stream_finish(stream, error);
 }
 
-/* A header is complete: check it and make room for its payload. */
-static gboolean chan_stream_begin_payload(LcChanStream *stream)
+/* Parses and checks the header at buf into stream->header. */
+static gboolean chan_stream_check_header(LcChanStream *stream, const guint8 *buf)
 {
     g_autoptr(GError) error = NULL;
-    if (!wire_header_parse(stream->head, &stream->header, &error)) {
+    if (!wire_header_parse(buf, &stream->header, &error)) {
         chan_stream_bad_frame(stream, error);
         return FALSE;
     }
@@ -151,47 +194,106 @@ static gboolean chan_stream_begin_payload(LcChanStream *stream)
         chan_stream_bad_frame(stream, error);
         return FALSE;
     }
-    stream->payload = g_malloc(MAX(stream->header.length, 1));
-    stream->payload_have = 0;
     return TRUE;
 }
 
-/* The payload is complete: hand the frame over. */
-static void chan_stream_deliver(LcChanStream *stream, gint64 now)
+/* Hands a whole frame to the owner; owned (may be NULL) is the assembled
+ * buffer behind payload, freed afterwards unless the owner kept it. */
+static void chan_stream_deliver(LcChanStream *stream, const guint8 *payload, guint8 *owned,
+                                gint64 now)
 {
-    g_autoptr(GBytes) payload =
-        g_bytes_new_take(g_steal_pointer(&stream->payload), stream->header.length);
     LcWireHeader header = stream->header;
-    stream->head_have = 0;
+    stream->deliver_data = payload;
+    stream->deliver_owned = owned;
     stream->events.frame(stream, &header, payload, stream->first_us, now, stream->user_data);
+    stream->deliver_data = NULL;
+    g_clear_pointer(&stream->deliver_owned, g_free);
+    g_clear_pointer(&stream->deliver_bytes, g_bytes_unref);
 }
 
-/* Takes received bytes into the frame being assembled; FALSE once reading
- * must stop (bad framing, or the owner closed the stream). */
+/* A reference to the payload being delivered. */
+GBytes *chan_stream_ref_payload(LcChanStream *stream)
+{
+    g_return_val_if_fail(stream->deliver_data != NULL, NULL);
+    if (stream->deliver_bytes == NULL) {
+        gsize length = stream->header.length;
+        if (stream->deliver_owned != NULL)
+            stream->deliver_bytes =
+                g_bytes_new_take(g_steal_pointer(&stream->deliver_owned), length);
+        else
+            stream->deliver_bytes = g_bytes_new(stream->deliver_data, length);
+    }
+    return g_bytes_ref(stream->deliver_bytes);
+}
+
+/* Decodes the frame being delivered; only a frame with a data field needs
+ * the payload as GBytes. */
+gboolean chan_stream_decode(LcChanStream *stream, const LcWireHeader *header, LcWireMsg *msg,
+                            GError **error)
+{
+    g_return_val_if_fail(stream->deliver_data != NULL, FALSE);
+    if (header->type != WIRE_VIDEO_FRAME)
+        return wire_msg_decode(header, stream->deliver_data, msg, error);
+    g_autoptr(GBytes) payload = chan_stream_ref_payload(stream);
+    return wire_msg_decode_bytes(header, payload, msg, error);
+}
+
+/* Takes the header bytes at p into the frame being assembled; returns how
+ * many it took, or -1 once reading must stop. */
+static gssize chan_stream_take_head(LcChanStream *stream, const guint8 *p, gsize n, gint64 now)
+{
+    if (stream->head_have == 0)
+        stream->first_us = now;
+    gsize take = MIN(n, WIRE_HEADER_SIZE - stream->head_have);
+    memcpy(stream->head + stream->head_have, p, take);
+    stream->head_have += take;
+    if (stream->head_have == WIRE_HEADER_SIZE) {
+        if (!chan_stream_check_header(stream, stream->head))
+            return -1;
+        stream->payload = g_malloc(MAX(stream->header.length, 1));
+        stream->payload_have = 0;
+    }
+    return (gssize)take;
+}
+
+/* Takes received bytes: whole frames are delivered in place, the rest is
+ * assembled. FALSE once reading must stop (bad framing, or the owner closed
+ * the stream). */
 static gboolean chan_stream_consume_input(LcChanStream *stream, const guint8 *p, gsize n,
                                           gint64 now)
 {
     while (n > 0 && !stream->closing) {
-        if (stream->head_have < WIRE_HEADER_SIZE) {
-            if (stream->head_have == 0)
+        if (stream->head_have == 0 && n >= WIRE_HEADER_SIZE) {
+            if (!chan_stream_check_header(stream, p))
+                return FALSE;
+            gsize whole = WIRE_HEADER_SIZE + stream->header.length;
+            if (n >= whole) {
                 stream->first_us = now;
-            gsize take = MIN(n, WIRE_HEADER_SIZE - stream->head_have);
-            memcpy(stream->head + stream->head_have, p, take);
-            stream->head_have += take;
-            p += take;
-            n -= take;
+                chan_stream_deliver(stream, p + WIRE_HEADER_SIZE, NULL, now);
+                p += whole;
+                n -= whole;
+                continue;
+            }
+        }
+        if (stream->head_have < WIRE_HEADER_SIZE) {
+            gssize took = chan_stream_take_head(stream, p, n, now);
+            if (took < 0)
+                return FALSE;
+            p += took;
+            n -= (gsize)took;
             if (stream->head_have < WIRE_HEADER_SIZE)
                 continue;
-            if (!chan_stream_begin_payload(stream))
-                return FALSE;
         }
         gsize take = MIN(n, stream->header.length - stream->payload_have);
         memcpy(stream->payload + stream->payload_have, p, take);
         stream->payload_have += take;
         p += take;
         n -= take;
-        if (stream->payload_have == stream->header.length)
-            chan_stream_deliver(stream, now);
+        if (stream->payload_have == stream->header.length) {
+            stream->head_have = 0;
+            guint8 *owned = g_steal_pointer(&stream->payload);
+            chan_stream_deliver(stream, owned, owned, now);
+        }
     }
     return !stream->closing && stream->read_src != NULL;
 }
@@ -200,7 +302,7 @@ static gboolean chan_stream_consume_input(LcChanStream *stream, const guint8 *p,
 static gboolean chan_stream_on_readable(GSocket *socket, GIOCondition cond, gpointer data)
 {
     LcChanStream *stream = data;
-    gsize budget = CHAN_STREAM_READ_BUDGET;
+    gsize budget = stream->limits.read_budget;
 
     while (budget > 0) {
         g_autoptr(GError) error = NULL;
@@ -214,6 +316,7 @@ static gboolean chan_stream_on_readable(GSocket *socket, GIOCondition cond, gpoi
             chan_stream_finish(stream, error); /* n == 0: EOF, a clean close */
             return G_SOURCE_REMOVE;
         }
+        stream->last_read = g_get_monotonic_time();
         budget -= MIN(budget, (gsize)n);
         if (!chan_stream_consume_input(stream, stream->stage, (gsize)n, clock_now_us()))
             return G_SOURCE_REMOVE; /* the source was dropped by whoever stopped reading */
@@ -244,12 +347,17 @@ static gboolean chan_stream_on_fail(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-/* Appends an item to the output queue. */
-static void chan_stream_push(LcChanStream *stream, LcStreamItem *item)
+/* Appends an item to the output queue and accounts for it. */
+static void chan_stream_push(LcChanStream *stream, GBytes *head, GBytes *data, guint64 tag)
 {
-    g_queue_push_tail(&stream->out, item);
+    LcStreamItem *item = ring_push_tail(&stream->out);
+    item->head = g_bytes_ref(head);
+    item->data = data ? g_bytes_ref(data) : NULL;
+    item->size = g_bytes_get_size(head) + (data ? g_bytes_get_size(data) : 0);
+    item->tag = tag;
+    item->media = data != NULL;
     stream->out_bytes += item->size;
-    if (item->video) {
+    if (item->media) {
         stream->wait_frames++;
         stream->wait_bytes += item->size;
     } else {
@@ -263,10 +371,7 @@ void chan_stream_send(LcChanStream *stream, GBytes *frame)
 {
     if (stream->closing)
         return;
-    LcStreamItem *item = g_new0(LcStreamItem, 1);
-    item->head = g_bytes_ref(frame);
-    item->size = g_bytes_get_size(frame);
-    chan_stream_push(stream, item);
+    chan_stream_push(stream, frame, NULL, 0);
     if (stream->control_bytes > stream->limits.control_max && stream->fail_src == NULL) {
         stream->fail_src = g_idle_source_new();
         g_source_set_callback(stream->fail_src, chan_stream_on_fail, stream, NULL);
@@ -274,19 +379,20 @@ void chan_stream_send(LcChanStream *stream, GBytes *frame)
     }
 }
 
-/* Drops the oldest video frame that has not started going out. */
+/* Drops the oldest media frame that has not started going out. It stays in
+ * the ring, empty, until the writer reaches it: removing from the middle of
+ * a ring would mean moving the rest. */
 static gboolean chan_stream_drop_oldest(LcChanStream *stream)
 {
-    for (GList *l = stream->out.head; l != NULL; l = l->next) {
-        LcStreamItem *item = l->data;
-        if (!item->video || item->started)
+    for (guint i = 0; i < stream->out.length; i++) {
+        LcStreamItem *item = ring_peek(&stream->out, i);
+        if (!item->media || item->started || item->size == 0)
             continue;
-        g_queue_delete_link(&stream->out, l);
         stream->out_bytes -= item->size;
         stream->wait_frames--;
         stream->wait_bytes -= item->size;
         guint64 tag = item->tag;
-        chan_stream_item_free(item);
+        chan_stream_item_clear(item);
         if (stream->events.dropped)
             stream->events.dropped(stream, tag, stream->user_data);
         return TRUE;
@@ -294,31 +400,26 @@ static gboolean chan_stream_drop_oldest(LcChanStream *stream)
     return FALSE;
 }
 
-/* Queues a video frame, dropping the oldest waiting ones beyond the limits.
+/* Queues a media frame, dropping the oldest waiting ones beyond the limits.
  * The new frame always stays: it is the freshest. */
-void chan_stream_send_video(LcChanStream *stream, GBytes *head, GBytes *data, guint64 tag)
+void chan_stream_send_media(LcChanStream *stream, GBytes *head, GBytes *data, guint64 tag)
 {
     if (stream->closing)
         return;
-    LcStreamItem *item = g_new0(LcStreamItem, 1);
-    item->head = g_bytes_ref(head);
-    item->data = g_bytes_ref(data);
-    item->size = g_bytes_get_size(head) + g_bytes_get_size(data);
-    item->tag = tag;
-    item->video = TRUE;
-    while (stream->wait_frames > 0 &&
-           (stream->wait_frames + 1 > stream->limits.queue_frames ||
-            stream->wait_bytes + item->size > stream->limits.queue_bytes))
-        if (!chan_stream_drop_oldest(stream))
+    gsize size = g_bytes_get_size(head) + g_bytes_get_size(data);
+    while (stream->wait_frames > 0 && (stream->wait_frames + 1 > stream->limits.queue_frames ||
+                                       stream->wait_bytes + size > stream->limits.queue_bytes))
+        if (!chan_stream_drop_oldest(stream) || stream->closing)
             break;
-    chan_stream_push(stream, item);
+    if (!stream->closing)
+        chan_stream_push(stream, head, data, tag);
 }
 
 /* Prepares an item's head for writing: the send time goes in now. */
 static GBytes *chan_stream_item_head(LcChanStream *stream, LcStreamItem *item, gint64 now)
 {
     gint offset = stream->limits.stamp_offset;
-    if (!item->video || item->started || offset < 0 ||
+    if (!item->media || item->started || offset < 0 ||
         (gsize)offset + 8 > g_bytes_get_size(item->head)) {
         if (!item->started)
             item->send_us = now;
@@ -340,13 +441,14 @@ static guint chan_stream_fill_vectors(LcChanStream *stream, GOutputVector *vec, 
 {
     guint n = 0;
     gsize skip = stream->out_offset;
-    for (GList *l = stream->out.head; l != NULL && n + 2 <= CHAN_STREAM_WRITE_VECTORS;
-         l = l->next) {
-        LcStreamItem *item = l->data;
+    for (guint i = 0; i < stream->out.length && n + 2 <= CHAN_STREAM_WRITE_VECTORS; i++) {
+        LcStreamItem *item = ring_peek(&stream->out, i);
+        if (item->size == 0)
+            continue; /* dropped */
         GBytes *parts[2] = {chan_stream_item_head(stream, item, now), item->data};
-        for (guint i = 0; i < 2 && parts[i] != NULL; i++) {
+        for (guint j = 0; j < 2 && parts[j] != NULL; j++) {
             gsize size = 0;
-            const guint8 *bytes = g_bytes_get_data(parts[i], &size);
+            const guint8 *bytes = g_bytes_get_data(parts[j], &size);
             if (skip >= size) {
                 skip -= size;
                 continue;
@@ -360,20 +462,36 @@ static guint chan_stream_fill_vectors(LcChanStream *stream, GOutputVector *vec, 
     return n;
 }
 
-/* Accounts for n written bytes: items started and items finished. */
+/* Marks the head item started and reports it; FALSE if the owner closed the
+ * stream meanwhile. */
+static gboolean chan_stream_start_item(LcChanStream *stream, LcStreamItem *item)
+{
+    item->started = TRUE;
+    stream->wait_frames--;
+    stream->wait_bytes -= item->size;
+    if (stream->events.started)
+        stream->events.started(stream, item->tag, item->send_us, g_bytes_get_size(item->data),
+                               stream->user_data);
+    return !stream->closed;
+}
+
+/* Accounts for n written bytes: items started and items finished. Items are
+ * peeked again after every callback: the owner may queue more, which can
+ * move the ring's elements. */
 static void chan_stream_consume_output(LcChanStream *stream, gsize n)
 {
     stream->out_bytes -= n;
-    while (n > 0) {
-        LcStreamItem *item = g_queue_peek_head(&stream->out);
-        if (item->video && !item->started) {
-            item->started = TRUE;
-            stream->wait_frames--;
-            stream->wait_bytes -= item->size;
-            if (stream->events.started)
-                stream->events.started(stream, item->tag, item->send_us,
-                                       g_bytes_get_size(item->data), stream->user_data);
+    while (stream->out.length > 0) {
+        LcStreamItem *item = ring_peek(&stream->out, 0);
+        if (item->size == 0) { /* dropped while waiting */
+            ring_pop_head(&stream->out);
+            continue;
         }
+        if (n == 0)
+            return;
+        if (item->media && !item->started && !chan_stream_start_item(stream, item))
+            return;
+        item = ring_peek(&stream->out, 0);
         gsize left = item->size - stream->out_offset;
         if (n < left) {
             stream->out_offset += n;
@@ -381,12 +499,16 @@ static void chan_stream_consume_output(LcChanStream *stream, gsize n)
         }
         n -= left;
         stream->out_offset = 0;
-        g_queue_pop_head(&stream->out);
-        if (!item->video)
-            stream->control_bytes -= item->size;
-        else if (stream->events.written)
-            stream->events.written(stream, item->tag, stream->user_data);
-        chan_stream_item_free(item);
+        LcStreamItem done = *item;
+        ring_pop_head(&stream->out);
+        if (!done.media)
+            stream->control_bytes -= done.size;
+        chan_stream_item_clear(&done);
+        if (done.media && stream->events.written) {
+            stream->events.written(stream, done.tag, stream->user_data);
+            if (stream->closed)
+                return;
+        }
     }
 }
 
@@ -411,7 +533,7 @@ static gboolean chan_stream_on_writable(GSocket *socket, GIOCondition cond, gpoi
         if (stream->closed)
             return G_SOURCE_REMOVE;
     }
-    if (!g_queue_is_empty(&stream->out))
+    if (stream->out_bytes > 0)
         return G_SOURCE_CONTINUE;
     g_source_unref(stream->write_src);
     stream->write_src = NULL;
@@ -420,7 +542,7 @@ static gboolean chan_stream_on_writable(GSocket *socket, GIOCondition cond, gpoi
     return G_SOURCE_REMOVE;
 }
 
-/* Video frames queued and not yet started. */
+/* Media frames queued and not yet started. */
 guint chan_stream_get_queued_frames(LcChanStream *stream)
 {
     return stream->wait_frames;
@@ -444,6 +566,12 @@ const char *chan_stream_get_peer(LcChanStream *stream)
     return stream->peer;
 }
 
+/* Monotonic time of the last byte received. */
+gint64 chan_stream_get_last_read(LcChanStream *stream)
+{
+    return stream->last_read;
+}
+
 /* Gives up on flushing and closes. */
 static gboolean chan_stream_on_flush_timeout(gpointer data)
 {
@@ -462,7 +590,7 @@ void chan_stream_close_after_flush(LcChanStream *stream, const GError *error, gu
     stream->closing = TRUE;
     stream->close_error = error ? g_error_copy(error) : NULL;
     source_drop(&stream->read_src);
-    if (g_queue_is_empty(&stream->out)) {
+    if (stream->out_bytes == 0) {
         chan_stream_finish(stream, stream->close_error);
         return;
     }
@@ -491,6 +619,7 @@ void chan_stream_free(LcChanStream *stream)
     g_clear_error(&stream->close_error);
     g_free(stream->payload);
     g_free(stream->stage);
+    g_clear_object(&stream->connection);
     g_object_unref(stream->socket);
     g_free(stream->peer);
     g_free(stream);

@@ -1,47 +1,47 @@
-/* ring.c: a growable ring buffer of pointers. */
+/* ring.c: a growable ring buffer of fixed-size elements held by value. */
 #include "net/io/ring.h"
 
 #include <string.h>
 
-/* Doubles the capacity, moving the items to start at index 0. */
+/* Doubles the capacity, moving the elements to start at index 0. */
 static void ring_grow(LcRing *ring)
 {
     guint capacity = ring->capacity ? ring->capacity * 2 : 16;
-    gpointer *items = g_new(gpointer, capacity);
+    guint8 *items = g_malloc_n(capacity, ring->elem_size);
     for (guint i = 0; i < ring->length; i++)
-        items[i] = ring_peek(ring, i);
+        memcpy(items + i * ring->elem_size, ring_peek(ring, i), ring->elem_size);
     g_free(ring->items);
     ring->items = items;
     ring->capacity = capacity;
     ring->head = 0;
 }
 
-/* Appends an item at the tail. */
-void ring_push_tail(LcRing *ring, gpointer item)
+/* Appends a zeroed element at the tail. */
+gpointer ring_push_tail(LcRing *ring)
 {
     if (ring->length == ring->capacity)
         ring_grow(ring);
-    ring->items[(ring->head + ring->length) & (ring->capacity - 1)] = item;
     ring->length++;
+    gpointer elem = ring_peek(ring, ring->length - 1);
+    memset(elem, 0, ring->elem_size);
+    return elem;
 }
 
-/* Removes and returns the oldest item. */
-gpointer ring_pop_head(LcRing *ring)
+/* Removes the oldest element. */
+void ring_pop_head(LcRing *ring)
 {
     g_assert(ring->length > 0);
-    gpointer item = ring->items[ring->head];
     ring->head = (ring->head + 1) & (ring->capacity - 1);
     ring->length--;
-    return item;
 }
 
-/* Frees every item and the ring's memory. */
-void ring_clear(LcRing *ring, GDestroyNotify free_func)
+/* Frees every element and the ring's memory. */
+void ring_clear(LcRing *ring, GDestroyNotify free_elem)
 {
     while (ring->length > 0) {
-        gpointer item = ring_pop_head(ring);
-        if (free_func)
-            free_func(item);
+        if (free_elem)
+            free_elem(ring_peek(ring, 0));
+        ring_pop_head(ring);
     }
     g_clear_pointer(&ring->items, g_free);
     ring->capacity = 0;

@@ -46,7 +46,7 @@ void relay_config_clear(LcRelayConfig *config)
 /* Frees a client record (its connection must be closed). */
 static void relay_client_free(LcRelayClient *client)
 {
-    conn_free(client->conn);
+    chan_stream_free(client->conn);
     g_free(client->nick);
     g_free(client->nick_key);
     g_free(client->instance);
@@ -88,7 +88,7 @@ static gboolean relay_reap(gpointer data)
             relay_broadcast_presence(relay, WIRE_PRESENCE_LEAVE, client, NULL, client->leave_reason,
                                      NULL);
         g_debug("%s@%s disconnected (%s)", client->nick ? client->nick : "-",
-                conn_get_peer(client->conn), client->leave_reason);
+                chan_stream_get_peer(client->conn), client->leave_reason);
         relay_client_free(client);
     }
     relay->counters.clients = g_hash_table_size(relay->clients);
@@ -124,7 +124,7 @@ static void relay_client_mark_gone(LcRelayClient *client, const char *reason)
 }
 
 /* The connection closed (peer, error, or our own close). */
-static void relay_on_closed(LcConn *conn, const GError *error, gpointer user_data)
+static void relay_on_closed(LcChanStream *conn, const GError *error, gpointer user_data)
 {
     LcRelayClient *client = user_data;
     relay_client_mark_gone(client, error ? error->message : "connection closed");
@@ -136,14 +136,14 @@ void relay_client_enqueue(LcRelayClient *client, GBytes *frame)
     LcRelay *relay = client->relay;
     if (client->state == CLIENT_GONE)
         return;
-    if (conn_get_queued_bytes(client->conn) + g_bytes_get_size(frame) >
+    if (chan_stream_get_queued_bytes(client->conn) + g_bytes_get_size(frame) >
         relay->config.chat_queue_hard) {
         relay->counters.slow_consumer_drops++;
         relay_client_drop(client, WIRE_ERR_SLOW_CONSUMER,
                           "output queue over its hard limit (client not reading)");
         return;
     }
-    conn_enqueue(client->conn, frame);
+    chan_stream_send(client->conn, frame);
 }
 
 /* Sends an ERROR; a fatal one closes the connection after a short flush. */
@@ -153,11 +153,11 @@ void relay_client_send_error(LcRelayClient *client, LcWireErrorCode code, gboole
     if (client->state == CLIENT_GONE)
         return;
     g_autoptr(GBytes) frame = wire_encode_error(code, fatal, ref, reason);
-    conn_enqueue(client->conn, frame);
+    chan_stream_send(client->conn, frame);
     if (fatal) {
         g_autoptr(GError) error = g_error_new(LC_WIRE_ERROR, code, "%s", reason);
         relay_client_mark_gone(client, reason);
-        conn_close_after_flush(client->conn, error, RELAY_ERROR_FLUSH_MS);
+        chan_stream_close_after_flush(client->conn, error, RELAY_ERROR_FLUSH_MS);
     }
 }
 
@@ -165,17 +165,17 @@ void relay_client_send_error(LcRelayClient *client, LcWireErrorCode code, gboole
 void relay_client_retire(LcRelayClient *client, const char *reason)
 {
     relay_client_mark_gone(client, reason);
-    conn_close(client->conn, NULL);
+    chan_stream_close(client->conn, NULL);
 }
 
 /* Disconnects a client at once, dropping its queue. */
 void relay_client_drop(LcRelayClient *client, LcWireErrorCode code, const char *reason)
 {
     g_autoptr(GError) error = g_error_new(LC_WIRE_ERROR, code, "%s", reason);
-    g_info("dropping %s@%s: %s", client->nick ? client->nick : "-", conn_get_peer(client->conn),
-           reason);
+    g_info("dropping %s@%s: %s", client->nick ? client->nick : "-",
+           chan_stream_get_peer(client->conn), reason);
     relay_client_mark_gone(client, reason);
-    conn_close(client->conn, error);
+    chan_stream_close(client->conn, error);
 }
 
 /* Sends a frame to every joined client except one. The members are taken
@@ -202,7 +202,7 @@ void relay_broadcast_presence(LcRelay *relay, LcWirePresenceKind kind, LcRelayCl
     LcWireMsg msg = {.type = WIRE_PRESENCE};
     msg.presence.kind = kind;
     msg.presence.nick = who->nick;
-    msg.presence.addr = (char *)conn_get_peer(who->conn);
+    msg.presence.addr = (char *)chan_stream_get_peer(who->conn);
     msg.presence.old = (char *)old_nick;
     msg.presence.reason = (char *)reason;
     g_autoptr(GBytes) frame = wire_msg_encode(&msg, NULL);
@@ -224,14 +224,14 @@ static void relay_send_welcome(LcRelayClient *client)
     while (g_hash_table_iter_next(&iter, NULL, &value) && i < n) {
         LcRelayClient *member = value;
         members[i].nick = member->nick;
-        members[i].addr = (char *)conn_get_peer(member->conn);
+        members[i].addr = (char *)chan_stream_get_peer(member->conn);
         i++;
     }
     LcWireMsg msg = {.type = WIRE_WELCOME};
     msg.welcome.session_id = client->session_id;
     msg.welcome.server_time = (guint64)clock_now_us();
     msg.welcome.nick = client->nick;
-    msg.welcome.addr = (char *)conn_get_peer(client->conn);
+    msg.welcome.addr = (char *)chan_stream_get_peer(client->conn);
     msg.welcome.last_id = relay->committed_id;
     msg.welcome.oldest_id = history_get_oldest_id(relay->history);
     msg.welcome.rate_limit = (guint16)MIN(relay->config.rate_limit, G_MAXUINT16);
@@ -277,11 +277,11 @@ static void relay_handle_hello(LcRelayClient *client, const LcWireMsg *msg)
         holder->state = CLIENT_GONE;
         g_free(holder->leave_reason);
         holder->leave_reason = g_strdup("replaced by a new connection");
-        conn_close(holder->conn, NULL);
+        chan_stream_close(holder->conn, NULL);
         relay_schedule_reap(relay);
     } else if (holder != NULL) {
         g_autofree char *reason = g_strdup_printf("nick '%s' is taken by %s@%s", msg->hello.nick,
-                                                  holder->nick, conn_get_peer(holder->conn));
+                                                  holder->nick, chan_stream_get_peer(holder->conn));
         relay_client_send_error(client, WIRE_ERR_NICK_TAKEN, TRUE, 0, reason);
         return;
     }
@@ -294,7 +294,7 @@ static void relay_handle_hello(LcRelayClient *client, const LcWireMsg *msg)
     relay_chat_replay(client, (msg->flags & WIRE_FLAG_RESUME) != 0, msg->hello.resume_after,
                       msg->hello.history_limit);
     relay_broadcast_presence(relay, WIRE_PRESENCE_JOIN, client, NULL, NULL, client);
-    g_info("%s@%s joined", client->nick, conn_get_peer(client->conn));
+    g_info("%s@%s joined", client->nick, chan_stream_get_peer(client->conn));
 }
 
 /* Answers a PING at once with the PONG timestamps. */
@@ -328,11 +328,10 @@ static void relay_reject_frame(LcRelayClient *client, const LcWireHeader *header
 }
 
 /* One frame from a client: decode, check the state, dispatch. */
-static void relay_on_frame(LcConn *conn, const LcWireHeader *header, const guint8 *payload,
-                           gpointer user_data)
+static void relay_on_frame(LcChanStream *conn, const LcWireHeader *header, const guint8 *payload,
+                           gint64 first_us, gint64 received, gpointer user_data)
 {
     LcRelayClient *client = user_data;
-    gint64 received = clock_now_us();
     g_autoptr(GError) error = NULL;
     LcWireMsg msg;
 
@@ -393,15 +392,15 @@ static void relay_on_frame(LcConn *conn, const LcWireHeader *header, const guint
 }
 
 /* The peer broke the framing: tell it why and close. */
-static void relay_on_bad_frame(LcConn *conn, const GError *error, gpointer user_data)
+static void relay_on_bad_frame(LcChanStream *conn, const GError *error, gpointer user_data)
 {
     LcRelayClient *client = user_data;
     client->relay->counters.protocol_errors++;
-    g_info("%s: %s", conn_get_peer(conn), error->message);
+    g_info("%s: %s", chan_stream_get_peer(conn), error->message);
     relay_client_send_error(client, error->code, TRUE, 0, error->message);
 }
 
-static const LcConnHandlers relay_conn_handlers = {
+static const LcChanStreamEvents relay_conn_events = {
     .frame = relay_on_frame,
     .bad_frame = relay_on_bad_frame,
     .closed = relay_on_closed,
@@ -421,9 +420,14 @@ static gboolean relay_on_incoming(GSocketService *service, GSocketConnection *co
     LcRelay *relay = data;
     LcRelayClient *client = g_new0(LcRelayClient, 1);
     client->relay = relay;
-    client->conn = conn_new(connection, &relay_conn_handlers, client);
+    /* Chat frames are never dropped; the relay caps each queue itself (the
+     * soft and hard limits), so the stream's own cap stays off. */
+    LcChanStreamLimits limits;
+    chan_stream_limits_init(&limits);
+    limits.read_budget = RELAY_CHAT_READ_BUDGET;
+    client->conn = chan_stream_new_for_connection(connection, &limits, &relay_conn_events, client);
     client->session_id = ++relay->next_session;
-    client->ip = relay_peer_ip(conn_get_peer(client->conn));
+    client->ip = relay_peer_ip(chan_stream_get_peer(client->conn));
     client->connected_at = g_get_monotonic_time();
     token_bucket_init(&client->flood, relay->config.rate_limit, relay->config.rate_burst,
                       client->connected_at);
@@ -433,7 +437,7 @@ static gboolean relay_on_incoming(GSocketService *service, GSocketConnection *co
     g_hash_table_insert(relay->ip_counts, g_strdup(client->ip), GUINT_TO_POINTER(per_ip + 1));
     g_hash_table_insert(relay->clients, &client->session_id, client);
     relay->counters.clients = g_hash_table_size(relay->clients);
-    conn_start(client->conn);
+    chan_stream_start(client->conn);
 
     if (relay->shutting_down)
         relay_client_send_error(client, WIRE_ERR_SHUTDOWN, TRUE, 0, "relay is shutting down");
@@ -449,7 +453,7 @@ static gboolean relay_on_incoming(GSocketService *service, GSocketConnection *co
 static void relay_check_client(LcRelay *relay, LcRelayClient *client, gint64 now)
 {
     const LcRelayConfig *cfg = &relay->config;
-    gint64 idle = now - conn_get_last_read(client->conn);
+    gint64 idle = now - chan_stream_get_last_read(client->conn);
 
     if (client->state == CLIENT_HELLO_WAIT &&
         now - client->connected_at > (gint64)cfg->hello_timeout_s * G_USEC_PER_SEC) {
@@ -472,7 +476,7 @@ static void relay_check_client(LcRelay *relay, LcRelayClient *client, gint64 now
         relay_client_enqueue(client, frame);
         client->last_ping_sent = now;
     }
-    if (conn_get_queued_bytes(client->conn) <= cfg->chat_queue_soft) {
+    if (chan_stream_get_queued_bytes(client->conn) <= cfg->chat_queue_soft) {
         client->soft_since = 0;
     } else if (client->soft_since == 0) {
         client->soft_since = now;
@@ -618,12 +622,12 @@ void relay_shutdown(LcRelay *relay, guint timeout_ms)
         g_autoptr(GBytes) frame =
             wire_encode_error(WIRE_ERR_SHUTDOWN, TRUE, 0, "relay is stopping");
         g_autoptr(GError) error = g_error_new(LC_WIRE_ERROR, WIRE_ERR_SHUTDOWN, "relay stopping");
-        conn_enqueue(client->conn, frame);
+        chan_stream_send(client->conn, frame);
         client->announce_leave = FALSE;
         client->state = CLIENT_GONE;
         g_free(client->leave_reason);
         client->leave_reason = g_strdup("relay stopping");
-        conn_close_after_flush(client->conn, error, timeout_ms);
+        chan_stream_close_after_flush(client->conn, error, timeout_ms);
     }
     g_hash_table_remove_all(relay->nicks);
     relay_schedule_reap(relay);

@@ -67,7 +67,7 @@ static void relay_chat_handle_chat(LcRelayClient *client, const LcWireMsg *msg)
     LcHistoryEntry entry = {
         .time_us = clock_now_us(),
         .nick = client->nick,
-        .addr = conn_get_peer(client->conn),
+        .addr = chan_stream_get_peer(client->conn),
         .instance = client->instance,
         .client_id = msg->chat.client_id,
         .flags = msg->flags & WIRE_FLAG_ACTION,
@@ -131,7 +131,7 @@ void relay_chat_handle(LcRelayClient *client, const LcWireMsg *msg)
     case WIRE_QUIT:
         g_free(client->leave_reason);
         client->leave_reason = g_strdup(msg->quit.reason);
-        conn_close_after_flush(client->conn, NULL, 1000);
+        chan_stream_close_after_flush(client->conn, NULL, 1000);
         break;
     default:
         break;
@@ -203,7 +203,7 @@ static void relay_chat_replay_one(const LcHistoryEntry *entry, gpointer data)
     /* History is bounded by retention, not by the live queue limit: a client
      * resuming after a long gap must get all of it, in order. */
     if (frame != NULL && replay->client->state == CLIENT_JOINED)
-        conn_enqueue(replay->client->conn, frame);
+        chan_stream_send(replay->client->conn, frame);
 }
 
 /* Replays history to a client that just joined: on a resume (or a non-zero

@@ -19,6 +19,7 @@
 #define RELAY_DEFAULT_CHAT_QUEUE_HARD    (4 * 1024 * 1024)
 #define RELAY_DEFAULT_CHAT_QUEUE_SOFT    (1024 * 1024)
 #define RELAY_DEFAULT_CHAT_QUEUE_SOFT_S  10
+#define RELAY_CHAT_READ_BUDGET           (256 * 1024) /* bytes read from one client per turn */
 
 #define RELAY_DEFAULT_VIDEO_FRAME_MAX    (4 * 1024 * 1024)
 #define RELAY_DEFAULT_VIDEO_QUEUE_FRAMES 8

@@ -1,7 +1,7 @@
 /* relay_private.h: the relay's internals shared by relay.c and relay_chat.c. */
 #pragma once
 
-#include "net/io/conn.h"
+#include "net/io/chan_stream.h"
 #include "net/io/token_bucket.h"
 #include "net/relay/history.h"
 #include "net/relay/relay.h"
@@ -18,7 +18,7 @@ typedef enum {
 
 typedef struct {
     LcRelay *relay;
-    LcConn *conn;
+    LcChanStream *conn;
     guint64 session_id;
     LcClientState state;
     char *nick;

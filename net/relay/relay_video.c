@@ -280,7 +280,7 @@ static void relay_video_handle_open(LcRelayVideo *video, LcRelayClient *client, 
     msg.stream_ready.channels = channels;
     msg.stream_ready.frame_max = cfg->video_frame_max;
     relay_video_send_control(video, client->session_id, &msg);
-    g_info("%s@%s opened stream %u", client->nick, conn_get_peer(client->conn), stream->id);
+    g_info("%s@%s opened stream %u", client->nick, chan_stream_get_peer(client->conn), stream->id);
     relay_video_attach_waiting(video, stream);
 }
 

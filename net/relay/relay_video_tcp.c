@@ -128,7 +128,7 @@ static void relay_video_tcp_forward(LcRelayViewer *viewer, LcRelayFrame *frame)
 {
     GBytes *head = relay_video_tcp_head(frame);
     if (head != NULL && viewer->tcp != NULL)
-        chan_stream_send_video(viewer->tcp->stream, head, frame->data, frame->meta.seq);
+        chan_stream_send_media(viewer->tcp->stream, head, frame->data, frame->meta.seq);
 }
 
 /* Sends a message on a channel (never dropped). */
@@ -185,13 +185,14 @@ static void relay_video_tcp_viewer_ack(LcRelayVideoChan *chan, const LcWireMsg *
 }
 
 /* One frame on a video channel. */
-static void relay_video_tcp_on_frame(LcChanStream *cs, const LcWireHeader *header, GBytes *payload,
-                                     gint64 first_us, gint64 last_us, gpointer user_data)
+static void relay_video_tcp_on_frame(LcChanStream *cs, const LcWireHeader *header,
+                                     const guint8 *payload, gint64 first_us, gint64 last_us,
+                                     gpointer user_data)
 {
     LcRelayVideoChan *chan = user_data;
     g_autoptr(GError) error = NULL;
     LcWireMsg msg;
-    if (!wire_msg_decode_bytes(header, payload, &msg, &error)) {
+    if (!chan_stream_decode(cs, header, &msg, &error)) {
         relay_video_tcp_close(chan, error->code, error->message);
         return;
     }
@@ -265,9 +266,9 @@ static gboolean relay_video_tcp_check(LcRelayVideo *video, const LcWireMsg *hell
 }
 
 /* A duplicate of a connection's socket, or NULL with an error. */
-static GSocket *relay_video_tcp_dup_socket(LcConn *conn, GError **error)
+static GSocket *relay_video_tcp_dup_socket(LcChanStream *conn, GError **error)
 {
-    int fd = dup(g_socket_get_fd(conn_get_socket(conn)));
+    int fd = dup(g_socket_get_fd(chan_stream_get_socket(conn)));
     if (fd < 0) {
         int saved = errno;
         g_set_error(error, G_IO_ERROR, g_io_error_from_errno(saved),

@@ -9,7 +9,7 @@ cd "$root"
 doc=docs/ARCHITECTURE.md
 failures=0
 
-# Every path with a folder in it (`net/io/conn.c`) must exist.
+# Every path with a folder in it (`net/io/chan_stream.c`) must exist.
 while IFS= read -r path; do
     if [ ! -e "$path" ]; then
         echo "$doc names $path, which does not exist"
@@ -18,7 +18,7 @@ while IFS= read -r path; do
 done < <(grep -oE '`(net|media|src|ui-tui|tests|docs|fuzz|scripts|configs)/[A-Za-z0-9_./-]+\.(c|h|sh|md)`' "$doc" |
              tr -d '`' | sort -u)
 
-# In the table, a row `| \`FOLDER\` | ...` may name bare files (`conn.c`): each
+# In the table, a row `| \`FOLDER\` | ...` may name bare files (`ring.c`): each
 # must be in FOLDER.
 while IFS= read -r row; do
     folder=$(sed -E 's/^\| `([^`]+)`.*/\1/' <<<"$row")

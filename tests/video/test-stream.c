@@ -1,5 +1,6 @@
-/* test-stream.c: the video TCP stream (net/io/chan_stream.c) over a real
- * loopback connection: a peer that stops reading makes the queue drop its
+/* test-stream.c: the framed TCP stream (net/io/chan_stream.c) over a real
+ * loopback connection: frames arrive whole whether they come many to a read
+ * or a few bytes at a time; a peer that stops reading makes the queue drop its
  * oldest unsent frames, never a partial one, never a control frame; frames
  * arrive whole with first- and last-byte times; broken framing is reported. */
 #include "tests/video/video-harness.h"
@@ -16,7 +17,8 @@ typedef struct {
     LcChanStream *stream; /* the other end */
     GArray *dropped;      /* guint64 tags */
     guint max_waiting;
-    GArray *frames; /* received by the stream: guint64 seq */
+    GArray *frames;  /* received by the stream: guint64 seq */
+    GPtrArray *kept; /* where set: each frame's data, kept beyond the callback */
     gint64 first_us, last_us;
     GError *error; /* bad_frame or closed */
     gboolean closed;
@@ -30,13 +32,15 @@ static void on_dropped(LcChanStream *stream, guint64 tag, gpointer data)
 }
 
 /* Notes a received frame and its times. */
-static void on_frame(LcChanStream *stream, const LcWireHeader *header, GBytes *payload,
+static void on_frame(LcChanStream *stream, const LcWireHeader *header, const guint8 *payload,
                      gint64 first_us, gint64 last_us, gpointer data)
 {
     Pair *p = data;
     LcWireMsg msg;
-    g_assert_true(wire_msg_decode_bytes(header, payload, &msg, NULL));
+    g_assert_true(chan_stream_decode(stream, header, &msg, NULL));
     g_array_append_val(p->frames, msg.video_frame.seq);
+    if (p->kept != NULL)
+        g_ptr_array_add(p->kept, g_bytes_ref(msg.video_frame.data));
     p->first_us = first_us;
     p->last_us = last_us;
     wire_msg_clear(&msg);
@@ -161,7 +165,7 @@ static void test_drop_oldest(void)
     for (guint64 seq = 0; seq < n; seq++) {
         g_autoptr(GBytes) data = NULL;
         g_autoptr(GBytes) head = video_head(seq, 20000, &data);
-        chan_stream_send_video(p.stream, head, data, seq);
+        chan_stream_send_media(p.stream, head, data, seq);
         if (seq % 10 == 0) {
             LcWireMsg ack = {.type = WIRE_VIDEO_ACK};
             ack.video_ack.seq = seq;
@@ -233,6 +237,47 @@ static void test_first_last(void)
     pair_close(&p);
 }
 
+/* Many small frames in one write are delivered in place, a frame trickling
+ * in a few bytes at a time is assembled; either way a payload the owner keeps
+ * beyond the callback stays intact while later reads reuse the buffers. */
+static void test_in_place_and_split(void)
+{
+    LcChanStreamLimits limits;
+    chan_stream_limits_init(&limits);
+    Pair p = {.kept = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref)};
+    pair_open(&p, &limits, 0);
+    const guint n = 40;
+    g_autoptr(GByteArray) wire = g_byte_array_new();
+    for (guint64 seq = 1; seq <= n; seq++) {
+        g_autoptr(GBytes) data = NULL;
+        g_autoptr(GBytes) head = video_head(seq, seq * 3, &data);
+        g_byte_array_append(wire, g_bytes_get_data(head, NULL), (guint)g_bytes_get_size(head));
+        g_byte_array_append(wire, g_bytes_get_data(data, NULL), (guint)g_bytes_get_size(data));
+    }
+    /* The first half in one write, the rest 7 bytes at a time. */
+    gsize half = wire->len / 2;
+    test_raw_send_bytes(p.peer, wire->data, half);
+    for (gsize at = half; at < wire->len; at += 7) {
+        test_raw_send_bytes(p.peer, wire->data + at, MIN(7, wire->len - at));
+        video_run_for(1);
+    }
+    while (p.frames->len < n && p.error == NULL)
+        g_main_context_iteration(NULL, TRUE);
+    g_assert_no_error(p.error);
+    g_assert_cmpuint(p.kept->len, ==, n);
+    for (guint i = 0; i < n; i++) {
+        guint64 seq = g_array_index(p.frames, guint64, i);
+        g_assert_cmpuint(seq, ==, i + 1);
+        gsize size = 0;
+        const guint8 *bytes = g_bytes_get_data(g_ptr_array_index(p.kept, i), &size);
+        g_assert_cmpuint(size, ==, seq * 3);
+        for (gsize j = 0; j < size; j++)
+            g_assert_cmpuint(bytes[j], ==, seq & 0xff);
+    }
+    g_ptr_array_unref(p.kept);
+    pair_close(&p);
+}
+
 /* Control frames piling up beyond the limit mean the peer is not reading:
  * the stream closes with SLOW_CONSUMER, after the call that broke it. */
 static void test_slow_consumer(void)
@@ -283,6 +328,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/video/stream/drop-oldest", test_drop_oldest);
     g_test_add_func("/video/stream/first-last-times", test_first_last);
+    g_test_add_func("/video/stream/in-place-and-split", test_in_place_and_split);
     g_test_add_func("/video/stream/slow-consumer", test_slow_consumer);
     g_test_add_func("/video/stream/bad-framing", test_bad_framing);
     return g_test_run();
