@@ -323,13 +323,9 @@ static void chan_udp_send_frame(LcChan *chan, const LcChanFrame *frame)
 }
 
 /* The send buffer has room again. */
-static gboolean chan_udp_on_writable(GSocket *socket, GIOCondition cond, gpointer data)
+static void chan_udp_on_writable(gpointer data)
 {
-    LcChanUdp *udp = data;
-    g_source_unref(udp->write_src);
-    udp->write_src = NULL;
-    chan_udp_pump(udp);
-    return G_SOURCE_REMOVE;
+    chan_udp_pump(data);
 }
 
 /* Sends the next fragment of the head frame; FALSE if the buffer is full. */
@@ -374,7 +370,7 @@ static void chan_udp_pump(LcChanUdp *udp)
         if (udp->next_frag == 0)
             chan_udp_start_frame(udp, out);
         if (!chan_udp_send_fragment(udp, out)) {
-            udp->write_src = source_watch_socket(udp->socket, G_IO_OUT, chan_udp_on_writable, udp);
+            source_once_socket(&udp->write_src, udp->socket, G_IO_OUT, chan_udp_on_writable, udp);
             return;
         }
         if (++udp->next_frag >= count) {

@@ -133,13 +133,10 @@ static void session_set_state(LcSession *session, LcSessionState state, const GE
 }
 
 /* Frees closed connections outside their callbacks. */
-static gboolean session_on_reap(gpointer data)
+static void session_on_reap(gpointer data)
 {
     LcSession *session = data;
-    g_source_unref(session->reap_src);
-    session->reap_src = NULL;
     g_ptr_array_set_size(session->dead_conns, 0);
-    return G_SOURCE_REMOVE;
 }
 
 /* Retires the current connection (it is freed from an idle). */
@@ -149,11 +146,7 @@ static void session_retire_conn(LcSession *session)
         return;
     g_ptr_array_add(session->dead_conns, session->conn);
     session->conn = NULL;
-    if (session->reap_src == NULL) {
-        session->reap_src = g_idle_source_new();
-        g_source_set_callback(session->reap_src, session_on_reap, session, NULL);
-        g_source_attach(session->reap_src, g_main_context_get_thread_default());
-    }
+    source_once(&session->reap_src, 0, session_on_reap, session);
 }
 
 /* Sends a frame on the current connection, if any. */
@@ -188,13 +181,9 @@ static gboolean session_error_is_transient(const GError *error)
 }
 
 /* Fires the reconnect timer. */
-static gboolean session_on_reconnect(gpointer data)
+static void session_on_reconnect(gpointer data)
 {
-    LcSession *session = data;
-    g_source_unref(session->reconnect_src);
-    session->reconnect_src = NULL;
-    session_connect(session);
-    return G_SOURCE_REMOVE;
+    session_connect(data);
 }
 
 /* The connection is gone: reconnect with backoff, or close for good. */
@@ -216,7 +205,8 @@ static void session_lost(LcSession *session, const GError *error)
     guint wait =
         (guint)g_random_int_range((gint)session->backoff_ms / 2, (gint)session->backoff_ms + 1);
     session->backoff_ms = MIN(session->backoff_ms * 2, session->config.reconnect_max_ms);
-    source_reset_timeout(&session->reconnect_src, wait, session_on_reconnect, session);
+    source_drop(&session->reconnect_src);
+    source_once(&session->reconnect_src, wait, session_on_reconnect, session);
     session_set_state(session, SESSION_RECONNECT_WAIT, error);
 }
 
@@ -555,13 +545,9 @@ void session_start(LcSession *session)
 }
 
 /* Timer: pacing allows another message now. */
-static gboolean session_on_pace(gpointer data)
+static void session_on_pace(gpointer data)
 {
-    LcSession *session = data;
-    g_source_unref(session->pace_src);
-    session->pace_src = NULL;
-    session_flush_outbox(session);
-    return G_SOURCE_REMOVE;
+    session_flush_outbox(data);
 }
 
 /* Takes one flood-control token, or returns the ms until one is available. */
@@ -580,7 +566,7 @@ static void session_flush_outbox(LcSession *session)
         LcOutMsg *out = l->data;
         guint wait = session_take_token(session);
         if (wait > 0) {
-            source_reset_timeout(&session->pace_src, wait, session_on_pace, session);
+            source_once(&session->pace_src, wait, session_on_pace, session);
             return;
         }
         LcWireMsg chat = {.type = WIRE_CHAT, .flags = out->flags};

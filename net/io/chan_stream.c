@@ -335,16 +335,13 @@ static void chan_stream_want_write(LcChanStream *stream)
 
 /* Closes from an idle: a limit broken inside an owner's call is reported
  * after that call returns. */
-static gboolean chan_stream_on_fail(gpointer data)
+static void chan_stream_on_fail(gpointer data)
 {
     LcChanStream *stream = data;
-    g_source_unref(stream->fail_src);
-    stream->fail_src = NULL;
     g_autoptr(GError) error =
         g_error_new(LC_WIRE_ERROR, WIRE_ERR_SLOW_CONSUMER,
                     "the peer is not reading (over %zu bytes queued)", stream->limits.control_max);
     chan_stream_finish(stream, error);
-    return G_SOURCE_REMOVE;
 }
 
 /* Appends an item to the output queue and accounts for it. */
@@ -372,11 +369,8 @@ void chan_stream_send(LcChanStream *stream, GBytes *frame)
     if (stream->closing)
         return;
     chan_stream_push(stream, frame, NULL, 0);
-    if (stream->control_bytes > stream->limits.control_max && stream->fail_src == NULL) {
-        stream->fail_src = g_idle_source_new();
-        g_source_set_callback(stream->fail_src, chan_stream_on_fail, stream, NULL);
-        g_source_attach(stream->fail_src, g_main_context_get_thread_default());
-    }
+    if (stream->control_bytes > stream->limits.control_max)
+        source_once(&stream->fail_src, 0, chan_stream_on_fail, stream);
 }
 
 /* Drops the oldest media frame that has not started going out. It stays in
@@ -573,13 +567,10 @@ gint64 chan_stream_get_last_read(LcChanStream *stream)
 }
 
 /* Gives up on flushing and closes. */
-static gboolean chan_stream_on_flush_timeout(gpointer data)
+static void chan_stream_on_flush_timeout(gpointer data)
 {
     LcChanStream *stream = data;
-    g_source_unref(stream->flush_timer);
-    stream->flush_timer = NULL;
     chan_stream_finish(stream, stream->close_error);
-    return G_SOURCE_REMOVE;
 }
 
 /* Stops reading, sends what is queued (bounded in time), then closes. */
@@ -594,7 +585,7 @@ void chan_stream_close_after_flush(LcChanStream *stream, const GError *error, gu
         chan_stream_finish(stream, stream->close_error);
         return;
     }
-    stream->flush_timer = source_add_timeout(timeout_ms, chan_stream_on_flush_timeout, stream);
+    source_once(&stream->flush_timer, timeout_ms, chan_stream_on_flush_timeout, stream);
 }
 
 /* Closes at once. */

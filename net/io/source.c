@@ -27,6 +27,61 @@ void source_reset_timeout(GSource **slot, guint ms, GSourceFunc func, gpointer d
     *slot = source_add_timeout(ms, func, data);
 }
 
+/* A one-shot source's slot and what it calls. */
+typedef struct {
+    GSource **slot;
+    LcSourceOnceFunc func;
+    gpointer data;
+} LcSourceOnce;
+
+/* Fires a one-shot source: empties its slot, then calls its function. The
+ * loop holds its own reference while dispatching, so dropping the slot's
+ * reference here is safe. */
+static gboolean source_once_fire(gpointer data)
+{
+    LcSourceOnce *once = data;
+    g_clear_pointer(once->slot, g_source_unref);
+    once->func(once->data);
+    return G_SOURCE_REMOVE;
+}
+
+/* A socket source's callback for a one-shot watch. */
+static gboolean source_once_fire_socket(GSocket *socket, GIOCondition cond, gpointer data)
+{
+    return source_once_fire(data);
+}
+
+/* Sets a one-shot source's callback, attaches it and keeps it in *slot. */
+static void source_once_attach(GSource **slot, GSource *src, GSourceFunc fire,
+                               LcSourceOnceFunc func, gpointer data)
+{
+    LcSourceOnce *once = g_new(LcSourceOnce, 1);
+    *once = (LcSourceOnce){slot, func, data};
+    g_source_set_callback(src, fire, once, g_free);
+    g_source_attach(src, g_main_context_get_thread_default());
+    *slot = src;
+}
+
+/* Arms a one-shot timeout or idle. */
+void source_once(GSource **slot, guint ms, LcSourceOnceFunc func, gpointer data)
+{
+    if (*slot != NULL)
+        return;
+    GSource *src = ms > 0 ? g_timeout_source_new(ms) : g_idle_source_new();
+    g_source_set_priority(src, G_PRIORITY_DEFAULT);
+    source_once_attach(slot, src, source_once_fire, func, data);
+}
+
+/* Arms a one-shot socket watch. */
+void source_once_socket(GSource **slot, GSocket *socket, GIOCondition cond, LcSourceOnceFunc func,
+                        gpointer data)
+{
+    if (*slot != NULL)
+        return;
+    source_once_attach(slot, g_socket_create_source(socket, cond, NULL),
+                       G_SOURCE_FUNC(source_once_fire_socket), func, data);
+}
+
 /* Destroys and forgets a source. */
 void source_drop(GSource **src)
 {

@@ -14,5 +14,16 @@ GSource *source_watch_socket(GSocket *socket, GIOCondition cond, GSocketSourceFu
 GSource *source_add_timeout(guint ms, GSourceFunc func, gpointer data);
 /* Replaces *slot with a new timeout (source_add_timeout), dropping the old one. */
 void source_reset_timeout(GSource **slot, guint ms, GSourceFunc func, gpointer data);
+/* What a one-shot source calls. */
+typedef void (*LcSourceOnceFunc)(gpointer data);
+/* Arms a one-shot source in *slot unless one is armed already: func(data)
+ * runs once, after ms milliseconds (0: as soon as the loop is back, at
+ * default priority so that load cannot starve it). *slot holds the source
+ * until then and is NULL again when func runs, so func may arm it anew;
+ * source_drop(slot) cancels it. */
+void source_once(GSource **slot, guint ms, LcSourceOnceFunc func, gpointer data);
+/* Like source_once(), firing when cond holds on socket. */
+void source_once_socket(GSource **slot, GSocket *socket, GIOCondition cond, LcSourceOnceFunc func,
+                        gpointer data);
 /* Destroys and unrefs *src and sets it to NULL; a NULL *src is ignored. */
 void source_drop(GSource **src);

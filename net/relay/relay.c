@@ -57,15 +57,13 @@ static void relay_client_free(LcRelayClient *client)
 
 /* Removes closed clients: tables, per-IP counts, leave presence. Runs from an
  * idle so that no connection is freed inside its own callbacks. */
-static gboolean relay_reap(gpointer data)
+static void relay_reap(gpointer data)
 {
     LcRelay *relay = data;
     GHashTableIter iter;
     gpointer value;
     g_autoptr(GPtrArray) gone = g_ptr_array_new();
 
-    g_source_unref(relay->reap_src);
-    relay->reap_src = NULL;
     g_hash_table_iter_init(&iter, relay->clients);
     while (g_hash_table_iter_next(&iter, NULL, &value)) {
         LcRelayClient *client = value;
@@ -92,18 +90,12 @@ static gboolean relay_reap(gpointer data)
         relay_client_free(client);
     }
     relay->counters.clients = g_hash_table_size(relay->clients);
-    return G_SOURCE_REMOVE;
 }
 
 /* Schedules the reaper. */
 static void relay_schedule_reap(LcRelay *relay)
 {
-    if (relay->reap_src != NULL)
-        return;
-    relay->reap_src = g_idle_source_new();
-    g_source_set_priority(relay->reap_src, G_PRIORITY_DEFAULT);
-    g_source_set_callback(relay->reap_src, relay_reap, relay, NULL);
-    g_source_attach(relay->reap_src, g_main_context_get_thread_default());
+    source_once(&relay->reap_src, 0, relay_reap, relay);
 }
 
 /* Marks a client gone: it leaves the room at once and is freed by the reaper. */

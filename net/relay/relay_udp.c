@@ -201,13 +201,9 @@ static gboolean relay_udp_on_expire(gpointer data)
 }
 
 /* The socket can take datagrams again. */
-static gboolean relay_udp_on_writable(GSocket *socket, GIOCondition cond, gpointer data)
+static void relay_udp_on_writable(gpointer data)
 {
-    LcRelayVideo *video = data;
-    g_source_unref(video->udp_write_src);
-    video->udp_write_src = NULL;
-    relay_udp_pump_all(video);
-    return G_SOURCE_REMOVE;
+    relay_udp_pump_all(data);
 }
 
 /* The socket's send buffer is full: wait until it drains. */
@@ -215,7 +211,7 @@ static void relay_udp_block(LcRelayVideo *video)
 {
     if (video->udp_write_src != NULL)
         return;
-    video->udp_write_src = source_watch_socket(video->udp, G_IO_OUT, relay_udp_on_writable, video);
+    source_once_socket(&video->udp_write_src, video->udp, G_IO_OUT, relay_udp_on_writable, video);
 }
 
 /* Sends the next fragment of a viewer's head frame; FALSE if blocked. */

@@ -50,13 +50,9 @@ static void relay_video_tcp_detach(LcRelayVideoChan *chan)
 }
 
 /* The idle callback that frees closed channels. */
-static gboolean relay_video_tcp_on_reap(gpointer data)
+static void relay_video_tcp_on_reap(gpointer data)
 {
-    LcRelayVideo *video = data;
-    g_source_unref(video->reap_src);
-    video->reap_src = NULL;
-    relay_video_tcp_reap(video);
-    return G_SOURCE_REMOVE;
+    relay_video_tcp_reap(data);
 }
 
 /* Frees the channels closed so far. */
@@ -86,11 +82,7 @@ static void relay_video_tcp_on_closed(LcChanStream *cs, const GError *error, gpo
     g_debug("video channel %s closed: %s", chan_stream_get_peer(cs),
             error ? error->message : "closed");
     g_ptr_array_add(video->dead_chans, chan);
-    if (video->reap_src == NULL) {
-        video->reap_src = g_idle_source_new();
-        g_source_set_callback(video->reap_src, relay_video_tcp_on_reap, video, NULL);
-        g_source_attach(video->reap_src, g_main_context_get_thread_default());
-    }
+    source_once(&video->reap_src, 0, relay_video_tcp_on_reap, video);
 }
 
 /* Detaches a channel and closes it, with an ERROR first when code is set. */
