@@ -99,6 +99,7 @@ const char *stream_sender_ack_mode_name(LcStreamAckMode mode)
 /* Fills a config with the defaults. */
 void stream_sender_config_init(LcStreamSenderConfig *config)
 {
+    config->media = LC_MEDIA_VIDEO;
     config->channels = LC_CHAN_BIT(LC_CHAN_TCP) | LC_CHAN_BIT(LC_CHAN_UDP);
     config->ack_mode = LC_STREAM_ACK_PIPELINED;
     config->queue_frames = 4;
@@ -412,7 +413,7 @@ static void stream_sender_open_stream(LcStreamSender *sender)
 {
     stream_sender_close_stream(sender);
     sender->asked_on = session_get_connects(sender->session);
-    LcWireMsg msg = {.type = WIRE_STREAM_OPEN};
+    LcWireMsg msg = {.type = WIRE_STREAM_OPEN, .flags = media_kind_to_flags(sender->config.media)};
     msg.stream_open.channels = (guint8)(sender->config.channels & WIRE_CHANNELS_ALL);
     session_send(sender->session, &msg, NULL);
 }
@@ -421,6 +422,11 @@ static void stream_sender_open_stream(LcStreamSender *sender)
 static void stream_sender_on_message(LcSession *session, const LcWireMsg *msg, gpointer data)
 {
     LcStreamSender *sender = data;
+    /* Answers about another kind's stream (this session's microphone, say,
+     * beside its camera) are that stream's sender's business. */
+    if ((msg->type == WIRE_STREAM_READY || msg->type == WIRE_VIDEO_REFUSED) &&
+        media_kind_from_flags(msg->flags) != sender->config.media)
+        return;
     switch (msg->type) {
     case WIRE_WELCOME:
         /* After a reconnect the old stream is gone; the first WELCOME may be

@@ -23,6 +23,7 @@
 
 #include "net/client/chan.h"
 #include "net/client/session.h"
+#include "net/wire/media_kind.h"
 
 typedef struct _LcStreamSender LcStreamSender;
 
@@ -38,7 +39,8 @@ gboolean stream_sender_parse_ack_mode(const char *text, LcStreamAckMode *mode, G
 const char *stream_sender_ack_mode_name(LcStreamAckMode mode);
 
 typedef struct {
-    guint channels; /* LC_CHAN_BIT(LC_CHAN_TCP) | LC_CHAN_BIT(LC_CHAN_UDP) */
+    LcMediaKind media; /* what the stream carries; one stream of each kind per session */
+    guint channels;    /* LC_CHAN_BIT(LC_CHAN_TCP) | LC_CHAN_BIT(LC_CHAN_UDP) */
     LcStreamAckMode ack_mode;
     guint queue_frames;      /* per channel: frames waiting unsent; the oldest dropped beyond */
     gsize queue_bytes;       /* per channel: bytes waiting unsent; the oldest dropped beyond */

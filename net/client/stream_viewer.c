@@ -32,6 +32,7 @@ struct _LcStreamViewer {
 /* Fills a config with the defaults. */
 void stream_viewer_config_init(LcStreamViewerConfig *config)
 {
+    config->media = LC_MEDIA_VIDEO;
     config->channels = LC_CHAN_BIT(LC_CHAN_TCP) | LC_CHAN_BIT(LC_CHAN_UDP);
     config->reassembly_ms = LC_CHAN_DEFAULT_REASSEMBLY_MS;
     config->reassembly_frames = LC_CHAN_DEFAULT_REASSEMBLY_FRAMES;
@@ -140,7 +141,7 @@ static void stream_viewer_send_view(LcStreamViewer *viewer)
 {
     stream_viewer_close_stream(viewer);
     viewer->asked_on = session_get_connects(viewer->session);
-    LcWireMsg msg = {.type = WIRE_VIEW};
+    LcWireMsg msg = {.type = WIRE_VIEW, .flags = media_kind_to_flags(viewer->config.media)};
     msg.view.nick = viewer->nick;
     msg.view.channels = (guint8)(viewer->config.channels & WIRE_CHANNELS_ALL);
     session_send(viewer->session, &msg, NULL);
@@ -150,6 +151,11 @@ static void stream_viewer_send_view(LcStreamViewer *viewer)
 static void stream_viewer_on_message(LcSession *session, const LcWireMsg *msg, gpointer data)
 {
     LcStreamViewer *viewer = data;
+    /* Answers about the nick's stream of another kind belong to the viewer
+     * of that kind. */
+    if ((msg->type == WIRE_VIEW_READY || msg->type == WIRE_VIDEO_REFUSED) &&
+        media_kind_from_flags(msg->flags) != viewer->config.media)
+        return;
     switch (msg->type) {
     case WIRE_WELCOME:
         /* After a reconnect the old view is gone; the first WELCOME may be
@@ -217,7 +223,8 @@ void stream_viewer_free(LcStreamViewer *viewer)
     if (viewer == NULL)
         return;
     if (session_get_state(viewer->session) == SESSION_JOINED) {
-        LcWireMsg msg = {.type = WIRE_VIEW_CLOSE};
+        LcWireMsg msg = {.type = WIRE_VIEW_CLOSE,
+                         .flags = media_kind_to_flags(viewer->config.media)};
         msg.view_close.nick = viewer->nick;
         session_send(viewer->session, &msg, NULL);
     }

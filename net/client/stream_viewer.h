@@ -17,10 +17,12 @@
 
 #include "net/client/chan.h"
 #include "net/client/session.h"
+#include "net/wire/media_kind.h"
 
 typedef struct _LcStreamViewer LcStreamViewer;
 
 typedef struct {
+    LcMediaKind media;       /* the kind of the nick's stream to view */
     guint channels;          /* LC_CHAN_BIT(LC_CHAN_TCP) | LC_CHAN_BIT(LC_CHAN_UDP) */
     guint reassembly_ms;     /* UDP: an incomplete frame is lost after this */
     guint reassembly_frames; /* UDP: incomplete frames held at once */

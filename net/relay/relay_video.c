@@ -107,10 +107,10 @@ static void relay_video_send_control(LcRelayVideo *video, guint64 session, const
 }
 
 /* Refuses a STREAM_OPEN or VIEW without closing the connection. */
-static void relay_video_refuse(LcRelayClient *client, guint8 request, LcWireErrorCode code,
-                               const char *nick, const char *reason)
+static void relay_video_refuse(LcRelayClient *client, guint8 request, LcMediaKind media,
+                               LcWireErrorCode code, const char *nick, const char *reason)
 {
-    LcWireMsg msg = {.type = WIRE_VIDEO_REFUSED};
+    LcWireMsg msg = {.type = WIRE_VIDEO_REFUSED, .flags = media_kind_to_flags(media)};
     msg.video_refused.request = request;
     msg.video_refused.code = code;
     msg.video_refused.nick = (char *)(nick ? nick : "");
@@ -161,7 +161,7 @@ static void relay_video_viewer_attach(LcRelayViewer *viewer, LcRelayStream *stre
                       cfg->video_udp_pace_burst, g_get_monotonic_time());
     g_ptr_array_add(stream->viewers, viewer);
 
-    LcWireMsg msg = {.type = WIRE_VIEW_READY};
+    LcWireMsg msg = {.type = WIRE_VIEW_READY, .flags = media_kind_to_flags(stream->media)};
     msg.view_ready.viewer_id = viewer->id;
     msg.view_ready.stream_id = stream->id;
     msg.view_ready.token = viewer->token;
@@ -181,7 +181,7 @@ static void relay_video_viewer_detach(LcRelayViewer *viewer, const char *reason,
     g_ptr_array_remove(stream->viewers, viewer);
     relay_video_viewer_detach_all(viewer); /* VIEW_END says why */
     if (tell) {
-        LcWireMsg msg = {.type = WIRE_VIEW_END};
+        LcWireMsg msg = {.type = WIRE_VIEW_END, .flags = media_kind_to_flags(stream->media)};
         msg.view_end.viewer_id = viewer->id;
         msg.view_end.stream_id = stream->id;
         msg.view_end.nick = stream->nick;
@@ -224,12 +224,26 @@ static void relay_video_stream_end(LcRelayStream *stream, const char *reason)
         relay_video_viewer_detach(stream->viewers->pdata[stream->viewers->len - 1], reason, TRUE);
     for (guint k = 0; k < LC_CHAN_KINDS; k++)
         relay_transport_for(k)->stream_detach(stream);
-    g_info("stream %u of %s ended: %s", stream->id, stream->nick, reason);
-    g_hash_table_remove(video->owners, &stream->owner);
+    g_info("%s stream %u of %s ended: %s", media_kind_name(stream->media), stream->id, stream->nick,
+           reason);
+    g_hash_table_remove(video->owners, &stream->owner_key);
     g_hash_table_remove(video->streams, GUINT_TO_POINTER(stream->id));
 }
 
-/* Attaches every waiting viewer that asked for this stream's nick. */
+/* Where a connection's stream of a media kind is filed in video->owners. */
+static guint64 relay_video_owner_key(guint64 session_id, LcMediaKind media)
+{
+    return session_id * LC_MEDIA_KINDS + media;
+}
+
+/* The stream of a kind that a control connection owns, if any. */
+static LcRelayStream *relay_video_owned(LcRelayVideo *video, guint64 session_id, LcMediaKind media)
+{
+    guint64 key = relay_video_owner_key(session_id, media);
+    return g_hash_table_lookup(video->owners, &key);
+}
+
+/* Attaches every waiting viewer that asked for this stream's nick and kind. */
 static void relay_video_attach_waiting(LcRelayVideo *video, LcRelayStream *stream)
 {
     g_autofree char *key = g_ascii_strdown(stream->nick, -1);
@@ -238,20 +252,22 @@ static void relay_video_attach_waiting(LcRelayVideo *video, LcRelayStream *strea
     g_hash_table_iter_init(&iter, video->viewers);
     while (g_hash_table_iter_next(&iter, NULL, &value)) {
         LcRelayViewer *viewer = value;
-        if (viewer->stream == NULL && strcmp(viewer->want_key, key) == 0 &&
-            (viewer->channels & stream->channels) != 0)
+        if (viewer->stream == NULL && viewer->media == stream->media &&
+            strcmp(viewer->want_key, key) == 0 && (viewer->channels & stream->channels) != 0)
             relay_video_viewer_attach(viewer, stream);
     }
 }
 
-/* STREAM_OPEN: a new stream for this connection's nick. */
-static void relay_video_handle_open(LcRelayVideo *video, LcRelayClient *client, guint8 channels)
+/* STREAM_OPEN: a new stream of a media kind for this connection's nick. */
+static void relay_video_handle_open(LcRelayVideo *video, LcRelayClient *client, LcMediaKind media,
+                                    guint8 channels)
 {
     const LcRelayConfig *cfg = &video->relay->config;
-    LcRelayStream *old = g_hash_table_lookup(video->owners, &client->session_id);
-    /* One stream per connection: a new STREAM_OPEN replaces the old stream
-     * (a sender that gave up before STREAM_READY could not name it to close
-     * it). Its viewers are told it ended and attach to the new one. */
+    LcRelayStream *old = relay_video_owned(video, client->session_id, media);
+    /* One stream of each media kind per connection: a new STREAM_OPEN
+     * replaces the old stream of its kind (a sender that gave up before
+     * STREAM_READY could not name it to close it). Its viewers are told it
+     * ended and attach to the new one. */
     if (old != NULL)
         relay_video_stream_end(old, "replaced by a new stream");
     LcRelayStream *stream = g_new0(LcRelayStream, 1);
@@ -259,6 +275,8 @@ static void relay_video_handle_open(LcRelayVideo *video, LcRelayClient *client, 
     stream->id = relay_video_new_id(video);
     stream->token = relay_video_random_token();
     stream->owner = client->session_id;
+    stream->owner_key = relay_video_owner_key(client->session_id, media);
+    stream->media = media;
     stream->nick = g_strdup(client->nick);
     stream->channels = channels;
     stream->viewers = g_ptr_array_new();
@@ -271,29 +289,32 @@ static void relay_video_handle_open(LcRelayVideo *video, LcRelayClient *client, 
     };
     stream->reasm = frag_reassembler_new(&limits, NULL, NULL);
     g_hash_table_insert(video->streams, GUINT_TO_POINTER(stream->id), stream);
-    g_hash_table_insert(video->owners, &stream->owner, stream);
+    g_hash_table_insert(video->owners, &stream->owner_key, stream);
 
-    LcWireMsg msg = {.type = WIRE_STREAM_READY};
+    LcWireMsg msg = {.type = WIRE_STREAM_READY, .flags = media_kind_to_flags(media)};
     msg.stream_ready.stream_id = stream->id;
     msg.stream_ready.token = stream->token;
     msg.stream_ready.udp_port = relay_get_port(video->relay);
     msg.stream_ready.channels = channels;
     msg.stream_ready.frame_max = cfg->video_frame_max;
     relay_video_send_control(video, client->session_id, &msg);
-    g_info("%s@%s opened stream %u", client->nick, chan_stream_get_peer(client->conn), stream->id);
+    g_info("%s@%s opened %s stream %u", client->nick, chan_stream_get_peer(client->conn),
+           media_kind_name(media), stream->id);
     relay_video_attach_waiting(video, stream);
 }
 
-/* The stream owned by the member with this nick, if any. */
-static LcRelayStream *relay_video_stream_of_nick(LcRelayVideo *video, const char *nick_key)
+/* The stream of a kind owned by the member with this nick, if any. */
+static LcRelayStream *relay_video_stream_of_nick(LcRelayVideo *video, const char *nick_key,
+                                                 LcMediaKind media)
 {
     LcRelayClient *owner = g_hash_table_lookup(video->relay->nicks, nick_key);
-    return owner ? g_hash_table_lookup(video->owners, &owner->session_id) : NULL;
+    return owner ? relay_video_owned(video, owner->session_id, media) : NULL;
 }
 
-/* The viewer a connection holds for a nick, if any. */
+/* The viewer a connection holds for a nick's stream of a kind, if any;
+ * count is how many views (of any kind) the connection holds. */
 static LcRelayViewer *relay_video_find_view(LcRelayVideo *video, guint64 owner,
-                                            const char *nick_key, guint *count)
+                                            const char *nick_key, LcMediaKind media, guint *count)
 {
     LcRelayViewer *found = NULL;
     GHashTableIter iter;
@@ -305,35 +326,36 @@ static LcRelayViewer *relay_video_find_view(LcRelayVideo *video, guint64 owner,
         if (viewer->owner != owner)
             continue;
         (*count)++;
-        if (strcmp(viewer->want_key, nick_key) == 0)
+        if (viewer->media == media && strcmp(viewer->want_key, nick_key) == 0)
             found = viewer;
     }
     return found;
 }
 
-/* VIEW: a standing request for a nick's stream. */
+/* VIEW: a standing request for a nick's stream of a media kind. */
 static void relay_video_handle_view(LcRelayVideo *video, LcRelayClient *client, const char *nick,
-                                    guint8 channels)
+                                    LcMediaKind media, guint8 channels)
 {
     g_autoptr(GError) error = NULL;
     if (!validate_nick(nick, &error)) {
-        relay_video_refuse(client, WIRE_VIEW, WIRE_ERR_BAD_NICK, "", error->message);
+        relay_video_refuse(client, WIRE_VIEW, media, WIRE_ERR_BAD_NICK, "", error->message);
         return;
     }
     g_autofree char *key = g_ascii_strdown(nick, -1);
     guint count = 0;
-    if (relay_video_find_view(video, client->session_id, key, &count) != NULL) {
-        relay_video_refuse(client, WIRE_VIEW, WIRE_ERR_PROTOCOL, nick, "already viewing this nick");
+    if (relay_video_find_view(video, client->session_id, key, media, &count) != NULL) {
+        relay_video_refuse(client, WIRE_VIEW, media, WIRE_ERR_PROTOCOL, nick,
+                           "already viewing this nick");
         return;
     }
     if (count >= video->relay->config.video_max_views) {
-        relay_video_refuse(client, WIRE_VIEW, WIRE_ERR_SERVER_FULL, nick,
+        relay_video_refuse(client, WIRE_VIEW, media, WIRE_ERR_SERVER_FULL, nick,
                            "too many views on this connection");
         return;
     }
-    LcRelayStream *stream = relay_video_stream_of_nick(video, key);
+    LcRelayStream *stream = relay_video_stream_of_nick(video, key, media);
     if (stream != NULL && (stream->channels & channels) == 0) {
-        relay_video_refuse(client, WIRE_VIEW, WIRE_ERR_PROTOCOL, nick,
+        relay_video_refuse(client, WIRE_VIEW, media, WIRE_ERR_PROTOCOL, nick,
                            "the stream has none of the channels asked for");
         return;
     }
@@ -344,6 +366,7 @@ static void relay_video_handle_view(LcRelayVideo *video, LcRelayClient *client, 
     viewer->nick = g_strdup(client->nick);
     viewer->want = g_strdup(nick);
     viewer->want_key = g_steal_pointer(&key);
+    viewer->media = media;
     viewer->channels = channels;
     viewer->stats.viewer_id = viewer->id;
     g_queue_init(&viewer->udp_queue);
@@ -362,23 +385,25 @@ static void relay_video_viewer_remove(LcRelayViewer *viewer)
 /* Handles a camera-channel request on a joined control connection. */
 void relay_video_handle_control(LcRelayVideo *video, LcRelayClient *client, const LcWireMsg *msg)
 {
+    LcMediaKind media = media_kind_from_flags(msg->flags);
     switch (msg->type) {
     case WIRE_STREAM_OPEN:
-        relay_video_handle_open(video, client, msg->stream_open.channels);
+        relay_video_handle_open(video, client, media, msg->stream_open.channels);
         break;
     case WIRE_STREAM_CLOSE: {
-        LcRelayStream *stream = g_hash_table_lookup(video->owners, &client->session_id);
-        if (stream != NULL && stream->id == msg->stream_close.stream_id)
+        LcRelayStream *stream = relay_video_find_stream(video, msg->stream_close.stream_id);
+        if (stream != NULL && stream->owner == client->session_id)
             relay_video_stream_end(stream, "the sender closed the stream");
         break;
     }
     case WIRE_VIEW:
-        relay_video_handle_view(video, client, msg->view.nick, msg->view.channels);
+        relay_video_handle_view(video, client, msg->view.nick, media, msg->view.channels);
         break;
     case WIRE_VIEW_CLOSE: {
         g_autofree char *key = g_ascii_strdown(msg->view_close.nick, -1);
         guint count = 0;
-        LcRelayViewer *viewer = relay_video_find_view(video, client->session_id, key, &count);
+        LcRelayViewer *viewer =
+            relay_video_find_view(video, client->session_id, key, media, &count);
         if (viewer != NULL)
             relay_video_viewer_remove(viewer);
         break;
@@ -391,12 +416,14 @@ void relay_video_handle_control(LcRelayVideo *video, LcRelayClient *client, cons
     }
 }
 
-/* A control connection is gone: its stream ends, its viewers go. */
+/* A control connection is gone: its streams end, its viewers go. */
 void relay_video_client_gone(LcRelayVideo *video, guint64 session_id)
 {
-    LcRelayStream *stream = g_hash_table_lookup(video->owners, &session_id);
-    if (stream != NULL)
-        relay_video_stream_end(stream, "the sender left");
+    for (guint m = 0; m < LC_MEDIA_KINDS; m++) {
+        LcRelayStream *stream = relay_video_owned(video, session_id, m);
+        if (stream != NULL)
+            relay_video_stream_end(stream, "the sender left");
+    }
     g_autoptr(GPtrArray) gone = g_ptr_array_new();
     GHashTableIter iter;
     gpointer value;

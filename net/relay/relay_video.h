@@ -11,12 +11,14 @@
 
 #include "net/relay/relay.h"
 #include "net/wire/chan_kind.h"
+#include "net/wire/media_kind.h"
 #include "net/wire/wire.h"
 
 /* One stream, as the relay sees it. */
 typedef struct {
     guint32 stream_id;
     char nick[WIRE_NICK_MAX + 1];     /* its sender's nick */
+    LcMediaKind media;                /* what it carries */
     guint8 channels;                  /* WIRE_CHANNEL_TCP | WIRE_CHANNEL_UDP */
     guint viewers;                    /* viewers attached now */
     guint64 frames_in[LC_CHAN_KINDS]; /* complete frames received (each acknowledged) */
@@ -34,6 +36,7 @@ typedef struct {
     guint32 stream_id;                 /* 0 while waiting for the stream to start */
     char nick[WIRE_NICK_MAX + 1];      /* the viewer's nick */
     char watching[WIRE_NICK_MAX + 1];  /* the nick whose stream it asked for */
+    LcMediaKind media;                 /* the kind of stream it asked for */
     guint8 channels;                   /* the channels it asked for */
     guint64 frames_out[LC_CHAN_KINDS]; /* frames written or sent to it whole */
     guint64 drops[LC_CHAN_KINDS];      /* frames dropped from its queue unsent (oldest first) */

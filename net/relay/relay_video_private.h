@@ -13,6 +13,7 @@
 #include "net/io/chan_stream.h"
 #include "net/io/chan_timer.h"
 #include "net/wire/frag.h"
+#include "net/wire/media_kind.h"
 #include "net/relay/relay_private.h"
 #include "net/relay/relay_video.h"
 
@@ -36,8 +37,10 @@ typedef struct {
     LcRelayVideo *video;
     guint32 id;
     guint64 token;
-    guint64 owner; /* session id of the control connection that opened it */
-    char *nick;    /* the owner's nick when it opened */
+    guint64 owner;     /* session id of the control connection that opened it */
+    guint64 owner_key; /* owner and media kind: its key in LcRelayVideo.owners */
+    char *nick;        /* the owner's nick when it opened */
+    LcMediaKind media;
     guint8 channels;
     LcRelayVideoChan *tcp;    /* the sender's TCP channel, or NULL */
     GSocketAddress *udp_peer; /* the sender's UDP address, learned from its datagrams */
@@ -54,6 +57,7 @@ typedef struct {
     char *nick;     /* the viewer's nick */
     char *want;     /* the nick asked for */
     char *want_key; /* want folded to lower case */
+    LcMediaKind media;
     guint8 channels;
     LcRelayStream *stream; /* NULL while waiting */
     LcRelayVideoChan *tcp;
@@ -93,7 +97,7 @@ const LcRelayTransportOps *relay_transport_for(LcChanKind kind);
 struct _LcRelayVideo {
     LcRelay *relay;
     GHashTable *streams;   /* id -> LcRelayStream (owned) */
-    GHashTable *owners;    /* owner session id -> LcRelayStream */
+    GHashTable *owners;    /* owner_key (session id and media kind) -> LcRelayStream */
     GHashTable *viewers;   /* id -> LcRelayViewer (owned) */
     GPtrArray *dead_chans; /* closed LcRelayVideoChan, freed from an idle */
     GSource *reap_src;

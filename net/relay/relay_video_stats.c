@@ -13,6 +13,7 @@ void relay_video_stream_snapshot(LcRelayStream *stream, LcRelayStreamStats *out)
     g_strlcpy(out->nick, stream->nick, sizeof(out->nick));
     out->stream_id = stream->id;
     out->channels = stream->channels;
+    out->media = stream->media;
     out->viewers = stream->viewers->len;
     out->udp_lost = frag.lost;
     out->udp_duplicates = frag.duplicates + frag.late;
@@ -29,6 +30,7 @@ void relay_video_viewer_snapshot(LcRelayViewer *viewer, LcRelayViewerStats *out)
     g_strlcpy(out->nick, viewer->nick ? viewer->nick : "", sizeof(out->nick));
     g_strlcpy(out->watching, viewer->want, sizeof(out->watching));
     out->channels = viewer->channels;
+    out->media = viewer->media;
     for (guint k = 0; k < LC_CHAN_KINDS; k++)
         out->queue[k] = relay_transport_for(k)->viewer_queued(viewer);
 }
@@ -99,7 +101,7 @@ static void relay_video_stats_send(LcRelayClient *client, const LcWireMsg *msg)
 static void relay_video_stats_send_stream(LcRelayClient *client, guint32 request,
                                           const LcRelayStreamStats *s)
 {
-    LcWireMsg msg = {.type = WIRE_STATS_STREAM};
+    LcWireMsg msg = {.type = WIRE_STATS_STREAM, .flags = media_kind_to_flags(s->media)};
     msg.stats_stream.request = request;
     msg.stats_stream.stream_id = s->stream_id;
     msg.stats_stream.nick = (char *)s->nick;
@@ -119,7 +121,7 @@ static void relay_video_stats_send_stream(LcRelayClient *client, guint32 request
 static void relay_video_stats_send_viewer(LcRelayClient *client, guint32 request,
                                           const LcRelayViewerStats *v)
 {
-    LcWireMsg msg = {.type = WIRE_STATS_VIEWER};
+    LcWireMsg msg = {.type = WIRE_STATS_VIEWER, .flags = media_kind_to_flags(v->media)};
     msg.stats_viewer.request = request;
     msg.stats_viewer.viewer_id = v->viewer_id;
     msg.stats_viewer.stream_id = v->stream_id;

@@ -94,6 +94,10 @@ typedef enum {
 #define WIRE_FLAG_ACTION  0x0001 /* CHAT, CHAT_DELIVER: an /me action */
 #define WIRE_FLAG_HISTORY 0x0002 /* CHAT_DELIVER: replayed from history */
 #define WIRE_FLAG_OWN     0x0004 /* CHAT_DELIVER: sent by the recipient's instance */
+/* STREAM_OPEN, STREAM_READY, VIEW, VIEW_READY, VIEW_END, VIEW_CLOSE,
+ * VIDEO_REFUSED, STATS_STREAM, STATS_VIEWER: an audio stream; clear: video
+ * (net/wire/media_kind.h). */
+#define WIRE_FLAG_AUDIO 0x0001
 
 /* PRESENCE kinds. */
 typedef enum {

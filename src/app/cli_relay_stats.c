@@ -3,6 +3,7 @@
 #include "src/app/cli_relay_stats.h"
 
 #include "net/client/session.h"
+#include "net/wire/media_kind.h"
 
 #include <json-glib/json-glib.h>
 #include <stdio.h>
@@ -85,6 +86,8 @@ static void cli_relay_stats_json_stream(JsonBuilder *b, const LcWireMsg *msg)
     cli_relay_stats_add_uint(b, "stream_id", msg->stats_stream.stream_id);
     json_builder_set_member_name(b, "nick");
     json_builder_add_string_value(b, msg->stats_stream.nick);
+    json_builder_set_member_name(b, "media");
+    json_builder_add_string_value(b, media_kind_name(media_kind_from_flags(msg->flags)));
     json_builder_set_member_name(b, "channels");
     json_builder_add_string_value(b, cli_relay_stats_channels(msg->stats_stream.channels));
     cli_relay_stats_add_uint(b, "viewers", msg->stats_stream.viewers);
@@ -104,6 +107,8 @@ static void cli_relay_stats_json_viewer(JsonBuilder *b, const LcWireMsg *msg)
     cli_relay_stats_add_uint(b, "stream_id", msg->stats_viewer.stream_id);
     json_builder_set_member_name(b, "nick");
     json_builder_add_string_value(b, msg->stats_viewer.nick);
+    json_builder_set_member_name(b, "media");
+    json_builder_add_string_value(b, media_kind_name(media_kind_from_flags(msg->flags)));
     guint64 queue[LC_CHAN_KINDS];
     for (guint k = 0; k < LC_CHAN_KINDS; k++)
         queue[k] = msg->stats_viewer.queue[k];
@@ -165,7 +170,8 @@ static void cli_relay_stats_print_text(LcCliRelayStats *rs)
            rs->viewers->len == 1 ? "" : "s");
     if (rs->streams->len > 0) {
         g_autoptr(GString) head = g_string_new(NULL);
-        g_string_printf(head, "\nSTREAM  %-16s %-8s %7s", "NICK", "CHANNELS", "VIEWERS");
+        g_string_printf(head, "\nSTREAM  %-16s %-5s %-8s %7s", "NICK", "MEDIA", "CHANNELS",
+                        "VIEWERS");
         cli_relay_stats_add_headings(head, "IN", 9);
         cli_relay_stats_add_headings(head, "BYTES", 12);
         g_string_append_printf(head, " %8s %8s %9s", "UDP_LOST", "UDP_DUP", "BAD_TOKEN");
@@ -174,7 +180,8 @@ static void cli_relay_stats_print_text(LcCliRelayStats *rs)
     for (guint i = 0; i < rs->streams->len; i++) {
         const LcWireMsg *m = &g_array_index(rs->streams, LcWireMsg, i);
         g_autoptr(GString) row = g_string_new(NULL);
-        g_string_printf(row, "%6u  %-16s %-8s %7u", m->stats_stream.stream_id, m->stats_stream.nick,
+        g_string_printf(row, "%6u  %-16s %-5s %-8s %7u", m->stats_stream.stream_id,
+                        m->stats_stream.nick, media_kind_name(media_kind_from_flags(m->flags)),
                         cli_relay_stats_channels(m->stats_stream.channels),
                         m->stats_stream.viewers);
         cli_relay_stats_add_cells(row, m->stats_stream.frames_in, 9);
@@ -186,7 +193,7 @@ static void cli_relay_stats_print_text(LcCliRelayStats *rs)
     }
     if (rs->viewers->len > 0) {
         g_autoptr(GString) head = g_string_new(NULL);
-        g_string_printf(head, "\nVIEWER  %-16s %6s", "NICK", "STREAM");
+        g_string_printf(head, "\nVIEWER  %-16s %-5s %6s", "NICK", "MEDIA", "STREAM");
         cli_relay_stats_add_headings(head, "OUT", 9);
         cli_relay_stats_add_headings(head, "DROPS", 9);
         cli_relay_stats_add_headings(head, "Q", 5);
@@ -200,7 +207,8 @@ static void cli_relay_stats_print_text(LcCliRelayStats *rs)
         for (guint k = 0; k < LC_CHAN_KINDS; k++)
             queue[k] = m->stats_viewer.queue[k];
         g_autoptr(GString) row = g_string_new(NULL);
-        g_string_printf(row, "%6u  %-16s %6u", m->stats_viewer.viewer_id, m->stats_viewer.nick,
+        g_string_printf(row, "%6u  %-16s %-5s %6u", m->stats_viewer.viewer_id, m->stats_viewer.nick,
+                        media_kind_name(media_kind_from_flags(m->flags)),
                         m->stats_viewer.stream_id);
         cli_relay_stats_add_cells(row, m->stats_viewer.frames_out, 9);
         cli_relay_stats_add_cells(row, m->stats_viewer.drops, 9);

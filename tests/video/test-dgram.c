@@ -2,6 +2,7 @@
  * channels' TCP message types (net/wire/wire.c), table-driven against
  * docs/PROTOCOL.md: round trips, every malformed case, garbage. */
 #include "net/wire/chan_dgram.h"
+#include "net/wire/media_kind.h"
 #include "net/wire/wire.h"
 
 #include <string.h>
@@ -255,10 +256,51 @@ static void test_messages_roundtrip(void)
         {.type = WIRE_STATS_VIEWER,
          .stats_viewer = {1, 2, 3, nick, {4, 5}, {6, 7}, {8, 9}, {10, 11}, 12}},
         {.type = WIRE_STATS_END, .stats_end = {1, 2, 3, 4, 5}},
+        /* An audio stream's set-up says so in the flags. */
+        {.type = WIRE_STREAM_OPEN, .flags = WIRE_FLAG_AUDIO, .stream_open = {WIRE_CHANNEL_UDP}},
+        {.type = WIRE_VIEW_READY,
+         .flags = WIRE_FLAG_AUDIO,
+         .view_ready = {1, 2, 3, 4, WIRE_CHANNEL_UDP, 6, nick}},
     };
     for (guint i = 0; i < G_N_ELEMENTS(msgs); i++) {
         g_test_message("%s", wire_type_name(msgs[i].type));
         roundtrip_msg(&msgs[i]);
+    }
+}
+
+/* The media kind travels in the flags of every stream set-up and statistics
+ * message, and only there: another flag bit, or the audio bit on a frame or
+ * an ACK, is BAD_FRAME. */
+static void test_media_flags(void)
+{
+    static const guint8 setup[] = {WIRE_STREAM_OPEN,   WIRE_STREAM_READY, WIRE_VIEW,
+                                   WIRE_VIEW_READY,    WIRE_VIEW_END,     WIRE_VIEW_CLOSE,
+                                   WIRE_VIDEO_REFUSED, WIRE_STATS_STREAM, WIRE_STATS_VIEWER};
+    for (guint m = 0; m < LC_MEDIA_KINDS; m++) {
+        LcMediaKind back;
+        g_assert_true(media_kind_from_name(media_kind_name(m), &back));
+        g_assert_cmpint(back, ==, m);
+        g_assert_cmpint(media_kind_from_flags(media_kind_to_flags(m)), ==, m);
+    }
+    g_assert_false(media_kind_from_name("smell", NULL));
+    for (guint i = 0; i < G_N_ELEMENTS(setup); i++) {
+        guint8 head[WIRE_HEADER_SIZE] = {'L', 'C', WIRE_VERSION, setup[i]};
+        LcWireHeader header;
+        g_assert_true(wire_header_parse(head, &header, NULL));
+        header.flags = WIRE_FLAG_AUDIO | 0x0002;
+        LcWireMsg msg;
+        g_autoptr(GError) error = NULL;
+        g_assert_false(wire_msg_decode(&header, (const guint8 *)"", &msg, &error));
+        g_assert_error(error, LC_WIRE_ERROR, WIRE_ERR_BAD_FRAME);
+        g_assert_nonnull(strstr(error->message, "0x0002"));
+    }
+    static const guint8 per_frame[] = {WIRE_VIDEO_FRAME, WIRE_VIDEO_ACK, WIRE_VIDEO_HELLO};
+    for (guint i = 0; i < G_N_ELEMENTS(per_frame); i++) {
+        LcWireHeader header = {.type = per_frame[i], .flags = WIRE_FLAG_AUDIO};
+        LcWireMsg msg;
+        g_autoptr(GError) error = NULL;
+        g_assert_false(wire_msg_decode(&header, (const guint8 *)"", &msg, &error));
+        g_assert_error(error, LC_WIRE_ERROR, WIRE_ERR_BAD_FRAME);
     }
 }
 
@@ -439,6 +481,7 @@ int main(int argc, char **argv)
     g_test_add_func("/video/wire/type-table", test_type_table);
     g_test_add_func("/video/wire/roundtrip", test_messages_roundtrip);
     g_test_add_func("/video/wire/frame-split-and-share", test_frame_split_and_share);
+    g_test_add_func("/video/wire/media-flags", test_media_flags);
     for (guint i = 0; i < G_N_ELEMENTS(bad_rows); i++) {
         g_autofree char *path = g_strdup_printf("/video/wire/bad/%s", bad_rows[i].name);
         g_test_add_data_func(path, &bad_rows[i], test_bad_payload);

@@ -33,6 +33,7 @@ typedef struct {
     ChanTally tally[LC_CHAN_KINDS];
     guint sender_ready;
     guint viewer_ready;
+    guint ended;          /* VIEW_END events at the viewer */
     gint64 capture[4096]; /* capture time by seq */
 } E2e;
 
@@ -144,9 +145,16 @@ static const LcStreamSenderEvents sender_events = {
     .dropped = on_dropped,
 };
 
+/* Counts the ends of the viewed stream. */
+static void on_viewer_ended(LcStreamViewer *v, const char *reason, gpointer data)
+{
+    ((E2e *)data)->ended++;
+}
+
 static const LcStreamViewerEvents viewer_events = {
     .ready = on_viewer_ready,
     .frame = on_frame,
+    .ended = on_viewer_ended,
 };
 
 typedef struct {
@@ -339,6 +347,90 @@ static void test_channel_choice(gconstpointer data)
     g_free(e);
 }
 
+/* Opens a sender and a viewer of one media kind between cam and eye, on
+ * the channels of mask, and waits until they are ready. */
+static void media_pair_open(E2e *e, LcSession *cam, LcSession *eye, LcMediaKind media, guint mask)
+{
+    LcStreamViewerConfig vconfig;
+    stream_viewer_config_init(&vconfig);
+    vconfig.media = media;
+    vconfig.channels = mask;
+    LcStreamSenderConfig config;
+    stream_sender_config_init(&config);
+    config.media = media;
+    config.channels = mask;
+    if (e->viewer == NULL)
+        e->viewer = stream_viewer_new(eye, "cam", &vconfig, &viewer_events, e);
+    e->sender = stream_sender_new(cam, &config, &sender_events, e);
+    ReadyWait w = {e, mask};
+    g_assert_true(test_wait_until(all_ready, &w, 5000));
+}
+
+/* Counts of each kind's stream at the relay. */
+static void media_count_streams(TestRelay *relay, guint counts[LC_MEDIA_KINDS])
+{
+    LcRelayVideoStats rs;
+    test_relay_video_stats(relay, &rs);
+    memset(counts, 0, LC_MEDIA_KINDS * sizeof(guint));
+    for (guint i = 0; i < rs.streams->len; i++) {
+        LcRelayStreamStats *s = &g_array_index(rs.streams, LcRelayStreamStats, i);
+        g_assert_cmpstr(s->nick, ==, "cam");
+        counts[s->media]++;
+    }
+    for (guint i = 0; i < rs.viewers->len; i++)
+        g_assert_cmpuint(g_array_index(rs.viewers, LcRelayViewerStats, i).stream_id, !=, 0);
+    relay_video_stats_clear(&rs);
+}
+
+/* One member sends a video and an audio stream at once and another views
+ * both: each viewer gets its own kind's frames only, and a new stream of one
+ * kind replaces that kind's stream alone. Runs once per transport. */
+static void test_media_kinds(gconstpointer data)
+{
+    const guint mask = LC_CHAN_BIT(GPOINTER_TO_UINT(data));
+    const LcChanKind kind = (LcChanKind)GPOINTER_TO_UINT(data);
+    E2e *e[LC_MEDIA_KINDS] = {g_new0(E2e, 1), g_new0(E2e, 1)};
+    TestRelay *relay = test_relay_start(NULL);
+    LcSession *cam = video_session_join(test_relay_port(relay), "cam");
+    LcSession *eye = video_session_join(test_relay_port(relay), "eye");
+    for (guint m = 0; m < LC_MEDIA_KINDS; m++)
+        media_pair_open(e[m], cam, eye, m, mask);
+    guint counts[LC_MEDIA_KINDS];
+    media_count_streams(relay, counts);
+    g_assert_cmpuint(counts[LC_MEDIA_VIDEO], ==, 1);
+    g_assert_cmpuint(counts[LC_MEDIA_AUDIO], ==, 1);
+
+    /* Different numbers of frames per kind: a mix-up shows in the counts. */
+    send_frames(e[LC_MEDIA_VIDEO], 6, 10);
+    send_frames(e[LC_MEDIA_AUDIO], 15, 10);
+    video_run_for(300);
+    g_assert_cmpuint(e[LC_MEDIA_VIDEO]->tally[kind].received, ==, 6);
+    g_assert_cmpuint(e[LC_MEDIA_AUDIO]->tally[kind].received, ==, 15);
+
+    /* The audio sender starts over: only the audio viewer sees its stream end. */
+    stream_sender_free(e[LC_MEDIA_AUDIO]->sender);
+    e[LC_MEDIA_AUDIO]->sender_ready = e[LC_MEDIA_AUDIO]->viewer_ready = 0;
+    media_pair_open(e[LC_MEDIA_AUDIO], cam, eye, LC_MEDIA_AUDIO, mask);
+    g_assert_cmpuint(e[LC_MEDIA_AUDIO]->ended, ==, 1);
+    g_assert_cmpuint(e[LC_MEDIA_VIDEO]->ended, ==, 0);
+    media_count_streams(relay, counts);
+    g_assert_cmpuint(counts[LC_MEDIA_VIDEO], ==, 1);
+    g_assert_cmpuint(counts[LC_MEDIA_AUDIO], ==, 1);
+    send_frames(e[LC_MEDIA_VIDEO], 4, 10);
+    video_run_for(300);
+    g_assert_cmpuint(e[LC_MEDIA_VIDEO]->tally[kind].received, ==, 10);
+    g_assert_cmpuint(e[LC_MEDIA_AUDIO]->tally[kind].received, ==, 15);
+    for (guint m = 0; m < LC_MEDIA_KINDS; m++) {
+        g_assert_cmpuint(e[m]->tally[kind].corrupt, ==, 0);
+        stream_sender_free(e[m]->sender);
+        stream_viewer_free(e[m]->viewer);
+        g_free(e[m]);
+    }
+    session_free(cam);
+    session_free(eye);
+    test_relay_stop(relay);
+}
+
 typedef struct {
     LcStreamSender *sender;
     guint streams;
@@ -424,6 +516,10 @@ int main(int argc, char **argv)
     for (guint k = 0; k < LC_CHAN_KINDS; k++) {
         g_autofree char *path = g_strdup_printf("/video/e2e/channel-choice/%s", chan_kind_name(k));
         g_test_add_data_func(path, GUINT_TO_POINTER(k), test_channel_choice);
+    }
+    for (guint k = 0; k < LC_CHAN_KINDS; k++) {
+        g_autofree char *path = g_strdup_printf("/video/e2e/media-kinds/%s", chan_kind_name(k));
+        g_test_add_data_func(path, GUINT_TO_POINTER(k), test_media_kinds);
     }
     relay_test_add("/video/e2e/created-on-join", NULL, test_created_on_join);
     return g_test_run();
