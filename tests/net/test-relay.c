@@ -22,8 +22,7 @@ static void expect_deliver(GSocket *socket, const char *nick, const char *addr, 
 /* Every member but the sender gets the message, tagged by the relay. */
 static void test_fanout_tags(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = fx->relay;
-    guint16 port = test_relay_port(relay);
+    const guint16 port = fx->port;
     GSocket *clients[6];
     char nick[16];
     for (guint i = 0; i < G_N_ELEMENTS(clients); i++) {
@@ -53,8 +52,7 @@ static void test_fanout_tags(RelayFixture *fx, gconstpointer tweak)
  * growing ids. */
 static void test_fanout_order(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = fx->relay;
-    guint16 port = test_relay_port(relay);
+    const guint16 port = fx->port;
     GSocket *a = test_raw_join(port, "alice", 0, 0);
     GSocket *b = test_raw_join(port, "bob", 0, 0);
     GSocket *c = test_raw_join(port, "carol", 0, 0);
@@ -90,8 +88,7 @@ static void test_fanout_order(RelayFixture *fx, gconstpointer tweak)
  * WELCOME member list names everyone. */
 static void test_presence(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = fx->relay;
-    guint16 port = test_relay_port(relay);
+    const guint16 port = fx->port;
     GSocket *a = test_raw_join(port, "alice", 0, 0);
     GSocket *b = test_raw_connect(port);
     LcWireMsg hello = {.type = WIRE_HELLO};
@@ -141,8 +138,7 @@ static void test_presence(RelayFixture *fx, gconstpointer tweak)
  * without closing. */
 static void test_nick_clash(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = fx->relay;
-    guint16 port = test_relay_port(relay);
+    const guint16 port = fx->port;
     GSocket *a = test_raw_join(port, "Alice", 0, 0);
     GSocket *b = test_raw_join(port, "bob", 0, 0);
 
@@ -192,8 +188,7 @@ static void tweak_keepalive(LcRelayConfig *config)
  * leave with reason "timeout". A connection without HELLO is dropped too. */
 static void test_keepalive_timeout(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = fx->relay;
-    guint16 port = test_relay_port(relay);
+    const guint16 port = fx->port;
     GSocket *silent = test_raw_join(port, "silent", 0, 0);
     GSocket *idle = test_raw_connect(port);
     GSocket *watcher = test_raw_join(port, "watcher", 0, 0);
@@ -226,7 +221,7 @@ static void test_keepalive_timeout(RelayFixture *fx, gconstpointer tweak)
     g_assert_true(test_raw_wait_closed(idle, 3000, &code));
     g_assert_cmpuint(code, ==, WIRE_ERR_TIMEOUT);
     LcRelayCounters counters;
-    test_relay_counters(relay, &counters);
+    test_relay_counters(fx->relay, &counters);
     g_assert_cmpuint(counters.timeouts, >=, 2);
     g_object_unref(silent);
     g_object_unref(idle);
@@ -260,7 +255,6 @@ static void test_abuse_garbage(RelayFixture *fx, gconstpointer tweak)
         {"short-hello", short_hello, sizeof(short_hello), WIRE_ERR_BAD_FRAME},
         {"chat-before-hello", chat_first, sizeof(chat_first), WIRE_ERR_PROTOCOL},
     };
-    TestRelay *relay = fx->relay;
     guint16 port = fx->port;
     GSocket *a = test_raw_join(port, "alice", 0, 0);
     GSocket *b = test_raw_join(port, "bob", 0, 0);
@@ -292,7 +286,7 @@ static void test_abuse_garbage(RelayFixture *fx, gconstpointer tweak)
     expect_deliver(b, "alice", a_addr, "after evil", NULL);
 
     LcRelayCounters counters;
-    test_relay_counters(relay, &counters);
+    test_relay_counters(fx->relay, &counters);
     g_assert_cmpuint(counters.protocol_errors, >=, 6);
     g_object_unref(a);
     g_object_unref(b);
@@ -301,8 +295,7 @@ static void test_abuse_garbage(RelayFixture *fx, gconstpointer tweak)
 /* Text the protocol forbids is refused without closing the connection. */
 static void test_bad_text(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = fx->relay;
-    GSocket *a = test_raw_join(test_relay_port(relay), "alice", 0, 0);
+    GSocket *a = test_raw_join(fx->port, "alice", 0, 0);
     test_raw_chat(a, 7, "bell\athere");
     LcWireMsg err;
     g_assert_true(test_raw_read_type(a, WIRE_ERROR, &err, 3000));
@@ -328,8 +321,7 @@ static void tweak_flood(LcRelayConfig *config)
  * it; those messages are not stored or delivered. */
 static void test_flood_control(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = fx->relay;
-    guint16 port = test_relay_port(relay);
+    const guint16 port = fx->port;
     GSocket *flooder = test_raw_join(port, "flooder", 0, 0);
     GSocket *victim = test_raw_join(port, "victim", 0, 0);
     for (guint i = 1; i <= 10; i++)
@@ -365,8 +357,7 @@ static void test_flood_control(RelayFixture *fx, gconstpointer tweak)
  * acknowledged with its first id and not delivered again. */
 static void test_history_replay(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = fx->relay;
-    guint16 port = test_relay_port(relay);
+    const guint16 port = fx->port;
     GSocket *a = test_raw_join(port, "alice", 0, 0);
     for (guint i = 1; i <= 60; i++) {
         g_autofree char *text = g_strdup_printf("m%u", i);
@@ -404,7 +395,7 @@ static void test_history_replay(RelayFixture *fx, gconstpointer tweak)
     g_assert_cmpstr(msg.deliver.text, ==, "m61");
     wire_msg_clear(&msg);
     LcRelayCounters counters;
-    test_relay_counters(relay, &counters);
+    test_relay_counters(fx->relay, &counters);
     g_assert_cmpuint(counters.messages_duplicate, ==, 1);
     g_object_unref(a);
     g_object_unref(a2);
@@ -444,8 +435,7 @@ static gint64 flood_and_read(GSocket *sender, GSocket *reader, guint n)
  * while the others keep receiving everything, without delay. */
 static void test_slow_consumer(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = fx->relay;
-    guint16 port = test_relay_port(relay);
+    const guint16 port = fx->port;
     GSocket *stuck = test_raw_join(port, "stuck", 0, 0);
     GSocket *sender = test_raw_join(port, "sender", 0, 0);
     GSocket *reader = test_raw_join(port, "reader", 0, 0);
@@ -459,7 +449,7 @@ static void test_slow_consumer(RelayFixture *fx, gconstpointer tweak)
      * `lanconf-bench chat --stuck N` measures it against mosquitto. */
     g_test_message("worst delivery to the reader: %.1f ms", worst_us / 1000.0);
     LcRelayCounters counters;
-    test_relay_counters(relay, &counters);
+    test_relay_counters(fx->relay, &counters);
     g_assert_cmpuint(counters.slow_consumer_drops, ==, 1);
     LcWireMsg msg;
     gboolean left = FALSE;
@@ -482,8 +472,7 @@ static void tweak_per_ip(LcRelayConfig *config)
 /* A third connection from one address is refused with SERVER_FULL. */
 static void test_limit_per_ip(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = fx->relay;
-    guint16 port = test_relay_port(relay);
+    const guint16 port = fx->port;
     GSocket *a = test_raw_join(port, "a", 0, 0);
     GSocket *b = test_raw_join(port, "b", 0, 0);
     GSocket *c = test_raw_connect(port);
@@ -527,8 +516,7 @@ static gint64 wait_for_leave(GSocket *socket, const char *nick, guint timeout_ms
  * briefly and catches up is kept and misses nothing. */
 static void test_soft_limit(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = fx->relay;
-    guint16 port = test_relay_port(relay);
+    const guint16 port = fx->port;
     GSocket *stuck = test_raw_join(port, "stuck", 0, 0);
     GSocket *lagging = test_raw_join(port, "lagging", 0, 0);
     GSocket *sender = test_raw_join(port, "sender", 0, 0);
@@ -542,7 +530,7 @@ static void test_soft_limit(RelayFixture *fx, gconstpointer tweak)
     gint64 sent = g_get_monotonic_time();
     g_test_message("3000 messages sent in %.2f s", (sent - start) / 1e6);
     LcRelayCounters counters;
-    test_relay_counters(relay, &counters);
+    test_relay_counters(fx->relay, &counters);
     if (sent - start < (SOFT_TEST_S - 1) * G_USEC_PER_SEC)
         g_assert_cmpuint(counters.slow_consumer_drops, ==, 0); /* not before its seconds */
     /* The lagging member catches up within the soft limit's seconds: all 3000, in order. */
@@ -557,7 +545,7 @@ static void test_soft_limit(RelayFixture *fx, gconstpointer tweak)
     g_assert_cmpint(left, >, 0);
     g_test_message("stuck member dropped %.2f s after the first message", (left - start) / 1e6);
     g_assert_cmpint(left - start, >=, SOFT_TEST_S * G_USEC_PER_SEC);
-    test_relay_counters(relay, &counters);
+    test_relay_counters(fx->relay, &counters);
     g_assert_cmpuint(counters.slow_consumer_drops, ==, 1);
     /* The lagging member is still in the room. */
     test_raw_chat(sender, n + 1, "still there?");

@@ -139,9 +139,8 @@ static gboolean has_texts(gpointer data)
  * relay saw it, and acknowledged to the sender. */
 static void test_chat(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = fx->relay;
-    Client *a = client_new(test_relay_port(relay), "alice", FALSE);
-    Client *b = client_new(test_relay_port(relay), "bob", FALSE);
+    Client *a = client_new(fx->port, "alice", FALSE);
+    Client *b = client_new(fx->port, "bob", FALSE);
     g_assert_true(test_wait_until(is_joined, a, 5000));
     g_assert_true(test_wait_until(is_joined, b, 5000));
     g_autoptr(GError) error = NULL;
@@ -172,10 +171,9 @@ static void test_chat(RelayFixture *fx, gconstpointer tweak)
 /* Messages written before the session joins wait in the outbox. */
 static void test_outbox_before_join(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = fx->relay;
-    Client *b = client_new(test_relay_port(relay), "bob", FALSE);
+    Client *b = client_new(fx->port, "bob", FALSE);
     g_assert_true(test_wait_until(is_joined, b, 5000));
-    Client *a = client_new(test_relay_port(relay), "alice", FALSE);
+    Client *a = client_new(fx->port, "alice", FALSE);
     g_autoptr(GError) error = NULL;
     g_assert_cmpuint(session_send_chat(a->session, "early", FALSE, &error), >, 0);
     g_assert_cmpuint(session_get_unacked(a->session), ==, 1);
@@ -212,8 +210,7 @@ static void test_fatal_errors(void)
  * true one, zero, within the round-trip. */
 static void test_lag(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = fx->relay;
-    Client *a = client_new(test_relay_port(relay), "alice", FALSE);
+    Client *a = client_new(fx->port, "alice", FALSE);
     g_assert_true(test_wait_until(is_joined, a, 5000));
     g_assert_cmpfloat(session_get_srtt_ms(a->session), <, 0.0); /* no sample yet */
     double min_ms = G_MAXDOUBLE, max_ms = 0;

@@ -2,6 +2,7 @@
  * channels' TCP message types (net/wire/wire.c), table-driven against
  * docs/PROTOCOL.md: round trips, every malformed case, garbage. */
 #include "net/wire/chan_dgram.h"
+#include "tests/test-rows.h"
 #include "net/wire/media_kind.h"
 #include "net/wire/wire.h"
 
@@ -168,41 +169,6 @@ static void test_garbage(void)
         g_assert_cmpmem(again, m, exact, m);
     }
     g_rand_free(rand);
-}
-
-/* The table of the new types: names and payload limits (docs/PROTOCOL.md). */
-static void test_type_table(void)
-{
-    static const struct {
-        guint8 type;
-        const char *name;
-        gsize max;
-    } rows[] = {
-        {0x20, "STREAM_OPEN", 16},
-        {0x21, "STREAM_READY", 32},
-        {0x22, "STREAM_CLOSE", 16},
-        {0x23, "VIEW", 64},
-        {0x24, "VIEW_READY", 64},
-        {0x25, "VIEW_END", 512},
-        {0x26, "VIEW_CLOSE", 64},
-        {0x27, "VIDEO_REFUSED", 1024},
-        {0x28, "VIDEO_HELLO", 32},
-        {0x29, "VIDEO_READY", 32},
-        {0x2A, "VIDEO_FRAME", 31 + 16777216},
-        {0x30, "VIDEO_ACK", 64},
-        {0x31, "STATS_REQUEST", 16},
-        {0x32, "STATS_STREAM", 128},
-        {0x33, "STATS_VIEWER", 128},
-        {0x34, "STATS_END", 32},
-    };
-    for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
-        g_assert_cmpstr(wire_type_name(rows[i].type), ==, rows[i].name);
-        g_assert_cmpuint(wire_max_payload(rows[i].type), ==, rows[i].max);
-    }
-    for (guint t = 0x2B; t < 0x30; t++)
-        g_assert_cmpuint(wire_max_payload((guint8)t), ==, 0);
-    for (guint t = 0x35; t < 0x50; t++)
-        g_assert_cmpuint(wire_max_payload((guint8)t), ==, 0);
 }
 
 /* Encodes msg, decodes it back (from a plain buffer and from GBytes) and
@@ -472,20 +438,12 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/video/dgram/roundtrip", test_roundtrip);
     g_test_add_func("/video/dgram/fragment-writer", test_fragment_writer);
-    for (guint i = 0; i < G_N_ELEMENTS(malformed_rows); i++) {
-        g_autofree char *path =
-            g_strdup_printf("/video/dgram/malformed/%s", malformed_rows[i].name);
-        g_test_add_data_func(path, &malformed_rows[i], test_malformed);
-    }
+    TEST_ADD_ROWS("/video/dgram/malformed", malformed_rows, test_malformed);
     g_test_add_func("/video/dgram/garbage", test_garbage);
-    g_test_add_func("/video/wire/type-table", test_type_table);
     g_test_add_func("/video/wire/roundtrip", test_messages_roundtrip);
     g_test_add_func("/video/wire/frame-split-and-share", test_frame_split_and_share);
     g_test_add_func("/video/wire/media-flags", test_media_flags);
-    for (guint i = 0; i < G_N_ELEMENTS(bad_rows); i++) {
-        g_autofree char *path = g_strdup_printf("/video/wire/bad/%s", bad_rows[i].name);
-        g_test_add_data_func(path, &bad_rows[i], test_bad_payload);
-    }
+    TEST_ADD_ROWS("/video/wire/bad", bad_rows, test_bad_payload);
     g_test_add_func("/video/wire/frame-too-large", test_frame_too_large);
     return g_test_run();
 }

@@ -470,9 +470,8 @@ static gboolean join_ready(gpointer data)
 /* A sender made inside the joined event asks for its stream once. */
 static void test_created_on_join(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = fx->relay;
     OnJoin j = {0};
-    LcSessionConfig config = {.host = "127.0.0.1", .port = test_relay_port(relay), .nick = "cam"};
+    LcSessionConfig config = {.host = "127.0.0.1", .port = fx->port, .nick = "cam"};
     LcSessionEvents events = {.joined = on_joined};
     LcSession *session = session_new(&config, &events, &j);
     session_start(session);

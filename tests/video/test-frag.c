@@ -2,6 +2,7 @@
  * (net/wire/frag.c): sizes, the fragment rules, and reassembly tables with
  * reordering, duplicates, missing fragments, oversize and bounded memory. */
 #include "net/wire/frag.h"
+#include "tests/test-rows.h"
 #include "net/wire/wire.h"
 
 #include <stdlib.h>
@@ -356,15 +357,8 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/video/frag/split-sizes", test_split_sizes);
-    for (guint i = 0; i < G_N_ELEMENTS(check_rows); i++) {
-        g_autofree char *path = g_strdup_printf("/video/frag/check/%s", check_rows[i].name);
-        g_test_add_data_func(path, &check_rows[i], test_check);
-    }
-    for (guint i = 0; i < G_N_ELEMENTS(reassembly_rows); i++) {
-        g_autofree char *path =
-            g_strdup_printf("/video/frag/reassembly/%s", reassembly_rows[i].name);
-        g_test_add_data_func(path, &reassembly_rows[i], test_reassembly);
-    }
+    TEST_ADD_ROWS("/video/frag/check", check_rows, test_check);
+    TEST_ADD_ROWS("/video/frag/reassembly", reassembly_rows, test_reassembly);
     g_test_add_func("/video/frag/interleaved", test_interleaved);
     g_test_add_func("/video/frag/inconsistent", test_inconsistent);
     g_test_add_func("/video/frag/oversize", test_oversize);

@@ -47,8 +47,7 @@ static LcRelayStreamStats *find_stream(LcRelayVideoStats *stats, guint32 id)
  * duplicate, gets exactly one ACK on the same port number as TCP. */
 static void test_tokens_and_ack(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = fx->relay;
-    guint16 port = test_relay_port(relay);
+    const guint16 port = fx->port;
     LcWireMsg ready;
     GSocket *control = video_raw_open_stream(port, "cam", WIRE_CHANNELS_ALL, &ready);
     guint32 id = ready.stream_ready.stream_id;
@@ -82,7 +81,7 @@ static void test_tokens_and_ack(RelayFixture *fx, gconstpointer tweak)
     g_assert_false(video_udp_recv(udp, &got, buf, 400));
 
     LcRelayVideoStats stats;
-    test_relay_video_stats(relay, &stats);
+    test_relay_video_stats(fx->relay, &stats);
     LcRelayStreamStats *s = find_stream(&stats, id);
     g_assert_cmpuint(s->bad_token, ==, 1);
     g_assert_cmpuint(stats.unknown_token, ==, 2);
@@ -102,8 +101,7 @@ static void test_tokens_and_ack(RelayFixture *fx, gconstpointer tweak)
  * relay's first- and last-byte times. */
 static void test_tcp_channel(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = fx->relay;
-    guint16 port = test_relay_port(relay);
+    const guint16 port = fx->port;
     LcWireMsg ready;
     GSocket *control = video_raw_open_stream(port, "cam", WIRE_CHANNEL_TCP, &ready);
 
@@ -148,7 +146,7 @@ static void test_tcp_channel(RelayFixture *fx, gconstpointer tweak)
     g_assert_true(test_raw_read_type(control, WIRE_PONG, &msg, 5000));
     wire_msg_clear(&msg);
     LcRelayVideoStats stats;
-    test_relay_video_stats(relay, &stats);
+    test_relay_video_stats(fx->relay, &stats);
     g_assert_cmpuint(find_stream(&stats, ready.stream_ready.stream_id)->frames_in[LC_CHAN_TCP], ==,
                      20);
     relay_video_stats_clear(&stats);
@@ -161,8 +159,7 @@ static void test_tcp_channel(RelayFixture *fx, gconstpointer tweak)
  * starts and VIEW_END when its sender leaves, and waits again. */
 static void test_view_waits(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = fx->relay;
-    guint16 port = test_relay_port(relay);
+    const guint16 port = fx->port;
     GSocket *eye = test_raw_join(port, "eye", 0, 0);
     LcWireMsg view = {.type = WIRE_VIEW};
     view.view.nick = "CAM";
@@ -228,8 +225,7 @@ static GSocket *join_viewer(guint16 port, const char *nick, LcWireMsg *ready)
  * sender with its viewer id. */
 static void test_slow_viewer(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = fx->relay;
-    guint16 port = test_relay_port(relay);
+    const guint16 port = fx->port;
     LcWireMsg ready;
     GSocket *cam = video_raw_open_stream(port, "cam", WIRE_CHANNEL_TCP, &ready);
     LcWireMsg good_ready, slow_ready;
@@ -282,7 +278,7 @@ static void test_slow_viewer(RelayFixture *fx, gconstpointer tweak)
         wire_msg_clear(&msg);
     }
     LcRelayVideoStats stats;
-    test_relay_video_stats(relay, &stats);
+    test_relay_video_stats(fx->relay, &stats);
     for (guint i = 0; i < stats.viewers->len; i++) {
         LcRelayViewerStats *v = &g_array_index(stats.viewers, LcRelayViewerStats, i);
         g_assert_cmpuint(v->queue[LC_CHAN_TCP], <=, 4);
@@ -313,8 +309,7 @@ static void test_slow_viewer(RelayFixture *fx, gconstpointer tweak)
  * chat. */
 static void test_refusals(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = fx->relay;
-    guint16 port = test_relay_port(relay);
+    const guint16 port = fx->port;
     LcWireMsg ready, msg;
     GSocket *cam = video_raw_open_stream(port, "cam", WIRE_CHANNELS_ALL, &ready);
     LcWireMsg open = {.type = WIRE_STREAM_OPEN};
@@ -351,8 +346,7 @@ static void test_refusals(RelayFixture *fx, gconstpointer tweak)
  * viewer, then STATS_END, matching the relay's own counters. */
 static void test_stats_request(RelayFixture *fx, gconstpointer tweak)
 {
-    TestRelay *relay = fx->relay;
-    guint16 port = test_relay_port(relay);
+    const guint16 port = fx->port;
     LcWireMsg ready, view_ready, msg;
     GSocket *cam = video_raw_open_stream(port, "cam", WIRE_CHANNELS_ALL, &ready);
     GSocket *eye = join_viewer(port, "eye", &view_ready);

@@ -3,6 +3,7 @@
  * _ - . [ ] { } ^ |, not starting with a digit or '-'; text is 1..4096 bytes
  * of UTF-8 with no control character but TAB. */
 #include "net/wire/validate.h"
+#include "tests/test-rows.h"
 #include "net/wire/wire.h"
 
 #include "wire-test-util.h"
@@ -245,10 +246,7 @@ int main(int argc, char **argv)
     g_test_add_func("/wire/validate/nick/rules", test_nick_rules);
     g_test_add_func("/wire/validate/nick/every-byte", test_nick_every_byte);
     g_test_add_func("/wire/validate/nick/equal", test_nick_equal);
-    for (guint i = 0; i < G_N_ELEMENTS(text_rows); i++) {
-        g_autofree char *path = g_strdup_printf("/wire/validate/text/%s", text_rows[i].name);
-        g_test_add_data_func(path, &text_rows[i], test_text_rules);
-    }
+    TEST_ADD_ROWS("/wire/validate/text", text_rows, test_text_rules);
     g_test_add_func("/wire/validate/text/length", test_text_length);
     g_test_add_func("/wire/validate/text/every-control", test_text_every_control);
     return g_test_run();

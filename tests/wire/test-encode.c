@@ -3,6 +3,7 @@
  * error, never a frame the other side must refuse; an ERROR frame is always
  * produced, its reason cut at a UTF-8 boundary or replaced when invalid. */
 #include "wire-test-util.h"
+#include "tests/test-rows.h"
 
 #include <string.h>
 
@@ -269,18 +270,12 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     wire_test_fill_over();
 
-    for (guint i = 0; i < G_N_ELEMENTS(refusals); i++) {
-        g_autofree char *path = g_strdup_printf("/wire/encode/refuse/%s", refusals[i].name);
-        g_test_add_data_func(path, &refusals[i], test_refusal);
-    }
+    TEST_ADD_ROWS("/wire/encode/refuse", refusals, test_refusal);
     g_test_add_func("/wire/encode/refuse/welcome-over-payload", test_welcome_over_payload);
     g_test_add_func("/wire/encode/refuse/welcome-65536-members",
                     test_welcome_member_count_over_u16);
     g_test_add_func("/wire/encode/null-strings", test_null_strings);
-    for (guint i = 0; i < G_N_ELEMENTS(cut_rows); i++) {
-        g_autofree char *path = g_strdup_printf("/wire/encode-error/cut/%s", cut_rows[i].name);
-        g_test_add_data_func(path, &cut_rows[i], test_error_cut);
-    }
+    TEST_ADD_ROWS("/wire/encode-error/cut", cut_rows, test_error_cut);
     g_test_add_func("/wire/encode-error/null-reason", test_error_null_reason);
     g_test_add_func("/wire/encode-error/invalid-utf8", test_error_invalid_utf8);
     g_test_add_func("/wire/encode-error/codes", test_error_codes);

@@ -2,6 +2,7 @@
  * refused with the ERROR code docs/PROTOCOL.md gives, checked in the order the
  * protocol gives (magic, version, type, length, then the payload). */
 #include "wire-test-util.h"
+#include "tests/test-rows.h"
 
 #include <string.h>
 
@@ -484,17 +485,11 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
 
-    for (guint i = 0; i < G_N_ELEMENTS(header_rows); i++) {
-        g_autofree char *path = g_strdup_printf("/wire/header/%s", header_rows[i].name);
-        g_test_add_data_func(path, &header_rows[i], test_header);
-    }
+    TEST_ADD_ROWS("/wire/header", header_rows, test_header);
     g_test_add_func("/wire/header/unknown-types", test_header_unknown_types);
     g_test_add_func("/wire/header/oversize", test_header_oversize);
     g_test_add_func("/wire/header/fields", test_header_fields);
-    for (guint i = 0; i < G_N_ELEMENTS(payload_rows); i++) {
-        g_autofree char *path = g_strdup_printf("/wire/decode/%s", payload_rows[i].name);
-        g_test_add_data_func(path, &payload_rows[i], test_payload);
-    }
+    TEST_ADD_ROWS("/wire/decode", payload_rows, test_payload);
     g_test_add_func("/wire/decode/valid-twins", test_payload_valid_twins);
     g_test_add_func("/wire/decode/presence-kind-range", test_presence_kind_range);
     return g_test_run();

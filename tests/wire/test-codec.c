@@ -3,6 +3,7 @@
  * values; the exact bytes of each type; the type table; and every sample cut
  * short at each byte, given a byte too many, and given each undefined flag. */
 #include "wire-test-util.h"
+#include "tests/test-rows.h"
 
 #include <string.h>
 
@@ -464,10 +465,7 @@ int main(int argc, char **argv)
     g_test_add_func("/wire/error-names", test_error_names);
     g_test_add_func("/wire/clear", test_clear);
     wire_test_add_samples("/wire/roundtrip", test_roundtrip, FALSE);
-    for (guint i = 0; i < G_N_ELEMENTS(layouts); i++) {
-        g_autofree char *path = g_strdup_printf("/wire/layout/%s", layouts[i].name);
-        g_test_add_data_func(path, &layouts[i], test_layout);
-    }
+    TEST_ADD_ROWS("/wire/layout", layouts, test_layout);
     wire_test_add_samples("/wire/decode/truncated", test_truncated, TRUE);
     g_test_add_func("/wire/decode/truncated/welcome-max", test_truncated_welcome_max);
     wire_test_add_samples("/wire/decode/trailing", test_trailing, FALSE);
