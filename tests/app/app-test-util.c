@@ -68,3 +68,17 @@ GPtrArray *app_test_capture_jpeg(guint n, gint width, gint height)
     camera_stop(camera);
     return capture.frames;
 }
+
+/* The run every synthetic frame log describes. */
+void app_test_framelog_run(LcFramelogRun *run)
+{
+    *run = (LcFramelogRun){
+        .source = "test",
+        .width = 640,
+        .height = 480,
+        .fps = 30,
+        .quality = 80,
+        .encoder = "jpeg",
+        .ack_mode = "relay",
+    };
+}

@@ -10,6 +10,7 @@
 
 #include "src/run/framelog.h"
 #include "src/report/framelog_report.h"
+#include "tests/app/app-test-util.h"
 
 #define T0 G_GINT64_CONSTANT(1700000000000000)
 
@@ -27,16 +28,9 @@ static const char *const percentile_keys[] = {"p50", "p95", "p99"};
 /* A sender log with a few frames on tcp, one lost on udp, and TCP_INFO on tcp. */
 static LcFramelog *make_sender_log(void)
 {
-    LcFramelogRun run = {
-        .source = "test",
-        .width = 640,
-        .height = 480,
-        .fps = 30,
-        .quality = 80,
-        .encoder = "jpeg",
-        .ack_mode = "relay",
-        .duration_s = 10.0,
-    };
+    LcFramelogRun run;
+    app_test_framelog_run(&run);
+    run.duration_s = 10.0;
     LcFramelog *log = framelog_new(FRAMELOG_ROLE_SENDER, &run, T0);
     LcStatsTcpInfo info = {.retransmits_total = 3, .rtt_us = 1500, .snd_cwnd = 10};
 
@@ -326,24 +320,34 @@ static void remove_temp(const char *dir, const char *path)
     g_assert_cmpint(g_rmdir(dir), ==, 0);
 }
 
+typedef gboolean (*FramelogWriter)(const LcFramelog *log, const char *path, GError **error);
+
+/* Writes log with write into a temporary file called name, reads it back
+ * and removes it; returns its text (transfer full). */
+static char *write_and_read(const LcFramelog *log, const char *name, FramelogWriter write)
+{
+    g_autofree char *dir = NULL;
+    g_autofree char *path = temp_path(&dir, name);
+    g_autoptr(GError) error = NULL;
+    char *text = NULL;
+    g_assert_true(write(log, path, &error));
+    g_assert_no_error(error);
+    g_assert_true(g_file_get_contents(path, &text, NULL, &error));
+    remove_temp(dir, path);
+    return text;
+}
+
 /* frames.csv on disk: the header, then one row per record. */
 static void test_csv_file(void)
 {
     g_autoptr(LcFramelog) log = make_sender_log();
-    g_autofree char *dir = NULL;
-    g_autofree char *path = temp_path(&dir, "frames.csv");
-    g_autofree char *text = NULL;
+    g_autofree char *text = write_and_read(log, "frames.csv", framelog_write_csv);
     g_autoptr(GError) error = NULL;
 
-    g_assert_true(framelog_write_csv(log, path, &error));
-    g_assert_no_error(error);
-    g_assert_true(g_file_get_contents(path, &text, NULL, &error));
     g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
     g_assert_cmpuint(g_strv_length(lines), ==, 1 + 9 + 1); /* last is the empty tail */
     g_assert_cmpstr(lines[0], ==, framelog_csv_get_header());
     g_assert_cmpstr(lines[10], ==, "");
-    remove_temp(dir, path);
-
     g_assert_false(framelog_write_csv(log, "/nonexistent-dir/frames.csv", &error));
     g_assert_nonnull(strstr(error->message, "/nonexistent-dir/frames.csv"));
 }
@@ -352,10 +356,6 @@ static void test_csv_file(void)
 static void test_intervals_ndjson(void)
 {
     g_autoptr(LcFramelog) log = make_sender_log();
-    g_autofree char *dir = NULL;
-    g_autofree char *path = temp_path(&dir, "intervals.ndjson");
-    g_autofree char *text = NULL;
-    g_autoptr(GError) error = NULL;
     LcChannelInterval out[LC_CHAN_KINDS];
     static const char *const keys[] = {
         "event",       "role",         "channel",     "start",          "end",        "seconds",
@@ -365,9 +365,7 @@ static void test_intervals_ndjson(void)
 
     g_assert_cmpuint(framelog_close_interval(log, T0 + 1000000, out), ==, 2);
     g_assert_cmpuint(framelog_close_interval(log, T0 + 2000000, out), ==, 2);
-    g_assert_true(framelog_write_intervals(log, path, &error));
-    g_assert_no_error(error);
-    g_assert_true(g_file_get_contents(path, &text, NULL, &error));
+    g_autofree char *text = write_and_read(log, "intervals.ndjson", framelog_write_intervals);
     g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
     g_assert_cmpuint(g_strv_length(lines), ==, 4 + 1);
     for (guint i = 0; i < 4; i++) {
@@ -385,7 +383,6 @@ static void test_intervals_ndjson(void)
     g_assert_cmpint(json_object_get_int_member(obj, "frames_acked"), ==, 4);
     g_assert_cmpfloat(json_object_get_double_member(obj, "rtt_p99_ms"), ==, 2.0);
     g_assert_cmpstr(lines[4], ==, "");
-    remove_temp(dir, path);
 }
 
 /* The summary file holds the same JSON as the formatter. */

@@ -244,6 +244,15 @@ static void tweak_restart(LcRelayConfig *config)
     config->data_dir = g_strdup(restart_dir);
 }
 
+/* Stops a restart test's relay and removes its data folder. */
+static void restart_relay_stop(TestRelay *relay)
+{
+    test_relay_stop(relay);
+    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", restart_dir);
+    g_assert_cmpint(system(cmd), ==, 0);
+    g_clear_pointer(&restart_dir, g_free);
+}
+
 /* Stops the relay mid-stream, keeps writing, restarts it on the same port and
  * data: the receiver gets every message exactly once, in order. */
 static void test_reconnect_resume(void)
@@ -285,10 +294,7 @@ static void test_reconnect_resume(void)
     g_assert_cmpuint(b->texts->len, ==, n);
     client_free(a);
     client_free(b);
-    test_relay_stop(relay);
-    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", restart_dir);
-    g_assert_cmpint(system(cmd), ==, 0);
-    g_free(restart_dir);
+    restart_relay_stop(relay);
 }
 
 /* Keeps little history, for the gap test. */
@@ -337,10 +343,7 @@ static void test_history_gap(void)
     g_assert_true(g_str_has_suffix(b->texts->pdata[all.n - 1], ": m101"));
     g_object_unref(a);
     client_free(b);
-    test_relay_stop(relay);
-    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", restart_dir);
-    g_assert_cmpint(system(cmd), ==, 0);
-    g_free(restart_dir);
+    restart_relay_stop(relay);
 }
 
 int main(int argc, char **argv)

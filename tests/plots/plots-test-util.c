@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "src/run/framelog.h"
+#include "tests/app/app-test-util.h"
 #include "src/report/framelog_report.h"
 
 #define T0        G_GINT64_CONSTANT(1700000000000000)
@@ -85,16 +86,9 @@ static void plots_test_add_viewer_frame(LcFramelog *log, const PlotsTestRun *spe
 /* Writes frames.csv, intervals.ndjson and summary.json of a 30 fps run into dir. */
 void plots_test_write_run(const char *dir, const PlotsTestRun *spec)
 {
-    LcFramelogRun run = {
-        .source = "test",
-        .width = 640,
-        .height = 480,
-        .fps = 30,
-        .quality = 80,
-        .encoder = "jpeg",
-        .channels = spec->channels,
-        .ack_mode = "relay",
-    };
+    LcFramelogRun run;
+    app_test_framelog_run(&run);
+    run.channels = spec->channels;
     g_autoptr(LcFramelog) log =
         framelog_new(spec->viewer ? FRAMELOG_ROLE_VIEWER : FRAMELOG_ROLE_SENDER, &run, T0);
     g_autoptr(GRand) rand = g_rand_new_with_seed(42);

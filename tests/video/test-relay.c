@@ -7,6 +7,17 @@
 #include <string.h>
 #include <sys/socket.h>
 
+/* Sends a VIDEO_FRAME of size zero bytes on a raw video TCP channel. */
+static void send_zero_frame(GSocket *tcp, guint32 stream_id, guint64 seq, gsize size)
+{
+    g_autoptr(GBytes) data = g_bytes_new_take(g_malloc0(size), size);
+    LcWireMsg frame = {.type = WIRE_VIDEO_FRAME};
+    frame.video_frame.stream_id = stream_id;
+    frame.video_frame.seq = seq;
+    frame.video_frame.data = data;
+    test_raw_send(tcp, &frame);
+}
+
 /* A short reassembly deadline and a small per-viewer queue. */
 static void tweak_fast(LcRelayConfig *config)
 {
@@ -125,12 +136,7 @@ static void test_tcp_channel(RelayFixture *fx, gconstpointer tweak)
     g_assert_cmpuint(msg.video_ready.stream_id, ==, ready.stream_ready.stream_id);
     wire_msg_clear(&msg);
     for (guint64 seq = 1; seq <= 20; seq++) {
-        g_autoptr(GBytes) data = g_bytes_new_take(g_malloc0(100000), 100000);
-        LcWireMsg frame = {.type = WIRE_VIDEO_FRAME};
-        frame.video_frame.stream_id = ready.stream_ready.stream_id;
-        frame.video_frame.seq = seq;
-        frame.video_frame.data = data;
-        test_raw_send(tcp, &frame);
+        send_zero_frame(tcp, ready.stream_ready.stream_id, seq, 100000);
     }
     for (guint64 seq = 1; seq <= 20; seq++) {
         g_assert_true(test_raw_read(tcp, &msg, 5000));
@@ -248,12 +254,7 @@ static void test_slow_viewer(RelayFixture *fx, gconstpointer tweak)
     const guint n = 60;
     guint relay_acks = 0, viewer_acks = 0;
     for (guint64 seq = 1; seq <= n; seq++) {
-        g_autoptr(GBytes) data = g_bytes_new_take(g_malloc0(200000), 200000);
-        LcWireMsg frame = {.type = WIRE_VIDEO_FRAME};
-        frame.video_frame.stream_id = ready.stream_ready.stream_id;
-        frame.video_frame.seq = seq;
-        frame.video_frame.data = data;
-        test_raw_send(tcp, &frame);
+        send_zero_frame(tcp, ready.stream_ready.stream_id, seq, 200000);
         /* The good viewer reads each frame whole and acknowledges it. */
         g_assert_true(test_raw_read(good, &msg, 5000));
         g_assert_cmpuint(msg.type, ==, WIRE_VIDEO_FRAME);

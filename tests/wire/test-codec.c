@@ -8,13 +8,8 @@
 #include <string.h>
 
 /* Strings exactly at their field limits, filled in by wire_test_fill_limits(). */
-static char nick_max[WIRE_NICK_MAX + 1];
-static char instance_max[WIRE_INSTANCE_MAX + 1];
-static char addr_max[WIRE_ADDR_MAX + 1];
-static char text_max[WIRE_TEXT_MAX + 1];
+static WireTestStrings at_max;
 static char text_max_utf8[WIRE_TEXT_MAX + 1];
-static char reason_max[WIRE_REASON_MAX + 1];
-static char quit_max[WIRE_QUIT_REASON_MAX + 1];
 
 /* The most members with the longest nick and address that fit WELCOME's
  * 262144-byte payload: 138 bytes of fixed fields, then 100 bytes a member. */
@@ -38,7 +33,7 @@ static const WireSample samples[] = {
      {.type = WIRE_HELLO,
       .hello = {0, "alice", "3f2504e0-4f89-41d3-9a0c-0305e82c3301", 0, WIRE_HISTORY_DEFAULT}}},
     {"hello-max",
-     {.type = WIRE_HELLO, .hello = {255, nick_max, instance_max, G_MAXUINT64, G_MAXUINT32}}},
+     {.type = WIRE_HELLO, .hello = {255, at_max.nick, at_max.instance, G_MAXUINT64, G_MAXUINT32}}},
     {"hello-resume", {.type = WIRE_HELLO, .hello = {0, "bob", "i", 42, 0}}},
     {"hello-empty-nick", {.type = WIRE_HELLO, .hello = {0, "", "x", 0, 50}}},
     {"welcome-no-members",
@@ -50,13 +45,13 @@ static const WireSample samples[] = {
                   G_N_ELEMENTS(members_few), members_few}}},
     {"welcome-max",
      {.type = WIRE_WELCOME,
-      .welcome = {G_MAXUINT64, G_MAXUINT64, nick_max, addr_max, G_MAXUINT64, G_MAXUINT64,
+      .welcome = {G_MAXUINT64, G_MAXUINT64, at_max.nick, at_max.addr, G_MAXUINT64, G_MAXUINT64,
                   G_MAXUINT16, G_MAXUINT16, WELCOME_MAX_MEMBERS, members_max}}},
     {"error",
      {.type = WIRE_ERROR,
       .flags = WIRE_FLAG_FATAL,
       .error = {WIRE_ERR_BAD_NICK, 0, "nick is empty"}}},
-    {"error-max", {.type = WIRE_ERROR, .error = {G_MAXUINT16, G_MAXUINT64, reason_max}}},
+    {"error-max", {.type = WIRE_ERROR, .error = {G_MAXUINT16, G_MAXUINT64, at_max.reason}}},
     {"error-empty-reason", {.type = WIRE_ERROR, .error = {WIRE_ERR_RATE_LIMITED, 9, ""}}},
     {"ping", {.type = WIRE_PING, .ping = {1700000000000000, 1}}},
     {"ping-zero", {.type = WIRE_PING, .ping = {0, 0}}},
@@ -65,7 +60,7 @@ static const WireSample samples[] = {
     {"pong-max", {.type = WIRE_PONG, .pong = {G_MAXUINT64, G_MAXUINT64, G_MAXUINT64, G_MAXUINT64}}},
     {"chat", {.type = WIRE_CHAT, .chat = {1, "hello, world"}}},
     {"chat-action", {.type = WIRE_CHAT, .flags = WIRE_FLAG_ACTION, .chat = {2, "waves"}}},
-    {"chat-max", {.type = WIRE_CHAT, .chat = {G_MAXUINT64, text_max}}},
+    {"chat-max", {.type = WIRE_CHAT, .chat = {G_MAXUINT64, at_max.text}}},
     {"chat-utf8",
      {.type = WIRE_CHAT,
       .chat =
@@ -86,7 +81,7 @@ static const WireSample samples[] = {
      {.type = WIRE_CHAT_DELIVER, .flags = WIRE_FLAG_HISTORY, .deliver = {3, 4, "c", "", "x"}}},
     {"deliver-max",
      {.type = WIRE_CHAT_DELIVER,
-      .deliver = {G_MAXUINT64, G_MAXUINT64, nick_max, addr_max, text_max}}},
+      .deliver = {G_MAXUINT64, G_MAXUINT64, at_max.nick, at_max.addr, at_max.text}}},
     {"presence-join",
      {.type = WIRE_PRESENCE,
       .presence = {WIRE_PRESENCE_JOIN, "alice", "192.168.1.7:51234", "", ""}}},
@@ -97,29 +92,24 @@ static const WireSample samples[] = {
      {.type = WIRE_PRESENCE, .presence = {WIRE_PRESENCE_NICK, "al", "10.0.0.1:1", "alice", ""}}},
     {"presence-max",
      {.type = WIRE_PRESENCE,
-      .presence = {WIRE_PRESENCE_NICK, nick_max, addr_max, nick_max, reason_max}}},
+      .presence = {WIRE_PRESENCE_NICK, at_max.nick, at_max.addr, at_max.nick, at_max.reason}}},
     {"nick", {.type = WIRE_NICK, .nick = {"carol"}}},
-    {"nick-max", {.type = WIRE_NICK, .nick = {nick_max}}},
+    {"nick-max", {.type = WIRE_NICK, .nick = {at_max.nick}}},
     {"nick-empty", {.type = WIRE_NICK, .nick = {""}}},
     {"quit", {.type = WIRE_QUIT, .quit = {"bye"}}},
-    {"quit-max", {.type = WIRE_QUIT, .quit = {quit_max}}},
+    {"quit-max", {.type = WIRE_QUIT, .quit = {at_max.quit}}},
     {"quit-empty", {.type = WIRE_QUIT, .quit = {""}}},
 };
 
 /* Fills the strings and the member list that sit exactly at their limits. */
 static void wire_test_fill_limits(void)
 {
-    memset(nick_max, 'N', WIRE_NICK_MAX);
-    memset(instance_max, '~', WIRE_INSTANCE_MAX);
-    memset(addr_max, '9', WIRE_ADDR_MAX);
-    memset(text_max, 'x', WIRE_TEXT_MAX);
+    wire_test_fill_strings(&at_max, 0);
     for (guint i = 0; i < WIRE_TEXT_MAX / 4; i++)
         memcpy(text_max_utf8 + 4 * i, "\xf0\x9f\x98\x80", 4); /* U+1F600 */
-    memset(reason_max, 'r', WIRE_REASON_MAX);
-    memset(quit_max, 'q', WIRE_QUIT_REASON_MAX);
     for (guint i = 0; i < WELCOME_MAX_MEMBERS; i++) {
-        members_max[i].nick = nick_max;
-        members_max[i].addr = addr_max;
+        members_max[i].nick = at_max.nick;
+        members_max[i].addr = at_max.addr;
     }
 }
 
@@ -177,6 +167,19 @@ static void test_roundtrip(gconstpointer data)
     g_assert_true(memcmp(&msg, &cleared, sizeof(msg)) == 0);
 }
 
+/* The frame of size bytes at bytes with a payload of payload_len bytes: cut
+ * short, or with zeros after it, its length field saying so. */
+static GByteArray *wire_test_resize(const guint8 *bytes, gsize size, gsize payload_len)
+{
+    GByteArray *out = g_byte_array_new();
+    g_byte_array_set_size(out, (guint)(WIRE_HEADER_SIZE + payload_len));
+    memset(out->data, 0, out->len);
+    memcpy(out->data, bytes, MIN(size, out->len));
+    for (guint i = 0; i < 4; i++)
+        out->data[6 + i] = (guint8)(payload_len >> (8 * (3 - i)));
+    return out;
+}
+
 /* A sample's payload cut short at every byte offset is BAD_FRAME. */
 static void test_truncated(gconstpointer data)
 {
@@ -184,13 +187,8 @@ static void test_truncated(gconstpointer data)
     g_autoptr(GBytes) frame = wire_test_encode_sample(&sample->msg);
     gsize size = 0;
     const guint8 *bytes = g_bytes_get_data(frame, &size);
-    g_autoptr(GByteArray) cut = g_byte_array_new();
-
     for (gsize len = 0; len < size - WIRE_HEADER_SIZE; len++) {
-        g_byte_array_set_size(cut, 0);
-        g_byte_array_append(cut, bytes, (guint)(WIRE_HEADER_SIZE + len));
-        for (guint i = 0; i < 4; i++)
-            cut->data[6 + i] = (guint8)(len >> (8 * (3 - i)));
+        g_autoptr(GByteArray) cut = wire_test_resize(bytes, size, len);
         wire_test_assert_decode_fails(cut->data, cut->len, WIRE_ERR_BAD_FRAME);
     }
 }
@@ -203,16 +201,11 @@ static void test_truncated_welcome_max(void)
     g_autoptr(GBytes) frame = wire_test_encode_sample(max);
     gsize size = 0;
     const guint8 *bytes = g_bytes_get_data(frame, &size);
-    g_autoptr(GByteArray) cut = g_byte_array_new();
-
     for (gsize len = 0; len < size - WIRE_HEADER_SIZE; len++) {
         gboolean near_end = len + 200 >= size - WIRE_HEADER_SIZE;
         if (!near_end && len > 200 && len % 97 != 0)
             continue;
-        g_byte_array_set_size(cut, 0);
-        g_byte_array_append(cut, bytes, (guint)(WIRE_HEADER_SIZE + len));
-        for (guint i = 0; i < 4; i++)
-            cut->data[6 + i] = (guint8)(len >> (8 * (3 - i)));
+        g_autoptr(GByteArray) cut = wire_test_resize(bytes, size, len);
         wire_test_assert_decode_fails(cut->data, cut->len, WIRE_ERR_BAD_FRAME);
     }
 }
@@ -225,16 +218,9 @@ static void test_trailing(gconstpointer data)
     g_autoptr(GBytes) frame = wire_test_encode_sample(&sample->msg);
     gsize size = 0;
     const guint8 *bytes = g_bytes_get_data(frame, &size);
-    g_autoptr(GByteArray) longer = g_byte_array_new();
-
     for (guint extra = 1; extra <= 3; extra++) {
         gsize len = size - WIRE_HEADER_SIZE + extra;
-        g_byte_array_set_size(longer, 0);
-        g_byte_array_append(longer, bytes, (guint)size);
-        for (guint i = 0; i < extra; i++)
-            g_byte_array_append(longer, (const guint8 *)"\0", 1);
-        for (guint i = 0; i < 4; i++)
-            longer->data[6 + i] = (guint8)(len >> (8 * (3 - i)));
+        g_autoptr(GByteArray) longer = wire_test_resize(bytes, size, len);
         wire_test_assert_decode_fails(
             longer->data, longer->len,
             len > wire_max_payload(sample->msg.type) ? WIRE_ERR_TOO_LARGE : WIRE_ERR_BAD_FRAME);

@@ -7,16 +7,11 @@
 
 #include <string.h>
 
-/* Strings one byte over their field limits, filled in by wire_test_fill_over(). */
-static char nick_over[WIRE_NICK_MAX + 2];
-static char instance_over[WIRE_INSTANCE_MAX + 2];
-static char addr_over[WIRE_ADDR_MAX + 2];
-static char text_over[WIRE_TEXT_MAX + 2];
-static char reason_over[WIRE_REASON_MAX + 2];
-static char quit_over[WIRE_QUIT_REASON_MAX + 2];
+/* Strings one byte over their field limits, filled in by main(). */
+static WireTestStrings over_max;
 
-static LcWireMember member_nick_over[] = {{"ok", "ok"}, {nick_over, "1.2.3.4:5"}};
-static LcWireMember member_addr_over[] = {{"ok", addr_over}};
+static LcWireMember member_nick_over[] = {{"ok", "ok"}, {over_max.nick, "1.2.3.4:5"}};
+static LcWireMember member_addr_over[] = {{"ok", over_max.addr}};
 
 typedef struct {
     const char *name;
@@ -29,15 +24,17 @@ static const WireRefusal refusals[] = {
     {"unknown-type-0", {.type = 0}, WIRE_ERR_UNKNOWN_TYPE},
     {"unknown-type-reserved-video", {.type = 0x2F}, WIRE_ERR_UNKNOWN_TYPE},
     {"unknown-type-ff", {.type = 0xFF}, WIRE_ERR_UNKNOWN_TYPE},
-    {"hello-nick-33", {.type = WIRE_HELLO, .hello = {0, nick_over, "i", 0, 0}}, WIRE_ERR_TOO_LARGE},
+    {"hello-nick-33",
+     {.type = WIRE_HELLO, .hello = {0, over_max.nick, "i", 0, 0}},
+     WIRE_ERR_TOO_LARGE},
     {"hello-instance-65",
-     {.type = WIRE_HELLO, .hello = {0, "alice", instance_over, 0, 0}},
+     {.type = WIRE_HELLO, .hello = {0, "alice", over_max.instance, 0, 0}},
      WIRE_ERR_TOO_LARGE},
     {"welcome-nick-33",
-     {.type = WIRE_WELCOME, .welcome = {.nick = nick_over, .addr = "a"}},
+     {.type = WIRE_WELCOME, .welcome = {.nick = over_max.nick, .addr = "a"}},
      WIRE_ERR_TOO_LARGE},
     {"welcome-addr-65",
-     {.type = WIRE_WELCOME, .welcome = {.nick = "n", .addr = addr_over}},
+     {.type = WIRE_WELCOME, .welcome = {.nick = "n", .addr = over_max.addr}},
      WIRE_ERR_TOO_LARGE},
     {"welcome-member-nick-33",
      {.type = WIRE_WELCOME,
@@ -47,43 +44,34 @@ static const WireRefusal refusals[] = {
      {.type = WIRE_WELCOME,
       .welcome = {.nick = "n", .addr = "a", .n_members = 1, .members = member_addr_over}},
      WIRE_ERR_TOO_LARGE},
-    {"error-reason-513", {.type = WIRE_ERROR, .error = {1, 0, reason_over}}, WIRE_ERR_TOO_LARGE},
-    {"chat-text-4097", {.type = WIRE_CHAT, .chat = {1, text_over}}, WIRE_ERR_TOO_LARGE},
+    {"error-reason-513",
+     {.type = WIRE_ERROR, .error = {1, 0, over_max.reason}},
+     WIRE_ERR_TOO_LARGE},
+    {"chat-text-4097", {.type = WIRE_CHAT, .chat = {1, over_max.text}}, WIRE_ERR_TOO_LARGE},
     {"deliver-nick-33",
-     {.type = WIRE_CHAT_DELIVER, .deliver = {1, 2, nick_over, "a", "t"}},
+     {.type = WIRE_CHAT_DELIVER, .deliver = {1, 2, over_max.nick, "a", "t"}},
      WIRE_ERR_TOO_LARGE},
     {"deliver-addr-65",
-     {.type = WIRE_CHAT_DELIVER, .deliver = {1, 2, "n", addr_over, "t"}},
+     {.type = WIRE_CHAT_DELIVER, .deliver = {1, 2, "n", over_max.addr, "t"}},
      WIRE_ERR_TOO_LARGE},
     {"deliver-text-4097",
-     {.type = WIRE_CHAT_DELIVER, .deliver = {1, 2, "n", "a", text_over}},
+     {.type = WIRE_CHAT_DELIVER, .deliver = {1, 2, "n", "a", over_max.text}},
      WIRE_ERR_TOO_LARGE},
     {"presence-nick-33",
-     {.type = WIRE_PRESENCE, .presence = {1, nick_over, "a", "", ""}},
+     {.type = WIRE_PRESENCE, .presence = {1, over_max.nick, "a", "", ""}},
      WIRE_ERR_TOO_LARGE},
     {"presence-addr-65",
-     {.type = WIRE_PRESENCE, .presence = {1, "n", addr_over, "", ""}},
+     {.type = WIRE_PRESENCE, .presence = {1, "n", over_max.addr, "", ""}},
      WIRE_ERR_TOO_LARGE},
     {"presence-old-33",
-     {.type = WIRE_PRESENCE, .presence = {3, "n", "a", nick_over, ""}},
+     {.type = WIRE_PRESENCE, .presence = {3, "n", "a", over_max.nick, ""}},
      WIRE_ERR_TOO_LARGE},
     {"presence-reason-513",
-     {.type = WIRE_PRESENCE, .presence = {2, "n", "a", "", reason_over}},
+     {.type = WIRE_PRESENCE, .presence = {2, "n", "a", "", over_max.reason}},
      WIRE_ERR_TOO_LARGE},
-    {"nick-33", {.type = WIRE_NICK, .nick = {nick_over}}, WIRE_ERR_TOO_LARGE},
-    {"quit-257", {.type = WIRE_QUIT, .quit = {quit_over}}, WIRE_ERR_TOO_LARGE},
+    {"nick-33", {.type = WIRE_NICK, .nick = {over_max.nick}}, WIRE_ERR_TOO_LARGE},
+    {"quit-257", {.type = WIRE_QUIT, .quit = {over_max.quit}}, WIRE_ERR_TOO_LARGE},
 };
-
-/* Fills the strings that are one byte over their limits. */
-static void wire_test_fill_over(void)
-{
-    memset(nick_over, 'N', WIRE_NICK_MAX + 1);
-    memset(instance_over, 'i', WIRE_INSTANCE_MAX + 1);
-    memset(addr_over, '1', WIRE_ADDR_MAX + 1);
-    memset(text_over, 't', WIRE_TEXT_MAX + 1);
-    memset(reason_over, 'r', WIRE_REASON_MAX + 1);
-    memset(quit_over, 'q', WIRE_QUIT_REASON_MAX + 1);
-}
 
 /* The encoder refuses a message from the table with its code. */
 static void test_refusal(gconstpointer data)
@@ -268,7 +256,7 @@ static void test_error_codes(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    wire_test_fill_over();
+    wire_test_fill_strings(&over_max, 1);
 
     TEST_ADD_ROWS("/wire/encode/refuse", refusals, test_refusal);
     g_test_add_func("/wire/encode/refuse/welcome-over-payload", test_welcome_over_payload);

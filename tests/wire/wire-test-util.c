@@ -214,3 +214,15 @@ char *wire_test_repeat(const char *c, gsize n)
     s[n * len] = '\0';
     return s;
 }
+
+/* Fills each string with its field's limit plus `over` bytes. */
+void wire_test_fill_strings(WireTestStrings *s, guint over)
+{
+    memset(s, 0, sizeof(*s));
+    memset(s->nick, 'N', WIRE_NICK_MAX + over);
+    memset(s->instance, 'i', WIRE_INSTANCE_MAX + over);
+    memset(s->addr, '1', WIRE_ADDR_MAX + over);
+    memset(s->text, 'x', WIRE_TEXT_MAX + over);
+    memset(s->reason, 'r', WIRE_REASON_MAX + over);
+    memset(s->quit, 'q', WIRE_QUIT_REASON_MAX + over);
+}

@@ -61,3 +61,16 @@ void wire_test_assert_msg_equal(const LcWireMsg *got, const LcWireMsg *want);
 
 /* A string of n copies of c. */
 char *wire_test_repeat(const char *c, gsize n);
+
+/* One string per length-limited field, room for its limit and one byte more. */
+typedef struct {
+    char nick[WIRE_NICK_MAX + 2];
+    char instance[WIRE_INSTANCE_MAX + 2];
+    char addr[WIRE_ADDR_MAX + 2];
+    char text[WIRE_TEXT_MAX + 2];
+    char reason[WIRE_REASON_MAX + 2];
+    char quit[WIRE_QUIT_REASON_MAX + 2];
+} WireTestStrings;
+
+/* Fills each string with its field's limit plus `over` (0 or 1) ASCII bytes. */
+void wire_test_fill_strings(WireTestStrings *s, guint over);
