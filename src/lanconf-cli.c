@@ -31,18 +31,6 @@ typedef struct {
     gboolean media_until_eof; /* no --duration: the run lasts until stdin ends */
 } LcCli;
 
-/* Prints an error line on stderr and remembers a failing exit status. */
-static void cli_error(LcCli *cli, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static void cli_error(LcCli *cli, const char *fmt, ...)
-{
-    va_list args;
-    va_start(args, fmt);
-    g_autofree char *text = g_strdup_vprintf(fmt, args);
-    va_end(args);
-    fprintf(stderr, "lanconf-cli: %s\n", text);
-    cli->status = 1;
-}
-
 /* Leaves the room and stops once the QUIT is sent. */
 static void cli_finish(LcCli *cli)
 {
@@ -101,7 +89,7 @@ static void cli_on_state(LcSession *session, LcSessionState state, const GError 
                 error ? error->message : "closed");
     } else if (state == SESSION_CLOSED) {
         if (error != NULL && !cli->quitting)
-            cli_error(cli, "%s", error->message);
+            cli_print_error(&cli->status, "%s", error->message);
         g_main_loop_quit(cli->loop);
     }
 }
@@ -156,19 +144,21 @@ static void cli_on_refused(LcSession *session, const GError *error, guint64 clie
 {
     LcCli *cli = data;
     if (client_id != 0)
-        cli_error(cli, "message %" G_GUINT64_FORMAT " refused: %s", client_id, error->message);
+        cli_print_error(&cli->status, "message %" G_GUINT64_FORMAT " refused: %s", client_id,
+                        error->message);
     else
-        cli_error(cli, "%s", error->message);
+        cli_print_error(&cli->status, "%s", error->message);
     cli_check_done(cli);
 }
 
 /* Messages lost from history while disconnected. */
 static void cli_on_gap(LcSession *session, guint64 first, guint64 last, gpointer data)
 {
-    cli_error(data,
-              "messages %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT
-              " were missed and are no longer in the relay's history",
-              first, last);
+    LcCli *cli = data;
+    cli_print_error(&cli->status,
+                    "messages %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT
+                    " were missed and are no longer in the relay's history",
+                    first, last);
 }
 
 static const LcSessionEvents cli_events = {
@@ -195,7 +185,7 @@ static void cli_on_line(GObject *source, GAsyncResult *result, gpointer data)
         return;
     if (error != NULL) {
         cli->lines++;
-        cli_error(cli, "stdin line %u: %s; not sent", cli->lines, error->message);
+        cli_print_error(&cli->status, "stdin line %u: %s; not sent", cli->lines, error->message);
         /* The stream cannot resynchronise after invalid UTF-8 mid-line. */
         cli->stdin_eof = TRUE;
         cli_check_done(cli);
@@ -210,7 +200,7 @@ static void cli_on_line(GObject *source, GAsyncResult *result, gpointer data)
     if (len > 0 && line[len - 1] == '\r')
         line[--len] = '\0';
     if (len > 0 && session_send_chat(cli->session, line, FALSE, &error) == 0)
-        cli_error(cli, "stdin line %u: %s; not sent", cli->lines, error->message);
+        cli_print_error(&cli->status, "stdin line %u: %s; not sent", cli->lines, error->message);
     cli_read_line(cli);
 }
 
@@ -225,11 +215,11 @@ static void cli_read_line(LcCli *cli)
 static gboolean cli_on_timeout(gpointer data)
 {
     LcCli *cli = data;
-    cli_error(cli,
-              "timed out: %d of %d messages from others printed, %u of my messages not "
-              "acknowledged%s",
-              cli->printed, cli->count, session_get_unacked(cli->session),
-              cli->stdin_eof ? "" : ", stdin still open");
+    cli_print_error(&cli->status,
+                    "timed out: %d of %d messages from others printed, %u of my messages not "
+                    "acknowledged%s",
+                    cli->printed, cli->count, session_get_unacked(cli->session),
+                    cli->stdin_eof ? "" : ", stdin still open");
     g_main_loop_quit(cli->loop);
     return G_SOURCE_REMOVE;
 }

@@ -45,6 +45,20 @@ static void chatline_add_body(LcLineBuilder *b, const LcChatEntry *e, LcChatStyl
         chatline_add(b, CHAT_STYLE_ERROR, " [not sent]");
 }
 
+/* Appends what a member said, "nick@addr: text" or "* nick@addr text":
+ * lead (may be empty), the tag, sep, the body in style; returns where the
+ * body starts. */
+static guint chatline_add_said(LcLineBuilder *b, const LcChatEntry *e, const char *self_nick,
+                               LcChatStyle style, const char *lead, const char *sep)
+{
+    chatline_add(b, style, lead);
+    chatline_add_tag(b, e, self_nick);
+    chatline_add(b, style, sep);
+    guint body = (guint)b->text->len;
+    chatline_add_body(b, e, style);
+    return body;
+}
+
 /* Appends a leave line: "<-- nick@addr left (reason)". */
 static void chatline_add_leave(LcLineBuilder *b, const LcChatEntry *e, const char *self_nick)
 {
@@ -60,17 +74,10 @@ static guint chatline_add_entry(LcLineBuilder *b, const LcChatEntry *e, const ch
     guint body = 0;
     switch (e->kind) {
     case CHAT_KIND_MESSAGE:
-        chatline_add_tag(b, e, self_nick);
-        chatline_add(b, CHAT_STYLE_TEXT, ": ");
-        body = (guint)b->text->len;
-        chatline_add_body(b, e, CHAT_STYLE_TEXT);
+        body = chatline_add_said(b, e, self_nick, CHAT_STYLE_TEXT, "", ": ");
         break;
     case CHAT_KIND_ACTION:
-        chatline_add(b, CHAT_STYLE_ACTION, "* ");
-        chatline_add_tag(b, e, self_nick);
-        chatline_add(b, CHAT_STYLE_ACTION, " ");
-        body = (guint)b->text->len;
-        chatline_add_body(b, e, CHAT_STYLE_ACTION);
+        body = chatline_add_said(b, e, self_nick, CHAT_STYLE_ACTION, "* ", " ");
         break;
     case CHAT_KIND_JOIN:
         chatline_add(b, CHAT_STYLE_JOIN, "--> ");

@@ -233,46 +233,30 @@ void inputline_yank(LcInputLine *line)
         inputline_touch(line);
 }
 
-/* Left. */
-void inputline_move_left(LcInputLine *line)
+/* Moves the cursor. */
+void inputline_move(LcInputLine *line, LcInputMove move)
 {
     inputline_touch(line);
-    line->cursor = inputline_prev(line, line->cursor);
-}
-
-/* Right. */
-void inputline_move_right(LcInputLine *line)
-{
-    inputline_touch(line);
-    line->cursor = inputline_next(line, line->cursor);
-}
-
-/* Home. */
-void inputline_move_home(LcInputLine *line)
-{
-    inputline_touch(line);
-    line->cursor = 0;
-}
-
-/* End. */
-void inputline_move_end(LcInputLine *line)
-{
-    inputline_touch(line);
-    line->cursor = line->text->len;
-}
-
-/* Ctrl-Left. */
-void inputline_move_word_left(LcInputLine *line)
-{
-    inputline_touch(line);
-    line->cursor = inputline_word_start(line, line->cursor);
-}
-
-/* Ctrl-Right. */
-void inputline_move_word_right(LcInputLine *line)
-{
-    inputline_touch(line);
-    line->cursor = inputline_word_end(line, line->cursor);
+    switch (move) {
+    case INPUT_MOVE_LEFT:
+        line->cursor = inputline_prev(line, line->cursor);
+        break;
+    case INPUT_MOVE_RIGHT:
+        line->cursor = inputline_next(line, line->cursor);
+        break;
+    case INPUT_MOVE_HOME:
+        line->cursor = 0;
+        break;
+    case INPUT_MOVE_END:
+        line->cursor = line->text->len;
+        break;
+    case INPUT_MOVE_WORD_LEFT:
+        line->cursor = inputline_word_start(line, line->cursor);
+        break;
+    case INPUT_MOVE_WORD_RIGHT:
+        line->cursor = inputline_word_end(line, line->cursor);
+        break;
+    }
 }
 
 /* Adds a sent line to the history. */

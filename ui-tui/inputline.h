@@ -47,15 +47,18 @@ void inputline_kill_to_end(LcInputLine *line);
 /* Ctrl-Y: inserts the text the last Ctrl-W/U/K or Alt-D deleted. */
 void inputline_yank(LcInputLine *line);
 
-/* Left / Ctrl-B and Right / Ctrl-F: one character. */
-void inputline_move_left(LcInputLine *line);
-void inputline_move_right(LcInputLine *line);
-/* Home / Ctrl-A and End / Ctrl-E. */
-void inputline_move_home(LcInputLine *line);
-void inputline_move_end(LcInputLine *line);
-/* Ctrl-Left / Alt-B and Ctrl-Right / Alt-F: one word. */
-void inputline_move_word_left(LcInputLine *line);
-void inputline_move_word_right(LcInputLine *line);
+/* Where the cursor can move. */
+typedef enum {
+    INPUT_MOVE_LEFT,       /* Left / Ctrl-B: one character */
+    INPUT_MOVE_RIGHT,      /* Right / Ctrl-F: one character */
+    INPUT_MOVE_HOME,       /* Home / Ctrl-A */
+    INPUT_MOVE_END,        /* End / Ctrl-E */
+    INPUT_MOVE_WORD_LEFT,  /* Ctrl-Left / Alt-B: to the start of a word */
+    INPUT_MOVE_WORD_RIGHT, /* Ctrl-Right / Alt-F: to the end of a word */
+} LcInputMove;
+
+/* Moves the cursor. */
+void inputline_move(LcInputLine *line, LcInputMove move);
 
 /* Enter: returns the text (free it), remembers it in the history unless it
  * is empty or repeats the last line, and empties the line. */

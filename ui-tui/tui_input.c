@@ -214,22 +214,22 @@ static gboolean tui_edit_key(LcTui *tui, const LcKey *key)
         inputline_delete_forward(in);
         break;
     case KEY_ACTION_LEFT:
-        inputline_move_left(in);
+        inputline_move(in, INPUT_MOVE_LEFT);
         break;
     case KEY_ACTION_RIGHT:
-        inputline_move_right(in);
+        inputline_move(in, INPUT_MOVE_RIGHT);
         break;
     case KEY_ACTION_HOME:
-        inputline_move_home(in);
+        inputline_move(in, INPUT_MOVE_HOME);
         break;
     case KEY_ACTION_END:
-        inputline_move_end(in);
+        inputline_move(in, INPUT_MOVE_END);
         break;
     case KEY_ACTION_WORD_LEFT:
-        inputline_move_word_left(in);
+        inputline_move(in, INPUT_MOVE_WORD_LEFT);
         break;
     case KEY_ACTION_WORD_RIGHT:
-        inputline_move_word_right(in);
+        inputline_move(in, INPUT_MOVE_WORD_RIGHT);
         break;
     case KEY_ACTION_DELETE_WORD:
         inputline_delete_word(in);

@@ -4,6 +4,7 @@
 #include "net/wire/clock.h"
 
 #include <json-glib/json-glib.h>
+#include <stdio.h>
 
 /* Formats a message as one text line. */
 char *cli_format_line(const LcSessionChat *chat)
@@ -27,4 +28,21 @@ char *cli_format_json(const LcSessionChat *chat)
     g_autoptr(JsonNode) root = json_node_init_object(json_node_alloc(), o);
     json_object_unref(o);
     return json_to_string(root, FALSE);
+}
+
+/* Prints an error line and marks the exit status failed. */
+void cli_print_verror(int *status, const char *fmt, va_list args)
+{
+    g_autofree char *text = g_strdup_vprintf(fmt, args);
+    fprintf(stderr, "lanconf-cli: %s\n", text);
+    *status = 1;
+}
+
+/* Prints an error line and marks the exit status failed. */
+void cli_print_error(int *status, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    cli_print_verror(status, fmt, args);
+    va_end(args);
 }

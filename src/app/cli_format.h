@@ -1,7 +1,10 @@
-/* cli_format.h: how lanconf-cli prints chat messages (text line or JSON). */
+/* cli_format.h: how lanconf-cli prints chat messages (text line or JSON)
+ * and its errors. */
 #pragma once
 
 #include "net/client/session.h"
+
+#include <stdarg.h>
 
 /* "NICK@IP:PORT: TEXT" (an /me action: "NICK@IP:PORT: * TEXT"), no newline. */
 char *cli_format_line(const LcSessionChat *chat);
@@ -9,3 +12,9 @@ char *cli_format_line(const LcSessionChat *chat);
 /* One JSON object, no newline: id, time (RFC 3339, ms), nick, addr, text,
  * history, action. */
 char *cli_format_json(const LcSessionChat *chat);
+
+/* Prints "lanconf-cli: TEXT" on stderr and sets *status to 1 (a failing
+ * exit status). */
+void cli_print_error(int *status, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* cli_print_error() with a va_list. */
+void cli_print_verror(int *status, const char *fmt, va_list args) G_GNUC_PRINTF(2, 0);

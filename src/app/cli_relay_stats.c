@@ -3,6 +3,7 @@
 #include "src/app/cli_relay_stats.h"
 
 #include "net/client/session.h"
+#include "src/app/cli_format.h"
 #include "net/wire/media_kind.h"
 
 #include <json-glib/json-glib.h>
@@ -40,10 +41,8 @@ static void cli_relay_stats_fail(LcCliRelayStats *rs, const char *fmt, ...)
 {
     va_list args;
     va_start(args, fmt);
-    g_autofree char *text = g_strdup_vprintf(fmt, args);
+    cli_print_verror(&rs->status, fmt, args);
     va_end(args);
-    fprintf(stderr, "lanconf-cli: %s\n", text);
-    rs->status = 1;
     g_main_loop_quit(rs->loop);
 }
 

@@ -18,42 +18,33 @@ static char *framelog_format_figure(const char *format, double value)
     return g_strdup_printf(format, value);
 }
 
-/* "tcp: 30 fps 2.1 Mbit/s rtt 1.2/3.4 ms lost 0 dropped 0" for a sender. */
-static char *framelog_format_sender_text(const LcChannelInterval *iv)
+/*
+ * One text line per interval, no newline: rates, latency p50/p99 and counts.
+ * A sender: "tcp: 30 fps 2.1 Mbit/s rtt 1.2/3.4 ms lost 0 dropped 0"; a
+ * viewer: "tcp: 30 fps 2.1 Mbit/s e2e 40.1/52.3 ms received 30 decoded 30".
+ */
+char *framelog_format_interval_text(const LcFramelog *log, const LcChannelInterval *iv)
 {
-    g_autofree char *fps = framelog_format_figure("%.0f", iv->sent.fps_acked);
-    g_autofree char *mbps = framelog_format_figure("%.1f", iv->sent.goodput_mbps);
-    g_autofree char *p50 = framelog_format_figure("%.1f", iv->rtt_p50_ms);
-    g_autofree char *p99 = framelog_format_figure("%.1f", iv->rtt_p99_ms);
+    g_return_val_if_fail(log != NULL && iv != NULL, NULL);
 
-    return g_strdup_printf("%s: %s fps %s Mbit/s rtt %s/%s ms lost %" G_GUINT64_FORMAT
-                           " dropped %" G_GUINT64_FORMAT,
-                           chan_kind_name(iv->channel), fps, mbps, p50, p99,
-                           iv->sent.counts.frames_lost, iv->sent.counts.frames_dropped);
-}
-
-/* "tcp: 30 fps 2.1 Mbit/s e2e 40.1/52.3 ms received 30 decoded 30" for a viewer. */
-static char *framelog_format_viewer_text(const LcChannelInterval *iv)
-{
-    g_autofree char *fps = framelog_format_figure("%.0f", iv->fps_decoded);
-    g_autofree char *mbps = framelog_format_figure("%.1f", iv->received.goodput_mbps);
-    g_autofree char *p50 = framelog_format_figure("%.1f", iv->end_to_end_p50_ms);
-    g_autofree char *p99 = framelog_format_figure("%.1f", iv->end_to_end_p99_ms);
-
+    gboolean sender = log->role == FRAMELOG_ROLE_SENDER;
+    g_autofree char *fps =
+        framelog_format_figure("%.0f", sender ? iv->sent.fps_acked : iv->fps_decoded);
+    g_autofree char *mbps =
+        framelog_format_figure("%.1f", sender ? iv->sent.goodput_mbps : iv->received.goodput_mbps);
+    g_autofree char *p50 =
+        framelog_format_figure("%.1f", sender ? iv->rtt_p50_ms : iv->end_to_end_p50_ms);
+    g_autofree char *p99 =
+        framelog_format_figure("%.1f", sender ? iv->rtt_p99_ms : iv->end_to_end_p99_ms);
+    if (sender)
+        return g_strdup_printf("%s: %s fps %s Mbit/s rtt %s/%s ms lost %" G_GUINT64_FORMAT
+                               " dropped %" G_GUINT64_FORMAT,
+                               chan_kind_name(iv->channel), fps, mbps, p50, p99,
+                               iv->sent.counts.frames_lost, iv->sent.counts.frames_dropped);
     return g_strdup_printf("%s: %s fps %s Mbit/s e2e %s/%s ms received %" G_GUINT64_FORMAT
                            " decoded %" G_GUINT64_FORMAT,
                            chan_kind_name(iv->channel), fps, mbps, p50, p99,
                            iv->received.counts.frames_acked, iv->frames_decoded);
-}
-
-/* One text line per interval, no newline: rates, latency p50/p99 and counts. */
-char *framelog_format_interval_text(const LcFramelog *log, const LcChannelInterval *interval)
-{
-    g_return_val_if_fail(log != NULL && interval != NULL, NULL);
-
-    if (log->role == FRAMELOG_ROLE_SENDER)
-        return framelog_format_sender_text(interval);
-    return framelog_format_viewer_text(interval);
 }
 
 /* Adds a sender interval's members. */

@@ -111,13 +111,17 @@ const LcFrameRecord *framelog_lookup(const LcFramelog *log, LcChanKind channel, 
     return framelog_find(log, channel, seq);
 }
 
-/* Adds a new record for seq on an enabled channel; NULL if the frame has one already. */
-static LcFrameRecord *framelog_insert(LcFramelog *log, LcChanKind channel, guint64 seq)
+/* Adds a new record for seq (bytes of data captured at capture_us) on an
+ * enabled channel; NULL if the frame has one already. */
+static LcFrameRecord *framelog_insert(LcFramelog *log, LcChanKind channel, guint64 seq,
+                                      guint64 bytes, gint64 capture_us)
 {
     if (!framelog_has_channel(log, channel) || framelog_find(log, channel, seq) != NULL)
         return NULL;
     LcFrameRecord *record = g_new(LcFrameRecord, 1);
     frame_record_init(record, channel, seq);
+    record->bytes = bytes;
+    record->capture_us = capture_us;
     g_hash_table_insert(log->records[channel], &record->seq, record);
     return record;
 }
@@ -134,17 +138,31 @@ static gboolean framelog_is_resolved(const LcFrameRecord *record)
     return frame_record_time_is_set(record->ack_us) || record->lost || record->dropped;
 }
 
+/* The sender's record of seq while its fate is open, else NULL. */
+static LcFrameRecord *framelog_find_unresolved(LcFramelog *log, LcChanKind channel, guint64 seq)
+{
+    LcFrameRecord *record = framelog_find(log, channel, seq);
+    return record != NULL && !framelog_is_resolved(record) ? record : NULL;
+}
+
+/* The viewer's record of seq while it is neither decoded nor corrupt, else NULL. */
+static LcFrameRecord *framelog_find_undecoded(LcFramelog *log, LcChanKind channel, guint64 seq)
+{
+    LcFrameRecord *record = framelog_find(log, channel, seq);
+    return record != NULL && !record->corrupt && !frame_record_time_is_set(record->decoded_us)
+               ? record
+               : NULL;
+}
+
 /* Sender: frame seq was handed to the channel at send_us. */
 gboolean framelog_add_sent(LcFramelog *log, LcChanKind channel, guint64 seq, guint64 bytes,
                            gint64 capture_us, gint64 send_us)
 {
     g_return_val_if_fail(log != NULL, FALSE);
 
-    LcFrameRecord *record = framelog_insert(log, channel, seq);
+    LcFrameRecord *record = framelog_insert(log, channel, seq, bytes, capture_us);
     if (record == NULL)
         return FALSE;
-    record->bytes = bytes;
-    record->capture_us = capture_us;
     record->send_us = send_us;
     framelog_derive(log, record);
     chanstats_add_sent(log->channels[channel], record);
@@ -159,11 +177,9 @@ gboolean framelog_add_dropped(LcFramelog *log, LcChanKind channel, guint64 seq, 
 
     LcFrameRecord *record = framelog_find(log, channel, seq);
     if (record == NULL) {
-        record = framelog_insert(log, channel, seq);
+        record = framelog_insert(log, channel, seq, bytes, capture_us);
         if (record == NULL)
             return FALSE;
-        record->bytes = bytes;
-        record->capture_us = capture_us;
     } else if (framelog_is_resolved(record)) {
         return FALSE;
     }
@@ -177,8 +193,8 @@ gboolean framelog_add_lost(LcFramelog *log, LcChanKind channel, guint64 seq)
 {
     g_return_val_if_fail(log != NULL, FALSE);
 
-    LcFrameRecord *record = framelog_find(log, channel, seq);
-    if (record == NULL || framelog_is_resolved(record))
+    LcFrameRecord *record = framelog_find_unresolved(log, channel, seq);
+    if (record == NULL)
         return FALSE;
     record->lost = TRUE;
     chanstats_add_lost(log->channels[channel], record);
@@ -191,8 +207,8 @@ gboolean framelog_add_relay_ack(LcFramelog *log, LcChanKind channel, guint64 seq
 {
     g_return_val_if_fail(log != NULL, FALSE);
 
-    LcFrameRecord *record = framelog_find(log, channel, seq);
-    if (record == NULL || framelog_is_resolved(record))
+    LcFrameRecord *record = framelog_find_unresolved(log, channel, seq);
+    if (record == NULL)
         return FALSE;
     record->relay_first_us = relay_first_us;
     record->relay_last_us = relay_last_us;
@@ -233,11 +249,9 @@ gboolean framelog_add_received(LcFramelog *log, LcChanKind channel, guint64 seq,
 {
     g_return_val_if_fail(log != NULL, FALSE);
 
-    LcFrameRecord *record = framelog_insert(log, channel, seq);
+    LcFrameRecord *record = framelog_insert(log, channel, seq, bytes, capture_us);
     if (record == NULL)
         return FALSE;
-    record->bytes = bytes;
-    record->capture_us = capture_us;
     record->viewer_recv_us = recv_us;
     framelog_derive(log, record);
     chanstats_add_received(log->channels[channel], record);
@@ -250,8 +264,8 @@ gboolean framelog_add_decoded(LcFramelog *log, LcChanKind channel, guint64 seq, 
 {
     g_return_val_if_fail(log != NULL, FALSE);
 
-    LcFrameRecord *record = framelog_find(log, channel, seq);
-    if (record == NULL || record->corrupt || frame_record_time_is_set(record->decoded_us))
+    LcFrameRecord *record = framelog_find_undecoded(log, channel, seq);
+    if (record == NULL)
         return FALSE;
     record->decoded_us = decoded_us;
     framelog_derive(log, record);
@@ -264,8 +278,8 @@ gboolean framelog_add_corrupt(LcFramelog *log, LcChanKind channel, guint64 seq)
 {
     g_return_val_if_fail(log != NULL, FALSE);
 
-    LcFrameRecord *record = framelog_find(log, channel, seq);
-    if (record == NULL || record->corrupt || frame_record_time_is_set(record->decoded_us))
+    LcFrameRecord *record = framelog_find_undecoded(log, channel, seq);
+    if (record == NULL)
         return FALSE;
     record->corrupt = TRUE;
     chanstats_add_corrupt(log->channels[channel], record);

@@ -17,14 +17,14 @@ static LcInputLine *line_with(const char *text)
 static void test_insert_move(void)
 {
     g_autoptr(LcInputLine) line = line_with("hello");
-    inputline_move_left(line);
-    inputline_move_left(line);
+    inputline_move(line, INPUT_MOVE_LEFT);
+    inputline_move(line, INPUT_MOVE_LEFT);
     inputline_insert_char(line, 'X');
     g_assert_cmpstr(inputline_get_text(line), ==, "helXlo");
     g_assert_cmpuint(inputline_get_cursor(line), ==, 4);
-    inputline_move_right(line);
-    inputline_move_right(line);
-    inputline_move_right(line); /* stays at the end */
+    inputline_move(line, INPUT_MOVE_RIGHT);
+    inputline_move(line, INPUT_MOVE_RIGHT);
+    inputline_move(line, INPUT_MOVE_RIGHT); /* stays at the end */
     g_assert_cmpuint(inputline_get_cursor(line), ==, 6);
 }
 
@@ -32,10 +32,10 @@ static void test_insert_move(void)
 static void test_home_end(void)
 {
     g_autoptr(LcInputLine) line = line_with("abc");
-    inputline_move_home(line);
+    inputline_move(line, INPUT_MOVE_HOME);
     g_assert_cmpuint(inputline_get_cursor(line), ==, 0);
     inputline_insert(line, ">");
-    inputline_move_end(line);
+    inputline_move(line, INPUT_MOVE_END);
     inputline_insert(line, "<");
     g_assert_cmpstr(inputline_get_text(line), ==, ">abc<");
 }
@@ -47,7 +47,7 @@ static void test_backspace_delete(void)
     g_assert_true(inputline_delete_back(line));
     g_assert_cmpstr(inputline_get_text(line), ==, "abc");
     g_assert_false(inputline_delete_forward(line));
-    inputline_move_home(line);
+    inputline_move(line, INPUT_MOVE_HOME);
     g_assert_false(inputline_delete_back(line));
     g_assert_true(inputline_delete_forward(line));
     g_assert_cmpstr(inputline_get_text(line), ==, "bc");
@@ -61,7 +61,7 @@ static void test_ctrl_w(void)
     g_assert_cmpstr(inputline_get_text(line), ==, "say hello ");
     inputline_delete_word(line);
     g_assert_cmpstr(inputline_get_text(line), ==, "say ");
-    inputline_move_home(line);
+    inputline_move(line, INPUT_MOVE_HOME);
     inputline_delete_word(line); /* nothing before the cursor */
     g_assert_cmpstr(inputline_get_text(line), ==, "say ");
 }
@@ -71,14 +71,14 @@ static void test_ctrl_u_k_y(void)
 {
     g_autoptr(LcInputLine) line = line_with("one two three");
     for (int i = 0; i < 5; i++)
-        inputline_move_left(line);
+        inputline_move(line, INPUT_MOVE_LEFT);
     inputline_kill_to_end(line);
     g_assert_cmpstr(inputline_get_text(line), ==, "one two ");
-    inputline_move_word_left(line);
+    inputline_move(line, INPUT_MOVE_WORD_LEFT);
     inputline_kill_to_start(line);
     g_assert_cmpstr(inputline_get_text(line), ==, "two ");
     g_assert_cmpuint(inputline_get_cursor(line), ==, 0);
-    inputline_move_end(line);
+    inputline_move(line, INPUT_MOVE_END);
     inputline_yank(line);
     g_assert_cmpstr(inputline_get_text(line), ==, "two one ");
 }
@@ -87,12 +87,12 @@ static void test_ctrl_u_k_y(void)
 static void test_words(void)
 {
     g_autoptr(LcInputLine) line = line_with("alpha  beta gamma");
-    inputline_move_word_left(line);
+    inputline_move(line, INPUT_MOVE_WORD_LEFT);
     g_assert_cmpuint(inputline_get_cursor(line), ==, 12);
-    inputline_move_word_left(line);
+    inputline_move(line, INPUT_MOVE_WORD_LEFT);
     g_assert_cmpuint(inputline_get_cursor(line), ==, 7);
-    inputline_move_home(line);
-    inputline_move_word_right(line);
+    inputline_move(line, INPUT_MOVE_HOME);
+    inputline_move(line, INPUT_MOVE_WORD_RIGHT);
     g_assert_cmpuint(inputline_get_cursor(line), ==, 5);
     inputline_delete_word_forward(line);
     g_assert_cmpstr(inputline_get_text(line), ==, "alpha gamma");
@@ -156,7 +156,7 @@ static void test_complete_start(void)
 static void test_complete_middle(void)
 {
     g_autoptr(LcInputLine) line = line_with("hi B!");
-    inputline_move_left(line);
+    inputline_move(line, INPUT_MOVE_LEFT);
     g_assert_true(inputline_complete(line, nicks, commands));
     g_assert_cmpstr(inputline_get_text(line), ==, "hi bob !");
     g_assert_cmpuint(inputline_get_cursor(line), ==, 7);
@@ -192,15 +192,15 @@ static void test_wide(void)
 {
     g_autoptr(LcInputLine) line = line_with("ab日本cd");
     g_assert_cmpint(inputline_get_cursor_col(line), ==, 8);
-    inputline_move_left(line);
-    inputline_move_left(line);
+    inputline_move(line, INPUT_MOVE_LEFT);
+    inputline_move(line, INPUT_MOVE_LEFT);
     g_assert_cmpint(inputline_get_cursor_col(line), ==, 6);
-    inputline_move_left(line);
+    inputline_move(line, INPUT_MOVE_LEFT);
     g_assert_cmpint(inputline_get_cursor_col(line), ==, 4);
     g_assert_true(inputline_delete_back(line));
     g_assert_cmpstr(inputline_get_text(line), ==, "ab本cd");
     g_assert_cmpint(inputline_get_cursor_col(line), ==, 2);
-    inputline_move_end(line);
+    inputline_move(line, INPUT_MOVE_END);
     inputline_insert(line, "\U0001F600");
     g_assert_cmpint(inputline_get_cursor_col(line), ==, 8);
     g_assert_true(inputline_delete_back(line));
@@ -212,9 +212,9 @@ static void test_combining(void)
 {
     g_autoptr(LcInputLine) line = line_with("xe\xCC\x81");
     g_assert_cmpint(inputline_get_cursor_col(line), ==, 2);
-    inputline_move_left(line);
+    inputline_move(line, INPUT_MOVE_LEFT);
     g_assert_cmpuint(inputline_get_cursor(line), ==, 1);
-    inputline_move_right(line);
+    inputline_move(line, INPUT_MOVE_RIGHT);
     g_assert_cmpuint(inputline_get_cursor(line), ==, 4);
     g_assert_true(inputline_delete_back(line));
     g_assert_cmpstr(inputline_get_text(line), ==, "x");
@@ -241,9 +241,9 @@ static void test_scroll(void)
     g_assert_cmpint(col, <, 10);
     g_assert_cmpint(col, ==, inputline_get_cursor_col(line) - (int)start);
     /* Small moves inside the field keep the view where it was. */
-    inputline_move_left(line);
+    inputline_move(line, INPUT_MOVE_LEFT);
     g_assert_cmpuint(inputline_scroll(line, start, 10, &col), ==, start);
-    inputline_move_home(line);
+    inputline_move(line, INPUT_MOVE_HOME);
     start = inputline_scroll(line, start, 10, &col);
     g_assert_cmpuint(start, ==, 0);
     g_assert_cmpint(col, ==, 0);
