@@ -85,8 +85,8 @@ static void cli_on_state(LcSession *session, LcSessionState state, const GError 
 {
     LcCli *cli = data;
     if (state == SESSION_RECONNECT_WAIT) {
-        fprintf(stderr, "lanconf-cli: connection lost (%s); reconnecting\n",
-                error ? error->message : "closed");
+        cli_print_remote(stderr, "lanconf-cli: connection lost (%s); reconnecting",
+                         error ? error->message : "closed");
     } else if (state == SESSION_CLOSED) {
         if (error != NULL && !cli->quitting)
             cli_print_error(&cli->status, "%s", error->message);
@@ -131,11 +131,12 @@ static void cli_on_presence(LcSession *session, LcWirePresenceKind kind, const c
     if (!cli->verbose)
         return;
     if (kind == WIRE_PRESENCE_JOIN)
-        fprintf(stderr, "-- %s@%s joined\n", nick, addr);
+        cli_print_remote(stderr, "-- %s@%s joined", nick, addr);
     else if (kind == WIRE_PRESENCE_LEAVE)
-        fprintf(stderr, "-- %s@%s left (%s)\n", nick, addr, reason && *reason ? reason : "quit");
+        cli_print_remote(stderr, "-- %s@%s left (%s)", nick, addr,
+                         reason && *reason ? reason : "quit");
     else
-        fprintf(stderr, "-- %s is now %s\n", old, nick);
+        cli_print_remote(stderr, "-- %s is now %s", old, nick);
 }
 
 /* The relay refused a message or request. */

@@ -1,6 +1,8 @@
 /* textwidth.c: display width of UTF-8 text in terminal columns, and wrapping. */
 #include "ui-tui/textwidth.h"
 
+#include "net/wire/validate.h"
+
 #include <string.h>
 #include <wchar.h>
 
@@ -101,7 +103,7 @@ char *textwidth_sanitize(const char *text)
         gunichar ch = g_utf8_get_char(p);
         if (ch == '\t')
             g_string_append_c(out, ' ');
-        else if (textwidth_is_printable(ch))
+        else if (textwidth_is_printable(ch) && !validate_is_unsafe_char(ch))
             g_string_append_len(out, p, g_utf8_next_char(p) - p);
         else
             g_string_append_unichar(out, 0xFFFD);

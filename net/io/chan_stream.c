@@ -127,6 +127,12 @@ LcChanStream *chan_stream_new_for_connection(GSocketConnection *connection,
     return stream;
 }
 
+/* Changes the largest payload accepted. */
+void chan_stream_set_max_payload(LcChanStream *stream, gsize max_payload)
+{
+    stream->limits.max_payload = max_payload;
+}
+
 /* Starts reading. */
 void chan_stream_start(LcChanStream *stream)
 {
@@ -409,6 +415,27 @@ void chan_stream_send_media(LcChanStream *stream, GBytes *head, GBytes *data, gu
         chan_stream_push(stream, head, data, tag);
 }
 
+/* Drops every queued item that has not started going out. */
+gsize chan_stream_discard_unsent(LcChanStream *stream)
+{
+    gsize dropped = 0;
+    for (guint i = 0; i < stream->out.length; i++) {
+        LcStreamItem *item = ring_peek(&stream->out, i);
+        if (item->size == 0 || item->started || (i == 0 && stream->out_offset > 0))
+            continue;
+        dropped += item->size;
+        stream->out_bytes -= item->size;
+        if (item->media) {
+            stream->wait_frames--;
+            stream->wait_bytes -= item->size;
+        } else {
+            stream->control_bytes -= item->size;
+        }
+        chan_stream_item_clear(item);
+    }
+    return dropped;
+}
+
 /* Prepares an item's head for writing: the send time goes in now. */
 static GBytes *chan_stream_item_head(LcChanStream *stream, LcStreamItem *item, gint64 now)
 {
@@ -598,6 +625,12 @@ void chan_stream_close(LcChanStream *stream, const GError *error)
 gboolean chan_stream_is_closing(LcChanStream *stream)
 {
     return stream->closing;
+}
+
+/* Whether the stream is closed. */
+gboolean chan_stream_is_closed(LcChanStream *stream)
+{
+    return stream->closed;
 }
 
 /* Frees a stream. */

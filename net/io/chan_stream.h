@@ -78,6 +78,10 @@ LcChanStream *chan_stream_new_for_connection(GSocketConnection *connection,
                                              const LcChanStreamLimits *limits,
                                              const LcChanStreamEvents *events, gpointer user_data);
 
+/* Changes the largest payload accepted from the peer, from the next header
+ * on (a connection's allowance grows or shrinks with its state). */
+void chan_stream_set_max_payload(LcChanStream *stream, gsize max_payload);
+
 /* Starts reading on the thread-default main context. */
 void chan_stream_start(LcChanStream *stream);
 
@@ -96,6 +100,12 @@ void chan_stream_send(LcChanStream *stream, GBytes *frame);
 /* Queues a media frame as head + data (new references to both); `tag` names
  * it in the events. May drop older unsent media frames first. */
 void chan_stream_send_media(LcChanStream *stream, GBytes *head, GBytes *data, guint64 tag);
+
+/* Drops every queued frame that has not started going out (a frame half
+ * written stays, so the framing holds); returns the bytes dropped. For a
+ * peer about to be told why it is cut off: what it was not reading anyway
+ * goes, the last word does not wait behind it. */
+gsize chan_stream_discard_unsent(LcChanStream *stream);
 
 /* Media frames queued and not yet started. */
 guint chan_stream_get_queued_frames(LcChanStream *stream);
@@ -121,6 +131,9 @@ void chan_stream_close(LcChanStream *stream, const GError *error);
 
 /* Whether the stream is closed or closing. */
 gboolean chan_stream_is_closing(LcChanStream *stream);
+
+/* Whether the stream is closed (a flush before the close is over). */
+gboolean chan_stream_is_closed(LcChanStream *stream);
 
 /* Frees a stream (closing it silently if still open). */
 void chan_stream_free(LcChanStream *stream);

@@ -191,7 +191,10 @@ gboolean history_append(LcHistory *history, LcHistoryEntry *entry, gboolean *dup
 /* Deletes messages beyond the retention limit (inside the open batch). */
 static gboolean history_prune(LcHistory *history, GError **error)
 {
-    if (history->retain == 0 || history->last_id - history->oldest_id < history->retain)
+    /* oldest_id above last_id (a damaged store) must not underflow into a
+     * delete of everything. */
+    if (history->retain == 0 || history->last_id < history->oldest_id ||
+        history->last_id - history->oldest_id < history->retain)
         return TRUE;
     /* Prune in steps of a tenth of the limit so the delete is rare and cheap. */
     guint64 keep_from = history->last_id - history->retain + history->retain / 10 + 1;
@@ -238,6 +241,11 @@ gboolean history_foreach_after(LcHistory *history, guint64 after_id, guint limit
 {
     sqlite3_stmt *q = history->after;
     int rc;
+    /* Ids are unsigned on the wire but SQLite integers are signed: no stored
+     * id is above G_MAXINT64, so nothing comes after a larger one (cast, it
+     * would turn negative and select everything). */
+    if (after_id > (guint64)G_MAXINT64)
+        return TRUE;
     sqlite3_bind_int64(q, 1, (sqlite3_int64)after_id);
     sqlite3_bind_int64(q, 2, limit == 0 ? -1 : (sqlite3_int64)limit);
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {

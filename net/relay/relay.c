@@ -55,36 +55,50 @@ static void relay_client_free(LcRelayClient *client)
     g_free(client);
 }
 
-/* Removes closed clients: tables, per-IP counts, leave presence. Runs from an
- * idle so that no connection is freed inside its own callbacks. */
+/*
+ * Handles gone clients, from an idle so that no connection is freed inside
+ * its own callbacks. A gone client leaves at once (presence, its streams);
+ * it is freed (tables, per-IP counts) only once its connection is closed,
+ * so that a last ERROR still being flushed to it is not cut short. The
+ * close calls the reaper again.
+ */
 static void relay_reap(gpointer data)
 {
     LcRelay *relay = data;
     GHashTableIter iter;
     gpointer value;
     g_autoptr(GPtrArray) gone = g_ptr_array_new();
+    g_autoptr(GPtrArray) closed = g_ptr_array_new();
 
     g_hash_table_iter_init(&iter, relay->clients);
     while (g_hash_table_iter_next(&iter, NULL, &value)) {
         LcRelayClient *client = value;
-        if (client->state == CLIENT_GONE) {
+        if (client->state != CLIENT_GONE)
+            continue;
+        if (!client->left)
             g_ptr_array_add(gone, client);
+        if (chan_stream_is_closed(client->conn)) {
+            g_ptr_array_add(closed, client);
             g_hash_table_iter_steal(&iter);
         }
     }
     for (guint i = 0; i < gone->len; i++) {
         LcRelayClient *client = gone->pdata[i];
+        client->left = TRUE;
+        if (relay->video != NULL)
+            relay_video_client_gone(relay->video, client->session_id);
+        if (client->announce_leave)
+            relay_broadcast_presence(relay, WIRE_PRESENCE_LEAVE, client, NULL, client->leave_reason,
+                                     NULL);
+    }
+    for (guint i = 0; i < closed->len; i++) {
+        LcRelayClient *client = closed->pdata[i];
         guint count = GPOINTER_TO_UINT(g_hash_table_lookup(relay->ip_counts, client->ip));
         if (count <= 1)
             g_hash_table_remove(relay->ip_counts, client->ip);
         else
             g_hash_table_insert(relay->ip_counts, g_strdup(client->ip),
                                 GUINT_TO_POINTER(count - 1));
-        if (relay->video != NULL)
-            relay_video_client_gone(relay->video, client->session_id);
-        if (client->announce_leave)
-            relay_broadcast_presence(relay, WIRE_PRESENCE_LEAVE, client, NULL, client->leave_reason,
-                                     NULL);
         g_debug("%s@%s disconnected (%s)", client->nick ? client->nick : "-",
                 chan_stream_get_peer(client->conn), client->leave_reason);
         relay_client_free(client);
@@ -120,6 +134,7 @@ static void relay_on_closed(LcChanStream *conn, const GError *error, gpointer us
 {
     LcRelayClient *client = user_data;
     relay_client_mark_gone(client, error ? error->message : "connection closed");
+    relay_schedule_reap(client->relay); /* gone before, it can be freed now */
 }
 
 /* Queues a frame to a client, enforcing the hard output limit. */
@@ -160,14 +175,20 @@ void relay_client_retire(LcRelayClient *client, const char *reason)
     chan_stream_close(client->conn, NULL);
 }
 
-/* Disconnects a client at once, dropping its queue. */
+/* Cuts a client off: it leaves the room at once; what it has not been sent
+ * is dropped, and a fatal ERROR saying why goes out in its place, for a
+ * short flush (a client that reads again learns why; one that never does is
+ * closed when the flush time is up). */
 void relay_client_drop(LcRelayClient *client, LcWireErrorCode code, const char *reason)
 {
     g_autoptr(GError) error = g_error_new(LC_WIRE_ERROR, code, "%s", reason);
     g_info("dropping %s@%s: %s", client->nick ? client->nick : "-",
            chan_stream_get_peer(client->conn), reason);
     relay_client_mark_gone(client, reason);
-    chan_stream_close(client->conn, error);
+    chan_stream_discard_unsent(client->conn);
+    g_autoptr(GBytes) frame = wire_encode_error(code, TRUE, 0, reason);
+    chan_stream_send(client->conn, frame);
+    chan_stream_close_after_flush(client->conn, error, RELAY_ERROR_FLUSH_MS);
 }
 
 /* Sends a frame to every joined client except one. The members are taken
@@ -246,6 +267,22 @@ static LcRelayClient *relay_find_nick(LcRelay *relay, const char *nick)
     return g_hash_table_lookup(relay->nicks, key);
 }
 
+/* The largest payload a joined client may send on its control connection:
+ * that of the largest type a client sends there (CHAT). A frame any larger
+ * (a VIDEO_FRAME, a WELCOME) is refused on its header, before its payload
+ * is read into memory. */
+static gsize relay_control_payload_max(void)
+{
+    static const guint8 types[] = {WIRE_HELLO, WIRE_ERROR,       WIRE_PING,
+                                   WIRE_PONG,  WIRE_CHAT,        WIRE_NICK,
+                                   WIRE_QUIT,  WIRE_STREAM_OPEN, WIRE_STREAM_CLOSE,
+                                   WIRE_VIEW,  WIRE_VIEW_CLOSE,  WIRE_STATS_REQUEST};
+    gsize max = 0;
+    for (guint i = 0; i < G_N_ELEMENTS(types); i++)
+        max = MAX(max, wire_max_payload(types[i]));
+    return max;
+}
+
 /* Handles HELLO: checks the nick, joins the room, replays history. */
 static void relay_handle_hello(LcRelayClient *client, const LcWireMsg *msg)
 {
@@ -281,6 +318,7 @@ static void relay_handle_hello(LcRelayClient *client, const LcWireMsg *msg)
     client->nick_key = g_ascii_strdown(client->nick, -1);
     client->instance = g_strdup(msg->hello.instance);
     client->state = CLIENT_JOINED;
+    chan_stream_set_max_payload(client->conn, relay_control_payload_max());
     g_hash_table_insert(relay->nicks, g_strdup(client->nick_key), client);
     relay_send_welcome(client);
     relay_chat_replay(client, (msg->flags & WIRE_FLAG_RESUME) != 0, msg->hello.resume_after,
@@ -417,6 +455,8 @@ static gboolean relay_on_incoming(GSocketService *service, GSocketConnection *co
     LcChanStreamLimits limits;
     chan_stream_limits_init(&limits);
     limits.read_budget = RELAY_CHAT_READ_BUDGET;
+    /* Before HELLO a connection may only say HELLO or VIDEO_HELLO. */
+    limits.max_payload = MAX(wire_max_payload(WIRE_HELLO), wire_max_payload(WIRE_VIDEO_HELLO));
     client->conn = chan_stream_new_for_connection(connection, &limits, &relay_conn_events, client);
     client->session_id = ++relay->next_session;
     client->ip = relay_peer_ip(chan_stream_get_peer(client->conn));

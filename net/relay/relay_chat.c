@@ -128,11 +128,18 @@ void relay_chat_handle(LcRelayClient *client, const LcWireMsg *msg)
     case WIRE_NICK:
         relay_chat_handle_nick(client, msg);
         break;
-    case WIRE_QUIT:
+    case WIRE_QUIT: {
+        /* The reason reaches every member's screen: one that breaks the
+         * display rules is refused (the member still leaves, saying "quit"). */
+        g_autoptr(GError) error = NULL;
+        gboolean shown = validate_display_string(msg->quit.reason, "quit reason", &error);
+        if (!shown)
+            relay_client_send_error(client, error->code, FALSE, 0, error->message);
         g_free(client->leave_reason);
-        client->leave_reason = g_strdup(msg->quit.reason);
+        client->leave_reason = g_strdup(shown ? msg->quit.reason : "");
         chan_stream_close_after_flush(client->conn, NULL, 1000);
         break;
+    }
     default:
         break;
     }

@@ -30,6 +30,7 @@ typedef struct {
     gint64 soft_since;     /* monotonic us the soft queue limit was first exceeded; 0 = not */
     LcTokenBucket flood;   /* chat flood control */
     gboolean announce_leave;
+    gboolean left; /* gone, and its leave handled (presence, streams); freed once closed */
     char *leave_reason;
 } LcRelayClient;
 
@@ -74,7 +75,8 @@ void relay_client_send_error(LcRelayClient *client, LcWireErrorCode code, gboole
  * it is closed here (the video engine keeps a duplicate of its socket). */
 void relay_client_retire(LcRelayClient *client, const char *reason);
 
-/* Disconnects a client at once (queue dropped), with a leave reason. */
+/* Cuts a client off with a leave reason: its unsent queue is dropped and a
+ * fatal ERROR (code, reason) goes out in its place before the close. */
 void relay_client_drop(LcRelayClient *client, LcWireErrorCode code, const char *reason);
 
 /* Sends a frame to every joined client except `except` (may be NULL). */

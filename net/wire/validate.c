@@ -42,7 +42,52 @@ gboolean validate_nick(const char *nick, GError **error)
     return TRUE;
 }
 
-/* Checks chat text: valid UTF-8, 1..4096 bytes, no control characters but TAB. */
+/* Whether a terminal would act on c, or c reorders text unseen. */
+gboolean validate_is_unsafe_char(gunichar c)
+{
+    return (c < 0x20 && c != '\t') || (c >= 0x7f && c < 0xa0) || (c >= 0x202a && c <= 0x202e) ||
+           (c >= 0x2066 && c <= 0x2069);
+}
+
+/* Checks a string a person will read: valid UTF-8, nothing unsafe. */
+gboolean validate_display_string(const char *text, const char *what, GError **error)
+{
+    if (text == NULL)
+        return TRUE;
+    if (!g_utf8_validate(text, -1, NULL)) {
+        g_set_error(error, LC_WIRE_ERROR, WIRE_ERR_BAD_UTF8, "%s is not valid UTF-8", what);
+        return FALSE;
+    }
+    for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        /* Controls could move a terminal's cursor or change its state on
+         * every recipient's screen; bidirectional controls could make text
+         * read differently from what it is. */
+        if (validate_is_unsafe_char(c)) {
+            g_set_error(error, LC_WIRE_ERROR, WIRE_ERR_BAD_TEXT, "%s contains %s character U+%04X",
+                        what, c >= 0x2000 ? "a bidirectional control" : "a control", c);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+/* A copy of a remote string that is safe to print. */
+char *validate_sanitize(const char *text)
+{
+    g_autofree char *valid = g_utf8_make_valid(text ? text : "", -1);
+    GString *out = g_string_sized_new(strlen(valid));
+    for (const char *p = valid; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (validate_is_unsafe_char(c))
+            g_string_append_unichar(out, 0xFFFD);
+        else
+            g_string_append_len(out, p, g_utf8_next_char(p) - p);
+    }
+    return g_string_free(out, FALSE);
+}
+
+/* Checks chat text: 1..4096 bytes of a displayable string. */
 gboolean validate_text(const char *text, GError **error)
 {
     gsize len = text ? strlen(text) : 0;
@@ -55,21 +100,7 @@ gboolean validate_text(const char *text, GError **error)
                     "message is %zu bytes long, the limit is %d", len, WIRE_TEXT_MAX);
         return FALSE;
     }
-    if (!g_utf8_validate_len(text, len, NULL)) {
-        g_set_error(error, LC_WIRE_ERROR, WIRE_ERR_BAD_UTF8, "message is not valid UTF-8");
-        return FALSE;
-    }
-    for (const char *p = text; *p; p = g_utf8_next_char(p)) {
-        gunichar c = g_utf8_get_char(p);
-        /* C0 controls, DEL and C1 controls could move a terminal's cursor or
-         * change its state on every recipient's screen. */
-        if ((c < 0x20 && c != '\t') || (c >= 0x7f && c < 0xa0)) {
-            g_set_error(error, LC_WIRE_ERROR, WIRE_ERR_BAD_TEXT,
-                        "message contains control character U+%04X", c);
-            return FALSE;
-        }
-    }
-    return TRUE;
+    return validate_display_string(text, "message", error);
 }
 
 /* Compares two nicks without regard to ASCII case. */

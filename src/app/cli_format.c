@@ -2,15 +2,17 @@
 #include "src/app/cli_format.h"
 
 #include "net/wire/clock.h"
+#include "net/wire/validate.h"
 
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 
-/* Formats a message as one text line. */
+/* Formats a message as one text line, safe to print. */
 char *cli_format_line(const LcSessionChat *chat)
 {
-    return g_strdup_printf("%s@%s: %s%s", chat->nick, chat->addr, chat->action ? "* " : "",
-                           chat->text);
+    g_autofree char *line = g_strdup_printf("%s@%s: %s%s", chat->nick, chat->addr,
+                                            chat->action ? "* " : "", chat->text);
+    return validate_sanitize(line);
 }
 
 /* Formats a message as one JSON object. */
@@ -30,11 +32,22 @@ char *cli_format_json(const LcSessionChat *chat)
     return json_to_string(root, FALSE);
 }
 
+/* Prints a line holding remote strings, through the sanitizer. */
+void cli_print_remote(FILE *out, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    g_autofree char *text = g_strdup_vprintf(fmt, args);
+    va_end(args);
+    g_autofree char *safe = validate_sanitize(text);
+    fprintf(out, "%s\n", safe);
+}
+
 /* Prints an error line and marks the exit status failed. */
 void cli_print_verror(int *status, const char *fmt, va_list args)
 {
     g_autofree char *text = g_strdup_vprintf(fmt, args);
-    fprintf(stderr, "lanconf-cli: %s\n", text);
+    cli_print_remote(stderr, "lanconf-cli: %s", text);
     *status = 1;
 }
 

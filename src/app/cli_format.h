@@ -5,6 +5,7 @@
 #include "net/client/session.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 
 /* "NICK@IP:PORT: TEXT" (an /me action: "NICK@IP:PORT: * TEXT"), no newline. */
 char *cli_format_line(const LcSessionChat *chat);
@@ -13,7 +14,11 @@ char *cli_format_line(const LcSessionChat *chat);
  * history, action. */
 char *cli_format_json(const LcSessionChat *chat);
 
-/* Prints "lanconf-cli: TEXT" on stderr and sets *status to 1 (a failing
+/* Prints one line (a newline is added) on out through validate_sanitize():
+ * for every line that holds a string from the network. */
+void cli_print_remote(FILE *out, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* Prints "lanconf-cli: TEXT" on stderr, sanitized, and sets *status to 1 (a failing
  * exit status). */
 void cli_print_error(int *status, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* cli_print_error() with a va_list. */

@@ -1,5 +1,6 @@
 /* cli_media.c: lanconf-cli's camera and viewer modes. */
 #include "src/app/cli_media.h"
+#include "src/app/cli_format.h"
 
 #include "net/wire/clock.h"
 #include "src/run/av_sender.h"
@@ -158,8 +159,7 @@ static void cli_media_fail(LcCliMedia *m, const GError *error)
 {
     /* A video file that ends is the end of the run, not a failure. */
     if (!g_error_matches(error, CAPTURE_ERROR, CAPTURE_ERROR_EOS)) {
-        fprintf(stderr, "lanconf-cli: %s\n", error->message);
-        m->status = 1;
+        cli_print_error(&m->status, "%s", error->message);
     }
     cli_media_finish(m);
 }
@@ -178,7 +178,8 @@ static void cli_media_on_viewer_error(LcAvViewer *v, const GError *error, gpoint
 static void cli_media_on_viewer_end(LcAvViewer *v, const char *reason, gpointer data)
 {
     LcCliMedia *m = data;
-    fprintf(stderr, "lanconf-cli: the stream ended (%s)\n", reason ? reason : "sender stopped");
+    cli_print_remote(stderr, "lanconf-cli: the stream ended (%s)",
+                     reason ? reason : "sender stopped");
     if (m->options->duration_s <= 0)
         cli_media_finish(m);
 }

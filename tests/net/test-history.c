@@ -95,6 +95,35 @@ static void test_dedupe(void)
     g_assert_cmpuint(history_get_last_id(h), ==, 2);
 }
 
+/* Ids are unsigned end to end: "after" an id at or past 2^63 (beyond any id
+ * SQLite stores) is nothing, and just below the largest stored id is one. */
+static void test_after_huge_ids(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LcHistory) h = history_open(NULL, "off", 0, &error);
+    for (guint i = 1; i <= 3; i++)
+        append(h, "a", i, "x", NULL);
+    g_assert_true(history_commit(h, &error));
+    static const guint64 afters[] = {G_MAXINT64 - 1, G_MAXINT64, (guint64)G_MAXINT64 + 1,
+                                     G_MAXUINT64 - 1, G_MAXUINT64};
+    for (guint i = 0; i < G_N_ELEMENTS(afters); i++) {
+        Collected c = {g_array_new(FALSE, FALSE, sizeof(guint64)),
+                       g_ptr_array_new_with_free_func(g_free)};
+        g_assert_true(history_foreach_after(h, afters[i], 0, collect, &c, &error));
+        g_assert_no_error(error);
+        g_test_message("after %" G_GUINT64_FORMAT ": %u messages", afters[i], c.ids->len);
+        g_assert_cmpuint(c.ids->len, ==, 0);
+        g_array_unref(c.ids);
+        g_ptr_array_unref(c.texts);
+    }
+    Collected c = {g_array_new(FALSE, FALSE, sizeof(guint64)),
+                   g_ptr_array_new_with_free_func(g_free)};
+    g_assert_true(history_foreach_after(h, 2, 0, collect, &c, &error));
+    g_assert_cmpuint(c.ids->len, ==, 1);
+    g_array_unref(c.ids);
+    g_ptr_array_unref(c.texts);
+}
+
 /* Retention keeps about the configured number of messages, newest kept. */
 static void test_retention(void)
 {
@@ -139,6 +168,7 @@ int main(int argc, char **argv)
     g_test_add_func("/history/persist", test_persist);
     g_test_add_func("/history/dedupe", test_dedupe);
     g_test_add_func("/history/retention", test_retention);
+    g_test_add_func("/history/after-huge-ids", test_after_huge_ids);
     g_test_add_func("/history/errors", test_errors);
     return g_test_run();
 }

@@ -133,6 +133,78 @@ static void test_presence(RelayFixture *fx, gconstpointer tweak)
     g_object_unref(b);
 }
 
+/* Sends a bare header: type and a payload length, no payload. */
+static void send_header(GSocket *socket, guint8 type, guint32 length)
+{
+    guint8 head[WIRE_HEADER_SIZE] = {'L', 'C', WIRE_VERSION, type, 0, 0};
+    for (guint i = 0; i < 4; i++)
+        head[6 + i] = (guint8)(length >> (8 * (3 - i)));
+    test_raw_send_bytes(socket, head, sizeof(head));
+}
+
+/* A header announcing more than the connection may carry in its state is
+ * refused on the header alone, before any payload is read: a 16 MiB
+ * VIDEO_FRAME before HELLO or on a joined control connection, a WELCOME from
+ * a client, a HELLO that is as large as its type allows but more than a
+ * connection needs. Several at once; a joined member is not disturbed. */
+static void test_oversize_headers(RelayFixture *fx, gconstpointer tweak)
+{
+    const guint32 video_max = WIRE_VIDEO_FRAME_HEAD + WIRE_VIDEO_FRAME_MAX;
+    GSocket *a = test_raw_join(fx->port, "alice", 0, 0);
+    GSocket *b = test_raw_join(fx->port, "bob", 0, 0);
+    GSocket *abusers[4];
+    for (guint i = 0; i < G_N_ELEMENTS(abusers); i++)
+        abusers[i] =
+            i < 2 ? test_raw_connect(fx->port) : test_raw_join(fx->port, i == 2 ? "m" : "n", 0, 0);
+    send_header(abusers[0], WIRE_VIDEO_FRAME, video_max);
+    send_header(abusers[1], WIRE_CHAT, wire_max_payload(WIRE_CHAT)); /* before HELLO */
+    send_header(abusers[2], WIRE_VIDEO_FRAME, video_max);
+    send_header(abusers[3], WIRE_WELCOME, wire_max_payload(WIRE_WELCOME));
+    for (guint i = 0; i < G_N_ELEMENTS(abusers); i++) {
+        guint16 code = 0;
+        g_test_message("abuser %u", i);
+        g_assert_true(test_raw_wait_closed(abusers[i], 3000, &code));
+        g_assert_cmpuint(code, ==, WIRE_ERR_TOO_LARGE);
+        g_object_unref(abusers[i]);
+    }
+    /* Chat between the others still flows. */
+    g_autofree char *a_addr = test_raw_local_addr(a);
+    test_raw_chat(a, 1, "still here");
+    expect_deliver(b, "alice", a_addr, "still here", NULL);
+    g_object_unref(a);
+    g_object_unref(b);
+}
+
+/* A QUIT reason with terminal escapes or a bidirectional override never
+ * reaches the others: the quitter is told BAD_TEXT, still leaves, and the
+ * others see a plain leave. */
+static void test_quit_reason_rules(RelayFixture *fx, gconstpointer tweak)
+{
+    static const char *const bad[] = {"\x1b]0;pwned\x07\x1b[2J", "see \xe2\x80\xaetxt.exe"};
+    GSocket *a = test_raw_join(fx->port, "alice", 0, 0);
+    for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+        GSocket *b = test_raw_join(fx->port, "bob", 0, 0);
+        LcWireMsg p;
+        g_assert_true(test_raw_read_type(a, WIRE_PRESENCE, &p, 5000)); /* bob joined */
+        wire_msg_clear(&p);
+        LcWireMsg quit = {.type = WIRE_QUIT};
+        quit.quit.reason = (char *)bad[i];
+        test_raw_send(b, &quit);
+        LcWireMsg err;
+        g_assert_true(test_raw_read_type(b, WIRE_ERROR, &err, 5000));
+        g_assert_cmpuint(err.error.code, ==, WIRE_ERR_BAD_TEXT);
+        g_assert_nonnull(strstr(err.error.reason, "quit reason"));
+        wire_msg_clear(&err);
+        g_assert_true(test_raw_read_type(a, WIRE_PRESENCE, &p, 5000));
+        g_assert_cmpuint(p.presence.kind, ==, WIRE_PRESENCE_LEAVE);
+        g_assert_cmpstr(p.presence.reason, ==, "");
+        wire_msg_clear(&p);
+        g_assert_true(test_raw_wait_closed(b, 3000, NULL));
+        g_object_unref(b);
+    }
+    g_object_unref(a);
+}
+
 /* A taken nick (in any case) is refused with NICK_TAKEN and the connection
  * closed; an invalid nick gets BAD_NICK; NICK to a taken nick is refused
  * without closing. */
@@ -216,8 +288,11 @@ static void test_keepalive_timeout(RelayFixture *fx, gconstpointer tweak)
         wire_msg_clear(&msg);
     }
     g_assert_true(saw_leave);
-    g_assert_true(test_raw_wait_closed(silent, 2000, NULL));
+    /* The silent member is told why before the close. */
     guint16 code = 0;
+    g_assert_true(test_raw_wait_closed(silent, 3000, &code));
+    g_assert_cmpuint(code, ==, WIRE_ERR_TIMEOUT);
+    code = 0;
     g_assert_true(test_raw_wait_closed(idle, 3000, &code));
     g_assert_cmpuint(code, ==, WIRE_ERR_TIMEOUT);
     LcRelayCounters counters;
@@ -570,6 +645,8 @@ int main(int argc, char **argv)
     relay_test_add("/relay/keepalive/timeout", tweak_keepalive, test_keepalive_timeout);
     relay_test_add("/relay/abuse/garbage", NULL, test_abuse_garbage);
     relay_test_add("/relay/abuse/bad-text", NULL, test_bad_text);
+    relay_test_add("/relay/abuse/quit-reason", NULL, test_quit_reason_rules);
+    relay_test_add("/relay/abuse/oversize-headers", NULL, test_oversize_headers);
     relay_test_add("/relay/abuse/flood", tweak_flood, test_flood_control);
     relay_test_add("/relay/abuse/slow-consumer", tweak_small_queue, test_slow_consumer);
     relay_test_add("/relay/abuse/soft-limit", tweak_soft_only, test_soft_limit);

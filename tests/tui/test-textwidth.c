@@ -89,6 +89,9 @@ static void test_sanitize(void)
                     "a b\xEF\xBF\xBD"
                     "c\xEF\xBF\xBD");
     g_assert_cmpint(textwidth_str(s, -1), ==, 6);
+    /* A right-to-left override would reorder the rest of the line unseen. */
+    g_autofree char *bidi = textwidth_sanitize("abc\xe2\x80\xaetxt");
+    g_assert_cmpstr(bidi, ==, "abc\xEF\xBF\xBDtxt");
 }
 
 /* Runs the tests. */

@@ -278,6 +278,59 @@ static void test_in_place_and_split(void)
     pair_close(&p);
 }
 
+/* Discarding what is unsent keeps the framing (a half-written frame goes out
+ * whole) and lets a last frame go out right after: the peer reads whole
+ * frames, fewer than were queued, then that last one. */
+static void test_discard_unsent(void)
+{
+    LcChanStreamLimits limits;
+    chan_stream_limits_init(&limits);
+    Pair p = {0};
+    pair_open(&p, &limits, 16384);
+    const guint n = 200;
+    for (guint64 seq = 1; seq <= n; seq++) {
+        g_autoptr(GBytes) data = NULL;
+        g_autoptr(GBytes) head = video_head(seq, 20000, &data);
+        g_autoptr(GByteArray) whole = g_byte_array_new();
+        g_byte_array_append(whole, g_bytes_get_data(head, NULL), (guint)g_bytes_get_size(head));
+        g_byte_array_append(whole, g_bytes_get_data(data, NULL), (guint)g_bytes_get_size(data));
+        g_autoptr(GBytes) frame = g_byte_array_free_to_bytes(g_steal_pointer(&whole));
+        chan_stream_send(p.stream, frame);
+    }
+    video_run_for(50); /* the kernel takes what it can; the rest waits here */
+    gsize queued = chan_stream_get_queued_bytes(p.stream);
+    g_assert_cmpuint(queued, >, 0);
+    gsize dropped = chan_stream_discard_unsent(p.stream);
+    g_assert_cmpuint(dropped, >, 0);
+    g_assert_cmpuint(chan_stream_get_queued_bytes(p.stream), ==, queued - dropped);
+    g_assert_cmpuint(queued - dropped, <, 20000 + 64); /* at most the frame half written */
+    g_autoptr(GBytes) last = wire_encode_error(WIRE_ERR_SLOW_CONSUMER, TRUE, 0, "bye");
+    chan_stream_send(p.stream, last);
+
+    guint frames = 0;
+    gboolean got_last = FALSE;
+    while (!got_last) {
+        while (g_main_context_iteration(NULL, FALSE))
+            ;
+        LcWireMsg msg;
+        if (!peer_read_msg(p.peer, &msg, 50))
+            continue;
+        if (msg.type == WIRE_ERROR) {
+            g_assert_cmpuint(msg.error.code, ==, WIRE_ERR_SLOW_CONSUMER);
+            got_last = TRUE;
+        } else {
+            g_assert_cmpuint(msg.type, ==, WIRE_VIDEO_FRAME);
+            g_assert_cmpuint(msg.video_frame.seq, ==, frames + 1); /* whole, in order */
+            frames++;
+        }
+        wire_msg_clear(&msg);
+    }
+    g_assert_cmpuint(frames, >, 0);
+    g_assert_cmpuint(frames, <, n);
+    g_assert_cmpuint(chan_stream_get_queued_bytes(p.stream), ==, 0);
+    pair_close(&p);
+}
+
 /* Control frames piling up beyond the limit mean the peer is not reading:
  * the stream closes with SLOW_CONSUMER, after the call that broke it. */
 static void test_slow_consumer(void)
@@ -329,6 +382,7 @@ int main(int argc, char **argv)
     g_test_add_func("/video/stream/drop-oldest", test_drop_oldest);
     g_test_add_func("/video/stream/first-last-times", test_first_last);
     g_test_add_func("/video/stream/in-place-and-split", test_in_place_and_split);
+    g_test_add_func("/video/stream/discard-unsent", test_discard_unsent);
     g_test_add_func("/video/stream/slow-consumer", test_slow_consumer);
     g_test_add_func("/video/stream/bad-framing", test_bad_framing);
     return g_test_run();

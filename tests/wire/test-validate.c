@@ -145,6 +145,14 @@ static const TextRow text_rows[] = {
     {"surrogate", "\xed\xa0\x80", WIRE_ERR_BAD_UTF8},
     {"over-10ffff", "\xf4\x90\x80\x80", WIRE_ERR_BAD_UTF8},
     {"five-byte", "\xf8\x88\x80\x80\x80", WIRE_ERR_BAD_UTF8},
+    /* Bidirectional controls make text read other than it is. */
+    {"bidi-rlo", "abc\xe2\x80\xaetxt.exe", WIRE_ERR_BAD_TEXT},
+    {"bidi-lre", "\xe2\x80\xaax", WIRE_ERR_BAD_TEXT},
+    {"bidi-pdf", "x\xe2\x80\xac", WIRE_ERR_BAD_TEXT},
+    {"bidi-lri", "\xe2\x81\xa6x", WIRE_ERR_BAD_TEXT},
+    {"bidi-pdi", "x\xe2\x81\xa9", WIRE_ERR_BAD_TEXT},
+    {"lrm-allowed", "a\xe2\x80\x8ez", 0},
+    {"hebrew", "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d", 0},
 };
 
 /* Checks one text against the code it should get. */
@@ -201,6 +209,41 @@ static void test_text_every_control(void)
     }
 }
 
+/* Every string a person reads follows the text rules, empty allowed, and
+ * names itself in the error; the sanitizer makes any string safe to print. */
+static void test_display_and_sanitize(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_assert_true(validate_display_string("", "quit reason", NULL));
+    g_assert_true(validate_display_string(NULL, "quit reason", NULL));
+    g_assert_false(validate_display_string("\x1b]0;pwned\x07\x1b[2J", "quit reason", &error));
+    g_assert_error(error, LC_WIRE_ERROR, WIRE_ERR_BAD_TEXT);
+    g_assert_nonnull(strstr(error->message, "quit reason"));
+    g_assert_nonnull(strstr(error->message, "U+001B"));
+
+    static const struct {
+        const char *in;
+        const char *out;
+    } rows[] = {
+        {"plain \xc3\xa9", "plain \xc3\xa9"},
+        {"a\tb", "a\tb"},
+        {"\x1b[2Jx", "\xef\xbf\xbd[2Jx"},
+        {"\xc2\x9b"
+         "31m",
+         "\xef\xbf\xbd"
+         "31m"},
+        {"abc\xe2\x80\xaetxt", "abc\xef\xbf\xbdtxt"},
+        {"bad\xff", "bad\xef\xbf\xbd"},
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
+        g_autofree char *out = validate_sanitize(rows[i].in);
+        g_assert_cmpstr(out, ==, rows[i].out);
+        g_assert_true(g_utf8_validate(out, -1, NULL));
+    }
+    g_autofree char *none = validate_sanitize(NULL);
+    g_assert_cmpstr(none, ==, "");
+}
+
 typedef struct {
     const char *a;
     const char *b;
@@ -249,5 +292,6 @@ int main(int argc, char **argv)
     TEST_ADD_ROWS("/wire/validate/text", text_rows, test_text_rules);
     g_test_add_func("/wire/validate/text/length", test_text_length);
     g_test_add_func("/wire/validate/text/every-control", test_text_every_control);
+    g_test_add_func("/wire/validate/display-and-sanitize", test_display_and_sanitize);
     return g_test_run();
 }
