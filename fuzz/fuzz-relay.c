@@ -1,5 +1,5 @@
 /* fuzz-relay.c: libFuzzer harness for the relay's handling of what its clients
- * send (net/relay/relay.c, net/relay/relay_chat.c, net/io/conn.c, net/relay/history.c).
+ * send (net/relay/relay.c, net/relay/relay_chat.c, net/io/chan_stream.c, net/relay/history.c).
  *
  * One real relay runs in-process for the whole session: loopback, port 0,
  * history in memory. One well-behaved member, the observer, joins at the start

@@ -48,7 +48,7 @@ static void camera_on_capture_error(LcCapture *capture, const GError *error, gpo
  * counted by the worker and logged once per run; the stream goes on. The
  * frame callback comes last, so it may free the camera.
  */
-static void camera_on_encoded(LcEncodedFrame *frame, const GError *error, gpointer data)
+static void camera_on_encoded(LcFrame *frame, const GError *error, gpointer data)
 {
     LcCamera *camera = data;
 
@@ -61,7 +61,7 @@ static void camera_on_encoded(LcEncodedFrame *frame, const GError *error, gpoint
     if (camera->frame_func != NULL)
         camera->frame_func(camera, frame, camera->user_data);
     else
-        encoded_frame_free(frame);
+        frame_unref(frame);
 }
 
 /* One line on the encoder in use and, for the CPU one, why no GPU encoder is used. */

@@ -52,8 +52,8 @@ typedef struct {
 
 typedef struct LcCamera LcCamera;
 
-/* Receives one encoded frame (transfer full: encoded_frame_free()); seq grows, from 1. */
-typedef void (*LcCameraFrameFunc)(LcCamera *camera, LcEncodedFrame *frame, gpointer user_data);
+/* Receives one encoded frame (transfer full: frame_unref()); seq grows, from 1. */
+typedef void (*LcCameraFrameFunc)(LcCamera *camera, LcFrame *frame, gpointer user_data);
 /* Receives a capture error, or end of stream (CAPTURE_ERROR_EOS); no more frames will come. */
 typedef void (*LcCameraErrorFunc)(LcCamera *camera, const GError *error, gpointer user_data);
 

@@ -85,15 +85,15 @@ static LcRawFrame *decoder_decompress(LcDecoder *decoder, const guint8 *data, gs
 }
 
 /* Decodes a JPEG frame into I420; seq and capture time are copied. */
-LcRawFrame *decoder_decode(LcDecoder *decoder, const LcEncodedFrame *frame, gint64 *decode_time_us,
+LcRawFrame *decoder_decode(LcDecoder *decoder, const LcFrame *frame, gint64 *decode_time_us,
                            GError **error)
 {
     g_return_val_if_fail(decoder != NULL && frame != NULL, NULL);
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-    if (frame->codec != LC_CODEC_JPEG) {
+    if (frame->meta.codec != LC_CODEC_JPEG) {
         g_set_error(error, DECODER_ERROR, DECODER_ERROR_UNSUPPORTED,
-                    "cannot decode %s frames, only jpeg", frame_codec_to_string(frame->codec));
+                    "cannot decode %s frames, only jpeg", frame_codec_to_string(frame->meta.codec));
         return NULL;
     }
 
@@ -112,8 +112,8 @@ LcRawFrame *decoder_decode(LcDecoder *decoder, const LcEncodedFrame *frame, gint
     if (raw == NULL)
         return NULL;
 
-    raw->seq = frame->seq;
-    raw->capture_time_us = frame->capture_time_us;
+    raw->seq = frame->meta.seq;
+    raw->capture_time_us = frame->meta.capture_us;
     if (decode_time_us != NULL)
         *decode_time_us = g_get_monotonic_time() - start;
     return raw;

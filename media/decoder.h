@@ -26,7 +26,7 @@ GQuark decoder_error_quark(void);
 /* Creates a decoder with one reusable TurboJPEG handle; use it from one thread at a time. */
 LcDecoder *decoder_new(GError **error);
 /* Decodes a JPEG frame into I420; seq and capture time are copied; decode_time_us may be NULL. */
-LcRawFrame *decoder_decode(LcDecoder *decoder, const LcEncodedFrame *frame, gint64 *decode_time_us,
+LcRawFrame *decoder_decode(LcDecoder *decoder, const LcFrame *frame, gint64 *decode_time_us,
                            GError **error);
 /* Frees the decoder. NULL is ignored. */
 void decoder_free(LcDecoder *decoder);

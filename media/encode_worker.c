@@ -20,7 +20,7 @@ struct LcEncodeWorker {
 
 /* One encoder result: a frame, or the error that replaced it. */
 typedef struct {
-    LcEncodedFrame *frame;
+    LcFrame *frame;
     GError *error;
 } EncodeResult;
 
@@ -35,7 +35,7 @@ static void encode_worker_result_free(gpointer data)
 {
     EncodeResult *result = data;
 
-    encoded_frame_free(result->frame);
+    frame_unref(result->frame);
     g_clear_error(&result->error);
     g_free(result);
 }
@@ -69,7 +69,7 @@ static void encode_worker_deliver(gpointer data, gpointer user_data)
         ew->frames_delivered++;
         g_mutex_unlock(&ew->lock);
     }
-    LcEncodedFrame *frame = g_steal_pointer(&result->frame);
+    LcFrame *frame = g_steal_pointer(&result->frame);
     g_autoptr(GError) error = g_steal_pointer(&result->error);
     encode_worker_result_free(result);
     ew->func(frame, error, ew->user_data);

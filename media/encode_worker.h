@@ -33,10 +33,10 @@ typedef struct LcEncodeWorker LcEncodeWorker;
 
 /*
  * Receives exactly one of frame (transfer full: free it with
- * encoded_frame_free()) or error (an encode failure; the worker goes on).
+ * frame_unref()) or error (an encode failure; the worker goes on).
  * Runs on the GMainContext given to encode_worker_new().
  */
-typedef void (*LcEncodeWorkerFunc)(LcEncodedFrame *frame, const GError *error, gpointer user_data);
+typedef void (*LcEncodeWorkerFunc)(LcFrame *frame, const GError *error, gpointer user_data);
 
 GQuark encode_worker_error_quark(void);
 

@@ -110,7 +110,7 @@ static gboolean encoder_check_frame(const LcRawFrame *frame, GError **error)
 }
 
 /* Encodes one frame; copies seq and capture time and records how long encoding took. */
-LcEncodedFrame *encoder_encode(LcEncoder *encoder, const LcRawFrame *frame, GError **error)
+LcFrame *encoder_encode(LcEncoder *encoder, const LcRawFrame *frame, GError **error)
 {
     g_return_val_if_fail(encoder != NULL && frame != NULL, NULL);
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
@@ -119,12 +119,12 @@ LcEncodedFrame *encoder_encode(LcEncoder *encoder, const LcRawFrame *frame, GErr
         return NULL;
 
     gint64 start = g_get_monotonic_time();
-    LcEncodedFrame *encoded = encoder->ops->encode(encoder, frame, error);
+    LcFrame *encoded = encoder->ops->encode(encoder, frame, error);
     if (encoded == NULL)
         return NULL;
     encoded->encode_time_us = g_get_monotonic_time() - start;
-    encoded->seq = frame->seq;
-    encoded->capture_time_us = frame->capture_time_us;
+    encoded->meta.seq = frame->seq;
+    encoded->meta.capture_us = frame->capture_time_us;
     return encoded;
 }
 

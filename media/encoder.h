@@ -25,7 +25,7 @@ typedef struct LcEncoder LcEncoder;
 typedef struct {
     const char *name;
     LcCodec codec;
-    LcEncodedFrame *(*encode)(LcEncoder *encoder, const LcRawFrame *frame, GError **error);
+    LcFrame *(*encode)(LcEncoder *encoder, const LcRawFrame *frame, GError **error);
     void (*free)(LcEncoder *encoder);
 } LcEncoderOps;
 
@@ -43,7 +43,7 @@ GQuark encoder_error_quark(void);
 /* Creates "jpeg" or "auto" (GPU when usable, else jpeg); quality <= 0 means the default. */
 LcEncoder *encoder_new(const char *name, gint quality, GError **error);
 /* Encodes one frame; copies seq and capture time and records how long encoding took. */
-LcEncodedFrame *encoder_encode(LcEncoder *encoder, const LcRawFrame *frame, GError **error);
+LcFrame *encoder_encode(LcEncoder *encoder, const LcRawFrame *frame, GError **error);
 /* The back-end's name, e.g. "jpeg". */
 const char *encoder_get_name(LcEncoder *encoder);
 /* Frees the encoder. NULL is ignored. */

@@ -16,8 +16,7 @@ static void encoder_jpeg_free_buffer(gpointer data)
 }
 
 /* Compresses one I420 frame at the encoder's quality; the bytes are not copied again. */
-static LcEncodedFrame *encoder_jpeg_encode(LcEncoder *encoder, const LcRawFrame *frame,
-                                           GError **error)
+static LcFrame *encoder_jpeg_encode(LcEncoder *encoder, const LcRawFrame *frame, GError **error)
 {
     EncoderJpeg *self = (EncoderJpeg *)encoder;
     const unsigned char *planes[3] = {frame->planes[0], frame->planes[1], frame->planes[2]};
@@ -34,8 +33,12 @@ static LcEncodedFrame *encoder_jpeg_encode(LcEncoder *encoder, const LcRawFrame 
         tjFree(jpeg);
         return NULL;
     }
-    GBytes *bytes = g_bytes_new_with_free_func(jpeg, size, encoder_jpeg_free_buffer, jpeg);
-    return encoded_frame_new(bytes, LC_CODEC_JPEG, frame->width, frame->height);
+    g_autoptr(GBytes) bytes =
+        g_bytes_new_with_free_func(jpeg, size, encoder_jpeg_free_buffer, jpeg);
+    LcFrame *encoded = frame_new(bytes, LC_CODEC_JPEG);
+    encoded->width = frame->width;
+    encoded->height = frame->height;
+    return encoded;
 }
 
 /* Destroys the TurboJPEG handle and the encoder. */

@@ -64,36 +64,3 @@ void raw_frame_free(LcRawFrame *frame)
         frame->backing_free(frame->backing);
     g_free(frame);
 }
-
-/* Creates an encoded frame; takes ownership of data. */
-LcEncodedFrame *encoded_frame_new(GBytes *data, LcCodec codec, gint width, gint height)
-{
-    LcEncodedFrame *frame = g_new0(LcEncodedFrame, 1);
-
-    frame->data = data;
-    frame->codec = codec;
-    frame->width = width;
-    frame->height = height;
-    return frame;
-}
-
-/* Frees an encoded frame and drops its reference on the data. NULL is ignored. */
-void encoded_frame_free(LcEncodedFrame *frame)
-{
-    if (frame == NULL)
-        return;
-    g_clear_pointer(&frame->data, g_bytes_unref);
-    g_free(frame);
-}
-
-/* Short lower-case name of a codec ("jpeg", "h264"), or "unknown". */
-const char *frame_codec_to_string(LcCodec codec)
-{
-    switch (codec) {
-    case LC_CODEC_JPEG:
-        return "jpeg";
-    case LC_CODEC_H264:
-        return "h264";
-    }
-    return "unknown";
-}

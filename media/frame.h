@@ -1,17 +1,13 @@
-/* Plain frame structs handed across layers: raw I420 pictures from capture or
- * decode, and encoded pictures (bytes + metadata) for the network glue. This
- * header needs GLib only, so code outside media/ can use it without GStreamer. */
+/* Raw I420 pictures from capture or decode. Encoded frames are the one
+ * refcounted LcFrame of core/frame.h. This header needs GLib only, so code
+ * outside media/ can use it without GStreamer. */
 #pragma once
+
+#include "core/frame.h"
 
 #include <glib.h>
 
 G_BEGIN_DECLS
-
-/* The codec of an encoded frame. Values are stable: they may go on the wire. */
-typedef enum {
-    LC_CODEC_JPEG = 1,
-    LC_CODEC_H264 = 2, /* reserved for a GPU back-end */
-} LcCodec;
 
 /*
  * One raw picture in I420 (planar Y, U, V; chroma halved in both directions).
@@ -32,17 +28,6 @@ typedef struct {
     GDestroyNotify backing_free;
 } LcRawFrame;
 
-/* One encoded picture: the bytes plus what a receiver needs to play it. */
-typedef struct {
-    GBytes *data;
-    gint width;
-    gint height;
-    LcCodec codec;
-    guint64 seq;
-    gint64 capture_time_us; /* copied from the raw frame */
-    gint64 encode_time_us;  /* how long encoding took (a duration) */
-} LcEncodedFrame;
-
 /* Wraps existing planes; backing_free(backing) runs when the frame is freed. */
 LcRawFrame *raw_frame_new_wrapped(const guint8 *const planes[3], const gint strides[3], gint width,
                                   gint height, gpointer backing, GDestroyNotify backing_free);
@@ -55,14 +40,6 @@ gint raw_frame_plane_width(gint width, guint plane);
 /* Height in rows of plane 0..2 of an I420 frame of the given height. */
 gint raw_frame_plane_height(gint height, guint plane);
 
-/* Creates an encoded frame; takes ownership of data. */
-LcEncodedFrame *encoded_frame_new(GBytes *data, LcCodec codec, gint width, gint height);
-/* Frees an encoded frame and drops its reference on the data. NULL is ignored. */
-void encoded_frame_free(LcEncodedFrame *frame);
-/* Short lower-case name of a codec ("jpeg", "h264"), or "unknown". */
-const char *frame_codec_to_string(LcCodec codec);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LcRawFrame, raw_frame_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(LcEncodedFrame, encoded_frame_free)
 
 G_END_DECLS

@@ -13,9 +13,7 @@
 /* A received frame waiting for the decoder. */
 typedef struct {
     guint channel;
-    guint64 seq;
-    gint64 capture_time_us;
-    GBytes *data;
+    LcFrame *frame;
 } ViewerJob;
 
 /* A decoder result waiting for the main context. */
@@ -40,12 +38,12 @@ struct LcViewerMedia {
     LcViewerMediaStats stats;
 };
 
-/* Frees a job and its reference on the frame data. */
+/* Frees a job and its reference on the frame. */
 static void viewer_job_free(gpointer data)
 {
     ViewerJob *job = data;
 
-    g_bytes_unref(job->data);
+    frame_unref(job->frame);
     g_free(job);
 }
 
@@ -65,21 +63,16 @@ static gpointer viewer_decode_job(gpointer data, gpointer user_data)
     const ViewerJob *job = data;
     LcViewerMedia *viewer = user_data;
     ViewerResult *result = g_new0(ViewerResult, 1);
-    LcEncodedFrame frame = {
-        .data = job->data,
-        .codec = LC_CODEC_JPEG,
-        .seq = job->seq,
-        .capture_time_us = job->capture_time_us,
-    };
+    const LcFrame *frame = job->frame;
     gint64 decode_time_us = 0;
 
     result->info = (LcViewerFrame){
         .channel = job->channel,
-        .seq = job->seq,
-        .bytes = g_bytes_get_size(job->data),
-        .capture_time_us = job->capture_time_us,
+        .seq = frame->meta.seq,
+        .bytes = frame_get_size(frame),
+        .capture_time_us = frame->meta.capture_us,
     };
-    result->raw = decoder_decode(viewer->decoder, &frame, &decode_time_us, &result->error);
+    result->raw = decoder_decode(viewer->decoder, frame, &decode_time_us, &result->error);
     if (result->raw != NULL) {
         result->info.decoded_us = g_get_real_time();
         result->info.decode_time_us = decode_time_us;
@@ -164,13 +157,12 @@ LcViewerMedia *viewer_media_new(gboolean headless, LcViewerMediaFunc func, gpoin
 }
 
 /* Queues a received frame for decoding, dropping the oldest waiting ones beyond the bound. */
-void viewer_media_push(LcViewerMedia *viewer, guint channel, guint64 seq, gint64 capture_time_us,
-                       GBytes *jpeg)
+void viewer_media_push(LcViewerMedia *viewer, guint channel, LcFrame *frame)
 {
-    g_return_if_fail(viewer != NULL && jpeg != NULL);
+    g_return_if_fail(viewer != NULL && frame != NULL);
 
     ViewerJob *job = g_new(ViewerJob, 1);
-    *job = (ViewerJob){channel, seq, capture_time_us, g_bytes_ref(jpeg)};
+    *job = (ViewerJob){channel, frame_ref(frame)};
 
     worker_push(viewer->worker, job);
 }

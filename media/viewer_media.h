@@ -12,6 +12,8 @@
  */
 #pragma once
 
+#include "core/frame.h"
+
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -60,9 +62,9 @@ typedef void (*LcViewerMediaFunc)(LcViewerMedia *viewer, const LcViewerFrame *fr
  */
 LcViewerMedia *viewer_media_new(gboolean headless, LcViewerMediaFunc func, gpointer user_data,
                                 GError **error);
-/* Queues a received JPEG frame (jpeg is referenced, not copied) for decoding; never blocks. */
-void viewer_media_push(LcViewerMedia *viewer, guint channel, guint64 seq, gint64 capture_time_us,
-                       GBytes *jpeg);
+/* Queues a received frame that arrived on channel (a reference is taken, no
+ * copy) for decoding; never blocks. */
+void viewer_media_push(LcViewerMedia *viewer, guint channel, LcFrame *frame);
 /* Copies the counters. */
 void viewer_media_get_stats(LcViewerMedia *viewer, LcViewerMediaStats *stats);
 /* Whether frames are only counted, not shown in a window. */

@@ -30,7 +30,7 @@ void chan_open(LcChan *chan)
 }
 
 /* Sender: queues a frame; a channel not open drops it (counted by the caller). */
-void chan_send_frame(LcChan *chan, const LcChanFrame *frame)
+void chan_send_frame(LcChan *chan, LcFrame *frame)
 {
     if (!chan->ready || chan->closed) {
         chan_emit_dropped(chan, frame->meta.seq, LC_CHAN_DROP_NOT_READY);
@@ -101,10 +101,10 @@ void chan_emit_ack(LcChan *chan, const LcChanAck *ack)
 }
 
 /* A frame arrived. */
-void chan_emit_frame(LcChan *chan, const LcChanFrame *frame)
+void chan_emit_frame(LcChan *chan, LcFrame *frame, gint64 first_us, gint64 last_us)
 {
     if (chan->events.frame)
-        chan->events.frame(chan, frame, chan->user_data);
+        chan->events.frame(chan, frame, first_us, last_us, chan->user_data);
 }
 
 /* A frame was abandoned incomplete. */

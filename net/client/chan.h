@@ -34,14 +34,6 @@ typedef enum {
     LC_CHAN_DROP_LOST,      /* sent, but no ACK from the relay within the loss timeout */
 } LcChanDropReason;
 
-/* A frame, sent or received. Times are wall-clock microseconds. */
-typedef struct {
-    LcFrameMeta meta; /* times on the sender's clock */
-    GBytes *data;
-    gint64 first_us; /* received frames: local clock, first byte or datagram */
-    gint64 last_us;  /* received frames: local clock, last byte or datagram */
-} LcChanFrame;
-
 /* An acknowledgement of one frame. */
 typedef struct {
     guint32 viewer_id; /* 0: the relay's own; else the viewer whose ACK the relay passed on */
@@ -104,7 +96,8 @@ typedef struct {
     /* Sender: an ACK arrived (from the relay, or a viewer's passed on). */
     void (*ack)(LcChan *chan, const LcChanAck *ack, gpointer user_data);
     /* Viewer: a whole frame arrived (data valid during the call; ref to keep). */
-    void (*frame)(LcChan *chan, const LcChanFrame *frame, gpointer user_data);
+    void (*frame)(LcChan *chan, LcFrame *frame, gint64 first_us, gint64 last_us,
+                  gpointer user_data);
     /* Viewer: frame seq was abandoned incomplete (UDP). */
     void (*lost)(LcChan *chan, guint64 seq, gpointer user_data);
     /* The channel closed by itself (relay, network); not after chan_free(). */
@@ -119,7 +112,7 @@ typedef struct {
     /* Starts connecting and registering; `ready` follows. */
     void (*open)(LcChan *chan);
     /* Sender: queues a frame (never blocks; may drop older unsent frames). */
-    void (*send_frame)(LcChan *chan, const LcChanFrame *frame);
+    void (*send_frame)(LcChan *chan, LcFrame *frame);
     /* Viewer: acknowledges a received frame. */
     void (*send_ack)(LcChan *chan, const LcChanAck *ack);
     void (*get_stats)(LcChan *chan, LcChanStats *stats);
@@ -137,7 +130,7 @@ LcChan *chan_new(LcChanKind kind, const LcChanConfig *config, const LcChanEvents
                  gpointer user_data);
 
 void chan_open(LcChan *chan);
-void chan_send_frame(LcChan *chan, const LcChanFrame *frame);
+void chan_send_frame(LcChan *chan, LcFrame *frame);
 void chan_send_ack(LcChan *chan, const LcChanAck *ack);
 void chan_get_stats(LcChan *chan, LcChanStats *stats);
 gboolean chan_is_ready(LcChan *chan);

@@ -21,7 +21,7 @@ void chan_emit_ready(LcChan *chan);
 void chan_emit_sent(LcChan *chan, guint64 seq, gsize bytes, gint64 send_us);
 void chan_emit_dropped(LcChan *chan, guint64 seq, LcChanDropReason reason);
 void chan_emit_ack(LcChan *chan, const LcChanAck *ack);
-void chan_emit_frame(LcChan *chan, const LcChanFrame *frame);
+void chan_emit_frame(LcChan *chan, LcFrame *frame, gint64 first_us, gint64 last_us);
 void chan_emit_lost(LcChan *chan, guint64 seq);
 
 /* The channel failed or the relay closed it: its transport is closed and

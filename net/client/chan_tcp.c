@@ -108,7 +108,7 @@ static void chan_tcp_open(LcChan *chan)
 }
 
 /* Sender: queues a frame; its header's send time is written as it goes out. */
-static void chan_tcp_send_frame(LcChan *chan, const LcChanFrame *frame)
+static void chan_tcp_send_frame(LcChan *chan, LcFrame *frame)
 {
     LcChanTcp *tcp = (LcChanTcp *)chan;
     LcWireMsg msg;
@@ -155,11 +155,10 @@ static void chan_tcp_on_ack(LcChanTcp *tcp, const LcWireMsg *msg)
 /* A frame forwarded by the relay (viewer). */
 static void chan_tcp_on_video(LcChanTcp *tcp, const LcWireMsg *msg, gint64 first_us, gint64 last_us)
 {
-    LcChanFrame frame = {.data = msg->video_frame.data, .first_us = first_us, .last_us = last_us};
-    wire_video_frame_get_meta(msg, &frame.meta);
+    g_autoptr(LcFrame) frame = wire_video_frame_to_frame(msg);
     tcp->counters.frames_received++;
-    tcp->counters.bytes_received += g_bytes_get_size(frame.data);
-    chan_emit_frame(&tcp->base, &frame);
+    tcp->counters.bytes_received += frame_get_size(frame);
+    chan_emit_frame(&tcp->base, frame, first_us, last_us);
 }
 
 /* One frame from the relay. */

@@ -136,16 +136,11 @@ static void chan_udp_on_frag(LcChanUdp *udp, const LcDgram *d)
         udp->counters.duplicates++;
     if (result != FRAG_COMPLETE)
         return;
-    LcChanFrame frame = {
-        .meta = out.meta,
-        .data = out.data,
-        .first_us = out.first_us,
-        .last_us = out.last_us,
-    };
+    gint64 first_us = out.first_us, last_us = out.last_us;
+    g_autoptr(LcFrame) frame = frag_frame_take(&out);
     udp->counters.frames_received++;
-    udp->counters.bytes_received += g_bytes_get_size(out.data);
-    chan_emit_frame(&udp->base, &frame);
-    frag_frame_clear(&out);
+    udp->counters.bytes_received += frame_get_size(frame);
+    chan_emit_frame(&udp->base, frame, first_us, last_us);
 }
 
 /* An ACK for a sender, from the relay or a viewer through it. */
@@ -303,12 +298,13 @@ static void chan_udp_drop_oldest(LcChanUdp *udp)
 }
 
 /* Sender: queues a frame and drops the oldest waiting beyond the limits. */
-static void chan_udp_send_frame(LcChan *chan, const LcChanFrame *frame)
+static void chan_udp_send_frame(LcChan *chan, LcFrame *frame)
 {
     LcChanUdp *udp = (LcChanUdp *)chan;
     LcUdpOut *out = g_new0(LcUdpOut, 1);
     out->data = g_bytes_ref(frame->data);
     out->meta = frame->meta; /* send_us is set as its first datagram goes */
+    out->meta.stream_id = chan->config.stream_id;
     gsize size = g_bytes_get_size(frame->data);
     gsize limit = chan->config.queue_bytes > 0 ? chan->config.queue_bytes : G_MAXSIZE;
     while (chan_udp_waiting(udp) > 0 && (chan_udp_waiting(udp) + 1 > chan->config.queue_frames ||

@@ -47,7 +47,7 @@ typedef struct {
     guint64 top_seq;  /* one past the newest seq submitted */
     gboolean waiting; /* stop-and-wait: wait_seq is in flight */
     guint64 wait_seq;
-    LcChanFrame pending; /* stop-and-wait: the newest frame waiting (data != NULL) */
+    LcFrame *pending; /* stop-and-wait: the newest frame waiting, or NULL */
     LcStreamSenderStats stats;
 } LcSenderChan;
 
@@ -68,7 +68,7 @@ struct _LcStreamSender {
     guint ticks;
 };
 
-static void stream_sender_chan_submit(LcSenderChan *sc, const LcChanFrame *frame);
+static void stream_sender_chan_submit(LcSenderChan *sc, LcFrame *frame);
 
 static const char *const stream_sender_ack_mode_names[] = {
     [LC_STREAM_ACK_PIPELINED] = "pipelined",
@@ -124,38 +124,35 @@ static void stream_sender_release(LcSenderChan *sc, guint64 seq)
     if (!sc->waiting || sc->wait_seq != seq)
         return;
     sc->waiting = FALSE;
-    if (sc->pending.data == NULL)
+    if (sc->pending == NULL)
         return;
-    LcChanFrame next = sc->pending;
-    sc->pending.data = NULL;
-    stream_sender_chan_submit(sc, &next);
-    g_bytes_unref(next.data);
+    g_autoptr(LcFrame) next = g_steal_pointer(&sc->pending);
+    stream_sender_chan_submit(sc, next);
 }
 
 /* Hands a frame to one channel, or holds it while stop-and-wait waits. */
-static void stream_sender_chan_submit(LcSenderChan *sc, const LcChanFrame *frame)
+static void stream_sender_chan_submit(LcSenderChan *sc, LcFrame *frame)
 {
     LcStreamSender *sender = sc->sender;
     if (sender->config.ack_mode == LC_STREAM_ACK_STOP_AND_WAIT && sc->waiting) {
-        if (sc->pending.data != NULL) {
+        if (sc->pending != NULL) {
             LcStreamFrameEvent ev = {.channel = sc->kind,
-                                     .seq = sc->pending.meta.seq,
-                                     .bytes = g_bytes_get_size(sc->pending.data),
-                                     .capture_us = sc->pending.meta.capture_us,
+                                     .seq = sc->pending->meta.seq,
+                                     .bytes = frame_get_size(sc->pending),
+                                     .capture_us = sc->pending->meta.capture_us,
                                      .reason = LC_CHAN_DROP_WAIT_ACK};
-            g_clear_pointer(&sc->pending.data, g_bytes_unref);
+            g_clear_pointer(&sc->pending, frame_unref);
             sc->stats.dropped++;
             if (sender->events.dropped)
                 sender->events.dropped(sender, &ev, sender->user_data);
         }
-        sc->pending = *frame;
-        sc->pending.data = g_bytes_ref(frame->data);
+        sc->pending = frame_ref(frame);
         return;
     }
     LcSentRecord *r = &sc->ring[frame->meta.seq % STREAM_SENDER_RING];
     *r = (LcSentRecord){.seq = frame->meta.seq,
                         .state = RECORD_QUEUED,
-                        .bytes = g_bytes_get_size(frame->data),
+                        .bytes = frame_get_size(frame),
                         .capture_us = frame->meta.capture_us};
     if (sc->top_seq == 0 || frame->meta.seq < sc->scan_seq)
         sc->scan_seq = frame->meta.seq;
@@ -169,31 +166,22 @@ static void stream_sender_chan_submit(LcSenderChan *sc, const LcChanFrame *frame
 }
 
 /* Sends one frame on every channel. */
-gboolean stream_sender_send_frame(LcStreamSender *sender, GBytes *data, guint64 seq,
-                                  gint64 capture_us, guint8 codec, guint16 flags, GError **error)
+gboolean stream_sender_send_frame(LcStreamSender *sender, LcFrame *frame, GError **error)
 {
     if (sender->stream_id == 0) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
                     "the relay has not granted the stream yet");
         return FALSE;
     }
-    gsize size = g_bytes_get_size(data);
+    gsize size = frame_get_size(frame);
     if (size > sender->frame_max) {
         g_set_error(error, LC_WIRE_ERROR, WIRE_ERR_TOO_LARGE,
                     "frame of %zu bytes is over the relay's limit of %u", size, sender->frame_max);
         return FALSE;
     }
-    LcChanFrame frame = {
-        .meta.stream_id = sender->stream_id,
-        .meta.seq = seq,
-        .meta.capture_us = capture_us,
-        .meta.codec = codec,
-        .meta.flags = flags,
-        .data = data,
-    };
     for (guint k = 0; k < LC_CHAN_KINDS; k++)
         if (sender->chans[k].chan != NULL)
-            stream_sender_chan_submit(&sender->chans[k], &frame);
+            stream_sender_chan_submit(&sender->chans[k], frame);
     return TRUE;
 }
 
@@ -367,7 +355,7 @@ static void stream_sender_close_stream(LcStreamSender *sender)
     for (guint k = 0; k < LC_CHAN_KINDS; k++) {
         LcSenderChan *sc = &sender->chans[k];
         g_clear_pointer(&sc->chan, chan_free);
-        g_clear_pointer(&sc->pending.data, g_bytes_unref);
+        g_clear_pointer(&sc->pending, frame_unref);
         memset(sc, 0, sizeof(*sc));
         sc->sender = sender;
         sc->kind = (LcChanKind)k;

@@ -130,12 +130,12 @@ void stream_sender_config_init(LcStreamSenderConfig *config);
 LcStreamSender *stream_sender_new(LcSession *session, const LcStreamSenderConfig *config,
                                   const LcStreamSenderEvents *events, gpointer user_data);
 
-/* Sends one frame on every channel: data (a new reference is taken), seq
- * (growing by one per frame), capture time on the local clock, codec and
- * flags (passed through). Fails only for a frame over the relay's size limit
- * or before STREAM_READY; a channel not open drops it (event). */
-gboolean stream_sender_send_frame(LcStreamSender *sender, GBytes *data, guint64 seq,
-                                  gint64 capture_us, guint8 codec, guint16 flags, GError **error);
+/* Sends one frame on every channel (each takes a reference): its seq grows
+ * by one per frame, its capture time is on the local clock, its codec and
+ * flags pass through; the channels write the stream id and send time.
+ * Fails only for a frame over the relay's size limit or before
+ * STREAM_READY; a channel not open drops it (event). */
+gboolean stream_sender_send_frame(LcStreamSender *sender, LcFrame *frame, GError **error);
 
 /* Whether every channel asked for is open. */
 gboolean stream_sender_is_ready(LcStreamSender *sender);

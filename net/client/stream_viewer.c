@@ -48,24 +48,24 @@ static void stream_viewer_on_ready(LcChan *chan, gpointer data)
 }
 
 /* A frame arrived: acknowledge it, then report it. */
-static void stream_viewer_on_frame(LcChan *chan, const LcChanFrame *frame, gpointer data)
+static void stream_viewer_on_frame(LcChan *chan, LcFrame *frame, gint64 first_us, gint64 last_us,
+                                   gpointer data)
 {
     LcViewerChan *vc = data;
     LcStreamViewer *viewer = vc->viewer;
     LcChanAck ack = {
         .viewer_id = viewer->viewer_id,
         .seq = frame->meta.seq,
-        .first_us = frame->first_us,
-        .last_us = frame->last_us,
+        .first_us = first_us,
+        .last_us = last_us,
         .clock_offset_us = session_get_clock_offset_us(viewer->session),
     };
     chan_send_ack(chan, &ack);
     LcStreamFrame out = {
         .channel = vc->kind,
-        .meta = frame->meta,
-        .data = frame->data,
-        .first_us = frame->first_us,
-        .last_us = frame->last_us,
+        .frame = frame,
+        .first_us = first_us,
+        .last_us = last_us,
     };
     if (viewer->events.frame)
         viewer->events.frame(viewer, &out, viewer->user_data);

@@ -32,10 +32,9 @@ typedef struct {
 /* A frame received. */
 typedef struct {
     LcChanKind channel;
-    LcFrameMeta meta; /* times on the sender's clock */
-    GBytes *data;     /* valid during the event; take a reference to keep it */
-    gint64 first_us;  /* local clock: first byte or datagram arrived */
-    gint64 last_us;   /* local clock: last byte or datagram arrived */
+    LcFrame *frame;  /* times on the sender's clock; frame_ref() to keep it */
+    gint64 first_us; /* local clock: first byte or datagram arrived */
+    gint64 last_us;  /* local clock: last byte or datagram arrived */
 } LcStreamFrame;
 
 typedef struct {

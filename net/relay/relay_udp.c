@@ -97,11 +97,9 @@ static void relay_udp_on_frag(LcRelayVideo *video, const LcDgram *d, GSocketAddr
     ack.ack.last_us = out.last_us;
     relay_udp_send_small(video, from, &ack);
 
-    out.meta.stream_id = stream->id;
-    LcRelayFrame *frame = relay_frame_new(&out.meta, out.data);
+    g_autoptr(LcFrame) frame = frag_frame_take(&out);
+    frame->meta.stream_id = stream->id;
     relay_video_fan_out(stream, frame, LC_CHAN_UDP);
-    relay_frame_unref(frame);
-    frag_frame_clear(&out);
 }
 
 /* HELLO: a sender or viewer says where it is; the relay answers. */
@@ -215,7 +213,7 @@ static void relay_udp_block(LcRelayVideo *video)
 }
 
 /* Sends the next fragment of a viewer's head frame; FALSE if blocked. */
-static gboolean relay_udp_send_fragment(LcRelayViewer *viewer, LcRelayFrame *frame)
+static gboolean relay_udp_send_fragment(LcRelayViewer *viewer, LcFrame *frame)
 {
     LcDgram d = {
         .stream_id = frame->meta.stream_id, .token = viewer->token, .viewer_id = viewer->id};
@@ -230,7 +228,7 @@ static gboolean relay_udp_send_fragment(LcRelayViewer *viewer, LcRelayFrame *fra
  * microseconds until the next one may go, or 0. */
 static gint64 relay_udp_pump_viewer(LcRelayViewer *viewer, gint64 now)
 {
-    LcRelayFrame *frame;
+    LcFrame *frame;
     while ((frame = g_queue_peek_head(&viewer->udp_queue)) != NULL) {
         if (viewer->video->udp_write_src != NULL || viewer->udp_peer == NULL)
             return 0;
@@ -245,7 +243,7 @@ static gint64 relay_udp_pump_viewer(LcRelayViewer *viewer, gint64 now)
             return 0;
         }
         if (++viewer->udp_next >= count) {
-            relay_frame_unref(g_queue_pop_head(&viewer->udp_queue));
+            frame_unref(g_queue_pop_head(&viewer->udp_queue));
             viewer->udp_next = 0;
             viewer->stats.frames_out[LC_CHAN_UDP]++;
         }
@@ -286,8 +284,8 @@ static void relay_udp_pump_all(LcRelayVideo *video)
 static void relay_udp_drop_oldest(LcRelayViewer *viewer)
 {
     guint index = viewer->udp_next > 0 ? 1 : 0;
-    LcRelayFrame *frame = g_queue_pop_nth(&viewer->udp_queue, index);
-    relay_frame_unref(frame);
+    LcFrame *frame = g_queue_pop_nth(&viewer->udp_queue, index);
+    frame_unref(frame);
     viewer->stats.drops[LC_CHAN_UDP]++;
 }
 
@@ -301,7 +299,7 @@ static guint relay_udp_waiting(LcRelayViewer *viewer, gsize *bytes)
             skip--;
             continue;
         }
-        *bytes += g_bytes_get_size(((LcRelayFrame *)l->data)->data);
+        *bytes += g_bytes_get_size(((LcFrame *)l->data)->data);
         n++;
     }
     return n;
@@ -309,10 +307,10 @@ static guint relay_udp_waiting(LcRelayViewer *viewer, gsize *bytes)
 
 /* Queues a frame to a viewer's UDP address, dropping the oldest waiting
  * frames beyond the limits, and sends what pacing allows. */
-static void relay_udp_forward(LcRelayViewer *viewer, LcRelayFrame *frame)
+static void relay_udp_forward(LcRelayViewer *viewer, LcFrame *frame)
 {
     const LcRelayConfig *cfg = &viewer->video->relay->config;
-    g_queue_push_tail(&viewer->udp_queue, relay_frame_ref(frame));
+    g_queue_push_tail(&viewer->udp_queue, frame_ref(frame));
     gsize bytes = 0;
     guint waiting = relay_udp_waiting(viewer, &bytes);
     while (waiting > 1 && (waiting > cfg->video_queue_frames || bytes > cfg->video_queue_bytes)) {
@@ -325,7 +323,7 @@ static void relay_udp_forward(LcRelayViewer *viewer, LcRelayFrame *frame)
 /* Forgets a viewer's UDP address and drops its queue. */
 static void relay_udp_viewer_detach(LcRelayViewer *viewer)
 {
-    g_queue_clear_full(&viewer->udp_queue, (GDestroyNotify)relay_frame_unref);
+    g_queue_clear_full(&viewer->udp_queue, (GDestroyNotify)frame_unref);
     viewer->udp_next = 0;
     g_clear_object(&viewer->udp_peer);
 }

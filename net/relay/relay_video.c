@@ -66,35 +66,6 @@ LcRelayViewer *relay_video_find_viewer(LcRelayVideo *video, guint32 id)
     return g_hash_table_lookup(video->viewers, GUINT_TO_POINTER(id));
 }
 
-/* Frees what a frame holds. */
-static void relay_frame_clear(gpointer data)
-{
-    LcRelayFrame *frame = data;
-    g_bytes_unref(frame->data);
-    g_clear_pointer(&frame->tcp_head, g_bytes_unref);
-}
-
-/* Makes a frame. */
-LcRelayFrame *relay_frame_new(const LcFrameMeta *meta, GBytes *data)
-{
-    LcRelayFrame *frame = g_rc_box_new0(LcRelayFrame);
-    frame->meta = *meta;
-    frame->data = g_bytes_ref(data);
-    return frame;
-}
-
-/* Takes a reference to a frame. */
-LcRelayFrame *relay_frame_ref(LcRelayFrame *frame)
-{
-    return g_rc_box_acquire(frame);
-}
-
-/* Drops a reference to a frame. */
-void relay_frame_unref(LcRelayFrame *frame)
-{
-    g_rc_box_release_full(frame, relay_frame_clear);
-}
-
 /* Sends a message to a control connection, if it is still in the room. */
 static void relay_video_send_control(LcRelayVideo *video, guint64 session, const LcWireMsg *msg)
 {
@@ -132,7 +103,7 @@ const LcRelayTransportOps *relay_transport_for(LcChanKind kind)
 }
 
 /* Forwards a complete frame to the viewers that take its kind of channel. */
-void relay_video_fan_out(LcRelayStream *stream, LcRelayFrame *frame, LcChanKind kind)
+void relay_video_fan_out(LcRelayStream *stream, LcFrame *frame, LcChanKind kind)
 {
     const LcRelayTransportOps *ops = relay_transport_for(kind);
     for (guint i = 0; i < stream->viewers->len; i++) {
@@ -211,6 +182,8 @@ static void relay_video_stream_free(gpointer data)
     for (guint k = 0; k < LC_CHAN_KINDS; k++)
         relay_transport_for(k)->stream_detach(stream);
     g_clear_pointer(&stream->reasm, frag_reassembler_free);
+    g_clear_pointer(&stream->head_frame, frame_unref);
+    g_clear_pointer(&stream->head, g_bytes_unref);
     g_ptr_array_unref(stream->viewers);
     g_free(stream->nick);
     g_free(stream);

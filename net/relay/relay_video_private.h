@@ -4,8 +4,8 @@
  *
  * Streams and viewers are found by id; channels hold ids, never pointers, so
  * a channel outliving its stream or viewer (a close in flight) finds nothing
- * and does nothing. A frame is one refcounted LcRelayFrame whose data is
- * shared by every viewer queue, TCP and UDP alike.
+ * and does nothing. A frame is one refcounted LcFrame (core/frame.h) shared
+ * by every viewer queue, TCP and UDP alike.
  */
 #pragma once
 
@@ -16,13 +16,6 @@
 #include "net/wire/media_kind.h"
 #include "net/relay/relay_private.h"
 #include "net/relay/relay_video.h"
-
-/* A complete frame, shared by every queue it is in (g_rc_box). */
-typedef struct {
-    LcFrameMeta meta; /* times on the sender's clock */
-    GBytes *data;
-    GBytes *tcp_head; /* its VIDEO_FRAME head for TCP viewers, made on first use */
-} LcRelayFrame;
 
 /* A video TCP channel: the sender's (viewer_id 0) or a viewer's. */
 typedef struct {
@@ -46,6 +39,11 @@ typedef struct {
     GSocketAddress *udp_peer; /* the sender's UDP address, learned from its datagrams */
     LcFragReassembler *reasm;
     GPtrArray *viewers; /* LcRelayViewer, attached */
+    /* The VIDEO_FRAME head of the last frame fanned out to TCP viewers (made
+     * once for all of them); the frame is held so that its address cannot
+     * be reused by another while it keys the cache. */
+    LcFrame *head_frame;
+    GBytes *head;
     LcRelayStreamStats stats;
 } LcRelayStream;
 
@@ -62,7 +60,7 @@ typedef struct {
     LcRelayStream *stream; /* NULL while waiting */
     LcRelayVideoChan *tcp;
     GSocketAddress *udp_peer;
-    GQueue udp_queue; /* LcRelayFrame, oldest first; the head is going out */
+    GQueue udp_queue; /* LcFrame, oldest first; the head is going out */
     guint udp_next;   /* next fragment of the head frame */
     LcTokenBucket pace;
     LcRelayViewerStats stats;
@@ -79,7 +77,7 @@ typedef struct {
     /* Whether the viewer's channel of this kind can take frames now. */
     gboolean (*viewer_is_open)(const LcRelayViewer *viewer);
     /* Queues a complete frame to the viewer (bounded: the oldest go first). */
-    void (*forward)(LcRelayViewer *viewer, LcRelayFrame *frame);
+    void (*forward)(LcRelayViewer *viewer, LcFrame *frame);
     /* Frames waiting in the viewer's queue now. */
     guint (*viewer_queued)(const LcRelayViewer *viewer);
     /* The viewer leaves its stream: closes or forgets its channel and queue. */
@@ -139,14 +137,9 @@ void relay_video_free(LcRelayVideo *video);
 LcRelayStream *relay_video_find_stream(LcRelayVideo *video, guint32 id);
 LcRelayViewer *relay_video_find_viewer(LcRelayVideo *video, guint32 id);
 
-/* Makes a frame (takes a new reference to data); times on the sender's clock. */
-LcRelayFrame *relay_frame_new(const LcFrameMeta *meta, GBytes *data);
-LcRelayFrame *relay_frame_ref(LcRelayFrame *frame);
-void relay_frame_unref(LcRelayFrame *frame);
-
 /* Forwards a complete frame to the stream's viewers on the kind of channel
  * it arrived on. */
-void relay_video_fan_out(LcRelayStream *stream, LcRelayFrame *frame, LcChanKind kind);
+void relay_video_fan_out(LcRelayStream *stream, LcFrame *frame, LcChanKind kind);
 
 /* relay_video_stats.c */
 

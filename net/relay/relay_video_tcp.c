@@ -103,23 +103,29 @@ void relay_video_tcp_close(LcRelayVideoChan *chan, LcWireErrorCode code, const c
     chan_stream_close_after_flush(chan->stream, error, RELAY_VIDEO_FLUSH_MS);
 }
 
-/* Makes (once) and returns a frame's VIDEO_FRAME head for TCP viewers. */
-static GBytes *relay_video_tcp_head(LcRelayFrame *frame)
+/* Makes (once per frame, for all of a stream's TCP viewers) and returns a
+ * frame's VIDEO_FRAME head. */
+static GBytes *relay_video_tcp_head(LcRelayStream *stream, LcFrame *frame)
 {
-    if (frame->tcp_head != NULL)
-        return frame->tcp_head;
+    if (stream->head_frame == frame)
+        return stream->head;
+    g_clear_pointer(&stream->head_frame, frame_unref);
+    g_clear_pointer(&stream->head, g_bytes_unref);
     LcWireMsg msg;
     wire_video_frame_init(&msg, &frame->meta, frame->data);
     g_autoptr(GBytes) data = NULL;
-    frame->tcp_head = wire_msg_encode_split(&msg, &data, NULL);
-    return frame->tcp_head;
+    stream->head = wire_msg_encode_split(&msg, &data, NULL);
+    stream->head_frame = frame_ref(frame);
+    return stream->head;
 }
 
 /* Queues a frame to a viewer's TCP channel. */
-static void relay_video_tcp_forward(LcRelayViewer *viewer, LcRelayFrame *frame)
+static void relay_video_tcp_forward(LcRelayViewer *viewer, LcFrame *frame)
 {
-    GBytes *head = relay_video_tcp_head(frame);
-    if (head != NULL && viewer->tcp != NULL)
+    if (viewer->tcp == NULL || viewer->stream == NULL)
+        return;
+    GBytes *head = relay_video_tcp_head(viewer->stream, frame);
+    if (head != NULL)
         chan_stream_send_media(viewer->tcp->stream, head, frame->data, frame->meta.seq);
 }
 
@@ -153,12 +159,9 @@ static void relay_video_tcp_frame_in(LcRelayVideoChan *chan, const LcWireMsg *ms
     ack.video_ack.last_us = (guint64)last_us;
     relay_video_tcp_send(chan, &ack);
 
-    LcFrameMeta meta;
-    wire_video_frame_get_meta(msg, &meta);
-    meta.stream_id = stream->id;
-    LcRelayFrame *frame = relay_frame_new(&meta, msg->video_frame.data);
+    g_autoptr(LcFrame) frame = wire_video_frame_to_frame(msg);
+    frame->meta.stream_id = stream->id;
     relay_video_fan_out(stream, frame, LC_CHAN_TCP);
-    relay_frame_unref(frame);
 }
 
 /* VIDEO_ACK from a viewer: pass it back to the sender. */

@@ -62,6 +62,15 @@ void frag_frame_clear(LcFragFrame *frame)
     memset(frame, 0, sizeof(*frame));
 }
 
+/* The reassembled frame as a new LcFrame. */
+LcFrame *frag_frame_take(LcFragFrame *frame)
+{
+    LcFrame *out = frame_new(frame->data, (LcCodec)frame->meta.codec);
+    out->meta = frame->meta;
+    frag_frame_clear(frame);
+    return out;
+}
+
 /* Fragments a frame of frame_size bytes travels as, or 0 if too many. */
 guint frag_count_for_size(gsize frame_size)
 {

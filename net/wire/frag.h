@@ -10,6 +10,8 @@
  */
 #pragma once
 
+#include "core/frame.h"
+
 #include <glib.h>
 
 /* Largest payload of one datagram: with the 55-byte fragment header, UDP and
@@ -19,20 +21,6 @@
 
 /* The largest fragment count a frame may have (a u16 on the wire). */
 #define FRAG_COUNT_MAX 65535
-
-/*
- * What every hop knows of a frame besides its bytes: the one description a
- * fragment, a reassembled frame, a channel's frame and the relay's frame
- * carry, copied whole from one to the next.
- */
-typedef struct {
-    guint32 stream_id;
-    guint64 seq;
-    gint64 capture_us; /* sender's clock */
-    gint64 send_us;    /* sender's clock: its first byte or datagram went out */
-    guint8 codec;
-    guint16 flags;
-} LcFrameMeta;
 
 /* One fragment as carried by a datagram; payload is borrowed. */
 typedef struct {
@@ -55,6 +43,9 @@ typedef struct {
 
 /* Frees the data a reassembled frame holds and zeroes it. */
 void frag_frame_clear(LcFragFrame *frame);
+/* The reassembled frame as a new LcFrame (its data moves over, no copy);
+ * the reassembled frame is cleared. */
+LcFrame *frag_frame_take(LcFragFrame *frame);
 
 /* Fragments a frame of frame_size bytes travels as (at least 1: an empty frame
  * is one empty fragment), or 0 when it is too large for the fragment count. */

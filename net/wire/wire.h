@@ -343,3 +343,5 @@ GBytes *wire_encode_error(LcWireErrorCode code, gboolean fatal, guint64 ref, con
 void wire_video_frame_get_meta(const LcWireMsg *msg, LcFrameMeta *meta);
 /* Makes msg a VIDEO_FRAME of a frame: meta and data (borrowed). */
 void wire_video_frame_init(LcWireMsg *msg, const LcFrameMeta *meta, GBytes *data);
+/* A VIDEO_FRAME message as a new frame (its data shared, not copied). */
+LcFrame *wire_video_frame_to_frame(const LcWireMsg *msg);

@@ -27,3 +27,15 @@ void wire_video_frame_init(LcWireMsg *msg, const LcFrameMeta *meta, GBytes *data
     msg->video_frame.frame_flags = meta->flags;
     msg->video_frame.data = data;
 }
+
+/* A VIDEO_FRAME message as a new frame. */
+LcFrame *wire_video_frame_to_frame(const LcWireMsg *msg)
+{
+    g_autoptr(GBytes) empty = NULL;
+    GBytes *data = msg->video_frame.data;
+    if (data == NULL)
+        data = empty = g_bytes_new(NULL, 0);
+    LcFrame *frame = frame_new(data, (LcCodec)msg->video_frame.codec);
+    wire_video_frame_get_meta(msg, &frame->meta);
+    return frame;
+}

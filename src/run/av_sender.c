@@ -25,15 +25,14 @@ static void av_sender_fail(LcAvSender *s, const GError *error)
 }
 
 /* An encoded frame: send it on every channel once the stream is granted. */
-static void av_sender_on_frame(LcCamera *camera, LcEncodedFrame *encoded, gpointer data)
+static void av_sender_on_frame(LcCamera *camera, LcFrame *encoded, gpointer data)
 {
     LcAvSender *s = data;
-    g_autoptr(LcEncodedFrame) frame = encoded; /* ours (transfer full) */
+    g_autoptr(LcFrame) frame = encoded; /* ours (transfer full) */
     if (stream_sender_get_stream_id(s->video) == 0)
         return; /* not granted yet: nothing is measured before the stream exists */
     g_autoptr(GError) error = NULL;
-    if (!stream_sender_send_frame(s->video, frame->data, frame->seq, frame->capture_time_us,
-                                  (guint8)frame->codec, 0, &error))
+    if (!stream_sender_send_frame(s->video, frame, &error))
         av_sender_fail(s, error);
 }
 

@@ -29,10 +29,11 @@ static void av_viewer_fail(LcAvViewer *v, const GError *error)
 static void av_viewer_on_frame(LcStreamViewer *video, const LcStreamFrame *f, gpointer data)
 {
     LcAvViewer *v = data;
-    if (!framelog_add_received(v->log, f->channel, f->meta.seq, g_bytes_get_size(f->data),
-                               f->meta.capture_us, f->last_us))
+    const LcFrameMeta *meta = &f->frame->meta;
+    if (!framelog_add_received(v->log, f->channel, meta->seq, frame_get_size(f->frame),
+                               meta->capture_us, f->last_us))
         return; /* a repeat: decode each channel's copy once */
-    viewer_media_push(v->media, f->channel, f->meta.seq, f->meta.capture_us, f->data);
+    viewer_media_push(v->media, f->channel, f->frame);
 }
 
 /* A UDP frame never completed. */

@@ -33,14 +33,14 @@ typedef struct {
 } AppTestCapture;
 
 /* Keeps each encoded frame until enough have arrived. */
-static void app_test_on_frame(LcCamera *camera, LcEncodedFrame *frame, gpointer data)
+static void app_test_on_frame(LcCamera *camera, LcFrame *frame, gpointer data)
 {
     AppTestCapture *capture = data;
 
     if (capture->frames->len < capture->wanted)
         g_ptr_array_add(capture->frames, frame);
     else
-        encoded_frame_free(frame);
+        frame_unref(frame);
     if (capture->frames->len >= capture->wanted)
         g_main_loop_quit(capture->loop);
 }
@@ -52,7 +52,7 @@ GPtrArray *app_test_capture_jpeg(guint n, gint width, gint height)
     g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
     AppTestCapture capture = {
         .loop = loop,
-        .frames = g_ptr_array_new_with_free_func((GDestroyNotify)encoded_frame_free),
+        .frames = g_ptr_array_new_with_free_func((GDestroyNotify)frame_unref),
         .wanted = n,
     };
     LcCameraOptions options;

@@ -296,13 +296,13 @@ typedef struct {
 } FrameSink;
 
 /* Checks each frame is a complete JPEG of the asked size with a growing seq. */
-static void sink_on_frame(LcCamera *camera, LcEncodedFrame *frame, gpointer data)
+static void sink_on_frame(LcCamera *camera, LcFrame *frame, gpointer data)
 {
     FrameSink *sink = data;
     gsize size = 0;
     const guint8 *bytes = g_bytes_get_data(frame->data, &size);
 
-    g_assert_cmpint(frame->codec, ==, LC_CODEC_JPEG);
+    g_assert_cmpint(frame->meta.codec, ==, LC_CODEC_JPEG);
     g_assert_cmpint(frame->width, ==, 320);
     g_assert_cmpint(frame->height, ==, 240);
     g_assert_cmpuint(size, >, 4);
@@ -310,13 +310,13 @@ static void sink_on_frame(LcCamera *camera, LcEncodedFrame *frame, gpointer data
     g_assert_cmphex(bytes[1], ==, 0xd8);
     g_assert_cmphex(bytes[size - 2], ==, 0xff); /* EOI */
     g_assert_cmphex(bytes[size - 1], ==, 0xd9);
-    g_assert_cmpuint(frame->seq, >, sink->last_seq);
-    g_assert_cmpint(frame->capture_time_us, >=, sink->last_capture_us);
-    g_assert_cmpint(frame->capture_time_us, <=, g_get_real_time());
+    g_assert_cmpuint(frame->meta.seq, >, sink->last_seq);
+    g_assert_cmpint(frame->meta.capture_us, >=, sink->last_capture_us);
+    g_assert_cmpint(frame->meta.capture_us, <=, g_get_real_time());
     g_assert_cmpint(frame->encode_time_us, >=, 0);
-    sink->last_seq = frame->seq;
-    sink->last_capture_us = frame->capture_time_us;
-    encoded_frame_free(frame);
+    sink->last_seq = frame->meta.seq;
+    sink->last_capture_us = frame->meta.capture_us;
+    frame_unref(frame);
     if (++sink->frames == sink->wanted)
         g_main_loop_quit(sink->loop);
 }

@@ -64,15 +64,17 @@ static void results_clear(Results *results)
 }
 
 /* Pushes a received frame, logging its arrival, and waits until `expected` results have arrived. */
-static void push_and_wait(Results *results, LcChanKind channel, const LcEncodedFrame *frame,
-                          GBytes *data)
+static void push_and_wait(Results *results, LcChanKind channel, const LcFrame *frame, GBytes *data)
 {
     if (results->log != NULL)
-        g_assert_true(framelog_add_received(results->log, channel, frame->seq,
-                                            g_bytes_get_size(data), frame->capture_time_us,
+        g_assert_true(framelog_add_received(results->log, channel, frame->meta.seq,
+                                            g_bytes_get_size(data), frame->meta.capture_us,
                                             g_get_real_time()));
     results->expected++;
-    viewer_media_push(results->viewer, channel, frame->seq, frame->capture_time_us, data);
+    /* What arrived: the sent frame's description, with these bytes. */
+    g_autoptr(LcFrame) received = frame_new(data, (LcCodec)frame->meta.codec);
+    received->meta = frame->meta;
+    viewer_media_push(results->viewer, channel, received);
     g_assert_true(app_test_run_loop(results->loop, 10000));
 }
 
@@ -89,7 +91,7 @@ static void test_decodes_both_channels(void)
 
     results_init(&results);
     for (guint i = 0; i < N; i++) {
-        const LcEncodedFrame *frame = g_ptr_array_index(captured, i);
+        const LcFrame *frame = g_ptr_array_index(captured, i);
         for (guint ch = 0; ch < LC_CHAN_KINDS; ch++)
             push_and_wait(&results, ch, frame, frame->data);
     }
@@ -97,15 +99,15 @@ static void test_decodes_both_channels(void)
     g_assert_cmpuint(results.frames->len, ==, N * LC_CHAN_KINDS);
     for (guint i = 0; i < results.frames->len; i++) {
         const LcViewerFrame *f = &g_array_index(results.frames, LcViewerFrame, i);
-        const LcEncodedFrame *sent = g_ptr_array_index(captured, i / LC_CHAN_KINDS);
+        const LcFrame *sent = g_ptr_array_index(captured, i / LC_CHAN_KINDS);
         g_assert_cmpuint(f->channel, ==, i % LC_CHAN_KINDS);
-        g_assert_cmpuint(f->seq, ==, sent->seq);
+        g_assert_cmpuint(f->seq, ==, sent->meta.seq);
         g_assert_cmpuint(f->bytes, ==, g_bytes_get_size(sent->data));
-        g_assert_cmpint(f->capture_time_us, ==, sent->capture_time_us);
+        g_assert_cmpint(f->capture_time_us, ==, sent->meta.capture_us);
         g_assert_cmpint(f->width, ==, 320);
         g_assert_cmpint(f->height, ==, 240);
         g_assert_cmpint(f->decode_time_us, >=, 0);
-        g_assert_cmpint(f->decoded_us, >=, sent->capture_time_us);
+        g_assert_cmpint(f->decoded_us, >=, sent->meta.capture_us);
         g_assert_cmpint(f->decoded_us, <=, g_get_real_time());
         /* The first channel's copy is new and shown; the second is stale. */
         g_assert_cmpint(f->shown, ==, i % LC_CHAN_KINDS == 0);
@@ -124,9 +126,9 @@ static void test_decodes_both_channels(void)
 static void test_counts_corrupt(void)
 {
     g_autoptr(GPtrArray) captured = app_test_capture_jpeg(3, 320, 240);
-    const LcEncodedFrame *first = g_ptr_array_index(captured, 0);
-    const LcEncodedFrame *second = g_ptr_array_index(captured, 1);
-    const LcEncodedFrame *third = g_ptr_array_index(captured, 2);
+    const LcFrame *first = g_ptr_array_index(captured, 0);
+    const LcFrame *second = g_ptr_array_index(captured, 1);
+    const LcFrame *third = g_ptr_array_index(captured, 2);
     g_autoptr(GBytes) truncated =
         g_bytes_new_from_bytes(first->data, 0, g_bytes_get_size(first->data) / 2);
     g_autoptr(GBytes) garbage = g_bytes_new_static("not a jpeg at all", 17);
@@ -142,7 +144,7 @@ static void test_counts_corrupt(void)
 
     g_assert_cmpuint(results.corrupt, ==, 2);
     g_assert_cmpuint(results.frames->len, ==, 1);
-    g_assert_cmpuint(g_array_index(results.frames, LcViewerFrame, 0).seq, ==, third->seq);
+    g_assert_cmpuint(g_array_index(results.frames, LcViewerFrame, 0).seq, ==, third->meta.seq);
     g_assert_true(g_array_index(results.frames, LcViewerFrame, 0).shown);
     viewer_media_get_stats(results.viewer, &stats);
     g_assert_cmpuint(stats.frames_corrupt, ==, 2);
@@ -158,8 +160,8 @@ static void test_counts_corrupt(void)
     g_assert_cmpuint(summary.frames_corrupt, ==, 2);
     g_assert_cmpuint(summary.end_to_end.count, ==, 1);
     g_assert_cmpfloat(summary.end_to_end.p50, >=, 0.0);
-    g_assert_true(framelog_lookup(results.log, LC_CHAN_UDP, first->seq)->corrupt);
-    g_assert_false(framelog_lookup(results.log, LC_CHAN_UDP, third->seq)->corrupt);
+    g_assert_true(framelog_lookup(results.log, LC_CHAN_UDP, first->meta.seq)->corrupt);
+    g_assert_false(framelog_lookup(results.log, LC_CHAN_UDP, third->meta.seq)->corrupt);
     g_clear_pointer(&results.log, framelog_free);
     results_clear(&results);
 }
@@ -185,8 +187,8 @@ static void test_free_in_callback(void)
     results.viewer = viewer_media_new(TRUE, free_on_first, &results, &error);
     g_assert_no_error(error);
     for (guint i = 0; i < captured->len; i++) {
-        const LcEncodedFrame *frame = g_ptr_array_index(captured, i);
-        viewer_media_push(results.viewer, 0, frame->seq, frame->capture_time_us, frame->data);
+        LcFrame *frame = g_ptr_array_index(captured, i);
+        viewer_media_push(results.viewer, 0, frame);
     }
     g_assert_true(app_test_run_loop(results.loop, 10000));
     g_assert_null(results.viewer);
@@ -204,8 +206,11 @@ static void test_free_with_pending(void)
 
     results_init(&results);
     for (guint i = 0; i < 10; i++) {
-        const LcEncodedFrame *frame = g_ptr_array_index(captured, i % 2);
-        viewer_media_push(results.viewer, 0, i + 1, frame->capture_time_us, frame->data);
+        const LcFrame *frame = g_ptr_array_index(captured, i % 2);
+        g_autoptr(LcFrame) copy = frame_new(frame->data, (LcCodec)frame->meta.codec);
+        copy->meta = frame->meta;
+        copy->meta.seq = i + 1;
+        viewer_media_push(results.viewer, 0, copy);
     }
     viewer_media_get_stats(results.viewer, &stats);
     g_assert_cmpuint(stats.frames_pushed, ==, 10);

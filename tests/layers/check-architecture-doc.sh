@@ -37,7 +37,7 @@ while IFS= read -r dir; do
         echo "$doc has no row for $dir"
         failures=$((failures + 1))
     fi
-done < <(find net media src ui-tui -name '*.c' -printf '%h\n' | sort -u)
+done < <(find core net media src ui-tui -name '*.c' -printf '%h\n' | sort -u)
 
 echo "architecture doc: $failures mismatches"
 [ $failures -eq 0 ]

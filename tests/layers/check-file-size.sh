@@ -14,6 +14,6 @@ while IFS= read -r file; do
         echo "$file has $lines lines (at most $max)"
         failures=$((failures + 1))
     fi
-done < <(find net media src ui-tui tests fuzz -name '*.c' | sort)
+done < <(find core net media src ui-tui tests fuzz -name '*.c' | sort)
 echo "file size: $failures files over $max lines"
 [ $failures -eq 0 ]

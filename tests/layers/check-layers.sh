@@ -11,18 +11,19 @@ cd "$root"
 
 # folder | allowed project include prefixes | forbidden system include patterns
 rules=(
-  "net/wire|net/wire/|gst/ curses sqlite3 turbojpeg"
-  "net/io|net/wire/ net/io/|gst/ curses sqlite3 turbojpeg"
-  "net/stats|net/stats/|gst/ curses sqlite3 turbojpeg"
-  "net/relay|net/wire/ net/io/ net/relay/|gst/ curses turbojpeg"
-  "net/client|net/wire/ net/io/ net/stats/ net/client/|gst/ curses sqlite3 turbojpeg"
-  "net/linkemu|net/linkemu/|gst/ curses sqlite3 turbojpeg"
-  "media|media/|curses sqlite3 sys/socket netinet/ gio/gio.h"
-  "src/run|media/ net/wire/ net/stats/ net/client/ src/run/|curses sqlite3 gst/ turbojpeg"
-  "src/report|net/wire/ net/stats/ src/run/ src/report/|curses sqlite3 gst/ turbojpeg"
-  "src/lab|net/ media/ src/run/ src/report/ src/lab/|curses"
-  "src/app|net/ media/ src/run/ src/report/ src/app/|curses"
-  "ui-tui|ui-tui/ net/wire/ net/client/session.h src/run/|gst/ sqlite3 turbojpeg"
+  "core|core/|gst/ curses sqlite3 turbojpeg gio/ sys/socket"
+  "net/wire|core/ net/wire/|gst/ curses sqlite3 turbojpeg"
+  "net/io|core/ net/wire/ net/io/|gst/ curses sqlite3 turbojpeg"
+  "net/stats|core/ net/stats/|gst/ curses sqlite3 turbojpeg"
+  "net/relay|core/ net/wire/ net/io/ net/relay/|gst/ curses turbojpeg"
+  "net/client|core/ net/wire/ net/io/ net/stats/ net/client/|gst/ curses sqlite3 turbojpeg"
+  "net/linkemu|core/ net/linkemu/|gst/ curses sqlite3 turbojpeg"
+  "media|core/ media/|curses sqlite3 sys/socket netinet/ gio/gio.h"
+  "src/run|core/ media/ net/wire/ net/stats/ net/client/ src/run/|curses sqlite3 gst/ turbojpeg"
+  "src/report|core/ net/wire/ net/stats/ src/run/ src/report/|curses sqlite3 gst/ turbojpeg"
+  "src/lab|core/ net/ media/ src/run/ src/report/ src/lab/|curses"
+  "src/app|core/ net/ media/ src/run/ src/report/ src/app/|curses"
+  "ui-tui|core/ ui-tui/ net/wire/ net/client/session.h src/run/|gst/ sqlite3 turbojpeg"
 )
 
 failures=0
@@ -68,7 +69,7 @@ while IFS= read -r dir; do
         echo "$dir holds C sources but has no layer rule in $0"
         failures=$((failures + 1))
     fi
-done < <(find net media src ui-tui -name '*.c' -printf '%h\n' | sort -u | grep -vx src)
+done < <(find core net media src ui-tui -name '*.c' -printf '%h\n' | sort -u | grep -vx src)
 
 echo "layers: $checked files checked, $failures violations"
 [ $failures -eq 0 ]

@@ -7,7 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 copy=$(mktemp -d)
 trap 'rm -rf "$copy"' EXIT
-cp -r "$root/net" "$root/media" "$root/src" "$root/ui-tui" "$root/docs" "$copy/"
+cp -r "$root/core" "$root/net" "$root/media" "$root/src" "$root/ui-tui" "$root/docs" "$copy/"
 mkdir -p "$copy/tests" && cp -r "$root/tests/layers" "$copy/tests/"
 
 bash "$root/tests/layers/check-layers.sh" "$copy" >/dev/null || {

@@ -7,13 +7,13 @@
 #include "media-test-util.h"
 
 /* Encodes frame with a fresh "jpeg" encoder at quality. */
-static LcEncodedFrame *encode_at(const LcRawFrame *frame, gint quality)
+static LcFrame *encode_at(const LcRawFrame *frame, gint quality)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(LcEncoder) encoder = encoder_new("jpeg", quality, &error);
     g_assert_no_error(error);
 
-    LcEncodedFrame *encoded = encoder_encode(encoder, frame, &error);
+    LcFrame *encoded = encoder_encode(encoder, frame, &error);
     g_assert_no_error(error);
     g_assert_nonnull(encoded);
     return encoded;
@@ -33,7 +33,7 @@ static void assert_jpeg_markers(GBytes *bytes)
 }
 
 /* Decodes encoded and checks it came back at its size with its metadata. */
-static LcRawFrame *decode_ok(const LcEncodedFrame *encoded)
+static LcRawFrame *decode_ok(const LcFrame *encoded)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(LcDecoder) decoder = decoder_new(&error);
@@ -46,8 +46,8 @@ static LcRawFrame *decode_ok(const LcEncodedFrame *encoded)
     g_assert_cmpint(decode_time_us, >=, 0);
     g_assert_cmpint(decoded->width, ==, encoded->width);
     g_assert_cmpint(decoded->height, ==, encoded->height);
-    g_assert_cmpuint(decoded->seq, ==, encoded->seq);
-    g_assert_cmpint(decoded->capture_time_us, ==, encoded->capture_time_us);
+    g_assert_cmpuint(decoded->seq, ==, encoded->meta.seq);
+    g_assert_cmpint(decoded->capture_time_us, ==, encoded->meta.capture_us);
     return decoded;
 }
 
@@ -55,14 +55,14 @@ static LcRawFrame *decode_ok(const LcEncodedFrame *encoded)
 static void test_jpeg_roundtrip(void)
 {
     g_autoptr(LcRawFrame) frame = media_test_capture_frame(320, 240, 3);
-    g_autoptr(LcEncodedFrame) encoded = encode_at(frame, ENCODER_DEFAULT_QUALITY);
+    g_autoptr(LcFrame) encoded = encode_at(frame, ENCODER_DEFAULT_QUALITY);
 
     assert_jpeg_markers(encoded->data);
-    g_assert_cmpint(encoded->codec, ==, LC_CODEC_JPEG);
+    g_assert_cmpint(encoded->meta.codec, ==, LC_CODEC_JPEG);
     g_assert_cmpint(encoded->width, ==, 320);
     g_assert_cmpint(encoded->height, ==, 240);
-    g_assert_cmpuint(encoded->seq, ==, 3);
-    g_assert_cmpint(encoded->capture_time_us, ==, frame->capture_time_us);
+    g_assert_cmpuint(encoded->meta.seq, ==, 3);
+    g_assert_cmpint(encoded->meta.capture_us, ==, frame->capture_time_us);
     g_assert_cmpint(encoded->encode_time_us, >=, 0);
 
     g_autoptr(LcRawFrame) decoded = decode_ok(encoded);
@@ -76,7 +76,7 @@ static void test_jpeg_roundtrip(void)
 static void test_jpeg_strided(void)
 {
     g_autoptr(LcRawFrame) frame = media_test_synthetic_frame(250, 142, 7, 37);
-    g_autoptr(LcEncodedFrame) encoded = encode_at(frame, 90);
+    g_autoptr(LcFrame) encoded = encode_at(frame, 90);
     g_autoptr(LcRawFrame) decoded = decode_ok(encoded);
 
     g_assert_cmpint(decoded->width, ==, 250);
@@ -88,8 +88,8 @@ static void test_jpeg_strided(void)
 static void test_jpeg_quality(void)
 {
     g_autoptr(LcRawFrame) frame = media_test_synthetic_frame(320, 240, 1, 0);
-    g_autoptr(LcEncodedFrame) low = encode_at(frame, 30);
-    g_autoptr(LcEncodedFrame) high = encode_at(frame, 95);
+    g_autoptr(LcFrame) low = encode_at(frame, 30);
+    g_autoptr(LcFrame) high = encode_at(frame, 95);
 
     g_test_message("q30 %zu bytes, q95 %zu bytes", g_bytes_get_size(low->data),
                    g_bytes_get_size(high->data));
@@ -101,7 +101,7 @@ static void assert_decode_fails(GBytes *data, LcCodec codec, gint code)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(LcDecoder) decoder = decoder_new(&error);
-    g_autoptr(LcEncodedFrame) frame = encoded_frame_new(g_bytes_ref(data), codec, 0, 0);
+    g_autoptr(LcFrame) frame = frame_new(data, codec);
 
     g_assert_null(decoder_decode(decoder, frame, NULL, &error));
     g_assert_error(error, DECODER_ERROR, code);
@@ -112,7 +112,7 @@ static void assert_decode_fails(GBytes *data, LcCodec codec, gint code)
 static void test_jpeg_garbage(void)
 {
     g_autoptr(LcRawFrame) frame = media_test_capture_frame(320, 240, 2);
-    g_autoptr(LcEncodedFrame) encoded = encode_at(frame, 80);
+    g_autoptr(LcFrame) encoded = encode_at(frame, 80);
     gsize size = g_bytes_get_size(encoded->data);
     guint8 noise[4096];
     GRand *rand = g_rand_new_with_seed(42);
@@ -139,11 +139,11 @@ static void test_jpeg_decoder_reuse(void)
     g_autoptr(GError) error = NULL;
     g_autoptr(LcDecoder) decoder = decoder_new(&error);
     g_autoptr(GBytes) junk = g_bytes_new_static("\xFF\xD8junk", 6);
-    g_autoptr(LcEncodedFrame) bad = encoded_frame_new(g_bytes_ref(junk), LC_CODEC_JPEG, 0, 0);
+    g_autoptr(LcFrame) bad = frame_new(junk, LC_CODEC_JPEG);
 
     for (guint64 seq = 1; seq <= 4; seq++) {
         g_autoptr(LcRawFrame) frame = media_test_synthetic_frame(64, 48, seq, 0);
-        g_autoptr(LcEncodedFrame) encoded = encode_at(frame, 80);
+        g_autoptr(LcFrame) encoded = encode_at(frame, 80);
         g_autoptr(LcRawFrame) decoded = decoder_decode(decoder, encoded, NULL, &error);
         g_assert_no_error(error);
         g_assert_cmpuint(decoded->seq, ==, seq);

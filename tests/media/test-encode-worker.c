@@ -23,7 +23,7 @@ static void sink_check_done(Sink *sink)
 }
 
 /* Records a delivered frame; checks it arrives on the main thread. */
-static void sink_on_result(LcEncodedFrame *frame, const GError *error, gpointer data)
+static void sink_on_result(LcFrame *frame, const GError *error, gpointer data)
 {
     Sink *sink = data;
 
@@ -34,10 +34,10 @@ static void sink_on_result(LcEncodedFrame *frame, const GError *error, gpointer 
         sink->errors++;
     } else {
         g_assert_null(error);
-        g_assert_cmpint(frame->codec, ==, LC_CODEC_JPEG);
+        g_assert_cmpint(frame->meta.codec, ==, LC_CODEC_JPEG);
         g_assert_cmpint(frame->encode_time_us, >=, 0);
-        g_array_append_val(sink->seqs, frame->seq);
-        encoded_frame_free(frame);
+        g_array_append_val(sink->seqs, frame->meta.seq);
+        frame_unref(frame);
     }
     sink_check_done(sink);
 }
@@ -165,11 +165,11 @@ static void test_worker_free_pending(void)
 }
 
 /* Freeing the worker from inside its own callback is safe. */
-static void free_on_first(LcEncodedFrame *frame, const GError *error, gpointer data)
+static void free_on_first(LcFrame *frame, const GError *error, gpointer data)
 {
     Sink *sink = data;
 
-    encoded_frame_free(frame);
+    frame_unref(frame);
     g_clear_pointer(&sink->worker, encode_worker_free);
     g_main_loop_quit(sink->loop);
 }

@@ -29,11 +29,11 @@ static void chain_on_capture_error(LcCapture *capture, const GError *error, gpoi
 }
 
 /* Encoded frame (main context): decode it and show it, as a viewer would. */
-static void chain_on_encoded(LcEncodedFrame *frame, const GError *error, gpointer data)
+static void chain_on_encoded(LcFrame *frame, const GError *error, gpointer data)
 {
     Chain *chain = data;
     g_autoptr(GError) local_error = NULL;
-    g_autoptr(LcEncodedFrame) encoded = frame;
+    g_autoptr(LcFrame) encoded = frame;
 
     g_assert_no_error(error);
     g_autoptr(LcRawFrame) decoded = decoder_decode(chain->decoder, encoded, NULL, &local_error);

@@ -121,10 +121,11 @@ static void on_viewer_ready(LcStreamViewer *v, LcChanKind channel, gpointer data
 
 /* A frame at the viewer: intact, in order per channel, the capture time
  * the sender gave it. */
-static void on_frame(LcStreamViewer *v, const LcStreamFrame *frame, gpointer data)
+static void on_frame(LcStreamViewer *v, const LcStreamFrame *ev, gpointer data)
 {
     E2e *e = data;
-    ChanTally *t = &e->tally[frame->channel];
+    const LcFrame *frame = ev->frame;
+    ChanTally *t = &e->tally[ev->channel];
     if (t->received > 0 && frame->meta.seq <= t->last_received)
         t->out_of_order = TRUE;
     t->received++;
@@ -133,7 +134,7 @@ static void on_frame(LcStreamViewer *v, const LcStreamFrame *frame, gpointer dat
         frame->meta.flags != (frame->meta.seq % 30 == 0 ? 1 : 0) ||
         frame->meta.capture_us != e->capture[frame->meta.seq % G_N_ELEMENTS(e->capture)])
         t->corrupt++;
-    if (frame->first_us > frame->last_us || frame->meta.send_us < frame->meta.capture_us)
+    if (ev->first_us > ev->last_us || frame->meta.send_us < frame->meta.capture_us)
         t->insane_times = TRUE;
 }
 
@@ -177,8 +178,11 @@ static void send_frames(E2e *e, guint n, guint interval_ms)
         gint64 capture = g_get_real_time();
         e->capture[seq % G_N_ELEMENTS(e->capture)] = capture;
         g_autoptr(GError) error = NULL;
-        g_assert_true(stream_sender_send_frame(e->sender, data, seq, capture, 3,
-                                               seq % 30 == 0 ? 1 : 0, &error));
+        g_autoptr(LcFrame) frame = frame_new(data, (LcCodec)3);
+        frame->meta.seq = seq;
+        frame->meta.capture_us = capture;
+        frame->meta.flags = seq % 30 == 0 ? 1 : 0;
+        g_assert_true(stream_sender_send_frame(e->sender, frame, &error));
         g_assert_no_error(error);
         video_run_for(interval_ms);
     }
