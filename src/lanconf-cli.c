@@ -287,7 +287,12 @@ int main(int argc, char **argv)
     gboolean parsed = g_option_context_parse(ctx, &argc, &argv, &error);
     media.send = media.camera.source != NULL;
     if (!parsed || !cli_media_options_check(&media, &error)) {
-        fprintf(stderr, "lanconf-cli: %s\nTry 'lanconf-cli --help-camera'.\n", error->message);
+        /* Point at the help that lists the option at fault. */
+        const char *help = parsed ? "--help-camera"
+                           : g_error_matches(error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION)
+                               ? "--help"
+                               : "--help-all";
+        fprintf(stderr, "lanconf-cli: %s\nTry 'lanconf-cli %s'.\n", error->message, help);
         cli_media_options_clear(&media);
         return 2;
     }
