@@ -593,6 +593,14 @@ gint64 chan_stream_get_last_read(LcChanStream *stream)
     return stream->last_read;
 }
 
+/* Bytes of a frame begun and not yet whole. */
+gsize chan_stream_get_partial_bytes(LcChanStream *stream)
+{
+    if (stream->head_have < WIRE_HEADER_SIZE)
+        return stream->head_have;
+    return WIRE_HEADER_SIZE + stream->payload_have;
+}
+
 /* Gives up on flushing and closes. */
 static void chan_stream_on_flush_timeout(gpointer data)
 {

@@ -122,6 +122,9 @@ const char *chan_stream_get_peer(LcChanStream *stream);
 /* Monotonic time (us) of the last byte received (or of creation). */
 gint64 chan_stream_get_last_read(LcChanStream *stream);
 
+/* Bytes of a frame begun and not yet whole (held in memory), or 0. */
+gsize chan_stream_get_partial_bytes(LcChanStream *stream);
+
 /* Stops reading, sends what is queued (for at most timeout_ms), then closes
  * and reports closed with error (may be NULL). */
 void chan_stream_close_after_flush(LcChanStream *stream, const GError *error, guint timeout_ms);

@@ -93,17 +93,24 @@ static void relay_reap(gpointer data)
     }
     for (guint i = 0; i < closed->len; i++) {
         LcRelayClient *client = closed->pdata[i];
-        guint count = GPOINTER_TO_UINT(g_hash_table_lookup(relay->ip_counts, client->ip));
-        if (count <= 1)
-            g_hash_table_remove(relay->ip_counts, client->ip);
-        else
-            g_hash_table_insert(relay->ip_counts, g_strdup(client->ip),
-                                GUINT_TO_POINTER(count - 1));
+        relay_count_connection(relay, client->ip, -1);
         g_debug("%s@%s disconnected (%s)", client->nick ? client->nick : "-",
                 chan_stream_get_peer(client->conn), client->leave_reason);
         relay_client_free(client);
     }
     relay->counters.clients = g_hash_table_size(relay->clients);
+}
+
+/* Counts a connection from ip in or out. */
+void relay_count_connection(LcRelay *relay, const char *ip, gint delta)
+{
+    guint count = GPOINTER_TO_UINT(g_hash_table_lookup(relay->ip_counts, ip));
+    g_return_if_fail(delta > 0 || (count > 0 && relay->connections > 0));
+    relay->connections += (guint)delta;
+    if (count + (guint)delta == 0)
+        g_hash_table_remove(relay->ip_counts, ip);
+    else
+        g_hash_table_insert(relay->ip_counts, g_strdup(ip), GUINT_TO_POINTER(count + (guint)delta));
 }
 
 /* Schedules the reaper. */
@@ -465,17 +472,17 @@ static gboolean relay_on_incoming(GSocketService *service, GSocketConnection *co
                       client->connected_at);
     relay->counters.connections++;
 
+    relay_count_connection(relay, client->ip, 1);
     guint per_ip = GPOINTER_TO_UINT(g_hash_table_lookup(relay->ip_counts, client->ip));
-    g_hash_table_insert(relay->ip_counts, g_strdup(client->ip), GUINT_TO_POINTER(per_ip + 1));
     g_hash_table_insert(relay->clients, &client->session_id, client);
     relay->counters.clients = g_hash_table_size(relay->clients);
     chan_stream_start(client->conn);
 
     if (relay->shutting_down)
         relay_client_send_error(client, WIRE_ERR_SHUTDOWN, TRUE, 0, "relay is shutting down");
-    else if (g_hash_table_size(relay->clients) > relay->config.max_clients)
+    else if (relay->connections > relay->config.max_clients)
         relay_client_send_error(client, WIRE_ERR_SERVER_FULL, TRUE, 0, "too many connections");
-    else if (per_ip + 1 > relay->config.max_clients_per_ip)
+    else if (per_ip > relay->config.max_clients_per_ip)
         relay_client_send_error(client, WIRE_ERR_SERVER_FULL, TRUE, 0,
                                 "too many connections from your address");
     return TRUE;
@@ -529,6 +536,9 @@ static gboolean relay_on_tick(gpointer data)
     g_hash_table_iter_init(&iter, relay->clients);
     while (g_hash_table_iter_next(&iter, NULL, &value))
         relay_check_client(relay, value, now);
+    if (relay->video != NULL)
+        relay_video_tcp_check_stalls(relay->video, now,
+                                     (gint64)relay->config.keepalive_timeout_s * G_USEC_PER_SEC);
     return G_SOURCE_CONTINUE;
 }
 

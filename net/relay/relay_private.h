@@ -52,7 +52,8 @@ struct _LcRelay {
     guint64 committed_id;  /* newest id known to be on disk */
     GHashTable *clients;   /* session id (guint64*) -> LcRelayClient* */
     GHashTable *nicks;     /* nick_key -> LcRelayClient* (joined only) */
-    GHashTable *ip_counts; /* ip -> connection count */
+    GHashTable *ip_counts; /* ip -> open connections (control and video channels) */
+    guint connections;     /* open connections, control and video channels */
     guint64 next_session;
     GArray *pending; /* LcRelayPending of the open batch */
     GSource *commit_src;
@@ -74,6 +75,11 @@ void relay_client_send_error(LcRelayClient *client, LcWireErrorCode code, gboole
 /* Takes a connection that has not joined out of the client table silently:
  * it is closed here (the video engine keeps a duplicate of its socket). */
 void relay_client_retire(LcRelayClient *client, const char *reason);
+
+/* Counts one connection from ip more (delta +1) or fewer (-1): every
+ * connection counts toward max_clients and max_clients_per_ip, a control
+ * connection or a video channel alike. */
+void relay_count_connection(LcRelay *relay, const char *ip, gint delta);
 
 /* Cuts a client off with a leave reason: its unsent queue is dropped and a
  * fatal ERROR (code, reason) goes out in its place before the close. */

@@ -23,6 +23,7 @@ typedef struct {
     guint8 role; /* WIRE_VIDEO_ROLE_SENDER or _VIEWER */
     guint32 stream_id;
     guint32 viewer_id;
+    char *ip; /* its peer's address: it counts toward the connection limits */
     LcChanStream *stream;
 } LcRelayVideoChan;
 
@@ -166,6 +167,11 @@ void relay_video_tcp_destroy(LcRelayVideoChan *chan);
 
 /* Frees the channels closed so far. */
 void relay_video_tcp_reap(LcRelayVideo *video);
+
+/* Closes (TIMEOUT) every video channel whose peer stopped in the middle of
+ * a frame, nothing read for more than stall_us: the frame's buffer would
+ * be held for nothing. */
+void relay_video_tcp_check_stalls(LcRelayVideo *video, gint64 now, gint64 stall_us);
 
 /* relay_udp.c */
 

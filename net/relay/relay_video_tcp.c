@@ -70,6 +70,8 @@ void relay_video_tcp_destroy(LcRelayVideoChan *chan)
     if (chan == NULL)
         return;
     chan_stream_free(chan->stream);
+    relay_count_connection(chan->video->relay, chan->ip, -1);
+    g_free(chan->ip);
     g_free(chan);
 }
 
@@ -310,6 +312,8 @@ void relay_video_tcp_adopt(LcRelayVideo *video, LcRelayClient *client, const LcW
 
     LcRelayVideoChan *chan = g_new0(LcRelayVideoChan, 1);
     chan->video = video;
+    chan->ip = g_strdup(client->ip);
+    relay_count_connection(video->relay, chan->ip, 1);
     chan->role = hello->video_hello.role;
     chan->stream_id = hello->video_hello.stream_id;
     chan->viewer_id = hello->video_hello.viewer_id;
@@ -359,3 +363,28 @@ const LcRelayTransportOps relay_tcp_ops = {
     .viewer_detach = relay_video_tcp_viewer_detach,
     .stream_detach = relay_video_tcp_stream_detach,
 };
+
+/* Closes a channel stalled in the middle of a frame. */
+static void relay_video_tcp_check_stall(LcRelayVideoChan *chan, gint64 now, gint64 stall_us)
+{
+    if (chan == NULL || chan_stream_is_closing(chan->stream) ||
+        chan_stream_get_partial_bytes(chan->stream) == 0 ||
+        now - chan_stream_get_last_read(chan->stream) <= stall_us)
+        return;
+    g_info("video channel %s stalled in the middle of a frame (%zu bytes)",
+           chan_stream_get_peer(chan->stream), chan_stream_get_partial_bytes(chan->stream));
+    relay_video_tcp_close(chan, WIRE_ERR_TIMEOUT, "stopped sending in the middle of a frame");
+}
+
+/* Closes every video channel stalled in the middle of a frame. */
+void relay_video_tcp_check_stalls(LcRelayVideo *video, gint64 now, gint64 stall_us)
+{
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, video->streams);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        relay_video_tcp_check_stall(((LcRelayStream *)value)->tcp, now, stall_us);
+    g_hash_table_iter_init(&iter, video->viewers);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        relay_video_tcp_check_stall(((LcRelayViewer *)value)->tcp, now, stall_us);
+}

@@ -391,6 +391,129 @@ static void test_stats_request(RelayFixture *fx, gconstpointer tweak)
 }
 
 /* Registers the tests. */
+/* Opens the sender's video TCP channel of a stream (VIDEO_HELLO, VIDEO_READY). */
+static GSocket *open_sender_channel(guint16 port, const LcWireMsg *ready)
+{
+    GSocket *tcp = test_raw_connect(port);
+    LcWireMsg hello = {.type = WIRE_VIDEO_HELLO};
+    hello.video_hello.role = WIRE_VIDEO_ROLE_SENDER;
+    hello.video_hello.stream_id = ready->stream_ready.stream_id;
+    hello.video_hello.token = ready->stream_ready.token;
+    test_raw_send(tcp, &hello);
+    LcWireMsg msg;
+    g_assert_true(test_raw_read(tcp, &msg, 5000));
+    g_assert_cmpuint(msg.type, ==, WIRE_VIDEO_READY);
+    wire_msg_clear(&msg);
+    return tcp;
+}
+
+/* Three connections per address at most. */
+static void tweak_three_per_ip(LcRelayConfig *config)
+{
+    config->max_clients_per_ip = 3;
+    config->max_clients = 4;
+}
+
+/* A video channel is a connection like any other: with a control connection
+ * and its video channel open, one more connection from the address is let
+ * in and the next is refused; with the channel closed, there is room again.
+ * The relay-wide limit counts them too. */
+static void test_channels_count(RelayFixture *fx, gconstpointer tweak)
+{
+    LcWireMsg ready;
+    GSocket *control = video_raw_open_stream(fx->port, "cam", WIRE_CHANNEL_TCP, &ready);
+    GSocket *tcp = open_sender_channel(fx->port, &ready);
+    GSocket *third = test_raw_join(fx->port, "third", 0, 0);
+    GSocket *fourth = test_raw_connect(fx->port);
+    guint16 code = 0;
+    g_assert_true(test_raw_wait_closed(fourth, 3000, &code));
+    g_assert_cmpuint(code, ==, WIRE_ERR_SERVER_FULL);
+    g_object_unref(fourth);
+
+    g_object_unref(tcp); /* the video channel goes: room for one more */
+    gint64 deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+    GSocket *again = NULL;
+    while (again == NULL && g_get_monotonic_time() < deadline) {
+        GSocket *s = test_raw_connect(fx->port);
+        LcWireMsg hello = {.type = WIRE_HELLO};
+        hello.hello.nick = "again";
+        hello.hello.instance = "again-1";
+        test_raw_send(s, &hello);
+        LcWireMsg msg;
+        if (test_raw_read(s, &msg, 2000) && msg.type == WIRE_WELCOME)
+            again = s;
+        else
+            g_object_unref(s);
+        if (msg.type != 0)
+            wire_msg_clear(&msg);
+        if (again == NULL)
+            g_usleep(100000);
+    }
+    g_assert_nonnull(again);
+    g_object_unref(again);
+    g_object_unref(third);
+    g_object_unref(control);
+}
+
+/* A two-second keepalive, so that a stall shows quickly. */
+static void tweak_quick_stall(LcRelayConfig *config)
+{
+    config->keepalive_interval_s = 1;
+    config->keepalive_timeout_s = 2;
+}
+
+typedef struct {
+    GSocket *control;
+    gint stop;
+} PongThread;
+
+/* Answers the relay's PINGs on a raw control connection, so that it stays
+ * in the room while the test waits on something else. */
+static gpointer answer_pings(gpointer data)
+{
+    PongThread *t = data;
+    while (!g_atomic_int_get(&t->stop)) {
+        LcWireMsg msg;
+        if (!test_raw_read(t->control, &msg, 100))
+            continue;
+        if (msg.type == WIRE_PING) {
+            LcWireMsg pong = {.type = WIRE_PONG};
+            pong.pong.t1 = msg.ping.t1;
+            test_raw_send(t->control, &pong);
+        }
+        wire_msg_clear(&msg);
+    }
+    return NULL;
+}
+
+/* A sender that stops in the middle of a big frame is cut off with TIMEOUT:
+ * the relay does not hold the half frame for ever. */
+static void test_stalled_frame(RelayFixture *fx, gconstpointer tweak)
+{
+    LcWireMsg ready;
+    GSocket *control = video_raw_open_stream(fx->port, "cam", WIRE_CHANNEL_TCP, &ready);
+    GSocket *tcp = open_sender_channel(fx->port, &ready);
+    g_autoptr(GBytes) data = g_bytes_new_take(g_malloc0(1 << 20), 1 << 20);
+    LcWireMsg frame = {.type = WIRE_VIDEO_FRAME};
+    frame.video_frame.stream_id = ready.stream_ready.stream_id;
+    frame.video_frame.seq = 1;
+    frame.video_frame.data = data;
+    g_autoptr(GBytes) whole = wire_msg_encode(&frame, NULL);
+    PongThread pongs = {control, 0};
+    GThread *thread = g_thread_new("pongs", answer_pings, &pongs);
+    test_raw_send_bytes(tcp, g_bytes_get_data(whole, NULL), 100000); /* a tenth, then nothing */
+    gint64 start = g_get_monotonic_time();
+    guint16 code = 0;
+    gboolean closed = test_raw_wait_closed(tcp, 8000, &code);
+    g_atomic_int_set(&pongs.stop, 1);
+    g_thread_join(thread);
+    g_assert_true(closed);
+    g_assert_cmpuint(code, ==, WIRE_ERR_TIMEOUT);
+    g_test_message("stalled channel closed after %.1f s", (g_get_monotonic_time() - start) / 1e6);
+    g_object_unref(tcp);
+    g_object_unref(control);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -400,5 +523,7 @@ int main(int argc, char **argv)
     relay_test_add("/video/relay/slow-viewer", tweak_fast, test_slow_viewer);
     relay_test_add("/video/relay/refusals", NULL, test_refusals);
     relay_test_add("/video/relay/stats-request", NULL, test_stats_request);
+    relay_test_add("/video/relay/channels-count", tweak_three_per_ip, test_channels_count);
+    relay_test_add("/video/relay/stalled-frame", tweak_quick_stall, test_stalled_frame);
     return g_test_run();
 }
