@@ -451,8 +451,7 @@ static char *relay_peer_ip(const char *peer)
 }
 
 /* A new TCP connection: apply connection limits, then wait for HELLO. */
-static gboolean relay_on_incoming(GSocketService *service, GSocketConnection *connection,
-                                  GObject *source, gpointer data)
+static void relay_on_incoming(GSocketConnection *connection, gpointer data)
 {
     LcRelay *relay = data;
     LcRelayClient *client = g_new0(LcRelayClient, 1);
@@ -485,7 +484,6 @@ static gboolean relay_on_incoming(GSocketService *service, GSocketConnection *co
     else if (per_ip > relay->config.max_clients_per_ip)
         relay_client_send_error(client, WIRE_ERR_SERVER_FULL, TRUE, 0,
                                 "too many connections from your address");
-    return TRUE;
 }
 
 /* Keepalive, HELLO deadline and soft queue limit, for one client. */
@@ -554,30 +552,22 @@ static gboolean relay_listen(LcRelay *relay, GError **error)
                     "--listen '%s' is not an IP address", listen);
         return FALSE;
     }
-    g_autoptr(GSocketAddress) want = g_inet_socket_address_new(ip, relay->config.port);
-    g_autoptr(GSocketAddress) got = NULL;
     g_autoptr(GError) local = NULL;
-    relay->service = g_socket_service_new();
-    if (!g_socket_listener_add_address(G_SOCKET_LISTENER(relay->service), want,
-                                       G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL, &got,
-                                       &local)) {
+    relay->listener = relay_listener_new(ip, relay->config.port, relay_on_incoming, relay, &local);
+    if (relay->listener == NULL) {
         g_set_error(error, local->domain, local->code, "cannot listen on %s port %u: %s",
                     listen && *listen ? listen : "all interfaces", relay->config.port,
                     local->message);
         return FALSE;
     }
-    relay->port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(got));
-    g_signal_connect(relay->service, "incoming", G_CALLBACK(relay_on_incoming), relay);
-    g_socket_service_start(relay->service);
+    relay->port = relay_listener_get_port(relay->listener);
     return TRUE;
 }
 
 /* Stops listening on TCP. */
 static void relay_unlisten(LcRelay *relay)
 {
-    g_socket_service_stop(relay->service);
-    g_socket_listener_close(G_SOCKET_LISTENER(relay->service));
-    g_clear_object(&relay->service);
+    g_clear_pointer(&relay->listener, relay_listener_free);
 }
 
 /* Listens on TCP, then binds UDP on the same port number for the camera
@@ -623,6 +613,7 @@ LcRelay *relay_new(const LcRelayConfig *config, GError **error)
     if (relay->history == NULL)
         return NULL;
     relay->committed_id = history_get_last_id(relay->history);
+    relay->config.max_clients = relay_listen_fit_descriptors(relay->config.max_clients);
     if (!relay_listen_all(relay, error))
         return NULL;
     relay->tick_src = source_add_timeout(RELAY_TICK_MS, relay_on_tick, relay);
@@ -639,6 +630,8 @@ guint16 relay_get_port(LcRelay *relay)
 void relay_get_counters(LcRelay *relay, LcRelayCounters *counters)
 {
     *counters = relay->counters;
+    if (relay->listener != NULL)
+        counters->refused_no_fd = relay_listener_get_refused(relay->listener);
 }
 
 /* Number of connections still open. */
@@ -654,8 +647,8 @@ void relay_shutdown(LcRelay *relay, guint timeout_ms)
     gpointer value;
     relay->shutting_down = TRUE;
     relay_chat_commit(relay);
-    if (relay->service != NULL)
-        g_socket_service_stop(relay->service);
+    if (relay->listener != NULL)
+        relay_listener_stop(relay->listener);
     g_hash_table_iter_init(&iter, relay->clients);
     while (g_hash_table_iter_next(&iter, NULL, &value)) {
         LcRelayClient *client = value;
@@ -683,11 +676,7 @@ void relay_free(LcRelay *relay)
         return;
     if (relay->history != NULL && relay->pending != NULL)
         relay_chat_commit(relay);
-    if (relay->service != NULL) {
-        g_socket_service_stop(relay->service);
-        g_socket_listener_close(G_SOCKET_LISTENER(relay->service));
-        g_object_unref(relay->service);
-    }
+    g_clear_pointer(&relay->listener, relay_listener_free);
     source_drop(&relay->tick_src);
     source_drop(&relay->commit_src);
     source_drop(&relay->reap_src);

@@ -54,6 +54,7 @@ typedef struct {
     guint64 slow_consumer_drops;
     guint64 protocol_errors;
     guint64 timeouts;
+    guint64 refused_no_fd; /* connections refused (SERVER_FULL) for want of descriptors */
 } LcRelayCounters;
 
 /* Fills a config with the documented defaults (configs/lanconf.conf). */

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "net/io/chan_stream.h"
+#include "net/relay/relay_listen.h"
 #include "net/io/token_bucket.h"
 #include "net/relay/history.h"
 #include "net/relay/relay.h"
@@ -46,7 +47,7 @@ typedef struct {
 
 struct _LcRelay {
     LcRelayConfig config;
-    GSocketService *service;
+    LcRelayListener *listener;
     guint16 port;
     LcHistory *history;
     guint64 committed_id;  /* newest id known to be on disk */
