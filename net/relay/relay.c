@@ -469,6 +469,8 @@ static void relay_on_incoming(GSocketConnection *connection, gpointer data)
     client->connected_at = g_get_monotonic_time();
     token_bucket_init(&client->flood, relay->config.rate_limit, relay->config.rate_burst,
                       client->connected_at);
+    token_bucket_init(&client->stream_flood, RELAY_STREAM_REQUEST_RATE, RELAY_STREAM_REQUEST_BURST,
+                      client->connected_at);
     relay->counters.connections++;
 
     relay_count_connection(relay, client->ip, 1);

@@ -26,10 +26,11 @@ typedef struct {
     char *nick_key; /* nick folded to lower case: the key in relay->nicks */
     char *instance;
     char *ip;
-    gint64 connected_at;   /* monotonic us */
-    gint64 last_ping_sent; /* monotonic us */
-    gint64 soft_since;     /* monotonic us the soft queue limit was first exceeded; 0 = not */
-    LcTokenBucket flood;   /* chat flood control */
+    gint64 connected_at;        /* monotonic us */
+    gint64 last_ping_sent;      /* monotonic us */
+    gint64 soft_since;          /* monotonic us the soft queue limit was first exceeded; 0 = not */
+    LcTokenBucket flood;        /* chat flood control */
+    LcTokenBucket stream_flood; /* flood control of stream requests */
     gboolean announce_leave;
     gboolean left; /* gone, and its leave handled (presence, streams); freed once closed */
     char *leave_reason;

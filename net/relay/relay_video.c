@@ -359,6 +359,17 @@ static void relay_video_viewer_remove(LcRelayViewer *viewer)
 void relay_video_handle_control(LcRelayVideo *video, LcRelayClient *client, const LcWireMsg *msg)
 {
     LcMediaKind media = media_kind_from_flags(msg->flags);
+    /* Every STREAM_OPEN or VIEW costs each viewer a VIEW_END and a
+     * VIEW_READY, or the relay a search: they are flood-controlled. */
+    if ((msg->type == WIRE_STREAM_OPEN || msg->type == WIRE_VIEW) &&
+        token_bucket_take(&client->stream_flood, 1, g_get_monotonic_time()) != 0) {
+        g_autofree char *reason = g_strdup_printf(
+            "stream flood control: at most %d stream requests at once, then %d per second",
+            RELAY_STREAM_REQUEST_BURST, RELAY_STREAM_REQUEST_RATE);
+        relay_video_refuse(client, msg->type, media, WIRE_ERR_RATE_LIMITED,
+                           msg->type == WIRE_VIEW ? msg->view.nick : client->nick, reason);
+        return;
+    }
     switch (msg->type) {
     case WIRE_STREAM_OPEN:
         relay_video_handle_open(video, client, media, msg->stream_open.channels);

@@ -514,6 +514,56 @@ static void test_stalled_frame(RelayFixture *fx, gconstpointer tweak)
     g_object_unref(control);
 }
 
+/* Counts the messages of a type that arrive within ms. */
+static guint count_type(GSocket *socket, guint8 type, guint ms, guint16 code)
+{
+    guint n = 0;
+    gint64 deadline = g_get_monotonic_time() + (gint64)ms * 1000;
+    while (g_get_monotonic_time() < deadline) {
+        LcWireMsg msg;
+        if (!test_raw_read(socket, &msg, 50))
+            continue;
+        if (msg.type == type && (type != WIRE_VIDEO_REFUSED || msg.video_refused.code == code))
+            n++;
+        wire_msg_clear(&msg);
+    }
+    return n;
+}
+
+/* A sender that reopens its stream in a loop is flood-controlled like chat:
+ * past a burst, STREAM_OPEN is refused with RATE_LIMITED (the connection
+ * stays), and its viewer gets no more than the burst of VIEW_READYs. */
+static void test_stream_flood(RelayFixture *fx, gconstpointer tweak)
+{
+    GSocket *eye = test_raw_join(fx->port, "eye", 0, 0);
+    LcWireMsg view = {.type = WIRE_VIEW};
+    view.view.nick = "cam";
+    view.view.channels = WIRE_CHANNEL_UDP;
+    test_raw_send(eye, &view);
+    LcWireMsg ready;
+    GSocket *cam = video_raw_open_stream(fx->port, "cam", WIRE_CHANNEL_UDP, &ready);
+    const guint n = 60;
+    for (guint i = 0; i < n; i++) {
+        LcWireMsg open = {.type = WIRE_STREAM_OPEN};
+        open.stream_open.channels = WIRE_CHANNEL_UDP;
+        test_raw_send(cam, &open);
+    }
+    guint refused = count_type(cam, WIRE_VIDEO_REFUSED, 500, WIRE_ERR_RATE_LIMITED);
+    guint readies = count_type(eye, WIRE_VIEW_READY, 200, 0);
+    g_test_message("%u of %u STREAM_OPENs refused; the viewer got %u VIEW_READYs", refused, n,
+                   readies);
+    g_assert_cmpuint(refused, >=, n - 2 * 10);
+    g_assert_cmpuint(readies, <=, 2 * 10);
+    /* The connection is still in the room. */
+    LcWireMsg ping = {.type = WIRE_PING};
+    test_raw_send(cam, &ping);
+    LcWireMsg pong;
+    g_assert_true(test_raw_read_type(cam, WIRE_PONG, &pong, 3000));
+    wire_msg_clear(&pong);
+    g_object_unref(cam);
+    g_object_unref(eye);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -525,5 +575,6 @@ int main(int argc, char **argv)
     relay_test_add("/video/relay/stats-request", NULL, test_stats_request);
     relay_test_add("/video/relay/channels-count", tweak_three_per_ip, test_channels_count);
     relay_test_add("/video/relay/stalled-frame", tweak_quick_stall, test_stalled_frame);
+    relay_test_add("/video/relay/stream-flood", NULL, test_stream_flood);
     return g_test_run();
 }
