@@ -21,6 +21,8 @@ struct _LcHistory {
     guint64 oldest_id;
     guint retain;
     gboolean in_batch;
+    guint64 batch_last_id; /* last_id and oldest_id when the batch began */
+    guint64 batch_oldest_id;
 };
 
 static const char history_schema[] =
@@ -158,10 +160,20 @@ gboolean history_append(LcHistory *history, LcHistoryEntry *entry, gboolean *dup
                         GError **error)
 {
     *duplicate = FALSE;
+    /* SQLite rolls a transaction back by itself on some errors (a full
+     * disk): the batch is lost, and what follows must not be stored outside
+     * it. The commit reports the loss. */
+    if (history->in_batch && sqlite3_get_autocommit(history->db)) {
+        g_set_error(error, HISTORY_ERROR, SQLITE_ABORT,
+                    "history: the open batch was rolled back; storing stops until it ends");
+        return FALSE;
+    }
     if (!history->in_batch) {
         if (!history_exec(history, "BEGIN", error))
             return FALSE;
         history->in_batch = TRUE;
+        history->batch_last_id = history->last_id;
+        history->batch_oldest_id = history->oldest_id;
     }
     if (history_find_dup(history, entry)) {
         *duplicate = TRUE;
@@ -206,15 +218,30 @@ static gboolean history_prune(LcHistory *history, GError **error)
     return TRUE;
 }
 
-/* Commits the open batch, if any. */
+/* Commits the open batch, if any. On failure nothing of it is stored, and
+ * its ids will be given again, so that stored ids stay one apart. */
 gboolean history_commit(LcHistory *history, GError **error)
 {
     if (!history->in_batch)
         return TRUE;
-    if (!history_prune(history, error))
-        return FALSE;
+    if (history_prune(history, error) && history_exec(history, "COMMIT", error)) {
+        history->in_batch = FALSE;
+        return TRUE;
+    }
+    if (!sqlite3_get_autocommit(history->db))
+        sqlite3_exec(history->db, "ROLLBACK", NULL, NULL, NULL);
     history->in_batch = FALSE;
-    return history_exec(history, "COMMIT", error);
+    history->last_id = history->batch_last_id;
+    history->oldest_id = history->batch_oldest_id;
+    return FALSE;
+}
+
+/* Caps the store's size at pages database pages (SQLite's max_page_count):
+ * past it, storing fails as on a full disk. */
+void history_set_max_pages(LcHistory *history, guint pages)
+{
+    g_autofree char *sql = g_strdup_printf("PRAGMA max_page_count = %u", pages);
+    history_exec(history, sql, NULL);
 }
 
 /* Whether appends are waiting for a commit. */

@@ -38,8 +38,13 @@ void history_close(LcHistory *history);
 gboolean history_append(LcHistory *history, LcHistoryEntry *entry, gboolean *duplicate,
                         GError **error);
 
-/* Commits the open batch, if any. */
+/* Commits the open batch, if any. On failure nothing of the batch is
+ * stored and its ids are given again: stored ids stay one apart. */
 gboolean history_commit(LcHistory *history, GError **error);
+
+/* Caps the store's size at pages database pages (SQLite's max_page_count):
+ * past it, storing fails as on a full disk. */
+void history_set_max_pages(LcHistory *history, guint pages);
 
 /* Whether a batch is open (appends not yet committed). */
 gboolean history_has_pending(LcHistory *history);

@@ -124,6 +124,46 @@ static void test_after_huge_ids(void)
     g_ptr_array_unref(c.texts);
 }
 
+/* A batch that cannot be stored (a full disk) stores nothing and gives its
+ * ids back: once there is room again, ids go on one apart. */
+static void test_ids_after_full(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LcHistory) h = history_open(NULL, "off", 0, &error);
+    for (guint i = 1; i <= 3; i++)
+        g_assert_cmpuint(append(h, "a", i, "x", NULL), ==, i);
+    g_assert_true(history_commit(h, &error));
+    history_set_max_pages(h, 1); /* no room for anything more */
+    g_autofree char *big = g_strnfill(4000, 'y');
+    gboolean failed = FALSE;
+    for (guint i = 4; i <= 40 && !failed; i++) {
+        LcHistoryEntry e = {.nick = "n", .addr = "a", .instance = "b", .client_id = i, .text = big};
+        gboolean dup = FALSE;
+        g_clear_error(&error);
+        failed = !history_append(h, &e, &dup, &error);
+    }
+    if (!failed) {
+        g_assert_false(history_commit(h, &error));
+    } else {
+        g_test_message("append failed: %s", error->message);
+        g_clear_error(&error);
+        g_assert_false(history_commit(h, &error));
+    }
+    g_clear_error(&error);
+    g_assert_cmpuint(history_get_last_id(h), ==, 3);
+    history_set_max_pages(h, 1000000);
+    g_assert_cmpuint(append(h, "c", 1, "after", NULL), ==, 4);
+    g_assert_true(history_commit(h, &error));
+    Collected c = {g_array_new(FALSE, FALSE, sizeof(guint64)),
+                   g_ptr_array_new_with_free_func(g_free)};
+    g_assert_true(history_foreach_after(h, 0, 0, collect, &c, &error));
+    g_assert_cmpuint(c.ids->len, ==, 4);
+    for (guint i = 0; i < c.ids->len; i++)
+        g_assert_cmpuint(g_array_index(c.ids, guint64, i), ==, i + 1);
+    g_array_unref(c.ids);
+    g_ptr_array_unref(c.texts);
+}
+
 /* Retention keeps about the configured number of messages, newest kept. */
 static void test_retention(void)
 {
@@ -169,6 +209,7 @@ int main(int argc, char **argv)
     g_test_add_func("/history/dedupe", test_dedupe);
     g_test_add_func("/history/retention", test_retention);
     g_test_add_func("/history/after-huge-ids", test_after_huge_ids);
+    g_test_add_func("/history/ids-after-full", test_ids_after_full);
     g_test_add_func("/history/errors", test_errors);
     return g_test_run();
 }
