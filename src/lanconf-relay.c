@@ -108,7 +108,7 @@ int main(int argc, char **argv)
 {
     g_autofree char *listen = NULL, *data_dir = NULL, *config_path = NULL, *port_file = NULL;
     gint port = -1, rate_limit = -1, stats_interval = 0;
-    gboolean verbose = FALSE, version = FALSE;
+    gboolean verbose = FALSE, version = FALSE, recover = FALSE;
     GOptionEntry entries[] = {
         {"listen", 'l', 0, G_OPTION_ARG_STRING, &listen, "Address to listen on (default: all)",
          "ADDR"},
@@ -123,6 +123,10 @@ int main(int argc, char **argv)
          "Log statistics every S seconds (0 = never)", "S"},
         {"port-file", 0, 0, G_OPTION_ARG_FILENAME, &port_file,
          "Write the port listened on to FILE (for scripts using --port 0)", "FILE"},
+        {"recover", 0, 0, G_OPTION_ARG_NONE, &recover,
+         "If the history store is damaged, move it aside (history.db.damaged-DATE), keep every "
+         "message that can still be read in a new one, and start",
+         NULL},
         {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log every join, leave and drop", NULL},
         {"version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL},
         G_OPTION_ENTRY_NULL};
@@ -166,6 +170,7 @@ int main(int argc, char **argv)
     }
     if (config.data_dir == NULL)
         config.data_dir = g_build_filename(g_get_user_data_dir(), "lanconf-relay", NULL);
+    config.recover_history = recover;
     if (port >= 0)
         config.port = (guint16)port;
     if (rate_limit >= 0)

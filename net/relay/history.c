@@ -4,8 +4,6 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
-#define HISTORY_ERROR (history_error_quark())
-GQuark history_error_quark(void);
 /* The error domain of this module. */
 GQuark history_error_quark(void)
 {
@@ -96,6 +94,29 @@ static gboolean history_setup(LcHistory *history, const char *synchronous, GErro
     return TRUE;
 }
 
+/* Runs SQLite's quick_check; FALSE (HISTORY_ERROR_DAMAGED) when the store
+ * is damaged or cannot be read. */
+static gboolean history_check(sqlite3 *db, const char *path, GError **error)
+{
+    sqlite3_stmt *stmt = NULL;
+    g_autofree char *verdict = NULL;
+    if (sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &stmt, NULL) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW)
+        verdict = g_strdup((const char *)sqlite3_column_text(stmt, 0));
+    else
+        verdict = g_strdup(sqlite3_errmsg(db));
+    sqlite3_finalize(stmt);
+    if (g_strcmp0(verdict, "ok") == 0)
+        return TRUE;
+    if (verdict != NULL)
+        g_strdelimit(verdict, "\n", ' ');
+    g_set_error(error, HISTORY_ERROR, HISTORY_ERROR_DAMAGED,
+                "history: %s is damaged (%s); start once with --recover to move it aside and "
+                "keep every message that can still be read",
+                path, verdict ? verdict : "unreadable");
+    return FALSE;
+}
+
 /* Opens (creating if needed) DIR/history.db, or an in-memory store. */
 LcHistory *history_open(const char *dir, const char *synchronous, guint retain, GError **error)
 {
@@ -117,7 +138,8 @@ LcHistory *history_open(const char *dir, const char *synchronous, guint retain, 
         history_close(history);
         return NULL;
     }
-    if (!history_setup(history, synchronous, error)) {
+    if ((path != NULL && !history_check(history->db, path, error)) ||
+        !history_setup(history, synchronous, error)) {
         history_close(history);
         return NULL;
     }
@@ -155,6 +177,29 @@ static gboolean history_find_dup(LcHistory *history, LcHistoryEntry *entry)
     return found;
 }
 
+/* Stores a message under the id it carries (a new one, or a salvaged one). */
+gboolean history_insert_with_id(LcHistory *history, const LcHistoryEntry *entry, GError **error)
+{
+    sqlite3_stmt *q = history->insert;
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)entry->id);
+    sqlite3_bind_int64(q, 2, entry->time_us);
+    sqlite3_bind_text(q, 3, entry->nick, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 4, entry->addr, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 5, entry->instance, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 6, (sqlite3_int64)entry->client_id);
+    sqlite3_bind_int(q, 7, entry->flags);
+    sqlite3_bind_text(q, 8, entry->text, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    if (rc != SQLITE_DONE)
+        return history_fail(history, "storing a message", error);
+    history->last_id = MAX(history->last_id, entry->id);
+    if (history->oldest_id == 0 || entry->id < history->oldest_id)
+        history->oldest_id = entry->id;
+    return TRUE;
+}
+
 /* Appends a message to the open batch (or finds its stored twin). */
 gboolean history_append(LcHistory *history, LcHistoryEntry *entry, gboolean *duplicate,
                         GError **error)
@@ -179,25 +224,8 @@ gboolean history_append(LcHistory *history, LcHistoryEntry *entry, gboolean *dup
         *duplicate = TRUE;
         return TRUE;
     }
-    sqlite3_stmt *q = history->insert;
     entry->id = history->last_id + 1;
-    sqlite3_bind_int64(q, 1, (sqlite3_int64)entry->id);
-    sqlite3_bind_int64(q, 2, entry->time_us);
-    sqlite3_bind_text(q, 3, entry->nick, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 4, entry->addr, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 5, entry->instance, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 6, (sqlite3_int64)entry->client_id);
-    sqlite3_bind_int(q, 7, entry->flags);
-    sqlite3_bind_text(q, 8, entry->text, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    sqlite3_clear_bindings(q);
-    if (rc != SQLITE_DONE)
-        return history_fail(history, "storing a message", error);
-    history->last_id = entry->id;
-    if (history->oldest_id == 0)
-        history->oldest_id = entry->id;
-    return TRUE;
+    return history_insert_with_id(history, entry, error);
 }
 
 /* Deletes messages beyond the retention limit (inside the open batch). */

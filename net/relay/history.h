@@ -24,10 +24,24 @@ typedef struct {
 /* Called for each stored message, oldest first. */
 typedef void (*LcHistoryFunc)(const LcHistoryEntry *entry, gpointer user_data);
 
+/* Errors of this module besides SQLite's own codes. */
+#define HISTORY_ERROR (history_error_quark())
+GQuark history_error_quark(void);
+#define HISTORY_ERROR_DAMAGED 1000 /* the store fails SQLite's quick_check */
+
 /* Opens (creating if needed) DIR/history.db; dir NULL keeps history in memory.
  * synchronous is SQLite's setting for commits: "full", "normal" or "off".
- * retain is how many messages are kept (0 = all). */
+ * retain is how many messages are kept (0 = all). A store that fails
+ * SQLite's quick_check is refused (HISTORY_ERROR_DAMAGED, naming the file
+ * and the way out: history_recover()). */
 LcHistory *history_open(const char *dir, const char *synchronous, guint retain, GError **error);
+
+/* Checks DIR/history.db and, if it is damaged, moves it aside (with its WAL
+ * files) to history.db.damaged-DATE and writes a new store of every message
+ * SQLite can still read from it, ids kept. *moved_to (may be NULL) gets the
+ * new name, or NULL when the store was sound (nothing is done); *salvaged
+ * the messages kept. */
+gboolean history_recover(const char *dir, char **moved_to, guint *salvaged, GError **error);
 
 /* Closes the store; an open batch is committed first. */
 void history_close(LcHistory *history);
@@ -37,6 +51,10 @@ void history_close(LcHistory *history);
  * entry->time_us are set to the stored message's and *duplicate is TRUE. */
 gboolean history_append(LcHistory *history, LcHistoryEntry *entry, gboolean *duplicate,
                         GError **error);
+
+/* Stores a message under the id it carries (salvage keeps ids), outside
+ * any batch logic: no duplicate check. */
+gboolean history_insert_with_id(LcHistory *history, const LcHistoryEntry *entry, GError **error);
 
 /* Commits the open batch, if any. On failure nothing of the batch is
  * stored and its ids are given again: stored ids stay one apart. */

@@ -610,6 +610,16 @@ LcRelay *relay_new(const LcRelayConfig *config, GError **error)
     relay->nicks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     relay->ip_counts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     relay->pending = g_array_new(FALSE, TRUE, sizeof(LcRelayPending));
+    if (config->recover_history && config->data_dir != NULL) {
+        g_autofree char *moved = NULL;
+        guint salvaged = 0;
+        if (!history_recover(config->data_dir, &moved, &salvaged, error))
+            return NULL;
+        if (moved != NULL)
+            g_warning("history was damaged: moved it to %s and kept the %u messages that could "
+                      "still be read",
+                      moved, salvaged);
+    }
     relay->history =
         history_open(config->data_dir, relay->config.synchronous, config->history_retain, error);
     if (relay->history == NULL)

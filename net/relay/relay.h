@@ -16,6 +16,7 @@ typedef struct {
     guint16 port;               /* TCP port; 0 picks a free one (tests) */
     char *data_dir;             /* history directory; NULL keeps history in memory */
     char *synchronous;          /* SQLite synchronous: "full", "normal", "off" */
+    gboolean recover_history;   /* a damaged history store is moved aside and salvaged */
     guint history_on_join;      /* messages replayed to a newly joined client */
     guint history_retain;       /* messages kept in history (0 = all) */
     guint rate_limit;           /* sustained chat messages per second per client; 0 = off */

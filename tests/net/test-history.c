@@ -188,6 +188,72 @@ static void test_retention(void)
     g_ptr_array_unref(c.texts);
 }
 
+/* Removes a store's folder and what is in it. */
+static void remove_dir(const char *dir)
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *name;
+    while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
+        g_autofree char *path = g_build_filename(dir, name, NULL);
+        g_remove(path);
+    }
+    g_rmdir(dir);
+}
+
+/* A store with garbage in its middle pages is refused, naming the file and
+ * the way out; recovery moves it aside and keeps what can be read, ids
+ * included, so that new messages never reuse an id the members have seen. */
+static void test_damaged_store(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("lanconf-history-XXXXXX", NULL);
+    g_autoptr(GError) error = NULL;
+    LcHistory *h = history_open(dir, "full", 0, &error);
+    g_autofree char *text = g_strnfill(1000, 't');
+    for (guint i = 1; i <= 300; i++)
+        append(h, "a", i, text, NULL);
+    g_assert_true(history_commit(h, &error));
+    history_close(h);
+
+    g_autofree char *path = g_build_filename(dir, "history.db", NULL);
+    gchar *bytes = NULL;
+    gsize size = 0;
+    g_assert_true(g_file_get_contents(path, &bytes, &size, NULL));
+    g_assert_cmpuint(size, >, 40 * 4096);
+    memset(bytes + 20 * 4096, 0xA5, 4 * 4096); /* four pages in the middle */
+    g_assert_true(g_file_set_contents(path, bytes, (gssize)size, NULL));
+    g_free(bytes);
+
+    h = history_open(dir, "normal", 0, &error);
+    g_assert_null(h);
+    g_assert_error(error, HISTORY_ERROR, HISTORY_ERROR_DAMAGED);
+    g_assert_nonnull(strstr(error->message, path));
+    g_assert_nonnull(strstr(error->message, "--recover"));
+    g_clear_error(&error);
+
+    g_autofree char *moved = NULL;
+    guint salvaged = 0;
+    g_assert_true(history_recover(dir, &moved, &salvaged, &error));
+    g_assert_no_error(error);
+    g_test_message("salvaged %u of 300 messages; the damaged store is %s", salvaged, moved);
+    g_assert_nonnull(moved);
+    g_assert_true(g_file_test(moved, G_FILE_TEST_EXISTS));
+    g_assert_cmpuint(salvaged, >, 0);
+    g_assert_cmpuint(salvaged, <, 300);
+
+    h = history_open(dir, "normal", 0, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(history_get_last_id(h), ==, 300); /* the newest was read back */
+    g_assert_cmpuint(append(h, "b", 1, "after", NULL), ==, 301);
+    g_assert_true(history_commit(h, &error));
+    history_close(h);
+
+    /* A sound store is left alone. */
+    g_autofree char *again = NULL;
+    g_assert_true(history_recover(dir, &again, &salvaged, &error));
+    g_assert_null(again);
+    remove_dir(dir);
+}
+
 /* Bad settings and unusable directories give clear errors. */
 static void test_errors(void)
 {
@@ -210,6 +276,7 @@ int main(int argc, char **argv)
     g_test_add_func("/history/retention", test_retention);
     g_test_add_func("/history/after-huge-ids", test_after_huge_ids);
     g_test_add_func("/history/ids-after-full", test_ids_after_full);
+    g_test_add_func("/history/damaged-store", test_damaged_store);
     g_test_add_func("/history/errors", test_errors);
     return g_test_run();
 }
