@@ -56,6 +56,7 @@ struct _LcChanStream {
     guint wait_frames;   /* media items not started */
     gsize wait_bytes;    /* their bytes */
     gsize control_bytes; /* bytes of other items queued */
+    gsize low_water;     /* drained fires when out_bytes falls below it */
     GSource *write_src;
     GSource *flush_timer;
     GSource *fail_src;
@@ -131,6 +132,12 @@ LcChanStream *chan_stream_new_for_connection(GSocketConnection *connection,
 void chan_stream_set_max_payload(LcChanStream *stream, gsize max_payload)
 {
     stream->limits.max_payload = max_payload;
+}
+
+/* Sets the low-water mark of the drained event. */
+void chan_stream_set_low_water(LcChanStream *stream, gsize bytes)
+{
+    stream->low_water = bytes;
 }
 
 /* Starts reading. */
@@ -549,10 +556,18 @@ static gboolean chan_stream_on_writable(GSocket *socket, GIOCondition cond, gpoi
             chan_stream_finish(stream, error);
             return G_SOURCE_REMOVE;
         }
+        gsize before = stream->out_bytes;
         if (sent > 0)
             chan_stream_consume_output(stream, (gsize)sent);
         if (stream->closed)
             return G_SOURCE_REMOVE;
+        if (stream->low_water > 0 && before >= stream->low_water &&
+            stream->out_bytes < stream->low_water && stream->events.drained != NULL &&
+            !stream->closing) {
+            stream->events.drained(stream, stream->user_data);
+            if (stream->closed)
+                return G_SOURCE_REMOVE;
+        }
     }
     if (stream->out_bytes > 0)
         return G_SOURCE_CONTINUE;

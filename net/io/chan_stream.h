@@ -60,6 +60,9 @@ typedef struct {
     /* The stream is closed (error NULL: clean close or EOF). Called once; the
      * owner frees the stream later, never inside a callback of its own. */
     void (*closed)(LcChanStream *stream, const GError *error, gpointer user_data);
+    /* What is queued fell below the low-water mark (chan_stream_set_low_water):
+     * room to queue more, for an owner that feeds the stream a page at a time. */
+    void (*drained)(LcChanStream *stream, gpointer user_data);
 } LcChanStreamEvents;
 
 /* Fills limits for a stream of frames that are never dropped (chat): no cap
@@ -81,6 +84,9 @@ LcChanStream *chan_stream_new_for_connection(GSocketConnection *connection,
 /* Changes the largest payload accepted from the peer, from the next header
  * on (a connection's allowance grows or shrinks with its state). */
 void chan_stream_set_max_payload(LcChanStream *stream, gsize max_payload);
+
+/* Sets the low-water mark of the drained event (0: no event). */
+void chan_stream_set_low_water(LcChanStream *stream, gsize bytes);
 
 /* Starts reading on the thread-default main context. */
 void chan_stream_start(LcChanStream *stream);

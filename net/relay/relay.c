@@ -200,7 +200,7 @@ void relay_client_drop(LcRelayClient *client, LcWireErrorCode code, const char *
 
 /* Sends a frame to every joined client except one. The members are taken
  * first: enqueueing may drop a slow consumer, which leaves the nick table. */
-void relay_broadcast(LcRelay *relay, GBytes *frame, LcRelayClient *except)
+void relay_broadcast(LcRelay *relay, GBytes *frame, LcRelayClient *except, gboolean live_chat)
 {
     g_autoptr(GPtrArray) members = g_ptr_array_sized_new(g_hash_table_size(relay->nicks));
     GHashTableIter iter;
@@ -210,7 +210,8 @@ void relay_broadcast(LcRelay *relay, GBytes *frame, LcRelayClient *except)
         g_ptr_array_add(members, value);
     for (guint i = 0; i < members->len; i++) {
         LcRelayClient *client = members->pdata[i];
-        if (client != except && client->state == CLIENT_JOINED)
+        /* A client still replaying history reads live messages from there. */
+        if (client != except && client->state == CLIENT_JOINED && !(live_chat && client->replaying))
             relay_client_enqueue(client, frame);
     }
 }
@@ -227,7 +228,7 @@ void relay_broadcast_presence(LcRelay *relay, LcWirePresenceKind kind, LcRelayCl
     msg.presence.reason = (char *)reason;
     g_autoptr(GBytes) frame = wire_msg_encode(&msg, NULL);
     if (frame != NULL)
-        relay_broadcast(relay, frame, except);
+        relay_broadcast(relay, frame, except, FALSE);
 }
 
 /* Builds and sends WELCOME with the member list. */
@@ -437,7 +438,16 @@ static void relay_on_bad_frame(LcChanStream *conn, const GError *error, gpointer
     relay_client_send_error(client, error->code, TRUE, 0, error->message);
 }
 
+/* The client's queue drained: feed it more of its history replay. */
+static void relay_on_drained(LcChanStream *conn, gpointer user_data)
+{
+    LcRelayClient *client = user_data;
+    if (client->replaying)
+        relay_chat_replay_pump(client);
+}
+
 static const LcChanStreamEvents relay_conn_events = {
+    .drained = relay_on_drained,
     .frame = relay_on_frame,
     .bad_frame = relay_on_bad_frame,
     .closed = relay_on_closed,
@@ -502,6 +512,12 @@ static void relay_check_client(LcRelay *relay, LcRelayClient *client, gint64 now
     }
     if (client->state != CLIENT_JOINED)
         return;
+    if (client->replaying &&
+        now - client->replay_progress_us > (gint64)cfg->chat_queue_soft_s * G_USEC_PER_SEC) {
+        relay->counters.slow_consumer_drops++;
+        relay_client_drop(client, WIRE_ERR_SLOW_CONSUMER, "stopped reading its history replay");
+        return;
+    }
     if (idle > (gint64)cfg->keepalive_timeout_s * G_USEC_PER_SEC) {
         relay->counters.timeouts++;
         relay_client_drop(client, WIRE_ERR_TIMEOUT, "timeout");

@@ -158,7 +158,7 @@ static void relay_chat_deliver(LcRelay *relay, const LcRelayPending *p)
         relay_client_enqueue(sender, frame);
     }
     if (p->deliver != NULL) {
-        relay_broadcast(relay, p->deliver, sender);
+        relay_broadcast(relay, p->deliver, sender, TRUE);
         relay->counters.messages_stored++;
         gboolean sender_joined =
             sender != NULL && g_hash_table_lookup(relay->nicks, sender->nick_key) == sender;
@@ -192,49 +192,85 @@ void relay_chat_commit(LcRelay *relay)
     g_array_set_size(relay->pending, 0);
 }
 
+/* Replay pages: messages read from SQLite at once, and the bytes a replaying
+ * client's queue is filled to (the page that crosses it goes whole): memory
+ * per client stays small however long the history it asks for. */
+#define RELAY_REPLAY_PAGE  256
+#define RELAY_REPLAY_QUEUE (256 * 1024)
+
 typedef struct {
     LcRelayClient *client;
     guint64 upto; /* only ids already committed */
+    guint count;
 } LcReplay;
 
-/* Sends one history entry to a joining client. */
+/* Sends one history entry to a replaying client. */
 static void relay_chat_replay_one(const LcHistoryEntry *entry, gpointer data)
 {
     LcReplay *replay = data;
+    LcRelayClient *client = replay->client;
     if (entry->id > replay->upto)
         return;
-    guint16 flags = entry->flags | WIRE_FLAG_HISTORY;
-    if (g_strcmp0(entry->instance, replay->client->instance) == 0)
+    guint16 flags = entry->flags;
+    if (entry->id <= client->replay_history)
+        flags |= WIRE_FLAG_HISTORY; /* later ones were live after it joined */
+    if (g_strcmp0(entry->instance, client->instance) == 0)
         flags |= WIRE_FLAG_OWN;
     g_autoptr(GBytes) frame = relay_chat_encode_deliver(entry, flags);
-    /* History is bounded by retention, not by the live queue limit: a client
-     * resuming after a long gap must get all of it, in order. */
-    if (frame != NULL && replay->client->state == CLIENT_JOINED)
-        chan_stream_send(replay->client->conn, frame);
+    if (frame != NULL)
+        chan_stream_send(client->conn, frame);
+    client->replay_after = entry->id;
+    replay->count++;
 }
 
-/* Replays history to a client that just joined: on a resume (or a non-zero
- * resume_after) everything after resume_after, else the last history_limit
- * messages. Messages still in the open batch are left out: the commit
- * delivers them live. */
+/* Sends the next pages of a replay while the client's queue has room; the
+ * drained event of its connection calls again. The replay ends when it has
+ * caught up with what is committed: live delivery takes over. */
+void relay_chat_replay_pump(LcRelayClient *client)
+{
+    LcRelay *relay = client->relay;
+    while (client->replaying && client->state == CLIENT_JOINED &&
+           chan_stream_get_queued_bytes(client->conn) < RELAY_REPLAY_QUEUE) {
+        if (client->replay_after >= relay->committed_id) {
+            client->replaying = FALSE;
+            break;
+        }
+        LcReplay replay = {client, relay->committed_id, 0};
+        g_autoptr(GError) error = NULL;
+        if (!history_foreach_after(relay->history, client->replay_after, RELAY_REPLAY_PAGE,
+                                   relay_chat_replay_one, &replay, &error)) {
+            g_warning("%s", error->message);
+            client->replaying = FALSE;
+            break;
+        }
+        if (replay.count == 0) {
+            client->replaying = FALSE;
+            break;
+        }
+        client->replay_progress_us = g_get_monotonic_time();
+    }
+}
+
+/* Starts replaying history to a client that just joined: on a resume (or a
+ * non-zero resume_after) everything after resume_after, else the last
+ * history_limit messages. Messages still in the open batch are left out:
+ * they follow once committed. */
 void relay_chat_replay(LcRelayClient *client, gboolean resume, guint64 resume_after,
                        guint32 history_limit)
 {
     LcRelay *relay = client->relay;
-    LcReplay replay = {client, relay->committed_id};
-    g_autoptr(GError) error = NULL;
-    gboolean ok;
-
-    if (resume || resume_after > 0) {
-        ok = history_foreach_after(relay->history, resume_after, 0, relay_chat_replay_one, &replay,
-                                   &error);
-    } else {
+    guint64 after = resume_after;
+    if (!resume && resume_after == 0) {
         guint limit = history_limit == WIRE_HISTORY_DEFAULT ? relay->config.history_on_join
                                                             : MIN(history_limit, 10000u);
-        guint64 after = relay->committed_id > limit ? relay->committed_id - limit : 0;
-        ok = limit == 0 || history_foreach_after(relay->history, after, limit,
-                                                 relay_chat_replay_one, &replay, &error);
+        if (limit == 0)
+            return;
+        after = relay->committed_id > limit ? relay->committed_id - limit : 0;
     }
-    if (!ok)
-        g_warning("%s", error->message);
+    client->replaying = TRUE;
+    client->replay_after = after;
+    client->replay_history = relay->committed_id;
+    client->replay_progress_us = g_get_monotonic_time();
+    chan_stream_set_low_water(client->conn, RELAY_REPLAY_QUEUE);
+    relay_chat_replay_pump(client);
 }

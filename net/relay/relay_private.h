@@ -31,6 +31,12 @@ typedef struct {
     gint64 soft_since;          /* monotonic us the soft queue limit was first exceeded; 0 = not */
     LcTokenBucket flood;        /* chat flood control */
     LcTokenBucket stream_flood; /* flood control of stream requests */
+    /* History replay, a page at a time as the client reads (relay_chat.c);
+     * live messages wait in the history meanwhile, so that order holds. */
+    gboolean replaying;
+    guint64 replay_after;      /* the last id sent */
+    guint64 replay_history;    /* ids up to this were history when it joined */
+    gint64 replay_progress_us; /* monotonic time the replay last moved */
     gboolean announce_leave;
     gboolean left; /* gone, and its leave handled (presence, streams); freed once closed */
     char *leave_reason;
@@ -88,7 +94,7 @@ void relay_count_connection(LcRelay *relay, const char *ip, gint delta);
 void relay_client_drop(LcRelayClient *client, LcWireErrorCode code, const char *reason);
 
 /* Sends a frame to every joined client except `except` (may be NULL). */
-void relay_broadcast(LcRelay *relay, GBytes *frame, LcRelayClient *except);
+void relay_broadcast(LcRelay *relay, GBytes *frame, LcRelayClient *except, gboolean live_chat);
 
 /* Sends a PRESENCE to every joined client except `except` (may be NULL). */
 void relay_broadcast_presence(LcRelay *relay, LcWirePresenceKind kind, LcRelayClient *who,
@@ -100,6 +106,8 @@ void relay_chat_handle(LcRelayClient *client, const LcWireMsg *msg);
 /* Replays history to a client that just joined (relay_chat.c). */
 void relay_chat_replay(LcRelayClient *client, gboolean resume, guint64 resume_after,
                        guint32 history_limit);
+/* Sends the next pages of a replay while the client's queue has room. */
+void relay_chat_replay_pump(LcRelayClient *client);
 
 /* Commits the open history batch, then acknowledges and delivers it. */
 void relay_chat_commit(LcRelay *relay);

@@ -2,7 +2,9 @@
 #include "tests/net/harness.h"
 
 #include <string.h>
+#include <stdio.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 /* Reads a CHAT_DELIVER and checks its fields. */
 static void expect_deliver(GSocket *socket, const char *nick, const char *addr, const char *text,
@@ -506,6 +508,107 @@ static gint64 flood_and_read(GSocket *sender, GSocket *reader, guint n)
     return worst_us;
 }
 
+/* Resident memory of this process (the relay runs in it), bytes. */
+static gsize resident_bytes(void)
+{
+    g_autofree char *statm = NULL;
+    g_assert_true(g_file_get_contents("/proc/self/statm", &statm, NULL, NULL));
+    unsigned long size = 0, resident = 0;
+    g_assert_cmpint(sscanf(statm, "%lu %lu", &size, &resident), ==, 2);
+    return (gsize)resident * (gsize)sysconf(_SC_PAGESIZE);
+}
+
+/* A two-second soft limit: a replay that does not move is cut off quickly. */
+static void tweak_quick_soft(LcRelayConfig *config)
+{
+    config->chat_queue_soft_s = 2;
+}
+
+/* Sends a HELLO asking for all history (RESUME after 0) on a socket whose
+ * receive buffer is tiny, and never reads. */
+static GSocket *join_stuck_resumer(guint16 port, const char *nick)
+{
+    GSocket *s = test_raw_connect(port);
+    g_socket_set_option(s, SOL_SOCKET, SO_RCVBUF, 4096, NULL);
+    LcWireMsg hello = {.type = WIRE_HELLO, .flags = WIRE_FLAG_RESUME};
+    hello.hello.nick = (char *)nick;
+    hello.hello.instance = (char *)nick;
+    test_raw_send(s, &hello);
+    return s;
+}
+
+/*
+ * History replay is paged as the client reads: members that resume from the
+ * start of a 12 MB history and never read do not make the relay hold it in
+ * memory, are dropped as slow consumers once their replay stops moving, and
+ * an innocent member's PING is answered meanwhile; a member that reads gets
+ * every message, in order, history first.
+ */
+static void test_replay_paged(RelayFixture *fx, gconstpointer tweak)
+{
+    GSocket *writer = test_raw_join(fx->port, "writer", 0, 0);
+    GSocket *reader = test_raw_join(fx->port, "reader", 0, 0);
+    const guint n = 3000;
+    flood_and_read(writer, reader, n); /* 3000 messages of 4000 bytes stored */
+    gsize before = resident_bytes();
+    GSocket *stuck[4];
+    for (guint i = 0; i < G_N_ELEMENTS(stuck); i++) {
+        g_autofree char *nick = g_strdup_printf("stuck%u", i);
+        stuck[i] = join_stuck_resumer(fx->port, nick);
+    }
+    g_usleep(500000);
+    gssize grown = (gssize)resident_bytes() - (gssize)before;
+    g_test_message("resident memory grew by %.1f MB with %u stuck replays of 12 MB",
+                   grown / 1048576.0, (guint)G_N_ELEMENTS(stuck));
+    g_assert_cmpint(grown, <, 12 * 1024 * 1024); /* unpaged: 4 x 12 MB */
+
+    gint64 ping_at = g_get_monotonic_time();
+    LcWireMsg ping = {.type = WIRE_PING};
+    test_raw_send(reader, &ping);
+    LcWireMsg pong;
+    g_assert_true(test_raw_read_type(reader, WIRE_PONG, &pong, 3000));
+    wire_msg_clear(&pong);
+    g_test_message("an innocent PING answered in %.1f ms",
+                   (g_get_monotonic_time() - ping_at) / 1e3);
+
+    /* A resumer that reads gets everything in order, flagged as history. */
+    GSocket *full = test_raw_connect(fx->port);
+    LcWireMsg hello = {.type = WIRE_HELLO, .flags = WIRE_FLAG_RESUME};
+    hello.hello.nick = "full";
+    hello.hello.instance = "full";
+    test_raw_send(full, &hello);
+    for (guint i = 1; i <= n; i++) {
+        LcWireMsg msg;
+        g_assert_true(test_raw_read_type(full, WIRE_CHAT_DELIVER, &msg, 5000));
+        g_assert_cmpuint(msg.deliver.id, ==, i);
+        g_assert_cmpuint(msg.flags & WIRE_FLAG_HISTORY, !=, 0);
+        wire_msg_clear(&msg);
+    }
+    /* A live message after the replay is not flagged as history. */
+    test_raw_chat(writer, n + 1, "live");
+    LcWireMsg live;
+    g_assert_true(test_raw_read_type(full, WIRE_CHAT_DELIVER, &live, 5000));
+    g_assert_cmpuint(live.deliver.id, ==, n + 1);
+    g_assert_cmpuint(live.flags & WIRE_FLAG_HISTORY, ==, 0);
+    wire_msg_clear(&live);
+
+    /* The stuck ones go once their replay has not moved for the soft seconds. */
+    gint64 deadline = g_get_monotonic_time() + 8 * G_USEC_PER_SEC;
+    LcRelayCounters counters = {0};
+    while (g_get_monotonic_time() < deadline) {
+        test_relay_counters(fx->relay, &counters);
+        if (counters.slow_consumer_drops >= G_N_ELEMENTS(stuck))
+            break;
+        g_usleep(100000);
+    }
+    g_assert_cmpuint(counters.slow_consumer_drops, ==, G_N_ELEMENTS(stuck));
+    for (guint i = 0; i < G_N_ELEMENTS(stuck); i++)
+        g_object_unref(stuck[i]);
+    g_object_unref(full);
+    g_object_unref(reader);
+    g_object_unref(writer);
+}
+
 /* A member that stops reading is disconnected when its queue overflows,
  * while the others keep receiving everything, without delay. */
 static void test_slow_consumer(RelayFixture *fx, gconstpointer tweak)
@@ -652,5 +755,6 @@ int main(int argc, char **argv)
     relay_test_add("/relay/abuse/soft-limit", tweak_soft_only, test_soft_limit);
     relay_test_add("/relay/abuse/limit-per-ip", tweak_per_ip, test_limit_per_ip);
     relay_test_add("/relay/history/replay", NULL, test_history_replay);
+    relay_test_add("/relay/history/replay-paged", tweak_quick_soft, test_replay_paged);
     return g_test_run();
 }
