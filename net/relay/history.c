@@ -1,5 +1,5 @@
 /* history.c: the room's chat history in SQLite (WAL), with group commit. */
-#include "net/relay/history.h"
+#include "net/relay/history_private.h"
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -85,8 +85,8 @@ static gboolean history_setup(LcHistory *history, const char *synchronous, GErro
                            "SELECT id, time_us FROM messages WHERE instance = ? AND client_id = ?",
                            -1, &history->find_dup, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(history->db,
-                           "SELECT id, time_us, nick, addr, instance, client_id, flags, text "
-                           "FROM messages WHERE id > ? ORDER BY id LIMIT ?",
+                           "SELECT " HISTORY_COLUMNS " FROM messages WHERE id > ? ORDER BY id "
+                           "LIMIT ?",
                            -1, &history->after, NULL) != SQLITE_OK)
         return history_fail(history, "preparing statements", error);
     history->last_id = history_query_u64(history, "SELECT max(id) FROM messages");
@@ -290,6 +290,21 @@ guint64 history_get_oldest_id(LcHistory *history)
     return history->oldest_id;
 }
 
+/* Fills an entry from the current row of a HISTORY_COLUMNS query. */
+void history_entry_from_row(sqlite3_stmt *q, LcHistoryEntry *entry)
+{
+    *entry = (LcHistoryEntry){
+        .id = (guint64)sqlite3_column_int64(q, 0),
+        .time_us = sqlite3_column_int64(q, 1),
+        .nick = (const char *)sqlite3_column_text(q, 2),
+        .addr = (const char *)sqlite3_column_text(q, 3),
+        .instance = (const char *)sqlite3_column_text(q, 4),
+        .client_id = (guint64)sqlite3_column_int64(q, 5),
+        .flags = (guint16)sqlite3_column_int(q, 6),
+        .text = (const char *)sqlite3_column_text(q, 7),
+    };
+}
+
 /* Calls func for messages with id > after_id, oldest first. */
 gboolean history_foreach_after(LcHistory *history, guint64 after_id, guint limit,
                                LcHistoryFunc func, gpointer user_data, GError **error)
@@ -304,16 +319,8 @@ gboolean history_foreach_after(LcHistory *history, guint64 after_id, guint limit
     sqlite3_bind_int64(q, 1, (sqlite3_int64)after_id);
     sqlite3_bind_int64(q, 2, limit == 0 ? -1 : (sqlite3_int64)limit);
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        LcHistoryEntry e = {
-            .id = (guint64)sqlite3_column_int64(q, 0),
-            .time_us = sqlite3_column_int64(q, 1),
-            .nick = (const char *)sqlite3_column_text(q, 2),
-            .addr = (const char *)sqlite3_column_text(q, 3),
-            .instance = (const char *)sqlite3_column_text(q, 4),
-            .client_id = (guint64)sqlite3_column_int64(q, 5),
-            .flags = (guint16)sqlite3_column_int(q, 6),
-            .text = (const char *)sqlite3_column_text(q, 7),
-        };
+        LcHistoryEntry e;
+        history_entry_from_row(q, &e);
         func(&e, user_data);
     }
     sqlite3_reset(q);

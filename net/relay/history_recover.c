@@ -5,7 +5,7 @@
  * the last one. Both are tried, and every row read is written, under its own
  * id, into a new store; the damaged file is kept beside it for a closer look.
  */
-#include "net/relay/history.h"
+#include "net/relay/history_private.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -25,16 +25,8 @@ static void history_salvage_scan(sqlite3 *db, const char *sql, HistorySalvage *s
     if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
         return;
     while (sqlite3_step(q) == SQLITE_ROW) {
-        LcHistoryEntry e = {
-            .id = (guint64)sqlite3_column_int64(q, 0),
-            .time_us = sqlite3_column_int64(q, 1),
-            .nick = (const char *)sqlite3_column_text(q, 2),
-            .addr = (const char *)sqlite3_column_text(q, 3),
-            .instance = (const char *)sqlite3_column_text(q, 4),
-            .client_id = (guint64)sqlite3_column_int64(q, 5),
-            .flags = (guint16)sqlite3_column_int(q, 6),
-            .text = (const char *)sqlite3_column_text(q, 7),
-        };
+        LcHistoryEntry e;
+        history_entry_from_row(q, &e);
         if (e.id == 0 || e.nick == NULL || e.addr == NULL || e.instance == NULL || e.text == NULL ||
             g_hash_table_contains(s->seen, &e.id))
             continue;
@@ -95,12 +87,8 @@ gboolean history_recover(const char *dir, char **moved_to, guint *salvaged, GErr
     sqlite3 *db = NULL;
     HistorySalvage s = {into, g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL), 0};
     if (sqlite3_open_v2(moved, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
-        static const char columns[] =
-            "SELECT id, time_us, nick, addr, instance, client_id, flags, text FROM messages";
-        g_autofree char *forward = g_strconcat(columns, " ORDER BY id", NULL);
-        g_autofree char *backward = g_strconcat(columns, " ORDER BY id DESC", NULL);
-        history_salvage_scan(db, forward, &s);
-        history_salvage_scan(db, backward, &s);
+        history_salvage_scan(db, "SELECT " HISTORY_COLUMNS " FROM messages ORDER BY id", &s);
+        history_salvage_scan(db, "SELECT " HISTORY_COLUMNS " FROM messages ORDER BY id DESC", &s);
     }
     sqlite3_close(db);
     g_hash_table_unref(s.seen);

@@ -194,6 +194,28 @@ GSocket *test_raw_join(guint16 port, const char *nick, guint64 resume_after, gui
     return socket;
 }
 
+/* Joins as nick, trying again while the relay refuses. */
+GSocket *test_raw_try_join(guint16 port, const char *nick, guint timeout_ms)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+    g_autofree char *instance = g_strdup_printf("test-%s", nick);
+    while (g_get_monotonic_time() < deadline) {
+        GSocket *socket = test_raw_connect(port);
+        LcWireMsg hello = {.type = WIRE_HELLO};
+        hello.hello.nick = (char *)nick;
+        hello.hello.instance = instance;
+        test_raw_send(socket, &hello);
+        LcWireMsg msg = {0};
+        gboolean joined = test_raw_read(socket, &msg, 1000) && msg.type == WIRE_WELCOME;
+        wire_msg_clear(&msg);
+        if (joined)
+            return socket;
+        g_object_unref(socket);
+        g_usleep(100000);
+    }
+    return NULL;
+}
+
 /* Sends CHAT. */
 void test_raw_chat(GSocket *socket, guint64 client_id, const char *text)
 {

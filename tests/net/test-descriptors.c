@@ -88,21 +88,7 @@ static void test_out_of_descriptors(RelayFixture *fx, gconstpointer tweak)
         g_object_unref(refused[i]);
 
     release_descriptors(fds, G_MAXUINT);
-    GSocket *b = NULL;
-    for (guint attempt = 0; attempt < 50 && b == NULL; attempt++) {
-        GSocket *s = test_raw_connect(fx->port);
-        LcWireMsg hello = {.type = WIRE_HELLO};
-        hello.hello.nick = "bob";
-        hello.hello.instance = "bob-1";
-        test_raw_send(s, &hello);
-        LcWireMsg msg;
-        if (test_raw_read(s, &msg, 1000) && msg.type == WIRE_WELCOME)
-            b = s;
-        else
-            g_object_unref(s);
-        if (msg.type != 0)
-            wire_msg_clear(&msg);
-    }
+    GSocket *b = test_raw_try_join(fx->port, "bob", 5000);
     g_assert_nonnull(b);
     test_raw_chat(a, 1, "still here");
     LcWireMsg deliver;

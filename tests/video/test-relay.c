@@ -197,21 +197,36 @@ static void test_view_waits(RelayFixture *fx, gconstpointer tweak)
     g_object_unref(eye);
 }
 
-/* Opens a viewer's TCP channel by hand. */
-static GSocket *open_viewer_tcp(guint16 port, const LcWireMsg *view_ready)
+/* Opens a video TCP channel by hand (VIDEO_HELLO, then VIDEO_READY). */
+static GSocket *open_video_channel(guint16 port, guint8 role, guint32 stream_id, guint32 viewer_id,
+                                   guint64 token)
 {
     GSocket *tcp = test_raw_connect(port);
     LcWireMsg hello = {.type = WIRE_VIDEO_HELLO};
-    hello.video_hello.role = WIRE_VIDEO_ROLE_VIEWER;
-    hello.video_hello.stream_id = view_ready->view_ready.stream_id;
-    hello.video_hello.viewer_id = view_ready->view_ready.viewer_id;
-    hello.video_hello.token = view_ready->view_ready.token;
+    hello.video_hello.role = role;
+    hello.video_hello.stream_id = stream_id;
+    hello.video_hello.viewer_id = viewer_id;
+    hello.video_hello.token = token;
     test_raw_send(tcp, &hello);
     LcWireMsg msg;
     g_assert_true(test_raw_read(tcp, &msg, 5000));
     g_assert_cmpuint(msg.type, ==, WIRE_VIDEO_READY);
     wire_msg_clear(&msg);
     return tcp;
+}
+
+/* Opens a viewer's TCP channel. */
+static GSocket *open_viewer_tcp(guint16 port, const LcWireMsg *view_ready)
+{
+    return open_video_channel(port, WIRE_VIDEO_ROLE_VIEWER, view_ready->view_ready.stream_id,
+                              view_ready->view_ready.viewer_id, view_ready->view_ready.token);
+}
+
+/* Opens a sender's TCP channel. */
+static GSocket *open_sender_channel(guint16 port, const LcWireMsg *ready)
+{
+    return open_video_channel(port, WIRE_VIDEO_ROLE_SENDER, ready->stream_ready.stream_id, 0,
+                              ready->stream_ready.token);
 }
 
 /* Joins as nick and views "cam"; returns VIEW_READY in ready. */
@@ -390,23 +405,6 @@ static void test_stats_request(RelayFixture *fx, gconstpointer tweak)
     g_object_unref(cam);
 }
 
-/* Registers the tests. */
-/* Opens the sender's video TCP channel of a stream (VIDEO_HELLO, VIDEO_READY). */
-static GSocket *open_sender_channel(guint16 port, const LcWireMsg *ready)
-{
-    GSocket *tcp = test_raw_connect(port);
-    LcWireMsg hello = {.type = WIRE_VIDEO_HELLO};
-    hello.video_hello.role = WIRE_VIDEO_ROLE_SENDER;
-    hello.video_hello.stream_id = ready->stream_ready.stream_id;
-    hello.video_hello.token = ready->stream_ready.token;
-    test_raw_send(tcp, &hello);
-    LcWireMsg msg;
-    g_assert_true(test_raw_read(tcp, &msg, 5000));
-    g_assert_cmpuint(msg.type, ==, WIRE_VIDEO_READY);
-    wire_msg_clear(&msg);
-    return tcp;
-}
-
 /* Three connections per address at most. */
 static void tweak_three_per_ip(LcRelayConfig *config)
 {
@@ -431,24 +429,7 @@ static void test_channels_count(RelayFixture *fx, gconstpointer tweak)
     g_object_unref(fourth);
 
     g_object_unref(tcp); /* the video channel goes: room for one more */
-    gint64 deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
-    GSocket *again = NULL;
-    while (again == NULL && g_get_monotonic_time() < deadline) {
-        GSocket *s = test_raw_connect(fx->port);
-        LcWireMsg hello = {.type = WIRE_HELLO};
-        hello.hello.nick = "again";
-        hello.hello.instance = "again-1";
-        test_raw_send(s, &hello);
-        LcWireMsg msg;
-        if (test_raw_read(s, &msg, 2000) && msg.type == WIRE_WELCOME)
-            again = s;
-        else
-            g_object_unref(s);
-        if (msg.type != 0)
-            wire_msg_clear(&msg);
-        if (again == NULL)
-            g_usleep(100000);
-    }
+    GSocket *again = test_raw_try_join(fx->port, "again", 5000);
     g_assert_nonnull(again);
     g_object_unref(again);
     g_object_unref(third);
@@ -564,6 +545,7 @@ static void test_stream_flood(RelayFixture *fx, gconstpointer tweak)
     g_object_unref(eye);
 }
 
+/* Registers the tests. */
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);

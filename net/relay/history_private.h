@@ -1,0 +1,14 @@
+/* history_private.h: what history.c and history_recover.c share. */
+#pragma once
+
+#include "net/relay/history.h"
+
+#include <sqlite3.h>
+
+/* The columns every message query selects, in the order
+ * history_entry_from_row() reads them. */
+#define HISTORY_COLUMNS "id, time_us, nick, addr, instance, client_id, flags, text"
+
+/* Fills entry from the current row of a query selecting HISTORY_COLUMNS; its
+ * strings are valid until the query steps again. */
+void history_entry_from_row(sqlite3_stmt *q, LcHistoryEntry *entry);
