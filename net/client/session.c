@@ -163,12 +163,17 @@ static void session_send_msg(LcSession *session, const LcWireMsg *msg)
     chan_stream_send(session->conn, frame);
 }
 
-/* Whether an error from the relay or the network is worth reconnecting after. */
+/* Whether an error from the relay or the network is worth reconnecting after
+ * (only a session that has joined reconnects). NICK_TAKEN is: on a
+ * reconnect the nick may be held by this session's own connection that the
+ * relay has not seen die yet, or by someone who took it while the relay
+ * restarted; it is asked for again until it is free. */
 static gboolean session_error_is_transient(const GError *error)
 {
     if (error == NULL || error->domain != LC_WIRE_ERROR)
         return TRUE; /* network errors and clean closes */
     switch (error->code) {
+    case WIRE_ERR_NICK_TAKEN:
     case WIRE_ERR_TIMEOUT:
     case WIRE_ERR_SERVER_FULL:
     case WIRE_ERR_SLOW_CONSUMER:

@@ -297,6 +297,59 @@ static void test_reconnect_resume(void)
     restart_relay_stop(relay);
 }
 
+/* Never true: test_wait_until() with it runs the loop for its whole time. */
+static gboolean never(gpointer data)
+{
+    return FALSE;
+}
+
+/* Whether a client is waiting to reconnect. */
+static gboolean is_reconnect_wait(gpointer data)
+{
+    return ((Client *)data)->state == SESSION_RECONNECT_WAIT;
+}
+
+/* Whether a client has joined at least n times. */
+typedef struct {
+    Client *c;
+    guint n;
+} Joins;
+
+static gboolean has_joins(gpointer data)
+{
+    Joins *j = data;
+    return j->c->joins >= j->n;
+}
+
+/* After a relay restart another client takes the nick first: the session
+ * that had it is refused (NICK_TAKEN) but keeps asking, and gets its nick
+ * back once the other leaves, instead of giving up. */
+static void test_nick_taken_on_reconnect(void)
+{
+    restart_dir = g_dir_make_tmp("lanconf-session-XXXXXX", NULL);
+    TestRelay *relay = test_relay_start(tweak_restart);
+    restart_port = test_relay_port(relay);
+    Client *bob = client_new(restart_port, "bob", TRUE);
+    g_assert_true(test_wait_until(is_joined, bob, 5000));
+    test_relay_stop(relay);
+    relay = test_relay_start(tweak_restart);
+    GSocket *impostor = test_raw_join(restart_port, "BOB", 0, 0);
+    g_assert_true(test_wait_until(is_reconnect_wait, bob, 5000));
+    test_wait_until(never, NULL, 1500); /* refused again and again meanwhile */
+    g_assert_cmpuint(bob->joins, ==, 1);
+    g_assert_true(bob->state != SESSION_CLOSED);
+    g_assert_true(g_error_matches(bob->error, LC_WIRE_ERROR, WIRE_ERR_NICK_TAKEN));
+    LcWireMsg quit = {.type = WIRE_QUIT};
+    quit.quit.reason = "";
+    test_raw_send(impostor, &quit);
+    Joins j = {bob, 2};
+    g_assert_true(test_wait_until(has_joins, &j, 5000));
+    g_assert_cmpstr(session_get_nick(bob->session), ==, "bob");
+    g_object_unref(impostor);
+    client_free(bob);
+    restart_relay_stop(relay);
+}
+
 /* Keeps little history, for the gap test. */
 static void tweak_short_history(LcRelayConfig *config)
 {
@@ -350,6 +403,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     relay_test_add("/session/chat", NULL, test_chat);
+    g_test_add_func("/session/nick-taken-on-reconnect", test_nick_taken_on_reconnect);
     relay_test_add("/session/outbox-before-join", NULL, test_outbox_before_join);
     g_test_add_func("/session/fatal-errors", test_fatal_errors);
     relay_test_add("/session/lag", NULL, test_lag);
