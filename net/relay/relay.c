@@ -101,16 +101,18 @@ static void relay_reap(gpointer data)
     relay->counters.clients = g_hash_table_size(relay->clients);
 }
 
-/* Counts a connection from ip in or out. */
-void relay_count_connection(LcRelay *relay, const char *ip, gint delta)
+/* Counts a connection from ip in or out; returns the count from ip now. */
+guint relay_count_connection(LcRelay *relay, const char *ip, gint delta)
 {
     guint count = GPOINTER_TO_UINT(g_hash_table_lookup(relay->ip_counts, ip));
-    g_return_if_fail(delta > 0 || (count > 0 && relay->connections > 0));
+    g_return_val_if_fail(delta > 0 || (count > 0 && relay->connections > 0), count);
     relay->connections += (guint)delta;
-    if (count + (guint)delta == 0)
+    count += (guint)delta;
+    if (count == 0)
         g_hash_table_remove(relay->ip_counts, ip);
     else
-        g_hash_table_insert(relay->ip_counts, g_strdup(ip), GUINT_TO_POINTER(count + (guint)delta));
+        g_hash_table_insert(relay->ip_counts, g_strdup(ip), GUINT_TO_POINTER(count));
+    return count;
 }
 
 /* Schedules the reaper. */
@@ -483,8 +485,7 @@ static void relay_on_incoming(GSocketConnection *connection, gpointer data)
                       client->connected_at);
     relay->counters.connections++;
 
-    relay_count_connection(relay, client->ip, 1);
-    guint per_ip = GPOINTER_TO_UINT(g_hash_table_lookup(relay->ip_counts, client->ip));
+    guint per_ip = relay_count_connection(relay, client->ip, 1);
     g_hash_table_insert(relay->clients, &client->session_id, client);
     relay->counters.clients = g_hash_table_size(relay->clients);
     chan_stream_start(client->conn);
@@ -617,6 +618,31 @@ static void relay_config_copy(LcRelayConfig *dst, const LcRelayConfig *src)
     dst->synchronous = g_strdup(src->synchronous ? src->synchronous : "normal");
 }
 
+/* Opens the history store. A damaged one is refused, unless the config asks
+ * to recover it: then it is salvaged and opened anew. The store is checked
+ * once on the way in; only a damaged one costs a second look. */
+static LcHistory *relay_open_history(const LcRelayConfig *config, GError **error)
+{
+    g_autoptr(GError) local = NULL;
+    LcHistory *history =
+        history_open(config->data_dir, config->synchronous, config->history_retain, &local);
+    if (history != NULL || !config->recover_history || config->data_dir == NULL ||
+        !g_error_matches(local, HISTORY_ERROR, HISTORY_ERROR_DAMAGED)) {
+        if (local != NULL)
+            g_propagate_error(error, g_steal_pointer(&local));
+        return history;
+    }
+    g_autofree char *moved = NULL;
+    guint salvaged = 0;
+    if (!history_recover(config->data_dir, &moved, &salvaged, error))
+        return NULL;
+    if (moved != NULL)
+        g_warning("history was damaged: moved it to %s and kept the %u messages that could "
+                  "still be read",
+                  moved, salvaged);
+    return history_open(config->data_dir, config->synchronous, config->history_retain, error);
+}
+
 /* Opens the history and starts listening. */
 LcRelay *relay_new(const LcRelayConfig *config, GError **error)
 {
@@ -626,18 +652,7 @@ LcRelay *relay_new(const LcRelayConfig *config, GError **error)
     relay->nicks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     relay->ip_counts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     relay->pending = g_array_new(FALSE, TRUE, sizeof(LcRelayPending));
-    if (config->recover_history && config->data_dir != NULL) {
-        g_autofree char *moved = NULL;
-        guint salvaged = 0;
-        if (!history_recover(config->data_dir, &moved, &salvaged, error))
-            return NULL;
-        if (moved != NULL)
-            g_warning("history was damaged: moved it to %s and kept the %u messages that could "
-                      "still be read",
-                      moved, salvaged);
-    }
-    relay->history =
-        history_open(config->data_dir, relay->config.synchronous, config->history_retain, error);
+    relay->history = relay_open_history(&relay->config, error);
     if (relay->history == NULL)
         return NULL;
     relay->committed_id = history_get_last_id(relay->history);

@@ -86,8 +86,8 @@ void relay_client_retire(LcRelayClient *client, const char *reason);
 
 /* Counts one connection from ip more (delta +1) or fewer (-1): every
  * connection counts toward max_clients and max_clients_per_ip, a control
- * connection or a video channel alike. */
-void relay_count_connection(LcRelay *relay, const char *ip, gint delta);
+ * connection or a video channel alike. Returns the count from ip now. */
+guint relay_count_connection(LcRelay *relay, const char *ip, gint delta);
 
 /* Cuts a client off with a leave reason: its unsent queue is dropped and a
  * fatal ERROR (code, reason) goes out in its place before the close. */
