@@ -4,6 +4,7 @@
 #include "net/linkemu/netns.h"
 
 #include <grp.h>
+#include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -59,4 +60,18 @@ void linkemu_test_become_nobody(gpointer unused)
     if (setgroups(0, NULL) < 0 || setresgid(TEST_NOBODY_ID, TEST_NOBODY_ID, TEST_NOBODY_ID) < 0 ||
         setresuid(TEST_NOBODY_ID, TEST_NOBODY_ID, TEST_NOBODY_ID) < 0)
         _exit(125);
+}
+
+/* Whether nobody may run the program at path: a child becomes nobody and
+ * asks. */
+gboolean linkemu_test_nobody_can_run(const char *path)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        linkemu_test_become_nobody(NULL);
+        _exit(access(path, X_OK) == 0 ? 0 : 1);
+    }
+    int status = 0;
+    return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+           WEXITSTATUS(status) == 0;
 }

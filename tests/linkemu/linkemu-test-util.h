@@ -17,4 +17,8 @@ GPid linkemu_test_dead_pid(void);
 /* Makes a child process drop root for the nobody user; a GSpawnChildSetupFunc. */
 void linkemu_test_become_nobody(gpointer unused);
 
+/* Whether the user nobody may run the program at path (a checkout under a
+ * private directory, such as one from mktemp -d, is out of its reach). */
+gboolean linkemu_test_nobody_can_run(const char *path);
+
 G_END_DECLS
