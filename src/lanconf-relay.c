@@ -107,7 +107,7 @@ static gboolean relay_main_write_port(const char *path, guint16 port, GError **e
 int main(int argc, char **argv)
 {
     g_autofree char *listen = NULL, *data_dir = NULL, *config_path = NULL, *port_file = NULL;
-    gint port = -1, rate_limit = -1, stats_interval = 0;
+    gint port = -1, rate_limit = -1, stats_interval = 0, nick_hold = -1;
     gboolean verbose = FALSE, version = FALSE, recover = FALSE;
     GOptionEntry entries[] = {
         {"listen", 'l', 0, G_OPTION_ARG_STRING, &listen, "Address to listen on (default: all)",
@@ -119,6 +119,10 @@ int main(int argc, char **argv)
         {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Read settings from FILE", "FILE"},
         {"rate-limit", 'r', 0, G_OPTION_ARG_INT, &rate_limit,
          "Chat messages per second per client after a burst (0 = no flood control)", "N"},
+        {"nick-hold", 0, 0, G_OPTION_ARG_INT, &nick_hold,
+         "Seconds a member that left without quitting keeps its nick for its own client to "
+         "reconnect (default 120; 0 = off)",
+         "S"},
         {"stats-interval", 0, 0, G_OPTION_ARG_INT, &stats_interval,
          "Log statistics every S seconds (0 = never)", "S"},
         {"port-file", 0, 0, G_OPTION_ARG_FILENAME, &port_file,
@@ -144,7 +148,7 @@ int main(int argc, char **argv)
         printf("lanconf-relay %s (protocol 1)\n", LANCONF_VERSION);
         return 0;
     }
-    if (argc > 1 || port > 65535 || rate_limit > 65535 || stats_interval < 0) {
+    if (argc > 1 || port > 65535 || rate_limit > 65535 || stats_interval < 0 || nick_hold > 86400) {
         fprintf(stderr, "lanconf-relay: %s\nTry 'lanconf-relay --help'.\n",
                 argc > 1 ? "unexpected argument" : "a number is out of range");
         return 2;
@@ -175,6 +179,8 @@ int main(int argc, char **argv)
         config.port = (guint16)port;
     if (rate_limit >= 0)
         config.rate_limit = (guint)rate_limit;
+    if (nick_hold >= 0)
+        config.nick_hold_s = (guint)nick_hold;
 
     LcRelayMain m = {.loop = g_main_loop_new(NULL, FALSE)};
     m.relay = relay_new(&config, &error);

@@ -33,7 +33,13 @@ static const char history_schema[] =
     "  client_id INTEGER NOT NULL,"
     "  flags INTEGER NOT NULL,"
     "  text TEXT NOT NULL);"
-    "CREATE UNIQUE INDEX IF NOT EXISTS messages_client ON messages(instance, client_id);";
+    "CREATE UNIQUE INDEX IF NOT EXISTS messages_client ON messages(instance, client_id);"
+    /* Nick holds (history_members.c): left_us 0 while the member is joined. */
+    "CREATE TABLE IF NOT EXISTS members ("
+    "  nick_key TEXT PRIMARY KEY,"
+    "  instance TEXT NOT NULL,"
+    "  ip TEXT NOT NULL,"
+    "  left_us INTEGER NOT NULL);";
 
 /* Translates the connection's last SQLite error into a GError. */
 static gboolean history_fail(LcHistory *history, const char *what, GError **error)
@@ -200,11 +206,9 @@ gboolean history_insert_with_id(LcHistory *history, const LcHistoryEntry *entry,
     return TRUE;
 }
 
-/* Appends a message to the open batch (or finds its stored twin). */
-gboolean history_append(LcHistory *history, LcHistoryEntry *entry, gboolean *duplicate,
-                        GError **error)
+/* Opens a batch unless one is open: what is written next commits with it. */
+gboolean history_begin_batch(LcHistory *history, GError **error)
 {
-    *duplicate = FALSE;
     /* SQLite rolls a transaction back by itself on some errors (a full
      * disk): the batch is lost, and what follows must not be stored outside
      * it. The commit reports the loss. */
@@ -213,13 +217,29 @@ gboolean history_append(LcHistory *history, LcHistoryEntry *entry, gboolean *dup
                     "history: the open batch was rolled back; storing stops until it ends");
         return FALSE;
     }
-    if (!history->in_batch) {
-        if (!history_exec(history, "BEGIN", error))
-            return FALSE;
-        history->in_batch = TRUE;
-        history->batch_last_id = history->last_id;
-        history->batch_oldest_id = history->oldest_id;
-    }
+    if (history->in_batch)
+        return TRUE;
+    if (!history_exec(history, "BEGIN", error))
+        return FALSE;
+    history->in_batch = TRUE;
+    history->batch_last_id = history->last_id;
+    history->batch_oldest_id = history->oldest_id;
+    return TRUE;
+}
+
+/* The store's SQLite connection. */
+sqlite3 *history_get_db(LcHistory *history)
+{
+    return history->db;
+}
+
+/* Appends a message to the open batch (or finds its stored twin). */
+gboolean history_append(LcHistory *history, LcHistoryEntry *entry, gboolean *duplicate,
+                        GError **error)
+{
+    *duplicate = FALSE;
+    if (!history_begin_batch(history, error))
+        return FALSE;
     if (history_find_dup(history, entry)) {
         *duplicate = TRUE;
         return TRUE;

@@ -80,4 +80,27 @@ gboolean history_foreach_after(LcHistory *history, guint64 after_id, guint limit
 gboolean history_foreach_last(LcHistory *history, guint limit, LcHistoryFunc func,
                               gpointer user_data, GError **error);
 
+/* A nick's row for nick holds (history_members.c, net/relay/nick_hold.h):
+ * the client instance and address that had it, and when it left. */
+typedef struct {
+    const char *nick_key; /* the nick folded to lower case */
+    const char *instance;
+    const char *ip;
+    gint64 left_us; /* wall clock, us; 0 while the member is joined */
+} LcHistoryMember;
+
+/* Called for each stored member row. */
+typedef void (*LcHistoryMemberFunc)(const LcHistoryMember *member, gpointer user_data);
+
+/* Stores or replaces a nick's row, in the open batch (one is opened if
+ * needed: the caller commits it). */
+gboolean history_member_store(LcHistory *history, const LcHistoryMember *member, GError **error);
+
+/* Removes a nick's row, in the open batch. */
+gboolean history_member_forget(LcHistory *history, const char *nick_key, GError **error);
+
+/* Calls func for every stored member row. */
+gboolean history_foreach_member(LcHistory *history, LcHistoryMemberFunc func, gpointer user_data,
+                                GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LcHistory, history_close)

@@ -12,3 +12,10 @@
 /* Fills entry from the current row of a query selecting HISTORY_COLUMNS; its
  * strings are valid until the query steps again. */
 void history_entry_from_row(sqlite3_stmt *q, LcHistoryEntry *entry);
+
+/* Opens a batch unless one is open (refused once SQLite rolled the open
+ * batch back by itself): what is written next commits with it. */
+gboolean history_begin_batch(LcHistory *history, GError **error);
+
+/* The store's SQLite connection. */
+sqlite3 *history_get_db(LcHistory *history);

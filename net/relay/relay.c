@@ -1,6 +1,7 @@
 /* relay.c: lanconf-relay's engine: connections, joining, keepalive, limits. */
 #include "net/relay/relay_private.h"
 #include "net/io/source.h"
+#include "net/relay/nick_hold.h"
 #include "net/relay/relay_video_private.h"
 
 #include "net/wire/addr.h"
@@ -32,6 +33,7 @@ void relay_config_init(LcRelayConfig *config)
     config->chat_queue_hard = RELAY_DEFAULT_CHAT_QUEUE_HARD;
     config->chat_queue_soft = RELAY_DEFAULT_CHAT_QUEUE_SOFT;
     config->chat_queue_soft_s = RELAY_DEFAULT_CHAT_QUEUE_SOFT_S;
+    config->nick_hold_s = RELAY_DEFAULT_NICK_HOLD;
     relay_video_config_init(config);
 }
 
@@ -128,8 +130,13 @@ static void relay_client_mark_gone(LcRelayClient *client, const char *reason)
     if (client->state == CLIENT_GONE)
         return;
     if (client->state == CLIENT_JOINED) {
-        if (g_hash_table_lookup(relay->nicks, client->nick_key) == client)
+        if (g_hash_table_lookup(relay->nicks, client->nick_key) == client) {
             g_hash_table_remove(relay->nicks, client->nick_key);
+            /* Gone without QUIT: the nick waits for this instance to come back. */
+            nick_holds_release(relay->holds, client->nick_key, client->instance, client->ip,
+                               !client->quit, g_get_real_time());
+            relay_chat_schedule_commit(relay);
+        }
         client->announce_leave = TRUE;
     }
     client->state = CLIENT_GONE;
@@ -293,6 +300,33 @@ static gsize relay_control_payload_max(void)
     return max;
 }
 
+/* Whether nick is free for a client instance: FALSE (error set) while it is
+ * held for another instance that had it and may be reconnecting. */
+gboolean relay_nick_is_free(LcRelay *relay, const char *nick, const char *instance, GError **error)
+{
+    g_autofree char *key = g_ascii_strdown(nick, -1);
+    guint remaining_s = 0;
+    const char *held = nick_holds_find(relay->holds, key, g_get_real_time(), &remaining_s);
+    if (held == NULL || g_strcmp0(held, instance) == 0)
+        return TRUE;
+    g_set_error(error, LC_WIRE_ERROR, WIRE_ERR_NICK_TAKEN,
+                "nick '%s' is held for the client that had it, which may be reconnecting: "
+                "free in %u s",
+                nick, remaining_s);
+    return FALSE;
+}
+
+/* A client now has its nick: its hold (if any) ends, the store records it,
+ * and views of the nick bound to another client are ended. */
+void relay_take_nick(LcRelayClient *client)
+{
+    LcRelay *relay = client->relay;
+    nick_holds_take(relay->holds, client->nick_key, client->instance, client->ip);
+    relay_chat_schedule_commit(relay);
+    if (relay->video != NULL)
+        relay_video_nick_taken(relay->video, client);
+}
+
 /* Handles HELLO: checks the nick, joins the room, replays history. */
 static void relay_handle_hello(LcRelayClient *client, const LcWireMsg *msg)
 {
@@ -323,11 +357,15 @@ static void relay_handle_hello(LcRelayClient *client, const LcWireMsg *msg)
                                                   holder->nick, chan_stream_get_peer(holder->conn));
         relay_client_send_error(client, WIRE_ERR_NICK_TAKEN, TRUE, 0, reason);
         return;
+    } else if (!relay_nick_is_free(relay, msg->hello.nick, msg->hello.instance, &error)) {
+        relay_client_send_error(client, WIRE_ERR_NICK_TAKEN, TRUE, 0, error->message);
+        return;
     }
     client->nick = g_strdup(msg->hello.nick);
     client->nick_key = g_ascii_strdown(client->nick, -1);
     client->instance = g_strdup(msg->hello.instance);
     client->state = CLIENT_JOINED;
+    relay_take_nick(client);
     chan_stream_set_max_payload(client->conn, relay_control_payload_max());
     g_hash_table_insert(relay->nicks, g_strdup(client->nick_key), client);
     relay_send_welcome(client);
@@ -656,6 +694,9 @@ LcRelay *relay_new(const LcRelayConfig *config, GError **error)
     if (relay->history == NULL)
         return NULL;
     relay->committed_id = history_get_last_id(relay->history);
+    relay->holds =
+        nick_holds_new(relay->history, relay->config.nick_hold_s, relay->config.max_clients,
+                       relay->config.max_clients_per_ip, g_get_real_time());
     relay->config.max_clients = relay_listen_fit_descriptors(relay->config.max_clients);
     if (!relay_listen_all(relay, error))
         return NULL;
@@ -735,6 +776,7 @@ void relay_free(LcRelay *relay)
     g_clear_pointer(&relay->nicks, g_hash_table_destroy);
     g_clear_pointer(&relay->ip_counts, g_hash_table_destroy);
     g_clear_pointer(&relay->pending, g_array_unref);
+    g_clear_pointer(&relay->holds, nick_holds_free);
     g_clear_pointer(&relay->history, history_close);
     relay_config_clear(&relay->config);
     g_free(relay);

@@ -29,6 +29,7 @@ typedef struct {
     gsize chat_queue_hard;      /* bytes queued to one client: over this, disconnect */
     gsize chat_queue_soft;      /* bytes queued to one client for too long: disconnect */
     guint chat_queue_soft_s;    /* how long the soft limit may be exceeded */
+    guint nick_hold_s;          /* a member gone without QUIT keeps its nick this long (0 = off) */
 
     /* Camera channels (net/relay/relay_video.h; [relay] video_* in configs/lanconf.conf). */
     guint video_frame_max;    /* largest video frame accepted, bytes */

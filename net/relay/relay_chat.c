@@ -1,10 +1,13 @@
 /* relay_chat.c: the chat room: storing, acknowledging and fanning out messages,
  * flood control, nick changes and history replay. */
 #include "net/relay/relay_private.h"
+#include "net/relay/nick_hold.h"
 #include "net/io/source.h"
 
 #include "net/wire/clock.h"
 #include "net/wire/validate.h"
+
+#include <string.h>
 
 /* Token-bucket flood control: burst messages at once, then rate per second.
  * Returns FALSE when the client is over its allowance. */
@@ -21,7 +24,7 @@ static gboolean relay_chat_on_commit(gpointer data)
 }
 
 /* Schedules the group commit for the end of this loop turn. */
-static void relay_chat_schedule_commit(LcRelay *relay)
+void relay_chat_schedule_commit(LcRelay *relay)
 {
     if (relay->commit_src != NULL)
         return;
@@ -109,12 +112,20 @@ static void relay_chat_handle_nick(LcRelayClient *client, const LcWireMsg *msg)
         relay_client_send_error(client, WIRE_ERR_NICK_TAKEN, FALSE, 0, reason);
         return;
     }
+    if (!relay_nick_is_free(relay, msg->nick.nick, client->instance, &error)) {
+        relay_client_send_error(client, WIRE_ERR_NICK_TAKEN, FALSE, 0, error->message);
+        return;
+    }
     g_autofree char *old = g_steal_pointer(&client->nick);
     g_hash_table_remove(relay->nicks, client->nick_key);
+    /* A nick given up by choice is free at once. */
+    if (strcmp(client->nick_key, key) != 0)
+        nick_holds_release(relay->holds, client->nick_key, client->instance, client->ip, FALSE, 0);
     g_free(client->nick_key);
     client->nick = g_strdup(msg->nick.nick);
     client->nick_key = g_steal_pointer(&key);
     g_hash_table_insert(relay->nicks, g_strdup(client->nick_key), client);
+    relay_take_nick(client);
     relay_broadcast_presence(relay, WIRE_PRESENCE_NICK, client, old, NULL, NULL);
 }
 
@@ -137,6 +148,7 @@ void relay_chat_handle(LcRelayClient *client, const LcWireMsg *msg)
             relay_client_send_error(client, error->code, FALSE, 0, error->message);
         g_free(client->leave_reason);
         client->leave_reason = g_strdup(shown ? msg->quit.reason : "");
+        client->quit = TRUE;
         chan_stream_close_after_flush(client->conn, NULL, 1000);
         break;
     }

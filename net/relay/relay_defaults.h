@@ -19,6 +19,7 @@
 #define RELAY_DEFAULT_CHAT_QUEUE_HARD    (4 * 1024 * 1024)
 #define RELAY_DEFAULT_CHAT_QUEUE_SOFT    (1024 * 1024)
 #define RELAY_DEFAULT_CHAT_QUEUE_SOFT_S  10
+#define RELAY_DEFAULT_NICK_HOLD          120 /* s a nick waits for its member to reconnect */
 #define RELAY_CHAT_READ_BUDGET           (256 * 1024) /* bytes read from one client per turn */
 /* Stream requests (STREAM_OPEN, VIEW) a client may make: a burst, then a
  * rate per second. Each one sends VIEW_END and VIEW_READY to every viewer. */

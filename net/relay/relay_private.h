@@ -8,6 +8,9 @@
 #include "net/relay/relay.h"
 #include "net/wire/wire.h"
 
+/* Nicks held for reconnecting clients (net/relay/nick_hold.h). */
+typedef struct _LcNickHolds LcNickHolds;
+
 /* The camera channels' engine (net/relay/relay_video_private.h). */
 typedef struct _LcRelayVideo LcRelayVideo;
 
@@ -37,6 +40,7 @@ typedef struct {
     guint64 replay_after;      /* the last id sent */
     guint64 replay_history;    /* ids up to this were history when it joined */
     gint64 replay_progress_us; /* monotonic time the replay last moved */
+    gboolean quit;             /* said QUIT: its nick is free at once, not held */
     gboolean announce_leave;
     gboolean left; /* gone, and its leave handled (presence, streams); freed once closed */
     char *leave_reason;
@@ -57,6 +61,7 @@ struct _LcRelay {
     LcRelayListener *listener;
     guint16 port;
     LcHistory *history;
+    LcNickHolds *holds;
     guint64 committed_id;  /* newest id known to be on disk */
     GHashTable *clients;   /* session id (guint64*) -> LcRelayClient* */
     GHashTable *nicks;     /* nick_key -> LcRelayClient* (joined only) */
@@ -111,3 +116,15 @@ void relay_chat_replay_pump(LcRelayClient *client);
 
 /* Commits the open history batch, then acknowledges and delivers it. */
 void relay_chat_commit(LcRelay *relay);
+
+/* Schedules the group commit for the end of this loop turn. */
+void relay_chat_schedule_commit(LcRelay *relay);
+
+/* Whether nick is free for a client instance as far as nick holds go:
+ * FALSE (NICK_TAKEN, saying for how long) while another instance's hold on
+ * it lasts. A joined member with the nick is the caller's to check. */
+gboolean relay_nick_is_free(LcRelay *relay, const char *nick, const char *instance, GError **error);
+
+/* A client now has client->nick (joined or renamed): its hold ends, the
+ * store records it, and views bound to another client are ended. */
+void relay_take_nick(LcRelayClient *client);

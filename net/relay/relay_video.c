@@ -9,6 +9,7 @@
  */
 #include "net/relay/relay_video_private.h"
 
+#include "net/relay/nick_hold.h"
 #include "net/wire/validate.h"
 
 #include "net/relay/relay_defaults.h"
@@ -125,6 +126,8 @@ static void relay_video_viewer_attach(LcRelayViewer *viewer, LcRelayStream *stre
 {
     LcRelayVideo *video = viewer->video;
     const LcRelayConfig *cfg = &video->relay->config;
+    if (viewer->bound == NULL)
+        viewer->bound = g_strdup(stream->instance);
     viewer->stream = stream;
     viewer->token = relay_video_random_token();
     viewer->stats.stream_id = stream->id;
@@ -172,6 +175,7 @@ static void relay_video_viewer_free(gpointer data)
     g_free(viewer->nick);
     g_free(viewer->want);
     g_free(viewer->want_key);
+    g_free(viewer->bound);
     g_free(viewer);
 }
 
@@ -186,6 +190,7 @@ static void relay_video_stream_free(gpointer data)
     g_clear_pointer(&stream->head, g_bytes_unref);
     g_ptr_array_unref(stream->viewers);
     g_free(stream->nick);
+    g_free(stream->instance);
     g_free(stream);
 }
 
@@ -226,7 +231,8 @@ static void relay_video_attach_waiting(LcRelayVideo *video, LcRelayStream *strea
     while (g_hash_table_iter_next(&iter, NULL, &value)) {
         LcRelayViewer *viewer = value;
         if (viewer->stream == NULL && viewer->media == stream->media &&
-            strcmp(viewer->want_key, key) == 0 && (viewer->channels & stream->channels) != 0)
+            strcmp(viewer->want_key, key) == 0 && (viewer->channels & stream->channels) != 0 &&
+            (viewer->bound == NULL || strcmp(viewer->bound, stream->instance) == 0))
             relay_video_viewer_attach(viewer, stream);
     }
 }
@@ -251,6 +257,7 @@ static void relay_video_handle_open(LcRelayVideo *video, LcRelayClient *client, 
     stream->owner_key = relay_video_owner_key(client->session_id, media);
     stream->media = media;
     stream->nick = g_strdup(client->nick);
+    stream->instance = g_strdup(client->instance);
     stream->channels = channels;
     stream->viewers = g_ptr_array_new();
     stream->stats.stream_id = stream->id;
@@ -305,6 +312,17 @@ static LcRelayViewer *relay_video_find_view(LcRelayVideo *video, guint64 owner,
     return found;
 }
 
+/* The client instance that has a nick now: its member's, or the one it is
+ * held for; NULL when the nick is free. */
+static const char *relay_video_nick_instance(LcRelayVideo *video, const char *nick_key)
+{
+    LcRelay *relay = video->relay;
+    LcRelayClient *member = g_hash_table_lookup(relay->nicks, nick_key);
+    if (member != NULL)
+        return member->instance;
+    return nick_holds_find(relay->holds, nick_key, g_get_real_time(), NULL);
+}
+
 /* VIEW: a standing request for a nick's stream of a media kind. */
 static void relay_video_handle_view(LcRelayVideo *video, LcRelayClient *client, const char *nick,
                                     LcMediaKind media, guint8 channels)
@@ -338,6 +356,7 @@ static void relay_video_handle_view(LcRelayVideo *video, LcRelayClient *client, 
     viewer->owner = client->session_id;
     viewer->nick = g_strdup(client->nick);
     viewer->want = g_strdup(nick);
+    viewer->bound = g_strdup(relay_video_nick_instance(video, key));
     viewer->want_key = g_steal_pointer(&key);
     viewer->media = media;
     viewer->channels = channels;
@@ -417,6 +436,37 @@ void relay_video_client_gone(LcRelayVideo *video, guint64 session_id)
             g_ptr_array_add(gone, value);
     for (guint i = 0; i < gone->len; i++)
         relay_video_viewer_remove(gone->pdata[i]);
+}
+
+/* Ends or binds the views of a nick a client has just taken. */
+void relay_video_nick_taken(LcRelayVideo *video, LcRelayClient *client)
+{
+    g_autoptr(GPtrArray) ended = g_ptr_array_new();
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, video->viewers);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        LcRelayViewer *viewer = value;
+        if (viewer->stream != NULL || strcmp(viewer->want_key, client->nick_key) != 0)
+            continue;
+        if (viewer->bound == NULL)
+            viewer->bound = g_strdup(client->instance);
+        else if (strcmp(viewer->bound, client->instance) != 0)
+            g_ptr_array_add(ended, viewer);
+    }
+    for (guint i = 0; i < ended->len; i++) {
+        LcRelayViewer *viewer = ended->pdata[i];
+        LcRelayClient *owner = g_hash_table_lookup(video->relay->clients, &viewer->owner);
+        if (owner != NULL && owner->state == CLIENT_JOINED) {
+            g_autofree char *reason = g_strdup_printf(
+                "nick '%s' now belongs to another client (%s@%s); the view ended: view it "
+                "again to watch the new one",
+                viewer->want, client->nick, chan_stream_get_peer(client->conn));
+            relay_video_refuse(owner, WIRE_VIEW, viewer->media, WIRE_ERR_NICK_TAKEN, viewer->want,
+                               reason);
+        }
+        relay_video_viewer_remove(viewer);
+    }
 }
 
 /* Starts the engine. */

@@ -34,6 +34,7 @@ typedef struct {
     guint64 owner;     /* session id of the control connection that opened it */
     guint64 owner_key; /* owner and media kind: its key in LcRelayVideo.owners */
     char *nick;        /* the owner's nick when it opened */
+    char *instance;    /* the owner's client instance */
     LcMediaKind media;
     guint8 channels;
     LcRelayVideoChan *tcp;    /* the sender's TCP channel, or NULL */
@@ -56,6 +57,9 @@ typedef struct {
     char *nick;     /* the viewer's nick */
     char *want;     /* the nick asked for */
     char *want_key; /* want folded to lower case */
+    /* The client instance whose stream it watches, once known: when another
+     * instance takes the nick, the view ends (the viewer asks again). */
+    char *bound;
     LcMediaKind media;
     guint8 channels;
     LcRelayStream *stream; /* NULL while waiting */
@@ -129,6 +133,12 @@ void relay_video_handle_control(LcRelayVideo *video, LcRelayClient *client, cons
 
 /* A control connection is gone: its stream ends, its viewers go. */
 void relay_video_client_gone(LcRelayVideo *video, guint64 session_id);
+
+/* A client took a nick (joined with it or renamed to it): views of the nick
+ * bound to another client instance end with VIDEO_REFUSED (NICK_TAKEN), so
+ * that no viewer watches a stranger by surprise; views not yet bound are
+ * bound to this client. */
+void relay_video_nick_taken(LcRelayVideo *video, LcRelayClient *client);
 
 /* The relay is stopping: every video channel is told and closed. */
 void relay_video_shutdown(LcRelayVideo *video, guint timeout_ms);

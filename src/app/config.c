@@ -80,6 +80,7 @@ gboolean config_read_relay(GKeyFile *file, LcRelayConfig *c, GError **error)
     READ_UINT(g, "chat_queue_hard", 65536, G_MAXUINT32, c->chat_queue_hard);
     READ_UINT(g, "chat_queue_soft", 0, G_MAXUINT32, c->chat_queue_soft);
     READ_UINT(g, "chat_queue_soft_seconds", 1, 3600, c->chat_queue_soft_s);
+    READ_UINT(g, "nick_hold", 0, 86400, c->nick_hold_s);
     READ_UINT(g, "video_frame_max", 1024, WIRE_VIDEO_FRAME_MAX, c->video_frame_max);
     READ_UINT(g, "video_queue_frames", 1, 1024, c->video_queue_frames);
     READ_UINT(g, "video_queue_bytes", 65536, G_MAXUINT32, c->video_queue_bytes);

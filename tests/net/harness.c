@@ -194,6 +194,32 @@ GSocket *test_raw_join(guint16 port, const char *nick, guint64 resume_after, gui
     return socket;
 }
 
+/* Connects from a chosen local address and says HELLO as an instance. */
+GSocket *test_raw_hello(guint16 port, const char *from_ip, const char *nick, const char *instance,
+                        LcWireMsg *answer)
+{
+    g_autoptr(GError) error = NULL;
+    GSocket *socket =
+        g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+    g_assert_no_error(error);
+    if (from_ip != NULL) {
+        g_autoptr(GInetAddress) local = g_inet_address_new_from_string(from_ip);
+        g_autoptr(GSocketAddress) bind_addr = g_inet_socket_address_new(local, 0);
+        g_socket_bind(socket, bind_addr, FALSE, &error);
+        g_assert_no_error(error);
+    }
+    g_autoptr(GInetAddress) lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) addr = g_inet_socket_address_new(lo, port);
+    g_socket_connect(socket, addr, NULL, &error);
+    g_assert_no_error(error);
+    LcWireMsg hello = {.type = WIRE_HELLO};
+    hello.hello.nick = (char *)nick;
+    hello.hello.instance = (char *)instance;
+    test_raw_send(socket, &hello);
+    g_assert_true(test_raw_read(socket, answer, 5000));
+    return socket;
+}
+
 /* Joins as nick, trying again while the relay refuses. */
 GSocket *test_raw_try_join(guint16 port, const char *nick, guint timeout_ms)
 {

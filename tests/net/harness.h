@@ -50,6 +50,11 @@ GSocket *test_raw_join(guint16 port, const char *nick, guint64 resume_after, gui
 /* Joins as nick, trying again (every 100 ms, for up to timeout_ms) while the
  * relay refuses; the joined socket, or NULL. */
 GSocket *test_raw_try_join(guint16 port, const char *nick, guint timeout_ms);
+/* Connects from local address from_ip (NULL: the kernel's choice; any
+ * 127.x.y.z works on loopback), sends HELLO with the given instance and
+ * reads the first answer into *answer (WELCOME or ERROR). */
+GSocket *test_raw_hello(guint16 port, const char *from_ip, const char *nick, const char *instance,
+                        LcWireMsg *answer);
 /* Sends CHAT. */
 void test_raw_chat(GSocket *socket, guint64 client_id, const char *text);
 /* This socket's local address as "ip:port" (what the relay reports). */

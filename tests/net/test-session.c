@@ -321,10 +321,16 @@ static gboolean has_joins(gpointer data)
     return j->c->joins >= j->n;
 }
 
-/* After a relay restart another client takes the nick first: the session
- * that had it is refused (NICK_TAKEN) but keeps asking, and gets its nick
- * back once the other leaves, instead of giving up. */
-static void test_nick_taken_on_reconnect(void)
+/* A restart relay without nick holds. */
+static void tweak_restart_no_hold(LcRelayConfig *config)
+{
+    tweak_restart(config);
+    config->nick_hold_s = 0;
+}
+
+/* After a relay restart another client asks for the nick first: the relay
+ * holds it for the session that had it, which gets it back at once. */
+static void test_nick_held_on_restart(void)
 {
     restart_dir = g_dir_make_tmp("lanconf-session-XXXXXX", NULL);
     TestRelay *relay = test_relay_start(tweak_restart);
@@ -333,6 +339,31 @@ static void test_nick_taken_on_reconnect(void)
     g_assert_true(test_wait_until(is_joined, bob, 5000));
     test_relay_stop(relay);
     relay = test_relay_start(tweak_restart);
+    LcWireMsg answer;
+    GSocket *impostor = test_raw_hello(restart_port, NULL, "BOB", "impostor", &answer);
+    g_assert_cmpuint(answer.type, ==, WIRE_ERROR);
+    g_assert_cmpuint(answer.error.code, ==, WIRE_ERR_NICK_TAKEN);
+    wire_msg_clear(&answer);
+    Joins j = {bob, 2};
+    g_assert_true(test_wait_until(has_joins, &j, 5000));
+    g_assert_cmpstr(session_get_nick(bob->session), ==, "bob");
+    g_object_unref(impostor);
+    client_free(bob);
+    restart_relay_stop(relay);
+}
+
+/* After a relay restart without nick holds another client takes the nick
+ * first: the session that had it is refused (NICK_TAKEN) but keeps asking,
+ * and gets its nick back once the other leaves, instead of giving up. */
+static void test_nick_taken_on_reconnect(void)
+{
+    restart_dir = g_dir_make_tmp("lanconf-session-XXXXXX", NULL);
+    TestRelay *relay = test_relay_start(tweak_restart_no_hold);
+    restart_port = test_relay_port(relay);
+    Client *bob = client_new(restart_port, "bob", TRUE);
+    g_assert_true(test_wait_until(is_joined, bob, 5000));
+    test_relay_stop(relay);
+    relay = test_relay_start(tweak_restart_no_hold);
     GSocket *impostor = test_raw_join(restart_port, "BOB", 0, 0);
     g_assert_true(test_wait_until(is_reconnect_wait, bob, 5000));
     test_wait_until(never, NULL, 1500); /* refused again and again meanwhile */
@@ -404,6 +435,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     relay_test_add("/session/chat", NULL, test_chat);
     g_test_add_func("/session/nick-taken-on-reconnect", test_nick_taken_on_reconnect);
+    g_test_add_func("/session/nick-held-on-restart", test_nick_held_on_restart);
     relay_test_add("/session/outbox-before-join", NULL, test_outbox_before_join);
     g_test_add_func("/session/fatal-errors", test_fatal_errors);
     relay_test_add("/session/lag", NULL, test_lag);
