@@ -185,7 +185,11 @@ static gboolean camera_on_size(const char *name, const char *value, gpointer dat
 {
     LcCameraOptions *options = data;
 
-    return camera_parse_size(value, &options->width, &options->height, error);
+    if (!camera_parse_size(value, &options->width, &options->height, error)) {
+        g_prefix_error(error, "%s: ", name);
+        return FALSE;
+    }
+    return TRUE;
 }
 
 /* --fps N. */
@@ -193,7 +197,11 @@ static gboolean camera_on_fps(const char *name, const char *value, gpointer data
 {
     LcCameraOptions *options = data;
 
-    return camera_parse_fps(value, &options->fps, error);
+    if (!camera_parse_fps(value, &options->fps, error)) {
+        g_prefix_error(error, "%s: ", name);
+        return FALSE;
+    }
+    return TRUE;
 }
 
 /* --quality N. */
@@ -202,7 +210,11 @@ static gboolean camera_on_quality(const char *name, const char *value, gpointer 
 {
     LcCameraOptions *options = data;
 
-    return camera_parse_quality(value, &options->quality, error);
+    if (!camera_parse_quality(value, &options->quality, error)) {
+        g_prefix_error(error, "%s: ", name);
+        return FALSE;
+    }
+    return TRUE;
 }
 
 /* Checks the options once every flag has been read. */

@@ -1,6 +1,7 @@
 /* lanconf-bench: lanconf's measurement programs. `compare` sends the same
  * camera frames over TCP and UDP at once and measures both; `chat` measures
  * chat fan-out through the relay against mosquitto as the anchor. */
+#include "core/option_number.h"
 #include "src/lab/bench_chat.h"
 #include "src/lab/bench_compare.h"
 #include "net/stats/stats_json.h"
@@ -64,21 +65,27 @@ static int bench_chat_main(int argc, char **argv)
     gint clients = 100, messages = 20000, size = 100, window = 200, timeout = 120, stuck = 0;
     g_autofree char *relay = NULL;
     gboolean json = FALSE, no_anchor = FALSE;
+    LcOptionNumber numbers[] = {
+        OPTION_WHOLE("clients", 'c', 1, 100000, &clients, "Receiving clients (default 100)", "N"),
+        OPTION_WHOLE("messages", 'm', 1, 100000000, &messages, "Messages sent (default 20000)",
+                     "M"),
+        OPTION_WHOLE("size", 's', 1, 4096, &size, "Bytes per message, 1..4096 (default 100)", "B"),
+        OPTION_WHOLE("window", 'w', 1, 1000000, &window,
+                     "Messages in flight at most: sent and not yet at every receiver (default "
+                     "200)",
+                     "W"),
+        OPTION_WHOLE("stuck", 0, 0, 1000, &stuck,
+                     "Also N members that join and never read: the others' rate and latency "
+                     "show whether a slow consumer disturbs them, 0..1000 (default 0)",
+                     "N"),
+        OPTION_WHOLE("timeout", 't', 1, 86400, &timeout,
+                     "Give up after S seconds per run (default 120)", "S"),
+        OPTION_NUMBER_END};
     GOptionEntry entries[] = {
-        {"clients", 'c', 0, G_OPTION_ARG_INT, &clients, "Receiving clients (default 100)", "N"},
-        {"messages", 'm', 0, G_OPTION_ARG_INT, &messages, "Messages sent (default 20000)", "M"},
-        {"size", 's', 0, G_OPTION_ARG_INT, &size, "Bytes per message (default 100)", "B"},
-        {"window", 'w', 0, G_OPTION_ARG_INT, &window,
-         "Messages in flight at most: sent and not yet at every receiver (default 200)", "W"},
         {"relay", 'r', 0, G_OPTION_ARG_STRING, &relay,
          "Use a running relay (start it with --rate-limit 0) instead of one in-process",
          "HOST:PORT"},
-        {"stuck", 0, 0, G_OPTION_ARG_INT, &stuck,
-         "Also N members that join and never read: the others' rate and latency show whether "
-         "a slow consumer disturbs them (default 0)",
-         "N"},
         {"no-anchor", 0, 0, G_OPTION_ARG_NONE, &no_anchor, "Skip the mosquitto run", NULL},
-        {"timeout", 't', 0, G_OPTION_ARG_INT, &timeout, "Give up after S seconds per run", "S"},
         {"json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print the results as JSON", NULL},
         G_OPTION_ENTRY_NULL};
     g_autoptr(GOptionContext) ctx = g_option_context_new("- chat fan-out throughput and latency");
@@ -86,14 +93,12 @@ static int bench_chat_main(int argc, char **argv)
         ctx, "One sender streams M messages to N receivers through lanconf's relay, then the "
              "same through mosquitto (MQTT QoS 0) on this machine, and prints delivered "
              "messages per second and the delivery latency distribution of each.");
+    g_option_context_set_main_group(ctx, option_number_group_new(numbers, NULL, NULL, NULL));
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_autoptr(GError) error = NULL;
-    if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc > 1 || clients < 1 ||
-        messages < 1 || size < 1 || size > 4096 || window < 1 || timeout < 1 || stuck < 0 ||
-        stuck > 1000) {
+    if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc > 1) {
         fprintf(stderr, "lanconf-bench chat: %s\nTry 'lanconf-bench chat --help'.\n",
-                error ? error->message
-                      : "values must be positive (size at most 4096, stuck 0..1000)");
+                error ? error->message : "unexpected argument");
         return 2;
     }
     LcBenchChatConfig c = {.clients = (guint)clients,

@@ -1,6 +1,7 @@
 /* lanconf-cli: the lanconf chat client for scripts and tests (stdin/stdout). */
 #include "net/wire/addr.h"
 #include "net/client/session.h"
+#include "core/option_number.h"
 #include "src/app/cli_format.h"
 #include "src/app/cli_media.h"
 #include "src/app/cli_relay_stats.h"
@@ -241,7 +242,7 @@ int main(int argc, char **argv)
          "pipelined (default), or stop-and-wait: the next frame only after the last is "
          "acknowledged",
          "MODE"},
-        {"duration", 0, 0, G_OPTION_ARG_DOUBLE, &media.duration_s,
+        {"duration", 0, 0, G_OPTION_ARG_STRING, &media.duration,
          "Send or view for S seconds (default: until stdin ends)", "S"},
         {"view", 0, 0, G_OPTION_ARG_STRING, &media.view,
          "Receive NICK's camera (waits until NICK streams)", "NICK"},
@@ -250,16 +251,19 @@ int main(int argc, char **argv)
         {"headless", 0, 0, G_OPTION_ARG_NONE, &media.headless,
          "With --view: count and time frames without opening a window", NULL},
         G_OPTION_ENTRY_NULL};
+    LcOptionNumber numbers[] = {
+        OPTION_WHOLE("count", 'c', 0, G_MAXINT, &count,
+                     "After stdin ends, wait until N messages from others are printed", "N"),
+        OPTION_SECONDS("timeout", 't', 0, OPTION_SECONDS_MAX, &timeout,
+                       "Fail (exit 1) after S seconds (default: never)", "S"),
+        OPTION_NUMBER_END};
     GOptionEntry entries[] = {
         {"server", 's', 0, G_OPTION_ARG_STRING, &server,
          "Relay to join (default 127.0.0.1:" G_STRINGIFY(WIRE_DEFAULT_PORT) ")", "HOST:PORT"},
         {"nick", 'n', 0, G_OPTION_ARG_STRING, &nick, "Nick to use (default: login name)", "NICK"},
         {"json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON object per message", NULL},
-        {"count", 'c', 0, G_OPTION_ARG_INT, &count,
-         "After stdin ends, wait until N messages from others are printed", "N"},
         {"no-history", 0, 0, G_OPTION_ARG_NONE, &no_history,
          "Do not print the backlog sent on join", NULL},
-        {"timeout", 't', 0, G_OPTION_ARG_DOUBLE, &timeout, "Fail (exit 1) after S seconds", "S"},
         {"no-reconnect", 0, 0, G_OPTION_ARG_NONE, &no_reconnect,
          "Exit 1 when the connection is lost instead of reconnecting", NULL},
         {"config", 0, 0, G_OPTION_ARG_FILENAME, &config_path, "Read settings from FILE", "FILE"},
@@ -274,6 +278,7 @@ int main(int argc, char **argv)
              "is printed as NICK@IP:PORT: TEXT (or JSON). On end of input it exits 0 once the "
              "relay has acknowledged every line.\nExit status: 0 done, 1 error or timeout, 2 bad "
              "arguments.");
+    g_option_context_set_main_group(ctx, option_number_group_new(numbers, NULL, NULL, NULL));
     g_option_context_add_main_entries(ctx, entries, NULL);
     /* --camera SOURCE both names the source and turns sending on. */
     GOptionGroup *group = camera_options_new_group(
@@ -296,9 +301,9 @@ int main(int argc, char **argv)
         cli_media_options_clear(&media);
         return 2;
     }
-    if (argc > 1 || count < 0 || timeout < 0) {
-        fprintf(stderr, "lanconf-cli: %s\nTry 'lanconf-cli --help'.\n",
-                argc > 1 ? "unexpected argument" : "--count and --timeout must not be negative");
+    if (argc > 1) {
+        fprintf(stderr, "lanconf-cli: unexpected argument '%s'\nTry 'lanconf-cli --help'.\n",
+                argv[1]);
         return 2;
     }
     LcClientSettings settings;

@@ -4,6 +4,7 @@
  * then either runs a command or waits for SIGINT/SIGTERM, and tears it all
  * down again, printing what the link did to the packets.
  */
+#include "core/option_number.h"
 #include "net/linkemu/linkemu.h"
 #include "net/linkemu/netns.h"
 #include "net/linkemu/netns_pair.h"
@@ -28,7 +29,8 @@ typedef struct {
     gchar *ns_b;
     gchar *seed;
     gchar *method;
-    gdouble stats_interval;
+    gchar *stats_interval_text;
+    gdouble stats_interval; /* parsed from stats_interval_text */
     GStrv command;
 } EmuOptions;
 
@@ -73,6 +75,7 @@ static void emu_options_clear(EmuOptions *opts)
     g_free(opts->ns_b);
     g_free(opts->seed);
     g_free(opts->method);
+    g_free(opts->stats_interval_text);
     g_strfreev(opts->command);
 }
 
@@ -85,8 +88,9 @@ static int emu_fail(int code, const char *message)
     return code;
 }
 
-/* Checks what the option parser cannot: required and well-formed values. */
-static gboolean emu_options_check(const EmuOptions *opts, GError **error)
+/* Checks what the option parser cannot (required and well-formed values)
+ * and reads --stats-interval. */
+static gboolean emu_options_check(EmuOptions *opts, GError **error)
 {
     if (opts->impair == NULL) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
@@ -103,12 +107,9 @@ static gboolean emu_options_check(const EmuOptions *opts, GError **error)
             return FALSE;
         }
     }
-    if (opts->stats_interval < 0) {
-        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                    "--stats-interval must not be negative");
-        return FALSE;
-    }
-    return TRUE;
+    return opts->stats_interval_text == NULL ||
+           option_number_parse("--stats-interval", opts->stats_interval_text, TRUE, 0,
+                               OPTION_SECONDS_MAX, &opts->stats_interval, error);
 }
 
 /* Parses the command line into opts; FALSE with error on bad usage. */
@@ -123,7 +124,7 @@ static gboolean emu_options_parse(int argc, char **argv, EmuOptions *opts, GErro
          "Seed of the loss and jitter PRNG (TUN emulator; default 1)", "N"},
         {"method", 0, 0, G_OPTION_ARG_STRING, &opts->method,
          "auto (netem if the kernel has it), tun or netem", "METHOD"},
-        {"stats-interval", 0, 0, G_OPTION_ARG_DOUBLE, &opts->stats_interval,
+        {"stats-interval", 0, 0, G_OPTION_ARG_STRING, &opts->stats_interval_text,
          "Print the counters every S seconds (default: only at exit)", "S"},
         {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &opts->command, NULL, NULL},
         G_OPTION_ENTRY_NULL};

@@ -1,4 +1,5 @@
 /* lanconf-relay: the LAN chat relay. */
+#include "core/option_number.h"
 #include "net/relay/relay.h"
 #include "net/relay/relay_video.h"
 #include "src/app/config.h"
@@ -109,22 +110,28 @@ int main(int argc, char **argv)
     g_autofree char *listen = NULL, *data_dir = NULL, *config_path = NULL, *port_file = NULL;
     gint port = -1, rate_limit = -1, stats_interval = 0, nick_hold = -1;
     gboolean verbose = FALSE, version = FALSE, recover = FALSE;
+    LcOptionNumber numbers[] = {
+        OPTION_WHOLE(
+            "port", 'p', 0, 65535, &port,
+            "TCP port, 0..65535 (default " G_STRINGIFY(WIRE_DEFAULT_PORT) "; 0 = any free port)",
+            "N"),
+        OPTION_WHOLE("rate-limit", 'r', 0, 65535, &rate_limit,
+                     "Chat messages per second per client after a burst, 0..65535 (0 = no "
+                     "flood control)",
+                     "N"),
+        OPTION_WHOLE("nick-hold", 0, 0, 86400, &nick_hold,
+                     "Seconds a member that left without quitting keeps its nick for its own "
+                     "client to reconnect, 0..86400 (default 120; 0 = off)",
+                     "S"),
+        OPTION_WHOLE("stats-interval", 0, 0, 86400, &stats_interval,
+                     "Log statistics every S seconds, 0..86400 (0 = never)", "S"),
+        OPTION_NUMBER_END};
     GOptionEntry entries[] = {
         {"listen", 'l', 0, G_OPTION_ARG_STRING, &listen, "Address to listen on (default: all)",
          "ADDR"},
-        {"port", 'p', 0, G_OPTION_ARG_INT, &port,
-         "TCP port (default " G_STRINGIFY(WIRE_DEFAULT_PORT) "; 0 = any free port)", "N"},
         {"data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
          "Chat history directory (default $XDG_DATA_HOME/lanconf-relay)", "DIR"},
         {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Read settings from FILE", "FILE"},
-        {"rate-limit", 'r', 0, G_OPTION_ARG_INT, &rate_limit,
-         "Chat messages per second per client after a burst (0 = no flood control)", "N"},
-        {"nick-hold", 0, 0, G_OPTION_ARG_INT, &nick_hold,
-         "Seconds a member that left without quitting keeps its nick for its own client to "
-         "reconnect (default 120; 0 = off)",
-         "S"},
-        {"stats-interval", 0, 0, G_OPTION_ARG_INT, &stats_interval,
-         "Log statistics every S seconds (0 = never)", "S"},
         {"port-file", 0, 0, G_OPTION_ARG_FILENAME, &port_file,
          "Write the port listened on to FILE (for scripts using --port 0)", "FILE"},
         {"recover", 0, 0, G_OPTION_ARG_NONE, &recover,
@@ -138,20 +145,17 @@ int main(int argc, char **argv)
     g_option_context_set_summary(ctx, "Relays a LAN chat room: every message is stored, tagged "
                                       "with its sender's nick@ip:port and fanned out to all "
                                       "members.");
+    g_option_context_set_main_group(ctx, option_number_group_new(numbers, NULL, NULL, NULL));
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_autoptr(GError) error = NULL;
-    if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
-        fprintf(stderr, "lanconf-relay: %s\nTry 'lanconf-relay --help'.\n", error->message);
+    if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc > 1) {
+        fprintf(stderr, "lanconf-relay: %s\nTry 'lanconf-relay --help'.\n",
+                error ? error->message : "unexpected argument");
         return 2;
     }
     if (version) {
         printf("lanconf-relay %s (protocol 1)\n", LANCONF_VERSION);
         return 0;
-    }
-    if (argc > 1 || port > 65535 || rate_limit > 65535 || stats_interval < 0 || nick_hold > 86400) {
-        fprintf(stderr, "lanconf-relay: %s\nTry 'lanconf-relay --help'.\n",
-                argc > 1 ? "unexpected argument" : "a number is out of range");
-        return 2;
     }
     if (verbose)
         g_log_set_debug_enabled(TRUE);
@@ -175,11 +179,11 @@ int main(int argc, char **argv)
     if (config.data_dir == NULL)
         config.data_dir = g_build_filename(g_get_user_data_dir(), "lanconf-relay", NULL);
     config.recover_history = recover;
-    if (port >= 0)
+    if (numbers[0].given)
         config.port = (guint16)port;
-    if (rate_limit >= 0)
+    if (numbers[1].given)
         config.rate_limit = (guint)rate_limit;
-    if (nick_hold >= 0)
+    if (numbers[2].given)
         config.nick_hold_s = (guint)nick_hold;
 
     LcRelayMain m = {.loop = g_main_loop_new(NULL, FALSE)};

@@ -1,5 +1,7 @@
 /* cli_media.c: lanconf-cli's camera and viewer modes. */
 #include "src/app/cli_media.h"
+
+#include "core/option_number.h"
 #include "src/app/cli_format.h"
 
 #include "net/wire/clock.h"
@@ -43,6 +45,7 @@ void cli_media_options_clear(LcCliMediaOptions *o)
     g_clear_pointer(&o->channels, g_free);
     g_clear_pointer(&o->ack_mode, g_free);
     g_clear_pointer(&o->summary, g_free);
+    g_clear_pointer(&o->duration, g_free);
 }
 
 /* Parses --channels (default: both) and --ack-mode (default: pipelined). */
@@ -62,7 +65,7 @@ static gboolean cli_media_parse_modes(const LcCliMediaOptions *o, guint *mask, L
 }
 
 /* Checks the combination of options. */
-gboolean cli_media_options_check(const LcCliMediaOptions *o, GError **error)
+gboolean cli_media_options_check(LcCliMediaOptions *o, GError **error)
 {
     guint mask = 0;
     LcStreamAckMode ack;
@@ -73,11 +76,9 @@ gboolean cli_media_options_check(const LcCliMediaOptions *o, GError **error)
     }
     if (!cli_media_parse_modes(o, &mask, &ack, error))
         return FALSE;
-    if (o->duration_s < 0) {
-        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                    "--duration must not be negative");
+    if (o->duration != NULL && !option_number_parse("--duration", o->duration, TRUE, 0,
+                                                    OPTION_SECONDS_MAX, &o->duration_s, error))
         return FALSE;
-    }
     if (o->summary != NULL && !o->send && o->view == NULL) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     "--summary needs --camera or --view");

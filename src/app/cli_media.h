@@ -12,6 +12,7 @@ typedef struct {
     char *view;             /* --view NICK */
     char *channels;         /* --channels tcp|udp|both */
     char *ack_mode;         /* --ack-mode pipelined|stop-and-wait */
+    char *duration;         /* --duration as given */
     double duration_s;      /* --duration; 0 = until stdin ends or Ctrl-C */
     char *summary;          /* --summary FILE */
     gboolean headless;      /* --headless: no video window */
@@ -26,8 +27,9 @@ typedef void (*LcCliMediaDoneFunc)(LcCliMedia *media, int status, gpointer user_
 void cli_media_options_init(LcCliMediaOptions *options);
 void cli_media_options_clear(LcCliMediaOptions *options);
 
-/* Checks the combination of options (exit status 2 material). */
-gboolean cli_media_options_check(const LcCliMediaOptions *options, GError **error);
+/* Reads --duration and checks the combination of options (exit status 2
+ * material). */
+gboolean cli_media_options_check(LcCliMediaOptions *options, GError **error);
 
 /* Starts sending or viewing on a session. */
 LcCliMedia *cli_media_new(LcSession *session, const LcCliMediaOptions *options,

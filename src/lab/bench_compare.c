@@ -11,6 +11,8 @@
 #include "src/run/av_viewer.h"
 #include "src/lab/bench_compare_report.h"
 #include "src/lab/impair.h"
+#include "core/option_number.h"
+#include "net/linkemu/linkemu_spec.h"
 #include "src/report/plots.h"
 #include "src/lab/relay_thread.h"
 #include "src/report/framelog_report.h"
@@ -303,11 +305,11 @@ out:
 int bench_compare_main(int argc, char **argv)
 {
     LcBenchCompareConfig c = {.duration_s = 10, .ack_mode = LC_STREAM_ACK_PIPELINED};
-    g_autofree char *impair = NULL, *relay = NULL, *out = NULL, *ack_mode = NULL;
+    g_autofree char *impair = NULL, *relay = NULL, *out = NULL, *ack_mode = NULL, *duration = NULL;
     camera_options_init(&c.camera);
     GOptionEntry entries[] = {
-        {"duration", 'd', 0, G_OPTION_ARG_DOUBLE, &c.duration_s, "Seconds to stream (default 10)",
-         "S"},
+        {"duration", 'd', 0, G_OPTION_ARG_STRING, &duration,
+         "Seconds to stream, 0.1..3600 (default 10)", "S"},
         {"impair", 0, 0, G_OPTION_ARG_STRING, &impair,
          "Run across an impaired link, e.g. \"delay=20ms,jitter=2ms,loss=2%,rate=50mbit\" "
          "(root)",
@@ -337,11 +339,14 @@ int bench_compare_main(int argc, char **argv)
         g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "unexpected argument '%s'",
                     argv[1]);
     if (ok && error == NULL) {
-        if (c.duration_s <= 0 || c.duration_s > 3600)
-            g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                        "--duration must be more than 0 and at most 3600 seconds");
+        LcLinkSpec spec;
+        if (duration != NULL &&
+            !option_number_parse("--duration", duration, TRUE, 0.1, 3600, &c.duration_s, &error))
+            ;
         else if (!stream_sender_parse_ack_mode(ack_mode, &c.ack_mode, &error))
             g_prefix_error(&error, "--ack-mode: ");
+        else if (impair != NULL && !linkemu_spec_parse(impair, &spec, &error))
+            g_prefix_error(&error, "--impair: ");
     }
     if (error != NULL) {
         fprintf(stderr, "lanconf-bench compare: %s\nTry 'lanconf-bench compare --help'.\n",

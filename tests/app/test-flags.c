@@ -1,0 +1,70 @@
+/* test-flags.c: every program treats a bad flag value alike: a usage error
+ * (exit 2) on stderr naming the flag and its range, before anything runs
+ * (no relay listens, no bench starts, no namespace is made). */
+#include <glib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+typedef struct {
+    const char *args;   /* program and arguments, split on spaces */
+    const char *expect; /* what stderr must contain */
+} FlagCase;
+
+static const FlagCase flag_cases[] = {
+    {"lanconf-relay --port -1",
+     "--port: '-1' is out of range: expected a whole number from 0 to 65535"},
+    {"lanconf-relay --port 70000", "--port: '70000' is out of range"},
+    {"lanconf-relay -p abc", "--port: 'abc' is not a whole number"},
+    {"lanconf-relay --rate-limit -1", "--rate-limit: '-1' is out of range"},
+    {"lanconf-relay --nick-hold 86401", "--nick-hold: '86401' is out of range"},
+    {"lanconf-relay --stats-interval 1.5", "--stats-interval: '1.5' is not a whole number"},
+    {"lanconf-relay stray", "unexpected argument"},
+    {"lanconf-cli --count -1", "--count: '-1' is out of range"},
+    {"lanconf-cli --timeout -2", "--timeout: '-2' is out of range"},
+    {"lanconf-cli --camera test --duration 1x", "--duration: '1x' is not a number"},
+    {"lanconf-cli --camera test --fps 0", "--fps: invalid frame rate \"0\""},
+    {"lanconf-cli --camera test --quality 0", "--quality: invalid quality \"0\""},
+    {"lanconf-cli --camera test --fps 1000", "from 1 to 120"},
+    {"lanconf-bench chat --clients 0",
+     "--clients: '0' is out of range: expected a whole number from 1 to 100000"},
+    {"lanconf-bench chat --size 4097", "--size: '4097' is out of range"},
+    {"lanconf-bench chat --stuck -1", "--stuck: '-1' is out of range"},
+    {"lanconf-bench compare --duration 0",
+     "--duration: '0' is out of range: expected a number of seconds from 0.1 to 3600"},
+    {"lanconf-bench compare --fps 0", "--fps: invalid frame rate"},
+    {"lanconf-bench compare --quality 101", "--quality: invalid quality"},
+    {"lanconf-bench compare --size 8x8", "--size: invalid size"},
+    {"lanconf-bench compare --impair bogus=1", "--impair: bogus=1: unknown key 'bogus'"},
+    {"lanconf-bench compare --impair loss=200%", "--impair: "},
+    {"lanconf-linkemu --impair none --stats-interval -1", "--stats-interval: '-1' is out of range"},
+};
+
+/* Runs one case: exit status 2, the expected words on stderr, within 10 s. */
+static void test_flag_case(gconstpointer data)
+{
+    const FlagCase *fc = data;
+    g_auto(GStrv) args = g_strsplit(fc->args, " ", -1);
+    g_autofree char *program = g_build_filename(LANCONF_BIN_DIR, args[0], NULL);
+    g_free(args[0]);
+    args[0] = g_strdup(program);
+    g_autofree char *out = NULL, *err = NULL;
+    gint status = 0;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(
+        g_spawn_sync(NULL, args, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error));
+    g_assert_no_error(error);
+    g_test_message("%s -> %s", fc->args, err);
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 2);
+    g_assert_nonnull(strstr(err, fc->expect));
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    for (guint i = 0; i < G_N_ELEMENTS(flag_cases); i++) {
+        g_autofree char *path = g_strdup_printf("/flags/%u", i);
+        g_test_add_data_func(path, &flag_cases[i], test_flag_case);
+    }
+    return g_test_run();
+}
