@@ -132,3 +132,13 @@ void stats_rate_get_total(const LcStatsRate *rate, gint64 now_us, LcStatsRateRep
 
     rate_fill_report(&rate->total, rate->start_us, now_us, out);
 }
+
+/* Reports the whole run's counts over a span of the caller's choosing. */
+void stats_rate_get_total_over(const LcStatsRate *rate, gint64 start_us, gint64 end_us,
+                               LcStatsRateReport *out)
+{
+    g_return_if_fail(rate != NULL);
+    g_return_if_fail(out != NULL);
+
+    rate_fill_report(&rate->total, start_us, end_us, out);
+}

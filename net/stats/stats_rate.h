@@ -50,6 +50,10 @@ void stats_rate_add_lost(LcStatsRate *rate);
 void stats_rate_add_dropped(LcStatsRate *rate);
 void stats_rate_close_interval(LcStatsRate *rate, gint64 now_us, LcStatsRateReport *out);
 void stats_rate_get_total(const LcStatsRate *rate, gint64 now_us, LcStatsRateReport *out);
+/* The whole run's counts over [start_us, end_us]: a span the caller knows
+ * better than the run's start (the time a received stream flowed). */
+void stats_rate_get_total_over(const LcStatsRate *rate, gint64 start_us, gint64 end_us,
+                               LcStatsRateReport *out);
 double stats_rate_compute_mbps(guint64 bytes, gint64 duration_us);
 double stats_rate_compute_loss_fraction(guint64 acked, guint64 lost);
 

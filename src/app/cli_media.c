@@ -102,9 +102,11 @@ static gboolean cli_media_on_report(gpointer data)
     if (m->sender)
         av_sender_update_socket_stats(m->sender);
     guint n = framelog_close_interval(log, clock_now_us(), intervals);
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *stamp = g_date_time_format(now, "%H:%M:%S");
     for (guint i = 0; i < n; i++) {
         g_autofree char *line = framelog_format_interval_text(log, &intervals[i]);
-        fprintf(stderr, "lanconf-cli: %s %s\n", m->sender ? "send" : "view", line);
+        fprintf(stderr, "lanconf-cli: %s %s %s\n", stamp, m->sender ? "send" : "view", line);
     }
     return G_SOURCE_CONTINUE;
 }
@@ -197,7 +199,10 @@ LcCliMedia *cli_media_new(LcSession *session, const LcCliMediaOptions *o, LcCliM
     m->options = o;
     m->done = done;
     m->user_data = user_data;
-    av_sender_describe_run(&m->run, &o->camera, mask, ack, o->duration_s);
+    if (o->send)
+        av_sender_describe_run(&m->run, &o->camera, mask, ack, o->duration_s);
+    else
+        av_viewer_describe_run(&m->run, mask, ack, o->duration_s);
     if (o->send) {
         LcStreamSenderConfig vc;
         stream_sender_config_init(&vc);

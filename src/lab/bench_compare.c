@@ -109,13 +109,17 @@ static void compare_progress(LcCompare *c, double elapsed, gboolean print)
     guint n = framelog_close_interval(log, clock_now_us(), iv);
     if (!print || c->config->quiet || c->config->json)
         return;
+    /* One line a second, stamped with the wall clock and the run's second;
+     * every figure names its statistic. */
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *stamp = g_date_time_format(now, "%H:%M:%S");
     g_autoptr(GString) line = g_string_new(NULL);
-    g_string_printf(line, "\r[%4.0f/%.0f s]", elapsed, c->config->duration_s);
+    g_string_printf(line, "%s [%3.0f/%.0f s]", stamp, elapsed, c->config->duration_s);
     for (guint i = 0; i < n; i++)
-        g_string_append_printf(line, "  %s %3.0f fps rtt p50 %6.2f ms",
+        g_string_append_printf(line, "  %s %3.0f fps rtt p50/p99 %.2f/%.2f ms xfer p50 %.1f MB/s",
                                chan_kind_name(iv[i].channel), iv[i].sent.fps_acked,
-                               iv[i].rtt_p50_ms);
-    fprintf(stderr, "%s   ", line->str);
+                               iv[i].rtt_p50_ms, iv[i].rtt_p99_ms, iv[i].transfer_p50_mb_s);
+    fprintf(stderr, "%s\n", line->str);
     fflush(stderr);
 }
 
@@ -196,6 +200,13 @@ static char *compare_make_out_dir(const char *out, GError **error)
 static gboolean compare_write(LcCompare *c, const char *dir, LcImpair *impair, GError **error)
 {
     LcFramelog *log = av_sender_get_framelog(c->sender);
+    /* The viewer runs in this process, on the sender's clock: frames.csv
+     * gets its decode times, and its end to end agrees with the table's. */
+    g_autoptr(GPtrArray) seen = framelog_get_records(av_viewer_get_framelog(c->viewer));
+    for (guint i = 0; i < seen->len; i++) {
+        const LcFrameRecord *r = seen->pdata[i];
+        framelog_set_decoded(log, r->channel, r->seq, r->decoded_us);
+    }
     g_autofree char *csv = g_build_filename(dir, "frames.csv", NULL);
     g_autofree char *ndjson = g_build_filename(dir, "intervals.ndjson", NULL);
     g_autofree char *summary = g_build_filename(dir, "summary.json", NULL);

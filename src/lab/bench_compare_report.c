@@ -115,6 +115,7 @@ static void report_table(LcFramelog *sender, LcFramelog *viewer, gint64 end_us)
     ROW("RTT p99 ms", report_num(s[ch].rtt.p99, 2));
     ROW("jitter ms (RFC 3550)", report_num(s[ch].jitter_ms, 3));
     ROW("one-way p50 / p99 ms", report_pair(s[ch].one_way.p50, s[ch].one_way.p99, 2));
+    ROW("transfer MB/s p50 / min", report_pair(s[ch].transfer.p50, s[ch].transfer.min, 1));
     ROW("TCP retransmits",
         s[ch].has_tcp_info ? g_strdup_printf("%u", s[ch].tcp_info.retransmits_total) : NULL);
     ROW("missed 200 ms deadline (sender)",
@@ -125,7 +126,7 @@ static void report_table(LcFramelog *sender, LcFramelog *viewer, gint64 end_us)
     report_row("viewer: frames decoded", val);
     for (guint ch = 0; ch < LC_CHAN_KINDS; ch++)
         val[ch] = has_v[ch] ? report_pair(v[ch].end_to_end.p50, v[ch].end_to_end.p99, 2) : NULL;
-    report_row("viewer: end-to-end p50 / p99 ms", val);
+    report_row("viewer: capture->decoded p50/p99 ms", val);
     for (guint ch = 0; ch < LC_CHAN_KINDS; ch++)
         val[ch] = has_v[ch] ? g_strdup_printf("%" G_GUINT64_FORMAT, v[ch].deadline_missed) : NULL;
     report_row("viewer: missed 200 ms deadline", val);
@@ -147,7 +148,7 @@ void bench_compare_report_print(LcFramelog *sender, LcFramelog *viewer, gint64 e
            "  frames.csv        one row per frame per channel (docs/STATS.md)\n"
            "  intervals.ndjson  one object per channel per second\n"
            "  summary.json      the figures above, and the run's parameters\n"
-           "  latency.png, latency_cdf.png, end_to_end.png, rate.png  (gnuplot scripts beside "
-           "them)\n",
+           "  latency.png, latency_cdf.png, end_to_end.png, transfer.png, rate.png  (gnuplot "
+           "scripts beside them)\n",
            dir);
 }

@@ -45,6 +45,7 @@ static const CsvColumn csv_columns[] = {
     CSV_COLUMN(rtt_ms, CSV_MS),
     CSV_COLUMN(one_way_ms, CSV_MS),
     CSV_COLUMN(end_to_end_ms, CSV_MS),
+    CSV_COLUMN(transfer_mb_s, CSV_MS),
     CSV_COLUMN(lost, CSV_FLAG),
     CSV_COLUMN(dropped, CSV_FLAG),
     CSV_COLUMN(corrupt, CSV_FLAG),

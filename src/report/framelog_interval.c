@@ -20,8 +20,9 @@ static char *framelog_format_figure(const char *format, double value)
 
 /*
  * One text line per interval, no newline: rates, latency p50/p99 and counts.
- * A sender: "tcp: 30 fps 2.1 Mbit/s rtt 1.2/3.4 ms lost 0 dropped 0"; a
- * viewer: "tcp: 30 fps 2.1 Mbit/s e2e 40.1/52.3 ms received 30 decoded 30".
+ * A sender: "tcp: 30 fps 2.1 Mbit/s rtt p50/p99 1.2/3.4 ms xfer p50 9.8 MB/s
+ * lost 0 dropped 0"; a viewer: "tcp: 30 fps 2.1 Mbit/s e2e p50/p99
+ * 40.1/52.3 ms received 30 decoded 30".
  */
 char *framelog_format_interval_text(const LcFramelog *log, const LcChannelInterval *iv)
 {
@@ -36,12 +37,14 @@ char *framelog_format_interval_text(const LcFramelog *log, const LcChannelInterv
         framelog_format_figure("%.1f", sender ? iv->rtt_p50_ms : iv->end_to_end_p50_ms);
     g_autofree char *p99 =
         framelog_format_figure("%.1f", sender ? iv->rtt_p99_ms : iv->end_to_end_p99_ms);
-    if (sender)
-        return g_strdup_printf("%s: %s fps %s Mbit/s rtt %s/%s ms lost %" G_GUINT64_FORMAT
-                               " dropped %" G_GUINT64_FORMAT,
-                               chan_kind_name(iv->channel), fps, mbps, p50, p99,
+    if (sender) {
+        g_autofree char *xfer = framelog_format_figure("%.1f", iv->transfer_p50_mb_s);
+        return g_strdup_printf("%s: %s fps %s Mbit/s rtt p50/p99 %s/%s ms xfer p50 %s MB/s lost "
+                               "%" G_GUINT64_FORMAT " dropped %" G_GUINT64_FORMAT,
+                               chan_kind_name(iv->channel), fps, mbps, p50, p99, xfer,
                                iv->sent.counts.frames_lost, iv->sent.counts.frames_dropped);
-    return g_strdup_printf("%s: %s fps %s Mbit/s e2e %s/%s ms received %" G_GUINT64_FORMAT
+    }
+    return g_strdup_printf("%s: %s fps %s Mbit/s e2e p50/p99 %s/%s ms received %" G_GUINT64_FORMAT
                            " decoded %" G_GUINT64_FORMAT,
                            chan_kind_name(iv->channel), fps, mbps, p50, p99,
                            iv->received.counts.frames_acked, iv->frames_decoded);
@@ -55,6 +58,7 @@ static void framelog_add_sender_members(JsonBuilder *builder, const LcChannelInt
     stats_json_add_number(builder, "goodput_mbps", iv->sent.goodput_mbps);
     stats_json_add_number(builder, "rtt_p50_ms", iv->rtt_p50_ms);
     stats_json_add_number(builder, "rtt_p99_ms", iv->rtt_p99_ms);
+    stats_json_add_number(builder, "transfer_p50_mb_s", iv->transfer_p50_mb_s);
 }
 
 /* Adds a viewer interval's members. */

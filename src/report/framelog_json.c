@@ -107,6 +107,7 @@ static void framelog_json_add_sender_channel(JsonBuilder *builder, const LcChann
     stats_json_add_number(builder, "rttvar_ms", s->rttvar_ms);
     stats_json_add_number(builder, "jitter_ms", s->jitter_ms);
     framelog_json_add_percentiles(builder, "one_way_ms", &s->one_way);
+    stats_json_add_summary(builder, "transfer_mb_s", &s->transfer);
     framelog_json_add_uint(builder, "frames_viewer_acked", s->viewer_acks);
     framelog_json_add_percentiles(builder, "to_viewer_ms", &s->to_viewer);
     framelog_json_add_uint(builder, "deadline_missed", s->deadline_missed);
@@ -125,6 +126,7 @@ static void framelog_json_add_viewer_channel(JsonBuilder *builder, const LcChann
     stats_json_add_number(
         builder, "fps_decoded",
         s->received.duration_s > 0.0 ? (double)s->frames_decoded / s->received.duration_s : NAN);
+    stats_json_add_number(builder, "stream_s", s->received.duration_s);
     framelog_json_add_percentiles(builder, "end_to_end_ms", &s->end_to_end);
     framelog_json_add_percentiles(builder, "decode_ms", &s->decode);
     framelog_json_add_uint(builder, "deadline_missed", s->deadline_missed);

@@ -109,7 +109,7 @@ static gboolean plots_write_scripts(const char *dir, const PlotsFrames *frames, 
 {
     gboolean has_rtt = plots_frames_has_metric(frames, PLOTS_METRIC_RTT);
     gboolean has_e2e = plots_frames_has_metric(frames, PLOTS_METRIC_END_TO_END);
-    PlotsMetricData primary = {0}, e2e = {0};
+    PlotsMetricData primary = {0}, e2e = {0}, transfer = {0};
     gboolean ok, wrote_rate = FALSE;
 
     plots_metric_data_fill(&primary, frames,
@@ -121,8 +121,13 @@ static gboolean plots_write_scripts(const char *dir, const PlotsFrames *frames, 
         plots_metric_data_fill(&e2e, frames, PLOTS_METRIC_END_TO_END);
         ok = plots_write_latency(dir, "end_to_end", frames, &e2e, run, written, stems, error);
     }
+    if (ok && plots_frames_has_metric(frames, PLOTS_METRIC_TRANSFER)) {
+        plots_metric_data_fill(&transfer, frames, PLOTS_METRIC_TRANSFER);
+        ok = plots_write_latency(dir, "transfer", frames, &transfer, run, written, stems, error);
+    }
     plots_metric_data_clear(&primary);
     plots_metric_data_clear(&e2e);
+    plots_metric_data_clear(&transfer);
     if (ok)
         ok = plots_rate_write(dir, run, written, &wrote_rate, error);
     if (ok && wrote_rate)

@@ -16,10 +16,13 @@
 static const PlotsMetricInfo plots_metrics[PLOTS_N_METRICS] = {
     [PLOTS_METRIC_RTT] = {"rtt_ms", "latency", "RTT",
                           "Round-trip time per frame (send to relay ACK)", "no frame acknowledged",
-                          "acknowledged frames"},
+                          "acknowledged frames", "ms"},
     [PLOTS_METRIC_END_TO_END] = {"end_to_end_ms", "end_to_end", "end-to-end delay",
-                                 "End-to-end delay per frame (capture to viewer)",
-                                 "no frame reached a viewer", "frames that reached a viewer"},
+                                 "End-to-end delay per frame (capture to decoded at the viewer)",
+                                 "no frame reached a viewer", "frames that reached a viewer", "ms"},
+    [PLOTS_METRIC_TRANSFER] = {"transfer_mb_s", "transfer", "transfer rate",
+                               "Transfer rate per frame (bytes / (relay ACK - send))",
+                               "no frame acknowledged", "acknowledged frames", "MB/s"},
 };
 
 /* The columns the charts read; any of them may be missing from a file. */
@@ -30,21 +33,31 @@ typedef enum {
     COL_SEND,
     COL_RTT,
     COL_END_TO_END,
+    COL_TRANSFER,
+    COL_DECODED,
     COL_LOST,
     COL_DROPPED,
     N_COLS,
 } PlotsColumn;
 
 static const char *const plots_column_names[N_COLS] = {
-    [COL_CHANNEL] = "channel", [COL_SEQ] = "seq",         [COL_CAPTURE] = "capture_us",
-    [COL_SEND] = "send_us",    [COL_RTT] = "rtt_ms",      [COL_END_TO_END] = "end_to_end_ms",
-    [COL_LOST] = "lost",       [COL_DROPPED] = "dropped",
+    [COL_CHANNEL] = "channel",
+    [COL_SEQ] = "seq",
+    [COL_CAPTURE] = "capture_us",
+    [COL_SEND] = "send_us",
+    [COL_RTT] = "rtt_ms",
+    [COL_END_TO_END] = "end_to_end_ms",
+    [COL_TRANSFER] = "transfer_mb_s",
+    [COL_DECODED] = "decoded_us",
+    [COL_LOST] = "lost",
+    [COL_DROPPED] = "dropped",
 };
 
 /* The metric each latency column feeds. */
 static const PlotsColumn plots_metric_columns[PLOTS_N_METRICS] = {
     [PLOTS_METRIC_RTT] = COL_RTT,
     [PLOTS_METRIC_END_TO_END] = COL_END_TO_END,
+    [PLOTS_METRIC_TRANSFER] = COL_TRANSFER,
 };
 
 /* A file being read: where each wanted column sits, and the line in hand. */
@@ -201,7 +214,7 @@ static void plots_frames_extend_span(PlotsFrames *frames, gint64 t_us)
 static gboolean plots_frames_add_row(PlotsFrames *frames, const PlotsReader *reader, GError **error)
 {
     LcChanKind channel;
-    gint64 capture_us, send_us;
+    gint64 capture_us, send_us, decoded_us;
     guint64 seq, lost, dropped;
 
     if (reader->field[COL_CHANNEL] == NULL ||
@@ -209,6 +222,7 @@ static gboolean plots_frames_add_row(PlotsFrames *frames, const PlotsReader *rea
         return plots_frames_fail_value(reader, COL_CHANNEL, error);
     if (!plots_frames_parse_time(reader, COL_CAPTURE, &capture_us, error) ||
         !plots_frames_parse_time(reader, COL_SEND, &send_us, error) ||
+        !plots_frames_parse_time(reader, COL_DECODED, &decoded_us, error) ||
         !plots_frames_parse_uint(reader, COL_SEQ, G_MAXUINT64, &seq, error) ||
         !plots_frames_parse_uint(reader, COL_LOST, 1, &lost, error) ||
         !plots_frames_parse_uint(reader, COL_DROPPED, 1, &dropped, error))
@@ -218,6 +232,7 @@ static gboolean plots_frames_add_row(PlotsFrames *frames, const PlotsReader *rea
     gint64 t_us = frame_record_time_is_set(capture_us) ? capture_us : send_us;
     chan->rows++;
     plots_frames_extend_span(frames, t_us);
+    frames->has_decoded |= frame_record_time_is_set(decoded_us);
     for (guint m = 0; m < PLOTS_N_METRICS; m++) {
         PlotsSample sample = {.t_us = t_us, .seq = seq};
         if (!plots_frames_parse_ms(reader, plots_metric_columns[m], &sample.ms, error))

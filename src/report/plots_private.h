@@ -11,6 +11,7 @@
 typedef enum {
     PLOTS_METRIC_RTT,
     PLOTS_METRIC_END_TO_END,
+    PLOTS_METRIC_TRANSFER,
     PLOTS_N_METRICS,
 } PlotsMetric;
 
@@ -22,6 +23,7 @@ typedef struct {
     const char *what;   /* what it measures, for titles */
     const char *none;   /* a channel without samples, for legends */
     const char *sample; /* the frames that have a sample, for the CDF's axis */
+    const char *unit;   /* "ms", "MB/s" */
 } PlotsMetricInfo;
 
 /* One frame's latency on one channel. */
@@ -44,6 +46,9 @@ typedef struct {
     PlotsChannel channels[LC_CHAN_KINDS];
     gint64 t0_us; /* the earliest frame time: zero on the time axes */
     gint64 t1_us; /* the latest frame time */
+    /* Whether any frame has decoded_us: end to end then runs to decoded,
+     * else (a sender's log) to the whole frame at the viewer. */
+    gboolean has_decoded;
 } PlotsFrames;
 
 /* One channel's samples of one metric, summarised. */

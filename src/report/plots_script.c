@@ -403,7 +403,10 @@ char *plots_script_latency(const char *stem, const PlotsFrames *frames, PlotsMet
     const PlotsMetricInfo *info = plots_metric_get_info(metric);
     g_autoptr(GString) gp = g_string_new(NULL);
     g_autofree char *channels = plots_script_format_channels(frames);
-    g_autofree char *heading = g_strdup_printf("%s: %s", info->what, channels);
+    const char *what = metric == PLOTS_METRIC_END_TO_END && !frames->has_decoded
+                           ? "End-to-end delay per frame (capture to the whole frame at the viewer)"
+                           : info->what;
+    g_autofree char *heading = g_strdup_printf("%s: %s", what, channels);
     gboolean band = plots_script_has_markers(frames);
     PlotsAxis y = plots_script_get_axis(stats, band ? PLOTS_BAND_FLOOR - 0.02 : 0.95);
     guint n_clauses = 0, row = 0, rows = plots_script_count_entries(frames), entries = 0;
@@ -413,7 +416,8 @@ char *plots_script_latency(const char *stem, const PlotsFrames *frames, PlotsMet
     g_autofree char *time_label = plots_script_append_time_axis(
         gp, (double)(frames->t1_us - frames->t0_us) / 1e6, "the first frame was captured");
     g_string_append_printf(gp, "set xlabel '%s'\n", time_label);
-    g_string_append_printf(gp, "set ylabel '%s (ms%s)'\n", info->name, y.log ? ", log scale" : "");
+    g_string_append_printf(gp, "set ylabel '%s (%s%s)'\n", info->name, info->unit,
+                           y.log ? ", log scale" : "");
     plots_script_append_key(gp, rows);
     plots_script_append_axis(gp, "y", &y);
     plots_script_append_tics(gp, "y", &y);
@@ -503,9 +507,9 @@ static void plots_script_append_cdf_curve(GString *gp, const char *data, LcChanK
     g_autoptr(GString) title = g_string_new(NULL);
     g_string_append_printf(title, "%s  p50 ", plots_looks[channel].label);
     plots_data_append_ms(title, stats->p50);
-    g_string_append(title, " ms  p99 ");
+    g_string_append_printf(title, " %s  p99 ", info->unit);
     plots_data_append_ms(title, stats->p99);
-    g_string_append_printf(title, " ms  (%u frames", stats->n);
+    g_string_append_printf(title, " %s  (%u frames", info->unit, stats->n);
     if (missing > 0)
         g_string_append_printf(title, "; %u lost or dropped", missing);
     g_string_append_c(title, ')');
@@ -528,7 +532,8 @@ char *plots_script_cdf(const char *stem, const char *data_stem, const PlotsFrame
 
     plots_script_begin(gp, stem, heading);
     plots_script_append_title(gp, heading, run);
-    g_string_append_printf(gp, "set xlabel '%s (ms%s)'\n", info->name, x.log ? ", log scale" : "");
+    g_string_append_printf(gp, "set xlabel '%s (%s%s)'\n", info->name, info->unit,
+                           x.log ? ", log scale" : "");
     g_string_append_printf(gp, "set ylabel 'fraction of %s with %s <= x'\n", info->sample,
                            info->name);
     /* The legends carry the percentiles and are long: one row per channel. */

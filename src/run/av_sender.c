@@ -117,7 +117,11 @@ LcAvSender *av_sender_new(LcSession *session, const LcCameraOptions *camera,
     s->camera = camera_new(camera, av_sender_on_frame, av_sender_on_camera_error, s, error);
     if (s->camera == NULL)
         return NULL;
-    s->log = framelog_new(FRAMELOG_ROLE_SENDER, run, clock_now_us());
+    /* The summary names the encoder in use, not "auto". */
+    LcFramelogRun resolved = *run;
+    if (camera_get_encoder_name(s->camera) != NULL)
+        resolved.encoder = camera_get_encoder_name(s->camera);
+    s->log = framelog_new(FRAMELOG_ROLE_SENDER, &resolved, clock_now_us());
     s->video = stream_sender_new(session, config, &av_sender_events, s);
     return g_steal_pointer(&s);
 }

@@ -33,6 +33,7 @@ static void av_viewer_on_frame(LcStreamViewer *video, const LcStreamFrame *f, gp
     if (!framelog_add_received(v->log, f->channel, meta->seq, frame_get_size(f->frame),
                                meta->capture_us, f->last_us))
         return; /* a repeat: decode each channel's copy once */
+    framelog_set_stream(v->log, 0, 0, frame_codec_to_string(meta->codec));
     viewer_media_push(v->media, f->channel, f->frame);
 }
 
@@ -73,8 +74,21 @@ static void av_viewer_on_decoded(LcViewerMedia *media, const LcViewerFrame *f, c
         framelog_add_corrupt(v->log, (LcChanKind)f->channel, f->seq);
         return;
     }
-    v->decoded++;
+    if (v->decoded++ == 0)
+        framelog_set_stream(v->log, f->width, f->height, NULL);
     framelog_add_decoded(v->log, (LcChanKind)f->channel, f->seq, f->decoded_us, f->decode_time_us);
+}
+
+/* Describes a viewing run for the summary: what the viewer asked for; the
+ * stream's own parameters fill in as its frames arrive. */
+void av_viewer_describe_run(LcFramelogRun *run, guint channels, LcStreamAckMode ack_mode,
+                            double duration_s)
+{
+    *run = (LcFramelogRun){
+        .channels = channels,
+        .ack_mode = stream_sender_ack_mode_name(ack_mode),
+        .duration_s = duration_s,
+    };
 }
 
 /* Starts viewing nick's stream. */

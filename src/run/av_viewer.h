@@ -4,6 +4,7 @@
 #pragma once
 
 #include "net/client/session.h"
+#include "net/client/stream_sender.h"
 #include "net/client/stream_viewer.h"
 #include "src/run/framelog.h"
 
@@ -15,6 +16,12 @@ typedef void (*LcAvViewerErrorFunc)(LcAvViewer *viewer, const GError *error, gpo
 /* Called when the stream ends (the sender stopped); the viewer waits for the
  * next one. */
 typedef void (*LcAvViewerEndFunc)(LcAvViewer *viewer, const char *reason, gpointer user_data);
+
+/* Describes a viewing run for the summary: the channels and ACK mode asked
+ * for and the planned length; the stream's size and codec fill in from its
+ * frames (what the viewer cannot know, e.g. the JPEG quality, stays null). */
+void av_viewer_describe_run(LcFramelogRun *run, guint channels, LcStreamAckMode ack_mode,
+                            double duration_s);
 
 /* Starts viewing nick's stream on a control session (which must outlive it).
  * headless: count and time frames without a window. sender_offset_us is the

@@ -31,6 +31,9 @@ struct LcChannelStats {
     gboolean has_seq;
     guint64 min_seq; /* lowest and highest sequence number received */
     guint64 max_seq;
+    guint64 received;     /* frames received whole */
+    gint64 first_recv_us; /* the first and the latest arrival, local clock */
+    gint64 last_recv_us;
     LcStatsDist *end_to_end;
     LcStatsDist *decode;
 
@@ -41,6 +44,8 @@ struct LcChannelStats {
 
     /* The open interval. */
     LcStatsDist *interval_rtt;
+    LcStatsDist *transfer;
+    LcStatsDist *interval_transfer;
     LcStatsDist *interval_end_to_end;
     guint64 interval_decoded;
 };
@@ -65,6 +70,8 @@ LcChannelStats *chanstats_new(LcChanKind channel, gint64 start_us, gint64 deadli
     stats->end_to_end = stats_dist_new();
     stats->decode = stats_dist_new();
     stats->interval_rtt = stats_dist_new();
+    stats->transfer = stats_dist_new();
+    stats->interval_transfer = stats_dist_new();
     stats->interval_end_to_end = stats_dist_new();
     return stats;
 }
@@ -80,6 +87,8 @@ void chanstats_free(LcChannelStats *stats)
     stats_dist_free(stats->end_to_end);
     stats_dist_free(stats->decode);
     stats_dist_free(stats->interval_rtt);
+    stats_dist_free(stats->transfer);
+    stats_dist_free(stats->interval_transfer);
     stats_dist_free(stats->interval_end_to_end);
     g_free(stats);
 }
@@ -140,6 +149,10 @@ void chanstats_add_relay_ack(LcChannelStats *stats, const LcFrameRecord *record)
     }
     if (isfinite(record->one_way_ms))
         stats_dist_add(stats->one_way, record->one_way_ms);
+    if (isfinite(record->transfer_mb_s)) {
+        stats_dist_add(stats->transfer, record->transfer_mb_s);
+        stats_dist_add(stats->interval_transfer, record->transfer_mb_s);
+    }
 }
 
 /* Counts one viewer's ACK and judges that viewer's copy against the playout deadline. */
@@ -161,6 +174,13 @@ void chanstats_add_received(LcChannelStats *stats, const LcFrameRecord *record)
     g_return_if_fail(stats != NULL && record != NULL);
 
     stats_rate_add_acked(&stats->recv_rate, record->bytes);
+    if (frame_record_time_is_set(record->viewer_recv_us)) {
+        if (stats->received == 0 || record->viewer_recv_us < stats->first_recv_us)
+            stats->first_recv_us = record->viewer_recv_us;
+        if (stats->received == 0 || record->viewer_recv_us > stats->last_recv_us)
+            stats->last_recv_us = record->viewer_recv_us;
+        stats->received++;
+    }
     if (!stats->has_seq || record->seq < stats->min_seq)
         stats->min_seq = record->seq;
     if (!stats->has_seq || record->seq > stats->max_seq)
@@ -220,10 +240,12 @@ void chanstats_close_interval(LcChannelStats *stats, gint64 now_us, LcChannelInt
     out->fps_decoded = chanstats_per_second(stats->interval_decoded, &out->received);
     out->rtt_p50_ms = stats_dist_percentile(stats->interval_rtt, 50.0);
     out->rtt_p99_ms = stats_dist_percentile(stats->interval_rtt, 99.0);
+    out->transfer_p50_mb_s = stats_dist_percentile(stats->interval_transfer, 50.0);
     out->end_to_end_p50_ms = stats_dist_percentile(stats->interval_end_to_end, 50.0);
     out->end_to_end_p99_ms = stats_dist_percentile(stats->interval_end_to_end, 99.0);
 
     stats_dist_clear(stats->interval_rtt);
+    stats_dist_clear(stats->interval_transfer);
     stats_dist_clear(stats->interval_end_to_end);
     stats->interval_decoded = 0;
 }
@@ -254,6 +276,25 @@ static void chanstats_fill_deadline(const LcChannelStats *stats, LcChannelSummar
     out->deadline_missed = stats_deadline_get_missed(&out->deadline);
 }
 
+/*
+ * A viewer's totals over the time the stream flowed, not the whole run: a
+ * viewer that waited for the stream to start, or stayed after it ended,
+ * would otherwise report a rate the stream never had. The span runs from
+ * the first arrival to one mean frame gap after the latest, so that n
+ * frames cover n gaps, and never past now_us.
+ */
+static void chanstats_get_received(const LcChannelStats *stats, gint64 now_us,
+                                   LcStatsRateReport *out)
+{
+    if (stats->received < 2) {
+        stats_rate_get_total(&stats->recv_rate, now_us, out);
+        return;
+    }
+    gint64 gap = (stats->last_recv_us - stats->first_recv_us) / (gint64)(stats->received - 1);
+    gint64 end = MIN(now_us, stats->last_recv_us + gap);
+    stats_rate_get_total_over(&stats->recv_rate, stats->first_recv_us, end, out);
+}
+
 /* Fills out with the figures for the run from its start to now_us. */
 void chanstats_get_summary(const LcChannelStats *stats, gint64 now_us, LcChannelSummary *out)
 {
@@ -267,10 +308,11 @@ void chanstats_get_summary(const LcChannelStats *stats, gint64 now_us, LcChannel
         stats_rtt_get_samples(&stats->srtt) > 0 ? stats_rtt_get_rttvar_ms(&stats->srtt) : NAN;
     out->jitter_ms = stats->jitter_samples > 0 ? stats_jitter_get_ms(&stats->jitter) : NAN;
     stats_dist_get_summary(stats->one_way, &out->one_way);
+    stats_dist_get_summary(stats->transfer, &out->transfer);
     out->viewer_acks = stats->viewer_acks;
     stats_dist_get_summary(stats->to_viewer, &out->to_viewer);
 
-    stats_rate_get_total(&stats->recv_rate, now_us, &out->received);
+    chanstats_get_received(stats, now_us, &out->received);
     out->frames_decoded = stats->frames_decoded;
     out->frames_corrupt = stats->frames_corrupt;
     out->frames_missing = chanstats_count_missing(stats);

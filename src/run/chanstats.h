@@ -36,6 +36,7 @@ typedef struct {
     double fps_decoded;         /* viewer: frames_decoded per second */
     double rtt_p50_ms;          /* sender: RTT of frames acked within the interval */
     double rtt_p99_ms;
+    double transfer_p50_mb_s; /* sender: transfer rate of frames acked within the interval */
     double end_to_end_p50_ms; /* viewer: capture to decoded, frames decoded within the interval */
     double end_to_end_p99_ms;
 } LcChannelInterval;
@@ -50,6 +51,7 @@ typedef struct {
     double rttvar_ms;             /* RFC 6298 RTTVAR */
     double jitter_ms;             /* RFC 3550 interarrival jitter at the relay; NAN without ACKs */
     LcStatsDistSummary one_way;   /* ms: relay first byte (local clock) - send time */
+    LcStatsDistSummary transfer;  /* MB/s: bytes / (ACK arrival - send time), per frame */
     guint64 viewer_acks;          /* ACKs from viewers (one per frame per viewer) */
     LcStatsDistSummary to_viewer; /* ms: capture to viewer receive, one sample per viewer ACK */
     /* Viewer. */

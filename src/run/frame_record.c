@@ -21,6 +21,7 @@ void frame_record_init(LcFrameRecord *record, LcChanKind channel, guint64 seq)
         .rtt_ms = NAN,
         .one_way_ms = NAN,
         .end_to_end_ms = NAN,
+        .transfer_mb_s = NAN,
     };
 }
 
@@ -47,6 +48,8 @@ static gint64 frame_record_to_local(gint64 remote_us, gint64 offset_us)
 }
 
 /*
+ * The transfer rate is the frame's bytes over its round trip (send to the
+ * relay's ACK), as a user of a stop-and-wait transfer would time it.
  * RTT needs no clock offset: send and ACK arrival are both local. One-way
  * delay takes the relay's first-byte time onto the local clock with the
  * RFC 5905 offset (remote - local), so its accuracy is the offset's, about
@@ -66,4 +69,7 @@ void frame_record_derive(LcFrameRecord *record, gint64 relay_offset_us, gint64 s
     record->rtt_ms = frame_record_span_ms(record->send_us, record->ack_us);
     record->one_way_ms = frame_record_span_ms(record->send_us, relay_first);
     record->end_to_end_ms = frame_record_span_ms(capture, arrival);
+    /* Bytes per microsecond are megabytes per second. */
+    record->transfer_mb_s =
+        record->rtt_ms > 0 ? (double)record->bytes / (record->rtt_ms * 1000.0) : NAN;
 }

@@ -39,6 +39,9 @@ typedef struct {
     double rtt_ms;        /* ack_us - send_us */
     double one_way_ms;    /* relay_first_us on the local clock - send_us */
     double end_to_end_ms; /* decoded_us (else viewer_recv_us) - capture_us on the local clock */
+    /* The frame's transfer rate, MB/s (10^6 bytes per second): bytes over
+     * ack_us - send_us, the classic per-frame figure of a round trip. */
+    double transfer_mb_s;
 
     gboolean lost;    /* sent, then declared lost by the channel */
     gboolean dropped; /* never sent (stale, or over a queue limit) */

@@ -243,6 +243,35 @@ gboolean framelog_add_viewer_ack(LcFramelog *log, LcChanKind channel, guint64 se
     return TRUE;
 }
 
+/* Viewer: the stream's picture size and codec, once known. */
+void framelog_set_stream(LcFramelog *log, gint width, gint height, const char *codec)
+{
+    g_return_if_fail(log != NULL);
+
+    if (log->run.width <= 0 && log->run.height <= 0 && width > 0 && height > 0) {
+        log->run.width = width;
+        log->run.height = height;
+    }
+    if (log->encoder == NULL && codec != NULL) {
+        log->encoder = g_strdup(codec);
+        log->run.encoder = log->encoder;
+    }
+}
+
+/* Sender: a viewer on the same clock decoded frame seq at decoded_us. */
+gboolean framelog_set_decoded(LcFramelog *log, LcChanKind channel, guint64 seq, gint64 decoded_us)
+{
+    g_return_val_if_fail(log != NULL, FALSE);
+
+    LcFrameRecord *record = framelog_find(log, channel, seq);
+    if (record == NULL || record->dropped || !frame_record_time_is_set(decoded_us) ||
+        frame_record_time_is_set(record->decoded_us))
+        return FALSE;
+    record->decoded_us = decoded_us;
+    framelog_derive(log, record);
+    return TRUE;
+}
+
 /* Viewer: the whole frame seq arrived at recv_us. */
 gboolean framelog_add_received(LcFramelog *log, LcChanKind channel, guint64 seq, guint64 bytes,
                                gint64 capture_us, gint64 recv_us)

@@ -82,6 +82,14 @@ gboolean framelog_add_relay_ack(LcFramelog *log, LcChanKind channel, guint64 seq
  * clock. */
 gboolean framelog_add_viewer_ack(LcFramelog *log, LcChanKind channel, guint64 seq,
                                  gint64 viewer_recv_us);
+/* Viewer: what the stream's frames say of it (the picture size and the
+ * codec's name), filled into the run where it is not known yet. */
+void framelog_set_stream(LcFramelog *log, gint width, gint height, const char *codec);
+/* Sender: a viewer on this same clock (the lab's, in one process) decoded
+ * frame seq at decoded_us: frames.csv then carries it, and end_to_end_ms
+ * runs from capture to decoded, as the viewer's own figures do. The
+ * sender's figures do not change. */
+gboolean framelog_set_decoded(LcFramelog *log, LcChanKind channel, guint64 seq, gint64 decoded_us);
 /* Viewer: the whole frame seq arrived at recv_us (local); capture_us is on the sender's clock. */
 gboolean framelog_add_received(LcFramelog *log, LcChanKind channel, guint64 seq, guint64 bytes,
                                gint64 capture_us, gint64 recv_us);

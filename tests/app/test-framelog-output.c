@@ -224,6 +224,10 @@ static gboolean records_equal(const LcFrameRecord *a, const LcFrameRecord *b)
     for (guint i = 0; i < G_N_ELEMENTS(am); i++)
         if (!(am[i] == bm[i] || (isnan(am[i]) && isnan(bm[i]))))
             return FALSE;
+    /* The transfer rate is a ratio, written to the kB/s. */
+    if (!(fabs(a->transfer_mb_s - b->transfer_mb_s) <= 0.0005 ||
+          (isnan(a->transfer_mb_s) && isnan(b->transfer_mb_s))))
+        return FALSE;
     return a->seq == b->seq && a->channel == b->channel && a->bytes == b->bytes &&
            a->capture_us == b->capture_us && a->send_us == b->send_us && a->ack_us == b->ack_us &&
            a->relay_first_us == b->relay_first_us && a->relay_last_us == b->relay_last_us &&
@@ -239,8 +243,8 @@ static void test_csv_round_trip(void)
 
     g_assert_cmpstr(framelog_csv_get_header(), ==,
                     "seq,channel,bytes,capture_us,send_us,ack_us,relay_first_us,relay_last_us,"
-                    "viewer_recv_us,decoded_us,rtt_ms,one_way_ms,end_to_end_ms,lost,dropped,"
-                    "corrupt");
+                    "viewer_recv_us,decoded_us,rtt_ms,one_way_ms,end_to_end_ms,transfer_mb_s,"
+                    "lost,dropped,corrupt");
     g_assert_cmpuint(records->len, ==, 9);
     for (guint i = 0; i < records->len; i++) {
         const LcFrameRecord *record = g_ptr_array_index(records, i);
@@ -272,11 +276,11 @@ static void test_csv_row_text(void)
     framelog_csv_append_row(row, framelog_lookup(log, LC_CHAN_TCP, 2));
     g_assert_cmpstr(row->str, ==,
                     "2,tcp,2000,1700000000064000,1700000000066000,1700000000067500,"
-                    "1700000000066700,1700000000066900,1700000000106000,,1.500,0.700,42.000,0,"
-                    "0,0\n");
+                    "1700000000066700,1700000000066900,1700000000106000,,1.500,0.700,42.000,"
+                    "1.333,0,0,0\n");
     g_string_truncate(row, 0);
     framelog_csv_append_row(row, framelog_lookup(log, LC_CHAN_UDP, 5));
-    g_assert_cmpstr(row->str, ==, "5,udp,5000,1700000000160000,,,,,,,,,,0,1,0\n");
+    g_assert_cmpstr(row->str, ==, "5,udp,5000,1700000000160000,,,,,,,,,,,0,1,0\n");
 }
 
 /* Rows with a wrong field count, an unknown channel or a bad number are refused. */
@@ -285,12 +289,13 @@ static void test_csv_bad_rows(void)
     static const char *const rows[] = {
         "",
         "1,tcp,100",
-        "1,sctp,100,,,,,,,,,,,0,0,0",
-        "x,tcp,100,,,,,,,,,,,0,0,0",
-        "1,tcp,100,12a,,,,,,,,,,0,0,0",
-        "1,tcp,100,,,,,,,,1.5ms,,,0,0,0",
-        "1,tcp,100,,,,,,,,,,,2,0,0",
-        "1,tcp,100,,,,,,,,,,,0,0,0,extra",
+        "1,sctp,100,,,,,,,,,,,,0,0,0",
+        "x,tcp,100,,,,,,,,,,,,0,0,0",
+        "1,tcp,100,12a,,,,,,,,,,,0,0,0",
+        "1,tcp,100,,,,,,,,1.5ms,,,,0,0,0",
+        "1,tcp,100,,,,,,,,,,,fast,0,0,0",
+        "1,tcp,100,,,,,,,,,,,,2,0,0",
+        "1,tcp,100,,,,,,,,,,,,0,0,0,extra",
     };
 
     for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
@@ -358,9 +363,23 @@ static void test_intervals_ndjson(void)
     g_autoptr(LcFramelog) log = make_sender_log();
     LcChannelInterval out[LC_CHAN_KINDS];
     static const char *const keys[] = {
-        "event",       "role",         "channel",     "start",          "end",        "seconds",
-        "frames_sent", "frames_acked", "frames_lost", "frames_dropped", "bytes_sent", "bytes_acked",
-        "fps_acked",   "goodput_mbps", "rtt_p50_ms",  "rtt_p99_ms",
+        "event",
+        "role",
+        "channel",
+        "start",
+        "end",
+        "seconds",
+        "frames_sent",
+        "frames_acked",
+        "frames_lost",
+        "frames_dropped",
+        "bytes_sent",
+        "bytes_acked",
+        "fps_acked",
+        "goodput_mbps",
+        "rtt_p50_ms",
+        "rtt_p99_ms",
+        "transfer_p50_mb_s",
     };
 
     g_assert_cmpuint(framelog_close_interval(log, T0 + 1000000, out), ==, 2);

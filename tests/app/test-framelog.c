@@ -89,6 +89,12 @@ static void test_rtt_percentiles(void)
     g_assert_cmpfloat(s.rtt.p95, ==, 5.0);
     g_assert_cmpfloat(s.rtt.p99, ==, 5.0);
     g_assert_cmpfloat(s.rtt.max, ==, 5.0);
+    /* Transfer rates, bytes / RTT: 62.5, 250, 75, 166.67, 156.25 MB/s. */
+    g_assert_cmpuint(s.transfer.count, ==, 5);
+    g_assert_cmpfloat(s.transfer.min, ==, 62.5);
+    g_assert_cmpfloat(s.transfer.p50, ==, 156.25);
+    g_assert_cmpfloat(s.transfer.max, ==, 250.0);
+    g_assert_cmpfloat(framelog_lookup(log, LC_CHAN_TCP, 1)->transfer_mb_s, ==, 62.5);
 }
 
 /*
@@ -294,16 +300,23 @@ static void test_intervals(void)
     g_assert_cmpfloat(out[0].sent.goodput_mbps, ==, 6.0);
     g_assert_cmpfloat(out[0].rtt_p50_ms, ==, 2.0);
     g_assert_cmpfloat(out[0].rtt_p99_ms, ==, 5.0);
+    /* Transfer rates 62.5, 250 and 75 MB/s (bytes / RTT us): p50 75. */
+    g_assert_cmpfloat(out[0].transfer_p50_mb_s, ==, 75.0);
     g_autofree char *line = framelog_format_interval_text(log, &out[0]);
-    g_assert_cmpstr(line, ==, "tcp: 3 fps 6.0 Mbit/s rtt 2.0/5.0 ms lost 0 dropped 0");
+    g_assert_cmpstr(line, ==,
+                    "tcp: 3 fps 6.0 Mbit/s rtt p50/p99 2.0/5.0 ms xfer p50 75.0 MB/s lost 0 "
+                    "dropped 0");
     g_autofree char *idle = framelog_format_interval_text(log, &out[1]);
-    g_assert_cmpstr(idle, ==, "udp: 0 fps 0.0 Mbit/s rtt -/- ms lost 0 dropped 0");
+    g_assert_cmpstr(idle, ==,
+                    "udp: 0 fps 0.0 Mbit/s rtt p50/p99 -/- ms xfer p50 - MB/s lost 0 dropped 0");
 
     feed_frames(log, LC_CHAN_TCP, 3, 4);
     feed_lost_and_dropped(log, LC_CHAN_TCP);
     g_assert_cmpuint(framelog_close_interval(log, T0 + 2000000, out), ==, LC_CHAN_KINDS);
     g_autofree char *second = framelog_format_interval_text(log, &out[0]);
-    g_assert_cmpstr(second, ==, "tcp: 2 fps 9.0 Mbit/s rtt 3.0/4.0 ms lost 1 dropped 1");
+    g_assert_cmpstr(second, ==,
+                    "tcp: 2 fps 9.0 Mbit/s rtt p50/p99 3.0/4.0 ms xfer p50 156.2 MB/s lost 1 "
+                    "dropped 1");
 }
 
 /* Events that do not fit a record are refused and change nothing. */

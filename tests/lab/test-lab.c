@@ -16,6 +16,12 @@ typedef struct {
     JsonObject *summary;
 } Run;
 
+/* Orders doubles. */
+static gint compare_doubles(const double *a, const double *b)
+{
+    return *a < *b ? -1 : *a > *b;
+}
+
 /* Runs `lanconf-bench compare` for seconds (with an impairment or NULL),
  * asserting exit 0, and loads its summary.json. */
 static void run_compare(Run *run, const char *seconds, const char *impair)
@@ -71,6 +77,58 @@ static double number(JsonObject *o, const char *member, const char *sub)
     return json_node_get_double(n);
 }
 
+/* Index of a column in a frames.csv header. */
+static guint column(GStrv header, const char *name)
+{
+    for (guint i = 0; header[i] != NULL; i++)
+        if (strcmp(header[i], name) == 0)
+            return i;
+    g_assert_not_reached();
+}
+
+/* frames.csv of a compare run: every decoded frame has decoded_us, its
+ * end_to_end_ms is capture to decoded (the median agrees with the viewer's
+ * own figure in summary.json), and transfer_mb_s is bytes over the RTT. */
+static void check_frames_csv(Run *run)
+{
+    g_autofree char *path = g_build_filename(run->dir, "frames.csv", NULL);
+    g_autofree char *text = NULL;
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    g_auto(GStrv) header = g_strsplit(lines[0], ",", -1);
+    guint c_chan = column(header, "channel"), c_bytes = column(header, "bytes"),
+          c_cap = column(header, "capture_us"), c_dec = column(header, "decoded_us"),
+          c_e2e = column(header, "end_to_end_ms"), c_rtt = column(header, "rtt_ms"),
+          c_xfer = column(header, "transfer_mb_s");
+    const char *names[] = {"tcp", "udp"};
+    for (guint ch = 0; ch < 2; ch++) {
+        g_autoptr(GArray) e2e = g_array_new(FALSE, FALSE, sizeof(double));
+        for (guint i = 1; lines[i] != NULL && *lines[i] != '\0'; i++) {
+            g_auto(GStrv) f = g_strsplit(lines[i], ",", -1);
+            if (strcmp(f[c_chan], names[ch]) != 0)
+                continue;
+            if (*f[c_rtt] != '\0') {
+                double expect =
+                    g_ascii_strtod(f[c_bytes], NULL) / (g_ascii_strtod(f[c_rtt], NULL) * 1000.0);
+                g_assert_cmpfloat(fabs(g_ascii_strtod(f[c_xfer], NULL) - expect), <=,
+                                  0.001 + 0.001 * expect);
+            }
+            if (*f[c_dec] == '\0')
+                continue;
+            double span = (g_ascii_strtod(f[c_dec], NULL) - g_ascii_strtod(f[c_cap], NULL)) / 1e3;
+            double e = g_ascii_strtod(f[c_e2e], NULL);
+            g_assert_cmpfloat(fabs(e - span), <, 0.002);
+            g_array_append_val(e2e, e);
+        }
+        JsonObject *viewer = json_object_get_object_member(
+            json_object_get_object_member(run->summary, "viewer"), names[ch]);
+        g_assert_cmpuint(e2e->len, ==, (guint)number(viewer, "frames_decoded", NULL));
+        g_array_sort(e2e, (GCompareFunc)compare_doubles);
+        double p50 = g_array_index(e2e, double, (e2e->len + 1) / 2 - 1);
+        g_assert_cmpfloat(fabs(p50 - number(viewer, "end_to_end_ms", "p50")), <, 0.5);
+    }
+}
+
 /* On loopback every TCP frame and nearly every UDP frame is acknowledged,
  * the viewer decodes them, and the files and plots are all there. */
 static void test_loopback(void)
@@ -98,6 +156,7 @@ static void test_loopback(void)
         g_assert_cmpfloat(number(viewer, "frames_decoded", NULL), >=, 0.9 * acked);
     }
     g_assert_cmpfloat(number(channel(&run, "tcp"), "frames_lost", NULL), ==, 0);
+    check_frames_csv(&run);
     run_clear(&run);
 }
 

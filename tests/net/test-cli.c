@@ -299,7 +299,10 @@ static JsonObject *load_summary(JsonParser *parser, const char *path)
 
 /* A test-pattern camera and a --view viewer through a relay process: both
  * write their summaries; every TCP frame and nearly every UDP frame is
- * acknowledged and the viewer decodes frames on both channels. */
+ * acknowledged and the viewer decodes frames on both channels. The viewer
+ * waits a second for the stream and stays a second after it: its summary
+ * gives the stream's parameters (not its own defaults) and its rates over
+ * the time the stream flowed. */
 static void test_camera_view(void)
 {
     Relay r = {0};
@@ -309,21 +312,30 @@ static void test_camera_view(void)
     g_autofree char *view_json = g_build_filename(r.dir, "view.json", NULL);
     g_autoptr(GSubprocess) viewer =
         cli_spawn("--server", server, "--nick", "watcher", "--view", "cam", "--headless",
-                  "--duration", "4", "--summary", view_json, "--timeout", "20", NULL);
-    g_usleep(300000);
-    g_autoptr(GSubprocess) camera =
-        cli_spawn("--server", server, "--nick", "cam", "--camera", "test", "--size", "320x240",
-                  "--duration", "3", "--summary", send_json, "--timeout", "20", NULL);
+                  "--duration", "5", "--summary", view_json, "--timeout", "20", NULL);
+    g_usleep(1000000);
+    g_autoptr(GSubprocess) camera = cli_spawn(
+        "--server", server, "--nick", "cam", "--camera", "test", "--size", "320x240", "--quality",
+        "50", "--duration", "3", "--summary", send_json, "--timeout", "20", NULL);
     g_autofree char *c_err = NULL, *v_err = NULL;
     g_assert_cmpint(cli_finish(camera, NULL, NULL, &c_err), ==, 0);
     g_assert_cmpint(cli_finish(viewer, NULL, NULL, &v_err), ==, 0);
     g_assert_nonnull(strstr(c_err, "send tcp:")); /* the per-second report */
     g_assert_nonnull(strstr(v_err, "view udp:"));
+    g_assert_nonnull(strstr(c_err, "rtt p50/p99 ")); /* figures say what they are */
+    g_assert_nonnull(strstr(c_err, " MB/s"));
+    g_assert_nonnull(strstr(v_err, "e2e p50/p99 "));
 
     g_autoptr(JsonParser) sp = json_parser_new();
     g_autoptr(JsonParser) vp = json_parser_new();
     JsonObject *sent = json_object_get_object_member(load_summary(sp, send_json), "channels");
-    JsonObject *seen = json_object_get_object_member(load_summary(vp, view_json), "channels");
+    JsonObject *view_root = load_summary(vp, view_json);
+    JsonObject *seen = json_object_get_object_member(view_root, "channels");
+    JsonObject *view_run = json_object_get_object_member(view_root, "run");
+    g_assert_cmpstr(json_object_get_string_member(view_run, "size"), ==, "320x240");
+    g_assert_cmpstr(json_object_get_string_member(view_run, "encoder"), ==, "jpeg");
+    g_assert_true(json_object_get_null_member(view_run, "quality"));
+    g_assert_true(json_object_get_null_member(view_run, "source"));
     const char *names[] = {"tcp", "udp"};
     for (guint i = 0; i < 2; i++) {
         JsonObject *s = json_object_get_object_member(sent, names[i]);
@@ -338,6 +350,14 @@ static void test_camera_view(void)
         g_assert_true(json_object_has_member(s, "one_way_ms"));
         g_assert_cmpint(json_object_get_int_member(v, "frames_decoded"), >=, acked * 8 / 10);
         g_assert_true(json_object_has_member(v, "end_to_end_ms"));
+        /* 30 fps while it flowed (about 3 of the viewer's 5 s), and a
+         * transfer rate per frame. */
+        double stream_s = json_object_get_double_member(v, "stream_s");
+        g_assert_cmpfloat(stream_s, >, 2.0);
+        g_assert_cmpfloat(stream_s, <, 4.0);
+        g_assert_cmpfloat(json_object_get_double_member(v, "fps_decoded"), >, 24.0);
+        JsonObject *xfer = json_object_get_object_member(s, "transfer_mb_s");
+        g_assert_cmpfloat(json_object_get_double_member(xfer, "p50"), >, 0);
     }
     relay_stop(&r);
 }

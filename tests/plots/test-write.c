@@ -1,7 +1,7 @@
 /*
  * The charts of a comparison run: from a synthetic run written by the real
  * frame log, plots_write() draws latency.png, latency_cdf.png,
- * end_to_end.png and rate.png with their scripts and data files, and each
+ * end_to_end.png, transfer.png and rate.png with their scripts and data files, and each
  * script draws its PNG again when run by hand with gnuplot in the folder.
  */
 #include <gio/gio.h>
@@ -17,7 +17,8 @@
 /* A PNG of 1280x720 with axes, text and data is well over this; a blank one is far under. */
 #define MIN_PNG_BYTES 20000
 
-static const char *const sender_charts[] = {"latency", "latency_cdf", "end_to_end", "rate"};
+static const char *const sender_charts[] = {"latency", "latency_cdf", "end_to_end", "transfer",
+                                            "rate"};
 
 /* Skips the test when gnuplot is not installed; TRUE when it may go on. */
 static gboolean need_gnuplot(void)
@@ -138,6 +139,13 @@ static void test_sender_run(void)
     g_autofree char *latency = plots_test_read(dir, "latency.gp");
     g_assert_nonnull(strstr(latency, "'640x480 @ 30 fps, jpeg, impairment delay=20ms loss=2%'"));
     g_assert_nonnull(strstr(latency, "set ylabel 'RTT (ms"));
+    /* The transfer rate per frame, in MB/s; end to end says where it ends
+     * (a sender's log has no decode times). */
+    g_autofree char *transfer = plots_test_read(dir, "transfer.gp");
+    g_assert_nonnull(strstr(transfer, "set ylabel 'transfer rate (MB/s"));
+    g_assert_nonnull(strstr(transfer, "Transfer rate per frame (bytes / (relay ACK - send))"));
+    g_autofree char *e2e = plots_test_read(dir, "end_to_end.gp");
+    g_assert_nonnull(strstr(e2e, "capture to the whole frame at the viewer"));
     g_assert_nonnull(strstr(latency, "'TCP RTT (298 frames)'"));
     g_assert_nonnull(strstr(latency, "'TCP dropped before sending (2)'"));
     g_assert_nonnull(strstr(latency, "'UDP lost ("));
