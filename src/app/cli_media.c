@@ -115,6 +115,12 @@ static gboolean cli_media_on_report(gpointer data)
 static void cli_media_complete(LcCliMedia *m)
 {
     g_autoptr(GError) error = NULL;
+    if (m->sender != NULL) {
+        g_autoptr(GPtrArray) shortfalls = framelog_get_shortfalls(cli_media_log(m));
+        for (guint i = 0; i < shortfalls->len; i++)
+            fprintf(stderr, "lanconf-cli: short of what was asked: %s\n",
+                    (const char *)shortfalls->pdata[i]);
+    }
     if (m->options->summary != NULL &&
         !framelog_write_summary(cli_media_log(m), clock_now_us(), m->options->summary, &error)) {
         fprintf(stderr, "lanconf-cli: --summary: %s\n", error->message);

@@ -144,6 +144,11 @@ void bench_compare_report_print(LcFramelog *sender, LcFramelog *viewer, gint64 e
         return;
     }
     report_table(sender, viewer, end_us);
+    g_autoptr(GPtrArray) shortfalls = framelog_get_shortfalls(sender);
+    if (shortfalls->len > 0)
+        printf("\nshort of what was asked:\n");
+    for (guint i = 0; i < shortfalls->len; i++)
+        printf("  - %s\n", (const char *)shortfalls->pdata[i]);
     printf("\nfiles in %s/:\n"
            "  frames.csv        one row per frame per channel (docs/STATS.md)\n"
            "  intervals.ndjson  one object per channel per second\n"

@@ -144,9 +144,14 @@ static void framelog_json_add_channels(JsonBuilder *builder, const LcFramelog *l
         chanstats_get_summary(log->channels[i], now_us, &summary);
         json_builder_set_member_name(builder, chan_kind_name(i));
         json_builder_begin_object(builder);
-        if (log->role == FRAMELOG_ROLE_SENDER)
+        if (log->role == FRAMELOG_ROLE_SENDER) {
             framelog_json_add_sender_channel(builder, &summary);
-        else
+            framelog_json_add_uint(builder, "dropped_not_ready",
+                                   log->drops[i][FRAMELOG_DROP_NOT_READY]);
+            framelog_json_add_uint(builder, "dropped_queue", log->drops[i][FRAMELOG_DROP_QUEUE]);
+            framelog_json_add_uint(builder, "dropped_wait_ack",
+                                   log->drops[i][FRAMELOG_DROP_WAIT_ACK]);
+        } else
             framelog_json_add_viewer_channel(builder, &summary);
         json_builder_end_object(builder);
     }
@@ -190,6 +195,11 @@ static void framelog_json_add_run(JsonBuilder *builder, const LcFramelog *log, g
     stats_json_add_number(builder, "deadline_ms", (double)run->deadline_us / 1000.0);
     framelog_json_add_string(builder, "start", start);
     stats_json_add_number(builder, "elapsed_s", (double)(now_us - log->start_us) / 1e6);
+    if (sender) {
+        stats_json_add_number(builder, "fps_captured", framelog_get_captured_fps(log));
+        stats_json_add_number(builder, "encode_p50_ms",
+                              stats_dist_percentile(log->encode_ms, 50.0));
+    }
     stats_json_add_number(builder, sender ? "relay_clock_offset_ms" : "sender_clock_offset_ms",
                           (double)(sender ? log->relay_offset_us : log->sender_offset_us) / 1000.0);
     json_builder_end_object(builder);
@@ -204,6 +214,14 @@ JsonNode *framelog_get_summary_json(const LcFramelog *log, gint64 now_us)
     json_builder_begin_object(builder);
     framelog_json_add_run(builder, log, now_us);
     framelog_json_add_channels(builder, log, now_us);
+    if (log->role == FRAMELOG_ROLE_SENDER) {
+        g_autoptr(GPtrArray) lines = framelog_get_shortfalls(log);
+        json_builder_set_member_name(builder, "shortfalls");
+        json_builder_begin_array(builder);
+        for (guint i = 0; i < lines->len; i++)
+            json_builder_add_string_value(builder, lines->pdata[i]);
+        json_builder_end_array(builder);
+    }
     json_builder_end_object(builder);
     return json_builder_get_root(builder);
 }

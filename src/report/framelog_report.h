@@ -13,6 +13,12 @@
 
 G_BEGIN_DECLS
 
+/* Why a sender's run fell short of what was asked (the source's rate,
+ * frames dropped before sending), one sentence each (framelog_shortfall.c);
+ * empty when it did not, and for a viewer. */
+GPtrArray *framelog_get_shortfalls(const LcFramelog *log);
+/* The rate the source delivered, frames/s; NAN with fewer than two frames. */
+double framelog_get_captured_fps(const LcFramelog *log);
 /* One line per interval, no newline: "tcp: 30 fps 2.1 Mbit/s rtt 1.2/3.4 ms lost 0 dropped 0". */
 char *framelog_format_interval_text(const LcFramelog *log, const LcChannelInterval *interval);
 /* One NDJSON object per interval, no newline (see docs/STATS.md). */

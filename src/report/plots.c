@@ -9,6 +9,7 @@
 
 #include "src/report/plots.h"
 #include "src/report/plots_private.h"
+#include "src/run/frame_record.h"
 
 /* The latency charts of one metric: its samples per channel, summarised. */
 typedef struct {
@@ -199,6 +200,14 @@ static gboolean plots_write_all(const char *dir, const LcPlotsOptions *opts, GPt
     gboolean ok = plots_frames_load(csv, &frames, error);
     if (ok) {
         plots_run_load(dir, opts, &run);
+        /* Every chart counts time from the run's start, as rate.png's
+         * intervals do, when the summary says when that was (to the ms). */
+        if (frame_record_time_is_set(run.start_us) && frame_record_time_is_set(frames.t0_us) &&
+            run.start_us <= frames.t0_us + 1000 &&
+            frames.t0_us - run.start_us < (gint64)3600 * G_USEC_PER_SEC) {
+            frames.t0_us = run.start_us;
+            frames.origin = "the run started";
+        }
         ok = plots_write_scripts(dir, &frames, &run, written, stems, error);
     }
     plots_frames_clear(&frames);

@@ -276,6 +276,7 @@ static void plots_frames_init(PlotsFrames *frames)
 {
     memset(frames, 0, sizeof(*frames));
     frames->t0_us = FRAME_RECORD_TIME_UNSET;
+    frames->origin = "the first frame was captured";
     frames->t1_us = FRAME_RECORD_TIME_UNSET;
     for (guint c = 0; c < LC_CHAN_KINDS; c++) {
         PlotsChannel *chan = &frames->channels[c];

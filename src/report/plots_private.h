@@ -49,6 +49,9 @@ typedef struct {
     /* Whether any frame has decoded_us: end to end then runs to decoded,
      * else (a sender's log) to the whole frame at the viewer. */
     gboolean has_decoded;
+    /* What t0_us is, for the time axes: "the first frame was captured", or
+     * "the run started" once the run's start is known (plots_write_all). */
+    const char *origin;
 } PlotsFrames;
 
 /* One channel's samples of one metric, summarised. */
@@ -65,6 +68,7 @@ typedef struct {
     char *subtitle;     /* "640x480 @ 30 fps, jpeg, impairment ...", "" when nothing is known */
     gint fps;           /* capture rate asked for, 0 when unknown */
     double deadline_ms; /* playout deadline, NAN when unknown */
+    gint64 start_us;    /* the run's start (summary.json), FRAME_RECORD_TIME_UNSET when unknown */
 } PlotsRun;
 
 /* The table entry of metric. */

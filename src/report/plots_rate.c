@@ -15,7 +15,14 @@
 typedef struct {
     GString *rows[LC_CHAN_KINDS]; /* "mid_s fps mbps" lines; NULL: no interval */
     guint n_rows[LC_CHAN_KINDS];
-    double end_s;     /* the latest interval end */
+    /* Where each channel's rows end after its last interval with frames in
+     * it: the empty ones after (the wait for late ACKs once the camera
+     * stopped, a viewer staying after the stream) are cut, so that the chart
+     * neither plunges to zero at the end nor runs past the stream. */
+    gsize kept_len[LC_CHAN_KINDS];
+    guint kept_rows[LC_CHAN_KINDS];
+    double kept_end[LC_CHAN_KINDS];
+    double end_s;     /* the latest kept interval end */
     gboolean viewer;  /* the intervals are a viewer's */
     const char *path; /* for messages */
     guint line;
@@ -28,6 +35,23 @@ static void plots_rate_append(GString *out, double value, guint decimals)
         plots_data_append_number(out, value, decimals);
     else
         g_string_append(out, "NaN");
+}
+
+/* Whether an interval saw frames: sent, dropped or acknowledged at a
+ * sender (a stalled channel still tries), received at a viewer. */
+static gboolean plots_rate_has_frames(JsonObject *object, gboolean viewer)
+{
+    static const char *const sender_keys[] = {"frames_sent", "frames_dropped", "frames_acked",
+                                              "frames_lost"};
+    static const char *const viewer_keys[] = {"frames_received", "frames_decoded"};
+    const char *const *keys = viewer ? viewer_keys : sender_keys;
+    guint n = viewer ? G_N_ELEMENTS(viewer_keys) : G_N_ELEMENTS(sender_keys);
+    for (guint i = 0; i < n; i++) {
+        double v = plots_json_get_double(object, keys[i]);
+        if (isfinite(v) && v > 0)
+            return TRUE;
+    }
+    return FALSE;
 }
 
 /* Adds one interval object to rates. */
@@ -57,8 +81,29 @@ static gboolean plots_rate_add(PlotsRates *rates, JsonObject *object, GError **e
     plots_rate_append(out, mbps, 6);
     g_string_append_c(out, '\n');
     rates->n_rows[channel]++;
-    rates->end_s = MAX(rates->end_s, end);
+    if (plots_rate_has_frames(object, rates->viewer)) {
+        rates->kept_len[channel] = out->len;
+        rates->kept_rows[channel] = rates->n_rows[channel];
+        rates->kept_end[channel] = end;
+    }
     return TRUE;
+}
+
+/* Cuts every channel's trailing empty intervals; end_s is the latest kept end. */
+static void plots_rate_trim(PlotsRates *rates)
+{
+    rates->end_s = 0;
+    for (guint c = 0; c < LC_CHAN_KINDS; c++) {
+        if (rates->rows[c] == NULL)
+            continue;
+        if (rates->kept_rows[c] == 0) {
+            g_string_free(g_steal_pointer(&rates->rows[c]), TRUE);
+            continue;
+        }
+        g_string_truncate(rates->rows[c], rates->kept_len[c]);
+        rates->n_rows[c] = rates->kept_rows[c];
+        rates->end_s = MAX(rates->end_s, rates->kept_end[c]);
+    }
 }
 
 /* Reads every line of text (intervals.ndjson) into rates; text is cut into lines in place. */
@@ -196,6 +241,7 @@ gboolean plots_rate_write(const char *dir, const PlotsRun *run, GPtrArray *writt
     if (!g_file_get_contents(path, &text, NULL, error))
         return FALSE;
     ok = plots_rate_parse(&rates, text, error);
+    plots_rate_trim(&rates);
     for (guint c = 0; c < LC_CHAN_KINDS; c++)
         any = any || rates.rows[c] != NULL;
     if (ok && any) {

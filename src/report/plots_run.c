@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "src/report/plots_private.h"
+#include "src/run/frame_record.h"
 
 /* The run parameters the titles use. */
 typedef struct {
@@ -16,6 +17,7 @@ typedef struct {
     const char *impairment; /* borrowed from the options */
     const char *label;      /* borrowed from the options */
     double deadline_ms;
+    gint64 start_us;
 } PlotsRunParams;
 
 /* Member name of object as an integer, or 0 when it is missing or not a number. */
@@ -52,6 +54,11 @@ static void plots_run_read_summary(const char *dir, PlotsRunParams *params, Json
     if (params->encoder == NULL)
         params->encoder = plots_json_get_string(run, "encoder", NULL);
     params->deadline_ms = plots_json_get_double(run, "deadline_ms");
+    g_autoptr(GDateTime) start =
+        g_date_time_new_from_iso8601(plots_json_get_string(run, "start", ""), NULL);
+    if (start != NULL)
+        params->start_us =
+            g_date_time_to_unix(start) * G_USEC_PER_SEC + g_date_time_get_microsecond(start);
 }
 
 /* Joins the known parameters: "640x480 @ 30 fps, jpeg, impairment delay=20ms, LABEL". */
@@ -80,7 +87,7 @@ static char *plots_run_format_subtitle(const PlotsRunParams *params)
 void plots_run_load(const char *dir, const LcPlotsOptions *opts, PlotsRun *run)
 {
     g_autoptr(JsonParser) parser = json_parser_new();
-    PlotsRunParams params = {.deadline_ms = NAN};
+    PlotsRunParams params = {.deadline_ms = NAN, .start_us = FRAME_RECORD_TIME_UNSET};
 
     if (opts != NULL) {
         params.width = opts->width;
@@ -94,6 +101,7 @@ void plots_run_load(const char *dir, const LcPlotsOptions *opts, PlotsRun *run)
     run->subtitle = plots_run_format_subtitle(&params);
     run->fps = params.fps;
     run->deadline_ms = params.deadline_ms;
+    run->start_us = params.start_us;
 }
 
 /* Frees what plots_run_load() filled in. */

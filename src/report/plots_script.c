@@ -414,7 +414,7 @@ char *plots_script_latency(const char *stem, const PlotsFrames *frames, PlotsMet
     plots_script_begin(gp, stem, heading);
     plots_script_append_title(gp, heading, run);
     g_autofree char *time_label = plots_script_append_time_axis(
-        gp, (double)(frames->t1_us - frames->t0_us) / 1e6, "the first frame was captured");
+        gp, (double)(frames->t1_us - frames->t0_us) / 1e6, frames->origin);
     g_string_append_printf(gp, "set xlabel '%s'\n", time_label);
     g_string_append_printf(gp, "set ylabel '%s (%s%s)'\n", info->name, info->unit,
                            y.log ? ", log scale" : "");

@@ -31,6 +31,7 @@ static void av_sender_on_frame(LcCamera *camera, LcFrame *encoded, gpointer data
     g_autoptr(LcFrame) frame = encoded; /* ours (transfer full) */
     if (stream_sender_get_stream_id(s->video) == 0)
         return; /* not granted yet: nothing is measured before the stream exists */
+    framelog_add_captured(s->log, frame->meta.capture_us, frame->encode_time_us);
     g_autoptr(GError) error = NULL;
     if (!stream_sender_send_frame(s->video, frame, &error))
         av_sender_fail(s, error);
@@ -66,6 +67,19 @@ static void av_sender_on_viewer_ack(LcStreamSender *v, const LcStreamViewerAck *
     framelog_add_viewer_ack(s->log, ack->channel, ack->seq, at);
 }
 
+/* The frame log's name for why a channel dropped a frame unsent. */
+static LcFramelogDrop av_sender_drop_reason(LcChanDropReason reason)
+{
+    switch (reason) {
+    case LC_CHAN_DROP_QUEUE:
+        return FRAMELOG_DROP_QUEUE;
+    case LC_CHAN_DROP_WAIT_ACK:
+        return FRAMELOG_DROP_WAIT_ACK;
+    default:
+        return FRAMELOG_DROP_NOT_READY;
+    }
+}
+
 /* A frame was dropped unsent or given up on. */
 static void av_sender_on_dropped(LcStreamSender *v, const LcStreamFrameEvent *ev, gpointer data)
 {
@@ -73,7 +87,8 @@ static void av_sender_on_dropped(LcStreamSender *v, const LcStreamFrameEvent *ev
     if (ev->reason == LC_CHAN_DROP_LOST)
         framelog_add_lost(s->log, ev->channel, ev->seq);
     else
-        framelog_add_dropped(s->log, ev->channel, ev->seq, ev->bytes, ev->capture_us);
+        framelog_add_dropped(s->log, ev->channel, ev->seq, ev->bytes, ev->capture_us,
+                             av_sender_drop_reason(ev->reason));
 }
 
 /* The relay refused the stream. */

@@ -42,6 +42,7 @@ LcFramelog *framelog_new(LcFramelogRole role, const LcFramelogRun *run, gint64 s
         log->records[i] = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
     }
     log->intervals = g_array_new(FALSE, FALSE, sizeof(LcChannelInterval));
+    log->encode_ms = stats_dist_new();
     return log;
 }
 
@@ -56,6 +57,7 @@ void framelog_free(LcFramelog *log)
             g_hash_table_unref(log->records[i]);
     }
     g_array_unref(log->intervals);
+    stats_dist_free(log->encode_ms);
     g_free(log->source);
     g_free(log->encoder);
     g_free(log->ack_mode);
@@ -171,9 +173,9 @@ gboolean framelog_add_sent(LcFramelog *log, LcChanKind channel, guint64 seq, gui
 
 /* Sender: frame seq was dropped before sending. */
 gboolean framelog_add_dropped(LcFramelog *log, LcChanKind channel, guint64 seq, guint64 bytes,
-                              gint64 capture_us)
+                              gint64 capture_us, LcFramelogDrop why)
 {
-    g_return_val_if_fail(log != NULL, FALSE);
+    g_return_val_if_fail(log != NULL && why < FRAMELOG_N_DROPS, FALSE);
 
     LcFrameRecord *record = framelog_find(log, channel, seq);
     if (record == NULL) {
@@ -184,8 +186,23 @@ gboolean framelog_add_dropped(LcFramelog *log, LcChanKind channel, guint64 seq, 
         return FALSE;
     }
     record->dropped = TRUE;
+    log->drops[channel][why]++;
     chanstats_add_dropped(log->channels[channel], record);
     return TRUE;
+}
+
+/* Sender: the source delivered a frame. */
+void framelog_add_captured(LcFramelog *log, gint64 capture_us, gint64 encode_time_us)
+{
+    g_return_if_fail(log != NULL);
+
+    if (log->captured == 0 || capture_us < log->first_capture_us)
+        log->first_capture_us = capture_us;
+    if (log->captured == 0 || capture_us > log->last_capture_us)
+        log->last_capture_us = capture_us;
+    log->captured++;
+    if (encode_time_us > 0)
+        stats_dist_add_us(log->encode_ms, encode_time_us);
 }
 
 /* Sender: frame seq was declared lost by the channel. */

@@ -41,6 +41,14 @@ typedef struct {
     gint64 deadline_us;   /* playout deadline, us; 0 means LC_STATS_DEADLINE_DEFAULT_US */
 } LcFramelogRun;
 
+/* Why a sender dropped a frame before sending it. */
+typedef enum {
+    FRAMELOG_DROP_NOT_READY, /* the channel was not open (yet) */
+    FRAMELOG_DROP_QUEUE,     /* the channel's send queue was full: it could not keep up */
+    FRAMELOG_DROP_WAIT_ACK,  /* stop-and-wait: a newer frame replaced it while an ACK was due */
+    FRAMELOG_N_DROPS,
+} LcFramelogDrop;
+
 typedef struct LcFramelog LcFramelog;
 
 /* Starts a log for role; run is copied; start_us (local clock) is the start of the run. */
@@ -69,9 +77,13 @@ void framelog_set_tcp_info(LcFramelog *log, LcChanKind channel, const LcStatsTcp
  * send_us. */
 gboolean framelog_add_sent(LcFramelog *log, LcChanKind channel, guint64 seq, guint64 bytes,
                            gint64 capture_us, gint64 send_us);
-/* Sender: frame seq was dropped before sending (it may or may not have a "sent" record). */
+/* Sender: frame seq was dropped before sending, for why (it may or may not have a "sent"
+ * record). */
 gboolean framelog_add_dropped(LcFramelog *log, LcChanKind channel, guint64 seq, guint64 bytes,
-                              gint64 capture_us);
+                              gint64 capture_us, LcFramelogDrop why);
+/* Sender: the source delivered a frame captured at capture_us that took encode_time_us (0:
+ * unknown) to encode: what the source and encoder kept up with, whatever the channels did. */
+void framelog_add_captured(LcFramelog *log, gint64 capture_us, gint64 encode_time_us);
 /* Sender: frame seq was declared lost by the channel. */
 gboolean framelog_add_lost(LcFramelog *log, LcChanKind channel, guint64 seq);
 /* Sender: the relay's ACK for seq arrived at ack_us (local); the relay got its bytes at first/last

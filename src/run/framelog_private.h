@@ -15,4 +15,10 @@ struct LcFramelog {
     LcChannelStats *channels[LC_CHAN_KINDS]; /* NULL for a disabled channel */
     GHashTable *records[LC_CHAN_KINDS];      /* &record->seq -> LcFrameRecord * (owned) */
     GArray *intervals;                       /* LcChannelInterval, in closing order */
+    /* Sender: what the source delivered, and why frames were dropped. */
+    guint64 captured;
+    gint64 first_capture_us;
+    gint64 last_capture_us;
+    LcStatsDist *encode_ms;
+    guint64 drops[LC_CHAN_KINDS][FRAMELOG_N_DROPS];
 };

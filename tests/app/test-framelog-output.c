@@ -16,8 +16,9 @@
 
 /* The contract's members of a sender's channel, then its extras. */
 static const char *const sender_int_keys[] = {
-    "frames_sent", "frames_acked", "frames_lost",         "frames_dropped",
-    "bytes_acked", "bytes_sent",   "frames_viewer_acked", "deadline_missed",
+    "frames_sent",       "frames_acked",  "frames_lost",         "frames_dropped",
+    "bytes_acked",       "bytes_sent",    "frames_viewer_acked", "deadline_missed",
+    "dropped_not_ready", "dropped_queue", "dropped_wait_ack",
 };
 static const char *const sender_double_keys[] = {
     "goodput_mbps", "fps_acked", "jitter_ms", "srtt_ms", "rttvar_ms", "loss_fraction",
@@ -43,7 +44,8 @@ static LcFramelog *make_sender_log(void)
     }
     g_assert_true(framelog_add_viewer_ack(log, LC_CHAN_TCP, 2, T0 + 66000 + 40000));
     g_assert_true(framelog_add_lost(log, LC_CHAN_UDP, 1));
-    g_assert_true(framelog_add_dropped(log, LC_CHAN_UDP, 5, 5000, T0 + 160000));
+    g_assert_true(
+        framelog_add_dropped(log, LC_CHAN_UDP, 5, 5000, T0 + 160000, FRAMELOG_DROP_NOT_READY));
     framelog_set_tcp_info(log, LC_CHAN_TCP, &info);
     return log;
 }
@@ -127,7 +129,7 @@ static void test_summary_json(void)
     g_autofree char *text = framelog_format_summary(log, T0 + 1000000);
     g_autoptr(JsonNode) root = parse_json(text);
     JsonObject *top = json_node_get_object(root);
-    static const char *const top_keys[] = {"run", "channels"};
+    static const char *const top_keys[] = {"run", "channels", "shortfalls"};
 
     g_assert_true(g_str_has_suffix(text, "}\n"));
     assert_exact_keys(top, top_keys, G_N_ELEMENTS(top_keys));

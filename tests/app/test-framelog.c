@@ -6,6 +6,7 @@
  * channels giving the same figures for the same events.
  */
 #include <math.h>
+#include <string.h>
 
 #include "src/run/framelog.h"
 #include "src/report/framelog_report.h"
@@ -63,7 +64,7 @@ static void feed_lost_and_dropped(LcFramelog *log, LcChanKind channel)
 {
     g_assert_true(framelog_add_sent(log, channel, 6, 100000, T0 + 166000, T0 + 167000));
     g_assert_true(framelog_add_lost(log, channel, 6));
-    g_assert_true(framelog_add_dropped(log, channel, 7, 90000, T0 + 200000));
+    g_assert_true(framelog_add_dropped(log, channel, 7, 90000, T0 + 200000, FRAMELOG_DROP_QUEUE));
 }
 
 /* Summary of channel at now. */
@@ -332,7 +333,7 @@ static void test_refused_events(void)
     g_assert_false(framelog_add_relay_ack(log, LC_CHAN_TCP, 1, T0, T0, T0 + 9)); /* again */
     g_assert_false(framelog_add_relay_ack(log, LC_CHAN_TCP, 99, T0, T0, T0));    /* unknown */
     g_assert_false(framelog_add_lost(log, LC_CHAN_TCP, 1));                      /* already acked */
-    g_assert_false(framelog_add_dropped(log, LC_CHAN_TCP, 1, 0, T0));
+    g_assert_false(framelog_add_dropped(log, LC_CHAN_TCP, 1, 0, T0, FRAMELOG_DROP_QUEUE));
     g_assert_false(framelog_add_decoded(log, LC_CHAN_TCP, 42, T0, 0));
     g_assert_true(framelog_add_sent(log, LC_CHAN_TCP, 2, 10, T0, T0));
     g_assert_true(framelog_add_lost(log, LC_CHAN_TCP, 2));
@@ -368,6 +369,60 @@ static void test_channels_alike(void)
     }
 }
 
+/* A sender log asking for fps at 7680x4320. */
+static LcFramelog *make_asking_log(gint fps)
+{
+    LcFramelogRun run = {.source = "test", .width = 7680, .height = 4320, .fps = fps};
+    return framelog_new(FRAMELOG_ROLE_SENDER, &run, T0);
+}
+
+/*
+ * Shortfalls say why: 5 fps of 30 with 190 ms encodes blames the encoder;
+ * 20 fps of 30 with 5 ms encodes blames the source or the CPU; 29 of 30 is
+ * no shortfall; each drop reason gets its sentence and its count in the
+ * summary; a run that kept up says nothing.
+ */
+static void test_shortfalls(void)
+{
+    g_autoptr(LcFramelog) slow = make_asking_log(30);
+    for (guint i = 0; i < 11; i++)
+        framelog_add_captured(slow, T0 + i * 200000, 190000);
+    g_assert_cmpfloat(fabs(framelog_get_captured_fps(slow) - 5.0), <, 1e-9);
+    g_assert_true(framelog_add_dropped(slow, LC_CHAN_TCP, 1, 100, T0, FRAMELOG_DROP_NOT_READY));
+    g_assert_true(framelog_add_dropped(slow, LC_CHAN_UDP, 1, 100, T0, FRAMELOG_DROP_NOT_READY));
+    g_assert_true(framelog_add_dropped(slow, LC_CHAN_UDP, 2, 100, T0, FRAMELOG_DROP_QUEUE));
+    g_assert_true(framelog_add_dropped(slow, LC_CHAN_UDP, 3, 100, T0, FRAMELOG_DROP_QUEUE));
+    g_autoptr(GPtrArray) lines = framelog_get_shortfalls(slow);
+    g_assert_cmpuint(lines->len, ==, 4);
+    g_assert_cmpstr(lines->pdata[0], ==,
+                    "the encoder kept up with 5.0 of the 30 fps asked: encoding a 7680x4320 "
+                    "frame takes 190.0 ms (p50), more than the 33.3 ms a frame may take at 30 "
+                    "fps");
+    g_assert_cmpstr(lines->pdata[1], ==,
+                    "tcp: 1 frame dropped before sending: the channel was not open yet (a "
+                    "camera's first frames can come before its channels are)");
+    g_assert_true(g_str_has_prefix(lines->pdata[3], "udp: 2 frames dropped before sending: its "
+                                                    "send queue was full"));
+    g_autofree char *json = framelog_format_summary(slow, T0 + 3000000);
+    g_assert_nonnull(strstr(json, "\"dropped_queue\" : 2"));
+    g_assert_nonnull(strstr(json, "\"fps_captured\" : 5"));
+    g_assert_nonnull(strstr(json, "the encoder kept up with 5.0"));
+
+    g_autoptr(LcFramelog) cpu = make_asking_log(30);
+    for (guint i = 0; i < 21; i++)
+        framelog_add_captured(cpu, T0 + i * 50000, 5000);
+    g_autoptr(GPtrArray) cpu_lines = framelog_get_shortfalls(cpu);
+    g_assert_cmpuint(cpu_lines->len, ==, 1);
+    g_assert_true(g_str_has_prefix(cpu_lines->pdata[0], "the source delivered 20.0 of the 30 "
+                                                        "fps asked; encoding takes 5.0 ms"));
+
+    g_autoptr(LcFramelog) fine = make_asking_log(30);
+    for (guint i = 0; i < 30; i++)
+        framelog_add_captured(fine, T0 + i * 34483, 5000); /* 29 fps */
+    g_autoptr(GPtrArray) none = framelog_get_shortfalls(fine);
+    g_assert_cmpuint(none->len, ==, 0);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -382,5 +437,6 @@ int main(int argc, char **argv)
     g_test_add_func("/app/framelog/intervals", test_intervals);
     g_test_add_func("/app/framelog/refused-events", test_refused_events);
     g_test_add_func("/app/framelog/channels-alike", test_channels_alike);
+    g_test_add_func("/app/framelog/shortfalls", test_shortfalls);
     return g_test_run();
 }

@@ -55,7 +55,7 @@ static void plots_test_add_sender_frame(LcFramelog *log, const PlotsTestRun *spe
     guint spike_at = spec->frames / 3;
 
     if (spec->spike && channel == LC_CHAN_TCP && (i == spike_at + 3 || i == spike_at + 5)) {
-        g_assert_true(framelog_add_dropped(log, channel, seq, bytes, capture));
+        g_assert_true(framelog_add_dropped(log, channel, seq, bytes, capture, FRAMELOG_DROP_QUEUE));
         return;
     }
     g_assert_true(framelog_add_sent(log, channel, seq, bytes, capture, send));

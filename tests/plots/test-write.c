@@ -149,7 +149,7 @@ static void test_sender_run(void)
     g_assert_nonnull(strstr(latency, "'TCP RTT (298 frames)'"));
     g_assert_nonnull(strstr(latency, "'TCP dropped before sending (2)'"));
     g_assert_nonnull(strstr(latency, "'UDP lost ("));
-    g_assert_nonnull(strstr(latency, "set xlabel 'time since the first frame was captured (s)'"));
+    g_assert_nonnull(strstr(latency, "set xlabel 'time since the run started (s)'"));
 
     /* The CDF's legend carries the same nearest-rank percentiles as the summary. */
     g_autofree char *cdf = plots_test_read(dir, "latency_cdf.gp");
@@ -315,6 +315,51 @@ static void test_columns_by_name(void)
 }
 
 /*
+ * Every chart counts time from the run's start (summary.json), and rate.png
+ * ends with the last interval that saw frames: the empty intervals after it
+ * (the wait for late ACKs) are cut, while an interval where the channel only
+ * dropped frames (a stall) stays, at 0 fps.
+ */
+static void test_time_axes(void)
+{
+    g_autofree char *dir = plots_test_make_dir();
+    g_autofree char *csv = g_build_filename(dir, "frames.csv", NULL);
+    g_autofree char *ndjson = g_build_filename(dir, "intervals.ndjson", NULL);
+    g_autofree char *summary = g_build_filename(dir, "summary.json", NULL);
+    LcPlotsOptions opts = {.scripts_only = TRUE};
+    /* The run started at 1700000000.000 s; the first frame came 0.5 s later. */
+    const char *frames = "seq,channel,capture_us,rtt_ms\n"
+                         "1,tcp,1700000000500000,1.000\n"
+                         "2,tcp,1700000001500000,2.000\n";
+    const char *iv =
+        "{\"role\":\"sender\",\"channel\":\"tcp\",\"start\":0,\"end\":1,\"frames_sent\":30,"
+        "\"frames_acked\":30,\"fps_acked\":30,\"goodput_mbps\":2}\n"
+        "{\"role\":\"sender\",\"channel\":\"tcp\",\"start\":1,\"end\":2,\"frames_sent\":0,"
+        "\"frames_dropped\":30,\"frames_acked\":0,\"fps_acked\":0,\"goodput_mbps\":0}\n"
+        "{\"role\":\"sender\",\"channel\":\"tcp\",\"start\":2,\"end\":3,\"frames_sent\":30,"
+        "\"frames_acked\":30,\"fps_acked\":30,\"goodput_mbps\":2}\n"
+        "{\"role\":\"sender\",\"channel\":\"tcp\",\"start\":3,\"end\":4.5,\"frames_sent\":0,"
+        "\"frames_acked\":0,\"fps_acked\":0,\"goodput_mbps\":0}\n";
+    const char *sum = "{\"run\":{\"start\":\"2023-11-14T22:13:20.000Z\",\"fps\":30}}";
+
+    g_assert_true(g_file_set_contents(csv, frames, -1, NULL));
+    g_assert_true(g_file_set_contents(ndjson, iv, -1, NULL));
+    g_assert_true(g_file_set_contents(summary, sum, -1, NULL));
+    g_ptr_array_unref(write_plots(dir, &opts));
+    g_autofree char *series = plots_test_read(dir, "latency_tcp.dat");
+    g_autofree char *latency = plots_test_read(dir, "latency.gp");
+    g_autofree char *rate = plots_test_read(dir, "rate_tcp.dat");
+    g_autofree char *rate_gp = plots_test_read(dir, "rate.gp");
+    g_assert_nonnull(strstr(series, "\n0.500000 1.000 1\n"));
+    g_assert_nonnull(strstr(latency, "time since the run started (s)"));
+    g_assert_nonnull(strstr(rate_gp, "time since the run started (s)"));
+    g_assert_nonnull(strstr(rate, "\n1.500 0.000 0.000000\n2.500 30.000 2.000000\n"));
+    g_assert_null(strstr(rate, "3.750"));
+    g_assert_nonnull(strstr(rate_gp, "set xrange [0:3"));
+    plots_test_remove_dir(dir);
+}
+
+/*
  * 100 000 frames on each channel: one pass to read, one sort per channel;
  * the CDF is thinned to a few thousand points, the series keep every frame.
  */
@@ -353,5 +398,6 @@ int main(int argc, char **argv)
     g_test_add_func("/plots/write/title-quoting", test_title_quoting);
     g_test_add_func("/plots/write/columns-by-name", test_columns_by_name);
     g_test_add_func("/plots/write/long-run", test_long_run);
+    g_test_add_func("/plots/write/time-axes", test_time_axes);
     return g_test_run();
 }

@@ -1,0 +1,86 @@
+/*
+ * Shortfalls: why a sender's run fell short of what was asked, in words. A
+ * table of figures shows *that* a run delivered 4.5 fps of 30, or dropped
+ * its first frame; these lines say *why*: the encoder takes longer than a
+ * frame's share of a second, the source itself is slower, or a channel was
+ * not open yet or could not keep up.
+ */
+#include <math.h>
+
+#include "src/report/framelog_report.h"
+#include "src/report/report_private.h"
+
+/* A run that keeps at least this share of the asked rate is not short. */
+#define SHORTFALL_FPS_SHARE 0.9
+/* An encoder busy for more than this share of a frame's time is the cause. */
+#define SHORTFALL_ENCODE_SHARE 0.8
+
+/* The rate the source delivered, frames/s; NAN with fewer than two frames. */
+double framelog_get_captured_fps(const LcFramelog *log)
+{
+    if (log->captured < 2 || log->last_capture_us <= log->first_capture_us)
+        return NAN;
+    return (double)(log->captured - 1) * 1e6 /
+           (double)(log->last_capture_us - log->first_capture_us);
+}
+
+/* Says why the source delivered fewer frames than asked, if it did. */
+static void framelog_add_rate_shortfall(const LcFramelog *log, GPtrArray *lines)
+{
+    double fps = framelog_get_captured_fps(log);
+    gint asked = log->run.fps;
+    if (asked <= 0 || !isfinite(fps) || fps >= SHORTFALL_FPS_SHARE * asked)
+        return;
+    double budget_ms = 1000.0 / asked;
+    double encode_ms = stats_dist_percentile(log->encode_ms, 50.0);
+    if (isfinite(encode_ms) && encode_ms > SHORTFALL_ENCODE_SHARE * budget_ms)
+        g_ptr_array_add(lines,
+                        g_strdup_printf("the encoder kept up with %.1f of the %d fps asked: "
+                                        "encoding a %dx%d frame takes %.1f ms (p50), more than "
+                                        "the %.1f ms a frame may take at %d fps",
+                                        fps, asked, log->run.width, log->run.height, encode_ms,
+                                        budget_ms, asked));
+    else if (isfinite(encode_ms))
+        g_ptr_array_add(lines, g_strdup_printf("the source delivered %.1f of the %d fps asked; "
+                                               "encoding takes %.1f ms a frame (p50), within "
+                                               "the %.1f ms a frame may take, so the source "
+                                               "or a CPU shared with the rest of the run is "
+                                               "the limit",
+                                               fps, asked, encode_ms, budget_ms));
+    else
+        g_ptr_array_add(
+            lines, g_strdup_printf("the source delivered %.1f of the %d fps asked", fps, asked));
+}
+
+/* Says why each channel dropped frames before sending, if it did. */
+static void framelog_add_drop_shortfalls(const LcFramelog *log, GPtrArray *lines)
+{
+    static const char *const why[FRAMELOG_N_DROPS] = {
+        [FRAMELOG_DROP_NOT_READY] = "the channel was not open yet (a camera's first frames can "
+                                    "come before its channels are)",
+        [FRAMELOG_DROP_QUEUE] = "its send queue was full: the channel could not keep up with "
+                                "the source",
+        [FRAMELOG_DROP_WAIT_ACK] = "stop-and-wait: a newer frame replaced each while an ACK was "
+                                   "due",
+    };
+    for (guint c = 0; c < LC_CHAN_KINDS; c++)
+        for (guint d = 0; d < FRAMELOG_N_DROPS; d++)
+            if (log->drops[c][d] > 0)
+                g_ptr_array_add(lines, g_strdup_printf("%s: %" G_GUINT64_FORMAT " frame%s dropped "
+                                                       "before sending: %s",
+                                                       chan_kind_name(c), log->drops[c][d],
+                                                       log->drops[c][d] == 1 ? "" : "s", why[d]));
+}
+
+/* Every shortfall of a sender's run, one sentence each; empty when none. */
+GPtrArray *framelog_get_shortfalls(const LcFramelog *log)
+{
+    g_return_val_if_fail(log != NULL, NULL);
+
+    GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+    if (log->role != FRAMELOG_ROLE_SENDER)
+        return lines;
+    framelog_add_rate_shortfall(log, lines);
+    framelog_add_drop_shortfalls(log, lines);
+    return lines;
+}
