@@ -1,5 +1,6 @@
 /* The camera's user options: parsing, range checks and a GOptionGroup. */
 #include "media/camera.h"
+#include "media/synth.h"
 
 #include <string.h>
 
@@ -155,8 +156,11 @@ gboolean camera_options_validate(const LcCameraOptions *o, GError **error)
                     "invalid quality %d: must be 1..100", o->quality);
         return FALSE;
     }
+    gboolean synthetic = FALSE;
+    guint32 seed = 0;
     return camera_check_name("video source", o->source, error) &&
-           camera_check_name("encoder name", o->encoder, error);
+           camera_check_name("encoder name", o->encoder, error) &&
+           synth_parse_source(o->source, &synthetic, &seed, error);
 }
 
 /* --source: a test pattern, camera or file. */
@@ -226,7 +230,8 @@ static gboolean camera_on_post_parse(GOptionContext *context, GOptionGroup *grou
 
 static const GOptionEntry camera_option_entries[] = {
     {"source", 0, 0, G_OPTION_ARG_CALLBACK, camera_on_source,
-     "Video source: test, /dev/videoN or a video file (default " CAMERA_DEFAULT_SOURCE ")",
+     "Video source: test (a ball), synthetic[:SEED] (camera-like), /dev/videoN or a video file "
+     "(default " CAMERA_DEFAULT_SOURCE ")",
      "SOURCE"},
     {"size", 0, 0, G_OPTION_ARG_CALLBACK, camera_on_size,
      "Picture size (default " G_STRINGIFY(CAMERA_DEFAULT_WIDTH) "x" G_STRINGIFY(

@@ -1,6 +1,8 @@
 /* Video capture: one GStreamer pipeline per LcCapture, ending in a bounded
  * appsink that drops the oldest frames when the application falls behind. */
 #include "media/capture.h"
+#include "media/capture_synth.h"
+#include "media/synth.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -13,6 +15,7 @@
 
 typedef enum {
     CAPTURE_SOURCE_TEST,
+    CAPTURE_SOURCE_SYNTHETIC,
     CAPTURE_SOURCE_CAMERA,
     CAPTURE_SOURCE_FILE,
 } CaptureSourceKind;
@@ -25,6 +28,8 @@ struct LcCapture {
     GstElement *pipeline;
     GstAppSink *sink;
     GstCaps *wallclock_caps; /* tags the arrival-time meta */
+    CaptureSynth *synth;     /* the synthetic source's feeder, or NULL */
+    guint32 seed;            /* the synthetic source's seed */
 
     GMainContext *context;
     GSource *bus_source;
@@ -81,14 +86,28 @@ static char *capture_quote(const char *value)
     return g_string_free(quoted, FALSE);
 }
 
-/* Decides the source kind from the source string. */
-static CaptureSourceKind capture_classify_source(const char *source)
+/* The kind of a source that is not the synthetic one. */
+static CaptureSourceKind capture_classify_name(const char *source)
 {
     if (source == NULL || *source == '\0' || g_strcmp0(source, "test") == 0)
         return CAPTURE_SOURCE_TEST;
     if (g_str_has_prefix(source, "/dev/video"))
         return CAPTURE_SOURCE_CAMERA;
     return CAPTURE_SOURCE_FILE;
+}
+
+/* Decides the source kind from the source string (and the seed of
+ * "synthetic:SEED"); FALSE with an error for a bad seed. */
+static gboolean capture_classify_source(const char *source, CaptureSourceKind *kind, guint32 *seed,
+                                        GError **error)
+{
+    gboolean synthetic = FALSE;
+    if (!synth_parse_source(source, &synthetic, seed, error)) {
+        g_prefix_error(error, "--source: ");
+        return FALSE;
+    }
+    *kind = synthetic ? CAPTURE_SOURCE_SYNTHETIC : capture_classify_name(source);
+    return TRUE;
 }
 
 /* Builds the gst-launch description for the configured source. */
@@ -111,6 +130,10 @@ static char *capture_build_description(const LcCapture *capture, gint width, gin
     switch (capture->kind) {
     case CAPTURE_SOURCE_TEST:
         return g_strdup_printf("videotestsrc is-live=true pattern=ball ! %s ! %s", caps, sink);
+    case CAPTURE_SOURCE_SYNTHETIC: {
+        g_autofree char *head = capture_synth_describe(width, height, fps);
+        return g_strdup_printf("%s ! %s", head, sink);
+    }
     case CAPTURE_SOURCE_CAMERA:
         return g_strdup_printf("v4l2src device=%s ! %s ! %s ! %s", quoted, convert, caps, sink);
     case CAPTURE_SOURCE_FILE:
@@ -364,6 +387,8 @@ static char *capture_make_label(CaptureSourceKind kind, const char *source)
     switch (kind) {
     case CAPTURE_SOURCE_TEST:
         return g_strdup("test pattern");
+    case CAPTURE_SOURCE_SYNTHETIC:
+        return g_strdup("synthetic camera");
     case CAPTURE_SOURCE_CAMERA:
         return g_strdup_printf("camera %s", source);
     case CAPTURE_SOURCE_FILE:
@@ -388,8 +413,9 @@ LcCapture *capture_new(const LcCaptureConfig *config, LcCaptureFrameFunc frame_f
     gst_init(NULL, NULL);
     g_autoptr(LcCapture) capture = g_new0(LcCapture, 1);
     g_mutex_init(&capture->stats_lock);
-    capture->kind = capture_classify_source(config->source);
-    if (capture->kind != CAPTURE_SOURCE_TEST)
+    if (!capture_classify_source(config->source, &capture->kind, &capture->seed, error))
+        return NULL;
+    if (capture->kind != CAPTURE_SOURCE_TEST && capture->kind != CAPTURE_SOURCE_SYNTHETIC)
         capture->source = g_strdup(config->source);
     capture->label = capture_make_label(capture->kind, capture->source);
     capture->description = capture_build_description(capture, width, height, fps);
@@ -401,6 +427,14 @@ LcCapture *capture_new(const LcCaptureConfig *config, LcCaptureFrameFunc frame_f
 
     if (!capture_build_pipeline(capture, error))
         return NULL;
+    if (capture->kind == CAPTURE_SOURCE_SYNTHETIC) {
+        capture->synth = capture_synth_new(width, height, fps, capture->seed);
+        if (!capture_synth_attach(capture->synth, capture->pipeline)) {
+            g_set_error(error, CAPTURE_ERROR, CAPTURE_ERROR_PIPELINE,
+                        "cannot build the capture pipeline for %s: no appsrc", capture->label);
+            return NULL;
+        }
+    }
     return g_steal_pointer(&capture);
 }
 
@@ -409,7 +443,7 @@ static gboolean capture_check_source(LcCapture *capture, GError **error)
 {
     GStatBuf st;
 
-    if (capture->kind == CAPTURE_SOURCE_TEST)
+    if (capture->kind == CAPTURE_SOURCE_TEST || capture->kind == CAPTURE_SOURCE_SYNTHETIC)
         return TRUE;
     if (g_stat(capture->source, &st) != 0) {
         int saved_errno = errno;
@@ -530,6 +564,7 @@ void capture_free(LcCapture *capture)
     if (capture == NULL)
         return;
     capture_stop(capture);
+    g_clear_pointer(&capture->synth, capture_synth_free);
     g_clear_object(&capture->sink);
     g_clear_object(&capture->pipeline);
     g_clear_pointer(&capture->wallclock_caps, gst_caps_unref);

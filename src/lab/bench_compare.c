@@ -342,7 +342,11 @@ int bench_compare_main(int argc, char **argv)
              "RTT, jitter, one-way and end-to-end latency, loss. Writes frames.csv, "
              "intervals.ndjson, summary.json and plots into the output folder.");
     /* The camera flags and the run's flags are all main options (one --help). */
-    GOptionGroup *group = camera_options_new_group(&c.camera, NULL, NULL, entries);
+    GOptionGroup *group = camera_options_new_group(
+        &c.camera, NULL,
+        "Video source: synthetic[:SEED] (camera-like, about what a webcam's JPEG costs; the "
+        "default), test (a light ball), /dev/videoN or a video file",
+        entries);
     g_option_context_set_main_group(ctx, group);
     g_autoptr(GError) error = NULL;
     gboolean ok = g_option_context_parse(ctx, &argc, &argv, &error);
@@ -365,6 +369,9 @@ int bench_compare_main(int argc, char **argv)
         camera_options_clear(&c.camera);
         return 2;
     }
+    /* The lab measures camera-like loads unless told otherwise. */
+    if (c.camera.source == NULL)
+        c.camera.source = g_strdup("synthetic");
     c.impair = impair;
     c.relay = relay;
     c.out = out;

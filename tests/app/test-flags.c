@@ -34,6 +34,8 @@ static const FlagCase flag_cases[] = {
     {"lanconf-bench compare --fps 0", "--fps: invalid frame rate"},
     {"lanconf-bench compare --quality 101", "--quality: invalid quality"},
     {"lanconf-bench compare --size 8x8", "--size: invalid size"},
+    {"lanconf-bench compare --source synthetic:x",
+     "the seed after synthetic: must be a whole number"},
     {"lanconf-bench compare --impair bogus=1", "--impair: bogus=1: unknown key 'bogus'"},
     {"lanconf-bench compare --impair loss=200%", "--impair: "},
     {"lanconf-linkemu --impair none --stats-interval -1", "--stats-interval: '-1' is out of range"},

@@ -127,6 +127,31 @@ static void test_capture_test_pattern(void)
     run_clear(&run);
 }
 
+/* The synthetic camera through a real pipeline: paced at 30 fps by the
+ * pipeline clock (about 30 frames in a second, not as fast as it renders),
+ * the asked size, and moving. */
+static void test_capture_synthetic(void)
+{
+    Run run;
+    LcCaptureStats stats;
+
+    run_init(&run);
+    gint64 started = g_get_real_time();
+    run_capture(&run, "synthetic:3", 320, 240, 1000);
+    gint64 ended = g_get_real_time();
+    capture_get_stats(run.capture, &stats);
+
+    g_assert_no_error(run.error);
+    g_test_message("%u frames, %" G_GUINT64_FORMAT " dropped", run.seqs->len, stats.frames_dropped);
+    g_assert_cmpuint(run.seqs->len, >=, 15);
+    g_assert_cmpuint(run.seqs->len, <=, 45);
+    g_assert_cmpint(run.width, ==, 320);
+    g_assert_cmpint(run.height, ==, 240);
+    g_assert_true(media_test_y_differs(run.first, run.last));
+    assert_sequence(&run, started, ended);
+    run_clear(&run);
+}
+
 /* The test pattern moves: a later frame differs from the first. */
 static void test_capture_motion(void)
 {
@@ -328,6 +353,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/media/capture/test-pattern", test_capture_test_pattern);
     g_test_add_func("/media/capture/motion", test_capture_motion);
+    g_test_add_func("/media/capture/synthetic", test_capture_synthetic);
     g_test_add_func("/media/capture/file", test_capture_file);
     g_test_add_func("/media/capture/missing-file", test_capture_missing_file);
     g_test_add_func("/media/capture/missing-camera", test_capture_missing_camera);
