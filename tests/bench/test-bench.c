@@ -117,11 +117,66 @@ static void test_chat_stuck(void)
     check_chat_run("3000", "1000", "3");
 }
 
+/* A short real run of `lanconf-bench transport`: both lanconf channels move
+ * every frame through the relay to the viewer, with RTTs, and iperf3 runs
+ * beside them over TCP and UDP; a text run prints the ratios. */
+static void test_transport_run(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) p =
+        g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, LANCONF_BIN_DIR "/lanconf-bench",
+                         "transport", "--duration", "1", "--size", "60000", "--json", NULL);
+    g_assert_no_error(error);
+    g_autofree char *out = NULL;
+    g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, &out, NULL, &error));
+    g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 0);
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_assert_true(json_parser_load_from_data(parser, out, -1, &error));
+    JsonObject *root = json_node_get_object(json_parser_get_root(parser));
+    g_assert_cmpint(json_object_get_int_member(root, "frame_bytes"), ==, 60000);
+    JsonArray *results = json_object_get_array_member(root, "results");
+    g_assert_cmpuint(json_array_get_length(results), ==, 4);
+    const char *names[] = {"lanconf tcp", "lanconf udp", "iperf3 tcp", "iperf3 udp (1200 B)"};
+    for (guint i = 0; i < 4; i++) {
+        JsonObject *r = json_array_get_object_element(results, i);
+        g_assert_cmpstr(json_object_get_string_member(r, "name"), ==, names[i]);
+        g_assert_false(json_object_get_boolean_member(r, "failed"));
+        g_assert_cmpfloat(json_object_get_double_member(r, "goodput_mbps"), >, 1.0);
+        if (i < 2) {
+            /* On loopback the viewer gets what the relay acknowledged. */
+            double relay = json_object_get_double_member(r, "goodput_mbps");
+            double viewer = json_object_get_double_member(r, "viewer_mbps");
+            g_assert_cmpfloat(viewer, >, 0.5 * relay);
+            g_assert_cmpfloat(json_object_get_double_member(r, "rtt_p50_ms"), >, 0);
+            g_assert_cmpfloat(json_object_get_double_member(r, "rtt_p50_ms"), <=,
+                              json_object_get_double_member(r, "rtt_p99_ms"));
+        } else {
+            g_assert_true(json_object_get_null_member(r, "rtt_p50_ms"));
+        }
+    }
+}
+
+/* Bad values are usage errors naming the flag. */
+static void test_transport_flags(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) p =
+        g_subprocess_new(G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, LANCONF_BIN_DIR "/lanconf-bench",
+                         "transport", "--size", "5000000", NULL);
+    g_assert_no_error(error);
+    g_autofree char *err = NULL;
+    g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, NULL, &err, &error));
+    g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 2);
+    g_assert_nonnull(strstr(err, "--size: '5000000' is out of range"));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/bench/chat/text", test_text);
     g_test_add_func("/bench/chat/window", test_window);
+    g_test_add_func("/bench/transport/run", test_transport_run);
+    g_test_add_func("/bench/transport/flags", test_transport_flags);
     g_test_add_func("/bench/chat/mqtt-wire", test_mqtt_wire);
     g_test_add_func("/bench/chat/run", test_chat_run);
     g_test_add_func("/bench/chat/stuck", test_chat_stuck);
