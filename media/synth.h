@@ -6,8 +6,8 @@
  * have: texture at every scale with the 1/f spectrum of natural images,
  * soft colour, a light gradient, sensor noise, a slow pan of the whole
  * scene and an object crossing it. At JPEG quality 80 it costs about what a
- * webcam's MJPEG does, 1 to 1.5 bits per pixel (docs/ARCHITECTURE.md,
- * "Synthetic source", gives the measured figures).
+ * webcam's MJPEG does, 1 to 1.5 bits per pixel (tests/media/test-synth.c
+ * measures it; the README's lab section quotes the figures).
  *
  * Every picture is a pure function of the seed and the frame number, so a
  * run can be repeated exactly. Rendering is plain C on the caller's thread:

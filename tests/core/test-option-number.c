@@ -62,10 +62,8 @@ static GError *parse_args(const char *const *args, LcOptionNumber *table)
     g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
     g_option_context_set_main_group(ctx, option_number_group_new(table, NULL, NULL, NULL));
     g_auto(GStrv) argv = g_strdupv((char **)args);
-    gint argc = (gint)g_strv_length(argv);
-    char **argvp = argv;
     GError *error = NULL;
-    g_option_context_parse(ctx, &argc, &argvp, &error);
+    g_option_context_parse_strv(ctx, &argv, &error);
     return error;
 }
 
