@@ -1,5 +1,6 @@
 /* The camera's user options: parsing, range checks and a GOptionGroup. */
 #include "media/camera.h"
+#include "media/encoder.h"
 #include "media/synth.h"
 
 #include <string.h>
@@ -134,6 +135,15 @@ static gboolean camera_check_name(const char *what, const char *value, GError **
     return TRUE;
 }
 
+/* Checks the encoder's name, as the --encoder flag. */
+static gboolean camera_check_encoder(const char *name, GError **error)
+{
+    if (encoder_check_name(name, error))
+        return TRUE;
+    g_prefix_error(error, "--encoder: ");
+    return FALSE;
+}
+
 /* Checks every field of options. */
 gboolean camera_options_validate(const LcCameraOptions *o, GError **error)
 {
@@ -160,7 +170,8 @@ gboolean camera_options_validate(const LcCameraOptions *o, GError **error)
     guint32 seed = 0;
     return camera_check_name("video source", o->source, error) &&
            camera_check_name("encoder name", o->encoder, error) &&
-           synth_parse_source(o->source, &synthetic, &seed, error);
+           synth_parse_source(o->source, &synthetic, &seed, error) &&
+           camera_check_encoder(o->encoder, error);
 }
 
 /* --source: a test pattern, camera or file. */

@@ -74,6 +74,16 @@ static LcEncoder *encoder_new_auto(gint quality, GError **error)
     return encoder_jpeg_new(quality, error);
 }
 
+/* Whether name names an encoder: "auto" or "jpeg". */
+gboolean encoder_check_name(const char *name, GError **error)
+{
+    if (name == NULL || g_strcmp0(name, "auto") == 0 || g_strcmp0(name, "jpeg") == 0)
+        return TRUE;
+    g_set_error(error, ENCODER_ERROR, ENCODER_ERROR_INVALID_ARGUMENT,
+                "unknown encoder \"%s\" (known: auto, jpeg)", name);
+    return FALSE;
+}
+
 /* Creates "jpeg" or "auto"; quality <= 0 means the default. */
 LcEncoder *encoder_new(const char *name, gint quality, GError **error)
 {
@@ -86,14 +96,11 @@ LcEncoder *encoder_new(const char *name, gint quality, GError **error)
                     "invalid encoder quality %d (must be 1..100)", quality);
         return NULL;
     }
+    if (!encoder_check_name(name, error))
+        return NULL;
     if (name == NULL || g_strcmp0(name, "auto") == 0)
         return encoder_new_auto(quality, error);
-    if (g_strcmp0(name, "jpeg") == 0)
-        return encoder_jpeg_new(quality, error);
-
-    g_set_error(error, ENCODER_ERROR, ENCODER_ERROR_INVALID_ARGUMENT,
-                "unknown encoder \"%s\" (known: auto, jpeg)", name);
-    return NULL;
+    return encoder_jpeg_new(quality, error);
 }
 
 /* Checks that a frame has planes and a size before a back-end sees it. */

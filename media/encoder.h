@@ -42,6 +42,9 @@ GQuark encoder_error_quark(void);
 
 /* Creates "jpeg" or "auto" (GPU when usable, else jpeg); quality <= 0 means the default. */
 LcEncoder *encoder_new(const char *name, gint quality, GError **error);
+/* Whether name (NULL: "auto") names an encoder; FALSE with an error saying
+ * which are known. */
+gboolean encoder_check_name(const char *name, GError **error);
 /* Encodes one frame; copies seq and capture time and records how long encoding took. */
 LcFrame *encoder_encode(LcEncoder *encoder, const LcRawFrame *frame, GError **error);
 /* The back-end's name, e.g. "jpeg". */

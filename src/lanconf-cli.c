@@ -6,6 +6,7 @@
 #include "src/app/cli_media.h"
 #include "src/app/cli_relay_stats.h"
 #include "src/app/config.h"
+#include "net/wire/validate.h"
 #include "net/wire/wire.h"
 
 #include <gio/gunixinputstream.h>
@@ -318,6 +319,19 @@ int main(int argc, char **argv)
     if (!addr_parse_host_port(server ? server : settings.server, WIRE_DEFAULT_PORT, &host, &port,
                               &error)) {
         fprintf(stderr, "lanconf-cli: --server: %s\nTry 'lanconf-cli --help'.\n", error->message);
+        config_client_clear(&settings);
+        return 2;
+    }
+    /* The relay would refuse a bad nick; say so before connecting. */
+    const char *bad_flag = NULL;
+    if (!validate_nick(use_nick, &error))
+        bad_flag = nick != NULL ? "--nick" : "the nick (login name or config)";
+    else if (media.view != NULL && !validate_nick(media.view, &error))
+        bad_flag = "--view";
+    if (bad_flag != NULL) {
+        fprintf(stderr, "lanconf-cli: %s: %s\nTry 'lanconf-cli --help'.\n", bad_flag,
+                error->message);
+        cli_media_options_clear(&media);
         config_client_clear(&settings);
         return 2;
     }

@@ -97,6 +97,12 @@ static gboolean emu_options_check(EmuOptions *opts, GError **error)
                     "--impair SPEC is required (none for a perfect link)");
         return FALSE;
     }
+    if (opts->ns_a != NULL && opts->ns_b != NULL && g_strcmp0(opts->ns_a, opts->ns_b) == 0) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "--ns-a and --ns-b name the same namespace '%s': the link joins two",
+                    opts->ns_a);
+        return FALSE;
+    }
     const char *const names[] = {opts->ns_a, opts->ns_b};
     for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
         if (names[i] != NULL && !netns_name_is_valid(names[i])) {
@@ -141,14 +147,12 @@ static gboolean emu_options_parse(int argc, char **argv, EmuOptions *opts, GErro
 /* Reads --seed and --method into config; FALSE with error on a bad value. */
 static gboolean emu_config_parse(const EmuOptions *opts, LcLinkEmuConfig *config, GError **error)
 {
-    guint64 seed = LINKEMU_DEFAULT_SEED;
+    gdouble seed = LINKEMU_DEFAULT_SEED;
 
     linkemu_config_init(config);
     if (opts->seed != NULL &&
-        !g_ascii_string_to_unsigned(opts->seed, 10, 0, G_MAXUINT32, &seed, error)) {
-        g_prefix_error(error, "--seed: ");
+        !option_number_parse("--seed", opts->seed, FALSE, 0, G_MAXUINT32, &seed, error))
         return FALSE;
-    }
     config->seed = (guint32)seed;
     if (opts->method != NULL && !linkemu_method_parse(opts->method, &config->method, error)) {
         g_prefix_error(error, "--method: ");

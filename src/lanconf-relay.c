@@ -148,9 +148,25 @@ int main(int argc, char **argv)
     g_option_context_set_main_group(ctx, option_number_group_new(numbers, NULL, NULL, NULL));
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_autoptr(GError) error = NULL;
-    if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc > 1) {
-        fprintf(stderr, "lanconf-relay: %s\nTry 'lanconf-relay --help'.\n",
-                error ? error->message : "unexpected argument");
+    if (g_option_context_parse(ctx, &argc, &argv, &error) && argc > 1)
+        error =
+            g_error_new(G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "unexpected argument '%s'", argv[1]);
+    if (error == NULL && listen != NULL && *listen != '\0') {
+        g_autoptr(GInetAddress) ip = g_inet_address_new_from_string(listen);
+        if (ip == NULL)
+            error = g_error_new(G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                                "--listen: '%s' is not an IP address (e.g. 0.0.0.0, ::, "
+                                "192.168.1.7)",
+                                listen);
+    }
+    if (error == NULL && port_file != NULL) {
+        g_autofree char *folder = g_path_get_dirname(port_file);
+        if (!g_file_test(folder, G_FILE_TEST_IS_DIR))
+            error = g_error_new(G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                                "--port-file: the folder %s does not exist", folder);
+    }
+    if (error != NULL) {
+        fprintf(stderr, "lanconf-relay: %s\nTry 'lanconf-relay --help'.\n", error->message);
         return 2;
     }
     if (version) {
@@ -195,7 +211,7 @@ int main(int argc, char **argv)
         return 1;
     }
     if (port_file != NULL && !relay_main_write_port(port_file, relay_get_port(m.relay), &error)) {
-        fprintf(stderr, "lanconf-relay: %s\n", error->message);
+        fprintf(stderr, "lanconf-relay: --port-file: %s\n", error->message);
         return 1;
     }
     g_message("listening on %s port %u, history in %s, flood control %s",

@@ -16,11 +16,14 @@
 #include "net/wire/chan_dgram.h"
 #include "net/wire/clock.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#define RELAY_UDP_READ_BUDGET 512 /* datagrams read per wake-up, for fairness */
-#define RELAY_UDP_EXPIRE_MS   50  /* how often incomplete frames are checked */
+#define RELAY_UDP_READ_BUDGET 512                  /* datagrams read per wake-up, for fairness */
+#define RELAY_UDP_BATCH       32                   /* datagrams read per system call (recvmmsg) */
+#define RELAY_UDP_SLOT        (DGRAM_MAX_SIZE + 1) /* one more: an oversized one shows */
+#define RELAY_UDP_EXPIRE_MS   50                   /* how often incomplete frames are checked */
 
 static void relay_udp_pump_all(LcRelayVideo *video);
 
@@ -167,20 +170,58 @@ static void relay_udp_dispatch(LcRelayVideo *video, GSocketAddress *from, const 
     }
 }
 
-/* Reads what the socket has (up to a budget). */
+/* The sender's address of a datagram as an object: the cached one when it
+ * is the same as the last datagram's, else a new one (which is cached). */
+static GSocketAddress *relay_udp_from(LcRelayVideo *video, const struct sockaddr_storage *native,
+                                      socklen_t len)
+{
+    if (video->from != NULL && len == video->from_len &&
+        memcmp(native, &video->from_native, len) == 0)
+        return video->from;
+    GSocketAddress *from = g_socket_address_new_from_native((gpointer)native, len);
+    if (from == NULL)
+        return NULL;
+    g_clear_object(&video->from);
+    video->from = from;
+    memcpy(&video->from_native, native, len);
+    video->from_len = len;
+    return from;
+}
+
+/*
+ * Reads what the socket has (up to a budget), RELAY_UDP_BATCH datagrams a
+ * system call with recvmmsg(2): at a gigabit of camera frames a relay reads
+ * about 100 000 datagrams a second, and one call each was most of its time.
+ */
 static gboolean relay_udp_on_readable(GSocket *socket, GIOCondition cond, gpointer data)
 {
     LcRelayVideo *video = data;
-    for (guint i = 0; i < RELAY_UDP_READ_BUDGET; i++) {
-        g_autoptr(GError) error = NULL;
-        g_autoptr(GSocketAddress) from = NULL;
-        gssize n = g_socket_receive_from(socket, &from, (char *)video->dgram_buf,
-                                         DGRAM_MAX_SIZE + 1, NULL, &error);
-        if (n < 0 && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    struct mmsghdr msgs[RELAY_UDP_BATCH];
+    struct iovec iov[RELAY_UDP_BATCH];
+    struct sockaddr_storage addrs[RELAY_UDP_BATCH];
+    for (guint done = 0; done < RELAY_UDP_READ_BUDGET;) {
+        for (guint i = 0; i < RELAY_UDP_BATCH; i++) {
+            iov[i] = (struct iovec){video->dgram_buf + (gsize)i * RELAY_UDP_SLOT, RELAY_UDP_SLOT};
+            msgs[i] = (struct mmsghdr){.msg_hdr = {.msg_name = &addrs[i],
+                                                   .msg_namelen = sizeof(addrs[i]),
+                                                   .msg_iov = &iov[i],
+                                                   .msg_iovlen = 1}};
+        }
+        int n = recvmmsg(g_socket_get_fd(socket), msgs, RELAY_UDP_BATCH, MSG_DONTWAIT, NULL);
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             break;
-        if (n < 0 || from == NULL)
-            continue; /* e.g. an ICMP error for an earlier send: nothing to read */
-        relay_udp_dispatch(video, from, video->dgram_buf, (gsize)n);
+        if (n <= 0) {
+            done++; /* e.g. an ICMP error for an earlier send: nothing to read */
+            continue;
+        }
+        for (int i = 0; i < n; i++) {
+            GSocketAddress *from = relay_udp_from(video, &addrs[i], msgs[i].msg_hdr.msg_namelen);
+            if (from != NULL)
+                relay_udp_dispatch(video, from, iov[i].iov_base, msgs[i].msg_len);
+        }
+        done += (guint)n;
+        if (n < RELAY_UDP_BATCH)
+            break; /* the socket is empty */
     }
     return G_SOURCE_CONTINUE;
 }
@@ -381,7 +422,7 @@ gboolean relay_udp_open(LcRelayVideo *video, GError **error)
     video->pace = chan_timer_new(relay_udp_on_pace, video, error);
     if (video->pace == NULL)
         return FALSE;
-    video->dgram_buf = g_malloc(DGRAM_MAX_SIZE + 1);
+    video->dgram_buf = g_malloc((gsize)RELAY_UDP_BATCH * RELAY_UDP_SLOT);
     video->udp_read_src = source_watch_socket(video->udp, G_IO_IN, relay_udp_on_readable, video);
     video->expire_src = source_add_timeout(RELAY_UDP_EXPIRE_MS, relay_udp_on_expire, video);
     return TRUE;
@@ -398,6 +439,7 @@ void relay_udp_close(LcRelayVideo *video)
         g_socket_close(video->udp, NULL);
     g_clear_object(&video->udp);
     g_clear_pointer(&video->dgram_buf, g_free);
+    g_clear_object(&video->from);
 }
 
 /* Whether the viewer's UDP address is known (it has sent a datagram). */

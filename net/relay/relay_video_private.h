@@ -17,6 +17,8 @@
 #include "net/relay/relay_private.h"
 #include "net/relay/relay_video.h"
 
+#include <sys/socket.h>
+
 /* A video TCP channel: the sender's (viewer_id 0) or a viewer's. */
 typedef struct {
     LcRelayVideo *video;
@@ -111,7 +113,13 @@ struct _LcRelayVideo {
     GSource *udp_write_src; /* while the socket's send buffer is full */
     LcChanTimer *pace;      /* armed while a viewer waits for pacing */
     GSource *expire_src;
-    guint8 *dgram_buf;
+    guint8 *dgram_buf; /* RELAY_UDP_BATCH datagrams' room, read at once (relay_udp.c) */
+    /* The address the last datagram came from, natively and as the object
+     * handed on: a stream's datagrams come from one address, so the object
+     * is made once, not once a datagram. */
+    struct sockaddr_storage from_native;
+    socklen_t from_len;
+    GSocketAddress *from;
     gsize udp_rcvbuf;
     gsize udp_sndbuf;
     guint64 bad_datagrams;

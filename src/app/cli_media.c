@@ -115,7 +115,7 @@ static gboolean cli_media_on_report(gpointer data)
 static void cli_media_complete(LcCliMedia *m)
 {
     g_autoptr(GError) error = NULL;
-    if (m->sender != NULL) {
+    {
         g_autoptr(GPtrArray) shortfalls = framelog_get_shortfalls(cli_media_log(m));
         for (guint i = 0; i < shortfalls->len; i++)
             fprintf(stderr, "lanconf-cli: short of what was asked: %s\n",

@@ -136,10 +136,13 @@ static gboolean compare_stream(LcCompare *c)
             next += G_USEC_PER_SEC;
         }
     }
+    /* The intervals cover the time the camera ran: a last partial second
+     * closes now; ACKs that come during the grace count in the summary. */
+    if (next - G_USEC_PER_SEC < end - G_USEC_PER_SEC / 10)
+        compare_progress(c, c->config->duration_s, TRUE);
     av_sender_stop(c->sender);
     c->stop_us = clock_now_us();
     compare_wait(c, compare_never, g_get_monotonic_time() + COMPARE_GRACE_US);
-    compare_progress(c, c->config->duration_s, FALSE);
     av_sender_update_socket_stats(c->sender);
     if (!c->config->quiet && !c->config->json)
         fprintf(stderr, "\n");
@@ -312,6 +315,14 @@ out:
     return status;
 }
 
+/* Whether text is a HOST:PORT the run can use. */
+static gboolean compare_check_relay(const char *text, GError **error)
+{
+    g_autofree char *host = NULL;
+    guint16 port = 0;
+    return addr_parse_host_port(text, WIRE_DEFAULT_PORT, &host, &port, error);
+}
+
 /* `lanconf-bench compare` with its options. */
 int bench_compare_main(int argc, char **argv)
 {
@@ -362,6 +373,8 @@ int bench_compare_main(int argc, char **argv)
             g_prefix_error(&error, "--ack-mode: ");
         else if (impair != NULL && !linkemu_spec_parse(impair, &spec, &error))
             g_prefix_error(&error, "--impair: ");
+        else if (relay != NULL && !compare_check_relay(relay, &error))
+            g_prefix_error(&error, "--relay: ");
     }
     if (error != NULL) {
         fprintf(stderr, "lanconf-bench compare: %s\nTry 'lanconf-bench compare --help'.\n",

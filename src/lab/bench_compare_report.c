@@ -145,6 +145,8 @@ void bench_compare_report_print(LcFramelog *sender, LcFramelog *viewer, gint64 e
     }
     report_table(sender, viewer, end_us);
     g_autoptr(GPtrArray) shortfalls = framelog_get_shortfalls(sender);
+    g_autoptr(GPtrArray) viewer_shortfalls = framelog_get_shortfalls(viewer);
+    g_ptr_array_extend_and_steal(shortfalls, g_steal_pointer(&viewer_shortfalls));
     if (shortfalls->len > 0)
         printf("\nshort of what was asked:\n");
     for (guint i = 0; i < shortfalls->len; i++)

@@ -18,7 +18,8 @@
 #include <signal.h>
 #include <stdio.h>
 
-#define TRANSPORT_DRAIN_US (1000 * 1000) /* after the run, for the last ACKs */
+#define TRANSPORT_DRAIN_US   (1000 * 1000) /* after the run, for the last ACKs */
+#define TRANSPORT_NOISY_LOSS 0.05          /* iperf3 UDP loss past which its figure is noisy */
 
 /* What one run measured. */
 typedef struct {
@@ -397,9 +398,9 @@ static void transport_json_add(JsonBuilder *b, const char *name, double value)
         json_builder_add_null_value(b);
 }
 
-/* Prints every result as one JSON document. */
-static void transport_print_json(const LcBenchTransportConfig *cfg, const LcTransportResult *r,
-                                 guint n)
+/* Prints every result as one JSON document, with lanconf's ratios to iperf3. */
+static void transport_print_json_with(const LcBenchTransportConfig *cfg, const LcTransportResult *r,
+                                      const double *ratios, guint n)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
@@ -423,6 +424,7 @@ static void transport_print_json(const LcBenchTransportConfig *cfg, const LcTran
         transport_json_add(b, "rtt_p50_ms", r[i].rtt_p50_ms);
         transport_json_add(b, "rtt_p99_ms", r[i].rtt_p99_ms);
         transport_json_add(b, "loss", r[i].loss);
+        transport_json_add(b, "ratio_to_iperf3", ratios[i]);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
@@ -433,6 +435,18 @@ static void transport_print_json(const LcBenchTransportConfig *cfg, const LcTran
     json_generator_set_root(gen, root);
     g_autofree char *text = json_generator_to_data(gen, NULL);
     printf("%s\n", text);
+}
+
+/* Prints every result as one JSON document. */
+static void transport_print_json(const LcBenchTransportConfig *cfg, const LcTransportResult *r,
+                                 guint n)
+{
+    /* lanconf's runs (the first two) carry their ratio to iperf3's. */
+    double ratios[4] = {NAN, NAN, NAN, NAN};
+    for (guint i = 0; n == 4 && i < 2; i++)
+        if (!r[i].failed && !r[i + 2].failed && r[i + 2].goodput_mbps > 0)
+            ratios[i] = r[i].goodput_mbps / r[i + 2].goodput_mbps;
+    transport_print_json_with(cfg, r, ratios, n);
 }
 
 /* Runs lanconf on both channels, then iperf3, and prints them side by side. */
@@ -479,8 +493,14 @@ static int transport_run(const LcBenchTransportConfig *cfg)
             transport_print_row(&results[i], n == 4 && i < 2 ? &results[i + 2] : NULL);
         if (n == 4)
             printf("\nvs iperf3: lanconf's goodput over iperf3's on the same transport (UDP in "
-                   "%u-byte datagrams, lanconf's fragment size).\n",
+                   "%u-byte datagrams, lanconf's fragment size; iperf3's UDP goodput is what it "
+                   "delivered, sent x (1 - loss)).\n",
                    (guint)FRAG_PAYLOAD_MAX);
+        if (n == 4 && !results[3].failed && results[3].loss > TRANSPORT_NOISY_LOSS)
+            printf("note: iperf3 lost %.1f %% of its UDP datagrams: unpaced (-b 0) it sends "
+                   "faster than its receiver reads on a busy machine, so its figure, and the "
+                   "ratio, vary from run to run; run again for a steadier one.\n",
+                   results[3].loss * 100.0);
     }
     for (guint i = 0; i < n; i++)
         g_free(results[i].name);

@@ -214,7 +214,7 @@ JsonNode *framelog_get_summary_json(const LcFramelog *log, gint64 now_us)
     json_builder_begin_object(builder);
     framelog_json_add_run(builder, log, now_us);
     framelog_json_add_channels(builder, log, now_us);
-    if (log->role == FRAMELOG_ROLE_SENDER) {
+    {
         g_autoptr(GPtrArray) lines = framelog_get_shortfalls(log);
         json_builder_set_member_name(builder, "shortfalls");
         json_builder_begin_array(builder);

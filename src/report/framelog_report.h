@@ -13,9 +13,9 @@
 
 G_BEGIN_DECLS
 
-/* Why a sender's run fell short of what was asked (the source's rate,
- * frames dropped before sending), one sentence each (framelog_shortfall.c);
- * empty when it did not, and for a viewer. */
+/* Why a run fell short of what was asked, one sentence each
+ * (framelog_shortfall.c): a sender's source rate and frames dropped before
+ * sending, a viewer's frames received and not decoded; empty when none. */
 GPtrArray *framelog_get_shortfalls(const LcFramelog *log);
 /* The rate the source delivered, frames/s; NAN with fewer than two frames. */
 double framelog_get_captured_fps(const LcFramelog *log);

@@ -1,5 +1,5 @@
 /*
- * Shortfalls: why a sender's run fell short of what was asked, in words. A
+ * Shortfalls: why a run fell short of what was asked, in words. A
  * table of figures shows *that* a run delivered 4.5 fps of 30, or dropped
  * its first frame; these lines say *why*: the encoder takes longer than a
  * frame's share of a second, the source itself is slower, or a channel was
@@ -72,14 +72,41 @@ static void framelog_add_drop_shortfalls(const LcFramelog *log, GPtrArray *lines
                                                        log->drops[c][d] == 1 ? "" : "s", why[d]));
 }
 
-/* Every shortfall of a sender's run, one sentence each; empty when none. */
+/* Says, per channel, why a viewer decoded fewer frames than it received. */
+static void framelog_add_decode_shortfalls(const LcFramelog *log, GPtrArray *lines)
+{
+    for (guint c = 0; c < LC_CHAN_KINDS; c++) {
+        if (log->channels[c] == NULL)
+            continue;
+        LcChannelSummary s;
+        chanstats_get_summary(log->channels[c], log->start_us, &s);
+        guint64 received = s.received.counts.frames_acked;
+        guint64 used = s.frames_decoded + s.frames_corrupt;
+        if (received <= used)
+            continue;
+        g_autofree char *took =
+            isfinite(s.decode.p50)
+                ? g_strdup_printf(" (decoding takes %.1f ms a frame, p50)", s.decode.p50)
+                : g_strdup("");
+        g_ptr_array_add(
+            lines,
+            g_strdup_printf("%s: the viewer decoded %" G_GUINT64_FORMAT " of the %" G_GUINT64_FORMAT
+                            " frames it received: its decoder fell behind%s "
+                            "and skipped %" G_GUINT64_FORMAT " to show the newest",
+                            chan_kind_name(c), s.frames_decoded, received, took, received - used));
+    }
+}
+
+/* Every shortfall of a run, one sentence each; empty when none. */
 GPtrArray *framelog_get_shortfalls(const LcFramelog *log)
 {
     g_return_val_if_fail(log != NULL, NULL);
 
     GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
-    if (log->role != FRAMELOG_ROLE_SENDER)
+    if (log->role == FRAMELOG_ROLE_VIEWER) {
+        framelog_add_decode_shortfalls(log, lines);
         return lines;
+    }
     framelog_add_rate_shortfall(log, lines);
     framelog_add_drop_shortfalls(log, lines);
     return lines;

@@ -125,7 +125,7 @@ gboolean plots_data_write_series(const char *dir, const char *name, const GArray
      * samples breaks where frames are missing instead of bridging them.
      * Without sequence numbers (seq 0) there is no telling, and no break.
      */
-    g_string_append(out, "# t_s ms seq: time since the first frame, latency, frame\n");
+    g_string_append(out, "# t_s value seq: seconds on the chart's time axis, the value (ms or MB/s), frame\n");
     for (guint i = 0; i < samples->len; i++) {
         const PlotsSample *sample = &g_array_index(samples, PlotsSample, i);
         if (!frame_record_time_is_set(sample->t_us))
@@ -147,7 +147,7 @@ gboolean plots_data_write_times(const char *dir, const char *name, const GArray 
 {
     g_autoptr(GString) out = g_string_sized_new(16 * (gsize)times->len + 64);
 
-    g_string_append(out, "# t_s: time since the first frame\n");
+    g_string_append(out, "# t_s: seconds on the chart's time axis\n");
     for (guint i = 0; i < times->len; i++) {
         plots_data_append_number(out, (double)(g_array_index(times, gint64, i) - t0_us) / 1e6, 6);
         g_string_append_c(out, '\n');

@@ -234,7 +234,8 @@ static gboolean plots_frames_add_row(PlotsFrames *frames, const PlotsReader *rea
     plots_frames_extend_span(frames, t_us);
     frames->has_decoded |= frame_record_time_is_set(decoded_us);
     for (guint m = 0; m < PLOTS_N_METRICS; m++) {
-        PlotsSample sample = {.t_us = t_us, .seq = seq};
+        PlotsSample sample = {
+            .t_us = t_us, .seq = seq, .decoded = frame_record_time_is_set(decoded_us)};
         if (!plots_frames_parse_ms(reader, plots_metric_columns[m], &sample.ms, error))
             return FALSE;
         if (!isnan(sample.ms))
@@ -295,6 +296,23 @@ static gboolean plots_frames_fail_empty(const char *path, GError **error)
     return FALSE;
 }
 
+/* When the file knows decode times, end to end means capture to decoded:
+ * the rows of frames that arrived and were not decoded (their end to end
+ * falls back to the arrival) are left out, as the table leaves them out. */
+static void plots_frames_keep_decoded(PlotsFrames *frames)
+{
+    for (guint c = 0; c < LC_CHAN_KINDS; c++) {
+        GArray *samples = frames->channels[c].samples[PLOTS_METRIC_END_TO_END];
+        guint kept = 0;
+        for (guint i = 0; i < samples->len; i++) {
+            PlotsSample sample = g_array_index(samples, PlotsSample, i);
+            if (sample.decoded)
+                g_array_index(samples, PlotsSample, kept++) = sample;
+        }
+        g_array_set_size(samples, kept);
+    }
+}
+
 /* Reads path (frames.csv) into frames, which the caller clears with plots_frames_clear(). */
 gboolean plots_frames_load(const char *path, PlotsFrames *frames, GError **error)
 {
@@ -322,6 +340,8 @@ gboolean plots_frames_load(const char *path, PlotsFrames *frames, GError **error
         return FALSE;
     if (n_rows == 0)
         return plots_frames_fail_empty(path, error);
+    if (frames->has_decoded)
+        plots_frames_keep_decoded(frames);
     return TRUE;
 }
 

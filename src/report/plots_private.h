@@ -31,6 +31,7 @@ typedef struct {
     gint64 t_us; /* capture time (else send time), us; FRAME_RECORD_TIME_UNSET if neither */
     guint64 seq; /* frame sequence number, 0 when the file has no seq column */
     double ms;   /* the latency */
+    gboolean decoded; /* the row has a decode time */
 } PlotsSample;
 
 /* What frames.csv says about one channel. */

@@ -149,10 +149,12 @@ static void plots_rate_append_panel(GString *gp, const PlotsRates *rates, guint 
             continue;
         g_autofree char *data = plots_data_get_name("rate", c);
         gboolean few = rates->n_rows[c] <= 120;
-        g_string_append_printf(gp, "%s'%s' using ($1/tscale):%u with %s ls %u %s title '%s'",
+        /* The second channel is dashed: where both carry the same rate,
+         * the first still shows beneath it. */
+        g_string_append_printf(gp, "%s'%s' using ($1/tscale):%u with %s ls %u %s%s title '%s'",
                                n_clauses++ == 0 ? "plot " : ", \\\n     ", data, column,
                                few ? "linespoints" : "lines", c + 1, few ? "lw 2 ps 0.8" : "lw 1.2",
-                               plots_script_get_label(c));
+                               c > 0 ? " dt 2" : "", plots_script_get_label(c));
     }
     if (asked_fps > 0)
         g_string_append_printf(gp,

@@ -5,6 +5,7 @@
 #include "net/wire/chan_kind.h"
 
 struct _LcAvSender {
+    guint64 next_seq; /* the last frame number sent */
     LcSession *session;
     LcCamera *camera;
     LcStreamSender *video;
@@ -32,6 +33,9 @@ static void av_sender_on_frame(LcCamera *camera, LcFrame *encoded, gpointer data
     if (stream_sender_get_stream_id(s->video) == 0)
         return; /* not granted yet: nothing is measured before the stream exists */
     framelog_add_captured(s->log, frame->meta.capture_us, frame->encode_time_us);
+    /* The stream's own numbers, one per frame sent: a frame the capture or
+     * the encoder skipped leaves no gap that a viewer would count missing. */
+    frame->meta.seq = ++s->next_seq;
     g_autoptr(GError) error = NULL;
     if (!stream_sender_send_frame(s->video, frame, &error))
         av_sender_fail(s, error);

@@ -262,16 +262,17 @@ static guint64 chanstats_count_missing(const LcChannelStats *stats)
 
 /*
  * The playout deadline as the summary reports it. At a viewer, every frame
- * in the span that was not decoded (never received, or corrupt) is missing;
- * at the sender, lost and dropped frames were counted as they happened.
+ * in the span that was not decoded (never received, lost, corrupt, or
+ * skipped by a decoder that fell behind) is missing, once: the UDP losses
+ * it was told of are among them; at the sender, lost and dropped frames
+ * were counted as they happened.
  */
 static void chanstats_fill_deadline(const LcChannelStats *stats, LcChannelSummary *out)
 {
     out->deadline = stats->deadline;
     if (stats->has_seq) {
         guint64 span = stats->max_seq - stats->min_seq + 1;
-        if (span > stats->frames_decoded)
-            out->deadline.missing += span - stats->frames_decoded;
+        out->deadline.missing = span > stats->frames_decoded ? span - stats->frames_decoded : 0;
     }
     out->deadline_missed = stats_deadline_get_missed(&out->deadline);
 }

@@ -369,6 +369,42 @@ static void test_channels_alike(void)
     }
 }
 
+/*
+ * A viewer's deadline counts each frame once: of frames 1..6, 1 and 2 are
+ * decoded on time, 3 and 4 arrive and are skipped by a decoder that fell
+ * behind, 5 never arrives (its loss has no record to count in) and 6
+ * arrives and is decoded late: 3 missing, 1 late, 4 missed of 6, never
+ * more than the frames there are.
+ * The skipped ones are a shortfall, in words.
+ */
+static void test_viewer_deadline_once(void)
+{
+    LcFramelogRun run = {.source = "test"};
+    g_autoptr(LcFramelog) log = framelog_new(FRAMELOG_ROLE_VIEWER, &run, T0);
+    for (guint64 seq = 1; seq <= 6; seq++) {
+        if (seq == 5) {
+            /* Never arrived: a loss a viewer has no record of. */
+            g_assert_false(framelog_add_lost(log, LC_CHAN_UDP, 5));
+            continue;
+        }
+        gint64 capture = T0 + (gint64)seq * 33000;
+        g_assert_true(framelog_add_received(log, LC_CHAN_UDP, seq, 1000, capture, capture + 5000));
+        if (seq <= 2 || seq == 6)
+            g_assert_true(framelog_add_decoded(log, LC_CHAN_UDP, seq,
+                                               capture + (seq == 6 ? 300000 : 20000), 2000));
+    }
+    LcChannelSummary s = summarize(log, LC_CHAN_UDP, T0 + 1000000);
+    g_assert_cmpuint(s.deadline.missing, ==, 3);
+    g_assert_cmpuint(s.deadline.late, ==, 1);
+    g_assert_cmpuint(s.deadline_missed, ==, 4);
+    g_assert_cmpuint(s.frames_missing, ==, 1);
+    g_autoptr(GPtrArray) lines = framelog_get_shortfalls(log);
+    g_assert_cmpuint(lines->len, ==, 1);
+    g_assert_true(g_str_has_prefix(lines->pdata[0], "udp: the viewer decoded 3 of the 5 frames it "
+                                                    "received: its decoder fell behind (decoding "
+                                                    "takes 2.0 ms a frame, p50) and skipped 2"));
+}
+
 /* A sender log asking for fps at 7680x4320. */
 static LcFramelog *make_asking_log(gint fps)
 {
@@ -438,5 +474,6 @@ int main(int argc, char **argv)
     g_test_add_func("/app/framelog/refused-events", test_refused_events);
     g_test_add_func("/app/framelog/channels-alike", test_channels_alike);
     g_test_add_func("/app/framelog/shortfalls", test_shortfalls);
+    g_test_add_func("/app/framelog/viewer-deadline-once", test_viewer_deadline_once);
     return g_test_run();
 }

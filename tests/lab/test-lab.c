@@ -129,6 +129,25 @@ static void check_frames_csv(Run *run)
     }
 }
 
+/* intervals.ndjson covers the time the camera ran, no more: its last
+ * interval ends by the duration (the wait for late ACKs is not one). */
+static void check_intervals(Run *run, double duration)
+{
+    g_autofree char *path = g_build_filename(run->dir, "intervals.ndjson", NULL);
+    g_autofree char *text = NULL;
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    double last_end = 0;
+    for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++) {
+        g_autoptr(JsonParser) p = json_parser_new();
+        g_assert_true(json_parser_load_from_data(p, lines[i], -1, NULL));
+        last_end =
+            MAX(last_end, number(json_node_get_object(json_parser_get_root(p)), "end", NULL));
+    }
+    g_assert_cmpfloat(last_end, >, duration - 0.5);
+    g_assert_cmpfloat(last_end, <, duration + 0.3);
+}
+
 /* On loopback every TCP frame and nearly every UDP frame is acknowledged,
  * the viewer decodes them, and the files and plots are all there. */
 static void test_loopback(void)
@@ -157,6 +176,7 @@ static void test_loopback(void)
     }
     g_assert_cmpfloat(number(channel(&run, "tcp"), "frames_lost", NULL), ==, 0);
     check_frames_csv(&run);
+    check_intervals(&run, 3.0);
     run_clear(&run);
 }
 

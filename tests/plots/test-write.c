@@ -359,6 +359,29 @@ static void test_time_axes(void)
     plots_test_remove_dir(dir);
 }
 
+/* Where the file knows decode times, end_to_end.png shows capture to
+ * decoded only: a frame that arrived and was not decoded is left out. */
+static void test_end_to_end_decoded_only(void)
+{
+    g_autofree char *dir = plots_test_make_dir();
+    g_autofree char *csv = g_build_filename(dir, "frames.csv", NULL);
+    LcPlotsOptions opts = {.scripts_only = TRUE};
+    const char *text = "seq,channel,capture_us,decoded_us,rtt_ms,end_to_end_ms\n"
+                       "1,tcp,1000000,1030000,1.000,30.000\n"
+                       "2,tcp,1033333,,1.000,12.000\n"
+                       "3,tcp,1066666,1100000,1.000,33.334\n";
+
+    g_assert_true(g_file_set_contents(csv, text, -1, NULL));
+    g_ptr_array_unref(write_plots(dir, &opts));
+    g_autofree char *series = plots_test_read(dir, "end_to_end_tcp.dat");
+    g_assert_nonnull(strstr(series, " 30.000 1\n"));
+    g_assert_null(strstr(series, " 12.000 2"));
+    g_assert_nonnull(strstr(series, " 33.334 3\n"));
+    g_autofree char *gp = plots_test_read(dir, "end_to_end.gp");
+    g_assert_nonnull(strstr(gp, "capture to decoded at the viewer"));
+    plots_test_remove_dir(dir);
+}
+
 /*
  * 100 000 frames on each channel: one pass to read, one sort per channel;
  * the CDF is thinned to a few thousand points, the series keep every frame.
@@ -399,5 +422,6 @@ int main(int argc, char **argv)
     g_test_add_func("/plots/write/columns-by-name", test_columns_by_name);
     g_test_add_func("/plots/write/long-run", test_long_run);
     g_test_add_func("/plots/write/time-axes", test_time_axes);
+    g_test_add_func("/plots/write/end-to-end-decoded-only", test_end_to_end_decoded_only);
     return g_test_run();
 }
