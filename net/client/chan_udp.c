@@ -22,10 +22,12 @@
 
 #include <sys/socket.h>
 
-#define CHAN_UDP_HELLO_FAST_MS 200  /* HELLO interval until the relay answers */
-#define CHAN_UDP_HELLO_MS      1000 /* HELLO interval afterwards: keepalive */
-#define CHAN_UDP_EXPIRE_MS     20   /* how often incomplete frames are checked */
-#define CHAN_UDP_READ_BUDGET   512  /* datagrams read per wake-up */
+#define CHAN_UDP_HELLO_FAST_MS 200                  /* HELLO interval until the relay answers */
+#define CHAN_UDP_HELLO_MS      1000                 /* HELLO interval afterwards: keepalive */
+#define CHAN_UDP_EXPIRE_MS     20                   /* how often incomplete frames are checked */
+#define CHAN_UDP_READ_BUDGET   512                  /* datagrams read per wake-up */
+#define CHAN_UDP_BATCH         32                   /* datagrams read per system call */
+#define CHAN_UDP_SLOT          (DGRAM_MAX_SIZE + 1) /* one more: an oversized one shows */
 
 /* A frame waiting to go, or going out. */
 typedef struct {
@@ -46,7 +48,7 @@ typedef struct {
     gsize wait_bytes; /* bytes of frames not started */
     LcTokenBucket bucket;
     LcFragReassembler *reasm;
-    guint8 *buf;
+    guint8 *buf; /* CHAN_UDP_BATCH datagrams' room */
     LcChanStats counters;
 } LcChanUdp;
 
@@ -187,18 +189,34 @@ static void chan_udp_dispatch(LcChanUdp *udp, const guint8 *buf, gsize len)
         udp->counters.bad_datagrams++;
 }
 
-/* Reads what the socket has (up to a budget). */
+/*
+ * Reads what the socket has (up to a budget), CHAN_UDP_BATCH datagrams a
+ * system call (recvmmsg(2) through g_socket_receive_messages()): a viewer
+ * of a gigabit stream reads about 100 000 datagrams a second.
+ */
 static gboolean chan_udp_on_readable(GSocket *socket, GIOCondition cond, gpointer data)
 {
     LcChanUdp *udp = data;
-    for (guint i = 0; i < CHAN_UDP_READ_BUDGET && udp->socket != NULL; i++) {
+    GInputVector vecs[CHAN_UDP_BATCH];
+    GInputMessage msgs[CHAN_UDP_BATCH];
+    for (guint done = 0; done < CHAN_UDP_READ_BUDGET && udp->socket != NULL;) {
+        for (guint i = 0; i < CHAN_UDP_BATCH; i++) {
+            vecs[i] = (GInputVector){udp->buf + (gsize)i * CHAN_UDP_SLOT, CHAN_UDP_SLOT};
+            msgs[i] = (GInputMessage){.vectors = &vecs[i], .num_vectors = 1};
+        }
         g_autoptr(GError) error = NULL;
-        gssize n = g_socket_receive(socket, (char *)udp->buf, DGRAM_MAX_SIZE + 1, NULL, &error);
+        gint n = g_socket_receive_messages(socket, msgs, CHAN_UDP_BATCH, 0, NULL, &error);
         if (n < 0 && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
             break;
-        if (n < 0)
-            continue; /* an ICMP error (relay port closed): the control connection will tell */
-        chan_udp_dispatch(udp, udp->buf, (gsize)n);
+        if (n <= 0) {
+            done++; /* an ICMP error (relay port closed): the control connection will tell */
+            continue;
+        }
+        for (gint i = 0; i < n && udp->socket != NULL; i++)
+            chan_udp_dispatch(udp, vecs[i].buffer, msgs[i].bytes_received);
+        done += (guint)n;
+        if (n < CHAN_UDP_BATCH)
+            break; /* the socket is empty */
     }
     return G_SOURCE_CONTINUE;
 }
@@ -248,7 +266,7 @@ static gboolean chan_udp_start(LcChanUdp *udp, GError **error)
         return FALSE;
     g_socket_set_blocking(udp->socket, FALSE);
     chan_udp_set_buffers(udp);
-    udp->buf = g_malloc(DGRAM_MAX_SIZE + 1);
+    udp->buf = g_malloc((gsize)CHAN_UDP_BATCH * CHAN_UDP_SLOT);
     token_bucket_init(&udp->bucket, chan->config.udp_pace_bps / 8.0, chan->config.udp_pace_burst,
                       g_get_monotonic_time());
     udp->pace = chan_timer_new(chan_udp_on_pace, udp, error);

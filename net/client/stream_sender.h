@@ -121,7 +121,7 @@ typedef struct {
 } LcStreamSenderStats;
 
 /* Fills a config with the defaults: both channels, pipelined, 4 frames or
- * 8 MiB queued per channel, 1 s loss timeout, UDP paced at 400 Mbit/s with
+ * 8 MiB queued per channel, 1 s loss timeout, UDP paced at 1000 Mbit/s with
  * 24000-byte bursts, 4 MiB UDP socket buffers, 128 KiB TCP_NOTSENT_LOWAT. */
 void stream_sender_config_init(LcStreamSenderConfig *config);
 

@@ -3,8 +3,12 @@
  * configs/lanconf.conf documents the relay's settings built on them. */
 #pragma once
 
-/* UDP pacing: 400 Mbit/s after a burst of 20 full datagrams. */
-#define LC_CHAN_DEFAULT_UDP_PACE_MBPS  400
+/* UDP pacing: a gigabit LAN's line rate after a burst of 20 full
+ * datagrams. A frame's datagrams then leave no faster than the link takes
+ * them (a 300 kB 1080p frame in 2.4 ms), never in one burst that would
+ * overrun a switch port or the receiver's buffer; slower pacing would only
+ * add its own delay to every frame. */
+#define LC_CHAN_DEFAULT_UDP_PACE_MBPS  1000
 #define LC_CHAN_DEFAULT_UDP_PACE_BURST 24000
 /* SO_SNDBUF / SO_RCVBUF asked for: a frame arrives as a burst of datagrams. */
 #define LC_CHAN_DEFAULT_SOCKET_BUFFER (4 * 1024 * 1024)

@@ -12,7 +12,15 @@ void token_bucket_init(LcTokenBucket *bucket, double rate_per_s, double burst, g
     bucket->at_us = now_us;
 }
 
-/* Takes amount tokens, or says how long to wait for them. */
+/* Returns tokens taken for what was not sent. */
+void token_bucket_give_back(LcTokenBucket *bucket, double amount)
+{
+    if (bucket->rate_per_us <= 0)
+        return;
+    bucket->tokens = MIN(bucket->tokens + amount, bucket->burst);
+}
+
+/* Takes tokens, or says how long to wait for them. */
 gint64 token_bucket_take(LcTokenBucket *bucket, double amount, gint64 now_us)
 {
     if (bucket->rate_per_us <= 0)

@@ -25,3 +25,6 @@ void token_bucket_init(LcTokenBucket *bucket, double rate_per_s, double burst, g
  * takes nothing and returns the microseconds to wait (at least 1). An amount
  * larger than the burst goes once the bucket is full, and overdraws it. */
 gint64 token_bucket_take(LcTokenBucket *bucket, double amount, gint64 now_us);
+/* Returns tokens taken for something that was not sent after all (a batch
+ * the socket took only part of); the bucket never holds more than burst. */
+void token_bucket_give_back(LcTokenBucket *bucket, double amount);

@@ -253,41 +253,96 @@ static void relay_udp_block(LcRelayVideo *video)
     source_once_socket(&video->udp_write_src, video->udp, G_IO_OUT, relay_udp_on_writable, video);
 }
 
-/* Sends the next fragment of a viewer's head frame; FALSE if blocked. */
-static gboolean relay_udp_send_fragment(LcRelayViewer *viewer, LcFrame *frame)
-{
-    LcDgram d = {
-        .stream_id = frame->meta.stream_id, .token = viewer->token, .viewer_id = viewer->id};
-    d.frag.meta = frame->meta;
-    guint8 head[DGRAM_FRAG_HEADER_SIZE];
-    GOutputVector vec[2];
-    guint n = chan_dgram_fragment(&d, frame->data, viewer->udp_next, head, vec);
-    return relay_udp_send(viewer->video, viewer->udp_peer, vec, n);
-}
+/* The fragments of one batch: their headers, vectors and messages. */
+typedef struct {
+    guint8 heads[RELAY_UDP_BATCH][DGRAM_FRAG_HEADER_SIZE];
+    GOutputVector vecs[RELAY_UDP_BATCH][2];
+    GOutputMessage msgs[RELAY_UDP_BATCH];
+    gsize costs[RELAY_UDP_BATCH]; /* pacing tokens each took */
+    guint n;
+} RelayUdpBatch;
 
-/* Sends a viewer's queued datagrams as pacing allows; returns the
- * microseconds until the next one may go, or 0. */
-static gint64 relay_udp_pump_viewer(LcRelayViewer *viewer, gint64 now)
+/* Gathers the viewer's next fragments, as many as pacing allows now (up to
+ * a batch), without taking them off its queue; returns the microseconds
+ * to wait for the next one when pacing stopped the batch, else 0. */
+static gint64 relay_udp_gather(LcRelayViewer *viewer, RelayUdpBatch *b, gint64 now)
 {
-    LcFrame *frame;
-    while ((frame = g_queue_peek_head(&viewer->udp_queue)) != NULL) {
-        if (viewer->video->udp_write_src != NULL || viewer->udp_peer == NULL)
-            return 0;
+    GList *link = viewer->udp_queue.head;
+    guint next = viewer->udp_next;
+    b->n = 0;
+    while (link != NULL && b->n < RELAY_UDP_BATCH) {
+        LcFrame *frame = link->data;
         gsize size = g_bytes_get_size(frame->data);
-        guint count = frag_count_for_size(size);
-        gint64 wait =
-            token_bucket_take(&viewer->pace, chan_dgram_fragment_size(size, viewer->udp_next), now);
+        gsize cost = chan_dgram_fragment_size(size, next);
+        gint64 wait = token_bucket_take(&viewer->pace, (double)cost, now);
         if (wait > 0)
             return wait;
-        if (!relay_udp_send_fragment(viewer, frame)) {
-            relay_udp_block(viewer->video);
-            return 0;
+        LcDgram d = {
+            .stream_id = frame->meta.stream_id, .token = viewer->token, .viewer_id = viewer->id};
+        d.frag.meta = frame->meta;
+        guint nv = chan_dgram_fragment(&d, frame->data, next, b->heads[b->n], b->vecs[b->n]);
+        b->msgs[b->n] = (GOutputMessage){
+            .address = viewer->udp_peer, .vectors = b->vecs[b->n], .num_vectors = nv};
+        b->costs[b->n++] = cost;
+        if (++next >= frag_count_for_size(size)) {
+            link = link->next;
+            next = 0;
         }
-        if (++viewer->udp_next >= count) {
+    }
+    return 0;
+}
+
+/* Takes count sent fragments off the viewer's queue. */
+static void relay_udp_advance(LcRelayViewer *viewer, guint count)
+{
+    for (guint i = 0; i < count; i++) {
+        LcFrame *frame = g_queue_peek_head(&viewer->udp_queue);
+        if (++viewer->udp_next >= frag_count_for_size(g_bytes_get_size(frame->data))) {
             frame_unref(g_queue_pop_head(&viewer->udp_queue));
             viewer->udp_next = 0;
             viewer->stats.frames_out[LC_CHAN_UDP]++;
         }
+    }
+}
+
+/*
+ * Sends a viewer's queued datagrams as pacing allows, a batch a system call
+ * (sendmmsg(2) through g_socket_send_messages()); returns the microseconds
+ * until the next one may go, or 0. What the socket does not take waits (its
+ * pacing tokens given back) until the socket drains; a datagram the kernel
+ * refuses otherwise is gone, as on a lossy network, and counted.
+ */
+static gint64 relay_udp_pump_viewer(LcRelayViewer *viewer, gint64 now)
+{
+    LcRelayVideo *video = viewer->video;
+    RelayUdpBatch b;
+    while (!g_queue_is_empty(&viewer->udp_queue)) {
+        if (video->udp_write_src != NULL || viewer->udp_peer == NULL)
+            return 0;
+        gint64 wait = relay_udp_gather(viewer, &b, now);
+        if (b.n == 0)
+            return wait;
+        g_autoptr(GError) error = NULL;
+        gint sent = g_socket_send_messages(video->udp, b.msgs, b.n, 0, NULL, &error);
+        gboolean blocked = FALSE;
+        if (sent < 0 && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
+            sent = 0;
+            blocked = TRUE;
+        } else if (sent < 0) {
+            video->udp_send_errors++;
+            sent = 1; /* that one is gone; the rest go on the next turn */
+        } else if ((guint)sent < b.n) {
+            blocked = TRUE;
+        }
+        for (guint i = (guint)sent; i < b.n; i++)
+            token_bucket_give_back(&viewer->pace, (double)b.costs[i]);
+        relay_udp_advance(viewer, (guint)sent);
+        if (blocked) {
+            relay_udp_block(video);
+            return 0;
+        }
+        if (wait > 0)
+            return wait;
     }
     return 0;
 }

@@ -289,9 +289,12 @@ static JsonParser *transport_iperf3_client(guint16 port, const char *const *extr
         g_autofree char *out = NULL;
         if (!g_subprocess_communicate_utf8(p, NULL, NULL, &out, NULL, error))
             return NULL;
+        /* A report that says "error" (the server busy or not up yet) is tried again. */
         JsonParser *parser = json_parser_new();
         if (g_subprocess_get_exit_status(p) == 0 && out != NULL &&
-            json_parser_load_from_data(parser, out, -1, NULL))
+            json_parser_load_from_data(parser, out, -1, NULL) &&
+            JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)) &&
+            !json_object_has_member(json_node_get_object(json_parser_get_root(parser)), "error"))
             return parser;
         g_object_unref(parser);
         g_usleep(100 * 1000); /* the server may not listen yet */
@@ -357,6 +360,11 @@ static void transport_run_iperf3(const LcBenchTransportConfig *cfg, LcTransportR
             double lost = transport_json_number(report, "end", "sum", "lost_percent") / 100.0;
             out[1].loss = lost;
             out[1].goodput_mbps = sent * (1.0 - (isfinite(lost) ? lost : 0.0)) / 1e6;
+        }
+        if (!isfinite(out[i].goodput_mbps)) {
+            fprintf(stderr, "lanconf-bench transport: %s: its report has no goodput\n",
+                    out[i].name);
+            out[i].failed = TRUE;
         }
     }
     g_subprocess_send_signal(server, SIGTERM);

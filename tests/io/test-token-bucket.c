@@ -21,6 +21,25 @@ static void test_bytes(void)
         g_assert_cmpint(token_bucket_take(&b, 100000, 0), ==, 0);
 }
 
+/* Tokens given back (a batch the socket took only part of) are there to
+ * take again at once, never beyond the burst; without a rate nothing
+ * changes. */
+static void test_give_back(void)
+{
+    LcTokenBucket b;
+    token_bucket_init(&b, 1e6, 3000, 0);
+    g_assert_cmpint(token_bucket_take(&b, 3000, 0), ==, 0);
+    g_assert_cmpint(token_bucket_take(&b, 1000, 0), ==, 1000);
+    token_bucket_give_back(&b, 1000);
+    g_assert_cmpint(token_bucket_take(&b, 1000, 0), ==, 0);
+    token_bucket_give_back(&b, 1e9); /* capped at the burst */
+    g_assert_cmpint(token_bucket_take(&b, 3000, 0), ==, 0);
+    g_assert_cmpint(token_bucket_take(&b, 1, 0), >, 0);
+    token_bucket_init(&b, 0, 0, 0);
+    token_bucket_give_back(&b, 5);
+    g_assert_cmpint(token_bucket_take(&b, 100000, 0), ==, 0);
+}
+
 /* Messages: the relay's flood control (rate 10/s, burst 3) lets 3 through at
  * once, refuses the 4th until a tenth of a second has passed, and never
  * stores more than the burst however long the sender was quiet. */
@@ -61,5 +80,6 @@ int main(int argc, char **argv)
     g_test_add_func("/token-bucket/bytes", test_bytes);
     g_test_add_func("/token-bucket/messages", test_messages);
     g_test_add_func("/token-bucket/edges", test_edges);
+    g_test_add_func("/token-bucket/give-back", test_give_back);
     return g_test_run();
 }
