@@ -4,8 +4,12 @@
 #include "net/wire/clock.h"
 #include "net/wire/chan_kind.h"
 
+/* How long frames wait for every channel of a new stream to open. */
+#define AV_SENDER_OPEN_WAIT_US (2 * G_USEC_PER_SEC)
+
 struct _LcAvSender {
-    guint64 next_seq; /* the last frame number sent */
+    guint64 next_seq;  /* the last frame number sent */
+    gint64 granted_us; /* monotonic: the relay granted the stream; 0 before */
     LcSession *session;
     LcCamera *camera;
     LcStreamSender *video;
@@ -32,6 +36,12 @@ static void av_sender_on_frame(LcCamera *camera, LcFrame *encoded, gpointer data
     g_autoptr(LcFrame) frame = encoded; /* ours (transfer full) */
     if (stream_sender_get_stream_id(s->video) == 0)
         return; /* not granted yet: nothing is measured before the stream exists */
+    /* Nor before its channels open: a frame then would be dropped on one
+     * channel and not the other, or on both. A channel that does not open
+     * within AV_SENDER_OPEN_WAIT_US is not waited for. */
+    if (!stream_sender_is_ready(s->video) &&
+        g_get_monotonic_time() - s->granted_us < AV_SENDER_OPEN_WAIT_US)
+        return;
     framelog_add_captured(s->log, frame->meta.capture_us, frame->encode_time_us);
     /* The stream's own numbers, one per frame sent: a frame the capture or
      * the encoder skipped leaves no gap that a viewer would count missing. */
@@ -101,7 +111,15 @@ static void av_sender_on_refused(LcStreamSender *v, const GError *error, gpointe
     av_sender_fail(data, error);
 }
 
+/* The relay granted the stream: its channels are opening. */
+static void av_sender_on_stream(LcStreamSender *v, guint32 stream_id, gpointer data)
+{
+    LcAvSender *s = data;
+    s->granted_us = g_get_monotonic_time();
+}
+
 static const LcStreamSenderEvents av_sender_events = {
+    .stream = av_sender_on_stream,
     .sent = av_sender_on_sent,
     .relay_ack = av_sender_on_relay_ack,
     .viewer_ack = av_sender_on_viewer_ack,
