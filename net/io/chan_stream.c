@@ -10,7 +10,11 @@
 #include <netinet/tcp.h>
 #include <string.h>
 
-#define CHAN_STREAM_READ_CHUNK    65536
+#define CHAN_STREAM_READ_CHUNK 65536
+/* A frame being assembled with at least this much to come is read straight
+ * into its own buffer, as much as the socket has, not a chunk at a time
+ * through the staging buffer and a copy. */
+#define CHAN_STREAM_DIRECT_MIN    16384
 #define CHAN_STREAM_READ_BUDGET   (1024 * 1024) /* default bytes read per wake-up */
 #define CHAN_STREAM_WRITE_VECTORS 64
 
@@ -311,6 +315,29 @@ static gboolean chan_stream_consume_input(LcChanStream *stream, const guint8 *p,
     return !stream->closing && stream->read_src != NULL;
 }
 
+/* Bytes of the frame being assembled still to come, when enough of them
+ * are that reading them straight into its buffer pays; else 0. */
+static gsize chan_stream_direct_want(const LcChanStream *stream)
+{
+    if (stream->payload == NULL || stream->head_have < WIRE_HEADER_SIZE)
+        return 0;
+    gsize left = stream->header.length - stream->payload_have;
+    return left >= CHAN_STREAM_DIRECT_MIN ? left : 0;
+}
+
+/* Reads straight into the frame being assembled; delivers it once whole.
+ * FALSE once reading must stop. */
+static gboolean chan_stream_take_direct(LcChanStream *stream, gsize n, gint64 now)
+{
+    stream->payload_have += n;
+    if (stream->payload_have < stream->header.length)
+        return TRUE;
+    stream->head_have = 0;
+    guint8 *owned = g_steal_pointer(&stream->payload);
+    chan_stream_deliver(stream, owned, owned, now);
+    return !stream->closing && stream->read_src != NULL;
+}
+
 /* Reads what the socket has (up to a budget). */
 static gboolean chan_stream_on_readable(GSocket *socket, GIOCondition cond, gpointer data)
 {
@@ -319,8 +346,10 @@ static gboolean chan_stream_on_readable(GSocket *socket, GIOCondition cond, gpoi
 
     while (budget > 0) {
         g_autoptr(GError) error = NULL;
-        gssize n =
-            g_socket_receive(socket, (char *)stream->stage, CHAN_STREAM_READ_CHUNK, NULL, &error);
+        gsize direct = MIN(chan_stream_direct_want(stream), budget);
+        guint8 *into = direct > 0 ? stream->payload + stream->payload_have : stream->stage;
+        gssize n = g_socket_receive(socket, (char *)into,
+                                    direct > 0 ? direct : CHAN_STREAM_READ_CHUNK, NULL, &error);
         if (n < 0 && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
             break;
         if (n <= 0) {
@@ -331,7 +360,10 @@ static gboolean chan_stream_on_readable(GSocket *socket, GIOCondition cond, gpoi
         }
         stream->last_read = g_get_monotonic_time();
         budget -= MIN(budget, (gsize)n);
-        if (!chan_stream_consume_input(stream, stream->stage, (gsize)n, clock_now_us()))
+        gboolean go_on =
+            direct > 0 ? chan_stream_take_direct(stream, (gsize)n, clock_now_us())
+                       : chan_stream_consume_input(stream, stream->stage, (gsize)n, clock_now_us());
+        if (!go_on)
             return G_SOURCE_REMOVE; /* the source was dropped by whoever stopped reading */
     }
     return G_SOURCE_CONTINUE;

@@ -278,6 +278,51 @@ static void test_in_place_and_split(void)
     pair_close(&p);
 }
 
+/* Large frames arriving in uneven pieces are read straight into their own
+ * buffers while much of them is still to come, then through the staging
+ * buffer for their last bytes and the small frames after them: every frame
+ * arrives whole, in order, byte for byte. Sizes sit around the point where
+ * the direct reads start (16384 bytes to come). */
+static void test_large_frames_direct(void)
+{
+    LcChanStreamLimits limits;
+    chan_stream_limits_init(&limits);
+    limits.max_payload = 1 << 20;
+    Pair p = {.kept = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref)};
+    pair_open(&p, &limits, 0);
+    static const gsize sizes[] = {300000, 16383, 16384, 16385, 3, 100000, 40000, 1, 250001};
+    const guint n = G_N_ELEMENTS(sizes);
+    g_autoptr(GByteArray) wire = g_byte_array_new();
+    for (guint i = 0; i < n; i++) {
+        g_autoptr(GBytes) data = NULL;
+        g_autoptr(GBytes) head = video_head(i + 1, sizes[i], &data);
+        g_byte_array_append(wire, g_bytes_get_data(head, NULL), (guint)g_bytes_get_size(head));
+        g_byte_array_append(wire, g_bytes_get_data(data, NULL), (guint)g_bytes_get_size(data));
+    }
+    static const gsize pieces[] = {1000, 30000, 65537, 7, 200000, 12345, 99999};
+    for (gsize at = 0, k = 0; at < wire->len; k++) {
+        gsize piece = MIN(pieces[k % G_N_ELEMENTS(pieces)], wire->len - at);
+        test_raw_send_bytes(p.peer, wire->data + at, piece);
+        at += piece;
+        video_run_for(1);
+    }
+    while (p.frames->len < n && p.error == NULL)
+        g_main_context_iteration(NULL, TRUE);
+    g_assert_no_error(p.error);
+    g_assert_cmpuint(p.kept->len, ==, n);
+    for (guint i = 0; i < n; i++) {
+        g_assert_cmpuint(g_array_index(p.frames, guint64, i), ==, i + 1);
+        gsize size = 0;
+        const guint8 *bytes = g_bytes_get_data(g_ptr_array_index(p.kept, i), &size);
+        g_assert_cmpuint(size, ==, sizes[i]);
+        for (gsize j = 0; j < size; j++)
+            if (bytes[j] != ((i + 1) & 0xff))
+                g_assert_cmpuint(bytes[j], ==, (i + 1) & 0xff);
+    }
+    g_ptr_array_unref(p.kept);
+    pair_close(&p);
+}
+
 /* Discarding what is unsent keeps the framing (a half-written frame goes out
  * whole) and lets a last frame go out right after: the peer reads whole
  * frames, fewer than were queued, then that last one. */
@@ -382,6 +427,7 @@ int main(int argc, char **argv)
     g_test_add_func("/video/stream/drop-oldest", test_drop_oldest);
     g_test_add_func("/video/stream/first-last-times", test_first_last);
     g_test_add_func("/video/stream/in-place-and-split", test_in_place_and_split);
+    g_test_add_func("/video/stream/large-frames-direct", test_large_frames_direct);
     g_test_add_func("/video/stream/discard-unsent", test_discard_unsent);
     g_test_add_func("/video/stream/slow-consumer", test_slow_consumer);
     g_test_add_func("/video/stream/bad-framing", test_bad_framing);
