@@ -342,54 +342,110 @@ static void chan_udp_on_writable(gpointer data)
     chan_udp_pump(data);
 }
 
-/* Sends the next fragment of the head frame; FALSE if the buffer is full. */
-static gboolean chan_udp_send_fragment(LcChanUdp *udp, LcUdpOut *out)
-{
-    LcDgram d = {0};
-    chan_udp_header(udp, &d, DGRAM_FRAG);
-    d.frag.meta = out->meta;
-    guint8 head[DGRAM_FRAG_HEADER_SIZE];
-    GOutputVector vec[2];
-    guint n = chan_dgram_fragment(&d, out->data, udp->next_frag, head, vec);
-    return chan_udp_send(udp, vec, n);
-}
-
-/* Marks the head frame as going out now. */
-static void chan_udp_start_frame(LcChanUdp *udp, LcUdpOut *out)
+/* A frame's first datagram went out: it counts as sent, from send_us. */
+static void chan_udp_frame_went(LcChanUdp *udp, LcUdpOut *out)
 {
     gsize size = g_bytes_get_size(out->data);
-    out->meta.send_us = clock_now_us();
     udp->wait_bytes -= size;
     udp->counters.frames_sent++;
     udp->counters.bytes_sent += size;
     chan_emit_sent(&udp->base, out->meta.seq, size, out->meta.send_us);
 }
 
-/* Sends queued datagrams as pacing and the socket allow. */
+/* The datagrams of one batch: headers, vectors, messages, pacing costs. */
+typedef struct {
+    guint8 heads[CHAN_UDP_BATCH][DGRAM_FRAG_HEADER_SIZE];
+    GOutputVector vecs[CHAN_UDP_BATCH][2];
+    GOutputMessage msgs[CHAN_UDP_BATCH];
+    gsize costs[CHAN_UDP_BATCH];
+    guint n;
+} ChanUdpBatch;
+
+/* Gathers the next datagrams, as many as pacing allows now (up to a batch),
+ * without taking them off the queue; a frame's send time is stamped as its
+ * first datagram is gathered (it travels in every datagram's header).
+ * Returns the microseconds to wait when pacing stopped the batch, else 0. */
+static gint64 chan_udp_gather(LcChanUdp *udp, ChanUdpBatch *b)
+{
+    gint64 now = g_get_monotonic_time();
+    GList *link = udp->out.head;
+    guint next = udp->next_frag;
+    b->n = 0;
+    while (link != NULL && b->n < CHAN_UDP_BATCH) {
+        LcUdpOut *out = link->data;
+        gsize size = g_bytes_get_size(out->data);
+        gsize cost = chan_dgram_fragment_size(size, next);
+        gint64 wait = token_bucket_take(&udp->bucket, (double)cost, now);
+        if (wait > 0)
+            return wait;
+        if (next == 0)
+            out->meta.send_us = clock_now_us();
+        LcDgram d = {0};
+        chan_udp_header(udp, &d, DGRAM_FRAG);
+        d.frag.meta = out->meta;
+        guint nv = chan_dgram_fragment(&d, out->data, next, b->heads[b->n], b->vecs[b->n]);
+        b->msgs[b->n] = (GOutputMessage){.vectors = b->vecs[b->n], .num_vectors = nv};
+        b->costs[b->n++] = cost;
+        if (++next >= frag_count_for_size(size)) {
+            link = link->next;
+            next = 0;
+        }
+    }
+    return 0;
+}
+
+/* Takes count sent datagrams off the queue. */
+static void chan_udp_advance(LcChanUdp *udp, guint count)
+{
+    for (guint i = 0; i < count; i++) {
+        LcUdpOut *out = g_queue_peek_head(&udp->out);
+        if (udp->next_frag == 0)
+            chan_udp_frame_went(udp, out);
+        if (++udp->next_frag >= frag_count_for_size(g_bytes_get_size(out->data))) {
+            chan_udp_out_free(g_queue_pop_head(&udp->out));
+            udp->next_frag = 0;
+        }
+    }
+}
+
+/*
+ * Sends queued datagrams as pacing and the socket allow, a batch a system
+ * call (sendmmsg(2) through g_socket_send_messages()). What the socket does
+ * not take waits, its pacing tokens given back, until the socket drains; a
+ * datagram the kernel refuses otherwise (an ICMP error reported late) is
+ * gone, as on a lossy network, and counted.
+ */
 static void chan_udp_pump(LcChanUdp *udp)
 {
-    LcUdpOut *out;
-    if (udp->socket == NULL)
-        return; /* closed */
-    while (udp->write_src == NULL && !chan_timer_is_armed(udp->pace) &&
-           (out = g_queue_peek_head(&udp->out)) != NULL) {
-        gsize size = g_bytes_get_size(out->data);
-        guint count = frag_count_for_size(size);
-        gint64 wait = token_bucket_take(
-            &udp->bucket, chan_dgram_fragment_size(size, udp->next_frag), g_get_monotonic_time());
+    ChanUdpBatch b;
+    while (udp->socket != NULL && udp->write_src == NULL && !chan_timer_is_armed(udp->pace) &&
+           !g_queue_is_empty(&udp->out)) {
+        gint64 wait = chan_udp_gather(udp, &b);
+        if (b.n > 0) {
+            g_autoptr(GError) error = NULL;
+            gint sent = g_socket_send_messages(udp->socket, b.msgs, b.n, 0, NULL, &error);
+            gboolean blocked = FALSE;
+            if (sent < 0 && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
+                sent = 0;
+                blocked = TRUE;
+            } else if (sent < 0) {
+                udp->counters.send_errors++;
+                sent = 1;
+            } else if ((guint)sent < b.n) {
+                blocked = TRUE;
+            }
+            for (guint i = (guint)sent; i < b.n; i++)
+                token_bucket_give_back(&udp->bucket, (double)b.costs[i]);
+            chan_udp_advance(udp, (guint)sent);
+            if (blocked) {
+                source_once_socket(&udp->write_src, udp->socket, G_IO_OUT, chan_udp_on_writable,
+                                   udp);
+                return;
+            }
+        }
         if (wait > 0) {
             chan_timer_arm(udp->pace, wait);
             return;
-        }
-        if (udp->next_frag == 0)
-            chan_udp_start_frame(udp, out);
-        if (!chan_udp_send_fragment(udp, out)) {
-            source_once_socket(&udp->write_src, udp->socket, G_IO_OUT, chan_udp_on_writable, udp);
-            return;
-        }
-        if (++udp->next_frag >= count) {
-            chan_udp_out_free(g_queue_pop_head(&udp->out));
-            udp->next_frag = 0;
         }
     }
 }
