@@ -397,14 +397,20 @@ static gint64 chan_udp_gather(LcChanUdp *udp, ChanUdpBatch *b)
 /* Takes count sent datagrams off the queue. */
 static void chan_udp_advance(LcChanUdp *udp, guint count)
 {
-    for (guint i = 0; i < count; i++) {
+    /* The queue is brought up to date before the "sent" event, whose
+     * handler may queue (and so drop) frames or close the channel. */
+    for (guint i = 0; i < count && udp->socket != NULL; i++) {
         LcUdpOut *out = g_queue_peek_head(&udp->out);
-        if (udp->next_frag == 0)
-            chan_udp_frame_went(udp, out);
-        if (++udp->next_frag >= frag_count_for_size(g_bytes_get_size(out->data))) {
-            chan_udp_out_free(g_queue_pop_head(&udp->out));
+        gboolean first = udp->next_frag == 0;
+        gboolean last = ++udp->next_frag >= frag_count_for_size(g_bytes_get_size(out->data));
+        if (last) {
+            g_queue_pop_head(&udp->out);
             udp->next_frag = 0;
         }
+        if (first)
+            chan_udp_frame_went(udp, out);
+        if (last)
+            chan_udp_out_free(out);
     }
 }
 
@@ -437,6 +443,8 @@ static void chan_udp_pump(LcChanUdp *udp)
             for (guint i = (guint)sent; i < b.n; i++)
                 token_bucket_give_back(&udp->bucket, (double)b.costs[i]);
             chan_udp_advance(udp, (guint)sent);
+            if (udp->socket == NULL)
+                return; /* closed by a "sent" handler */
             if (blocked) {
                 source_once_socket(&udp->write_src, udp->socket, G_IO_OUT, chan_udp_on_writable,
                                    udp);

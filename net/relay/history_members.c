@@ -21,13 +21,12 @@ static gboolean history_members_write(LcHistory *history, const char *sql,
         }
         rc = sqlite3_step(q);
     }
-    sqlite3_finalize(q);
-    if (rc != SQLITE_DONE) {
+    /* The error is read before finalize, which may reset it. */
+    if (rc != SQLITE_DONE)
         g_set_error(error, HISTORY_ERROR, sqlite3_errcode(db), "history: storing nick '%s': %s",
                     member->nick_key, sqlite3_errmsg(db));
-        return FALSE;
-    }
-    return TRUE;
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE;
 }
 
 /* Stores or replaces a nick's row. */

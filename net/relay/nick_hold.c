@@ -156,9 +156,10 @@ const char *nick_holds_find(LcNickHolds *holds, const char *nick_key, gint64 now
                             guint *remaining_s)
 {
     LcNickHold *hold = g_hash_table_lookup(holds->held, nick_key);
+    /* An ended hold leaves memory here; its row goes with the next write of
+     * that nick, or at the next start (a lookup opens no transaction). */
     if (hold != NULL && hold->until_us <= now_us) {
         g_hash_table_remove(holds->held, nick_key);
-        nick_holds_forget(holds, nick_key);
         hold = NULL;
     }
     if (remaining_s != NULL)

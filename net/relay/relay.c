@@ -694,10 +694,10 @@ LcRelay *relay_new(const LcRelayConfig *config, GError **error)
     if (relay->history == NULL)
         return NULL;
     relay->committed_id = history_get_last_id(relay->history);
+    relay->config.max_clients = relay_listen_fit_descriptors(relay->config.max_clients);
     relay->holds =
         nick_holds_new(relay->history, relay->config.nick_hold_s, relay->config.max_clients,
                        relay->config.max_clients_per_ip, g_get_real_time());
-    relay->config.max_clients = relay_listen_fit_descriptors(relay->config.max_clients);
     if (!relay_listen_all(relay, error))
         return NULL;
     relay->tick_src = source_add_timeout(RELAY_TICK_MS, relay_on_tick, relay);

@@ -194,12 +194,19 @@ static void relay_video_stream_free(gpointer data)
     g_free(stream);
 }
 
+static void relay_video_end_orphans(LcRelayVideo *video, GPtrArray *waiting);
+
 /* Ends a stream: its viewers are told and wait again; it is freed. */
 static void relay_video_stream_end(LcRelayStream *stream, const char *reason)
 {
     LcRelayVideo *video = stream->video;
-    while (stream->viewers->len > 0)
-        relay_video_viewer_detach(stream->viewers->pdata[stream->viewers->len - 1], reason, TRUE);
+    g_autoptr(GPtrArray) waiting = g_ptr_array_new();
+    while (stream->viewers->len > 0) {
+        LcRelayViewer *viewer = stream->viewers->pdata[stream->viewers->len - 1];
+        relay_video_viewer_detach(viewer, reason, TRUE);
+        g_ptr_array_add(waiting, viewer);
+    }
+    relay_video_end_orphans(video, waiting);
     for (guint k = 0; k < LC_CHAN_KINDS; k++)
         relay_transport_for(k)->stream_detach(stream);
     g_info("%s stream %u of %s ended: %s", media_kind_name(stream->media), stream->id, stream->nick,
@@ -438,6 +445,23 @@ void relay_video_client_gone(LcRelayVideo *video, guint64 session_id)
         relay_video_viewer_remove(gone->pdata[i]);
 }
 
+/* Ends a view whose nick now belongs to `who`, another client: the viewer
+ * is told (VIDEO_REFUSED, NICK_TAKEN) and must view again. */
+static void relay_video_end_view(LcRelayViewer *viewer, const char *who)
+{
+    LcRelayVideo *video = viewer->video;
+    LcRelayClient *owner = g_hash_table_lookup(video->relay->clients, &viewer->owner);
+    if (owner != NULL && owner->state == CLIENT_JOINED) {
+        g_autofree char *reason = g_strdup_printf("nick '%s' now belongs to another client (%s); "
+                                                  "the view ended: view it again to watch the "
+                                                  "new one",
+                                                  viewer->want, who);
+        relay_video_refuse(owner, WIRE_VIEW, viewer->media, WIRE_ERR_NICK_TAKEN, viewer->want,
+                           reason);
+    }
+    relay_video_viewer_remove(viewer);
+}
+
 /* Ends or binds the views of a nick a client has just taken. */
 void relay_video_nick_taken(LcRelayVideo *video, LcRelayClient *client)
 {
@@ -454,18 +478,22 @@ void relay_video_nick_taken(LcRelayVideo *video, LcRelayClient *client)
         else if (strcmp(viewer->bound, client->instance) != 0)
             g_ptr_array_add(ended, viewer);
     }
-    for (guint i = 0; i < ended->len; i++) {
-        LcRelayViewer *viewer = ended->pdata[i];
-        LcRelayClient *owner = g_hash_table_lookup(video->relay->clients, &viewer->owner);
-        if (owner != NULL && owner->state == CLIENT_JOINED) {
-            g_autofree char *reason = g_strdup_printf(
-                "nick '%s' now belongs to another client (%s@%s); the view ended: view it "
-                "again to watch the new one",
-                viewer->want, client->nick, chan_stream_get_peer(client->conn));
-            relay_video_refuse(owner, WIRE_VIEW, viewer->media, WIRE_ERR_NICK_TAKEN, viewer->want,
-                               reason);
-        }
-        relay_video_viewer_remove(viewer);
+    g_autofree char *who =
+        g_strdup_printf("%s@%s", client->nick, chan_stream_get_peer(client->conn));
+    for (guint i = 0; i < ended->len; i++)
+        relay_video_end_view(ended->pdata[i], who);
+}
+
+/* Views that went back to waiting when their stream ended, while their
+ * nick had passed to another client (the owner renamed itself away, and
+ * someone took the name): they end as in relay_video_nick_taken(). */
+static void relay_video_end_orphans(LcRelayVideo *video, GPtrArray *waiting)
+{
+    for (guint i = 0; i < waiting->len; i++) {
+        LcRelayViewer *viewer = waiting->pdata[i];
+        const char *now = relay_video_nick_instance(video, viewer->want_key);
+        if (viewer->bound != NULL && now != NULL && strcmp(viewer->bound, now) != 0)
+            relay_video_end_view(viewer, "another client");
     }
 }
 

@@ -313,6 +313,42 @@ static void test_view_bound(RelayFixture *fx, gconstpointer data)
     g_object_unref(carol);
 }
 
+/* A view of a nick whose owner renamed itself away while streaming: it
+ * keeps watching that client; when the stream ends and another client has
+ * the old nick by then, the view ends (VIDEO_REFUSED, NICK_TAKEN) instead of
+ * waiting for ever for a stream that will not come. */
+static void test_view_after_rename(RelayFixture *fx, gconstpointer data)
+{
+    (void)data;
+    GSocket *carol = test_raw_join(fx->port, "carol", 0, 0);
+    GSocket *alice = NULL;
+    g_assert_true(try_hello(fx->port, NULL, "alice", "alice-1", &alice, NULL));
+    open_stream(alice);
+    send_view(carol, "alice");
+    LcWireMsg msg;
+    g_assert_true(test_raw_read_type(carol, WIRE_VIEW_READY, &msg, 5000));
+    wire_msg_clear(&msg);
+
+    LcWireMsg nick = {.type = WIRE_NICK};
+    nick.nick.nick = "alicia";
+    test_raw_send(alice, &nick);
+    g_assert_true(test_raw_read_type(carol, WIRE_PRESENCE, &msg, 5000));
+    wire_msg_clear(&msg);
+    GSocket *mallory = NULL;
+    g_assert_true(try_hello(fx->port, NULL, "alice", "mallory", &mallory, NULL));
+
+    LcWireMsg quit = {.type = WIRE_QUIT};
+    quit.quit.reason = "";
+    test_raw_send(alice, &quit);
+    g_assert_true(test_raw_read_type(carol, WIRE_VIDEO_REFUSED, &msg, 5000));
+    g_assert_cmpuint(msg.video_refused.code, ==, WIRE_ERR_NICK_TAKEN);
+    g_assert_cmpstr(msg.video_refused.nick, ==, "alice");
+    wire_msg_clear(&msg);
+    g_object_unref(alice);
+    g_object_unref(mallory);
+    g_object_unref(carol);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -321,6 +357,7 @@ int main(int argc, char **argv)
     relay_test_add("/nick-hold/rename", NULL, test_rename);
     relay_test_add("/nick-hold/bounds", tweak_few_holds, test_bounds);
     relay_test_add("/nick-hold/view-bound", tweak_short_hold, test_view_bound);
+    relay_test_add("/nick-hold/view-after-rename", NULL, test_view_after_rename);
     g_test_add_func("/nick-hold/restart", test_restart);
     return g_test_run();
 }
