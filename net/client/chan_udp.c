@@ -12,6 +12,7 @@
  * abandons a frame that stays incomplete past the deadline: lost.
  */
 #include "net/client/chan_private.h"
+#include "net/io/dgram_batch.h"
 #include "net/io/source.h"
 
 #include "net/wire/chan_dgram.h"
@@ -352,41 +353,27 @@ static void chan_udp_frame_went(LcChanUdp *udp, LcUdpOut *out)
     chan_emit_sent(&udp->base, out->meta.seq, size, out->meta.send_us);
 }
 
-/* The datagrams of one batch: headers, vectors, messages, pacing costs. */
-typedef struct {
-    guint8 heads[CHAN_UDP_BATCH][DGRAM_FRAG_HEADER_SIZE];
-    GOutputVector vecs[CHAN_UDP_BATCH][2];
-    GOutputMessage msgs[CHAN_UDP_BATCH];
-    gsize costs[CHAN_UDP_BATCH];
-    guint n;
-} ChanUdpBatch;
-
 /* Gathers the next datagrams, as many as pacing allows now (up to a batch),
  * without taking them off the queue; a frame's send time is stamped as its
  * first datagram is gathered (it travels in every datagram's header).
  * Returns the microseconds to wait when pacing stopped the batch, else 0. */
-static gint64 chan_udp_gather(LcChanUdp *udp, ChanUdpBatch *b)
+static gint64 chan_udp_gather(LcChanUdp *udp, LcDgramBatch *b)
 {
     gint64 now = g_get_monotonic_time();
     GList *link = udp->out.head;
     guint next = udp->next_frag;
     b->n = 0;
-    while (link != NULL && b->n < CHAN_UDP_BATCH) {
+    while (link != NULL && b->n < DGRAM_BATCH) {
         LcUdpOut *out = link->data;
-        gsize size = g_bytes_get_size(out->data);
-        gsize cost = chan_dgram_fragment_size(size, next);
-        gint64 wait = token_bucket_take(&udp->bucket, (double)cost, now);
-        if (wait > 0)
-            return wait;
         if (next == 0)
             out->meta.send_us = clock_now_us();
         LcDgram d = {0};
         chan_udp_header(udp, &d, DGRAM_FRAG);
         d.frag.meta = out->meta;
-        guint nv = chan_dgram_fragment(&d, out->data, next, b->heads[b->n], b->vecs[b->n]);
-        b->msgs[b->n] = (GOutputMessage){.vectors = b->vecs[b->n], .num_vectors = nv};
-        b->costs[b->n++] = cost;
-        if (++next >= frag_count_for_size(size)) {
+        gint64 wait = dgram_batch_add(b, &udp->bucket, now, &d, out->data, next, NULL);
+        if (wait > 0)
+            return wait;
+        if (++next >= frag_count_for_size(g_bytes_get_size(out->data))) {
             link = link->next;
             next = 0;
         }
@@ -414,35 +401,19 @@ static void chan_udp_advance(LcChanUdp *udp, guint count)
     }
 }
 
-/*
- * Sends queued datagrams as pacing and the socket allow, a batch a system
- * call (sendmmsg(2) through g_socket_send_messages()). What the socket does
- * not take waits, its pacing tokens given back, until the socket drains; a
- * datagram the kernel refuses otherwise (an ICMP error reported late) is
- * gone, as on a lossy network, and counted.
- */
+/* Sends queued datagrams as pacing and the socket allow, a batch a system
+ * call (net/io/dgram_batch.h). */
 static void chan_udp_pump(LcChanUdp *udp)
 {
-    ChanUdpBatch b;
+    LcDgramBatch b;
     while (udp->socket != NULL && udp->write_src == NULL && !chan_timer_is_armed(udp->pace) &&
            !g_queue_is_empty(&udp->out)) {
         gint64 wait = chan_udp_gather(udp, &b);
         if (b.n > 0) {
-            g_autoptr(GError) error = NULL;
-            gint sent = g_socket_send_messages(udp->socket, b.msgs, b.n, 0, NULL, &error);
             gboolean blocked = FALSE;
-            if (sent < 0 && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
-                sent = 0;
-                blocked = TRUE;
-            } else if (sent < 0) {
-                udp->counters.send_errors++;
-                sent = 1;
-            } else if ((guint)sent < b.n) {
-                blocked = TRUE;
-            }
-            for (guint i = (guint)sent; i < b.n; i++)
-                token_bucket_give_back(&udp->bucket, (double)b.costs[i]);
-            chan_udp_advance(udp, (guint)sent);
+            guint sent = dgram_batch_send(&b, udp->socket, &udp->bucket, &blocked,
+                                          &udp->counters.send_errors);
+            chan_udp_advance(udp, sent);
             if (udp->socket == NULL)
                 return; /* closed by a "sent" handler */
             if (blocked) {

@@ -11,6 +11,7 @@
  * frames beyond the queue limit.
  */
 #include "net/relay/relay_video_private.h"
+#include "net/io/dgram_batch.h"
 #include "net/io/source.h"
 
 #include "net/wire/chan_dgram.h"
@@ -253,38 +254,24 @@ static void relay_udp_block(LcRelayVideo *video)
     source_once_socket(&video->udp_write_src, video->udp, G_IO_OUT, relay_udp_on_writable, video);
 }
 
-/* The fragments of one batch: their headers, vectors and messages. */
-typedef struct {
-    guint8 heads[RELAY_UDP_BATCH][DGRAM_FRAG_HEADER_SIZE];
-    GOutputVector vecs[RELAY_UDP_BATCH][2];
-    GOutputMessage msgs[RELAY_UDP_BATCH];
-    gsize costs[RELAY_UDP_BATCH]; /* pacing tokens each took */
-    guint n;
-} RelayUdpBatch;
-
 /* Gathers the viewer's next fragments, as many as pacing allows now (up to
  * a batch), without taking them off its queue; returns the microseconds
  * to wait for the next one when pacing stopped the batch, else 0. */
-static gint64 relay_udp_gather(LcRelayViewer *viewer, RelayUdpBatch *b, gint64 now)
+static gint64 relay_udp_gather(LcRelayViewer *viewer, LcDgramBatch *b, gint64 now)
 {
     GList *link = viewer->udp_queue.head;
     guint next = viewer->udp_next;
     b->n = 0;
-    while (link != NULL && b->n < RELAY_UDP_BATCH) {
+    while (link != NULL && b->n < DGRAM_BATCH) {
         LcFrame *frame = link->data;
-        gsize size = g_bytes_get_size(frame->data);
-        gsize cost = chan_dgram_fragment_size(size, next);
-        gint64 wait = token_bucket_take(&viewer->pace, (double)cost, now);
-        if (wait > 0)
-            return wait;
         LcDgram d = {
             .stream_id = frame->meta.stream_id, .token = viewer->token, .viewer_id = viewer->id};
         d.frag.meta = frame->meta;
-        guint nv = chan_dgram_fragment(&d, frame->data, next, b->heads[b->n], b->vecs[b->n]);
-        b->msgs[b->n] = (GOutputMessage){
-            .address = viewer->udp_peer, .vectors = b->vecs[b->n], .num_vectors = nv};
-        b->costs[b->n++] = cost;
-        if (++next >= frag_count_for_size(size)) {
+        gint64 wait =
+            dgram_batch_add(b, &viewer->pace, now, &d, frame->data, next, viewer->udp_peer);
+        if (wait > 0)
+            return wait;
+        if (++next >= frag_count_for_size(g_bytes_get_size(frame->data))) {
             link = link->next;
             next = 0;
         }
@@ -305,38 +292,23 @@ static void relay_udp_advance(LcRelayViewer *viewer, guint count)
     }
 }
 
-/*
- * Sends a viewer's queued datagrams as pacing allows, a batch a system call
- * (sendmmsg(2) through g_socket_send_messages()); returns the microseconds
- * until the next one may go, or 0. What the socket does not take waits (its
- * pacing tokens given back) until the socket drains; a datagram the kernel
- * refuses otherwise is gone, as on a lossy network, and counted.
- */
+/* Sends a viewer's queued datagrams as pacing allows, a batch a system call
+ * (net/io/dgram_batch.h); returns the microseconds until the next one may
+ * go, or 0. */
 static gint64 relay_udp_pump_viewer(LcRelayViewer *viewer, gint64 now)
 {
     LcRelayVideo *video = viewer->video;
-    RelayUdpBatch b;
+    LcDgramBatch b;
     while (!g_queue_is_empty(&viewer->udp_queue)) {
         if (video->udp_write_src != NULL || viewer->udp_peer == NULL)
             return 0;
         gint64 wait = relay_udp_gather(viewer, &b, now);
         if (b.n == 0)
             return wait;
-        g_autoptr(GError) error = NULL;
-        gint sent = g_socket_send_messages(video->udp, b.msgs, b.n, 0, NULL, &error);
         gboolean blocked = FALSE;
-        if (sent < 0 && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
-            sent = 0;
-            blocked = TRUE;
-        } else if (sent < 0) {
-            video->udp_send_errors++;
-            sent = 1; /* that one is gone; the rest go on the next turn */
-        } else if ((guint)sent < b.n) {
-            blocked = TRUE;
-        }
-        for (guint i = (guint)sent; i < b.n; i++)
-            token_bucket_give_back(&viewer->pace, (double)b.costs[i]);
-        relay_udp_advance(viewer, (guint)sent);
+        guint sent =
+            dgram_batch_send(&b, video->udp, &viewer->pace, &blocked, &video->udp_send_errors);
+        relay_udp_advance(viewer, sent);
         if (blocked) {
             relay_udp_block(video);
             return 0;

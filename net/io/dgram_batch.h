@@ -1,0 +1,33 @@
+/* dgram_batch.h: paced fragment datagrams sent a batch a system call
+ * (sendmmsg(2) through g_socket_send_messages()), the one way the client's
+ * UDP channel and the relay's UDP socket send frames. */
+#pragma once
+
+#include "net/io/token_bucket.h"
+#include "net/wire/chan_dgram.h"
+
+#include <gio/gio.h>
+
+#define DGRAM_BATCH 32 /* datagrams a system call */
+
+typedef struct {
+    guint8 heads[DGRAM_BATCH][DGRAM_FRAG_HEADER_SIZE];
+    GOutputVector vecs[DGRAM_BATCH][2];
+    GOutputMessage msgs[DGRAM_BATCH];
+    gsize costs[DGRAM_BATCH]; /* pacing tokens each took */
+    guint n;
+} LcDgramBatch;
+
+/* Takes the pacing tokens of fragment index of d's frame (data) and, when
+ * pacing allows it now, adds the fragment to the batch, to address `to`
+ * (NULL on a connected socket): returns 0. Else returns the microseconds to
+ * wait and adds nothing. The batch must not be full. */
+gint64 dgram_batch_add(LcDgramBatch *batch, LcTokenBucket *pace, gint64 now_us, LcDgram *d,
+                       GBytes *data, guint index, GSocketAddress *to);
+
+/* Sends the batch; returns how many datagrams are gone. What the socket did
+ * not take gets its pacing tokens back and sets *blocked (wait for the
+ * socket to drain); a datagram the kernel refuses otherwise is gone, as on
+ * a lossy network, and counted in *errors. */
+guint dgram_batch_send(LcDgramBatch *batch, GSocket *socket, LcTokenBucket *pace, gboolean *blocked,
+                       guint64 *errors);
