@@ -191,9 +191,3 @@ void nick_holds_release(LcNickHolds *holds, const char *nick_key, const char *in
     nick_holds_add(holds, nick_key, instance, ip, now_us + holds->hold_us);
     nick_holds_store(holds, nick_key, instance, ip, now_us);
 }
-
-/* Holds in force (some may have ended and not been looked at yet). */
-guint nick_holds_count(LcNickHolds *holds)
-{
-    return g_hash_table_size(holds->held);
-}

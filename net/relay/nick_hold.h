@@ -41,7 +41,4 @@ void nick_holds_take(LcNickHolds *holds, const char *nick_key, const char *insta
 void nick_holds_release(LcNickHolds *holds, const char *nick_key, const char *instance,
                         const char *ip, gboolean hold, gint64 now_us);
 
-/* Holds in force now. */
-guint nick_holds_count(LcNickHolds *holds);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LcNickHolds, nick_holds_free)
