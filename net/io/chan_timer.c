@@ -1,6 +1,8 @@
 /* chan_timer.c: a one-shot microsecond timer on the main loop (timerfd). */
 #include "net/io/chan_timer.h"
 
+#include "net/io/source.h"
+
 #include <errno.h>
 #include <glib-unix.h>
 #include <sys/timerfd.h>
@@ -42,7 +44,7 @@ LcChanTimer *chan_timer_new(GSourceFunc func, gpointer user_data, GError **error
     timer->user_data = user_data;
     timer->source = g_unix_fd_source_new(fd, G_IO_IN);
     g_source_set_callback(timer->source, G_SOURCE_FUNC(chan_timer_on_fire), timer, NULL);
-    g_source_attach(timer->source, g_main_context_get_thread_default());
+    source_attach_watch(timer->source);
     return timer;
 }
 

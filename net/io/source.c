@@ -1,14 +1,29 @@
 /* source.c: GSource helpers on the thread-default main context. */
 #include "net/io/source.h"
 
+/* Attaches a source that watches descriptors to the thread-default context.
+ *
+ * It is marked as one that may recurse. GLib blocks a source that may not
+ * while its callback runs: it takes the source's descriptors out of the poll
+ * set and puts them back afterwards, and each of the two changes wakes the
+ * context through its eventfd: a write and a read, a system call each, on
+ * every dispatch of every socket. At line rate that was most of the system
+ * calls of a channel. Nothing here runs a nested main loop from a callback, so
+ * a callback never re-enters its own source. */
+GSource *source_attach_watch(GSource *src)
+{
+    g_source_set_can_recurse(src, TRUE);
+    g_source_attach(src, g_main_context_get_thread_default());
+    return src;
+}
+
 /* Watches a socket. */
 GSource *source_watch_socket(GSocket *socket, GIOCondition cond, GSocketSourceFunc func,
                              gpointer data)
 {
     GSource *src = g_socket_create_source(socket, cond, NULL);
     g_source_set_callback(src, G_SOURCE_FUNC(func), data, NULL);
-    g_source_attach(src, g_main_context_get_thread_default());
-    return src;
+    return source_attach_watch(src);
 }
 
 /* Starts a timeout. */
@@ -58,7 +73,7 @@ static void source_once_attach(GSource **slot, GSource *src, GSourceFunc fire,
     LcSourceOnce *once = g_new(LcSourceOnce, 1);
     *once = (LcSourceOnce){slot, func, data};
     g_source_set_callback(src, fire, once, g_free);
-    g_source_attach(src, g_main_context_get_thread_default());
+    source_attach_watch(src);
     *slot = src;
 }
 

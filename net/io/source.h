@@ -5,6 +5,9 @@
 
 #include <gio/gio.h>
 
+/* Attaches src, a source that watches descriptors, to the thread-default
+ * context, allowed to recurse (see source.c); returns it. */
+GSource *source_attach_watch(GSource *src);
 /* A source that calls func(socket, condition, data) while cond holds on
  * socket, attached; the caller holds the returned reference. */
 GSource *source_watch_socket(GSocket *socket, GIOCondition cond, GSocketSourceFunc func,

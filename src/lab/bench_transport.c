@@ -17,8 +17,10 @@
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #define TRANSPORT_DRAIN_US   (1000 * 1000) /* after the run, for the last ACKs */
+#define TRANSPORT_STALL_MS   20            /* see transport_on_stall_check() */
 #define TRANSPORT_NOISY_LOSS 0.05          /* iperf3 UDP loss past which its figure is noisy */
 
 /* What one run measured. */
@@ -28,9 +30,10 @@ typedef struct {
     double viewer_mbps;  /* lanconf: payload the viewer received through the relay */
     double rtt_p50_ms;   /* lanconf: frame RTT, send to the relay's ACK; NAN for iperf3 */
     double rtt_p99_ms;
-    double loss;     /* frames lost (lanconf UDP), datagrams lost (iperf3 UDP); NAN for TCP */
-    guint64 frames;  /* lanconf: frames acknowledged */
-    gboolean failed; /* the run could not be made (error printed) */
+    double loss;    /* frames lost (lanconf UDP), datagrams lost (iperf3 UDP); NAN for TCP */
+    guint64 frames; /* lanconf: frames acknowledged */
+    double goodput_min_mbps, goodput_max_mbps; /* over the repeats (the figures are the median's) */
+    gboolean failed;                           /* the run could not be made (error printed) */
 } LcTransportResult;
 
 /* One lanconf run: a sender and a viewer of one channel through the relay. */
@@ -43,6 +46,8 @@ typedef struct {
     GBytes *payload; /* the one frame's bytes, shared by every frame */
     guint joined;
     guint64 next_seq;
+    guint64 viewer_seq; /* the highest frame number the viewer received */
+    guint64 tick_seq;   /* viewer_seq at the last stall check */
     guint outstanding;
     gboolean sending; /* within the run: ACKs send the next frames */
     guint64 acked_bytes, acked_frames, lost_frames, viewer_bytes;
@@ -71,10 +76,20 @@ static void transport_on_state(LcSession *s, LcSessionState state, const GError 
 
 static const LcSessionEvents transport_session_events = {.state = transport_on_state};
 
-/* Keeps `window` frames in flight while the run lasts. */
+/* Keeps `window` frames in flight while the run lasts.
+ *
+ * The window closes on two counts: frames the relay has not acknowledged,
+ * and frames sent past the last one the viewer received. The second keeps
+ * the sender from outrunning the relay's forwarding: the relay acknowledges a
+ * frame on arrival, so with the first count alone a fast sender fills the
+ * relay's queue for the viewer and the relay drops the oldest frames, which
+ * measures the drop policy, not the channel. A frame lost on the way counts
+ * as received once a later one arrives. */
 static void transport_pump(LcTransportRun *r)
 {
-    while (r->sending && r->outstanding < r->config->window && g_get_monotonic_time() < r->end_us) {
+    guint window = r->config->window;
+    while (r->sending && r->outstanding < window && r->next_seq - r->viewer_seq < window &&
+           g_get_monotonic_time() < r->end_us) {
         LcFrame *frame = frame_new(r->payload, LC_CODEC_JPEG);
         frame->meta.seq = ++r->next_seq;
         frame->meta.capture_us = clock_now_us();
@@ -127,11 +142,29 @@ static const LcStreamSenderEvents transport_sender_events = {
 static void transport_on_frame(LcStreamViewer *v, const LcStreamFrame *f, gpointer data)
 {
     LcTransportRun *r = data;
-    if (r->sending)
-        r->viewer_bytes += frame_get_size(f->frame);
+    if (!r->sending)
+        return;
+    r->viewer_bytes += frame_get_size(f->frame);
+    r->viewer_seq = MAX(r->viewer_seq, f->frame->meta.seq);
+    transport_pump(r);
 }
 
 static const LcStreamViewerEvents transport_viewer_events = {.frame = transport_on_frame};
+
+/* Every TRANSPORT_STALL_MS: if the relay has acknowledged every frame and the
+ * viewer received none of the last ones since the previous check, they were
+ * lost after the relay; the window opens again instead of waiting forever. */
+static gboolean transport_on_stall_check(gpointer data)
+{
+    LcTransportRun *r = data;
+    if (r->sending && r->outstanding == 0 && r->viewer_seq == r->tick_seq &&
+        r->next_seq > r->viewer_seq) {
+        r->viewer_seq = r->next_seq;
+        transport_pump(r);
+    }
+    r->tick_seq = r->viewer_seq;
+    return G_SOURCE_CONTINUE;
+}
 
 /* Runs the loop until cond(r) or the deadline (monotonic), or an error. */
 static gboolean transport_wait(LcTransportRun *r, gboolean (*cond)(LcTransportRun *),
@@ -193,18 +226,35 @@ static gboolean transport_drive(LcTransportRun *r, guint16 port)
     r->start_us = g_get_monotonic_time();
     r->end_us = r->start_us + (gint64)(cfg->duration_s * G_USEC_PER_SEC);
     r->sending = TRUE;
+    guint stall_src = g_timeout_add(TRANSPORT_STALL_MS, transport_on_stall_check, r);
     transport_pump(r);
     transport_wait(r, NULL, r->end_us);
+    g_source_remove(stall_src);
     transport_wait(r, transport_drained, g_get_monotonic_time() + TRANSPORT_DRAIN_US);
     r->sending = FALSE;
     return r->error == NULL;
 }
 
-/* Frees what a run holds, sender and viewer before their sessions. */
+static gboolean transport_left(LcTransportRun *r)
+{
+    return (r->send_session == NULL || session_get_state(r->send_session) == SESSION_CLOSED) &&
+           (r->view_session == NULL || session_get_state(r->view_session) == SESSION_CLOSED);
+}
+
+/* Frees what a run holds, sender and viewer before their sessions, which
+ * leave the room with QUIT so that the next round may take the same nicks at
+ * once (a nick left without QUIT is held for its owner). */
 static void transport_run_clear(LcTransportRun *r)
 {
     g_clear_pointer(&r->sender, stream_sender_free);
     g_clear_pointer(&r->viewer, stream_viewer_free);
+    for (guint i = 0; i < 2; i++) {
+        LcSession *s = i == 0 ? r->send_session : r->view_session;
+        if (s != NULL)
+            session_quit(s, "lanconf-bench transport done");
+    }
+    g_clear_error(&r->error);
+    transport_wait(r, transport_left, g_get_monotonic_time() + G_USEC_PER_SEC);
     g_clear_pointer(&r->send_session, session_free);
     g_clear_pointer(&r->view_session, session_free);
     g_clear_pointer(&r->payload, g_bytes_unref);
@@ -378,7 +428,8 @@ static char *transport_figure(double value, const char *format)
 }
 
 /* Prints one row. */
-static void transport_print_row(const LcTransportResult *r, const LcTransportResult *anchor)
+static void transport_print_row(const LcTransportResult *r, const LcTransportResult *anchor,
+                                guint repeat)
 {
     if (r->failed) {
         printf("%-20s %12s\n", r->name, "failed");
@@ -393,7 +444,10 @@ static void transport_print_row(const LcTransportResult *r, const LcTransportRes
                                  ? g_strdup_printf("%.2fx", r->goodput_mbps / anchor->goodput_mbps)
                                  : g_strdup("");
     g_autofree char *rtt = g_strdup_printf("%s / %s", p50, p99);
-    printf("%-20s %14s %14s %18s %9s %10s\n", r->name, goodput, viewer, rtt, loss, ratio);
+    printf("%-20s %14s %14s %18s %9s %10s", r->name, goodput, viewer, rtt, loss, ratio);
+    if (repeat > 1)
+        printf("  %6.0f - %-6.0f", r->goodput_min_mbps, r->goodput_max_mbps);
+    printf("\n");
 }
 
 /* Adds a number member, null when unknown. */
@@ -419,6 +473,8 @@ static void transport_print_json_with(const LcBenchTransportConfig *cfg, const L
     json_builder_add_int_value(b, cfg->window);
     json_builder_set_member_name(b, "udp_pace_mbps");
     json_builder_add_int_value(b, cfg->pace_mbps);
+    json_builder_set_member_name(b, "repeat");
+    json_builder_add_int_value(b, cfg->repeat);
     json_builder_set_member_name(b, "results");
     json_builder_begin_array(b);
     for (guint i = 0; i < n; i++) {
@@ -428,6 +484,8 @@ static void transport_print_json_with(const LcBenchTransportConfig *cfg, const L
         json_builder_set_member_name(b, "failed");
         json_builder_add_boolean_value(b, r[i].failed);
         transport_json_add(b, "goodput_mbps", r[i].goodput_mbps);
+        transport_json_add(b, "goodput_min_mbps", r[i].goodput_min_mbps);
+        transport_json_add(b, "goodput_max_mbps", r[i].goodput_max_mbps);
         transport_json_add(b, "viewer_mbps", r[i].viewer_mbps);
         transport_json_add(b, "rtt_p50_ms", r[i].rtt_p50_ms);
         transport_json_add(b, "rtt_p99_ms", r[i].rtt_p99_ms);
@@ -457,7 +515,34 @@ static void transport_print_json(const LcBenchTransportConfig *cfg, const LcTran
     transport_print_json_with(cfg, r, ratios, n);
 }
 
-/* Runs lanconf on both channels, then iperf3, and prints them side by side. */
+/* Orders results by goodput, failed ones first. */
+static gint transport_compare_goodput(gconstpointer a, gconstpointer b)
+{
+    const LcTransportResult *x = *(LcTransportResult *const *)a;
+    const LcTransportResult *y = *(LcTransportResult *const *)b;
+    double gx = x->failed ? -1.0 : x->goodput_mbps, gy = y->failed ? -1.0 : y->goodput_mbps;
+    return (gx > gy) - (gx < gy);
+}
+
+/* Row `row` of the round with the median goodput (of `repeat` rounds of 4
+ * rows each), with the range over the rounds that did not fail. The row is a
+ * shallow copy: the name stays owned by `all`. Any failed round fails it. */
+static void transport_pick_median(const LcTransportResult *all, guint repeat, guint row,
+                                  LcTransportResult *out)
+{
+    g_autofree const LcTransportResult **sorted = g_new(const LcTransportResult *, repeat);
+    for (guint i = 0; i < repeat; i++)
+        sorted[i] = &all[i * 4 + row];
+    qsort(sorted, repeat, sizeof(*sorted), transport_compare_goodput);
+    *out = *sorted[repeat / 2];
+    out->goodput_min_mbps = sorted[0]->goodput_mbps;
+    out->goodput_max_mbps = sorted[repeat - 1]->goodput_mbps;
+    for (guint i = 0; i < repeat; i++)
+        out->failed |= sorted[i]->failed;
+}
+
+/* Runs lanconf on both channels, then iperf3, `repeat` rounds, and prints
+ * the median round of each side by side. */
 static int transport_run(const LcBenchTransportConfig *cfg)
 {
     LcRelayConfig rc;
@@ -475,22 +560,33 @@ static int transport_run(const LcBenchTransportConfig *cfg)
     }
     g_autofree char *pace =
         cfg->pace_mbps > 0 ? g_strdup_printf("%u Mbit/s", cfg->pace_mbps) : g_strdup("no limit");
+    g_autofree char *rounds =
+        cfg->repeat > 1
+            ? g_strdup_printf("; %u rounds, each row the round of median goodput", cfg->repeat)
+            : g_strdup("");
     if (!cfg->json)
         printf("lanconf-bench transport: frames of %u bytes, %.0f s a run, %u in flight, UDP "
-               "paced at %s; loopback, one channel at a time\n\n"
-               "%-20s %14s %14s %18s %9s %10s\n",
-               cfg->size, cfg->duration_s, cfg->window, pace, "run", "goodput Mbit/s",
-               "viewer Mbit/s", "RTT p50 / p99 ms", "loss", "vs iperf3");
-    LcTransportResult results[4] = {{0}};
+               "paced at %s; loopback, one channel at a time%s\n\n"
+               "%-20s %14s %14s %18s %9s %10s%s\n",
+               cfg->size, cfg->duration_s, cfg->window, pace, rounds, "run", "goodput Mbit/s",
+               "viewer Mbit/s", "RTT p50 / p99 ms", "loss", "vs iperf3",
+               cfg->repeat > 1 ? "  goodput range" : "");
+    guint n = cfg->no_anchor ? 2 : 4;
+    g_autofree LcTransportResult *all = g_new0(LcTransportResult, (gsize)cfg->repeat * 4);
     LcChanKind order[2] = {LC_CHAN_TCP, LC_CHAN_UDP};
-    for (guint i = 0; i < 2; i++)
-        transport_run_lanconf(cfg, order[i], relay_thread_get_port(relay), &results[i]);
-    relay_thread_stop(relay);
-    guint n = 2;
-    if (!cfg->no_anchor) {
-        transport_run_iperf3(cfg, &results[2]);
-        n = 4;
+    for (guint rep = 0; rep < cfg->repeat; rep++) {
+        LcTransportResult *results = all + rep * 4;
+        if (cfg->repeat > 1)
+            fprintf(stderr, "lanconf-bench transport: round %u of %u\n", rep + 1, cfg->repeat);
+        for (guint i = 0; i < 2; i++)
+            transport_run_lanconf(cfg, order[i], relay_thread_get_port(relay), &results[i]);
+        if (!cfg->no_anchor)
+            transport_run_iperf3(cfg, &results[2]);
     }
+    relay_thread_stop(relay);
+    LcTransportResult results[4] = {{0}};
+    for (guint i = 0; i < n; i++)
+        transport_pick_median(all, cfg->repeat, i, &results[i]);
     int status = 0;
     for (guint i = 0; i < n; i++)
         status |= results[i].failed ? 1 : 0;
@@ -498,7 +594,7 @@ static int transport_run(const LcBenchTransportConfig *cfg)
         transport_print_json(cfg, results, n);
     } else {
         for (guint i = 0; i < n; i++)
-            transport_print_row(&results[i], n == 4 && i < 2 ? &results[i + 2] : NULL);
+            transport_print_row(&results[i], n == 4 && i < 2 ? &results[i + 2] : NULL, cfg->repeat);
         if (n == 4)
             printf("\nvs iperf3: lanconf's goodput over iperf3's on the same transport (UDP in "
                    "%u-byte datagrams, lanconf's fragment size; iperf3's UDP goodput is what it "
@@ -510,15 +606,15 @@ static int transport_run(const LcBenchTransportConfig *cfg)
                    "ratio, vary from run to run; run again for a steadier one.\n",
                    results[3].loss * 100.0);
     }
-    for (guint i = 0; i < n; i++)
-        g_free(results[i].name);
+    for (guint i = 0; i < (gsize)cfg->repeat * 4; i++)
+        g_free(all[i].name);
     return status;
 }
 
 /* `lanconf-bench transport`. */
 int bench_transport_main(int argc, char **argv)
 {
-    gint size = 300000, window = 4, pace = LC_CHAN_DEFAULT_UDP_PACE_MBPS;
+    gint size = 300000, window = 4, pace = LC_CHAN_DEFAULT_UDP_PACE_MBPS, repeat = 1;
     gdouble duration = 5;
     gboolean no_anchor = FALSE, json = FALSE;
     LcOptionNumber numbers[] = {
@@ -534,6 +630,10 @@ int bench_transport_main(int argc, char **argv)
                      "UDP pacing of the sender and the relay, Mbit/s (default " G_STRINGIFY(
                          LC_CHAN_DEFAULT_UDP_PACE_MBPS) ", the channels' own; 0 = unpaced)",
                      "MBPS"),
+        OPTION_WHOLE("repeat", 'r', 1, 20, &repeat,
+                     "Rounds of every run; each row is the round of median goodput, with the "
+                     "range of all (default 1)",
+                     "N"),
         OPTION_NUMBER_END};
     GOptionEntry entries[] = {
         {"no-anchor", 0, 0, G_OPTION_ARG_NONE, &no_anchor, "Skip the iperf3 runs", NULL},
@@ -558,6 +658,7 @@ int bench_transport_main(int argc, char **argv)
                                   .size = (guint)size,
                                   .window = (guint)window,
                                   .pace_mbps = (guint)pace,
+                                  .repeat = (guint)repeat,
                                   .no_anchor = no_anchor,
                                   .json = json};
     return transport_run(&cfg);

@@ -15,6 +15,7 @@ typedef struct {
     guint size;        /* bytes per frame */
     guint window;      /* frames in flight per channel (sent, not yet acknowledged) */
     guint pace_mbps;   /* UDP pacing, sender and relay (0 = unpaced) */
+    guint repeat;      /* rounds; each figure is the median round's */
     gboolean no_anchor;
     gboolean json;
 } LcBenchTransportConfig;

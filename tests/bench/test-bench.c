@@ -156,6 +156,39 @@ static void test_transport_run(void)
     }
 }
 
+/* `--repeat 3`: every round runs (each leaves the room with QUIT, so the
+ * next may take the same nicks at once), and each row is the median round,
+ * inside the range printed beside it. */
+static void test_transport_repeat(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) p =
+        g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                         LANCONF_BIN_DIR "/lanconf-bench", "transport", "--duration", "1", "--size",
+                         "60000", "--repeat", "3", "--no-anchor", "--json", NULL);
+    g_assert_no_error(error);
+    g_autofree char *out = NULL, *err = NULL;
+    g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, &out, &err, &error));
+    g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 0);
+    g_assert_nonnull(strstr(err, "round 3 of 3"));
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_assert_true(json_parser_load_from_data(parser, out, -1, &error));
+    JsonObject *root = json_node_get_object(json_parser_get_root(parser));
+    g_assert_cmpint(json_object_get_int_member(root, "repeat"), ==, 3);
+    JsonArray *results = json_object_get_array_member(root, "results");
+    g_assert_cmpuint(json_array_get_length(results), ==, 2);
+    for (guint i = 0; i < 2; i++) {
+        JsonObject *r = json_array_get_object_element(results, i);
+        g_assert_false(json_object_get_boolean_member(r, "failed"));
+        double lo = json_object_get_double_member(r, "goodput_min_mbps");
+        double mid = json_object_get_double_member(r, "goodput_mbps");
+        double hi = json_object_get_double_member(r, "goodput_max_mbps");
+        g_assert_cmpfloat(lo, >, 1.0);
+        g_assert_cmpfloat(lo, <=, mid);
+        g_assert_cmpfloat(mid, <=, hi);
+    }
+}
+
 /* Bad values are usage errors naming the flag. */
 static void test_transport_flags(void)
 {
@@ -176,6 +209,7 @@ int main(int argc, char **argv)
     g_test_add_func("/bench/chat/text", test_text);
     g_test_add_func("/bench/chat/window", test_window);
     g_test_add_func("/bench/transport/run", test_transport_run);
+    g_test_add_func("/bench/transport/repeat", test_transport_repeat);
     g_test_add_func("/bench/transport/flags", test_transport_flags);
     g_test_add_func("/bench/chat/mqtt-wire", test_mqtt_wire);
     g_test_add_func("/bench/chat/run", test_chat_run);
