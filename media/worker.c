@@ -1,6 +1,12 @@
 /* worker.c: a bounded job queue, one thread, results delivered on a context. */
 #include "media/worker.h"
 
+#include <errno.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#define WORKER_NICE 5 /* see worker_lower_priority() */
+
 /* The delivery source: woken by ready time only. */
 typedef struct {
     GSource base;
@@ -27,6 +33,24 @@ struct LcWorker {
     LcWorkerStats stats;
 };
 
+/*
+ * Runs the calling thread at a lower CPU priority (a higher nice value) than
+ * the network threads. A worker encodes or decodes a whole picture at once:
+ * on a machine with few cores that can take a core for tens of milliseconds
+ * just when a frame's datagrams, ACKs and the relay's forwarding want it, and
+ * every such wait shows in the channels' RTT. Codecs have a frame interval to
+ * finish in; the network path's latency is what is being measured and
+ * promised. Raising one's nice value needs no privilege; where it fails the
+ * thread runs as before.
+ */
+static void worker_lower_priority(void)
+{
+#ifdef __linux__
+    if (setpriority(PRIO_PROCESS, (id_t)gettid(), WORKER_NICE) != 0)
+        g_debug("worker: nice %d not set: %s", WORKER_NICE, g_strerror(errno));
+#endif
+}
+
 /* Thread: waits for the oldest job; NULL once stopping. */
 static gpointer worker_wait_job(LcWorker *worker)
 {
@@ -46,6 +70,8 @@ static gpointer worker_thread(gpointer data)
 {
     LcWorker *worker = data;
     gpointer job;
+
+    worker_lower_priority();
 
     while ((job = worker_wait_job(worker)) != NULL) {
         gpointer result = worker->run(job, worker->user_data);

@@ -13,6 +13,7 @@
  */
 #include "net/client/chan_private.h"
 #include "net/io/dgram_batch.h"
+#include "net/io/udp_offload.h"
 #include "net/io/source.h"
 
 #include "net/wire/chan_dgram.h"
@@ -49,7 +50,9 @@ typedef struct {
     gsize wait_bytes; /* bytes of frames not started */
     LcTokenBucket bucket;
     LcFragReassembler *reasm;
-    guint8 *buf; /* CHAN_UDP_BATCH datagrams' room */
+    guint8 *buf;  /* CHAN_UDP_BATCH buffers' room */
+    gsize slot;   /* room for one: a datagram, or a GRO run of them */
+    gboolean gro; /* UDP GRO is on: control messages give run sizes */
     LcChanStats counters;
 } LcChanUdp;
 
@@ -190,20 +193,47 @@ static void chan_udp_dispatch(LcChanUdp *udp, const guint8 *buf, gsize len)
         udp->counters.bad_datagrams++;
 }
 
+/* Hands on one buffer read: one datagram, or, with UDP GRO, a run of
+ * datagrams of the segment size its control message gives (the last may be
+ * shorter); frees the control messages. */
+static void chan_udp_dispatch_run(LcChanUdp *udp, const guint8 *buf, gsize len,
+                                  GSocketControlMessage **cmsgs, guint n_cmsgs)
+{
+    guint segment = 0;
+    for (guint i = 0; i < n_cmsgs; i++) {
+        segment = MAX(segment, udp_offload_gro_size(cmsgs[i]));
+        g_object_unref(cmsgs[i]);
+    }
+    g_free(cmsgs);
+    if (segment == 0)
+        segment = (guint)MAX(len, 1);
+    for (gsize off = 0; off < len && udp->socket != NULL; off += segment)
+        chan_udp_dispatch(udp, buf + off, MIN((gsize)segment, len - off));
+}
+
 /*
- * Reads what the socket has (up to a budget), CHAN_UDP_BATCH datagrams a
+ * Reads what the socket has (up to a budget), CHAN_UDP_BATCH buffers a
  * system call (recvmmsg(2) through g_socket_receive_messages()): a viewer
- * of a gigabit stream reads about 100 000 datagrams a second.
+ * of a gigabit stream reads about 100 000 datagrams a second. A viewer's
+ * socket has UDP GRO where the kernel has it, so a buffer may hold a run of
+ * datagrams (net/io/udp_offload.h).
  */
 static gboolean chan_udp_on_readable(GSocket *socket, GIOCondition cond, gpointer data)
 {
     LcChanUdp *udp = data;
     GInputVector vecs[CHAN_UDP_BATCH];
     GInputMessage msgs[CHAN_UDP_BATCH];
+    GSocketControlMessage **cmsgs[CHAN_UDP_BATCH];
+    guint n_cmsgs[CHAN_UDP_BATCH];
     for (guint done = 0; done < CHAN_UDP_READ_BUDGET && udp->socket != NULL;) {
         for (guint i = 0; i < CHAN_UDP_BATCH; i++) {
-            vecs[i] = (GInputVector){udp->buf + (gsize)i * CHAN_UDP_SLOT, CHAN_UDP_SLOT};
-            msgs[i] = (GInputMessage){.vectors = &vecs[i], .num_vectors = 1};
+            vecs[i] = (GInputVector){udp->buf + (gsize)i * udp->slot, udp->slot};
+            cmsgs[i] = NULL;
+            n_cmsgs[i] = 0;
+            msgs[i] = (GInputMessage){.vectors = &vecs[i],
+                                      .num_vectors = 1,
+                                      .control_messages = udp->gro ? &cmsgs[i] : NULL,
+                                      .num_control_messages = udp->gro ? &n_cmsgs[i] : NULL};
         }
         g_autoptr(GError) error = NULL;
         gint n = g_socket_receive_messages(socket, msgs, CHAN_UDP_BATCH, 0, NULL, &error);
@@ -213,8 +243,9 @@ static gboolean chan_udp_on_readable(GSocket *socket, GIOCondition cond, gpointe
             done++; /* an ICMP error (relay port closed): the control connection will tell */
             continue;
         }
-        for (gint i = 0; i < n && udp->socket != NULL; i++)
-            chan_udp_dispatch(udp, vecs[i].buffer, msgs[i].bytes_received);
+        for (gint i = 0; i < n; i++)
+            chan_udp_dispatch_run(udp, vecs[i].buffer, msgs[i].bytes_received, cmsgs[i],
+                                  n_cmsgs[i]);
         done += (guint)n;
         if (n < CHAN_UDP_BATCH)
             break; /* the socket is empty */
@@ -267,7 +298,11 @@ static gboolean chan_udp_start(LcChanUdp *udp, GError **error)
         return FALSE;
     g_socket_set_blocking(udp->socket, FALSE);
     chan_udp_set_buffers(udp);
-    udp->buf = g_malloc((gsize)CHAN_UDP_BATCH * CHAN_UDP_SLOT);
+    /* A viewer reads runs of fragments: with GRO a buffer may hold up to
+     * 64 KiB of them. A sender reads small ACKs only. */
+    udp->gro = chan->config.role == LC_CHAN_ROLE_VIEWER && udp_offload_enable_gro(udp->socket);
+    udp->slot = udp->gro ? UDP_OFFLOAD_GRO_SLOT : CHAN_UDP_SLOT;
+    udp->buf = g_malloc((gsize)CHAN_UDP_BATCH * udp->slot);
     token_bucket_init(&udp->bucket, chan->config.udp_pace_bps / 8.0, chan->config.udp_pace_burst,
                       g_get_monotonic_time());
     udp->pace = chan_timer_new(chan_udp_on_pace, udp, error);

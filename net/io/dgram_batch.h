@@ -1,6 +1,8 @@
 /* dgram_batch.h: paced fragment datagrams sent a batch a system call
  * (sendmmsg(2) through g_socket_send_messages()), the one way the client's
- * UDP channel and the relay's UDP socket send frames. */
+ * UDP channel and the relay's UDP socket send frames. Where the kernel has
+ * UDP GSO, each run of a frame's equal-sized fragments to one address goes
+ * as one buffer that the kernel cuts into datagrams (net/io/udp_offload.h). */
 #pragma once
 
 #include "net/io/token_bucket.h"
@@ -16,6 +18,11 @@ typedef struct {
     GOutputMessage msgs[DGRAM_BATCH];
     gsize costs[DGRAM_BATCH]; /* pacing tokens each took */
     guint n;
+    /* The same datagrams grouped for GSO (filled by dgram_batch_send()). */
+    GOutputVector gso_vecs[DGRAM_BATCH * 2];
+    GOutputMessage gso_msgs[DGRAM_BATCH];
+    GSocketControlMessage *gso_cmsgs[DGRAM_BATCH];
+    guint gso_counts[DGRAM_BATCH]; /* datagrams in each */
 } LcDgramBatch;
 
 /* Takes the pacing tokens of fragment index of d's frame (data) and, when

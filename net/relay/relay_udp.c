@@ -12,6 +12,7 @@
  */
 #include "net/relay/relay_video_private.h"
 #include "net/io/dgram_batch.h"
+#include "net/io/udp_offload.h"
 #include "net/io/source.h"
 
 #include "net/wire/chan_dgram.h"
@@ -189,10 +190,25 @@ static GSocketAddress *relay_udp_from(LcRelayVideo *video, const struct sockaddr
     return from;
 }
 
+/* Hands on one buffer read: one datagram, or a run of datagrams of
+ * `segment` bytes (the last may be shorter) that UDP GRO put together. */
+static void relay_udp_dispatch_run(LcRelayVideo *video, GSocketAddress *from, const guint8 *buf,
+                                   gsize len, guint segment)
+{
+    if (segment == 0) {
+        relay_udp_dispatch(video, from, buf, len);
+        return;
+    }
+    for (gsize off = 0; off < len; off += segment)
+        relay_udp_dispatch(video, from, buf + off, MIN((gsize)segment, len - off));
+}
+
 /*
- * Reads what the socket has (up to a budget), RELAY_UDP_BATCH datagrams a
+ * Reads what the socket has (up to a budget), RELAY_UDP_BATCH buffers a
  * system call with recvmmsg(2): at a gigabit of camera frames a relay reads
  * about 100 000 datagrams a second, and one call each was most of its time.
+ * Where the kernel has UDP GRO, a buffer may hold a run of a sender's
+ * datagrams (net/io/udp_offload.h).
  */
 static gboolean relay_udp_on_readable(GSocket *socket, GIOCondition cond, gpointer data)
 {
@@ -200,13 +216,20 @@ static gboolean relay_udp_on_readable(GSocket *socket, GIOCondition cond, gpoint
     struct mmsghdr msgs[RELAY_UDP_BATCH];
     struct iovec iov[RELAY_UDP_BATCH];
     struct sockaddr_storage addrs[RELAY_UDP_BATCH];
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctrl[RELAY_UDP_BATCH];
     for (guint done = 0; done < RELAY_UDP_READ_BUDGET;) {
         for (guint i = 0; i < RELAY_UDP_BATCH; i++) {
-            iov[i] = (struct iovec){video->dgram_buf + (gsize)i * RELAY_UDP_SLOT, RELAY_UDP_SLOT};
+            iov[i] =
+                (struct iovec){video->dgram_buf + (gsize)i * video->dgram_slot, video->dgram_slot};
             msgs[i] = (struct mmsghdr){.msg_hdr = {.msg_name = &addrs[i],
                                                    .msg_namelen = sizeof(addrs[i]),
                                                    .msg_iov = &iov[i],
-                                                   .msg_iovlen = 1}};
+                                                   .msg_iovlen = 1,
+                                                   .msg_control = ctrl[i].buf,
+                                                   .msg_controllen = sizeof(ctrl[i].buf)}};
         }
         int n = recvmmsg(g_socket_get_fd(socket), msgs, RELAY_UDP_BATCH, MSG_DONTWAIT, NULL);
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -218,7 +241,8 @@ static gboolean relay_udp_on_readable(GSocket *socket, GIOCondition cond, gpoint
         for (int i = 0; i < n; i++) {
             GSocketAddress *from = relay_udp_from(video, &addrs[i], msgs[i].msg_hdr.msg_namelen);
             if (from != NULL)
-                relay_udp_dispatch(video, from, iov[i].iov_base, msgs[i].msg_len);
+                relay_udp_dispatch_run(video, from, iov[i].iov_base, msgs[i].msg_len,
+                                       udp_offload_msghdr_gro_size(&msgs[i].msg_hdr));
         }
         done += (guint)n;
         if (n < RELAY_UDP_BATCH)
@@ -449,7 +473,9 @@ gboolean relay_udp_open(LcRelayVideo *video, GError **error)
     video->pace = chan_timer_new(relay_udp_on_pace, video, error);
     if (video->pace == NULL)
         return FALSE;
-    video->dgram_buf = g_malloc((gsize)RELAY_UDP_BATCH * RELAY_UDP_SLOT);
+    /* With GRO a buffer read may hold a run of datagrams, up to 64 KiB. */
+    video->dgram_slot = udp_offload_enable_gro(video->udp) ? UDP_OFFLOAD_GRO_SLOT : RELAY_UDP_SLOT;
+    video->dgram_buf = g_malloc((gsize)RELAY_UDP_BATCH * video->dgram_slot);
     video->udp_read_src = source_watch_socket(video->udp, G_IO_IN, relay_udp_on_readable, video);
     video->expire_src = source_add_timeout(RELAY_UDP_EXPIRE_MS, relay_udp_on_expire, video);
     return TRUE;

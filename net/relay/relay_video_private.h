@@ -114,6 +114,7 @@ struct _LcRelayVideo {
     LcChanTimer *pace;      /* armed while a viewer waits for pacing */
     GSource *expire_src;
     guint8 *dgram_buf; /* RELAY_UDP_BATCH datagrams' room, read at once (relay_udp.c) */
+    gsize dgram_slot;  /* room for one: a datagram, or a GRO run of them */
     /* The address the last datagram came from, natively and as the object
      * handed on: a stream's datagrams come from one address, so the object
      * is made once, not once a datagram. */

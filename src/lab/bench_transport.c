@@ -391,7 +391,10 @@ static void transport_run_iperf3(const LcBenchTransportConfig *cfg, LcTransportR
     }
     g_autofree char *length = g_strdup_printf("%u", (guint)FRAG_PAYLOAD_MAX);
     const char *tcp_args[] = {NULL};
-    const char *udp_args[] = {"-u", "-b", "0", "-l", length, NULL};
+    /* UDP at lanconf's pacing rate: the same load on the same link. */
+    g_autofree char *rate =
+        cfg->pace_mbps > 0 ? g_strdup_printf("%uM", cfg->pace_mbps) : g_strdup("0");
+    const char *udp_args[] = {"-u", "-b", rate, "-l", length, NULL};
     const char *const *args[] = {tcp_args, udp_args};
     for (guint i = 0; i < 2; i++) {
         g_autoptr(GError) run_error = NULL;
@@ -560,6 +563,8 @@ static int transport_run(const LcBenchTransportConfig *cfg)
     }
     g_autofree char *pace =
         cfg->pace_mbps > 0 ? g_strdup_printf("%u Mbit/s", cfg->pace_mbps) : g_strdup("no limit");
+    g_autofree char *iperf3_rate =
+        cfg->pace_mbps > 0 ? g_strdup_printf("-b %uM", cfg->pace_mbps) : g_strdup("-b 0, unpaced");
     g_autofree char *rounds =
         cfg->repeat > 1
             ? g_strdup_printf("; %u rounds, each row the round of median goodput", cfg->repeat)
@@ -597,13 +602,14 @@ static int transport_run(const LcBenchTransportConfig *cfg)
             transport_print_row(&results[i], n == 4 && i < 2 ? &results[i + 2] : NULL, cfg->repeat);
         if (n == 4)
             printf("\nvs iperf3: lanconf's goodput over iperf3's on the same transport (UDP in "
-                   "%u-byte datagrams, lanconf's fragment size; iperf3's UDP goodput is what it "
-                   "delivered, sent x (1 - loss)).\n",
-                   (guint)FRAG_PAYLOAD_MAX);
+                   "%u-byte datagrams, lanconf's fragment size, at lanconf's pacing rate: %s; "
+                   "iperf3's UDP goodput "
+                   "is what it delivered, sent x (1 - loss)).\n",
+                   (guint)FRAG_PAYLOAD_MAX, iperf3_rate);
         if (n == 4 && !results[3].failed && results[3].loss > TRANSPORT_NOISY_LOSS)
-            printf("note: iperf3 lost %.1f %% of its UDP datagrams: unpaced (-b 0) it sends "
-                   "faster than its receiver reads on a busy machine, so its figure, and the "
-                   "ratio, vary from run to run; run again for a steadier one.\n",
+            printf("note: iperf3 lost %.1f %% of its UDP datagrams: it sends faster than its "
+                   "receiver reads on a busy machine, so its figure, and the ratio, vary from "
+                   "run to run; --repeat gives a steadier one.\n",
                    results[3].loss * 100.0);
     }
     for (guint i = 0; i < (gsize)cfg->repeat * 4; i++)
@@ -643,9 +649,9 @@ int bench_transport_main(int argc, char **argv)
     g_option_context_set_summary(
         ctx, "Pushes frames of one size through lanconf's TCP channel, then its UDP channel, "
              "and an in-process relay to a viewer, as fast as pacing and acknowledgements "
-             "allow; then iperf3 over TCP and over UDP in datagrams of the same size, on the "
-             "same loopback. Prints goodput, frame RTT and loss of each, and lanconf's ratio "
-             "to iperf3.");
+             "allow; then iperf3 over TCP and over UDP in datagrams of the same size at the same "
+             "pacing rate, on the same loopback. Prints goodput, frame RTT and loss of each, and "
+             "lanconf's ratio to iperf3.");
     g_option_context_set_main_group(ctx, option_number_group_new(numbers, NULL, NULL, NULL));
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_autoptr(GError) error = NULL;
