@@ -195,9 +195,9 @@ static void chan_udp_dispatch(LcChanUdp *udp, const guint8 *buf, gsize len)
 
 /* Hands on one buffer read: one datagram, or, with UDP GRO, a run of
  * datagrams of the segment size its control message gives (the last may be
- * shorter); frees the control messages. */
-static void chan_udp_dispatch_run(LcChanUdp *udp, const guint8 *buf, gsize len,
-                                  GSocketControlMessage **cmsgs, guint n_cmsgs)
+ * shorter); frees the control messages. Returns how many datagrams. */
+static guint chan_udp_dispatch_run(LcChanUdp *udp, const guint8 *buf, gsize len,
+                                   GSocketControlMessage **cmsgs, guint n_cmsgs)
 {
     guint segment = 0;
     for (guint i = 0; i < n_cmsgs; i++) {
@@ -207,8 +207,10 @@ static void chan_udp_dispatch_run(LcChanUdp *udp, const guint8 *buf, gsize len,
     g_free(cmsgs);
     if (segment == 0)
         segment = (guint)MAX(len, 1);
-    for (gsize off = 0; off < len && udp->socket != NULL; off += segment)
+    guint count = 0;
+    for (gsize off = 0; off < len && udp->socket != NULL; off += segment, count++)
         chan_udp_dispatch(udp, buf + off, MIN((gsize)segment, len - off));
+    return MAX(count, 1);
 }
 
 /*
@@ -243,10 +245,10 @@ static gboolean chan_udp_on_readable(GSocket *socket, GIOCondition cond, gpointe
             done++; /* an ICMP error (relay port closed): the control connection will tell */
             continue;
         }
+        /* The budget counts datagrams, however the kernel grouped them. */
         for (gint i = 0; i < n; i++)
-            chan_udp_dispatch_run(udp, vecs[i].buffer, msgs[i].bytes_received, cmsgs[i],
-                                  n_cmsgs[i]);
-        done += (guint)n;
+            done += chan_udp_dispatch_run(udp, vecs[i].buffer, msgs[i].bytes_received, cmsgs[i],
+                                          n_cmsgs[i]);
         if (n < CHAN_UDP_BATCH)
             break; /* the socket is empty */
     }

@@ -22,7 +22,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#define RELAY_UDP_READ_BUDGET 512                  /* datagrams read per wake-up, for fairness */
+#define RELAY_UDP_READ_BUDGET 512                  /* datagrams handled per wake-up, for fairness */
 #define RELAY_UDP_BATCH       32                   /* datagrams read per system call (recvmmsg) */
 #define RELAY_UDP_SLOT        (DGRAM_MAX_SIZE + 1) /* one more: an oversized one shows */
 #define RELAY_UDP_EXPIRE_MS   50                   /* how often incomplete frames are checked */
@@ -191,16 +191,19 @@ static GSocketAddress *relay_udp_from(LcRelayVideo *video, const struct sockaddr
 }
 
 /* Hands on one buffer read: one datagram, or a run of datagrams of
- * `segment` bytes (the last may be shorter) that UDP GRO put together. */
-static void relay_udp_dispatch_run(LcRelayVideo *video, GSocketAddress *from, const guint8 *buf,
-                                   gsize len, guint segment)
+ * `segment` bytes (the last may be shorter) that UDP GRO put together;
+ * returns how many datagrams. */
+static guint relay_udp_dispatch_run(LcRelayVideo *video, GSocketAddress *from, const guint8 *buf,
+                                    gsize len, guint segment)
 {
     if (segment == 0) {
         relay_udp_dispatch(video, from, buf, len);
-        return;
+        return 1;
     }
-    for (gsize off = 0; off < len; off += segment)
+    guint count = 0;
+    for (gsize off = 0; off < len; off += segment, count++)
         relay_udp_dispatch(video, from, buf + off, MIN((gsize)segment, len - off));
+    return MAX(count, 1);
 }
 
 /*
@@ -240,11 +243,12 @@ static gboolean relay_udp_on_readable(GSocket *socket, GIOCondition cond, gpoint
         }
         for (int i = 0; i < n; i++) {
             GSocketAddress *from = relay_udp_from(video, &addrs[i], msgs[i].msg_hdr.msg_namelen);
-            if (from != NULL)
-                relay_udp_dispatch_run(video, from, iov[i].iov_base, msgs[i].msg_len,
-                                       udp_offload_msghdr_gro_size(&msgs[i].msg_hdr));
+            /* The budget counts datagrams, however the kernel grouped them. */
+            done += from == NULL
+                        ? 1
+                        : relay_udp_dispatch_run(video, from, iov[i].iov_base, msgs[i].msg_len,
+                                                 udp_offload_msghdr_gro_size(&msgs[i].msg_hdr));
         }
-        done += (guint)n;
         if (n < RELAY_UDP_BATCH)
             break; /* the socket is empty */
     }

@@ -4,6 +4,8 @@
  * statistics request. */
 #include "tests/video/video-harness.h"
 
+#include "net/io/udp_offload.h"
+
 #include <string.h>
 #include <sys/socket.h>
 
@@ -102,6 +104,74 @@ static void test_tokens_and_ack(RelayFixture *fx, gconstpointer tweak)
     g_assert_cmpuint(s->udp_duplicates, ==, 1);
     g_assert_cmpuint(s->udp_lost, ==, 1);
     g_assert_cmpuint(stats.udp_port, ==, port);
+    relay_video_stats_clear(&stats);
+    wire_msg_clear(&ready);
+    g_object_unref(control);
+}
+
+/* Sends `count` datagrams of `segment` bytes (the last `last` bytes) from
+ * buf as one UDP GSO buffer to the relay's port. */
+static void send_gso(GSocket *udp, guint16 port, const guint8 *buf, guint count, gsize segment,
+                     gsize last)
+{
+    g_autoptr(GInetAddress) lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) to = g_inet_socket_address_new(lo, port);
+    GOutputVector vec = {buf, segment * (count - 1) + last};
+    g_autoptr(GSocketControlMessage) seg = udp_offload_segment_new((guint16)segment);
+    GSocketControlMessage *cmsgs[1] = {seg};
+    g_autoptr(GError) error = NULL;
+    g_assert_cmpint(g_socket_send_message(udp, to, &vec, 1, cmsgs, 1, 0, NULL, &error), ==,
+                    (gssize)vec.size);
+}
+
+/* A peer that sends runs of datagrams as GSO buffers (which the relay may
+ * read whole, with UDP GRO): each datagram of a run is checked on its own, a
+ * run of garbage counts every one of its datagrams as bad, and a frame whose
+ * fragments come as one run is acknowledged once. */
+static void test_gso_runs(RelayFixture *fx, gconstpointer tweak)
+{
+    const guint16 port = fx->port;
+    g_autoptr(GSocket) udp = video_udp_socket();
+    if (!udp_offload_gso_usable(udp)) {
+        g_test_skip("no UDP GSO in this kernel");
+        return;
+    }
+    LcWireMsg ready;
+    GSocket *control = video_raw_open_stream(port, "cam", WIRE_CHANNELS_ALL, &ready);
+    guint32 id = ready.stream_ready.stream_id;
+    guint64 token = ready.stream_ready.token;
+
+    guint8 garbage[64 * 100];
+    memset(garbage, 0x5A, sizeof(garbage));
+    send_gso(udp, port, garbage, 64, 100, 100);
+
+    /* A 3000-byte frame: fragments of 1200, 1200 and 600 bytes. */
+    guint8 run[3 * DGRAM_MAX_SIZE];
+    gsize len = 0;
+    for (guint i = 0; i < 3; i++) {
+        LcDgram d = {.type = DGRAM_FRAG, .stream_id = id, .token = token};
+        d.frag.meta.seq = 9;
+        d.frag.index = (guint16)i;
+        d.frag.count = 3;
+        d.frag.frame_size = 3000;
+        len += chan_dgram_write(&d, run + len);
+        memset(run + len, (int)i, i < 2 ? 1200 : 600);
+        len += i < 2 ? 1200 : 600;
+    }
+    send_gso(udp, port, run, 3, DGRAM_FRAG_HEADER_SIZE + 1200, DGRAM_FRAG_HEADER_SIZE + 600);
+    guint8 buf[DGRAM_MAX_SIZE];
+    LcDgram got;
+    g_assert_true(video_udp_recv(udp, &got, buf, 2000));
+    g_assert_cmpuint(got.type, ==, DGRAM_ACK);
+    g_assert_cmpuint(got.ack.seq, ==, 9);
+    g_assert_false(video_udp_recv(udp, &got, buf, 200)); /* exactly one ACK */
+
+    LcRelayVideoStats stats;
+    test_relay_video_stats(fx->relay, &stats);
+    g_assert_cmpuint(stats.bad_datagrams, ==, 64);
+    LcRelayStreamStats *s = find_stream(&stats, id);
+    g_assert_cmpuint(s->frames_in[LC_CHAN_UDP], ==, 1);
+    g_assert_cmpuint(s->bytes_in[LC_CHAN_UDP], ==, 3000);
     relay_video_stats_clear(&stats);
     wire_msg_clear(&ready);
     g_object_unref(control);
@@ -550,6 +620,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     relay_test_add("/video/relay/tokens-and-ack", tweak_fast, test_tokens_and_ack);
+    relay_test_add("/video/relay/gso-runs", NULL, test_gso_runs);
     relay_test_add("/video/relay/tcp-channel", NULL, test_tcp_channel);
     relay_test_add("/video/relay/view-waits", NULL, test_view_waits);
     relay_test_add("/video/relay/slow-viewer", tweak_fast, test_slow_viewer);
