@@ -609,8 +609,9 @@ static int transport_run(const LcBenchTransportConfig *cfg)
         if (n == 4 && !results[3].failed && results[3].loss > TRANSPORT_NOISY_LOSS)
             printf("note: iperf3 lost %.1f %% of its UDP datagrams: it sends faster than its "
                    "receiver reads on a busy machine, so its figure, and the ratio, vary from "
-                   "run to run; --repeat gives a steadier one.\n",
-                   results[3].loss * 100.0);
+                   "run to run%s.\n",
+                   results[3].loss * 100.0,
+                   cfg->repeat > 1 ? "" : "; --repeat N gives the median of N rounds");
     }
     for (guint i = 0; i < (gsize)cfg->repeat * 4; i++)
         g_free(all[i].name);
