@@ -1,6 +1,7 @@
 /* lanconf-bench: lanconf's measurement programs. `compare` sends the same
  * camera frames over TCP and UDP at once and measures both; `chat` measures
  * chat fan-out through the relay against mosquitto as the anchor. */
+#include "core/alloc_tune.h"
 #include "core/option_number.h"
 #include "src/lab/bench_chat.h"
 #include "src/lab/bench_compare.h"
@@ -152,6 +153,7 @@ static void bench_usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    alloc_tune_for_frames();
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         bench_usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

@@ -1,4 +1,5 @@
 /* lanconf-cli: the lanconf chat client for scripts and tests (stdin/stdout). */
+#include "core/alloc_tune.h"
 #include "net/wire/addr.h"
 #include "net/client/session.h"
 #include "core/option_number.h"
@@ -229,6 +230,7 @@ static gboolean cli_on_timeout(gpointer data)
 
 int main(int argc, char **argv)
 {
+    alloc_tune_for_frames();
     g_autofree char *server = NULL, *nick = NULL, *config_path = NULL;
     gboolean json = FALSE, no_history = FALSE, verbose = FALSE, no_reconnect = FALSE,
              relay_stats = FALSE;

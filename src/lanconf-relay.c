@@ -1,4 +1,5 @@
 /* lanconf-relay: the LAN chat relay. */
+#include "core/alloc_tune.h"
 #include "core/option_number.h"
 #include "net/relay/relay.h"
 #include "net/relay/relay_video.h"
@@ -107,6 +108,7 @@ static gboolean relay_main_write_port(const char *path, guint16 port, GError **e
 
 int main(int argc, char **argv)
 {
+    alloc_tune_for_frames();
     g_autofree char *listen = NULL, *data_dir = NULL, *config_path = NULL, *port_file = NULL;
     gint port = -1, rate_limit = -1, stats_interval = 0, nick_hold = -1;
     gboolean verbose = FALSE, version = FALSE, recover = FALSE;

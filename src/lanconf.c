@@ -1,4 +1,5 @@
 /* lanconf: the terminal chat client (ncursesw). */
+#include "core/alloc_tune.h"
 #include "net/wire/addr.h"
 #include "net/wire/validate.h"
 #include "net/wire/wire.h"
@@ -28,6 +29,7 @@ static int lanconf_usage_error(const char *what, const char *message)
 /* Parses the options, reads the config and runs the client. */
 int main(int argc, char **argv)
 {
+    alloc_tune_for_frames();
     g_autofree char *server = NULL, *nick = NULL, *config_path = NULL, *log_path = NULL;
     gboolean no_history = FALSE, version = FALSE;
     GOptionEntry entries[] = {

@@ -24,12 +24,14 @@
 
 #include <sys/socket.h>
 
-#define CHAN_UDP_HELLO_FAST_MS 200                  /* HELLO interval until the relay answers */
-#define CHAN_UDP_HELLO_MS      1000                 /* HELLO interval afterwards: keepalive */
-#define CHAN_UDP_EXPIRE_MS     20                   /* how often incomplete frames are checked */
-#define CHAN_UDP_READ_BUDGET   512                  /* datagrams read per wake-up */
-#define CHAN_UDP_BATCH         32                   /* datagrams read per system call */
-#define CHAN_UDP_SLOT          (DGRAM_MAX_SIZE + 1) /* one more: an oversized one shows */
+#define CHAN_UDP_HELLO_FAST_MS 200  /* HELLO interval until the relay answers */
+#define CHAN_UDP_HELLO_MS      1000 /* HELLO interval afterwards: keepalive */
+#define CHAN_UDP_EXPIRE_MS     20   /* how often incomplete frames are checked */
+/* Datagrams handled per wake-up; checked between reads, so a read of
+ * CHAN_UDP_BATCH GRO runs may pass it (by at most 64 each). */
+#define CHAN_UDP_READ_BUDGET 512
+#define CHAN_UDP_BATCH       32                   /* datagrams read per system call */
+#define CHAN_UDP_SLOT        (DGRAM_MAX_SIZE + 1) /* one more: an oversized one shows */
 
 /* A frame waiting to go, or going out. */
 typedef struct {
@@ -193,6 +195,14 @@ static void chan_udp_dispatch(LcChanUdp *udp, const guint8 *buf, gsize len)
         udp->counters.bad_datagrams++;
 }
 
+/* Frees the control messages GIO returned for one buffer. */
+static void chan_udp_free_cmsgs(GSocketControlMessage **cmsgs, guint n)
+{
+    for (guint i = 0; i < n; i++)
+        g_object_unref(cmsgs[i]);
+    g_free(cmsgs);
+}
+
 /* Hands on one buffer read: one datagram, or, with UDP GRO, a run of
  * datagrams of the segment size its control message gives (the last may be
  * shorter); frees the control messages. Returns how many datagrams. */
@@ -200,13 +210,15 @@ static guint chan_udp_dispatch_run(LcChanUdp *udp, const guint8 *buf, gsize len,
                                    GSocketControlMessage **cmsgs, guint n_cmsgs)
 {
     guint segment = 0;
-    for (guint i = 0; i < n_cmsgs; i++) {
+    for (guint i = 0; i < n_cmsgs; i++)
         segment = MAX(segment, udp_offload_gro_size(cmsgs[i]));
-        g_object_unref(cmsgs[i]);
-    }
-    g_free(cmsgs);
+    chan_udp_free_cmsgs(cmsgs, n_cmsgs);
     if (segment == 0)
         segment = (guint)MAX(len, 1);
+    if (len == 0) { /* an empty datagram is still one (a bad one) */
+        chan_udp_dispatch(udp, buf, 0);
+        return 1;
+    }
     guint count = 0;
     for (gsize off = 0; off < len && udp->socket != NULL; off += segment, count++)
         chan_udp_dispatch(udp, buf + off, MIN((gsize)segment, len - off));
@@ -246,9 +258,18 @@ static gboolean chan_udp_on_readable(GSocket *socket, GIOCondition cond, gpointe
             continue;
         }
         /* The budget counts datagrams, however the kernel grouped them. */
-        for (gint i = 0; i < n; i++)
+        for (gint i = 0; i < n; i++) {
+            if (msgs[i].flags & (MSG_TRUNC | MSG_CTRUNC)) {
+                /* Over the slot, or a GRO run whose segment size was lost:
+                 * cannot be split safely. Never with today's slot size. */
+                udp->counters.bad_datagrams++;
+                chan_udp_free_cmsgs(cmsgs[i], n_cmsgs[i]);
+                done++;
+                continue;
+            }
             done += chan_udp_dispatch_run(udp, vecs[i].buffer, msgs[i].bytes_received, cmsgs[i],
                                           n_cmsgs[i]);
+        }
         if (n < CHAN_UDP_BATCH)
             break; /* the socket is empty */
     }

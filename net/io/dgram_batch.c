@@ -72,13 +72,18 @@ static gint dgram_batch_send_gso(LcDgramBatch *b, GSocket *socket, gboolean *blo
     gint datagrams = 0;
     if (sent < 0 && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
         *blocked = TRUE;
-    } else if (sent < 0 && b->gso_counts[0] > 1) {
-        /* A device without checksum offload (EIO) or a path MTU under the
-         * segment (EINVAL): refused for GSO's sake, not the datagrams'. */
+    } else if (sent < 0 && b->gso_counts[0] > 1 &&
+               (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) ||
+                g_error_matches(error, G_IO_ERROR, G_IO_ERROR_FAILED))) {
+        /* EINVAL (a path MTU under the segment, a socket without UDP
+         * checksums) or EIO (a device without checksum offload, IPsec):
+         * refused for GSO's sake, not the datagrams'. Any other error (an
+         * ICMP error reported late, an unreachable route, a firewall) would
+         * have met the datagrams sent plain too. */
         datagrams = -1;
     } else if (sent < 0) {
         (*errors)++;
-        datagrams = 1; /* that one is gone; the rest go on the next turn */
+        datagrams = (gint)b->gso_counts[0]; /* that run is gone; the rest go on the next turn */
     } else {
         for (gint i = 0; i < sent; i++)
             datagrams += (gint)b->gso_counts[i];

@@ -581,12 +581,17 @@ static int transport_run(const LcBenchTransportConfig *cfg)
     LcChanKind order[2] = {LC_CHAN_TCP, LC_CHAN_UDP};
     for (guint rep = 0; rep < cfg->repeat; rep++) {
         LcTransportResult *results = all + rep * 4;
-        if (cfg->repeat > 1)
-            fprintf(stderr, "lanconf-bench transport: round %u of %u\n", rep + 1, cfg->repeat);
         for (guint i = 0; i < 2; i++)
             transport_run_lanconf(cfg, order[i], relay_thread_get_port(relay), &results[i]);
         if (!cfg->no_anchor)
             transport_run_iperf3(cfg, &results[2]);
+        if (cfg->repeat > 1) {
+            fprintf(stderr, "lanconf-bench transport: round %u of %u:", rep + 1, cfg->repeat);
+            for (guint i = 0; i < n; i++)
+                fprintf(stderr, "%s %s %.0f", i > 0 ? "," : "", results[i].name,
+                        results[i].failed ? NAN : results[i].goodput_mbps);
+            fprintf(stderr, " Mbit/s\n");
+        }
     }
     relay_thread_stop(relay);
     LcTransportResult results[4] = {{0}};

@@ -170,10 +170,37 @@ static void test_gro_receiver(void)
     g_object_unref(rx[1]);
 }
 
+/* A socket whose datagrams carry no UDP checksum (SO_NO_CHECK): the kernel
+ * refuses GSO on it (EINVAL). The batch still arrives whole, sent plain,
+ * and the socket sends plain from then on. */
+static void test_refused_falls_back(void)
+{
+    g_autoptr(GSocket) tx = open_socket();
+    if (!udp_offload_gso_usable(tx)) {
+        g_test_skip("no UDP GSO in this kernel");
+        return;
+    }
+#ifdef SO_NO_CHECK
+    g_assert_true(g_socket_set_option(tx, SOL_SOCKET, SO_NO_CHECK, 1, NULL));
+#else
+    g_test_skip("no SO_NO_CHECK here");
+    return;
+#endif
+    GSocket *rx[2] = {open_socket(), open_socket()};
+    gboolean gro[2] = {FALSE, FALSE};
+    gsize largest[2];
+    send_mixed(tx, rx, gro, largest);
+    g_assert_false(udp_offload_gso_usable(tx));
+    send_mixed(tx, rx, gro, largest);
+    g_object_unref(rx[0]);
+    g_object_unref(rx[1]);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/udp-offload/plain-receivers", test_plain_receivers);
     g_test_add_func("/udp-offload/gro-receiver", test_gro_receiver);
+    g_test_add_func("/udp-offload/refused-falls-back", test_refused_falls_back);
     return g_test_run();
 }
