@@ -19,9 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define TRANSPORT_DRAIN_US   (1000 * 1000) /* after the run, for the last ACKs */
-#define TRANSPORT_STALL_MS   20            /* see transport_on_stall_check() */
-#define TRANSPORT_NOISY_LOSS 0.05          /* iperf3 UDP loss past which its figure is noisy */
+#define TRANSPORT_DRAIN_US     (1000 * 1000) /* after the run, for the last ACKs */
+#define TRANSPORT_STALL_MS     20            /* see transport_on_stall_check() */
+#define TRANSPORT_STALL_MIN_US 200000
+#define TRANSPORT_NOISY_LOSS   0.05 /* iperf3 UDP loss past which its figure is noisy */
 
 /* What one run measured. */
 typedef struct {
@@ -33,7 +34,8 @@ typedef struct {
     double loss;    /* frames lost (lanconf UDP), datagrams lost (iperf3 UDP); NAN for TCP */
     guint64 frames; /* lanconf: frames acknowledged */
     double goodput_min_mbps, goodput_max_mbps; /* over the repeats (the figures are the median's) */
-    gboolean failed;                           /* the run could not be made (error printed) */
+    guint failed_rounds; /* of the repeats, those that failed (the others make the row) */
+    gboolean failed;     /* the run could not be made (error printed) */
 } LcTransportResult;
 
 /* One lanconf run: a sender and a viewer of one channel through the relay. */
@@ -46,8 +48,9 @@ typedef struct {
     GBytes *payload; /* the one frame's bytes, shared by every frame */
     guint joined;
     guint64 next_seq;
-    guint64 viewer_seq; /* the highest frame number the viewer received */
-    guint64 tick_seq;   /* viewer_seq at the last stall check */
+    guint64 viewer_seq;     /* the highest frame number the viewer received */
+    gint64 viewer_moved_us; /* monotonic: viewer_seq last moved (or the run began) */
+    gint64 stall_us;        /* see transport_on_stall_check() */
     guint outstanding;
     gboolean sending; /* within the run: ACKs send the next frames */
     guint64 acked_bytes, acked_frames, lost_frames, viewer_bytes;
@@ -138,6 +141,16 @@ static const LcStreamSenderEvents transport_sender_events = {
     .refused = transport_on_refused,
 };
 
+/* The viewer's highest frame number is now at least seq: the window moves. */
+static void transport_viewer_reached(LcTransportRun *r, guint64 seq)
+{
+    if (seq <= r->viewer_seq)
+        return;
+    r->viewer_seq = seq;
+    r->viewer_moved_us = g_get_monotonic_time();
+    transport_pump(r);
+}
+
 /* The viewer got a whole frame through the relay. */
 static void transport_on_frame(LcStreamViewer *v, const LcStreamFrame *f, gpointer data)
 {
@@ -145,24 +158,31 @@ static void transport_on_frame(LcStreamViewer *v, const LcStreamFrame *f, gpoint
     if (!r->sending)
         return;
     r->viewer_bytes += frame_get_size(f->frame);
-    r->viewer_seq = MAX(r->viewer_seq, f->frame->meta.seq);
-    transport_pump(r);
+    transport_viewer_reached(r, f->frame->meta.seq);
 }
 
-static const LcStreamViewerEvents transport_viewer_events = {.frame = transport_on_frame};
+/* The viewer gave a frame up (UDP: not whole by its deadline). */
+static void transport_on_lost(LcStreamViewer *v, LcChanKind channel, guint64 seq, gpointer data)
+{
+    LcTransportRun *r = data;
+    if (r->sending)
+        transport_viewer_reached(r, seq);
+}
+
+static const LcStreamViewerEvents transport_viewer_events = {.frame = transport_on_frame,
+                                                             .lost = transport_on_lost};
 
 /* Every TRANSPORT_STALL_MS: if the relay has acknowledged every frame and the
- * viewer received none of the last ones since the previous check, they were
- * lost after the relay; the window opens again instead of waiting forever. */
+ * viewer has had nothing new for stall_us (twice the time the window's frames
+ * take at the pacing rate, at least 200 ms), the rest were lost after the
+ * relay without a word (the relay dropped them for the viewer); the window
+ * opens again instead of waiting for the end of the run. */
 static gboolean transport_on_stall_check(gpointer data)
 {
     LcTransportRun *r = data;
-    if (r->sending && r->outstanding == 0 && r->viewer_seq == r->tick_seq &&
-        r->next_seq > r->viewer_seq) {
-        r->viewer_seq = r->next_seq;
-        transport_pump(r);
-    }
-    r->tick_seq = r->viewer_seq;
+    if (r->sending && r->outstanding == 0 && r->next_seq > r->viewer_seq &&
+        g_get_monotonic_time() - r->viewer_moved_us > r->stall_us)
+        transport_viewer_reached(r, r->next_seq);
     return G_SOURCE_CONTINUE;
 }
 
@@ -226,6 +246,11 @@ static gboolean transport_drive(LcTransportRun *r, guint16 port)
     r->start_us = g_get_monotonic_time();
     r->end_us = r->start_us + (gint64)(cfg->duration_s * G_USEC_PER_SEC);
     r->sending = TRUE;
+    r->viewer_moved_us = r->start_us;
+    double window_s = cfg->pace_mbps > 0
+                          ? (double)cfg->window * cfg->size * 8.0 / ((double)cfg->pace_mbps * 1e6)
+                          : 0.0;
+    r->stall_us = MAX(TRANSPORT_STALL_MIN_US, (gint64)(2.0 * window_s * 1e6));
     guint stall_src = g_timeout_add(TRANSPORT_STALL_MS, transport_on_stall_check, r);
     transport_pump(r);
     transport_wait(r, NULL, r->end_us);
@@ -489,6 +514,8 @@ static void transport_print_json_with(const LcBenchTransportConfig *cfg, const L
         transport_json_add(b, "goodput_mbps", r[i].goodput_mbps);
         transport_json_add(b, "goodput_min_mbps", r[i].goodput_min_mbps);
         transport_json_add(b, "goodput_max_mbps", r[i].goodput_max_mbps);
+        json_builder_set_member_name(b, "failed_rounds");
+        json_builder_add_int_value(b, r[i].failed_rounds);
         transport_json_add(b, "viewer_mbps", r[i].viewer_mbps);
         transport_json_add(b, "rtt_p50_ms", r[i].rtt_p50_ms);
         transport_json_add(b, "rtt_p99_ms", r[i].rtt_p99_ms);
@@ -518,30 +545,37 @@ static void transport_print_json(const LcBenchTransportConfig *cfg, const LcTran
     transport_print_json_with(cfg, r, ratios, n);
 }
 
-/* Orders results by goodput, failed ones first. */
+/* Orders results by goodput. */
 static gint transport_compare_goodput(gconstpointer a, gconstpointer b)
 {
-    const LcTransportResult *x = *(LcTransportResult *const *)a;
-    const LcTransportResult *y = *(LcTransportResult *const *)b;
-    double gx = x->failed ? -1.0 : x->goodput_mbps, gy = y->failed ? -1.0 : y->goodput_mbps;
-    return (gx > gy) - (gx < gy);
+    double x = (*(LcTransportResult *const *)a)->goodput_mbps;
+    double y = (*(LcTransportResult *const *)b)->goodput_mbps;
+    return (x > y) - (x < y);
 }
 
-/* Row `row` of the round with the median goodput (of `repeat` rounds of 4
- * rows each), with the range over the rounds that did not fail. The row is a
- * shallow copy: the name stays owned by `all`. Any failed round fails it. */
+/* Row `row` of the round with the median goodput (the lower of the two
+ * middle ones for an even count) among the rounds that did not fail, of
+ * `repeat` rounds of 4 rows each, with their range and the count of failed
+ * rounds. The row fails only if every round did. A shallow copy: the name
+ * stays owned by `all`. */
 static void transport_pick_median(const LcTransportResult *all, guint repeat, guint row,
                                   LcTransportResult *out)
 {
-    g_autofree const LcTransportResult **sorted = g_new(const LcTransportResult *, repeat);
+    g_autofree const LcTransportResult **ok = g_new(const LcTransportResult *, repeat);
+    guint n = 0;
     for (guint i = 0; i < repeat; i++)
-        sorted[i] = &all[i * 4 + row];
-    qsort(sorted, repeat, sizeof(*sorted), transport_compare_goodput);
-    *out = *sorted[repeat / 2];
-    out->goodput_min_mbps = sorted[0]->goodput_mbps;
-    out->goodput_max_mbps = sorted[repeat - 1]->goodput_mbps;
-    for (guint i = 0; i < repeat; i++)
-        out->failed |= sorted[i]->failed;
+        if (!all[i * 4 + row].failed)
+            ok[n++] = &all[i * 4 + row];
+    if (n == 0) {
+        *out = all[row];
+        out->failed_rounds = repeat;
+        return;
+    }
+    qsort(ok, n, sizeof(*ok), transport_compare_goodput);
+    *out = *ok[(n - 1) / 2];
+    out->goodput_min_mbps = ok[0]->goodput_mbps;
+    out->goodput_max_mbps = ok[n - 1]->goodput_mbps;
+    out->failed_rounds = repeat - n;
 }
 
 /* Runs lanconf on both channels, then iperf3, `repeat` rounds, and prints
@@ -561,8 +595,9 @@ static int transport_run(const LcBenchTransportConfig *cfg)
         fprintf(stderr, "lanconf-bench transport: %s\n", error->message);
         return 1;
     }
-    g_autofree char *pace =
-        cfg->pace_mbps > 0 ? g_strdup_printf("%u Mbit/s", cfg->pace_mbps) : g_strdup("no limit");
+    g_autofree char *pace = cfg->pace_mbps > 0
+                                ? g_strdup_printf("paced at %u Mbit/s", cfg->pace_mbps)
+                                : g_strdup("unpaced");
     g_autofree char *iperf3_rate =
         cfg->pace_mbps > 0 ? g_strdup_printf("-b %uM", cfg->pace_mbps) : g_strdup("-b 0, unpaced");
     g_autofree char *rounds =
@@ -570,8 +605,8 @@ static int transport_run(const LcBenchTransportConfig *cfg)
             ? g_strdup_printf("; %u rounds, each row the round of median goodput", cfg->repeat)
             : g_strdup("");
     if (!cfg->json)
-        printf("lanconf-bench transport: frames of %u bytes, %.0f s a run, %u in flight, UDP "
-               "paced at %s; loopback, one channel at a time%s\n\n"
+        printf("lanconf-bench transport: frames of %u bytes, %g s a run, %u in flight, UDP "
+               "%s; loopback, one channel at a time%s\n\n"
                "%-20s %14s %14s %18s %9s %10s%s\n",
                cfg->size, cfg->duration_s, cfg->window, pace, rounds, "run", "goodput Mbit/s",
                "viewer Mbit/s", "RTT p50 / p99 ms", "loss", "vs iperf3",
@@ -611,6 +646,11 @@ static int transport_run(const LcBenchTransportConfig *cfg)
                    "iperf3's UDP goodput "
                    "is what it delivered, sent x (1 - loss)).\n",
                    (guint)FRAG_PAYLOAD_MAX, iperf3_rate);
+        for (guint i = 0; i < n; i++)
+            if (!results[i].failed && results[i].failed_rounds > 0)
+                printf("note: %s failed in %u of %u rounds (the error is above); the row is "
+                       "the median of the others.\n",
+                       results[i].name, results[i].failed_rounds, cfg->repeat);
         if (n == 4 && !results[3].failed && results[3].loss > TRANSPORT_NOISY_LOSS)
             printf("note: iperf3 lost %.1f %% of its UDP datagrams: it sends faster than its "
                    "receiver reads on a busy machine, so its figure, and the ratio, vary from "
@@ -655,15 +695,18 @@ int bench_transport_main(int argc, char **argv)
     g_option_context_set_summary(
         ctx, "Pushes frames of one size through lanconf's TCP channel, then its UDP channel, "
              "and an in-process relay to a viewer, as fast as pacing and acknowledgements "
-             "allow; then iperf3 over TCP and over UDP in datagrams of the same size at the same "
-             "pacing rate, on the same loopback. Prints goodput, frame RTT and loss of each, and "
+             "allow; then iperf3 over TCP and over UDP in 1200-byte datagrams (lanconf's "
+             "fragment size) at the same pacing rate, on the same loopback. Prints goodput, frame "
+             "RTT and loss of each, and "
              "lanconf's ratio to iperf3.");
     g_option_context_set_main_group(ctx, option_number_group_new(numbers, NULL, NULL, NULL));
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_autoptr(GError) error = NULL;
     if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc > 1) {
+        g_autofree char *stray =
+            error == NULL ? g_strdup_printf("unexpected argument '%s'", argv[1]) : NULL;
         fprintf(stderr, "lanconf-bench transport: %s\nTry 'lanconf-bench transport --help'.\n",
-                error ? error->message : "unexpected argument");
+                error ? error->message : stray);
         return 2;
     }
     LcBenchTransportConfig cfg = {.duration_s = duration,

@@ -61,6 +61,10 @@ static gboolean plots_write_markers(const char *dir, const PlotsFrames *frames, 
         if (chan->dropped->len > 0 &&
             !plots_data_write_times(dir, dropped, chan->dropped, frames->t0_us, written, error))
             return FALSE;
+        g_autofree char *undecoded = plots_data_get_name("undecoded", c);
+        if (frames->has_decoded && chan->undecoded->len > 0 &&
+            !plots_data_write_times(dir, undecoded, chan->undecoded, frames->t0_us, written, error))
+            return FALSE;
     }
     return TRUE;
 }
@@ -119,8 +123,13 @@ static gboolean plots_write_scripts(const char *dir, const PlotsFrames *frames, 
          plots_write_latency(dir, "latency", frames, &primary, run, written, stems, error) &&
          plots_write_cdf(dir, "latency_cdf", frames, &primary, run, written, stems, error);
     if (ok && has_rtt && has_e2e) {
+        /* Capture to decoded: it marks the frames never decoded, whatever
+         * stopped them (the RTT chart marks those lost before the relay). */
+        PlotsFrames marked = *frames;
+        if (frames->has_decoded)
+            marked.marks = &plots_marks_undecoded;
         plots_metric_data_fill(&e2e, frames, PLOTS_METRIC_END_TO_END);
-        ok = plots_write_latency(dir, "end_to_end", frames, &e2e, run, written, stems, error);
+        ok = plots_write_latency(dir, "end_to_end", &marked, &e2e, run, written, stems, error);
     }
     if (ok && plots_frames_has_metric(frames, PLOTS_METRIC_TRANSFER)) {
         plots_metric_data_fill(&transfer, frames, PLOTS_METRIC_TRANSFER);

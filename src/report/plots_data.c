@@ -125,7 +125,8 @@ gboolean plots_data_write_series(const char *dir, const char *name, const GArray
      * samples breaks where frames are missing instead of bridging them.
      * Without sequence numbers (seq 0) there is no telling, and no break.
      */
-    g_string_append(out, "# t_s value seq: seconds on the chart's time axis, the value (ms or MB/s), frame\n");
+    g_string_append(
+        out, "# t_s value seq: seconds on the chart's time axis, the value (ms or MB/s), frame\n");
     for (guint i = 0; i < samples->len; i++) {
         const PlotsSample *sample = &g_array_index(samples, PlotsSample, i);
         if (!frame_record_time_is_set(sample->t_us))

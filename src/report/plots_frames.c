@@ -245,6 +245,8 @@ static gboolean plots_frames_add_row(PlotsFrames *frames, const PlotsReader *rea
         g_array_append_val(chan->lost, t_us);
     if (dropped && frame_record_time_is_set(t_us))
         g_array_append_val(chan->dropped, t_us);
+    if (!frame_record_time_is_set(decoded_us) && frame_record_time_is_set(t_us))
+        g_array_append_val(chan->undecoded, t_us);
     return TRUE;
 }
 
@@ -285,7 +287,9 @@ static void plots_frames_init(PlotsFrames *frames)
             chan->samples[m] = g_array_new(FALSE, FALSE, sizeof(PlotsSample));
         chan->lost = g_array_new(FALSE, FALSE, sizeof(gint64));
         chan->dropped = g_array_new(FALSE, FALSE, sizeof(gint64));
+        chan->undecoded = g_array_new(FALSE, FALSE, sizeof(gint64));
     }
+    frames->marks = &plots_marks_lost;
 }
 
 /* Reports a file without frames. */
@@ -354,6 +358,7 @@ void plots_frames_clear(PlotsFrames *frames)
             g_clear_pointer(&chan->samples[m], g_array_unref);
         g_clear_pointer(&chan->lost, g_array_unref);
         g_clear_pointer(&chan->dropped, g_array_unref);
+        g_clear_pointer(&chan->undecoded, g_array_unref);
     }
 }
 

@@ -28,9 +28,9 @@ typedef struct {
 
 /* One frame's latency on one channel. */
 typedef struct {
-    gint64 t_us; /* capture time (else send time), us; FRAME_RECORD_TIME_UNSET if neither */
-    guint64 seq; /* frame sequence number, 0 when the file has no seq column */
-    double ms;   /* the latency */
+    gint64 t_us;      /* capture time (else send time), us; FRAME_RECORD_TIME_UNSET if neither */
+    guint64 seq;      /* frame sequence number, 0 when the file has no seq column */
+    double ms;        /* the latency */
     gboolean decoded; /* the row has a decode time */
 } PlotsSample;
 
@@ -40,7 +40,18 @@ typedef struct {
     GArray *samples[PLOTS_N_METRICS]; /* PlotsSample, in file order */
     GArray *lost;                     /* gint64 t_us of frames sent, then declared lost */
     GArray *dropped;                  /* gint64 t_us of frames never sent */
+    GArray *undecoded;                /* gint64 t_us of frames the viewer never decoded */
 } PlotsChannel;
+
+/* Which frames a chart marks in its band across the top: those with no RTT
+ * (lost after sending, dropped before), or, on the end-to-end chart of a log
+ * with decode times, those never decoded, for whatever reason. */
+typedef struct {
+    const char *stems[2]; /* data file stems: "lost", "dropped" */
+    const char *what[2];  /* legend words: "lost", "dropped before sending" */
+    const char *band;     /* the band's label */
+    gboolean undecoded;   /* the marks are PlotsChannel.undecoded (one kind) */
+} PlotsMarks;
 
 /* The whole of frames.csv, as the charts need it. */
 typedef struct {
@@ -53,7 +64,10 @@ typedef struct {
     /* What t0_us is, for the time axes: "the first frame was captured", or
      * "the run started" once the run's start is known (plots_write_all). */
     const char *origin;
+    const PlotsMarks *marks; /* what the band of the chart being written marks */
 } PlotsFrames;
+
+extern const PlotsMarks plots_marks_lost, plots_marks_undecoded;
 
 /* One channel's samples of one metric, summarised. */
 typedef struct {

@@ -276,20 +276,61 @@ static void plots_script_next_clause(GString *gp, guint *n_clauses)
     g_string_append(gp, (*n_clauses)++ == 0 ? "plot " : ", \\\n     ");
 }
 
-/* Whether any present channel has lost or dropped frames. */
+/* What a chart's band marks: frames with no RTT, or frames never decoded. */
+const PlotsMarks plots_marks_lost = {
+    .stems = {"lost", "dropped"},
+    .what = {"lost", "dropped before sending"},
+    .band = "lost or dropped frames (nothing to plot)",
+};
+const PlotsMarks plots_marks_undecoded = {
+    .stems = {"undecoded", NULL},
+    .what = {"never decoded", NULL},
+    .band = "frames never decoded (lost, dropped, or not decodable)",
+    .undecoded = TRUE,
+};
+
+/* The times of chan's frames of the k-th kind frames->marks marks; NULL
+ * when there is no such kind. */
+static const GArray *plots_script_marked(const PlotsFrames *frames, const PlotsChannel *chan,
+                                         guint k)
+{
+    if (frames->marks->undecoded)
+        return k == 0 ? chan->undecoded : NULL;
+    return k == 0 ? chan->lost : chan->dropped;
+}
+
+/* Frames of chan that the band marks. */
+static guint plots_script_count_marked(const PlotsFrames *frames, const PlotsChannel *chan)
+{
+    guint n = 0;
+    for (guint k = 0; k < 2; k++) {
+        const GArray *times = plots_script_marked(frames, chan, k);
+        n += times != NULL ? times->len : 0;
+    }
+    return n;
+}
+
+/* Whether any present channel has frames the band marks. */
 static gboolean plots_script_has_markers(const PlotsFrames *frames)
 {
     for (guint c = 0; c < LC_CHAN_KINDS; c++) {
-        if (frames->channels[c].lost->len > 0 || frames->channels[c].dropped->len > 0)
+        if (plots_frames_has_channel(frames, c) &&
+            plots_script_count_marked(frames, &frames->channels[c]) > 0)
             return TRUE;
     }
     return FALSE;
 }
 
-/* The legend entries of chan on the latency chart: its series, then lost and dropped if any. */
-static guint plots_script_count_channel_entries(const PlotsChannel *chan)
+/* The legend entries of chan on the latency chart: its series, then one per
+ * kind of marked frames it has. */
+static guint plots_script_count_channel_entries(const PlotsFrames *frames, const PlotsChannel *chan)
 {
-    return 1u + (chan->lost->len > 0) + (chan->dropped->len > 0);
+    guint n = 1;
+    for (guint k = 0; k < 2; k++) {
+        const GArray *times = plots_script_marked(frames, chan, k);
+        n += times != NULL && times->len > 0;
+    }
+    return n;
 }
 
 /* The most legend entries of one channel on the latency chart. */
@@ -298,7 +339,7 @@ static guint plots_script_count_entries(const PlotsFrames *frames)
     guint most = 1;
 
     for (guint c = 0; c < LC_CHAN_KINDS; c++)
-        most = MAX(most, plots_script_count_channel_entries(&frames->channels[c]));
+        most = MAX(most, plots_script_count_channel_entries(frames, &frames->channels[c]));
     return most;
 }
 
@@ -316,8 +357,8 @@ static void plots_script_append_key_padding(GString *gp, guint entries, guint ro
     }
 }
 
-/* Sets up the band of lost and dropped frames across the top. */
-static void plots_script_append_band(GString *gp)
+/* Sets up the band of marked frames across the top. */
+static void plots_script_append_band(GString *gp, const PlotsFrames *frames)
 {
     g_string_append(gp, "set y2range [0:1]\n"
                         "unset y2tics\n");
@@ -326,35 +367,31 @@ static void plots_script_append_band(GString *gp)
                            "lc rgb '#bbbbbb' dt 2\n",
                            PLOTS_BAND_FLOOR + 0.01, PLOTS_BAND_FLOOR + 0.01);
     g_string_append_printf(gp,
-                           "set label 'lost or dropped frames (no latency)' at graph 0.005, "
-                           "second %.3f "
+                           "set label '%s' at graph 0.005, second %.3f "
                            "left font ',10' tc rgb '#777777'\n",
-                           PLOTS_BAND_ROW0 + PLOTS_BAND_STEP);
+                           frames->marks->band, PLOTS_BAND_ROW0 + PLOTS_BAND_STEP);
 }
 
-/* Appends the clauses of channel's lost and dropped markers in its band row. */
-static void plots_script_append_markers(GString *gp, const PlotsChannel *chan, LcChanKind channel,
-                                        guint row, guint *n_clauses)
+/* Appends the clauses of channel's marked frames in its band row. */
+static void plots_script_append_markers(GString *gp, const PlotsFrames *frames,
+                                        const PlotsChannel *chan, LcChanKind channel, guint row,
+                                        guint *n_clauses)
 {
-    static const struct {
-        const char *stem;
-        guint point; /* 2: a cross; 8: an open triangle */
-        const char *what;
-    } kinds[] = {{"lost", 2, "lost"}, {"dropped", 8, "dropped before sending"}};
-    const GArray *times[] = {chan->lost, chan->dropped};
+    static const guint points[2] = {2, 8}; /* a cross; an open triangle */
     double height = PLOTS_BAND_ROW0 - PLOTS_BAND_STEP * row;
 
-    for (guint k = 0; k < G_N_ELEMENTS(kinds); k++) {
-        if (times[k]->len == 0)
+    for (guint k = 0; k < 2; k++) {
+        const GArray *times = plots_script_marked(frames, chan, k);
+        if (times == NULL || times->len == 0)
             continue;
-        g_autofree char *data = plots_data_get_name(kinds[k].stem, channel);
+        g_autofree char *data = plots_data_get_name(frames->marks->stems[k], channel);
         plots_script_next_clause(gp, n_clauses);
         g_string_append_printf(
             gp,
             "'%s' using ($1/tscale):(%.3f) axes x1y2 with points lc rgb '%s' pt %u "
             "ps 1.2 lw 1.5 title '%s %s (%u)'",
-            data, height, plots_looks[channel].colour, kinds[k].point, plots_looks[channel].label,
-            kinds[k].what, times[k]->len);
+            data, height, plots_looks[channel].colour, points[k], plots_looks[channel].label,
+            frames->marks->what[k], times->len);
     }
 }
 
@@ -424,7 +461,7 @@ char *plots_script_latency(const char *stem, const PlotsFrames *frames, PlotsMet
     if (metric == PLOTS_METRIC_END_TO_END)
         plots_script_append_deadline(gp, stats, run);
     if (band)
-        plots_script_append_band(gp);
+        plots_script_append_band(gp, frames);
     for (guint c = 0; c < LC_CHAN_KINDS; c++) {
         const PlotsChannel *chan = &frames->channels[c];
         if (!plots_frames_has_channel(frames, c))
@@ -433,8 +470,8 @@ char *plots_script_latency(const char *stem, const PlotsFrames *frames, PlotsMet
         if (row > 0)
             plots_script_append_key_padding(gp, entries, rows, &n_clauses);
         plots_script_append_series(gp, data, c, info, stats[c].n, &n_clauses);
-        plots_script_append_markers(gp, chan, c, row++, &n_clauses);
-        entries = plots_script_count_channel_entries(chan);
+        plots_script_append_markers(gp, frames, chan, c, row++, &n_clauses);
+        entries = plots_script_count_channel_entries(frames, chan);
     }
     g_string_append(gp, "\n");
     return g_string_free(g_steal_pointer(&gp), FALSE);
@@ -494,9 +531,10 @@ static PlotsAxis plots_script_get_cdf_axis(const PlotsStats stats[LC_CHAN_KINDS]
 /* Appends the clause of channel's CDF, its percentiles in the legend. */
 static void plots_script_append_cdf_curve(GString *gp, const char *data, LcChanKind channel,
                                           const PlotsMetricInfo *info, const PlotsStats *stats,
-                                          const PlotsChannel *chan, guint *n_clauses)
+                                          const PlotsFrames *frames, const PlotsChannel *chan,
+                                          guint *n_clauses)
 {
-    guint missing = chan->lost->len + chan->dropped->len;
+    guint missing = plots_script_count_marked(frames, chan);
 
     plots_script_next_clause(gp, n_clauses);
     if (stats->n == 0) {
@@ -511,7 +549,8 @@ static void plots_script_append_cdf_curve(GString *gp, const char *data, LcChanK
     plots_data_append_ms(title, stats->p99);
     g_string_append_printf(title, " %s  (%u frames", info->unit, stats->n);
     if (missing > 0)
-        g_string_append_printf(title, "; %u lost or dropped", missing);
+        g_string_append_printf(title, "; %u %s", missing,
+                               frames->marks->undecoded ? "never decoded" : "lost or dropped");
     g_string_append_c(title, ')');
     g_string_append_printf(gp, "'%s' using 1:2 with steps ls %u lw 2.5 title ", data, channel + 1);
     plots_script_append_quoted(gp, title->str);
@@ -548,7 +587,7 @@ char *plots_script_cdf(const char *stem, const char *data_stem, const PlotsFrame
         if (!plots_frames_has_channel(frames, c))
             continue;
         g_autofree char *data = plots_data_get_name(data_stem, c);
-        plots_script_append_cdf_curve(gp, data, c, info, &stats[c], &frames->channels[c],
+        plots_script_append_cdf_curve(gp, data, c, info, &stats[c], frames, &frames->channels[c],
                                       &n_clauses);
     }
     g_string_append(gp, "\n");
