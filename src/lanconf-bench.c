@@ -158,6 +158,11 @@ int main(int argc, char **argv)
         bench_usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
+    /* Usage lines and messages name the whole command: "lanconf-bench chat". */
+    if (argv[1][0] != '-') {
+        g_autofree char *name = g_strdup_printf("lanconf-bench %s", argv[1]);
+        g_set_prgname(name);
+    }
     if (strcmp(argv[1], "chat") == 0)
         return bench_chat_main(argc - 1, argv + 1);
     if (strcmp(argv[1], "compare") == 0)

@@ -457,7 +457,7 @@ static char *transport_figure(double value, const char *format)
 
 /* Prints one row. */
 static void transport_print_row(const LcTransportResult *r, const LcTransportResult *anchor,
-                                guint repeat)
+                                guint repeat, gboolean no_anchor)
 {
     if (r->failed) {
         printf("%-20s %12s\n", r->name, "failed");
@@ -472,7 +472,9 @@ static void transport_print_row(const LcTransportResult *r, const LcTransportRes
                                  ? g_strdup_printf("%.2fx", r->goodput_mbps / anchor->goodput_mbps)
                                  : g_strdup("");
     g_autofree char *rtt = g_strdup_printf("%s / %s", p50, p99);
-    printf("%-20s %14s %14s %18s %9s %10s", r->name, goodput, viewer, rtt, loss, ratio);
+    printf("%-20s %14s %14s %18s %9s", r->name, goodput, viewer, rtt, loss);
+    if (!no_anchor)
+        printf(" %10s", ratio);
     if (repeat > 1)
         printf("  %6.0f - %-6.0f", r->goodput_min_mbps, r->goodput_max_mbps);
     printf("\n");
@@ -607,9 +609,9 @@ static int transport_run(const LcBenchTransportConfig *cfg)
     if (!cfg->json)
         printf("lanconf-bench transport: frames of %u bytes, %g s a run, %u in flight, UDP "
                "%s; loopback, one channel at a time%s\n\n"
-               "%-20s %14s %14s %18s %9s %10s%s\n",
+               "%-20s %14s %14s %18s %9s%s%s\n",
                cfg->size, cfg->duration_s, cfg->window, pace, rounds, "run", "goodput Mbit/s",
-               "viewer Mbit/s", "RTT p50 / p99 ms", "loss", "vs iperf3",
+               "viewer Mbit/s", "RTT p50 / p99 ms", "loss", cfg->no_anchor ? "" : "  vs iperf3",
                cfg->repeat > 1 ? "  goodput range" : "");
     guint n = cfg->no_anchor ? 2 : 4;
     g_autofree LcTransportResult *all = g_new0(LcTransportResult, (gsize)cfg->repeat * 4);
@@ -639,7 +641,8 @@ static int transport_run(const LcBenchTransportConfig *cfg)
         transport_print_json(cfg, results, n);
     } else {
         for (guint i = 0; i < n; i++)
-            transport_print_row(&results[i], n == 4 && i < 2 ? &results[i + 2] : NULL, cfg->repeat);
+            transport_print_row(&results[i], n == 4 && i < 2 ? &results[i + 2] : NULL, cfg->repeat,
+                                cfg->no_anchor);
         if (n == 4)
             printf("\nvs iperf3: lanconf's goodput over iperf3's on the same transport (UDP in "
                    "%u-byte datagrams, lanconf's fragment size, at lanconf's pacing rate: %s; "
