@@ -45,6 +45,8 @@ const char *frame_codec_to_string(LcCodec codec)
         return "jpeg";
     case LC_CODEC_H264:
         return "h264";
+    case LC_CODEC_OPUS:
+        return "opus";
     }
     return "unknown";
 }

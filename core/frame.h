@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 typedef enum {
     LC_CODEC_JPEG = 1,
     LC_CODEC_H264 = 2, /* reserved for a GPU back-end */
+    LC_CODEC_OPUS = 3, /* one Opus packet (RFC 6716), 48 kHz */
 } LcCodec;
 
 /*

@@ -1,0 +1,278 @@
+/* test-audio.c: sound through real GStreamer pipelines: a test tone into Opus
+ * packets, played out into a WAV file that is read back and checked (its
+ * length, its frequency, its loudness), with lost packets concealed, and a
+ * WAV file captured again as a source. */
+#include "media/audio_capture.h"
+#include "media/audio_playout.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+/* Frames gathered from a capture. */
+typedef struct {
+    GPtrArray *frames; /* LcFrame * */
+    guint want;
+    GError *error; /* the first runtime error, or the end of a file */
+} Gathered;
+
+static void on_frame(LcAudioCapture *capture, LcFrame *frame, gpointer data)
+{
+    Gathered *g = data;
+    if (g->frames->len < g->want)
+        g_ptr_array_add(g->frames, frame_ref(frame));
+}
+
+static void on_error(LcAudioCapture *capture, const GError *error, gpointer data)
+{
+    Gathered *g = data;
+    if (g->error == NULL)
+        g->error = g_error_copy(error);
+}
+
+/* Captures `want` frames from source (or until it fails or ends). */
+static Gathered gather(const char *source, guint want)
+{
+    Gathered g = {g_ptr_array_new_with_free_func((GDestroyNotify)frame_unref), want, NULL};
+    LcAudioCaptureConfig config = {.source = source};
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LcAudioCapture) capture = audio_capture_new(&config, on_frame, on_error, &g, &error);
+    g_assert_no_error(error);
+    g_assert_true(audio_capture_start(capture, &error));
+    g_assert_no_error(error);
+    gint64 deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
+    while (g.frames->len < want && g.error == NULL && g_get_monotonic_time() < deadline)
+        g_main_context_iteration(NULL, TRUE);
+    return g;
+}
+
+/* A WAV file's samples as doubles in [-1, 1] (16-bit PCM or 32-bit float). */
+static GArray *read_wav(const char *path, guint *rate, guint *channels)
+{
+    g_autofree guint8 *data = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(path, (char **)&data, &len, NULL));
+    g_assert_cmpuint(len, >, 44);
+    g_assert_cmpint(memcmp(data, "RIFF", 4), ==, 0);
+    g_assert_cmpint(memcmp(data + 8, "WAVE", 4), ==, 0);
+    guint format = 0, bits = 0;
+    GArray *samples = g_array_new(FALSE, FALSE, sizeof(double));
+    for (gsize off = 12; off + 8 <= len;) {
+        guint32 size = GUINT32_FROM_LE(*(guint32 *)(data + off + 4));
+        const guint8 *body = data + off + 8;
+        if (memcmp(data + off, "fmt ", 4) == 0) {
+            format = GUINT16_FROM_LE(*(guint16 *)body);
+            *channels = GUINT16_FROM_LE(*(guint16 *)(body + 2));
+            *rate = GUINT32_FROM_LE(*(guint32 *)(body + 4));
+            bits = GUINT16_FROM_LE(*(guint16 *)(body + 14));
+        } else if (memcmp(data + off, "data", 4) == 0) {
+            g_assert_cmpuint(off + 8 + size, <=, len);
+            for (gsize i = 0; i + bits / 8 <= size; i += bits / 8) {
+                double v;
+                if (format == 1 && bits == 16) {
+                    v = (gint16)GUINT16_FROM_LE(*(guint16 *)(body + i)) / 32768.0;
+                } else {
+                    g_assert_true(format == 3 && bits == 32);
+                    float f;
+                    memcpy(&f, body + i, sizeof(f));
+                    v = f;
+                }
+                g_array_append_val(samples, v);
+            }
+        }
+        off += 8 + size + (size & 1);
+    }
+    g_assert_cmpuint(*rate, >, 0);
+    return samples;
+}
+
+/* The frequency of a tone from its rising zero crossings, over the middle
+ * half (away from the encoder's and decoder's start). */
+static double tone_hz(GArray *s, guint rate, double *rms)
+{
+    guint from = s->len / 4, to = 3 * s->len / 4, rising = 0, first = 0, last = 0;
+    double sum = 0;
+    for (guint i = from + 1; i < to; i++) {
+        double a = g_array_index(s, double, i - 1), b = g_array_index(s, double, i);
+        sum += b * b;
+        if (a < 0 && b >= 0) {
+            if (rising++ == 0)
+                first = i;
+            last = i;
+        }
+    }
+    *rms = sqrt(sum / (to - from));
+    return rising > 1 ? (rising - 1) * (double)rate / (last - first) : 0;
+}
+
+/* Plays frames (skipping every `skip`-th, if skip > 0) into a WAV file;
+ * returns the file's path and the playout's counters. */
+static char *play(GPtrArray *frames, guint skip, LcAudioPlayoutStats *stats)
+{
+    g_autofree char *dir = g_dir_make_tmp("lanconf-audio-XXXXXX", NULL);
+    char *path = g_build_filename(dir, "out.wav", NULL);
+    LcAudioPlayoutConfig config = {.wav_path = path};
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LcAudioPlayout) playout = audio_playout_new(&config, &error);
+    g_assert_no_error(error);
+    for (guint i = 0; i < frames->len; i++)
+        if (skip == 0 || (i + 1) % skip != 0 || i + 1 == frames->len)
+            audio_playout_push(playout, g_ptr_array_index(frames, i));
+    g_assert_true(audio_playout_finish(playout, 10000, &error));
+    g_assert_no_error(error);
+    audio_playout_get_stats(playout, stats);
+    return path;
+}
+
+/* Removes a file and its temporary folder. */
+static void remove_wav(const char *path)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_remove(path);
+    g_rmdir(dir);
+}
+
+/* A 440 Hz tone: 100 packets of 10 ms, numbered from 1, each small enough
+ * for one datagram, stamped 10 ms apart; played out, the WAV holds 1 s of
+ * a 440 Hz tone at the test source's loudness. */
+static void test_tone_to_wav(void)
+{
+    Gathered g = gather("test:440", 100);
+    g_assert_no_error(g.error);
+    g_assert_cmpuint(g.frames->len, ==, 100);
+    for (guint i = 0; i < g.frames->len; i++) {
+        LcFrame *f = g_ptr_array_index(g.frames, i);
+        g_assert_cmpuint(f->meta.codec, ==, LC_CODEC_OPUS);
+        g_assert_cmpuint(f->meta.seq, ==, i + 1);
+        g_assert_cmpuint(frame_get_size(f), >, 0);
+        g_assert_cmpuint(frame_get_size(f), <=, 1200);
+        /* From the second on, 10 ms apart (the encoder stamps its first
+         * packet earlier by its look-ahead). */
+        if (i > 1) {
+            LcFrame *prev = g_ptr_array_index(g.frames, i - 1);
+            gint64 step = f->meta.capture_us - prev->meta.capture_us;
+            g_assert_cmpint(step, >, 5000);
+            g_assert_cmpint(step, <, 15000);
+        }
+    }
+    LcAudioPlayoutStats stats;
+    g_autofree char *path = play(g.frames, 0, &stats);
+    g_assert_cmpuint(stats.frames_played, ==, 100);
+    g_assert_cmpuint(stats.frames_concealed, ==, 0);
+    guint rate = 0, channels = 0;
+    g_autoptr(GArray) samples = read_wav(path, &rate, &channels);
+    g_assert_cmpuint(channels, ==, 1);
+    double seconds = (double)samples->len / rate;
+    g_test_message("WAV: %u Hz, %.3f s", rate, seconds);
+    g_assert_cmpfloat(fabs(seconds - 1.0), <, 0.05);
+    double rms = 0, hz = tone_hz(samples, rate, &rms);
+    g_test_message("tone %.1f Hz, rms %.3f", hz, rms);
+    g_assert_cmpfloat(fabs(hz - 440.0), <, 5.0);
+    g_assert_cmpfloat(rms, >, 0.2); /* a sine of amplitude 0.5: 0.35 */
+    remove_wav(path);
+    g_ptr_array_unref(g.frames);
+}
+
+/* Every 10th packet lost: each is concealed, the WAV keeps its full length
+ * and its tone. */
+static void test_loss_concealed(void)
+{
+    Gathered g = gather("test:600", 100);
+    g_assert_no_error(g.error);
+    LcAudioPlayoutStats stats;
+    g_autofree char *path = play(g.frames, 10, &stats);
+    g_assert_cmpuint(stats.frames_played, ==, 91);
+    g_assert_cmpuint(stats.frames_concealed, ==, 9);
+    guint rate = 0, channels = 0;
+    g_autoptr(GArray) samples = read_wav(path, &rate, &channels);
+    g_assert_cmpfloat(fabs((double)samples->len / rate - 1.0), <, 0.05);
+    double rms = 0, hz = tone_hz(samples, rate, &rms);
+    g_assert_cmpfloat(fabs(hz - 600.0), <, 10.0);
+    remove_wav(path);
+    g_ptr_array_unref(g.frames);
+}
+
+/* A packet older than one already played is late: dropped and counted. */
+static void test_late_dropped(void)
+{
+    Gathered g = gather("test", 5);
+    g_autofree char *dir = g_dir_make_tmp("lanconf-audio-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "late.wav", NULL);
+    LcAudioPlayoutConfig config = {.wav_path = path};
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LcAudioPlayout) playout = audio_playout_new(&config, &error);
+    g_assert_no_error(error);
+    audio_playout_push(playout, g_ptr_array_index(g.frames, 0));
+    audio_playout_push(playout, g_ptr_array_index(g.frames, 2));
+    audio_playout_push(playout, g_ptr_array_index(g.frames, 1)); /* late */
+    audio_playout_push(playout, g_ptr_array_index(g.frames, 3));
+    g_assert_true(audio_playout_finish(playout, 10000, &error));
+    LcAudioPlayoutStats stats;
+    audio_playout_get_stats(playout, &stats);
+    g_assert_cmpuint(stats.frames_played, ==, 3);
+    g_assert_cmpuint(stats.frames_concealed, ==, 1);
+    g_assert_cmpuint(stats.frames_late, ==, 1);
+    remove_wav(path);
+    g_ptr_array_unref(g.frames);
+}
+
+/* A WAV file as the source: its tone comes back, paced in real time, and
+ * the end of the file is reported as such. */
+static void test_file_source(void)
+{
+    Gathered tone = gather("test:440", 50);
+    LcAudioPlayoutStats stats;
+    g_autofree char *path = play(tone.frames, 0, &stats);
+    g_ptr_array_unref(tone.frames);
+    gint64 start = g_get_monotonic_time();
+    Gathered g = gather(path, 1000);
+    double took = (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
+    g_assert_error(g.error, AUDIO_CAPTURE_ERROR, AUDIO_CAPTURE_ERROR_EOS);
+    g_test_message("file: %u packets in %.2f s", g.frames->len, took);
+    g_assert_cmpuint(g.frames->len, >=, 48);
+    g_assert_cmpuint(g.frames->len, <=, 52);
+    g_assert_cmpfloat(took, >, 0.3); /* paced, not read at disk speed */
+    g_clear_error(&g.error);
+    g_ptr_array_unref(g.frames);
+    remove_wav(path);
+}
+
+/* Bad settings are refused with a message that says what is expected. */
+static void test_bad_input(void)
+{
+    g_autoptr(GError) error = NULL;
+    LcAudioCaptureConfig bad_tone = {.source = "test:5"};
+    g_assert_null(audio_capture_new(&bad_tone, NULL, NULL, NULL, &error));
+    g_assert_error(error, AUDIO_CAPTURE_ERROR, AUDIO_CAPTURE_ERROR_INVALID_ARGUMENT);
+    g_assert_nonnull(strstr(error->message, "20 to 20000"));
+    g_clear_error(&error);
+    LcAudioCaptureConfig bad_frame = {.frame_ms = 15};
+    g_assert_null(audio_capture_new(&bad_frame, NULL, NULL, NULL, &error));
+    g_assert_nonnull(strstr(error->message, "expected 10 or 20"));
+    g_clear_error(&error);
+    LcAudioCaptureConfig bad_rate = {.bitrate = 1000};
+    g_assert_null(audio_capture_new(&bad_rate, NULL, NULL, NULL, &error));
+    g_assert_nonnull(strstr(error->message, "6000 to 510000"));
+    g_clear_error(&error);
+    LcAudioCaptureConfig missing = {.source = "/nonexistent/talk.wav"};
+    g_autoptr(LcAudioCapture) capture = audio_capture_new(&missing, NULL, NULL, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_false(audio_capture_start(capture, &error));
+    g_assert_error(error, AUDIO_CAPTURE_ERROR, AUDIO_CAPTURE_ERROR_OPEN);
+    g_assert_nonnull(strstr(error->message, "/nonexistent/talk.wav"));
+    g_clear_error(&error);
+    LcAudioPlayoutConfig bad_out = {.wav_path = "/nonexistent/dir/out.wav"};
+    g_assert_null(audio_playout_new(&bad_out, &error));
+    g_assert_error(error, AUDIO_PLAYOUT_ERROR, AUDIO_PLAYOUT_ERROR_OPEN);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/media/audio/tone-to-wav", test_tone_to_wav);
+    g_test_add_func("/media/audio/loss-concealed", test_loss_concealed);
+    g_test_add_func("/media/audio/late-dropped", test_late_dropped);
+    g_test_add_func("/media/audio/file-source", test_file_source);
+    g_test_add_func("/media/audio/bad-input", test_bad_input);
+    return g_test_run();
+}
