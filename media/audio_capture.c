@@ -1,6 +1,8 @@
 /* audio_capture.c: a test tone, a microphone or a file into Opus packets. */
 #include "media/audio_capture.h"
 
+#include "media/audio_device.h"
+
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 #include <string.h>
@@ -90,7 +92,7 @@ static char *audio_capture_describe(AudioSourceKind kind, guint hz, guint frame_
                                hz, samples);
         break;
     case SOURCE_MIC:
-        head = g_strdup("autoaudiosrc");
+        head = g_strdup("autoaudiosrc name=mic");
         break;
     case SOURCE_FILE:
         /* A file is read as fast as the disk allows: clocksync plays it out
@@ -250,6 +252,9 @@ gboolean audio_capture_start(LcAudioCapture *capture, GError **error)
                     "cannot open %s: no such file", capture->label);
         return FALSE;
     }
+    if (capture->mic && !audio_device_check(capture->pipeline, "mic", "input", AUDIO_CAPTURE_ERROR,
+                                            AUDIO_CAPTURE_ERROR_OPEN, error))
+        return FALSE;
     capture->deliver = g_source_new(&audio_capture_deliver_funcs, sizeof(GSource));
     g_source_set_callback(capture->deliver, NULL, capture, NULL);
     g_source_set_ready_time(capture->deliver, -1);
@@ -266,8 +271,7 @@ gboolean audio_capture_start(LcAudioCapture *capture, GError **error)
         if (message != NULL)
             gst_message_parse_error(message, &gst_error, NULL);
         g_set_error(error, AUDIO_CAPTURE_ERROR, AUDIO_CAPTURE_ERROR_OPEN,
-                    "cannot capture from %s%s: %s", capture->label,
-                    capture->mic ? " (no audio input device available?)" : "",
+                    "cannot capture from %s: %s", capture->label,
                     gst_error ? gst_error->message : "the pipeline refused to start");
         gst_element_set_state(capture->pipeline, GST_STATE_NULL);
         return FALSE;

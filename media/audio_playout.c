@@ -2,6 +2,7 @@
 #include "media/audio_playout.h"
 
 #include "media/audio_capture.h"
+#include "media/audio_device.h"
 
 #include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
@@ -74,10 +75,12 @@ LcAudioPlayout *audio_playout_new(const LcAudioPlayoutConfig *config, GError **e
         g_autoptr(GstElement) file = gst_bin_get_by_name(GST_BIN(pipeline), "file");
         g_object_set(file, "location", config->wav_path, "sync", FALSE, NULL);
     }
+    if (config->wav_path == NULL &&
+        !audio_device_check(pipeline, "out", "output", AUDIO_PLAYOUT_ERROR,
+                            AUDIO_PLAYOUT_ERROR_OPEN, error))
+        return NULL;
     if (gst_element_set_state(pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
         audio_playout_start_error(playout, error);
-        if (config->wav_path == NULL)
-            g_prefix_error(error, "no audio output device available: ");
         return NULL;
     }
     return g_steal_pointer(&playout);

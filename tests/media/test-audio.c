@@ -266,6 +266,30 @@ static void test_bad_input(void)
     g_assert_error(error, AUDIO_PLAYOUT_ERROR, AUDIO_PLAYOUT_ERROR_OPEN);
 }
 
+/* With no audio device, GStreamer's auto elements quietly fall back to a
+ * fake one that makes silence; here that is refused in words. On a machine
+ * with a device both simply work. */
+static void test_no_device(void)
+{
+    g_autoptr(GError) error = NULL;
+    LcAudioCaptureConfig mic = {.source = "mic"};
+    g_autoptr(LcAudioCapture) capture = audio_capture_new(&mic, NULL, NULL, NULL, &error);
+    g_assert_no_error(error);
+    if (!audio_capture_start(capture, &error)) {
+        g_assert_error(error, AUDIO_CAPTURE_ERROR, AUDIO_CAPTURE_ERROR_OPEN);
+        g_assert_nonnull(strstr(error->message, "no audio input device available"));
+        g_test_message("%s", error->message);
+        g_clear_error(&error);
+    }
+    LcAudioPlayoutConfig speakers = {0};
+    g_autoptr(LcAudioPlayout) playout = audio_playout_new(&speakers, &error);
+    if (playout == NULL) {
+        g_assert_error(error, AUDIO_PLAYOUT_ERROR, AUDIO_PLAYOUT_ERROR_OPEN);
+        g_assert_nonnull(strstr(error->message, "no audio output device available"));
+        g_test_message("%s", error->message);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -274,5 +298,6 @@ int main(int argc, char **argv)
     g_test_add_func("/media/audio/late-dropped", test_late_dropped);
     g_test_add_func("/media/audio/file-source", test_file_source);
     g_test_add_func("/media/audio/bad-input", test_bad_input);
+    g_test_add_func("/media/audio/no-device", test_no_device);
     return g_test_run();
 }
