@@ -1,4 +1,5 @@
-/* audio_playout.c: Opus packets into a WAV file or the audio output. */
+/* audio_playout.c: speakers' Opus packets mixed into a WAV file or the
+ * audio output. */
 #include "media/audio_playout.h"
 
 #include "media/audio_capture.h"
@@ -7,28 +8,50 @@
 #include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
 
+/* One speaker: its own source and decoder, into its own mixer pad. */
+typedef struct {
+    GstElement *bin; /* appsrc ! opusdec ! audioconvert ! audioresample */
+    GstElement *src;
+    GstPad *mix_pad;   /* the audiomixer's request pad: volume and mute */
+    guint64 next_seq;  /* the packet expected next */
+    guint64 base_seq;  /* the first packet's number */
+    GstClockTime base; /* where the first packet sits in the mix */
+    LcAudioPlayoutStats stats;
+} LcSpeaker;
+
 struct LcAudioPlayout {
     GstElement *pipeline;
-    GstElement *src;
+    GstElement *mixer;
     char *label;
+    gboolean live; /* playing to a device: speakers' sources are live */
     GstClockTime frame_ns;
-    guint64 next_seq; /* the packet expected next; 0 before the first */
-    guint64 base_seq; /* the first packet's number: its time is 0 */
-    LcAudioPlayoutStats stats;
+    gint64 start_us;      /* monotonic: the mix's time 0 */
+    GHashTable *speakers; /* name -> LcSpeaker */
 };
 
 G_DEFINE_QUARK(lc - audio - playout - error - quark, audio_playout_error)
 
-/* The pipeline: packets in time order, decoded with concealment and FEC. */
+/* The mix and its output: 16-bit mono at 48 kHz. */
 static char *audio_playout_describe(const LcAudioPlayoutConfig *config)
 {
     const char *tail =
         config->wav_path != NULL ? "wavenc ! filesink name=file" : "autoaudiosink name=out";
+    /* A file is written as fast as packets come: the mixer then waits for
+     * every speaker. A device plays in real time: the mixer mixes what has
+     * come by each moment (live). */
+    return g_strdup_printf("audiomixer name=mix force-live=%s ! audioconvert ! audioresample ! "
+                           "audio/x-raw,format=S16LE,rate=%d,channels=1 ! %s",
+                           config->wav_path == NULL ? "true" : "false", AUDIO_RATE, tail);
+}
+
+/* A speaker's branch: packets in time order, decoded with concealment and
+ * in-band FEC. */
+static char *audio_playout_describe_speaker(gboolean live)
+{
     return g_strdup_printf("appsrc name=src format=time is-live=%s "
                            "caps=\"audio/x-opus,rate=%d,channels=1,channel-mapping-family=0\" ! "
-                           "opusdec plc=true use-inband-fec=true ! audioconvert ! "
-                           "audioresample ! %s",
-                           config->wav_path != NULL ? "false" : "true", AUDIO_RATE, tail);
+                           "opusdec plc=true use-inband-fec=true ! audioconvert ! audioresample",
+                           live ? "true" : "false", AUDIO_RATE);
 }
 
 /* The error a failed start left on the bus, or a plain one. */
@@ -41,6 +64,16 @@ static void audio_playout_start_error(LcAudioPlayout *playout, GError **error)
         gst_message_parse_error(message, &gst_error, NULL);
     g_set_error(error, AUDIO_PLAYOUT_ERROR, AUDIO_PLAYOUT_ERROR_OPEN, "cannot play to %s: %s",
                 playout->label, gst_error ? gst_error->message : "the pipeline refused to start");
+}
+
+/* Frees a speaker (its elements belong to the pipeline). */
+static void audio_playout_speaker_free(gpointer data)
+{
+    LcSpeaker *speaker = data;
+    gst_clear_object(&speaker->src);
+    gst_clear_object(&speaker->mix_pad);
+    gst_clear_object(&speaker->bin);
+    g_free(speaker);
 }
 
 /* Builds and starts the pipeline. */
@@ -67,18 +100,21 @@ LcAudioPlayout *audio_playout_new(const LcAudioPlayoutConfig *config, GError **e
     }
     g_autoptr(LcAudioPlayout) playout = g_new0(LcAudioPlayout, 1);
     playout->pipeline = pipeline;
+    playout->mixer = gst_bin_get_by_name(GST_BIN(pipeline), "mix");
     playout->frame_ns = (GstClockTime)frame_ms * GST_MSECOND;
+    playout->live = config->wav_path == NULL;
+    playout->start_us = g_get_monotonic_time();
+    playout->speakers =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, audio_playout_speaker_free);
     playout->label = config->wav_path != NULL ? g_strdup_printf("file %s", config->wav_path)
                                               : g_strdup("the default audio output");
-    playout->src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
     if (config->wav_path != NULL) {
         g_autoptr(GstElement) file = gst_bin_get_by_name(GST_BIN(pipeline), "file");
         g_object_set(file, "location", config->wav_path, "sync", FALSE, NULL);
-    }
-    if (config->wav_path == NULL &&
-        !audio_device_check(pipeline, "out", "output", AUDIO_PLAYOUT_ERROR,
-                            AUDIO_PLAYOUT_ERROR_OPEN, error))
+    } else if (!audio_device_check(pipeline, "out", "output", AUDIO_PLAYOUT_ERROR,
+                                   AUDIO_PLAYOUT_ERROR_OPEN, error)) {
         return NULL;
+    }
     if (gst_element_set_state(pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
         audio_playout_start_error(playout, error);
         return NULL;
@@ -86,50 +122,113 @@ LcAudioPlayout *audio_playout_new(const LcAudioPlayoutConfig *config, GError **e
     return g_steal_pointer(&playout);
 }
 
-/* The time of packet seq in the output: packets follow each other without
- * gaps, counted from the first. */
-static GstClockTime audio_playout_time(LcAudioPlayout *playout, guint64 seq)
+/* The speaker of that name, added to the mix if new. */
+static LcSpeaker *audio_playout_speaker(LcAudioPlayout *playout, const char *name, gboolean add)
 {
-    return (GstClockTime)(seq - playout->base_seq) * playout->frame_ns;
+    LcSpeaker *speaker = g_hash_table_lookup(playout->speakers, name ? name : "");
+    if (speaker != NULL || !add)
+        return speaker;
+    g_autofree char *description = audio_playout_describe_speaker(playout->live);
+    g_autoptr(GError) error = NULL;
+    GstElement *bin = gst_parse_bin_from_description(description, TRUE, &error);
+    if (bin == NULL) {
+        g_warning("audio playout: cannot add a speaker: %s", error->message);
+        return NULL;
+    }
+    speaker = g_new0(LcSpeaker, 1);
+    speaker->bin = gst_object_ref(bin);
+    speaker->src = gst_bin_get_by_name(GST_BIN(bin), "src");
+    gst_bin_add(GST_BIN(playout->pipeline), bin);
+    speaker->mix_pad = gst_element_request_pad_simple(playout->mixer, "sink_%u");
+    g_autoptr(GstPad) out = gst_element_get_static_pad(bin, "src");
+    gst_pad_link(out, speaker->mix_pad);
+    gst_element_sync_state_with_parent(bin);
+    g_hash_table_insert(playout->speakers, g_strdup(name ? name : ""), speaker);
+    return speaker;
+}
+
+/* Where packet seq of speaker sits in the mix. */
+static GstClockTime audio_playout_time(LcAudioPlayout *playout, LcSpeaker *speaker, guint64 seq)
+{
+    return speaker->base + (GstClockTime)(seq - speaker->base_seq) * playout->frame_ns;
 }
 
 /*
- * Plays a packet. Every packet missing before it becomes a GAP event of its
- * length: opusdec then conceals it (PLC), or, for the one just before a
- * packet that carries in-band FEC, rebuilds it from that packet. Each is
- * counted concealed here; the decoder does not say which way it filled one.
+ * Plays a packet. A speaker's first packet sits in the mix where the mix is
+ * when it comes; the rest follow it without gaps. Every packet missing
+ * before one becomes a GAP event of its length: opusdec then conceals it
+ * (PLC), or, for the one just before a packet that carries in-band FEC,
+ * rebuilds it from that packet. Each is counted concealed here; the decoder
+ * does not say which way it filled one.
  */
-void audio_playout_push(LcAudioPlayout *playout, const LcFrame *frame)
+void audio_playout_push(LcAudioPlayout *playout, const char *name, const LcFrame *frame)
 {
+    LcSpeaker *speaker = audio_playout_speaker(playout, name, TRUE);
+    if (speaker == NULL)
+        return;
     guint64 seq = frame->meta.seq;
-    if (playout->next_seq == 0) {
-        playout->base_seq = seq;
-        playout->next_seq = seq;
+    if (speaker->next_seq == 0) {
+        speaker->base_seq = seq;
+        speaker->next_seq = seq;
+        speaker->base = (GstClockTime)(g_get_monotonic_time() - playout->start_us) * GST_USECOND;
     }
-    if (seq < playout->next_seq) {
-        playout->stats.frames_late++;
+    if (seq < speaker->next_seq) {
+        speaker->stats.frames_late++;
         return;
     }
-    for (; playout->next_seq < seq; playout->next_seq++) {
-        GstEvent *gap =
-            gst_event_new_gap(audio_playout_time(playout, playout->next_seq), playout->frame_ns);
-        gst_element_send_event(playout->src, gap);
-        playout->stats.frames_concealed++;
+    for (; speaker->next_seq < seq; speaker->next_seq++) {
+        GstEvent *gap = gst_event_new_gap(audio_playout_time(playout, speaker, speaker->next_seq),
+                                          playout->frame_ns);
+        gst_element_send_event(speaker->src, gap);
+        speaker->stats.frames_concealed++;
     }
     gsize size = 0;
     const guint8 *data = g_bytes_get_data(frame->data, &size);
     GstBuffer *buffer = gst_buffer_new_memdup(data, size);
-    GST_BUFFER_PTS(buffer) = audio_playout_time(playout, seq);
+    GST_BUFFER_PTS(buffer) = audio_playout_time(playout, speaker, seq);
     GST_BUFFER_DURATION(buffer) = playout->frame_ns;
-    gst_app_src_push_buffer(GST_APP_SRC(playout->src), buffer);
-    playout->next_seq = seq + 1;
-    playout->stats.frames_played++;
+    gst_app_src_push_buffer(GST_APP_SRC(speaker->src), buffer);
+    speaker->next_seq = seq + 1;
+    speaker->stats.frames_played++;
 }
 
-/* Sends EOS and waits for it to reach the sink. */
+/* Sets a property of a speaker's mixer pad. */
+static gboolean audio_playout_set_pad(LcAudioPlayout *playout, const char *name,
+                                      const char *property, const GValue *value)
+{
+    LcSpeaker *speaker = audio_playout_speaker(playout, name, FALSE);
+    if (speaker == NULL)
+        return FALSE;
+    g_object_set_property(G_OBJECT(speaker->mix_pad), property, value);
+    return TRUE;
+}
+
+gboolean audio_playout_set_volume(LcAudioPlayout *playout, const char *speaker, double volume)
+{
+    g_auto(GValue) value = G_VALUE_INIT;
+    g_value_init(&value, G_TYPE_DOUBLE);
+    g_value_set_double(&value, CLAMP(volume, 0.0, 10.0));
+    return audio_playout_set_pad(playout, speaker, "volume", &value);
+}
+
+gboolean audio_playout_set_mute(LcAudioPlayout *playout, const char *speaker, gboolean mute)
+{
+    g_auto(GValue) value = G_VALUE_INIT;
+    g_value_init(&value, G_TYPE_BOOLEAN);
+    g_value_set_boolean(&value, mute);
+    return audio_playout_set_pad(playout, speaker, "mute", &value);
+}
+
+/* Ends every speaker's stream and waits for the end to reach the output. */
 gboolean audio_playout_finish(LcAudioPlayout *playout, guint timeout_ms, GError **error)
 {
-    gst_app_src_end_of_stream(GST_APP_SRC(playout->src));
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, playout->speakers);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        gst_app_src_end_of_stream(GST_APP_SRC(((LcSpeaker *)value)->src));
+    if (g_hash_table_size(playout->speakers) == 0)
+        gst_element_send_event(playout->mixer, gst_event_new_eos());
     g_autoptr(GstBus) bus = gst_element_get_bus(playout->pipeline);
     g_autoptr(GstMessage) message = gst_bus_timed_pop_filtered(
         bus, (GstClockTime)timeout_ms * GST_MSECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
@@ -145,9 +244,21 @@ gboolean audio_playout_finish(LcAudioPlayout *playout, guint timeout_ms, GError 
     return FALSE;
 }
 
-void audio_playout_get_stats(LcAudioPlayout *playout, LcAudioPlayoutStats *stats)
+/* One speaker's counters, or everyone's. */
+void audio_playout_get_stats(LcAudioPlayout *playout, const char *name, LcAudioPlayoutStats *stats)
 {
-    *stats = playout->stats;
+    *stats = (LcAudioPlayoutStats){0};
+    GHashTableIter iter;
+    gpointer key, value;
+    g_hash_table_iter_init(&iter, playout->speakers);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        if (name != NULL && g_strcmp0(key, name) != 0)
+            continue;
+        const LcAudioPlayoutStats *s = &((LcSpeaker *)value)->stats;
+        stats->frames_played += s->frames_played;
+        stats->frames_concealed += s->frames_concealed;
+        stats->frames_late += s->frames_late;
+    }
 }
 
 /* Stops and frees. */
@@ -157,7 +268,8 @@ void audio_playout_free(LcAudioPlayout *playout)
         return;
     if (playout->pipeline != NULL)
         gst_element_set_state(playout->pipeline, GST_STATE_NULL);
-    gst_clear_object(&playout->src);
+    g_clear_pointer(&playout->speakers, g_hash_table_unref);
+    gst_clear_object(&playout->mixer);
     gst_clear_object(&playout->pipeline);
     g_free(playout->label);
     g_free(playout);

@@ -1,4 +1,5 @@
-/* audio_playout.h: Opus packets of one speaker decoded and played out
+/* audio_playout.h: the Opus packets of every speaker decoded, mixed
+ * (audiomixer, each speaker with its own volume and mute) and played out
  * through GStreamer, to a WAV file (exactly what the listener would hear,
  * concealment included) or the default audio output. A packet that never
  * came is concealed by the decoder (Opus PLC), or rebuilt from the next
@@ -36,15 +37,23 @@ GQuark audio_playout_error_quark(void);
 
 /* Builds and starts the pipeline. */
 LcAudioPlayout *audio_playout_new(const LcAudioPlayoutConfig *config, GError **error);
-/* Plays one packet (meta.seq numbers packets from 1). Packets missing
- * before it are concealed; one older than the last played is late. */
-void audio_playout_push(LcAudioPlayout *playout, const LcFrame *frame);
+/* Plays one packet of speaker (any name; a speaker is added on its first
+ * packet, its sound starting where the mix is then). meta.seq numbers each
+ * speaker's packets; packets missing before one are concealed, and one older
+ * than the last played is late. */
+void audio_playout_push(LcAudioPlayout *playout, const char *speaker, const LcFrame *frame);
+/* A speaker's volume (1.0 as sent, 0 to 10) and mute; FALSE if no packet of
+ * that speaker came yet. */
+gboolean audio_playout_set_volume(LcAudioPlayout *playout, const char *speaker, double volume);
+gboolean audio_playout_set_mute(LcAudioPlayout *playout, const char *speaker, gboolean mute);
 /* Ends the stream and waits (up to timeout_ms) until everything is written
  * or played: a WAV file is complete, header included, once this returns
  * TRUE. */
 gboolean audio_playout_finish(LcAudioPlayout *playout, guint timeout_ms, GError **error);
-/* The counters. */
-void audio_playout_get_stats(LcAudioPlayout *playout, LcAudioPlayoutStats *stats);
+/* The counters of one speaker (all zero for one not heard yet), or of all
+ * speakers together (speaker NULL). */
+void audio_playout_get_stats(LcAudioPlayout *playout, const char *speaker,
+                             LcAudioPlayoutStats *stats);
 /* Stops and frees. NULL is ignored. */
 void audio_playout_free(LcAudioPlayout *playout);
 

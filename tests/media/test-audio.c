@@ -86,6 +86,20 @@ static GArray *read_wav(const char *path, guint *rate, guint *channels)
     return samples;
 }
 
+/* How long the samples are loud (over 5 % of full scale), first to last:
+ * the mix starts when listening starts, so silence may come first. */
+static double loud_seconds(GArray *s, guint rate)
+{
+    guint first = s->len, last = 0;
+    for (guint i = 0; i < s->len; i++) {
+        if (fabs(g_array_index(s, double, i)) > 0.05) {
+            first = MIN(first, i);
+            last = i;
+        }
+    }
+    return first < last ? (double)(last - first) / rate : 0;
+}
+
 /* The frequency of a tone from its rising zero crossings, over the middle
  * half (away from the encoder's and decoder's start). */
 static double tone_hz(GArray *s, guint rate, double *rms)
@@ -117,10 +131,10 @@ static char *play(GPtrArray *frames, guint skip, LcAudioPlayoutStats *stats)
     g_assert_no_error(error);
     for (guint i = 0; i < frames->len; i++)
         if (skip == 0 || (i + 1) % skip != 0 || i + 1 == frames->len)
-            audio_playout_push(playout, g_ptr_array_index(frames, i));
+            audio_playout_push(playout, NULL, g_ptr_array_index(frames, i));
     g_assert_true(audio_playout_finish(playout, 10000, &error));
     g_assert_no_error(error);
-    audio_playout_get_stats(playout, stats);
+    audio_playout_get_stats(playout, NULL, stats);
     return path;
 }
 
@@ -162,8 +176,9 @@ static void test_tone_to_wav(void)
     guint rate = 0, channels = 0;
     g_autoptr(GArray) samples = read_wav(path, &rate, &channels);
     g_assert_cmpuint(channels, ==, 1);
-    double seconds = (double)samples->len / rate;
-    g_test_message("WAV: %u Hz, %.3f s", rate, seconds);
+    double seconds = loud_seconds(samples, rate);
+    g_test_message("WAV: %u Hz, %.3f s, of which %.3f s loud", rate, (double)samples->len / rate,
+                   seconds);
     g_assert_cmpfloat(fabs(seconds - 1.0), <, 0.05);
     double rms = 0, hz = tone_hz(samples, rate, &rms);
     g_test_message("tone %.1f Hz, rms %.3f", hz, rms);
@@ -185,7 +200,7 @@ static void test_loss_concealed(void)
     g_assert_cmpuint(stats.frames_concealed, ==, 9);
     guint rate = 0, channels = 0;
     g_autoptr(GArray) samples = read_wav(path, &rate, &channels);
-    g_assert_cmpfloat(fabs((double)samples->len / rate - 1.0), <, 0.05);
+    g_assert_cmpfloat(fabs(loud_seconds(samples, rate) - 1.0), <, 0.05);
     double rms = 0, hz = tone_hz(samples, rate, &rms);
     g_assert_cmpfloat(fabs(hz - 600.0), <, 10.0);
     remove_wav(path);
@@ -202,13 +217,13 @@ static void test_late_dropped(void)
     g_autoptr(GError) error = NULL;
     g_autoptr(LcAudioPlayout) playout = audio_playout_new(&config, &error);
     g_assert_no_error(error);
-    audio_playout_push(playout, g_ptr_array_index(g.frames, 0));
-    audio_playout_push(playout, g_ptr_array_index(g.frames, 2));
-    audio_playout_push(playout, g_ptr_array_index(g.frames, 1)); /* late */
-    audio_playout_push(playout, g_ptr_array_index(g.frames, 3));
+    audio_playout_push(playout, NULL, g_ptr_array_index(g.frames, 0));
+    audio_playout_push(playout, NULL, g_ptr_array_index(g.frames, 2));
+    audio_playout_push(playout, NULL, g_ptr_array_index(g.frames, 1)); /* late */
+    audio_playout_push(playout, NULL, g_ptr_array_index(g.frames, 3));
     g_assert_true(audio_playout_finish(playout, 10000, &error));
     LcAudioPlayoutStats stats;
-    audio_playout_get_stats(playout, &stats);
+    audio_playout_get_stats(playout, NULL, &stats);
     g_assert_cmpuint(stats.frames_played, ==, 3);
     g_assert_cmpuint(stats.frames_concealed, ==, 1);
     g_assert_cmpuint(stats.frames_late, ==, 1);
@@ -266,6 +281,81 @@ static void test_bad_input(void)
     g_assert_error(error, AUDIO_PLAYOUT_ERROR, AUDIO_PLAYOUT_ERROR_OPEN);
 }
 
+/* The power of one frequency in the middle half of samples (Goertzel),
+ * as the amplitude of a sine of that frequency would give it. */
+static double tone_level(GArray *s, guint rate, double hz)
+{
+    guint from = s->len / 4, to = 3 * s->len / 4;
+    double w = 2 * G_PI * hz / rate, c = 2 * cos(w), s1 = 0, s2 = 0;
+    for (guint i = from; i < to; i++) {
+        double s0 = g_array_index(s, double, i) + c * s1 - s2;
+        s2 = s1;
+        s1 = s0;
+    }
+    double power = s1 * s1 + s2 * s2 - c * s1 * s2;
+    return 2 * sqrt(power) / (to - from);
+}
+
+/* Two speakers' packets (alice 440 Hz, bob 660 Hz) into one mix, with
+ * bob's settings applied after his first packet; the mix as samples. */
+static GArray *mix_two(gboolean mute_bob, double alice_volume, guint *rate)
+{
+    Gathered a = gather("test:440", 100), b = gather("test:660", 100);
+    g_autofree char *dir = g_dir_make_tmp("lanconf-audio-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "mix.wav", NULL);
+    LcAudioPlayoutConfig config = {.wav_path = path};
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LcAudioPlayout) playout = audio_playout_new(&config, &error);
+    g_assert_no_error(error);
+    g_assert_false(audio_playout_set_mute(playout, "bob", TRUE)); /* not heard yet */
+    for (guint i = 0; i < 100; i++) {
+        audio_playout_push(playout, "alice", g_ptr_array_index(a.frames, i));
+        audio_playout_push(playout, "bob", g_ptr_array_index(b.frames, i));
+        if (i == 0) {
+            g_assert_true(audio_playout_set_mute(playout, "bob", mute_bob));
+            g_assert_true(audio_playout_set_volume(playout, "alice", alice_volume));
+        }
+    }
+    g_assert_true(audio_playout_finish(playout, 10000, &error));
+    LcAudioPlayoutStats stats;
+    audio_playout_get_stats(playout, "bob", &stats);
+    g_assert_cmpuint(stats.frames_played, ==, 100);
+    audio_playout_get_stats(playout, NULL, &stats);
+    g_assert_cmpuint(stats.frames_played, ==, 200);
+    guint channels = 0;
+    GArray *samples = read_wav(path, rate, &channels);
+    g_assert_cmpuint(channels, ==, 1);
+    g_assert_cmpfloat(fabs(loud_seconds(samples, *rate) - 1.0), <, 0.05);
+    remove_wav(path);
+    g_ptr_array_unref(a.frames);
+    g_ptr_array_unref(b.frames);
+    return samples;
+}
+
+/* Both speakers are heard, each at its own frequency and its loudness. */
+static void test_mix_two(void)
+{
+    guint rate = 0;
+    g_autoptr(GArray) s = mix_two(FALSE, 1.0, &rate);
+    double l440 = tone_level(s, rate, 440), l660 = tone_level(s, rate, 660),
+           l550 = tone_level(s, rate, 550);
+    g_test_message("levels: 440 Hz %.3f, 660 Hz %.3f, 550 Hz %.3f", l440, l660, l550);
+    g_assert_cmpfloat(l440, >, 0.35);
+    g_assert_cmpfloat(l660, >, 0.35);
+    g_assert_cmpfloat(l550, <, 0.05);
+}
+
+/* Bob muted and alice at half volume: only alice, at half her level. */
+static void test_mix_mute_volume(void)
+{
+    guint rate = 0;
+    g_autoptr(GArray) s = mix_two(TRUE, 0.5, &rate);
+    double l440 = tone_level(s, rate, 440), l660 = tone_level(s, rate, 660);
+    g_test_message("levels: 440 Hz %.3f, 660 Hz %.3f", l440, l660);
+    g_assert_cmpfloat(fabs(l440 - 0.25), <, 0.05);
+    g_assert_cmpfloat(l660, <, 0.02);
+}
+
 /* With no audio device, GStreamer's auto elements quietly fall back to a
  * fake one that makes silence; here that is refused in words. On a machine
  * with a device both simply work. */
@@ -299,5 +389,7 @@ int main(int argc, char **argv)
     g_test_add_func("/media/audio/file-source", test_file_source);
     g_test_add_func("/media/audio/bad-input", test_bad_input);
     g_test_add_func("/media/audio/no-device", test_no_device);
+    g_test_add_func("/media/audio/mix-two", test_mix_two);
+    g_test_add_func("/media/audio/mix-mute-volume", test_mix_mute_volume);
     return g_test_run();
 }

@@ -50,7 +50,7 @@ static void on_frame(LcStreamViewer *v, const LcStreamFrame *f, gpointer data)
     AudioE2e *e = data;
     g_assert_cmpuint(f->frame->meta.codec, ==, LC_CODEC_OPUS);
     e->received[f->channel]++;
-    audio_playout_push(e->out[f->channel], f->frame);
+    audio_playout_push(e->out[f->channel], NULL, f->frame);
 }
 
 static const LcStreamViewerEvents viewer_events = {.ready = on_viewer_ready, .frame = on_frame};
@@ -94,7 +94,16 @@ static double wav_tone(const char *path, double *seconds)
     guint rate = GUINT32_FROM_LE(*(guint32 *)(data + 24));
     guint n = (guint)((len - 44) / 2);
     const gint16 *s = (const gint16 *)(data + 44);
-    *seconds = (double)n / rate;
+    /* The tone's length: the mix starts when listening starts, so silence
+     * comes first for as long as the first packet took to arrive. */
+    guint first_loud = n, last_loud = 0;
+    for (guint i = 0; i < n; i++) {
+        if (ABS(GINT16_FROM_LE(s[i])) > 1600) {
+            first_loud = MIN(first_loud, i);
+            last_loud = i;
+        }
+    }
+    *seconds = first_loud < last_loud ? (double)(last_loud - first_loud) / rate : 0;
     guint rising = 0, first = 0, last = 0;
     for (guint i = n / 4 + 1; i < 3 * n / 4; i++) {
         if (GINT16_FROM_LE(s[i - 1]) < 0 && GINT16_FROM_LE(s[i]) >= 0) {
