@@ -19,12 +19,18 @@ struct LcAudioCapture {
     GAsyncQueue *ready; /* LcFrame *, from the streaming thread */
     guint64 seq;
     gboolean running;
+    gboolean started; /* start() was called: a capture runs once */
+    GError *eos;      /* the end of the file, reported once the queue is empty */
     LcAudioFrameFunc frame_func;
     LcAudioErrorFunc error_func;
     gpointer user_data;
 };
 
-G_DEFINE_QUARK(lc - audio - capture - error - quark, audio_capture_error)
+/* The error domain of this module. */
+GQuark audio_capture_error_quark(void)
+{
+    return g_quark_from_static_string("lanconf-audio-capture-error-quark");
+}
 
 /* What kind of source a name is. */
 typedef enum { SOURCE_TEST, SOURCE_MIC, SOURCE_FILE } AudioSourceKind;
@@ -106,16 +112,27 @@ static char *audio_capture_describe(AudioSourceKind kind, guint hz, guint frame_
                            head, AUDIO_RATE);
 }
 
-/* Moves what the streaming thread queued to the frame callback. */
+/* Hands the oldest queued frame to the frame callback, one a dispatch (the
+ * callback may free the capture: nothing touches it after the call), then
+ * the end of a file once every frame before it went. */
 static gboolean audio_capture_on_deliver(GSource *source, GSourceFunc callback, gpointer data)
 {
     LcAudioCapture *capture = data;
     g_source_set_ready_time(source, -1);
-    LcFrame *frame;
-    while (capture->running && (frame = g_async_queue_try_pop(capture->ready)) != NULL) {
+    LcFrame *frame = capture->running ? g_async_queue_try_pop(capture->ready) : NULL;
+    if (frame != NULL) {
+        if (g_async_queue_length(capture->ready) > 0 || capture->eos != NULL)
+            g_source_set_ready_time(source, 0);
         g_autoptr(LcFrame) owned = frame;
         if (capture->frame_func != NULL)
             capture->frame_func(capture, frame, capture->user_data);
+        return G_SOURCE_CONTINUE;
+    }
+    if (capture->eos != NULL) {
+        g_autoptr(GError) eos = g_steal_pointer(&capture->eos);
+        capture->running = FALSE;
+        if (capture->error_func != NULL)
+            capture->error_func(capture, eos, capture->user_data);
     }
     return G_SOURCE_CONTINUE;
 }
@@ -156,22 +173,26 @@ static GstFlowReturn audio_capture_on_sample(GstAppSink *sink, gpointer data)
     return GST_FLOW_OK;
 }
 
-/* An error or the end of the file, from the bus, on the capture's context. */
+/* An error or the end of the file, from the bus, on the capture's context.
+ * An error is reported at once; the end of a file after the frames before
+ * it (audio_capture_on_deliver). Either is reported once. */
 static gboolean audio_capture_on_bus(GstBus *bus, GstMessage *message, gpointer data)
 {
     LcAudioCapture *capture = data;
-    g_autoptr(GError) error = NULL;
-    if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_ERROR) {
-        g_autoptr(GError) gst_error = NULL;
-        gst_message_parse_error(message, &gst_error, NULL);
-        error = g_error_new(AUDIO_CAPTURE_ERROR, AUDIO_CAPTURE_ERROR_STREAM, "%s: %s",
-                            capture->label, gst_error->message);
-    } else if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_EOS) {
-        error =
+    if (!capture->running || capture->eos != NULL)
+        return G_SOURCE_CONTINUE;
+    if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_EOS) {
+        capture->eos =
             g_error_new(AUDIO_CAPTURE_ERROR, AUDIO_CAPTURE_ERROR_EOS, "%s ended", capture->label);
-    } else {
+        g_source_set_ready_time(capture->deliver, 0);
         return G_SOURCE_CONTINUE;
     }
+    if (GST_MESSAGE_TYPE(message) != GST_MESSAGE_ERROR)
+        return G_SOURCE_CONTINUE;
+    g_autoptr(GError) gst_error = NULL;
+    gst_message_parse_error(message, &gst_error, NULL);
+    g_autoptr(GError) error = g_error_new(AUDIO_CAPTURE_ERROR, AUDIO_CAPTURE_ERROR_STREAM, "%s: %s",
+                                          capture->label, gst_error->message);
     capture->running = FALSE;
     if (capture->error_func != NULL)
         capture->error_func(capture, error, capture->user_data);
@@ -211,7 +232,8 @@ LcAudioCapture *audio_capture_new(const LcAudioCaptureConfig *config, LcAudioFra
     GstElement *pipeline = gst_parse_launch(description, &parse_error);
     if (pipeline == NULL || parse_error != NULL) {
         g_set_error(error, AUDIO_CAPTURE_ERROR, AUDIO_CAPTURE_ERROR_PIPELINE,
-                    "cannot build the audio pipeline (is gstreamer1.0-plugins-base installed?): "
+                    "cannot build the audio pipeline (are gstreamer1.0-plugins-base and -good "
+                    "installed?): "
                     "%s",
                     parse_error ? parse_error->message : "unknown error");
         if (pipeline != NULL)
@@ -242,11 +264,30 @@ LcAudioCapture *audio_capture_new(const LcAudioCaptureConfig *config, LcAudioFra
     return capture;
 }
 
+/* Stops the pipeline (joining its threads), then detaches the sources. */
+static void audio_capture_stop(LcAudioCapture *capture)
+{
+    capture->running = FALSE;
+    gst_element_set_state(capture->pipeline, GST_STATE_NULL);
+    if (capture->bus_watch != NULL) {
+        g_source_destroy(capture->bus_watch);
+        g_clear_pointer(&capture->bus_watch, g_source_unref);
+    }
+    if (capture->deliver != NULL) {
+        g_source_destroy(capture->deliver);
+        g_clear_pointer(&capture->deliver, g_source_unref);
+    }
+}
+
 /* Starts the pipeline. */
 gboolean audio_capture_start(LcAudioCapture *capture, GError **error)
 {
-    if (capture->running)
-        return TRUE;
+    if (capture->started) {
+        g_set_error(error, AUDIO_CAPTURE_ERROR, AUDIO_CAPTURE_ERROR_INVALID_ARGUMENT,
+                    "audio capture from %s was started already: make a new one", capture->label);
+        return FALSE;
+    }
+    capture->started = TRUE;
     if (capture->path != NULL && !g_file_test(capture->path, G_FILE_TEST_IS_REGULAR)) {
         g_set_error(error, AUDIO_CAPTURE_ERROR, AUDIO_CAPTURE_ERROR_OPEN,
                     "cannot open %s: no such file", capture->label);
@@ -273,27 +314,19 @@ gboolean audio_capture_start(LcAudioCapture *capture, GError **error)
         g_set_error(error, AUDIO_CAPTURE_ERROR, AUDIO_CAPTURE_ERROR_OPEN,
                     "cannot capture from %s: %s", capture->label,
                     gst_error ? gst_error->message : "the pipeline refused to start");
-        gst_element_set_state(capture->pipeline, GST_STATE_NULL);
+        audio_capture_stop(capture);
         return FALSE;
     }
     return TRUE;
 }
 
-/* Stops the pipeline (joining its threads) before anything it uses goes. */
+/* Stops the pipeline before anything it uses goes. */
 void audio_capture_free(LcAudioCapture *capture)
 {
     if (capture == NULL)
         return;
-    capture->running = FALSE;
-    gst_element_set_state(capture->pipeline, GST_STATE_NULL);
-    if (capture->bus_watch != NULL) {
-        g_source_destroy(capture->bus_watch);
-        g_source_unref(capture->bus_watch);
-    }
-    if (capture->deliver != NULL) {
-        g_source_destroy(capture->deliver);
-        g_source_unref(capture->deliver);
-    }
+    audio_capture_stop(capture);
+    g_clear_error(&capture->eos);
     g_clear_pointer(&capture->ready, g_async_queue_unref);
     gst_clear_object(&capture->sink);
     gst_clear_object(&capture->pipeline);

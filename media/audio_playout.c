@@ -26,10 +26,22 @@ struct LcAudioPlayout {
     gboolean live; /* playing to a device: speakers' sources are live */
     GstClockTime frame_ns;
     gint64 start_us;      /* monotonic: the mix's time 0 */
+    gboolean finished;    /* finish() was called: packets are ignored */
+    gboolean finish_ok;   /* what it returned */
     GHashTable *speakers; /* name -> LcSpeaker */
 };
 
-G_DEFINE_QUARK(lc - audio - playout - error - quark, audio_playout_error)
+/* The error domain of this module. */
+GQuark audio_playout_error_quark(void)
+{
+    return g_quark_from_static_string("lanconf-audio-playout-error-quark");
+}
+
+/* A packet this far ahead of the one expected, or behind the last played,
+ * starts the speaker's stream over where the mix is (a sender that
+ * restarted, or numbers no sender would send), instead of filling the gap
+ * or dropping everything after it as late. */
+#define AUDIO_PLAYOUT_MAX_GAP 50
 
 /* The mix and its output: 16-bit mono at 48 kHz. */
 static char *audio_playout_describe(const LcAudioPlayoutConfig *config)
@@ -91,8 +103,8 @@ LcAudioPlayout *audio_playout_new(const LcAudioPlayoutConfig *config, GError **e
     GstElement *pipeline = gst_parse_launch(description, &parse_error);
     if (pipeline == NULL || parse_error != NULL) {
         g_set_error(error, AUDIO_PLAYOUT_ERROR, AUDIO_PLAYOUT_ERROR_PIPELINE,
-                    "cannot build the audio playout pipeline (is gstreamer1.0-plugins-base "
-                    "installed?): %s",
+                    "cannot build the audio playout pipeline (are gstreamer1.0-plugins-base and "
+                    "-good installed?): %s",
                     parse_error ? parse_error->message : "unknown error");
         if (pipeline != NULL)
             gst_object_unref(pipeline);
@@ -132,7 +144,7 @@ static LcSpeaker *audio_playout_speaker(LcAudioPlayout *playout, const char *nam
     g_autoptr(GError) error = NULL;
     GstElement *bin = gst_parse_bin_from_description(description, TRUE, &error);
     if (bin == NULL) {
-        g_warning("audio playout: cannot add a speaker: %s", error->message);
+        g_message("audio playout: cannot add a speaker: %s", error->message);
         return NULL;
     }
     speaker = g_new0(LcSpeaker, 1);
@@ -141,8 +153,16 @@ static LcSpeaker *audio_playout_speaker(LcAudioPlayout *playout, const char *nam
     gst_bin_add(GST_BIN(playout->pipeline), bin);
     speaker->mix_pad = gst_element_request_pad_simple(playout->mixer, "sink_%u");
     g_autoptr(GstPad) out = gst_element_get_static_pad(bin, "src");
-    gst_pad_link(out, speaker->mix_pad);
-    gst_element_sync_state_with_parent(bin);
+    if (speaker->mix_pad == NULL || gst_pad_link(out, speaker->mix_pad) != GST_PAD_LINK_OK ||
+        !gst_element_sync_state_with_parent(bin)) {
+        g_message("audio playout: cannot add speaker '%s' to the mix", name ? name : "");
+        if (speaker->mix_pad != NULL)
+            gst_element_release_request_pad(playout->mixer, speaker->mix_pad);
+        gst_element_set_state(bin, GST_STATE_NULL);
+        gst_bin_remove(GST_BIN(playout->pipeline), bin);
+        audio_playout_speaker_free(speaker);
+        return NULL;
+    }
     g_hash_table_insert(playout->speakers, g_strdup(name ? name : ""), speaker);
     return speaker;
 }
@@ -163,14 +183,25 @@ static GstClockTime audio_playout_time(LcAudioPlayout *playout, LcSpeaker *speak
  */
 void audio_playout_push(LcAudioPlayout *playout, const char *name, const LcFrame *frame)
 {
+    if (playout->finished)
+        return;
     LcSpeaker *speaker = audio_playout_speaker(playout, name, TRUE);
     if (speaker == NULL)
         return;
     guint64 seq = frame->meta.seq;
+    gboolean restart = speaker->next_seq != 0 && (seq > speaker->next_seq + AUDIO_PLAYOUT_MAX_GAP ||
+                                                  seq + AUDIO_PLAYOUT_MAX_GAP < speaker->next_seq);
     if (speaker->next_seq == 0) {
         speaker->base_seq = seq;
         speaker->next_seq = seq;
         speaker->base = (GstClockTime)(g_get_monotonic_time() - playout->start_us) * GST_USECOND;
+    } else if (restart) {
+        /* Where the speaker's sound has got to, or the mix, if later. */
+        GstClockTime now = (GstClockTime)(g_get_monotonic_time() - playout->start_us) * GST_USECOND;
+        speaker->base = MAX(audio_playout_time(playout, speaker, speaker->next_seq), now);
+        speaker->base_seq = seq;
+        speaker->next_seq = seq;
+        speaker->stats.restarts++;
     }
     if (seq < speaker->next_seq) {
         speaker->stats.frames_late++;
@@ -187,9 +218,21 @@ void audio_playout_push(LcAudioPlayout *playout, const char *name, const LcFrame
     GstBuffer *buffer = gst_buffer_new_memdup(data, size);
     GST_BUFFER_PTS(buffer) = audio_playout_time(playout, speaker, seq);
     GST_BUFFER_DURATION(buffer) = playout->frame_ns;
-    gst_app_src_push_buffer(GST_APP_SRC(speaker->src), buffer);
+    if (restart)
+        GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
     speaker->next_seq = seq + 1;
-    speaker->stats.frames_played++;
+    if (gst_app_src_push_buffer(GST_APP_SRC(speaker->src), buffer) == GST_FLOW_OK)
+        speaker->stats.frames_played++;
+}
+
+/* Ends a speaker's stream: the mix goes on without waiting for it. */
+gboolean audio_playout_end_speaker(LcAudioPlayout *playout, const char *name)
+{
+    LcSpeaker *speaker = audio_playout_speaker(playout, name, FALSE);
+    if (speaker == NULL || playout->finished)
+        return FALSE;
+    gst_app_src_end_of_stream(GST_APP_SRC(speaker->src));
+    return TRUE;
 }
 
 /* Sets a property of a speaker's mixer pad. */
@@ -222,24 +265,36 @@ gboolean audio_playout_set_mute(LcAudioPlayout *playout, const char *speaker, gb
 /* Ends every speaker's stream and waits for the end to reach the output. */
 gboolean audio_playout_finish(LcAudioPlayout *playout, guint timeout_ms, GError **error)
 {
+    if (playout->finished) {
+        if (!playout->finish_ok)
+            g_set_error(error, AUDIO_PLAYOUT_ERROR, AUDIO_PLAYOUT_ERROR_OPEN,
+                        "playing to %s had failed already", playout->label);
+        return playout->finish_ok;
+    }
+    playout->finished = TRUE;
+    if (g_hash_table_size(playout->speakers) == 0) {
+        g_set_error(error, AUDIO_PLAYOUT_ERROR, AUDIO_PLAYOUT_ERROR_STREAM,
+                    "nothing to play to %s: no speaker was heard", playout->label);
+        gst_element_set_state(playout->pipeline, GST_STATE_NULL);
+        return FALSE;
+    }
     GHashTableIter iter;
     gpointer value;
     g_hash_table_iter_init(&iter, playout->speakers);
     while (g_hash_table_iter_next(&iter, NULL, &value))
         gst_app_src_end_of_stream(GST_APP_SRC(((LcSpeaker *)value)->src));
-    if (g_hash_table_size(playout->speakers) == 0)
-        gst_element_send_event(playout->mixer, gst_event_new_eos());
     g_autoptr(GstBus) bus = gst_element_get_bus(playout->pipeline);
     g_autoptr(GstMessage) message = gst_bus_timed_pop_filtered(
         bus, (GstClockTime)timeout_ms * GST_MSECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
     if (message != NULL && GST_MESSAGE_TYPE(message) == GST_MESSAGE_EOS) {
         gst_element_set_state(playout->pipeline, GST_STATE_NULL);
+        playout->finish_ok = TRUE;
         return TRUE;
     }
     g_autoptr(GError) gst_error = NULL;
     if (message != NULL)
         gst_message_parse_error(message, &gst_error, NULL);
-    g_set_error(error, AUDIO_PLAYOUT_ERROR, AUDIO_PLAYOUT_ERROR_OPEN, "playing to %s: %s",
+    g_set_error(error, AUDIO_PLAYOUT_ERROR, AUDIO_PLAYOUT_ERROR_STREAM, "playing to %s: %s",
                 playout->label, gst_error ? gst_error->message : "did not finish in time");
     return FALSE;
 }
@@ -258,6 +313,7 @@ void audio_playout_get_stats(LcAudioPlayout *playout, const char *name, LcAudioP
         stats->frames_played += s->frames_played;
         stats->frames_concealed += s->frames_concealed;
         stats->frames_late += s->frames_late;
+        stats->restarts += s->restarts;
     }
 }
 

@@ -18,6 +18,7 @@ typedef enum {
     AUDIO_PLAYOUT_ERROR_INVALID_ARGUMENT,
     AUDIO_PLAYOUT_ERROR_OPEN,     /* the file cannot be written, or no audio output */
     AUDIO_PLAYOUT_ERROR_PIPELINE, /* a GStreamer element is missing or refuses */
+    AUDIO_PLAYOUT_ERROR_STREAM,   /* an error while playing, or nothing to play */
 } AudioPlayoutError;
 
 typedef struct {
@@ -29,6 +30,7 @@ typedef struct {
     guint64 frames_played;    /* packets decoded */
     guint64 frames_concealed; /* packets that never came, filled in by the decoder */
     guint64 frames_late;      /* packets older than one already played: dropped */
+    guint64 restarts;         /* numbering jumps that started a speaker over */
 } LcAudioPlayoutStats;
 
 typedef struct LcAudioPlayout LcAudioPlayout;
@@ -40,15 +42,20 @@ LcAudioPlayout *audio_playout_new(const LcAudioPlayoutConfig *config, GError **e
 /* Plays one packet of speaker (any name; a speaker is added on its first
  * packet, its sound starting where the mix is then). meta.seq numbers each
  * speaker's packets; packets missing before one are concealed, and one older
- * than the last played is late. */
+ * than the last played is late; a jump of more than 50 either way starts the
+ * speaker over (a sender that restarted). Ignored after finish(). */
 void audio_playout_push(LcAudioPlayout *playout, const char *speaker, const LcFrame *frame);
+/* Ends a speaker's stream (it left): the mix stops waiting for it. FALSE if
+ * no packet of that speaker came. */
+gboolean audio_playout_end_speaker(LcAudioPlayout *playout, const char *speaker);
 /* A speaker's volume (1.0 as sent, 0 to 10) and mute; FALSE if no packet of
  * that speaker came yet. */
 gboolean audio_playout_set_volume(LcAudioPlayout *playout, const char *speaker, double volume);
 gboolean audio_playout_set_mute(LcAudioPlayout *playout, const char *speaker, gboolean mute);
-/* Ends the stream and waits (up to timeout_ms) until everything is written
- * or played: a WAV file is complete, header included, once this returns
- * TRUE. */
+/* Ends every stream and waits (up to timeout_ms) until everything is
+ * written or played: a WAV file is complete, header included, once this
+ * returns TRUE. With no speaker heard there is nothing to write: FALSE
+ * (AUDIO_PLAYOUT_ERROR_STREAM). Called again, it returns the same. */
 gboolean audio_playout_finish(LcAudioPlayout *playout, guint timeout_ms, GError **error);
 /* The counters of one speaker (all zero for one not heard yet), or of all
  * speakers together (speaker NULL). */

@@ -356,6 +356,90 @@ static void test_mix_mute_volume(void)
     g_assert_cmpfloat(l660, <, 0.02);
 }
 
+/* A sender that restarts numbers from 1 again, and one that jumps to an
+ * absurd number: each starts the speaker over (no flood of concealment, no
+ * speaker silenced as late); the tone goes on for every packet. After
+ * finish() packets are ignored and finish() answers the same again. */
+static void test_restart_and_jump(void)
+{
+    Gathered g = gather("test:440", 100);
+    g_autofree char *dir = g_dir_make_tmp("lanconf-audio-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "restart.wav", NULL);
+    LcAudioPlayoutConfig config = {.wav_path = path};
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LcAudioPlayout) playout = audio_playout_new(&config, &error);
+    g_assert_no_error(error);
+    for (guint i = 0; i < 100; i++) {
+        LcFrame *f = g_ptr_array_index(g.frames, i);
+        LcFrame copy = *f;
+        copy.meta.seq = i < 60 ? i + 1 : i < 80 ? i - 59 : (G_GUINT64_CONSTANT(1) << 40) + i;
+        audio_playout_push(playout, "restarter", &copy);
+    }
+    g_assert_true(audio_playout_finish(playout, 10000, &error));
+    g_assert_no_error(error);
+    audio_playout_push(playout, "restarter", g_ptr_array_index(g.frames, 0)); /* ignored */
+    g_assert_true(audio_playout_finish(playout, 10000, &error));
+    LcAudioPlayoutStats stats;
+    audio_playout_get_stats(playout, "restarter", &stats);
+    g_assert_cmpuint(stats.restarts, ==, 2);
+    g_assert_cmpuint(stats.frames_played, ==, 100);
+    g_assert_cmpuint(stats.frames_concealed, ==, 0);
+    g_assert_cmpuint(stats.frames_late, ==, 0);
+    guint rate = 0, channels = 0;
+    g_autoptr(GArray) samples = read_wav(path, &rate, &channels);
+    g_assert_cmpfloat(fabs(loud_seconds(samples, rate) - 1.0), <, 0.05);
+    remove_wav(path);
+    g_ptr_array_unref(g.frames);
+}
+
+/* Nobody spoke: there is nothing to write, and finish() says so. */
+static void test_nobody(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("lanconf-audio-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "none.wav", NULL);
+    LcAudioPlayoutConfig config = {.wav_path = path};
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LcAudioPlayout) playout = audio_playout_new(&config, &error);
+    g_assert_no_error(error);
+    g_assert_false(audio_playout_end_speaker(playout, "ghost"));
+    g_assert_false(audio_playout_finish(playout, 1000, &error));
+    g_assert_error(error, AUDIO_PLAYOUT_ERROR, AUDIO_PLAYOUT_ERROR_STREAM);
+    g_assert_nonnull(strstr(error->message, "no speaker was heard"));
+    g_remove(path);
+    g_rmdir(dir);
+}
+
+/* A speaker who leaves half way is ended: the other goes on to the end. */
+static void test_speaker_leaves(void)
+{
+    Gathered a = gather("test:440", 50), b = gather("test:660", 100);
+    g_autofree char *dir = g_dir_make_tmp("lanconf-audio-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "leave.wav", NULL);
+    LcAudioPlayoutConfig config = {.wav_path = path};
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LcAudioPlayout) playout = audio_playout_new(&config, &error);
+    for (guint i = 0; i < 100; i++) {
+        if (i < 50)
+            audio_playout_push(playout, "alice", g_ptr_array_index(a.frames, i));
+        if (i == 50)
+            g_assert_true(audio_playout_end_speaker(playout, "alice"));
+        audio_playout_push(playout, "bob", g_ptr_array_index(b.frames, i));
+    }
+    g_assert_true(audio_playout_finish(playout, 10000, &error));
+    guint rate = 0, channels = 0;
+    g_autoptr(GArray) samples = read_wav(path, &rate, &channels);
+    g_assert_cmpfloat(fabs(loud_seconds(samples, rate) - 1.0), <, 0.05);
+    /* The second half has bob only. */
+    g_autoptr(GArray) late = g_array_new(FALSE, FALSE, sizeof(double));
+    g_array_append_vals(late, &g_array_index(samples, double, samples->len * 6 / 10),
+                        samples->len * 3 / 10);
+    g_assert_cmpfloat(tone_level(late, rate, 440), <, 0.02);
+    g_assert_cmpfloat(tone_level(late, rate, 660), >, 0.35);
+    remove_wav(path);
+    g_ptr_array_unref(a.frames);
+    g_ptr_array_unref(b.frames);
+}
+
 /* With no audio device, GStreamer's auto elements quietly fall back to a
  * fake one that makes silence; here that is refused in words. On a machine
  * with a device both simply work. */
@@ -391,5 +475,8 @@ int main(int argc, char **argv)
     g_test_add_func("/media/audio/no-device", test_no_device);
     g_test_add_func("/media/audio/mix-two", test_mix_two);
     g_test_add_func("/media/audio/mix-mute-volume", test_mix_mute_volume);
+    g_test_add_func("/media/audio/restart-and-jump", test_restart_and_jump);
+    g_test_add_func("/media/audio/nobody", test_nobody);
+    g_test_add_func("/media/audio/speaker-leaves", test_speaker_leaves);
     return g_test_run();
 }
