@@ -123,9 +123,9 @@ static gboolean audio_capture_on_deliver(GSource *source, GSourceFunc callback, 
     if (frame != NULL) {
         if (g_async_queue_length(capture->ready) > 0 || capture->eos != NULL)
             g_source_set_ready_time(source, 0);
-        g_autoptr(LcFrame) owned = frame;
         if (capture->frame_func != NULL)
             capture->frame_func(capture, frame, capture->user_data);
+        frame_unref(frame); /* touches only the frame: the capture may be gone */
         return G_SOURCE_CONTINUE;
     }
     if (capture->eos != NULL) {
