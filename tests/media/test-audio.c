@@ -119,16 +119,26 @@ static double tone_hz(GArray *s, guint rate, double *rms)
     return rising > 1 ? (rising - 1) * (double)rate / (last - first) : 0;
 }
 
+/* A playout into a new WAV file called name in a temporary folder; its
+ * path in *path (remove_wav() removes both). */
+static LcAudioPlayout *open_playout(const char *name, char **path)
+{
+    g_autofree char *dir = g_dir_make_tmp("lanconf-audio-XXXXXX", NULL);
+    *path = g_build_filename(dir, name, NULL);
+    LcAudioPlayoutConfig config = {.wav_path = *path};
+    g_autoptr(GError) error = NULL;
+    LcAudioPlayout *playout = audio_playout_new(&config, &error);
+    g_assert_no_error(error);
+    return playout;
+}
+
 /* Plays frames (skipping every `skip`-th, if skip > 0) into a WAV file;
  * returns the file's path and the playout's counters. */
 static char *play(GPtrArray *frames, guint skip, LcAudioPlayoutStats *stats)
 {
-    g_autofree char *dir = g_dir_make_tmp("lanconf-audio-XXXXXX", NULL);
-    char *path = g_build_filename(dir, "out.wav", NULL);
-    LcAudioPlayoutConfig config = {.wav_path = path};
+    char *path = NULL;
+    g_autoptr(LcAudioPlayout) playout = open_playout("out.wav", &path);
     g_autoptr(GError) error = NULL;
-    g_autoptr(LcAudioPlayout) playout = audio_playout_new(&config, &error);
-    g_assert_no_error(error);
     for (guint i = 0; i < frames->len; i++)
         if (skip == 0 || (i + 1) % skip != 0 || i + 1 == frames->len)
             audio_playout_push(playout, NULL, g_ptr_array_index(frames, i));
@@ -211,12 +221,9 @@ static void test_loss_concealed(void)
 static void test_late_dropped(void)
 {
     Gathered g = gather("test", 5);
-    g_autofree char *dir = g_dir_make_tmp("lanconf-audio-XXXXXX", NULL);
-    g_autofree char *path = g_build_filename(dir, "late.wav", NULL);
-    LcAudioPlayoutConfig config = {.wav_path = path};
+    g_autofree char *path = NULL;
+    g_autoptr(LcAudioPlayout) playout = open_playout("late.wav", &path);
     g_autoptr(GError) error = NULL;
-    g_autoptr(LcAudioPlayout) playout = audio_playout_new(&config, &error);
-    g_assert_no_error(error);
     audio_playout_push(playout, NULL, g_ptr_array_index(g.frames, 0));
     audio_playout_push(playout, NULL, g_ptr_array_index(g.frames, 2));
     audio_playout_push(playout, NULL, g_ptr_array_index(g.frames, 1)); /* late */
@@ -301,12 +308,9 @@ static double tone_level(GArray *s, guint rate, double hz)
 static GArray *mix_two(gboolean mute_bob, double alice_volume, guint *rate)
 {
     Gathered a = gather("test:440", 100), b = gather("test:660", 100);
-    g_autofree char *dir = g_dir_make_tmp("lanconf-audio-XXXXXX", NULL);
-    g_autofree char *path = g_build_filename(dir, "mix.wav", NULL);
-    LcAudioPlayoutConfig config = {.wav_path = path};
+    g_autofree char *path = NULL;
+    g_autoptr(LcAudioPlayout) playout = open_playout("mix.wav", &path);
     g_autoptr(GError) error = NULL;
-    g_autoptr(LcAudioPlayout) playout = audio_playout_new(&config, &error);
-    g_assert_no_error(error);
     g_assert_false(audio_playout_set_mute(playout, "bob", TRUE)); /* not heard yet */
     for (guint i = 0; i < 100; i++) {
         audio_playout_push(playout, "alice", g_ptr_array_index(a.frames, i));
@@ -363,12 +367,9 @@ static void test_mix_mute_volume(void)
 static void test_restart_and_jump(void)
 {
     Gathered g = gather("test:440", 100);
-    g_autofree char *dir = g_dir_make_tmp("lanconf-audio-XXXXXX", NULL);
-    g_autofree char *path = g_build_filename(dir, "restart.wav", NULL);
-    LcAudioPlayoutConfig config = {.wav_path = path};
+    g_autofree char *path = NULL;
+    g_autoptr(LcAudioPlayout) playout = open_playout("restart.wav", &path);
     g_autoptr(GError) error = NULL;
-    g_autoptr(LcAudioPlayout) playout = audio_playout_new(&config, &error);
-    g_assert_no_error(error);
     for (guint i = 0; i < 100; i++) {
         LcFrame *f = g_ptr_array_index(g.frames, i);
         LcFrame copy = *f;
@@ -395,29 +396,23 @@ static void test_restart_and_jump(void)
 /* Nobody spoke: there is nothing to write, and finish() says so. */
 static void test_nobody(void)
 {
-    g_autofree char *dir = g_dir_make_tmp("lanconf-audio-XXXXXX", NULL);
-    g_autofree char *path = g_build_filename(dir, "none.wav", NULL);
-    LcAudioPlayoutConfig config = {.wav_path = path};
+    g_autofree char *path = NULL;
+    g_autoptr(LcAudioPlayout) playout = open_playout("none.wav", &path);
     g_autoptr(GError) error = NULL;
-    g_autoptr(LcAudioPlayout) playout = audio_playout_new(&config, &error);
-    g_assert_no_error(error);
     g_assert_false(audio_playout_end_speaker(playout, "ghost"));
     g_assert_false(audio_playout_finish(playout, 1000, &error));
     g_assert_error(error, AUDIO_PLAYOUT_ERROR, AUDIO_PLAYOUT_ERROR_STREAM);
     g_assert_nonnull(strstr(error->message, "no speaker was heard"));
-    g_remove(path);
-    g_rmdir(dir);
+    remove_wav(path);
 }
 
 /* A speaker who leaves half way is ended: the other goes on to the end. */
 static void test_speaker_leaves(void)
 {
     Gathered a = gather("test:440", 50), b = gather("test:660", 100);
-    g_autofree char *dir = g_dir_make_tmp("lanconf-audio-XXXXXX", NULL);
-    g_autofree char *path = g_build_filename(dir, "leave.wav", NULL);
-    LcAudioPlayoutConfig config = {.wav_path = path};
+    g_autofree char *path = NULL;
+    g_autoptr(LcAudioPlayout) playout = open_playout("leave.wav", &path);
     g_autoptr(GError) error = NULL;
-    g_autoptr(LcAudioPlayout) playout = audio_playout_new(&config, &error);
     for (guint i = 0; i < 100; i++) {
         if (i < 50)
             audio_playout_push(playout, "alice", g_ptr_array_index(a.frames, i));
