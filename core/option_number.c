@@ -95,3 +95,16 @@ GOptionGroup *option_number_group_new(LcOptionNumber *table, const char *name,
     }
     return group;
 }
+
+/* Parses the command line; a stray argument is a usage error. */
+gboolean option_number_parse_args(GOptionContext *ctx, int *argc, char ***argv, GError **error)
+{
+    if (!g_option_context_parse(ctx, argc, argv, error))
+        return FALSE;
+    if (*argc > 1) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "unexpected argument '%s'",
+                    (*argv)[1]);
+        return FALSE;
+    }
+    return TRUE;
+}

@@ -51,6 +51,11 @@ typedef struct {
 GOptionGroup *option_number_group_new(LcOptionNumber *table, const char *name,
                                       const char *description, const char *help_description);
 
+/* g_option_context_parse(), and then a usage error naming the first
+ * argument left over ("unexpected argument 'x'"): every program takes
+ * flags only. */
+gboolean option_number_parse_args(GOptionContext *ctx, int *argc, char ***argv, GError **error);
+
 /* Parses text as flag's number: a whole number in [min, max] (seconds
  * FALSE) or a finite decimal one; FALSE with a usage error naming flag. */
 gboolean option_number_parse(const char *flag, const char *text, gboolean seconds, gdouble min,

@@ -2,6 +2,7 @@
 #include "media/audio_capture.h"
 
 #include "media/audio_device.h"
+#include "media/audio_pipeline.h"
 
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
@@ -73,11 +74,9 @@ static gboolean audio_capture_parse_source(const char *source, AudioSourceKind *
 /* Checks the frame length and bitrate. */
 static gboolean audio_capture_check(guint frame_ms, guint bitrate, GError **error)
 {
-    if (frame_ms != 10 && frame_ms != 20) {
-        g_set_error(error, AUDIO_CAPTURE_ERROR, AUDIO_CAPTURE_ERROR_INVALID_ARGUMENT,
-                    "audio frames of %u ms: expected 10 or 20", frame_ms);
+    if (!audio_pipeline_check_frame_ms(frame_ms, AUDIO_CAPTURE_ERROR,
+                                       AUDIO_CAPTURE_ERROR_INVALID_ARGUMENT, error))
         return FALSE;
-    }
     if (bitrate < 6000 || bitrate > 510000) {
         g_set_error(error, AUDIO_CAPTURE_ERROR, AUDIO_CAPTURE_ERROR_INVALID_ARGUMENT,
                     "audio bitrate %u bit/s: expected 6000 to 510000", bitrate);
@@ -226,20 +225,11 @@ LcAudioCapture *audio_capture_new(const LcAudioCaptureConfig *config, LcAudioFra
         !audio_capture_parse_source(config->source, &kind, &hz, error))
         return NULL;
 
-    gst_init(NULL, NULL);
     g_autofree char *description = audio_capture_describe(kind, hz, frame_ms);
-    g_autoptr(GError) parse_error = NULL;
-    GstElement *pipeline = gst_parse_launch(description, &parse_error);
-    if (pipeline == NULL || parse_error != NULL) {
-        g_set_error(error, AUDIO_CAPTURE_ERROR, AUDIO_CAPTURE_ERROR_PIPELINE,
-                    "cannot build the audio pipeline (are gstreamer1.0-plugins-base and -good "
-                    "installed?): "
-                    "%s",
-                    parse_error ? parse_error->message : "unknown error");
-        if (pipeline != NULL)
-            gst_object_unref(pipeline);
+    GstElement *pipeline = audio_pipeline_parse(description, "audio", AUDIO_CAPTURE_ERROR,
+                                                AUDIO_CAPTURE_ERROR_PIPELINE, error);
+    if (pipeline == NULL)
         return NULL;
-    }
     LcAudioCapture *capture = g_new0(LcAudioCapture, 1);
     capture->pipeline = pipeline;
     capture->mic = kind == SOURCE_MIC;
@@ -307,13 +297,9 @@ gboolean audio_capture_start(LcAudioCapture *capture, GError **error)
     capture->running = TRUE;
     if (gst_element_set_state(capture->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
         capture->running = FALSE;
-        g_autoptr(GstMessage) message = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR);
-        g_autoptr(GError) gst_error = NULL;
-        if (message != NULL)
-            gst_message_parse_error(message, &gst_error, NULL);
+        g_autofree char *why = audio_pipeline_start_error(capture->pipeline);
         g_set_error(error, AUDIO_CAPTURE_ERROR, AUDIO_CAPTURE_ERROR_OPEN,
-                    "cannot capture from %s: %s", capture->label,
-                    gst_error ? gst_error->message : "the pipeline refused to start");
+                    "cannot capture from %s: %s", capture->label, why);
         audio_capture_stop(capture);
         return FALSE;
     }

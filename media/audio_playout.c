@@ -4,6 +4,7 @@
 
 #include "media/audio_capture.h"
 #include "media/audio_device.h"
+#include "media/audio_pipeline.h"
 
 #include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
@@ -66,18 +67,6 @@ static char *audio_playout_describe_speaker(gboolean live)
                            live ? "true" : "false", AUDIO_RATE);
 }
 
-/* The error a failed start left on the bus, or a plain one. */
-static void audio_playout_start_error(LcAudioPlayout *playout, GError **error)
-{
-    g_autoptr(GstBus) bus = gst_element_get_bus(playout->pipeline);
-    g_autoptr(GstMessage) message = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR);
-    g_autoptr(GError) gst_error = NULL;
-    if (message != NULL)
-        gst_message_parse_error(message, &gst_error, NULL);
-    g_set_error(error, AUDIO_PLAYOUT_ERROR, AUDIO_PLAYOUT_ERROR_OPEN, "cannot play to %s: %s",
-                playout->label, gst_error ? gst_error->message : "the pipeline refused to start");
-}
-
 /* Frees a speaker (its elements belong to the pipeline). */
 static void audio_playout_speaker_free(gpointer data)
 {
@@ -92,24 +81,14 @@ static void audio_playout_speaker_free(gpointer data)
 LcAudioPlayout *audio_playout_new(const LcAudioPlayoutConfig *config, GError **error)
 {
     guint frame_ms = config->frame_ms ? config->frame_ms : AUDIO_DEFAULT_FRAME_MS;
-    if (frame_ms != 10 && frame_ms != 20) {
-        g_set_error(error, AUDIO_PLAYOUT_ERROR, AUDIO_PLAYOUT_ERROR_INVALID_ARGUMENT,
-                    "audio frames of %u ms: expected 10 or 20", frame_ms);
+    if (!audio_pipeline_check_frame_ms(frame_ms, AUDIO_PLAYOUT_ERROR,
+                                       AUDIO_PLAYOUT_ERROR_INVALID_ARGUMENT, error))
         return NULL;
-    }
-    gst_init(NULL, NULL);
     g_autofree char *description = audio_playout_describe(config);
-    g_autoptr(GError) parse_error = NULL;
-    GstElement *pipeline = gst_parse_launch(description, &parse_error);
-    if (pipeline == NULL || parse_error != NULL) {
-        g_set_error(error, AUDIO_PLAYOUT_ERROR, AUDIO_PLAYOUT_ERROR_PIPELINE,
-                    "cannot build the audio playout pipeline (are gstreamer1.0-plugins-base and "
-                    "-good installed?): %s",
-                    parse_error ? parse_error->message : "unknown error");
-        if (pipeline != NULL)
-            gst_object_unref(pipeline);
+    GstElement *pipeline = audio_pipeline_parse(description, "audio playout", AUDIO_PLAYOUT_ERROR,
+                                                AUDIO_PLAYOUT_ERROR_PIPELINE, error);
+    if (pipeline == NULL)
         return NULL;
-    }
     g_autoptr(LcAudioPlayout) playout = g_new0(LcAudioPlayout, 1);
     playout->pipeline = pipeline;
     playout->mixer = gst_bin_get_by_name(GST_BIN(pipeline), "mix");
@@ -128,7 +107,9 @@ LcAudioPlayout *audio_playout_new(const LcAudioPlayoutConfig *config, GError **e
         return NULL;
     }
     if (gst_element_set_state(pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
-        audio_playout_start_error(playout, error);
+        g_autofree char *why = audio_pipeline_start_error(pipeline);
+        g_set_error(error, AUDIO_PLAYOUT_ERROR, AUDIO_PLAYOUT_ERROR_OPEN, "cannot play to %s: %s",
+                    playout->label, why);
         return NULL;
     }
     return g_steal_pointer(&playout);

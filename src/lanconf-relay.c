@@ -150,9 +150,7 @@ int main(int argc, char **argv)
     g_option_context_set_main_group(ctx, option_number_group_new(numbers, NULL, NULL, NULL));
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_autoptr(GError) error = NULL;
-    if (g_option_context_parse(ctx, &argc, &argv, &error) && argc > 1)
-        error =
-            g_error_new(G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "unexpected argument '%s'", argv[1]);
+    option_number_parse_args(ctx, &argc, &argv, &error);
     if (error == NULL && listen != NULL && *listen != '\0') {
         g_autoptr(GInetAddress) ip = g_inet_address_new_from_string(listen);
         if (ip == NULL)

@@ -66,15 +66,16 @@ static gboolean source_once_fire_socket(GSocket *socket, GIOCondition cond, gpoi
     return source_once_fire(data);
 }
 
-/* Sets a one-shot source's callback, attaches it and keeps it in *slot. */
-static void source_once_attach(GSource **slot, GSource *src, GSourceFunc fire,
-                               LcSourceOnceFunc func, gpointer data)
+/* Sets a one-shot source's callback and keeps it in *slot; the caller
+ * attaches it. */
+static GSource *source_once_prepare(GSource **slot, GSource *src, GSourceFunc fire,
+                                    LcSourceOnceFunc func, gpointer data)
 {
     LcSourceOnce *once = g_new(LcSourceOnce, 1);
     *once = (LcSourceOnce){slot, func, data};
     g_source_set_callback(src, fire, once, g_free);
-    source_attach_watch(src);
     *slot = src;
+    return src;
 }
 
 /* Arms a one-shot timeout or idle. */
@@ -84,7 +85,8 @@ void source_once(GSource **slot, guint ms, LcSourceOnceFunc func, gpointer data)
         return;
     GSource *src = ms > 0 ? g_timeout_source_new(ms) : g_idle_source_new();
     g_source_set_priority(src, G_PRIORITY_DEFAULT);
-    source_once_attach(slot, src, source_once_fire, func, data);
+    g_source_attach(source_once_prepare(slot, src, source_once_fire, func, data),
+                    g_main_context_get_thread_default());
 }
 
 /* Arms a one-shot socket watch. */
@@ -93,8 +95,8 @@ void source_once_socket(GSource **slot, GSocket *socket, GIOCondition cond, LcSo
 {
     if (*slot != NULL)
         return;
-    source_once_attach(slot, g_socket_create_source(socket, cond, NULL),
-                       G_SOURCE_FUNC(source_once_fire_socket), func, data);
+    source_attach_watch(source_once_prepare(slot, g_socket_create_source(socket, cond, NULL),
+                                            G_SOURCE_FUNC(source_once_fire_socket), func, data));
 }
 
 /* Destroys and forgets a source. */

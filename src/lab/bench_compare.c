@@ -360,11 +360,7 @@ int bench_compare_main(int argc, char **argv)
         entries);
     g_option_context_set_main_group(ctx, group);
     g_autoptr(GError) error = NULL;
-    gboolean ok = g_option_context_parse(ctx, &argc, &argv, &error);
-    if (ok && argc > 1)
-        g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "unexpected argument '%s'",
-                    argv[1]);
-    if (ok && error == NULL) {
+    if (option_number_parse_args(ctx, &argc, &argv, &error)) {
         LcLinkSpec spec;
         if (duration != NULL &&
             !option_number_parse("--duration", duration, TRUE, 0.1, 3600, &c.duration_s, &error))

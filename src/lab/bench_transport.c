@@ -699,17 +699,14 @@ int bench_transport_main(int argc, char **argv)
         ctx, "Pushes frames of one size through lanconf's TCP channel, then its UDP channel, "
              "and an in-process relay to a viewer, as fast as pacing and acknowledgements "
              "allow; then iperf3 over TCP and over UDP in 1200-byte datagrams (lanconf's "
-             "fragment size) at the same pacing rate, on the same loopback. Prints goodput, frame "
-             "RTT and loss of each, and "
-             "lanconf's ratio to iperf3.");
+             "fragment size) at the same pacing rate, on the same loopback. Prints goodput, "
+             "frame RTT and loss of each, and lanconf's ratio to iperf3.");
     g_option_context_set_main_group(ctx, option_number_group_new(numbers, NULL, NULL, NULL));
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_autoptr(GError) error = NULL;
-    if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc > 1) {
-        g_autofree char *stray =
-            error == NULL ? g_strdup_printf("unexpected argument '%s'", argv[1]) : NULL;
+    if (!option_number_parse_args(ctx, &argc, &argv, &error)) {
         fprintf(stderr, "lanconf-bench transport: %s\nTry 'lanconf-bench transport --help'.\n",
-                error ? error->message : stray);
+                error->message);
         return 2;
     }
     LcBenchTransportConfig cfg = {.duration_s = duration,
