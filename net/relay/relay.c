@@ -369,6 +369,8 @@ static void relay_handle_hello(LcRelayClient *client, const LcWireMsg *msg)
     chan_stream_set_max_payload(client->conn, relay_control_payload_max());
     g_hash_table_insert(relay->nicks, g_strdup(client->nick_key), client);
     relay_send_welcome(client);
+    if (relay->video != NULL)
+        relay_video_send_notices(relay->video, client);
     relay_chat_replay(client, (msg->flags & WIRE_FLAG_RESUME) != 0, msg->hello.resume_after,
                       msg->hello.history_limit);
     relay_broadcast_presence(relay, WIRE_PRESENCE_JOIN, client, NULL, NULL, client);
@@ -519,7 +521,12 @@ static void relay_on_incoming(GSocketConnection *connection, gpointer data)
     client->connected_at = g_get_monotonic_time();
     token_bucket_init(&client->flood, relay->config.rate_limit, relay->config.rate_burst,
                       client->connected_at);
-    token_bucket_init(&client->stream_flood, RELAY_STREAM_REQUEST_RATE, RELAY_STREAM_REQUEST_BURST,
+    /* Audio's burst lets a member joining a full room view every speaker
+     * at once (conference semantics); video's stays small. */
+    token_bucket_init(&client->stream_flood[LC_MEDIA_VIDEO], RELAY_STREAM_REQUEST_RATE,
+                      RELAY_STREAM_REQUEST_BURST, client->connected_at);
+    token_bucket_init(&client->stream_flood[LC_MEDIA_AUDIO], RELAY_STREAM_REQUEST_RATE,
+                      MAX(RELAY_STREAM_REQUEST_BURST, relay->config.audio_max_views),
                       client->connected_at);
     relay->counters.connections++;
 

@@ -42,7 +42,8 @@ typedef struct {
     guint video_udp_pace_mbps;     /* UDP to each viewer: pacing rate in Mbit/s (0 = unpaced) */
     gsize video_udp_pace_burst;    /* UDP to each viewer: bytes sent at once before pacing */
     gsize video_socket_buffer;     /* SO_RCVBUF/SO_SNDBUF asked for the UDP socket, bytes */
-    guint video_max_views;         /* VIEW requests one client may hold at once */
+    guint video_max_views;         /* video VIEW requests one client may hold at once */
+    guint audio_max_views;         /* audio VIEW requests one client may hold at once */
 } LcRelayConfig;
 
 /* Counters the relay keeps for logs and statistics. */

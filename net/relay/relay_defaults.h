@@ -30,3 +30,5 @@
 #define RELAY_DEFAULT_VIDEO_QUEUE_FRAMES 8
 #define RELAY_DEFAULT_VIDEO_QUEUE_BYTES  (16 * 1024 * 1024)
 #define RELAY_DEFAULT_VIDEO_MAX_VIEWS    16
+/* A member of a room of 65 hears the other 64 (conference semantics). */
+#define RELAY_DEFAULT_AUDIO_MAX_VIEWS 64

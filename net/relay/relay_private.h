@@ -6,6 +6,7 @@
 #include "net/io/token_bucket.h"
 #include "net/relay/history.h"
 #include "net/relay/relay.h"
+#include "net/wire/media_kind.h"
 #include "net/wire/wire.h"
 
 /* Nicks held for reconnecting clients (net/relay/nick_hold.h). */
@@ -29,11 +30,11 @@ typedef struct {
     char *nick_key; /* nick folded to lower case: the key in relay->nicks */
     char *instance;
     char *ip;
-    gint64 connected_at;        /* monotonic us */
-    gint64 last_ping_sent;      /* monotonic us */
-    gint64 soft_since;          /* monotonic us the soft queue limit was first exceeded; 0 = not */
-    LcTokenBucket flood;        /* chat flood control */
-    LcTokenBucket stream_flood; /* flood control of stream requests */
+    gint64 connected_at;   /* monotonic us */
+    gint64 last_ping_sent; /* monotonic us */
+    gint64 soft_since;     /* monotonic us the soft queue limit was first exceeded; 0 = not */
+    LcTokenBucket flood;   /* chat flood control */
+    LcTokenBucket stream_flood[LC_MEDIA_KINDS]; /* flood control of stream requests, per kind */
     /* History replay, a page at a time as the client reads (relay_chat.c);
      * live messages wait in the history meanwhile, so that order holds. */
     gboolean replaying;

@@ -31,6 +31,7 @@ void relay_video_config_init(LcRelayConfig *config)
     config->video_udp_pace_burst = LC_CHAN_DEFAULT_UDP_PACE_BURST;
     config->video_socket_buffer = LC_CHAN_DEFAULT_SOCKET_BUFFER;
     config->video_max_views = RELAY_DEFAULT_VIDEO_MAX_VIEWS;
+    config->audio_max_views = RELAY_DEFAULT_AUDIO_MAX_VIEWS;
 }
 
 /* A random non-zero token from the kernel's generator. */
@@ -196,6 +197,39 @@ static void relay_video_stream_free(gpointer data)
 
 static void relay_video_end_orphans(LcRelayVideo *video, GPtrArray *waiting);
 
+/* The STREAM_NOTICE that says a stream started or ended. */
+static GBytes *relay_video_encode_notice(const LcRelayStream *stream, LcWireStreamState state)
+{
+    LcWireMsg msg = {.type = WIRE_STREAM_NOTICE, .flags = media_kind_to_flags(stream->media)};
+    msg.stream_notice.state = state;
+    msg.stream_notice.stream_id = stream->id;
+    msg.stream_notice.nick = stream->nick;
+    msg.stream_notice.channels = stream->channels;
+    return wire_msg_encode(&msg, NULL);
+}
+
+/* Tells the whole room that a stream started or ended: that is how members
+ * know who is on camera and whom to listen to, without asking. */
+static void relay_video_announce(LcRelayStream *stream, LcWireStreamState state)
+{
+    g_autoptr(GBytes) frame = relay_video_encode_notice(stream, state);
+    if (frame != NULL)
+        relay_broadcast(stream->video->relay, frame, NULL, FALSE);
+}
+
+/* Tells a member who has just joined of every stream there is. */
+void relay_video_send_notices(LcRelayVideo *video, LcRelayClient *client)
+{
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, video->streams);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        g_autoptr(GBytes) frame = relay_video_encode_notice(value, WIRE_STREAM_STARTED);
+        if (frame != NULL)
+            relay_client_enqueue(client, frame);
+    }
+}
+
 /* Ends a stream: its viewers are told and wait again; it is freed. */
 static void relay_video_stream_end(LcRelayStream *stream, const char *reason)
 {
@@ -209,6 +243,7 @@ static void relay_video_stream_end(LcRelayStream *stream, const char *reason)
     relay_video_end_orphans(video, waiting);
     for (guint k = 0; k < LC_CHAN_KINDS; k++)
         relay_transport_for(k)->stream_detach(stream);
+    relay_video_announce(stream, WIRE_STREAM_ENDED);
     g_info("%s stream %u of %s ended: %s", media_kind_name(stream->media), stream->id, stream->nick,
            reason);
     g_hash_table_remove(video->owners, &stream->owner_key);
@@ -287,6 +322,7 @@ static void relay_video_handle_open(LcRelayVideo *video, LcRelayClient *client, 
     relay_video_send_control(video, client->session_id, &msg);
     g_info("%s@%s opened %s stream %u", client->nick, chan_stream_get_peer(client->conn),
            media_kind_name(media), stream->id);
+    relay_video_announce(stream, WIRE_STREAM_STARTED);
     relay_video_attach_waiting(video, stream);
 }
 
@@ -299,7 +335,7 @@ static LcRelayStream *relay_video_stream_of_nick(LcRelayVideo *video, const char
 }
 
 /* The viewer a connection holds for a nick's stream of a kind, if any;
- * count is how many views (of any kind) the connection holds. */
+ * count is how many views of that kind the connection holds. */
 static LcRelayViewer *relay_video_find_view(LcRelayVideo *video, guint64 owner,
                                             const char *nick_key, LcMediaKind media, guint *count)
 {
@@ -310,10 +346,10 @@ static LcRelayViewer *relay_video_find_view(LcRelayVideo *video, guint64 owner,
     g_hash_table_iter_init(&iter, video->viewers);
     while (g_hash_table_iter_next(&iter, NULL, &value)) {
         LcRelayViewer *viewer = value;
-        if (viewer->owner != owner)
+        if (viewer->owner != owner || viewer->media != media)
             continue;
         (*count)++;
-        if (viewer->media == media && strcmp(viewer->want_key, nick_key) == 0)
+        if (strcmp(viewer->want_key, nick_key) == 0)
             found = viewer;
     }
     return found;
@@ -346,9 +382,12 @@ static void relay_video_handle_view(LcRelayVideo *video, LcRelayClient *client, 
                            "already viewing this nick");
         return;
     }
-    if (count >= video->relay->config.video_max_views) {
-        relay_video_refuse(client, WIRE_VIEW, media, WIRE_ERR_SERVER_FULL, nick,
-                           "too many views on this connection");
+    const LcRelayConfig *cfg = &video->relay->config;
+    guint max = media == LC_MEDIA_AUDIO ? cfg->audio_max_views : cfg->video_max_views;
+    if (count >= max) {
+        g_autofree char *reason = g_strdup_printf("too many %s views on this connection (%u)",
+                                                  media_kind_name(media), max);
+        relay_video_refuse(client, WIRE_VIEW, media, WIRE_ERR_SERVER_FULL, nick, reason);
         return;
     }
     LcRelayStream *stream = relay_video_stream_of_nick(video, key, media);
@@ -388,10 +427,10 @@ void relay_video_handle_control(LcRelayVideo *video, LcRelayClient *client, cons
     /* Every STREAM_OPEN or VIEW costs each viewer a VIEW_END and a
      * VIEW_READY, or the relay a search: they are flood-controlled. */
     if ((msg->type == WIRE_STREAM_OPEN || msg->type == WIRE_VIEW) &&
-        token_bucket_take(&client->stream_flood, 1, g_get_monotonic_time()) != 0) {
+        token_bucket_take(&client->stream_flood[media], 1, g_get_monotonic_time()) != 0) {
         g_autofree char *reason = g_strdup_printf(
-            "stream flood control: at most %d stream requests at once, then %d per second",
-            RELAY_STREAM_REQUEST_BURST, RELAY_STREAM_REQUEST_RATE);
+            "stream flood control: at most %.0f %s stream requests at once, then %d per second",
+            client->stream_flood[media].burst, media_kind_name(media), RELAY_STREAM_REQUEST_RATE);
         relay_video_refuse(client, msg->type, media, WIRE_ERR_RATE_LIMITED,
                            msg->type == WIRE_VIEW ? msg->view.nick : client->nick, reason);
         return;

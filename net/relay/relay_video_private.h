@@ -149,6 +149,10 @@ void relay_video_client_gone(LcRelayVideo *video, guint64 session_id);
  * bound to this client. */
 void relay_video_nick_taken(LcRelayVideo *video, LcRelayClient *client);
 
+/* Tells a member who has just joined of every stream there is
+ * (STREAM_NOTICE). */
+void relay_video_send_notices(LcRelayVideo *video, LcRelayClient *client);
+
 /* The relay is stopping: every video channel is told and closed. */
 void relay_video_shutdown(LcRelayVideo *video, guint timeout_ms);
 

@@ -171,6 +171,12 @@ static const LcField video_ack_fields[] = {
     NUM(F_U64, video_ack.seq),       NUM(F_U64, video_ack.first_us),
     NUM(F_U64, video_ack.last_us),   NUM(F_U64, video_ack.clock_offset_us),
 };
+static const LcField stream_notice_fields[] = {
+    NUM(F_U8, stream_notice.state),
+    NUM(F_U32, stream_notice.stream_id),
+    FIELD(F_STR, stream_notice.nick, WIRE_NICK_MAX, F_NONEMPTY, WIRE_ERR_BAD_FRAME),
+    NUM(F_U8, stream_notice.channels),
+};
 static const LcField stats_request_fields[] = {
     NUM(F_U32, stats_request.request),
 };
@@ -240,6 +246,7 @@ static const LcSchema schemas[] = {
     SCHEMA(WIRE_VIDEO_READY, "VIDEO_READY", 32, 0, video_ready_fields, FALSE),
     SCHEMA(WIRE_VIDEO_FRAME, "VIDEO_FRAME", WIRE_VIDEO_FRAME_HEAD + WIRE_VIDEO_FRAME_MAX, 0,
            video_frame_fields, FALSE),
+    SCHEMA(WIRE_STREAM_NOTICE, "STREAM_NOTICE", 64, WIRE_FLAG_AUDIO, stream_notice_fields, FALSE),
     SCHEMA(WIRE_VIDEO_ACK, "VIDEO_ACK", 64, 0, video_ack_fields, FALSE),
     SCHEMA(WIRE_STATS_REQUEST, "STATS_REQUEST", 16, 0, stats_request_fields, FALSE),
     SCHEMA(WIRE_STATS_STREAM, "STATS_STREAM", 128, WIRE_FLAG_AUDIO, stats_stream_fields, FALSE),

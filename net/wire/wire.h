@@ -62,6 +62,7 @@ typedef enum {
     WIRE_VIDEO_HELLO = 0x28,
     WIRE_VIDEO_READY = 0x29,
     WIRE_VIDEO_FRAME = 0x2A,
+    WIRE_STREAM_NOTICE = 0x2B,
     WIRE_VIDEO_ACK = 0x30,
     WIRE_STATS_REQUEST = 0x31,
     WIRE_STATS_STREAM = 0x32,
@@ -95,9 +96,16 @@ typedef enum {
 #define WIRE_FLAG_HISTORY 0x0002 /* CHAT_DELIVER: replayed from history */
 #define WIRE_FLAG_OWN     0x0004 /* CHAT_DELIVER: sent by the recipient's instance */
 /* STREAM_OPEN, STREAM_READY, VIEW, VIEW_READY, VIEW_END, VIEW_CLOSE,
- * VIDEO_REFUSED, STATS_STREAM, STATS_VIEWER: an audio stream; clear: video
+ * VIDEO_REFUSED, STREAM_NOTICE, STATS_STREAM, STATS_VIEWER: an audio
+ * stream; clear: video
  * (net/wire/media_kind.h). */
 #define WIRE_FLAG_AUDIO 0x0001
+
+/* STREAM_NOTICE states. */
+typedef enum {
+    WIRE_STREAM_ENDED = 0,
+    WIRE_STREAM_STARTED = 1,
+} LcWireStreamState;
 
 /* PRESENCE kinds. */
 typedef enum {
@@ -260,6 +268,12 @@ typedef struct {
             guint64 last_us;
             guint64 clock_offset_us; /* i64, two's complement */
         } video_ack;
+        struct {
+            guint8 state; /* LcWireStreamState */
+            guint32 stream_id;
+            char *nick; /* the member whose stream it is */
+            guint8 channels;
+        } stream_notice;
         struct {
             guint32 request;
         } stats_request;

@@ -92,6 +92,7 @@ gboolean config_read_relay(GKeyFile *file, LcRelayConfig *c, GError **error)
     READ_UINT(g, "video_udp_pace_burst", 1500, G_MAXUINT32, c->video_udp_pace_burst);
     READ_UINT(g, "video_socket_buffer", 65536, 1u << 30, c->video_socket_buffer);
     READ_UINT(g, "video_max_views", 1, 1024, c->video_max_views);
+    READ_UINT(g, "audio_max_views", 1, 1024, c->audio_max_views);
     return TRUE;
 }
 

@@ -217,6 +217,7 @@ static void test_messages_roundtrip(void)
         {.type = WIRE_VIDEO_FRAME, .video_frame = {1, 2, 3, 4, 5, 6, data}},
         {.type = WIRE_VIDEO_FRAME, .video_frame = {1, 2, 3, 4, 5, 6, NULL}},
         {.type = WIRE_VIDEO_ACK, .video_ack = {1, 2, 3, 4, 5, (guint64)-7}},
+        {.type = WIRE_STREAM_NOTICE, .stream_notice = {WIRE_STREAM_STARTED, 7, nick, 3}},
         {.type = WIRE_STATS_REQUEST, .stats_request = {8}},
         {.type = WIRE_STATS_STREAM, .stats_stream = {1, 2, nick, 3, 4, {5, 6}, {7, 8}, 9, 10, 11}},
         {.type = WIRE_STATS_VIEWER,
@@ -241,7 +242,8 @@ static void test_media_flags(void)
 {
     static const guint8 setup[] = {WIRE_STREAM_OPEN,   WIRE_STREAM_READY, WIRE_VIEW,
                                    WIRE_VIEW_READY,    WIRE_VIEW_END,     WIRE_VIEW_CLOSE,
-                                   WIRE_VIDEO_REFUSED, WIRE_STATS_STREAM, WIRE_STATS_VIEWER};
+                                   WIRE_VIDEO_REFUSED, WIRE_STATS_STREAM, WIRE_STATS_VIEWER,
+                                   WIRE_STREAM_NOTICE};
     for (guint m = 0; m < LC_MEDIA_KINDS; m++) {
         LcMediaKind back;
         g_assert_true(media_kind_from_name(media_kind_name(m), &back));

@@ -615,6 +615,138 @@ static void test_stream_flood(RelayFixture *fx, gconstpointer tweak)
     g_object_unref(eye);
 }
 
+/* Reads the next STREAM_NOTICE and checks it. */
+static void expect_notice(GSocket *socket, LcWireStreamState state, guint16 flags, const char *nick,
+                          guint32 stream_id, guint8 channels)
+{
+    LcWireMsg msg;
+    g_assert_true(test_raw_read_type(socket, WIRE_STREAM_NOTICE, &msg, 5000));
+    g_assert_cmpuint(msg.stream_notice.state, ==, state);
+    g_assert_cmphex(msg.flags, ==, flags);
+    g_assert_cmpstr(msg.stream_notice.nick, ==, nick);
+    g_assert_cmpuint(msg.stream_notice.stream_id, ==, stream_id);
+    g_assert_cmpuint(msg.stream_notice.channels, ==, channels);
+    wire_msg_clear(&msg);
+}
+
+/* Joins as nick and opens an audio stream on the channels. */
+static GSocket *open_audio_stream(guint16 port, const char *nick, guint8 channels, LcWireMsg *ready)
+{
+    GSocket *control = test_raw_join(port, nick, 0, 0);
+    LcWireMsg open = {.type = WIRE_STREAM_OPEN, .flags = WIRE_FLAG_AUDIO};
+    open.stream_open.channels = channels;
+    test_raw_send(control, &open);
+    g_assert_true(test_raw_read_type(control, WIRE_STREAM_READY, ready, 5000));
+    g_assert_cmphex(ready->flags, ==, WIRE_FLAG_AUDIO);
+    return control;
+}
+
+/* The room is told of every stream that starts and ends (STREAM_NOTICE,
+ * its owner too), and a member who joins later of every stream there is,
+ * each with its media kind, nick and channels. */
+static void test_stream_notices(RelayFixture *fx, gconstpointer tweak)
+{
+    GSocket *eye = test_raw_join(fx->port, "eye", 0, 0);
+    LcWireMsg cam_ready, mic_ready;
+    GSocket *cam = video_raw_open_stream(fx->port, "cam", WIRE_CHANNELS_ALL, &cam_ready);
+    guint32 cam_id = cam_ready.stream_ready.stream_id;
+    expect_notice(eye, WIRE_STREAM_STARTED, 0, "cam", cam_id, WIRE_CHANNELS_ALL);
+    expect_notice(cam, WIRE_STREAM_STARTED, 0, "cam", cam_id, WIRE_CHANNELS_ALL);
+    GSocket *mic = open_audio_stream(fx->port, "Mic", WIRE_CHANNEL_UDP, &mic_ready);
+    guint32 mic_id = mic_ready.stream_ready.stream_id;
+    expect_notice(eye, WIRE_STREAM_STARTED, WIRE_FLAG_AUDIO, "Mic", mic_id, WIRE_CHANNEL_UDP);
+
+    /* A latecomer hears of both, right after WELCOME. */
+    GSocket *late = test_raw_join(fx->port, "late", 0, 0);
+    for (guint i = 0; i < 2; i++) {
+        LcWireMsg msg;
+        g_assert_true(test_raw_read_type(late, WIRE_STREAM_NOTICE, &msg, 5000));
+        g_assert_cmpuint(msg.stream_notice.state, ==, WIRE_STREAM_STARTED);
+        gboolean audio = (msg.flags & WIRE_FLAG_AUDIO) != 0;
+        g_assert_cmpstr(msg.stream_notice.nick, ==, audio ? "Mic" : "cam");
+        g_assert_cmpuint(msg.stream_notice.stream_id, ==, audio ? mic_id : cam_id);
+        wire_msg_clear(&msg);
+    }
+
+    LcWireMsg close = {.type = WIRE_STREAM_CLOSE};
+    close.stream_close.stream_id = mic_id;
+    test_raw_send(mic, &close);
+    expect_notice(eye, WIRE_STREAM_ENDED, WIRE_FLAG_AUDIO, "Mic", mic_id, WIRE_CHANNEL_UDP);
+    expect_notice(late, WIRE_STREAM_ENDED, WIRE_FLAG_AUDIO, "Mic", mic_id, WIRE_CHANNEL_UDP);
+    g_object_unref(cam); /* the owner leaves: its stream ends */
+    expect_notice(eye, WIRE_STREAM_ENDED, 0, "cam", cam_id, WIRE_CHANNELS_ALL);
+    wire_msg_clear(&cam_ready);
+    wire_msg_clear(&mic_ready);
+    g_object_unref(late);
+    g_object_unref(mic);
+    g_object_unref(eye);
+}
+
+/* Four audio views per connection, for the test below. */
+static void tweak_four_audio_views(LcRelayConfig *config)
+{
+    config->audio_max_views = 4;
+}
+
+/* Counts VIDEO_REFUSED answers within ms, and how many were RATE_LIMITED. */
+static guint count_refused(GSocket *socket, guint ms, guint *rate_limited)
+{
+    guint n = 0;
+    gint64 deadline = g_get_monotonic_time() + (gint64)ms * 1000;
+    while (g_get_monotonic_time() < deadline) {
+        LcWireMsg msg;
+        if (!test_raw_read(socket, &msg, 50))
+            continue;
+        if (msg.type == WIRE_VIDEO_REFUSED) {
+            n++;
+            *rate_limited += msg.video_refused.code == WIRE_ERR_RATE_LIMITED;
+        }
+        wire_msg_clear(&msg);
+    }
+    return n;
+}
+
+/* Sends count VIEWs of a kind for nicks prefix0, prefix1, ... */
+static void send_views(GSocket *socket, guint16 flags, const char *prefix, guint count)
+{
+    for (guint i = 0; i < count; i++) {
+        g_autofree char *nick = g_strdup_printf("%s%u", prefix, i);
+        LcWireMsg view = {.type = WIRE_VIEW, .flags = flags};
+        view.view.nick = nick;
+        view.view.channels = WIRE_CHANNELS_ALL;
+        test_raw_send(socket, &view);
+    }
+}
+
+/* Audio views count apart from camera views, with a flood burst as large as
+ * their limit (a member joining a full room views every speaker at once):
+ * with the default limit, 20 audio views at once and 10 camera views are
+ * all granted; past a limit of 4, exactly the extra ones are refused,
+ * and camera views are still granted. */
+static void test_audio_views(RelayFixture *fx, gconstpointer tweak)
+{
+    GSocket *ear = test_raw_join(fx->port, "ear", 0, 0);
+    guint limited = 0;
+    if (tweak == NULL) {
+        send_views(ear, WIRE_FLAG_AUDIO, "talker", 20);
+        send_views(ear, 0, "cam", 10);
+        g_assert_cmpuint(count_refused(ear, 500, &limited), ==, 0);
+    } else {
+        send_views(ear, WIRE_FLAG_AUDIO, "talker", 7);
+        g_assert_cmpuint(count_refused(ear, 500, &limited), ==, 3);
+        g_assert_cmpuint(limited, ==, 0);
+        send_views(ear, 0, "cam", 3);
+        g_assert_cmpuint(count_refused(ear, 300, &limited), ==, 0);
+    }
+    /* The connection is still in the room. */
+    LcWireMsg ping = {.type = WIRE_PING};
+    test_raw_send(ear, &ping);
+    LcWireMsg pong;
+    g_assert_true(test_raw_read_type(ear, WIRE_PONG, &pong, 3000));
+    wire_msg_clear(&pong);
+    g_object_unref(ear);
+}
+
 /* Registers the tests. */
 int main(int argc, char **argv)
 {
@@ -629,5 +761,8 @@ int main(int argc, char **argv)
     relay_test_add("/video/relay/channels-count", tweak_three_per_ip, test_channels_count);
     relay_test_add("/video/relay/stalled-frame", tweak_quick_stall, test_stalled_frame);
     relay_test_add("/video/relay/stream-flood", NULL, test_stream_flood);
+    relay_test_add("/video/relay/stream-notices", NULL, test_stream_notices);
+    relay_test_add("/video/relay/audio-views", NULL, test_audio_views);
+    relay_test_add("/video/relay/audio-views-limit", tweak_four_audio_views, test_audio_views);
     return g_test_run();
 }
