@@ -7,6 +7,7 @@
 #include "media/audio_pipeline.h"
 
 #include <gst/app/gstappsrc.h>
+#include <glib/gstdio.h>
 #include <gst/gst.h>
 
 /* One speaker: its own source and decoder, into its own mixer pad. */
@@ -24,7 +25,8 @@ struct LcAudioPlayout {
     GstElement *pipeline;
     GstElement *mixer;
     char *label;
-    gboolean live; /* playing to a device: speakers' sources are live */
+    char *wav_path; /* the file written, or NULL */
+    gboolean live;  /* playing to a device: speakers' sources are live */
     GstClockTime frame_ns;
     gint64 start_us;      /* monotonic: the mix's time 0 */
     gboolean finished;    /* finish() was called: packets are ignored */
@@ -97,6 +99,7 @@ LcAudioPlayout *audio_playout_new(const LcAudioPlayoutConfig *config, GError **e
     playout->start_us = g_get_monotonic_time();
     playout->speakers =
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, audio_playout_speaker_free);
+    playout->wav_path = g_strdup(config->wav_path);
     playout->label = config->wav_path != NULL ? g_strdup_printf("file %s", config->wav_path)
                                               : g_strdup("the default audio output");
     if (config->wav_path != NULL) {
@@ -206,6 +209,35 @@ void audio_playout_push(LcAudioPlayout *playout, const char *name, const LcFrame
         speaker->stats.frames_played++;
 }
 
+/* Stretches a speaker's schedule by a frame (its jitter buffer grew): a GAP
+ * event there, which the decoder conceals, and every later packet a frame
+ * later. */
+gboolean audio_playout_stretch(LcAudioPlayout *playout, const char *name)
+{
+    LcSpeaker *speaker = audio_playout_speaker(playout, name, FALSE);
+    if (speaker == NULL || playout->finished)
+        return FALSE;
+    GstEvent *gap = gst_event_new_gap(audio_playout_time(playout, speaker, speaker->next_seq),
+                                      playout->frame_ns);
+    gst_element_send_event(speaker->src, gap);
+    speaker->base += playout->frame_ns;
+    speaker->stats.frames_stretched++;
+    return TRUE;
+}
+
+/* Leaves packet seq out (its jitter buffer shrank): the packets after it
+ * take its place, a frame earlier. */
+gboolean audio_playout_skip(LcAudioPlayout *playout, const char *name, guint64 seq)
+{
+    LcSpeaker *speaker = audio_playout_speaker(playout, name, FALSE);
+    if (speaker == NULL || playout->finished || seq != speaker->next_seq)
+        return FALSE;
+    speaker->next_seq = seq + 1;
+    speaker->base_seq++; /* the same as a frame less of base, which cannot go below 0 */
+    speaker->stats.frames_skipped++;
+    return TRUE;
+}
+
 /* Ends a speaker's stream: the mix goes on without waiting for it. */
 gboolean audio_playout_end_speaker(LcAudioPlayout *playout, const char *name)
 {
@@ -255,8 +287,13 @@ gboolean audio_playout_finish(LcAudioPlayout *playout, guint timeout_ms, GError 
     playout->finished = TRUE;
     if (g_hash_table_size(playout->speakers) == 0) {
         g_set_error(error, AUDIO_PLAYOUT_ERROR, AUDIO_PLAYOUT_ERROR_STREAM,
-                    "nothing to play to %s: no speaker was heard", playout->label);
+                    "nothing to play to %s: no speaker was heard%s", playout->label,
+                    playout->wav_path ? " (no file written)" : "");
         gst_element_set_state(playout->pipeline, GST_STATE_NULL);
+        /* The sink made the file on starting: an empty one is no WAV. */
+        GStatBuf st;
+        if (playout->wav_path != NULL && g_stat(playout->wav_path, &st) == 0 && st.st_size == 0)
+            g_remove(playout->wav_path);
         return FALSE;
     }
     GHashTableIter iter;
@@ -294,6 +331,8 @@ void audio_playout_get_stats(LcAudioPlayout *playout, const char *name, LcAudioP
         stats->frames_played += s->frames_played;
         stats->frames_concealed += s->frames_concealed;
         stats->frames_late += s->frames_late;
+        stats->frames_stretched += s->frames_stretched;
+        stats->frames_skipped += s->frames_skipped;
         stats->restarts += s->restarts;
     }
 }
@@ -309,5 +348,6 @@ void audio_playout_free(LcAudioPlayout *playout)
     gst_clear_object(&playout->mixer);
     gst_clear_object(&playout->pipeline);
     g_free(playout->label);
+    g_free(playout->wav_path);
     g_free(playout);
 }

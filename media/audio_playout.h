@@ -31,6 +31,8 @@ typedef struct {
     guint64 frames_concealed; /* packets that never came, filled in by the decoder */
     guint64 frames_late;      /* packets older than one already played: dropped */
     guint64 restarts;         /* numbering jumps that started a speaker over */
+    guint64 frames_stretched; /* frames of concealment the jitter buffer added */
+    guint64 frames_skipped;   /* packets the jitter buffer left out */
 } LcAudioPlayoutStats;
 
 typedef struct LcAudioPlayout LcAudioPlayout;
@@ -45,6 +47,12 @@ LcAudioPlayout *audio_playout_new(const LcAudioPlayoutConfig *config, GError **e
  * than the last played is late; a jump of more than 50 either way starts the
  * speaker over (a sender that restarted). Ignored after finish(). */
 void audio_playout_push(LcAudioPlayout *playout, const char *speaker, const LcFrame *frame);
+/* A jitter buffer in front (media/audio_jitter.h) moved the speaker's
+ * schedule: stretch() adds a frame of concealment before the next packet,
+ * skip() leaves packet seq (the one expected next) out. FALSE for a speaker
+ * not heard yet, or another seq. */
+gboolean audio_playout_stretch(LcAudioPlayout *playout, const char *speaker);
+gboolean audio_playout_skip(LcAudioPlayout *playout, const char *speaker, guint64 seq);
 /* Ends a speaker's stream (it left): the mix stops waiting for it. FALSE if
  * no packet of that speaker came. */
 gboolean audio_playout_end_speaker(LcAudioPlayout *playout, const char *speaker);

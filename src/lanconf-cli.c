@@ -240,17 +240,21 @@ int main(int argc, char **argv)
     cli_media_options_init(&media);
     GOptionEntry media_entries[] = {
         {"channels", 0, 0, G_OPTION_ARG_STRING, &media.channels,
-         "Camera channels: tcp, udp or both (default both)", "tcp|udp|both"},
+         "Channels for the camera, the view, talking and listening: tcp, udp or both (default "
+         "both)",
+         "tcp|udp|both"},
         {"ack-mode", 0, 0, G_OPTION_ARG_STRING, &media.ack_mode,
          "pipelined (default), or stop-and-wait: the next frame only after the last is "
          "acknowledged",
          "MODE"},
         {"duration", 0, 0, G_OPTION_ARG_STRING, &media.duration,
-         "Send or view for S seconds (default: until stdin ends)", "S"},
+         "Send, view, talk or listen for S seconds (default: until stdin ends)", "S"},
         {"view", 0, 0, G_OPTION_ARG_STRING, &media.view,
          "Receive NICK's camera (waits until NICK streams)", "NICK"},
         {"summary", 0, 0, G_OPTION_ARG_FILENAME, &media.summary,
-         "Write the camera or view statistics as JSON to FILE at the end", "FILE"},
+         "Write the statistics (camera or view; talk and listen under \"audio\") as JSON to FILE "
+         "at the end",
+         "FILE"},
         {"headless", 0, 0, G_OPTION_ARG_NONE, &media.headless,
          "With --view: count and time frames without opening a window", NULL},
         G_OPTION_ENTRY_NULL};
@@ -291,12 +295,16 @@ int main(int argc, char **argv)
         NULL);
     g_option_group_add_entries(group, media_entries);
     g_option_context_add_group(ctx, group);
+    g_option_context_add_group(ctx, cli_media_audio_group_new(&media));
     g_autoptr(GError) error = NULL;
     gboolean parsed = g_option_context_parse(ctx, &argc, &argv, &error);
     media.send = media.camera.source != NULL;
     if (!parsed || !cli_media_options_check(&media, &error)) {
         /* Point at the help that lists the option at fault. */
-        const char *help = parsed ? "--help-camera"
+        gboolean audio = parsed && (g_str_has_prefix(error->message, "--audio") ||
+                                    g_str_has_prefix(error->message, "--jitter"));
+        const char *help = audio    ? "--help-audio"
+                           : parsed ? "--help-camera"
                            : g_error_matches(error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION)
                                ? "--help"
                                : "--help-all";
@@ -356,7 +364,7 @@ int main(int argc, char **argv)
         .nick = use_nick,
         .history_limit = no_history ? 0 : WIRE_HISTORY_DEFAULT,
         .reconnect = !no_reconnect,
-        .ping_interval_ms = media.send || media.view ? 1000 : 0, /* clock offset */
+        .ping_interval_ms = cli_media_options_any(&media) ? 1000 : 0, /* clock offset */
         .reconnect_max_ms = MIN(settings.reconnect_max_ms, 2000),
     };
     cli.session = session_new(&sc, &cli_events, &cli);
@@ -366,7 +374,7 @@ int main(int argc, char **argv)
     if (timeout > 0)
         g_timeout_add((guint)(timeout * 1000), cli_on_timeout, &cli);
     session_start(cli.session);
-    if (media.send || media.view != NULL) {
+    if (cli_media_options_any(&media)) {
         cli.media_until_eof = media.duration_s <= 0;
         cli.media = cli_media_new(cli.session, &media, cli_on_media_done, &cli, &error);
         if (cli.media == NULL) {

@@ -51,8 +51,9 @@ struct _LcSession {
     GList *next_unsent; /* first outbox entry not sent on this connection */
     guint64 next_client_id;
     guint64 last_seen;
-    guint64 resume_floor; /* newest id at the first join: nothing before it is owed */
-    GArray *members;      /* LcWireMember */
+    guint64 resume_floor;   /* newest id at the first join: nothing before it is owed */
+    GArray *members;        /* LcWireMember */
+    LcRoomStreams *streams; /* what STREAM_NOTICE announced */
 
     LcTokenBucket flood; /* mirrors the relay's flood control */
 
@@ -114,6 +115,7 @@ LcSession *session_new(const LcSessionConfig *config, const LcSessionEvents *eve
     session->state = SESSION_CONNECTING;
     session->dead_conns = g_ptr_array_new_with_free_func((GDestroyNotify)chan_stream_free);
     session->members = g_array_new(FALSE, TRUE, sizeof(LcWireMember));
+    session->streams = room_streams_new();
     g_array_set_clear_func(session->members, session_member_clear);
     g_queue_init(&session->outbox);
     session->watches = g_array_new(FALSE, FALSE, sizeof(LcSessionWatch));
@@ -254,6 +256,7 @@ static void session_handle_welcome(LcSession *session, const LcWireMsg *msg)
     g_free(session->addr);
     session->addr = g_strdup(msg->welcome.addr);
     session_set_members(session, msg);
+    room_streams_clear(session->streams); /* announced again after WELCOME */
     if (!resumed)
         session->resume_floor = msg->welcome.last_id;
     session->ever_joined = TRUE;
@@ -462,6 +465,9 @@ static void session_on_frame(LcChanStream *conn, const LcWireHeader *header, con
             break;
         case WIRE_PRESENCE:
             session_handle_presence(session, &msg);
+            break;
+        case WIRE_STREAM_NOTICE:
+            room_streams_update(session->streams, &msg);
             break;
         case WIRE_ERROR:
             session_handle_error(session, &msg);
@@ -706,6 +712,12 @@ GInetSocketAddress *session_get_relay_address(LcSession *session)
     return G_INET_SOCKET_ADDRESS(g_steal_pointer(&remote));
 }
 
+/* The streams the room has (STREAM_NOTICE). */
+const LcRoomStreams *session_get_streams(LcSession *session)
+{
+    return session->streams;
+}
+
 const LcWireMember *session_get_members(LcSession *session, guint *n_members)
 {
     *n_members = session->members->len;
@@ -757,6 +769,7 @@ void session_free(LcSession *session)
     g_ptr_array_unref(session->dead_conns);
     g_queue_clear_full(&session->outbox, (GDestroyNotify)session_out_free);
     g_array_unref(session->members);
+    room_streams_free(session->streams);
     g_array_unref(session->watches);
     stats_clock_free(session->clock);
     g_free(session->host);

@@ -12,6 +12,7 @@
 
 #include <gio/gio.h>
 
+#include "net/client/room_streams.h"
 #include "net/wire/wire.h"
 
 typedef struct _LcSession LcSession;
@@ -116,6 +117,9 @@ const char *session_get_server(LcSession *session); /* "host:port" */
 GInetSocketAddress *session_get_relay_address(LcSession *session);
 /* Members of the room (nick, addr), in join order. */
 const LcWireMember *session_get_members(LcSession *session, guint *n_members);
+/* The streams the room has, as announced (STREAM_NOTICE) since the last
+ * WELCOME: watches see each notice after this table has taken it. */
+const LcRoomStreams *session_get_streams(LcSession *session);
 /* Messages not yet acknowledged. */
 guint session_get_unacked(LcSession *session);
 /* Latest relay round-trip in ms; negative before the first. */

@@ -1,4 +1,4 @@
-/* cli_media.c: lanconf-cli's camera and viewer modes. */
+/* cli_media.c: lanconf-cli's camera, viewer, talk and listen modes. */
 #include "src/app/cli_media.h"
 
 #include "core/option_number.h"
@@ -9,7 +9,10 @@
 #include "src/run/av_viewer.h"
 #include "media/capture.h"
 #include "net/wire/chan_kind.h"
+#include "src/report/audio_report.h"
 #include "src/report/framelog_report.h"
+#include "src/run/audio_listen.h"
+#include "src/run/audio_talk.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +24,9 @@ struct _LcCliMedia {
     LcFramelogRun run;
     LcAvSender *sender;
     LcAvViewer *viewer;
+    LcFramelogRun talk_run;
+    LcAudioTalk *talk;
+    LcAudioListen *listen;
     LcCliMediaDoneFunc done;
     gpointer user_data;
     guint report_timer;
@@ -46,6 +52,113 @@ void cli_media_options_clear(LcCliMediaOptions *o)
     g_clear_pointer(&o->ack_mode, g_free);
     g_clear_pointer(&o->summary, g_free);
     g_clear_pointer(&o->duration, g_free);
+    g_clear_pointer(&o->audio, g_free);
+    g_clear_pointer(&o->audio_out, g_free);
+    g_clear_pointer(&o->audio_frame_ms, g_free);
+    g_clear_pointer(&o->audio_bitrate, g_free);
+    g_clear_pointer(&o->audio_mode, g_free);
+    g_clear_pointer(&o->jitter, g_free);
+    g_clear_pointer(&o->jitter_max, g_free);
+}
+
+/* The "audio" option group. */
+GOptionGroup *cli_media_audio_group_new(LcCliMediaOptions *o)
+{
+    GOptionEntry entries[] = {
+        {"audio", 0, 0, G_OPTION_ARG_STRING, &o->audio,
+         "Talk: send sound to the room on the channels of --channels: test (a 440 Hz tone), "
+         "test:HZ, mic (the default microphone) or an audio file",
+         "SOURCE"},
+        {"listen", 0, 0, G_OPTION_ARG_NONE, &o->listen,
+         "Hear everyone in the room who talks (the default audio output)", NULL},
+        {"audio-out", 0, 0, G_OPTION_ARG_FILENAME, &o->audio_out,
+         "Listen, and write what is heard to FILE (WAV) instead of playing it", "FILE.wav"},
+        {"audio-frame-ms", 0, 0, G_OPTION_ARG_STRING, &o->audio_frame_ms,
+         "Opus packet length, 10 (default) or 20; speakers and listeners use the same", "MS"},
+        {"audio-bitrate", 0, 0, G_OPTION_ARG_STRING, &o->audio_bitrate,
+         "Opus bit rate, 6000 to 510000 (default " G_STRINGIFY(AUDIO_DEFAULT_BITRATE) ")", "BPS"},
+        {"audio-mode", 0, 0, G_OPTION_ARG_STRING, &o->audio_mode,
+         "voice (default: in-band FEC against loss) or lowdelay (2.5 ms less delay, no FEC)",
+         "MODE"},
+        {"jitter", 0, 0, G_OPTION_ARG_STRING, &o->jitter,
+         "Listen: the jitter buffer's depth, auto (default: adapts to the measured jitter) or "
+         "a fixed MS",
+         "auto|MS"},
+        {"jitter-max", 0, 0, G_OPTION_ARG_STRING, &o->jitter_max,
+         "Listen: the deepest an adaptive jitter buffer goes (default " G_STRINGIFY(
+             AUDIO_JITTER_DEFAULT_MAX_MS) ")",
+         "MS"},
+        G_OPTION_ENTRY_NULL};
+    GOptionGroup *group = g_option_group_new(
+        "audio", "Audio options (a conference: everyone who listens hears everyone who talks)",
+        "Show the audio options", NULL, NULL);
+    g_option_group_add_entries(group, entries);
+    return group;
+}
+
+/* Whether any media mode is asked for. */
+gboolean cli_media_options_any(const LcCliMediaOptions *o)
+{
+    return o->send || o->view != NULL || o->audio != NULL || o->listen || o->audio_out != NULL;
+}
+
+/* Reads the --audio and --jitter options into the capture and jitter
+ * buffer settings. */
+static gboolean cli_media_parse_audio(LcCliMediaOptions *o, GError **error)
+{
+    double value = 0;
+    if (o->audio_out != NULL)
+        o->listen = TRUE;
+    o->capture = (LcAudioCaptureConfig){.source = o->audio};
+    if (o->audio_frame_ms != NULL) {
+        if (!option_number_parse("--audio-frame-ms", o->audio_frame_ms, FALSE, 10, 20, &value,
+                                 error))
+            return FALSE;
+        if (value != 10 && value != 20) {
+            g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        "--audio-frame-ms: %s: expected 10 or 20", o->audio_frame_ms);
+            return FALSE;
+        }
+        o->capture.frame_ms = (guint)value;
+    }
+    if (o->audio_bitrate != NULL) {
+        if (!option_number_parse("--audio-bitrate", o->audio_bitrate, FALSE, 6000, 510000, &value,
+                                 error))
+            return FALSE;
+        o->capture.bitrate = (guint)value;
+    }
+    if (o->audio_mode != NULL && g_strcmp0(o->audio_mode, "voice") != 0) {
+        if (g_strcmp0(o->audio_mode, "lowdelay") != 0) {
+            g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        "--audio-mode: %s: expected voice or lowdelay", o->audio_mode);
+            return FALSE;
+        }
+        o->capture.mode = AUDIO_MODE_LOWDELAY;
+    }
+    o->jitter_config = (LcAudioJitterConfig){0};
+    if (o->jitter != NULL && g_strcmp0(o->jitter, "auto") != 0) {
+        if (!option_number_parse("--jitter", o->jitter, FALSE, 1, 2000, &value, error))
+            return FALSE;
+        o->jitter_config.fixed_ms = (guint)value;
+    }
+    if (o->jitter_max != NULL) {
+        if (!option_number_parse("--jitter-max", o->jitter_max, FALSE, AUDIO_JITTER_DEFAULT_MIN_MS,
+                                 2000, &value, error))
+            return FALSE;
+        o->jitter_config.max_ms = (guint)value;
+    }
+    gboolean audio_only = o->audio_frame_ms || o->audio_bitrate || o->audio_mode;
+    if (audio_only && o->audio == NULL && !o->listen) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "--audio-frame-ms, --audio-bitrate and --audio-mode need --audio or --listen");
+        return FALSE;
+    }
+    if ((o->jitter != NULL || o->jitter_max != NULL) && !o->listen) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "--jitter and --jitter-max need --listen or --audio-out");
+        return FALSE;
+    }
+    return TRUE;
 }
 
 /* Parses --channels (default: both) and --ack-mode (default: pipelined). */
@@ -79,50 +192,133 @@ gboolean cli_media_options_check(LcCliMediaOptions *o, GError **error)
     if (o->duration != NULL && !option_number_parse("--duration", o->duration, TRUE, 0,
                                                     OPTION_SECONDS_MAX, &o->duration_s, error))
         return FALSE;
-    if (o->summary != NULL && !o->send && o->view == NULL) {
+    if (!cli_media_parse_audio(o, error))
+        return FALSE;
+    if (o->summary != NULL && !cli_media_options_any(o)) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                    "--summary needs --camera or --view");
+                    "--summary needs --camera, --view, --audio or --listen");
         return FALSE;
     }
     return camera_options_validate(&o->camera, error);
 }
 
-/* The active frame log. */
+/* The camera's or the view's frame log; NULL without either. */
 static LcFramelog *cli_media_log(LcCliMedia *m)
 {
-    return m->sender ? av_sender_get_framelog(m->sender) : av_viewer_get_framelog(m->viewer);
+    if (m->sender != NULL)
+        return av_sender_get_framelog(m->sender);
+    return m->viewer ? av_viewer_get_framelog(m->viewer) : NULL;
+}
+
+/* Prints a log's lines for the second that ended, one per channel. */
+static void cli_media_report_log(LcFramelog *log, const char *stamp, const char *what, gint64 now)
+{
+    LcChannelInterval intervals[LC_CHAN_KINDS];
+    guint n = framelog_close_interval(log, now, intervals);
+    for (guint i = 0; i < n; i++) {
+        g_autofree char *line = framelog_format_interval_text(log, &intervals[i]);
+        fprintf(stderr, "lanconf-cli: %s %s %s\n", stamp, what, line);
+    }
+}
+
+/* Prints every speaker's lines for the second that ended: what is heard
+ * (marked *) and what the other channel would have given. */
+static void cli_media_report_listen(LcCliMedia *m, const char *stamp, gint64 now)
+{
+    GPtrArray *speakers = audio_listen_get_speakers(m->listen);
+    for (guint i = 0; i < speakers->len; i++) {
+        const LcAudioListenSpeaker *s = speakers->pdata[i];
+        if (!s->active)
+            continue;
+        LcChannelInterval intervals[LC_CHAN_KINDS];
+        guint n = framelog_close_interval(s->log, now, intervals);
+        for (guint k = 0; k < n; k++) {
+            g_autofree char *line = audio_report_format_interval(s, &intervals[k]);
+            cli_print_remote(stderr, "lanconf-cli: %s hear %s", stamp, line);
+        }
+    }
 }
 
 /* Prints one line per channel for the second that ended. */
 static gboolean cli_media_on_report(gpointer data)
 {
     LcCliMedia *m = data;
-    LcFramelog *log = cli_media_log(m);
-    LcChannelInterval intervals[LC_CHAN_KINDS];
+    gint64 now = clock_now_us();
+    g_autoptr(GDateTime) local = g_date_time_new_now_local();
+    g_autofree char *stamp = g_date_time_format(local, "%H:%M:%S");
     if (m->sender)
         av_sender_update_socket_stats(m->sender);
-    guint n = framelog_close_interval(log, clock_now_us(), intervals);
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
-    g_autofree char *stamp = g_date_time_format(now, "%H:%M:%S");
-    for (guint i = 0; i < n; i++) {
-        g_autofree char *line = framelog_format_interval_text(log, &intervals[i]);
-        fprintf(stderr, "lanconf-cli: %s %s %s\n", stamp, m->sender ? "send" : "view", line);
+    if (cli_media_log(m) != NULL)
+        cli_media_report_log(cli_media_log(m), stamp, m->sender ? "send" : "view", now);
+    if (m->talk != NULL) {
+        audio_talk_update_socket_stats(m->talk);
+        cli_media_report_log(audio_talk_get_framelog(m->talk), stamp, "talk", now);
     }
+    if (m->listen != NULL)
+        cli_media_report_listen(m, stamp, now);
     return G_SOURCE_CONTINUE;
 }
 
-/* Writes the summary and reports the end. */
+/* Prints why a log's run fell short of what was asked. */
+static void cli_media_print_shortfalls(LcFramelog *log)
+{
+    if (log == NULL)
+        return;
+    g_autoptr(GPtrArray) shortfalls = framelog_get_shortfalls(log);
+    for (guint i = 0; i < shortfalls->len; i++)
+        fprintf(stderr, "lanconf-cli: short of what was asked: %s\n",
+                (const char *)shortfalls->pdata[i]);
+}
+
+/* The audio part of the summary: {"talk": ..., "listen": ...}. */
+static JsonNode *cli_media_audio_json(LcCliMedia *m, gint64 now)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "talk");
+    if (m->talk != NULL)
+        json_builder_add_value(b, framelog_get_summary_json(audio_talk_get_framelog(m->talk), now));
+    else
+        json_builder_add_null_value(b);
+    json_builder_set_member_name(b, "listen");
+    if (m->listen != NULL)
+        json_builder_add_value(b, audio_report_listen_json(m->listen, now));
+    else
+        json_builder_add_null_value(b);
+    json_builder_end_object(b);
+    return json_builder_get_root(b);
+}
+
+/* Writes the summary: the camera's or view's alone as before, or, with
+ * audio, {"audio": ..., "video": ...}. */
+static gboolean cli_media_write_summary(LcCliMedia *m, GError **error)
+{
+    gint64 now = clock_now_us();
+    LcFramelog *video = cli_media_log(m);
+    if (m->talk == NULL && m->listen == NULL)
+        return framelog_write_summary(video, now, m->options->summary, error);
+    g_autoptr(JsonNode) audio = cli_media_audio_json(m, now);
+    g_autoptr(JsonNode) video_json = video ? framelog_get_summary_json(video, now) : NULL;
+    return audio_report_write_summary(audio, video_json, m->options->summary, error);
+}
+
+/* Finishes the listening (a WAV file complete), writes the summary and
+ * reports the end. */
 static void cli_media_complete(LcCliMedia *m)
 {
     g_autoptr(GError) error = NULL;
-    {
-        g_autoptr(GPtrArray) shortfalls = framelog_get_shortfalls(cli_media_log(m));
-        for (guint i = 0; i < shortfalls->len; i++)
-            fprintf(stderr, "lanconf-cli: short of what was asked: %s\n",
-                    (const char *)shortfalls->pdata[i]);
+    cli_media_print_shortfalls(cli_media_log(m));
+    if (m->talk != NULL)
+        cli_media_print_shortfalls(audio_talk_get_framelog(m->talk));
+    if (m->listen != NULL && !audio_listen_finish(m->listen, &error)) {
+        cli_print_error(&m->status, "%s", error->message);
+        g_clear_error(&error);
+    } else if (m->listen != NULL) {
+        fprintf(stderr, "lanconf-cli: heard %u stream(s) into %s\n",
+                audio_listen_get_speakers(m->listen)->len,
+                audio_listen_get_output_label(m->listen));
     }
-    if (m->options->summary != NULL &&
-        !framelog_write_summary(cli_media_log(m), clock_now_us(), m->options->summary, &error)) {
+    if (m->options->summary != NULL && !cli_media_write_summary(m, &error)) {
         fprintf(stderr, "lanconf-cli: --summary: %s\n", error->message);
         m->status = 1;
     }
@@ -139,7 +335,8 @@ static gboolean cli_media_on_grace(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-/* Ends the run: stop the camera, wait briefly for ACKs, then summarise. */
+/* Ends the run: stop the camera and the sound, wait briefly for ACKs, then
+ * summarise. */
 void cli_media_finish(LcCliMedia *m)
 {
     if (m->finishing)
@@ -148,6 +345,12 @@ void cli_media_finish(LcCliMedia *m)
     if (m->sender != NULL) {
         av_sender_stop(m->sender);
         av_sender_update_socket_stats(m->sender);
+    }
+    if (m->talk != NULL) {
+        audio_talk_stop(m->talk);
+        audio_talk_update_socket_stats(m->talk);
+    }
+    if (m->sender != NULL || m->talk != NULL) {
         m->grace_timer = g_timeout_add(CLI_MEDIA_GRACE_MS, cli_media_on_grace, m);
         return;
     }
@@ -163,11 +366,12 @@ static gboolean cli_media_on_duration(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-/* A fatal problem in the camera, the stream or the view. */
+/* A fatal problem in the camera, the sound, the stream or the view. */
 static void cli_media_fail(LcCliMedia *m, const GError *error)
 {
-    /* A video file that ends is the end of the run, not a failure. */
-    if (!g_error_matches(error, CAPTURE_ERROR, CAPTURE_ERROR_EOS)) {
+    /* A video or audio file that ends is the end of the run, not a failure. */
+    if (!g_error_matches(error, CAPTURE_ERROR, CAPTURE_ERROR_EOS) &&
+        !g_error_matches(error, AUDIO_CAPTURE_ERROR, AUDIO_CAPTURE_ERROR_EOS)) {
         cli_print_error(&m->status, "%s", error->message);
     }
     cli_media_finish(m);
@@ -183,6 +387,11 @@ static void cli_media_on_viewer_error(LcAvViewer *v, const GError *error, gpoint
     cli_media_fail(data, error);
 }
 
+static void cli_media_on_talk_error(LcAudioTalk *t, const GError *error, gpointer data)
+{
+    cli_media_fail(data, error);
+}
+
 /* The viewed stream ended: with no --duration, so does the run. */
 static void cli_media_on_viewer_end(LcAvViewer *v, const char *reason, gpointer data)
 {
@@ -193,7 +402,68 @@ static void cli_media_on_viewer_end(LcAvViewer *v, const char *reason, gpointer 
         cli_media_finish(m);
 }
 
-/* Starts sending or viewing on a session. */
+/* Starts the camera or the view. */
+static gboolean cli_media_start_video(LcCliMedia *m, LcSession *session, guint mask,
+                                      LcStreamAckMode ack, GError **error)
+{
+    const LcCliMediaOptions *o = m->options;
+    if (o->send) {
+        av_sender_describe_run(&m->run, &o->camera, mask, ack, o->duration_s);
+        LcStreamSenderConfig vc;
+        stream_sender_config_init(&vc);
+        vc.channels = mask;
+        vc.ack_mode = ack;
+        m->sender =
+            av_sender_new(session, &o->camera, &vc, &m->run, cli_media_on_sender_error, m, error);
+        if (m->sender == NULL || !av_sender_start(m->sender, error))
+            return FALSE;
+        fprintf(stderr, "lanconf-cli: %s\n", av_sender_get_encoder_note(m->sender));
+    } else if (o->view != NULL) {
+        av_viewer_describe_run(&m->run, mask, ack, o->duration_s);
+        LcStreamViewerConfig vc;
+        stream_viewer_config_init(&vc);
+        vc.channels = mask;
+        m->viewer = av_viewer_new(session, o->view, &vc, &m->run, o->headless, 0,
+                                  cli_media_on_viewer_error, cli_media_on_viewer_end, m, error);
+        if (m->viewer == NULL)
+            return FALSE;
+        fprintf(stderr, "lanconf-cli: viewing %s's camera: %s\n", o->view,
+                av_viewer_get_display_note(m->viewer));
+    }
+    return TRUE;
+}
+
+/* Starts talking and listening. */
+static gboolean cli_media_start_audio(LcCliMedia *m, LcSession *session, guint mask, GError **error)
+{
+    const LcCliMediaOptions *o = m->options;
+    if (o->listen) {
+        LcAudioListenConfig lc = {.channels = mask,
+                                  .wav_path = o->audio_out,
+                                  .frame_ms = o->capture.frame_ms,
+                                  .jitter = o->jitter_config};
+        m->listen = audio_listen_new(session, &lc, error);
+        if (m->listen == NULL)
+            return FALSE;
+        fprintf(stderr, "lanconf-cli: listening to everyone who talks, into %s\n",
+                audio_listen_get_output_label(m->listen));
+    }
+    if (o->audio != NULL) {
+        audio_talk_describe_run(&m->talk_run, &o->capture, mask, o->duration_s);
+        LcStreamSenderConfig sc;
+        stream_sender_config_init(&sc);
+        sc.channels = mask;
+        sc.queue_frames = AUDIO_TALK_QUEUE_FRAMES;
+        m->talk = audio_talk_new(session, &o->capture, &sc, &m->talk_run, cli_media_on_talk_error,
+                                 m, error);
+        if (m->talk == NULL || !audio_talk_start(m->talk, error))
+            return FALSE;
+        fprintf(stderr, "lanconf-cli: talking: %s\n", audio_talk_get_label(m->talk));
+    }
+    return TRUE;
+}
+
+/* Starts the media modes asked for on a session. */
 LcCliMedia *cli_media_new(LcSession *session, const LcCliMediaOptions *o, LcCliMediaDoneFunc done,
                           gpointer user_data, GError **error)
 {
@@ -205,34 +475,10 @@ LcCliMedia *cli_media_new(LcSession *session, const LcCliMediaOptions *o, LcCliM
     m->options = o;
     m->done = done;
     m->user_data = user_data;
-    if (o->send)
-        av_sender_describe_run(&m->run, &o->camera, mask, ack, o->duration_s);
-    else
-        av_viewer_describe_run(&m->run, mask, ack, o->duration_s);
-    if (o->send) {
-        LcStreamSenderConfig vc;
-        stream_sender_config_init(&vc);
-        vc.channels = mask;
-        vc.ack_mode = ack;
-        m->sender =
-            av_sender_new(session, &o->camera, &vc, &m->run, cli_media_on_sender_error, m, error);
-        if (m->sender == NULL || !av_sender_start(m->sender, error)) {
-            cli_media_free(m);
-            return NULL;
-        }
-        fprintf(stderr, "lanconf-cli: %s\n", av_sender_get_encoder_note(m->sender));
-    } else {
-        LcStreamViewerConfig vc;
-        stream_viewer_config_init(&vc);
-        vc.channels = mask;
-        m->viewer = av_viewer_new(session, o->view, &vc, &m->run, o->headless, 0,
-                                  cli_media_on_viewer_error, cli_media_on_viewer_end, m, error);
-        if (m->viewer == NULL) {
-            cli_media_free(m);
-            return NULL;
-        }
-        fprintf(stderr, "lanconf-cli: viewing %s's camera: %s\n", o->view,
-                av_viewer_get_display_note(m->viewer));
+    if (!cli_media_start_video(m, session, mask, ack, error) ||
+        !cli_media_start_audio(m, session, mask, error)) {
+        cli_media_free(m);
+        return NULL;
     }
     m->report_timer = g_timeout_add(1000, cli_media_on_report, m);
     if (o->duration_s > 0)
@@ -250,5 +496,7 @@ void cli_media_free(LcCliMedia *m)
         g_clear_handle_id(timers[i], g_source_remove);
     g_clear_pointer(&m->sender, av_sender_free);
     g_clear_pointer(&m->viewer, av_viewer_free);
+    g_clear_pointer(&m->talk, audio_talk_free);
+    g_clear_pointer(&m->listen, audio_listen_free);
     g_free(m);
 }

@@ -1,21 +1,35 @@
-/* cli_media.h: lanconf-cli's camera mode (--camera: send a camera on both
- * channels) and viewer mode (--view NICK), with a report per channel per
- * second on stderr and a summary JSON at the end. */
+/* cli_media.h: lanconf-cli's media modes: camera (--camera: send a camera
+ * on both channels), viewer (--view NICK), talk (--audio SOURCE: send sound
+ * to the room) and listen (--listen, --audio-out: hear everyone who talks),
+ * with a report per channel per second on stderr and a summary JSON at the
+ * end. */
 #pragma once
 
 #include "net/client/session.h"
+#include "media/audio_capture.h"
+#include "media/audio_jitter.h"
 #include "media/camera.h"
 
 typedef struct {
-    LcCameraOptions camera; /* --camera (source), --size, --fps, --quality */
-    gboolean send;          /* --camera given */
-    char *view;             /* --view NICK */
-    char *channels;         /* --channels tcp|udp|both */
-    char *ack_mode;         /* --ack-mode pipelined|stop-and-wait */
-    char *duration;         /* --duration as given */
-    double duration_s;      /* --duration; 0 = until stdin ends or Ctrl-C */
-    char *summary;          /* --summary FILE */
-    gboolean headless;      /* --headless: no video window */
+    LcCameraOptions camera;       /* --camera (source), --size, --fps, --quality */
+    gboolean send;                /* --camera given */
+    char *view;                   /* --view NICK */
+    char *channels;               /* --channels tcp|udp|both */
+    char *ack_mode;               /* --ack-mode pipelined|stop-and-wait */
+    char *duration;               /* --duration as given */
+    double duration_s;            /* --duration; 0 = until stdin ends or Ctrl-C */
+    char *summary;                /* --summary FILE */
+    gboolean headless;            /* --headless: no video window */
+    char *audio;                  /* --audio SOURCE: talk */
+    gboolean listen;              /* --listen, or --audio-out given */
+    char *audio_out;              /* --audio-out FILE.wav */
+    char *audio_frame_ms;         /* --audio-frame-ms as given */
+    char *audio_bitrate;          /* --audio-bitrate as given */
+    char *audio_mode;             /* --audio-mode voice|lowdelay */
+    char *jitter;                 /* --jitter auto|MS */
+    char *jitter_max;             /* --jitter-max MS */
+    LcAudioCaptureConfig capture; /* parsed from the --audio options */
+    LcAudioJitterConfig jitter_config;
 } LcCliMediaOptions;
 
 typedef struct _LcCliMedia LcCliMedia;
@@ -26,6 +40,13 @@ typedef void (*LcCliMediaDoneFunc)(LcCliMedia *media, int status, gpointer user_
 /* Fills options with the defaults. */
 void cli_media_options_init(LcCliMediaOptions *options);
 void cli_media_options_clear(LcCliMediaOptions *options);
+
+/* The "audio" option group (--help-audio): --audio, --listen and the rest,
+ * filling options. */
+GOptionGroup *cli_media_audio_group_new(LcCliMediaOptions *options);
+
+/* Whether any media mode is asked for. */
+gboolean cli_media_options_any(const LcCliMediaOptions *options);
 
 /* Reads --duration and checks the combination of options (exit status 2
  * material). */

@@ -31,22 +31,27 @@ char *framelog_format_interval_text(const LcFramelog *log, const LcChannelInterv
     gboolean sender = log->role == FRAMELOG_ROLE_SENDER;
     g_autofree char *fps =
         framelog_format_figure("%.0f", sender ? iv->sent.fps_acked : iv->fps_decoded);
-    g_autofree char *mbps =
-        framelog_format_figure("%.1f", sender ? iv->sent.goodput_mbps : iv->received.goodput_mbps);
+    double goodput = sender ? iv->sent.goodput_mbps : iv->received.goodput_mbps;
+    /* Audio: packets, and a rate in kbit/s (a voice is tens of them). */
+    const char *rate_unit = log->run.audio ? "pkt/s" : "fps";
+    const char *bit_unit = log->run.audio ? "kbit/s" : "Mbit/s";
+    g_autofree char *mbps = framelog_format_figure(log->run.audio ? "%.0f" : "%.1f",
+                                                   log->run.audio ? goodput * 1000 : goodput);
     g_autofree char *p50 =
         framelog_format_figure("%.1f", sender ? iv->rtt_p50_ms : iv->end_to_end_p50_ms);
     g_autofree char *p99 =
         framelog_format_figure("%.1f", sender ? iv->rtt_p99_ms : iv->end_to_end_p99_ms);
     if (sender) {
         g_autofree char *xfer = framelog_format_figure("%.1f", iv->transfer_p50_mb_s);
-        return g_strdup_printf("%s: %s fps %s Mbit/s rtt p50/p99 %s/%s ms xfer p50 %s MB/s lost "
+        return g_strdup_printf("%s: %s %s %s %s rtt p50/p99 %s/%s ms xfer p50 %s MB/s lost "
                                "%" G_GUINT64_FORMAT " dropped %" G_GUINT64_FORMAT,
-                               chan_kind_name(iv->channel), fps, mbps, p50, p99, xfer,
-                               iv->sent.counts.frames_lost, iv->sent.counts.frames_dropped);
+                               chan_kind_name(iv->channel), fps, rate_unit, mbps, bit_unit, p50,
+                               p99, xfer, iv->sent.counts.frames_lost,
+                               iv->sent.counts.frames_dropped);
     }
-    return g_strdup_printf("%s: %s fps %s Mbit/s e2e p50/p99 %s/%s ms received %" G_GUINT64_FORMAT
+    return g_strdup_printf("%s: %s %s %s %s e2e p50/p99 %s/%s ms received %" G_GUINT64_FORMAT
                            " decoded %" G_GUINT64_FORMAT,
-                           chan_kind_name(iv->channel), fps, mbps, p50, p99,
+                           chan_kind_name(iv->channel), fps, rate_unit, mbps, bit_unit, p50, p99,
                            iv->received.counts.frames_acked, iv->frames_decoded);
 }
 

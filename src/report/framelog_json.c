@@ -182,6 +182,7 @@ static void framelog_json_add_run(JsonBuilder *builder, const LcFramelog *log, g
     json_builder_set_member_name(builder, "run");
     json_builder_begin_object(builder);
     framelog_json_add_string(builder, "role", sender ? "sender" : "viewer");
+    framelog_json_add_string(builder, "media", run->audio ? "audio" : "video");
     framelog_json_add_string(builder, "source", run->source);
     framelog_json_add_string(builder, "size", size);
     framelog_json_add_known(builder, "width", run->width);
@@ -189,6 +190,8 @@ static void framelog_json_add_run(JsonBuilder *builder, const LcFramelog *log, g
     framelog_json_add_known(builder, "fps", run->fps);
     framelog_json_add_known(builder, "quality", run->quality);
     framelog_json_add_string(builder, "encoder", run->encoder);
+    framelog_json_add_known(builder, "bitrate", run->bitrate);
+    framelog_json_add_string(builder, "mode", run->mode);
     framelog_json_add_channel_names(builder, log);
     framelog_json_add_string(builder, "ack_mode", run->ack_mode);
     stats_json_add_number(builder, "duration_s", run->duration_s);

@@ -3,6 +3,7 @@
 
 #include "net/wire/clock.h"
 #include "net/wire/chan_kind.h"
+#include "src/run/stream_log.h"
 
 /* How long frames wait for every channel of a new stream to open. */
 #define AV_SENDER_OPEN_WAIT_US (2 * G_USEC_PER_SEC)
@@ -60,49 +61,25 @@ static void av_sender_on_camera_error(LcCamera *camera, const GError *error, gpo
 /* A frame went out on a channel. */
 static void av_sender_on_sent(LcStreamSender *v, const LcStreamFrameEvent *ev, gpointer data)
 {
-    LcAvSender *s = data;
-    framelog_add_sent(s->log, ev->channel, ev->seq, ev->bytes, ev->capture_us, ev->send_us);
+    stream_log_sent(((LcAvSender *)data)->log, ev);
 }
 
 /* The relay acknowledged a frame. */
 static void av_sender_on_relay_ack(LcStreamSender *v, const LcStreamRelayAck *ack, gpointer data)
 {
-    LcAvSender *s = data;
-    framelog_set_relay_offset(s->log, stream_sender_get_clock_offset_us(v));
-    framelog_add_relay_ack(s->log, ack->channel, ack->seq, ack->relay_first_us, ack->relay_last_us,
-                           ack->arrival_us);
+    stream_log_relay_ack(((LcAvSender *)data)->log, v, ack);
 }
 
-/* A viewer acknowledged a frame: its whole arrival, on this host's clock. */
+/* A viewer acknowledged a frame. */
 static void av_sender_on_viewer_ack(LcStreamSender *v, const LcStreamViewerAck *ack, gpointer data)
 {
-    LcAvSender *s = data;
-    gint64 at = stream_sender_viewer_to_local_us(v, ack->viewer_last_us, ack->viewer_offset_us);
-    framelog_add_viewer_ack(s->log, ack->channel, ack->seq, at);
-}
-
-/* The frame log's name for why a channel dropped a frame unsent. */
-static LcFramelogDrop av_sender_drop_reason(LcChanDropReason reason)
-{
-    switch (reason) {
-    case LC_CHAN_DROP_QUEUE:
-        return FRAMELOG_DROP_QUEUE;
-    case LC_CHAN_DROP_WAIT_ACK:
-        return FRAMELOG_DROP_WAIT_ACK;
-    default:
-        return FRAMELOG_DROP_NOT_READY;
-    }
+    stream_log_viewer_ack(((LcAvSender *)data)->log, v, ack);
 }
 
 /* A frame was dropped unsent or given up on. */
 static void av_sender_on_dropped(LcStreamSender *v, const LcStreamFrameEvent *ev, gpointer data)
 {
-    LcAvSender *s = data;
-    if (ev->reason == LC_CHAN_DROP_LOST)
-        framelog_add_lost(s->log, ev->channel, ev->seq);
-    else
-        framelog_add_dropped(s->log, ev->channel, ev->seq, ev->bytes, ev->capture_us,
-                             av_sender_drop_reason(ev->reason));
+    stream_log_dropped(((LcAvSender *)data)->log, ev);
 }
 
 /* The relay refused the stream. */
@@ -190,11 +167,7 @@ LcFramelog *av_sender_get_framelog(LcAvSender *s)
 /* Copies the TCP channel's TCP_INFO into the log. */
 void av_sender_update_socket_stats(LcAvSender *s)
 {
-    for (guint ch = 0; ch < LC_CHAN_KINDS; ch++) {
-        LcStreamSenderStats stats;
-        if (stream_sender_get_stats(s->video, (LcChanKind)ch, &stats) && stats.chan.has_tcp_info)
-            framelog_set_tcp_info(s->log, (LcChanKind)ch, &stats.chan.tcp_info);
-    }
+    stream_log_socket_stats(s->log, s->video);
 }
 
 /* One line on the encoder in use. */

@@ -17,6 +17,8 @@ static void framelog_copy_run(LcFramelog *log, const LcFramelogRun *run)
     log->source = g_strdup(log->run.source);
     log->encoder = g_strdup(log->run.encoder);
     log->ack_mode = g_strdup(log->run.ack_mode);
+    log->mode = g_strdup(log->run.mode);
+    log->run.mode = log->mode;
     log->run.source = log->source;
     log->run.encoder = log->encoder;
     log->run.ack_mode = log->ack_mode;
@@ -60,6 +62,7 @@ void framelog_free(LcFramelog *log)
     stats_dist_free(log->encode_ms);
     g_free(log->source);
     g_free(log->encoder);
+    g_free(log->mode);
     g_free(log->ack_mode);
     g_free(log);
 }

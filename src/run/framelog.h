@@ -39,6 +39,9 @@ typedef struct {
     const char *ack_mode; /* which acknowledgements the run asks for */
     double duration_s;    /* the planned run length, s; 0 for "until stopped" */
     gint64 deadline_us;   /* playout deadline, us; 0 means LC_STATS_DEADLINE_DEFAULT_US */
+    gint bitrate;         /* audio: the encoder's bit rate, bit/s; 0 where unknown */
+    const char *mode;     /* audio: the encoder's application mode ("voice", "lowdelay") */
+    gboolean audio;       /* an audio stream: rates are packets/s and kbit/s in text */
 } LcFramelogRun;
 
 /* Why a sender dropped a frame before sending it. */

@@ -9,6 +9,7 @@ struct LcFramelog {
     char *source;
     char *encoder;
     char *ack_mode;
+    char *mode;
     gint64 start_us;
     gint64 relay_offset_us;                  /* relay clock - local clock */
     gint64 sender_offset_us;                 /* sender clock - local clock */

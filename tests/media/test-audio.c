@@ -4,6 +4,7 @@
  * WAV file captured again as a source. */
 #include "media/audio_capture.h"
 #include "media/audio_playout.h"
+#include "audio-test-util.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -44,79 +45,6 @@ static Gathered gather(const char *source, guint want)
     while (g.frames->len < want && g.error == NULL && g_get_monotonic_time() < deadline)
         g_main_context_iteration(NULL, TRUE);
     return g;
-}
-
-/* A WAV file's samples as doubles in [-1, 1] (16-bit PCM or 32-bit float). */
-static GArray *read_wav(const char *path, guint *rate, guint *channels)
-{
-    g_autofree guint8 *data = NULL;
-    gsize len = 0;
-    g_assert_true(g_file_get_contents(path, (char **)&data, &len, NULL));
-    g_assert_cmpuint(len, >, 44);
-    g_assert_cmpint(memcmp(data, "RIFF", 4), ==, 0);
-    g_assert_cmpint(memcmp(data + 8, "WAVE", 4), ==, 0);
-    guint format = 0, bits = 0;
-    GArray *samples = g_array_new(FALSE, FALSE, sizeof(double));
-    for (gsize off = 12; off + 8 <= len;) {
-        guint32 size = GUINT32_FROM_LE(*(guint32 *)(data + off + 4));
-        const guint8 *body = data + off + 8;
-        if (memcmp(data + off, "fmt ", 4) == 0) {
-            format = GUINT16_FROM_LE(*(guint16 *)body);
-            *channels = GUINT16_FROM_LE(*(guint16 *)(body + 2));
-            *rate = GUINT32_FROM_LE(*(guint32 *)(body + 4));
-            bits = GUINT16_FROM_LE(*(guint16 *)(body + 14));
-        } else if (memcmp(data + off, "data", 4) == 0) {
-            g_assert_cmpuint(off + 8 + size, <=, len);
-            for (gsize i = 0; i + bits / 8 <= size; i += bits / 8) {
-                double v;
-                if (format == 1 && bits == 16) {
-                    v = (gint16)GUINT16_FROM_LE(*(guint16 *)(body + i)) / 32768.0;
-                } else {
-                    g_assert_true(format == 3 && bits == 32);
-                    float f;
-                    memcpy(&f, body + i, sizeof(f));
-                    v = f;
-                }
-                g_array_append_val(samples, v);
-            }
-        }
-        off += 8 + size + (size & 1);
-    }
-    g_assert_cmpuint(*rate, >, 0);
-    return samples;
-}
-
-/* How long the samples are loud (over 5 % of full scale), first to last:
- * the mix starts when listening starts, so silence may come first. */
-static double loud_seconds(GArray *s, guint rate)
-{
-    guint first = s->len, last = 0;
-    for (guint i = 0; i < s->len; i++) {
-        if (fabs(g_array_index(s, double, i)) > 0.05) {
-            first = MIN(first, i);
-            last = i;
-        }
-    }
-    return first < last ? (double)(last - first) / rate : 0;
-}
-
-/* The frequency of a tone from its rising zero crossings, over the middle
- * half (away from the encoder's and decoder's start). */
-static double tone_hz(GArray *s, guint rate, double *rms)
-{
-    guint from = s->len / 4, to = 3 * s->len / 4, rising = 0, first = 0, last = 0;
-    double sum = 0;
-    for (guint i = from + 1; i < to; i++) {
-        double a = g_array_index(s, double, i - 1), b = g_array_index(s, double, i);
-        sum += b * b;
-        if (a < 0 && b >= 0) {
-            if (rising++ == 0)
-                first = i;
-            last = i;
-        }
-    }
-    *rms = sqrt(sum / (to - from));
-    return rising > 1 ? (rising - 1) * (double)rate / (last - first) : 0;
 }
 
 /* A playout into a new WAV file called name in a temporary folder; its
@@ -184,13 +112,13 @@ static void test_tone_to_wav(void)
     g_assert_cmpuint(stats.frames_played, ==, 100);
     g_assert_cmpuint(stats.frames_concealed, ==, 0);
     guint rate = 0, channels = 0;
-    g_autoptr(GArray) samples = read_wav(path, &rate, &channels);
+    g_autoptr(GArray) samples = audio_test_read_wav(path, &rate, &channels);
     g_assert_cmpuint(channels, ==, 1);
-    double seconds = loud_seconds(samples, rate);
+    double seconds = audio_test_loud_seconds(samples, rate);
     g_test_message("WAV: %u Hz, %.3f s, of which %.3f s loud", rate, (double)samples->len / rate,
                    seconds);
     g_assert_cmpfloat(fabs(seconds - 1.0), <, 0.05);
-    double rms = 0, hz = tone_hz(samples, rate, &rms);
+    double rms = 0, hz = audio_test_tone_hz(samples, rate, &rms);
     g_test_message("tone %.1f Hz, rms %.3f", hz, rms);
     g_assert_cmpfloat(fabs(hz - 440.0), <, 5.0);
     g_assert_cmpfloat(rms, >, 0.2); /* a sine of amplitude 0.5: 0.35 */
@@ -209,9 +137,9 @@ static void test_loss_concealed(void)
     g_assert_cmpuint(stats.frames_played, ==, 91);
     g_assert_cmpuint(stats.frames_concealed, ==, 9);
     guint rate = 0, channels = 0;
-    g_autoptr(GArray) samples = read_wav(path, &rate, &channels);
-    g_assert_cmpfloat(fabs(loud_seconds(samples, rate) - 1.0), <, 0.05);
-    double rms = 0, hz = tone_hz(samples, rate, &rms);
+    g_autoptr(GArray) samples = audio_test_read_wav(path, &rate, &channels);
+    g_assert_cmpfloat(fabs(audio_test_loud_seconds(samples, rate) - 1.0), <, 0.05);
+    double rms = 0, hz = audio_test_tone_hz(samples, rate, &rms);
     g_assert_cmpfloat(fabs(hz - 600.0), <, 10.0);
     remove_wav(path);
     g_ptr_array_unref(g.frames);
@@ -288,21 +216,6 @@ static void test_bad_input(void)
     g_assert_error(error, AUDIO_PLAYOUT_ERROR, AUDIO_PLAYOUT_ERROR_OPEN);
 }
 
-/* The power of one frequency in the middle half of samples (Goertzel),
- * as the amplitude of a sine of that frequency would give it. */
-static double tone_level(GArray *s, guint rate, double hz)
-{
-    guint from = s->len / 4, to = 3 * s->len / 4;
-    double w = 2 * G_PI * hz / rate, c = 2 * cos(w), s1 = 0, s2 = 0;
-    for (guint i = from; i < to; i++) {
-        double s0 = g_array_index(s, double, i) + c * s1 - s2;
-        s2 = s1;
-        s1 = s0;
-    }
-    double power = s1 * s1 + s2 * s2 - c * s1 * s2;
-    return 2 * sqrt(power) / (to - from);
-}
-
 /* Two speakers' packets (alice 440 Hz, bob 660 Hz) into one mix, with
  * bob's settings applied after his first packet; the mix as samples. */
 static GArray *mix_two(gboolean mute_bob, double alice_volume, guint *rate)
@@ -327,9 +240,9 @@ static GArray *mix_two(gboolean mute_bob, double alice_volume, guint *rate)
     audio_playout_get_stats(playout, NULL, &stats);
     g_assert_cmpuint(stats.frames_played, ==, 200);
     guint channels = 0;
-    GArray *samples = read_wav(path, rate, &channels);
+    GArray *samples = audio_test_read_wav(path, rate, &channels);
     g_assert_cmpuint(channels, ==, 1);
-    g_assert_cmpfloat(fabs(loud_seconds(samples, *rate) - 1.0), <, 0.05);
+    g_assert_cmpfloat(fabs(audio_test_loud_seconds(samples, *rate) - 1.0), <, 0.05);
     remove_wav(path);
     g_ptr_array_unref(a.frames);
     g_ptr_array_unref(b.frames);
@@ -341,8 +254,8 @@ static void test_mix_two(void)
 {
     guint rate = 0;
     g_autoptr(GArray) s = mix_two(FALSE, 1.0, &rate);
-    double l440 = tone_level(s, rate, 440), l660 = tone_level(s, rate, 660),
-           l550 = tone_level(s, rate, 550);
+    double l440 = audio_test_tone_level(s, rate, 440), l660 = audio_test_tone_level(s, rate, 660),
+           l550 = audio_test_tone_level(s, rate, 550);
     g_test_message("levels: 440 Hz %.3f, 660 Hz %.3f, 550 Hz %.3f", l440, l660, l550);
     g_assert_cmpfloat(l440, >, 0.35);
     g_assert_cmpfloat(l660, >, 0.35);
@@ -354,7 +267,7 @@ static void test_mix_mute_volume(void)
 {
     guint rate = 0;
     g_autoptr(GArray) s = mix_two(TRUE, 0.5, &rate);
-    double l440 = tone_level(s, rate, 440), l660 = tone_level(s, rate, 660);
+    double l440 = audio_test_tone_level(s, rate, 440), l660 = audio_test_tone_level(s, rate, 660);
     g_test_message("levels: 440 Hz %.3f, 660 Hz %.3f", l440, l660);
     g_assert_cmpfloat(fabs(l440 - 0.25), <, 0.05);
     g_assert_cmpfloat(l660, <, 0.02);
@@ -387,13 +300,14 @@ static void test_restart_and_jump(void)
     g_assert_cmpuint(stats.frames_concealed, ==, 0);
     g_assert_cmpuint(stats.frames_late, ==, 0);
     guint rate = 0, channels = 0;
-    g_autoptr(GArray) samples = read_wav(path, &rate, &channels);
-    g_assert_cmpfloat(fabs(loud_seconds(samples, rate) - 1.0), <, 0.05);
+    g_autoptr(GArray) samples = audio_test_read_wav(path, &rate, &channels);
+    g_assert_cmpfloat(fabs(audio_test_loud_seconds(samples, rate) - 1.0), <, 0.05);
     remove_wav(path);
     g_ptr_array_unref(g.frames);
 }
 
-/* Nobody spoke: there is nothing to write, and finish() says so. */
+/* Nobody spoke: there is nothing to write, finish() says so, and the file
+ * the sink made on starting is gone. */
 static void test_nobody(void)
 {
     g_autofree char *path = NULL;
@@ -403,6 +317,7 @@ static void test_nobody(void)
     g_assert_false(audio_playout_finish(playout, 1000, &error));
     g_assert_error(error, AUDIO_PLAYOUT_ERROR, AUDIO_PLAYOUT_ERROR_STREAM);
     g_assert_nonnull(strstr(error->message, "no speaker was heard"));
+    g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS)); /* no empty file left behind */
     remove_wav(path);
 }
 
@@ -422,14 +337,14 @@ static void test_speaker_leaves(void)
     }
     g_assert_true(audio_playout_finish(playout, 10000, &error));
     guint rate = 0, channels = 0;
-    g_autoptr(GArray) samples = read_wav(path, &rate, &channels);
-    g_assert_cmpfloat(fabs(loud_seconds(samples, rate) - 1.0), <, 0.05);
+    g_autoptr(GArray) samples = audio_test_read_wav(path, &rate, &channels);
+    g_assert_cmpfloat(fabs(audio_test_loud_seconds(samples, rate) - 1.0), <, 0.05);
     /* The second half has bob only. */
     g_autoptr(GArray) late = g_array_new(FALSE, FALSE, sizeof(double));
     g_array_append_vals(late, &g_array_index(samples, double, samples->len * 6 / 10),
                         samples->len * 3 / 10);
-    g_assert_cmpfloat(tone_level(late, rate, 440), <, 0.02);
-    g_assert_cmpfloat(tone_level(late, rate, 660), >, 0.35);
+    g_assert_cmpfloat(audio_test_tone_level(late, rate, 440), <, 0.02);
+    g_assert_cmpfloat(audio_test_tone_level(late, rate, 660), >, 0.35);
     remove_wav(path);
     g_ptr_array_unref(a.frames);
     g_ptr_array_unref(b.frames);

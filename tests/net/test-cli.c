@@ -376,6 +376,129 @@ static void test_camera_bad_options(void)
     }
 }
 
+/* A member's summary of what it heard from nick: its speaker object. */
+static JsonObject *heard_speaker(JsonObject *root, const char *nick)
+{
+    JsonObject *audio = json_object_get_object_member(root, "audio");
+    JsonObject *listen = json_object_get_object_member(audio, "listen");
+    JsonArray *speakers = json_object_get_array_member(listen, "speakers");
+    for (guint i = 0; i < json_array_get_length(speakers); i++) {
+        JsonObject *s = json_array_get_object_element(speakers, i);
+        if (g_strcmp0(json_object_get_string_member(s, "nick"), nick) == 0)
+            return s;
+    }
+    return NULL;
+}
+
+/* A conference of three lanconf-cli processes: alice talks, bob talks and
+ * listens into a WAV file, carol only listens (to the default output: none
+ * here, said plainly, exit 1) and then into a file. Nobody views anyone by
+ * nick; the summaries hold talk and listen figures per channel. */
+static void test_audio_conference(void)
+{
+    Relay r = {0};
+    relay_start(&r, 0);
+    g_autofree char *server = g_strdup_printf("127.0.0.1:%u", r.port);
+    g_autofree char *bob_wav = g_build_filename(r.dir, "bob.wav", NULL);
+    g_autofree char *bob_json = g_build_filename(r.dir, "bob.json", NULL);
+    g_autofree char *alice_json = g_build_filename(r.dir, "alice.json", NULL);
+    g_autofree char *carol_json = g_build_filename(r.dir, "carol.json", NULL);
+    g_autoptr(GSubprocess) alice =
+        cli_spawn("--server", server, "--nick", "alice", "--audio", "test:440", "--duration", "3",
+                  "--summary", alice_json, "--timeout", "20", NULL);
+    g_autoptr(GSubprocess) bob =
+        cli_spawn("--server", server, "--nick", "bob", "--audio", "test:660", "--audio-out",
+                  bob_wav, "--duration", "3", "--summary", bob_json, "--timeout", "20", NULL);
+    g_autofree char *err = NULL;
+    g_autoptr(GSubprocess) deaf = cli_spawn("--server", server, "--nick", "carol", "--listen",
+                                            "--duration", "1", "--timeout", "20", NULL);
+    g_assert_cmpint(cli_finish(deaf, "", NULL, &err), ==, 1);
+    g_assert_nonnull(strstr(err, "no audio output device"));
+    g_autoptr(GSubprocess) carol = cli_spawn(
+        "--server", server, "--nick", "carol", "--audio-out", "/dev/null/carol.wav", "--summary",
+        carol_json, "--duration", "2", "--timeout", "20", "--channels", "udp", NULL);
+    g_clear_pointer(&err, g_free);
+    g_assert_cmpint(cli_finish(carol, "", NULL, &err), ==, 1);
+    g_clear_pointer(&err, g_free);
+    g_autofree char *carol_wav = g_build_filename(r.dir, "carol.wav", NULL);
+    g_autoptr(GSubprocess) carol2 =
+        cli_spawn("--server", server, "--nick", "carol", "--audio-out", carol_wav, "--summary",
+                  carol_json, "--duration", "1.5", "--timeout", "20", "--channels", "udp", NULL);
+    g_assert_cmpint(cli_finish(carol2, "", NULL, &err), ==, 0);
+    g_assert_nonnull(strstr(err, "hear alice udp*: "));
+    g_assert_nonnull(strstr(err, "mouth-to-ear "));
+    g_assert_null(strstr(err, "hear alice tcp"));
+    g_clear_pointer(&err, g_free);
+    g_assert_cmpint(cli_finish(alice, NULL, NULL, &err), ==, 0);
+    g_assert_nonnull(strstr(err, "talk udp: "));
+    g_assert_nonnull(strstr(err, " pkt/s "));
+    g_clear_pointer(&err, g_free);
+    g_assert_cmpint(cli_finish(bob, NULL, NULL, &err), ==, 0);
+    g_assert_true(g_file_test(bob_wav, G_FILE_TEST_IS_REGULAR));
+
+    g_autoptr(JsonParser) bp = json_parser_new();
+    JsonObject *b = load_summary(bp, bob_json);
+    g_assert_null(heard_speaker(b, "bob")); /* not one's own voice */
+    JsonObject *alice_heard = heard_speaker(b, "alice");
+    g_assert_nonnull(alice_heard);
+    g_assert_cmpstr(json_object_get_string_member(alice_heard, "heard_channel"), ==, "udp");
+    JsonObject *summary = json_object_get_object_member(alice_heard, "summary");
+    JsonObject *channels = json_object_get_object_member(summary, "channels");
+    for (guint i = 0; i < 2; i++) {
+        JsonObject *ch = json_object_get_object_member(channels, i == 0 ? "tcp" : "udp");
+        g_assert_cmpint(json_object_get_int_member(ch, "frames_decoded"), >=, 150);
+        JsonObject *m2e = json_object_get_object_member(ch, "end_to_end_ms");
+        g_assert_cmpfloat(json_object_get_double_member(m2e, "p50"), >, 10.0);
+    }
+    JsonObject *jitter =
+        json_object_get_object_member(json_object_get_object_member(alice_heard, "jitter"), "udp");
+    g_assert_cmpint(json_object_get_int_member(jitter, "played"), >=, 150);
+    g_assert_true(json_object_has_member(jitter, "depth_ms"));
+    g_autoptr(JsonParser) ap = json_parser_new();
+    JsonObject *a = load_summary(ap, alice_json);
+    JsonObject *talk =
+        json_object_get_object_member(json_object_get_object_member(a, "audio"), "talk");
+    JsonObject *run = json_object_get_object_member(talk, "run");
+    g_assert_cmpstr(json_object_get_string_member(run, "media"), ==, "audio");
+    g_assert_cmpint(json_object_get_int_member(run, "bitrate"), ==, 32000);
+    JsonObject *udp =
+        json_object_get_object_member(json_object_get_object_member(talk, "channels"), "udp");
+    g_assert_cmpint(json_object_get_int_member(udp, "frames_viewer_acked"), >=, 150);
+    g_autoptr(JsonParser) cp = json_parser_new();
+    JsonObject *c = load_summary(cp, carol_json);
+    g_assert_nonnull(heard_speaker(c, "alice"));
+    g_assert_nonnull(heard_speaker(c, "bob"));
+    relay_stop(&r);
+}
+
+/* Audio options are checked before anything starts, with a pointer to
+ * their help. */
+static void test_audio_bad_options(void)
+{
+    const char *bad[][2] = {{"--audio-frame-ms", "15"}, {"--audio-bitrate", "100"},
+                            {"--audio-mode", "loud"},   {"--jitter", "soon"},
+                            {"--jitter", "0"},          {"--jitter-max", "1"}};
+    for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autofree char *err = NULL;
+        g_autoptr(GSubprocess) p =
+            cli_spawn("--audio", "test", "--listen", bad[i][0], bad[i][1], NULL);
+        g_assert_cmpint(cli_finish(p, "", NULL, &err), ==, 2);
+        g_assert_nonnull(strstr(err, bad[i][0]));
+        g_assert_nonnull(strstr(err, "--help-audio"));
+    }
+    /* Listening options without listening. */
+    g_autofree char *err = NULL;
+    g_autoptr(GSubprocess) p = cli_spawn("--audio", "test", "--jitter", "40", NULL);
+    g_assert_cmpint(cli_finish(p, "", NULL, &err), ==, 2);
+    g_assert_nonnull(strstr(err, "need --listen"));
+    /* A file that is not there fails at start, saying which. */
+    g_clear_pointer(&err, g_free);
+    g_autoptr(GSubprocess) missing =
+        cli_spawn("--server", "127.0.0.1:1", "--audio", "/nonexistent/talk.wav", NULL);
+    g_assert_cmpint(cli_finish(missing, "", NULL, &err), ==, 1);
+    g_assert_nonnull(strstr(err, "/nonexistent/talk.wav"));
+}
+
 /* --relay-stats while a camera streams to a viewer: the JSON document names
  * the stream with frames received, and the text table has its headings. */
 static void test_relay_stats(void)
@@ -436,5 +559,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/camera-view", test_camera_view);
     g_test_add_func("/cli/camera-bad-options", test_camera_bad_options);
     g_test_add_func("/cli/relay-stats", test_relay_stats);
+    g_test_add_func("/cli/audio-conference", test_audio_conference);
+    g_test_add_func("/cli/audio-bad-options", test_audio_bad_options);
     return g_test_run();
 }

@@ -1,0 +1,290 @@
+/* audio_jitter.c: an adaptive jitter buffer for one speaker's packets on
+ * one channel (see audio_jitter.h for the schedule and its rules). */
+#include "media/audio_jitter.h"
+
+#include <string.h>
+
+#define AUDIO_JITTER_SHRINK_GAP_US  500000 /* the schedule shrinks at most this often */
+#define AUDIO_JITTER_RETARGET_EVERY 10     /* arrivals between two target updates */
+
+typedef struct {
+    guint64 seq;     /* the packet's number; 0: empty */
+    LcFrame *frame;  /* held until due */
+    gboolean played; /* handed out (or skipped) with its packet: a copy is a duplicate */
+} LcJitterSlot;
+
+struct LcAudioJitter {
+    LcAudioJitterConfig config;
+    gint64 frame_us;
+    gboolean started;
+    guint64 next_seq; /* the next slot to hand out */
+    gint64 next_due;  /* its due time, local */
+    guint64 base_seq; /* capture times are estimated from this packet's */
+    gint64 base_capture_us;
+    LcJitterSlot slots[AUDIO_JITTER_SLOTS];
+    /* Capture-to-arrival times of the last window of packets (sender clock
+     * to local clock: the clocks' offset is in every one, and cancels out
+     * of the spread). */
+    gint64 *transit;
+    guint transit_len;
+    guint transit_max;
+    guint transit_next;
+    guint since_target;
+    gint64 min_transit;
+    gint64 target_us;
+    gint64 last_shrink;
+    guint64 pending_missing; /* a missing slot whose fate waits on the next (FEC) */
+    guint gap_run;           /* concealed frames in a row */
+    LcAudioJitterStats stats;
+};
+
+/* A buffer; config is copied. */
+LcAudioJitter *audio_jitter_new(const LcAudioJitterConfig *config)
+{
+    LcAudioJitter *jitter = g_new0(LcAudioJitter, 1);
+    jitter->config = *config;
+    if (jitter->config.frame_ms == 0)
+        jitter->config.frame_ms = 10;
+    if (jitter->config.min_ms == 0)
+        jitter->config.min_ms = AUDIO_JITTER_DEFAULT_MIN_MS;
+    if (jitter->config.max_ms == 0)
+        jitter->config.max_ms = AUDIO_JITTER_DEFAULT_MAX_MS;
+    jitter->config.max_ms = MAX(jitter->config.max_ms, jitter->config.min_ms);
+    jitter->frame_us = (gint64)jitter->config.frame_ms * 1000;
+    jitter->transit_max = MAX(AUDIO_JITTER_WINDOW_MS / jitter->config.frame_ms, 10);
+    jitter->transit = g_new0(gint64, jitter->transit_max);
+    jitter->target_us =
+        (gint64)(jitter->config.fixed_ms ? jitter->config.fixed_ms : jitter->config.min_ms) * 1000;
+    return jitter;
+}
+
+/* Empties every slot. */
+static void audio_jitter_clear_slots(LcAudioJitter *jitter)
+{
+    for (guint i = 0; i < AUDIO_JITTER_SLOTS; i++) {
+        g_clear_pointer(&jitter->slots[i].frame, frame_unref);
+        jitter->slots[i].seq = 0;
+    }
+}
+
+/* Frees the buffer and the packets it holds. */
+void audio_jitter_free(LcAudioJitter *jitter)
+{
+    if (jitter == NULL)
+        return;
+    audio_jitter_clear_slots(jitter);
+    g_free(jitter->transit);
+    g_free(jitter);
+}
+
+static int audio_jitter_compare(gconstpointer a, gconstpointer b)
+{
+    gint64 x = *(const gint64 *)a, y = *(const gint64 *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The target depth from the window: the 99th percentile of the arrival
+ * times above the least, plus a margin, within the bounds. */
+static void audio_jitter_retarget(LcAudioJitter *jitter)
+{
+    g_autofree gint64 *sorted = g_memdup2(jitter->transit, jitter->transit_len * sizeof(gint64));
+    qsort(sorted, jitter->transit_len, sizeof(gint64), audio_jitter_compare);
+    jitter->min_transit = sorted[0];
+    if (jitter->config.fixed_ms != 0)
+        return;
+    gint64 spread = sorted[(jitter->transit_len - 1) * 99 / 100] - sorted[0];
+    jitter->target_us = CLAMP(spread + AUDIO_JITTER_MARGIN_US, (gint64)jitter->config.min_ms * 1000,
+                              (gint64)jitter->config.max_ms * 1000);
+}
+
+/* Adds a capture-to-arrival time to the window. */
+static void audio_jitter_add_transit(LcAudioJitter *jitter, gint64 transit)
+{
+    jitter->transit[jitter->transit_next] = transit;
+    jitter->transit_next = (jitter->transit_next + 1) % jitter->transit_max;
+    jitter->transit_len = MIN(jitter->transit_len + 1, jitter->transit_max);
+    /* The least time matters at once (the schedule's floor); the spread is
+     * recomputed now and then. */
+    if (jitter->transit_len == 1 || transit < jitter->min_transit)
+        jitter->min_transit = transit;
+    if (++jitter->since_target >= AUDIO_JITTER_RETARGET_EVERY || jitter->transit_len == 1) {
+        jitter->since_target = 0;
+        audio_jitter_retarget(jitter);
+    }
+}
+
+/* Starts the schedule at a packet: it plays the target depth from now. */
+static void audio_jitter_start(LcAudioJitter *jitter, const LcFrame *frame, gint64 arrival_us)
+{
+    if (jitter->started)
+        jitter->stats.restarts++;
+    audio_jitter_clear_slots(jitter);
+    jitter->started = TRUE;
+    jitter->next_seq = frame->meta.seq;
+    jitter->base_seq = frame->meta.seq;
+    jitter->base_capture_us = frame->meta.capture_us;
+    jitter->next_due = arrival_us + jitter->target_us;
+    jitter->pending_missing = 0;
+    jitter->gap_run = 0;
+    jitter->last_shrink = arrival_us;
+}
+
+/* Takes a packet. */
+gboolean audio_jitter_put(LcAudioJitter *jitter, LcFrame *frame, gint64 arrival_us)
+{
+    guint64 seq = frame->meta.seq;
+    jitter->stats.received++;
+    if (seq == 0)
+        return FALSE;
+    if (!jitter->started || seq >= jitter->next_seq + AUDIO_JITTER_MAX_JUMP ||
+        seq + AUDIO_JITTER_MAX_JUMP < jitter->next_seq)
+        audio_jitter_start(jitter, frame, arrival_us);
+    LcJitterSlot *slot = &jitter->slots[seq % AUDIO_JITTER_SLOTS];
+    if (slot->seq == seq && (slot->frame != NULL || slot->played)) {
+        jitter->stats.duplicates++;
+        return FALSE;
+    }
+    audio_jitter_add_transit(jitter, arrival_us - frame->meta.capture_us);
+    if (seq < jitter->next_seq) {
+        jitter->stats.late++;
+        return FALSE;
+    }
+    g_clear_pointer(&slot->frame, frame_unref);
+    slot->seq = seq;
+    slot->frame = frame_ref(frame);
+    slot->played = FALSE;
+    return TRUE;
+}
+
+/* The depth now: how much later than the fastest recent packet the next
+ * slot is due (its capture time estimated from the schedule's first). */
+static gint64 audio_jitter_depth(const LcAudioJitter *jitter)
+{
+    gint64 capture =
+        jitter->base_capture_us + (gint64)(jitter->next_seq - jitter->base_seq) * jitter->frame_us;
+    return jitter->next_due - capture - jitter->min_transit;
+}
+
+/* A missing slot's fate is known: rebuilt from FEC or concealed. */
+static void audio_jitter_settle_missing(LcAudioJitter *jitter, gboolean recovered)
+{
+    if (jitter->pending_missing == 0)
+        return;
+    jitter->pending_missing = 0;
+    if (recovered) {
+        jitter->stats.fec_recovered++;
+        jitter->gap_run = 0;
+    } else {
+        jitter->stats.concealed++;
+        jitter->gap_run++;
+        jitter->stats.max_gap_frames = MAX(jitter->stats.max_gap_frames, jitter->gap_run);
+    }
+}
+
+/* Whether a packet can carry in-band FEC: its TOC byte (RFC 6716, 3.1)
+ * names a SILK or hybrid configuration (0 to 15); CELT-only packets (the
+ * low-delay mode) carry none. */
+static gboolean audio_jitter_has_fec(const LcFrame *frame)
+{
+    gsize size = 0;
+    const guint8 *data = g_bytes_get_data(frame->data, &size);
+    return size > 1 && (data[0] >> 3) < 16;
+}
+
+/* Hands out one slot that is due: its packet, or word that it is missing. */
+static void audio_jitter_release_slot(LcAudioJitter *jitter, LcAudioJitterFunc func,
+                                      gpointer user_data)
+{
+    LcJitterSlot *slot = &jitter->slots[jitter->next_seq % AUDIO_JITTER_SLOTS];
+    LcAudioJitterOut out = {.seq = jitter->next_seq, .due_us = jitter->next_due};
+    g_autoptr(LcFrame) frame = NULL;
+    if (slot->seq == jitter->next_seq && slot->frame != NULL)
+        frame = g_steal_pointer(&slot->frame);
+    g_clear_pointer(&slot->frame, frame_unref); /* an older packet's, never handed out */
+    slot->seq = jitter->next_seq;               /* a packet that comes now is late, not new */
+    slot->played = frame != NULL;
+    if (frame != NULL) {
+        audio_jitter_settle_missing(jitter, jitter->config.fec && audio_jitter_has_fec(frame));
+        jitter->gap_run = 0;
+        jitter->stats.played++;
+        out.action = AUDIO_JITTER_PLAY;
+        out.frame = frame;
+    } else {
+        audio_jitter_settle_missing(jitter, FALSE);
+        jitter->stats.missing++;
+        jitter->pending_missing = jitter->next_seq;
+        if (!jitter->config.fec)
+            audio_jitter_settle_missing(jitter, FALSE);
+        out.action = AUDIO_JITTER_MISSING;
+    }
+    jitter->next_seq++;
+    jitter->next_due += jitter->frame_us;
+    func(&out, user_data);
+}
+
+/* Hands out every slot due by now_us, stretching or shrinking the schedule
+ * first where the depth has strayed from the target. */
+void audio_jitter_release(LcAudioJitter *jitter, gint64 now_us, LcAudioJitterFunc func,
+                          gpointer user_data)
+{
+    while (jitter->started && jitter->next_due <= now_us) {
+        gint64 depth = audio_jitter_depth(jitter);
+        if (depth < jitter->target_us) {
+            LcAudioJitterOut out = {.action = AUDIO_JITTER_STRETCH,
+                                    .seq = jitter->next_seq,
+                                    .due_us = jitter->next_due};
+            jitter->next_due += jitter->frame_us;
+            jitter->stats.stretches++;
+            func(&out, user_data);
+            continue;
+        }
+        if (depth >= jitter->target_us + jitter->frame_us &&
+            now_us - jitter->last_shrink >= AUDIO_JITTER_SHRINK_GAP_US) {
+            LcJitterSlot *slot = &jitter->slots[jitter->next_seq % AUDIO_JITTER_SLOTS];
+            slot->played = slot->seq == jitter->next_seq && slot->frame != NULL;
+            g_clear_pointer(&slot->frame, frame_unref);
+            slot->seq = jitter->next_seq;
+            LcAudioJitterOut out = {
+                .action = AUDIO_JITTER_SKIP, .seq = jitter->next_seq, .due_us = jitter->next_due};
+            jitter->next_seq++;
+            jitter->last_shrink = now_us;
+            jitter->stats.skips++;
+            func(&out, user_data);
+            continue;
+        }
+        audio_jitter_release_slot(jitter, func, user_data);
+    }
+}
+
+/* Hands out every slot up to the last packet held. */
+void audio_jitter_flush(LcAudioJitter *jitter, LcAudioJitterFunc func, gpointer user_data)
+{
+    if (!jitter->started)
+        return;
+    guint64 last = 0;
+    for (guint i = 0; i < AUDIO_JITTER_SLOTS; i++)
+        if (jitter->slots[i].frame != NULL)
+            last = MAX(last, jitter->slots[i].seq);
+    while (jitter->next_seq <= last)
+        audio_jitter_release_slot(jitter, func, user_data);
+}
+
+/* When the next slot is due. */
+gint64 audio_jitter_next_due(const LcAudioJitter *jitter)
+{
+    return jitter->started ? jitter->next_due : G_MAXINT64;
+}
+
+/* What the decoder adds: it holds a packet back for the next one's FEC. */
+gint64 audio_jitter_get_decoder_delay_us(const LcAudioJitter *jitter)
+{
+    return jitter->config.fec ? jitter->frame_us : 0;
+}
+
+/* The counters, depth and target now. */
+void audio_jitter_get_stats(const LcAudioJitter *jitter, LcAudioJitterStats *stats)
+{
+    *stats = jitter->stats;
+    stats->depth_ms = jitter->started ? audio_jitter_depth(jitter) / 1000.0 : 0;
+    stats->target_ms = jitter->target_us / 1000.0;
+}
