@@ -19,7 +19,7 @@ struct LcAudioJitter {
     gboolean started;
     guint64 next_seq; /* the next slot to hand out */
     gint64 next_due;  /* its due time, local */
-    guint64 base_seq; /* capture times are estimated from this packet's */
+    guint64 base_seq; /* capture times are estimated from the latest packet's */
     gint64 base_capture_us;
     LcJitterSlot slots[AUDIO_JITTER_SLOTS];
     /* Capture-to-arrival times of the last window of packets (sender clock
@@ -33,8 +33,7 @@ struct LcAudioJitter {
     gint64 min_transit;
     gint64 target_us;
     gint64 last_shrink;
-    guint64 pending_missing; /* a missing slot whose fate waits on the next (FEC) */
-    guint gap_run;           /* concealed frames in a row */
+    guint run_missing; /* missing slots in a row since the last packet played */
     LcAudioJitterStats stats;
 };
 
@@ -83,16 +82,20 @@ static int audio_jitter_compare(gconstpointer a, gconstpointer b)
     return x < y ? -1 : x > y;
 }
 
-/* The target depth from the window: the 99th percentile of the arrival
- * times above the least, plus a margin, within the bounds. */
+/* The floor and the target depth from the window. The floor is the 1st
+ * percentile of the arrival times, not the least: a source's first packet
+ * often comes early (a live source hands out its first buffer at once), and
+ * one such packet would hold the schedule a few ms late for the whole
+ * window. The target is the 99th percentile above the floor, plus a
+ * margin, within the bounds. */
 static void audio_jitter_retarget(LcAudioJitter *jitter)
 {
     g_autofree gint64 *sorted = g_memdup2(jitter->transit, jitter->transit_len * sizeof(gint64));
     qsort(sorted, jitter->transit_len, sizeof(gint64), audio_jitter_compare);
-    jitter->min_transit = sorted[0];
+    jitter->min_transit = sorted[(jitter->transit_len - 1) / 100];
     if (jitter->config.fixed_ms != 0)
         return;
-    gint64 spread = sorted[(jitter->transit_len - 1) * 99 / 100] - sorted[0];
+    gint64 spread = sorted[(jitter->transit_len - 1) * 99 / 100] - jitter->min_transit;
     jitter->target_us = CLAMP(spread + AUDIO_JITTER_MARGIN_US, (gint64)jitter->config.min_ms * 1000,
                               (gint64)jitter->config.max_ms * 1000);
 }
@@ -103,10 +106,7 @@ static void audio_jitter_add_transit(LcAudioJitter *jitter, gint64 transit)
     jitter->transit[jitter->transit_next] = transit;
     jitter->transit_next = (jitter->transit_next + 1) % jitter->transit_max;
     jitter->transit_len = MIN(jitter->transit_len + 1, jitter->transit_max);
-    /* The least time matters at once (the schedule's floor); the spread is
-     * recomputed now and then. */
-    if (jitter->transit_len == 1 || transit < jitter->min_transit)
-        jitter->min_transit = transit;
+    /* The floor and the spread are recomputed now and then. */
     if (++jitter->since_target >= AUDIO_JITTER_RETARGET_EVERY || jitter->transit_len == 1) {
         jitter->since_target = 0;
         audio_jitter_retarget(jitter);
@@ -124,8 +124,7 @@ static void audio_jitter_start(LcAudioJitter *jitter, const LcFrame *frame, gint
     jitter->base_seq = frame->meta.seq;
     jitter->base_capture_us = frame->meta.capture_us;
     jitter->next_due = arrival_us + jitter->target_us;
-    jitter->pending_missing = 0;
-    jitter->gap_run = 0;
+    jitter->run_missing = 0;
     jitter->last_shrink = arrival_us;
 }
 
@@ -153,6 +152,10 @@ gboolean audio_jitter_put(LcAudioJitter *jitter, LcFrame *frame, gint64 arrival_
     slot->seq = seq;
     slot->frame = frame_ref(frame);
     slot->played = FALSE;
+    /* The sender's cadence as it is now: a first packet stamped off the
+     * beat would skew every estimate after it. */
+    jitter->base_seq = seq;
+    jitter->base_capture_us = frame->meta.capture_us;
     return TRUE;
 }
 
@@ -165,20 +168,25 @@ static gint64 audio_jitter_depth(const LcAudioJitter *jitter)
     return jitter->next_due - capture - jitter->min_transit;
 }
 
-/* A missing slot's fate is known: rebuilt from FEC or concealed. */
-static void audio_jitter_settle_missing(LcAudioJitter *jitter, gboolean recovered)
+/*
+ * A run of missing slots ends with a packet played: now their fate is
+ * known. The last of them is rebuilt from that packet's FEC where it
+ * carries some; the rest were concealed. A run still open (nothing played
+ * after it) is not counted yet: the stream may simply have ended.
+ */
+static void audio_jitter_settle_missing(LcAudioJitter *jitter, gboolean fec)
 {
-    if (jitter->pending_missing == 0)
+    guint run = jitter->run_missing;
+    if (run == 0)
         return;
-    jitter->pending_missing = 0;
-    if (recovered) {
+    jitter->run_missing = 0;
+    jitter->stats.missing += run;
+    if (fec) {
         jitter->stats.fec_recovered++;
-        jitter->gap_run = 0;
-    } else {
-        jitter->stats.concealed++;
-        jitter->gap_run++;
-        jitter->stats.max_gap_frames = MAX(jitter->stats.max_gap_frames, jitter->gap_run);
+        run--;
     }
+    jitter->stats.concealed += run;
+    jitter->stats.max_gap_frames = MAX(jitter->stats.max_gap_frames, run);
 }
 
 /* Whether a packet can carry in-band FEC: its TOC byte (RFC 6716, 3.1)
@@ -205,16 +213,11 @@ static void audio_jitter_release_slot(LcAudioJitter *jitter, LcAudioJitterFunc f
     slot->played = frame != NULL;
     if (frame != NULL) {
         audio_jitter_settle_missing(jitter, jitter->config.fec && audio_jitter_has_fec(frame));
-        jitter->gap_run = 0;
         jitter->stats.played++;
         out.action = AUDIO_JITTER_PLAY;
         out.frame = frame;
     } else {
-        audio_jitter_settle_missing(jitter, FALSE);
-        jitter->stats.missing++;
-        jitter->pending_missing = jitter->next_seq;
-        if (!jitter->config.fec)
-            audio_jitter_settle_missing(jitter, FALSE);
+        jitter->run_missing++;
         out.action = AUDIO_JITTER_MISSING;
     }
     jitter->next_seq++;

@@ -5,13 +5,15 @@
  *
  * Packet n plays at due(n) = anchor + (n - anchor_seq) * frame: a steady
  * schedule, one frame apart. The buffer's depth is how much later than the
- * fastest recent packet (the least capture-to-arrival time over the last
- * two seconds) the schedule runs. Its target is the spread of those
- * arrival times (their 99th percentile above the least) plus a margin,
- * kept within [min_ms, max_ms], or a fixed depth. When the depth is below
- * the target the schedule stretches by a frame at once (one frame of
- * concealment); when it stays a frame or more above it, it shrinks by a
- * frame (a frame is skipped), at most twice a second.
+ * fast recent packets (the 1st percentile of capture-to-arrival times over
+ * the last two seconds: the floor) the schedule runs. Its target is the
+ * spread of those arrival times (their 99th percentile above the floor)
+ * plus a margin, kept within [min_ms, max_ms], or a fixed depth. When the
+ * depth is below the target the schedule stretches by a frame at once (one
+ * frame of concealment); when it stays a frame or more above it, it shrinks
+ * by a frame (a frame is skipped), at most twice a second. A frame at a
+ * time cannot place it closer: the depth lies within a frame above the
+ * target.
  *
  * A packet that arrives after its due time is late and dropped. A packet
  * missing at its due time is concealed by the decoder; with in-band FEC, a
@@ -65,7 +67,9 @@ typedef void (*LcAudioJitterFunc)(const LcAudioJitterOut *out, gpointer user_dat
 typedef struct {
     guint64 received;      /* packets put in (duplicates and late ones included) */
     guint64 played;        /* packets decoded at their due time */
-    guint64 missing;       /* slots whose packet was not there at its due time */
+    guint64 missing;       /* slots whose packet was not there at its due time, counted
+                            * once a later packet plays (a run at the end is not: the
+                            * stream may have ended) */
     guint64 fec_recovered; /* of those, rebuilt from the next packet's FEC */
     guint64 concealed;     /* of those, concealed by the decoder (PLC) */
     guint64 late;          /* packets that came after their due time: dropped */

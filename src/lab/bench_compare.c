@@ -1,6 +1,7 @@
-/* bench_compare.c: `lanconf-bench compare`: one camera, both channels, a
- * relay and a viewer, on loopback or across an impaired link; a table, the
- * per-frame log, intervals, summary and plots. */
+/* bench_compare.c: `lanconf-bench compare`: one camera (and or a voice),
+ * both channels, a relay and a viewer (and a listener), on loopback or
+ * across an impaired link; a table, the per-frame log, intervals, summary
+ * and plots. */
 #include "src/lab/bench_compare.h"
 
 #include "net/wire/addr.h"
@@ -8,6 +9,8 @@
 #include "net/linkemu/netns.h"
 #include "net/client/session.h"
 #include "src/run/av_sender.h"
+#include "src/run/audio_listen.h"
+#include "src/run/audio_talk.h"
 #include "src/run/av_viewer.h"
 #include "src/lab/bench_compare_report.h"
 #include "src/lab/impair.h"
@@ -33,6 +36,9 @@ typedef struct {
     LcSession *view_session;
     LcAvSender *sender;
     LcAvViewer *viewer;
+    LcFramelogRun talk_run;
+    LcAudioTalk *talk;
+    LcAudioListen *listen;
     GError *error;
     guint joined;
     gint64 stop_us; /* local clock: capture stopped; the summary's end */
@@ -80,9 +86,34 @@ static gboolean compare_both_joined(LcCompare *c)
     return c->joined >= 2;
 }
 
+/* What the listener hears of the talker: NULL before its stream is heard. */
+static const LcAudioListenSpeaker *compare_heard(LcCompare *c)
+{
+    GPtrArray *speakers = c->listen ? audio_listen_get_speakers(c->listen) : NULL;
+    return speakers != NULL && speakers->len > 0 ? speakers->pdata[0] : NULL;
+}
+
 static gboolean compare_streaming(LcCompare *c)
 {
-    return av_sender_is_ready(c->sender);
+    return (c->sender == NULL || av_sender_is_ready(c->sender)) &&
+           (c->talk == NULL || (audio_talk_is_ready(c->talk) && compare_heard(c) != NULL));
+}
+
+static void compare_on_talk_error(LcAudioTalk *t, const GError *error, gpointer data)
+{
+    compare_fail(data, error);
+}
+
+/* The run's logs, for the report. */
+static LcCompareLogs compare_logs(LcCompare *c)
+{
+    return (LcCompareLogs){
+        .sender = c->sender ? av_sender_get_framelog(c->sender) : NULL,
+        .viewer = c->viewer ? av_viewer_get_framelog(c->viewer) : NULL,
+        .talk = c->talk ? audio_talk_get_framelog(c->talk) : NULL,
+        .heard = compare_heard(c),
+        .audio_frame_ms = c->listen ? audio_listen_get_frame_ms(c->listen) : 0,
+    };
 }
 
 static gboolean compare_never(LcCompare *c)
@@ -100,15 +131,33 @@ static LcSession *compare_session(LcCompare *c, const char *host, guint16 port, 
     return s;
 }
 
+/* Closes the audio logs' interval and adds the listener's mouth to ear per
+ * channel to the progress line. */
+static void compare_progress_audio(LcCompare *c, gint64 now, GString *line)
+{
+    LcChannelInterval iv[LC_CHAN_KINDS];
+    audio_talk_update_socket_stats(c->talk);
+    framelog_close_interval(audio_talk_get_framelog(c->talk), now, iv);
+    const LcAudioListenSpeaker *heard = compare_heard(c);
+    if (heard == NULL)
+        return;
+    guint n = framelog_close_interval(heard->log, now, iv);
+    for (guint i = 0; i < n; i++)
+        g_string_append_printf(line, "  audio %s %3.0f pkt/s mouth-to-ear p50/p99 %.1f/%.1f ms",
+                               chan_kind_name(iv[i].channel), iv[i].received.fps_acked,
+                               iv[i].end_to_end_p50_ms, iv[i].end_to_end_p99_ms);
+}
+
 /* Closes the interval that ended and prints the live progress line. */
 static void compare_progress(LcCompare *c, double elapsed, gboolean print)
 {
-    LcFramelog *log = av_sender_get_framelog(c->sender);
     LcChannelInterval iv[LC_CHAN_KINDS];
-    av_sender_update_socket_stats(c->sender);
-    guint n = framelog_close_interval(log, clock_now_us(), iv);
-    if (!print || c->config->quiet || c->config->json)
-        return;
+    guint n = 0;
+    gint64 now_us = clock_now_us();
+    if (c->sender != NULL) {
+        av_sender_update_socket_stats(c->sender);
+        n = framelog_close_interval(av_sender_get_framelog(c->sender), now_us, iv);
+    }
     /* One line a second, stamped with the wall clock and the run's second;
      * every figure names its statistic. */
     g_autoptr(GDateTime) now = g_date_time_new_now_local();
@@ -119,6 +168,10 @@ static void compare_progress(LcCompare *c, double elapsed, gboolean print)
         g_string_append_printf(line, "  %s %3.0f fps rtt p50/p99 %.2f/%.2f ms xfer p50 %.1f MB/s",
                                chan_kind_name(iv[i].channel), iv[i].sent.fps_acked,
                                iv[i].rtt_p50_ms, iv[i].rtt_p99_ms, iv[i].transfer_p50_mb_s);
+    if (c->talk != NULL)
+        compare_progress_audio(c, now_us, line);
+    if (!print || c->config->quiet || c->config->json)
+        return;
     fprintf(stderr, "%s\n", line->str);
     fflush(stderr);
 }
@@ -140,17 +193,51 @@ static gboolean compare_stream(LcCompare *c)
      * closes now; ACKs that come during the grace count in the summary. */
     if (next - G_USEC_PER_SEC < end - G_USEC_PER_SEC / 10)
         compare_progress(c, c->config->duration_s, TRUE);
-    av_sender_stop(c->sender);
+    if (c->sender != NULL)
+        av_sender_stop(c->sender);
+    if (c->talk != NULL)
+        audio_talk_stop(c->talk);
     c->stop_us = clock_now_us();
     compare_wait(c, compare_never, g_get_monotonic_time() + COMPARE_GRACE_US);
-    av_sender_update_socket_stats(c->sender);
+    if (c->sender != NULL)
+        av_sender_update_socket_stats(c->sender);
+    if (c->talk != NULL)
+        audio_talk_update_socket_stats(c->talk);
+    if (c->listen != NULL && !audio_listen_finish(c->listen, &c->error))
+        return FALSE;
     if (!c->config->quiet && !c->config->json)
         fprintf(stderr, "\n");
     return c->error == NULL;
 }
 
-/* Joins both sides, starts viewer and camera, streams. */
-static gboolean compare_drive(LcCompare *c, const char *host, guint16 port)
+/* Starts the listener and the talker: the voice the lab measures. */
+static gboolean compare_start_audio(LcCompare *c, const char *dir)
+{
+    const LcBenchCompareConfig *cfg = c->config;
+    g_autofree char *audio_dir = g_build_filename(dir, "audio", NULL);
+    g_autofree char *wav = g_build_filename(audio_dir, "heard.wav", NULL);
+    if (g_mkdir_with_parents(audio_dir, 0755) != 0) {
+        int err = errno;
+        c->error = g_error_new(G_FILE_ERROR, g_file_error_from_errno(err), "%s: %s", audio_dir,
+                               g_strerror(err));
+        return FALSE;
+    }
+    LcAudioListenConfig lc = {
+        .channels = LC_CHAN_MASK_ALL, .wav_path = wav, .frame_ms = cfg->audio.frame_ms};
+    c->listen = audio_listen_new(c->view_session, &lc, &c->error);
+    if (c->listen == NULL)
+        return FALSE;
+    LcStreamSenderConfig sc;
+    stream_sender_config_init(&sc);
+    sc.queue_frames = AUDIO_TALK_QUEUE_FRAMES;
+    audio_talk_describe_run(&c->talk_run, &cfg->audio, LC_CHAN_MASK_ALL, cfg->duration_s);
+    c->talk = audio_talk_new(c->send_session, &cfg->audio, &sc, &c->talk_run, compare_on_talk_error,
+                             c, &c->error);
+    return c->talk != NULL && audio_talk_start(c->talk, &c->error);
+}
+
+/* Joins both sides, starts viewer and camera (listener and talker), streams. */
+static gboolean compare_drive(LcCompare *c, const char *host, guint16 port, const char *dir)
 {
     LcStreamSenderConfig svc;
     LcStreamViewerConfig vvc;
@@ -162,18 +249,22 @@ static gboolean compare_drive(LcCompare *c, const char *host, guint16 port)
     gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
     if (!compare_wait(c, compare_both_joined, deadline))
         return FALSE;
-    c->viewer = av_viewer_new(c->view_session, COMPARE_SENDER, &vvc, &c->run, TRUE, 0,
-                              compare_on_viewer_error, NULL, c, &c->error);
-    if (c->viewer == NULL)
-        return FALSE;
-    c->sender = av_sender_new(c->send_session, &c->config->camera, &svc, &c->run,
-                              compare_on_sender_error, c, &c->error);
-    if (c->sender == NULL || !av_sender_start(c->sender, &c->error))
+    if (c->config->media & LC_COMPARE_VIDEO) {
+        c->viewer = av_viewer_new(c->view_session, COMPARE_SENDER, &vvc, &c->run, TRUE, 0,
+                                  compare_on_viewer_error, NULL, c, &c->error);
+        if (c->viewer == NULL)
+            return FALSE;
+        c->sender = av_sender_new(c->send_session, &c->config->camera, &svc, &c->run,
+                                  compare_on_sender_error, c, &c->error);
+        if (c->sender == NULL || !av_sender_start(c->sender, &c->error))
+            return FALSE;
+    }
+    if ((c->config->media & LC_COMPARE_AUDIO) && !compare_start_audio(c, dir))
         return FALSE;
     if (!compare_wait(c, compare_streaming, g_get_monotonic_time() + 10 * G_USEC_PER_SEC)) {
         if (c->error == NULL)
             c->error = g_error_new(G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                                   "the relay did not open the camera channels in 10 s");
+                                   "the relay did not open the media channels in 10 s");
         return FALSE;
     }
     return compare_stream(c);
@@ -199,39 +290,59 @@ static char *compare_make_out_dir(const char *out, GError **error)
     return g_steal_pointer(&dir);
 }
 
-/* Writes frames.csv, intervals.ndjson, summary.json and the plots. */
-static gboolean compare_write(LcCompare *c, const char *dir, LcImpair *impair, GError **error)
+/* Writes one medium's frames.csv, intervals.ndjson, summary.json (the
+ * sender's alone) and plots into dir. The receiving side runs in this
+ * process, on the sender's clock: frames.csv gets its decode (or playout)
+ * times, and its end to end agrees with the table's. */
+static gboolean compare_write_log(LcFramelog *log, LcFramelog *seen_log, const char *dir,
+                                  const LcPlotsOptions *po, gint64 end_us, gboolean summary,
+                                  GError **error)
 {
-    LcFramelog *log = av_sender_get_framelog(c->sender);
-    /* The viewer runs in this process, on the sender's clock: frames.csv
-     * gets its decode times, and its end to end agrees with the table's. */
-    g_autoptr(GPtrArray) seen = framelog_get_records(av_viewer_get_framelog(c->viewer));
-    for (guint i = 0; i < seen->len; i++) {
-        const LcFrameRecord *r = seen->pdata[i];
-        framelog_set_decoded(log, r->channel, r->seq, r->decoded_us);
+    if (seen_log != NULL) {
+        g_autoptr(GPtrArray) seen = framelog_get_records(seen_log);
+        for (guint i = 0; i < seen->len; i++) {
+            const LcFrameRecord *r = seen->pdata[i];
+            framelog_set_decoded(log, r->channel, r->seq, r->decoded_us);
+        }
     }
     g_autofree char *csv = g_build_filename(dir, "frames.csv", NULL);
     g_autofree char *ndjson = g_build_filename(dir, "intervals.ndjson", NULL);
-    g_autofree char *summary = g_build_filename(dir, "summary.json", NULL);
-    if (!framelog_write_csv(log, csv, error) || !framelog_write_intervals(log, ndjson, error))
+    g_autofree char *path = g_build_filename(dir, "summary.json", NULL);
+    if (!framelog_write_csv(log, csv, error) || !framelog_write_intervals(log, ndjson, error) ||
+        (summary && !framelog_write_summary(log, end_us, path, error)))
         return FALSE;
+    g_autoptr(GError) plot_error = NULL;
+    g_autoptr(GPtrArray) written = NULL;
+    if (!plots_write(dir, po, &written, &plot_error))
+        fprintf(stderr, "lanconf-bench compare: plots: %s\n", plot_error->message);
+    return TRUE;
+}
+
+/* Writes the files and plots of each medium, and the run's summary.json. */
+static gboolean compare_write(LcCompare *c, const char *dir, LcImpair *impair, GError **error)
+{
+    const char *spec = impair ? impair_get_spec(impair) : NULL;
+    LcCompareLogs logs = compare_logs(c);
+    if (c->sender != NULL) {
+        LcPlotsOptions po = {
+            .width = c->run.width, .height = c->run.height, .fps = c->run.fps, .impairment = spec};
+        if (!compare_write_log(logs.sender, logs.viewer, dir, &po, c->stop_us, FALSE, error))
+            return FALSE;
+    }
+    if (c->talk != NULL) {
+        g_autofree char *audio_dir = g_build_filename(dir, "audio", NULL);
+        LcPlotsOptions po = {.fps = c->talk_run.fps, .encoder = "opus", .impairment = spec};
+        if (!compare_write_log(logs.talk, logs.heard ? logs.heard->log : NULL, audio_dir, &po,
+                               c->stop_us, TRUE, error))
+            return FALSE;
+    }
+    g_autofree char *summary = g_build_filename(dir, "summary.json", NULL);
     g_autoptr(JsonNode) root = bench_compare_report_summary(
-        log, av_viewer_get_framelog(c->viewer), c->stop_us, impair ? impair_get_spec(impair) : NULL,
-        impair ? impair_get_method(impair) : NULL);
+        &logs, c->stop_us, spec, impair ? impair_get_method(impair) : NULL);
     g_autoptr(JsonGenerator) gen = json_generator_new();
     json_generator_set_pretty(gen, TRUE);
     json_generator_set_root(gen, root);
-    if (!json_generator_to_file(gen, summary, error))
-        return FALSE;
-    LcPlotsOptions po = {.width = c->run.width,
-                         .height = c->run.height,
-                         .fps = c->run.fps,
-                         .impairment = impair ? impair_get_spec(impair) : NULL};
-    g_autoptr(GError) plot_error = NULL;
-    g_autoptr(GPtrArray) written = NULL;
-    if (!plots_write(dir, &po, &written, &plot_error))
-        fprintf(stderr, "lanconf-bench compare: plots: %s\n", plot_error->message);
-    return TRUE;
+    return json_generator_to_file(gen, summary, error);
 }
 
 /* Starts the relay in-process: on loopback, or in the impaired link's
@@ -256,6 +367,8 @@ static void compare_clear(LcCompare *c)
 {
     g_clear_pointer(&c->sender, av_sender_free);
     g_clear_pointer(&c->viewer, av_viewer_free);
+    g_clear_pointer(&c->talk, audio_talk_free);
+    g_clear_pointer(&c->listen, audio_listen_free);
     g_clear_pointer(&c->send_session, session_free);
     g_clear_pointer(&c->view_session, session_free);
     g_clear_error(&c->error);
@@ -295,14 +408,14 @@ int bench_compare_run(const LcBenchCompareConfig *config)
     if (!config->json && !config->quiet)
         bench_compare_report_header(config, impair ? impair_get_spec(impair) : NULL,
                                     impair ? impair_get_method(impair) : NULL, host, port);
-    if (!compare_drive(&c, host, port)) {
+    if (!compare_drive(&c, host, port, dir)) {
         g_propagate_error(&error, g_steal_pointer(&c.error));
         goto out;
     }
     if (!compare_write(&c, dir, impair, &error))
         goto out;
-    bench_compare_report_print(av_sender_get_framelog(c.sender), av_viewer_get_framelog(c.viewer),
-                               c.stop_us, dir, config->json);
+    LcCompareLogs logs = compare_logs(&c);
+    bench_compare_report_print(&logs, c.stop_us, dir, config->json);
     status = 0;
 
 out:
@@ -323,11 +436,51 @@ static gboolean compare_check_relay(const char *text, GError **error)
     return addr_parse_host_port(text, WIRE_DEFAULT_PORT, &host, &port, error);
 }
 
+/* Reads --media, --audio-frame-ms and --audio-mode. */
+static gboolean compare_parse_audio(LcBenchCompareConfig *c, const char *media,
+                                    const char *frame_ms, const char *mode, GError **error)
+{
+    static const char *const names[] = {NULL, "video", "audio", "both"};
+    if (media != NULL) {
+        c->media = 0;
+        for (guint m = 1; m < G_N_ELEMENTS(names); m++)
+            if (g_strcmp0(media, names[m]) == 0)
+                c->media = m;
+        if (c->media == 0) {
+            g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        "--media: '%s': expected video, audio or both", media);
+            return FALSE;
+        }
+    }
+    double ms = 0;
+    if (frame_ms != NULL) {
+        if (!option_number_parse("--audio-frame-ms", frame_ms, FALSE, 10, 20, &ms, error))
+            return FALSE;
+        if (ms != 10 && ms != 20) {
+            g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        "--audio-frame-ms: '%s': expected 10 or 20", frame_ms);
+            return FALSE;
+        }
+        c->audio.frame_ms = (guint)ms;
+    }
+    if (mode != NULL && g_strcmp0(mode, "voice") != 0) {
+        if (g_strcmp0(mode, "lowdelay") != 0) {
+            g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        "--audio-mode: '%s': expected voice or lowdelay", mode);
+            return FALSE;
+        }
+        c->audio.mode = AUDIO_MODE_LOWDELAY;
+    }
+    return TRUE;
+}
+
 /* `lanconf-bench compare` with its options. */
 int bench_compare_main(int argc, char **argv)
 {
-    LcBenchCompareConfig c = {.duration_s = 10, .ack_mode = LC_STREAM_ACK_PIPELINED};
+    LcBenchCompareConfig c = {
+        .duration_s = 10, .ack_mode = LC_STREAM_ACK_PIPELINED, .media = LC_COMPARE_VIDEO};
     g_autofree char *impair = NULL, *relay = NULL, *out = NULL, *ack_mode = NULL, *duration = NULL;
+    g_autofree char *media = NULL, *audio_source = NULL, *frame_ms = NULL, *audio_mode = NULL;
     camera_options_init(&c.camera);
     GOptionEntry entries[] = {
         {"duration", 'd', 0, G_OPTION_ARG_STRING, &duration,
@@ -342,6 +495,18 @@ int bench_compare_main(int argc, char **argv)
          "Folder for the files and plots (default runs/compare-TIMESTAMP)", "DIR"},
         {"ack-mode", 0, 0, G_OPTION_ARG_STRING, &ack_mode, "pipelined (default) or stop-and-wait",
          "MODE"},
+        {"media", 0, 0, G_OPTION_ARG_STRING, &media,
+         "What to send: video (default), audio (a voice: Opus packets, heard through a jitter "
+         "buffer) or both",
+         "video|audio|both"},
+        {"audio-source", 0, 0, G_OPTION_ARG_STRING, &audio_source,
+         "Sound for --media audio or both: test (a 440 Hz tone, the default), test:HZ, mic or an "
+         "audio file",
+         "SOURCE"},
+        {"audio-frame-ms", 0, 0, G_OPTION_ARG_STRING, &frame_ms,
+         "Opus packet length, 10 (default) or 20", "MS"},
+        {"audio-mode", 0, 0, G_OPTION_ARG_STRING, &audio_mode,
+         "voice (default: in-band FEC) or lowdelay (CELT, no FEC)", "MODE"},
         {"json", 'j', 0, G_OPTION_ARG_NONE, &c.json, "Print summary.json instead of the table",
          NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &c.quiet, "No live progress line", NULL},
@@ -371,6 +536,8 @@ int bench_compare_main(int argc, char **argv)
             g_prefix_error(&error, "--impair: ");
         else if (relay != NULL && !compare_check_relay(relay, &error))
             g_prefix_error(&error, "--relay: ");
+        else
+            compare_parse_audio(&c, media, frame_ms, audio_mode, &error);
     }
     if (error != NULL) {
         fprintf(stderr, "lanconf-bench compare: %s\nTry 'lanconf-bench compare --help'.\n",
@@ -381,6 +548,7 @@ int bench_compare_main(int argc, char **argv)
     /* The lab measures camera-like loads unless told otherwise. */
     if (c.camera.source == NULL)
         c.camera.source = g_strdup("synthetic");
+    c.audio.source = audio_source;
     c.impair = impair;
     c.relay = relay;
     c.out = out;

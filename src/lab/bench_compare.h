@@ -2,10 +2,14 @@
  * and UDP at once, through a relay, to a viewer; measured side by side. */
 #pragma once
 
+#include "media/audio_capture.h"
 #include "media/camera.h"
 #include "net/client/stream_sender.h"
 
 #include <glib.h>
+
+#define LC_COMPARE_VIDEO 1u
+#define LC_COMPARE_AUDIO 2u
 
 typedef struct {
     LcCameraOptions camera; /* --source, --size, --fps, --quality */
@@ -14,8 +18,10 @@ typedef struct {
     const char *relay;      /* --relay HOST:PORT, or NULL for an in-process relay */
     const char *out;        /* --out DIR, or NULL for runs/compare-TIMESTAMP */
     LcStreamAckMode ack_mode;
-    gboolean json;  /* print summary.json instead of the table */
-    gboolean quiet; /* no live progress line */
+    guint media;                /* --media: LC_COMPARE_VIDEO, LC_COMPARE_AUDIO or both */
+    LcAudioCaptureConfig audio; /* --audio-source, --audio-frame-ms, --audio-mode */
+    gboolean json;              /* print summary.json instead of the table */
+    gboolean quiet;             /* no live progress line */
 } LcBenchCompareConfig;
 
 /* Runs the comparison; returns the exit status (0 ok, 1 failed). */

@@ -84,6 +84,7 @@ typedef struct {
     gint fps;           /* capture rate asked for, 0 when unknown */
     double deadline_ms; /* playout deadline, NAN when unknown */
     gint64 start_us;    /* the run's start (summary.json), FRAME_RECORD_TIME_UNSET when unknown */
+    gboolean audio;     /* the frames are Opus packets (encoder "opus"): titles say so */
 } PlotsRun;
 
 /* The table entry of metric. */

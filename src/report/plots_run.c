@@ -71,6 +71,8 @@ static char *plots_run_format_subtitle(const PlotsRunParams *params)
             parts, g_strdup_printf("%dx%d @ %d fps", params->width, params->height, params->fps));
     else if (params->width > 0 && params->height > 0)
         g_ptr_array_add(parts, g_strdup_printf("%dx%d", params->width, params->height));
+    else if (params->fps > 0 && g_strcmp0(params->encoder, "opus") == 0)
+        g_ptr_array_add(parts, g_strdup_printf("%d ms packets", 1000 / params->fps));
     else if (params->fps > 0)
         g_ptr_array_add(parts, g_strdup_printf("%d fps", params->fps));
     if (params->encoder != NULL && *params->encoder != '\0')
@@ -102,6 +104,7 @@ void plots_run_load(const char *dir, const LcPlotsOptions *opts, PlotsRun *run)
     run->fps = params.fps;
     run->deadline_ms = params.deadline_ms;
     run->start_us = params.start_us;
+    run->audio = g_strcmp0(params.encoder, "opus") == 0;
 }
 
 /* Frees what plots_run_load() filled in. */

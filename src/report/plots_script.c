@@ -443,6 +443,9 @@ char *plots_script_latency(const char *stem, const PlotsFrames *frames, PlotsMet
     const char *what = metric == PLOTS_METRIC_END_TO_END && !frames->has_decoded
                            ? "End-to-end delay per frame (capture to the whole frame at the viewer)"
                            : info->what;
+    /* For sound, capture to playout is the delay a listener hears. */
+    if (metric == PLOTS_METRIC_END_TO_END && frames->has_decoded && run->audio)
+        what = "Mouth-to-ear delay per packet (capture to playout at the listener)";
     g_autofree char *heading = g_strdup_printf("%s: %s", what, channels);
     gboolean band = plots_script_has_markers(frames);
     PlotsAxis y = plots_script_get_axis(stats, band ? PLOTS_BAND_FLOOR - 0.02 : 0.95);

@@ -53,6 +53,14 @@ static const FlagCase flag_cases[] = {
     {"lanconf-bench compare --impair bogus=1", "--impair: bogus=1: unknown key 'bogus'"},
     {"lanconf-bench compare --impair loss=200%", "--impair: "},
     {"lanconf-linkemu --impair none --stats-interval -1", "--stats-interval: '-1' is out of range"},
+    {"lanconf-bench compare --media smell", "--media: 'smell': expected video, audio or both"},
+    {"lanconf-bench compare --media audio --audio-frame-ms 15",
+     "--audio-frame-ms: '15': expected 10 or 20"},
+    {"lanconf-bench compare --media audio --audio-mode loud",
+     "--audio-mode: 'loud': expected voice or lowdelay"},
+    {"lanconf-cli --audio test --audio-bitrate 5",
+     "--audio-bitrate: '5' is out of range: expected a whole number from 6000 to 510000"},
+    {"lanconf-cli --listen --jitter 0", "--jitter: '0' is out of range"},
 };
 
 /* Runs one case: exit status 2, the expected words on stderr, within 10 s. */

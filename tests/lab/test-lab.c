@@ -22,9 +22,10 @@ static gint compare_doubles(const double *a, const double *b)
     return *a < *b ? -1 : *a > *b;
 }
 
-/* Runs `lanconf-bench compare` for seconds (with an impairment or NULL),
- * asserting exit 0, and loads its summary.json. */
-static void run_compare(Run *run, const char *seconds, const char *impair)
+/* Runs `lanconf-bench compare` for seconds (with an impairment or NULL,
+ * and --media if media is not NULL), asserting exit 0, and loads its
+ * summary.json. */
+static void run_compare_media(Run *run, const char *seconds, const char *impair, const char *media)
 {
     run->dir = g_dir_make_tmp("lanconf-lab-XXXXXX", NULL);
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
@@ -35,6 +36,10 @@ static void run_compare(Run *run, const char *seconds, const char *impair)
     if (impair != NULL) {
         g_ptr_array_add(argv, "--impair");
         g_ptr_array_add(argv, (char *)impair);
+    }
+    if (media != NULL) {
+        g_ptr_array_add(argv, "--media");
+        g_ptr_array_add(argv, (char *)media);
     }
     g_ptr_array_add(argv, NULL);
     g_autoptr(GError) error = NULL;
@@ -49,6 +54,12 @@ static void run_compare(Run *run, const char *seconds, const char *impair)
     run->parser = json_parser_new();
     g_assert_true(json_parser_load_from_file(run->parser, path, &error));
     run->summary = json_node_get_object(json_parser_get_root(run->parser));
+}
+
+/* A camera run (the lab's default). */
+static void run_compare(Run *run, const char *seconds, const char *impair)
+{
+    run_compare_media(run, seconds, impair, NULL);
 }
 
 /* Removes a run's folder. */
@@ -239,11 +250,86 @@ static void test_impair_loss(void)
     run_clear(&run);
 }
 
+/* The audio summary's object for a channel of what the listener heard:
+ * its viewer figures (member NULL) or its jitter buffer ("jitter"). */
+static JsonObject *heard(Run *run, const char *name, const char *member)
+{
+    JsonObject *h = json_object_get_object_member(
+        json_object_get_object_member(run->summary, "audio"), "heard");
+    if (member != NULL)
+        return json_object_get_object_member(json_object_get_object_member(h, member), name);
+    return json_object_get_object_member(json_object_get_object_member(h, "channels"), name);
+}
+
+/* A voice beside the camera on loopback: every packet acknowledged on TCP,
+ * played on both channels with mouth to ear measured, the audio files, the
+ * plots and the WAV heard, and lip sync between the two. */
+static void test_audio_loopback(void)
+{
+    Run run = {0};
+    run_compare_media(&run, "3", NULL, "both");
+    const char *files[] = {"frames.csv",         "summary.json",    "audio/frames.csv",
+                           "audio/summary.json", "audio/heard.wav", "audio/end_to_end.png",
+                           "audio/latency.png",  "audio/latency.gp"};
+    for (guint i = 0; i < G_N_ELEMENTS(files); i++) {
+        g_autofree char *path = g_build_filename(run.dir, files[i], NULL);
+        g_assert_true(g_file_test(path, G_FILE_TEST_IS_REGULAR));
+    }
+    JsonObject *audio = json_object_get_object_member(run.summary, "audio");
+    JsonObject *talk_tcp =
+        json_object_get_object_member(json_object_get_object_member(audio, "channels"), "tcp");
+    double sent = number(talk_tcp, "frames_sent", NULL);
+    g_assert_cmpfloat(sent, >=, 250); /* 3 s of 10 ms packets, give or take start-up */
+    g_assert_cmpfloat(number(talk_tcp, "frames_acked", NULL), ==, sent);
+    const char *names[] = {"tcp", "udp"};
+    for (guint i = 0; i < 2; i++) {
+        JsonObject *ch = heard(&run, names[i], NULL);
+        g_assert_cmpfloat(number(ch, "frames_decoded", NULL), >=, 0.9 * sent);
+        double m2e = number(ch, "end_to_end_ms", "p50");
+        g_test_message("%s: mouth to ear p50 %.1f ms", names[i], m2e);
+        g_assert_cmpfloat(m2e, >, 10); /* a packet holds 10 ms of sound */
+        g_assert_cmpfloat(m2e, <, 1000);
+        JsonObject *jitter = heard(&run, names[i], "jitter");
+        g_assert_cmpfloat(number(jitter, "depth_ms", NULL), >=, 5);
+    }
+    JsonObject *lip = json_object_get_object_member(audio, "lip_sync_ms");
+    g_assert_true(json_object_has_member(lip, "tcp"));
+    g_assert_true(json_object_has_member(lip, "udp"));
+    run_clear(&run);
+}
+
+/* A voice across a link that loses 2 % of packets each way: TCP loses no
+ * packet (it retransmits, late), while on UDP at least half the packets
+ * missing at the listener are rebuilt from the next one's in-band FEC. */
+static void test_audio_impair_loss(void)
+{
+    if (!can_impair())
+        return;
+    Run run = {0};
+    run_compare_media(&run, "6", "loss=2%", "audio");
+    JsonObject *audio = json_object_get_object_member(run.summary, "audio");
+    JsonObject *channels = json_object_get_object_member(audio, "channels");
+    g_assert_cmpfloat(number(json_object_get_object_member(channels, "tcp"), "frames_lost", NULL),
+                      ==, 0);
+    g_assert_cmpfloat(number(json_object_get_object_member(channels, "udp"), "frames_lost", NULL),
+                      >, 0);
+    JsonObject *jitter = heard(&run, "udp", "jitter");
+    double missing = number(jitter, "missing", NULL);
+    double fec = number(jitter, "fec_recovered", NULL);
+    g_test_message("udp: %.0f packets missing, %.0f rebuilt by FEC, longest gap %.0f ms", missing,
+                   fec, number(jitter, "max_gap_ms", NULL));
+    g_assert_cmpfloat(missing, >, 0);
+    g_assert_cmpfloat(fec, >=, 0.5 * missing);
+    run_clear(&run);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/lab/compare/loopback", test_loopback);
     g_test_add_func("/lab/compare/impair-delay", test_impair_delay);
     g_test_add_func("/lab/compare/impair-loss", test_impair_loss);
+    g_test_add_func("/lab/compare/audio-loopback", test_audio_loopback);
+    g_test_add_func("/lab/compare/audio-impair-loss", test_audio_impair_loss);
     return g_test_run();
 }
