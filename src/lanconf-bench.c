@@ -5,6 +5,7 @@
 #include "core/option_number.h"
 #include "src/lab/bench_chat.h"
 #include "src/lab/bench_compare.h"
+#include "src/lab/bench_conference.h"
 #include "src/lab/bench_transport.h"
 #include "net/stats/stats_json.h"
 
@@ -147,7 +148,8 @@ static void bench_usage(FILE *out)
                  "Commands:\n"
                  "  compare   the same camera frames over TCP and UDP at once, side by side\n"
                  "  chat      chat fan-out throughput and latency, lanconf vs mosquitto\n"
-                 "  transport the camera channels at full speed, lanconf vs iperf3\n\n"
+                 "  transport the camera channels at full speed, lanconf vs iperf3\n"
+                 "  conference many speakers to many listeners, every one hearing every one\n\n"
                  "'lanconf-bench COMMAND --help' describes each command's options.\n");
 }
 
@@ -169,6 +171,8 @@ int main(int argc, char **argv)
         return bench_compare_main(argc - 1, argv + 1);
     if (strcmp(argv[1], "transport") == 0)
         return bench_transport_main(argc - 1, argv + 1);
+    if (strcmp(argv[1], "conference") == 0)
+        return bench_conference_main(argc - 1, argv + 1);
     fprintf(stderr, "lanconf-bench: unknown command '%s'\n", argv[1]);
     bench_usage(stderr);
     return 2;

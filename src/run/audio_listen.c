@@ -55,7 +55,7 @@ static void audio_listen_on_out(const LcAudioJitterOut *out, gpointer data)
     LcReleaseCtx *ctx = data;
     LcSpeakerEntry *s = ctx->speaker;
     LcAudioListen *l = s->listen;
-    gboolean heard = ctx->channel == s->pub.play;
+    gboolean heard = ctx->channel == s->pub.play && l->playout != NULL;
     switch (out->action) {
     case AUDIO_JITTER_PLAY: {
         gint64 delay = audio_jitter_get_decoder_delay_us(s->pub.jitter[ctx->channel]);
@@ -177,7 +177,7 @@ static void audio_listen_apply_setting(LcAudioListen *l, LcSpeakerEntry *s)
 {
     g_autofree char *folded = g_ascii_strdown(s->nick, -1);
     LcSpeakerSetting *setting = g_hash_table_lookup(l->settings, folded);
-    if (setting == NULL)
+    if (setting == NULL || l->playout == NULL)
         return;
     audio_playout_set_mute(l->playout, s->key, setting->mute);
     audio_playout_set_volume(l->playout, s->key, setting->volume);
@@ -240,7 +240,8 @@ static void audio_listen_end_speaker(LcAudioListen *l, const char *nick, guint32
     audio_listen_flush_speaker(s);
     s->pub.active = FALSE;
     g_clear_pointer(&s->viewer, stream_viewer_free);
-    audio_playout_end_speaker(l->playout, s->key);
+    if (l->playout != NULL)
+        audio_playout_end_speaker(l->playout, s->key);
     g_hash_table_remove(l->active, folded);
 }
 
@@ -282,11 +283,11 @@ LcAudioListen *audio_listen_new(LcSession *session, const LcAudioListenConfig *c
     l->streams = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     l->settings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     LcAudioPlayoutConfig pc = {.wav_path = l->wav_path, .frame_ms = l->config.frame_ms};
-    l->playout = audio_playout_new(&pc, error);
-    if (l->playout == NULL)
+    if (!config->measure_only && (l->playout = audio_playout_new(&pc, error)) == NULL)
         return NULL;
-    l->label = l->wav_path ? g_strdup_printf("file %s", l->wav_path)
-                           : g_strdup("the default audio output");
+    l->label = config->measure_only ? g_strdup("nothing (measured only)")
+               : l->wav_path        ? g_strdup_printf("file %s", l->wav_path)
+                                    : g_strdup("the default audio output");
     l->timer = g_source_new(&audio_listen_timer_funcs, sizeof(GSource));
     g_source_set_callback(l->timer, audio_listen_on_timer, l, NULL);
     g_source_set_priority(l->timer, G_PRIORITY_HIGH); /* sound is due on time */
@@ -325,7 +326,10 @@ GPtrArray *audio_listen_get_speakers(LcAudioListen *l)
 
 void audio_listen_get_playout_stats(LcAudioListen *l, const char *key, LcAudioPlayoutStats *stats)
 {
-    audio_playout_get_stats(l->playout, key, stats);
+    if (l->playout != NULL)
+        audio_playout_get_stats(l->playout, key, stats);
+    else
+        *stats = (LcAudioPlayoutStats){0};
 }
 
 /* A member's setting, made if new. */
@@ -373,7 +377,7 @@ gboolean audio_listen_finish(LcAudioListen *l, GError **error)
             audio_listen_end_speaker(l, s->nick, 0);
         }
     }
-    return audio_playout_finish(l->playout, AUDIO_LISTEN_FINISH_MS, error);
+    return l->playout == NULL || audio_playout_finish(l->playout, AUDIO_LISTEN_FINISH_MS, error);
 }
 
 /* Frees everything: views first, so that no packet comes for a freed one. */

@@ -21,6 +21,8 @@ typedef struct {
     guint frame_ms;             /* the speakers' packet length, 10 or 20 */
     LcAudioJitterConfig jitter; /* depth bounds or a fixed depth; frame_ms and fec are set here */
     gint64 sender_offset_us;    /* speakers' clocks minus this host's (0: one host, or synced) */
+    gboolean measure_only;      /* no decoding, no output: buffers and figures only (a bench's
+                                 * many listeners) */
 } LcAudioListenConfig;
 
 /* One stream heard: a speaker's. A member who stops and starts again is a

@@ -189,6 +189,37 @@ static void test_transport_repeat(void)
     }
 }
 
+/* A small room of `lanconf-bench conference`: every packet of every
+ * speaker acknowledged by the relay on both channels and by each of the
+ * listeners, every listener playing them, mouth to ear measured. */
+static void test_conference_run(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) p = g_subprocess_new(
+        G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, LANCONF_BIN_DIR "/lanconf-bench", "conference",
+        "--speakers", "3", "--listeners", "2", "--duration", "2", "--json", NULL);
+    g_assert_no_error(error);
+    g_autofree char *out = NULL;
+    g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, &out, NULL, &error));
+    g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 0);
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_assert_true(json_parser_load_from_data(parser, out, -1, &error));
+    JsonObject *root = json_node_get_object(json_parser_get_root(parser));
+    g_assert_cmpint(json_object_get_int_member(root, "speakers"), ==, 3);
+    JsonObject *channels = json_object_get_object_member(root, "channels");
+    const char *names[] = {"tcp", "udp"};
+    for (guint i = 0; i < 2; i++) {
+        JsonObject *ch = json_object_get_object_member(channels, names[i]);
+        gint64 sent = json_object_get_int_member(ch, "sent");
+        g_assert_cmpint(sent, >=, 3 * 150); /* 2 s of 10 ms packets from each of 3 */
+        g_assert_cmpint(json_object_get_int_member(ch, "relay_acks"), >=,
+                        i == 0 ? sent : sent * 9 / 10);
+        g_assert_cmpint(json_object_get_int_member(ch, "listener_acks"), >=, 2 * sent * 9 / 10);
+        g_assert_cmpint(json_object_get_int_member(ch, "played"), >=, 2 * sent * 8 / 10);
+        g_assert_cmpfloat(json_object_get_double_member(ch, "mouth_to_ear_p50_ms"), >, 0);
+    }
+}
+
 /* Bad values are usage errors naming the flag. */
 static void test_transport_flags(void)
 {
@@ -211,6 +242,7 @@ int main(int argc, char **argv)
     g_test_add_func("/bench/transport/run", test_transport_run);
     g_test_add_func("/bench/transport/repeat", test_transport_repeat);
     g_test_add_func("/bench/transport/flags", test_transport_flags);
+    g_test_add_func("/bench/conference/run", test_conference_run);
     g_test_add_func("/bench/chat/mqtt-wire", test_mqtt_wire);
     g_test_add_func("/bench/chat/run", test_chat_run);
     g_test_add_func("/bench/chat/stuck", test_chat_stuck);
