@@ -33,9 +33,16 @@ struct LcAudioJitter {
     gint64 min_transit;
     gint64 target_us;
     gint64 last_shrink;
-    guint run_missing; /* missing slots in a row since the last packet played */
+    guint run_missing;        /* missing slots in a row since the last packet played */
+    gint64 latest_capture_us; /* the newest capture time seen */
     LcAudioJitterStats stats;
 };
+
+/* The deepest a buffer of frame_ms packets can be. */
+guint audio_jitter_max_depth_ms(guint frame_ms)
+{
+    return (AUDIO_JITTER_MAX_JUMP - 2) * (frame_ms ? frame_ms : 10);
+}
 
 /* A buffer; config is copied. */
 LcAudioJitter *audio_jitter_new(const LcAudioJitterConfig *config)
@@ -48,7 +55,9 @@ LcAudioJitter *audio_jitter_new(const LcAudioJitterConfig *config)
         jitter->config.min_ms = AUDIO_JITTER_DEFAULT_MIN_MS;
     if (jitter->config.max_ms == 0)
         jitter->config.max_ms = AUDIO_JITTER_DEFAULT_MAX_MS;
-    jitter->config.max_ms = MAX(jitter->config.max_ms, jitter->config.min_ms);
+    guint deepest = audio_jitter_max_depth_ms(jitter->config.frame_ms);
+    jitter->config.max_ms = CLAMP(jitter->config.max_ms, jitter->config.min_ms, deepest);
+    jitter->config.fixed_ms = MIN(jitter->config.fixed_ms, deepest);
     jitter->frame_us = (gint64)jitter->config.frame_ms * 1000;
     jitter->transit_max = MAX(AUDIO_JITTER_WINDOW_MS / jitter->config.frame_ms, 10);
     jitter->transit = g_new0(gint64, jitter->transit_max);
@@ -116,8 +125,13 @@ static void audio_jitter_add_transit(LcAudioJitter *jitter, gint64 transit)
 /* Starts the schedule at a packet: it plays the target depth from now. */
 static void audio_jitter_start(LcAudioJitter *jitter, const LcFrame *frame, gint64 arrival_us)
 {
-    if (jitter->started)
+    if (jitter->started) {
         jitter->stats.restarts++;
+        /* The old schedule ends here: its packets still held are thrown
+         * away, and an open run of missing slots was its end, not a loss. */
+        for (guint i = 0; i < AUDIO_JITTER_SLOTS; i++)
+            jitter->stats.discarded += jitter->slots[i].frame != NULL;
+    }
     audio_jitter_clear_slots(jitter);
     jitter->started = TRUE;
     jitter->next_seq = frame->meta.seq;
@@ -135,9 +149,15 @@ gboolean audio_jitter_put(LcAudioJitter *jitter, LcFrame *frame, gint64 arrival_
     jitter->stats.received++;
     if (seq == 0)
         return FALSE;
-    if (!jitter->started || seq >= jitter->next_seq + AUDIO_JITTER_MAX_JUMP ||
-        seq + AUDIO_JITTER_MAX_JUMP < jitter->next_seq)
+    /* Far ahead: a sender that restarted, or a long silence. Far behind:
+     * the same only if it was captured later than anything so far (numbers
+     * that started over); else a stale packet, late. */
+    gboolean ahead = jitter->started && seq >= jitter->next_seq + AUDIO_JITTER_MAX_JUMP;
+    gboolean over = jitter->started && seq + AUDIO_JITTER_MAX_JUMP < jitter->next_seq &&
+                    frame->meta.capture_us > jitter->latest_capture_us;
+    if (!jitter->started || ahead || over)
         audio_jitter_start(jitter, frame, arrival_us);
+    jitter->latest_capture_us = MAX(jitter->latest_capture_us, frame->meta.capture_us);
     LcJitterSlot *slot = &jitter->slots[seq % AUDIO_JITTER_SLOTS];
     if (slot->seq == seq && (slot->frame != NULL || slot->played)) {
         jitter->stats.duplicates++;
@@ -243,6 +263,9 @@ void audio_jitter_release(LcAudioJitter *jitter, gint64 now_us, LcAudioJitterFun
         }
         if (depth >= jitter->target_us + jitter->frame_us &&
             now_us - jitter->last_shrink >= AUDIO_JITTER_SHRINK_GAP_US) {
+            /* Missing slots before it were concealed: the skipped packet is
+             * not decoded, so its FEC rebuilds nothing. */
+            audio_jitter_settle_missing(jitter, FALSE);
             LcJitterSlot *slot = &jitter->slots[jitter->next_seq % AUDIO_JITTER_SLOTS];
             slot->played = slot->seq == jitter->next_seq && slot->frame != NULL;
             g_clear_pointer(&slot->frame, frame_unref);

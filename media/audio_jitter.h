@@ -77,12 +77,19 @@ typedef struct {
     guint64 stretches;     /* times the schedule grew by a frame */
     guint64 skips;         /* times it shrank by a frame */
     guint64 restarts;      /* times it started over */
+    guint64 discarded;     /* packets held when it started over: thrown away */
     guint max_gap_frames;  /* the longest run of concealed packets, in frames */
     double depth_ms;       /* the depth now */
     double target_ms;      /* the depth aimed at now */
 } LcAudioJitterStats;
 
 typedef struct LcAudioJitter LcAudioJitter;
+
+/* The deepest a buffer of frame_ms packets can be (480 ms for 10 ms): the
+ * packets waiting must stay within AUDIO_JITTER_MAX_JUMP of the one due,
+ * or the newest would look like a restarted sender. Deeper settings are
+ * cut to it. */
+guint audio_jitter_max_depth_ms(guint frame_ms);
 
 /* A buffer; config is copied. */
 LcAudioJitter *audio_jitter_new(const LcAudioJitterConfig *config);

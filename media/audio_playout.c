@@ -157,6 +157,17 @@ static GstClockTime audio_playout_time(LcAudioPlayout *playout, LcSpeaker *speak
     return speaker->base + (GstClockTime)(seq - speaker->base_seq) * playout->frame_ns;
 }
 
+/* Conceals the packets expected before seq: GAP events the decoder fills. */
+static void audio_playout_conceal_until(LcAudioPlayout *playout, LcSpeaker *speaker, guint64 seq)
+{
+    for (; speaker->next_seq < seq; speaker->next_seq++) {
+        GstEvent *gap = gst_event_new_gap(audio_playout_time(playout, speaker, speaker->next_seq),
+                                          playout->frame_ns);
+        gst_element_send_event(speaker->src, gap);
+        speaker->stats.frames_concealed++;
+    }
+}
+
 /*
  * Plays a packet. A speaker's first packet sits in the mix where the mix is
  * when it comes; the rest follow it without gaps. Every packet missing
@@ -191,12 +202,7 @@ void audio_playout_push(LcAudioPlayout *playout, const char *name, const LcFrame
         speaker->stats.frames_late++;
         return;
     }
-    for (; speaker->next_seq < seq; speaker->next_seq++) {
-        GstEvent *gap = gst_event_new_gap(audio_playout_time(playout, speaker, speaker->next_seq),
-                                          playout->frame_ns);
-        gst_element_send_event(speaker->src, gap);
-        speaker->stats.frames_concealed++;
-    }
+    audio_playout_conceal_until(playout, speaker, seq);
     gsize size = 0;
     const guint8 *data = g_bytes_get_data(frame->data, &size);
     GstBuffer *buffer = gst_buffer_new_memdup(data, size);
@@ -225,13 +231,27 @@ gboolean audio_playout_stretch(LcAudioPlayout *playout, const char *name)
     return TRUE;
 }
 
+/* Packet seq will not come (its jitter buffer gave up on it at its due
+ * time): concealed now, so that the mix need not wait for the next one. */
+gboolean audio_playout_missing(LcAudioPlayout *playout, const char *name, guint64 seq)
+{
+    LcSpeaker *speaker = audio_playout_speaker(playout, name, FALSE);
+    if (speaker == NULL || playout->finished || seq < speaker->next_seq ||
+        seq > speaker->next_seq + AUDIO_PLAYOUT_MAX_GAP)
+        return FALSE;
+    audio_playout_conceal_until(playout, speaker, seq + 1);
+    return TRUE;
+}
+
 /* Leaves packet seq out (its jitter buffer shrank): the packets after it
- * take its place, a frame earlier. */
+ * take its place, a frame earlier; any missing before it are concealed. */
 gboolean audio_playout_skip(LcAudioPlayout *playout, const char *name, guint64 seq)
 {
     LcSpeaker *speaker = audio_playout_speaker(playout, name, FALSE);
-    if (speaker == NULL || playout->finished || seq != speaker->next_seq)
+    if (speaker == NULL || playout->finished || seq < speaker->next_seq ||
+        seq > speaker->next_seq + AUDIO_PLAYOUT_MAX_GAP)
         return FALSE;
+    audio_playout_conceal_until(playout, speaker, seq);
     speaker->next_seq = seq + 1;
     speaker->base_seq++; /* the same as a frame less of base, which cannot go below 0 */
     speaker->stats.frames_skipped++;

@@ -53,6 +53,10 @@ void audio_playout_push(LcAudioPlayout *playout, const char *speaker, const LcFr
  * not heard yet, or another seq. */
 gboolean audio_playout_stretch(LcAudioPlayout *playout, const char *speaker);
 gboolean audio_playout_skip(LcAudioPlayout *playout, const char *speaker, guint64 seq);
+/* Packet seq will not come: it (and any before it still expected) is
+ * concealed now rather than when the next packet comes. FALSE for a speaker
+ * not heard yet, or a seq already past. */
+gboolean audio_playout_missing(LcAudioPlayout *playout, const char *speaker, guint64 seq);
 /* Ends a speaker's stream (it left): the mix stops waiting for it. FALSE if
  * no packet of that speaker came. */
 gboolean audio_playout_end_speaker(LcAudioPlayout *playout, const char *speaker);

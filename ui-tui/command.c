@@ -19,20 +19,26 @@ static const LcCommandInfo command_table[] = {
     {"/cam", "on [SOURCE] [tcp|udp|both] | off",
      "Send your camera (SOURCE: test, /dev/videoN or a file; default test) or stop it"},
     {"/view", "NICK", "Watch NICK's camera (a window, or headless without a display)"},
+    {"/audio", "on [SOURCE] [tcp|udp|both] | off",
+     "Talk: send your sound (SOURCE: mic, test, test:HZ or an audio file; default mic) or stop"},
+    {"/listen", "[FILE.wav] | off",
+     "Hear everyone who talks (the audio output, or into FILE.wav), or stop"},
+    {"/mute", "[NICK]", "Mute or unmute NICK here, or your own microphone (also F4)"},
     {"/unview", "NICK", "Stop watching NICK's camera"},
     {"/clear", "", "Clear the chat window (history stays on the relay)"},
     {"/help", "[COMMAND]", "List commands and keys, or explain one command"},
     {"/quit", "[MESSAGE]", "Leave the room (the others see MESSAGE) and exit"},
 };
 
-static const char *const command_names[] = {"/cam",  "/clear", "/help", "/lag",    "/me",  "/nick",
-                                            "/quit", "/stats", "/view", "/unview", "/who", NULL};
+static const char *const command_names[] = {"/audio",  "/cam",  "/clear",  "/help", "/lag",
+                                            "/listen", "/me",   "/mute",   "/nick", "/quit",
+                                            "/stats",  "/view", "/unview", "/who",  NULL};
 
 static const LcCommandAlias command_aliases[] = {
-    {"/me", CMD_ME},         {"/nick", CMD_NICK},   {"/who", CMD_WHO},    {"/names", CMD_WHO},
-    {"/clear", CMD_CLEAR},   {"/help", CMD_HELP},   {"/quit", CMD_QUIT},  {"/exit", CMD_QUIT},
-    {"/lag", CMD_LAG},       {"/stats", CMD_STATS}, {"/cam", CMD_CAM_ON}, {"/view", CMD_VIEW},
-    {"/unview", CMD_UNVIEW},
+    {"/me", CMD_ME},         {"/nick", CMD_NICK},      {"/who", CMD_WHO},       {"/names", CMD_WHO},
+    {"/clear", CMD_CLEAR},   {"/help", CMD_HELP},      {"/quit", CMD_QUIT},     {"/exit", CMD_QUIT},
+    {"/lag", CMD_LAG},       {"/stats", CMD_STATS},    {"/cam", CMD_CAM_ON},    {"/view", CMD_VIEW},
+    {"/unview", CMD_UNVIEW}, {"/audio", CMD_AUDIO_ON}, {"/listen", CMD_LISTEN}, {"/mute", CMD_MUTE},
 };
 
 /* Looks a command name up; CMD_UNKNOWN if there is none. */
@@ -97,10 +103,12 @@ static gboolean command_is_channels(const char *word)
     return chan_kind_parse_mask(word, &mask, NULL);
 }
 
-/* Parses the words after /cam: "on [SOURCE] [tcp|udp|both]" or "off". */
-static void command_parse_cam(LcCommand *cmd, const char *arg)
+/* Parses the words after /cam or /audio: "on [SOURCE] [tcp|udp|both]" or
+ * "off". */
+static void command_parse_on_off(LcCommand *cmd, const char *arg, gboolean audio)
 {
-    static const char usage[] = "usage: /cam on [SOURCE] [tcp|udp|both], or /cam off";
+    const char *usage = audio ? "usage: /audio on [SOURCE] [tcp|udp|both], or /audio off"
+                              : "usage: /cam on [SOURCE] [tcp|udp|both], or /cam off";
     g_auto(GStrv) words = g_strsplit_set(arg, " \t", -1);
     g_autoptr(GPtrArray) w = g_ptr_array_new();
     for (guint i = 0; words[i] != NULL; i++)
@@ -108,7 +116,7 @@ static void command_parse_cam(LcCommand *cmd, const char *arg)
             g_ptr_array_add(w, words[i]);
     const char *verb = w->len > 0 ? g_ptr_array_index(w, 0) : "";
     if (g_ascii_strcasecmp(verb, "off") == 0 && w->len == 1) {
-        command_set(cmd, CMD_CAM_OFF, NULL);
+        command_set(cmd, audio ? CMD_AUDIO_OFF : CMD_CAM_OFF, NULL);
         return;
     }
     if (g_ascii_strcasecmp(verb, "on") != 0 || w->len > 3) {
@@ -127,7 +135,7 @@ static void command_parse_cam(LcCommand *cmd, const char *arg)
             return;
         }
     }
-    command_set(cmd, CMD_CAM_ON, g_strdup(source));
+    command_set(cmd, audio ? CMD_AUDIO_ON : CMD_CAM_ON, g_strdup(source));
     cmd->channels = channels ? g_ascii_strdown(channels, -1) : NULL;
 }
 
@@ -136,8 +144,14 @@ static void command_parse_args(LcCommand *cmd, LcCommandKind kind, const char *r
 {
     g_autofree char *arg = g_strstrip(g_strdup(rest));
     gboolean has_arg = *arg != '\0';
-    if (kind == CMD_CAM_ON) {
-        command_parse_cam(cmd, arg);
+    if (kind == CMD_CAM_ON || kind == CMD_AUDIO_ON) {
+        command_parse_on_off(cmd, arg, kind == CMD_AUDIO_ON);
+    } else if (kind == CMD_LISTEN && g_ascii_strcasecmp(arg, "off") == 0) {
+        command_set(cmd, CMD_UNLISTEN, NULL);
+    } else if ((kind == CMD_LISTEN || kind == CMD_MUTE) && strchr(arg, ' ') != NULL) {
+        command_set(cmd, CMD_USAGE,
+                    g_strdup(kind == CMD_LISTEN ? "usage: /listen [FILE.wav], or /listen off"
+                                                : "usage: /mute [NICK]"));
     } else if ((kind == CMD_VIEW || kind == CMD_UNVIEW) && (!has_arg || strchr(arg, ' ') != NULL)) {
         command_set(cmd, CMD_USAGE,
                     g_strdup_printf("%s needs one nick: %s NICK",

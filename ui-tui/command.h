@@ -22,14 +22,19 @@ typedef enum {
     CMD_CAM_OFF, /* /cam off */
     CMD_VIEW,    /* /view NICK: arg is the nick */
     CMD_UNVIEW,  /* /unview NICK: arg is the nick */
-    CMD_UNKNOWN, /* not a command: arg is a message saying so, with a hint */
-    CMD_USAGE,   /* a command used wrongly: arg is the message */
+    CMD_AUDIO_ON,  /* /audio on [SOURCE] [tcp|udp|both]: arg is SOURCE or NULL, channels */
+    CMD_AUDIO_OFF, /* /audio off */
+    CMD_LISTEN,    /* /listen [FILE.wav]: arg is the file or NULL (the audio output) */
+    CMD_UNLISTEN,  /* /listen off */
+    CMD_MUTE,      /* /mute [NICK]: arg is the nick, or NULL for your own microphone */
+    CMD_UNKNOWN,   /* not a command: arg is a message saying so, with a hint */
+    CMD_USAGE,     /* a command used wrongly: arg is the message */
 } LcCommandKind;
 
 typedef struct {
     LcCommandKind kind;
     char *arg;
-    char *channels; /* CMD_CAM_ON: "tcp", "udp", "both" or NULL (both) */
+    char *channels; /* CMD_CAM_ON, CMD_AUDIO_ON: "tcp", "udp", "both" or NULL (both) */
 } LcCommand;
 
 typedef struct {

@@ -85,6 +85,8 @@ static LcKeyAction keys_map_code(int code)
         return KEY_ACTION_RESIZE;
     case KEY_F(2):
         return KEY_ACTION_STATS;
+    case KEY_F(4):
+        return KEY_ACTION_TALK;
     default:
         return keys_map_modified(code);
     }

@@ -35,6 +35,7 @@ typedef enum {
     KEY_ACTION_BOTTOM,              /* Alt-End, Ctrl-End: back to the newest line */
     KEY_ACTION_REDRAW,              /* Ctrl-L */
     KEY_ACTION_STATS,               /* F2: show or hide the stats pane */
+    KEY_ACTION_TALK,                /* F4: microphone on or off (push to talk) */
     KEY_ACTION_RESIZE,              /* the terminal changed size */
     KEY_ACTION_QUIT,                /* Ctrl-C */
 } LcKeyAction;

@@ -148,3 +148,32 @@ void members_clear_streaming(LcMembers *members)
     for (guint i = 0; i < members->list->len; i++)
         g_array_index(members->list, LcMember, i).streaming = FALSE;
 }
+
+/* Sets a member's sound. */
+gboolean members_set_audio(LcMembers *members, const char *nick, LcMemberAudio audio)
+{
+    gboolean found = FALSE;
+    guint i = members_search(members, nick, &found);
+    if (found)
+        g_array_index(members->list, LcMember, i).audio = audio;
+    return found;
+}
+
+/* Sets everyone's sound to off. */
+void members_clear_audio(LcMembers *members)
+{
+    for (guint i = 0; i < members->list->len; i++)
+        g_array_index(members->list, LcMember, i).audio = MEMBER_AUDIO_OFF;
+}
+
+/* The word shown after a nick for its sound. */
+const char *members_audio_word(LcMemberAudio audio)
+{
+    static const char *const words[] = {
+        [MEMBER_AUDIO_OFF] = NULL,
+        [MEMBER_AUDIO_ON] = "audio",
+        [MEMBER_AUDIO_TALKING] = "talking",
+        [MEMBER_AUDIO_MUTED] = "muted",
+    };
+    return audio < G_N_ELEMENTS(words) ? words[audio] : NULL;
+}

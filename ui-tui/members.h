@@ -7,10 +7,20 @@
 
 #include <glib.h>
 
+/* A member's sound: off, on (an audio stream), heard talking now, or muted
+ * here. */
+typedef enum {
+    MEMBER_AUDIO_OFF,
+    MEMBER_AUDIO_ON,
+    MEMBER_AUDIO_TALKING,
+    MEMBER_AUDIO_MUTED,
+} LcMemberAudio;
+
 typedef struct {
     char *nick;
     char *addr;
-    gboolean streaming; /* known to stream a camera (marked in the list) */
+    gboolean streaming;  /* known to stream a camera (marked in the list) */
+    LcMemberAudio audio; /* its sound, as this client knows it (shown after the nick) */
 } LcMember;
 
 typedef struct _LcMembers LcMembers;
@@ -41,6 +51,13 @@ const LcMember *members_find(const LcMembers *members, const char *nick);
 gboolean members_set_streaming(LcMembers *members, const char *nick, gboolean streaming);
 /* Marks nobody as streaming. */
 void members_clear_streaming(LcMembers *members);
+/* Sets a member's sound; returns FALSE if there is no such nick. */
+gboolean members_set_audio(LcMembers *members, const char *nick, LcMemberAudio audio);
+/* Sets everyone's sound to off. */
+void members_clear_audio(LcMembers *members);
+/* The word shown after a nick for its sound ("talking", "muted", "audio"),
+ * or NULL for none. */
+const char *members_audio_word(LcMemberAudio audio);
 
 /* Nicks starting with prefix (any case), in nick order, as a NULL-terminated
  * array of borrowed strings (free the array with g_free). */

@@ -14,7 +14,11 @@ static const char *const tui_help_keys[] = {
     "keys: Up/Down (sent lines), Tab (complete nick or command), PgUp/PgDn (scroll), "
     "Alt-End (newest), Ctrl-L (redraw), Ctrl-C (quit)",
     "keys: F2 (show or hide the stats pane: fps, Mbit/s, latency, lost and dropped frames "
-    "per channel for your camera and the cameras you view)",
+    "per channel for your camera and the cameras you view, your sound and everyone heard)",
+    "keys: F4 (push to talk: your microphone on or off; a terminal sees no key release, so the "
+    "key toggles)",
+    "member list: * on camera; after the nick: audio (sound on), talking (heard just now), muted "
+    "(by you)",
 };
 
 /* Sends a chat message or action and shows it as pending. */
@@ -160,6 +164,21 @@ static void tui_run_command(LcTui *tui, const LcCommand *cmd)
     case CMD_UNVIEW:
         tui_media_unview(tui, cmd->arg);
         break;
+    case CMD_AUDIO_ON:
+        tui_audio_on(tui, cmd->arg, cmd->channels);
+        break;
+    case CMD_AUDIO_OFF:
+        tui_audio_off(tui);
+        break;
+    case CMD_LISTEN:
+        tui_audio_listen(tui, cmd->arg);
+        break;
+    case CMD_UNLISTEN:
+        tui_audio_unlisten(tui);
+        break;
+    case CMD_MUTE:
+        tui_audio_mute(tui, cmd->arg);
+        break;
     case CMD_UNKNOWN:
     case CMD_USAGE:
         tui_append_text(tui, CHAT_KIND_ERROR, "%s", cmd->arg);
@@ -297,6 +316,9 @@ void tui_handle_key(LcTui *tui, const LcKey *key)
         break;
     case KEY_ACTION_STATS:
         tui_media_toggle_stats(tui);
+        break;
+    case KEY_ACTION_TALK:
+        tui_audio_mute(tui, NULL);
         break;
     case KEY_ACTION_QUIT:
         tui_quit(tui, "leaving");

@@ -103,6 +103,8 @@ void tui_media_sync_members(LcTui *tui)
         LcTuiView *v = g_ptr_array_index(m->views, i);
         members_set_streaming(tui->members, v->nick, TRUE);
     }
+    if (tui->audio != NULL)
+        tui_audio_sync_members(tui);
     tui_mark(tui, VIEW_MEMBERS);
 }
 
@@ -157,6 +159,8 @@ static void tui_media_refresh(LcTui *tui)
         g_autofree char *label = g_strdup_printf("view %s", v->nick);
         tui_media_add_stream(m, av_viewer_get_framelog(v->viewer), label, TRUE, now);
     }
+    if (tui->audio != NULL)
+        tui_audio_fill_pane(tui, m->pane, now);
     if (m->shown)
         tui_mark(tui, VIEW_CHAT);
 }
@@ -172,7 +176,8 @@ static gboolean tui_media_on_tick(gpointer data)
 static void tui_media_update_tick(LcTui *tui)
 {
     LcTuiMedia *m = tui->media;
-    gboolean any = m->sender != NULL || m->views->len > 0;
+    gboolean any =
+        m->sender != NULL || m->views->len > 0 || (tui->audio != NULL && tui_audio_is_active(tui));
     if (any && m->tick == 0)
         m->tick = g_timeout_add(TUI_MEDIA_TICK_MS, tui_media_on_tick, tui);
     else if (!any)
@@ -182,6 +187,12 @@ static void tui_media_update_tick(LcTui *tui)
     tui_media_sync_members(tui);
     if (m->shown)
         tui_mark(tui, VIEW_CHAT);
+}
+
+/* Starts or stops the pane's refresh as streams and sound come and go. */
+void tui_media_update(LcTui *tui)
+{
+    tui_media_update_tick(tui);
 }
 
 /* Frees the sender and viewers that failed (outside their callbacks). */

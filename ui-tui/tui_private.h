@@ -16,6 +16,7 @@
 #include "ui-tui/tui.h"
 
 typedef struct _LcTuiMedia LcTuiMedia;
+typedef struct _LcTuiAudio LcTuiAudio;
 
 typedef struct {
     LcTuiConfig config;
@@ -32,6 +33,7 @@ typedef struct {
     LcChatStats stats;
     char *prompt;
     LcTuiMedia *media; /* camera, viewers and the stats pane (tui_media.c) */
+    LcTuiAudio *audio; /* talking, listening, mutes (tui_audio.c) */
 
     gboolean lag_requested; /* /lag: report the next round-trip in the log */
     gboolean quitting;
@@ -78,3 +80,27 @@ void tui_media_toggle_stats(LcTui *tui);
 void tui_media_sync_members(LcTui *tui);
 /* The stats pane to draw, or NULL when hidden. */
 const LcStatsPane *tui_media_get_pane(LcTui *tui);
+/* Starts or stops the pane's one-second refresh as streams (and sound) come
+ * and go. */
+void tui_media_update(LcTui *tui);
+
+/* Creates the audio state (tui_audio.c), after the session. */
+void tui_audio_init(LcTui *tui);
+/* Stops talking and listening and frees the audio state. */
+void tui_audio_clear(LcTui *tui);
+/* Whether the user talks or listens. */
+gboolean tui_audio_is_active(LcTui *tui);
+/* /audio on [SOURCE] [tcp|udp|both]: source and channels may be NULL. */
+void tui_audio_on(LcTui *tui, const char *source, const char *channels);
+/* /audio off. */
+void tui_audio_off(LcTui *tui);
+/* /listen [FILE.wav]: file may be NULL (the audio output). */
+void tui_audio_listen(LcTui *tui, const char *file);
+/* /listen off. */
+void tui_audio_unlisten(LcTui *tui);
+/* /mute [NICK] and F4: nick NULL is your own microphone. */
+void tui_audio_mute(LcTui *tui, const char *nick);
+/* Marks every member's sound in the member list. */
+void tui_audio_sync_members(LcTui *tui);
+/* Adds the audio rows to the stats pane (closing their logs' second). */
+void tui_audio_fill_pane(LcTui *tui, LcStatsPane *pane, gint64 now);

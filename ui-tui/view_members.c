@@ -1,4 +1,5 @@
 /* view_members.c: draws the member list beside the chat log. */
+#include "ui-tui/textwidth.h"
 #include "ui-tui/view.h"
 
 #include <string.h>
@@ -14,6 +15,14 @@ static void view_members_draw_one(WINDOW *win, int y, int x, int w, const LcMemb
     if (m->streaming)
         view_put(win, y, x - 1, "*", 1, 1, A_BOLD);
     view_put(win, y, x, m->nick, strlen(m->nick), w, attr);
+    /* Its sound after the nick, where it fits: talking bold, muted dim. */
+    const char *word = members_audio_word(m->audio);
+    int used = textwidth_str(m->nick, -1);
+    if (word != NULL && used + 1 < w)
+        view_put(win, y, x + used + 1, word, strlen(word), w - used - 1,
+                 m->audio == MEMBER_AUDIO_TALKING ? A_BOLD
+                 : m->audio == MEMBER_AUDIO_MUTED ? A_DIM
+                                                  : A_NORMAL);
 }
 
 /* Draws the member list: a count, then one nick per row. */

@@ -61,6 +61,13 @@ void room_streams_update(LcRoomStreams *streams, const LcWireMsg *msg)
     }
     if (at >= 0)
         g_ptr_array_remove_index(streams->all, (guint)at);
+    /* A start of a stream already known under another nick: a rename. */
+    for (guint i = 0; i < streams->all->len; i++) {
+        if (((LcRoomStream *)streams->all->pdata[i])->stream_id == msg->stream_notice.stream_id) {
+            g_ptr_array_remove_index(streams->all, i);
+            break;
+        }
+    }
     LcRoomStream *stream = g_new0(LcRoomStream, 1);
     stream->nick = g_strdup(msg->stream_notice.nick);
     stream->media = media;

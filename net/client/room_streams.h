@@ -22,7 +22,8 @@ void room_streams_free(LcRoomStreams *streams);
 /* Forgets every stream (a new connection: they are announced again). */
 void room_streams_clear(LcRoomStreams *streams);
 /* Takes a STREAM_NOTICE into the table; other messages are ignored. A
- * member has at most one stream of each kind: a start replaces it. */
+ * member has at most one stream of each kind: a start replaces it; a start
+ * of a known stream id under a new nick (its owner renamed) moves it. */
 void room_streams_update(LcRoomStreams *streams, const LcWireMsg *msg);
 /* Every stream there is, in the order they were announced (LcRoomStream). */
 const GPtrArray *room_streams_get_all(const LcRoomStreams *streams);

@@ -365,6 +365,7 @@ static void relay_handle_hello(LcRelayClient *client, const LcWireMsg *msg)
     client->nick_key = g_ascii_strdown(client->nick, -1);
     client->instance = g_strdup(msg->hello.instance);
     client->state = CLIENT_JOINED;
+    client->notices = (msg->flags & WIRE_FLAG_NOTICES) != 0;
     relay_take_nick(client);
     chan_stream_set_max_payload(client->conn, relay_control_payload_max());
     g_hash_table_insert(relay->nicks, g_strdup(client->nick_key), client);
@@ -527,6 +528,8 @@ static void relay_on_incoming(GSocketConnection *connection, gpointer data)
                       RELAY_STREAM_REQUEST_BURST, client->connected_at);
     token_bucket_init(&client->stream_flood[LC_MEDIA_AUDIO], RELAY_STREAM_REQUEST_RATE,
                       MAX(RELAY_STREAM_REQUEST_BURST, relay->config.audio_max_views),
+                      client->connected_at);
+    token_bucket_init(&client->open_flood, RELAY_STREAM_REQUEST_RATE, RELAY_STREAM_REQUEST_BURST,
                       client->connected_at);
     relay->counters.connections++;
 

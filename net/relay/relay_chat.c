@@ -1,6 +1,7 @@
 /* relay_chat.c: the chat room: storing, acknowledging and fanning out messages,
  * flood control, nick changes and history replay. */
 #include "net/relay/relay_private.h"
+#include "net/relay/relay_video_private.h"
 #include "net/relay/nick_hold.h"
 #include "net/io/source.h"
 
@@ -127,6 +128,8 @@ static void relay_chat_handle_nick(LcRelayClient *client, const LcWireMsg *msg)
     g_hash_table_insert(relay->nicks, g_strdup(client->nick_key), client);
     relay_take_nick(client);
     relay_broadcast_presence(relay, WIRE_PRESENCE_NICK, client, old, NULL, NULL);
+    if (relay->video != NULL)
+        relay_video_renamed(relay->video, client);
 }
 
 /* Handles CHAT, NICK and QUIT from a joined client. */

@@ -34,10 +34,12 @@ typedef struct {
     gint64 last_ping_sent; /* monotonic us */
     gint64 soft_since;     /* monotonic us the soft queue limit was first exceeded; 0 = not */
     LcTokenBucket flood;   /* chat flood control */
-    LcTokenBucket stream_flood[LC_MEDIA_KINDS]; /* flood control of stream requests, per kind */
+    LcTokenBucket stream_flood[LC_MEDIA_KINDS]; /* flood control of VIEW, per kind */
+    LcTokenBucket open_flood; /* flood control of STREAM_OPEN: each one tells the whole room */
     /* History replay, a page at a time as the client reads (relay_chat.c);
      * live messages wait in the history meanwhile, so that order holds. */
     gboolean replaying;
+    gboolean notices;          /* asked for STREAM_NOTICE in its HELLO */
     guint64 replay_after;      /* the last id sent */
     guint64 replay_history;    /* ids up to this were history when it joined */
     gint64 replay_progress_us; /* monotonic time the replay last moved */

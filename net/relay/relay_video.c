@@ -208,18 +208,50 @@ static GBytes *relay_video_encode_notice(const LcRelayStream *stream, LcWireStre
     return wire_msg_encode(&msg, NULL);
 }
 
-/* Tells the whole room that a stream started or ended: that is how members
- * know who is on camera and whom to listen to, without asking. */
+/* Tells the room (every member that asked for notices) that a stream
+ * started or ended: that is how members know who is on camera and whom to
+ * listen to, without asking. Members are taken first: enqueueing may drop a
+ * slow consumer, which leaves the nick table. */
 static void relay_video_announce(LcRelayStream *stream, LcWireStreamState state)
 {
+    LcRelay *relay = stream->video->relay;
     g_autoptr(GBytes) frame = relay_video_encode_notice(stream, state);
-    if (frame != NULL)
-        relay_broadcast(stream->video->relay, frame, NULL, FALSE);
+    if (frame == NULL)
+        return;
+    g_autoptr(GPtrArray) members = g_ptr_array_new();
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, relay->nicks);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        if (((LcRelayClient *)value)->notices)
+            g_ptr_array_add(members, value);
+    for (guint i = 0; i < members->len; i++) {
+        LcRelayClient *client = members->pdata[i];
+        if (client->state == CLIENT_JOINED)
+            relay_client_enqueue(client, frame);
+    }
+}
+
+static LcRelayStream *relay_video_owned(LcRelayVideo *video, guint64 session_id, LcMediaKind media);
+
+/* A member changed nick: its streams follow, and the room is told. */
+void relay_video_renamed(LcRelayVideo *video, LcRelayClient *client)
+{
+    for (guint m = 0; m < LC_MEDIA_KINDS; m++) {
+        LcRelayStream *stream = relay_video_owned(video, client->session_id, m);
+        if (stream == NULL)
+            continue;
+        g_free(stream->nick);
+        stream->nick = g_strdup(client->nick);
+        relay_video_announce(stream, WIRE_STREAM_STARTED);
+    }
 }
 
 /* Tells a member who has just joined of every stream there is. */
 void relay_video_send_notices(LcRelayVideo *video, LcRelayClient *client)
 {
+    if (!client->notices)
+        return;
     GHashTableIter iter;
     gpointer value;
     g_hash_table_iter_init(&iter, video->streams);
@@ -426,11 +458,16 @@ void relay_video_handle_control(LcRelayVideo *video, LcRelayClient *client, cons
     LcMediaKind media = media_kind_from_flags(msg->flags);
     /* Every STREAM_OPEN or VIEW costs each viewer a VIEW_END and a
      * VIEW_READY, or the relay a search: they are flood-controlled. */
+    LcTokenBucket *bucket =
+        msg->type == WIRE_STREAM_OPEN ? &client->open_flood : &client->stream_flood[media];
     if ((msg->type == WIRE_STREAM_OPEN || msg->type == WIRE_VIEW) &&
-        token_bucket_take(&client->stream_flood[media], 1, g_get_monotonic_time()) != 0) {
+        token_bucket_take(bucket, 1, g_get_monotonic_time()) != 0) {
         g_autofree char *reason = g_strdup_printf(
-            "stream flood control: at most %.0f %s stream requests at once, then %d per second",
-            client->stream_flood[media].burst, media_kind_name(media), RELAY_STREAM_REQUEST_RATE);
+            "stream flood control: at most %.0f %s at once, then %d per second", bucket->burst,
+            msg->type == WIRE_STREAM_OPEN ? "stream openings"
+            : media == LC_MEDIA_AUDIO     ? "audio views"
+                                          : "camera views",
+            RELAY_STREAM_REQUEST_RATE);
         relay_video_refuse(client, msg->type, media, WIRE_ERR_RATE_LIMITED,
                            msg->type == WIRE_VIEW ? msg->view.nick : client->nick, reason);
         return;

@@ -137,13 +137,14 @@ static gboolean cli_media_parse_audio(LcCliMediaOptions *o, GError **error)
     }
     o->jitter_config = (LcAudioJitterConfig){0};
     if (o->jitter != NULL && g_strcmp0(o->jitter, "auto") != 0) {
-        if (!option_number_parse("--jitter", o->jitter, FALSE, 1, 2000, &value, error))
+        if (!option_number_parse("--jitter", o->jitter, FALSE, 1,
+                                 audio_jitter_max_depth_ms(o->capture.frame_ms), &value, error))
             return FALSE;
         o->jitter_config.fixed_ms = (guint)value;
     }
     if (o->jitter_max != NULL) {
         if (!option_number_parse("--jitter-max", o->jitter_max, FALSE, AUDIO_JITTER_DEFAULT_MIN_MS,
-                                 2000, &value, error))
+                                 audio_jitter_max_depth_ms(o->capture.frame_ms), &value, error))
             return FALSE;
         o->jitter_config.max_ms = (guint)value;
     }

@@ -231,9 +231,8 @@ static void report_audio_table(const LcCompareLogs *logs, gint64 end_us)
     AROW("listener: mouth-to-ear p50/p95 ms", has_v,
          report_pair(v[ch].end_to_end.p50, v[ch].end_to_end.p95, 1));
     AROW("listener: mouth-to-ear p99 ms", has_v, report_num(v[ch].end_to_end.p99, 1));
-    AROW("listener: missing (late)", has_v,
-         g_strdup_printf("%" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT ")", j[ch].missing,
-                         j[ch].late));
+    AROW("listener: missing / late", has_v,
+         g_strdup_printf("%" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT, j[ch].missing, j[ch].late));
     AROW("listener: rebuilt by FEC", has_v,
          g_strdup_printf("%" G_GUINT64_FORMAT, j[ch].fec_recovered));
     AROW("listener: concealed", has_v, g_strdup_printf("%" G_GUINT64_FORMAT, j[ch].concealed));

@@ -23,7 +23,7 @@ JsonNode *audio_report_jitter_json(const LcAudioJitter *jitter, guint frame_ms)
         {"received", st.received},           {"played", st.played},       {"missing", st.missing},
         {"fec_recovered", st.fec_recovered}, {"concealed", st.concealed}, {"late", st.late},
         {"duplicates", st.duplicates},       {"stretches", st.stretches}, {"skips", st.skips},
-        {"restarts", st.restarts},
+        {"restarts", st.restarts},           {"discarded", st.discarded},
     };
     for (guint i = 0; i < G_N_ELEMENTS(counts); i++) {
         framelog_json_add_uint(b, counts[i].name, counts[i].value);

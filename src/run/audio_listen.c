@@ -8,6 +8,9 @@
 #include <string.h>
 
 #define AUDIO_LISTEN_FINISH_MS 10000 /* how long the output may take to finish */
+/* A 10 ms packet this long or shorter is taken for silence (a speaking
+ * mark's guess, not a voice activity detector). */
+#define AUDIO_LISTEN_VOICE_BYTES 15
 
 typedef struct {
     LcAudioListenSpeaker pub; /* first: the public view */
@@ -60,6 +63,10 @@ static void audio_listen_on_out(const LcAudioJitterOut *out, gpointer data)
     case AUDIO_JITTER_PLAY: {
         gint64 delay = audio_jitter_get_decoder_delay_us(s->pub.jitter[ctx->channel]);
         framelog_add_decoded(s->pub.log, ctx->channel, out->seq, out->due_us + delay, 0);
+        /* Voice, not silence: Opus spends few bytes on a quiet packet. */
+        if (ctx->channel == s->pub.play &&
+            frame_get_size(out->frame) > AUDIO_LISTEN_VOICE_BYTES * l->config.frame_ms / 10)
+            s->pub.talking_us = out->due_us;
         if (heard) {
             audio_playout_push(l->playout, s->key, out->frame);
             if (!s->applied) /* the mix has the speaker from its first packet */
@@ -77,7 +84,9 @@ static void audio_listen_on_out(const LcAudioJitterOut *out, gpointer data)
             audio_playout_skip(l->playout, s->key, out->seq);
         break;
     case AUDIO_JITTER_MISSING:
-        break; /* the playout conceals the gap when the next packet comes */
+        if (heard) /* concealed at its time: the mix does not wait for the next */
+            audio_playout_missing(l->playout, s->key, out->seq);
+        break;
     }
 }
 
@@ -184,12 +193,34 @@ static void audio_listen_apply_setting(LcAudioListen *l, LcSpeakerEntry *s)
 }
 
 /* A speaker's stream started: view it on every channel asked for. */
+static void audio_listen_end_speaker(LcAudioListen *l, const char *nick, guint32 stream_id);
+
+/* The active speaker of a stream id, or NULL. */
+static LcSpeakerEntry *audio_listen_find_stream(LcAudioListen *l, guint32 stream_id)
+{
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, l->active);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        if (((LcSpeakerEntry *)value)->pub.stream_id == stream_id)
+            return value;
+    return NULL;
+}
+
 static void audio_listen_add_speaker(LcAudioListen *l, const char *nick, guint32 stream_id,
                                      guint channels)
 {
     g_autofree char *folded = g_ascii_strdown(nick, -1);
-    if (g_hash_table_contains(l->active, folded))
-        return; /* told again after a reconnect: its view follows by itself */
+    LcSpeakerEntry *same = g_hash_table_lookup(l->active, folded);
+    if (same != NULL && same->pub.stream_id == stream_id)
+        return; /* told again */
+    /* The nick's earlier stream, or this stream under its owner's old nick
+     * (a rename): that one is over here; this one starts. */
+    if (same != NULL)
+        audio_listen_end_speaker(l, same->nick, 0);
+    LcSpeakerEntry *renamed = audio_listen_find_stream(l, stream_id);
+    if (renamed != NULL)
+        audio_listen_end_speaker(l, renamed->nick, 0);
     guint n = GPOINTER_TO_UINT(g_hash_table_lookup(l->streams, folded)) + 1;
     g_hash_table_insert(l->streams, g_strdup(folded), GUINT_TO_POINTER(n));
     LcSpeakerEntry *s = g_new0(LcSpeakerEntry, 1);
@@ -249,6 +280,15 @@ static void audio_listen_end_speaker(LcAudioListen *l, const char *nick, guint32
 static void audio_listen_on_message(LcSession *session, const LcWireMsg *msg, gpointer data)
 {
     LcAudioListen *l = data;
+    if (msg->type == WIRE_WELCOME && !l->finished) {
+        /* A new connection: the relay announces every stream again, and
+         * what ended meanwhile is not announced at all. Every stream heard
+         * is over here; those still on start again. */
+        g_autoptr(GList) active = g_hash_table_get_values(l->active);
+        for (GList *it = active; it != NULL; it = it->next)
+            audio_listen_end_speaker(l, ((LcSpeakerEntry *)it->data)->nick, 0);
+        return;
+    }
     if (msg->type != WIRE_STREAM_NOTICE || (msg->flags & WIRE_FLAG_AUDIO) == 0 || l->finished)
         return;
     const char *nick = msg->stream_notice.nick;

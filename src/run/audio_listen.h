@@ -31,9 +31,10 @@ typedef struct {
     const char *nick;
     const char *key; /* the nick, or "nick#N" for its Nth stream */
     guint32 stream_id;
-    gboolean active; /* its stream is on */
-    LcChanKind play; /* the channel heard: UDP where both ends have it, else TCP */
-    LcFramelog *log; /* receipts, and playout as "decoded" */
+    gboolean active;   /* its stream is on */
+    LcChanKind play;   /* the channel heard: UDP where both ends have it, else TCP */
+    gint64 talking_us; /* local clock: the last packet with voice in it was played */
+    LcFramelog *log;   /* receipts, and playout as "decoded" */
     LcAudioJitter *jitter[LC_CHAN_KINDS]; /* NULL where the channel is not viewed */
 } LcAudioListenSpeaker;
 

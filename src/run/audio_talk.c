@@ -16,6 +16,7 @@ struct _LcAudioTalk {
     LcAudioTalkErrorFunc error_func;
     gpointer user_data;
     gboolean failed;
+    gboolean muted;
 };
 
 /* Reports a fatal problem once. */
@@ -32,8 +33,8 @@ static void audio_talk_fail(LcAudioTalk *t, const GError *error)
 static void audio_talk_on_packet(LcAudioCapture *capture, LcFrame *packet, gpointer data)
 {
     LcAudioTalk *t = data;
-    if (stream_sender_get_stream_id(t->stream) == 0)
-        return; /* nothing is measured before the stream exists */
+    if (stream_sender_get_stream_id(t->stream) == 0 || t->muted)
+        return; /* nothing is measured before the stream exists, or while muted */
     if (!stream_sender_is_ready(t->stream) &&
         g_get_monotonic_time() - t->granted_us < AUDIO_TALK_OPEN_WAIT_US)
         return;
@@ -146,6 +147,16 @@ void audio_talk_stop(LcAudioTalk *t)
 gboolean audio_talk_is_ready(LcAudioTalk *t)
 {
     return stream_sender_is_ready(t->stream);
+}
+
+void audio_talk_set_muted(LcAudioTalk *t, gboolean muted)
+{
+    t->muted = muted;
+}
+
+gboolean audio_talk_get_muted(LcAudioTalk *t)
+{
+    return t->muted;
 }
 
 /* What is captured. */

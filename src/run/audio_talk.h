@@ -40,6 +40,10 @@ gboolean audio_talk_start(LcAudioTalk *talk, GError **error);
 void audio_talk_stop(LcAudioTalk *talk);
 /* Whether the stream is granted and every channel is open. */
 gboolean audio_talk_is_ready(LcAudioTalk *talk);
+/* Mutes the microphone (no packet is sent; the stream stays, so listeners
+ * keep their place for it) or unmutes it. */
+void audio_talk_set_muted(LcAudioTalk *talk, gboolean muted);
+gboolean audio_talk_get_muted(LcAudioTalk *talk);
 /* What is captured: "test tone 440 Hz", "file talk.wav". */
 const char *audio_talk_get_label(LcAudioTalk *talk);
 LcFramelog *audio_talk_get_framelog(LcAudioTalk *talk);

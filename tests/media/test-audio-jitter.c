@@ -168,6 +168,16 @@ static void test_bounds(void)
     g_assert_cmpfloat(stats.depth_ms, <=, 120 + 10 + 0.001);
     g_assert_cmpuint(stats.late, >, 0);
 
+    /* A depth deeper than the buffer can hold is cut to what it can. */
+    LcAudioJitterConfig deep = {.frame_ms = 10, .fixed_ms = 600};
+    g_autoptr(LcAudioJitter) cut = audio_jitter_new(&deep);
+    Run run3 = {0};
+    simulate(cut, 200, transit_steady, &run3);
+    audio_jitter_get_stats(cut, &stats);
+    g_assert_cmpfloat(stats.target_ms, ==, audio_jitter_max_depth_ms(10));
+    g_assert_cmpuint(stats.played, ==, 200);
+    g_assert_cmpuint(stats.restarts, ==, 0);
+
     LcAudioJitterConfig fixed = {.frame_ms = 10, .fixed_ms = 40};
     g_autoptr(LcAudioJitter) still = audio_jitter_new(&fixed);
     Run run2 = {0};
@@ -266,8 +276,9 @@ static void test_duplicates_late_reorder(void)
     g_assert_cmpuint(run.played, ==, 4);
 }
 
-/* A sender that restarts (numbers start over) starts the schedule over
- * instead of looking late for ever; so do numbers far ahead. */
+/* A sender that restarts (numbers start over, captured later) starts the
+ * schedule over instead of looking late for ever; so do numbers far ahead;
+ * a stale packet far behind is only late. */
 static void test_restart(void)
 {
     LcAudioJitterConfig config = {.frame_ms = 10};
@@ -275,6 +286,9 @@ static void test_restart(void)
     Run run = {0};
     simulate(jitter, 100, transit_steady, &run);
     gint64 now = 1000000 + 200 * FRAME_US;
+    /* A stale packet (captured long ago, numbered far behind) is late. */
+    g_autoptr(LcFrame) stale = packet(10, 1000000 + 10 * FRAME_US);
+    g_assert_false(audio_jitter_put(jitter, stale, now));
     g_autoptr(LcFrame) again = packet(1, now);
     g_assert_true(audio_jitter_put(jitter, again, now + 2000));
     g_autoptr(LcFrame) far = packet(100000, now + FRAME_US);
@@ -283,7 +297,8 @@ static void test_restart(void)
     LcAudioJitterStats stats;
     audio_jitter_get_stats(jitter, &stats);
     g_assert_cmpuint(stats.restarts, ==, 2);
-    g_assert_cmpuint(stats.late, ==, 0);
+    g_assert_cmpuint(stats.late, ==, 1);
+    g_assert_cmpuint(stats.discarded, ==, 1); /* the new 1, held when 100000 came */
     g_assert_cmpuint(run.last_played, ==, 100000);
 }
 

@@ -178,9 +178,16 @@ gboolean test_raw_wait_closed(GSocket *socket, guint timeout_ms, guint16 *code)
 /* Connects, sends HELLO and reads WELCOME. */
 GSocket *test_raw_join(guint16 port, const char *nick, guint64 resume_after, guint32 history)
 {
+    return test_raw_join_flags(port, nick, 0, resume_after, history);
+}
+
+/* test_raw_join() with HELLO flags. */
+GSocket *test_raw_join_flags(guint16 port, const char *nick, guint16 flags, guint64 resume_after,
+                             guint32 history)
+{
     GSocket *socket = test_raw_connect(port);
     g_autofree char *instance = g_strdup_printf("test-%s", nick);
-    LcWireMsg hello = {.type = WIRE_HELLO};
+    LcWireMsg hello = {.type = WIRE_HELLO, .flags = flags};
     hello.hello.nick = (char *)nick;
     hello.hello.instance = instance;
     hello.hello.resume_after = resume_after;

@@ -47,6 +47,9 @@ gboolean test_raw_read_type(GSocket *socket, guint8 type, LcWireMsg *msg, guint 
 gboolean test_raw_wait_closed(GSocket *socket, guint timeout_ms, guint16 *code);
 /* Connects, sends HELLO and reads WELCOME (asserting it arrives). */
 GSocket *test_raw_join(guint16 port, const char *nick, guint64 resume_after, guint32 history);
+/* test_raw_join() with HELLO flags (WIRE_FLAG_NOTICES, ...). */
+GSocket *test_raw_join_flags(guint16 port, const char *nick, guint16 flags, guint64 resume_after,
+                             guint32 history);
 /* Joins as nick, trying again (every 100 ms, for up to timeout_ms) while the
  * relay refuses; the joined socket, or NULL. */
 GSocket *test_raw_try_join(guint16 port, const char *nick, guint timeout_ms);

@@ -632,7 +632,7 @@ static void expect_notice(GSocket *socket, LcWireStreamState state, guint16 flag
 /* Joins as nick and opens an audio stream on the channels. */
 static GSocket *open_audio_stream(guint16 port, const char *nick, guint8 channels, LcWireMsg *ready)
 {
-    GSocket *control = test_raw_join(port, nick, 0, 0);
+    GSocket *control = test_raw_join_flags(port, nick, WIRE_FLAG_NOTICES, 0, 0);
     LcWireMsg open = {.type = WIRE_STREAM_OPEN, .flags = WIRE_FLAG_AUDIO};
     open.stream_open.channels = channels;
     test_raw_send(control, &open);
@@ -642,22 +642,24 @@ static GSocket *open_audio_stream(guint16 port, const char *nick, guint8 channel
 }
 
 /* The room is told of every stream that starts and ends (STREAM_NOTICE,
- * its owner too), and a member who joins later of every stream there is,
- * each with its media kind, nick and channels. */
+ * the owner too; after a rename, again under the new nick), and a member who joins later of every
+ * stream there is, each with its media kind, nick and channels: every member that asked in its
+ * HELLO (NOTICES); one that did not (a client that predates notices) gets none. */
 static void test_stream_notices(RelayFixture *fx, gconstpointer tweak)
 {
-    GSocket *eye = test_raw_join(fx->port, "eye", 0, 0);
-    LcWireMsg cam_ready, mic_ready;
+    GSocket *eye = test_raw_join_flags(fx->port, "eye", WIRE_FLAG_NOTICES, 0, 0);
+    LcWireMsg cam_ready, mic_ready, none;
     GSocket *cam = video_raw_open_stream(fx->port, "cam", WIRE_CHANNELS_ALL, &cam_ready);
     guint32 cam_id = cam_ready.stream_ready.stream_id;
     expect_notice(eye, WIRE_STREAM_STARTED, 0, "cam", cam_id, WIRE_CHANNELS_ALL);
-    expect_notice(cam, WIRE_STREAM_STARTED, 0, "cam", cam_id, WIRE_CHANNELS_ALL);
     GSocket *mic = open_audio_stream(fx->port, "Mic", WIRE_CHANNEL_UDP, &mic_ready);
     guint32 mic_id = mic_ready.stream_ready.stream_id;
     expect_notice(eye, WIRE_STREAM_STARTED, WIRE_FLAG_AUDIO, "Mic", mic_id, WIRE_CHANNEL_UDP);
+    expect_notice(mic, WIRE_STREAM_STARTED, WIRE_FLAG_AUDIO, "Mic", mic_id, WIRE_CHANNEL_UDP);
+    g_assert_false(test_raw_read_type(cam, WIRE_STREAM_NOTICE, &none, 300)); /* did not ask */
 
     /* A latecomer hears of both, right after WELCOME. */
-    GSocket *late = test_raw_join(fx->port, "late", 0, 0);
+    GSocket *late = test_raw_join_flags(fx->port, "late", WIRE_FLAG_NOTICES, 0, 0);
     for (guint i = 0; i < 2; i++) {
         LcWireMsg msg;
         g_assert_true(test_raw_read_type(late, WIRE_STREAM_NOTICE, &msg, 5000));
@@ -668,11 +670,18 @@ static void test_stream_notices(RelayFixture *fx, gconstpointer tweak)
         wire_msg_clear(&msg);
     }
 
+    /* A rename: the stream is announced again under the new nick. */
+    LcWireMsg rename = {.type = WIRE_NICK};
+    rename.nick.nick = "Mike";
+    test_raw_send(mic, &rename);
+    expect_notice(eye, WIRE_STREAM_STARTED, WIRE_FLAG_AUDIO, "Mike", mic_id, WIRE_CHANNEL_UDP);
+
     LcWireMsg close = {.type = WIRE_STREAM_CLOSE};
     close.stream_close.stream_id = mic_id;
     test_raw_send(mic, &close);
-    expect_notice(eye, WIRE_STREAM_ENDED, WIRE_FLAG_AUDIO, "Mic", mic_id, WIRE_CHANNEL_UDP);
-    expect_notice(late, WIRE_STREAM_ENDED, WIRE_FLAG_AUDIO, "Mic", mic_id, WIRE_CHANNEL_UDP);
+    expect_notice(eye, WIRE_STREAM_ENDED, WIRE_FLAG_AUDIO, "Mike", mic_id, WIRE_CHANNEL_UDP);
+    expect_notice(late, WIRE_STREAM_STARTED, WIRE_FLAG_AUDIO, "Mike", mic_id, WIRE_CHANNEL_UDP);
+    expect_notice(late, WIRE_STREAM_ENDED, WIRE_FLAG_AUDIO, "Mike", mic_id, WIRE_CHANNEL_UDP);
     g_object_unref(cam); /* the owner leaves: its stream ends */
     expect_notice(eye, WIRE_STREAM_ENDED, 0, "cam", cam_id, WIRE_CHANNELS_ALL);
     wire_msg_clear(&cam_ready);

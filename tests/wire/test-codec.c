@@ -232,7 +232,7 @@ static guint16 wire_test_defined_flags(guint8 type)
 {
     switch (type) {
     case WIRE_HELLO:
-        return WIRE_FLAG_RESUME;
+        return WIRE_FLAG_RESUME | WIRE_FLAG_NOTICES;
     case WIRE_ERROR:
         return WIRE_FLAG_FATAL;
     case WIRE_CHAT:
