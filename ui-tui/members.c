@@ -171,9 +171,9 @@ const char *members_audio_word(LcMemberAudio audio)
 {
     static const char *const words[] = {
         [MEMBER_AUDIO_OFF] = NULL,
-        [MEMBER_AUDIO_ON] = "audio",
-        [MEMBER_AUDIO_TALKING] = "talking",
-        [MEMBER_AUDIO_MUTED] = "muted",
+        [MEMBER_AUDIO_ON] = "<)",
+        [MEMBER_AUDIO_TALKING] = "<))",
+        [MEMBER_AUDIO_MUTED] = "<x",
     };
     return audio < G_N_ELEMENTS(words) ? words[audio] : NULL;
 }

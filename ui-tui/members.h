@@ -55,8 +55,8 @@ void members_clear_streaming(LcMembers *members);
 gboolean members_set_audio(LcMembers *members, const char *nick, LcMemberAudio audio);
 /* Sets everyone's sound to off. */
 void members_clear_audio(LcMembers *members);
-/* The word shown after a nick for its sound ("talking", "muted", "audio"),
- * or NULL for none. */
+/* The mark shown after a nick for its sound (a loudspeaker: "<)" audio on,
+ * "<))" talking, "<x" muted), or NULL for none. */
 const char *members_audio_word(LcMemberAudio audio);
 
 /* Nicks starting with prefix (any case), in nick order, as a NULL-terminated

@@ -143,10 +143,12 @@ guint statspane_format(const LcStatsPane *pane, int width, GPtrArray *lines)
 {
     guint before = lines->len;
     statspane_append(lines, width,
-                     "-- stats, last second (F2 hides; latency: RTT when sending, "
-                     "capture to decode when viewing) --");
+                     "-- stats, last second (F2 hides; latency: RTT when sending or talking, "
+                     "capture to decode when viewing, to playout when hearing) --");
     if (pane->streams->len == 0) {
-        statspane_append(lines, width, "no streams: /cam on to send, /view NICK to watch");
+        statspane_append(lines, width,
+                         "no streams: /cam on to send, /view NICK to watch, /audio on to talk, "
+                         "/listen to hear");
         return lines->len - before;
     }
     if (width >= STATSPANE_WIDE_COLS)

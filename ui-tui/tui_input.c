@@ -17,8 +17,8 @@ static const char *const tui_help_keys[] = {
     "per channel for your camera and the cameras you view, your sound and everyone heard)",
     "keys: F4 (push to talk: your microphone on or off; a terminal sees no key release, so the "
     "key toggles)",
-    "member list: * on camera; after the nick: audio (sound on), talking (heard just now), muted "
-    "(by you)",
+    "member list: * on camera; after the nick: <) sound on, <)) talking (heard just now), <x muted "
+    "(by you, or your own microphone)",
 };
 
 /* Sends a chat message or action and shows it as pending. */

@@ -11,7 +11,9 @@ struct _LcAudioTalk {
     guint64 next_seq;  /* the last packet number sent */
     gint64 granted_us; /* monotonic: the relay granted the stream; 0 before */
     LcAudioCapture *capture;
-    LcStreamSender *stream;
+    LcSession *session;
+    LcStreamSenderConfig config;
+    LcStreamSender *stream; /* made once the capture runs */
     LcFramelog *log;
     LcAudioTalkErrorFunc error_func;
     gpointer user_data;
@@ -33,7 +35,7 @@ static void audio_talk_fail(LcAudioTalk *t, const GError *error)
 static void audio_talk_on_packet(LcAudioCapture *capture, LcFrame *packet, gpointer data)
 {
     LcAudioTalk *t = data;
-    if (stream_sender_get_stream_id(t->stream) == 0 || t->muted)
+    if (t->stream == NULL || stream_sender_get_stream_id(t->stream) == 0 || t->muted)
         return; /* nothing is measured before the stream exists, or while muted */
     if (!stream_sender_is_ready(t->stream) &&
         g_get_monotonic_time() - t->granted_us < AUDIO_TALK_OPEN_WAIT_US)
@@ -125,16 +127,21 @@ LcAudioTalk *audio_talk_new(LcSession *session, const LcAudioCaptureConfig *capt
     if (t->capture == NULL)
         return NULL;
     t->log = framelog_new(FRAMELOG_ROLE_SENDER, run, clock_now_us());
-    LcStreamSenderConfig sc = *config;
-    sc.media = LC_MEDIA_AUDIO;
-    t->stream = stream_sender_new(session, &sc, &audio_talk_events, t);
+    t->session = session;
+    t->config = *config;
+    t->config.media = LC_MEDIA_AUDIO;
     return g_steal_pointer(&t);
 }
 
-/* Starts capturing. */
+/* Starts capturing, then asks the relay for the stream: a capture that
+ * cannot start leaves no stream behind on the relay. */
 gboolean audio_talk_start(LcAudioTalk *t, GError **error)
 {
-    return audio_capture_start(t->capture, error);
+    if (!audio_capture_start(t->capture, error))
+        return FALSE;
+    if (t->stream == NULL)
+        t->stream = stream_sender_new(t->session, &t->config, &audio_talk_events, t);
+    return TRUE;
 }
 
 /* Stops capturing and closes the stream. */
@@ -146,7 +153,7 @@ void audio_talk_stop(LcAudioTalk *t)
 /* Whether the stream is granted and every channel is open. */
 gboolean audio_talk_is_ready(LcAudioTalk *t)
 {
-    return stream_sender_is_ready(t->stream);
+    return t->stream != NULL && stream_sender_is_ready(t->stream);
 }
 
 void audio_talk_set_muted(LcAudioTalk *t, gboolean muted)
@@ -173,7 +180,8 @@ LcFramelog *audio_talk_get_framelog(LcAudioTalk *t)
 /* Copies the TCP channel's TCP_INFO into the log. */
 void audio_talk_update_socket_stats(LcAudioTalk *t)
 {
-    stream_log_socket_stats(t->log, t->stream);
+    if (t->stream != NULL)
+        stream_log_socket_stats(t->log, t->stream);
 }
 
 /* Frees the talk: capture first, so no packet arrives for a freed stream. */

@@ -27,13 +27,14 @@ typedef void (*LcAudioTalkErrorFunc)(LcAudioTalk *talk, const GError *error, gpo
 void audio_talk_describe_run(LcFramelogRun *run, const LcAudioCaptureConfig *capture,
                              guint channels, double duration_s);
 
-/* Builds the capture and the audio stream on a joined or joining session
- * (which must outlive it); nothing is captured before audio_talk_start().
- * config->media is set to audio here. */
+/* Builds the capture on a joined or joining session (which must outlive
+ * it); nothing is captured, and no stream asked of the relay, before
+ * audio_talk_start(). config->media is set to audio here. */
 LcAudioTalk *audio_talk_new(LcSession *session, const LcAudioCaptureConfig *capture,
                             const LcStreamSenderConfig *config, const LcFramelogRun *run,
                             LcAudioTalkErrorFunc error_func, gpointer user_data, GError **error);
-/* Starts capturing: a missing device or file fails here. */
+/* Starts capturing, then asks for the stream: a missing device or file
+ * fails here, and leaves no stream on the relay. */
 gboolean audio_talk_start(LcAudioTalk *talk, GError **error);
 /* Stops capturing; the log keeps counting ACKs still on their way. The
  * stream closes (listeners are told) when the talk is freed. */

@@ -13,7 +13,8 @@ struct _LcAvSender {
     gint64 granted_us; /* monotonic: the relay granted the stream; 0 before */
     LcSession *session;
     LcCamera *camera;
-    LcStreamSender *video;
+    LcStreamSenderConfig config;
+    LcStreamSender *video; /* made once the camera runs */
     LcFramelog *log;
     LcAvSenderErrorFunc error_func;
     gpointer user_data;
@@ -35,7 +36,7 @@ static void av_sender_on_frame(LcCamera *camera, LcFrame *encoded, gpointer data
 {
     LcAvSender *s = data;
     g_autoptr(LcFrame) frame = encoded; /* ours (transfer full) */
-    if (stream_sender_get_stream_id(s->video) == 0)
+    if (s->video == NULL || stream_sender_get_stream_id(s->video) == 0)
         return; /* not granted yet: nothing is measured before the stream exists */
     /* Nor before its channels open: a frame then would be dropped on one
      * channel and not the other, or on both. A channel that does not open
@@ -136,14 +137,19 @@ LcAvSender *av_sender_new(LcSession *session, const LcCameraOptions *camera,
     if (camera_get_encoder_name(s->camera) != NULL)
         resolved.encoder = camera_get_encoder_name(s->camera);
     s->log = framelog_new(FRAMELOG_ROLE_SENDER, &resolved, clock_now_us());
-    s->video = stream_sender_new(session, config, &av_sender_events, s);
+    s->config = *config;
     return g_steal_pointer(&s);
 }
 
-/* Starts capturing. */
+/* Starts capturing, then asks the relay for the stream: a camera that
+ * cannot start leaves no stream behind on the relay. */
 gboolean av_sender_start(LcAvSender *s, GError **error)
 {
-    return camera_start(s->camera, error);
+    if (!camera_start(s->camera, error))
+        return FALSE;
+    if (s->video == NULL)
+        s->video = stream_sender_new(s->session, &s->config, &av_sender_events, s);
+    return TRUE;
 }
 
 /* Stops capturing. */
@@ -155,7 +161,7 @@ void av_sender_stop(LcAvSender *s)
 /* Whether the stream is granted and every channel is open. */
 gboolean av_sender_is_ready(LcAvSender *s)
 {
-    return stream_sender_is_ready(s->video);
+    return s->video != NULL && stream_sender_is_ready(s->video);
 }
 
 /* The frame log. */
@@ -167,7 +173,8 @@ LcFramelog *av_sender_get_framelog(LcAvSender *s)
 /* Copies the TCP channel's TCP_INFO into the log. */
 void av_sender_update_socket_stats(LcAvSender *s)
 {
-    stream_log_socket_stats(s->log, s->video);
+    if (s->video != NULL)
+        stream_log_socket_stats(s->log, s->video);
 }
 
 /* One line on the encoder in use. */

@@ -22,7 +22,8 @@ void av_sender_describe_run(LcFramelogRun *run, const LcCameraOptions *camera, g
 
 /* Builds the camera and the video sender on a control session (which must
  * outlive it). run describes the run for the summary; its strings must
- * outlive the sender. Nothing is captured before av_sender_start(). */
+ * outlive the sender. Nothing is captured, and no stream asked of the relay,
+ * before av_sender_start(). */
 LcAvSender *av_sender_new(LcSession *session, const LcCameraOptions *camera,
                           const LcStreamSenderConfig *config, const LcFramelogRun *run,
                           LcAvSenderErrorFunc error_func, gpointer user_data, GError **error);

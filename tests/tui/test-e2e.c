@@ -493,6 +493,79 @@ static void test_cam(E2e *e, gconstpointer data)
     e2e_expect(e, NULL, "camera off");
 }
 
+/* Whether the screen shows that the audio failed to start. */
+static gboolean e2e_has_audio_error(const char *text, gpointer data)
+{
+    return strstr(text, "audio not started:") != NULL;
+}
+
+/* Number of streams the relay has, from lanconf-cli --relay-stats --json. */
+static guint e2e_relay_streams(E2e *e)
+{
+    g_autofree char *server = g_strdup_printf("127.0.0.1:%u", e->port);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) p =
+        g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                         BIN("lanconf-cli"), "--server", server, "--nick", "stats", "--relay-stats",
+                         "--json", "--timeout", "5", NULL);
+    g_assert_no_error(error);
+    g_autofree char *out = NULL;
+    g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, &out, NULL, &error));
+    g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 0);
+    const char *at = strstr(out, "\"streams\"");
+    g_assert_nonnull(at);
+    guint n = 0;
+    for (const char *s = at; (s = strstr(s + 1, "\"stream_id\"")) != NULL;)
+        n++;
+    return n;
+}
+
+/* The audio commands: a bad source is an error line that leaves no stream
+ * on the relay; /listen hears carol (a lanconf-cli tone) into a WAV file
+ * with no VIEW by nick, the member list marks who talks (<)) ) and who is
+ * muted (<x), the stats pane has a talk row and a hear row, F4 mutes the
+ * microphone and /mute NICK a member. */
+static void test_audio(E2e *e, gconstpointer data)
+{
+    e2e_type(e, "/audio on /no/such/talk.wav", TRUE);
+    g_free(e2e_wait(e, NULL, e2e_has_audio_error, NULL, "an audio error line"));
+    g_assert_cmpuint(e2e_relay_streams(e), ==, 0);
+    g_autofree char *wav = e2e_path(e, "heard.wav");
+    g_autofree char *listen = g_strdup_printf("/listen %s", wav);
+    e2e_type(e, listen, TRUE);
+    e2e_expect(e, NULL, "listening to everyone who talks, into file");
+    g_autofree char *server = g_strdup_printf("127.0.0.1:%u", e->port);
+    const char *argv[] = {BIN("lanconf-cli"), "--server", server,       "--nick", "carol",
+                          "--audio",          "test:660", "--duration", "8",      NULL};
+    g_autoptr(GSubprocess) carol = e2e_spawn(e, argv, "carol", FALSE);
+    e2e_expect(e, NULL, "carol <))");
+    e2e_type(e, "/audio on test:440", TRUE);
+    e2e_expect(e, NULL, "audio on: test tone 440 Hz on tcp and udp");
+    e2e_expect(e, NULL, "alice <))");
+    e2e_key(e, "F2");
+    e2e_expect(e, NULL, "talk → relay");
+    e2e_expect(e, NULL, "hear carol");
+    e2e_key(e, "F2");
+    e2e_key(e, "F4");
+    e2e_expect(e, NULL, "microphone muted");
+    e2e_expect(e, NULL, "alice <x");
+    e2e_type(e, "/mute carol", TRUE);
+    e2e_expect(e, NULL, "carol muted here");
+    e2e_expect(e, NULL, "carol <x");
+    e2e_type(e, "/mute two words", TRUE);
+    e2e_expect(e, NULL, "usage: /mute [NICK]");
+    e2e_type(e, "/listen off", TRUE);
+    e2e_expect(e, NULL, "stopped listening (file");
+    g_autofree char *bytes = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(wav, &bytes, &len, NULL));
+    g_assert_cmpuint(len, >, 44 + 48000); /* half a second of sound, at least */
+    g_assert_cmpint(memcmp(bytes, "RIFF", 4), ==, 0);
+    e2e_type(e, "/audio off", TRUE);
+    e2e_expect(e, NULL, "audio off");
+    g_subprocess_force_exit(carol);
+}
+
 /* Runs the tests. */
 int main(int argc, char **argv)
 {
@@ -514,6 +587,7 @@ int main(int argc, char **argv)
     g_test_add("/tui/e2e/wide", E2e, NULL, e2e_setup, test_wide, e2e_teardown);
     g_test_add("/tui/e2e/resize", E2e, NULL, e2e_setup, test_resize, e2e_teardown);
     g_test_add("/tui/e2e/cam", E2e, NULL, e2e_setup, test_cam, e2e_teardown);
+    g_test_add("/tui/e2e/audio", E2e, NULL, e2e_setup, test_audio, e2e_teardown);
     g_test_add("/tui/e2e/quit", E2e, NULL, e2e_setup, test_quit, e2e_teardown);
     return g_test_run();
 }
