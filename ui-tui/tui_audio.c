@@ -12,6 +12,7 @@
 
 #define TUI_AUDIO_TICK_MS    250    /* the talking marks follow this quickly */
 #define TUI_AUDIO_TALKING_US 400000 /* voice heard this recently: "talking" */
+#define TUI_AUDIO_RECORDS    6000   /* per-packet records kept: a minute of 10 ms packets */
 
 struct _LcTuiAudio {
     LcFramelogRun talk_run;
@@ -249,6 +250,7 @@ void tui_audio_on(LcTui *tui, const char *source, const char *channels)
         tui_append_text(tui, CHAT_KIND_ERROR, "audio not started: %s", error->message);
         return;
     }
+    framelog_set_record_limit(audio_talk_get_framelog(a->talk), TUI_AUDIO_RECORDS);
     tui_append_text(tui, CHAT_KIND_INFO, "audio on: %s on %s (F4 or /mute: microphone off)",
                     audio_talk_get_label(a->talk),
                     mask == LC_CHAN_MASK_ALL ? "tcp and udp" : channels);
@@ -290,7 +292,8 @@ void tui_audio_listen(LcTui *tui, const char *file)
     }
     g_autoptr(GError) error = NULL;
     a->listen_file = g_strdup(file);
-    LcAudioListenConfig lc = {.channels = LC_CHAN_MASK_ALL, .wav_path = a->listen_file};
+    LcAudioListenConfig lc = {
+        .channels = LC_CHAN_MASK_ALL, .wav_path = a->listen_file, .record_limit = TUI_AUDIO_RECORDS};
     a->listen = audio_listen_new(tui->session, &lc, &error);
     if (a->listen == NULL) {
         g_clear_pointer(&a->listen_file, g_free);

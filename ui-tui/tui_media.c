@@ -12,6 +12,7 @@
 #include <string.h>
 
 #define TUI_MEDIA_TICK_MS 1000
+#define TUI_MEDIA_RECORDS 3000 /* per-frame records kept: the pane reads the aggregates */
 
 /* One viewed stream. */
 typedef struct {
@@ -281,6 +282,7 @@ void tui_media_cam_on(LcTui *tui, const char *source, const char *channels)
         tui_append_text(tui, CHAT_KIND_ERROR, "camera not started: %s", error->message);
         return;
     }
+    framelog_set_record_limit(av_sender_get_framelog(m->sender), TUI_MEDIA_RECORDS);
     tui_append_text(tui, CHAT_KIND_INFO, "camera on: %s %dx%d@%d on %s (%s)", m->camera.source,
                     m->camera.width, m->camera.height, m->camera.fps,
                     mask == LC_CHAN_MASK_ALL ? "tcp and udp" : channels,
@@ -352,6 +354,7 @@ void tui_media_view(LcTui *tui, const char *nick)
         tui_media_view_free(v);
         return;
     }
+    framelog_set_record_limit(av_viewer_get_framelog(v->viewer), TUI_MEDIA_RECORDS);
     g_ptr_array_add(m->views, v);
     tui_append_text(tui, CHAT_KIND_INFO, "viewing %s's camera: %s", nick,
                     av_viewer_get_display_note(v->viewer));

@@ -18,6 +18,9 @@
 #include <string.h>
 
 #define CLI_MEDIA_GRACE_MS 700 /* after the camera stops, wait for the last ACKs */
+/* Per-frame records kept per channel: the summary comes from the
+ * aggregates, and a run of no set length must not grow without bound. */
+#define CLI_MEDIA_RECORDS 6000
 
 struct _LcCliMedia {
     const LcCliMediaOptions *options;
@@ -418,6 +421,7 @@ static gboolean cli_media_start_video(LcCliMedia *m, LcSession *session, guint m
             av_sender_new(session, &o->camera, &vc, &m->run, cli_media_on_sender_error, m, error);
         if (m->sender == NULL || !av_sender_start(m->sender, error))
             return FALSE;
+        framelog_set_record_limit(av_sender_get_framelog(m->sender), CLI_MEDIA_RECORDS);
         fprintf(stderr, "lanconf-cli: %s\n", av_sender_get_encoder_note(m->sender));
     } else if (o->view != NULL) {
         av_viewer_describe_run(&m->run, mask, ack, o->duration_s);
@@ -428,6 +432,7 @@ static gboolean cli_media_start_video(LcCliMedia *m, LcSession *session, guint m
                                   cli_media_on_viewer_error, cli_media_on_viewer_end, m, error);
         if (m->viewer == NULL)
             return FALSE;
+        framelog_set_record_limit(av_viewer_get_framelog(m->viewer), CLI_MEDIA_RECORDS);
         fprintf(stderr, "lanconf-cli: viewing %s's camera: %s\n", o->view,
                 av_viewer_get_display_note(m->viewer));
     }
@@ -442,7 +447,8 @@ static gboolean cli_media_start_audio(LcCliMedia *m, LcSession *session, guint m
         LcAudioListenConfig lc = {.channels = mask,
                                   .wav_path = o->audio_out,
                                   .frame_ms = o->capture.frame_ms,
-                                  .jitter = o->jitter_config};
+                                  .jitter = o->jitter_config,
+                                  .record_limit = CLI_MEDIA_RECORDS};
         m->listen = audio_listen_new(session, &lc, error);
         if (m->listen == NULL)
             return FALSE;
@@ -459,6 +465,7 @@ static gboolean cli_media_start_audio(LcCliMedia *m, LcSession *session, guint m
                                  m, error);
         if (m->talk == NULL || !audio_talk_start(m->talk, error))
             return FALSE;
+        framelog_set_record_limit(audio_talk_get_framelog(m->talk), CLI_MEDIA_RECORDS);
         fprintf(stderr, "lanconf-cli: talking: %s\n", audio_talk_get_label(m->talk));
     }
     return TRUE;

@@ -237,6 +237,7 @@ static void audio_listen_add_speaker(LcAudioListen *l, const char *nick, guint32
         .source = nick, .encoder = "opus", .channels = l->config.channels, .audio = TRUE};
     s->pub.log = framelog_new(FRAMELOG_ROLE_VIEWER, &run, clock_now_us());
     framelog_set_sender_offset(s->pub.log, l->config.sender_offset_us);
+    framelog_set_record_limit(s->pub.log, l->config.record_limit);
     for (guint c = 0; c < LC_CHAN_KINDS; c++)
         if (chan_kind_mask_has(l->config.channels, c))
             s->pub.jitter[c] = audio_jitter_new(&l->config.jitter);

@@ -23,6 +23,8 @@ typedef struct {
     gint64 sender_offset_us;    /* speakers' clocks minus this host's (0: one host, or synced) */
     gboolean measure_only;      /* no decoding, no output: buffers and figures only (a bench's
                                  * many listeners) */
+    guint record_limit;         /* per-packet records kept per speaker and channel (0: all;
+                                 * framelog_set_record_limit()) */
 } LcAudioListenConfig;
 
 /* One stream heard: a speaker's. A member who stops and starts again is a

@@ -57,6 +57,7 @@ void framelog_free(LcFramelog *log)
         chanstats_free(log->channels[i]);
         if (log->records[i] != NULL)
             g_hash_table_unref(log->records[i]);
+        g_queue_clear(&log->order[i]);
     }
     g_array_unref(log->intervals);
     stats_dist_free(log->encode_ms);
@@ -128,7 +129,22 @@ static LcFrameRecord *framelog_insert(LcFramelog *log, LcChanKind channel, guint
     record->bytes = bytes;
     record->capture_us = capture_us;
     g_hash_table_insert(log->records[channel], &record->seq, record);
+    if (log->record_limit > 0) {
+        /* The oldest record goes: the run's figures are in the aggregates,
+         * which keep counting; only frames.csv forgets it. */
+        g_queue_push_tail(&log->order[channel], GSIZE_TO_POINTER((gsize)seq));
+        if (g_queue_get_length(&log->order[channel]) > log->record_limit) {
+            guint64 oldest = GPOINTER_TO_SIZE(g_queue_pop_head(&log->order[channel]));
+            g_hash_table_remove(log->records[channel], &oldest);
+        }
+    }
     return record;
+}
+
+/* Keeps at most limit records per channel (0: all). */
+void framelog_set_record_limit(LcFramelog *log, guint limit)
+{
+    log->record_limit = limit;
 }
 
 /* Recomputes a record's figures with the current clock offsets. */

@@ -58,6 +58,11 @@ typedef struct LcFramelog LcFramelog;
 LcFramelog *framelog_new(LcFramelogRole role, const LcFramelogRun *run, gint64 start_us);
 /* Frees the log and its records. NULL is ignored. */
 void framelog_free(LcFramelog *log);
+/* Keeps at most limit per-frame records per channel, the newest (0, the
+ * default: all): for runs of no set length (a conference client), whose
+ * figures come from the aggregates, not from frames.csv. A frame whose
+ * record went is no longer matched by later events. */
+void framelog_set_record_limit(LcFramelog *log, guint limit);
 /* Whether channel is enabled in this run. */
 gboolean framelog_has_channel(const LcFramelog *log, LcChanKind channel);
 /* The channel's aggregator, or NULL when the channel is not enabled. */

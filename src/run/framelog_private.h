@@ -15,6 +15,8 @@ struct LcFramelog {
     gint64 sender_offset_us;                 /* sender clock - local clock */
     LcChannelStats *channels[LC_CHAN_KINDS]; /* NULL for a disabled channel */
     GHashTable *records[LC_CHAN_KINDS];      /* &record->seq -> LcFrameRecord * (owned) */
+    GQueue order[LC_CHAN_KINDS];             /* record seqs, oldest first (with a limit) */
+    guint record_limit;                      /* records kept per channel; 0: all */
     GArray *intervals;                       /* LcChannelInterval, in closing order */
     /* Sender: what the source delivered, and why frames were dropped. */
     guint64 captured;

@@ -405,6 +405,30 @@ static void test_viewer_deadline_once(void)
                                                     "takes 2.0 ms a frame, p50) and skipped 2"));
 }
 
+/* With a record limit, only the newest records stay (per channel), while
+ * the aggregates count every frame; a frame whose record went is no longer
+ * matched, and one still kept is. */
+static void test_record_limit(void)
+{
+    LcFramelogRun run = {.source = "test"};
+    g_autoptr(LcFramelog) log = framelog_new(FRAMELOG_ROLE_VIEWER, &run, T0);
+    framelog_set_record_limit(log, 10);
+    for (guint64 seq = 1; seq <= 25; seq++) {
+        gint64 capture = T0 + (gint64)seq * 10000;
+        g_assert_true(framelog_add_received(log, LC_CHAN_UDP, seq, 40, capture, capture + 5000));
+        g_assert_true(framelog_add_received(log, LC_CHAN_TCP, seq, 40, capture, capture + 6000));
+    }
+    g_autoptr(GPtrArray) records = framelog_get_records(log);
+    g_assert_cmpuint(records->len, ==, 20);
+    g_assert_null(framelog_lookup(log, LC_CHAN_UDP, 15));
+    g_assert_nonnull(framelog_lookup(log, LC_CHAN_UDP, 16));
+    g_assert_false(framelog_add_decoded(log, LC_CHAN_UDP, 3, T0 + 100000, 0));
+    g_assert_true(framelog_add_decoded(log, LC_CHAN_UDP, 20, T0 + 300000, 0));
+    LcChannelSummary s = summarize(log, LC_CHAN_UDP, T0 + 1000000);
+    g_assert_cmpuint(s.received.counts.frames_acked, ==, 25);
+    g_assert_cmpuint(s.frames_decoded, ==, 1);
+}
+
 /* A sender log asking for fps at 7680x4320. */
 static LcFramelog *make_asking_log(gint fps)
 {
@@ -465,6 +489,7 @@ int main(int argc, char **argv)
     g_test_add_func("/app/framelog/rtt-percentiles", test_rtt_percentiles);
     g_test_add_func("/app/framelog/rtt-percentiles-twenty", test_rtt_percentiles_twenty);
     g_test_add_func("/app/framelog/srtt", test_srtt);
+    g_test_add_func("/app/framelog/record-limit", test_record_limit);
     g_test_add_func("/app/framelog/jitter", test_jitter);
     g_test_add_func("/app/framelog/one-way-offset", test_one_way_offset);
     g_test_add_func("/app/framelog/goodput-fps-loss", test_goodput_fps_loss);
