@@ -237,7 +237,7 @@ void tui_audio_on(LcTui *tui, const char *source, const char *channels)
     }
     g_free(a->source);
     a->source = g_strdup(source ? source : "mic");
-    a->capture = (LcAudioCaptureConfig){.source = a->source};
+    a->capture = (LcAudioCaptureConfig){.source = a->source, .dtx = TRUE};
     audio_talk_describe_run(&a->talk_run, &a->capture, mask, 0);
     LcStreamSenderConfig sc;
     stream_sender_config_init(&sc);
@@ -292,8 +292,9 @@ void tui_audio_listen(LcTui *tui, const char *file)
     }
     g_autoptr(GError) error = NULL;
     a->listen_file = g_strdup(file);
-    LcAudioListenConfig lc = {
-        .channels = LC_CHAN_MASK_ALL, .wav_path = a->listen_file, .record_limit = TUI_AUDIO_RECORDS};
+    LcAudioListenConfig lc = {.channels = LC_CHAN_MASK_ALL,
+                              .wav_path = a->listen_file,
+                              .record_limit = TUI_AUDIO_RECORDS};
     a->listen = audio_listen_new(tui->session, &lc, &error);
     if (a->listen == NULL) {
         g_clear_pointer(&a->listen_file, g_free);

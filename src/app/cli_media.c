@@ -83,6 +83,10 @@ GOptionGroup *cli_media_audio_group_new(LcCliMediaOptions *o)
         {"audio-mode", 0, 0, G_OPTION_ARG_STRING, &o->audio_mode,
          "voice (default: in-band FEC against loss) or lowdelay (2.5 ms less delay, no FEC)",
          "MODE"},
+        {"no-dtx", 0, 0, G_OPTION_ARG_NONE, &o->no_dtx,
+         "Talk: send full packets while silent (default: DTX, a 1-byte packet a frame while "
+         "silent)",
+         NULL},
         {"jitter", 0, 0, G_OPTION_ARG_STRING, &o->jitter,
          "Listen: the jitter buffer's depth, auto (default: adapts to the measured jitter) or "
          "a fixed MS",
@@ -112,7 +116,7 @@ static gboolean cli_media_parse_audio(LcCliMediaOptions *o, GError **error)
     double value = 0;
     if (o->audio_out != NULL)
         o->listen = TRUE;
-    o->capture = (LcAudioCaptureConfig){.source = o->audio};
+    o->capture = (LcAudioCaptureConfig){.source = o->audio, .dtx = !o->no_dtx};
     if (o->audio_frame_ms != NULL) {
         if (!option_number_parse("--audio-frame-ms", o->audio_frame_ms, FALSE, 10, 20, &value,
                                  error))

@@ -28,6 +28,7 @@ typedef struct {
     char *audio_mode;             /* --audio-mode voice|lowdelay */
     char *jitter;                 /* --jitter auto|MS */
     char *jitter_max;             /* --jitter-max MS */
+    gboolean no_dtx;              /* --no-dtx: full packets while silent */
     LcAudioCaptureConfig capture; /* parsed from the --audio options */
     LcAudioJitterConfig jitter_config;
 } LcCliMediaOptions;

@@ -9,7 +9,8 @@
 
 #define AUDIO_LISTEN_FINISH_MS 10000 /* how long the output may take to finish */
 /* A 10 ms packet this long or shorter is taken for silence (a speaking
- * mark's guess, not a voice activity detector). */
+ * mark's guess, not a voice activity detector: with DTX, the talkers'
+ * default, Opus sends 1-byte packets while silent). */
 #define AUDIO_LISTEN_VOICE_BYTES 15
 
 typedef struct {
