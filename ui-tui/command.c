@@ -24,21 +24,23 @@ static const LcCommandInfo command_table[] = {
     {"/listen", "[FILE.wav] | off",
      "Hear everyone who talks (the audio output, or into FILE.wav), or stop"},
     {"/mute", "[NICK]", "Mute or unmute NICK here, or your own microphone (also F4)"},
+    {"/volume", "NICK LEVEL", "How loud NICK is here: 0 (silent) to 10, 1 as sent"},
     {"/unview", "NICK", "Stop watching NICK's camera"},
     {"/clear", "", "Clear the chat window (history stays on the relay)"},
     {"/help", "[COMMAND]", "List commands and keys, or explain one command"},
     {"/quit", "[MESSAGE]", "Leave the room (the others see MESSAGE) and exit"},
 };
 
-static const char *const command_names[] = {"/audio",  "/cam",  "/clear",  "/help", "/lag",
-                                            "/listen", "/me",   "/mute",   "/nick", "/quit",
-                                            "/stats",  "/view", "/unview", "/who",  NULL};
+static const char *const command_names[] = {
+    "/audio", "/cam",  "/clear", "/help", "/lag",    "/listen", "/me",  "/mute",
+    "/nick",  "/quit", "/stats", "/view", "/unview", "/volume", "/who", NULL};
 
 static const LcCommandAlias command_aliases[] = {
     {"/me", CMD_ME},         {"/nick", CMD_NICK},      {"/who", CMD_WHO},       {"/names", CMD_WHO},
     {"/clear", CMD_CLEAR},   {"/help", CMD_HELP},      {"/quit", CMD_QUIT},     {"/exit", CMD_QUIT},
     {"/lag", CMD_LAG},       {"/stats", CMD_STATS},    {"/cam", CMD_CAM_ON},    {"/view", CMD_VIEW},
     {"/unview", CMD_UNVIEW}, {"/audio", CMD_AUDIO_ON}, {"/listen", CMD_LISTEN}, {"/mute", CMD_MUTE},
+    {"/volume", CMD_VOLUME},
 };
 
 /* Looks a command name up; CMD_UNKNOWN if there is none. */
@@ -139,6 +141,25 @@ static void command_parse_on_off(LcCommand *cmd, const char *arg, gboolean audio
     cmd->channels = channels ? g_ascii_strdown(channels, -1) : NULL;
 }
 
+/* Parses the words after /volume: "NICK LEVEL", LEVEL 0 to 10. */
+static void command_parse_volume(LcCommand *cmd, const char *arg)
+{
+    g_auto(GStrv) words = g_strsplit_set(arg, " \t", -1);
+    g_autoptr(GPtrArray) w = g_ptr_array_new();
+    for (guint i = 0; words[i] != NULL; i++)
+        if (*words[i] != '\0')
+            g_ptr_array_add(w, words[i]);
+    char *end = NULL;
+    double level = w->len == 2 ? g_ascii_strtod(g_ptr_array_index(w, 1), &end) : -1;
+    if (w->len != 2 || end == NULL || *end != '\0' || !(level >= 0 && level <= 10)) {
+        command_set(cmd, CMD_USAGE,
+                    g_strdup("usage: /volume NICK LEVEL (0 silent to 10; 1 as sent)"));
+        return;
+    }
+    command_set(cmd, CMD_VOLUME, g_strdup(g_ptr_array_index(w, 0)));
+    cmd->level = level;
+}
+
 /* Fills cmd for a known command with its (stripped) argument. */
 static void command_parse_args(LcCommand *cmd, LcCommandKind kind, const char *rest)
 {
@@ -146,6 +167,8 @@ static void command_parse_args(LcCommand *cmd, LcCommandKind kind, const char *r
     gboolean has_arg = *arg != '\0';
     if (kind == CMD_CAM_ON || kind == CMD_AUDIO_ON) {
         command_parse_on_off(cmd, arg, kind == CMD_AUDIO_ON);
+    } else if (kind == CMD_VOLUME) {
+        command_parse_volume(cmd, arg);
     } else if (kind == CMD_LISTEN && g_ascii_strcasecmp(arg, "off") == 0) {
         command_set(cmd, CMD_UNLISTEN, NULL);
     } else if ((kind == CMD_LISTEN || kind == CMD_MUTE) && strchr(arg, ' ') != NULL) {

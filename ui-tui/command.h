@@ -27,6 +27,7 @@ typedef enum {
     CMD_LISTEN,    /* /listen [FILE.wav]: arg is the file or NULL (the audio output) */
     CMD_UNLISTEN,  /* /listen off */
     CMD_MUTE,      /* /mute [NICK]: arg is the nick, or NULL for your own microphone */
+    CMD_VOLUME,    /* /volume NICK LEVEL: arg is the nick, level 0 to 10 */
     CMD_UNKNOWN,   /* not a command: arg is a message saying so, with a hint */
     CMD_USAGE,     /* a command used wrongly: arg is the message */
 } LcCommandKind;
@@ -35,6 +36,7 @@ typedef struct {
     LcCommandKind kind;
     char *arg;
     char *channels; /* CMD_CAM_ON, CMD_AUDIO_ON: "tcp", "udp", "both" or NULL (both) */
+    double level;   /* CMD_VOLUME: 0 (silent) to 10; 1 as sent */
 } LcCommand;
 
 typedef struct {

@@ -21,8 +21,9 @@ struct _LcTuiAudio {
     LcAudioTalk *talk;
     gboolean talk_failed; /* freed by the next reap */
     LcAudioListen *listen;
-    char *listen_file; /* where /listen writes, or NULL for the output */
-    GHashTable *muted; /* folded nick -> TRUE: muted here, kept across /listen */
+    char *listen_file;   /* where /listen writes, or NULL for the output */
+    GHashTable *muted;   /* folded nick -> TRUE: muted here, kept across /listen */
+    GHashTable *volumes; /* folded nick -> level (double *), kept across /listen */
     guint tick;
     guint reap;
     guint watch; /* on the session: STREAM_NOTICE moves the marks */
@@ -40,6 +41,7 @@ void tui_audio_init(LcTui *tui)
 {
     LcTuiAudio *a = g_new0(LcTuiAudio, 1);
     a->muted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    a->volumes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     tui->audio = a;
     a->watch = session_add_watch(tui->session, tui_audio_on_message, tui);
 }
@@ -73,6 +75,7 @@ void tui_audio_clear(LcTui *tui)
     g_clear_pointer(&a->talk, audio_talk_free);
     tui_audio_stop_listening(tui, FALSE);
     g_hash_table_unref(a->muted);
+    g_hash_table_unref(a->volumes);
     g_free(a->source);
     g_free(a);
     tui->audio = NULL;
@@ -279,6 +282,23 @@ static void tui_audio_apply_mutes(LcTuiAudio *a)
     g_hash_table_iter_init(&iter, a->muted);
     while (g_hash_table_iter_next(&iter, &key, NULL))
         audio_listen_set_mute(a->listen, key, TRUE);
+    gpointer level;
+    g_hash_table_iter_init(&iter, a->volumes);
+    while (g_hash_table_iter_next(&iter, &key, &level))
+        audio_listen_set_volume(a->listen, key, *(double *)level);
+}
+
+/* /volume NICK LEVEL. */
+void tui_audio_volume(LcTui *tui, const char *nick, double level)
+{
+    LcTuiAudio *a = tui->audio;
+    double *kept = g_new(double, 1);
+    *kept = level;
+    g_hash_table_insert(a->volumes, g_ascii_strdown(nick, -1), kept);
+    if (a->listen != NULL)
+        audio_listen_set_volume(a->listen, nick, level);
+    tui_append_text(tui, CHAT_KIND_INFO, "%s at volume %.2g here%s", nick, level,
+                    a->listen == NULL ? " (when you /listen)" : "");
 }
 
 /* /listen [FILE.wav]. */

@@ -179,6 +179,9 @@ static void tui_run_command(LcTui *tui, const LcCommand *cmd)
     case CMD_MUTE:
         tui_audio_mute(tui, cmd->arg);
         break;
+    case CMD_VOLUME:
+        tui_audio_volume(tui, cmd->arg, cmd->level);
+        break;
     case CMD_UNKNOWN:
     case CMD_USAGE:
         tui_append_text(tui, CHAT_KIND_ERROR, "%s", cmd->arg);

@@ -100,6 +100,8 @@ void tui_audio_listen(LcTui *tui, const char *file);
 void tui_audio_unlisten(LcTui *tui);
 /* /mute [NICK] and F4: nick NULL is your own microphone. */
 void tui_audio_mute(LcTui *tui, const char *nick);
+/* /volume NICK LEVEL: how loud a member is here, now and later. */
+void tui_audio_volume(LcTui *tui, const char *nick, double level);
 /* Marks every member's sound in the member list. */
 void tui_audio_sync_members(LcTui *tui);
 /* Adds the audio rows to the stats pane (closing their logs' second). */
