@@ -231,13 +231,23 @@ gboolean audio_playout_stretch(LcAudioPlayout *playout, const char *name)
     return TRUE;
 }
 
-/* Packet seq will not come (its jitter buffer gave up on it at its due
- * time): concealed now, so that the mix need not wait for the next one. */
-gboolean audio_playout_missing(LcAudioPlayout *playout, const char *name, guint64 seq)
+/* The speaker of that name while it still expects packet seq (not played
+ * past it, nor too far behind), or NULL. */
+static LcSpeaker *audio_playout_expecting(LcAudioPlayout *playout, const char *name, guint64 seq)
 {
     LcSpeaker *speaker = audio_playout_speaker(playout, name, FALSE);
     if (speaker == NULL || playout->finished || seq < speaker->next_seq ||
         seq > speaker->next_seq + AUDIO_PLAYOUT_MAX_GAP)
+        return NULL;
+    return speaker;
+}
+
+/* Packet seq will not come (its jitter buffer gave up on it at its due
+ * time): concealed now, so that the mix need not wait for the next one. */
+gboolean audio_playout_missing(LcAudioPlayout *playout, const char *name, guint64 seq)
+{
+    LcSpeaker *speaker = audio_playout_expecting(playout, name, seq);
+    if (speaker == NULL)
         return FALSE;
     audio_playout_conceal_until(playout, speaker, seq + 1);
     return TRUE;
@@ -247,9 +257,8 @@ gboolean audio_playout_missing(LcAudioPlayout *playout, const char *name, guint6
  * take its place, a frame earlier; any missing before it are concealed. */
 gboolean audio_playout_skip(LcAudioPlayout *playout, const char *name, guint64 seq)
 {
-    LcSpeaker *speaker = audio_playout_speaker(playout, name, FALSE);
-    if (speaker == NULL || playout->finished || seq < speaker->next_seq ||
-        seq > speaker->next_seq + AUDIO_PLAYOUT_MAX_GAP)
+    LcSpeaker *speaker = audio_playout_expecting(playout, name, seq);
+    if (speaker == NULL)
         return FALSE;
     audio_playout_conceal_until(playout, speaker, seq);
     speaker->next_seq = seq + 1;
