@@ -34,6 +34,7 @@ struct LcAudioJitter {
     gint64 target_us;
     gint64 last_shrink;
     guint run_missing;        /* missing slots in a row since the last packet played */
+    gboolean first;           /* the next packet put is the schedule's first */
     gint64 latest_capture_us; /* the newest capture time seen */
     LcAudioJitterStats stats;
 };
@@ -140,6 +141,7 @@ static void audio_jitter_start(LcAudioJitter *jitter, const LcFrame *frame, gint
     jitter->next_due = arrival_us + jitter->target_us;
     jitter->run_missing = 0;
     jitter->last_shrink = arrival_us;
+    jitter->first = TRUE;
 }
 
 /* Takes a packet. */
@@ -163,7 +165,12 @@ gboolean audio_jitter_put(LcAudioJitter *jitter, LcFrame *frame, gint64 arrival_
         jitter->stats.duplicates++;
         return FALSE;
     }
-    audio_jitter_add_transit(jitter, arrival_us - frame->meta.capture_us);
+    /* A stream's first packet often comes early (a live source hands out
+     * its first buffer at once): it would set the floor too low for the
+     * whole window, and the schedule would stretch, then skip a packet. */
+    if (!jitter->first)
+        audio_jitter_add_transit(jitter, arrival_us - frame->meta.capture_us);
+    jitter->first = FALSE;
     if (seq < jitter->next_seq) {
         jitter->stats.late++;
         return FALSE;
@@ -239,6 +246,7 @@ static void audio_jitter_release_slot(LcAudioJitter *jitter, LcAudioJitterFunc f
     } else {
         jitter->run_missing++;
         out.action = AUDIO_JITTER_MISSING;
+        out.run = jitter->run_missing;
     }
     jitter->next_seq++;
     jitter->next_due += jitter->frame_us;
@@ -251,7 +259,8 @@ void audio_jitter_release(LcAudioJitter *jitter, gint64 now_us, LcAudioJitterFun
                           gpointer user_data)
 {
     while (jitter->started && jitter->next_due <= now_us) {
-        gint64 depth = audio_jitter_depth(jitter);
+        /* No arrival time known yet: nothing to adapt to. */
+        gint64 depth = jitter->transit_len > 0 ? audio_jitter_depth(jitter) : jitter->target_us;
         if (depth < jitter->target_us) {
             LcAudioJitterOut out = {.action = AUDIO_JITTER_STRETCH,
                                     .seq = jitter->next_seq,

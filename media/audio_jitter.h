@@ -60,6 +60,7 @@ typedef struct {
     guint64 seq;
     LcFrame *frame; /* PLAY: transfer none */
     gint64 due_us;  /* local clock: when it plays */
+    guint run;      /* MISSING: missing slots in a row so far, this one included */
 } LcAudioJitterOut;
 
 typedef void (*LcAudioJitterFunc)(const LcAudioJitterOut *out, gpointer user_data);

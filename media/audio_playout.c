@@ -18,6 +18,7 @@ typedef struct {
     guint64 next_seq;  /* the packet expected next */
     guint64 base_seq;  /* the first packet's number */
     GstClockTime base; /* where the first packet sits in the mix */
+    gboolean ended;    /* its stream ended: no more packets are taken */
     LcAudioPlayoutStats stats;
 } LcSpeaker;
 
@@ -181,7 +182,7 @@ void audio_playout_push(LcAudioPlayout *playout, const char *name, const LcFrame
     if (playout->finished)
         return;
     LcSpeaker *speaker = audio_playout_speaker(playout, name, TRUE);
-    if (speaker == NULL)
+    if (speaker == NULL || speaker->ended)
         return;
     guint64 seq = frame->meta.seq;
     gboolean restart = speaker->next_seq != 0 && (seq > speaker->next_seq + AUDIO_PLAYOUT_MAX_GAP ||
@@ -273,7 +274,11 @@ gboolean audio_playout_end_speaker(LcAudioPlayout *playout, const char *name)
     LcSpeaker *speaker = audio_playout_speaker(playout, name, FALSE);
     if (speaker == NULL || playout->finished)
         return FALSE;
-    gst_app_src_end_of_stream(GST_APP_SRC(speaker->src));
+    /* No end-of-stream yet: once every branch of the mixer has ended, the
+     * mixer ends its output (a WAV file is closed), and a speaker who comes
+     * later would not be heard. Its branch ends with the others in
+     * finish(); until then it simply has nothing more. */
+    speaker->ended = TRUE;
     return TRUE;
 }
 

@@ -57,8 +57,10 @@ gboolean audio_playout_skip(LcAudioPlayout *playout, const char *speaker, guint6
  * concealed now rather than when the next packet comes. FALSE for a speaker
  * not heard yet, or a seq already past. */
 gboolean audio_playout_missing(LcAudioPlayout *playout, const char *speaker, guint64 seq);
-/* Ends a speaker's stream (it left): the mix stops waiting for it. FALSE if
- * no packet of that speaker came. */
+/* Ends a speaker's stream (it left): no more of its packets are taken; its
+ * branch of the mix ends with the others in finish(), so that the mix, and
+ * a WAV file, go on for speakers who come later. FALSE if no packet of that
+ * speaker came. */
 gboolean audio_playout_end_speaker(LcAudioPlayout *playout, const char *speaker);
 /* A speaker's volume (1.0 as sent, 0 to 10) and mute; FALSE if no packet of
  * that speaker came yet. */

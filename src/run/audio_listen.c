@@ -12,6 +12,9 @@
  * mark's guess, not a voice activity detector: with DTX, the talkers'
  * default, Opus sends 1-byte packets while silent). */
 #define AUDIO_LISTEN_VOICE_BYTES 15
+/* Missing packets in a row concealed as they fall due (100 ms of 10 ms
+ * packets); a longer run is silence. */
+#define AUDIO_LISTEN_CONCEAL_MAX 10
 
 typedef struct {
     LcAudioListenSpeaker pub; /* first: the public view */
@@ -85,7 +88,10 @@ static void audio_listen_on_out(const LcAudioJitterOut *out, gpointer data)
             audio_playout_skip(l->playout, s->key, out->seq);
         break;
     case AUDIO_JITTER_MISSING:
-        if (heard) /* concealed at its time: the mix does not wait for the next */
+        /* Concealed at its time, so that the mix does not wait for the
+         * next packet; but only so long: past that the speaker has paused
+         * or left, and concealment would only fade into noise. */
+        if (heard && out->run <= AUDIO_LISTEN_CONCEAL_MAX)
             audio_playout_missing(l->playout, s->key, out->seq);
         break;
     }

@@ -185,7 +185,10 @@ static void test_bounds(void)
     audio_jitter_get_stats(still, &stats);
     g_assert_cmpfloat(stats.target_ms, ==, 40);
     g_assert_cmpuint(stats.late, ==, 0);
-    g_assert_cmpuint(stats.played, ==, 300);
+    /* A fixed depth is held above the floor: a first packet that came
+     * slowly puts the schedule deeper, and it shrinks back. */
+    g_assert_cmpuint(stats.played + stats.skips, ==, 300);
+    g_assert_cmpfloat(stats.depth_ms, <, 40 + 10 + 0.001);
 }
 
 static gint64 transit_lose_tenth(guint64 seq, GRand *rand)
