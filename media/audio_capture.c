@@ -85,6 +85,25 @@ static gboolean audio_capture_check(guint frame_ms, guint bitrate, GError **erro
     return TRUE;
 }
 
+/* Checks a configuration without building anything: for front ends, so
+ * that a bad source is a usage error before anything starts. */
+gboolean audio_capture_check_config(const LcAudioCaptureConfig *config, GError **error)
+{
+    AudioSourceKind kind;
+    guint hz = 0;
+    if (!audio_capture_check(config->frame_ms ? config->frame_ms : AUDIO_DEFAULT_FRAME_MS,
+                             config->bitrate ? config->bitrate : AUDIO_DEFAULT_BITRATE, error) ||
+        !audio_capture_parse_source(config->source, &kind, &hz, error))
+        return FALSE;
+    if (kind == SOURCE_FILE && !g_file_test(config->source, G_FILE_TEST_IS_REGULAR)) {
+        g_set_error(error, AUDIO_CAPTURE_ERROR, AUDIO_CAPTURE_ERROR_OPEN,
+                    "cannot open file %s: no such file (sources: test, test:HZ, mic or a file)",
+                    config->source);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /* The gst-launch description: source, then the one conversion and encoder. */
 static char *audio_capture_describe(AudioSourceKind kind, guint hz, guint frame_ms)
 {
@@ -92,7 +111,7 @@ static char *audio_capture_describe(AudioSourceKind kind, guint hz, guint frame_
     guint samples = AUDIO_RATE / 1000 * frame_ms;
     switch (kind) {
     case SOURCE_TEST:
-        head = g_strdup_printf("audiotestsrc is-live=true wave=sine freq=%u volume=0.5 "
+        head = g_strdup_printf("audiotestsrc is-live=true wave=sine freq=%u volume=0.25 "
                                "samplesperbuffer=%u",
                                hz, samples);
         break;

@@ -52,6 +52,9 @@ typedef void (*LcAudioErrorFunc)(LcAudioCapture *capture, const GError *error, g
 
 GQuark audio_capture_error_quark(void);
 
+/* Checks config (frame length, bitrate, the source's name, that a file
+ * source is there; not a device), building nothing. */
+gboolean audio_capture_check_config(const LcAudioCaptureConfig *config, GError **error);
 /* Checks config and builds the pipeline; callbacks run on the main context
  * that is thread-default now, which must be iterated. */
 LcAudioCapture *audio_capture_new(const LcAudioCaptureConfig *config, LcAudioFrameFunc frame_func,

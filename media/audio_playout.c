@@ -309,6 +309,16 @@ gboolean audio_playout_set_mute(LcAudioPlayout *playout, const char *speaker, gb
     return audio_playout_set_pad(playout, speaker, "mute", &value);
 }
 
+/* The sink made the file on starting: with nobody heard it is empty, and
+ * an empty file is no WAV. Removed (the pipeline must be stopped). */
+static void audio_playout_remove_empty(LcAudioPlayout *playout)
+{
+    GStatBuf st;
+    if (playout->wav_path != NULL && g_hash_table_size(playout->speakers) == 0 &&
+        g_stat(playout->wav_path, &st) == 0 && st.st_size == 0)
+        g_remove(playout->wav_path);
+}
+
 /* Ends every speaker's stream and waits for the end to reach the output. */
 gboolean audio_playout_finish(LcAudioPlayout *playout, guint timeout_ms, GError **error)
 {
@@ -324,10 +334,7 @@ gboolean audio_playout_finish(LcAudioPlayout *playout, guint timeout_ms, GError 
                     "nothing to play to %s: no speaker was heard%s", playout->label,
                     playout->wav_path ? " (no file written)" : "");
         gst_element_set_state(playout->pipeline, GST_STATE_NULL);
-        /* The sink made the file on starting: an empty one is no WAV. */
-        GStatBuf st;
-        if (playout->wav_path != NULL && g_stat(playout->wav_path, &st) == 0 && st.st_size == 0)
-            g_remove(playout->wav_path);
+        audio_playout_remove_empty(playout);
         return FALSE;
     }
     GHashTableIter iter;
@@ -378,6 +385,8 @@ void audio_playout_free(LcAudioPlayout *playout)
         return;
     if (playout->pipeline != NULL)
         gst_element_set_state(playout->pipeline, GST_STATE_NULL);
+    if (playout->speakers != NULL)
+        audio_playout_remove_empty(playout); /* freed unfinished: nobody was heard */
     g_clear_pointer(&playout->speakers, g_hash_table_unref);
     gst_clear_object(&playout->mixer);
     gst_clear_object(&playout->pipeline);

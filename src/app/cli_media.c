@@ -123,7 +123,7 @@ static gboolean cli_media_parse_audio(LcCliMediaOptions *o, GError **error)
             return FALSE;
         if (value != 10 && value != 20) {
             g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                        "--audio-frame-ms: %s: expected 10 or 20", o->audio_frame_ms);
+                        "--audio-frame-ms: '%s': expected 10 or 20", o->audio_frame_ms);
             return FALSE;
         }
         o->capture.frame_ms = (guint)value;
@@ -137,16 +137,19 @@ static gboolean cli_media_parse_audio(LcCliMediaOptions *o, GError **error)
     if (o->audio_mode != NULL && g_strcmp0(o->audio_mode, "voice") != 0) {
         if (g_strcmp0(o->audio_mode, "lowdelay") != 0) {
             g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                        "--audio-mode: %s: expected voice or lowdelay", o->audio_mode);
+                        "--audio-mode: '%s': expected voice or lowdelay", o->audio_mode);
             return FALSE;
         }
         o->capture.mode = AUDIO_MODE_LOWDELAY;
     }
     o->jitter_config = (LcAudioJitterConfig){0};
     if (o->jitter != NULL && g_strcmp0(o->jitter, "auto") != 0) {
+        g_autoptr(GError) bad = NULL;
         if (!option_number_parse("--jitter", o->jitter, FALSE, 1,
-                                 audio_jitter_max_depth_ms(o->capture.frame_ms), &value, error))
+                                 audio_jitter_max_depth_ms(o->capture.frame_ms), &value, &bad)) {
+            g_set_error(error, bad->domain, bad->code, "%s, or auto", bad->message);
             return FALSE;
+        }
         o->jitter_config.fixed_ms = (guint)value;
     }
     if (o->jitter_max != NULL) {
@@ -159,6 +162,16 @@ static gboolean cli_media_parse_audio(LcCliMediaOptions *o, GError **error)
     if (audio_only && o->audio == NULL && !o->listen) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     "--audio-frame-ms, --audio-bitrate and --audio-mode need --audio or --listen");
+        return FALSE;
+    }
+    if (o->jitter != NULL && g_strcmp0(o->jitter, "auto") != 0 && o->jitter_max != NULL) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "--jitter MS is a fixed depth: --jitter-max bounds an adaptive one (--jitter "
+                    "auto); give one of them");
+        return FALSE;
+    }
+    if (o->audio != NULL && !audio_capture_check_config(&o->capture, error)) {
+        g_prefix_error(error, "--audio: ");
         return FALSE;
     }
     if ((o->jitter != NULL || o->jitter_max != NULL) && !o->listen) {

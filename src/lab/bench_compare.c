@@ -561,6 +561,18 @@ int bench_compare_main(int argc, char **argv)
     if (c.camera.source == NULL)
         c.camera.source = g_strdup("synthetic");
     c.audio.source = audio_source;
+    if (error == NULL && audio_source != NULL && !(c.media & LC_COMPARE_AUDIO))
+        g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "--audio-source needs --media audio or both");
+    else if (error == NULL && (c.media & LC_COMPARE_AUDIO) &&
+             !audio_capture_check_config(&c.audio, &error))
+        g_prefix_error(&error, "--audio-source: ");
+    if (error != NULL) {
+        fprintf(stderr, "lanconf-bench compare: %s\nTry 'lanconf-bench compare --help'.\n",
+                error->message);
+        camera_options_clear(&c.camera);
+        return 2;
+    }
     c.impair = impair;
     c.relay = relay;
     c.out = out;

@@ -97,12 +97,19 @@ char *audio_report_format_interval(const LcAudioListenSpeaker *s, const LcChanne
 {
     LcAudioJitterStats st;
     audio_jitter_get_stats(s->jitter[iv->channel], &st);
-    return g_strdup_printf(
-        "%s %s%s: %.0f pkt/s mouth-to-ear %.1f/%.1f ms depth %.1f/%.1f ms "
-        "late %" G_GUINT64_FORMAT " concealed %" G_GUINT64_FORMAT " fec %" G_GUINT64_FORMAT,
-        s->key, chan_kind_name(iv->channel), iv->channel == s->play ? "*" : "",
-        isnan(iv->received.fps_acked) ? 0.0 : iv->received.fps_acked, iv->end_to_end_p50_ms,
-        iv->end_to_end_p99_ms, st.depth_ms, st.target_ms, st.late, st.concealed, st.fec_recovered);
+    /* A second with nothing heard has no latency: "-", as the other lines. */
+    g_autofree char *p50 = isnan(iv->end_to_end_p50_ms)
+                               ? g_strdup("-")
+                               : g_strdup_printf("%.1f", iv->end_to_end_p50_ms);
+    g_autofree char *p99 = isnan(iv->end_to_end_p99_ms)
+                               ? g_strdup("-")
+                               : g_strdup_printf("%.1f", iv->end_to_end_p99_ms);
+    return g_strdup_printf("%s %s%s: %.0f pkt/s mouth-to-ear %s/%s ms depth %.1f/%.1f ms "
+                           "late %" G_GUINT64_FORMAT " concealed %" G_GUINT64_FORMAT
+                           " fec %" G_GUINT64_FORMAT,
+                           s->key, chan_kind_name(iv->channel), iv->channel == s->play ? "*" : "",
+                           isnan(iv->received.fps_acked) ? 0.0 : iv->received.fps_acked, p50, p99,
+                           st.depth_ms, st.target_ms, st.late, st.concealed, st.fec_recovered);
 }
 
 /* Writes {"audio": ..., "video": ...} to path. */

@@ -84,6 +84,18 @@ static void framelog_add_decode_shortfalls(const LcFramelog *log, GPtrArray *lin
         guint64 used = s.frames_decoded + s.frames_corrupt;
         if (received <= used)
             continue;
+        if (log->run.audio) {
+            /* A listener plays on a schedule: what it did not play came
+             * after its time, or was left out as the jitter buffer shrank. */
+            g_ptr_array_add(lines, g_strdup_printf("%s: the listener played %" G_GUINT64_FORMAT
+                                                   " of the %" G_GUINT64_FORMAT
+                                                   " packets it received: %" G_GUINT64_FORMAT
+                                                   " came after their time or were left out as its "
+                                                   "jitter buffer shrank",
+                                                   chan_kind_name(c), s.frames_decoded, received,
+                                                   received - used));
+            continue;
+        }
         g_autofree char *took =
             isfinite(s.decode.p50)
                 ? g_strdup_printf(" (decoding takes %.1f ms a frame, p50)", s.decode.p50)

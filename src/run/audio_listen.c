@@ -66,7 +66,7 @@ static void audio_listen_on_out(const LcAudioJitterOut *out, gpointer data)
     switch (out->action) {
     case AUDIO_JITTER_PLAY: {
         gint64 delay = audio_jitter_get_decoder_delay_us(s->pub.jitter[ctx->channel]);
-        framelog_add_decoded(s->pub.log, ctx->channel, out->seq, out->due_us + delay, 0);
+        framelog_add_decoded(s->pub.log, ctx->channel, out->seq, out->due_us + delay, -1);
         /* Voice, not silence: Opus spends few bytes on a quiet packet. */
         if (ctx->channel == s->pub.play &&
             frame_get_size(out->frame) > AUDIO_LISTEN_VOICE_BYTES * l->config.frame_ms / 10)
@@ -127,6 +127,8 @@ static GSourceFuncs audio_listen_timer_funcs = {.dispatch = audio_listen_dispatc
 static gboolean audio_listen_on_timer(gpointer data)
 {
     LcAudioListen *l = data;
+    if (l->finished)
+        return G_SOURCE_CONTINUE; /* nothing more is played; the timer stays disarmed */
     gint64 now = clock_now_us();
     for (guint i = 0; i < l->speakers->len; i++) {
         LcSpeakerEntry *s = l->speakers->pdata[i];
@@ -423,6 +425,7 @@ gboolean audio_listen_finish(LcAudioListen *l, GError **error)
         for (GList *it = active; it != NULL; it = it->next) {
             LcSpeakerEntry *s = it->data;
             audio_listen_end_speaker(l, s->nick, 0);
+            s->pub.active = TRUE; /* its stream was still on: only the listening stopped */
         }
     }
     return l->playout == NULL || audio_playout_finish(l->playout, AUDIO_LISTEN_FINISH_MS, error);

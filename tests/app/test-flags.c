@@ -61,6 +61,11 @@ static const FlagCase flag_cases[] = {
     {"lanconf-cli --audio test --audio-bitrate 5",
      "--audio-bitrate: '5' is out of range: expected a whole number from 6000 to 510000"},
     {"lanconf-cli --listen --jitter 0", "--jitter: '0' is out of range"},
+    {"lanconf-cli --audio test:0", "--audio: audio source 'test:0': the tone must be"},
+    {"lanconf-cli --audio /no/such/talk.wav", "cannot open file /no/such/talk.wav: no such file"},
+    {"lanconf-cli --listen --jitter 300 --jitter-max 100", "give one of them"},
+    {"lanconf-bench compare --audio-source test:660", "--audio-source needs --media audio"},
+    {"lanconf-bench compare --media audio --audio-source test:5", "--audio-source: audio source"},
 };
 
 /* Runs one case: exit status 2, the expected words on stderr, within 10 s. */

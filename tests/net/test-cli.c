@@ -495,7 +495,7 @@ static void test_audio_bad_options(void)
     g_clear_pointer(&err, g_free);
     g_autoptr(GSubprocess) missing =
         cli_spawn("--server", "127.0.0.1:1", "--audio", "/nonexistent/talk.wav", NULL);
-    g_assert_cmpint(cli_finish(missing, "", NULL, &err), ==, 1);
+    g_assert_cmpint(cli_finish(missing, "", NULL, &err), ==, 2);
     g_assert_nonnull(strstr(err, "/nonexistent/talk.wav"));
 }
 
