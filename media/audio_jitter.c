@@ -2,6 +2,8 @@
  * one channel (see audio_jitter.h for the schedule and its rules). */
 #include "media/audio_jitter.h"
 
+#include "media/audio_packet.h"
+
 #include <string.h>
 
 #define AUDIO_JITTER_SHRINK_GAP_US  500000 /* the schedule shrinks at most this often */
@@ -135,6 +137,11 @@ static void audio_jitter_start(LcAudioJitter *jitter, const LcFrame *frame, gint
     }
     audio_jitter_clear_slots(jitter);
     jitter->started = TRUE;
+    /* The schedule keeps the speaker's packet length, whatever this end
+     * was told to expect. */
+    gint64 length = audio_packet_duration_us(frame);
+    if (length >= 2500 && length <= 60000)
+        jitter->frame_us = length;
     jitter->next_seq = frame->meta.seq;
     jitter->base_seq = frame->meta.seq;
     jitter->base_capture_us = frame->meta.capture_us;
@@ -216,16 +223,6 @@ static void audio_jitter_settle_missing(LcAudioJitter *jitter, gboolean fec)
     jitter->stats.max_gap_frames = MAX(jitter->stats.max_gap_frames, run);
 }
 
-/* Whether a packet can carry in-band FEC: its TOC byte (RFC 6716, 3.1)
- * names a SILK or hybrid configuration (0 to 15); CELT-only packets (the
- * low-delay mode) carry none. */
-static gboolean audio_jitter_has_fec(const LcFrame *frame)
-{
-    gsize size = 0;
-    const guint8 *data = g_bytes_get_data(frame->data, &size);
-    return size > 1 && (data[0] >> 3) < 16;
-}
-
 /* Hands out one slot that is due: its packet, or word that it is missing. */
 static void audio_jitter_release_slot(LcAudioJitter *jitter, LcAudioJitterFunc func,
                                       gpointer user_data)
@@ -239,7 +236,7 @@ static void audio_jitter_release_slot(LcAudioJitter *jitter, LcAudioJitterFunc f
     slot->seq = jitter->next_seq;               /* a packet that comes now is late, not new */
     slot->played = frame != NULL;
     if (frame != NULL) {
-        audio_jitter_settle_missing(jitter, jitter->config.fec && audio_jitter_has_fec(frame));
+        audio_jitter_settle_missing(jitter, jitter->config.fec && audio_packet_has_fec(frame));
         jitter->stats.played++;
         out.action = AUDIO_JITTER_PLAY;
         out.frame = frame;

@@ -4,6 +4,7 @@
 
 #include "media/audio_capture.h"
 #include "media/audio_device.h"
+#include "media/audio_packet.h"
 #include "media/audio_pipeline.h"
 
 #include <gst/app/gstappsrc.h>
@@ -14,11 +15,12 @@
 typedef struct {
     GstElement *bin; /* appsrc ! opusdec ! audioconvert ! audioresample */
     GstElement *src;
-    GstPad *mix_pad;   /* the audiomixer's request pad: volume and mute */
-    guint64 next_seq;  /* the packet expected next */
-    guint64 base_seq;  /* the first packet's number */
-    GstClockTime base; /* where the first packet sits in the mix */
-    gboolean ended;    /* its stream ended: no more packets are taken */
+    GstPad *mix_pad;       /* the audiomixer's request pad: volume and mute */
+    guint64 next_seq;      /* the packet expected next */
+    guint64 base_seq;      /* the first packet's number */
+    GstClockTime base;     /* where the first packet sits in the mix */
+    GstClockTime frame_ns; /* its packets' length (from the first one) */
+    gboolean ended;        /* its stream ended: no more packets are taken */
     LcAudioPlayoutStats stats;
 } LcSpeaker;
 
@@ -155,7 +157,7 @@ static LcSpeaker *audio_playout_speaker(LcAudioPlayout *playout, const char *nam
 /* Where packet seq of speaker sits in the mix. */
 static GstClockTime audio_playout_time(LcAudioPlayout *playout, LcSpeaker *speaker, guint64 seq)
 {
-    return speaker->base + (GstClockTime)(seq - speaker->base_seq) * playout->frame_ns;
+    return speaker->base + (GstClockTime)(seq - speaker->base_seq) * speaker->frame_ns;
 }
 
 /* Conceals the packets expected before seq: GAP events the decoder fills. */
@@ -163,7 +165,7 @@ static void audio_playout_conceal_until(LcAudioPlayout *playout, LcSpeaker *spea
 {
     for (; speaker->next_seq < seq; speaker->next_seq++) {
         GstEvent *gap = gst_event_new_gap(audio_playout_time(playout, speaker, speaker->next_seq),
-                                          playout->frame_ns);
+                                          speaker->frame_ns);
         gst_element_send_event(speaker->src, gap);
         speaker->stats.frames_concealed++;
     }
@@ -188,6 +190,10 @@ void audio_playout_push(LcAudioPlayout *playout, const char *name, const LcFrame
     gboolean restart = speaker->next_seq != 0 && (seq > speaker->next_seq + AUDIO_PLAYOUT_MAX_GAP ||
                                                   seq + AUDIO_PLAYOUT_MAX_GAP < speaker->next_seq);
     if (speaker->next_seq == 0) {
+        /* The speaker's packet length, whatever this end was told. */
+        gint64 length = audio_packet_duration_us(frame);
+        speaker->frame_ns = length >= 2500 && length <= 60000 ? (GstClockTime)length * GST_USECOND
+                                                              : playout->frame_ns;
         speaker->base_seq = seq;
         speaker->next_seq = seq;
         speaker->base = (GstClockTime)(g_get_monotonic_time() - playout->start_us) * GST_USECOND;
@@ -208,7 +214,7 @@ void audio_playout_push(LcAudioPlayout *playout, const char *name, const LcFrame
     const guint8 *data = g_bytes_get_data(frame->data, &size);
     GstBuffer *buffer = gst_buffer_new_memdup(data, size);
     GST_BUFFER_PTS(buffer) = audio_playout_time(playout, speaker, seq);
-    GST_BUFFER_DURATION(buffer) = playout->frame_ns;
+    GST_BUFFER_DURATION(buffer) = speaker->frame_ns;
     if (restart)
         GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
     speaker->next_seq = seq + 1;
@@ -225,9 +231,9 @@ gboolean audio_playout_stretch(LcAudioPlayout *playout, const char *name)
     if (speaker == NULL || playout->finished)
         return FALSE;
     GstEvent *gap = gst_event_new_gap(audio_playout_time(playout, speaker, speaker->next_seq),
-                                      playout->frame_ns);
+                                      speaker->frame_ns);
     gst_element_send_event(speaker->src, gap);
-    speaker->base += playout->frame_ns;
+    speaker->base += speaker->frame_ns;
     speaker->stats.frames_stretched++;
     return TRUE;
 }

@@ -77,7 +77,7 @@ GOptionGroup *cli_media_audio_group_new(LcCliMediaOptions *o)
         {"audio-out", 0, 0, G_OPTION_ARG_FILENAME, &o->audio_out,
          "Listen, and write what is heard to FILE (WAV) instead of playing it", "FILE.wav"},
         {"audio-frame-ms", 0, 0, G_OPTION_ARG_STRING, &o->audio_frame_ms,
-         "Opus packet length, 10 (default) or 20; speakers and listeners use the same", "MS"},
+         "Opus packet length, 10 (default) or 20 (a listener follows each speaker's)", "MS"},
         {"audio-bitrate", 0, 0, G_OPTION_ARG_STRING, &o->audio_bitrate,
          "Opus bit rate, 6000 to 510000 (default " G_STRINGIFY(AUDIO_DEFAULT_BITRATE) ")", "BPS"},
         {"audio-mode", 0, 0, G_OPTION_ARG_STRING, &o->audio_mode,

@@ -32,12 +32,12 @@ static void on_out(const LcAudioJitterOut *out, gpointer data)
     run->mouth_to_ear_last = delay;
 }
 
-/* A packet captured at capture_us: SILK (its TOC byte's configuration 1),
- * which can carry FEC, or CELT (31), which cannot. */
+/* A 10 ms packet captured at capture_us: SILK (its TOC byte's
+ * configuration 0), which can carry FEC, or CELT (30), which cannot. */
 static gboolean celt;
 static LcFrame *packet(guint64 seq, gint64 capture_us)
 {
-    g_autoptr(GBytes) data = g_bytes_new_static(celt ? "\xf8x" : "\x08x", 2);
+    g_autoptr(GBytes) data = g_bytes_new_static(celt ? "\xf0x" : "\x00x", 2);
     LcFrame *frame = frame_new(data, LC_CODEC_OPUS);
     frame->meta.seq = seq;
     frame->meta.capture_us = capture_us;

@@ -17,6 +17,7 @@
 typedef struct {
     const char *nick;
     const char *tone; /* the talk's source, or NULL: listens only */
+    guint frame_ms;   /* its packets' length (0: 10 ms) */
     gboolean listen;
     LcSession *session;
     LcAudioTalk *talk;
@@ -28,7 +29,7 @@ typedef struct {
 static void member_talk(Member *m)
 {
     g_autoptr(GError) error = NULL;
-    LcAudioCaptureConfig cc = {.source = m->tone};
+    LcAudioCaptureConfig cc = {.source = m->tone, .frame_ms = m->frame_ms};
     LcStreamSenderConfig sc;
     stream_sender_config_init(&sc);
     LcFramelogRun run;
@@ -128,7 +129,8 @@ static double wav_level(Member *m, double hz)
     return audio_test_tone_level(samples, rate, hz);
 }
 
-/* Alice (440 Hz) and bob (660 Hz) talk and listen; carol only listens, and
+/* Alice (440 Hz) and bob (660 Hz, in 20 ms packets: listeners follow each
+ * speaker's packet length) talk and listen; carol only listens, and
  * dave joins once they talk. Everyone hears everyone else, nobody hears
  * itself; the mixes hold the right tones; every packet of the heard channel
  * played, and capture to playout was measured on both channels. */
@@ -139,7 +141,7 @@ static void test_everyone_hears_everyone(void)
     guint16 port = test_relay_port(relay);
     Member m[] = {
         {.nick = "alice", .tone = "test:440", .listen = TRUE},
-        {.nick = "bob", .tone = "test:660", .listen = TRUE},
+        {.nick = "bob", .tone = "test:660", .frame_ms = 20, .listen = TRUE},
         {.nick = "carol", .listen = TRUE},
         {.nick = "dave", .listen = TRUE},
     };
