@@ -32,6 +32,7 @@ typedef struct {
     LcCliMedia *media;        /* --camera or --view */
     gboolean media_done;      /* the camera or view run is over */
     gboolean media_until_eof; /* no --duration: the run lasts until stdin ends */
+    gint64 media_start_us;    /* monotonic: the media run started */
 } LcCli;
 
 /* Leaves the room and stops once the QUIT is sent. */
@@ -50,8 +51,15 @@ static void cli_check_done(LcCli *cli)
 {
     if (cli->media != NULL && !cli->media_done) {
         /* A camera or view run without --duration lasts until stdin ends. */
-        if (cli->stdin_eof && cli->media_until_eof)
+        if (cli->stdin_eof && cli->media_until_eof) {
+            /* Input that ends at once (</dev/null, a script) ends the run
+             * before anything was sent or heard: say why. */
+            if (g_get_monotonic_time() - cli->media_start_us < G_USEC_PER_SEC)
+                fprintf(stderr, "lanconf-cli: stdin ended at once, and without --duration the "
+                                "run lasts until stdin ends: give --duration S, or keep stdin "
+                                "open\n");
             cli_media_finish(cli->media);
+        }
         return;
     }
     if ((cli->stdin_eof || cli->media_done) && session_get_unacked(cli->session) == 0 &&
@@ -376,6 +384,7 @@ int main(int argc, char **argv)
     session_start(cli.session);
     if (cli_media_options_any(&media)) {
         cli.media_until_eof = media.duration_s <= 0;
+        cli.media_start_us = g_get_monotonic_time();
         cli.media = cli_media_new(cli.session, &media, cli_on_media_done, &cli, &error);
         if (cli.media == NULL) {
             fprintf(stderr, "lanconf-cli: %s\n", error->message);

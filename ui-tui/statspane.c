@@ -143,8 +143,8 @@ guint statspane_format(const LcStatsPane *pane, int width, GPtrArray *lines)
 {
     guint before = lines->len;
     statspane_append(lines, width,
-                     "-- stats, last second (F2 hides; latency: RTT when sending or talking, "
-                     "capture to decode when viewing, to playout when hearing) --");
+                     "-- stats, last second (F2 hides; latency: RTT sending or talking, capture "
+                     "to decode viewing, to playout hearing) --");
     if (pane->streams->len == 0) {
         statspane_append(lines, width,
                          "no streams: /cam on to send, /view NICK to watch, /audio on to talk, "

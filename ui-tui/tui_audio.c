@@ -361,7 +361,8 @@ void tui_audio_mute(LcTui *tui, const char *nick)
             g_hash_table_remove(a->muted, folded);
         if (a->listen != NULL)
             audio_listen_set_mute(a->listen, nick, mute);
-        tui_append_text(tui, CHAT_KIND_INFO, "%s %s here%s", nick, mute ? "muted" : "unmuted",
+        tui_append_text(tui, CHAT_KIND_INFO, "%s %s here%s%s", nick, mute ? "muted" : "unmuted",
+                        members_find(tui->members, nick) == NULL ? " (not in the room now)" : "",
                         a->listen == NULL ? " (when you /listen)" : "");
     }
     tui_audio_sync_members(tui);
