@@ -15,6 +15,7 @@
 /* Missing packets in a row concealed as they fall due (100 ms of 10 ms
  * packets); a longer run is silence. */
 #define AUDIO_LISTEN_CONCEAL_MAX 10
+#define AUDIO_LISTEN_RETRY_MS    1000 /* the first wait before asking again for a refused view */
 
 typedef struct {
     LcAudioListenSpeaker pub; /* first: the public view */
@@ -23,6 +24,8 @@ typedef struct {
     char *key;
     LcStreamViewer *viewer; /* NULL once its stream ended */
     gboolean applied;       /* the member's mute and volume are set in the mix */
+    guint retry_src;        /* asks again for a view the relay refused */
+    guint retry_ms;         /* the wait before the next ask; 0: never refused */
 } LcSpeakerEntry;
 
 /* A member's own settings, kept for its later streams. */
@@ -164,12 +167,7 @@ static void audio_listen_on_lost(LcStreamViewer *v, LcChanKind channel, guint64 
     framelog_add_lost(s->pub.log, channel, seq);
 }
 
-/* The relay refused the view (too many views, flood control). */
-static void audio_listen_on_refused(LcStreamViewer *v, const GError *error, gpointer data)
-{
-    LcSpeakerEntry *s = data;
-    g_message("cannot hear %s: %s", s->nick, error->message);
-}
+static void audio_listen_on_refused(LcStreamViewer *v, const GError *error, gpointer data);
 
 static const LcStreamViewerEvents audio_listen_viewer_events = {
     .frame = audio_listen_on_frame,
@@ -177,10 +175,50 @@ static const LcStreamViewerEvents audio_listen_viewer_events = {
     .refused = audio_listen_on_refused,
 };
 
+/* Views a speaker's stream on the channels listened to. */
+static void audio_listen_view(LcSpeakerEntry *s)
+{
+    LcStreamViewerConfig vc;
+    stream_viewer_config_init(&vc);
+    vc.media = LC_MEDIA_AUDIO;
+    vc.channels = s->listen->config.channels;
+    s->viewer = stream_viewer_new(s->listen->session, s->nick, &vc, &audio_listen_viewer_events, s);
+}
+
+/* Asks again for a view the relay refused (outside the viewer's callback). */
+static gboolean audio_listen_on_retry(gpointer data)
+{
+    LcSpeakerEntry *s = data;
+    s->retry_src = 0;
+    if (s->pub.active && !s->listen->finished) {
+        g_clear_pointer(&s->viewer, stream_viewer_free);
+        audio_listen_view(s);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+/* The relay refused the view: too many views, or flood control. Both pass
+ * (another speaker leaves, the bucket refills): ask again, after 1 s, then
+ * up to every 8 s. Any other refusal is final. */
+static void audio_listen_on_refused(LcStreamViewer *v, const GError *error, gpointer data)
+{
+    LcSpeakerEntry *s = data;
+    gboolean passes = g_error_matches(error, LC_WIRE_ERROR, WIRE_ERR_RATE_LIMITED) ||
+                      g_error_matches(error, LC_WIRE_ERROR, WIRE_ERR_SERVER_FULL);
+    if (!passes || s->retry_ms == 0)
+        g_message("cannot hear %s%s: %s", s->nick, passes ? " yet (asking again)" : "",
+                  error->message);
+    if (!passes || s->retry_src != 0)
+        return;
+    s->retry_ms = s->retry_ms == 0 ? AUDIO_LISTEN_RETRY_MS : MIN(s->retry_ms * 2, 8000);
+    s->retry_src = g_timeout_add(s->retry_ms, audio_listen_on_retry, s);
+}
+
 /* Frees a speaker entry. */
 static void audio_listen_speaker_free(gpointer data)
 {
     LcSpeakerEntry *s = data;
+    g_clear_handle_id(&s->retry_src, g_source_remove);
     g_clear_pointer(&s->viewer, stream_viewer_free);
     for (guint c = 0; c < LC_CHAN_KINDS; c++)
         g_clear_pointer(&s->pub.jitter[c], audio_jitter_free);
@@ -252,11 +290,7 @@ static void audio_listen_add_speaker(LcAudioListen *l, const char *nick, guint32
             s->pub.jitter[c] = audio_jitter_new(&l->config.jitter);
     g_ptr_array_add(l->speakers, s);
     g_hash_table_insert(l->active, g_steal_pointer(&folded), s);
-    LcStreamViewerConfig vc;
-    stream_viewer_config_init(&vc);
-    vc.media = LC_MEDIA_AUDIO;
-    vc.channels = l->config.channels;
-    s->viewer = stream_viewer_new(l->session, nick, &vc, &audio_listen_viewer_events, s);
+    audio_listen_view(s);
 }
 
 /* Plays what a speaker's buffers still hold. */
@@ -280,6 +314,7 @@ static void audio_listen_end_speaker(LcAudioListen *l, const char *nick, guint32
         return;
     audio_listen_flush_speaker(s);
     s->pub.active = FALSE;
+    g_clear_handle_id(&s->retry_src, g_source_remove);
     g_clear_pointer(&s->viewer, stream_viewer_free);
     if (l->playout != NULL)
         audio_playout_end_speaker(l->playout, s->key);

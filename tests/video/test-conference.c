@@ -245,10 +245,57 @@ static void test_mute_and_restart(void)
     test_relay_stop(relay);
 }
 
+/* One audio view per connection. */
+static void tweak_one_audio_view(LcRelayConfig *config)
+{
+    config->audio_max_views = 1;
+}
+
+typedef struct {
+    Member *ear;
+    const char *nick;
+} Heard;
+
+/* Whether the ear has played 20 packets of the nick's latest stream. */
+static gboolean heard_20(gpointer data)
+{
+    Heard *h = data;
+    return played(h->ear, h->nick) >= 20;
+}
+
+/* A refused view is asked for again: with room for one audio view, the
+ * ear hears one of two talkers; once that one stops, the view of the other,
+ * refused until then, is granted and it is heard. */
+static void test_view_refused_then_granted(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("lanconf-conference-XXXXXX", NULL);
+    TestRelay *relay = test_relay_start(tweak_one_audio_view);
+    guint16 port = test_relay_port(relay);
+    Member ear = {.nick = "ear", .listen = TRUE};
+    Member a = {.nick = "alice", .tone = "test:440"};
+    Member b = {.nick = "bob", .tone = "test:660"};
+    member_start(&ear, port, dir);
+    member_start(&a, port, dir);
+    Heard ha = {&ear, "alice"}, hb = {&ear, "bob"};
+    g_assert_true(test_wait_until(heard_20, &ha, 10000));
+    member_start(&b, port, dir);
+    video_run_for(1500);
+    g_assert_cmpuint(played(&ear, "bob"), ==, 0); /* refused: the one view is alice's */
+    g_clear_pointer(&a.talk, audio_talk_free);
+    g_assert_true(test_wait_until(heard_20, &hb, 15000));
+    member_stop(&ear);
+    member_free(&ear);
+    member_free(&a);
+    member_free(&b);
+    g_rmdir(dir);
+    test_relay_stop(relay);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/video/conference/everyone-hears-everyone", test_everyone_hears_everyone);
     g_test_add_func("/video/conference/mute-and-restart", test_mute_and_restart);
+    g_test_add_func("/video/conference/view-refused-then-granted", test_view_refused_then_granted);
     return g_test_run();
 }
