@@ -140,7 +140,7 @@ static gboolean plots_rate_parse(PlotsRates *rates, char *text, GError **error)
  * points would merge into a blot, so long runs get lines alone.
  */
 static void plots_rate_append_panel(GString *gp, const PlotsRates *rates, guint column,
-                                    gint asked_fps)
+                                    const char *unit, gint asked_fps)
 {
     guint n_clauses = 0;
 
@@ -159,8 +159,8 @@ static void plots_rate_append_panel(GString *gp, const PlotsRates *rates, guint 
     if (asked_fps > 0)
         g_string_append_printf(gp,
                                ", \\\n     %d with lines lc rgb '#555555' dt 2 lw 1.5 title "
-                               "'asked for: %d fps'",
-                               asked_fps, asked_fps);
+                               "'asked for: %d %s'",
+                               asked_fps, asked_fps, unit);
     g_string_append_c(gp, '\n');
 }
 
@@ -172,9 +172,12 @@ static void plots_rate_append_panel(GString *gp, const PlotsRates *rates, guint 
 static char *plots_rate_format_script(const PlotsRates *rates, const PlotsRun *run)
 {
     g_autoptr(GString) gp = g_string_new(NULL);
-    const char *heading = rates->viewer ? "Frames decoded per second and goodput, per interval"
-                                        : "Frames acknowledged per second and goodput, "
-                                          "per interval";
+    const char *heading =
+        run->audio      ? (rates->viewer ? "Packets played per second and goodput, per interval"
+                                         : "Packets acknowledged per second and goodput, per interval")
+        : rates->viewer ? "Frames decoded per second and goodput, per interval"
+                        : "Frames acknowledged per second and goodput, per interval";
+    const char *unit = run->audio ? "packets/s" : "fps";
     gint asked = rates->viewer ? 0 : run->fps;
 
     plots_script_begin(gp, "rate", heading);
@@ -195,9 +198,9 @@ static char *plots_rate_format_script(const PlotsRates *rates, const PlotsRun *r
                         "set tmargin at screen 0.86\n"
                         "set bmargin at screen 0.53\n"
                         "set format x ''\n");
-    g_string_append_printf(gp, "set ylabel 'frames/s %s'\n",
-                           rates->viewer ? "decoded" : "acknowledged");
-    plots_rate_append_panel(gp, rates, 2, asked);
+    g_string_append_printf(gp, "set ylabel '%s %s'\n", run->audio ? "packets/s" : "frames/s",
+                           rates->viewer ? (run->audio ? "played" : "decoded") : "acknowledged");
+    plots_rate_append_panel(gp, rates, 2, unit, asked);
     /* The lower panel repeats no legend: the one under the chart serves both. */
     g_string_append(gp, "unset key\n"
                         "set tmargin at screen 0.47\n"
@@ -205,7 +208,7 @@ static char *plots_rate_format_script(const PlotsRates *rates, const PlotsRun *r
                         "set format x '%g'\n"
                         "set ylabel 'goodput (Mbit/s)'\n");
     g_string_append_printf(gp, "set xlabel '%s'\n", time_label);
-    plots_rate_append_panel(gp, rates, 3, 0);
+    plots_rate_append_panel(gp, rates, 3, unit, 0);
     g_string_append(gp, "unset multiplot\n");
     return g_string_free(g_steal_pointer(&gp), FALSE);
 }

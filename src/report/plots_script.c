@@ -358,8 +358,12 @@ static void plots_script_append_key_padding(GString *gp, guint entries, guint ro
 }
 
 /* Sets up the band of marked frames across the top. */
-static void plots_script_append_band(GString *gp, const PlotsFrames *frames)
+static void plots_script_append_band(GString *gp, const PlotsFrames *frames, const PlotsRun *run)
 {
+    /* Sound is played, not decoded for a picture. */
+    const char *band = run->audio && frames->marks->undecoded
+                           ? "packets never played (lost, late, or left out by the jitter buffer)"
+                           : frames->marks->band;
     g_string_append(gp, "set y2range [0:1]\n"
                         "unset y2tics\n");
     g_string_append_printf(gp,
@@ -369,13 +373,13 @@ static void plots_script_append_band(GString *gp, const PlotsFrames *frames)
     g_string_append_printf(gp,
                            "set label '%s' at graph 0.005, second %.3f "
                            "left font ',10' tc rgb '#777777'\n",
-                           frames->marks->band, PLOTS_BAND_ROW0 + PLOTS_BAND_STEP);
+                           band, PLOTS_BAND_ROW0 + PLOTS_BAND_STEP);
 }
 
 /* Appends the clauses of channel's marked frames in its band row. */
 static void plots_script_append_markers(GString *gp, const PlotsFrames *frames,
                                         const PlotsChannel *chan, LcChanKind channel, guint row,
-                                        guint *n_clauses)
+                                        gboolean audio, guint *n_clauses)
 {
     static const guint points[2] = {2, 8}; /* a cross; an open triangle */
     double height = PLOTS_BAND_ROW0 - PLOTS_BAND_STEP * row;
@@ -391,13 +395,15 @@ static void plots_script_append_markers(GString *gp, const PlotsFrames *frames,
             "'%s' using ($1/tscale):(%.3f) axes x1y2 with points lc rgb '%s' pt %u "
             "ps 1.2 lw 1.5 title '%s %s (%u)'",
             data, height, plots_looks[channel].colour, points[k], plots_looks[channel].label,
-            frames->marks->what[k], times->len);
+            audio && frames->marks->undecoded ? "never played" : frames->marks->what[k],
+            times->len);
     }
 }
 
 /* Appends the clause of channel's samples, or a legend entry saying there are none. */
 static void plots_script_append_series(GString *gp, const char *data, LcChanKind channel,
-                                       const PlotsMetricInfo *info, guint n, guint *n_clauses)
+                                       const PlotsMetricInfo *info, guint n, gboolean audio,
+                                       guint *n_clauses)
 {
     plots_script_next_clause(gp, n_clauses);
     if (n == 0) {
@@ -407,10 +413,9 @@ static void plots_script_append_series(GString *gp, const char *data, LcChanKind
     }
     /* A line through many thousand samples is a solid blot: points only. */
     const char *style = n <= 3000 ? "lw 1 ps 0.4" : "pt 7 ps 0.25";
-    g_string_append_printf(gp,
-                           "'%s' using ($1/tscale):2 with %s ls %u %s title '%s %s (%u frames)'",
+    g_string_append_printf(gp, "'%s' using ($1/tscale):2 with %s ls %u %s title '%s %s (%u %s)'",
                            data, n <= 3000 ? "linespoints" : "points", channel + 1, style,
-                           plots_looks[channel].label, info->name, n);
+                           plots_looks[channel].label, info->name, n, audio ? "packets" : "frames");
 }
 
 /* Marks the playout deadline when it falls among the samples. */
@@ -464,7 +469,7 @@ char *plots_script_latency(const char *stem, const PlotsFrames *frames, PlotsMet
     if (metric == PLOTS_METRIC_END_TO_END)
         plots_script_append_deadline(gp, stats, run);
     if (band)
-        plots_script_append_band(gp, frames);
+        plots_script_append_band(gp, frames, run);
     for (guint c = 0; c < LC_CHAN_KINDS; c++) {
         const PlotsChannel *chan = &frames->channels[c];
         if (!plots_frames_has_channel(frames, c))
@@ -472,8 +477,8 @@ char *plots_script_latency(const char *stem, const PlotsFrames *frames, PlotsMet
         g_autofree char *data = plots_data_get_name(info->stem, c);
         if (row > 0)
             plots_script_append_key_padding(gp, entries, rows, &n_clauses);
-        plots_script_append_series(gp, data, c, info, stats[c].n, &n_clauses);
-        plots_script_append_markers(gp, frames, chan, c, row++, &n_clauses);
+        plots_script_append_series(gp, data, c, info, stats[c].n, run->audio, &n_clauses);
+        plots_script_append_markers(gp, frames, chan, c, row++, run->audio, &n_clauses);
         entries = plots_script_count_channel_entries(frames, chan);
     }
     g_string_append(gp, "\n");
