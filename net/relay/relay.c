@@ -209,7 +209,7 @@ void relay_client_drop(LcRelayClient *client, LcWireErrorCode code, const char *
 
 /* Sends a frame to every joined client except one. The members are taken
  * first: enqueueing may drop a slow consumer, which leaves the nick table. */
-void relay_broadcast(LcRelay *relay, GBytes *frame, LcRelayClient *except, gboolean live_chat)
+void relay_broadcast(LcRelay *relay, GBytes *frame, LcRelayClient *except, guint flags)
 {
     g_autoptr(GPtrArray) members = g_ptr_array_sized_new(g_hash_table_size(relay->nicks));
     GHashTableIter iter;
@@ -220,8 +220,11 @@ void relay_broadcast(LcRelay *relay, GBytes *frame, LcRelayClient *except, gbool
     for (guint i = 0; i < members->len; i++) {
         LcRelayClient *client = members->pdata[i];
         /* A client still replaying history reads live messages from there. */
-        if (client != except && client->state == CLIENT_JOINED && !(live_chat && client->replaying))
-            relay_client_enqueue(client, frame);
+        if (client == except || client->state != CLIENT_JOINED ||
+            ((flags & RELAY_BROADCAST_LIVE_CHAT) && client->replaying) ||
+            ((flags & RELAY_BROADCAST_NOTICES) && !client->notices))
+            continue;
+        relay_client_enqueue(client, frame);
     }
 }
 
@@ -237,7 +240,7 @@ void relay_broadcast_presence(LcRelay *relay, LcWirePresenceKind kind, LcRelayCl
     msg.presence.reason = (char *)reason;
     g_autoptr(GBytes) frame = wire_msg_encode(&msg, NULL);
     if (frame != NULL)
-        relay_broadcast(relay, frame, except, FALSE);
+        relay_broadcast(relay, frame, except, 0);
 }
 
 /* Builds and sends WELCOME with the member list. */

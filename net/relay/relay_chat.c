@@ -173,7 +173,7 @@ static void relay_chat_deliver(LcRelay *relay, const LcRelayPending *p)
         relay_client_enqueue(sender, frame);
     }
     if (p->deliver != NULL) {
-        relay_broadcast(relay, p->deliver, sender, TRUE);
+        relay_broadcast(relay, p->deliver, sender, RELAY_BROADCAST_LIVE_CHAT);
         relay->counters.messages_stored++;
         gboolean sender_joined =
             sender != NULL && g_hash_table_lookup(relay->nicks, sender->nick_key) == sender;

@@ -101,8 +101,13 @@ guint relay_count_connection(LcRelay *relay, const char *ip, gint delta);
  * fatal ERROR (code, reason) goes out in its place before the close. */
 void relay_client_drop(LcRelayClient *client, LcWireErrorCode code, const char *reason);
 
-/* Sends a frame to every joined client except `except` (may be NULL). */
-void relay_broadcast(LcRelay *relay, GBytes *frame, LcRelayClient *except, gboolean live_chat);
+/* relay_broadcast() flags: which joined clients get the frame. */
+#define RELAY_BROADCAST_LIVE_CHAT 0x1 /* not those still replaying history (they read it there) */
+#define RELAY_BROADCAST_NOTICES   0x2 /* only those that asked for STREAM_NOTICE */
+
+/* Sends a frame to every joined client except `except` (may be NULL), as
+ * flags narrow it. */
+void relay_broadcast(LcRelay *relay, GBytes *frame, LcRelayClient *except, guint flags);
 
 /* Sends a PRESENCE to every joined client except `except` (may be NULL). */
 void relay_broadcast_presence(LcRelay *relay, LcWirePresenceKind kind, LcRelayClient *who,

@@ -210,26 +210,12 @@ static GBytes *relay_video_encode_notice(const LcRelayStream *stream, LcWireStre
 
 /* Tells the room (every member that asked for notices) that a stream
  * started or ended: that is how members know who is on camera and whom to
- * listen to, without asking. Members are taken first: enqueueing may drop a
- * slow consumer, which leaves the nick table. */
+ * listen to, without asking. */
 static void relay_video_announce(LcRelayStream *stream, LcWireStreamState state)
 {
-    LcRelay *relay = stream->video->relay;
     g_autoptr(GBytes) frame = relay_video_encode_notice(stream, state);
-    if (frame == NULL)
-        return;
-    g_autoptr(GPtrArray) members = g_ptr_array_new();
-    GHashTableIter iter;
-    gpointer value;
-    g_hash_table_iter_init(&iter, relay->nicks);
-    while (g_hash_table_iter_next(&iter, NULL, &value))
-        if (((LcRelayClient *)value)->notices)
-            g_ptr_array_add(members, value);
-    for (guint i = 0; i < members->len; i++) {
-        LcRelayClient *client = members->pdata[i];
-        if (client->state == CLIENT_JOINED)
-            relay_client_enqueue(client, frame);
-    }
+    if (frame != NULL)
+        relay_broadcast(stream->video->relay, frame, NULL, RELAY_BROADCAST_NOTICES);
 }
 
 static LcRelayStream *relay_video_owned(LcRelayVideo *video, guint64 session_id, LcMediaKind media);

@@ -17,6 +17,7 @@
 #include "src/run/audio_talk.h"
 
 #include <json-glib/json-glib.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <sys/resource.h>
 
@@ -195,22 +196,19 @@ static gboolean conf_on_send(gpointer data)
     return G_SOURCE_CONTINUE;
 }
 
+/* CPU time, user and system, of who (RUSAGE_THREAD or RUSAGE_SELF), s. */
+static double conf_cpu(int who)
+{
+    struct rusage ru;
+    getrusage(who, &ru);
+    return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+           (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 /* CPU time of the calling thread (the relay's, through relay_thread_call). */
 static void conf_thread_cpu(LcRelay *relay, gpointer data)
 {
-    struct rusage ru;
-    getrusage(RUSAGE_THREAD, &ru);
-    *(double *)data =
-        ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
-/* CPU time of the whole process. */
-static double conf_process_cpu(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
-           (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+    *(double *)data = conf_cpu(RUSAGE_THREAD);
 }
 
 /* Adds up what every speaker sent and every listener heard, per channel. */
@@ -255,57 +253,23 @@ static void conf_collect(LcConference *c, ConfChannel out[LC_CHAN_KINDS])
     }
 }
 
-/* Prints one row of the table. */
-static void conf_row(const char *label, const ConfChannel *ch, guint mask,
-                     char *(*cell)(const ConfChannel *))
+/* A count of ConfChannel, by its offset. */
+#define CONF_COUNT(c, offset) (*(const guint64 *)((const guint8 *)(c) + (offset)))
+#define CONF_NONE             G_MAXSIZE
+
+/* Prints one row of counts per channel: "a", or "a / b" with a second. */
+static void conf_row(const char *label, const ConfChannel *ch, guint mask, gsize a, gsize b)
 {
     printf("%-36s", label);
     for (guint k = 0; k < LC_CHAN_KINDS; k++) {
-        g_autofree char *text = chan_kind_mask_has(mask, k) ? cell(&ch[k]) : g_strdup("-");
+        g_autofree char *text = !chan_kind_mask_has(mask, k) ? g_strdup("-")
+                                : b == CONF_NONE
+                                    ? g_strdup_printf("%" G_GUINT64_FORMAT, CONF_COUNT(&ch[k], a))
+                                    : g_strdup_printf("%" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT,
+                                                      CONF_COUNT(&ch[k], a), CONF_COUNT(&ch[k], b));
         printf(" %16s", text);
     }
     printf("\n");
-}
-
-static char *conf_cell_sent(const ConfChannel *c)
-{
-    return g_strdup_printf("%" G_GUINT64_FORMAT, c->sent);
-}
-
-static char *conf_cell_relay(const ConfChannel *c)
-{
-    return g_strdup_printf("%" G_GUINT64_FORMAT, c->relay_acks);
-}
-
-static char *conf_cell_listeners(const ConfChannel *c)
-{
-    return g_strdup_printf("%" G_GUINT64_FORMAT, c->listener_acks);
-}
-
-static char *conf_cell_dropped(const ConfChannel *c)
-{
-    return g_strdup_printf("%" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT, c->dropped, c->lost);
-}
-
-static char *conf_cell_played(const ConfChannel *c)
-{
-    return g_strdup_printf("%" G_GUINT64_FORMAT, c->played);
-}
-
-static char *conf_cell_late(const ConfChannel *c)
-{
-    return g_strdup_printf("%" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT, c->late, c->missing);
-}
-
-static char *conf_cell_skips(const ConfChannel *c)
-{
-    return g_strdup_printf("%" G_GUINT64_FORMAT, c->skips);
-}
-
-static char *conf_cell_m2e(const ConfChannel *c)
-{
-    return g_strdup_printf("%.1f / %.1f", stats_dist_percentile(c->mouth_to_ear, 50),
-                           stats_dist_percentile(c->mouth_to_ear, 99));
 }
 
 /* Prints the figures as a table. */
@@ -318,15 +282,26 @@ static void conf_print_table(LcConference *c, ConfChannel ch[LC_CHAN_KINDS], dou
     for (guint k = 0; k < LC_CHAN_KINDS; k++)
         printf(" %16s", chan_kind_name(k));
     printf("\n");
-    conf_row("packets sent (all speakers)", ch, mask, conf_cell_sent);
-    conf_row("  acked by the relay", ch, mask, conf_cell_relay);
+#define F(field) offsetof(ConfChannel, field)
+    conf_row("packets sent (all speakers)", ch, mask, F(sent), CONF_NONE);
+    conf_row("  acked by the relay", ch, mask, F(relay_acks), CONF_NONE);
     g_autofree char *expect = g_strdup_printf("  acked by listeners (x%u)", cfg->listeners);
-    conf_row(expect, ch, mask, conf_cell_listeners);
-    conf_row("  dropped unsent / lost", ch, mask, conf_cell_dropped);
-    conf_row("listeners: packets played", ch, mask, conf_cell_played);
-    conf_row("listeners: late / missing", ch, mask, conf_cell_late);
-    conf_row("listeners: left out (buffer shrank)", ch, mask, conf_cell_skips);
-    conf_row("listeners: mouth-to-ear p50/p99 ms", ch, mask, conf_cell_m2e);
+    conf_row(expect, ch, mask, F(listener_acks), CONF_NONE);
+    conf_row("  dropped unsent / lost", ch, mask, F(dropped), F(lost));
+    conf_row("listeners: packets played", ch, mask, F(played), CONF_NONE);
+    conf_row("listeners: late / missing", ch, mask, F(late), F(missing));
+    conf_row("listeners: left out (buffer shrank)", ch, mask, F(skips), CONF_NONE);
+#undef F
+    printf("%-36s", "listeners: mouth-to-ear p50/p99 ms");
+    for (guint k = 0; k < LC_CHAN_KINDS; k++) {
+        g_autofree char *text =
+            chan_kind_mask_has(mask, k)
+                ? g_strdup_printf("%.1f / %.1f", stats_dist_percentile(ch[k].mouth_to_ear, 50),
+                                  stats_dist_percentile(ch[k].mouth_to_ear, 99))
+                : g_strdup("-");
+        printf(" %16s", text);
+    }
+    printf("\n");
     printf("\nrelay thread CPU: %.2f s in %.1f s (%.0f %% of a core); whole process (%u speakers, "
            "%u listeners and the relay): %.0f %% of a core\n",
            relay_cpu, seconds, 100 * relay_cpu / seconds, cfg->speakers, cfg->listeners,
@@ -356,23 +331,25 @@ static void conf_print_json(LcConference *c, ConfChannel ch[LC_CHAN_KINDS], doub
             continue;
         json_builder_set_member_name(b, chan_kind_name(k));
         json_builder_begin_object(b);
-        const struct {
+        static const struct {
             const char *name;
-            guint64 value;
-        } counts[] = {{"sent", ch[k].sent},
-                      {"relay_acks", ch[k].relay_acks},
-                      {"listener_acks", ch[k].listener_acks},
-                      {"dropped", ch[k].dropped},
-                      {"lost", ch[k].lost},
-                      {"played", ch[k].played},
-                      {"late", ch[k].late},
-                      {"missing", ch[k].missing},
-                      {"concealed", ch[k].concealed},
-                      {"fec_recovered", ch[k].fec},
-                      {"skips", ch[k].skips}};
+            gsize offset;
+        } counts[] = {
+            {"sent", offsetof(ConfChannel, sent)},
+            {"relay_acks", offsetof(ConfChannel, relay_acks)},
+            {"listener_acks", offsetof(ConfChannel, listener_acks)},
+            {"dropped", offsetof(ConfChannel, dropped)},
+            {"lost", offsetof(ConfChannel, lost)},
+            {"played", offsetof(ConfChannel, played)},
+            {"late", offsetof(ConfChannel, late)},
+            {"missing", offsetof(ConfChannel, missing)},
+            {"concealed", offsetof(ConfChannel, concealed)},
+            {"fec_recovered", offsetof(ConfChannel, fec)},
+            {"skips", offsetof(ConfChannel, skips)},
+        };
         for (guint i = 0; i < G_N_ELEMENTS(counts); i++) {
             json_builder_set_member_name(b, counts[i].name);
-            json_builder_add_int_value(b, (gint64)counts[i].value);
+            json_builder_add_int_value(b, (gint64)CONF_COUNT(&ch[k], counts[i].offset));
         }
         json_builder_set_member_name(b, "mouth_to_ear_p50_ms");
         json_builder_add_double_value(b, stats_dist_percentile(ch[k].mouth_to_ear, 50));
@@ -459,12 +436,12 @@ int bench_conference_run(const LcBenchConferenceConfig *cfg)
         goto fail;
     double relay0 = 0, relay1 = 0;
     relay_thread_call(relay, conf_thread_cpu, &relay0);
-    double cpu0 = conf_process_cpu();
+    double cpu0 = conf_cpu(RUSAGE_SELF);
     gint64 t0 = g_get_monotonic_time();
     conf_stream(&c);
     double seconds = (g_get_monotonic_time() - t0) / 1e6;
     relay_thread_call(relay, conf_thread_cpu, &relay1);
-    double cpu = conf_process_cpu() - cpu0;
+    double cpu = conf_cpu(RUSAGE_SELF) - cpu0;
     if (c.error != NULL)
         goto fail;
     ConfChannel ch[LC_CHAN_KINDS];

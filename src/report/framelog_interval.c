@@ -42,15 +42,12 @@ char *framelog_format_interval_text(const LcFramelog *log, const LcChannelInterv
     g_autofree char *p99 =
         framelog_format_figure("%.1f", sender ? iv->rtt_p99_ms : iv->end_to_end_p99_ms);
     if (sender) {
-        g_autofree char *xfer = framelog_format_figure("%.1f", iv->transfer_p50_mb_s);
-        if (log->run.audio) /* a rate per packet of 40 bytes says nothing */
-            return g_strdup_printf("%s: %s %s %s %s rtt p50/p99 %s/%s ms lost %" G_GUINT64_FORMAT
-                                   " dropped %" G_GUINT64_FORMAT,
-                                   chan_kind_name(iv->channel), fps, rate_unit, mbps, bit_unit, p50,
-                                   p99, iv->sent.counts.frames_lost,
-                                   iv->sent.counts.frames_dropped);
-        return g_strdup_printf("%s: %s %s %s %s rtt p50/p99 %s/%s ms xfer p50 %s MB/s lost "
-                               "%" G_GUINT64_FORMAT " dropped %" G_GUINT64_FORMAT,
+        /* Audio has no transfer rate: one of a 40-byte packet says nothing. */
+        g_autofree char *rate = framelog_format_figure("%.1f", iv->transfer_p50_mb_s);
+        g_autofree char *xfer =
+            log->run.audio ? g_strdup("") : g_strdup_printf(" xfer p50 %s MB/s", rate);
+        return g_strdup_printf("%s: %s %s %s %s rtt p50/p99 %s/%s ms%s lost %" G_GUINT64_FORMAT
+                               " dropped %" G_GUINT64_FORMAT,
                                chan_kind_name(iv->channel), fps, rate_unit, mbps, bit_unit, p50,
                                p99, xfer, iv->sent.counts.frames_lost,
                                iv->sent.counts.frames_dropped);

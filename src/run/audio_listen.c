@@ -126,6 +126,18 @@ static gboolean audio_listen_dispatch(GSource *source, GSourceFunc callback, gpo
 
 static GSourceFuncs audio_listen_timer_funcs = {.dispatch = audio_listen_dispatch};
 
+/* Moves the timer earlier if one buffer's next slot (due_us, wall clock)
+ * comes before it: a packet that arrives changes no other buffer. */
+static void audio_listen_arm_before(LcAudioListen *l, gint64 due_us)
+{
+    if (due_us == G_MAXINT64)
+        return;
+    gint64 at = g_get_monotonic_time() + MAX(due_us - clock_now_us(), 0);
+    gint64 armed = g_source_get_ready_time(l->timer);
+    if (armed < 0 || at < armed)
+        g_source_set_ready_time(l->timer, at);
+}
+
 /* Hands out what is due in every buffer. */
 static gboolean audio_listen_on_timer(gpointer data)
 {
@@ -157,7 +169,7 @@ static void audio_listen_on_frame(LcStreamViewer *v, const LcStreamFrame *f, gpo
                           meta->capture_us, f->last_us);
     framelog_set_stream(s->pub.log, 0, 0, frame_codec_to_string(meta->codec));
     audio_jitter_put(s->pub.jitter[f->channel], f->frame, f->last_us);
-    audio_listen_arm(s->listen);
+    audio_listen_arm_before(s->listen, audio_jitter_next_due(s->pub.jitter[f->channel]));
 }
 
 /* A UDP packet never completed (one datagram: it came damaged). */
@@ -321,6 +333,15 @@ static void audio_listen_end_speaker(LcAudioListen *l, const char *nick, guint32
     g_hash_table_remove(l->active, folded);
 }
 
+/* Ends every stream heard; returns their entries (free the list only). */
+static GList *audio_listen_end_all(LcAudioListen *l)
+{
+    GList *active = g_hash_table_get_values(l->active);
+    for (GList *it = active; it != NULL; it = it->next)
+        audio_listen_end_speaker(l, ((LcSpeakerEntry *)it->data)->nick, 0);
+    return active;
+}
+
 /* Follows the room's audio streams. */
 static void audio_listen_on_message(LcSession *session, const LcWireMsg *msg, gpointer data)
 {
@@ -329,9 +350,7 @@ static void audio_listen_on_message(LcSession *session, const LcWireMsg *msg, gp
         /* A new connection: the relay announces every stream again, and
          * what ended meanwhile is not announced at all. Every stream heard
          * is over here; those still on start again. */
-        g_autoptr(GList) active = g_hash_table_get_values(l->active);
-        for (GList *it = active; it != NULL; it = it->next)
-            audio_listen_end_speaker(l, ((LcSpeakerEntry *)it->data)->nick, 0);
+        g_list_free(audio_listen_end_all(l));
         return;
     }
     if (msg->type != WIRE_STREAM_NOTICE || (msg->flags & WIRE_FLAG_AUDIO) == 0 || l->finished)
@@ -456,12 +475,9 @@ gboolean audio_listen_finish(LcAudioListen *l, GError **error)
 {
     if (!l->finished) {
         l->finished = TRUE;
-        g_autoptr(GList) active = g_hash_table_get_values(l->active);
-        for (GList *it = active; it != NULL; it = it->next) {
-            LcSpeakerEntry *s = it->data;
-            audio_listen_end_speaker(l, s->nick, 0);
-            s->pub.active = TRUE; /* its stream was still on: only the listening stopped */
-        }
+        g_autoptr(GList) ended = audio_listen_end_all(l);
+        for (GList *it = ended; it != NULL; it = it->next) /* only the listening stopped */
+            ((LcSpeakerEntry *)it->data)->pub.active = TRUE;
     }
     return l->playout == NULL || audio_playout_finish(l->playout, AUDIO_LISTEN_FINISH_MS, error);
 }
