@@ -28,6 +28,7 @@ struct LcAudioJitter {
      * to local clock: the clocks' offset is in every one, and cancels out
      * of the spread). */
     gint64 *transit;
+    gint64 *scratch; /* the window's copy that selection reorders */
     guint transit_len;
     guint transit_max;
     guint transit_next;
@@ -64,6 +65,7 @@ LcAudioJitter *audio_jitter_new(const LcAudioJitterConfig *config)
     jitter->frame_us = (gint64)jitter->config.frame_ms * 1000;
     jitter->transit_max = MAX(AUDIO_JITTER_WINDOW_MS / jitter->config.frame_ms, 10);
     jitter->transit = g_new0(gint64, jitter->transit_max);
+    jitter->scratch = g_new0(gint64, jitter->transit_max);
     jitter->target_us =
         (gint64)(jitter->config.fixed_ms ? jitter->config.fixed_ms : jitter->config.min_ms) * 1000;
     return jitter;
@@ -85,13 +87,40 @@ void audio_jitter_free(LcAudioJitter *jitter)
         return;
     audio_jitter_clear_slots(jitter);
     g_free(jitter->transit);
+    g_free(jitter->scratch);
     g_free(jitter);
 }
 
-static int audio_jitter_compare(gconstpointer a, gconstpointer b)
+/* Puts the k-th smallest of v[0..n) at v[k] (Hoare's selection, expected
+ * linear time): a listener keeps a window per speaker and channel, and
+ * sorting each one every few packets was a tenth of a 20-speaker room's
+ * client time. */
+static gint64 audio_jitter_select(gint64 *v, gssize n, gssize k)
 {
-    gint64 x = *(const gint64 *)a, y = *(const gint64 *)b;
-    return x < y ? -1 : x > y;
+    gssize lo = 0, hi = n - 1;
+    while (lo < hi) {
+        gint64 pivot = v[lo + (hi - lo) / 2];
+        gssize i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                gint64 t = v[i];
+                v[i++] = v[j];
+                v[j--] = t;
+            }
+        }
+        /* v[lo..j] <= pivot <= v[i..hi]; between them, the pivot's equals. */
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            break;
+    }
+    return v[k];
 }
 
 /* The floor and the target depth from the window. The floor is the 1st
@@ -102,12 +131,13 @@ static int audio_jitter_compare(gconstpointer a, gconstpointer b)
  * margin, within the bounds. */
 static void audio_jitter_retarget(LcAudioJitter *jitter)
 {
-    g_autofree gint64 *sorted = g_memdup2(jitter->transit, jitter->transit_len * sizeof(gint64));
-    qsort(sorted, jitter->transit_len, sizeof(gint64), audio_jitter_compare);
-    jitter->min_transit = sorted[(jitter->transit_len - 1) / 100];
+    gssize n = (gssize)jitter->transit_len;
+    gint64 *v = jitter->scratch;
+    memcpy(v, jitter->transit, (gsize)n * sizeof(gint64));
+    jitter->min_transit = audio_jitter_select(v, n, (n - 1) / 100);
     if (jitter->config.fixed_ms != 0)
         return;
-    gint64 spread = sorted[(jitter->transit_len - 1) * 99 / 100] - jitter->min_transit;
+    gint64 spread = audio_jitter_select(v, n, (n - 1) * 99 / 100) - jitter->min_transit;
     jitter->target_us = CLAMP(spread + AUDIO_JITTER_MARGIN_US, (gint64)jitter->config.min_ms * 1000,
                               (gint64)jitter->config.max_ms * 1000);
 }

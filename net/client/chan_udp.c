@@ -15,6 +15,7 @@
 #include "net/io/dgram_batch.h"
 #include "net/io/udp_offload.h"
 #include "net/io/source.h"
+#include "net/io/watch.h"
 
 #include "net/wire/chan_dgram.h"
 #include "net/io/token_bucket.h"
@@ -42,8 +43,8 @@ typedef struct {
 typedef struct {
     LcChan base;
     GSocket *socket;
-    GSource *read_src;
-    GSource *write_src; /* while the send buffer is full */
+    LcWatch *read_src;
+    LcWatch *write_src; /* while the send buffer is full */
     LcChanTimer *pace;  /* armed while pacing holds the next datagram */
     GSource *hello_src;
     GSource *expire_src;
@@ -331,7 +332,7 @@ static gboolean chan_udp_start(LcChanUdp *udp, GError **error)
     udp->pace = chan_timer_new(chan_udp_on_pace, udp, error);
     if (udp->pace == NULL)
         return FALSE;
-    udp->read_src = source_watch_socket(udp->socket, G_IO_IN, chan_udp_on_readable, udp);
+    udp->read_src = watch_add_socket(udp->socket, G_IO_IN, chan_udp_on_readable, udp);
     if (chan->config.role == LC_CHAN_ROLE_VIEWER) {
         LcFragLimits limits = {
             .frame_max = chan->config.frame_max,
@@ -469,14 +470,13 @@ static void chan_udp_pump(LcChanUdp *udp)
         gint64 wait = chan_udp_gather(udp, &b);
         if (b.n > 0) {
             gboolean blocked = FALSE;
-            guint sent = dgram_batch_send(&b, udp->socket, &udp->bucket, &blocked,
-                                          &udp->counters.send_errors);
+            guint sent = dgram_batch_send(&b, udp->socket, &blocked, &udp->counters.send_errors);
             chan_udp_advance(udp, sent);
             if (udp->socket == NULL)
                 return; /* closed by a "sent" handler */
             if (blocked) {
-                source_once_socket(&udp->write_src, udp->socket, G_IO_OUT, chan_udp_on_writable,
-                                   udp);
+                watch_once_socket(&udp->write_src, udp->socket, G_IO_OUT, chan_udp_on_writable,
+                                  udp);
                 return;
             }
         }
@@ -521,8 +521,8 @@ static void chan_udp_get_stats(LcChan *chan, LcChanStats *stats)
 static void chan_udp_close(LcChan *chan)
 {
     LcChanUdp *udp = (LcChanUdp *)chan;
-    source_drop(&udp->read_src);
-    source_drop(&udp->write_src);
+    watch_drop(&udp->read_src);
+    watch_drop(&udp->write_src);
     g_clear_pointer(&udp->pace, chan_timer_free);
     source_drop(&udp->hello_src);
     source_drop(&udp->expire_src);

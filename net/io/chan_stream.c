@@ -2,6 +2,7 @@
 #include "net/io/chan_stream.h"
 #include "net/io/ring.h"
 #include "net/io/source.h"
+#include "net/io/watch.h"
 
 #include "net/wire/addr.h"
 #include "net/wire/clock.h"
@@ -46,7 +47,7 @@ struct _LcChanStream {
     gsize payload_have;
     gint64 first_us;
     gint64 last_read;
-    GSource *read_src;
+    LcWatch *read_src;
 
     /* The frame being delivered: its payload, the assembled buffer behind it
      * (if any), and the GBytes made of it on request. */
@@ -54,14 +55,15 @@ struct _LcChanStream {
     guint8 *deliver_owned;
     GBytes *deliver_bytes;
 
-    LcRing out;          /* LcStreamItem, oldest first */
-    gsize out_offset;    /* bytes of the head item already written */
-    gsize out_bytes;     /* queued bytes not yet written */
-    guint wait_frames;   /* media items not started */
-    gsize wait_bytes;    /* their bytes */
-    gsize control_bytes; /* bytes of other items queued */
-    gsize low_water;     /* drained fires when out_bytes falls below it */
-    GSource *write_src;
+    LcRing out;             /* LcStreamItem, oldest first */
+    gsize out_offset;       /* bytes of the head item already written */
+    gsize out_bytes;        /* queued bytes not yet written */
+    guint wait_frames;      /* media items not started */
+    gsize wait_bytes;       /* their bytes */
+    gsize control_bytes;    /* bytes of other items queued */
+    gsize low_water;        /* drained fires when out_bytes falls below it */
+    LcWatch *write_src;     /* while the socket's buffer is full */
+    LcWatchSoon soon_write; /* queued frames go at the end of this turn */
     GSource *flush_timer;
     GSource *fail_src;
     GError *close_error;
@@ -71,6 +73,7 @@ struct _LcChanStream {
 
 static gboolean chan_stream_on_readable(GSocket *socket, GIOCondition cond, gpointer data);
 static gboolean chan_stream_on_writable(GSocket *socket, GIOCondition cond, gpointer data);
+static void chan_stream_on_soon_write(gpointer data);
 
 /* Limits for a stream whose frames are never dropped. */
 void chan_stream_limits_init(LcChanStreamLimits *limits)
@@ -149,8 +152,8 @@ void chan_stream_start(LcChanStream *stream)
 {
     if (stream->read_src != NULL || stream->closing)
         return;
-    stream->read_src = source_watch_socket(stream->socket, G_IO_IN | G_IO_HUP | G_IO_ERR,
-                                           chan_stream_on_readable, stream);
+    stream->read_src = watch_add_socket(stream->socket, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                        chan_stream_on_readable, stream);
 }
 
 /* Releases what a queued item holds (it stays in the ring). */
@@ -170,8 +173,9 @@ static void chan_stream_finish(LcChanStream *stream, const GError *error)
         return;
     stream->closed = TRUE;
     stream->closing = TRUE;
-    source_drop(&stream->read_src);
-    source_drop(&stream->write_src);
+    watch_drop(&stream->read_src);
+    watch_drop(&stream->write_src);
+    watch_soon_cancel(&stream->soon_write);
     source_drop(&stream->flush_timer);
     source_drop(&stream->fail_src);
     ring_clear(&stream->out, chan_stream_item_clear);
@@ -188,7 +192,7 @@ static void chan_stream_finish(LcChanStream *stream, const GError *error)
 /* Stops reading and reports a broken framing. */
 static void chan_stream_bad_frame(LcChanStream *stream, const GError *error)
 {
-    source_drop(&stream->read_src);
+    watch_drop(&stream->read_src);
     if (stream->events.bad_frame)
         stream->events.bad_frame(stream, error, stream->user_data);
     else
@@ -353,8 +357,7 @@ static gboolean chan_stream_on_readable(GSocket *socket, GIOCondition cond, gpoi
         if (n < 0 && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
             break;
         if (n <= 0) {
-            g_source_unref(stream->read_src);
-            stream->read_src = NULL;
+            watch_unref(g_steal_pointer(&stream->read_src));
             chan_stream_finish(stream, error); /* n == 0: EOF, a clean close */
             return G_SOURCE_REMOVE;
         }
@@ -369,13 +372,14 @@ static gboolean chan_stream_on_readable(GSocket *socket, GIOCondition cond, gpoi
     return G_SOURCE_CONTINUE;
 }
 
-/* Ensures a write watch exists while data is queued. */
+/* Writes what is queued at the end of this turn of the loop, with whatever
+ * else is queued by then: most writes go at once, and a socket that is
+ * full is watched until it drains. */
 static void chan_stream_want_write(LcChanStream *stream)
 {
     if (stream->write_src != NULL || stream->closed)
         return;
-    stream->write_src = source_watch_socket(stream->socket, G_IO_OUT | G_IO_ERR | G_IO_HUP,
-                                            chan_stream_on_writable, stream);
+    watch_soon(&stream->soon_write, chan_stream_on_soon_write, stream);
 }
 
 /* Closes from an idle: a limit broken inside an owner's call is reported
@@ -572,42 +576,62 @@ static void chan_stream_consume_output(LcChanStream *stream, gsize n)
     }
 }
 
-/* Sends as much of the queue as the socket takes, in one gathered write. */
+/* Sends as much of the queue as the socket takes, in one gathered write;
+ * FALSE when the stream closed meanwhile. */
+static gboolean chan_stream_write_some(LcChanStream *stream)
+{
+    GOutputVector vec[CHAN_STREAM_WRITE_VECTORS];
+    guint n = chan_stream_fill_vectors(stream, vec, clock_now_us());
+    if (n == 0)
+        return TRUE;
+    g_autoptr(GError) error = NULL;
+    gssize sent =
+        g_socket_send_message(stream->socket, NULL, vec, (gint)n, NULL, 0, 0, NULL, &error);
+    if (sent < 0 && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
+        chan_stream_finish(stream, error);
+        return FALSE;
+    }
+    gsize before = stream->out_bytes;
+    if (sent > 0)
+        chan_stream_consume_output(stream, (gsize)sent);
+    if (stream->closed)
+        return FALSE;
+    if (stream->low_water > 0 && before >= stream->low_water &&
+        stream->out_bytes < stream->low_water && stream->events.drained != NULL &&
+        !stream->closing) {
+        stream->events.drained(stream, stream->user_data);
+        if (stream->closed)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* The socket can take more: sends, and stops watching once all is sent. */
 static gboolean chan_stream_on_writable(GSocket *socket, GIOCondition cond, gpointer data)
 {
     LcChanStream *stream = data;
-    GOutputVector vec[CHAN_STREAM_WRITE_VECTORS];
-    guint n = chan_stream_fill_vectors(stream, vec, clock_now_us());
-
-    if (n > 0) {
-        g_autoptr(GError) error = NULL;
-        gssize sent = g_socket_send_message(socket, NULL, vec, (gint)n, NULL, 0, 0, NULL, &error);
-        if (sent < 0 && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
-            g_source_unref(stream->write_src);
-            stream->write_src = NULL;
-            chan_stream_finish(stream, error);
-            return G_SOURCE_REMOVE;
-        }
-        gsize before = stream->out_bytes;
-        if (sent > 0)
-            chan_stream_consume_output(stream, (gsize)sent);
-        if (stream->closed)
-            return G_SOURCE_REMOVE;
-        if (stream->low_water > 0 && before >= stream->low_water &&
-            stream->out_bytes < stream->low_water && stream->events.drained != NULL &&
-            !stream->closing) {
-            stream->events.drained(stream, stream->user_data);
-            if (stream->closed)
-                return G_SOURCE_REMOVE;
-        }
-    }
+    if (!chan_stream_write_some(stream))
+        return G_SOURCE_REMOVE;
     if (stream->out_bytes > 0)
         return G_SOURCE_CONTINUE;
-    g_source_unref(stream->write_src);
-    stream->write_src = NULL;
+    watch_unref(g_steal_pointer(&stream->write_src));
     if (stream->closing)
         chan_stream_finish(stream, stream->close_error);
     return G_SOURCE_REMOVE;
+}
+
+/* The end of the turn in which frames were queued: sends them; what the
+ * socket does not take waits for it to drain. */
+static void chan_stream_on_soon_write(gpointer data)
+{
+    LcChanStream *stream = data;
+    if (stream->write_src != NULL || !chan_stream_write_some(stream))
+        return;
+    if (stream->out_bytes > 0)
+        stream->write_src = watch_add_socket(stream->socket, G_IO_OUT | G_IO_ERR | G_IO_HUP,
+                                             chan_stream_on_writable, stream);
+    else if (stream->closing)
+        chan_stream_finish(stream, stream->close_error);
 }
 
 /* Media frames queued and not yet started. */
@@ -662,7 +686,7 @@ void chan_stream_close_after_flush(LcChanStream *stream, const GError *error, gu
         return;
     stream->closing = TRUE;
     stream->close_error = error ? g_error_copy(error) : NULL;
-    source_drop(&stream->read_src);
+    watch_drop(&stream->read_src);
     if (stream->out_bytes == 0) {
         chan_stream_finish(stream, stream->close_error);
         return;

@@ -1,7 +1,7 @@
 /* chan_timer.c: a one-shot microsecond timer on the main loop (timerfd). */
 #include "net/io/chan_timer.h"
 
-#include "net/io/source.h"
+#include "net/io/watch.h"
 
 #include <errno.h>
 #include <glib-unix.h>
@@ -10,7 +10,7 @@
 
 struct _LcChanTimer {
     int fd;
-    GSource *source;
+    LcWatch *watch;
     GSourceFunc func;
     gpointer user_data;
     gboolean armed;
@@ -42,9 +42,7 @@ LcChanTimer *chan_timer_new(GSourceFunc func, gpointer user_data, GError **error
     timer->fd = fd;
     timer->func = func;
     timer->user_data = user_data;
-    timer->source = g_unix_fd_source_new(fd, G_IO_IN);
-    g_source_set_callback(timer->source, G_SOURCE_FUNC(chan_timer_on_fire), timer, NULL);
-    source_attach_watch(timer->source);
+    timer->watch = watch_add_fd(fd, G_IO_IN, chan_timer_on_fire, timer);
     return timer;
 }
 
@@ -71,8 +69,7 @@ void chan_timer_free(LcChanTimer *timer)
 {
     if (timer == NULL)
         return;
-    g_source_destroy(timer->source);
-    g_source_unref(timer->source);
+    watch_drop(&timer->watch);
     close(timer->fd);
     g_free(timer);
 }

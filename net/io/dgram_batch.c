@@ -14,7 +14,8 @@ gint64 dgram_batch_add(LcDgramBatch *b, LcTokenBucket *pace, gint64 now_us, LcDg
         return wait;
     guint nv = chan_dgram_fragment(d, data, index, b->heads[b->n], b->vecs[b->n]);
     b->msgs[b->n] = (GOutputMessage){.address = to, .vectors = b->vecs[b->n], .num_vectors = nv};
-    b->costs[b->n++] = cost;
+    b->costs[b->n] = cost;
+    b->paces[b->n++] = pace;
     return 0;
 }
 
@@ -113,8 +114,7 @@ static guint dgram_batch_send_plain(LcDgramBatch *b, GSocket *socket, gboolean *
 }
 
 /* Sends the batch; what did not go gives its tokens back. */
-guint dgram_batch_send(LcDgramBatch *b, GSocket *socket, LcTokenBucket *pace, gboolean *blocked,
-                       guint64 *errors)
+guint dgram_batch_send(LcDgramBatch *b, GSocket *socket, gboolean *blocked, guint64 *errors)
 {
     *blocked = FALSE;
     gint sent = -1;
@@ -126,6 +126,6 @@ guint dgram_batch_send(LcDgramBatch *b, GSocket *socket, LcTokenBucket *pace, gb
     if (sent < 0)
         sent = (gint)dgram_batch_send_plain(b, socket, blocked, errors);
     for (guint i = (guint)sent; i < b->n; i++)
-        token_bucket_give_back(pace, (double)b->costs[i]);
+        token_bucket_give_back(b->paces[i], (double)b->costs[i]);
     return (guint)sent;
 }

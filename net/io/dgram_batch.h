@@ -16,7 +16,8 @@ typedef struct {
     guint8 heads[DGRAM_BATCH][DGRAM_FRAG_HEADER_SIZE];
     GOutputVector vecs[DGRAM_BATCH][2];
     GOutputMessage msgs[DGRAM_BATCH];
-    gsize costs[DGRAM_BATCH]; /* pacing tokens each took */
+    gsize costs[DGRAM_BATCH];          /* pacing tokens each took */
+    LcTokenBucket *paces[DGRAM_BATCH]; /* from which bucket: one batch may serve several */
     guint n;
     /* The same datagrams grouped for GSO (filled by dgram_batch_send()). */
     GOutputVector gso_vecs[DGRAM_BATCH * 2];
@@ -33,8 +34,8 @@ gint64 dgram_batch_add(LcDgramBatch *batch, LcTokenBucket *pace, gint64 now_us, 
                        GBytes *data, guint index, GSocketAddress *to);
 
 /* Sends the batch; returns how many datagrams are gone. What the socket did
- * not take gets its pacing tokens back and sets *blocked (wait for the
- * socket to drain); a datagram the kernel refuses otherwise is gone, as on
- * a lossy network, and counted in *errors. */
-guint dgram_batch_send(LcDgramBatch *batch, GSocket *socket, LcTokenBucket *pace, gboolean *blocked,
-                       guint64 *errors);
+ * not take gets its pacing tokens back (to the bucket each came from) and
+ * sets *blocked (wait for the socket to drain); a datagram the kernel
+ * refuses otherwise is gone, as on a lossy network, and counted in
+ * *errors. */
+guint dgram_batch_send(LcDgramBatch *batch, GSocket *socket, gboolean *blocked, guint64 *errors);

@@ -1,31 +1,6 @@
 /* source.c: GSource helpers on the thread-default main context. */
 #include "net/io/source.h"
 
-/* Attaches a source that watches descriptors to the thread-default context.
- *
- * It is marked as one that may recurse. GLib blocks a source that may not
- * while its callback runs: it takes the source's descriptors out of the poll
- * set and puts them back afterwards, and each of the two changes wakes the
- * context through its eventfd: a write and a read, a system call each, on
- * every dispatch of every socket. At line rate that was most of the system
- * calls of a channel. Nothing here runs a nested main loop from a callback, so
- * a callback never re-enters its own source. */
-GSource *source_attach_watch(GSource *src)
-{
-    g_source_set_can_recurse(src, TRUE);
-    g_source_attach(src, g_main_context_get_thread_default());
-    return src;
-}
-
-/* Watches a socket. */
-GSource *source_watch_socket(GSocket *socket, GIOCondition cond, GSocketSourceFunc func,
-                             gpointer data)
-{
-    GSource *src = g_socket_create_source(socket, cond, NULL);
-    g_source_set_callback(src, G_SOURCE_FUNC(func), data, NULL);
-    return source_attach_watch(src);
-}
-
 /* Starts a timeout. */
 GSource *source_add_timeout(guint ms, GSourceFunc func, gpointer data)
 {
@@ -60,12 +35,6 @@ static gboolean source_once_fire(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-/* A socket source's callback for a one-shot watch. */
-static gboolean source_once_fire_socket(GSocket *socket, GIOCondition cond, gpointer data)
-{
-    return source_once_fire(data);
-}
-
 /* Sets a one-shot source's callback and keeps it in *slot; the caller
  * attaches it. */
 static GSource *source_once_prepare(GSource **slot, GSource *src, GSourceFunc fire,
@@ -87,16 +56,6 @@ void source_once(GSource **slot, guint ms, LcSourceOnceFunc func, gpointer data)
     g_source_set_priority(src, G_PRIORITY_DEFAULT);
     g_source_attach(source_once_prepare(slot, src, source_once_fire, func, data),
                     g_main_context_get_thread_default());
-}
-
-/* Arms a one-shot socket watch. */
-void source_once_socket(GSource **slot, GSocket *socket, GIOCondition cond, LcSourceOnceFunc func,
-                        gpointer data)
-{
-    if (*slot != NULL)
-        return;
-    source_attach_watch(source_once_prepare(slot, g_socket_create_source(socket, cond, NULL),
-                                            G_SOURCE_FUNC(source_once_fire_socket), func, data));
 }
 
 /* Destroys and forgets a source. */

@@ -1,17 +1,11 @@
-/* source.h: the GSource helpers every loop user in net/ shares. Sources are
+/* source.h: the GSource helpers every loop user in net/ shares (descriptor
+ * watches are in net/io/watch.h). Sources are
  * attached to the thread-default main context, so the relay works the same
  * on its own thread (the bench, the tests) as in lanconf-relay's main(). */
 #pragma once
 
 #include <gio/gio.h>
 
-/* Attaches src, a source that watches descriptors, to the thread-default
- * context, allowed to recurse (see source.c); returns it. */
-GSource *source_attach_watch(GSource *src);
-/* A source that calls func(socket, condition, data) while cond holds on
- * socket, attached; the caller holds the returned reference. */
-GSource *source_watch_socket(GSocket *socket, GIOCondition cond, GSocketSourceFunc func,
-                             gpointer data);
 /* A source that calls func(data) every ms milliseconds (until it returns
  * G_SOURCE_REMOVE), attached; the caller holds the returned reference. */
 GSource *source_add_timeout(guint ms, GSourceFunc func, gpointer data);
@@ -25,8 +19,5 @@ typedef void (*LcSourceOnceFunc)(gpointer data);
  * until then and is NULL again when func runs, so func may arm it anew;
  * source_drop(slot) cancels it. */
 void source_once(GSource **slot, guint ms, LcSourceOnceFunc func, gpointer data);
-/* Like source_once(), firing when cond holds on socket. */
-void source_once_socket(GSource **slot, GSocket *socket, GIOCondition cond, LcSourceOnceFunc func,
-                        gpointer data);
 /* Destroys and unrefs *src and sets it to NULL; a NULL *src is ignored. */
 void source_drop(GSource **src);

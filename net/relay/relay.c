@@ -95,7 +95,8 @@ static void relay_reap(gpointer data)
     }
     for (guint i = 0; i < closed->len; i++) {
         LcRelayClient *client = closed->pdata[i];
-        relay_count_connection(relay, client->ip, -1);
+        if (!client->handed_over)
+            relay_count_connection(relay, client->ip, -1);
         g_debug("%s@%s disconnected (%s)", client->nick ? client->nick : "-",
                 chan_stream_get_peer(client->conn), client->leave_reason);
         relay_client_free(client);

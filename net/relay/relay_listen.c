@@ -2,6 +2,7 @@
 #include "net/relay/relay_listen.h"
 
 #include "net/io/source.h"
+#include "net/io/watch.h"
 #include "net/wire/wire.h"
 
 #include <errno.h>
@@ -18,7 +19,7 @@ struct _LcRelayListener {
     guint16 port;
     LcRelayAcceptFunc func;
     gpointer user_data;
-    GSource *watch;   /* G_IO_IN while accepting */
+    LcWatch *watch;   /* G_IO_IN while accepting */
     GSource *resume;  /* one-shot: accept again after a pause */
     int spare_fd;     /* held in reserve, given up to accept-and-refuse */
     gboolean starved; /* out of descriptors since the last accept that worked */
@@ -39,7 +40,7 @@ static void relay_listener_take_spare(LcRelayListener *l)
 static void relay_listener_watch(LcRelayListener *l)
 {
     if (l->watch == NULL && l->resume == NULL && !l->stopped)
-        l->watch = source_watch_socket(l->socket, G_IO_IN, relay_listener_on_incoming, l);
+        l->watch = watch_add_socket(l->socket, G_IO_IN, relay_listener_on_incoming, l);
 }
 
 /* The pause is over. */
@@ -79,7 +80,7 @@ static void relay_listener_starve(LcRelayListener *l, const GError *error)
         l->refused++;
     }
     relay_listener_take_spare(l);
-    source_drop(&l->watch);
+    watch_drop(&l->watch);
     source_once(&l->resume, RELAY_ACCEPT_PAUSE_MS, relay_listener_on_resume, l);
 }
 
@@ -177,7 +178,7 @@ guint64 relay_listener_get_refused(LcRelayListener *listener)
 void relay_listener_stop(LcRelayListener *listener)
 {
     listener->stopped = TRUE;
-    source_drop(&listener->watch);
+    watch_drop(&listener->watch);
     source_drop(&listener->resume);
 }
 

@@ -46,6 +46,7 @@ typedef struct {
     gboolean quit;             /* said QUIT: its nick is free at once, not held */
     gboolean announce_leave;
     gboolean left; /* gone, and its leave handled (presence, streams); freed once closed */
+    gboolean handed_over; /* its socket became a video channel, which counts it now */
     char *leave_reason;
 } LcRelayClient;
 

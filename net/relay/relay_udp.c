@@ -14,6 +14,7 @@
 #include "net/io/dgram_batch.h"
 #include "net/io/udp_offload.h"
 #include "net/io/source.h"
+#include "net/io/watch.h"
 
 #include "net/wire/chan_dgram.h"
 #include "net/wire/clock.h"
@@ -30,29 +31,60 @@
 #define RELAY_UDP_EXPIRE_MS   50                   /* how often incomplete frames are checked */
 
 static void relay_udp_pump_all(LcRelayVideo *video);
+static void relay_udp_pump_stream(LcRelayStream *stream);
 
-/* Sends one datagram; FALSE when the socket's buffer is full. Other errors
- * are counted: the datagram is gone, as on a lossy network. */
-static gboolean relay_udp_send(LcRelayVideo *video, GSocketAddress *to, GOutputVector *vec, guint n)
+/*
+ * Replies (the relay's ACK of each frame, a viewer's ACK passed on to the
+ * sender, HELLO_ACK) are made while a batch of datagrams is handled and sent
+ * together after it, in one system call (sendmmsg(2)): in a room of 20
+ * speakers and 20 listeners each packet brings 20 viewer ACKs to pass on,
+ * and one system call each was the largest part of the relay's time.
+ */
+#define RELAY_UDP_REPLIES 64
+
+typedef struct _LcRelayReplies {
+    guint8 bufs[RELAY_UDP_REPLIES][DGRAM_FRAG_HEADER_SIZE];
+    GOutputVector vecs[RELAY_UDP_REPLIES];
+    GOutputMessage msgs[RELAY_UDP_REPLIES];
+    GSocketAddress *to[RELAY_UDP_REPLIES]; /* referenced: a peer may move before the send */
+    guint n;
+} LcRelayReplies;
+
+/* Sends the replies made so far. What the socket's full buffer refuses is
+ * dropped, as on a lossy network, and counted with any other error. */
+static void relay_udp_flush_replies(LcRelayVideo *video)
 {
-    g_autoptr(GError) error = NULL;
-    gssize sent = g_socket_send_message(video->udp, to, vec, (gint)n, NULL, 0, 0, NULL, &error);
-    if (sent >= 0)
-        return TRUE;
-    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        return FALSE;
-    video->udp_send_errors++;
-    return TRUE;
+    LcRelayReplies *r = video->replies;
+    for (guint off = 0; off < r->n;) {
+        g_autoptr(GError) error = NULL;
+        gint sent = g_socket_send_messages(video->udp, r->msgs + off, r->n - off, 0, NULL, &error);
+        if (sent < 0 && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
+            video->udp_send_errors += r->n - off;
+            break;
+        }
+        if (sent < 0) {
+            video->udp_send_errors++; /* that one is gone; the others still go */
+            off++;
+            continue;
+        }
+        off += (guint)MAX(sent, 1);
+    }
+    for (guint i = 0; i < r->n; i++)
+        g_clear_object(&r->to[i]);
+    r->n = 0;
 }
 
-/* Sends a datagram without payload (ACK, HELLO_ACK); dropped if the buffer
- * is full. */
+/* Queues a datagram without payload (ACK, HELLO_ACK) to go with the other
+ * replies once the datagrams read are handled. */
 static void relay_udp_send_small(LcRelayVideo *video, GSocketAddress *to, const LcDgram *dgram)
 {
-    guint8 buf[DGRAM_FRAG_HEADER_SIZE];
-    GOutputVector vec = {buf, chan_dgram_write(dgram, buf)};
-    if (!relay_udp_send(video, to, &vec, 1))
-        video->udp_send_errors++;
+    LcRelayReplies *r = video->replies;
+    if (r->n == RELAY_UDP_REPLIES)
+        relay_udp_flush_replies(video);
+    guint i = r->n++;
+    r->vecs[i] = (GOutputVector){r->bufs[i], chan_dgram_write(dgram, r->bufs[i])};
+    r->to[i] = g_object_ref(to);
+    r->msgs[i] = (GOutputMessage){.address = to, .vectors = &r->vecs[i], .num_vectors = 1};
 }
 
 /* The stream a sender's datagram names, if its token matches. */
@@ -107,6 +139,7 @@ static void relay_udp_on_frag(LcRelayVideo *video, const LcDgram *d, GSocketAddr
     g_autoptr(LcFrame) frame = frag_frame_take(&out);
     frame->meta.stream_id = stream->id;
     relay_video_fan_out(stream, frame, LC_CHAN_UDP);
+    relay_udp_pump_stream(stream);
 }
 
 /* HELLO: a sender or viewer says where it is; the relay answers. */
@@ -261,6 +294,7 @@ static gboolean relay_udp_on_readable(GSocket *socket, GIOCondition cond, gpoint
         if (n < RELAY_UDP_BATCH)
             break; /* the socket is empty */
     }
+    relay_udp_flush_replies(video);
     return G_SOURCE_CONTINUE;
 }
 
@@ -288,17 +322,18 @@ static void relay_udp_block(LcRelayVideo *video)
 {
     if (video->udp_write_src != NULL)
         return;
-    source_once_socket(&video->udp_write_src, video->udp, G_IO_OUT, relay_udp_on_writable, video);
+    watch_once_socket(&video->udp_write_src, video->udp, G_IO_OUT, relay_udp_on_writable, video);
 }
 
-/* Gathers the viewer's next fragments, as many as pacing allows now (up to
- * a batch), without taking them off its queue; returns the microseconds
- * to wait for the next one when pacing stopped the batch, else 0. */
-static gint64 relay_udp_gather(LcRelayViewer *viewer, LcDgramBatch *b, gint64 now)
+/* Adds the viewer's next fragments to the batch, as many as pacing allows
+ * now (up to a full batch), without taking them off its queue; returns the
+ * microseconds to wait for the next one when pacing stopped it, else 0, and
+ * sets *all when every queued fragment is in. */
+static gint64 relay_udp_gather(LcRelayViewer *viewer, LcDgramBatch *b, gint64 now, gboolean *all)
 {
     GList *link = viewer->udp_queue.head;
     guint next = viewer->udp_next;
-    b->n = 0;
+    *all = FALSE;
     while (link != NULL && b->n < DGRAM_BATCH) {
         LcFrame *frame = link->data;
         LcDgram d = {
@@ -313,6 +348,7 @@ static gint64 relay_udp_gather(LcRelayViewer *viewer, LcDgramBatch *b, gint64 no
             next = 0;
         }
     }
+    *all = link == NULL;
     return 0;
 }
 
@@ -329,31 +365,60 @@ static void relay_udp_advance(LcRelayViewer *viewer, guint count)
     }
 }
 
-/* Sends a viewer's queued datagrams as pacing allows, a batch a system call
- * (net/io/dgram_batch.h); returns the microseconds until the next one may
- * go, or 0. */
-static gint64 relay_udp_pump_viewer(LcRelayViewer *viewer, gint64 now)
+/*
+ * Sends the queued datagrams of several viewers as pacing allows, one batch
+ * a system call for all of them: a frame fanned out to 20 listeners is one
+ * sendmmsg(2), not 20. Returns the microseconds until the soonest paced
+ * datagram may go, or 0.
+ */
+static gint64 relay_udp_pump_viewers(LcRelayVideo *video, LcRelayViewer **viewers, guint count,
+                                     gint64 now)
 {
-    LcRelayVideo *video = viewer->video;
     LcDgramBatch b;
-    while (!g_queue_is_empty(&viewer->udp_queue)) {
-        if (video->udp_write_src != NULL || viewer->udp_peer == NULL)
-            return 0;
-        gint64 wait = relay_udp_gather(viewer, &b, now);
+    LcRelayViewer *owner[DGRAM_BATCH]; /* whose datagrams the batch holds, in order */
+    guint owned[DGRAM_BATCH];
+    gint64 soonest = 0;
+    for (guint i = 0; i < count;) {
+        if (video->udp_write_src != NULL)
+            return soonest; /* the socket is full: it says when it drains */
+        guint first = i, m = 0;
+        b.n = 0;
+        while (i < count && b.n < DGRAM_BATCH) {
+            LcRelayViewer *viewer = viewers[i];
+            if (viewer->udp_peer == NULL || g_queue_is_empty(&viewer->udp_queue)) {
+                i++;
+                continue;
+            }
+            guint before = b.n;
+            gboolean all = FALSE;
+            gint64 wait = relay_udp_gather(viewer, &b, now, &all);
+            if (b.n > before) {
+                owner[m] = viewer;
+                owned[m++] = b.n - before;
+            }
+            if (wait > 0 && (soonest == 0 || wait < soonest))
+                soonest = wait;
+            if (wait > 0 || all)
+                i++; /* else the batch is full: this viewer goes on in the next */
+        }
         if (b.n == 0)
-            return wait;
+            break;
         gboolean blocked = FALSE;
-        guint sent =
-            dgram_batch_send(&b, video->udp, &viewer->pace, &blocked, &video->udp_send_errors);
-        relay_udp_advance(viewer, sent);
+        guint sent = dgram_batch_send(&b, video->udp, &blocked, &video->udp_send_errors);
+        guint whole = sent == b.n;
+        for (guint k = 0; k < m && sent > 0; k++) {
+            guint n = MIN(sent, owned[k]);
+            relay_udp_advance(owner[k], n);
+            sent -= n;
+        }
         if (blocked) {
             relay_udp_block(video);
-            return 0;
+            return soonest;
         }
-        if (wait > 0)
-            return wait;
+        if (!whole)
+            i = first; /* one was refused and is gone: the rest go again */
     }
-    return 0;
+    return soonest;
 }
 
 /* The pacing timer. */
@@ -370,19 +435,30 @@ static void relay_udp_schedule(LcRelayVideo *video, gint64 wait_us)
         chan_timer_arm(video->pace, wait_us);
 }
 
-/* Sends what every viewer may send now. */
+/* Sends what every viewer may send now, a stream's viewers together. */
 static void relay_udp_pump_all(LcRelayVideo *video)
 {
     gint64 now = g_get_monotonic_time(), soonest = 0;
     GHashTableIter iter;
     gpointer value;
-    g_hash_table_iter_init(&iter, video->viewers);
+    g_hash_table_iter_init(&iter, video->streams);
     while (g_hash_table_iter_next(&iter, NULL, &value)) {
-        gint64 wait = relay_udp_pump_viewer(value, now);
+        GPtrArray *viewers = ((LcRelayStream *)value)->viewers;
+        gint64 wait =
+            relay_udp_pump_viewers(video, (LcRelayViewer **)viewers->pdata, viewers->len, now);
         if (wait > 0 && (soonest == 0 || wait < soonest))
             soonest = wait;
     }
     relay_udp_schedule(video, soonest);
+}
+
+/* Sends what a stream's viewers may send now. */
+static void relay_udp_pump_stream(LcRelayStream *stream)
+{
+    LcRelayVideo *video = stream->video;
+    relay_udp_schedule(video,
+                       relay_udp_pump_viewers(video, (LcRelayViewer **)stream->viewers->pdata,
+                                              stream->viewers->len, g_get_monotonic_time()));
 }
 
 /* Drops a viewer's oldest waiting frame (the head is kept once it started). */
@@ -411,7 +487,8 @@ static guint relay_udp_waiting(LcRelayViewer *viewer, gsize *bytes)
 }
 
 /* Queues a frame to a viewer's UDP address, dropping the oldest waiting
- * frames beyond the limits, and sends what pacing allows. */
+ * frames beyond the limits; it goes with the other viewers' copies once
+ * the fan-out is done (relay_udp_pump_stream()). */
 static void relay_udp_forward(LcRelayViewer *viewer, LcFrame *frame)
 {
     const LcRelayConfig *cfg = &viewer->video->relay->config;
@@ -422,7 +499,6 @@ static void relay_udp_forward(LcRelayViewer *viewer, LcFrame *frame)
         relay_udp_drop_oldest(viewer);
         waiting = relay_udp_waiting(viewer, &bytes);
     }
-    relay_udp_schedule(viewer->video, relay_udp_pump_viewer(viewer, g_get_monotonic_time()));
 }
 
 /* Forgets a viewer's UDP address and drops its queue. */
@@ -489,7 +565,8 @@ gboolean relay_udp_open(LcRelayVideo *video, GError **error)
     /* With GRO a buffer read may hold a run of datagrams, up to 64 KiB. */
     video->dgram_slot = udp_offload_enable_gro(video->udp) ? UDP_OFFLOAD_GRO_SLOT : RELAY_UDP_SLOT;
     video->dgram_buf = g_malloc((gsize)RELAY_UDP_BATCH * video->dgram_slot);
-    video->udp_read_src = source_watch_socket(video->udp, G_IO_IN, relay_udp_on_readable, video);
+    video->replies = g_new0(LcRelayReplies, 1);
+    video->udp_read_src = watch_add_socket(video->udp, G_IO_IN, relay_udp_on_readable, video);
     video->expire_src = source_add_timeout(RELAY_UDP_EXPIRE_MS, relay_udp_on_expire, video);
     return TRUE;
 }
@@ -497,10 +574,15 @@ gboolean relay_udp_open(LcRelayVideo *video, GError **error)
 /* Closes the UDP socket. */
 void relay_udp_close(LcRelayVideo *video)
 {
-    source_drop(&video->udp_read_src);
-    source_drop(&video->udp_write_src);
+    watch_drop(&video->udp_read_src);
+    watch_drop(&video->udp_write_src);
     g_clear_pointer(&video->pace, chan_timer_free);
     source_drop(&video->expire_src);
+    if (video->replies != NULL) {
+        for (guint i = 0; i < video->replies->n; i++)
+            g_clear_object(&video->replies->to[i]);
+        g_clear_pointer(&video->replies, g_free);
+    }
     if (video->udp != NULL)
         g_socket_close(video->udp, NULL);
     g_clear_object(&video->udp);

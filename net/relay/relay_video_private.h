@@ -12,6 +12,7 @@
 #include "net/io/token_bucket.h"
 #include "net/io/chan_stream.h"
 #include "net/io/chan_timer.h"
+#include "net/io/watch.h"
 #include "net/wire/frag.h"
 #include "net/wire/media_kind.h"
 #include "net/relay/relay_private.h"
@@ -109,12 +110,15 @@ struct _LcRelayVideo {
     guint32 next_id;
 
     GSocket *udp;
-    GSource *udp_read_src;
-    GSource *udp_write_src; /* while the socket's send buffer is full */
+    LcWatch *udp_read_src;
+    LcWatch *udp_write_src; /* while the socket's send buffer is full */
     LcChanTimer *pace;      /* armed while a viewer waits for pacing */
     GSource *expire_src;
     guint8 *dgram_buf; /* RELAY_UDP_BATCH datagrams' room, read at once (relay_udp.c) */
-    gsize dgram_slot;  /* room for one: a datagram, or a GRO run of them */
+    /* ACKs and HELLO_ACKs made while reading, sent together once the
+     * datagrams read are handled (relay_udp.c). */
+    struct _LcRelayReplies *replies;
+    gsize dgram_slot; /* room for one: a datagram, or a GRO run of them */
     /* The address the last datagram came from, natively and as the object
      * handed on: a stream's datagrams come from one address, so the object
      * is made once, not once a datagram. */

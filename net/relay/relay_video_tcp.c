@@ -313,7 +313,9 @@ void relay_video_tcp_adopt(LcRelayVideo *video, LcRelayClient *client, const LcW
     LcRelayVideoChan *chan = g_new0(LcRelayVideoChan, 1);
     chan->video = video;
     chan->ip = g_strdup(client->ip);
-    relay_count_connection(video->relay, chan->ip, 1);
+    /* The one connection is counted once: by the channel from now on, not
+     * also by the retired client until the reaper frees it. */
+    client->handed_over = TRUE;
     chan->role = hello->video_hello.role;
     chan->stream_id = hello->video_hello.stream_id;
     chan->viewer_id = hello->video_hello.viewer_id;

@@ -59,25 +59,10 @@ static void test_once_drop_cancels(void)
     g_assert_cmpuint(o.fired, ==, 0);
 }
 
-/* A socket watch fires once when the condition holds. */
-static void test_once_socket(void)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GSocket) socket =
-        g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &error);
-    g_assert_no_error(error);
-    Once o = {0};
-    source_once_socket(&o.slot, socket, G_IO_OUT, test_once_fire, &o);
-    test_run_for(30); /* an idle UDP socket is always writable */
-    g_assert_cmpuint(o.fired, ==, 1);
-    g_assert_null(o.slot);
-}
-
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/source/once/fires-once", test_once_fires_once);
     g_test_add_func("/source/once/drop-cancels", test_once_drop_cancels);
-    g_test_add_func("/source/once/socket", test_once_socket);
     return g_test_run();
 }

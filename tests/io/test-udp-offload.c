@@ -122,7 +122,7 @@ static void send_mixed(GSocket *tx, GSocket *rx[2], gboolean gro[2], gsize large
     g_assert_cmpuint(b.n, ==, 32);
     gboolean blocked = TRUE;
     guint64 errors = 0;
-    g_assert_cmpuint(dgram_batch_send(&b, tx, &pace, &blocked, &errors), ==, 32);
+    g_assert_cmpuint(dgram_batch_send(&b, tx, &blocked, &errors), ==, 32);
     g_assert_false(blocked);
     g_assert_cmpuint(errors, ==, 0);
     largest[0] = receive_all(rx[0], gro[0], want0);
