@@ -2,7 +2,14 @@
  * listeners, one relay, on loopback. The speakers replay half a second of
  * real Opus packets (a test tone, encoded once) so that the clients' CPU
  * goes to the network, not to encoding; the listeners run their jitter
- * buffers without decoding (audio_listen's measure-only mode). */
+ * buffers without decoding (audio_listen's measure-only mode).
+ *
+ * The members are spread over a few threads, each with its own loop (one
+ * per core by default), as they would be spread over machines: forty
+ * members on one thread make that thread the bottleneck, and its backlog
+ * would show as packets late at every listener, whatever the relay does.
+ * Everything a member has is made, used, read and freed on its thread,
+ * through loop_thread_call(). */
 #include "src/lab/bench_conference.h"
 
 #include "core/option_number.h"
@@ -12,6 +19,7 @@
 #include "net/stats/stats_dist.h"
 #include "net/wire/chan_kind.h"
 #include "net/wire/clock.h"
+#include "src/lab/loop_thread.h"
 #include "src/lab/relay_thread.h"
 #include "src/run/audio_listen.h"
 #include "src/run/audio_talk.h"
@@ -26,6 +34,8 @@
 #define CONF_GRACE_US    (1000 * 1000) /* after the last packet, for late ones and ACKs */
 #define CONF_SETUP_US    (30 * G_USEC_PER_SEC)
 #define CONF_MAX_MEMBERS 200
+#define CONF_MAX_THREADS 16
+#define CONF_POLL_US     (10 * 1000) /* how often the main thread checks the room */
 
 typedef struct {
     LcSession *session;
@@ -34,16 +44,30 @@ typedef struct {
     guint64 seq;
 } ConfMember;
 
+typedef struct _LcConference LcConference;
+
+/* One thread's members: speakers [s0, s1) and listeners [l0, l1). */
 typedef struct {
+    LcConference *c;
+    LcLoopThread *thread;
+    guint s0, s1, l0, l1;
+    GSource *timer;
+    gint sent_slots; /* packet times sent so far (read from the main thread) */
+    gboolean ready;  /* a call's answer */
+} ConfShard;
+
+struct _LcConference {
     const LcBenchConferenceConfig *config;
     GPtrArray *recorded; /* LcFrame */
     ConfMember *speakers;
     ConfMember *listeners;
-    guint joined;
+    ConfShard *shards;
+    guint n_shards;
+    gint joined;
+    GMutex lock; /* error: members fail on their threads */
     GError *error;
-    gint64 start_us;    /* monotonic: the first packet */
-    guint64 sent_slots; /* packet times sent so far */
-} LcConference;
+    gint64 start_us; /* monotonic: the first packet */
+};
 
 /* Per channel, everything counted at the end. */
 typedef struct {
@@ -55,8 +79,19 @@ typedef struct {
 /* Keeps the first fatal error. */
 static void conf_fail(LcConference *c, const GError *error)
 {
+    g_mutex_lock(&c->lock);
     if (c->error == NULL)
         c->error = g_error_copy(error);
+    g_mutex_unlock(&c->lock);
+}
+
+/* Whether the run failed. */
+static gboolean conf_failed(LcConference *c)
+{
+    g_mutex_lock(&c->lock);
+    gboolean failed = c->error != NULL;
+    g_mutex_unlock(&c->lock);
+    return failed;
 }
 
 /* Counts joins; a session lost mid-run fails the run. */
@@ -64,19 +99,35 @@ static void conf_on_state(LcSession *s, LcSessionState state, const GError *erro
 {
     LcConference *c = data;
     if (state == SESSION_JOINED)
-        c->joined++;
+        g_atomic_int_inc(&c->joined);
     else if (state != SESSION_CONNECTING && error != NULL)
         conf_fail(c, error);
 }
 
 static const LcSessionEvents conf_session_events = {.state = conf_on_state};
 
-/* Runs the loop until cond or the deadline (or an error). */
+/* Runs this thread's loop until cond or the deadline (or an error). */
 static gboolean conf_wait(LcConference *c, gboolean (*cond)(LcConference *), gint64 deadline)
 {
-    while (c->error == NULL && (cond == NULL || !cond(c)) && g_get_monotonic_time() < deadline)
+    while (!conf_failed(c) && (cond == NULL || !cond(c)) && g_get_monotonic_time() < deadline)
         g_main_context_iteration(NULL, TRUE);
-    return c->error == NULL && (cond == NULL || cond(c));
+    return !conf_failed(c) && (cond == NULL || cond(c));
+}
+
+/* Waits, checking now and then, until cond or the deadline (or an error),
+ * while the members' threads run. */
+static gboolean conf_poll(LcConference *c, gboolean (*cond)(LcConference *), gint64 deadline)
+{
+    while (!conf_failed(c) && (cond == NULL || !cond(c)) && g_get_monotonic_time() < deadline)
+        g_usleep(MIN(CONF_POLL_US, MAX(deadline - g_get_monotonic_time(), 0)));
+    return !conf_failed(c) && (cond == NULL || cond(c));
+}
+
+/* Runs func(shard) on every members' thread, one after the other. */
+static void conf_each_shard(LcConference *c, void (*func)(gpointer shard))
+{
+    for (guint i = 0; i < c->n_shards; i++)
+        loop_thread_call(c->shards[i].thread, func, &c->shards[i]);
 }
 
 /* A recorded packet. */
@@ -110,17 +161,29 @@ static gboolean conf_record(LcConference *c)
 
 static gboolean conf_all_joined(LcConference *c)
 {
-    return c->joined >= c->config->speakers + c->config->listeners;
+    return (guint)g_atomic_int_get(&c->joined) >= c->config->speakers + c->config->listeners;
+}
+
+/* On a members' thread: whether its streams are open and its listeners
+ * have heard of every speaker. */
+static void conf_shard_check_ready(gpointer data)
+{
+    ConfShard *sh = data;
+    LcConference *c = sh->c;
+    sh->ready = TRUE;
+    for (guint i = sh->s0; i < sh->s1; i++)
+        sh->ready = sh->ready && stream_sender_is_ready(c->speakers[i].sender);
+    for (guint i = sh->l0; i < sh->l1; i++)
+        sh->ready = sh->ready &&
+                    audio_listen_get_speakers(c->listeners[i].listen)->len >= c->config->speakers;
 }
 
 /* Whether every stream is open and every listener has heard of every speaker. */
 static gboolean conf_all_ready(LcConference *c)
 {
-    for (guint i = 0; i < c->config->speakers; i++)
-        if (!stream_sender_is_ready(c->speakers[i].sender))
-            return FALSE;
-    for (guint i = 0; i < c->config->listeners; i++)
-        if (audio_listen_get_speakers(c->listeners[i].listen)->len < c->config->speakers)
+    conf_each_shard(c, conf_shard_check_ready);
+    for (guint i = 0; i < c->n_shards; i++)
+        if (!c->shards[i].ready)
             return FALSE;
     return TRUE;
 }
@@ -136,24 +199,35 @@ static LcSession *conf_join(LcConference *c, guint16 port, const char *role, gui
     return s;
 }
 
-/* Joins everyone, starts the listeners, then the speakers' streams. */
-static gboolean conf_setup(LcConference *c, guint16 port)
+static guint16 conf_port; /* the relay's, for conf_shard_join() */
+
+/* On a members' thread: joins its members. */
+static void conf_shard_join(gpointer data)
 {
+    ConfShard *sh = data;
+    for (guint i = sh->s0; i < sh->s1; i++)
+        sh->c->speakers[i].session = conf_join(sh->c, conf_port, "talker", i);
+    for (guint i = sh->l0; i < sh->l1; i++)
+        sh->c->listeners[i].session = conf_join(sh->c, conf_port, "ear", i);
+}
+
+/* On a members' thread: its listeners start listening, then its speakers
+ * ask for their streams. */
+static void conf_shard_open(gpointer data)
+{
+    ConfShard *sh = data;
+    LcConference *c = sh->c;
     const LcBenchConferenceConfig *cfg = c->config;
-    gint64 deadline = g_get_monotonic_time() + CONF_SETUP_US;
-    for (guint i = 0; i < cfg->speakers; i++)
-        c->speakers[i].session = conf_join(c, port, "talker", i);
-    for (guint i = 0; i < cfg->listeners; i++)
-        c->listeners[i].session = conf_join(c, port, "ear", i);
-    if (!conf_wait(c, conf_all_joined, deadline))
-        return FALSE;
-    for (guint i = 0; i < cfg->listeners; i++) {
+    for (guint i = sh->l0; i < sh->l1; i++) {
         LcAudioListenConfig lc = {.channels = cfg->channels, .measure_only = TRUE};
-        c->listeners[i].listen = audio_listen_new(c->listeners[i].session, &lc, &c->error);
-        if (c->listeners[i].listen == NULL)
-            return FALSE;
+        g_autoptr(GError) error = NULL;
+        c->listeners[i].listen = audio_listen_new(c->listeners[i].session, &lc, &error);
+        if (c->listeners[i].listen == NULL) {
+            conf_fail(c, error);
+            return;
+        }
     }
-    for (guint i = 0; i < cfg->speakers; i++) {
+    for (guint i = sh->s0; i < sh->s1; i++) {
         LcStreamSenderConfig sc;
         stream_sender_config_init(&sc);
         sc.media = LC_MEDIA_AUDIO;
@@ -162,28 +236,40 @@ static gboolean conf_setup(LcConference *c, guint16 port)
         static const LcStreamSenderEvents none = {0};
         c->speakers[i].sender = stream_sender_new(c->speakers[i].session, &sc, &none, NULL);
     }
-    if (!conf_wait(c, conf_all_ready, deadline)) {
-        if (c->error == NULL)
-            c->error = g_error_new(G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                                   "the room was not set up within %d s (every listener viewing "
-                                   "every speaker on every channel)",
-                                   (int)(CONF_SETUP_US / G_USEC_PER_SEC));
+}
+
+/* Joins everyone, starts the listeners, then the speakers' streams. */
+static gboolean conf_setup(LcConference *c, guint16 port)
+{
+    gint64 deadline = g_get_monotonic_time() + CONF_SETUP_US;
+    conf_port = port;
+    conf_each_shard(c, conf_shard_join);
+    if (!conf_poll(c, conf_all_joined, deadline))
+        return FALSE;
+    conf_each_shard(c, conf_shard_open);
+    if (!conf_poll(c, conf_all_ready, deadline)) {
+        g_autoptr(GError) error = g_error_new(
+            G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+            "the room was not set up within %d s (every listener viewing every speaker on every "
+            "channel)",
+            (int)(CONF_SETUP_US / G_USEC_PER_SEC));
+        conf_fail(c, error);
         return FALSE;
     }
     /* The listeners' channels open once their views are granted. */
-    conf_wait(c, NULL, g_get_monotonic_time() + G_USEC_PER_SEC / 2);
-    return c->error == NULL;
+    return conf_poll(c, NULL, g_get_monotonic_time() + G_USEC_PER_SEC / 2);
 }
 
-/* Sends every packet time that has come since the start: each speaker's
- * next recorded packet, stamped now. */
+/* Sends every packet time that has come since the start: each of the
+ * thread's speakers' next recorded packet, stamped now. */
 static gboolean conf_on_send(gpointer data)
 {
-    LcConference *c = data;
+    ConfShard *sh = data;
+    LcConference *c = sh->c;
     guint64 due = (guint64)((g_get_monotonic_time() - c->start_us) / CONF_FRAME_US) + 1;
-    for (; c->sent_slots < due; c->sent_slots++) {
-        const LcFrame *rec = c->recorded->pdata[c->sent_slots % c->recorded->len];
-        for (guint i = 0; i < c->config->speakers; i++) {
+    for (guint64 slot = (guint64)sh->sent_slots; slot < due; slot++) {
+        const LcFrame *rec = c->recorded->pdata[slot % c->recorded->len];
+        for (guint i = sh->s0; i < sh->s1; i++) {
             ConfMember *m = &c->speakers[i];
             g_autoptr(LcFrame) frame = frame_new(rec->data, LC_CODEC_OPUS);
             frame->meta.seq = ++m->seq;
@@ -192,6 +278,7 @@ static gboolean conf_on_send(gpointer data)
             if (!stream_sender_send_frame(m->sender, frame, &error))
                 conf_fail(c, error);
         }
+        g_atomic_int_set(&sh->sent_slots, (gint)(slot + 1));
     }
     return G_SOURCE_CONTINUE;
 }
@@ -211,12 +298,17 @@ static void conf_thread_cpu(LcRelay *relay, gpointer data)
     *(double *)data = conf_cpu(RUSAGE_THREAD);
 }
 
-/* Adds up what every speaker sent and every listener heard, per channel. */
-static void conf_collect(LcConference *c, ConfChannel out[LC_CHAN_KINDS])
+static ConfChannel *conf_out; /* what conf_shard_collect() adds to */
+
+/* On a members' thread: adds up what its speakers sent and its listeners
+ * heard, per channel. */
+static void conf_shard_collect(gpointer data)
 {
+    ConfShard *sh = data;
+    LcConference *c = sh->c;
+    ConfChannel *out = conf_out;
     for (guint ch = 0; ch < LC_CHAN_KINDS; ch++) {
-        out[ch] = (ConfChannel){.mouth_to_ear = stats_dist_new()};
-        for (guint i = 0; i < c->config->speakers; i++) {
+        for (guint i = sh->s0; i < sh->s1; i++) {
             LcStreamSenderStats st;
             if (!stream_sender_get_stats(c->speakers[i].sender, (LcChanKind)ch, &st))
                 continue;
@@ -227,7 +319,7 @@ static void conf_collect(LcConference *c, ConfChannel out[LC_CHAN_KINDS])
             out[ch].lost += st.lost;
         }
     }
-    for (guint i = 0; i < c->config->listeners; i++) {
+    for (guint i = sh->l0; i < sh->l1; i++) {
         GPtrArray *speakers = audio_listen_get_speakers(c->listeners[i].listen);
         for (guint k = 0; k < speakers->len; k++) {
             const LcAudioListenSpeaker *s = speakers->pdata[k];
@@ -251,6 +343,16 @@ static void conf_collect(LcConference *c, ConfChannel out[LC_CHAN_KINDS])
             }
         }
     }
+}
+
+/* Adds up what every speaker sent and every listener heard, per channel. */
+static void conf_collect(LcConference *c, ConfChannel out[LC_CHAN_KINDS])
+{
+    for (guint ch = 0; ch < LC_CHAN_KINDS; ch++)
+        out[ch] = (ConfChannel){.mouth_to_ear = stats_dist_new()};
+    conf_out = out;
+    conf_each_shard(c, conf_shard_collect);
+    conf_out = NULL;
 }
 
 /* A count of ConfChannel, by its offset. */
@@ -318,6 +420,8 @@ static void conf_print_json(LcConference *c, ConfChannel ch[LC_CHAN_KINDS], doub
     json_builder_add_int_value(b, c->config->speakers);
     json_builder_set_member_name(b, "listeners");
     json_builder_add_int_value(b, c->config->listeners);
+    json_builder_set_member_name(b, "threads");
+    json_builder_add_int_value(b, c->n_shards);
     json_builder_set_member_name(b, "seconds");
     json_builder_add_double_value(b, seconds);
     json_builder_set_member_name(b, "relay_cpu_s");
@@ -367,46 +471,112 @@ static void conf_print_json(LcConference *c, ConfChannel ch[LC_CHAN_KINDS], doub
     printf("%s\n", text);
 }
 
+/* On a members' thread: starts sending. */
+static void conf_shard_start(gpointer data)
+{
+    ConfShard *sh = data;
+    sh->timer = g_timeout_source_new(CONF_FRAME_US / 2000);
+    g_source_set_callback(sh->timer, conf_on_send, sh, NULL);
+    g_source_attach(sh->timer, g_main_context_get_thread_default());
+}
+
+/* On a members' thread: stops sending. */
+static void conf_shard_stop(gpointer data)
+{
+    ConfShard *sh = data;
+    if (sh->timer != NULL)
+        g_source_destroy(sh->timer);
+    g_clear_pointer(&sh->timer, g_source_unref);
+}
+
+/* Packet times the speakers have sent (the thread furthest on). */
+static guint64 conf_sent_slots(LcConference *c)
+{
+    gint most = 0;
+    for (guint i = 0; i < c->n_shards; i++)
+        most = MAX(most, g_atomic_int_get(&c->shards[i].sent_slots));
+    return (guint64)most;
+}
+
 /* Streams for the duration, with a line a second. */
 static void conf_stream(LcConference *c)
 {
     c->start_us = g_get_monotonic_time();
-    guint timer = g_timeout_add(CONF_FRAME_US / 2000, conf_on_send, c);
+    conf_each_shard(c, conf_shard_start);
     gint64 end = c->start_us + (gint64)(c->config->duration_s * G_USEC_PER_SEC);
-    for (gint64 next = c->start_us + G_USEC_PER_SEC; c->error == NULL && next <= end;
+    for (gint64 next = c->start_us + G_USEC_PER_SEC; !conf_failed(c) && next <= end;
          next += G_USEC_PER_SEC) {
-        conf_wait(c, NULL, next);
+        conf_poll(c, NULL, next);
         if (!c->config->json)
             fprintf(stderr,
                     "lanconf-bench conference: %.0f s: %" G_GUINT64_FORMAT
                     " packets sent by each speaker\n",
-                    (double)(next - c->start_us) / G_USEC_PER_SEC, c->sent_slots);
+                    (double)(next - c->start_us) / G_USEC_PER_SEC, conf_sent_slots(c));
     }
-    g_source_remove(timer);
-    conf_wait(c, NULL, g_get_monotonic_time() + CONF_GRACE_US);
+    conf_each_shard(c, conf_shard_stop);
+    conf_poll(c, NULL, g_get_monotonic_time() + CONF_GRACE_US);
 }
 
-/* Frees every member, listeners first. */
+/* On a members' thread: frees its listeners. */
+static void conf_shard_free_listeners(gpointer data)
+{
+    ConfShard *sh = data;
+    for (guint i = sh->l0; i < sh->l1; i++) {
+        g_clear_pointer(&sh->c->listeners[i].listen, audio_listen_free);
+        g_clear_pointer(&sh->c->listeners[i].session, session_free);
+    }
+}
+
+/* On a members' thread: frees its speakers. */
+static void conf_shard_free_speakers(gpointer data)
+{
+    ConfShard *sh = data;
+    conf_shard_stop(sh);
+    for (guint i = sh->s0; i < sh->s1; i++) {
+        g_clear_pointer(&sh->c->speakers[i].sender, stream_sender_free);
+        g_clear_pointer(&sh->c->speakers[i].session, session_free);
+    }
+}
+
+/* Spreads the members over n threads. */
+static void conf_shards_start(LcConference *c, guint n)
+{
+    c->n_shards = n;
+    c->shards = g_new0(ConfShard, n);
+    for (guint i = 0; i < n; i++) {
+        ConfShard *sh = &c->shards[i];
+        sh->c = c;
+        sh->s0 = c->config->speakers * i / n;
+        sh->s1 = c->config->speakers * (i + 1) / n;
+        sh->l0 = c->config->listeners * i / n;
+        sh->l1 = c->config->listeners * (i + 1) / n;
+        g_autofree char *name = g_strdup_printf("members-%u", i);
+        sh->thread = loop_thread_new(name);
+    }
+}
+
+/* Frees every member, listeners first, then the threads. */
 static void conf_clear(LcConference *c)
 {
-    for (guint i = 0; c->listeners != NULL && i < c->config->listeners; i++) {
-        g_clear_pointer(&c->listeners[i].listen, audio_listen_free);
-        g_clear_pointer(&c->listeners[i].session, session_free);
-    }
-    for (guint i = 0; c->speakers != NULL && i < c->config->speakers; i++) {
-        g_clear_pointer(&c->speakers[i].sender, stream_sender_free);
-        g_clear_pointer(&c->speakers[i].session, session_free);
+    if (c->shards != NULL) {
+        conf_each_shard(c, conf_shard_free_listeners);
+        conf_each_shard(c, conf_shard_free_speakers);
+        for (guint i = 0; i < c->n_shards; i++)
+            loop_thread_free(c->shards[i].thread);
+        g_clear_pointer(&c->shards, g_free);
     }
     g_clear_pointer(&c->listeners, g_free);
     g_clear_pointer(&c->speakers, g_free);
     g_clear_pointer(&c->recorded, g_ptr_array_unref);
     g_clear_error(&c->error);
+    g_mutex_clear(&c->lock);
 }
 
 /* Runs the room. */
 int bench_conference_run(const LcBenchConferenceConfig *cfg)
 {
     LcConference c = {.config = cfg};
+    g_mutex_init(&c.lock);
     c.recorded = g_ptr_array_new_with_free_func((GDestroyNotify)frame_unref);
     c.speakers = g_new0(ConfMember, cfg->speakers);
     c.listeners = g_new0(ConfMember, cfg->listeners);
@@ -427,12 +597,16 @@ int bench_conference_run(const LcBenchConferenceConfig *cfg)
     if (!cfg->json)
         fprintf(stderr,
                 "lanconf-bench conference: %u speakers, %u listeners, %.0f s, 10 ms Opus "
-                "packets on %s; every listener hears every speaker (%u streams heard)\n",
+                "packets on %s; every listener hears every speaker (%u streams heard); the "
+                "members on %u threads\n",
                 cfg->speakers, cfg->listeners, cfg->duration_s,
                 cfg->channels == LC_CHAN_MASK_ALL ? "both channels"
                                                   : chan_kind_name(cfg->channels >> 1),
-                cfg->speakers * cfg->listeners);
-    if (!conf_record(&c) || !conf_setup(&c, relay_thread_get_port(relay)))
+                cfg->speakers * cfg->listeners, cfg->threads);
+    if (!conf_record(&c))
+        goto fail;
+    conf_shards_start(&c, cfg->threads);
+    if (!conf_setup(&c, relay_thread_get_port(relay)))
         goto fail;
     double relay0 = 0, relay1 = 0;
     relay_thread_call(relay, conf_thread_cpu, &relay0);
@@ -442,7 +616,7 @@ int bench_conference_run(const LcBenchConferenceConfig *cfg)
     double seconds = (g_get_monotonic_time() - t0) / 1e6;
     relay_thread_call(relay, conf_thread_cpu, &relay1);
     double cpu = conf_cpu(RUSAGE_SELF) - cpu0;
-    if (c.error != NULL)
+    if (conf_failed(&c))
         goto fail;
     ConfChannel ch[LC_CHAN_KINDS];
     conf_collect(&c, ch);
@@ -455,7 +629,9 @@ int bench_conference_run(const LcBenchConferenceConfig *cfg)
     status = 0;
     goto out;
 fail:
+    g_mutex_lock(&c.lock);
     error = g_steal_pointer(&c.error);
+    g_mutex_unlock(&c.lock);
 out:
     if (error != NULL)
         fprintf(stderr, "lanconf-bench conference: %s\n", error->message);
@@ -470,6 +646,7 @@ int bench_conference_main(int argc, char **argv)
     LcBenchConferenceConfig c = {
         .speakers = 20, .listeners = 20, .duration_s = 10, .channels = LC_CHAN_MASK_ALL};
     gint speakers = 20, listeners = 20;
+    gint threads = (gint)CLAMP(g_get_num_processors(), 1, CONF_MAX_THREADS);
     g_autofree char *channels = NULL;
     LcOptionNumber numbers[] = {
         OPTION_WHOLE("speakers", 0, 1, CONF_MAX_MEMBERS, &speakers, "Members who talk (default 20)",
@@ -478,6 +655,10 @@ int bench_conference_main(int argc, char **argv)
                      "Members who only listen, each hearing every speaker (default 20)", "N"),
         OPTION_SECONDS("duration", 'd', 0.5, 3600, &c.duration_s, "Seconds of talking (default 10)",
                        "S"),
+        OPTION_WHOLE("threads", 0, 1, CONF_MAX_THREADS, &threads,
+                     "Threads the members are spread over, as over machines (default: one per "
+                     "core)",
+                     "N"),
         OPTION_NUMBER_END};
     GOptionEntry entries[] = {
         {"channels", 0, 0, G_OPTION_ARG_STRING, &channels, "tcp, udp or both (default both)",
@@ -504,5 +685,6 @@ int bench_conference_main(int argc, char **argv)
     }
     c.speakers = (guint)speakers;
     c.listeners = (guint)listeners;
+    c.threads = (guint)threads;
     return bench_conference_run(&c);
 }

@@ -12,6 +12,7 @@ typedef struct {
     guint listeners;   /* --listeners (default 20) */
     double duration_s; /* --duration (default 10) */
     guint channels;    /* --channels (default both) */
+    guint threads;     /* --threads the members are spread over (default: one per core) */
     gboolean json;     /* print the figures as JSON */
 } LcBenchConferenceConfig;
 

@@ -189,7 +189,8 @@ static void test_transport_repeat(void)
     }
 }
 
-/* A small room of `lanconf-bench conference`: every packet of every
+/* A small room of `lanconf-bench conference`, its members spread over
+ * three threads (one of them with no listener): every packet of every
  * speaker acknowledged by the relay on both channels and by each of the
  * listeners, every listener playing them, mouth to ear measured. */
 static void test_conference_run(void)
@@ -197,7 +198,7 @@ static void test_conference_run(void)
     g_autoptr(GError) error = NULL;
     g_autoptr(GSubprocess) p = g_subprocess_new(
         G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, LANCONF_BIN_DIR "/lanconf-bench", "conference",
-        "--speakers", "3", "--listeners", "2", "--duration", "2", "--json", NULL);
+        "--speakers", "3", "--listeners", "2", "--duration", "2", "--threads", "3", "--json", NULL);
     g_assert_no_error(error);
     g_autofree char *out = NULL;
     g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, &out, NULL, &error));
@@ -206,6 +207,7 @@ static void test_conference_run(void)
     g_assert_true(json_parser_load_from_data(parser, out, -1, &error));
     JsonObject *root = json_node_get_object(json_parser_get_root(parser));
     g_assert_cmpint(json_object_get_int_member(root, "speakers"), ==, 3);
+    g_assert_cmpint(json_object_get_int_member(root, "threads"), ==, 3);
     JsonObject *channels = json_object_get_object_member(root, "channels");
     const char *names[] = {"tcp", "udp"};
     for (guint i = 0; i < 2; i++) {
@@ -234,6 +236,20 @@ static void test_transport_flags(void)
     g_assert_nonnull(strstr(err, "--size: '5000000' is out of range"));
 }
 
+/* A room needs a thread for its members. */
+static void test_conference_flags(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) p =
+        g_subprocess_new(G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, LANCONF_BIN_DIR "/lanconf-bench",
+                         "conference", "--threads", "0", NULL);
+    g_assert_no_error(error);
+    g_autofree char *err = NULL;
+    g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, NULL, &err, &error));
+    g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 2);
+    g_assert_nonnull(strstr(err, "--threads"));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -243,6 +259,7 @@ int main(int argc, char **argv)
     g_test_add_func("/bench/transport/repeat", test_transport_repeat);
     g_test_add_func("/bench/transport/flags", test_transport_flags);
     g_test_add_func("/bench/conference/run", test_conference_run);
+    g_test_add_func("/bench/conference/flags", test_conference_flags);
     g_test_add_func("/bench/chat/mqtt-wire", test_mqtt_wire);
     g_test_add_func("/bench/chat/run", test_chat_run);
     g_test_add_func("/bench/chat/stuck", test_chat_stuck);
