@@ -23,7 +23,11 @@ typedef struct {
     GCancellable *cancel;
     gboolean json;
     gboolean verbose;
-    gint count; /* messages from others to print before exiting; 0 = none */
+    gint count;           /* messages from others to print before exiting; 0 = none */
+    gboolean follow;      /* --follow: run until interrupted, whatever stdin does */
+    gboolean interrupted; /* SIGINT or SIGTERM came */
+    gboolean lost;        /* the relay is out of reach: said once, until back */
+    gboolean ever_joined;
     gint printed;
     gboolean stdin_eof;
     guint lines;
@@ -50,18 +54,21 @@ static void cli_finish(LcCli *cli)
 static void cli_check_done(LcCli *cli)
 {
     if (cli->media != NULL && !cli->media_done) {
-        /* A camera or view run without --duration lasts until stdin ends. */
-        if (cli->stdin_eof && cli->media_until_eof) {
+        /* A camera or view run without --duration lasts until stdin ends
+         * (with --follow, until interrupted). */
+        if (cli->stdin_eof && cli->media_until_eof && !cli->follow) {
             /* Input that ends at once (</dev/null, a script) ends the run
              * before anything was sent or heard: say why. */
             if (g_get_monotonic_time() - cli->media_start_us < G_USEC_PER_SEC)
                 fprintf(stderr, "lanconf-cli: stdin ended at once, and without --duration the "
-                                "run lasts until stdin ends: give --duration S, or keep stdin "
-                                "open\n");
+                                "run lasts until stdin ends: give --duration S or --follow, or "
+                                "keep stdin open\n");
             cli_media_finish(cli->media);
         }
         return;
     }
+    if (cli->follow && !cli->interrupted)
+        return;
     if ((cli->stdin_eof || cli->media_done) && session_get_unacked(cli->session) == 0 &&
         cli->printed >= cli->count && session_get_state(cli->session) == SESSION_JOINED)
         cli_finish(cli);
@@ -80,6 +87,7 @@ static void cli_on_media_done(LcCliMedia *media, int status, gpointer data)
 static gboolean cli_on_signal(gpointer data)
 {
     LcCli *cli = data;
+    cli->interrupted = TRUE;
     if (cli->media != NULL && !cli->media_done) {
         cli_media_finish(cli->media);
         return G_SOURCE_CONTINUE;
@@ -96,8 +104,14 @@ static void cli_on_state(LcSession *session, LcSessionState state, const GError 
 {
     LcCli *cli = data;
     if (state == SESSION_RECONNECT_WAIT) {
-        cli_print_remote(stderr, "lanconf-cli: connection lost (%s); reconnecting",
-                         error ? error->message : "closed");
+        /* Once an outage, not once an attempt: the next line is "rejoined". */
+        if (!cli->lost && cli->ever_joined)
+            cli_print_remote(stderr, "lanconf-cli: connection lost (%s); reconnecting",
+                             error ? error->message : "closed");
+        else if (!cli->lost)
+            cli_print_remote(stderr, "lanconf-cli: %s; trying again until the relay answers",
+                             error ? error->message : "the relay closed the connection");
+        cli->lost = TRUE;
     } else if (state == SESSION_CLOSED) {
         if (error != NULL && !cli->quitting)
             cli_print_error(&cli->status, "%s", error->message);
@@ -109,6 +123,8 @@ static void cli_on_state(LcSession *session, LcSessionState state, const GError 
 static void cli_on_joined(LcSession *session, gboolean resumed, gpointer data)
 {
     LcCli *cli = data;
+    cli->lost = FALSE;
+    cli->ever_joined = TRUE;
     if (cli->verbose || resumed)
         fprintf(stderr, "lanconf-cli: %s %s as %s@%s\n", resumed ? "rejoined" : "joined",
                 session_get_server(session), session_get_nick(session), session_get_addr(session));
@@ -205,6 +221,11 @@ static void cli_on_line(GObject *source, GAsyncResult *result, gpointer data)
     }
     if (line == NULL) {
         cli->stdin_eof = TRUE;
+        /* Nothing to send and nothing to wait for: a reader that meant to
+         * keep listening (</dev/null) learns how. */
+        if (cli->lines == 0 && cli->count == 0 && !cli->follow && cli->media == NULL)
+            fprintf(stderr, "lanconf-cli: stdin is empty: nothing to send, so it leaves at "
+                            "once; --follow prints the room until interrupted\n");
         cli_check_done(cli);
         return;
     }
@@ -241,7 +262,7 @@ int main(int argc, char **argv)
     alloc_tune_for_frames();
     g_autofree char *server = NULL, *nick = NULL, *config_path = NULL;
     gboolean json = FALSE, no_history = FALSE, verbose = FALSE, no_reconnect = FALSE,
-             relay_stats = FALSE;
+             relay_stats = FALSE, follow = FALSE;
     gint count = 0;
     gdouble timeout = 0;
     LcCliMediaOptions media;
@@ -277,6 +298,10 @@ int main(int argc, char **argv)
          "Relay to join (default 127.0.0.1:" G_STRINGIFY(WIRE_DEFAULT_PORT) ")", "HOST:PORT"},
         {"nick", 'n', 0, G_OPTION_ARG_STRING, &nick, "Nick to use (default: login name)", "NICK"},
         {"json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON object per message", NULL},
+        {"follow", 'f', 0, G_OPTION_ARG_NONE, &follow,
+         "Keep printing the room after stdin ends, until interrupted (Ctrl-C or SIGTERM: leaves "
+         "the room and exits 0); a camera or view without --duration runs as long",
+         NULL},
         {"no-history", 0, 0, G_OPTION_ARG_NONE, &no_history,
          "Do not print the backlog sent on join", NULL},
         {"no-reconnect", 0, 0, G_OPTION_ARG_NONE, &no_reconnect,
@@ -291,7 +316,8 @@ int main(int argc, char **argv)
     g_option_context_set_summary(
         ctx, "Every line read from stdin is sent as one chat message; every message from others "
              "is printed as NICK@IP:PORT: TEXT (or JSON). On end of input it exits 0 once the "
-             "relay has acknowledged every line.\nExit status: 0 done, 1 error or timeout, 2 bad "
+             "relay has acknowledged every line; with --follow it goes on printing until "
+             "interrupted.\nExit status: 0 done, 1 error or timeout, 2 bad "
              "arguments.");
     g_option_context_set_main_group(ctx, option_number_group_new(numbers, NULL, NULL, NULL));
     g_option_context_add_main_entries(ctx, entries, NULL);
@@ -364,6 +390,7 @@ int main(int argc, char **argv)
     LcCli cli = {.loop = g_main_loop_new(NULL, FALSE),
                  .json = json,
                  .count = count,
+                 .follow = follow,
                  .verbose = verbose,
                  .cancel = g_cancellable_new()};
     LcSessionConfig sc = {
@@ -372,6 +399,7 @@ int main(int argc, char **argv)
         .nick = use_nick,
         .history_limit = no_history ? 0 : WIRE_HISTORY_DEFAULT,
         .reconnect = !no_reconnect,
+        .wait_for_relay = follow && !no_reconnect, /* a logger may start before the relay */
         .ping_interval_ms = cli_media_options_any(&media) ? 1000 : 0, /* clock offset */
         .reconnect_max_ms = MIN(settings.reconnect_max_ms, 2000),
     };

@@ -51,15 +51,18 @@ static char *status_format_state(const LcStatus *s, gint64 now_us)
 {
     if (s->state == STATUS_RECONNECTING && s->lost_us > 0) {
         gint64 secs = MAX(now_us - s->lost_us, 0) / G_USEC_PER_SEC;
+        if (!s->ever_joined) /* the relay never answered: nothing was lost */
+            return g_strdup_printf("[waiting for the relay, %" G_GINT64_FORMAT "s]", secs);
         return g_strdup_printf("[reconnecting, lost %" G_GINT64_FORMAT "s ago]", secs);
     }
     return g_strdup_printf("[%s]", status_state_name(s->state));
 }
 
-/* The round-trip field. */
+/* The round-trip field: unknown while not in the room (an old figure
+ * would say the link is fine while it is down). */
 static char *status_format_lag(const LcStatus *s)
 {
-    if (s->rtt_ms < 0)
+    if (s->rtt_ms < 0 || s->state != STATUS_JOINED)
         return g_strdup("lag ?");
     if (s->rtt_ms < 10)
         return g_strdup_printf("lag %.2f ms", s->rtt_ms);
@@ -85,7 +88,9 @@ void status_format(const LcStatus *s, gint64 now_us, int width, char **left, cha
         g_strdup_printf("%s@%s", s->nick ? s->nick : "?", s->addr && *s->addr ? s->addr : "?"),
         g_strdup_printf("relay %s", s->server ? s->server : "?"),
         status_format_lag(s),
-        g_strdup_printf("%u member%s", s->members, s->members == 1 ? "" : "s"),
+        s->state == STATUS_JOINED || !s->ever_joined
+            ? g_strdup_printf("%u member%s", s->members, s->members == 1 ? "" : "s")
+            : g_strdup("members ?"), /* who is in is unknown until the relay is back */
         s->pending ? g_strdup_printf("%u unsent", s->pending) : g_strdup(""),
     };
     static const int rank[STATUS_FIELDS] = {0, 3, 1, 2, 5, 4};

@@ -168,6 +168,7 @@ static void tui_init(LcTui *tui, const LcTuiConfig *config)
         .nick = config->nick,
         .history_limit = config->history_limit,
         .reconnect = TRUE,
+        .wait_for_relay = TRUE, /* started before the relay, it joins once the relay is up */
         .ping_interval_ms = config->ping_interval_ms,
         .reconnect_max_ms = config->reconnect_max_ms,
     };

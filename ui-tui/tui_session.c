@@ -12,6 +12,15 @@ static void tui_on_lost(LcTui *tui, const GError *error)
     tui->status.state = STATUS_RECONNECTING;
     tui->status.lost_us = clock_now_us();
     tui->stats.joined_us = 0;
+    if (!tui->status.ever_joined) {
+        /* Not in yet: the relay may not be up yet, or the address is wrong. */
+        tui_append_text(tui, CHAT_KIND_MARKER,
+                        "%s; is lanconf-relay running at %s? Trying again until it "
+                        "answers; /quit leaves",
+                        error ? error->message : "the relay closed the connection",
+                        session_get_server(tui->session));
+        return;
+    }
     tui_append_text(tui, CHAT_KIND_MARKER,
                     "connection to the relay lost (%s); reconnecting, what you type is sent "
                     "when it is back",
@@ -64,7 +73,8 @@ static void tui_on_state(LcSession *session, LcSessionState state, const GError 
         tui_on_lost(tui, error);
     else if (state == SESSION_CLOSED)
         tui_on_closed(tui, error);
-    else if (state == SESSION_CONNECTING && !tui->status.ever_joined)
+    else if (state == SESSION_CONNECTING && !tui->status.ever_joined &&
+             tui->status.state != STATUS_RECONNECTING)
         tui->status.state = STATUS_CONNECTING;
     tui_sync_identity(tui);
     tui_mark(tui, VIEW_STATUS);

@@ -201,7 +201,11 @@ static void session_lost(LcSession *session, const GError *error)
     source_drop(&session->pace_src);
     if (session->state == SESSION_CLOSED)
         return;
-    if (session->quitting || !session->config.reconnect || !session->ever_joined ||
+    /* Before the first join only the network is retried: a relay that
+     * refuses (a nick taken, a full room) says so at once. */
+    gboolean retry = session->ever_joined || (session->config.wait_for_relay && error != NULL &&
+                                              error->domain != LC_WIRE_ERROR);
+    if (session->quitting || !session->config.reconnect || !retry ||
         !session_error_is_transient(error)) {
         session_set_state(session, SESSION_CLOSED, error);
         return;

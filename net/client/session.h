@@ -24,6 +24,7 @@ typedef struct {
     const char *instance;    /* NULL: a random UUID for this session */
     guint32 history_limit;   /* first join: WIRE_HISTORY_DEFAULT or a count */
     gboolean reconnect;      /* reconnect after a join was lost */
+    gboolean wait_for_relay; /* with reconnect: keep trying the first connection too */
     guint ping_interval_ms;  /* measure round-trip this often; 0 = only on request */
     guint reconnect_max_ms;  /* cap of the backoff; 0 = 30000 */
     guint connect_timeout_s; /* 0 = 10 */

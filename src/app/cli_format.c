@@ -10,8 +10,10 @@
 /* Formats a message as one text line, safe to print. */
 char *cli_format_line(const LcSessionChat *chat)
 {
-    g_autofree char *line = g_strdup_printf("%s@%s: %s%s", chat->nick, chat->addr,
-                                            chat->action ? "* " : "", chat->text);
+    /* An action reads as in the TUI: "* alice@ip:port waves". */
+    g_autofree char *line = chat->action
+                                ? g_strdup_printf("* %s@%s %s", chat->nick, chat->addr, chat->text)
+                                : g_strdup_printf("%s@%s: %s", chat->nick, chat->addr, chat->text);
     return validate_sanitize(line);
 }
 

@@ -7,7 +7,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-/* "NICK@IP:PORT: TEXT" (an /me action: "NICK@IP:PORT: * TEXT"), no newline. */
+/* "NICK@IP:PORT: TEXT" (an /me action: "* NICK@IP:PORT TEXT", as the TUI shows it), no
+ * newline. */
 char *cli_format_line(const LcSessionChat *chat);
 
 /* One JSON object, no newline: id, time (RFC 3339, ms), nick, addr, text,

@@ -230,6 +230,115 @@ static void reader_wait(Reader *rd, guint n)
     g_assert_cmpuint(rd->lines->len, >=, n);
 }
 
+/* The logger recipe: with stdin empty at once, --follow goes on printing
+ * the room (as JSON) until SIGTERM, then leaves and exits 0; without it
+ * the client leaves at once and says how to stay. */
+static void test_follow(void)
+{
+    Relay r = {0};
+    relay_start(&r, 0);
+    g_autofree char *server = g_strdup_printf("127.0.0.1:%u", r.port);
+
+    g_autoptr(GSubprocess) once = cli_spawn("--server", server, "--nick", "once", NULL);
+    g_autofree char *o_err = NULL;
+    g_assert_cmpint(cli_finish(once, "", NULL, &o_err), ==, 0);
+    g_assert_nonnull(strstr(o_err, "--follow"));
+
+    g_autoptr(GSubprocess) logger = cli_spawn("--server", server, "--nick", "logger", "--json",
+                                              "--no-history", "--follow", "--verbose", NULL);
+    g_assert_true(g_output_stream_close(g_subprocess_get_stdin_pipe(logger), NULL, NULL));
+    g_autoptr(GDataInputStream) err_in =
+        g_data_input_stream_new(g_subprocess_get_stderr_pipe(logger));
+    g_autofree char *joined = g_data_input_stream_read_line(err_in, NULL, NULL, NULL);
+    g_assert_nonnull(joined);
+    g_assert_nonnull(strstr(joined, "joined"));
+    /* Stdin ended long before anyone speaks: a client without --follow
+     * would be gone, and could not print the lines below. */
+    g_usleep(1500 * 1000);
+
+    g_autoptr(GSubprocess) alice = cli_spawn("--server", server, "--nick", "alice", NULL);
+    g_assert_cmpint(cli_finish(alice, "one\ntwo\n", NULL, NULL), ==, 0);
+    Reader rd = {g_data_input_stream_new(g_subprocess_get_stdout_pipe(logger)),
+                 g_ptr_array_new_with_free_func(g_free), FALSE};
+    reader_next(&rd);
+    reader_wait(&rd, 2);
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_assert_true(json_parser_load_from_data(parser, rd.lines->pdata[1], -1, NULL));
+    JsonObject *o = json_node_get_object(json_parser_get_root(parser));
+    g_assert_cmpstr(json_object_get_string_member(o, "text"), ==, "two");
+
+    g_subprocess_send_signal(logger, SIGTERM);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(g_subprocess_wait(logger, NULL, &error));
+    g_assert_true(g_subprocess_get_if_exited(logger));
+    g_assert_cmpint(g_subprocess_get_exit_status(logger), ==, 0);
+    g_autofree char *rest = g_data_input_stream_read_upto(err_in, "", 0, NULL, NULL, NULL);
+    g_assert_null(strstr(rest ? rest : "", "stdin is empty"));
+    g_ptr_array_unref(rd.lines);
+    g_object_unref(rd.in);
+    relay_stop(&r);
+}
+
+/* Counts the lines of text that contain needle. */
+static guint count_lines_with(const char *text, const char *needle)
+{
+    guint n = 0;
+    for (const char *p = text; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* Reads what the pipe has within ms milliseconds (it stays open). */
+static char *read_for(GInputStream *in, guint ms)
+{
+    GString *text = g_string_new(NULL);
+    gint64 end = g_get_monotonic_time() + (gint64)ms * 1000;
+    GPollableInputStream *p = G_POLLABLE_INPUT_STREAM(in);
+    while (g_get_monotonic_time() < end) {
+        char buf[4096];
+        gssize n = g_pollable_input_stream_read_nonblocking(p, buf, sizeof(buf), NULL, NULL);
+        if (n > 0)
+            g_string_append_len(text, buf, n);
+        else if (n == 0)
+            break;
+        else
+            g_usleep(20000);
+    }
+    return g_string_free(text, FALSE);
+}
+
+/* A logger started before the relay waits for it, saying so once; when
+ * the relay goes away it says so once (not once a retry) and rejoins. */
+static void test_outage_lines(void)
+{
+    Relay r = {0};
+    relay_start(&r, 0); /* for a free port, then down */
+    guint16 port = r.port;
+    relay_kill(&r, SIGTERM);
+    g_autofree char *server = g_strdup_printf("127.0.0.1:%u", port);
+    g_autoptr(GSubprocess) logger =
+        cli_spawn("--server", server, "--nick", "logger", "--follow", "--verbose", NULL);
+    GInputStream *err = g_subprocess_get_stderr_pipe(logger);
+    g_autofree char *waiting = read_for(err, 3000); /* several attempts */
+    g_assert_cmpuint(count_lines_with(waiting, "trying again until the relay answers"), ==, 1);
+
+    relay_start(&r, port);
+    g_autofree char *joined = read_for(err, 3000);
+    g_assert_nonnull(strstr(joined, "joined 127.0.0.1:"));
+
+    relay_kill(&r, SIGKILL);
+    g_autofree char *lost = read_for(err, 4000);
+    g_assert_cmpuint(count_lines_with(lost, "reconnecting"), ==, 1);
+    relay_start(&r, port);
+    g_autofree char *back = read_for(err, 4000);
+    g_assert_nonnull(strstr(back, "rejoined"));
+
+    g_subprocess_send_signal(logger, SIGTERM);
+    g_assert_true(g_subprocess_wait(logger, NULL, NULL));
+    g_assert_cmpint(g_subprocess_get_exit_status(logger), ==, 0);
+    relay_stop(&r);
+}
+
 /* The relay is killed with SIGKILL and restarted several times while a
  * sender streams numbered messages: the receiver ends with every message
  * exactly once, in order, and the sender exits 0 once all are acknowledged. */
@@ -556,6 +665,8 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/json-history", test_json_history);
     g_test_add_func("/cli/exit-codes", test_exit_codes);
     g_test_add_func("/cli/relay-sigkill", test_relay_sigkill);
+    g_test_add_func("/cli/follow", test_follow);
+    g_test_add_func("/cli/outage-lines", test_outage_lines);
     g_test_add_func("/cli/camera-view", test_camera_view);
     g_test_add_func("/cli/camera-bad-options", test_camera_bad_options);
     g_test_add_func("/cli/relay-stats", test_relay_stats);

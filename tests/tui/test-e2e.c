@@ -178,14 +178,15 @@ static gboolean e2e_has_port(const char *text, gpointer data)
     return strchr(text, '\n') != NULL;
 }
 
-/* Starts the relay on a free port. */
-static void e2e_start_relay(E2e *e)
+/* Starts the relay on port fixed (0: a free one). */
+static void e2e_start_relay(E2e *e, guint16 fixed)
 {
     g_autofree char *port_file = e2e_path(e, "port");
     g_autofree char *data = e2e_path(e, "data");
-    const char *argv[] = {
-        BIN("lanconf-relay"), "--port", "0", "--port-file", port_file, "--data-dir", data,
-        "--rate-limit",       "0",      NULL};
+    g_autofree char *port_text = g_strdup_printf("%u", fixed);
+    g_unlink(port_file);
+    const char *argv[] = {BIN("lanconf-relay"), "--port", port_text,      "--port-file", port_file,
+                          "--data-dir",         data,     "--rate-limit", "0",           NULL};
     e->relay = e2e_spawn(e, argv, "relay", FALSE);
     e2e_pids[E2E_PID_RELAY] = e2e_pid_of(e->relay);
     g_autofree char *port = e2e_wait(e, "port", e2e_has_port, NULL, "the relay's port file");
@@ -226,9 +227,10 @@ static void e2e_cli_say(GSubprocess *p, const char *line)
     g_assert_no_error(error);
 }
 
-/* Starts lanconf as alice in a detached tmux session of a fixed size. The
- * shell around it writes lanconf's exit status to a file. */
-static void e2e_start_tui(E2e *e)
+/* Starts lanconf as alice in a detached tmux session of a fixed size, and
+ * waits until it joined if asked. The shell around it writes lanconf's
+ * exit status to a file. */
+static void e2e_start_tui(E2e *e, gboolean wait_joined)
 {
     g_autofree char *exit_file = e2e_path(e, "exit");
     g_autofree char *log_file = e2e_path(e, "chat.log");
@@ -247,7 +249,8 @@ static void e2e_start_tui(E2e *e)
     const char *pid_args[] = {"display-message", "-p", "-t", "lc", "#{pid}", NULL};
     g_autofree char *pid = e2e_tmux(e, pid_args);
     e2e_pids[E2E_PID_TMUX] = (pid_t)g_ascii_strtoll(pid, NULL, 10);
-    e2e_expect(e, NULL, "[joined]");
+    if (wait_joined)
+        e2e_expect(e, NULL, "[joined]");
 }
 
 /* Set-up: relay, bob (a lanconf-cli member), then lanconf in tmux. */
@@ -255,10 +258,24 @@ static void e2e_setup(E2e *e, gconstpointer data)
 {
     e->dir = g_dir_make_tmp("lanconf-tui-e2e-XXXXXX", NULL);
     e->socket = g_strdup_printf("lanconf-test-%d-%08x", (int)getpid(), g_random_int());
-    e2e_start_relay(e);
+    e2e_start_relay(e, 0);
     e->bob = e2e_start_cli(e, "bob", &e->bob_addr);
     e2e_pids[E2E_PID_BOB] = e2e_pid_of(e->bob);
-    e2e_start_tui(e);
+    e2e_start_tui(e, TRUE);
+}
+
+/* Set-up with no relay running yet: its port is taken from a relay
+ * started and stopped, and lanconf starts against it. */
+static void e2e_setup_no_relay(E2e *e, gconstpointer data)
+{
+    e->dir = g_dir_make_tmp("lanconf-tui-e2e-XXXXXX", NULL);
+    e->socket = g_strdup_printf("lanconf-test-%d-%08x", (int)getpid(), g_random_int());
+    e2e_start_relay(e, 0);
+    g_subprocess_send_signal(e->relay, SIGTERM);
+    g_assert_true(g_subprocess_wait(e->relay, NULL, NULL));
+    g_clear_object(&e->relay);
+    e2e_pids[E2E_PID_RELAY] = 0;
+    e2e_start_tui(e, FALSE);
 }
 
 /* Stops a process and waits for it. */
@@ -332,6 +349,11 @@ static void test_chat(E2e *e, gconstpointer data)
     g_autofree char *tag = g_strndup(out, strcspn(out, " ")); /* "alice@ip:port:" */
     g_autofree char *own = g_strdup_printf("%s hi bob, alice here", tag);
     e2e_expect(e, NULL, own);
+
+    /* An action reads the same in lanconf-cli as in the TUI. */
+    e2e_type(e, "/me waves", TRUE);
+    g_autofree char *action = g_strdup_printf("* %.*s waves\n", (int)strlen(tag) - 1, tag);
+    e2e_expect(e, "bob.out", action);
 
     e2e_type(e, "/frobnicate", TRUE);
     e2e_expect(e, NULL, "Unknown command /frobnicate.");
@@ -567,6 +589,22 @@ static void test_audio(E2e *e, gconstpointer data)
 }
 
 /* Runs the tests. */
+/* Started before the relay, lanconf says why it cannot join and keeps
+ * trying, once (no line per attempt), then joins when the relay comes up. */
+static void test_relay_later(E2e *e, gconstpointer data)
+{
+    e2e_expect(e, NULL, "/quit leaves");
+    g_usleep(2500 * 1000); /* several attempts */
+    g_autofree char *screen = e2e_screen(e);
+    g_assert_nonnull(strstr(screen, "is lanconf-relay running at 127.0.0.1:"));
+    g_assert_nonnull(strstr(screen, "[waiting for the relay, "));
+    const char *first = strstr(screen, "/quit leaves");
+    g_assert_null(strstr(first + 1, "/quit leaves")); /* said once, not once an attempt */
+    e2e_start_relay(e, e->port);
+    e2e_expect(e, NULL, "[joined]");
+    e2e_expect(e, NULL, "joined relay 127.0.0.1:");
+}
+
 int main(int argc, char **argv)
 {
     /* tmux and lanconf run in a UTF-8 locale on an xterm, whatever the
@@ -589,5 +627,7 @@ int main(int argc, char **argv)
     g_test_add("/tui/e2e/cam", E2e, NULL, e2e_setup, test_cam, e2e_teardown);
     g_test_add("/tui/e2e/audio", E2e, NULL, e2e_setup, test_audio, e2e_teardown);
     g_test_add("/tui/e2e/quit", E2e, NULL, e2e_setup, test_quit, e2e_teardown);
+    g_test_add("/tui/e2e/relay-later", E2e, NULL, e2e_setup_no_relay, test_relay_later,
+               e2e_teardown);
     return g_test_run();
 }

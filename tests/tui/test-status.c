@@ -54,11 +54,13 @@ static void test_narrow(void)
     status_clear(&s);
 }
 
-/* While reconnecting the state says for how long; unsent messages show. */
+/* While reconnecting the state says for how long, the lag and the member
+ * count of before are not shown as if they held; unsent messages show. */
 static void test_reconnecting(void)
 {
     LcStatus s;
     status_joined(&s);
+    s.ever_joined = TRUE;
     s.state = STATUS_RECONNECTING;
     s.lost_us = 1000000;
     s.pending = 2;
@@ -67,7 +69,23 @@ static void test_reconnecting(void)
     status_format(&s, 8500000, 200, &left, &right);
     g_assert_true(g_str_has_prefix(left, "[reconnecting, lost 7s ago]"));
     g_assert_true(g_str_has_suffix(left, "2 unsent"));
+    g_assert_nonnull(strstr(left, "lag ?  members ?"));
+    g_assert_null(strstr(left, "0.42"));
     g_assert_cmpstr(right, ==, "-- MORE --");
+    status_clear(&s);
+}
+
+/* Started before the relay: waiting, not reconnecting (nothing was lost). */
+static void test_waiting(void)
+{
+    LcStatus s;
+    status_init(&s);
+    s.state = STATUS_RECONNECTING;
+    s.lost_us = 1000000;
+    g_autofree char *left = NULL, *right = NULL;
+    status_format(&s, 4200000, 200, &left, &right);
+    g_assert_true(g_str_has_prefix(left, "[waiting for the relay, 3s]"));
+    g_assert_nonnull(strstr(left, "0 members"));
     status_clear(&s);
 }
 
@@ -89,6 +107,7 @@ int main(int argc, char **argv)
     g_test_add_func("/tui/status/wide", test_wide);
     g_test_add_func("/tui/status/narrow", test_narrow);
     g_test_add_func("/tui/status/reconnecting", test_reconnecting);
+    g_test_add_func("/tui/status/waiting", test_waiting);
     g_test_add_func("/tui/status/initial", test_initial);
     return g_test_run();
 }
