@@ -55,13 +55,43 @@ static gboolean display_on_bus_message(GstBus *bus, GstMessage *message, gpointe
     return G_SOURCE_CONTINUE;
 }
 
+/* The sink autovideosink settled on (it chooses on the way to READY), or
+ * NULL when it has none. */
+static char *display_chosen_sink(GstElement *pipeline)
+{
+    g_autoptr(GstElement) sink = gst_bin_get_by_name(GST_BIN(pipeline), "sink");
+    if (sink == NULL || !GST_IS_CHILD_PROXY(sink))
+        return NULL;
+    g_autoptr(GObject) child = gst_child_proxy_get_child_by_index(GST_CHILD_PROXY(sink), 0);
+    if (child == NULL || !GST_IS_ELEMENT(child))
+        return NULL;
+    GstElementFactory *factory = gst_element_get_factory(GST_ELEMENT(child));
+    return g_strdup(factory != NULL ? gst_plugin_feature_get_name(GST_PLUGIN_FEATURE(factory))
+                                    : G_OBJECT_TYPE_NAME(child));
+}
+
+/* Why autovideosink found no sink that opens a window, with what to do. */
+static char *display_no_sink_reason(void)
+{
+    const char *x = g_getenv("DISPLAY"), *w = g_getenv("WAYLAND_DISPLAY");
+    g_autoptr(GstElementFactory) ximage = gst_element_factory_find("ximagesink");
+    if (ximage == NULL)
+        return g_strdup("no video output available: no GStreamer video sink for X11 or Wayland "
+                        "is installed (scripts/install-deps.sh installs gstreamer1.0-x)");
+    return g_strdup_printf("no video output available: no video sink could open a window on %s "
+                           "(is that display running, and may this user use it?)",
+                           w != NULL && *w != '\0' ? w
+                           : x != NULL             ? x
+                                                   : "the display");
+}
+
 /* Builds and starts appsrc ! videoconvert ! autovideosink. */
 static gboolean display_open_window(LcDisplay *display, GError **error)
 {
     g_autoptr(GError) gst_error = NULL;
     g_autofree char *launch =
         g_strdup_printf("appsrc name=src is-live=true format=time do-timestamp=true max-buffers=%d "
-                        "leaky-type=downstream ! videoconvert ! autovideosink sync=false",
+                        "leaky-type=downstream ! videoconvert ! autovideosink name=sink sync=false",
                         DISPLAY_MAX_QUEUED);
 
     display->pipeline = gst_parse_launch(launch, &gst_error);
@@ -87,17 +117,30 @@ static gboolean display_open_window(LcDisplay *display, GError **error)
     g_source_set_callback(display->bus_source, G_SOURCE_FUNC(display_on_bus_message), display,
                           NULL);
     g_source_attach(display->bus_source, g_main_context_get_thread_default());
-    display->description = g_strdup_printf("window: %s", launch);
+    /* With no sink that can open a window, autovideosink quietly becomes a
+     * fake sink: no window would ever appear. Say so instead. */
+    g_autofree char *sink = display_chosen_sink(display->pipeline);
+    if (sink == NULL || strcmp(sink, "fakesink") == 0) {
+        g_autofree char *why = display_no_sink_reason();
+        display_go_headless(display, why);
+        return TRUE;
+    }
+    const char *x = g_getenv("DISPLAY"), *w = g_getenv("WAYLAND_DISPLAY");
+    display->description = g_strdup_printf("window (%s on %s)", sink,
+                                           w != NULL && *w != '\0' ? w
+                                           : x != NULL             ? x
+                                                                   : "?");
     return TRUE;
 }
 
 /* Says why there is no window to open, or returns NULL when there is a display. */
 static const char *display_headless_reason(gboolean headless_forced)
 {
+    const char *x = g_getenv("DISPLAY"), *w = g_getenv("WAYLAND_DISPLAY");
     if (headless_forced)
         return "requested";
-    if (g_getenv("DISPLAY") == NULL && g_getenv("WAYLAND_DISPLAY") == NULL)
-        return "neither $DISPLAY nor $WAYLAND_DISPLAY is set";
+    if ((x == NULL || *x == '\0') && (w == NULL || *w == '\0'))
+        return "no video output available: neither $DISPLAY nor $WAYLAND_DISPLAY is set";
     return NULL;
 }
 

@@ -232,7 +232,9 @@ static void cli_on_line(GObject *source, GAsyncResult *result, gpointer data)
     cli->lines++;
     if (len > 0 && line[len - 1] == '\r')
         line[--len] = '\0';
-    if (len > 0 && session_send_chat(cli->session, line, FALSE, &error) == 0)
+    /* "/me waves" is an action, as in the TUI. */
+    gboolean action = g_str_has_prefix(line, "/me ") && len > 4;
+    if (len > 0 && session_send_chat(cli->session, action ? line + 4 : line, action, &error) == 0)
         cli_print_error(&cli->status, "stdin line %u: %s; not sent", cli->lines, error->message);
     cli_read_line(cli);
 }

@@ -65,9 +65,9 @@ int main(int argc, char **argv)
                                     "pane, Ctrl-C quits.\n"
                                     "Lost connections are re-established by themselves; nothing "
                                     "said meanwhile is "
-                                    "lost.\n\nExit status: 0 after /quit, 1 when the relay cannot "
-                                    "be joined, 2 bad "
-                                    "arguments.");
+                                    "lost; a relay not up yet is waited for.\n\nExit status: 0 "
+                                    "after /quit, 1 when the relay refuses to let it join (a "
+                                    "nick taken, a full room), 2 bad arguments.");
     /* The camera flags set what /cam on uses; they are main options too (one --help). */
     LcCameraOptions camera;
     camera_options_init(&camera);

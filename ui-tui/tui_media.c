@@ -321,13 +321,6 @@ static void tui_media_on_viewer_end(LcAvViewer *viewer, const char *reason, gpoi
                     reason ? reason : "sender stopped");
 }
 
-/* Whether a window can be opened. */
-static gboolean tui_media_has_display(void)
-{
-    const char *x = g_getenv("DISPLAY"), *w = g_getenv("WAYLAND_DISPLAY");
-    return (x != NULL && *x != '\0') || (w != NULL && *w != '\0');
-}
-
 /* /view NICK. */
 void tui_media_view(LcTui *tui, const char *nick)
 {
@@ -347,8 +340,9 @@ void tui_media_view(LcTui *tui, const char *nick)
     LcStreamViewerConfig vc;
     stream_viewer_config_init(&vc);
     vc.channels = LC_CHAN_MASK_ALL;
-    v->viewer = av_viewer_new(tui->session, nick, &vc, &v->run, !tui_media_has_display(), 0,
-                              tui_media_on_viewer_error, tui_media_on_viewer_end, v, &error);
+    /* A window where one can open; else headless, and the display says why. */
+    v->viewer = av_viewer_new(tui->session, nick, &vc, &v->run, FALSE, 0, tui_media_on_viewer_error,
+                              tui_media_on_viewer_end, v, &error);
     if (v->viewer == NULL) {
         tui_append_text(tui, CHAT_KIND_ERROR, "cannot view %s: %s", nick, error->message);
         tui_media_view_free(v);

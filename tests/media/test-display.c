@@ -1,4 +1,10 @@
-/* Display tests: headless mode counts and times frames; bad frames are refused. */
+/* Display tests: headless mode counts and times frames; bad frames are
+ * refused; a display that cannot be opened is said so; a real window
+ * under Xvfb shows the frames (seen in a screenshot). */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <string.h>
 
 #include "media/display.h"
@@ -45,6 +51,119 @@ static void test_display_headless_without_display(void)
     g_assert_nonnull(strstr(display_get_description(display), "DISPLAY"));
 }
 
+/* An X display nobody runs: autovideosink would fall back to a fake sink;
+ * the display goes headless instead and says there is no video output,
+ * naming the display. */
+static void test_display_no_output(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_setenv("DISPLAY", ":197", TRUE); /* no X server there */
+    g_unsetenv("WAYLAND_DISPLAY");
+    g_autoptr(LcDisplay) display = display_new(FALSE, &error);
+    g_assert_no_error(error);
+    g_assert_true(display_is_headless(display));
+    const char *note = display_get_description(display);
+    g_assert_nonnull(strstr(note, "no video output available"));
+    g_assert_nonnull(strstr(note, ":197"));
+    g_assert_null(strstr(note, "window ("));
+}
+
+/* In Xvfb's child: it goes when the test does, even on a failed assertion. */
+static void test_display_die_with_parent(gpointer data)
+{
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+}
+
+/* A free X display number: no socket and no lock file. */
+static int test_display_free_number(void)
+{
+    for (int n = 150 + g_random_int_range(0, 50); n < 300; n++) {
+        g_autofree char *sock = g_strdup_printf("/tmp/.X11-unix/X%d", n);
+        g_autofree char *lock = g_strdup_printf("/tmp/.X%d-lock", n);
+        if (!g_file_test(sock, G_FILE_TEST_EXISTS) && !g_file_test(lock, G_FILE_TEST_EXISTS))
+            return n;
+    }
+    return -1;
+}
+
+/* Bytes of a screenshot of the display's root window (xwd), or NULL. */
+static GBytes *test_display_screenshot(const char *display)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) p = g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "xwd",
+                                                "-root", "-silent", "-display", display, NULL);
+    g_assert_no_error(error);
+    GBytes *out = NULL;
+    g_assert_true(g_subprocess_communicate(p, NULL, NULL, &out, NULL, &error));
+    g_assert_true(g_subprocess_get_successful(p));
+    return out;
+}
+
+/* Share of bytes that are not black in the last `tail` bytes (the pixels
+ * of a root window that starts black). */
+static double test_display_lit_share(GBytes *shot, gsize tail)
+{
+    gsize size = 0;
+    const guint8 *data = g_bytes_get_data(shot, &size);
+    tail = MIN(tail, size);
+    gsize lit = 0;
+    for (gsize i = size - tail; i < size; i++)
+        lit += data[i] != 0;
+    return (double)lit / (double)tail;
+}
+
+/* Under Xvfb a real window opens (ximagesink, installed by
+ * scripts/install-deps.sh) and shows the frames: the black screen is lit
+ * where the picture is. */
+static void test_display_window(void)
+{
+    if (g_find_program_in_path("Xvfb") == NULL || g_find_program_in_path("xwd") == NULL) {
+        g_test_skip("Xvfb or xwd is missing (scripts/install-deps.sh installs them)");
+        return;
+    }
+    int n = test_display_free_number();
+    g_assert_cmpint(n, >, 0);
+    g_autofree char *name = g_strdup_printf(":%d", n);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
+        G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+    g_subprocess_launcher_set_child_setup(launcher, test_display_die_with_parent, NULL, NULL);
+    /* -noreset: an X server resets when its last client leaves (the first
+     * screenshot), and refuses connections meanwhile. */
+    g_autoptr(GSubprocess) x =
+        g_subprocess_launcher_spawn(launcher, &error, "Xvfb", name, "-screen", "0", "320x240x24",
+                                    "-nolisten", "tcp", "-br", "-noreset", NULL);
+    g_assert_no_error(error);
+    g_autofree char *sock = g_strdup_printf("/tmp/.X11-unix/X%d", n);
+    for (int i = 0; i < 500 && !g_file_test(sock, G_FILE_TEST_EXISTS); i++)
+        g_usleep(10000);
+    g_assert_true(g_file_test(sock, G_FILE_TEST_EXISTS));
+    g_setenv("DISPLAY", name, TRUE);
+    g_unsetenv("WAYLAND_DISPLAY");
+
+    g_autoptr(GBytes) before = test_display_screenshot(name);
+    g_assert_cmpfloat(test_display_lit_share(before, 320 * 240 * 4), <, 0.01);
+    {
+        g_autoptr(LcDisplay) display = display_new(FALSE, &error);
+        g_assert_no_error(error);
+        g_assert_false(display_is_headless(display));
+        g_autofree char *want = g_strdup_printf("window (ximagesink on %s)", name);
+        g_assert_cmpstr(display_get_description(display), ==, want);
+        for (guint64 seq = 1; seq <= 15; seq++) {
+            g_autoptr(LcRawFrame) frame = media_test_synthetic_frame(160, 120, seq, 0);
+            g_assert_true(display_push(display, frame, &error));
+            g_assert_no_error(error);
+            g_usleep(20000);
+        }
+        g_usleep(300000);
+        g_autoptr(GBytes) shot = test_display_screenshot(name);
+        /* The 160x120 picture covers a quarter of the 320x240 screen. */
+        g_assert_cmpfloat(test_display_lit_share(shot, 320 * 240 * 4), >, 0.1);
+    }
+    g_subprocess_send_signal(x, SIGTERM);
+    g_subprocess_wait(x, NULL, NULL);
+}
+
 /* A frame without a picture is refused and not counted. */
 static void test_display_invalid_frame(void)
 {
@@ -66,5 +185,7 @@ int main(int argc, char **argv)
     g_test_add_func("/media/display/headless-without-display",
                     test_display_headless_without_display);
     g_test_add_func("/media/display/invalid-frame", test_display_invalid_frame);
+    g_test_add_func("/media/display/no-output", test_display_no_output);
+    g_test_add_func("/media/display/window", test_display_window);
     return g_test_run();
 }

@@ -97,22 +97,27 @@ static int cli_finish(GSubprocess *p, const char *input, char **out, char **err)
     return g_subprocess_get_exit_status(p);
 }
 
-/* Two clients exchange messages, tagged nick@127.0.0.1:PORT. */
+/* Two clients exchange messages, tagged nick@127.0.0.1:PORT; a /me line is
+ * an action. */
 static void test_exchange(void)
 {
     Relay r = {0};
     relay_start(&r, 0);
     g_autofree char *server = g_strdup_printf("127.0.0.1:%u", r.port);
     g_autoptr(GSubprocess) bob =
-        cli_spawn("--server", server, "--nick", "bob", "--count", "2", "--timeout", "20", NULL);
+        cli_spawn("--server", server, "--nick", "bob", "--count", "3", "--timeout", "20", NULL);
     g_usleep(300000);
     g_autoptr(GSubprocess) alice =
         cli_spawn("--server", server, "--nick", "alice", "--timeout", "20", NULL);
     g_autofree char *a_out = NULL, *a_err = NULL, *b_out = NULL, *b_err = NULL;
-    g_assert_cmpint(cli_finish(alice, "first line\nsecond line\n", &a_out, &a_err), ==, 0);
+    g_assert_cmpint(cli_finish(alice, "first line\nsecond line\n/me waves\n", &a_out, &a_err), ==,
+                    0);
     g_assert_cmpint(cli_finish(bob, "", &b_out, &b_err), ==, 0);
     g_auto(GStrv) lines = g_strsplit(b_out, "\n", -1);
-    g_assert_cmpuint(g_strv_length(lines), ==, 3);
+    g_assert_cmpuint(g_strv_length(lines), ==, 4);
+    /* An action, as the TUI shows it. */
+    g_autoptr(GRegex) action = g_regex_new("^\\* alice@127\\.0\\.0\\.1:[0-9]+ waves$", 0, 0, NULL);
+    g_assert_true(g_regex_match(action, lines[2], 0, NULL));
     g_autoptr(GRegex) re = g_regex_new("^alice@127\\.0\\.0\\.1:[0-9]+: first line$", 0, 0, NULL);
     g_assert_true(g_regex_match(re, lines[0], 0, NULL));
     g_assert_true(g_str_has_suffix(lines[1], ": second line"));
