@@ -13,6 +13,7 @@
 /* A received frame waiting for the decoder. */
 typedef struct {
     guint channel;
+    guint64 seq; /* its place in the viewer's order */
     LcFrame *frame;
 } ViewerJob;
 
@@ -68,7 +69,7 @@ static gpointer viewer_decode_job(gpointer data, gpointer user_data)
 
     result->info = (LcViewerFrame){
         .channel = job->channel,
-        .seq = frame->meta.seq,
+        .seq = job->seq,
         .bytes = frame_get_size(frame),
         .capture_time_us = frame->meta.capture_us,
     };
@@ -157,12 +158,12 @@ LcViewerMedia *viewer_media_new(gboolean headless, LcViewerMediaFunc func, gpoin
 }
 
 /* Queues a received frame for decoding, dropping the oldest waiting ones beyond the bound. */
-void viewer_media_push(LcViewerMedia *viewer, guint channel, LcFrame *frame)
+void viewer_media_push(LcViewerMedia *viewer, guint channel, guint64 seq, LcFrame *frame)
 {
     g_return_if_fail(viewer != NULL && frame != NULL);
 
     ViewerJob *job = g_new(ViewerJob, 1);
-    *job = (ViewerJob){channel, frame_ref(frame)};
+    *job = (ViewerJob){channel, seq, frame_ref(frame)};
 
     worker_push(viewer->worker, job);
 }

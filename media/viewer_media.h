@@ -63,8 +63,11 @@ typedef void (*LcViewerMediaFunc)(LcViewerMedia *viewer, const LcViewerFrame *fr
 LcViewerMedia *viewer_media_new(gboolean headless, LcViewerMediaFunc func, gpointer user_data,
                                 GError **error);
 /* Queues a received frame that arrived on channel (a reference is taken, no
- * copy) for decoding; never blocks. */
-void viewer_media_push(LcViewerMedia *viewer, guint channel, LcFrame *frame);
+ * copy) for decoding; never blocks. seq is its place in the viewer's order:
+ * a frame is shown only if newer than every frame shown so far, and a
+ * viewer that follows a restarted stream (numbered from 1 again) numbers
+ * on from where the last one stopped. */
+void viewer_media_push(LcViewerMedia *viewer, guint channel, guint64 seq, LcFrame *frame);
 /* Copies the counters. */
 void viewer_media_get_stats(LcViewerMedia *viewer, LcViewerMediaStats *stats);
 /* Whether frames are only counted, not shown in a window. */

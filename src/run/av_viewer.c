@@ -13,6 +13,15 @@ struct _LcAvViewer {
     gpointer user_data;
     guint64 decoded;
     gboolean failed;
+    /* Frames are numbered on across the nick's streams: a restarted camera
+     * numbers from 1 again, and taken as they are its frames would repeat
+     * (or trail) the last stream's, and be dropped as such until the new
+     * numbers passed the old ones. */
+    guint streams;    /* streams seen (VIEW_READY) */
+    gboolean rebase;  /* a new stream: its first frame says how it numbers */
+    guint64 seq_base; /* added to this stream's numbers */
+    guint64 seq_top;  /* the highest number given so far */
+    guint64 raw_top;  /* the highest number of this stream's own */
 };
 
 /* Reports a fatal problem once. */
@@ -30,18 +39,41 @@ static void av_viewer_on_frame(LcStreamViewer *video, const LcStreamFrame *f, gp
 {
     LcAvViewer *v = data;
     const LcFrameMeta *meta = &f->frame->meta;
-    if (!framelog_add_received(v->log, f->channel, meta->seq, frame_get_size(f->frame),
-                               meta->capture_us, f->last_us))
+    if (v->rebase) {
+        /* Numbered anew (a camera restarted): go on from the top. A stream
+         * whose numbers go on from the last (a sender back after the relay
+         * restarted) keeps them, so that no gap shows as missing frames. */
+        v->rebase = FALSE;
+        if (meta->seq <= v->raw_top) {
+            v->seq_base = v->seq_top;
+            v->raw_top = 0;
+        }
+    }
+    v->raw_top = MAX(v->raw_top, meta->seq);
+    guint64 seq = v->seq_base + meta->seq;
+    if (!framelog_add_received(v->log, f->channel, seq, frame_get_size(f->frame), meta->capture_us,
+                               f->last_us))
         return; /* a repeat: decode each channel's copy once */
+    v->seq_top = MAX(v->seq_top, seq);
     framelog_set_stream(v->log, 0, 0, frame_codec_to_string(meta->codec));
-    viewer_media_push(v->media, f->channel, f->frame);
+    viewer_media_push(v->media, f->channel, seq, f->frame);
 }
 
 /* A UDP frame never completed. */
 static void av_viewer_on_lost(LcStreamViewer *video, LcChanKind ch, guint64 seq, gpointer data)
 {
     LcAvViewer *v = data;
-    framelog_add_lost(v->log, ch, seq);
+    framelog_add_lost(v->log, ch, v->seq_base + seq);
+}
+
+/* A stream starts (the first, or the nick's next after one ended): its
+ * numbers go on from the last stream's. */
+static void av_viewer_on_stream(LcStreamViewer *video, guint32 stream_id, guint32 viewer_id,
+                                gpointer data)
+{
+    LcAvViewer *v = data;
+    if (v->streams++ > 0)
+        v->rebase = TRUE;
 }
 
 /* The stream ended. */
@@ -59,6 +91,7 @@ static void av_viewer_on_refused(LcStreamViewer *video, const GError *error, gpo
 }
 
 static const LcStreamViewerEvents av_viewer_events = {
+    .stream = av_viewer_on_stream,
     .frame = av_viewer_on_frame,
     .lost = av_viewer_on_lost,
     .ended = av_viewer_on_ended,

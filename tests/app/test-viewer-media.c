@@ -74,7 +74,7 @@ static void push_and_wait(Results *results, LcChanKind channel, const LcFrame *f
     /* What arrived: the sent frame's description, with these bytes. */
     g_autoptr(LcFrame) received = frame_new(data, (LcCodec)frame->meta.codec);
     received->meta = frame->meta;
-    viewer_media_push(results->viewer, channel, received);
+    viewer_media_push(results->viewer, channel, received->meta.seq, received);
     g_assert_true(app_test_run_loop(results->loop, 10000));
 }
 
@@ -188,7 +188,7 @@ static void test_free_in_callback(void)
     g_assert_no_error(error);
     for (guint i = 0; i < captured->len; i++) {
         LcFrame *frame = g_ptr_array_index(captured, i);
-        viewer_media_push(results.viewer, 0, frame);
+        viewer_media_push(results.viewer, 0, frame->meta.seq, frame);
     }
     g_assert_true(app_test_run_loop(results.loop, 10000));
     g_assert_null(results.viewer);
@@ -210,7 +210,7 @@ static void test_free_with_pending(void)
         g_autoptr(LcFrame) copy = frame_new(frame->data, (LcCodec)frame->meta.codec);
         copy->meta = frame->meta;
         copy->meta.seq = i + 1;
-        viewer_media_push(results.viewer, 0, copy);
+        viewer_media_push(results.viewer, 0, copy->meta.seq, copy);
     }
     viewer_media_get_stats(results.viewer, &stats);
     g_assert_cmpuint(stats.frames_pushed, ==, 10);

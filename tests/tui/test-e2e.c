@@ -515,6 +515,64 @@ static void test_cam(E2e *e, gconstpointer data)
     e2e_expect(e, NULL, "camera off");
 }
 
+/* Whether an interval line after offset data (into carol.err) says frames
+ * were decoded in that second ("... decoded N" with N > 0). */
+static gboolean e2e_decoded_since(const char *text, gpointer data)
+{
+    gsize from = GPOINTER_TO_SIZE(data);
+    if (strlen(text) <= from)
+        return FALSE;
+    g_auto(GStrv) lines = g_strsplit(text + from, "\n", -1);
+    for (guint i = 0; lines[i] != NULL; i++) {
+        const char *d = strstr(lines[i], " decoded ");
+        if (d != NULL && g_ascii_strtoull(d + 9, NULL, 10) > 0 && strchr(lines[i], ':') != NULL)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* A viewer follows a camera that restarts, every time: after each /cam off
+ * and /cam on, frames are decoded again within a few seconds (the new
+ * stream numbers its frames from 1 again; they must not be taken for
+ * repeats of the last stream's). */
+static void test_cam_restart(E2e *e, gconstpointer data)
+{
+    e2e_type(e, "/cam on test", TRUE);
+    e2e_expect(e, NULL, "camera on: test 640x480@30");
+    g_autofree char *server = g_strdup_printf("127.0.0.1:%u", e->port);
+    const char *argv[] = {
+        BIN("lanconf-cli"), "--server", server,       "--nick", "carol", "--view", "alice",
+        "--duration",       "60",       "--headless", NULL};
+    g_autoptr(GSubprocess) carol = e2e_spawn(e, argv, "carol", FALSE);
+    e2e_pids[E2E_PID_BOB] =
+        e2e_pid_of(carol); /* bob is idle here; carol must not outlive a failure */
+    g_free(
+        e2e_wait(e, "carol.err", e2e_decoded_since, GSIZE_TO_POINTER(0), "carol's first frames"));
+    g_usleep(5 * G_USEC_PER_SEC); /* 150 frames: a restart numbers from 1 again, far below */
+    for (int round = 1; round <= 3; round++) {
+        e2e_type(e, "/cam off", TRUE);
+        g_usleep(1500 * 1000);
+        g_autofree char *before = e2e_read(e, "carol.err");
+        e2e_type(e, "/cam on test", TRUE);
+        /* Within 3 s, not after the last stream's 150 frames (5 s). */
+        gint64 deadline = g_get_monotonic_time() + 3 * G_USEC_PER_SEC;
+        gboolean decoded = FALSE;
+        while (!decoded && g_get_monotonic_time() < deadline) {
+            g_autofree char *now = e2e_read(e, "carol.err");
+            decoded = e2e_decoded_since(now, GSIZE_TO_POINTER(strlen(before)));
+            g_usleep(100 * 1000);
+        }
+        if (!decoded) {
+            g_autofree char *log = e2e_read(e, "carol.err");
+            g_printerr("--- carol.err ---\n%s\n---\n", log);
+        }
+        g_assert_true(decoded);
+    }
+    g_subprocess_send_signal(carol, SIGTERM);
+    g_subprocess_wait(carol, NULL, NULL);
+    e2e_pids[E2E_PID_BOB] = e2e_pid_of(e->bob);
+}
+
 /* Whether the screen shows that the audio failed to start. */
 static gboolean e2e_has_audio_error(const char *text, gpointer data)
 {
@@ -625,6 +683,7 @@ int main(int argc, char **argv)
     g_test_add("/tui/e2e/wide", E2e, NULL, e2e_setup, test_wide, e2e_teardown);
     g_test_add("/tui/e2e/resize", E2e, NULL, e2e_setup, test_resize, e2e_teardown);
     g_test_add("/tui/e2e/cam", E2e, NULL, e2e_setup, test_cam, e2e_teardown);
+    g_test_add("/tui/e2e/cam-restart", E2e, NULL, e2e_setup, test_cam_restart, e2e_teardown);
     g_test_add("/tui/e2e/audio", E2e, NULL, e2e_setup, test_audio, e2e_teardown);
     g_test_add("/tui/e2e/quit", E2e, NULL, e2e_setup, test_quit, e2e_teardown);
     g_test_add("/tui/e2e/relay-later", E2e, NULL, e2e_setup_no_relay, test_relay_later,
