@@ -72,7 +72,8 @@ static void tui_cmd_help(LcTui *tui, const char *topic)
         tui_append_text(tui, CHAT_KIND_INFO, "%s", tui_help_keys[i]);
 }
 
-/* /who: the members with their addresses. */
+/* /who: the members with their addresses, and who is on camera or has
+ * sound on. */
 static void tui_cmd_who(LcTui *tui)
 {
     guint n = members_get_count(tui->members);
@@ -81,7 +82,9 @@ static void tui_cmd_who(LcTui *tui)
     for (guint i = 0; i < n; i++) {
         const LcMember *m = members_get(tui->members, i);
         gboolean me = g_ascii_strcasecmp(m->nick, self) == 0;
-        tui_append_text(tui, CHAT_KIND_INFO, "  %s@%s%s", m->nick, m->addr, me ? " (you)" : "");
+        tui_append_text(tui, CHAT_KIND_INFO, "  %s@%s%s%s%s", m->nick, m->addr,
+                        m->streaming ? " (on camera)" : "",
+                        m->audio != MEMBER_AUDIO_OFF ? " (sound on)" : "", me ? " (you)" : "");
     }
 }
 

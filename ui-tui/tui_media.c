@@ -350,8 +350,21 @@ void tui_media_view(LcTui *tui, const char *nick)
     }
     framelog_set_record_limit(av_viewer_get_framelog(v->viewer), TUI_MEDIA_RECORDS);
     g_ptr_array_add(m->views, v);
-    tui_append_text(tui, CHAT_KIND_INFO, "viewing %s's camera: %s", nick,
-                    av_viewer_get_display_note(v->viewer));
+    /* The view waits for a camera that is not on yet; say so rather than
+     * promise a picture. */
+    if (room_streams_find(session_get_streams(tui->session), nick, LC_MEDIA_VIDEO) != NULL)
+        tui_append_text(tui, CHAT_KIND_INFO, "viewing %s's camera: %s", nick,
+                        av_viewer_get_display_note(v->viewer));
+    else if (members_find(tui->members, nick) == NULL)
+        tui_append_text(tui, CHAT_KIND_INFO,
+                        "%s is not in the room: the view starts if %s joins and turns a camera "
+                        "on (/unview %s stops waiting)",
+                        nick, nick, nick);
+    else
+        tui_append_text(tui, CHAT_KIND_INFO,
+                        "%s is not streaming: the view starts when %s turns a camera on "
+                        "(/unview %s stops waiting)",
+                        nick, nick, nick);
     tui_media_update_tick(tui);
 }
 

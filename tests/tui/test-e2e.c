@@ -490,6 +490,15 @@ static void test_cam(E2e *e, gconstpointer data)
     g_free(e2e_wait(e, NULL, e2e_has_camera_error, NULL, "a camera error line"));
     e2e_type(e, "/cam on test", TRUE);
     e2e_expect(e, NULL, "camera on: test 640x480@30");
+    e2e_type(e, "/who", TRUE);
+    e2e_expect(e, NULL, " (on camera) (you)");
+    /* A view of someone not streaming waits, and says so. */
+    e2e_type(e, "/view bob", TRUE);
+    e2e_expect(e, NULL, "bob is not streaming: the view starts when bob turns a camera on");
+    e2e_type(e, "/unview bob", TRUE);
+    e2e_type(e, "/view nobody", TRUE);
+    e2e_expect(e, NULL, "nobody is not in the room");
+    e2e_type(e, "/unview nobody", TRUE);
     g_autofree char *server = g_strdup_printf("127.0.0.1:%u", e->port);
     g_autofree char *summary = e2e_path(e, "view.json");
     const char *argv[] = {BIN("lanconf-cli"), "--server", server,       "--nick", "carol",
