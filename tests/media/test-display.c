@@ -117,7 +117,9 @@ static double test_display_lit_share(GBytes *shot, gsize tail)
  * where the picture is. */
 static void test_display_window(void)
 {
-    if (g_find_program_in_path("Xvfb") == NULL || g_find_program_in_path("xwd") == NULL) {
+    g_autofree char *xvfb = g_find_program_in_path("Xvfb");
+    g_autofree char *xwd = g_find_program_in_path("xwd");
+    if (xvfb == NULL || xwd == NULL) {
         g_test_skip("Xvfb or xwd is missing (scripts/install-deps.sh installs them)");
         return;
     }
