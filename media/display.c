@@ -11,6 +11,9 @@ struct LcDisplay {
     char *description;
     GstElement *pipeline; /* NULL when headless */
     GstAppSrc *src;
+    GstElement *label; /* textoverlay: whose camera, which channel */
+    char *label_text;
+    char *title; /* the window's, sent once the first frame is out */
     GSource *bus_source;
     gint caps_width; /* size announced in the appsrc caps; 0 before the first frame */
     gint caps_height;
@@ -35,6 +38,7 @@ static void display_go_headless(LcDisplay *display, const char *why)
     if (display->pipeline != NULL)
         gst_element_set_state(display->pipeline, GST_STATE_NULL);
     g_clear_object(&display->src);
+    g_clear_object(&display->label);
     g_clear_object(&display->pipeline);
     g_free(display->description);
     display->description = g_strdup_printf("headless: %s", why);
@@ -85,14 +89,27 @@ static char *display_no_sink_reason(void)
                                                    : "the display");
 }
 
-/* Builds and starts appsrc ! videoconvert ! autovideosink. */
-static gboolean display_open_window(LcDisplay *display, GError **error)
+/* Gives the window its title: ximagesink and its kin take it from the
+ * stream's tags. They go out in the streaming thread just before the first
+ * frame, after its caps and segment (which tags must follow). */
+static GstPadProbeReturn display_on_first_buffer(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+    const char *title = data;
+    gst_pad_push_event(pad, gst_event_new_tag(gst_tag_list_new(GST_TAG_TITLE, title, NULL)));
+    return GST_PAD_PROBE_REMOVE;
+}
+
+/* Builds and starts appsrc ! videoconvert ! textoverlay ! videoconvert !
+ * autovideosink. */
+static gboolean display_open_window(LcDisplay *display, const char *title, GError **error)
 {
     g_autoptr(GError) gst_error = NULL;
-    g_autofree char *launch =
-        g_strdup_printf("appsrc name=src is-live=true format=time do-timestamp=true max-buffers=%d "
-                        "leaky-type=downstream ! videoconvert ! autovideosink name=sink sync=false",
-                        DISPLAY_MAX_QUEUED);
+    g_autofree char *launch = g_strdup_printf(
+        "appsrc name=src is-live=true format=time do-timestamp=true max-buffers=%d "
+        "leaky-type=downstream ! videoconvert ! textoverlay name=label "
+        "valignment=top halignment=left font-desc=\"Sans Bold 14\" "
+        "shaded-background=true ! videoconvert ! autovideosink name=sink sync=false",
+        DISPLAY_MAX_QUEUED);
 
     display->pipeline = gst_parse_launch(launch, &gst_error);
     if (display->pipeline != NULL)
@@ -103,6 +120,14 @@ static gboolean display_open_window(LcDisplay *display, GError **error)
         return FALSE;
     }
     display->src = GST_APP_SRC(gst_bin_get_by_name(GST_BIN(display->pipeline), "src"));
+    display->label = gst_bin_get_by_name(GST_BIN(display->pipeline), "label");
+    if (title != NULL) {
+        display_set_label(display, title);
+        display->title = g_strdup(title);
+        g_autoptr(GstPad) pad = gst_element_get_static_pad(display->label, "src");
+        gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, display_on_first_buffer, display->title,
+                          NULL);
+    }
 
     g_autoptr(GstBus) bus = gst_element_get_bus(display->pipeline);
     if (gst_element_set_state(display->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
@@ -145,7 +170,7 @@ static const char *display_headless_reason(gboolean headless_forced)
 }
 
 /* Opens a window when a display is available and not forced headless. */
-LcDisplay *display_new(gboolean headless_forced, GError **error)
+LcDisplay *display_new(gboolean headless_forced, const char *title, GError **error)
 {
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
@@ -156,9 +181,19 @@ LcDisplay *display_new(gboolean headless_forced, GError **error)
         return g_steal_pointer(&display);
     }
     gst_init(NULL, NULL);
-    if (!display_open_window(display, error))
+    if (!display_open_window(display, title, error))
         return NULL;
     return g_steal_pointer(&display);
+}
+
+/* Draws a label on the picture. */
+void display_set_label(LcDisplay *display, const char *label)
+{
+    if (display->label == NULL || g_strcmp0(label, display->label_text) == 0)
+        return;
+    g_free(display->label_text);
+    display->label_text = g_strdup(label);
+    g_object_set(display->label, "text", label != NULL ? label : "", NULL);
 }
 
 /* Tells the appsrc the frame size when it changes (first frame included). */
@@ -286,5 +321,7 @@ void display_free(LcDisplay *display)
         return;
     display_go_headless(display, "closed");
     g_free(display->description);
+    g_free(display->label_text);
+    g_free(display->title);
     g_free(display);
 }

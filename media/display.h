@@ -39,12 +39,16 @@ GQuark display_error_quark(void);
 
 /*
  * Opens a window when $DISPLAY or $WAYLAND_DISPLAY is set and headless_forced
- * is FALSE; fails with DISPLAY_ERROR_WINDOW if that window cannot be opened.
- * The bus watch runs on the thread-default GMainContext of the caller; if the
- * window later fails or is closed, the display goes on headless. Call the
- * display_* functions on the thread that runs that context.
+ * is FALSE, titled title and showing it on the picture until a label is set; fails with
+ * DISPLAY_ERROR_WINDOW if that window cannot be opened. The bus watch runs on the thread-default
+ * GMainContext of the caller; if the window later fails or is closed, the display goes on headless.
+ * Call the display_* functions on the thread that runs that context.
  */
-LcDisplay *display_new(gboolean headless_forced, GError **error);
+LcDisplay *display_new(gboolean headless_forced, const char *title, GError **error);
+/* The window's title and the label drawn on its picture (whose camera it
+ * is, and on which channel its frames come): title is set by display_new()
+ * (NULL: none), the label may change. Nothing happens headless. */
+void display_set_label(LcDisplay *display, const char *label);
 /* Shows (or, headless, counts) one frame; the frame is copied, not taken. */
 gboolean display_push(LcDisplay *display, const LcRawFrame *frame, GError **error);
 /* Whether frames are only counted. */

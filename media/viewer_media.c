@@ -134,8 +134,8 @@ static void viewer_deliver(gpointer data, gpointer viewer_data)
 }
 
 /* Creates the decoder thread and the display. */
-LcViewerMedia *viewer_media_new(gboolean headless, LcViewerMediaFunc func, gpointer user_data,
-                                GError **error)
+LcViewerMedia *viewer_media_new(gboolean headless, const char *title, LcViewerMediaFunc func,
+                                gpointer user_data, GError **error)
 {
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
@@ -147,7 +147,7 @@ LcViewerMedia *viewer_media_new(gboolean headless, LcViewerMediaFunc func, gpoin
     viewer->decoder = decoder_new(error);
     if (viewer->decoder == NULL)
         return NULL;
-    viewer->display = display_new(headless, error);
+    viewer->display = display_new(headless, title, error);
     if (viewer->display == NULL)
         return NULL;
     viewer->worker = worker_new("lc-decode", VIEWER_MEDIA_MAX_PENDING, NULL, viewer_decode_job,
@@ -155,6 +155,12 @@ LcViewerMedia *viewer_media_new(gboolean headless, LcViewerMediaFunc func, gpoin
     if (viewer->worker == NULL)
         return NULL;
     return g_steal_pointer(&viewer);
+}
+
+/* The label on the window's picture. */
+void viewer_media_set_label(LcViewerMedia *viewer, const char *label)
+{
+    display_set_label(viewer->display, label);
 }
 
 /* Queues a received frame for decoding, dropping the oldest waiting ones beyond the bound. */

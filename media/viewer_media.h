@@ -56,12 +56,14 @@ typedef void (*LcViewerMediaFunc)(LcViewerMedia *viewer, const LcViewerFrame *fr
                                   const GError *error, gpointer user_data);
 
 /*
- * Creates the decoder thread and the display (a window when a display
- * exists and headless is FALSE). Results go to func on the GMainContext
+ * Creates the decoder thread and the display (a window titled title when a
+ * display exists and headless is FALSE). Results go to func on the GMainContext
  * that is thread-default now. Call viewer_media_* on that context's thread.
  */
-LcViewerMedia *viewer_media_new(gboolean headless, LcViewerMediaFunc func, gpointer user_data,
-                                GError **error);
+LcViewerMedia *viewer_media_new(gboolean headless, const char *title, LcViewerMediaFunc func,
+                                gpointer user_data, GError **error);
+/* The label drawn on the window's picture (display_set_label()). */
+void viewer_media_set_label(LcViewerMedia *viewer, const char *label);
 /* Queues a received frame that arrived on channel (a reference is taken, no
  * copy) for decoding; never blocks. seq is its place in the viewer's order:
  * a frame is shown only if newer than every frame shown so far, and a

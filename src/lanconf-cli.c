@@ -123,9 +123,10 @@ static void cli_on_state(LcSession *session, LcSessionState state, const GError 
 static void cli_on_joined(LcSession *session, gboolean resumed, gpointer data)
 {
     LcCli *cli = data;
+    gboolean was_lost = cli->lost;
     cli->lost = FALSE;
     cli->ever_joined = TRUE;
-    if (cli->verbose || resumed)
+    if (cli->verbose || resumed || was_lost) /* after "trying again", say it worked */
         fprintf(stderr, "lanconf-cli: %s %s as %s@%s\n", resumed ? "rejoined" : "joined",
                 session_get_server(session), session_get_nick(session), session_get_addr(session));
     cli_check_done(cli);
@@ -250,6 +251,15 @@ static void cli_read_line(LcCli *cli)
 static gboolean cli_on_timeout(gpointer data)
 {
     LcCli *cli = data;
+    if (cli->follow) {
+        /* A logger given a time limit has done what it was asked. */
+        cli->interrupted = TRUE;
+        if (cli->media != NULL && !cli->media_done)
+            cli_media_finish(cli->media);
+        else
+            cli_finish(cli);
+        return G_SOURCE_REMOVE;
+    }
     cli_print_error(&cli->status,
                     "timed out: %d of %d messages from others printed, %u of my messages not "
                     "acknowledged%s",
@@ -302,7 +312,8 @@ int main(int argc, char **argv)
         {"json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON object per message", NULL},
         {"follow", 'f', 0, G_OPTION_ARG_NONE, &follow,
          "Keep printing the room after stdin ends, until interrupted (Ctrl-C or SIGTERM: leaves "
-         "the room and exits 0); a camera or view without --duration runs as long",
+         "the room and exits 0) or --timeout S is up (exit 0 too); a camera or view without "
+         "--duration runs as long",
          NULL},
         {"no-history", 0, 0, G_OPTION_ARG_NONE, &no_history,
          "Do not print the backlog sent on join", NULL},
@@ -345,6 +356,12 @@ int main(int argc, char **argv)
                                ? "--help"
                                : "--help-all";
         fprintf(stderr, "lanconf-cli: %s\nTry 'lanconf-cli %s'.\n", error->message, help);
+        cli_media_options_clear(&media);
+        return 2;
+    }
+    if (follow && count > 0) {
+        fprintf(stderr, "lanconf-cli: --follow runs until interrupted, --count until N messages "
+                        "came: give one of them\nTry 'lanconf-cli --help'.\n");
         cli_media_options_clear(&media);
         return 2;
     }

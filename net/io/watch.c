@@ -201,31 +201,74 @@ static LcWatchHub *watch_hub_new(GMainContext *context)
     return hub;
 }
 
-/* The thread-default context's hub, referenced (made on first use). A hub
- * whose context is gone is replaced: another context may have its address. */
-static LcWatchHub *watch_hub_get(void)
+/* The context's hub, referenced (made on first use). A hub whose context
+ * is gone is replaced (another context may have its address), and when a
+ * hub is made, every hub whose context is gone leaves the table (its epoll
+ * descriptor closes once its last watch goes). */
+static LcWatchHub *watch_hub_find(GMainContext *context)
 {
-    GMainContext *context = g_main_context_ref_thread_default();
-    LcWatchHub *stale = NULL, *hub;
+    g_autoptr(GPtrArray) dead = g_ptr_array_new_with_free_func((GDestroyNotify)g_source_unref);
     g_mutex_lock(&watch_hubs_lock);
     if (watch_hubs == NULL)
         watch_hubs = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)g_source_unref);
-    hub = g_hash_table_lookup(watch_hubs, context);
-    if (hub != NULL && g_source_is_destroyed(&hub->source)) {
-        stale = (LcWatchHub *)g_source_ref(&hub->source);
-        hub = NULL;
-    }
-    if (hub == NULL) {
+    LcWatchHub *hub = g_hash_table_lookup(watch_hubs, context);
+    if (hub == NULL || g_source_is_destroyed(&hub->source)) {
+        GHashTableIter iter;
+        gpointer value;
+        g_hash_table_iter_init(&iter, watch_hubs);
+        while (g_hash_table_iter_next(&iter, NULL, &value)) {
+            if (!g_source_is_destroyed(value))
+                continue;
+            g_ptr_array_add(dead, g_source_ref(value)); /* unreferenced outside the lock */
+            g_hash_table_iter_remove(&iter);
+        }
         hub = watch_hub_new(context);
         if (hub != NULL)
-            g_hash_table_replace(watch_hubs, context, hub);
+            g_hash_table_insert(watch_hubs, context, hub);
     }
     if (hub != NULL)
         g_source_ref(&hub->source);
     g_mutex_unlock(&watch_hubs_lock);
-    if (stale != NULL)
-        g_source_unref(&stale->source); /* outside the lock: it may finalize */
-    g_main_context_unref(context);
+    return hub;
+}
+
+/* A thread's hub for its thread-default context, so that queueing a write
+ * (watch_soon(), once a stream a turn) takes no process-wide lock. */
+typedef struct {
+    GMainContext *context;
+    LcWatchHub *hub; /* referenced */
+} LcWatchCache;
+
+static void watch_cache_free(gpointer data)
+{
+    LcWatchCache *cache = data;
+    if (cache->hub != NULL)
+        g_source_unref(&cache->hub->source);
+    g_free(cache);
+}
+
+static GPrivate watch_cache = G_PRIVATE_INIT(watch_cache_free);
+
+/* The thread-default context's hub, referenced. */
+static LcWatchHub *watch_hub_get(void)
+{
+    GMainContext *context = g_main_context_get_thread_default();
+    if (context == NULL)
+        context = g_main_context_default();
+    LcWatchCache *cache = g_private_get(&watch_cache);
+    if (cache != NULL && cache->context == context && !g_source_is_destroyed(&cache->hub->source))
+        return (LcWatchHub *)g_source_ref(&cache->hub->source);
+    LcWatchHub *hub = watch_hub_find(context);
+    if (hub == NULL)
+        return NULL;
+    if (cache == NULL) {
+        cache = g_new0(LcWatchCache, 1);
+        g_private_set(&watch_cache, cache);
+    }
+    if (cache->hub != NULL)
+        g_source_unref(&cache->hub->source);
+    cache->context = context;
+    cache->hub = (LcWatchHub *)g_source_ref(&hub->source);
     return hub;
 }
 

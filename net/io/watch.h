@@ -13,7 +13,9 @@
  * active. The callback returns G_SOURCE_CONTINUE to keep watching or
  * G_SOURCE_REMOVE to stop (the context's reference goes);
  * watch_drop() stops it and releases the caller's. Both may happen from
- * inside the callback. */
+ * inside the callback. Drop a socket's watches before closing it: a
+ * descriptor closed while watched leaves epoll's entry to the kernel, which
+ * keeps it while a copy of the descriptor (dup, fork) lives. */
 #pragma once
 
 #include <gio/gio.h>

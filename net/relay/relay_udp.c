@@ -139,6 +139,9 @@ static void relay_udp_on_frag(LcRelayVideo *video, const LcDgram *d, GSocketAddr
     g_autoptr(LcFrame) frame = frag_frame_take(&out);
     frame->meta.stream_id = stream->id;
     relay_video_fan_out(stream, frame, LC_CHAN_UDP);
+    /* The replies so far (this frame's ACK among them) go before the
+     * copies, which may fill the socket's buffer. */
+    relay_udp_flush_replies(video);
     relay_udp_pump_stream(stream);
 }
 

@@ -13,6 +13,8 @@ struct _LcAvViewer {
     gpointer user_data;
     guint64 decoded;
     gboolean failed;
+    char *nick;
+    gint shown_channel; /* the channel of the picture on show (-1: none yet) */
     /* Frames are numbered on across the nick's streams: a restarted camera
      * numbers from 1 again, and taken as they are its frames would repeat
      * (or trail) the last stream's, and be dropped as such until the new
@@ -63,6 +65,8 @@ static void av_viewer_on_frame(LcStreamViewer *video, const LcStreamFrame *f, gp
 static void av_viewer_on_lost(LcStreamViewer *video, LcChanKind ch, guint64 seq, gpointer data)
 {
     LcAvViewer *v = data;
+    if (v->rebase)
+        return; /* a new stream's, numbered once its first frame comes */
     framelog_add_lost(v->log, ch, v->seq_base + seq);
 }
 
@@ -109,6 +113,13 @@ static void av_viewer_on_decoded(LcViewerMedia *media, const LcViewerFrame *f, c
     }
     if (v->decoded++ == 0)
         framelog_set_stream(v->log, f->width, f->height, NULL);
+    /* The picture says whose it is and which channel brought it. */
+    if (f->shown && (gint)f->channel != v->shown_channel) {
+        v->shown_channel = (gint)f->channel;
+        g_autofree char *label =
+            g_strdup_printf("%s · %s", v->nick, chan_kind_name((LcChanKind)f->channel));
+        viewer_media_set_label(v->media, label);
+    }
     framelog_add_decoded(v->log, (LcChanKind)f->channel, f->seq, f->decoded_us, f->decode_time_us);
 }
 
@@ -131,10 +142,13 @@ LcAvViewer *av_viewer_new(LcSession *session, const char *nick, const LcStreamVi
                           gpointer user_data, GError **error)
 {
     g_autoptr(LcAvViewer) v = g_new0(LcAvViewer, 1);
+    v->shown_channel = -1;
     v->error_func = error_func;
     v->end_func = end_func;
     v->user_data = user_data;
-    v->media = viewer_media_new(headless, av_viewer_on_decoded, v, error);
+    v->nick = g_strdup(nick);
+    g_autofree char *title = g_strdup_printf("%s's camera", nick); /* then ": lanconf" */
+    v->media = viewer_media_new(headless, title, av_viewer_on_decoded, v, error);
     if (v->media == NULL)
         return NULL;
     v->log = framelog_new(FRAMELOG_ROLE_VIEWER, run, g_get_real_time());
@@ -163,5 +177,6 @@ void av_viewer_free(LcAvViewer *v)
     g_clear_pointer(&v->video, stream_viewer_free);
     g_clear_pointer(&v->media, viewer_media_free);
     g_clear_pointer(&v->log, framelog_free);
+    g_free(v->nick);
     g_free(v);
 }

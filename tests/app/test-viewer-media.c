@@ -48,7 +48,7 @@ static void results_init(Results *results)
         .loop = g_main_loop_new(NULL, FALSE),
         .frames = g_array_new(FALSE, FALSE, sizeof(LcViewerFrame)),
     };
-    results->viewer = viewer_media_new(TRUE, results_on_frame, results, &error);
+    results->viewer = viewer_media_new(TRUE, NULL, results_on_frame, results, &error);
     g_assert_no_error(error);
     g_assert_true(viewer_media_is_headless(results->viewer));
     g_assert_cmpstr(viewer_media_get_display_description(results->viewer), ==,
@@ -184,7 +184,7 @@ static void test_free_in_callback(void)
     Results results = {.loop = g_main_loop_new(NULL, FALSE)};
 
     results.frames = g_array_new(FALSE, FALSE, sizeof(LcViewerFrame));
-    results.viewer = viewer_media_new(TRUE, free_on_first, &results, &error);
+    results.viewer = viewer_media_new(TRUE, NULL, free_on_first, &results, &error);
     g_assert_no_error(error);
     for (guint i = 0; i < captured->len; i++) {
         LcFrame *frame = g_ptr_array_index(captured, i);

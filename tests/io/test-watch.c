@@ -241,6 +241,61 @@ static void test_watch_per_thread(void)
     watch_drop(&w_main);
 }
 
+/* Epoll descriptors the process has open. */
+static guint test_watch_epoll_fds(void)
+{
+    guint n = 0;
+    g_autoptr(GDir) dir = g_dir_open("/proc/self/fd", 0, NULL);
+    const char *name;
+    while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
+        g_autofree char *path = g_build_filename("/proc/self/fd", name, NULL);
+        g_autofree char *target = g_file_read_link(path, NULL);
+        n += target != NULL && strstr(target, "eventpoll") != NULL;
+    }
+    return n;
+}
+
+typedef struct {
+    GMainContext *context;
+    GSocket *socket;
+} ShortThread;
+
+/* A thread that watches a socket on its own context, then goes. */
+static gpointer test_watch_short_thread(gpointer data)
+{
+    ShortThread *t = data;
+    g_main_context_push_thread_default(t->context);
+    Probe p = {0};
+    LcWatch *w = watch_add_socket(t->socket, G_IO_IN, test_watch_on_ready, &p);
+    g_main_context_iteration(t->context, FALSE);
+    watch_drop(&w);
+    g_main_context_pop_thread_default(t->context);
+    return NULL;
+}
+
+/* Contexts that come and go (a relay thread, a bench's member threads)
+ * leave no epoll descriptor behind, even when no later context takes a
+ * gone one's address. */
+static void test_watch_contexts_go(void)
+{
+    g_autoptr(GSocket) a = NULL, b = NULL;
+    test_pair(&a, &b);
+    guint before = test_watch_epoll_fds();
+    GMainContext *contexts[30];
+    for (guint i = 0; i < G_N_ELEMENTS(contexts); i++) {
+        contexts[i] = g_main_context_new(); /* all alive at once: distinct addresses */
+        ShortThread t = {contexts[i], b};
+        g_thread_join(g_thread_new("short", test_watch_short_thread, &t));
+    }
+    g_assert_cmpuint(test_watch_epoll_fds(), >=, 30); /* their hubs, still held */
+    for (guint i = 0; i < G_N_ELEMENTS(contexts); i++)
+        g_main_context_unref(contexts[i]);
+    g_autoptr(GMainContext) last = g_main_context_new();
+    ShortThread t = {last, b};
+    g_thread_join(g_thread_new("short", test_watch_short_thread, &t));
+    g_assert_cmpuint(test_watch_epoll_fds(), <=, before + 1);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -251,5 +306,6 @@ int main(int argc, char **argv)
     g_test_add_func("/watch/fd-reused", test_watch_fd_reused);
     g_test_add_func("/watch/once", test_watch_once);
     g_test_add_func("/watch/per-thread", test_watch_per_thread);
+    g_test_add_func("/watch/contexts-go", test_watch_contexts_go);
     return g_test_run();
 }

@@ -14,7 +14,7 @@
 static void test_display_headless_forced(void)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(LcDisplay) display = display_new(TRUE, &error);
+    g_autoptr(LcDisplay) display = display_new(TRUE, NULL, &error);
     LcDisplayStats stats;
 
     g_assert_no_error(error);
@@ -45,7 +45,7 @@ static void test_display_headless_without_display(void)
 
     g_unsetenv("DISPLAY");
     g_unsetenv("WAYLAND_DISPLAY");
-    g_autoptr(LcDisplay) display = display_new(FALSE, &error);
+    g_autoptr(LcDisplay) display = display_new(FALSE, NULL, &error);
     g_assert_no_error(error);
     g_assert_true(display_is_headless(display));
     g_assert_nonnull(strstr(display_get_description(display), "DISPLAY"));
@@ -59,7 +59,7 @@ static void test_display_no_output(void)
     g_autoptr(GError) error = NULL;
     g_setenv("DISPLAY", ":197", TRUE); /* no X server there */
     g_unsetenv("WAYLAND_DISPLAY");
-    g_autoptr(LcDisplay) display = display_new(FALSE, &error);
+    g_autoptr(LcDisplay) display = display_new(FALSE, NULL, &error);
     g_assert_no_error(error);
     g_assert_true(display_is_headless(display));
     const char *note = display_get_description(display);
@@ -99,6 +99,18 @@ static GBytes *test_display_screenshot(const char *display)
     return out;
 }
 
+/* The display's window tree with each window's name (xwininfo). */
+static char *test_display_window_names(const char *display)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) p = g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "xwininfo",
+                                                "-root", "-tree", "-display", display, NULL);
+    g_assert_no_error(error);
+    char *out = NULL;
+    g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, &out, NULL, &error));
+    return out;
+}
+
 /* Share of bytes that are not black in the last `tail` bytes (the pixels
  * of a root window that starts black). */
 static double test_display_lit_share(GBytes *shot, gsize tail)
@@ -114,13 +126,15 @@ static double test_display_lit_share(GBytes *shot, gsize tail)
 
 /* Under Xvfb a real window opens (ximagesink, installed by
  * scripts/install-deps.sh) and shows the frames: the black screen is lit
- * where the picture is. */
+ * where the picture is; the window is titled with the nick, and the label
+ * is drawn on the picture. */
 static void test_display_window(void)
 {
     g_autofree char *xvfb = g_find_program_in_path("Xvfb");
     g_autofree char *xwd = g_find_program_in_path("xwd");
-    if (xvfb == NULL || xwd == NULL) {
-        g_test_skip("Xvfb or xwd is missing (scripts/install-deps.sh installs them)");
+    g_autofree char *xwininfo = g_find_program_in_path("xwininfo");
+    if (xvfb == NULL || xwd == NULL || xwininfo == NULL) {
+        g_test_skip("Xvfb, xwd or xwininfo is missing (scripts/install-deps.sh installs them)");
         return;
     }
     int n = test_display_free_number();
@@ -146,7 +160,7 @@ static void test_display_window(void)
     g_autoptr(GBytes) before = test_display_screenshot(name);
     g_assert_cmpfloat(test_display_lit_share(before, 320 * 240 * 4), <, 0.01);
     {
-        g_autoptr(LcDisplay) display = display_new(FALSE, &error);
+        g_autoptr(LcDisplay) display = display_new(FALSE, "alice's camera", &error);
         g_assert_no_error(error);
         g_assert_false(display_is_headless(display));
         g_autofree char *want = g_strdup_printf("window (ximagesink on %s)", name);
@@ -161,6 +175,22 @@ static void test_display_window(void)
         g_autoptr(GBytes) shot = test_display_screenshot(name);
         /* The 160x120 picture covers a quarter of the 320x240 screen. */
         g_assert_cmpfloat(test_display_lit_share(shot, 320 * 240 * 4), >, 0.1);
+        /* The window says whose camera it shows. */
+        g_autofree char *tree = test_display_window_names(name);
+        g_assert_nonnull(strstr(tree, "\"alice's camera : ")); /* then the program's name */
+
+        /* The label is drawn on the picture: the same frame with and
+         * without it differs. */
+        g_autoptr(LcRawFrame) still = media_test_synthetic_frame(160, 120, 1, 0);
+        display_set_label(display, "alice · udp");
+        g_assert_true(display_push(display, still, &error));
+        g_usleep(300000);
+        g_autoptr(GBytes) labelled = test_display_screenshot(name);
+        display_set_label(display, "");
+        g_assert_true(display_push(display, still, &error));
+        g_usleep(300000);
+        g_autoptr(GBytes) bare = test_display_screenshot(name);
+        g_assert_false(g_bytes_equal(labelled, bare));
     }
     g_subprocess_send_signal(x, SIGTERM);
     g_subprocess_wait(x, NULL, NULL);
@@ -170,7 +200,7 @@ static void test_display_window(void)
 static void test_display_invalid_frame(void)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(LcDisplay) display = display_new(TRUE, &error);
+    g_autoptr(LcDisplay) display = display_new(TRUE, NULL, &error);
     LcRawFrame empty = {0};
     LcDisplayStats stats;
 

@@ -54,7 +54,7 @@ static void test_pipeline_capture_to_display(void)
 
     chain.decoder = decoder_new(&error);
     g_assert_no_error(error);
-    chain.display = display_new(TRUE, &error);
+    chain.display = display_new(TRUE, NULL, &error);
     g_assert_no_error(error);
     chain.worker = encode_worker_new(encoder_new("auto", 80, &error), 0, NULL, chain_on_encoded,
                                      &chain, &error);

@@ -249,6 +249,16 @@ static void test_follow(void)
     g_assert_cmpint(cli_finish(once, "", NULL, &o_err), ==, 0);
     g_assert_nonnull(strstr(o_err, "--follow"));
 
+    /* Until interrupted and until N messages cannot both hold. */
+    g_autoptr(GSubprocess) both = cli_spawn("--server", server, "--follow", "--count", "1", NULL);
+    g_autofree char *b_err = NULL;
+    g_assert_cmpint(cli_finish(both, "", NULL, &b_err), ==, 2);
+    g_assert_nonnull(strstr(b_err, "--count"));
+    /* A time limit ends a followed run as asked: exit 0. */
+    g_autoptr(GSubprocess) timed =
+        cli_spawn("--server", server, "--nick", "timed", "--follow", "--timeout", "1", NULL);
+    g_assert_cmpint(cli_finish(timed, "", NULL, NULL), ==, 0);
+
     g_autoptr(GSubprocess) logger = cli_spawn("--server", server, "--nick", "logger", "--json",
                                               "--no-history", "--follow", "--verbose", NULL);
     g_assert_true(g_output_stream_close(g_subprocess_get_stdin_pipe(logger), NULL, NULL));
