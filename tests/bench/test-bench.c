@@ -222,32 +222,32 @@ static void test_conference_run(void)
     }
 }
 
-/* Bad values are usage errors naming the flag. */
-static void test_transport_flags(void)
+/* Runs `lanconf-bench COMMAND FLAG VALUE`: a usage error (exit 2) whose
+ * message holds want. */
+static void bench_expect_usage_error(const char *command, const char *flag, const char *value,
+                                     const char *want)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(GSubprocess) p =
         g_subprocess_new(G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, LANCONF_BIN_DIR "/lanconf-bench",
-                         "transport", "--size", "5000000", NULL);
+                         command, flag, value, NULL);
     g_assert_no_error(error);
     g_autofree char *err = NULL;
     g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, NULL, &err, &error));
     g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 2);
-    g_assert_nonnull(strstr(err, "--size: '5000000' is out of range"));
+    g_assert_nonnull(strstr(err, want));
+}
+
+/* Bad values are usage errors naming the flag. */
+static void test_transport_flags(void)
+{
+    bench_expect_usage_error("transport", "--size", "5000000", "--size: '5000000' is out of range");
 }
 
 /* A room needs a thread for its members. */
 static void test_conference_flags(void)
 {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GSubprocess) p =
-        g_subprocess_new(G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, LANCONF_BIN_DIR "/lanconf-bench",
-                         "conference", "--threads", "0", NULL);
-    g_assert_no_error(error);
-    g_autofree char *err = NULL;
-    g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, NULL, &err, &error));
-    g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 2);
-    g_assert_nonnull(strstr(err, "--threads"));
+    bench_expect_usage_error("conference", "--threads", "0", "--threads: '0' is out of range");
 }
 
 int main(int argc, char **argv)

@@ -86,12 +86,13 @@ static int test_display_free_number(void)
     return -1;
 }
 
-/* Bytes of a screenshot of the display's root window (xwd), or NULL. */
-static GBytes *test_display_screenshot(const char *display)
+/* What an X tool prints about the display's root window: `xwd -root
+ * -silent` a screenshot, `xwininfo -root -tree` each window's name. */
+static GBytes *test_display_ask_x(const char *tool, const char *option, const char *display)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(GSubprocess) p = g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "xwd",
-                                                "-root", "-silent", "-display", display, NULL);
+    g_autoptr(GSubprocess) p = g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, tool,
+                                                "-root", option, "-display", display, NULL);
     g_assert_no_error(error);
     GBytes *out = NULL;
     g_assert_true(g_subprocess_communicate(p, NULL, NULL, &out, NULL, &error));
@@ -99,16 +100,19 @@ static GBytes *test_display_screenshot(const char *display)
     return out;
 }
 
-/* The display's window tree with each window's name (xwininfo). */
+/* A screenshot of the display's root window. */
+static GBytes *test_display_screenshot(const char *display)
+{
+    return test_display_ask_x("xwd", "-silent", display);
+}
+
+/* The display's window tree with each window's name. */
 static char *test_display_window_names(const char *display)
 {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GSubprocess) p = g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "xwininfo",
-                                                "-root", "-tree", "-display", display, NULL);
-    g_assert_no_error(error);
-    char *out = NULL;
-    g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, &out, NULL, &error));
-    return out;
+    g_autoptr(GBytes) out = test_display_ask_x("xwininfo", "-tree", display);
+    gsize size = 0;
+    const char *data = g_bytes_get_data(out, &size);
+    return g_strndup(data, size);
 }
 
 /* Share of bytes that are not black in the last `tail` bytes (the pixels
