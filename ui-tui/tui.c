@@ -174,6 +174,7 @@ static void tui_init(LcTui *tui, const LcTuiConfig *config)
     };
     tui->session = session_new(&sc, &tui_session_events, tui);
     tui_audio_init(tui);
+    tui_media_follow_session(tui);
     tui->redraw = redraw_source_new(tui_on_redraw, tui);
     status_set_string(&tui->status.server, session_get_server(tui->session));
 }

@@ -33,6 +33,7 @@ struct _LcTuiMedia {
     gboolean shown;
     guint tick;
     guint reap;
+    guint watch; /* on the session: WATCH_NOTICE says who watches our camera */
 };
 
 /* Frees a viewed stream (GPtrArray free function). */
@@ -57,12 +58,34 @@ void tui_media_init(LcTui *tui)
     tui->media = m;
 }
 
+/* A member started or stopped watching our camera (WATCH_NOTICE). Sound
+ * is left out: in a conference everyone listens to everyone. */
+static void tui_media_on_message(LcSession *session, const LcWireMsg *msg, gpointer data)
+{
+    LcTui *tui = data;
+    if (msg->type != WIRE_WATCH_NOTICE || media_kind_from_flags(msg->flags) != LC_MEDIA_VIDEO)
+        return;
+    tui_append_text(tui, CHAT_KIND_INFO,
+                    msg->watch_notice.state == WIRE_STREAM_STARTED
+                        ? "%s is watching your camera"
+                        : "%s stopped watching your camera",
+                    msg->watch_notice.nick);
+}
+
+/* Follows the session's messages (it is made after the media state). */
+void tui_media_follow_session(LcTui *tui)
+{
+    tui->media->watch = session_add_watch(tui->session, tui_media_on_message, tui);
+}
+
 /* Stops every stream and frees the media state. */
 void tui_media_clear(LcTui *tui)
 {
     LcTuiMedia *m = tui->media;
     if (m == NULL)
         return;
+    if (m->watch != 0)
+        session_remove_watch(tui->session, m->watch);
     g_clear_handle_id(&m->tick, g_source_remove);
     g_clear_handle_id(&m->reap, g_source_remove);
     g_clear_pointer(&m->sender, av_sender_free);

@@ -64,6 +64,8 @@ extern const LcSessionEvents tui_session_events;
 
 /* Creates the media state (tui_media.c). */
 void tui_media_init(LcTui *tui);
+/* Follows the session's notices about the camera, once the session exists. */
+void tui_media_follow_session(LcTui *tui);
 /* Stops every stream and frees the media state. */
 void tui_media_clear(LcTui *tui);
 /* /cam on [SOURCE] [tcp|udp|both]: source and channels may be NULL. */

@@ -122,6 +122,23 @@ static void relay_video_viewer_detach_all(LcRelayViewer *viewer)
         relay_transport_for(k)->viewer_detach(viewer);
 }
 
+/* Tells a stream's owner, if it asked for notices, that a member started
+ * or stopped watching it (WATCH_NOTICE): a sender sees who watches. */
+static void relay_video_tell_watch(LcRelayViewer *viewer, LcRelayStream *stream,
+                                   LcWireStreamState state)
+{
+    LcRelay *relay = viewer->video->relay;
+    LcRelayClient *owner = g_hash_table_lookup(relay->clients, &stream->owner);
+    /* The viewer's own nick: its client may be gone from the tables already. */
+    if (stream->ending || owner == NULL || !owner->notices || viewer->nick == NULL)
+        return;
+    LcWireMsg msg = {.type = WIRE_WATCH_NOTICE, .flags = media_kind_to_flags(stream->media)};
+    msg.watch_notice.state = state;
+    msg.watch_notice.stream_id = stream->id;
+    msg.watch_notice.nick = viewer->nick;
+    relay_video_send_control(viewer->video, stream->owner, &msg);
+}
+
 /* Attaches a waiting viewer to a stream and tells it where to connect. */
 static void relay_video_viewer_attach(LcRelayViewer *viewer, LcRelayStream *stream)
 {
@@ -145,6 +162,7 @@ static void relay_video_viewer_attach(LcRelayViewer *viewer, LcRelayStream *stre
     msg.view_ready.frame_max = cfg->video_frame_max;
     msg.view_ready.nick = stream->nick;
     relay_video_send_control(video, viewer->owner, &msg);
+    relay_video_tell_watch(viewer, stream, WIRE_STREAM_STARTED);
 }
 
 /* Detaches a viewer from its stream; it waits for the stream again. */
@@ -155,6 +173,7 @@ static void relay_video_viewer_detach(LcRelayViewer *viewer, const char *reason,
         return;
     g_ptr_array_remove(stream->viewers, viewer);
     relay_video_viewer_detach_all(viewer); /* VIEW_END says why */
+    relay_video_tell_watch(viewer, stream, WIRE_STREAM_ENDED);
     if (tell) {
         LcWireMsg msg = {.type = WIRE_VIEW_END, .flags = media_kind_to_flags(stream->media)};
         msg.view_end.viewer_id = viewer->id;
@@ -253,6 +272,7 @@ static void relay_video_stream_end(LcRelayStream *stream, const char *reason)
 {
     LcRelayVideo *video = stream->video;
     g_autoptr(GPtrArray) waiting = g_ptr_array_new();
+    stream->ending = TRUE;
     while (stream->viewers->len > 0) {
         LcRelayViewer *viewer = stream->viewers->pdata[stream->viewers->len - 1];
         relay_video_viewer_detach(viewer, reason, TRUE);

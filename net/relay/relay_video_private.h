@@ -44,6 +44,7 @@ typedef struct {
     GSocketAddress *udp_peer; /* the sender's UDP address, learned from its datagrams */
     LcFragReassembler *reasm;
     GPtrArray *viewers; /* LcRelayViewer, attached */
+    gboolean ending;    /* its viewers are let go: the owner needs no WATCH_NOTICE */
     /* The VIDEO_FRAME head of the last frame fanned out to TCP viewers (made
      * once for all of them); the frame is held so that its address cannot
      * be reused by another while it keys the cache. */

@@ -1,5 +1,4 @@
 /* wire.c: the lanconf wire protocol (docs/PROTOCOL.md), encoding and decoding.
- *
  * Each message type is described once, as a table of fields (kind, offset in
  * LcWireMsg, size limit). The encoder and the decoder both walk that table, so
  * the two can never disagree about the layout of a type, and adding a type is
@@ -171,6 +170,11 @@ static const LcField video_ack_fields[] = {
     NUM(F_U64, video_ack.seq),       NUM(F_U64, video_ack.first_us),
     NUM(F_U64, video_ack.last_us),   NUM(F_U64, video_ack.clock_offset_us),
 };
+static const LcField watch_notice_fields[] = {
+    NUM(F_U8, watch_notice.state),
+    NUM(F_U32, watch_notice.stream_id),
+    FIELD(F_STR, watch_notice.nick, WIRE_NICK_MAX, F_NONEMPTY, WIRE_ERR_BAD_FRAME),
+};
 static const LcField stream_notice_fields[] = {
     NUM(F_U8, stream_notice.state),
     NUM(F_U32, stream_notice.stream_id),
@@ -247,6 +251,7 @@ static const LcSchema schemas[] = {
     SCHEMA(WIRE_VIDEO_FRAME, "VIDEO_FRAME", WIRE_VIDEO_FRAME_HEAD + WIRE_VIDEO_FRAME_MAX, 0,
            video_frame_fields, FALSE),
     SCHEMA(WIRE_STREAM_NOTICE, "STREAM_NOTICE", 64, WIRE_FLAG_AUDIO, stream_notice_fields, FALSE),
+    SCHEMA(WIRE_WATCH_NOTICE, "WATCH_NOTICE", 64, WIRE_FLAG_AUDIO, watch_notice_fields, FALSE),
     SCHEMA(WIRE_VIDEO_ACK, "VIDEO_ACK", 64, 0, video_ack_fields, FALSE),
     SCHEMA(WIRE_STATS_REQUEST, "STATS_REQUEST", 16, 0, stats_request_fields, FALSE),
     SCHEMA(WIRE_STATS_STREAM, "STATS_STREAM", 128, WIRE_FLAG_AUDIO, stats_stream_fields, FALSE),

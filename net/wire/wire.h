@@ -63,6 +63,7 @@ typedef enum {
     WIRE_VIDEO_READY = 0x29,
     WIRE_VIDEO_FRAME = 0x2A,
     WIRE_STREAM_NOTICE = 0x2B,
+    WIRE_WATCH_NOTICE = 0x2C,
     WIRE_VIDEO_ACK = 0x30,
     WIRE_STATS_REQUEST = 0x31,
     WIRE_STATS_STREAM = 0x32,
@@ -92,7 +93,7 @@ typedef enum {
 /* Header flags. */
 #define WIRE_FLAG_FATAL   0x0001 /* ERROR: the sender closes after it */
 #define WIRE_FLAG_RESUME  0x0001 /* HELLO: a reconnect; replay all after resume_after */
-#define WIRE_FLAG_NOTICES 0x0002 /* HELLO: send STREAM_NOTICE (who has which stream) */
+#define WIRE_FLAG_NOTICES 0x0002 /* HELLO: send STREAM_NOTICE and WATCH_NOTICE */
 #define WIRE_FLAG_ACTION  0x0001 /* CHAT, CHAT_DELIVER: an /me action */
 #define WIRE_FLAG_HISTORY 0x0002 /* CHAT_DELIVER: replayed from history */
 #define WIRE_FLAG_OWN     0x0004 /* CHAT_DELIVER: sent by the recipient's instance */
@@ -275,6 +276,11 @@ typedef struct {
             char *nick; /* the member whose stream it is */
             guint8 channels;
         } stream_notice;
+        struct {
+            guint8 state; /* LcWireStreamState: started or stopped watching */
+            guint32 stream_id;
+            char *nick; /* the member who watches (or listens) */
+        } watch_notice;
         struct {
             guint32 request;
         } stats_request;

@@ -517,6 +517,9 @@ static void test_cam(E2e *e, gconstpointer data)
     g_autoptr(GError) error = NULL;
     g_subprocess_wait_check(carol, NULL, &error);
     g_assert_no_error(error);
+    /* The sender sees who watches. */
+    e2e_expect(e, NULL, "carol is watching your camera");
+    e2e_expect(e, NULL, "carol stopped watching your camera");
     /* The member list marks alice as streaming while the camera is on. */
     g_assert_nonnull(strstr(pane, "*alice"));
     e2e_key(e, "F2");

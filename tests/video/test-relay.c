@@ -615,82 +615,6 @@ static void test_stream_flood(RelayFixture *fx, gconstpointer tweak)
     g_object_unref(eye);
 }
 
-/* Reads the next STREAM_NOTICE and checks it. */
-static void expect_notice(GSocket *socket, LcWireStreamState state, guint16 flags, const char *nick,
-                          guint32 stream_id, guint8 channels)
-{
-    LcWireMsg msg;
-    g_assert_true(test_raw_read_type(socket, WIRE_STREAM_NOTICE, &msg, 5000));
-    g_assert_cmpuint(msg.stream_notice.state, ==, state);
-    g_assert_cmphex(msg.flags, ==, flags);
-    g_assert_cmpstr(msg.stream_notice.nick, ==, nick);
-    g_assert_cmpuint(msg.stream_notice.stream_id, ==, stream_id);
-    g_assert_cmpuint(msg.stream_notice.channels, ==, channels);
-    wire_msg_clear(&msg);
-}
-
-/* Joins as nick and opens an audio stream on the channels. */
-static GSocket *open_audio_stream(guint16 port, const char *nick, guint8 channels, LcWireMsg *ready)
-{
-    GSocket *control = test_raw_join_flags(port, nick, WIRE_FLAG_NOTICES, 0, 0);
-    LcWireMsg open = {.type = WIRE_STREAM_OPEN, .flags = WIRE_FLAG_AUDIO};
-    open.stream_open.channels = channels;
-    test_raw_send(control, &open);
-    g_assert_true(test_raw_read_type(control, WIRE_STREAM_READY, ready, 5000));
-    g_assert_cmphex(ready->flags, ==, WIRE_FLAG_AUDIO);
-    return control;
-}
-
-/* The room is told of every stream that starts and ends (STREAM_NOTICE,
- * the owner too; after a rename, again under the new nick), and a member who joins later of every
- * stream there is, each with its media kind, nick and channels: every member that asked in its
- * HELLO (NOTICES); one that did not (a client that predates notices) gets none. */
-static void test_stream_notices(RelayFixture *fx, gconstpointer tweak)
-{
-    GSocket *eye = test_raw_join_flags(fx->port, "eye", WIRE_FLAG_NOTICES, 0, 0);
-    LcWireMsg cam_ready, mic_ready, none;
-    GSocket *cam = video_raw_open_stream(fx->port, "cam", WIRE_CHANNELS_ALL, &cam_ready);
-    guint32 cam_id = cam_ready.stream_ready.stream_id;
-    expect_notice(eye, WIRE_STREAM_STARTED, 0, "cam", cam_id, WIRE_CHANNELS_ALL);
-    GSocket *mic = open_audio_stream(fx->port, "Mic", WIRE_CHANNEL_UDP, &mic_ready);
-    guint32 mic_id = mic_ready.stream_ready.stream_id;
-    expect_notice(eye, WIRE_STREAM_STARTED, WIRE_FLAG_AUDIO, "Mic", mic_id, WIRE_CHANNEL_UDP);
-    expect_notice(mic, WIRE_STREAM_STARTED, WIRE_FLAG_AUDIO, "Mic", mic_id, WIRE_CHANNEL_UDP);
-    g_assert_false(test_raw_read_type(cam, WIRE_STREAM_NOTICE, &none, 300)); /* did not ask */
-
-    /* A latecomer hears of both, right after WELCOME. */
-    GSocket *late = test_raw_join_flags(fx->port, "late", WIRE_FLAG_NOTICES, 0, 0);
-    for (guint i = 0; i < 2; i++) {
-        LcWireMsg msg;
-        g_assert_true(test_raw_read_type(late, WIRE_STREAM_NOTICE, &msg, 5000));
-        g_assert_cmpuint(msg.stream_notice.state, ==, WIRE_STREAM_STARTED);
-        gboolean audio = (msg.flags & WIRE_FLAG_AUDIO) != 0;
-        g_assert_cmpstr(msg.stream_notice.nick, ==, audio ? "Mic" : "cam");
-        g_assert_cmpuint(msg.stream_notice.stream_id, ==, audio ? mic_id : cam_id);
-        wire_msg_clear(&msg);
-    }
-
-    /* A rename: the stream is announced again under the new nick. */
-    LcWireMsg rename = {.type = WIRE_NICK};
-    rename.nick.nick = "Mike";
-    test_raw_send(mic, &rename);
-    expect_notice(eye, WIRE_STREAM_STARTED, WIRE_FLAG_AUDIO, "Mike", mic_id, WIRE_CHANNEL_UDP);
-
-    LcWireMsg close = {.type = WIRE_STREAM_CLOSE};
-    close.stream_close.stream_id = mic_id;
-    test_raw_send(mic, &close);
-    expect_notice(eye, WIRE_STREAM_ENDED, WIRE_FLAG_AUDIO, "Mike", mic_id, WIRE_CHANNEL_UDP);
-    expect_notice(late, WIRE_STREAM_STARTED, WIRE_FLAG_AUDIO, "Mike", mic_id, WIRE_CHANNEL_UDP);
-    expect_notice(late, WIRE_STREAM_ENDED, WIRE_FLAG_AUDIO, "Mike", mic_id, WIRE_CHANNEL_UDP);
-    g_object_unref(cam); /* the owner leaves: its stream ends */
-    expect_notice(eye, WIRE_STREAM_ENDED, 0, "cam", cam_id, WIRE_CHANNELS_ALL);
-    wire_msg_clear(&cam_ready);
-    wire_msg_clear(&mic_ready);
-    g_object_unref(late);
-    g_object_unref(mic);
-    g_object_unref(eye);
-}
-
 /* Four audio views per connection, for the test below. */
 static void tweak_four_audio_views(LcRelayConfig *config)
 {
@@ -770,7 +694,6 @@ int main(int argc, char **argv)
     relay_test_add("/video/relay/channels-count", tweak_three_per_ip, test_channels_count);
     relay_test_add("/video/relay/stalled-frame", tweak_quick_stall, test_stalled_frame);
     relay_test_add("/video/relay/stream-flood", NULL, test_stream_flood);
-    relay_test_add("/video/relay/stream-notices", NULL, test_stream_notices);
     relay_test_add("/video/relay/audio-views", NULL, test_audio_views);
     relay_test_add("/video/relay/audio-views-limit", tweak_four_audio_views, test_audio_views);
     return g_test_run();
