@@ -250,6 +250,17 @@ void relay_video_renamed(LcRelayVideo *video, LcRelayClient *client)
         stream->nick = g_strdup(client->nick);
         relay_video_announce(stream, WIRE_STREAM_STARTED);
     }
+    /* Its views carry the new nick too (statistics, WATCH_NOTICE). */
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, video->viewers);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        LcRelayViewer *viewer = value;
+        if (viewer->owner != client->session_id)
+            continue;
+        g_free(viewer->nick);
+        viewer->nick = g_strdup(client->nick);
+    }
 }
 
 /* Tells a member who has just joined of every stream there is. */

@@ -156,7 +156,8 @@ void relay_video_nick_taken(LcRelayVideo *video, LcRelayClient *client);
 
 /* A member changed nick: its streams carry the new one, and the room is
  * told (STREAM_NOTICE, started, the same stream id), so that a member who
- * joins later finds them under the nick they now belong to. */
+ * joins later finds them under the nick they now belong to; its views carry
+ * it too. */
 void relay_video_renamed(LcRelayVideo *video, LcRelayClient *client);
 
 /* Tells a member who has just joined of every stream there is

@@ -94,8 +94,9 @@ static void expect_watch(GSocket *socket, guint8 state, guint16 flags, const cha
 }
 
 /* A sender is told who starts and stops watching its stream (WATCH_NOTICE,
- * if it asked for notices in its HELLO), not when it ends the stream
- * itself; one that did not ask is told nothing. */
+ * if it asked for notices in its HELLO), under the nick the watcher has now,
+ * not when it ends the stream itself; one that did not ask is told
+ * nothing. */
 static void test_watch_notices(RelayFixture *fx, gconstpointer tweak)
 {
     LcWireMsg mic_ready, cam_ready, none;
@@ -116,10 +117,14 @@ static void test_watch_notices(RelayFixture *fx, gconstpointer tweak)
     wire_msg_clear(&none);
     g_assert_false(test_raw_read_type(cam, WIRE_WATCH_NOTICE, &none, 300)); /* did not ask */
 
+    /* A watcher that renames stops watching under its new nick. */
+    LcWireMsg rename = {.type = WIRE_NICK};
+    rename.nick.nick = "Ear2";
+    test_raw_send(ear, &rename);
     LcWireMsg stop = {.type = WIRE_VIEW_CLOSE, .flags = WIRE_FLAG_AUDIO};
     stop.view_close.nick = "Mic";
     test_raw_send(ear, &stop);
-    expect_watch(mic, WIRE_STREAM_ENDED, WIRE_FLAG_AUDIO, "ear", mic_id);
+    expect_watch(mic, WIRE_STREAM_ENDED, WIRE_FLAG_AUDIO, "Ear2", mic_id);
 
     /* A watcher that leaves stops watching. */
     GSocket *eye = test_raw_join(fx->port, "eye", 0, 0);
@@ -129,7 +134,7 @@ static void test_watch_notices(RelayFixture *fx, gconstpointer tweak)
     expect_watch(mic, WIRE_STREAM_ENDED, WIRE_FLAG_AUDIO, "eye", mic_id);
 
     test_raw_send(ear, &view); /* again, then the owner ends its stream */
-    expect_watch(mic, WIRE_STREAM_STARTED, WIRE_FLAG_AUDIO, "ear", mic_id);
+    expect_watch(mic, WIRE_STREAM_STARTED, WIRE_FLAG_AUDIO, "Ear2", mic_id);
     LcWireMsg close = {.type = WIRE_STREAM_CLOSE, .flags = WIRE_FLAG_AUDIO};
     close.stream_close.stream_id = mic_id;
     test_raw_send(mic, &close);
