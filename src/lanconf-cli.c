@@ -251,8 +251,9 @@ static void cli_read_line(LcCli *cli)
 static gboolean cli_on_timeout(gpointer data)
 {
     LcCli *cli = data;
-    if (cli->follow) {
-        /* A logger given a time limit has done what it was asked. */
+    if (cli->follow && cli->ever_joined) {
+        /* A logger given a time limit has done what it was asked (one that
+         * never got in has not: it fails below). */
         cli->interrupted = TRUE;
         if (cli->media != NULL && !cli->media_done)
             cli_media_finish(cli->media);
@@ -312,8 +313,8 @@ int main(int argc, char **argv)
         {"json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON object per message", NULL},
         {"follow", 'f', 0, G_OPTION_ARG_NONE, &follow,
          "Keep printing the room after stdin ends, until interrupted (Ctrl-C or SIGTERM: leaves "
-         "the room and exits 0) or --timeout S is up (exit 0 too); a camera or view without "
-         "--duration runs as long",
+         "the room and exits 0) or --timeout S is up (exit 0 if it joined); a camera or view "
+         "without --duration runs as long",
          NULL},
         {"no-history", 0, 0, G_OPTION_ARG_NONE, &no_history,
          "Do not print the backlog sent on join", NULL},

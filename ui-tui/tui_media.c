@@ -63,6 +63,10 @@ void tui_media_init(LcTui *tui)
 static void tui_media_on_message(LcSession *session, const LcWireMsg *msg, gpointer data)
 {
     LcTui *tui = data;
+    if (msg->type == WIRE_STREAM_NOTICE) {
+        tui_media_sync_members(tui); /* a camera went on or off */
+        return;
+    }
     if (msg->type != WIRE_WATCH_NOTICE || media_kind_from_flags(msg->flags) != LC_MEDIA_VIDEO)
         return;
     tui_append_text(tui, CHAT_KIND_INFO,
@@ -116,16 +120,20 @@ static LcTuiView *tui_media_find_view(LcTuiMedia *m, const char *nick, guint *in
     return NULL;
 }
 
-/* Marks yourself while your camera is on, and the members you view. */
+/* Marks yourself while your camera is on, and every member the relay says
+ * has a camera on (STREAM_NOTICE), viewed here or not. */
 void tui_media_sync_members(LcTui *tui)
 {
     LcTuiMedia *m = tui->media;
     members_clear_streaming(tui->members);
     if (m->sender != NULL)
         members_set_streaming(tui->members, session_get_nick(tui->session), TRUE);
-    for (guint i = 0; i < m->views->len; i++) {
-        LcTuiView *v = g_ptr_array_index(m->views, i);
-        members_set_streaming(tui->members, v->nick, TRUE);
+    /* Whoever the relay says has a camera on, viewed here or not. */
+    const GPtrArray *streams = room_streams_get_all(session_get_streams(tui->session));
+    for (guint i = 0; i < streams->len; i++) {
+        const LcRoomStream *s = g_ptr_array_index(streams, i);
+        if (s->media == LC_MEDIA_VIDEO)
+            members_set_streaming(tui->members, s->nick, TRUE);
     }
     if (tui->audio != NULL)
         tui_audio_sync_members(tui);

@@ -78,7 +78,7 @@ void tui_media_view(LcTui *tui, const char *nick);
 void tui_media_unview(LcTui *tui, const char *nick);
 /* F2 and /stats: shows or hides the stats pane. */
 void tui_media_toggle_stats(LcTui *tui);
-/* Marks streaming members (yourself with the camera on, those you view). */
+/* Marks the members on camera (yourself, and whom the relay announced). */
 void tui_media_sync_members(LcTui *tui);
 /* The stats pane to draw, or NULL when hidden. */
 const LcStatsPane *tui_media_get_pane(LcTui *tui);

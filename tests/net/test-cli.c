@@ -258,6 +258,12 @@ static void test_follow(void)
     g_autoptr(GSubprocess) timed =
         cli_spawn("--server", server, "--nick", "timed", "--follow", "--timeout", "1", NULL);
     g_assert_cmpint(cli_finish(timed, "", NULL, NULL), ==, 0);
+    /* Unless it never got in: a logger that logged nothing fails. */
+    g_autoptr(GSubprocess) nowhere =
+        cli_spawn("--server", "127.0.0.1:1", "--follow", "--timeout", "1", NULL);
+    g_autofree char *n_err = NULL;
+    g_assert_cmpint(cli_finish(nowhere, "", NULL, &n_err), ==, 1);
+    g_assert_nonnull(strstr(n_err, "timed out"));
 
     g_autoptr(GSubprocess) logger = cli_spawn("--server", server, "--nick", "logger", "--json",
                                               "--no-history", "--follow", "--verbose", NULL);

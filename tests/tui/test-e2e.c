@@ -500,6 +500,13 @@ static void test_cam(E2e *e, gconstpointer data)
     e2e_expect(e, NULL, "nobody is not in the room");
     e2e_type(e, "/unview nobody", TRUE);
     g_autofree char *server = g_strdup_printf("127.0.0.1:%u", e->port);
+    /* A member on camera is marked though nobody here views it. */
+    const char *dave_argv[] = {BIN("lanconf-cli"), "--server", server,       "--nick", "dave",
+                               "--camera",         "test",     "--duration", "4",      NULL};
+    g_autoptr(GSubprocess) dave = e2e_spawn(e, dave_argv, "dave", FALSE);
+    e2e_expect(e, NULL, "*dave");
+    e2e_type(e, "/who", TRUE);
+    e2e_expect(e, NULL, "dave@127.0.0.1:");
     g_autofree char *summary = e2e_path(e, "view.json");
     const char *argv[] = {BIN("lanconf-cli"), "--server", server,       "--nick", "carol",
                           "--view",           "alice",    "--duration", "3",      "--headless",
@@ -517,6 +524,7 @@ static void test_cam(E2e *e, gconstpointer data)
     g_autoptr(GError) error = NULL;
     g_subprocess_wait_check(carol, NULL, &error);
     g_assert_no_error(error);
+    g_subprocess_wait(dave, NULL, NULL);
     /* The sender sees who watches. */
     e2e_expect(e, NULL, "carol is watching your camera");
     e2e_expect(e, NULL, "carol stopped watching your camera");
