@@ -215,6 +215,17 @@ static GSubprocess *e2e_start_cli(E2e *e, const char *nick, char **tag)
     return p;
 }
 
+/* Starts a lanconf-cli member that sends media (flag and source, such as
+ * --camera test) for seconds; its output goes to NICK.out and NICK.err. */
+static GSubprocess *e2e_start_media(E2e *e, const char *nick, const char *flag, const char *source,
+                                    const char *seconds)
+{
+    g_autofree char *server = g_strdup_printf("127.0.0.1:%u", e->port);
+    const char *argv[] = {BIN("lanconf-cli"), "--server", server, "--nick", nick, flag, source,
+                          "--duration",       seconds,    NULL};
+    return e2e_spawn(e, argv, nick, FALSE);
+}
+
 /* Sends one line from a lanconf-cli member. */
 static void e2e_cli_say(GSubprocess *p, const char *line)
 {
@@ -501,9 +512,7 @@ static void test_cam(E2e *e, gconstpointer data)
     e2e_type(e, "/unview nobody", TRUE);
     g_autofree char *server = g_strdup_printf("127.0.0.1:%u", e->port);
     /* A member on camera is marked though nobody here views it. */
-    const char *dave_argv[] = {BIN("lanconf-cli"), "--server", server,       "--nick", "dave",
-                               "--camera",         "test",     "--duration", "4",      NULL};
-    g_autoptr(GSubprocess) dave = e2e_spawn(e, dave_argv, "dave", FALSE);
+    g_autoptr(GSubprocess) dave = e2e_start_media(e, "dave", "--camera", "test", "4");
     e2e_expect(e, NULL, "*dave");
     e2e_type(e, "/who", TRUE);
     e2e_expect(e, NULL, "dave@127.0.0.1:");
@@ -635,9 +644,7 @@ static void test_audio(E2e *e, gconstpointer data)
     e2e_type(e, listen, TRUE);
     e2e_expect(e, NULL, "listening to everyone who talks, into file");
     g_autofree char *server = g_strdup_printf("127.0.0.1:%u", e->port);
-    const char *argv[] = {BIN("lanconf-cli"), "--server", server,       "--nick", "carol",
-                          "--audio",          "test:660", "--duration", "8",      NULL};
-    g_autoptr(GSubprocess) carol = e2e_spawn(e, argv, "carol", FALSE);
+    g_autoptr(GSubprocess) carol = e2e_start_media(e, "carol", "--audio", "test:660", "8");
     e2e_expect(e, NULL, "carol <))");
     e2e_type(e, "/audio on test:440", TRUE);
     e2e_expect(e, NULL, "audio on: test tone 440 Hz on tcp and udp");
