@@ -26,15 +26,7 @@ struct _LcTuiAudio {
     GHashTable *volumes; /* folded nick -> level (double *), kept across /listen */
     guint tick;
     guint reap;
-    guint watch; /* on the session: STREAM_NOTICE moves the marks */
 };
-
-/* A stream started or ended in the room: the member list shows it. */
-static void tui_audio_on_message(LcSession *session, const LcWireMsg *msg, gpointer data)
-{
-    if (msg->type == WIRE_STREAM_NOTICE)
-        tui_audio_sync_members(data);
-}
 
 /* Creates the audio state of a client. */
 void tui_audio_init(LcTui *tui)
@@ -43,7 +35,6 @@ void tui_audio_init(LcTui *tui)
     a->muted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     a->volumes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     tui->audio = a;
-    a->watch = session_add_watch(tui->session, tui_audio_on_message, tui);
 }
 
 /* Finishes the listening: a WAV file is complete once this returns. */
@@ -71,7 +62,6 @@ void tui_audio_clear(LcTui *tui)
         return;
     g_clear_handle_id(&a->tick, g_source_remove);
     g_clear_handle_id(&a->reap, g_source_remove);
-    session_remove_watch(tui->session, a->watch);
     g_clear_pointer(&a->talk, audio_talk_free);
     tui_audio_stop_listening(tui, FALSE);
     g_hash_table_unref(a->muted);

@@ -64,7 +64,7 @@ static void tui_media_on_message(LcSession *session, const LcWireMsg *msg, gpoin
 {
     LcTui *tui = data;
     if (msg->type == WIRE_STREAM_NOTICE) {
-        tui_media_sync_members(tui); /* a camera went on or off */
+        tui_media_sync_members(tui); /* a camera or a sound went on or off: every mark */
         return;
     }
     if (msg->type != WIRE_WATCH_NOTICE || media_kind_from_flags(msg->flags) != LC_MEDIA_VIDEO)

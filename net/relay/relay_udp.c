@@ -408,7 +408,7 @@ static gint64 relay_udp_pump_viewers(LcRelayVideo *video, LcRelayViewer **viewer
             break;
         gboolean blocked = FALSE;
         guint sent = dgram_batch_send(&b, video->udp, &blocked, &video->udp_send_errors);
-        guint whole = sent == b.n;
+        gboolean whole = sent == b.n;
         for (guint k = 0; k < m && sent > 0; k++) {
             guint n = MIN(sent, owned[k]);
             relay_udp_advance(owner[k], n);

@@ -44,6 +44,13 @@ typedef struct {
     guint64 seq;
 } ConfMember;
 
+/* Per channel, everything counted at the end. */
+typedef struct {
+    guint64 sent, relay_acks, listener_acks, dropped, lost;
+    guint64 played, late, missing, concealed, fec, skips;
+    LcStatsDist *mouth_to_ear;
+} ConfChannel;
+
 typedef struct _LcConference LcConference;
 
 /* One thread's members: speakers [s0, s1) and listeners [l0, l1). */
@@ -66,15 +73,10 @@ struct _LcConference {
     gint joined;
     GMutex lock; /* error: members fail on their threads */
     GError *error;
-    gint64 start_us; /* monotonic: the first packet */
+    gint64 start_us;  /* monotonic: the first packet */
+    guint16 port;     /* the relay's */
+    ConfChannel *out; /* what conf_shard_collect() adds to, one thread at a time */
 };
-
-/* Per channel, everything counted at the end. */
-typedef struct {
-    guint64 sent, relay_acks, listener_acks, dropped, lost;
-    guint64 played, late, missing, concealed, fec, skips;
-    LcStatsDist *mouth_to_ear;
-} ConfChannel;
 
 /* Keeps the first fatal error. */
 static void conf_fail(LcConference *c, const GError *error)
@@ -199,16 +201,14 @@ static LcSession *conf_join(LcConference *c, guint16 port, const char *role, gui
     return s;
 }
 
-static guint16 conf_port; /* the relay's, for conf_shard_join() */
-
 /* On a members' thread: joins its members. */
 static void conf_shard_join(gpointer data)
 {
     ConfShard *sh = data;
     for (guint i = sh->s0; i < sh->s1; i++)
-        sh->c->speakers[i].session = conf_join(sh->c, conf_port, "talker", i);
+        sh->c->speakers[i].session = conf_join(sh->c, sh->c->port, "talker", i);
     for (guint i = sh->l0; i < sh->l1; i++)
-        sh->c->listeners[i].session = conf_join(sh->c, conf_port, "ear", i);
+        sh->c->listeners[i].session = conf_join(sh->c, sh->c->port, "ear", i);
 }
 
 /* On a members' thread: its listeners start listening, then its speakers
@@ -242,7 +242,7 @@ static void conf_shard_open(gpointer data)
 static gboolean conf_setup(LcConference *c, guint16 port)
 {
     gint64 deadline = g_get_monotonic_time() + CONF_SETUP_US;
-    conf_port = port;
+    c->port = port;
     conf_each_shard(c, conf_shard_join);
     if (!conf_poll(c, conf_all_joined, deadline))
         return FALSE;
@@ -298,15 +298,13 @@ static void conf_thread_cpu(LcRelay *relay, gpointer data)
     *(double *)data = conf_cpu(RUSAGE_THREAD);
 }
 
-static ConfChannel *conf_out; /* what conf_shard_collect() adds to */
-
 /* On a members' thread: adds up what its speakers sent and its listeners
  * heard, per channel. */
 static void conf_shard_collect(gpointer data)
 {
     ConfShard *sh = data;
     LcConference *c = sh->c;
-    ConfChannel *out = conf_out;
+    ConfChannel *out = c->out;
     for (guint ch = 0; ch < LC_CHAN_KINDS; ch++) {
         for (guint i = sh->s0; i < sh->s1; i++) {
             LcStreamSenderStats st;
@@ -350,9 +348,9 @@ static void conf_collect(LcConference *c, ConfChannel out[LC_CHAN_KINDS])
 {
     for (guint ch = 0; ch < LC_CHAN_KINDS; ch++)
         out[ch] = (ConfChannel){.mouth_to_ear = stats_dist_new()};
-    conf_out = out;
+    c->out = out;
     conf_each_shard(c, conf_shard_collect);
-    conf_out = NULL;
+    c->out = NULL;
 }
 
 /* A count of ConfChannel, by its offset. */
