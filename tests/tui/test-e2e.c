@@ -643,7 +643,6 @@ static void test_audio(E2e *e, gconstpointer data)
     g_autofree char *listen = g_strdup_printf("/listen %s", wav);
     e2e_type(e, listen, TRUE);
     e2e_expect(e, NULL, "listening to everyone who talks, into file");
-    g_autofree char *server = g_strdup_printf("127.0.0.1:%u", e->port);
     g_autoptr(GSubprocess) carol = e2e_start_media(e, "carol", "--audio", "test:660", "8");
     e2e_expect(e, NULL, "carol <))");
     e2e_type(e, "/audio on test:440", TRUE);
