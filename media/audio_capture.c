@@ -2,6 +2,7 @@
 #include "media/audio_capture.h"
 
 #include "media/audio_device.h"
+#include "media/audio_echo.h"
 #include "media/audio_pipeline.h"
 
 #include <gst/app/gstappsink.h>
@@ -14,6 +15,7 @@ struct LcAudioCapture {
     char *label;
     char *path; /* a file source's path, else NULL */
     gboolean mic;
+    char *echo_note; /* what the front end says of echo cancellation, or NULL */
     GMainContext *context;
     GSource *deliver; /* woken (ready time 0) when `ready` has frames */
     GSource *bus_watch;
@@ -85,6 +87,26 @@ static gboolean audio_capture_check(guint frame_ms, guint bitrate, GError **erro
     return TRUE;
 }
 
+/* Whether a capture from kind cancels echo: FALSE, with a note, where the
+ * elements are missing and echo was not asked for outright. */
+static gboolean audio_capture_wants_echo(const LcAudioCaptureConfig *config, AudioSourceKind kind,
+                                         char **note, GError **error)
+{
+    if (config->echo == AUDIO_ECHO_OFF || (config->echo == AUDIO_ECHO_AUTO && kind != SOURCE_MIC))
+        return FALSE;
+    g_autoptr(GError) missing = NULL;
+    if (audio_echo_available(&missing))
+        return TRUE;
+    if (config->echo == AUDIO_ECHO_ON) {
+        g_set_error(error, AUDIO_CAPTURE_ERROR, AUDIO_CAPTURE_ERROR_PIPELINE, "%s",
+                    missing->message);
+        return FALSE;
+    }
+    if (note != NULL)
+        *note = g_strdup(missing->message);
+    return FALSE;
+}
+
 /* Checks a configuration without building anything: for front ends, so
  * that a bad source is a usage error before anything starts. */
 gboolean audio_capture_check_config(const LcAudioCaptureConfig *config, GError **error)
@@ -95,6 +117,12 @@ gboolean audio_capture_check_config(const LcAudioCaptureConfig *config, GError *
                              config->bitrate ? config->bitrate : AUDIO_DEFAULT_BITRATE, error) ||
         !audio_capture_parse_source(config->source, &kind, &hz, error))
         return FALSE;
+    g_autoptr(GError) echo_error = NULL;
+    (void)audio_capture_wants_echo(config, kind, NULL, &echo_error);
+    if (echo_error != NULL) {
+        g_propagate_error(error, g_steal_pointer(&echo_error));
+        return FALSE;
+    }
     if (kind == SOURCE_FILE && !g_file_test(config->source, G_FILE_TEST_IS_REGULAR)) {
         g_set_error(error, AUDIO_CAPTURE_ERROR, AUDIO_CAPTURE_ERROR_OPEN,
                     "cannot open file %s: no such file (sources: test, test:HZ, mic or a file)",
@@ -104,8 +132,9 @@ gboolean audio_capture_check_config(const LcAudioCaptureConfig *config, GError *
     return TRUE;
 }
 
-/* The gst-launch description: source, then the one conversion and encoder. */
-static char *audio_capture_describe(AudioSourceKind kind, guint hz, guint frame_ms)
+/* The gst-launch description: source, then the one conversion, the echo
+ * canceller where there is one, and the encoder. */
+static char *audio_capture_describe(AudioSourceKind kind, guint hz, guint frame_ms, gboolean echo)
 {
     g_autofree char *head = NULL;
     guint samples = AUDIO_RATE / 1000 * frame_ms;
@@ -124,10 +153,11 @@ static char *audio_capture_describe(AudioSourceKind kind, guint hz, guint frame_
         head = g_strdup("filesrc name=file ! decodebin ! audioconvert ! clocksync");
         break;
     }
+    g_autofree char *canceller = echo ? audio_echo_describe_canceller() : g_strdup("identity");
     return g_strdup_printf("%s ! audioconvert ! audioresample ! "
-                           "audio/x-raw,rate=%d,channels=1 ! opusenc name=enc ! "
+                           "audio/x-raw,rate=%d,channels=1 ! %s ! opusenc name=enc ! "
                            "appsink name=sink sync=false max-buffers=100 drop=false",
-                           head, AUDIO_RATE);
+                           head, AUDIO_RATE, canceller);
 }
 
 /* Hands the oldest queued frame to the frame callback, one a dispatch (the
@@ -244,7 +274,14 @@ LcAudioCapture *audio_capture_new(const LcAudioCaptureConfig *config, LcAudioFra
         !audio_capture_parse_source(config->source, &kind, &hz, error))
         return NULL;
 
-    g_autofree char *description = audio_capture_describe(kind, hz, frame_ms);
+    g_autofree char *echo_note = NULL;
+    g_autoptr(GError) echo_error = NULL;
+    gboolean echo = audio_capture_wants_echo(config, kind, &echo_note, &echo_error);
+    if (echo_error != NULL) {
+        g_propagate_error(error, g_steal_pointer(&echo_error));
+        return NULL;
+    }
+    g_autofree char *description = audio_capture_describe(kind, hz, frame_ms, echo);
     GstElement *pipeline = audio_pipeline_parse(description, "audio", AUDIO_CAPTURE_ERROR,
                                                 AUDIO_CAPTURE_ERROR_PIPELINE, error);
     if (pipeline == NULL)
@@ -252,6 +289,7 @@ LcAudioCapture *audio_capture_new(const LcAudioCaptureConfig *config, LcAudioFra
     LcAudioCapture *capture = g_new0(LcAudioCapture, 1);
     capture->pipeline = pipeline;
     capture->mic = kind == SOURCE_MIC;
+    capture->echo_note = echo ? g_strdup("echo cancelled") : g_steal_pointer(&echo_note);
     capture->label = kind == SOURCE_TEST  ? g_strdup_printf("test tone %u Hz", hz)
                      : kind == SOURCE_MIC ? g_strdup("the default microphone")
                                           : g_strdup_printf("file %s", config->source);
@@ -338,10 +376,16 @@ void audio_capture_free(LcAudioCapture *capture)
     g_main_context_unref(capture->context);
     g_free(capture->label);
     g_free(capture->path);
+    g_free(capture->echo_note);
     g_free(capture);
 }
 
 const char *audio_capture_get_label(LcAudioCapture *capture)
 {
     return capture->label;
+}
+
+const char *audio_capture_get_echo_note(LcAudioCapture *capture)
+{
+    return capture->echo_note;
 }

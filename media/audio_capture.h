@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "core/frame.h"
+#include "media/audio_echo.h"
 
 G_BEGIN_DECLS
 
@@ -38,7 +39,8 @@ typedef struct {
     guint frame_ms;     /* 10 or 20 (0: AUDIO_DEFAULT_FRAME_MS) */
     guint bitrate;      /* bit/s, 6000 to 510000 (0: AUDIO_DEFAULT_BITRATE) */
     AudioMode mode;
-    gboolean dtx; /* send almost nothing while silent */
+    gboolean dtx;   /* send almost nothing while silent */
+    AudioEcho echo; /* cancel the speakers' sound (AUDIO_ECHO_AUTO: from a microphone) */
 } LcAudioCaptureConfig;
 
 typedef struct LcAudioCapture LcAudioCapture;
@@ -65,6 +67,10 @@ gboolean audio_capture_start(LcAudioCapture *capture, GError **error);
 void audio_capture_free(LcAudioCapture *capture);
 /* What is captured, for messages: "test tone 440 Hz", "file talk.wav". */
 const char *audio_capture_get_label(LcAudioCapture *capture);
+
+/* What to tell the user of echo cancellation: "echo cancelled", why it is
+ * not ("no echo cancellation: ..."), or NULL where it was not wanted. */
+const char *audio_capture_get_echo_note(LcAudioCapture *capture);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LcAudioCapture, audio_capture_free)
 

@@ -4,6 +4,7 @@
 
 #include "media/audio_capture.h"
 #include "media/audio_device.h"
+#include "media/audio_echo.h"
 #include "media/audio_packet.h"
 #include "media/audio_pipeline.h"
 
@@ -28,8 +29,9 @@ struct LcAudioPlayout {
     GstElement *pipeline;
     GstElement *mixer;
     char *label;
-    char *wav_path; /* the file written, or NULL */
-    gboolean live;  /* playing to a device: speakers' sources are live */
+    char *wav_path;      /* the file written, or NULL */
+    gboolean live;       /* playing in real time: speakers' sources are live */
+    gboolean echo_probe; /* the echo canceller hears what this plays */
     GstClockTime frame_ns;
     gint64 start_us;      /* monotonic: the mix's time 0 */
     gboolean finished;    /* finish() was called: packets are ignored */
@@ -52,13 +54,15 @@ GQuark audio_playout_error_quark(void)
 /* The mix and its output: 16-bit mono at 48 kHz. */
 static char *audio_playout_describe(const LcAudioPlayoutConfig *config)
 {
-    const char *tail =
-        config->wav_path != NULL ? "wavenc ! filesink name=file" : "autoaudiosink name=out";
+    g_autofree char *sink = config->sink != NULL ? g_strdup_printf("%s name=out", config->sink)
+                                                 : g_strdup("autoaudiosink name=out");
+    const char *tail = config->wav_path != NULL ? "wavenc ! filesink name=file" : sink;
     /* A file is written as fast as packets come: the mixer then waits for
      * every speaker. A device plays in real time: the mixer mixes what has
      * come by each moment (live). */
     return g_strdup_printf("audiomixer name=mix force-live=%s ! audioconvert ! audioresample ! "
-                           "audio/x-raw,format=S16LE,rate=%d,channels=1 ! %s",
+                           "capsfilter name=pcm caps=\"audio/x-raw,format=S16LE,rate=%d,"
+                           "channels=1\" ! %s",
                            config->wav_path == NULL ? "true" : "false", AUDIO_RATE, tail);
 }
 
@@ -104,13 +108,21 @@ LcAudioPlayout *audio_playout_new(const LcAudioPlayoutConfig *config, GError **e
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, audio_playout_speaker_free);
     playout->wav_path = g_strdup(config->wav_path);
     playout->label = config->wav_path != NULL ? g_strdup_printf("file %s", config->wav_path)
+                     : config->sink != NULL   ? g_strdup(config->sink)
                                               : g_strdup("the default audio output");
     if (config->wav_path != NULL) {
         g_autoptr(GstElement) file = gst_bin_get_by_name(GST_BIN(pipeline), "file");
         g_object_set(file, "location", config->wav_path, "sync", FALSE, NULL);
-    } else if (!audio_device_check(pipeline, "out", "output", AUDIO_PLAYOUT_ERROR,
+    } else if (config->sink == NULL &&
+               !audio_device_check(pipeline, "out", "output", AUDIO_PLAYOUT_ERROR,
                                    AUDIO_PLAYOUT_ERROR_OPEN, error)) {
         return NULL;
+    }
+    if (config->wav_path == NULL) {
+        /* What plays in the room may come back through a microphone. */
+        g_autoptr(GstElement) pcm = gst_bin_get_by_name(GST_BIN(pipeline), "pcm");
+        g_autoptr(GstElement) out = gst_bin_get_by_name(GST_BIN(pipeline), "out");
+        playout->echo_probe = audio_echo_insert_probe(pcm, out);
     }
     if (gst_element_set_state(pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
         g_autofree char *why = audio_pipeline_start_error(pipeline);
@@ -382,6 +394,12 @@ void audio_playout_get_stats(LcAudioPlayout *playout, const char *name, LcAudioP
         stats->frames_skipped += s->frames_skipped;
         stats->restarts += s->restarts;
     }
+}
+
+/* Whether the playout holds the echo probe. */
+gboolean audio_playout_has_echo_probe(LcAudioPlayout *playout)
+{
+    return playout->echo_probe;
 }
 
 /* Stops and frees. */

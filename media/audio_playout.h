@@ -23,6 +23,8 @@ typedef enum {
 
 typedef struct {
     const char *wav_path; /* write a WAV file here; NULL: the default audio output */
+    const char *sink;     /* without wav_path: play in real time into this GStreamer sink
+                           * (gst-launch syntax) instead of the default output */
     guint frame_ms;       /* the packets' length, 10 or 20 */
 } LcAudioPlayoutConfig;
 
@@ -75,6 +77,9 @@ gboolean audio_playout_finish(LcAudioPlayout *playout, guint timeout_ms, GError 
  * speakers together (speaker NULL). */
 void audio_playout_get_stats(LcAudioPlayout *playout, const char *speaker,
                              LcAudioPlayoutStats *stats);
+/* Whether the echo canceller hears what this plays: it plays in real time
+ * and holds the process's echo probe (media/audio_echo.h). */
+gboolean audio_playout_has_echo_probe(LcAudioPlayout *playout);
 /* Stops and frees. NULL is ignored. */
 void audio_playout_free(LcAudioPlayout *playout);
 

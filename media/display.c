@@ -74,6 +74,28 @@ static char *display_chosen_sink(GstElement *pipeline)
                                     : G_OBJECT_TYPE_NAME(child));
 }
 
+/*
+ * Keeps autovideosink from trying sinks that are no window on a desktop.
+ * DirectFB's (in GStreamer's bad plugins, installed for the echo canceller)
+ * crashes in a thread of its own when tried without a framebuffer console,
+ * taking the program with it; a conference window is an X11 or Wayland one.
+ */
+static void display_pass_over_sinks(void)
+{
+    static gsize done = 0;
+    if (!g_once_init_enter(&done))
+        return;
+    static const char *const skip[] = {"dfbvideosink"};
+    for (guint i = 0; i < G_N_ELEMENTS(skip); i++) {
+        GstPluginFeature *sink = gst_registry_lookup_feature(gst_registry_get(), skip[i]);
+        if (sink != NULL) {
+            gst_plugin_feature_set_rank(sink, GST_RANK_NONE);
+            gst_object_unref(sink);
+        }
+    }
+    g_once_init_leave(&done, 1);
+}
+
 /* Why autovideosink found no sink that opens a window, with what to do. */
 static char *display_no_sink_reason(void)
 {
@@ -181,6 +203,7 @@ LcDisplay *display_new(gboolean headless_forced, const char *title, GError **err
         return g_steal_pointer(&display);
     }
     gst_init(NULL, NULL);
+    display_pass_over_sinks();
     if (!display_open_window(display, title, error))
         return NULL;
     return g_steal_pointer(&display);

@@ -350,7 +350,9 @@ int main(int argc, char **argv)
     if (!parsed || !cli_media_options_check(&media, &error)) {
         /* Point at the help that lists the option at fault. */
         gboolean audio = parsed && (g_str_has_prefix(error->message, "--audio") ||
-                                    g_str_has_prefix(error->message, "--jitter"));
+                                    g_str_has_prefix(error->message, "--jitter") ||
+                                    g_str_has_prefix(error->message, "--echo-cancel") ||
+                                    g_str_has_prefix(error->message, "--listen"));
         const char *help = audio    ? "--help-audio"
                            : parsed ? "--help-camera"
                            : g_error_matches(error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION)

@@ -244,9 +244,10 @@ void tui_audio_on(LcTui *tui, const char *source, const char *channels)
         return;
     }
     framelog_set_record_limit(audio_talk_get_framelog(a->talk), TUI_AUDIO_RECORDS);
-    tui_append_text(tui, CHAT_KIND_INFO, "audio on: %s on %s (F4 or /mute: microphone off)",
-                    audio_talk_get_label(a->talk),
-                    mask == LC_CHAN_MASK_ALL ? "tcp and udp" : channels);
+    const char *echo = audio_talk_get_echo_note(a->talk);
+    tui_append_text(tui, CHAT_KIND_INFO, "audio on: %s%s%s%s on %s (F4 or /mute: microphone off)",
+                    audio_talk_get_label(a->talk), echo ? " (" : "", echo ? echo : "",
+                    echo ? ")" : "", mask == LC_CHAN_MASK_ALL ? "tcp and udp" : channels);
     tui_audio_update(tui);
 }
 

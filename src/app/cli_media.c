@@ -61,6 +61,7 @@ void cli_media_options_clear(LcCliMediaOptions *o)
     g_clear_pointer(&o->audio_bitrate, g_free);
     g_clear_pointer(&o->audio_mode, g_free);
     g_clear_pointer(&o->jitter, g_free);
+    g_clear_pointer(&o->echo_cancel, g_free);
     g_clear_pointer(&o->jitter_max, g_free);
 }
 
@@ -87,6 +88,10 @@ GOptionGroup *cli_media_audio_group_new(LcCliMediaOptions *o)
          "Talk: send full packets while silent (default: DTX, a 1-byte packet a frame while "
          "silent)",
          NULL},
+        {"echo-cancel", 0, 0, G_OPTION_ARG_STRING, &o->echo_cancel,
+         "Talk: take what the speakers play out of the microphone's sound: auto (default: "
+         "when talking from mic), on or off",
+         "auto|on|off"},
         {"jitter", 0, 0, G_OPTION_ARG_STRING, &o->jitter,
          "Listen: the jitter buffer's depth, auto (default: adapts to the measured jitter) or "
          "a fixed MS",
@@ -117,6 +122,19 @@ static gboolean cli_media_parse_audio(LcCliMediaOptions *o, GError **error)
     if (o->audio_out != NULL)
         o->listen = TRUE;
     o->capture = (LcAudioCaptureConfig){.source = o->audio, .dtx = !o->no_dtx};
+    if (o->echo_cancel != NULL) {
+        if (o->audio == NULL) {
+            g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        "--echo-cancel needs --audio");
+            return FALSE;
+        }
+        g_autoptr(GError) echo_error = NULL;
+        if (!audio_echo_parse(o->echo_cancel, &o->capture.echo, &echo_error)) {
+            g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--echo-cancel: %s",
+                        echo_error->message);
+            return FALSE;
+        }
+    }
     if (o->audio_frame_ms != NULL) {
         if (!option_number_parse("--audio-frame-ms", o->audio_frame_ms, FALSE, 10, 20, &value,
                                  error))
@@ -483,7 +501,9 @@ static gboolean cli_media_start_audio(LcCliMedia *m, LcSession *session, guint m
         if (m->talk == NULL || !audio_talk_start(m->talk, error))
             return FALSE;
         framelog_set_record_limit(audio_talk_get_framelog(m->talk), CLI_MEDIA_RECORDS);
-        fprintf(stderr, "lanconf-cli: talking: %s\n", audio_talk_get_label(m->talk));
+        const char *echo = audio_talk_get_echo_note(m->talk);
+        fprintf(stderr, "lanconf-cli: talking: %s%s%s%s\n", audio_talk_get_label(m->talk),
+                echo ? " (" : "", echo ? echo : "", echo ? ")" : "");
     }
     return TRUE;
 }

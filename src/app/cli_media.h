@@ -29,6 +29,7 @@ typedef struct {
     char *jitter;                 /* --jitter auto|MS */
     char *jitter_max;             /* --jitter-max MS */
     gboolean no_dtx;              /* --no-dtx: full packets while silent */
+    char *echo_cancel;            /* --echo-cancel auto|on|off */
     LcAudioCaptureConfig capture; /* parsed from the --audio options */
     LcAudioJitterConfig jitter_config;
 } LcCliMediaOptions;

@@ -172,6 +172,11 @@ const char *audio_talk_get_label(LcAudioTalk *t)
     return t->capture ? audio_capture_get_label(t->capture) : "nothing (stopped)";
 }
 
+const char *audio_talk_get_echo_note(LcAudioTalk *t)
+{
+    return t->capture ? audio_capture_get_echo_note(t->capture) : NULL;
+}
+
 LcFramelog *audio_talk_get_framelog(LcAudioTalk *t)
 {
     return t->log;

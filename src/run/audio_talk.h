@@ -47,6 +47,9 @@ void audio_talk_set_muted(LcAudioTalk *talk, gboolean muted);
 gboolean audio_talk_get_muted(LcAudioTalk *talk);
 /* What is captured: "test tone 440 Hz", "file talk.wav". */
 const char *audio_talk_get_label(LcAudioTalk *talk);
+/* What to tell the user of echo cancellation (audio_capture_get_echo_note()),
+ * or NULL. */
+const char *audio_talk_get_echo_note(LcAudioTalk *talk);
 LcFramelog *audio_talk_get_framelog(LcAudioTalk *talk);
 /* Refreshes what the log takes from the sockets (TCP_INFO). */
 void audio_talk_update_socket_stats(LcAudioTalk *talk);

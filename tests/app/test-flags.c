@@ -64,6 +64,9 @@ static const FlagCase flag_cases[] = {
     {"lanconf-cli --audio test:0", "--audio: audio source 'test:0': the tone must be"},
     {"lanconf-cli --audio /no/such/talk.wav", "cannot open file /no/such/talk.wav: no such file"},
     {"lanconf-cli --listen --jitter 300 --jitter-max 100", "give one of them"},
+    {"lanconf-cli --audio mic --echo-cancel maybe",
+     "--echo-cancel: echo cancellation 'maybe': expected auto, on or off"},
+    {"lanconf-cli --listen --echo-cancel on", "--echo-cancel needs --audio"},
     {"lanconf-bench compare --audio-source test:660", "--audio-source needs --media audio"},
     {"lanconf-bench compare --media audio --audio-source test:5", "--audio-source: audio source"},
 };
