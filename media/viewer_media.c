@@ -33,6 +33,7 @@ struct LcViewerMedia {
     gboolean shown_any; /* context only: whether last_shown_seq is valid */
     guint64 last_shown_seq;
     gboolean display_failed_logged;
+    LcTtyPicture *picture; /* context only: the newest frame shown, for a terminal */
 
     /* The lock protects the counters the queue does not keep. */
     GMutex lock;
@@ -103,6 +104,8 @@ static void viewer_show(LcViewerMedia *viewer, ViewerResult *result)
     viewer->shown_any = TRUE;
     viewer->last_shown_seq = result->info.seq;
     result->info.shown = TRUE;
+    if (viewer->picture != NULL)
+        tty_picture_set_frame(viewer->picture, result->raw);
     if (!display_push(viewer->display, result->raw, &error) && !viewer->display_failed_logged) {
         g_warning("viewer: %s", error->message);
         viewer->display_failed_logged = TRUE;
@@ -163,6 +166,14 @@ void viewer_media_set_label(LcViewerMedia *viewer, const char *label)
     display_set_label(viewer->display, label);
 }
 
+/* Keeps every frame shown in a picture for a terminal too. */
+LcTtyPicture *viewer_media_get_picture(LcViewerMedia *viewer)
+{
+    if (viewer->picture == NULL)
+        viewer->picture = tty_picture_new();
+    return viewer->picture;
+}
+
 /* Queues a received frame for decoding, dropping the oldest waiting ones beyond the bound. */
 void viewer_media_push(LcViewerMedia *viewer, guint channel, guint64 seq, LcFrame *frame)
 {
@@ -211,6 +222,7 @@ void viewer_media_free(LcViewerMedia *viewer)
     worker_free(viewer->worker); /* joins the thread: the decoder is free to go */
     decoder_free(viewer->decoder);
     display_free(viewer->display);
+    tty_picture_free(viewer->picture);
     g_mutex_clear(&viewer->lock);
     g_free(viewer);
 }

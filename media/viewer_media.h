@@ -13,6 +13,7 @@
 #pragma once
 
 #include "core/frame.h"
+#include "media/tty_picture.h"
 
 #include <glib.h>
 
@@ -64,6 +65,10 @@ LcViewerMedia *viewer_media_new(gboolean headless, const char *title, LcViewerMe
                                 gpointer user_data, GError **error);
 /* The label drawn on the window's picture (display_set_label()). */
 void viewer_media_set_label(LcViewerMedia *viewer, const char *label);
+/* The picture for a terminal (media/tty_picture.h), made on first call:
+ * from then on every frame shown is kept in it too, before the frame's
+ * callback runs. Owned by the viewer. */
+LcTtyPicture *viewer_media_get_picture(LcViewerMedia *viewer);
 /* Queues a received frame that arrived on channel (a reference is taken, no
  * copy) for decoding; never blocks. seq is its place in the viewer's order:
  * a frame is shown only if newer than every frame shown so far, and a

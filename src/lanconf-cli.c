@@ -298,7 +298,11 @@ int main(int argc, char **argv)
          "at the end",
          "FILE"},
         {"headless", 0, 0, G_OPTION_ARG_NONE, &media.headless,
-         "With --view: count and time frames without opening a window", NULL},
+         "With --view: count and time frames, showing nothing", NULL},
+        {"tty", 0, 0, G_OPTION_ARG_NONE, &media.tty,
+         "With --view: draw the camera in this terminal, in coloured block characters (the "
+         "default where no window can open and stdout is a terminal)",
+         NULL},
         G_OPTION_ENTRY_NULL};
     LcOptionNumber numbers[] = {
         OPTION_WHOLE("count", 'c', 0, G_MAXINT, &count,

@@ -18,7 +18,8 @@ static const LcCommandInfo command_table[] = {
     {"/stats", "", "Show chat statistics and show or hide the stats pane (also F2)"},
     {"/cam", "on [SOURCE] [tcp|udp|both] | off",
      "Send your camera (SOURCE: test, /dev/videoN or a file; default test) or stop it"},
-    {"/view", "NICK", "Watch NICK's camera (a window, or headless without a display)"},
+    {"/view", "NICK [window|terminal]",
+     "Watch NICK's camera: in a window where one can open, else in the terminal"},
     {"/audio", "on [SOURCE] [tcp|udp|both] | off",
      "Talk: send your sound (SOURCE: mic, test, test:HZ or an audio file; default mic) or stop"},
     {"/listen", "[FILE.wav] | off",
@@ -160,6 +161,33 @@ static void command_parse_volume(LcCommand *cmd, const char *arg)
     cmd->level = level;
 }
 
+/* /view NICK [window|terminal] (tty and term for terminal). */
+static void command_parse_view(LcCommand *cmd, const char *arg)
+{
+    g_auto(GStrv) words = g_strsplit(arg, " ", -1);
+    g_autoptr(GPtrArray) w = g_ptr_array_new();
+    for (guint i = 0; words[i] != NULL; i++)
+        if (*words[i] != '\0')
+            g_ptr_array_add(w, words[i]);
+    const char *where = w->len == 2 ? g_ptr_array_index(w, 1) : NULL;
+    if (where != NULL &&
+        (g_ascii_strcasecmp(where, "tty") == 0 || g_ascii_strcasecmp(where, "term") == 0 ||
+         g_ascii_strcasecmp(where, "terminal") == 0))
+        where = "terminal";
+    else if (where != NULL && g_ascii_strcasecmp(where, "window") == 0)
+        where = "window";
+    else if (where != NULL)
+        w->len = 3; /* not a place: a usage error */
+    if (w->len < 1 || w->len > 2) {
+        command_set(cmd, CMD_USAGE,
+                    g_strdup("usage: /view NICK [window|terminal] (a window where one can open, "
+                             "else the terminal)"));
+        return;
+    }
+    command_set(cmd, CMD_VIEW, g_strdup(g_ptr_array_index(w, 0)));
+    cmd->where = g_strdup(where);
+}
+
 /* Fills cmd for a known command with its (stripped) argument. */
 static void command_parse_args(LcCommand *cmd, LcCommandKind kind, const char *rest)
 {
@@ -175,11 +203,10 @@ static void command_parse_args(LcCommand *cmd, LcCommandKind kind, const char *r
         command_set(cmd, CMD_USAGE,
                     g_strdup(kind == CMD_LISTEN ? "usage: /listen [FILE.wav], or /listen off"
                                                 : "usage: /mute [NICK]"));
-    } else if ((kind == CMD_VIEW || kind == CMD_UNVIEW) && (!has_arg || strchr(arg, ' ') != NULL)) {
-        command_set(cmd, CMD_USAGE,
-                    g_strdup_printf("%s needs one nick: %s NICK",
-                                    kind == CMD_VIEW ? "/view" : "/unview",
-                                    kind == CMD_VIEW ? "/view" : "/unview"));
+    } else if (kind == CMD_VIEW) {
+        command_parse_view(cmd, arg);
+    } else if (kind == CMD_UNVIEW && (!has_arg || strchr(arg, ' ') != NULL)) {
+        command_set(cmd, CMD_USAGE, g_strdup("/unview needs one nick: /unview NICK"));
     } else if (kind == CMD_ME && !has_arg) {
         command_set(cmd, CMD_USAGE, g_strdup("/me needs an action: /me ACTION"));
     } else if (kind == CMD_NICK && (!has_arg || strchr(arg, ' ') != NULL)) {
@@ -223,6 +250,7 @@ void command_clear(LcCommand *cmd)
 {
     g_clear_pointer(&cmd->arg, g_free);
     g_clear_pointer(&cmd->channels, g_free);
+    g_clear_pointer(&cmd->where, g_free);
 }
 
 /* The commands, for /help. */

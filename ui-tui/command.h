@@ -20,7 +20,7 @@ typedef enum {
     CMD_STATS,   /* /stats: print chat statistics and toggle the stats pane */
     CMD_CAM_ON,  /* /cam on [SOURCE] [tcp|udp|both]: arg is SOURCE or NULL, channels tcp/udp/both */
     CMD_CAM_OFF, /* /cam off */
-    CMD_VIEW,    /* /view NICK: arg is the nick */
+    CMD_VIEW,    /* /view NICK [window|terminal]: arg is the nick, where the place or NULL */
     CMD_UNVIEW,  /* /unview NICK: arg is the nick */
     CMD_AUDIO_ON,  /* /audio on [SOURCE] [tcp|udp|both]: arg is SOURCE or NULL, channels */
     CMD_AUDIO_OFF, /* /audio off */
@@ -37,6 +37,7 @@ typedef struct {
     char *arg;
     char *channels; /* CMD_CAM_ON, CMD_AUDIO_ON: "tcp", "udp", "both" or NULL (both) */
     double level;   /* CMD_VOLUME: 0 (silent) to 10; 1 as sent */
+    char *where;    /* CMD_VIEW: "window", "terminal" or NULL (a window if one can open) */
 } LcCommand;
 
 typedef struct {

@@ -16,7 +16,8 @@ typedef enum {
     VIEW_STATUS = 1 << 2,
     VIEW_INPUT = 1 << 3,
     VIEW_RESIZE = 1 << 4, /* the terminal changed size: clear and draw all */
-    VIEW_ALL = 0x1F,
+    VIEW_TILES = 1 << 5,  /* a camera tile has a new frame (VIEW_CHAT draws them too) */
+    VIEW_ALL = 0x3F,
 } LcViewFlags;
 
 /* Draws the views in dirty (LcViewFlags). */

@@ -19,8 +19,10 @@ struct _LcScreen {
     LcLayout layout;
     gboolean laid_out;
     int cursor_x;
-    gsize input_start; /* first byte of the input line shown */
-    int stats_rows;    /* rows the stats pane took from the chat area at the last draw */
+    gsize input_start;  /* first byte of the input line shown */
+    int stats_rows;     /* rows the stats pane took from the chat area at the last draw */
+    int tiles_rows;     /* rows the camera tiles took from its top */
+    GArray *tile_rects; /* LcRect: where each tile went */
 };
 
 /* Takes over the terminal. */
@@ -40,6 +42,7 @@ LcScreen *screen_new(GError **error)
     }
     LcScreen *screen = g_new0(LcScreen, 1);
     screen->term = term;
+    screen->tile_rects = g_array_new(FALSE, TRUE, sizeof(LcRect));
     set_term(term);
     raw();
     noecho();
@@ -60,6 +63,7 @@ void screen_free(LcScreen *screen)
         return;
     endwin();
     delscreen(screen->term);
+    g_array_unref(screen->tile_rects);
     g_free(screen);
 }
 
@@ -81,7 +85,7 @@ void screen_force_repaint(LcScreen *screen)
 void screen_get_chat_size(LcScreen *screen, int *width, int *height)
 {
     *width = MAX(screen->layout.chat.w, 1);
-    *height = MAX(screen->layout.chat.h - screen->stats_rows, 1);
+    *height = MAX(screen->layout.chat.h - screen->stats_rows - screen->tiles_rows, 1);
 }
 
 /* The member list width wanted: the longest nick or title plus margins. */
@@ -115,12 +119,21 @@ static void screen_draw_too_small(void)
     doupdate();
 }
 
-/* Draws the chat log, and the stats pane in its lower rows when shown (at
- * most half of the area). */
+/* Draws the chat log, the camera tiles in its top rows and the stats pane
+ * in its lower rows when shown (each at most half of the area). */
 static void screen_draw_chat(LcScreen *screen, const LcScreenModels *m)
 {
     LcRect chat = screen->layout.chat;
     screen->stats_rows = 0;
+    screen->tiles_rows = 0;
+    if (m->tiles != NULL && m->tiles->len > 0) {
+        screen->tiles_rows = tiles_place(m->tiles->len, &chat, screen->tile_rects);
+        view_tiles_draw(stdscr, m->tiles, screen->tile_rects);
+        chat.y += screen->tiles_rows;
+        chat.h -= screen->tiles_rows;
+    } else {
+        g_array_set_size(screen->tile_rects, 0);
+    }
     if (m->stats == NULL) {
         view_chat_draw(stdscr, &chat, m->chatlog);
         return;
@@ -148,6 +161,8 @@ void screen_draw(LcScreen *screen, const LcScreenModels *m, guint dirty)
         werase(stdscr);
     if (dirty & VIEW_CHAT)
         screen_draw_chat(screen, m);
+    else if ((dirty & VIEW_TILES) && m->tiles != NULL && m->tiles->len == screen->tile_rects->len)
+        view_tiles_draw(stdscr, m->tiles, screen->tile_rects);
     if ((dirty & VIEW_MEMBERS) && l->members.w > 0)
         view_members_draw(stdscr, &l->members, m->members, m->self);
     if (dirty & VIEW_STATUS)

@@ -21,6 +21,7 @@ typedef struct {
     const LcInputLine *input;
     const char *prompt;
     const LcStatsPane *stats; /* drawn below the chat log; NULL when hidden */
+    const GPtrArray *tiles;   /* LcTile: cameras drawn above the chat log; NULL or empty: none */
 } LcScreenModels;
 
 /* Takes over the terminal (raw keys, no echo, keypad on, no waiting). */
@@ -35,7 +36,8 @@ void screen_resize(LcScreen *screen);
 /* Repaints every cell on the next draw (Ctrl-L). */
 void screen_force_repaint(LcScreen *screen);
 
-/* Width and height of the chat log area as last laid out (less the stats pane). */
+/* Width and height of the chat log area as last laid out (less the stats
+ * pane and the camera tiles). */
 void screen_get_chat_size(LcScreen *screen, int *width, int *height);
 
 /* Lays the views out for the current size; returns LcViewFlags to add to

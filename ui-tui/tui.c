@@ -101,6 +101,7 @@ static void tui_on_redraw(guint dirty, gpointer data)
         .input = tui->input,
         .prompt = tui->prompt,
         .stats = tui_media_get_pane(tui),
+        .tiles = tui_tiles_get(tui),
     };
     screen_draw(tui->screen, &m, dirty);
 }
@@ -160,6 +161,7 @@ static void tui_init(LcTui *tui, const LcTuiConfig *config)
     tui->input = inputline_new(0);
     tui->members = members_new();
     status_init(&tui->status);
+    tui_tiles_init(tui);
     tui_media_init(tui);
     chatstats_init(&tui->stats, clock_now_us());
     LcSessionConfig sc = {
@@ -184,6 +186,7 @@ static void tui_clear(LcTui *tui)
 {
     tui_audio_clear(tui);
     tui_media_clear(tui);
+    tui_tiles_clear(tui);
     session_free(tui->session);
     g_source_destroy(tui->redraw);
     g_source_unref(tui->redraw);

@@ -40,6 +40,8 @@ struct _LcTuiMedia {
 static void tui_media_view_free(gpointer data)
 {
     LcTuiView *v = data;
+    if (v->viewer != NULL)
+        tui_tiles_remove(v->tui, v->viewer);
     av_viewer_free(v->viewer);
     g_free(v->nick);
     g_free(v);
@@ -193,6 +195,7 @@ static void tui_media_refresh(LcTui *tui)
     }
     if (tui->audio != NULL)
         tui_audio_fill_pane(tui, m->pane, now);
+    tui_tiles_tick(tui);
     if (m->shown)
         tui_mark(tui, VIEW_CHAT);
 }
@@ -350,18 +353,28 @@ static void tui_media_on_viewer_end(LcAvViewer *viewer, const char *reason, gpoi
     LcTuiView *v = data;
     tui_append_text(v->tui, CHAT_KIND_INFO, "%s's camera stopped (%s); still watching", v->nick,
                     reason ? reason : "sender stopped");
+    tui_tiles_stream_ended(v->tui, viewer);
 }
 
-/* /view NICK. */
-void tui_media_view(LcTui *tui, const char *nick)
+/* /view NICK [window|terminal]: where NULL is a window where one can open,
+ * else the terminal. */
+void tui_media_view(LcTui *tui, const char *nick, const char *where)
 {
     LcTuiMedia *m = tui->media;
     g_autoptr(GError) error = NULL;
     LcTuiView *old = tui_media_find_view(m, nick, NULL);
     if (old != NULL && !old->failed) {
-        tui_append_text(tui, CHAT_KIND_ERROR, "already viewing %s", nick);
+        tui_append_text(tui, CHAT_KIND_ERROR, "already viewing %s (/unview %s first)", nick, nick);
         return;
     }
+    if (g_ascii_strcasecmp(nick, session_get_nick(tui->session)) == 0) {
+        tui_append_text(tui, CHAT_KIND_ERROR,
+                        "%s is you: /view shows another member's camera (/who lists who is on "
+                        "camera)",
+                        nick);
+        return;
+    }
+    gboolean terminal = g_strcmp0(where, "terminal") == 0;
     LcTuiView *v = g_new0(LcTuiView, 1);
     v->tui = tui;
     v->nick = g_strdup(nick);
@@ -371,21 +384,36 @@ void tui_media_view(LcTui *tui, const char *nick)
     LcStreamViewerConfig vc;
     stream_viewer_config_init(&vc);
     vc.channels = LC_CHAN_MASK_ALL;
-    /* A window where one can open; else headless, and the display says why. */
-    v->viewer = av_viewer_new(tui->session, nick, &vc, &v->run, FALSE, 0, tui_media_on_viewer_error,
-                              tui_media_on_viewer_end, v, &error);
+    /* A window where one can open; else in the terminal, and the display
+     * says why no window. */
+    v->viewer = av_viewer_new(tui->session, nick, &vc, &v->run, terminal, 0,
+                              tui_media_on_viewer_error, tui_media_on_viewer_end, v, &error);
     if (v->viewer == NULL) {
         tui_append_text(tui, CHAT_KIND_ERROR, "cannot view %s: %s", nick, error->message);
         tui_media_view_free(v);
         return;
     }
+    gboolean window = av_viewer_has_window(v->viewer);
+    const char *note = av_viewer_why_no_window(v->viewer);
+    if (!window && g_strcmp0(where, "window") == 0) {
+        tui_append_text(tui, CHAT_KIND_ERROR,
+                        "cannot open a window for %s (%s); /view %s shows it in the terminal", nick,
+                        note, nick);
+        tui_media_view_free(v);
+        return;
+    }
+    if (!window)
+        tui_tiles_add(tui, nick, v->viewer);
+    g_autofree char *shown =
+        window     ? g_strdup(note)
+        : terminal ? g_strdup("in the terminal, above the chat")
+                   : g_strdup_printf("in the terminal, above the chat (no window: %s)", note);
     framelog_set_record_limit(av_viewer_get_framelog(v->viewer), TUI_MEDIA_RECORDS);
     g_ptr_array_add(m->views, v);
     /* The view waits for a camera that is not on yet; say so rather than
      * promise a picture. */
     if (room_streams_find(session_get_streams(tui->session), nick, LC_MEDIA_VIDEO) != NULL)
-        tui_append_text(tui, CHAT_KIND_INFO, "viewing %s's camera: %s", nick,
-                        av_viewer_get_display_note(v->viewer));
+        tui_append_text(tui, CHAT_KIND_INFO, "viewing %s's camera: %s", nick, shown);
     else if (members_find(tui->members, nick) == NULL)
         tui_append_text(tui, CHAT_KIND_INFO,
                         "%s is not in the room: the view starts if %s joins and turns a camera "

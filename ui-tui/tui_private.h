@@ -17,6 +17,8 @@
 
 typedef struct _LcTuiMedia LcTuiMedia;
 typedef struct _LcTuiAudio LcTuiAudio;
+typedef struct _LcTuiTiles LcTuiTiles;
+typedef struct _LcAvViewer LcAvViewer;
 
 typedef struct {
     LcTuiConfig config;
@@ -34,6 +36,7 @@ typedef struct {
     char *prompt;
     LcTuiMedia *media; /* camera, viewers and the stats pane (tui_media.c) */
     LcTuiAudio *audio; /* talking, listening, mutes (tui_audio.c) */
+    LcTuiTiles *tiles; /* cameras drawn in the terminal (tui_tiles.c) */
 
     gboolean lag_requested; /* /lag: report the next round-trip in the log */
     gboolean quitting;
@@ -72,8 +75,9 @@ void tui_media_clear(LcTui *tui);
 void tui_media_cam_on(LcTui *tui, const char *source, const char *channels);
 /* /cam off. */
 void tui_media_cam_off(LcTui *tui);
-/* /view NICK. */
-void tui_media_view(LcTui *tui, const char *nick);
+/* /view NICK [window|terminal]: where NULL is a window where one can open,
+ * else the terminal. */
+void tui_media_view(LcTui *tui, const char *nick, const char *where);
 /* /unview NICK. */
 void tui_media_unview(LcTui *tui, const char *nick);
 /* F2 and /stats: shows or hides the stats pane. */
@@ -108,3 +112,17 @@ void tui_audio_volume(LcTui *tui, const char *nick, double level);
 void tui_audio_sync_members(LcTui *tui);
 /* Adds the audio rows to the stats pane (closing their logs' second). */
 void tui_audio_fill_pane(LcTui *tui, LcStatsPane *pane, gint64 now);
+
+/* Creates and frees the camera tiles' state (tui_tiles.c). */
+void tui_tiles_init(LcTui *tui);
+void tui_tiles_clear(LcTui *tui);
+/* Shows a viewer's camera in a tile from its next frame on. */
+void tui_tiles_add(LcTui *tui, const char *nick, LcAvViewer *viewer);
+/* Removes a viewer's tile; call before the viewer is freed. */
+void tui_tiles_remove(LcTui *tui, LcAvViewer *viewer);
+/* The viewer's camera stopped: its tile goes until a frame comes again. */
+void tui_tiles_stream_ended(LcTui *tui, LcAvViewer *viewer);
+/* Once a second: the captions' frame rates. */
+void tui_tiles_tick(LcTui *tui);
+/* The tiles to draw (LcTile), for the screen. */
+const GPtrArray *tui_tiles_get(LcTui *tui);

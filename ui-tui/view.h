@@ -15,6 +15,7 @@
 #include "ui-tui/layout.h"
 #include "ui-tui/members.h"
 #include "ui-tui/status.h"
+#include "ui-tui/tiles.h"
 
 /* Sets up colour pairs when the terminal has colours. */
 void view_colors_init(void);
@@ -37,6 +38,9 @@ void view_chat_draw(WINDOW *win, const LcRect *rect, const LcChatLog *log);
 
 /* Draws the stats pane's lines (already cut to the width), a separator rule first. */
 void view_stats_draw(WINDOW *win, const LcRect *rect, const GPtrArray *lines);
+
+/* Draws the camera tiles (LcTile) into their places (LcRect, tiles_place()). */
+void view_tiles_draw(WINDOW *win, const GPtrArray *tiles, const GArray *rects);
 
 /* Draws the member list with a separator in its first column. */
 void view_members_draw(WINDOW *win, const LcRect *rect, const LcMembers *members, const char *self);

@@ -3,6 +3,7 @@
 
 #include "core/option_number.h"
 #include "src/app/cli_format.h"
+#include "src/app/cli_tty.h"
 
 #include "net/wire/clock.h"
 #include "src/run/av_sender.h"
@@ -16,6 +17,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define CLI_MEDIA_GRACE_MS 700 /* after the camera stops, wait for the last ACKs */
 /* Per-frame records kept per channel: the summary comes from the
@@ -27,6 +29,7 @@ struct _LcCliMedia {
     LcFramelogRun run;
     LcAvSender *sender;
     LcAvViewer *viewer;
+    LcCliTty *tty; /* the view drawn in this terminal, or NULL */
     LcFramelogRun talk_run;
     LcAudioTalk *talk;
     LcAudioListen *listen;
@@ -233,6 +236,15 @@ gboolean cli_media_options_check(LcCliMediaOptions *o, GError **error)
         return FALSE;
     if (!cli_media_parse_audio(o, error))
         return FALSE;
+    if (o->tty && o->view == NULL) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--tty needs --view NICK");
+        return FALSE;
+    }
+    if (o->tty && o->headless) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "--tty draws the camera, --headless only counts its frames: give one");
+        return FALSE;
+    }
     if (o->summary != NULL && !cli_media_options_any(o)) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     "--summary needs --camera, --view, --audio or --listen");
@@ -287,7 +299,9 @@ static gboolean cli_media_on_report(gpointer data)
     g_autofree char *stamp = g_date_time_format(local, "%H:%M:%S");
     if (m->sender)
         av_sender_update_socket_stats(m->sender);
-    if (cli_media_log(m) != NULL)
+    /* Lines on the terminal the picture is drawn in would scroll it away. */
+    gboolean drawing = m->tty != NULL && isatty(STDERR_FILENO);
+    if (cli_media_log(m) != NULL && !drawing)
         cli_media_report_log(cli_media_log(m), stamp, m->sender ? "send" : "view", now);
     if (m->talk != NULL) {
         audio_talk_update_socket_stats(m->talk);
@@ -463,13 +477,25 @@ static gboolean cli_media_start_video(LcCliMedia *m, LcSession *session, guint m
         LcStreamViewerConfig vc;
         stream_viewer_config_init(&vc);
         vc.channels = mask;
-        m->viewer = av_viewer_new(session, o->view, &vc, &m->run, o->headless, 0,
+        m->viewer = av_viewer_new(session, o->view, &vc, &m->run, o->headless || o->tty, 0,
                                   cli_media_on_viewer_error, cli_media_on_viewer_end, m, error);
         if (m->viewer == NULL)
             return FALSE;
         framelog_set_record_limit(av_viewer_get_framelog(m->viewer), CLI_MEDIA_RECORDS);
-        fprintf(stderr, "lanconf-cli: viewing %s's camera: %s\n", o->view,
-                av_viewer_get_display_note(m->viewer));
+        /* No window, and a terminal to draw in: the terminal, unless only
+         * counting was asked for. */
+        gboolean tty =
+            o->tty || (!o->headless && !av_viewer_has_window(m->viewer) && isatty(STDOUT_FILENO));
+        if (tty) {
+            fprintf(stderr, "lanconf-cli: viewing %s's camera in this terminal%s%s%s\n", o->view,
+                    o->tty ? "" : " (no window: ", o->tty ? "" : av_viewer_why_no_window(m->viewer),
+                    o->tty ? "" : ")");
+            m->tty = cli_tty_new(stdout, o->view);
+            av_viewer_show_in_terminal(m->viewer, cli_tty_on_picture, m->tty);
+        } else {
+            fprintf(stderr, "lanconf-cli: viewing %s's camera: %s\n", o->view,
+                    av_viewer_get_display_note(m->viewer));
+        }
     }
     return TRUE;
 }
@@ -541,6 +567,7 @@ void cli_media_free(LcCliMedia *m)
         g_clear_handle_id(timers[i], g_source_remove);
     g_clear_pointer(&m->sender, av_sender_free);
     g_clear_pointer(&m->viewer, av_viewer_free);
+    g_clear_pointer(&m->tty, cli_tty_free);
     g_clear_pointer(&m->talk, audio_talk_free);
     g_clear_pointer(&m->listen, audio_listen_free);
     g_free(m);

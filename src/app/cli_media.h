@@ -20,6 +20,7 @@ typedef struct {
     double duration_s;            /* --duration; 0 = until stdin ends or Ctrl-C */
     char *summary;                /* --summary FILE */
     gboolean headless;            /* --headless: no video window */
+    gboolean tty;                 /* --tty: the view drawn in this terminal */
     char *audio;                  /* --audio SOURCE: talk */
     gboolean listen;              /* --listen, or --audio-out given */
     char *audio_out;              /* --audio-out FILE.wav */

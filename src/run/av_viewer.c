@@ -4,6 +4,8 @@
 #include "net/wire/chan_kind.h"
 #include "media/viewer_media.h"
 
+#include <string.h>
+
 struct _LcAvViewer {
     LcStreamViewer *video;
     LcViewerMedia *media;
@@ -14,7 +16,10 @@ struct _LcAvViewer {
     guint64 decoded;
     gboolean failed;
     char *nick;
-    gint shown_channel; /* the channel of the picture on show (-1: none yet) */
+    gint shown_channel;    /* the channel of the picture on show (-1: none yet) */
+    LcTtyPicture *picture; /* the media's, once shown in a terminal */
+    LcAvViewerPictureFunc picture_func;
+    gpointer picture_data;
     /* Frames are numbered on across the nick's streams: a restarted camera
      * numbers from 1 again, and taken as they are its frames would repeat
      * (or trail) the last stream's, and be dropped as such until the new
@@ -121,6 +126,41 @@ static void av_viewer_on_decoded(LcViewerMedia *media, const LcViewerFrame *f, c
         viewer_media_set_label(v->media, label);
     }
     framelog_add_decoded(v->log, (LcChanKind)f->channel, f->seq, f->decoded_us, f->decode_time_us);
+    if (f->shown && v->picture_func != NULL)
+        v->picture_func(v, v->picture, v->picture_data);
+}
+
+/* Shows the camera in a terminal as well. */
+LcTtyPicture *av_viewer_show_in_terminal(LcAvViewer *viewer, LcAvViewerPictureFunc func,
+                                         gpointer user_data)
+{
+    viewer->picture = viewer_media_get_picture(viewer->media);
+    viewer->picture_func = func;
+    viewer->picture_data = user_data;
+    return viewer->picture;
+}
+
+/* Whether frames are shown in a window. */
+gboolean av_viewer_has_window(LcAvViewer *viewer)
+{
+    return !viewer_media_is_headless(viewer->media);
+}
+
+/* Why no window opened, in words for a message. */
+const char *av_viewer_why_no_window(LcAvViewer *viewer)
+{
+    const char *note = av_viewer_get_display_note(viewer);
+    static const char *const prefixes[] = {"headless: ", "no video output available: "};
+    for (guint i = 0; i < G_N_ELEMENTS(prefixes); i++)
+        if (g_str_has_prefix(note, prefixes[i]))
+            note += strlen(prefixes[i]);
+    return note;
+}
+
+/* The channel of the picture on show. */
+const char *av_viewer_get_shown_channel(LcAvViewer *viewer)
+{
+    return viewer->shown_channel < 0 ? NULL : chan_kind_name((LcChanKind)viewer->shown_channel);
 }
 
 /* Describes a viewing run for the summary: what the viewer asked for; the

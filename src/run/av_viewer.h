@@ -6,6 +6,7 @@
 #include "net/client/session.h"
 #include "net/client/stream_sender.h"
 #include "net/client/stream_viewer.h"
+#include "media/tty_picture.h"
 #include "src/run/framelog.h"
 
 typedef struct _LcAvViewer LcAvViewer;
@@ -16,6 +17,10 @@ typedef void (*LcAvViewerErrorFunc)(LcAvViewer *viewer, const GError *error, gpo
 /* Called when the stream ends (the sender stopped); the viewer waits for the
  * next one. */
 typedef void (*LcAvViewerEndFunc)(LcAvViewer *viewer, const char *reason, gpointer user_data);
+
+/* A new frame is on show in the terminal picture. */
+typedef void (*LcAvViewerPictureFunc)(LcAvViewer *viewer, LcTtyPicture *picture,
+                                      gpointer user_data);
 
 /* Describes a viewing run for the summary: the channels and ACK mode asked
  * for and the planned length; the stream's size and codec fill in from its
@@ -31,6 +36,20 @@ LcAvViewer *av_viewer_new(LcSession *session, const char *nick, const LcStreamVi
                           const LcFramelogRun *run, gboolean headless, gint64 sender_offset_us,
                           LcAvViewerErrorFunc error_func, LcAvViewerEndFunc end_func,
                           gpointer user_data, GError **error);
+
+/* Shows the camera in a terminal as well (with or without a window): every
+ * frame shown is kept in the picture returned (owned by the viewer), then
+ * func is told. */
+LcTtyPicture *av_viewer_show_in_terminal(LcAvViewer *viewer, LcAvViewerPictureFunc func,
+                                         gpointer user_data);
+/* Whether frames are shown in a window (else only counted, or drawn in a
+ * terminal). */
+gboolean av_viewer_has_window(LcAvViewer *viewer);
+/* Why no window opened ("neither $DISPLAY nor ... is set", "requested"),
+ * for a message; the display note as it is when a window did open. */
+const char *av_viewer_why_no_window(LcAvViewer *viewer);
+/* The channel of the picture on show ("tcp", "udp"), or NULL before any. */
+const char *av_viewer_get_shown_channel(LcAvViewer *viewer);
 
 /* The frame log (records and per-channel statistics). */
 LcFramelog *av_viewer_get_framelog(LcAvViewer *viewer);

@@ -67,6 +67,8 @@ static const FlagCase flag_cases[] = {
     {"lanconf-cli --audio mic --echo-cancel maybe",
      "--echo-cancel: echo cancellation 'maybe': expected auto, on or off"},
     {"lanconf-cli --listen --echo-cancel on", "--echo-cancel needs --audio"},
+    {"lanconf-cli --tty", "--tty needs --view NICK"},
+    {"lanconf-cli --view bob --tty --headless", "--tty draws the camera, --headless only"},
     {"lanconf-bench compare --audio-source test:660", "--audio-source needs --media audio"},
     {"lanconf-bench compare --media audio --audio-source test:5", "--audio-source: audio source"},
 };

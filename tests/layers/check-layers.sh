@@ -19,11 +19,11 @@ rules=(
   "net/client|core/ net/wire/ net/io/ net/stats/ net/client/|gst/ curses sqlite3 turbojpeg"
   "net/linkemu|core/ net/linkemu/|gst/ curses sqlite3 turbojpeg"
   "media|core/ media/|curses sqlite3 sys/socket netinet/ gio/gio.h"
-  "src/run|core/ media/ net/wire/ net/stats/ net/client/ src/run/|curses sqlite3 gst/ turbojpeg"
-  "src/report|core/ net/wire/ net/stats/ src/run/ src/report/|curses sqlite3 gst/ turbojpeg"
+  "src/run|core/ media/ net/wire/ net/stats/ net/client/ src/run/|curses sqlite3 gst/ turbojpeg chafa"
+  "src/report|core/ net/wire/ net/stats/ src/run/ src/report/|curses sqlite3 gst/ turbojpeg chafa"
   "src/lab|core/ net/ media/ src/run/ src/report/ src/lab/|curses"
   "src/app|core/ net/ media/ src/run/ src/report/ src/app/|curses"
-  "ui-tui|core/ ui-tui/ net/wire/ net/client/session.h src/run/|gst/ sqlite3 turbojpeg"
+  "ui-tui|core/ ui-tui/ net/wire/ net/client/session.h media/tty_picture.h src/run/|gst/ sqlite3 turbojpeg chafa"
 )
 
 failures=0

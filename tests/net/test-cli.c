@@ -493,6 +493,65 @@ static void test_camera_view(void)
     relay_stop(&r);
 }
 
+/* --view NICK --tty draws the camera in the terminal (here a pipe: 80 x 24):
+ * each drawing goes home, has a caption with the nick and the channel, then
+ * rows of coloured block characters that fit 22 rows; the drawings come at
+ * most 15 a second; the cursor comes back at the end. A second viewer's
+ * terminal takes nothing while the camera runs (its stdout is not read): it
+ * leaves frames undrawn but decodes them all the same, and draws again
+ * once its terminal takes more. */
+static void test_camera_tty(void)
+{
+    Relay r = {0};
+    relay_start(&r, 0);
+    g_autofree char *server = g_strdup_printf("127.0.0.1:%u", r.port);
+    g_autofree char *stalled_json = g_build_filename(r.dir, "stalled.json", NULL);
+    g_autoptr(GSubprocess) viewer =
+        cli_spawn("--server", server, "--nick", "watcher", "--view", "cam", "--tty", "--duration",
+                  "5", "--timeout", "20", NULL);
+    g_autoptr(GSubprocess) stalled =
+        cli_spawn("--server", server, "--nick", "stalled", "--view", "cam", "--tty", "--duration",
+                  "5", "--summary", stalled_json, "--timeout", "20", NULL);
+    g_usleep(500000);
+    g_autoptr(GSubprocess) camera =
+        cli_spawn("--server", server, "--nick", "cam", "--camera", "synthetic", "--size", "320x240",
+                  "--duration", "3", "--timeout", "20", NULL);
+    g_autofree char *out = NULL, *v_err = NULL, *s_out = NULL;
+    g_assert_cmpint(cli_finish(viewer, NULL, &out, &v_err), ==, 0);
+    g_assert_cmpint(cli_finish(camera, NULL, NULL, NULL), ==, 0);
+    g_assert_cmpint(cli_finish(stalled, NULL, &s_out, NULL), ==, 0);
+    g_assert_nonnull(strstr(v_err, "viewing cam's camera in this terminal"));
+    g_auto(GStrv) drawings = g_strsplit(out, "\033[H", -1);
+    guint n = g_strv_length(drawings) - 1;
+    g_test_message("%u drawings", n);
+    g_assert_cmpuint(n, >=, 20); /* 3 s of camera at 15 drawings a second */
+    g_assert_cmpuint(n, <=, 5 * 15 + 2);
+    const char *last = drawings[n - 1];
+    g_assert_nonnull(strstr(last, " cam · "));
+    g_assert_nonnull(strstr(last, "\033[38;5;"));
+    g_auto(GStrv) rows = g_strsplit(last, "\n", -1);
+    g_assert_cmpuint(g_strv_length(rows), >=, 10);
+    g_assert_cmpuint(g_strv_length(rows), <=, 24); /* caption, 22 rows, the rest */
+    guint blocks = 0;
+    for (const char *p = last; *p != '\0'; p = g_utf8_next_char(p))
+        blocks += g_utf8_get_char(p) >= 0x2580 && g_utf8_get_char(p) <= 0x259F;
+    g_assert_cmpuint(blocks, >, 100);
+    g_assert_true(g_str_has_suffix(out, "\033[?25h"));
+
+    /* The stalled terminal: every frame decoded, fewer drawn, ends clean. */
+    g_autoptr(JsonParser) parser = json_parser_new();
+    JsonObject *udp = json_object_get_object_member(
+        json_object_get_object_member(load_summary(parser, stalled_json), "channels"), "udp");
+    double fps = json_object_get_double_member(udp, "fps_decoded");
+    g_auto(GStrv) stalled_drawings = g_strsplit(s_out, "\033[H", -1);
+    g_test_message("stalled terminal: %u drawings, %.1f fps decoded",
+                   g_strv_length(stalled_drawings) - 1, fps);
+    g_assert_cmpfloat(fps, >, 24.0);
+    g_assert_cmpuint(g_strv_length(stalled_drawings) - 1, <, n);
+    g_assert_true(g_str_has_suffix(s_out, "\033[?25h"));
+    relay_stop(&r);
+}
+
 /* Camera options are checked before anything starts. */
 static void test_camera_bad_options(void)
 {
@@ -690,6 +749,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/outage-lines", test_outage_lines);
     g_test_add_func("/cli/camera-view", test_camera_view);
     g_test_add_func("/cli/camera-bad-options", test_camera_bad_options);
+    g_test_add_func("/cli/camera-tty", test_camera_tty);
     g_test_add_func("/cli/relay-stats", test_relay_stats);
     g_test_add_func("/cli/audio-conference", test_audio_conference);
     g_test_add_func("/cli/audio-bad-options", test_audio_bad_options);

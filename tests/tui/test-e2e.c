@@ -249,7 +249,8 @@ static void e2e_start_tui(E2e *e, gboolean wait_joined)
     g_autofree char *q_exit = g_shell_quote(exit_file);
     g_autofree char *q_log = g_shell_quote(log_file);
     g_autofree char *cmd = g_strdup_printf(
-        "timeout --foreground %d env XDG_CONFIG_HOME=%s LC_ALL=C.UTF-8 LANG=C.UTF-8 "
+        "timeout --foreground %d env -u DISPLAY -u WAYLAND_DISPLAY XDG_CONFIG_HOME=%s "
+        "LC_ALL=C.UTF-8 LANG=C.UTF-8 "
         "%s --server 127.0.0.1:%u --nick alice --log %s; echo EXIT=$? > %s",
         E2E_WATCHDOG_S, q_dir, BIN("lanconf"), e->port, q_log, q_exit);
     g_autofree char *cols = g_strdup_printf("%d", SCREEN_COLS);
@@ -602,6 +603,59 @@ static void test_cam_restart(E2e *e, gconstpointer data)
     e2e_pids[E2E_PID_BOB] = e2e_pid_of(e->bob);
 }
 
+/* Whether a camera tile's caption shows a frame rate: " dave · udp · 30 fps". */
+static gboolean e2e_has_tile(const char *text, gpointer data)
+{
+    const char *caption = strstr(text, " dave · ");
+    return caption != NULL && strstr(caption, " fps") != NULL &&
+           strstr(caption, " fps") < strchr(caption, '\n');
+}
+
+/* Picture cells (block characters, U+2580 to U+259F) in rows from..to. */
+static guint e2e_block_cells(GStrv rows, int from, int to)
+{
+    guint n = 0;
+    for (int y = from; y <= to && rows[y] != NULL; y++)
+        for (const char *p = rows[y]; *p != '\0'; p = g_utf8_next_char(p))
+            n += g_utf8_get_char(p) >= 0x2580 && g_utf8_get_char(p) <= 0x259F;
+    return n;
+}
+
+/* With no display a viewed camera is drawn in the terminal: a tile above the
+ * chat, captioned with the nick, the channel and the frame rate, its picture
+ * in coloured block characters; /unview gives the rows back to the chat;
+ * viewing yourself is refused. */
+static void test_tiles(E2e *e, gconstpointer data)
+{
+    e2e_type(e, "/view alice", TRUE);
+    e2e_expect(e, NULL, "alice is you");
+    g_autoptr(GSubprocess) dave = e2e_start_media(e, "dave", "--camera", "synthetic", "60");
+    e2e_expect(e, NULL, "*dave");
+    e2e_type(e, "/view dave", TRUE);
+    e2e_expect(e, NULL, "viewing dave's camera: in the terminal, above the chat (no window:");
+    g_autofree char *screen = e2e_wait(e, NULL, e2e_has_tile, NULL, "a camera tile");
+    g_auto(GStrv) rows = e2e_rows(screen);
+    int caption = e2e_row_of(rows, " dave · ");
+    g_assert_cmpint(caption, ==, 0); /* the top of the chat area */
+    guint blocks = e2e_block_cells(rows, 1, SCREEN_ROWS / 2);
+    g_test_message("tile:\n%s\n%u block cells", screen, blocks);
+    g_assert_cmpuint(blocks, >, 50);
+    /* In colour: the tile's rows carry colour escapes. */
+    const char *args[] = {"capture-pane", "-p", "-e", "-t", "lc", "-S", "1", "-E", "4", NULL};
+    g_autofree char *coloured = e2e_tmux(e, args);
+    g_assert_nonnull(strstr(coloured, "\033["));
+    /* The picture moves: the tile is drawn again with new frames. */
+    g_usleep(500 * 1000);
+    g_autofree char *later = e2e_screen(e);
+    g_assert_cmpstr(later, !=, screen);
+    e2e_type(e, "/unview dave", TRUE);
+    e2e_expect(e, NULL, "stopped viewing dave");
+    g_autofree char *after = e2e_screen(e);
+    g_assert_null(strstr(after, " dave · "));
+    g_subprocess_force_exit(dave);
+    g_subprocess_wait(dave, NULL, NULL);
+}
+
 /* Whether the screen shows that the audio failed to start. */
 static gboolean e2e_has_audio_error(const char *text, gpointer data)
 {
@@ -711,6 +765,7 @@ int main(int argc, char **argv)
     g_test_add("/tui/e2e/cam", E2e, NULL, e2e_setup, test_cam, e2e_teardown);
     g_test_add("/tui/e2e/cam-restart", E2e, NULL, e2e_setup, test_cam_restart, e2e_teardown);
     g_test_add("/tui/e2e/audio", E2e, NULL, e2e_setup, test_audio, e2e_teardown);
+    g_test_add("/tui/e2e/tiles", E2e, NULL, e2e_setup, test_tiles, e2e_teardown);
     g_test_add("/tui/e2e/quit", E2e, NULL, e2e_setup, test_quit, e2e_teardown);
     g_test_add("/tui/e2e/relay-later", E2e, NULL, e2e_setup_no_relay, test_relay_later,
                e2e_teardown);
