@@ -275,7 +275,7 @@ int main(int argc, char **argv)
     alloc_tune_for_frames();
     g_autofree char *server = NULL, *nick = NULL, *config_path = NULL;
     gboolean json = FALSE, no_history = FALSE, verbose = FALSE, no_reconnect = FALSE,
-             relay_stats = FALSE, follow = FALSE;
+             relay_stats = FALSE, follow = FALSE, version = FALSE;
     gint count = 0;
     gdouble timeout = 0;
     LcCliMediaOptions media;
@@ -329,6 +329,7 @@ int main(int argc, char **argv)
         {"relay-stats", 0, 0, G_OPTION_ARG_NONE, &relay_stats,
          "Print the relay's camera-channel statistics (a table, or JSON with --json) and exit",
          NULL},
+        {"version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL},
         G_OPTION_ENTRY_NULL};
     g_autoptr(GOptionContext) ctx = g_option_context_new("- lanconf chat from stdin/stdout");
     g_option_context_set_summary(
@@ -365,6 +366,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "lanconf-cli: %s\nTry 'lanconf-cli %s'.\n", error->message, help);
         cli_media_options_clear(&media);
         return 2;
+    }
+    if (version) {
+        printf("lanconf-cli %s (protocol %d)\n", LANCONF_VERSION, WIRE_VERSION);
+        cli_media_options_clear(&media);
+        return 0;
     }
     if (follow && count > 0) {
         fprintf(stderr, "lanconf-cli: --follow runs until interrupted, --count until N messages "

@@ -49,25 +49,27 @@ int main(int argc, char **argv)
     lanconf_set_locale();
     g_autoptr(GOptionContext) ctx = g_option_context_new("- LAN chat in the terminal");
     g_option_context_set_summary(
-        ctx, "Joins the chat room of a lanconf-relay. Start the relay once on any machine of the "
-             "LAN (lanconf-relay), then run lanconf --server RELAY_HOST:" G_STRINGIFY(
-                 WIRE_DEFAULT_PORT) " --nick NAME in each "
-                                    "terminal.\n\nType a line and press Enter to send it. Every "
-                                    "message shows its "
-                                    "sender as nick@ip:port. Commands: /me ACTION, /nick NEW, "
-                                    "/who, /lag, /stats, "
-                                    "/cam on [SOURCE] [tcp|udp|both], /cam off, /view NICK, "
-                                    "/unview NICK, /clear, "
-                                    "/help, /quit [MESSAGE].\nKeys: PgUp/PgDn scroll, Up/Down "
-                                    "recall sent lines, Tab "
-                                    "completes nicks, Ctrl-A/E/W/U/K edit as in a shell, F2 shows "
-                                    "or hides the stats "
-                                    "pane, Ctrl-C quits.\n"
-                                    "Lost connections are re-established by themselves; nothing "
-                                    "said meanwhile is "
-                                    "lost; a relay not up yet is waited for.\n\nExit status: 0 "
-                                    "after /quit, 1 when the relay refuses to let it join (a "
-                                    "nick taken, a full room), 2 bad arguments.");
+        ctx,
+        "Joins the chat room of a lanconf-relay. Start the relay once on any machine of the LAN "
+        "(lanconf-relay), then run lanconf --server RELAY_HOST:" G_STRINGIFY(
+            WIRE_DEFAULT_PORT) " --nick NAME in each terminal.\n\n"
+                               "Type a line and press Enter to send it. Every message shows its "
+                               "sender as nick@ip:port.\n"
+                               "Chat: /me ACTION, /nick NEW, /who, /lag, /stats, /clear, /help "
+                               "[COMMAND], /quit [MESSAGE].\n"
+                               "Camera: /cam on [SOURCE] [tcp|udp|both], /cam off, /view NICK "
+                               "[window|terminal] (a window where one can open, else drawn in "
+                               "the terminal above the chat), /unview NICK.\n"
+                               "Sound: /audio on [SOURCE] [tcp|udp|both] (mic by default, echo "
+                               "cancelled), /audio off, /listen [FILE.wav], /listen off, /mute "
+                               "[NICK], /volume NICK LEVEL.\n"
+                               "Keys: PgUp/PgDn scroll, Up/Down recall sent lines, Tab completes "
+                               "nicks, Ctrl-A/E/W/U/K/Y edit as in a shell, F2 shows or hides the "
+                               "stats pane, F4 turns your microphone on or off, Ctrl-C quits.\n"
+                               "Lost connections are re-established by themselves; nothing said "
+                               "meanwhile is lost; a relay not up yet is waited for.\n\n"
+                               "Exit status: 0 after /quit, 1 when the relay refuses to let it "
+                               "join (a nick taken, a full room), 2 bad arguments.");
     /* The camera flags set what /cam on uses; they are main options too (one --help). */
     LcCameraOptions camera;
     camera_options_init(&camera);

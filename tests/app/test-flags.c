@@ -93,9 +93,29 @@ static void test_flag_case(gconstpointer data)
     g_assert_nonnull(strstr(err, fc->expect));
 }
 
+/* Every client and the relay say their version and the protocol's. */
+static void test_versions(void)
+{
+    const char *programs[] = {"lanconf", "lanconf-cli", "lanconf-relay"};
+    for (guint i = 0; i < G_N_ELEMENTS(programs); i++) {
+        g_autofree char *program = g_build_filename(LANCONF_BIN_DIR, programs[i], NULL);
+        const char *argv[] = {program, "--version", NULL};
+        g_autofree char *out = NULL;
+        gint status = 0;
+        g_autoptr(GError) error = NULL;
+        g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                                   NULL, &out, NULL, &status, &error));
+        g_assert_no_error(error);
+        g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        g_autofree char *expect = g_strdup_printf("%s %s (protocol ", programs[i], LANCONF_VERSION);
+        g_assert_true(g_str_has_prefix(out, expect));
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/flags/versions", test_versions);
     for (guint i = 0; i < G_N_ELEMENTS(flag_cases); i++) {
         g_autofree char *path = g_strdup_printf("/flags/%u", i);
         g_test_add_data_func(path, &flag_cases[i], test_flag_case);
