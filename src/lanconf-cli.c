@@ -163,6 +163,10 @@ static void cli_on_presence(LcSession *session, LcWirePresenceKind kind, const c
     else if (kind == WIRE_PRESENCE_LEAVE)
         cli_print_remote(stderr, "-- %s@%s left (%s)", nick, addr,
                          reason && *reason ? reason : "quit");
+    else if (kind == WIRE_PRESENCE_AWAY && reason != NULL && *reason != '\0')
+        cli_print_remote(stderr, "-- %s is away: %s", nick, reason);
+    else if (kind == WIRE_PRESENCE_AWAY)
+        cli_print_remote(stderr, "-- %s is back", nick);
     else
         cli_print_remote(stderr, "-- %s is now %s", old, nick);
 }

@@ -31,7 +31,7 @@ int main(int argc, char **argv)
 {
     alloc_tune_for_frames();
     g_autofree char *server = NULL, *nick = NULL, *config_path = NULL, *log_path = NULL;
-    gboolean no_history = FALSE, version = FALSE;
+    gboolean no_history = FALSE, version = FALSE, no_bell = FALSE;
     GOptionEntry entries[] = {
         {"server", 's', 0, G_OPTION_ARG_STRING, &server,
          "Relay to join (default from the config file, else 127.0.0.1:" G_STRINGIFY(
@@ -40,6 +40,8 @@ int main(int argc, char **argv)
         {"nick", 'n', 0, G_OPTION_ARG_STRING, &nick, "Nick to use (default: login name)", "NICK"},
         {"log", 'l', 0, G_OPTION_ARG_FILENAME, &log_path,
          "Append the chat to FILE as plain text with timestamps", "FILE"},
+        {"no-bell", 0, 0, G_OPTION_ARG_NONE, &no_bell,
+         "Do not ring the bell when a message names you (config: bell=off)", NULL},
         {"no-history", 0, 0, G_OPTION_ARG_NONE, &no_history,
          "Do not show the recent messages the relay sends on joining", NULL},
         {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
@@ -55,8 +57,9 @@ int main(int argc, char **argv)
             WIRE_DEFAULT_PORT) " --nick NAME in each terminal.\n\n"
                                "Type a line and press Enter to send it. Every message shows its "
                                "sender as nick@ip:port.\n"
-                               "Chat: /me ACTION, /nick NEW, /who, /lag, /stats, /clear, /help "
-                               "[COMMAND], /quit [MESSAGE].\n"
+                               "Chat: /me ACTION, /nick NEW, /who, /away [MESSAGE], /lag, "
+                               "/stats, /clear, /help [COMMAND], /quit [MESSAGE]. A message "
+                               "that names you is highlighted and rings the bell.\n"
                                "Camera: /cam on [SOURCE] [tcp|udp|both], /cam off, /view NICK "
                                "[window|terminal] (a window where one can open, else drawn in "
                                "the terminal above the chat), /unview NICK.\n"
@@ -115,6 +118,7 @@ int main(int argc, char **argv)
             .ping_interval_ms = settings.ping_interval_ms,
             .reconnect_max_ms = settings.reconnect_max_ms,
             .history_limit = no_history ? 0 : WIRE_HISTORY_DEFAULT,
+            .bell_on_mention = settings.bell_on_mention && !no_bell,
             .camera = &camera,
         };
         status = tui_run(&tc, &error);

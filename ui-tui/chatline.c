@@ -37,10 +37,15 @@ static void chatline_add_tag(LcLineBuilder *b, const LcChatEntry *e, const char 
     b->color = 0;
 }
 
-/* Appends the body of a message or action, marked if pending or refused. */
+/* Appends the body of a message or action, marked if pending or refused,
+ * highlighted if it names this user. */
 static void chatline_add_body(LcLineBuilder *b, const LcChatEntry *e, LcChatStyle style)
 {
-    chatline_add(b, e->pending ? CHAT_STYLE_PENDING : style, e->text);
+    chatline_add(b,
+                 e->pending   ? CHAT_STYLE_PENDING
+                 : e->mention ? CHAT_STYLE_MENTION
+                              : style,
+                 e->text);
     if (e->failed)
         chatline_add(b, CHAT_STYLE_ERROR, " [not sent]");
 }
@@ -173,6 +178,29 @@ const LcChatSpan *chatline_span_at(const LcChatLine *line, guint offset)
     return NULL;
 }
 
+/* Whether c may be part of a nick (docs/PROTOCOL.md: letters, digits, _ -). */
+static gboolean chatline_is_nick_char(char c)
+{
+    return g_ascii_isalnum(c) || c == '_' || c == '-';
+}
+
+/* Whether text names nick as a word of its own. */
+gboolean chatline_mentions(const char *text, const char *nick)
+{
+    gsize n = nick != NULL ? strlen(nick) : 0;
+    if (text == NULL || n == 0)
+        return FALSE;
+    for (const char *p = text; *p != '\0'; p++) {
+        if (g_ascii_strncasecmp(p, nick, n) != 0)
+            continue;
+        gboolean start = p == text || !chatline_is_nick_char(p[-1]);
+        gboolean end = !chatline_is_nick_char(p[n]);
+        if (start && end)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 /* A nick's colour: a hash of the lower-cased nick (FNV-1a). */
 guint chatline_nick_color(const char *nick)
 {
@@ -181,7 +209,7 @@ guint chatline_nick_color(const char *nick)
         h ^= (guint8)g_ascii_tolower(*p);
         h *= 16777619u;
     }
-    return h % CHATLINE_NICK_COLORS;
+    return h % CHATLINE_NICK_COLORS_256;
 }
 
 /* The entry as one plain line without the time. */

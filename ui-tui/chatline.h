@@ -9,7 +9,8 @@
 #include "ui-tui/chatlog.h"
 #include "ui-tui/textwidth.h"
 
-#define CHATLINE_NICK_COLORS 6
+#define CHATLINE_NICK_COLORS     6  /* nick colours on 8- and 16-colour terminals */
+#define CHATLINE_NICK_COLORS_256 30 /* on 256-colour ones; a multiple of the above */
 
 typedef enum {
     CHAT_STYLE_TEXT,
@@ -24,6 +25,7 @@ typedef enum {
     CHAT_STYLE_ERROR,
     CHAT_STYLE_MARKER,
     CHAT_STYLE_PENDING, /* own text the relay has not stored yet */
+    CHAT_STYLE_MENTION, /* the text of a message that names this user */
 } LcChatStyle;
 
 /* Bytes [start, end) of a line's text drawn in one style. */
@@ -55,7 +57,12 @@ guint chatline_count_rows(const LcChatEntry *entry, int width);
 /* The style of the byte at offset (the span containing it). */
 const LcChatSpan *chatline_span_at(const LcChatLine *line, guint offset);
 
-/* A nick's colour, 0..CHATLINE_NICK_COLORS-1, the same for any case. */
+/* Whether text names nick as a word of its own, in any case ("Alice:",
+ * "hi alice!", not "malice"). */
+gboolean chatline_mentions(const char *text, const char *nick);
+
+/* A nick's colour, 0..CHATLINE_NICK_COLORS_256-1, the same for any case;
+ * modulo CHATLINE_NICK_COLORS where the terminal has fewer colours. */
 guint chatline_nick_color(const char *nick);
 
 /* The entry as one plain line without the time, for log files. */

@@ -33,6 +33,7 @@ typedef struct {
     gboolean history;  /* replayed from the relay's history */
     gboolean pending;  /* own message not yet stored by the relay */
     gboolean failed;   /* own message the relay refused */
+    gboolean mention;  /* another member's message that names this user: highlighted */
 } LcChatEntry;
 
 typedef struct _LcChatLog LcChatLog;

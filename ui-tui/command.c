@@ -14,6 +14,7 @@ static const LcCommandInfo command_table[] = {
     {"/me", "ACTION", "Send an action, shown as \"* nick does something\""},
     {"/nick", "NEW", "Change your nick"},
     {"/who", "", "List the members of the room with their addresses"},
+    {"/away", "[MESSAGE]", "Say you are away (dim in everyone's member list); /away alone: back"},
     {"/lag", "", "Measure the round-trip to the relay now"},
     {"/stats", "", "Show chat statistics and show or hide the stats pane (also F2)"},
     {"/cam", "on [SOURCE] [tcp|udp|both] | off",
@@ -33,15 +34,15 @@ static const LcCommandInfo command_table[] = {
 };
 
 static const char *const command_names[] = {
-    "/audio", "/cam",  "/clear", "/help", "/lag",    "/listen", "/me",  "/mute",
-    "/nick",  "/quit", "/stats", "/view", "/unview", "/volume", "/who", NULL};
+    "/audio", "/away", "/cam",   "/clear", "/help",   "/lag",    "/listen", "/me", "/mute",
+    "/nick",  "/quit", "/stats", "/view",  "/unview", "/volume", "/who",    NULL};
 
 static const LcCommandAlias command_aliases[] = {
-    {"/me", CMD_ME},         {"/nick", CMD_NICK},      {"/who", CMD_WHO},       {"/names", CMD_WHO},
-    {"/clear", CMD_CLEAR},   {"/help", CMD_HELP},      {"/quit", CMD_QUIT},     {"/exit", CMD_QUIT},
-    {"/lag", CMD_LAG},       {"/stats", CMD_STATS},    {"/cam", CMD_CAM_ON},    {"/view", CMD_VIEW},
-    {"/unview", CMD_UNVIEW}, {"/audio", CMD_AUDIO_ON}, {"/listen", CMD_LISTEN}, {"/mute", CMD_MUTE},
-    {"/volume", CMD_VOLUME},
+    {"/me", CMD_ME},     {"/nick", CMD_NICK},     {"/who", CMD_WHO},        {"/names", CMD_WHO},
+    {"/away", CMD_AWAY}, {"/clear", CMD_CLEAR},   {"/help", CMD_HELP},      {"/quit", CMD_QUIT},
+    {"/exit", CMD_QUIT}, {"/lag", CMD_LAG},       {"/stats", CMD_STATS},    {"/cam", CMD_CAM_ON},
+    {"/view", CMD_VIEW}, {"/unview", CMD_UNVIEW}, {"/audio", CMD_AUDIO_ON}, {"/listen", CMD_LISTEN},
+    {"/mute", CMD_MUTE}, {"/volume", CMD_VOLUME},
 };
 
 /* Looks a command name up; CMD_UNKNOWN if there is none. */

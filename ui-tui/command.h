@@ -13,6 +13,7 @@ typedef enum {
     CMD_ME,      /* /me ACTION */
     CMD_NICK,    /* /nick NEW */
     CMD_WHO,     /* /who */
+    CMD_AWAY,    /* /away [MESSAGE]: arg is the message, or NULL for back */
     CMD_CLEAR,   /* /clear */
     CMD_HELP,    /* /help [COMMAND]: arg is the command or NULL */
     CMD_QUIT,    /* /quit [MESSAGE]: arg is the message or NULL */

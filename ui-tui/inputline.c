@@ -6,11 +6,17 @@
 #include <string.h>
 
 #define INPUTLINE_DEFAULT_HISTORY 100
+#define INPUTLINE_KILL_RING       16 /* kills kept for Ctrl-Y and Alt-Y */
 
 struct _LcInputLine {
     GString *text;
-    gsize cursor; /* byte offset, on a character boundary */
-    char *killed; /* last text deleted by a kill command, for Ctrl-Y */
+    gsize cursor;     /* byte offset, on a character boundary */
+    GPtrArray *ring;  /* char *: text the kill commands deleted, newest last */
+    gboolean killing; /* the last action was a kill: the next one adds to its text */
+    gboolean yanked;  /* the last action was a yank: Alt-Y may swap what it put */
+    gsize yank_start; /* where the last yank put its text */
+    gsize yank_len;   /* and how many bytes */
+    guint yank_index; /* which ring entry it put */
 
     GPtrArray *history; /* char *, oldest first */
     guint history_max;
@@ -30,6 +36,7 @@ LcInputLine *inputline_new(guint history_max)
 {
     LcInputLine *line = g_new0(LcInputLine, 1);
     line->text = g_string_new(NULL);
+    line->ring = g_ptr_array_new_with_free_func(g_free);
     line->history = g_ptr_array_new_with_free_func(g_free);
     line->history_max = history_max ? history_max : INPUTLINE_DEFAULT_HISTORY;
     line->history_pos = -1;
@@ -42,7 +49,7 @@ void inputline_free(LcInputLine *line)
     if (line == NULL)
         return;
     g_string_free(line->text, TRUE);
-    g_free(line->killed);
+    g_ptr_array_unref(line->ring);
     g_ptr_array_unref(line->history);
     g_free(line->draft);
     g_strfreev(line->matches);
@@ -54,6 +61,8 @@ static void inputline_touch(LcInputLine *line)
 {
     line->completing = FALSE;
     g_clear_pointer(&line->matches, g_strfreev);
+    line->killing = FALSE;
+    line->yanked = FALSE;
 }
 
 /* The text being typed. */
@@ -111,15 +120,34 @@ static void inputline_erase(LcInputLine *line, gsize from, gsize to)
     line->cursor = from;
 }
 
-/* Deletes bytes [from, to), keeping them for Ctrl-Y. */
+/*
+ * Deletes bytes [from, to), keeping them in the kill ring for Ctrl-Y. As in
+ * readline, kills one after the other make one entry: what a kill before
+ * the cursor deletes goes in front of it (three Ctrl-W give back the three
+ * words in their order), what a kill after it deletes goes behind.
+ */
 static void inputline_kill(LcInputLine *line, gsize from, gsize to)
 {
+    gboolean chain = line->killing && line->ring->len > 0;
     inputline_touch(line);
-    if (to <= from)
+    if (to <= from) {
+        line->killing = chain;
         return;
-    g_free(line->killed);
-    line->killed = g_strndup(line->text->str + from, to - from);
+    }
+    g_autofree char *text = g_strndup(line->text->str + from, to - from);
+    if (chain) {
+        char **last = (char **)&line->ring->pdata[line->ring->len - 1];
+        char *joined =
+            from < line->cursor ? g_strconcat(text, *last, NULL) : g_strconcat(*last, text, NULL);
+        g_free(*last);
+        *last = joined;
+    } else {
+        if (line->ring->len == INPUTLINE_KILL_RING)
+            g_ptr_array_remove_index(line->ring, 0);
+        g_ptr_array_add(line->ring, g_steal_pointer(&text));
+    }
     inputline_erase(line, from, to);
+    line->killing = TRUE;
 }
 
 /* Replaces the text; the cursor goes to the end. */
@@ -224,13 +252,36 @@ void inputline_kill_to_end(LcInputLine *line)
     inputline_kill(line, line->cursor, line->text->len);
 }
 
+/* Puts ring entry index at the cursor, remembering where for Alt-Y. */
+static void inputline_put_yank(LcInputLine *line, guint index)
+{
+    const char *text = g_ptr_array_index(line->ring, index);
+    line->yank_start = line->cursor;
+    inputline_insert(line, text);
+    line->yank_len = line->cursor - line->yank_start;
+    line->yank_index = index;
+    line->yanked = TRUE;
+}
+
 /* Ctrl-Y. */
 void inputline_yank(LcInputLine *line)
 {
-    if (line->killed != NULL)
-        inputline_insert(line, line->killed);
-    else
+    inputline_touch(line);
+    if (line->ring->len > 0)
+        inputline_put_yank(line, line->ring->len - 1);
+}
+
+/* Alt-Y. */
+gboolean inputline_yank_pop(LcInputLine *line)
+{
+    if (!line->yanked || line->ring->len < 2) {
         inputline_touch(line);
+        return FALSE;
+    }
+    inputline_erase(line, line->yank_start, line->yank_start + line->yank_len);
+    guint index = line->yank_index == 0 ? line->ring->len - 1 : line->yank_index - 1;
+    inputline_put_yank(line, index);
+    return TRUE;
 }
 
 /* Moves the cursor. */

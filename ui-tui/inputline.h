@@ -44,8 +44,12 @@ void inputline_delete_word_forward(LcInputLine *line);
 void inputline_kill_to_start(LcInputLine *line);
 /* Ctrl-K: deletes from the cursor to the end. */
 void inputline_kill_to_end(LcInputLine *line);
-/* Ctrl-Y: inserts the text the last Ctrl-W/U/K or Alt-D deleted. */
+/* Ctrl-Y: inserts the text the last kill (Ctrl-W/U/K or Alt-D) deleted;
+ * kills one after the other count as one, as in readline. */
 void inputline_yank(LcInputLine *line);
+/* Alt-Y right after Ctrl-Y (or Alt-Y): replaces what it put with the kill
+ * before (the last 16 are kept, going round); FALSE otherwise. */
+gboolean inputline_yank_pop(LcInputLine *line);
 
 /* Where the cursor can move. */
 typedef enum {

@@ -151,6 +151,8 @@ static LcKeyAction keys_map_alt(int kind, wint_t ch)
         return KEY_ACTION_WORD_RIGHT;
     case 'd':
         return KEY_ACTION_DELETE_WORD_FORWARD;
+    case 'y':
+        return KEY_ACTION_YANK_POP;
     case 127:
     case KEYS_CTRL('H'):
         return KEY_ACTION_DELETE_WORD;

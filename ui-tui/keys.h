@@ -25,6 +25,7 @@ typedef enum {
     KEY_ACTION_KILL_START,          /* Ctrl-U */
     KEY_ACTION_KILL_END,            /* Ctrl-K */
     KEY_ACTION_YANK,                /* Ctrl-Y */
+    KEY_ACTION_YANK_POP,            /* Alt-Y */
     KEY_ACTION_HISTORY_PREV,        /* Up, Ctrl-P */
     KEY_ACTION_HISTORY_NEXT,        /* Down, Ctrl-N */
     KEY_ACTION_COMPLETE,            /* Tab */

@@ -13,6 +13,7 @@ static void members_entry_clear(gpointer data)
     LcMember *m = data;
     g_free(m->nick);
     g_free(m->addr);
+    g_free(m->away);
 }
 
 /* Creates an empty list. */
@@ -93,8 +94,14 @@ gboolean members_rename(LcMembers *members, const char *old, const char *nick)
     if (m == NULL)
         return FALSE;
     g_autofree char *addr = g_strdup(m->addr);
+    g_autofree char *away = g_strdup(m->away);
+    LcMemberAudio audio = m->audio;
+    gboolean streaming = m->streaming;
     members_remove(members, old);
     members_add(members, nick, addr);
+    members_set_away(members, nick, away);
+    members_set_audio(members, nick, audio);
+    members_set_streaming(members, nick, streaming);
     return TRUE;
 }
 
@@ -140,6 +147,22 @@ gboolean members_set_streaming(LcMembers *members, const char *nick, gboolean st
     if (found)
         g_array_index(members->list, LcMember, i).streaming = streaming;
     return found;
+}
+
+/* Sets a member's away message. */
+gboolean members_set_away(LcMembers *members, const char *nick, const char *away)
+{
+    gboolean found = FALSE;
+    guint i = members_search(members, nick, &found);
+    if (!found)
+        return FALSE;
+    LcMember *m = &g_array_index(members->list, LcMember, i);
+    const char *now = away != NULL && *away != '\0' ? away : NULL;
+    if (g_strcmp0(m->away, now) == 0)
+        return FALSE;
+    g_free(m->away);
+    m->away = g_strdup(now);
+    return TRUE;
 }
 
 /* Marks nobody as streaming. */

@@ -21,6 +21,7 @@ typedef struct {
     char *addr;
     gboolean streaming;  /* known to stream a camera (marked in the list) */
     LcMemberAudio audio; /* its sound, as this client knows it (shown after the nick) */
+    char *away;          /* its away message, or NULL while here (drawn dim) */
 } LcMember;
 
 typedef struct _LcMembers LcMembers;
@@ -46,6 +47,10 @@ guint members_get_count(const LcMembers *members);
 const LcMember *members_get(const LcMembers *members, guint index);
 /* The member with a nick, or NULL. */
 const LcMember *members_find(const LcMembers *members, const char *nick);
+
+/* Sets a member's away message (NULL or empty: here); FALSE if there is no
+ * such nick or nothing changed. */
+gboolean members_set_away(LcMembers *members, const char *nick, const char *away);
 
 /* Marks a member as streaming or not; returns FALSE if there is no such nick. */
 gboolean members_set_streaming(LcMembers *members, const char *nick, gboolean streaming);

@@ -75,6 +75,13 @@ void screen_resize(LcScreen *screen)
         resizeterm(ws.ws_row, ws.ws_col);
 }
 
+/* Rings the bell. */
+void screen_bell(LcScreen *screen)
+{
+    if (beep() == ERR)
+        flash();
+}
+
 /* Repaints every cell on the next draw. */
 void screen_force_repaint(LcScreen *screen)
 {

@@ -33,6 +33,9 @@ void screen_free(LcScreen *screen);
 /* Reads the terminal's new size after SIGWINCH. */
 void screen_resize(LcScreen *screen);
 
+/* Rings the terminal's bell (or flashes it where it has none). */
+void screen_bell(LcScreen *screen);
+
 /* Repaints every cell on the next draw (Ctrl-L). */
 void screen_force_repaint(LcScreen *screen);
 

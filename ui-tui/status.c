@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#define STATUS_FIELDS 6
+#define STATUS_FIELDS 7
 
 /* Sets defaults. */
 void status_init(LcStatus *status)
@@ -92,8 +92,9 @@ void status_format(const LcStatus *s, gint64 now_us, int width, char **left, cha
             ? g_strdup_printf("%u member%s", s->members, s->members == 1 ? "" : "s")
             : g_strdup("members ?"), /* who is in is unknown until the relay is back */
         s->pending ? g_strdup_printf("%u unsent", s->pending) : g_strdup(""),
+        g_strdup(s->away ? "away" : ""),
     };
-    static const int rank[STATUS_FIELDS] = {0, 3, 1, 2, 5, 4};
+    static const int rank[STATUS_FIELDS] = {0, 4, 2, 3, 6, 5, 1};
     char *more = status_format_more(s);
     int avail = width - (int)strlen(more) - (*more ? 1 : 0);
     GString *out = g_string_new(NULL);

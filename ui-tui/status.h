@@ -23,6 +23,7 @@ typedef struct {
     double rtt_ms; /* latest relay round-trip; negative when unknown */
     guint members;
     guint pending;  /* messages typed but not yet stored by the relay */
+    gboolean away;  /* this user said /away */
     gint64 lost_us; /* when the connection was lost (RECONNECTING) */
     gboolean scrolled;
     guint unread;

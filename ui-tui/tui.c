@@ -61,6 +61,7 @@ void tui_sync_identity(LcTui *tui)
     }
     status_set_string(&tui->status.addr, session_get_addr(tui->session));
     tui->status.pending = session_get_unacked(tui->session);
+    tui->status.away = session_get_own_away(tui->session) != NULL;
     tui_mark(tui, VIEW_STATUS);
 }
 
@@ -160,6 +161,7 @@ static void tui_init(LcTui *tui, const LcTuiConfig *config)
     tui->chatlog = chatlog_new(0);
     tui->input = inputline_new(0);
     tui->members = members_new();
+    tui->aways_said = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     status_init(&tui->status);
     tui_tiles_init(tui);
     tui_media_init(tui);
@@ -194,6 +196,7 @@ static void tui_clear(LcTui *tui)
     chatlog_free(tui->chatlog);
     inputline_free(tui->input);
     members_free(tui->members);
+    g_hash_table_unref(tui->aways_said);
     status_clear(&tui->status);
     g_free(tui->prompt);
     g_main_loop_unref(tui->loop);

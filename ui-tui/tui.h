@@ -18,6 +18,7 @@ typedef struct {
     guint ping_interval_ms; /* relay round-trip measurement; 0 = only /lag */
     guint reconnect_max_ms;
     guint history_limit;           /* backlog on first join (WIRE_HISTORY_DEFAULT: relay's) */
+    gboolean bell_on_mention;      /* ring the bell when a message names you */
     const LcCameraOptions *camera; /* /cam on: --source (when /cam on names none), --size, --fps,
                                     * --quality, --encoder; NULL for the defaults */
 } LcTuiConfig;

@@ -82,10 +82,29 @@ static void tui_cmd_who(LcTui *tui)
     for (guint i = 0; i < n; i++) {
         const LcMember *m = members_get(tui->members, i);
         gboolean me = g_ascii_strcasecmp(m->nick, self) == 0;
-        tui_append_text(tui, CHAT_KIND_INFO, "  %s@%s%s%s%s", m->nick, m->addr,
+        g_autofree char *away = m->away ? g_strdup_printf(" (away: %s)", m->away) : NULL;
+        tui_append_text(tui, CHAT_KIND_INFO, "  %s@%s%s%s%s%s", m->nick, m->addr,
                         m->streaming ? " (on camera)" : "",
-                        m->audio != MEMBER_AUDIO_OFF ? " (sound on)" : "", me ? " (you)" : "");
+                        m->audio != MEMBER_AUDIO_OFF ? " (sound on)" : "", away ? away : "",
+                        me ? " (you)" : "");
     }
+}
+
+/* /away [MESSAGE]: away with a message, or back without one. */
+static void tui_cmd_away(LcTui *tui, const char *message)
+{
+    g_autoptr(GError) error = NULL;
+    gboolean was_away = session_get_own_away(tui->session) != NULL;
+    if (message == NULL && !was_away) {
+        tui_append_text(tui, CHAT_KIND_ERROR, "you are not away (/away MESSAGE sets one)");
+        return;
+    }
+    if (!session_set_away(tui->session, message, &error)) {
+        tui_append_text(tui, CHAT_KIND_ERROR, "%s", error->message);
+        return;
+    }
+    if (session_get_state(tui->session) != SESSION_JOINED)
+        tui_append_text(tui, CHAT_KIND_INFO, "not connected: the room learns it on reconnect");
 }
 
 /* /nick NEW. */
@@ -137,6 +156,9 @@ static void tui_run_command(LcTui *tui, const LcCommand *cmd)
         break;
     case CMD_WHO:
         tui_cmd_who(tui);
+        break;
+    case CMD_AWAY:
+        tui_cmd_away(tui, cmd->arg);
         break;
     case CMD_CLEAR:
         chatlog_clear(tui->chatlog);
@@ -270,6 +292,9 @@ static gboolean tui_edit_key(LcTui *tui, const LcKey *key)
         break;
     case KEY_ACTION_YANK:
         inputline_yank(in);
+        break;
+    case KEY_ACTION_YANK_POP:
+        inputline_yank_pop(in);
         break;
     case KEY_ACTION_HISTORY_PREV:
         inputline_history_prev(in);

@@ -38,6 +38,7 @@ typedef struct {
     LcTuiAudio *audio; /* talking, listening, mutes (tui_audio.c) */
     LcTuiTiles *tiles; /* cameras drawn in the terminal (tui_tiles.c) */
 
+    GHashTable *aways_said; /* folded nick -> away message the log last gave */
     gboolean lag_requested; /* /lag: report the next round-trip in the log */
     gboolean quitting;
     guint quit_timer; /* gives up waiting for the relay to take our QUIT */

@@ -2,6 +2,7 @@
 #include "ui-tui/tui_private.h"
 
 #include "net/wire/clock.h"
+#include "ui-tui/chatline.h"
 #include <string.h>
 
 /* The connection was lost (first notice only): mark the gap in the log. */
@@ -86,8 +87,10 @@ static void tui_load_members(LcTui *tui)
     guint n = 0;
     const LcWireMember *list = session_get_members(tui->session, &n);
     members_clear(tui->members);
-    for (guint i = 0; i < n; i++)
+    for (guint i = 0; i < n; i++) {
         members_add(tui->members, list[i].nick, list[i].addr);
+        members_set_away(tui->members, list[i].nick, session_get_away(tui->session, list[i].nick));
+    }
     tui->status.members = members_get_count(tui->members);
     tui_media_sync_members(tui);
     tui_mark(tui, VIEW_MEMBERS | VIEW_STATUS);
@@ -133,7 +136,10 @@ static void tui_on_chat(LcSession *session, const LcSessionChat *chat, gpointer 
         .text = (char *)chat->text,
         .own = chat->own,
         .history = chat->history,
+        .mention = !chat->own && chatline_mentions(chat->text, session_get_nick(session)),
     };
+    if (e.mention && !chat->history && tui->config.bell_on_mention)
+        screen_bell(tui->screen);
     if (chat->history) {
         tui->stats.history++;
     } else {
@@ -155,6 +161,8 @@ static void tui_on_acked(LcSession *session, guint64 client_id, guint64 id, gpoi
     tui_mark(tui, VIEW_CHAT | VIEW_STATUS);
 }
 
+static void tui_on_away(LcTui *tui, const char *nick, const char *reason);
+
 /* A member joined, left or changed nick. */
 static void tui_on_presence(LcSession *session, LcWirePresenceKind kind, const char *nick,
                             const char *addr, const char *old, const char *reason, gpointer data)
@@ -164,6 +172,9 @@ static void tui_on_presence(LcSession *session, LcWirePresenceKind kind, const c
     if (kind == WIRE_PRESENCE_JOIN) {
         members_add(tui->members, nick, addr);
         e.kind = CHAT_KIND_JOIN;
+    } else if (kind == WIRE_PRESENCE_AWAY) {
+        tui_on_away(tui, nick, reason);
+        return;
     } else if (kind == WIRE_PRESENCE_LEAVE) {
         members_remove(tui->members, nick);
         e.kind = CHAT_KIND_LEAVE;
@@ -177,6 +188,31 @@ static void tui_on_presence(LcSession *session, LcWirePresenceKind kind, const c
     tui_media_sync_members(tui);
     tui_sync_identity(tui);
     tui_append(tui, &e);
+    tui_mark(tui, VIEW_MEMBERS | VIEW_STATUS);
+}
+
+/* A member went away or came back: said in the log once per change, not
+ * again when a reconnect brings the same news. */
+static void tui_on_away(LcTui *tui, const char *nick, const char *reason)
+{
+    members_set_away(tui->members, nick, reason);
+    gboolean away = reason != NULL && *reason != '\0';
+    g_autofree char *key = g_ascii_strdown(nick, -1);
+    const char *said = g_hash_table_lookup(tui->aways_said, key);
+    if (g_strcmp0(said, away ? reason : NULL) != 0) {
+        gboolean me = g_ascii_strcasecmp(nick, session_get_nick(tui->session)) == 0;
+        if (away)
+            tui_append_text(tui, CHAT_KIND_INFO, "%s %s away: %s", me ? "you" : nick,
+                            me ? "are" : "is", reason);
+        else
+            tui_append_text(tui, CHAT_KIND_INFO, "%s %s back", me ? "you" : nick,
+                            me ? "are" : "is");
+        if (away)
+            g_hash_table_insert(tui->aways_said, g_steal_pointer(&key), g_strdup(reason));
+        else
+            g_hash_table_remove(tui->aways_said, key);
+    }
+    tui_sync_identity(tui);
     tui_mark(tui, VIEW_MEMBERS | VIEW_STATUS);
 }
 

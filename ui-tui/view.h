@@ -20,6 +20,9 @@
 /* Sets up colour pairs when the terminal has colours. */
 void view_colors_init(void);
 
+/* The first colour pair not taken by view_colors_init(). */
+int view_first_free_pair(void);
+
 /* Attributes for a chat style (color: a nick colour for CHAT_STYLE_NICK). */
 attr_t view_style_attr(LcChatStyle style, guint color);
 

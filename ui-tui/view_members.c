@@ -11,6 +11,8 @@ static void view_members_draw_one(WINDOW *win, int y, int x, int w, const LcMemb
     gboolean is_self = self != NULL && g_ascii_strcasecmp(m->nick, self) == 0;
     attr_t attr =
         view_style_attr(is_self ? CHAT_STYLE_SELF : CHAT_STYLE_NICK, chatline_nick_color(m->nick));
+    if (m->away != NULL)
+        attr = A_DIM; /* away: grey, whoever it is */
     /* Streaming members get a mark in the margin before the nick. */
     if (m->streaming)
         view_put(win, y, x - 1, "*", 1, 1, A_BOLD);

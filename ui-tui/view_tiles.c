@@ -4,11 +4,8 @@
 
 #include <string.h>
 
-/* Colour pairs for the pictures come after the views' own. */
-#define VIEW_TILES_FIRST_PAIR 32
-
 static GHashTable *view_tiles_pairs; /* (fg + 1) << 16 | (bg + 1) -> pair */
-static int view_tiles_next_pair = VIEW_TILES_FIRST_PAIR;
+static int view_tiles_next_pair;     /* 0: not started; pairs come after the views' own */
 
 /*
  * The pair of a cell's colours, made on first use. When the terminal's pairs
@@ -24,9 +21,9 @@ static int view_tiles_pair(int fg, int bg)
     if (pair != NULL)
         return GPOINTER_TO_INT(pair);
     int limit = MIN(COLOR_PAIRS, 32767);
-    if (view_tiles_next_pair >= limit) {
+    if (view_tiles_next_pair == 0 || view_tiles_next_pair >= limit) {
         g_hash_table_remove_all(view_tiles_pairs);
-        view_tiles_next_pair = VIEW_TILES_FIRST_PAIR;
+        view_tiles_next_pair = view_first_free_pair();
     }
     if (view_tiles_next_pair >= limit)
         return 0;

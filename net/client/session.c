@@ -1,5 +1,7 @@
 /* session.c: the client side of the control connection. */
 #include "net/client/session.h"
+
+#include "net/client/room_members.h"
 #include "net/io/source.h"
 
 #include "net/wire/clock.h"
@@ -52,7 +54,8 @@ struct _LcSession {
     guint64 next_client_id;
     guint64 last_seen;
     guint64 resume_floor;   /* newest id at the first join: nothing before it is owed */
-    GArray *members;        /* LcWireMember */
+    LcRoomMembers *members; /* the room, and who is away */
+    char *away;             /* this member's away message, or NULL */
     LcRoomStreams *streams; /* what STREAM_NOTICE announced */
 
     LcTokenBucket flood; /* mirrors the relay's flood control */
@@ -81,14 +84,6 @@ static void session_out_free(LcOutMsg *out)
     g_free(out);
 }
 
-/* Frees a member entry's strings. */
-static void session_member_clear(gpointer data)
-{
-    LcWireMember *m = data;
-    g_free(m->nick);
-    g_free(m->addr);
-}
-
 /* Creates a session. */
 LcSession *session_new(const LcSessionConfig *config, const LcSessionEvents *events,
                        gpointer user_data)
@@ -114,9 +109,8 @@ LcSession *session_new(const LcSessionConfig *config, const LcSessionEvents *eve
     session->user_data = user_data;
     session->state = SESSION_CONNECTING;
     session->dead_conns = g_ptr_array_new_with_free_func((GDestroyNotify)chan_stream_free);
-    session->members = g_array_new(FALSE, TRUE, sizeof(LcWireMember));
+    session->members = room_members_new();
     session->streams = room_streams_new();
-    g_array_set_clear_func(session->members, session_member_clear);
     g_queue_init(&session->outbox);
     session->watches = g_array_new(FALSE, FALSE, sizeof(LcSessionWatch));
     session->next_client_id = 1;
@@ -221,17 +215,6 @@ static void session_lost(LcSession *session, const GError *error)
     session_set_state(session, SESSION_RECONNECT_WAIT, error);
 }
 
-/* Replaces the member list with WELCOME's. */
-static void session_set_members(LcSession *session, const LcWireMsg *msg)
-{
-    g_array_set_size(session->members, 0);
-    for (guint i = 0; i < msg->welcome.n_members; i++) {
-        LcWireMember m = {g_strdup(msg->welcome.members[i].nick),
-                          g_strdup(msg->welcome.members[i].addr)};
-        g_array_append_val(session->members, m);
-    }
-}
-
 /* Sends a PING; the PONG gives round-trip and clock offset. */
 void session_ping(LcSession *session)
 {
@@ -259,7 +242,7 @@ static void session_handle_welcome(LcSession *session, const LcWireMsg *msg)
     session->nick = g_strdup(msg->welcome.nick);
     g_free(session->addr);
     session->addr = g_strdup(msg->welcome.addr);
-    session_set_members(session, msg);
+    room_members_set_welcome(session->members, msg);
     room_streams_clear(session->streams); /* announced again after WELCOME */
     if (!resumed)
         session->resume_floor = msg->welcome.last_id;
@@ -282,6 +265,12 @@ static void session_handle_welcome(LcSession *session, const LcWireMsg *msg)
         session_ping(session);
         source_reset_timeout(&session->ping_src, session->config.ping_interval_ms,
                              session_on_ping_timer, session);
+    }
+    if (session->away != NULL) {
+        /* A new connection is here again until told otherwise. */
+        LcWireMsg away = {.type = WIRE_AWAY};
+        away.away.reason = session->away;
+        session_send_msg(session, &away);
     }
     session_flush_outbox(session);
 }
@@ -348,37 +337,17 @@ static void session_handle_deliver(LcSession *session, const LcWireMsg *msg)
         session->events.chat(session, &chat, session->user_data);
 }
 
-/* Finds a member by nick. */
-static gint session_find_member(LcSession *session, const char *nick)
-{
-    for (guint i = 0; i < session->members->len; i++)
-        if (validate_nick_equal(g_array_index(session->members, LcWireMember, i).nick, nick))
-            return (gint)i;
-    return -1;
-}
-
 /* Handles PRESENCE: keeps the member list and this client's nick current. */
 static void session_handle_presence(LcSession *session, const LcWireMsg *msg)
 {
     const char *nick = msg->presence.nick;
     const char *old = msg->presence.old;
-    gint i = session_find_member(session, msg->presence.kind == WIRE_PRESENCE_NICK ? old : nick);
-
-    if (msg->presence.kind == WIRE_PRESENCE_LEAVE && i >= 0) {
-        g_array_remove_index(session->members, (guint)i);
-    } else if (msg->presence.kind == WIRE_PRESENCE_NICK && i >= 0) {
-        LcWireMember *m = &g_array_index(session->members, LcWireMember, i);
-        g_free(m->nick);
-        m->nick = g_strdup(nick);
-        if (g_strcmp0(m->addr, session->addr) == 0 && validate_nick_equal(old, session->nick)) {
-            g_free(session->nick);
-            session->nick = g_strdup(nick);
-        }
-    } else if (msg->presence.kind == WIRE_PRESENCE_JOIN) {
-        if (i >= 0)
-            g_array_remove_index(session->members, (guint)i);
-        LcWireMember m = {g_strdup(nick), g_strdup(msg->presence.addr)};
-        g_array_append_val(session->members, m);
+    room_members_update(session->members, msg);
+    if (msg->presence.kind == WIRE_PRESENCE_NICK &&
+        g_strcmp0(msg->presence.addr, session->addr) == 0 &&
+        validate_nick_equal(old, session->nick)) {
+        g_free(session->nick);
+        session->nick = g_strdup(nick);
     }
     if (session->events.presence)
         session->events.presence(session, msg->presence.kind, nick, msg->presence.addr, old,
@@ -630,6 +599,34 @@ gboolean session_set_nick(LcSession *session, const char *nick, GError **error)
     return TRUE;
 }
 
+/* Sets or clears this member's away message. */
+gboolean session_set_away(LcSession *session, const char *reason, GError **error)
+{
+    const char *text = reason != NULL ? reason : "";
+    if (!validate_display_string(text, "away message", error))
+        return FALSE;
+    if (strlen(text) > WIRE_QUIT_REASON_MAX) {
+        g_set_error(error, LC_WIRE_ERROR, WIRE_ERR_BAD_TEXT,
+                    "away message too long: %zu bytes, at most %d", strlen(text),
+                    WIRE_QUIT_REASON_MAX);
+        return FALSE;
+    }
+    g_free(session->away);
+    session->away = *text ? g_strdup(text) : NULL;
+    if (session->state == SESSION_JOINED) {
+        LcWireMsg msg = {.type = WIRE_AWAY};
+        msg.away.reason = (char *)text;
+        session_send_msg(session, &msg);
+    }
+    return TRUE;
+}
+
+/* Whether this member is away. */
+const char *session_get_own_away(LcSession *session)
+{
+    return session->away;
+}
+
 /* Adds a watch. */
 guint session_add_watch(LcSession *session, LcSessionWatchFunc func, gpointer user_data)
 {
@@ -725,8 +722,12 @@ const LcRoomStreams *session_get_streams(LcSession *session)
 
 const LcWireMember *session_get_members(LcSession *session, guint *n_members)
 {
-    *n_members = session->members->len;
-    return (const LcWireMember *)(void *)session->members->data;
+    return room_members_get_all(session->members, n_members);
+}
+
+const char *session_get_away(LcSession *session, const char *nick)
+{
+    return room_members_get_away(session->members, nick);
 }
 
 guint session_get_unacked(LcSession *session)
@@ -773,7 +774,8 @@ void session_free(LcSession *session)
     chan_stream_free(session->conn);
     g_ptr_array_unref(session->dead_conns);
     g_queue_clear_full(&session->outbox, (GDestroyNotify)session_out_free);
-    g_array_unref(session->members);
+    room_members_free(session->members);
+    g_free(session->away);
     room_streams_free(session->streams);
     g_array_unref(session->watches);
     stats_clock_free(session->clock);

@@ -90,6 +90,14 @@ void session_start(LcSession *session);
  * the next join; kept until acknowledged. */
 guint64 session_send_chat(LcSession *session, const char *text, gboolean action, GError **error);
 
+/* Sets this member's away message (reason NULL or empty: back), shown to
+ * the room (PRESENCE away) now and after every reconnect. */
+gboolean session_set_away(LcSession *session, const char *reason, GError **error);
+/* This member's away message, or NULL. */
+const char *session_get_own_away(LcSession *session);
+/* A member's away message (nick in any case), or NULL while here. */
+const char *session_get_away(LcSession *session, const char *nick);
+
 /* Asks the relay to change this client's nick (answered by presence or refused). */
 gboolean session_set_nick(LcSession *session, const char *nick, GError **error);
 

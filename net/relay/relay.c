@@ -54,6 +54,7 @@ static void relay_client_free(LcRelayClient *client)
     g_free(client->instance);
     g_free(client->ip);
     g_free(client->leave_reason);
+    g_free(client->away);
     g_free(client);
 }
 
@@ -294,10 +295,10 @@ static LcRelayClient *relay_find_nick(LcRelay *relay, const char *nick)
  * is read into memory. */
 static gsize relay_control_payload_max(void)
 {
-    static const guint8 types[] = {WIRE_HELLO, WIRE_ERROR,       WIRE_PING,
-                                   WIRE_PONG,  WIRE_CHAT,        WIRE_NICK,
-                                   WIRE_QUIT,  WIRE_STREAM_OPEN, WIRE_STREAM_CLOSE,
-                                   WIRE_VIEW,  WIRE_VIEW_CLOSE,  WIRE_STATS_REQUEST};
+    static const guint8 types[] = {WIRE_HELLO,        WIRE_ERROR,        WIRE_PING, WIRE_PONG,
+                                   WIRE_CHAT,         WIRE_NICK,         WIRE_QUIT, WIRE_AWAY,
+                                   WIRE_STREAM_OPEN,  WIRE_STREAM_CLOSE, WIRE_VIEW, WIRE_VIEW_CLOSE,
+                                   WIRE_STATS_REQUEST};
     gsize max = 0;
     for (guint i = 0; i < G_N_ELEMENTS(types); i++)
         max = MAX(max, wire_max_payload(types[i]));
@@ -374,6 +375,7 @@ static void relay_handle_hello(LcRelayClient *client, const LcWireMsg *msg)
     chan_stream_set_max_payload(client->conn, relay_control_payload_max());
     g_hash_table_insert(relay->nicks, g_strdup(client->nick_key), client);
     relay_send_welcome(client);
+    relay_chat_send_aways(client);
     if (relay->video != NULL)
         relay_video_send_notices(relay->video, client);
     relay_chat_replay(client, (msg->flags & WIRE_FLAG_RESUME) != 0, msg->hello.resume_after,
@@ -443,6 +445,7 @@ static void relay_on_frame(LcChanStream *conn, const LcWireHeader *header, const
     case WIRE_CHAT:
     case WIRE_NICK:
     case WIRE_QUIT:
+    case WIRE_AWAY:
         if (joined)
             relay_chat_handle(client, &msg);
         else

@@ -132,7 +132,55 @@ static void relay_chat_handle_nick(LcRelayClient *client, const LcWireMsg *msg)
         relay_video_renamed(relay->video, client);
 }
 
-/* Handles CHAT, NICK and QUIT from a joined client. */
+/*
+ * Handles AWAY: the message (empty: back) goes to the whole room, this
+ * member included, as a PRESENCE away. It costs a token of the chat flood
+ * control like a message, since the whole room sees it.
+ */
+static void relay_chat_handle_away(LcRelayClient *client, const LcWireMsg *msg)
+{
+    LcRelay *relay = client->relay;
+    g_autoptr(GError) error = NULL;
+    const char *reason = msg->away.reason != NULL ? msg->away.reason : "";
+    if (!validate_display_string(reason, "away message", &error)) {
+        relay_client_send_error(client, error->code, FALSE, 0, error->message);
+        return;
+    }
+    if (!relay_chat_take_token(client)) {
+        relay->counters.rate_limited++;
+        relay_client_send_error(client, WIRE_ERR_RATE_LIMITED, FALSE, 0,
+                                "flood control: the away message was not changed");
+        return;
+    }
+    if (g_strcmp0(client->away, *reason ? reason : NULL) == 0)
+        return; /* nothing changed: nothing to tell */
+    g_free(client->away);
+    client->away = *reason ? g_strdup(reason) : NULL;
+    relay_broadcast_presence(relay, WIRE_PRESENCE_AWAY, client, NULL, reason, NULL);
+}
+
+/* Tells a member that just joined who in the room is away. */
+void relay_chat_send_aways(LcRelayClient *client)
+{
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, client->relay->nicks);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        LcRelayClient *member = value;
+        if (member->away == NULL || member == client)
+            continue;
+        LcWireMsg msg = {.type = WIRE_PRESENCE};
+        msg.presence.kind = WIRE_PRESENCE_AWAY;
+        msg.presence.nick = member->nick;
+        msg.presence.addr = (char *)chan_stream_get_peer(member->conn);
+        msg.presence.reason = member->away;
+        g_autoptr(GBytes) frame = wire_msg_encode(&msg, NULL);
+        if (frame != NULL)
+            relay_client_enqueue(client, frame);
+    }
+}
+
+/* Handles CHAT, NICK, QUIT and AWAY from a joined client. */
 void relay_chat_handle(LcRelayClient *client, const LcWireMsg *msg)
 {
     switch (msg->type) {
@@ -141,6 +189,9 @@ void relay_chat_handle(LcRelayClient *client, const LcWireMsg *msg)
         break;
     case WIRE_NICK:
         relay_chat_handle_nick(client, msg);
+        break;
+    case WIRE_AWAY:
+        relay_chat_handle_away(client, msg);
         break;
     case WIRE_QUIT: {
         /* The reason reaches every member's screen: one that breaks the

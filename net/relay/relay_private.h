@@ -45,9 +45,10 @@ typedef struct {
     gint64 replay_progress_us; /* monotonic time the replay last moved */
     gboolean quit;             /* said QUIT: its nick is free at once, not held */
     gboolean announce_leave;
-    gboolean left; /* gone, and its leave handled (presence, streams); freed once closed */
+    gboolean left;        /* gone, and its leave handled (presence, streams); freed once closed */
     gboolean handed_over; /* its socket became a video channel, which counts it now */
     char *leave_reason;
+    char *away; /* its away message (AWAY), or NULL while here */
 } LcRelayClient;
 
 /* A message stored in the open history batch, acknowledged and delivered once
@@ -116,6 +117,8 @@ void relay_broadcast_presence(LcRelay *relay, LcWirePresenceKind kind, LcRelayCl
 
 /* Handles CHAT, NICK and QUIT from a joined client (relay_chat.c). */
 void relay_chat_handle(LcRelayClient *client, const LcWireMsg *msg);
+/* Sends a member that just joined a PRESENCE away for each member away. */
+void relay_chat_send_aways(LcRelayClient *client);
 
 /* Replays history to a client that just joined (relay_chat.c). */
 void relay_chat_replay(LcRelayClient *client, gboolean resume, guint64 resume_after,

@@ -51,6 +51,7 @@ typedef enum {
     WIRE_PRESENCE = 0x13,
     WIRE_NICK = 0x14,
     WIRE_QUIT = 0x15,
+    WIRE_AWAY = 0x16,
     WIRE_STREAM_OPEN = 0x20,
     WIRE_STREAM_READY = 0x21,
     WIRE_STREAM_CLOSE = 0x22,
@@ -114,6 +115,7 @@ typedef enum {
     WIRE_PRESENCE_JOIN = 1,
     WIRE_PRESENCE_LEAVE = 2,
     WIRE_PRESENCE_NICK = 3,
+    WIRE_PRESENCE_AWAY = 4, /* reason: the away message; empty: back */
 } LcWirePresenceKind;
 
 #define LC_WIRE_ERROR (wire_error_quark())
@@ -200,6 +202,9 @@ typedef struct {
         struct {
             char *reason;
         } quit;
+        struct {
+            char *reason; /* empty: back */
+        } away;
         struct {
             guint8 channels;
         } stream_open;

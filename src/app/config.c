@@ -110,6 +110,14 @@ gboolean config_read_client(GKeyFile *file, LcClientSettings *s, GError **error)
     config_string(file, g, "nick", &s->nick);
     READ_UINT(g, "ping_interval_ms", 0, 3600000, s->ping_interval_ms);
     READ_UINT(g, "reconnect_max_ms", 100, 3600000, s->reconnect_max_ms);
+    g_autofree char *bell = NULL;
+    config_string(file, g, "bell", &bell);
+    s->bell_on_mention = bell == NULL || g_ascii_strcasecmp(bell, "mention") == 0;
+    if (bell != NULL && !s->bell_on_mention && g_ascii_strcasecmp(bell, "off") != 0) {
+        g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                    "[client] bell: '%s': expected mention or off", bell);
+        return FALSE;
+    }
     return TRUE;
 }
 

@@ -9,6 +9,7 @@ typedef struct {
     char *nick;
     guint ping_interval_ms;
     guint reconnect_max_ms;
+    gboolean bell_on_mention; /* bell=mention (the default) or off */
 } LcClientSettings;
 
 /* Opens the config file: `path` if given (it must exist), else the user's

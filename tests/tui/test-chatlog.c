@@ -88,11 +88,53 @@ static void test_format_own(void)
     g_assert_cmpstr(plain, ==, "me: hi [not sent]");
 }
 
+/* A mention is the nick as a word of its own, in any case; the text of a
+ * message that has one is drawn in the mention style. */
+static void test_mentions(void)
+{
+    static const struct {
+        const char *text;
+        gboolean yes;
+    } cases[] = {
+        {"alice: lunch?", TRUE},     {"hi Alice!", TRUE},      {"ALICE", TRUE},
+        {"ask alice-bot", FALSE},    {"malice", FALSE},        {"alice_2 is here", FALSE},
+        {"(alice)", TRUE},           {"alicealice", FALSE},    {"", FALSE},
+        {"bob, alice, carol", TRUE}, {"über alice.", TRUE},    {"alic", FALSE},
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_test_message("'%s'", cases[i].text);
+        g_assert_cmpint(chatline_mentions(cases[i].text, "alice"), ==, cases[i].yes);
+    }
+    g_assert_false(chatline_mentions("alice", ""));
+    g_assert_false(chatline_mentions(NULL, "alice"));
+    LcChatEntry e = {.kind = CHAT_KIND_MESSAGE, .nick = "bob", .text = "alice: look", .mention = TRUE};
+    g_autoptr(LcChatLine) line = chatline_new(&e, "alice");
+    const LcChatSpan *body = chatline_span_at(line, (guint)(strstr(line->text, "look") - line->text));
+    g_assert_nonnull(body);
+    g_assert_cmpint(body->style, ==, CHAT_STYLE_MENTION);
+}
+
 /* Other nicks get a colour that does not depend on case. */
 static void test_nick_color(void)
 {
     g_assert_cmpuint(chatline_nick_color("Alice"), ==, chatline_nick_color("alice"));
-    g_assert_cmpuint(chatline_nick_color("x"), <, CHATLINE_NICK_COLORS);
+    g_assert_cmpuint(chatline_nick_color("x"), <, CHATLINE_NICK_COLORS_256);
+    /* A classroom's nicks spread over the colours: 20 nicks, at least 12
+     * colours on a 256-colour terminal and all 6 on others. */
+    const char *nicks[] = {"alice", "bob",   "carol", "dave",  "erin",  "frank", "grace",
+                           "heidi", "ivan",  "judy",  "mallory", "niaj", "olivia", "peggy",
+                           "rupert", "sybil", "trent", "victor", "walter", "zoe"};
+    g_autoptr(GHashTable) many = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_autoptr(GHashTable) few = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (guint i = 0; i < G_N_ELEMENTS(nicks); i++) {
+        guint c = chatline_nick_color(nicks[i]);
+        g_hash_table_add(many, GUINT_TO_POINTER(c + 1));
+        g_hash_table_add(few, GUINT_TO_POINTER(c % CHATLINE_NICK_COLORS + 1));
+    }
+    g_test_message("20 nicks: %u of 30 colours, %u of 6", g_hash_table_size(many),
+                   g_hash_table_size(few));
+    g_assert_cmpuint(g_hash_table_size(many), >=, 12);
+    g_assert_cmpuint(g_hash_table_size(few), ==, CHATLINE_NICK_COLORS);
     LcChatEntry e = {
         .kind = CHAT_KIND_MESSAGE, .time_us = T0, .nick = "Alice", .addr = "a:1", .text = "t"};
     g_autoptr(LcChatLine) line = chatline_new(&e, "me");
@@ -308,6 +350,7 @@ int main(int argc, char **argv)
     g_test_add_func("/tui/chatlog/format-kinds", test_format_kinds);
     g_test_add_func("/tui/chatlog/format-own", test_format_own);
     g_test_add_func("/tui/chatlog/nick-color", test_nick_color);
+    g_test_add_func("/tui/chatlog/mentions", test_mentions);
     g_test_add_func("/tui/chatlog/wrap-indent", test_wrap_indent);
     g_test_add_func("/tui/chatlog/wrap-wide", test_wrap_wide);
     g_test_add_func("/tui/chatlog/layout-follow", test_layout_follow);

@@ -83,6 +83,56 @@ static void test_ctrl_u_k_y(void)
     g_assert_cmpstr(inputline_get_text(line), ==, "two one ");
 }
 
+/* Kills one after the other are one kill, as in readline: three Ctrl-W
+ * come back whole with one Ctrl-Y, forward kills join behind; Alt-Y after
+ * Ctrl-Y swaps in the kill before, going round; any other key ends the
+ * chain. */
+static void test_kill_ring(void)
+{
+    g_autoptr(LcInputLine) line = line_with("please send the slides now");
+    inputline_move(line, INPUT_MOVE_WORD_LEFT); /* before "now" */
+    for (int i = 0; i < 3; i++)
+        inputline_delete_word(line);
+    g_assert_cmpstr(inputline_get_text(line), ==, "please now");
+    inputline_yank(line);
+    g_assert_cmpstr(inputline_get_text(line), ==, "please send the slides now");
+    /* A move ends the chain: the next kill is an entry of its own. */
+    inputline_move(line, INPUT_MOVE_HOME);
+    inputline_delete_word_forward(line);
+    inputline_delete_word_forward(line);
+    g_assert_cmpstr(inputline_get_text(line), ==, " the slides now");
+    inputline_move(line, INPUT_MOVE_END);
+    inputline_yank(line);
+    g_assert_cmpstr(inputline_get_text(line), ==, " the slides nowplease send");
+    g_assert_true(inputline_yank_pop(line));
+    g_assert_cmpstr(inputline_get_text(line), ==, " the slides nowsend the slides ");
+    g_assert_true(inputline_yank_pop(line)); /* round to the newest again */
+    g_assert_cmpstr(inputline_get_text(line), ==, " the slides nowplease send");
+    /* Alt-Y only right after a yank. */
+    inputline_insert_char(line, '!');
+    g_assert_false(inputline_yank_pop(line));
+    g_assert_cmpstr(inputline_get_text(line), ==, " the slides nowplease send!");
+    /* Nothing killed yet: Ctrl-Y and Alt-Y do nothing. */
+    g_autoptr(LcInputLine) fresh = line_with("x");
+    inputline_yank(fresh);
+    g_assert_false(inputline_yank_pop(fresh));
+    g_assert_cmpstr(inputline_get_text(fresh), ==, "x");
+    /* The ring keeps the last 16. */
+    g_autoptr(LcInputLine) many = line_with("");
+    for (int i = 0; i < 20; i++) {
+        g_autofree char *word = g_strdup_printf("w%d", i);
+        inputline_insert(many, word);
+        inputline_kill_to_start(many);
+        inputline_move(many, INPUT_MOVE_END); /* ends the chain */
+    }
+    inputline_yank(many);
+    for (int i = 0; i < 15; i++)
+        g_assert_true(inputline_yank_pop(many));
+    g_assert_cmpstr(inputline_get_text(many), ==, "w4");
+    g_assert_true(inputline_yank_pop(many));
+    g_assert_cmpstr(inputline_get_text(many), ==, "w19");
+}
+
 /* Word movement (Ctrl-Left/Right) and Alt-D. */
 static void test_words(void)
 {
@@ -276,6 +326,7 @@ int main(int argc, char **argv)
     g_test_add_func("/tui/inputline/backspace-delete", test_backspace_delete);
     g_test_add_func("/tui/inputline/ctrl-w", test_ctrl_w);
     g_test_add_func("/tui/inputline/ctrl-u-k-y", test_ctrl_u_k_y);
+    g_test_add_func("/tui/inputline/kill-ring", test_kill_ring);
     g_test_add_func("/tui/inputline/words", test_words);
     g_test_add_func("/tui/inputline/history", test_history);
     g_test_add_func("/tui/inputline/submit", test_submit);

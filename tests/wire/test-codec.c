@@ -99,6 +99,11 @@ static const WireSample samples[] = {
     {"quit", {.type = WIRE_QUIT, .quit = {"bye"}}},
     {"quit-max", {.type = WIRE_QUIT, .quit = {at_max.quit}}},
     {"quit-empty", {.type = WIRE_QUIT, .quit = {""}}},
+    {"away", {.type = WIRE_AWAY, .away = {"lunch"}}},
+    {"away-max", {.type = WIRE_AWAY, .away = {at_max.quit}}},
+    {"back", {.type = WIRE_AWAY, .away = {""}}},
+    {"presence-away",
+     {.type = WIRE_PRESENCE, .presence = {WIRE_PRESENCE_AWAY, "bob", "1.2.3.4:5", "", "lunch"}}},
 };
 
 /* Fills the strings and the member list that sit exactly at their limits. */
@@ -320,6 +325,7 @@ static const WireLayout layouts[] = {
      "03 0001 62 0009 312E322E332E343A35 0001 61 0000"},
     {"nick", {.type = WIRE_NICK, .nick = {"zed"}}, "4C43 01 14 0000 00000005 0003 7A6564"},
     {"quit", {.type = WIRE_QUIT, .quit = {""}}, "4C43 01 15 0000 00000002 0000"},
+    {"away", {.type = WIRE_AWAY, .away = {"afk"}}, "4C43 01 16 0000 00000005 0003 61666B"},
 };
 
 /* Encoding gives exactly the bytes of the layout, and decoding them gives the
@@ -362,6 +368,7 @@ static const WireTypeRow type_rows[] = {
     {0x13, "PRESENCE", 1024},
     {0x14, "NICK", 64},
     {0x15, "QUIT", 512},
+    {0x16, "AWAY", 512},
     /* The camera channels. */
     {0x20, "STREAM_OPEN", 16},
     {0x21, "STREAM_READY", 32},

@@ -75,7 +75,7 @@ static void test_header_oversize(void)
 {
     static const guint8 types[] = {WIRE_HELLO,    WIRE_WELCOME, WIRE_ERROR,    WIRE_PING,
                                    WIRE_PONG,     WIRE_CHAT,    WIRE_CHAT_ACK, WIRE_CHAT_DELIVER,
-                                   WIRE_PRESENCE, WIRE_NICK,    WIRE_QUIT};
+                                   WIRE_PRESENCE, WIRE_NICK,    WIRE_QUIT,     WIRE_AWAY};
     for (guint i = 0; i < G_N_ELEMENTS(types); i++) {
         gsize max = wire_max_payload(types[i]);
         const guint64 lengths[] = {0, max, max + 1, max + 1000, G_MAXUINT32};
@@ -399,6 +399,9 @@ static const WirePayloadRow payload_rows[] = {
     {"quit/bad-utf8", WIRE_QUIT, 0, {STR("\xf8\x88\x80\x80\x80")}, WIRE_ERR_BAD_UTF8},
     {"quit/nul", WIRE_QUIT, 0, {STR("bye\0")}, WIRE_ERR_BAD_UTF8},
     {"quit/empty-payload", WIRE_QUIT, 0, {END}, WIRE_ERR_BAD_FRAME},
+    {"away/reason-257", WIRE_AWAY, 0, {FILL("a", 257)}, WIRE_ERR_BAD_TEXT},
+    {"away/bad-utf8", WIRE_AWAY, 0, {STR("\xf8\x88\x80\x80\x80")}, WIRE_ERR_BAD_UTF8},
+    {"away/empty-payload", WIRE_AWAY, 0, {END}, WIRE_ERR_BAD_FRAME},
     {"quit/trailing", WIRE_QUIT, 0, {STR("bye"), RAW("\n")}, WIRE_ERR_BAD_FRAME},
     {"quit/flag-0", WIRE_QUIT, 0x0001, {STR("bye")}, WIRE_ERR_BAD_FRAME},
 };
@@ -466,11 +469,11 @@ static void test_payload_valid_twins(void)
     }
 }
 
-/* PRESENCE kind is 1 (join), 2 (leave) or 3 (nick change); docs/PROTOCOL.md
+/* PRESENCE kind is 1 (join), 2 (leave), 3 (nick change) or 4 (away); docs/PROTOCOL.md
  * requires each field within its range, else BAD_FRAME. */
 static void test_presence_kind_range(void)
 {
-    static const guint kinds[] = {0, 4, 255};
+    static const guint kinds[] = {0, 5, 255};
     for (guint i = 0; i < G_N_ELEMENTS(kinds); i++) {
         const WirePiece pieces[] = {U8(kinds[i]), STR("n"), STR("a"), STR(""), STR(""), END};
         g_autoptr(GByteArray) frame = wire_test_build(WIRE_PRESENCE, 0, pieces);

@@ -199,6 +199,9 @@ void wire_test_assert_msg_equal(const LcWireMsg *got, const LcWireMsg *want)
     case WIRE_QUIT:
         wire_test_assert_str(got->quit.reason, want->quit.reason);
         break;
+    case WIRE_AWAY:
+        wire_test_assert_str(got->away.reason, want->away.reason);
+        break;
     default:
         g_assert_not_reached();
     }
