@@ -15,7 +15,8 @@ struct LcAudioCapture {
     char *label;
     char *path; /* a file source's path, else NULL */
     gboolean mic;
-    char *echo_note; /* what the front end says of echo cancellation, or NULL */
+    char *echo_note;    /* what the front end says of echo cancellation, or NULL */
+    gboolean echo_held; /* this capture holds the canceller (audio_echo_acquire()) */
     GMainContext *context;
     GSource *deliver; /* woken (ready time 0) when `ready` has frames */
     GSource *bus_watch;
@@ -87,6 +88,20 @@ static gboolean audio_capture_check(guint frame_ms, guint bitrate, GError **erro
     return TRUE;
 }
 
+/* Echo cancellation cannot be had, for why: an error where it was asked
+ * for outright (AUDIO_ECHO_ON), else a note for the user. FALSE. */
+static gboolean audio_capture_echo_refused(const LcAudioCaptureConfig *config, const char *why,
+                                           char **note, GError **error)
+{
+    if (config->echo == AUDIO_ECHO_ON) {
+        g_set_error(error, AUDIO_CAPTURE_ERROR, AUDIO_CAPTURE_ERROR_PIPELINE, "%s", why);
+        return FALSE;
+    }
+    if (note != NULL)
+        *note = g_strdup(why);
+    return FALSE;
+}
+
 /* Whether a capture from kind cancels echo: FALSE, with a note, where the
  * elements are missing and echo was not asked for outright. */
 static gboolean audio_capture_wants_echo(const LcAudioCaptureConfig *config, AudioSourceKind kind,
@@ -97,14 +112,7 @@ static gboolean audio_capture_wants_echo(const LcAudioCaptureConfig *config, Aud
     g_autoptr(GError) missing = NULL;
     if (audio_echo_available(&missing))
         return TRUE;
-    if (config->echo == AUDIO_ECHO_ON) {
-        g_set_error(error, AUDIO_CAPTURE_ERROR, AUDIO_CAPTURE_ERROR_PIPELINE, "%s",
-                    missing->message);
-        return FALSE;
-    }
-    if (note != NULL)
-        *note = g_strdup(missing->message);
-    return FALSE;
+    return audio_capture_echo_refused(config, missing->message, note, error);
 }
 
 /* Checks a configuration without building anything: for front ends, so
@@ -277,6 +285,10 @@ LcAudioCapture *audio_capture_new(const LcAudioCaptureConfig *config, LcAudioFra
     g_autofree char *echo_note = NULL;
     g_autoptr(GError) echo_error = NULL;
     gboolean echo = audio_capture_wants_echo(config, kind, &echo_note, &echo_error);
+    if (echo && !audio_echo_acquire())
+        echo = audio_capture_echo_refused(
+            config, "no echo cancellation: another capture of this program has it", &echo_note,
+            &echo_error);
     if (echo_error != NULL) {
         g_propagate_error(error, g_steal_pointer(&echo_error));
         return NULL;
@@ -284,12 +296,16 @@ LcAudioCapture *audio_capture_new(const LcAudioCaptureConfig *config, LcAudioFra
     g_autofree char *description = audio_capture_describe(kind, hz, frame_ms, echo);
     GstElement *pipeline = audio_pipeline_parse(description, "audio", AUDIO_CAPTURE_ERROR,
                                                 AUDIO_CAPTURE_ERROR_PIPELINE, error);
-    if (pipeline == NULL)
+    if (pipeline == NULL) {
+        if (echo)
+            audio_echo_release();
         return NULL;
+    }
     LcAudioCapture *capture = g_new0(LcAudioCapture, 1);
     capture->pipeline = pipeline;
     capture->mic = kind == SOURCE_MIC;
     capture->echo_note = echo ? g_strdup("echo cancelled") : g_steal_pointer(&echo_note);
+    capture->echo_held = echo;
     capture->label = kind == SOURCE_TEST  ? g_strdup_printf("test tone %u Hz", hz)
                      : kind == SOURCE_MIC ? g_strdup("the default microphone")
                                           : g_strdup_printf("file %s", config->source);
@@ -377,14 +393,18 @@ void audio_capture_free(LcAudioCapture *capture)
     g_free(capture->label);
     g_free(capture->path);
     g_free(capture->echo_note);
+    if (capture->echo_held)
+        audio_echo_release(); /* after the pipeline stopped: its canceller is done */
     g_free(capture);
 }
 
+/* What is captured, for messages. */
 const char *audio_capture_get_label(LcAudioCapture *capture)
 {
     return capture->label;
 }
 
+/* What to tell the user of echo cancellation. */
 const char *audio_capture_get_echo_note(LcAudioCapture *capture)
 {
     return capture->echo_note;

@@ -41,8 +41,8 @@ gboolean audio_echo_available(GError **error)
     if (dsp != NULL && probe != NULL)
         return TRUE;
     g_set_error(error, AUDIO_ECHO_ERROR, AUDIO_ECHO_ERROR_MISSING,
-                "no echo cancellation: GStreamer's webrtcdsp is not installed "
-                "(install gstreamer1.0-plugins-bad)");
+                "no echo cancellation: GStreamer's webrtcdsp is not installed; install "
+                "gstreamer1.0-plugins-bad");
     return FALSE;
 }
 
@@ -60,6 +60,22 @@ static GstElement *audio_echo_probe(void)
         g_once_init_leave(&made, 1);
     }
     return probe;
+}
+
+/* Captures holding the canceller: webrtcdsp takes the probe for itself
+ * while it runs, so that one capture at a time can cancel echo. */
+static gint audio_echo_holders;
+
+/* Takes the canceller for a capture. */
+gboolean audio_echo_acquire(void)
+{
+    return g_atomic_int_compare_and_exchange(&audio_echo_holders, 0, 1);
+}
+
+/* Gives the canceller back. */
+void audio_echo_release(void)
+{
+    g_atomic_int_set(&audio_echo_holders, 0);
 }
 
 /* The canceller's description. Delay-agnostic: the capture and the playout
@@ -94,7 +110,8 @@ gboolean audio_echo_insert_probe(GstElement *upstream, GstElement *downstream)
         if (!ok) {
             gst_element_unlink(upstream, probe);
             gst_bin_remove(GST_BIN(bin), probe);
-            gst_element_link(upstream, downstream);
+            if (!gst_element_link(upstream, downstream))
+                g_message("audio echo: the playout could not be put back together");
         }
     }
     gst_object_unref(bin);

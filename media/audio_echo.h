@@ -38,6 +38,11 @@ const char *audio_echo_to_string(AudioEcho echo);
 /* Whether webrtcdsp and webrtcechoprobe are installed; if not, why, naming
  * the package. */
 gboolean audio_echo_available(GError **error);
+/* Takes the canceller for a capture (TRUE), or FALSE while another capture
+ * of this process has it: one at a time can, as there is one probe.
+ * audio_echo_release() gives it back. */
+gboolean audio_echo_acquire(void);
+void audio_echo_release(void);
 /* The canceller for a capture's description, between raw 48 kHz mono and
  * the encoder: "webrtcdsp probe=... ..." (transfer full). The probe is made
  * here if it was not yet. */

@@ -13,6 +13,7 @@ struct LcTtyPicture {
     guint64 drawn_serial; /* what the canvas holds */
     gint cols, rows;
     LcTtyColors colors;
+    gboolean fg_only;
 };
 
 /* Creates an empty picture. */
@@ -108,6 +109,24 @@ LcTtyColors tty_picture_colors_for(gint colors)
     return TTY_COLORS_NONE;
 }
 
+/* The terminal's colours, from the sequences chafa knows it has. */
+LcTtyColors tty_picture_colors_from_env(void)
+{
+    g_auto(GStrv) env = g_get_environ();
+    ChafaTermInfo *term = chafa_term_db_detect(chafa_term_db_get_default(), env);
+    LcTtyColors colors = TTY_COLORS_NONE;
+    if (chafa_term_info_have_seq(term, CHAFA_TERM_SEQ_SET_COLOR_FG_DIRECT))
+        colors = TTY_COLORS_TRUE;
+    else if (chafa_term_info_have_seq(term, CHAFA_TERM_SEQ_SET_COLOR_FG_256))
+        colors = TTY_COLORS_240;
+    else if (chafa_term_info_have_seq(term, CHAFA_TERM_SEQ_SET_COLOR_FG_16))
+        colors = TTY_COLORS_16;
+    else if (chafa_term_info_have_seq(term, CHAFA_TERM_SEQ_SET_COLOR_FG_8))
+        colors = TTY_COLORS_8;
+    chafa_term_info_unref(term);
+    return colors;
+}
+
 /* Chafa's canvas mode for a colour set. */
 static ChafaCanvasMode tty_picture_mode(LcTtyColors colors)
 {
@@ -128,7 +147,7 @@ static ChafaCanvasMode tty_picture_mode(LcTtyColors colors)
 
 /* Draws the frame into the cells that fit. */
 gboolean tty_picture_render(LcTtyPicture *picture, gint cols, gint rows, LcTtyColors colors,
-                            gint *used_cols, gint *used_rows)
+                            gboolean fg_only, gint *used_cols, gint *used_rows)
 {
     *used_cols = *used_rows = 0;
     if (picture->rgb == NULL || cols < 1 || rows < 1)
@@ -139,7 +158,7 @@ gboolean tty_picture_render(LcTtyPicture *picture, gint cols, gint rows, LcTtyCo
     w = CLAMP(w, 1, cols);
     h = CLAMP(h, 1, rows);
     gboolean same_shape = picture->canvas != NULL && w == picture->cols && h == picture->rows &&
-                          colors == picture->colors;
+                          colors == picture->colors && fg_only == picture->fg_only;
     if (same_shape && picture->drawn_serial == picture->serial) {
         *used_cols = w;
         *used_rows = h;
@@ -151,6 +170,7 @@ gboolean tty_picture_render(LcTtyPicture *picture, gint cols, gint rows, LcTtyCo
         chafa_canvas_config_set_geometry(config, w, h);
         chafa_canvas_config_set_canvas_mode(config, tty_picture_mode(colors));
         chafa_canvas_config_set_symbol_map(config, picture->symbols);
+        chafa_canvas_config_set_fg_only_enabled(config, fg_only);
         /* Every frame is new: no work on matching symbols finely. */
         chafa_canvas_config_set_work_factor(config, 0.2f);
         picture->canvas = chafa_canvas_new(config);
@@ -158,6 +178,7 @@ gboolean tty_picture_render(LcTtyPicture *picture, gint cols, gint rows, LcTtyCo
         picture->cols = w;
         picture->rows = h;
         picture->colors = colors;
+        picture->fg_only = fg_only;
     }
     chafa_canvas_draw_all_pixels(picture->canvas, CHAFA_PIXEL_RGB8, picture->rgb, picture->width,
                                  picture->height, picture->width * 3);
@@ -194,6 +215,6 @@ GString *tty_picture_print(LcTtyPicture *picture)
      * after a row starts clean. */
     g_auto(GStrv) lines = g_strsplit(canvas->str, "\n", -1);
     for (guint i = 0; lines[i] != NULL; i++)
-        g_string_append_printf(out, "%s\033[0m\n", lines[i]);
+        g_string_append_printf(out, "%s\033[0m\033[K\n", lines[i]);
     return out;
 }

@@ -43,18 +43,24 @@ void tty_picture_clear(LcTtyPicture *picture);
  * more: true colour) gets. */
 LcTtyColors tty_picture_colors_for(gint colors);
 
+/* The colours of the terminal the environment describes ($TERM,
+ * $COLORTERM), as libchafa's terminal database knows it. */
+LcTtyColors tty_picture_colors_from_env(void);
+
 /* Draws the kept frame into at most cols x rows cells, its shape kept
  * (cells twice as tall as wide); the cells used go to *used_cols and
- * *used_rows. Drawing the same frame at the same size again costs nothing.
- * FALSE without a frame or room. */
+ * *used_rows. fg_only: every cell on the terminal's own background, only
+ * the symbol coloured (a terminal with few colour pairs to spend). Drawing
+ * the same frame the same way again costs nothing. FALSE without a frame
+ * or room. */
 gboolean tty_picture_render(LcTtyPicture *picture, gint cols, gint rows, LcTtyColors colors,
-                            gint *used_cols, gint *used_rows);
+                            gboolean fg_only, gint *used_cols, gint *used_rows);
 /* A cell of the last render: its character, and its colours (palette
  * indexes; 0xRRGGBB in true colour; -1 for the terminal's own). */
 gunichar tty_picture_get_cell(LcTtyPicture *picture, gint x, gint y, gint *fg, gint *bg);
 /* The last render as text with escape sequences for the terminal described
- * by the environment ($TERM, $COLORTERM): rows end with a reset and "\n"
- * (transfer full). */
+ * by the environment ($TERM, $COLORTERM): rows end with a reset, "\n"
+ * and the rest of the line cleared (transfer full). */
 GString *tty_picture_print(LcTtyPicture *picture);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LcTtyPicture, tty_picture_free)

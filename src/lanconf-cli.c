@@ -139,8 +139,10 @@ static void cli_on_chat(LcSession *session, const LcSessionChat *chat, gpointer 
     if (chat->own)
         return;
     g_autofree char *line = cli->json ? cli_format_json(chat) : cli_format_line(chat);
-    printf("%s\n", line);
-    fflush(stdout);
+    if (!cli_media_show_line(cli->media, line)) {
+        printf("%s\n", line);
+        fflush(stdout);
+    }
     cli->printed++;
     cli_check_done(cli);
 }

@@ -171,6 +171,7 @@ static void command_parse_view(LcCommand *cmd, const char *arg)
         if (*words[i] != '\0')
             g_ptr_array_add(w, words[i]);
     const char *where = w->len == 2 ? g_ptr_array_index(w, 1) : NULL;
+    gboolean bad = w->len < 1 || w->len > 2;
     if (where != NULL &&
         (g_ascii_strcasecmp(where, "tty") == 0 || g_ascii_strcasecmp(where, "term") == 0 ||
          g_ascii_strcasecmp(where, "terminal") == 0))
@@ -178,8 +179,8 @@ static void command_parse_view(LcCommand *cmd, const char *arg)
     else if (where != NULL && g_ascii_strcasecmp(where, "window") == 0)
         where = "window";
     else if (where != NULL)
-        w->len = 3; /* not a place: a usage error */
-    if (w->len < 1 || w->len > 2) {
+        bad = TRUE; /* not a place */
+    if (bad) {
         command_set(cmd, CMD_USAGE,
                     g_strdup("usage: /view NICK [window|terminal] (a window where one can open, "
                              "else the terminal)"));

@@ -1,7 +1,9 @@
 /* tui_tiles.c: viewed cameras drawn in the terminal: one tile per camera
  * with a frame on show, captioned with the nick, the channel on show and the
  * frame rate, redrawn at most TUI_TILES_FPS times a second whatever the
- * camera's rate, so that a slow terminal (or SSH link) is never flooded. */
+ * camera's rate, and not while the terminal has not taken the last drawing,
+ * so that a slow terminal (or SSH link) shows fewer frames rather than
+ * holding up chat and sound. */
 #include "ui-tui/tui_private.h"
 
 #include "net/wire/clock.h"
@@ -22,6 +24,7 @@ typedef struct {
     guint frames;     /* shown since the last caption */
     gint64 since_us;  /* when the last caption was made */
     gboolean showing; /* the picture has a frame: the tile is on screen */
+    guint ended;      /* the viewer's stream count when its camera stopped, else 0 */
 } LcTuiTile;
 
 struct _LcTuiTiles {
@@ -134,6 +137,11 @@ static void tui_tiles_on_picture(LcAvViewer *viewer, LcTtyPicture *picture, gpoi
 {
     LcTuiTile *t = data;
     LcTui *tui = t->tui;
+    /* The stopped camera's last frames, decoded late, do not bring its tile
+     * back; the next stream's first frame does. */
+    if (t->ended != 0 && av_viewer_get_stream_count(viewer) == t->ended)
+        return;
+    t->ended = 0;
     t->frames++;
     if (!t->showing) {
         t->showing = TRUE;
@@ -191,6 +199,7 @@ void tui_tiles_stream_ended(LcTui *tui, LcAvViewer *viewer)
     if (t == NULL || !t->showing)
         return;
     t->showing = FALSE;
+    t->ended = MAX(av_viewer_get_stream_count(viewer), 1);
     tty_picture_clear(t->picture);
     tui_tiles_rebuild(tui);
 }

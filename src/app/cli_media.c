@@ -261,12 +261,21 @@ static LcFramelog *cli_media_log(LcCliMedia *m)
     return m->viewer ? av_viewer_get_framelog(m->viewer) : NULL;
 }
 
+/* Whether report lines would go to the terminal a camera is drawn in,
+ * where they would scroll the picture away: the seconds are closed all the
+ * same (the summary counts them), the lines are not printed. */
+static gboolean cli_media_quiet(LcCliMedia *m)
+{
+    return m->tty != NULL && cli_tty_shares_terminal(m->tty, STDERR_FILENO);
+}
+
 /* Prints a log's lines for the second that ended, one per channel. */
-static void cli_media_report_log(LcFramelog *log, const char *stamp, const char *what, gint64 now)
+static void cli_media_report_log(LcCliMedia *m, LcFramelog *log, const char *stamp,
+                                 const char *what, gint64 now)
 {
     LcChannelInterval intervals[LC_CHAN_KINDS];
     guint n = framelog_close_interval(log, now, intervals);
-    for (guint i = 0; i < n; i++) {
+    for (guint i = 0; i < n && !cli_media_quiet(m); i++) {
         g_autofree char *line = framelog_format_interval_text(log, &intervals[i]);
         fprintf(stderr, "lanconf-cli: %s %s %s\n", stamp, what, line);
     }
@@ -283,7 +292,7 @@ static void cli_media_report_listen(LcCliMedia *m, const char *stamp, gint64 now
             continue;
         LcChannelInterval intervals[LC_CHAN_KINDS];
         guint n = framelog_close_interval(s->log, now, intervals);
-        for (guint k = 0; k < n; k++) {
+        for (guint k = 0; k < n && !cli_media_quiet(m); k++) {
             g_autofree char *line = audio_report_format_interval(s, &intervals[k]);
             cli_print_remote(stderr, "lanconf-cli: %s hear %s", stamp, line);
         }
@@ -299,13 +308,11 @@ static gboolean cli_media_on_report(gpointer data)
     g_autofree char *stamp = g_date_time_format(local, "%H:%M:%S");
     if (m->sender)
         av_sender_update_socket_stats(m->sender);
-    /* Lines on the terminal the picture is drawn in would scroll it away. */
-    gboolean drawing = m->tty != NULL && isatty(STDERR_FILENO);
-    if (cli_media_log(m) != NULL && !drawing)
-        cli_media_report_log(cli_media_log(m), stamp, m->sender ? "send" : "view", now);
+    if (cli_media_log(m) != NULL)
+        cli_media_report_log(m, cli_media_log(m), stamp, m->sender ? "send" : "view", now);
     if (m->talk != NULL) {
         audio_talk_update_socket_stats(m->talk);
-        cli_media_report_log(audio_talk_get_framelog(m->talk), stamp, "talk", now);
+        cli_media_report_log(m, audio_talk_get_framelog(m->talk), stamp, "talk", now);
     }
     if (m->listen != NULL)
         cli_media_report_listen(m, stamp, now);
@@ -395,6 +402,11 @@ void cli_media_finish(LcCliMedia *m)
     if (m->finishing)
         return;
     m->finishing = TRUE;
+    /* The terminal is given back before anything is said about the end. */
+    if (m->tty != NULL) {
+        av_viewer_show_in_terminal(m->viewer, NULL, NULL);
+        g_clear_pointer(&m->tty, cli_tty_free);
+    }
     if (m->sender != NULL) {
         av_sender_stop(m->sender);
         av_sender_update_socket_stats(m->sender);
@@ -555,6 +567,15 @@ LcCliMedia *cli_media_new(LcSession *session, const LcCliMediaOptions *o, LcCliM
     if (o->duration_s > 0)
         m->duration_timer = g_timeout_add((guint)(o->duration_s * 1000), cli_media_on_duration, m);
     return m;
+}
+
+/* Shows a line under the camera drawn in the terminal. */
+gboolean cli_media_show_line(LcCliMedia *m, const char *line)
+{
+    if (m == NULL || m->tty == NULL)
+        return FALSE;
+    cli_tty_add_line(m->tty, line);
+    return TRUE;
 }
 
 /* Frees the media run. */

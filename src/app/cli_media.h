@@ -59,6 +59,11 @@ gboolean cli_media_options_check(LcCliMediaOptions *options, GError **error);
 LcCliMedia *cli_media_new(LcSession *session, const LcCliMediaOptions *options,
                           LcCliMediaDoneFunc done, gpointer user_data, GError **error);
 
+/* Shows a line (a chat message) under the camera drawn in this terminal
+ * (--tty) instead of printing it over the picture; FALSE when no camera is
+ * drawn (print it as usual). */
+gboolean cli_media_show_line(LcCliMedia *media, const char *line);
+
 /* Ends the run now (stdin ended, a signal): summary, then done. */
 void cli_media_finish(LcCliMedia *media);
 

@@ -172,6 +172,7 @@ const char *audio_talk_get_label(LcAudioTalk *t)
     return t->capture ? audio_capture_get_label(t->capture) : "nothing (stopped)";
 }
 
+/* What to tell the user of echo cancellation. */
 const char *audio_talk_get_echo_note(LcAudioTalk *t)
 {
     return t->capture ? audio_capture_get_echo_note(t->capture) : NULL;

@@ -140,6 +140,12 @@ LcTtyPicture *av_viewer_show_in_terminal(LcAvViewer *viewer, LcAvViewerPictureFu
     return viewer->picture;
 }
 
+/* Streams of the nick seen so far. */
+guint av_viewer_get_stream_count(LcAvViewer *viewer)
+{
+    return viewer->streams;
+}
+
 /* Whether frames are shown in a window. */
 gboolean av_viewer_has_window(LcAvViewer *viewer)
 {

@@ -42,6 +42,9 @@ LcAvViewer *av_viewer_new(LcSession *session, const char *nick, const LcStreamVi
  * func is told. */
 LcTtyPicture *av_viewer_show_in_terminal(LcAvViewer *viewer, LcAvViewerPictureFunc func,
                                          gpointer user_data);
+/* How many of the nick's streams began so far (a camera restarted counts
+ * again): frames decoded after one ended belong to it while this stays. */
+guint av_viewer_get_stream_count(LcAvViewer *viewer);
 /* Whether frames are shown in a window (else only counted, or drawn in a
  * terminal). */
 gboolean av_viewer_has_window(LcAvViewer *viewer);

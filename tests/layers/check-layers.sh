@@ -11,18 +11,18 @@ cd "$root"
 
 # folder | allowed project include prefixes | forbidden system include patterns
 rules=(
-  "core|core/|gst/ curses sqlite3 turbojpeg gio/ sys/socket"
-  "net/wire|core/ net/wire/|gst/ curses sqlite3 turbojpeg"
-  "net/io|core/ net/wire/ net/io/|gst/ curses sqlite3 turbojpeg"
-  "net/stats|core/ net/stats/|gst/ curses sqlite3 turbojpeg"
-  "net/relay|core/ net/wire/ net/io/ net/relay/|gst/ curses turbojpeg"
-  "net/client|core/ net/wire/ net/io/ net/stats/ net/client/|gst/ curses sqlite3 turbojpeg"
-  "net/linkemu|core/ net/linkemu/|gst/ curses sqlite3 turbojpeg"
+  "core|core/|gst/ curses sqlite3 turbojpeg gio/ sys/socket chafa"
+  "net/wire|core/ net/wire/|gst/ curses sqlite3 turbojpeg chafa"
+  "net/io|core/ net/wire/ net/io/|gst/ curses sqlite3 turbojpeg chafa"
+  "net/stats|core/ net/stats/|gst/ curses sqlite3 turbojpeg chafa"
+  "net/relay|core/ net/wire/ net/io/ net/relay/|gst/ curses turbojpeg chafa"
+  "net/client|core/ net/wire/ net/io/ net/stats/ net/client/|gst/ curses sqlite3 turbojpeg chafa"
+  "net/linkemu|core/ net/linkemu/|gst/ curses sqlite3 turbojpeg chafa"
   "media|core/ media/|curses sqlite3 sys/socket netinet/ gio/gio.h"
   "src/run|core/ media/ net/wire/ net/stats/ net/client/ src/run/|curses sqlite3 gst/ turbojpeg chafa"
   "src/report|core/ net/wire/ net/stats/ src/run/ src/report/|curses sqlite3 gst/ turbojpeg chafa"
-  "src/lab|core/ net/ media/ src/run/ src/report/ src/lab/|curses"
-  "src/app|core/ net/ media/ src/run/ src/report/ src/app/|curses"
+  "src/lab|core/ net/ media/ src/run/ src/report/ src/lab/|curses chafa"
+  "src/app|core/ net/ media/ src/run/ src/report/ src/app/|curses chafa"
   "ui-tui|core/ ui-tui/ net/wire/ net/client/session.h media/tty_picture.h src/run/|gst/ sqlite3 turbojpeg chafa"
 )
 

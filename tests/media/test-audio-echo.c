@@ -168,6 +168,23 @@ static void test_settings(void)
     g_autoptr(LcAudioCapture) o = audio_capture_new(&off, NULL, NULL, NULL, &error);
     g_assert_no_error(error);
     g_assert_null(audio_capture_get_echo_note(o));
+    /* One capture at a time has the canceller: a second asked outright is
+     * refused in words, one on auto goes without and says so; once the
+     * first is gone, the next has it again. */
+    LcAudioCaptureConfig on = {.source = "test", .echo = AUDIO_ECHO_ON};
+    g_autoptr(LcAudioCapture) second = audio_capture_new(&on, NULL, NULL, NULL, &error);
+    g_assert_null(second);
+    g_assert_error(error, AUDIO_CAPTURE_ERROR, AUDIO_CAPTURE_ERROR_PIPELINE);
+    g_assert_nonnull(strstr(error->message, "another capture of this program has it"));
+    g_clear_error(&error);
+    g_autoptr(LcAudioCapture) mic2 = audio_capture_new(&mic, NULL, NULL, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(audio_capture_get_echo_note(mic2), ==,
+                    "no echo cancellation: another capture of this program has it");
+    g_clear_pointer(&m, audio_capture_free);
+    g_autoptr(LcAudioCapture) third = audio_capture_new(&on, NULL, NULL, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(audio_capture_get_echo_note(third), ==, "echo cancelled");
     LcAudioCaptureConfig tone = {.source = "test"};
     g_assert_true(audio_capture_check_config(&tone, &error));
     g_autoptr(LcAudioCapture) t = audio_capture_new(&tone, NULL, NULL, NULL, &error);

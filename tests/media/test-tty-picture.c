@@ -30,10 +30,10 @@ static void test_colours_in_place(void)
     g_autoptr(LcTtyPicture) picture = tty_picture_new();
     g_assert_false(tty_picture_has_frame(picture));
     gint cols = 0, rows = 0;
-    g_assert_false(tty_picture_render(picture, 40, 15, TTY_COLORS_TRUE, &cols, &rows));
+    g_assert_false(tty_picture_render(picture, 40, 15, TTY_COLORS_TRUE, FALSE, &cols, &rows));
     tty_picture_set_frame(picture, frame);
     g_assert_true(tty_picture_has_frame(picture));
-    g_assert_true(tty_picture_render(picture, 40, 15, TTY_COLORS_TRUE, &cols, &rows));
+    g_assert_true(tty_picture_render(picture, 40, 15, TTY_COLORS_TRUE, FALSE, &cols, &rows));
     g_test_message("640x480 into 40x15: %dx%d cells", cols, rows);
     g_assert_cmpint(rows, ==, 15);
     g_assert_cmpint(cols, >=, 38);
@@ -46,7 +46,7 @@ static void test_colours_in_place(void)
         g_assert_cmpint(bg & 0xff, >, 200); /* blue */
         g_assert_cmpint((bg >> 16) & 0xff, <, 60);
     }
-    g_assert_true(tty_picture_render(picture, 40, 15, TTY_COLORS_240, &cols, &rows));
+    g_assert_true(tty_picture_render(picture, 40, 15, TTY_COLORS_240, FALSE, &cols, &rows));
     gint fg, bg;
     gunichar c = tty_picture_get_cell(picture, 1, 1, &fg, &bg);
     g_test_message("240 colours: left U+%04X fg %d bg %d", (guint)c, fg, bg);
@@ -65,28 +65,28 @@ static void test_shape_kept(void)
     g_autoptr(LcTtyPicture) picture = tty_picture_new();
     tty_picture_set_frame(picture, frame);
     gint cols, rows;
-    g_assert_true(tty_picture_render(picture, 200, 10, TTY_COLORS_240, &cols, &rows));
+    g_assert_true(tty_picture_render(picture, 200, 10, TTY_COLORS_240, FALSE, &cols, &rows));
     g_test_message("4:3 into 200x10: %dx%d", cols, rows);
     g_assert_cmpint(rows, ==, 10);
     g_assert_cmpint(cols, >=, 24);
     g_assert_cmpint(cols, <=, 29); /* 10 rows * 2 * 4/3 = 26.7 */
-    g_assert_true(tty_picture_render(picture, 20, 100, TTY_COLORS_240, &cols, &rows));
+    g_assert_true(tty_picture_render(picture, 20, 100, TTY_COLORS_240, FALSE, &cols, &rows));
     g_assert_cmpint(cols, ==, 20);
     g_assert_cmpint(rows, <=, 9);
-    g_assert_true(tty_picture_render(picture, 1, 1, TTY_COLORS_NONE, &cols, &rows));
+    g_assert_true(tty_picture_render(picture, 1, 1, TTY_COLORS_NONE, FALSE, &cols, &rows));
     g_assert_cmpint(cols, ==, 1);
     g_assert_cmpint(rows, ==, 1);
-    g_assert_false(tty_picture_render(picture, 0, 10, TTY_COLORS_240, &cols, &rows));
-    g_assert_false(tty_picture_render(picture, 10, -1, TTY_COLORS_240, &cols, &rows));
+    g_assert_false(tty_picture_render(picture, 0, 10, TTY_COLORS_240, FALSE, &cols, &rows));
+    g_assert_false(tty_picture_render(picture, 10, -1, TTY_COLORS_240, FALSE, &cols, &rows));
     /* Odd and tiny frames. */
     g_autoptr(LcRawFrame) tiny = red_blue_frame(2, 2);
     tty_picture_set_frame(picture, tiny);
-    g_assert_true(tty_picture_render(picture, 30, 10, TTY_COLORS_16, &cols, &rows));
+    g_assert_true(tty_picture_render(picture, 30, 10, TTY_COLORS_16, FALSE, &cols, &rows));
     g_autoptr(LcRawFrame) odd = red_blue_frame(33, 17);
     tty_picture_set_frame(picture, odd);
-    g_assert_true(tty_picture_render(picture, 30, 10, TTY_COLORS_8, &cols, &rows));
+    g_assert_true(tty_picture_render(picture, 30, 10, TTY_COLORS_8, FALSE, &cols, &rows));
     tty_picture_clear(picture);
-    g_assert_false(tty_picture_render(picture, 30, 10, TTY_COLORS_8, &cols, &rows));
+    g_assert_false(tty_picture_render(picture, 30, 10, TTY_COLORS_8, FALSE, &cols, &rows));
 }
 
 /* Printed for a plain terminal: one line a row, each ending reset, with
@@ -97,17 +97,38 @@ static void test_print(void)
     g_autoptr(LcTtyPicture) picture = tty_picture_new();
     tty_picture_set_frame(picture, frame);
     gint cols, rows;
-    g_assert_true(tty_picture_render(picture, 40, 8, TTY_COLORS_240, &cols, &rows));
+    g_assert_true(tty_picture_render(picture, 40, 8, TTY_COLORS_240, FALSE, &cols, &rows));
     g_autoptr(GString) first = tty_picture_print(picture);
-    g_assert_true(tty_picture_render(picture, 40, 8, TTY_COLORS_240, &cols, &rows));
+    g_assert_true(tty_picture_render(picture, 40, 8, TTY_COLORS_240, FALSE, &cols, &rows));
     g_autoptr(GString) again = tty_picture_print(picture);
     g_assert_cmpstr(first->str, ==, again->str);
     guint lines = 0;
-    for (const char *p = first->str; (p = strstr(p, "\033[0m\n")) != NULL; p++)
+    for (const char *p = first->str; (p = strstr(p, "\033[0m\033[K\n")) != NULL; p++)
         lines++;
     g_assert_cmpuint(lines, ==, (guint)rows);
+    g_assert_null(strstr(first->str, "\033[0m\n")); /* each row clears its line's rest */
     g_assert_nonnull(strstr(first->str, "\033["));
     g_assert_true(g_utf8_validate(first->str, -1, NULL));
+}
+
+/* On the terminal's own background: every cell's background is the
+ * terminal's (-1), the colours are in the symbols. */
+static void test_fg_only(void)
+{
+    g_autoptr(LcRawFrame) frame = red_blue_frame(320, 240);
+    g_autoptr(LcTtyPicture) picture = tty_picture_new();
+    tty_picture_set_frame(picture, frame);
+    gint cols, rows;
+    g_assert_true(tty_picture_render(picture, 40, 10, TTY_COLORS_16, TRUE, &cols, &rows));
+    guint coloured = 0;
+    for (gint y = 0; y < rows; y++)
+        for (gint x = 0; x < cols; x++) {
+            gint fg, bg;
+            tty_picture_get_cell(picture, x, y, &fg, &bg);
+            g_assert_cmpint(bg, ==, -1);
+            coloured += fg >= 0;
+        }
+    g_assert_cmpuint(coloured, >, (guint)(cols * rows / 2));
 }
 
 /* A camera-like picture (the synthetic scene) comes out in many colours and
@@ -122,7 +143,7 @@ static void test_scene(void)
     g_autoptr(LcTtyPicture) picture = tty_picture_new();
     tty_picture_set_frame(picture, frame);
     gint cols, rows;
-    g_assert_true(tty_picture_render(picture, 60, 20, TTY_COLORS_240, &cols, &rows));
+    g_assert_true(tty_picture_render(picture, 60, 20, TTY_COLORS_240, FALSE, &cols, &rows));
     g_autoptr(GHashTable) colours = g_hash_table_new(g_direct_hash, g_direct_equal);
     g_autoptr(GHashTable) symbols = g_hash_table_new(g_direct_hash, g_direct_equal);
     for (gint y = 0; y < rows; y++)
@@ -147,5 +168,6 @@ int main(int argc, char **argv)
     g_test_add_func("/media/tty-picture/shape-kept", test_shape_kept);
     g_test_add_func("/media/tty-picture/print", test_print);
     g_test_add_func("/media/tty-picture/scene", test_scene);
+    g_test_add_func("/media/tty-picture/fg-only", test_fg_only);
     return g_test_run();
 }
