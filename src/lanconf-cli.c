@@ -239,9 +239,20 @@ static void cli_on_line(GObject *source, GAsyncResult *result, gpointer data)
     cli->lines++;
     if (len > 0 && line[len - 1] == '\r')
         line[--len] = '\0';
-    /* "/me waves" is an action, as in the TUI. */
+    /* "/me waves" is an action and "/msg bob hi" a private message, as in
+     * the TUI. */
     gboolean action = g_str_has_prefix(line, "/me ") && len > 4;
-    if (len > 0 && session_send_chat(cli->session, action ? line + 4 : line, action, &error) == 0)
+    g_autofree char *to = NULL;
+    const char *text = action ? line + 4 : line;
+    if (g_str_has_prefix(line, "/msg ")) {
+        const char *nick = line + 5, *space = strchr(nick, ' ');
+        to = g_strndup(nick, space ? (gsize)(space - nick) : strlen(nick));
+        text = space ? space + 1 : "";
+    }
+    guint64 id = to        ? session_send_private(cli->session, to, text, FALSE, &error)
+                 : len > 0 ? session_send_chat(cli->session, text, action, &error)
+                           : 1;
+    if (id == 0)
         cli_print_error(&cli->status, "stdin line %u: %s; not sent", cli->lines, error->message);
     cli_read_line(cli);
 }

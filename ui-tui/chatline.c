@@ -58,6 +58,11 @@ static guint chatline_add_said(LcLineBuilder *b, const LcChatEntry *e, const cha
 {
     chatline_add(b, style, lead);
     chatline_add_tag(b, e, self_nick);
+    if (e->to != NULL) {
+        /* A private message says who it is for: "alice@ip:port → bob: hi". */
+        g_autofree char *to = g_strdup_printf(" → %s", e->to);
+        chatline_add(b, CHAT_STYLE_PRIVATE, to);
+    }
     chatline_add(b, style, sep);
     guint body = (guint)b->text->len;
     chatline_add_body(b, e, style);

@@ -26,6 +26,7 @@ typedef enum {
     CHAT_STYLE_MARKER,
     CHAT_STYLE_PENDING, /* own text the relay has not stored yet */
     CHAT_STYLE_MENTION, /* the text of a message that names this user */
+    CHAT_STYLE_PRIVATE, /* "→ nick" of a private message */
 } LcChatStyle;
 
 /* Bytes [start, end) of a line's text drawn in one style. */

@@ -34,6 +34,7 @@ static void chatlog_entry_free(gpointer data)
     g_free(e->nick);
     g_free(e->addr);
     g_free(e->text);
+    g_free(e->to);
     g_free(e);
 }
 
@@ -84,6 +85,7 @@ const LcChatEntry *chatlog_append(LcChatLog *log, const LcChatEntry *entry)
     *e = *entry;
     e->seq = log->next_seq++;
     e->nick = g_strdup(entry->nick ? entry->nick : "");
+    e->to = g_strdup(entry->to);
     e->addr = g_strdup(entry->addr ? entry->addr : "");
     e->text = g_strdup(entry->text ? entry->text : "");
     g_ptr_array_add(log->entries, e);

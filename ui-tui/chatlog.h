@@ -34,6 +34,7 @@ typedef struct {
     gboolean pending;  /* own message not yet stored by the relay */
     gboolean failed;   /* own message the relay refused */
     gboolean mention;  /* another member's message that names this user: highlighted */
+    char *to;          /* a private message's recipient (/msg); NULL: for the room */
 } LcChatEntry;
 
 typedef struct _LcChatLog LcChatLog;

@@ -12,6 +12,7 @@ typedef struct {
 
 static const LcCommandInfo command_table[] = {
     {"/me", "ACTION", "Send an action, shown as \"* nick does something\""},
+    {"/msg", "NICK TEXT", "Send TEXT to NICK alone (kept by the relay for the two of you)"},
     {"/nick", "NEW", "Change your nick"},
     {"/who", "", "List the members of the room with their addresses"},
     {"/away", "[MESSAGE]", "Say you are away (dim in everyone's member list); /away alone: back"},
@@ -34,15 +35,15 @@ static const LcCommandInfo command_table[] = {
 };
 
 static const char *const command_names[] = {
-    "/audio", "/away", "/cam",   "/clear", "/help",   "/lag",    "/listen", "/me", "/mute",
-    "/nick",  "/quit", "/stats", "/view",  "/unview", "/volume", "/who",    NULL};
+    "/audio", "/away", "/cam",  "/clear", "/help", "/lag",    "/listen", "/me",  "/msg",
+    "/mute",  "/nick", "/quit", "/stats", "/view", "/unview", "/volume", "/who", NULL};
 
 static const LcCommandAlias command_aliases[] = {
-    {"/me", CMD_ME},     {"/nick", CMD_NICK},     {"/who", CMD_WHO},        {"/names", CMD_WHO},
-    {"/away", CMD_AWAY}, {"/clear", CMD_CLEAR},   {"/help", CMD_HELP},      {"/quit", CMD_QUIT},
-    {"/exit", CMD_QUIT}, {"/lag", CMD_LAG},       {"/stats", CMD_STATS},    {"/cam", CMD_CAM_ON},
-    {"/view", CMD_VIEW}, {"/unview", CMD_UNVIEW}, {"/audio", CMD_AUDIO_ON}, {"/listen", CMD_LISTEN},
-    {"/mute", CMD_MUTE}, {"/volume", CMD_VOLUME},
+    {"/me", CMD_ME},          {"/nick", CMD_NICK},     {"/who", CMD_WHO},   {"/names", CMD_WHO},
+    {"/away", CMD_AWAY},      {"/msg", CMD_MSG},       {"/query", CMD_MSG}, {"/clear", CMD_CLEAR},
+    {"/help", CMD_HELP},      {"/quit", CMD_QUIT},     {"/exit", CMD_QUIT}, {"/lag", CMD_LAG},
+    {"/stats", CMD_STATS},    {"/cam", CMD_CAM_ON},    {"/view", CMD_VIEW}, {"/unview", CMD_UNVIEW},
+    {"/audio", CMD_AUDIO_ON}, {"/listen", CMD_LISTEN}, {"/mute", CMD_MUTE}, {"/volume", CMD_VOLUME},
 };
 
 /* Looks a command name up; CMD_UNKNOWN if there is none. */
@@ -209,6 +210,15 @@ static void command_parse_args(LcCommand *cmd, LcCommandKind kind, const char *r
         command_parse_view(cmd, arg);
     } else if (kind == CMD_UNVIEW && (!has_arg || strchr(arg, ' ') != NULL)) {
         command_set(cmd, CMD_USAGE, g_strdup("/unview needs one nick: /unview NICK"));
+    } else if (kind == CMD_MSG) {
+        /* The text keeps its spacing; the nick is the first word. */
+        const char *text = arg + strcspn(arg, " ");
+        if (*arg == '\0' || *text == '\0') {
+            command_set(cmd, CMD_USAGE, g_strdup("usage: /msg NICK TEXT"));
+        } else {
+            command_set(cmd, CMD_MSG, g_strndup(arg, (gsize)(text - arg)));
+            cmd->text = g_strdup(text + 1);
+        }
     } else if (kind == CMD_ME && !has_arg) {
         command_set(cmd, CMD_USAGE, g_strdup("/me needs an action: /me ACTION"));
     } else if (kind == CMD_NICK && (!has_arg || strchr(arg, ' ') != NULL)) {
@@ -253,6 +263,7 @@ void command_clear(LcCommand *cmd)
     g_clear_pointer(&cmd->arg, g_free);
     g_clear_pointer(&cmd->channels, g_free);
     g_clear_pointer(&cmd->where, g_free);
+    g_clear_pointer(&cmd->text, g_free);
 }
 
 /* The commands, for /help. */

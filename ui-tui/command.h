@@ -11,6 +11,7 @@ typedef enum {
     CMD_NONE,    /* empty line: nothing to do */
     CMD_SAY,     /* chat message: arg is the text */
     CMD_ME,      /* /me ACTION */
+    CMD_MSG,     /* /msg NICK TEXT: arg is the nick, text the message */
     CMD_NICK,    /* /nick NEW */
     CMD_WHO,     /* /who */
     CMD_AWAY,    /* /away [MESSAGE]: arg is the message, or NULL for back */
@@ -39,6 +40,7 @@ typedef struct {
     char *channels; /* CMD_CAM_ON, CMD_AUDIO_ON: "tcp", "udp", "both" or NULL (both) */
     double level;   /* CMD_VOLUME: 0 (silent) to 10; 1 as sent */
     char *where;    /* CMD_VIEW: "window", "terminal" or NULL (a window if one can open) */
+    char *text;     /* CMD_MSG: the message */
 } LcCommand;
 
 typedef struct {

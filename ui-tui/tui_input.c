@@ -22,10 +22,11 @@ static const char *const tui_help_keys[] = {
 };
 
 /* Sends a chat message or action and shows it as pending. */
-static void tui_send(LcTui *tui, const char *text, gboolean action)
+static void tui_send(LcTui *tui, const char *text, gboolean action, const char *to)
 {
     g_autoptr(GError) error = NULL;
-    guint64 id = session_send_chat(tui->session, text, action, &error);
+    guint64 id = to ? session_send_private(tui->session, to, text, action, &error)
+                    : session_send_chat(tui->session, text, action, &error);
     if (id == 0) {
         tui_append_text(tui, CHAT_KIND_ERROR, "not sent: %s", error->message);
         return;
@@ -39,12 +40,16 @@ static void tui_send(LcTui *tui, const char *text, gboolean action)
         .client_id = id,
         .own = TRUE,
         .pending = TRUE,
+        .to = (char *)to,
     };
     tui->stats.sent++;
     tui->stats.bytes_sent += strlen(text);
     chatlog_scroll_to_bottom(tui->chatlog);
     tui_append(tui, &e);
     tui_sync_identity(tui);
+    const char *away = to ? session_get_away(tui->session, to) : NULL;
+    if (away != NULL)
+        tui_append_text(tui, CHAT_KIND_INFO, "%s is away: %s", to, away);
 }
 
 /* /help [COMMAND]. */
@@ -149,7 +154,10 @@ static void tui_run_command(LcTui *tui, const LcCommand *cmd)
         break;
     case CMD_SAY:
     case CMD_ME:
-        tui_send(tui, cmd->arg, cmd->kind == CMD_ME);
+        tui_send(tui, cmd->arg, cmd->kind == CMD_ME, NULL);
+        break;
+    case CMD_MSG:
+        tui_send(tui, cmd->text, FALSE, cmd->arg);
         break;
     case CMD_NICK:
         tui_cmd_nick(tui, cmd->arg);

@@ -137,7 +137,11 @@ static void tui_on_chat(LcSession *session, const LcSessionChat *chat, gpointer 
         .own = chat->own,
         .history = chat->history,
         .mention = !chat->own && chatline_mentions(chat->text, session_get_nick(session)),
+        .to = (char *)chat->to,
     };
+    /* A private message for this user rings like a mention. */
+    if (chat->to != NULL && !chat->own && !chat->history && tui->config.bell_on_mention)
+        screen_bell(tui->screen);
     if (e.mention && !chat->history && tui->config.bell_on_mention)
         screen_bell(tui->screen);
     if (chat->history) {

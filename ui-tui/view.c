@@ -91,6 +91,8 @@ attr_t view_style_attr(LcChatStyle style, guint color)
         return view_pair(view_nick_pair(0), A_NORMAL) | A_BOLD;
     case CHAT_STYLE_MARKER:
         return view_pair(view_nick_pair(2), A_NORMAL) | A_BOLD;
+    case CHAT_STYLE_PRIVATE:
+        return view_pair(view_nick_pair(4), A_NORMAL) | A_BOLD;
     case CHAT_STYLE_MENTION:
         return view_pair(view_nick_pair(2), A_NORMAL) | A_BOLD | A_REVERSE;
     }

@@ -1,7 +1,6 @@
 /* session.c: the client side of the control connection. */
-#include "net/client/session.h"
+#include "net/client/session_private.h"
 
-#include "net/client/room_members.h"
 #include "net/io/source.h"
 
 #include "net/wire/clock.h"
@@ -18,71 +17,7 @@
 #define SESSION_BACKOFF_MIN_MS 250
 #define SESSION_FLUSH_MS       1000
 
-typedef struct {
-    guint id;
-    LcSessionWatchFunc func;
-    gpointer data;
-} LcSessionWatch;
-
-typedef struct {
-    guint64 client_id;
-    guint16 flags;
-    char *text;
-} LcOutMsg;
-
-struct _LcSession {
-    char *host;
-    guint16 port;
-    char *server;
-    char *nick;
-    char *instance;
-    char *addr;
-    LcSessionConfig config;
-    LcSessionEvents events;
-    gpointer user_data;
-
-    LcSessionState state;
-    GCancellable *cancel;
-    LcChanStream *conn;
-    GPtrArray *dead_conns; /* closed connections, freed from an idle */
-    guint connects;
-    gboolean ever_joined;
-    gboolean quitting;
-
-    GQueue outbox;      /* LcOutMsg, oldest first */
-    GList *next_unsent; /* first outbox entry not sent on this connection */
-    guint64 next_client_id;
-    guint64 last_seen;
-    guint64 resume_floor;   /* newest id at the first join: nothing before it is owed */
-    LcRoomMembers *members; /* the room, and who is away */
-    char *away;             /* this member's away message, or NULL */
-    LcRoomStreams *streams; /* what STREAM_NOTICE announced */
-
-    LcTokenBucket flood; /* mirrors the relay's flood control */
-
-    guint backoff_ms;
-    GSource *reconnect_src;
-    GSource *pace_src;
-    GSource *ping_src;
-    GSource *reap_src;
-
-    GArray *watches; /* LcSessionWatch */
-    guint next_watch;
-
-    guint64 ping_token;
-    LcStatsRtt rtt;      /* relay round trip (RFC 6298) */
-    LcStatsClock *clock; /* relay clock offset (NTP, windowed minimum delay) */
-};
-
 static void session_connect(LcSession *session);
-static void session_flush_outbox(LcSession *session);
-
-/* Frees an outbox entry. */
-static void session_out_free(LcOutMsg *out)
-{
-    g_free(out->text);
-    g_free(out);
-}
 
 /* Creates a session. */
 LcSession *session_new(const LcSessionConfig *config, const LcSessionEvents *events,
@@ -146,7 +81,7 @@ static void session_retire_conn(LcSession *session)
 }
 
 /* Sends a frame on the current connection, if any. */
-static void session_send_msg(LcSession *session, const LcWireMsg *msg)
+void session_send_msg(LcSession *session, const LcWireMsg *msg)
 {
     if (session->conn == NULL)
         return;
@@ -289,54 +224,6 @@ static void session_handle_pong(LcSession *session, const LcWireMsg *msg)
         session->events.lag(session, session_get_rtt_ms(session), session->user_data);
 }
 
-/* Removes and returns the outbox entry with a client id, or NULL. */
-static LcOutMsg *session_outbox_take(LcSession *session, guint64 client_id)
-{
-    for (GList *l = session->outbox.head; l != NULL; l = l->next) {
-        LcOutMsg *out = l->data;
-        if (out->client_id == client_id) {
-            if (session->next_unsent == l)
-                session->next_unsent = l->next;
-            g_queue_delete_link(&session->outbox, l);
-            return out;
-        }
-    }
-    return NULL;
-}
-
-/* Handles CHAT_ACK: the message leaves the outbox. */
-static void session_handle_ack(LcSession *session, const LcWireMsg *msg)
-{
-    LcOutMsg *out = session_outbox_take(session, msg->chat_ack.client_id);
-    session->last_seen = MAX(session->last_seen, msg->chat_ack.id);
-    if (out == NULL)
-        return; /* acknowledged twice (re-sent before the first ACK came) */
-    session_out_free(out);
-    if (session->events.acked)
-        session->events.acked(session, msg->chat_ack.client_id, msg->chat_ack.id,
-                              session->user_data);
-}
-
-/* Handles CHAT_DELIVER, dropping anything already seen. */
-static void session_handle_deliver(LcSession *session, const LcWireMsg *msg)
-{
-    if (msg->deliver.id <= session->last_seen)
-        return;
-    session->last_seen = msg->deliver.id;
-    LcSessionChat chat = {
-        .id = msg->deliver.id,
-        .time_us = (gint64)msg->deliver.server_time,
-        .nick = msg->deliver.nick,
-        .addr = msg->deliver.addr,
-        .text = msg->deliver.text,
-        .action = (msg->flags & WIRE_FLAG_ACTION) != 0,
-        .history = (msg->flags & WIRE_FLAG_HISTORY) != 0,
-        .own = (msg->flags & WIRE_FLAG_OWN) != 0,
-    };
-    if (session->events.chat)
-        session->events.chat(session, &chat, session->user_data);
-}
-
 /* Handles PRESENCE: keeps the member list and this client's nick current. */
 static void session_handle_presence(LcSession *session, const LcWireMsg *msg)
 {
@@ -436,6 +323,9 @@ static void session_on_frame(LcChanStream *conn, const LcWireHeader *header, con
         case WIRE_CHAT_DELIVER:
             session_handle_deliver(session, &msg);
             break;
+        case WIRE_PRIVMSG_DELIVER:
+            session_handle_deliver(session, &msg);
+            break;
         case WIRE_PRESENCE:
             session_handle_presence(session, &msg);
             break;
@@ -527,59 +417,6 @@ static void session_connect(LcSession *session)
 void session_start(LcSession *session)
 {
     session_connect(session);
-}
-
-/* Timer: pacing allows another message now. */
-static void session_on_pace(gpointer data)
-{
-    session_flush_outbox(data);
-}
-
-/* Takes one flood-control token, or returns the ms until one is available. */
-static guint session_take_token(LcSession *session)
-{
-    gint64 wait_us = token_bucket_take(&session->flood, 1, g_get_monotonic_time());
-    return wait_us == 0 ? 0 : (guint)(wait_us / 1000) + 1;
-}
-
-/* Sends every outbox message not yet sent on this connection, as pacing allows. */
-static void session_flush_outbox(LcSession *session)
-{
-    if (session->state != SESSION_JOINED || session->pace_src != NULL)
-        return;
-    for (GList *l = session->next_unsent; l != NULL; l = session->next_unsent) {
-        LcOutMsg *out = l->data;
-        guint wait = session_take_token(session);
-        if (wait > 0) {
-            source_once(&session->pace_src, wait, session_on_pace, session);
-            return;
-        }
-        LcWireMsg chat = {.type = WIRE_CHAT, .flags = out->flags};
-        chat.chat.client_id = out->client_id;
-        chat.chat.text = out->text;
-        session_send_msg(session, &chat);
-        session->next_unsent = l->next;
-    }
-}
-
-/* Checks and queues a chat message. */
-guint64 session_send_chat(LcSession *session, const char *text, gboolean action, GError **error)
-{
-    if (session->state == SESSION_CLOSED) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_CLOSED, "the session is closed");
-        return 0;
-    }
-    if (!validate_text(text, error))
-        return 0;
-    LcOutMsg *out = g_new0(LcOutMsg, 1);
-    out->client_id = session->next_client_id++;
-    out->flags = action ? WIRE_FLAG_ACTION : 0;
-    out->text = g_strdup(text);
-    g_queue_push_tail(&session->outbox, out);
-    if (session->next_unsent == NULL)
-        session->next_unsent = session->outbox.tail;
-    session_flush_outbox(session);
-    return out->client_id;
 }
 
 /* Asks the relay for a new nick. */

@@ -47,6 +47,7 @@ typedef struct {
     gboolean action;  /* an /me action */
     gboolean history; /* replayed from history */
     gboolean own;     /* sent by this client instance */
+    const char *to;   /* a private message's recipient (/msg); NULL: for the room */
 } LcSessionChat;
 
 typedef struct {
@@ -89,6 +90,12 @@ void session_start(LcSession *session);
  * error for text the protocol does not allow. Sent now if joined, else after
  * the next join; kept until acknowledged. */
 guint64 session_send_chat(LcSession *session, const char *text, gboolean action, GError **error);
+/* Checks and queues a private message for one member (any case), kept and
+ * sent again like a chat message; returns its client id, or 0 (error set)
+ * for a bad nick or text. A member not in the room is the relay's answer
+ * (refused, NO_SUCH_NICK). */
+guint64 session_send_private(LcSession *session, const char *to, const char *text, gboolean action,
+                             GError **error);
 
 /* Sets this member's away message (reason NULL or empty: back), shown to
  * the room (PRESENCE away) now and after every reconnect. */

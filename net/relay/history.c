@@ -32,7 +32,9 @@ static const char history_schema[] =
     "  instance TEXT NOT NULL,"
     "  client_id INTEGER NOT NULL,"
     "  flags INTEGER NOT NULL,"
-    "  text TEXT NOT NULL);"
+    "  text TEXT NOT NULL,"
+    "  to_nick TEXT,"
+    "  to_instance TEXT);"
     "CREATE UNIQUE INDEX IF NOT EXISTS messages_client ON messages(instance, client_id);"
     /* Nick holds (history_members.c): left_us 0 while the member is joined. */
     "CREATE TABLE IF NOT EXISTS members ("
@@ -69,6 +71,17 @@ static guint64 history_query_u64(LcHistory *history, const char *sql)
     return value;
 }
 
+/* Whether a store's messages have the recipient columns (a store made
+ * before private messages does not). */
+gboolean history_has_recipients(sqlite3 *db)
+{
+    sqlite3_stmt *q = NULL;
+    gboolean has = sqlite3_prepare_v2(db, "SELECT to_nick, to_instance FROM messages LIMIT 0", -1,
+                                      &q, NULL) == SQLITE_OK;
+    sqlite3_finalize(q);
+    return has;
+}
+
 /* Applies pragmas, creates the schema and prepares statements. */
 static gboolean history_setup(LcHistory *history, const char *synchronous, GError **error)
 {
@@ -83,9 +96,17 @@ static gboolean history_setup(LcHistory *history, const char *synchronous, GErro
     sqlite3_busy_timeout(history->db, 2000);
     if (!history_exec(history, pragmas, error) || !history_exec(history, history_schema, error))
         return FALSE;
+    /* A store made before private messages gets their two columns, empty
+     * (every message in it was for the room). */
+    if (!history_has_recipients(history->db) &&
+        !history_exec(history,
+                      "ALTER TABLE messages ADD COLUMN to_nick TEXT;"
+                      "ALTER TABLE messages ADD COLUMN to_instance TEXT;",
+                      error))
+        return FALSE;
     if (sqlite3_prepare_v2(history->db,
                            "INSERT INTO messages(id, time_us, nick, addr, instance, client_id, "
-                           "flags, text) VALUES (?,?,?,?,?,?,?,?)",
+                           "flags, text, to_nick, to_instance) VALUES (?,?,?,?,?,?,?,?,?,?)",
                            -1, &history->insert, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(history->db,
                            "SELECT id, time_us FROM messages WHERE instance = ? AND client_id = ?",
@@ -195,6 +216,10 @@ gboolean history_insert_with_id(LcHistory *history, const LcHistoryEntry *entry,
     sqlite3_bind_int64(q, 6, (sqlite3_int64)entry->client_id);
     sqlite3_bind_int(q, 7, entry->flags);
     sqlite3_bind_text(q, 8, entry->text, -1, SQLITE_STATIC);
+    if (entry->to_nick != NULL) {
+        sqlite3_bind_text(q, 9, entry->to_nick, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 10, entry->to_instance, -1, SQLITE_STATIC);
+    }
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
     sqlite3_clear_bindings(q);
@@ -322,6 +347,8 @@ void history_entry_from_row(sqlite3_stmt *q, LcHistoryEntry *entry)
         .client_id = (guint64)sqlite3_column_int64(q, 5),
         .flags = (guint16)sqlite3_column_int(q, 6),
         .text = (const char *)sqlite3_column_text(q, 7),
+        .to_nick = (const char *)sqlite3_column_text(q, 8),
+        .to_instance = (const char *)sqlite3_column_text(q, 9),
     };
 }
 

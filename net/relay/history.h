@@ -19,6 +19,8 @@ typedef struct {
     guint64 client_id;
     guint16 flags; /* WIRE_FLAG_ACTION */
     const char *text;
+    const char *to_nick;     /* a private message's recipient, as its nick was; NULL: the room */
+    const char *to_instance; /* and its client instance, the one that may read it */
 } LcHistoryEntry;
 
 /* Called for each stored message, oldest first. */

@@ -87,8 +87,12 @@ gboolean history_recover(const char *dir, char **moved_to, guint *salvaged, GErr
     sqlite3 *db = NULL;
     HistorySalvage s = {into, g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL), 0};
     if (sqlite3_open_v2(moved, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
-        history_salvage_scan(db, "SELECT " HISTORY_COLUMNS " FROM messages ORDER BY id", &s);
-        history_salvage_scan(db, "SELECT " HISTORY_COLUMNS " FROM messages ORDER BY id DESC", &s);
+        const char *columns = history_has_recipients(db) ? HISTORY_COLUMNS : HISTORY_COLUMNS_V1;
+        g_autofree char *up = g_strdup_printf("SELECT %s FROM messages ORDER BY id", columns);
+        g_autofree char *down =
+            g_strdup_printf("SELECT %s FROM messages ORDER BY id DESC", columns);
+        history_salvage_scan(db, up, &s);
+        history_salvage_scan(db, down, &s);
     }
     sqlite3_close(db);
     g_hash_table_unref(s.seen);

@@ -230,21 +230,6 @@ void relay_broadcast(LcRelay *relay, GBytes *frame, LcRelayClient *except, guint
     }
 }
 
-/* Sends a PRESENCE about `who` to every joined client except one. */
-void relay_broadcast_presence(LcRelay *relay, LcWirePresenceKind kind, LcRelayClient *who,
-                              const char *old_nick, const char *reason, LcRelayClient *except)
-{
-    LcWireMsg msg = {.type = WIRE_PRESENCE};
-    msg.presence.kind = kind;
-    msg.presence.nick = who->nick;
-    msg.presence.addr = (char *)chan_stream_get_peer(who->conn);
-    msg.presence.old = (char *)old_nick;
-    msg.presence.reason = (char *)reason;
-    g_autoptr(GBytes) frame = wire_msg_encode(&msg, NULL);
-    if (frame != NULL)
-        relay_broadcast(relay, frame, except, 0);
-}
-
 /* Builds and sends WELCOME with the member list. */
 static void relay_send_welcome(LcRelayClient *client)
 {
@@ -290,7 +275,7 @@ static LcRelayClient *relay_find_nick(LcRelay *relay, const char *nick)
 }
 
 /* The largest payload a joined client may send on its control connection:
- * that of the largest type a client sends there (CHAT). A frame any larger
+ * that of the largest type a client sends there (PRIVMSG). A frame any larger
  * (a VIDEO_FRAME, a WELCOME) is refused on its header, before its payload
  * is read into memory. */
 static gsize relay_control_payload_max(void)
@@ -298,7 +283,7 @@ static gsize relay_control_payload_max(void)
     static const guint8 types[] = {WIRE_HELLO,        WIRE_ERROR,        WIRE_PING, WIRE_PONG,
                                    WIRE_CHAT,         WIRE_NICK,         WIRE_QUIT, WIRE_AWAY,
                                    WIRE_STREAM_OPEN,  WIRE_STREAM_CLOSE, WIRE_VIEW, WIRE_VIEW_CLOSE,
-                                   WIRE_STATS_REQUEST};
+                                   WIRE_STATS_REQUEST, WIRE_PRIVMSG};
     gsize max = 0;
     for (guint i = 0; i < G_N_ELEMENTS(types); i++)
         max = MAX(max, wire_max_payload(types[i]));
@@ -446,6 +431,7 @@ static void relay_on_frame(LcChanStream *conn, const LcWireHeader *header, const
     case WIRE_NICK:
     case WIRE_QUIT:
     case WIRE_AWAY:
+    case WIRE_PRIVMSG:
         if (joined)
             relay_chat_handle(client, &msg);
         else

@@ -49,52 +49,115 @@ static GBytes *relay_chat_encode_deliver(const LcHistoryEntry *entry, guint16 fl
     return wire_msg_encode(&msg, NULL);
 }
 
-/* Handles CHAT: flood control, text rules, then into the history batch. */
-static void relay_chat_handle_chat(LcRelayClient *client, const LcWireMsg *msg)
+/* Encodes the PRIVMSG_DELIVER frame of a stored private message. */
+static GBytes *relay_chat_encode_private(const LcHistoryEntry *entry, guint16 flags)
+{
+    LcWireMsg msg = {.type = WIRE_PRIVMSG_DELIVER, .flags = flags};
+    msg.privmsg_deliver.id = entry->id;
+    msg.privmsg_deliver.server_time = (guint64)entry->time_us;
+    msg.privmsg_deliver.nick = (char *)entry->nick;
+    msg.privmsg_deliver.addr = (char *)entry->addr;
+    msg.privmsg_deliver.to = (char *)entry->to_nick;
+    msg.privmsg_deliver.text = (char *)entry->text;
+    return wire_msg_encode(&msg, NULL);
+}
+
+/* Stores a message (the room's, or one for `to` only) in the history batch
+ * and queues its acknowledgement and delivery for the commit. */
+static void relay_chat_store(LcRelayClient *client, guint64 client_id, guint16 flags,
+                             const char *text, LcRelayClient *to)
 {
     LcRelay *relay = client->relay;
     g_autoptr(GError) error = NULL;
-
-    if (!validate_text(msg->chat.text, &error)) {
-        relay_client_send_error(client, error->code, FALSE, msg->chat.client_id, error->message);
-        return;
-    }
-    if (!relay_chat_take_token(client)) {
-        g_autofree char *reason = g_strdup_printf(
-            "flood control: at most %u messages at once, then %u per second; message "
-            "%" G_GUINT64_FORMAT " was not stored",
-            relay->config.rate_burst, relay->config.rate_limit, msg->chat.client_id);
-        relay->counters.rate_limited++;
-        relay_client_send_error(client, WIRE_ERR_RATE_LIMITED, FALSE, msg->chat.client_id, reason);
-        return;
-    }
     LcHistoryEntry entry = {
         .time_us = clock_now_us(),
         .nick = client->nick,
         .addr = chan_stream_get_peer(client->conn),
         .instance = client->instance,
-        .client_id = msg->chat.client_id,
-        .flags = msg->flags & WIRE_FLAG_ACTION,
-        .text = msg->chat.text,
+        .client_id = client_id,
+        .flags = flags & WIRE_FLAG_ACTION,
+        .text = text,
+        .to_nick = to ? to->nick : NULL,
+        .to_instance = to ? to->instance : NULL,
     };
     gboolean duplicate = FALSE;
     if (!history_append(relay->history, &entry, &duplicate, &error)) {
         g_warning("%s", error->message);
-        relay_client_send_error(client, WIRE_ERR_INTERNAL, FALSE, msg->chat.client_id,
+        relay_client_send_error(client, WIRE_ERR_INTERNAL, FALSE, client_id,
                                 "the relay could not store the message; send it again later");
         return;
     }
     LcRelayPending pending = {
         .sender_session = client->session_id,
-        .client_id = msg->chat.client_id,
+        .client_id = client_id,
         .id = entry.id,
         .time_us = entry.time_us,
-        .deliver = duplicate ? NULL : relay_chat_encode_deliver(&entry, entry.flags),
+        .deliver = duplicate ? NULL
+                   : to      ? relay_chat_encode_private(&entry, entry.flags)
+                             : relay_chat_encode_deliver(&entry, entry.flags),
+        .to_session = to ? to->session_id : 0,
     };
     if (duplicate)
         relay->counters.messages_duplicate++;
     g_array_append_val(relay->pending, pending);
     relay_chat_schedule_commit(relay);
+}
+
+/* Text rules and flood control, alike for the room and private messages:
+ * FALSE (the sender told why) when the message may not be stored. */
+static gboolean relay_chat_admit(LcRelayClient *client, guint64 client_id, const char *text)
+{
+    LcRelay *relay = client->relay;
+    g_autoptr(GError) error = NULL;
+    if (!validate_text(text, &error)) {
+        relay_client_send_error(client, error->code, FALSE, client_id, error->message);
+        return FALSE;
+    }
+    if (!relay_chat_take_token(client)) {
+        g_autofree char *reason = g_strdup_printf(
+            "flood control: at most %u messages at once, then %u per second; message "
+            "%" G_GUINT64_FORMAT " was not stored",
+            relay->config.rate_burst, relay->config.rate_limit, client_id);
+        relay->counters.rate_limited++;
+        relay_client_send_error(client, WIRE_ERR_RATE_LIMITED, FALSE, client_id, reason);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/*
+ * Handles PRIVMSG: a message for one member, stored like the room's (so
+ * that both ends find it again after a reconnect) but delivered to, and
+ * replayed for, only its sender and its recipient: the client instance that
+ * had the nick when it was sent, not whoever has the nick later.
+ */
+static void relay_chat_handle_private(LcRelayClient *client, const LcWireMsg *msg)
+{
+    LcRelay *relay = client->relay;
+    guint64 id = msg->privmsg.client_id;
+    g_autofree char *key = g_ascii_strdown(msg->privmsg.to, -1);
+    LcRelayClient *to = g_hash_table_lookup(relay->nicks, key);
+    if (to == NULL) {
+        g_autofree char *reason =
+            g_strdup_printf("%s is not in the room; message %" G_GUINT64_FORMAT " was not stored",
+                            msg->privmsg.to, id);
+        relay_client_send_error(client, WIRE_ERR_NO_SUCH_NICK, FALSE, id, reason);
+        return;
+    }
+    if (to == client) {
+        relay_client_send_error(client, WIRE_ERR_BAD_NICK, FALSE, id,
+                                "a private message goes to another member, not to yourself");
+        return;
+    }
+    if (relay_chat_admit(client, id, msg->privmsg.text))
+        relay_chat_store(client, id, msg->flags, msg->privmsg.text, to);
+}
+
+/* Handles CHAT: flood control, text rules, then into the history batch. */
+static void relay_chat_handle_chat(LcRelayClient *client, const LcWireMsg *msg)
+{
+    if (relay_chat_admit(client, msg->chat.client_id, msg->chat.text))
+        relay_chat_store(client, msg->chat.client_id, msg->flags, msg->chat.text, NULL);
 }
 
 /* Handles NICK: a checked, unique nick change announced to everyone. */
@@ -130,6 +193,21 @@ static void relay_chat_handle_nick(LcRelayClient *client, const LcWireMsg *msg)
     relay_broadcast_presence(relay, WIRE_PRESENCE_NICK, client, old, NULL, NULL);
     if (relay->video != NULL)
         relay_video_renamed(relay->video, client);
+}
+
+/* Sends a PRESENCE about `who` to every joined client except one. */
+void relay_broadcast_presence(LcRelay *relay, LcWirePresenceKind kind, LcRelayClient *who,
+                              const char *old_nick, const char *reason, LcRelayClient *except)
+{
+    LcWireMsg msg = {.type = WIRE_PRESENCE};
+    msg.presence.kind = kind;
+    msg.presence.nick = who->nick;
+    msg.presence.addr = (char *)chan_stream_get_peer(who->conn);
+    msg.presence.old = (char *)old_nick;
+    msg.presence.reason = (char *)reason;
+    g_autoptr(GBytes) frame = wire_msg_encode(&msg, NULL);
+    if (frame != NULL)
+        relay_broadcast(relay, frame, except, 0);
 }
 
 /*
@@ -180,7 +258,7 @@ void relay_chat_send_aways(LcRelayClient *client)
     }
 }
 
-/* Handles CHAT, NICK, QUIT and AWAY from a joined client. */
+/* Handles CHAT, PRIVMSG, NICK, QUIT and AWAY from a joined client. */
 void relay_chat_handle(LcRelayClient *client, const LcWireMsg *msg)
 {
     switch (msg->type) {
@@ -192,6 +270,9 @@ void relay_chat_handle(LcRelayClient *client, const LcWireMsg *msg)
         break;
     case WIRE_AWAY:
         relay_chat_handle_away(client, msg);
+        break;
+    case WIRE_PRIVMSG:
+        relay_chat_handle_private(client, msg);
         break;
     case WIRE_QUIT: {
         /* The reason reaches every member's screen: one that breaks the
@@ -223,7 +304,15 @@ static void relay_chat_deliver(LcRelay *relay, const LcRelayPending *p)
         g_autoptr(GBytes) frame = wire_msg_encode(&ack, NULL);
         relay_client_enqueue(sender, frame);
     }
-    if (p->deliver != NULL) {
+    if (p->deliver != NULL && p->to_session != 0) {
+        /* A replaying recipient gets it from the history, in order. */
+        LcRelayClient *to = g_hash_table_lookup(relay->clients, &p->to_session);
+        if (to != NULL && to->state == CLIENT_JOINED && !to->replaying) {
+            relay_client_enqueue(to, p->deliver);
+            relay->counters.frames_delivered++;
+        }
+        relay->counters.messages_stored++;
+    } else if (p->deliver != NULL) {
         relay_broadcast(relay, p->deliver, sender, RELAY_BROADCAST_LIVE_CHAT);
         relay->counters.messages_stored++;
         gboolean sender_joined =
@@ -277,12 +366,22 @@ static void relay_chat_replay_one(const LcHistoryEntry *entry, gpointer data)
     LcRelayClient *client = replay->client;
     if (entry->id > replay->upto)
         return;
+    gboolean own = g_strcmp0(entry->instance, client->instance) == 0;
+    /* Another pair's private message: not this client's to see, though the
+     * replay moves past it. */
+    if (entry->to_instance != NULL && !own &&
+        g_strcmp0(entry->to_instance, client->instance) != 0) {
+        client->replay_after = entry->id;
+        replay->count++;
+        return;
+    }
     guint16 flags = entry->flags;
     if (entry->id <= client->replay_history)
         flags |= WIRE_FLAG_HISTORY; /* later ones were live after it joined */
-    if (g_strcmp0(entry->instance, client->instance) == 0)
+    if (own)
         flags |= WIRE_FLAG_OWN;
-    g_autoptr(GBytes) frame = relay_chat_encode_deliver(entry, flags);
+    g_autoptr(GBytes) frame = entry->to_instance != NULL ? relay_chat_encode_private(entry, flags)
+                                                         : relay_chat_encode_deliver(entry, flags);
     if (frame != NULL)
         chan_stream_send(client->conn, frame);
     client->replay_after = entry->id;

@@ -58,7 +58,8 @@ typedef struct {
     guint64 client_id;
     guint64 id;
     gint64 time_us;
-    GBytes *deliver; /* NULL for a re-sent duplicate: acknowledged, not delivered */
+    GBytes *deliver;    /* NULL for a re-sent duplicate: acknowledged, not delivered */
+    guint64 to_session; /* a private message's recipient; 0: the room */
 } LcRelayPending;
 
 struct _LcRelay {

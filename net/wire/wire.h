@@ -52,6 +52,8 @@ typedef enum {
     WIRE_NICK = 0x14,
     WIRE_QUIT = 0x15,
     WIRE_AWAY = 0x16,
+    WIRE_PRIVMSG = 0x17,
+    WIRE_PRIVMSG_DELIVER = 0x18,
     WIRE_STREAM_OPEN = 0x20,
     WIRE_STREAM_READY = 0x21,
     WIRE_STREAM_CLOSE = 0x22,
@@ -89,6 +91,7 @@ typedef enum {
     WIRE_ERR_SLOW_CONSUMER = 13,
     WIRE_ERR_SHUTDOWN = 14,
     WIRE_ERR_INTERNAL = 15,
+    WIRE_ERR_NO_SUCH_NICK = 16, /* PRIVMSG to a nick not in the room */
 } LcWireErrorCode;
 
 /* Header flags. */
@@ -189,6 +192,19 @@ typedef struct {
             char *addr;
             char *text;
         } deliver;
+        struct {
+            guint64 client_id;
+            char *to; /* the one member it is for */
+            char *text;
+        } privmsg;
+        struct {
+            guint64 id;
+            guint64 server_time;
+            char *nick;
+            char *addr;
+            char *to;
+            char *text;
+        } privmsg_deliver;
         struct {
             guint8 kind;
             char *nick;

@@ -64,6 +64,19 @@ static const LcField nick_fields[] = {
 static const LcField quit_fields[] = {
     FIELD(F_STR, quit.reason, WIRE_QUIT_REASON_MAX, 0, WIRE_ERR_BAD_FRAME),
 };
+static const LcField privmsg_fields[] = {
+    NUM(F_U64, privmsg.client_id),
+    FIELD(F_STR, privmsg.to, WIRE_NICK_MAX, F_NONEMPTY, WIRE_ERR_BAD_NICK),
+    FIELD(F_STR, privmsg.text, WIRE_TEXT_MAX, 0, WIRE_ERR_BAD_TEXT),
+};
+static const LcField privmsg_deliver_fields[] = {
+    NUM(F_U64, privmsg_deliver.id),
+    NUM(F_U64, privmsg_deliver.server_time),
+    FIELD(F_STR, privmsg_deliver.nick, WIRE_NICK_MAX, F_NONEMPTY, WIRE_ERR_BAD_FRAME),
+    FIELD(F_STR, privmsg_deliver.addr, WIRE_ADDR_MAX, 0, WIRE_ERR_BAD_FRAME),
+    FIELD(F_STR, privmsg_deliver.to, WIRE_NICK_MAX, F_NONEMPTY, WIRE_ERR_BAD_FRAME),
+    FIELD(F_STR, privmsg_deliver.text, WIRE_TEXT_MAX, 0, WIRE_ERR_BAD_FRAME),
+};
 static const LcField away_fields[] = {
     FIELD(F_STR, away.reason, WIRE_QUIT_REASON_MAX, 0, WIRE_ERR_BAD_TEXT),
 };
@@ -197,6 +210,9 @@ static const LcSchema schemas[] = {
     SCHEMA(WIRE_NICK, "NICK", 64, 0, nick_fields, FALSE),
     SCHEMA(WIRE_QUIT, "QUIT", 512, 0, quit_fields, FALSE),
     SCHEMA(WIRE_AWAY, "AWAY", 512, 0, away_fields, FALSE),
+    SCHEMA(WIRE_PRIVMSG, "PRIVMSG", 4160, WIRE_FLAG_ACTION, privmsg_fields, FALSE),
+    SCHEMA(WIRE_PRIVMSG_DELIVER, "PRIVMSG_DELIVER", 4400,
+           WIRE_FLAG_ACTION | WIRE_FLAG_HISTORY | WIRE_FLAG_OWN, privmsg_deliver_fields, FALSE),
     /* The camera channels (docs/PROTOCOL.md, "Camera channels"). */
     SCHEMA(WIRE_STREAM_OPEN, "STREAM_OPEN", 16, WIRE_FLAG_AUDIO, stream_open_fields, FALSE),
     SCHEMA(WIRE_STREAM_READY, "STREAM_READY", 32, WIRE_FLAG_AUDIO, stream_ready_fields, FALSE),
@@ -235,6 +251,7 @@ static const char *const error_names[] = {
     [WIRE_ERR_SLOW_CONSUMER] = "SLOW_CONSUMER",
     [WIRE_ERR_SHUTDOWN] = "SHUTDOWN",
     [WIRE_ERR_INTERNAL] = "INTERNAL",
+    [WIRE_ERR_NO_SUCH_NICK] = "NO_SUCH_NICK",
 };
 
 /* Finds the schema of a type. */

@@ -11,9 +11,11 @@
 char *cli_format_line(const LcSessionChat *chat)
 {
     /* An action reads as in the TUI: "* alice@ip:port waves". */
-    g_autofree char *line = chat->action
-                                ? g_strdup_printf("* %s@%s %s", chat->nick, chat->addr, chat->text)
-                                : g_strdup_printf("%s@%s: %s", chat->nick, chat->addr, chat->text);
+    /* A private message says who it is for: "alice@ip:port → bob: hi". */
+    g_autofree char *to = chat->to ? g_strdup_printf(" → %s", chat->to) : g_strdup("");
+    g_autofree char *line =
+        chat->action ? g_strdup_printf("* %s@%s%s %s", chat->nick, chat->addr, to, chat->text)
+                     : g_strdup_printf("%s@%s%s: %s", chat->nick, chat->addr, to, chat->text);
     return validate_sanitize(line);
 }
 
@@ -29,6 +31,8 @@ char *cli_format_json(const LcSessionChat *chat)
     json_object_set_string_member(o, "text", chat->text);
     json_object_set_boolean_member(o, "history", chat->history);
     json_object_set_boolean_member(o, "action", chat->action);
+    if (chat->to != NULL)
+        json_object_set_string_member(o, "to", chat->to);
     g_autoptr(JsonNode) root = json_node_init_object(json_node_alloc(), o);
     json_object_unref(o);
     return json_to_string(root, FALSE);

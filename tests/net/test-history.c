@@ -2,6 +2,7 @@
 #include "net/relay/history.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
 
 typedef struct {
@@ -268,6 +269,59 @@ static void test_errors(void)
     g_assert_nonnull(strstr(error->message, "/proc/lanconf-no-such-dir"));
 }
 
+/* Collects "text>to_nick/to_instance" of a history walk. */
+static void collect_recipients(const LcHistoryEntry *entry, gpointer data)
+{
+    g_string_append_printf(data, "%s>%s/%s;", entry->text, entry->to_nick ? entry->to_nick : "-",
+                           entry->to_instance ? entry->to_instance : "-");
+}
+
+/* A store made before private messages opens: its messages read as the
+ * room's, and private ones can be stored in it from then on. */
+static void test_store_before_private(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("lanconf-history-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "history.db", NULL);
+    sqlite3 *db = NULL;
+    g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+    g_assert_cmpint(
+        sqlite3_exec(db,
+                     "CREATE TABLE messages (id INTEGER PRIMARY KEY, time_us INTEGER "
+                     "NOT NULL, nick TEXT NOT NULL, addr TEXT NOT NULL, instance TEXT "
+                     "NOT NULL, client_id INTEGER NOT NULL, flags INTEGER NOT NULL, "
+                     "text TEXT NOT NULL);"
+                     "INSERT INTO messages VALUES (1, 1, 'a', 'x:1', 'i1', 1, 0, 'old');",
+                     NULL, NULL, NULL),
+        ==, SQLITE_OK);
+    sqlite3_close(db);
+    g_autoptr(GError) error = NULL;
+    LcHistory *h = history_open(dir, "normal", 0, &error);
+    g_assert_no_error(error);
+    LcHistoryEntry e = {.time_us = 2,
+                        .nick = "a",
+                        .addr = "x:1",
+                        .instance = "i1",
+                        .client_id = 2,
+                        .text = "psst",
+                        .to_nick = "bob",
+                        .to_instance = "i2"};
+    gboolean dup = FALSE;
+    g_assert_true(history_append(h, &e, &dup, &error));
+    g_assert_true(history_commit(h, &error));
+    history_close(h);
+    h = history_open(dir, "normal", 0, &error);
+    g_assert_no_error(error);
+    g_autoptr(GString) seen = g_string_new(NULL);
+    g_assert_true(history_foreach_after(h, 0, 0, collect_recipients, seen, &error));
+    g_assert_cmpstr(seen->str, ==, "old>-/-;psst>bob/i2;");
+    history_close(h);
+    g_autofree char *wal = g_strconcat(path, "-wal", NULL), *shm = g_strconcat(path, "-shm", NULL);
+    g_remove(wal);
+    g_remove(shm);
+    g_remove(path);
+    g_rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -278,5 +332,6 @@ int main(int argc, char **argv)
     g_test_add_func("/history/ids-after-full", test_ids_after_full);
     g_test_add_func("/history/damaged-store", test_damaged_store);
     g_test_add_func("/history/errors", test_errors);
+    g_test_add_func("/history/store-before-private", test_store_before_private);
     return g_test_run();
 }

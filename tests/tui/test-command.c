@@ -53,6 +53,10 @@ static const CommandCase media_cases[] = {
     {"/cam on tcp udp", CMD_USAGE, "/cam on", NULL},
     {"/cam on a b", CMD_USAGE, "/cam on", NULL},
     {"/cam on a tcp udp", CMD_USAGE, "/cam on", NULL},
+    {"/msg bob  two  spaces", CMD_MSG, "bob", NULL},
+    {"/query carol hi", CMD_MSG, "carol", NULL},
+    {"/msg bob", CMD_USAGE, "usage: /msg NICK TEXT", NULL},
+    {"/msg", CMD_USAGE, "usage: /msg NICK TEXT", NULL},
     {"/view bob", CMD_VIEW, "bob", NULL},
     {"/view", CMD_USAGE, "/view NICK", NULL},
     {"/view bob carol", CMD_USAGE, "/view NICK [window|terminal]", NULL},
@@ -96,6 +100,8 @@ static void check_cases(const CommandCase *cases, guint n)
         else
             g_assert_cmpstr(cmd.arg, ==, c->arg);
         g_assert_cmpstr(cmd.channels, ==, c->channels);
+        if (cmd.kind == CMD_MSG)
+            g_assert_cmpstr(cmd.text, ==, strchr(strchr(c->line, ' ') + 1, ' ') + 1);
         command_clear(&cmd);
     }
 }

@@ -62,6 +62,16 @@ static void test_chat(E2e *e, gconstpointer data)
     e2e_type(e, "/away", TRUE);
     e2e_expect(e, NULL, "you are back");
     e2e_expect(e, "bob.err", "-- alice is back");
+
+    /* /msg: for bob alone, both ways; to nobody, refused in words. */
+    e2e_type(e, "/msg bob the plan is on", TRUE);
+    e2e_expect(e, "bob.out", " → bob: the plan is on\n");
+    e2e_expect(e, NULL, " → bob: the plan is on");
+    e2e_cli_say(e->bob, "/msg alice understood");
+    g_autofree char *reply = g_strdup_printf("%s → alice: understood", e->bob_addr);
+    e2e_expect(e, NULL, reply);
+    e2e_type(e, "/msg nobody hello?", TRUE);
+    e2e_expect(e, NULL, "message not sent: nobody is not in the room");
 }
 
 /* CJK and emoji render in the log, travel both ways, and the cursor sits

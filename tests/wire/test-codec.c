@@ -102,6 +102,12 @@ static const WireSample samples[] = {
     {"away", {.type = WIRE_AWAY, .away = {"lunch"}}},
     {"away-max", {.type = WIRE_AWAY, .away = {at_max.quit}}},
     {"back", {.type = WIRE_AWAY, .away = {""}}},
+    {"privmsg", {.type = WIRE_PRIVMSG, .privmsg = {7, "bob", "just for you"}}},
+    {"privmsg-max", {.type = WIRE_PRIVMSG, .privmsg = {G_MAXUINT64, at_max.nick, at_max.text}}},
+    {"privmsg-deliver",
+     {.type = WIRE_PRIVMSG_DELIVER,
+      .flags = WIRE_FLAG_ACTION | WIRE_FLAG_HISTORY | WIRE_FLAG_OWN,
+      .privmsg_deliver = {9, 1234, "alice", "1.2.3.4:5", "bob", "psst"}}},
     {"presence-away",
      {.type = WIRE_PRESENCE, .presence = {WIRE_PRESENCE_AWAY, "bob", "1.2.3.4:5", "", "lunch"}}},
 };
@@ -241,8 +247,10 @@ static guint16 wire_test_defined_flags(guint8 type)
     case WIRE_ERROR:
         return WIRE_FLAG_FATAL;
     case WIRE_CHAT:
+    case WIRE_PRIVMSG:
         return WIRE_FLAG_ACTION;
     case WIRE_CHAT_DELIVER:
+    case WIRE_PRIVMSG_DELIVER:
         return WIRE_FLAG_ACTION | WIRE_FLAG_HISTORY | WIRE_FLAG_OWN;
     default:
         return 0;
@@ -369,6 +377,8 @@ static const WireTypeRow type_rows[] = {
     {0x14, "NICK", 64},
     {0x15, "QUIT", 512},
     {0x16, "AWAY", 512},
+    {0x17, "PRIVMSG", 4160},
+    {0x18, "PRIVMSG_DELIVER", 4400},
     /* The camera channels. */
     {0x20, "STREAM_OPEN", 16},
     {0x21, "STREAM_READY", 32},
@@ -418,11 +428,11 @@ static void test_error_names(void)
         "PROTOCOL",     "BAD_NICK",      "NICK_TAKEN",
         "BAD_TEXT",     "RATE_LIMITED",  "TIMEOUT",
         "SERVER_FULL",  "SLOW_CONSUMER", "SHUTDOWN",
-        "INTERNAL",
+        "INTERNAL",     "NO_SUCH_NICK",
     };
     for (guint code = 0; code < G_N_ELEMENTS(names); code++)
         g_assert_cmpstr(wire_error_name((guint16)code), ==, names[code] ? names[code] : "UNKNOWN");
-    g_assert_cmpstr(wire_error_name(16), ==, "UNKNOWN");
+    g_assert_cmpstr(wire_error_name(17), ==, "UNKNOWN");
     g_assert_cmpstr(wire_error_name(G_MAXUINT16), ==, "UNKNOWN");
 }
 

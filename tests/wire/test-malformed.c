@@ -402,6 +402,13 @@ static const WirePayloadRow payload_rows[] = {
     {"away/reason-257", WIRE_AWAY, 0, {FILL("a", 257)}, WIRE_ERR_BAD_TEXT},
     {"away/bad-utf8", WIRE_AWAY, 0, {STR("\xf8\x88\x80\x80\x80")}, WIRE_ERR_BAD_UTF8},
     {"away/empty-payload", WIRE_AWAY, 0, {END}, WIRE_ERR_BAD_FRAME},
+    {"privmsg/empty-to", WIRE_PRIVMSG, 0, {U64(1), STR(""), STR("hi")}, WIRE_ERR_BAD_FRAME},
+    {"privmsg/to-33", WIRE_PRIVMSG, 0, {U64(1), FILL("n", 33), STR("hi")}, WIRE_ERR_BAD_NICK},
+    {"privmsg/text-4097", WIRE_PRIVMSG, 0, {U64(1), STR("bob"), FILL("t", 4097)},
+     WIRE_ERR_BAD_TEXT},
+    {"privmsg/no-text", WIRE_PRIVMSG, 0, {U64(1), STR("bob")}, WIRE_ERR_BAD_FRAME},
+    {"privmsg/bad-flag", WIRE_PRIVMSG, 0x0002, {U64(1), STR("bob"), STR("hi")},
+     WIRE_ERR_BAD_FRAME},
     {"quit/trailing", WIRE_QUIT, 0, {STR("bye"), RAW("\n")}, WIRE_ERR_BAD_FRAME},
     {"quit/flag-0", WIRE_QUIT, 0x0001, {STR("bye")}, WIRE_ERR_BAD_FRAME},
 };

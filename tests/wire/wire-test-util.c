@@ -202,6 +202,19 @@ void wire_test_assert_msg_equal(const LcWireMsg *got, const LcWireMsg *want)
     case WIRE_AWAY:
         wire_test_assert_str(got->away.reason, want->away.reason);
         break;
+    case WIRE_PRIVMSG:
+        g_assert_cmpuint(got->privmsg.client_id, ==, want->privmsg.client_id);
+        wire_test_assert_str(got->privmsg.to, want->privmsg.to);
+        wire_test_assert_str(got->privmsg.text, want->privmsg.text);
+        break;
+    case WIRE_PRIVMSG_DELIVER:
+        g_assert_cmpuint(got->privmsg_deliver.id, ==, want->privmsg_deliver.id);
+        g_assert_cmpuint(got->privmsg_deliver.server_time, ==, want->privmsg_deliver.server_time);
+        wire_test_assert_str(got->privmsg_deliver.nick, want->privmsg_deliver.nick);
+        wire_test_assert_str(got->privmsg_deliver.addr, want->privmsg_deliver.addr);
+        wire_test_assert_str(got->privmsg_deliver.to, want->privmsg_deliver.to);
+        wire_test_assert_str(got->privmsg_deliver.text, want->privmsg_deliver.text);
+        break;
     default:
         g_assert_not_reached();
     }
