@@ -176,6 +176,17 @@ static void tui_run_command(LcTui *tui, const LcCommand *cmd)
         tui_cmd_help(tui, cmd->arg);
         break;
     case CMD_QUIT:
+        /* Lines the relay has not stored yet (it is out of reach) would be
+         * lost: said once, and a second /quit leaves all the same. */
+        if (session_get_unacked(tui->session) > 0 && !tui->quit_warned) {
+            tui->quit_warned = TRUE;
+            guint n = session_get_unacked(tui->session);
+            tui_append_text(tui, CHAT_KIND_ERROR,
+                            "%u message%s not stored by the relay yet (it is out of reach): "
+                            "/quit again leaves without %s",
+                            n, n == 1 ? "" : "s", n == 1 ? "it" : "them");
+            break;
+        }
         tui_quit(tui, cmd->arg ? cmd->arg : "leaving");
         break;
     case CMD_LAG:

@@ -33,8 +33,23 @@ struct _LcTuiMedia {
     gboolean shown;
     guint tick;
     guint reap;
-    guint watch; /* on the session: WATCH_NOTICE says who watches our camera */
+    guint watch;        /* on the session: WATCH_NOTICE says who watches our camera */
+    char *encoder_said; /* the encoder note given at the last /cam on: not repeated */
 };
+
+/* A member changed its nick: its view (for /unview and the stats pane)
+ * follows, as the viewer itself does. */
+void tui_media_renamed(LcTui *tui, const char *old, const char *nick)
+{
+    LcTuiMedia *m = tui->media;
+    for (guint i = 0; i < m->views->len; i++) {
+        LcTuiView *v = g_ptr_array_index(m->views, i);
+        if (g_ascii_strcasecmp(v->nick, old) == 0) {
+            g_free(v->nick);
+            v->nick = g_strdup(nick);
+        }
+    }
+}
 
 /* Frees a viewed stream (GPtrArray free function). */
 static void tui_media_view_free(gpointer data)
@@ -98,6 +113,7 @@ void tui_media_clear(LcTui *tui)
     g_ptr_array_unref(m->views);
     statspane_free(m->pane);
     camera_options_clear(&m->camera);
+    g_free(m->encoder_said);
     g_free(m);
     tui->media = NULL;
 }
@@ -317,10 +333,16 @@ void tui_media_cam_on(LcTui *tui, const char *source, const char *channels)
         return;
     }
     framelog_set_record_limit(av_sender_get_framelog(m->sender), TUI_MEDIA_RECORDS);
-    tui_append_text(tui, CHAT_KIND_INFO, "camera on: %s %dx%d@%d on %s (%s)", m->camera.source,
+    /* Which encoder runs, and why not a GPU one, is said at the first /cam
+     * on, and again only when it changes. */
+    const char *note = av_sender_get_encoder_note(m->sender);
+    gboolean again = g_strcmp0(note, m->encoder_said) == 0;
+    tui_append_text(tui, CHAT_KIND_INFO, "camera on: %s %dx%d@%d on %s%s%s%s", m->camera.source,
                     m->camera.width, m->camera.height, m->camera.fps,
-                    mask == LC_CHAN_MASK_ALL ? "tcp and udp" : channels,
-                    av_sender_get_encoder_note(m->sender));
+                    mask == LC_CHAN_MASK_ALL ? "tcp and udp" : channels, again ? "" : " (",
+                    again ? "" : note, again ? "" : ")");
+    g_free(m->encoder_said);
+    m->encoder_said = g_strdup(note);
     tui_media_update_tick(tui);
 }
 
@@ -403,7 +425,7 @@ void tui_media_view(LcTui *tui, const char *nick, const char *where)
         return;
     }
     if (!window)
-        tui_tiles_add(tui, nick, v->viewer);
+        tui_tiles_add(tui, v->viewer);
     g_autofree char *shown =
         window     ? g_strdup(note)
         : terminal ? g_strdup("in the terminal, above the chat")

@@ -41,7 +41,8 @@ typedef struct {
     GHashTable *aways_said; /* folded nick -> away message the log last gave */
     gboolean lag_requested; /* /lag: report the next round-trip in the log */
     gboolean quitting;
-    guint quit_timer; /* gives up waiting for the relay to take our QUIT */
+    gboolean quit_warned; /* /quit said that unsent messages would be lost */
+    guint quit_timer;     /* gives up waiting for the relay to take our QUIT */
     int exit_status;
     GError *error; /* why the client stopped, for the caller */
 } LcTui;
@@ -79,6 +80,8 @@ void tui_media_cam_off(LcTui *tui);
 /* /view NICK [window|terminal]: where NULL is a window where one can open,
  * else the terminal. */
 void tui_media_view(LcTui *tui, const char *nick, const char *where);
+/* A member changed its nick: views of it follow. */
+void tui_media_renamed(LcTui *tui, const char *old, const char *nick);
 /* /unview NICK. */
 void tui_media_unview(LcTui *tui, const char *nick);
 /* F2 and /stats: shows or hides the stats pane. */
@@ -118,7 +121,7 @@ void tui_audio_fill_pane(LcTui *tui, LcStatsPane *pane, gint64 now);
 void tui_tiles_init(LcTui *tui);
 void tui_tiles_clear(LcTui *tui);
 /* Shows a viewer's camera in a tile from its next frame on. */
-void tui_tiles_add(LcTui *tui, const char *nick, LcAvViewer *viewer);
+void tui_tiles_add(LcTui *tui, LcAvViewer *viewer);
 /* Removes a viewer's tile; call before the viewer is freed. */
 void tui_tiles_remove(LcTui *tui, LcAvViewer *viewer);
 /* The viewer's camera stopped: its tile goes until a frame comes again. */

@@ -185,6 +185,7 @@ static void tui_on_presence(LcSession *session, LcWirePresenceKind kind, const c
         e.text = (char *)reason;
     } else {
         members_rename(tui->members, old, nick);
+        tui_media_renamed(tui, old, nick);
         e.kind = CHAT_KIND_NICK;
         e.text = (char *)old;
     }

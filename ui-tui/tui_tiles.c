@@ -17,7 +17,6 @@
 
 typedef struct {
     LcTui *tui;
-    char *nick;
     LcAvViewer *viewer; /* not owned */
     LcTtyPicture *picture;
     char *caption;
@@ -38,7 +37,6 @@ struct _LcTuiTiles {
 static void tui_tiles_tile_free(gpointer data)
 {
     LcTuiTile *t = data;
-    g_free(t->nick);
     g_free(t->caption);
     g_free(t);
 }
@@ -72,10 +70,11 @@ static void tui_tiles_caption(LcTuiTile *t, gint64 now)
     g_free(t->caption);
     double seconds = (double)(now - t->since_us) / G_USEC_PER_SEC;
     if (t->since_us == 0 || seconds <= 0)
-        t->caption = g_strdup_printf(" %s · %s", t->nick, channel ? channel : "-");
+        t->caption =
+            g_strdup_printf(" %s · %s", av_viewer_get_nick(t->viewer), channel ? channel : "-");
     else
-        t->caption = g_strdup_printf(" %s · %s · %.0f fps", t->nick, channel ? channel : "-",
-                                     t->frames / seconds);
+        t->caption = g_strdup_printf(" %s · %s · %.0f fps", av_viewer_get_nick(t->viewer),
+                                     channel ? channel : "-", t->frames / seconds);
     t->frames = 0;
     t->since_us = now;
 }
@@ -154,11 +153,10 @@ static void tui_tiles_on_picture(LcAvViewer *viewer, LcTtyPicture *picture, gpoi
 }
 
 /* Shows a viewer's camera in a tile from its next frame on. */
-void tui_tiles_add(LcTui *tui, const char *nick, LcAvViewer *viewer)
+void tui_tiles_add(LcTui *tui, LcAvViewer *viewer)
 {
     LcTuiTile *t = g_new0(LcTuiTile, 1);
     t->tui = tui;
-    t->nick = g_strdup(nick);
     t->viewer = viewer;
     t->picture = av_viewer_show_in_terminal(viewer, tui_tiles_on_picture, t);
     g_ptr_array_add(tui->tiles->tiles, t);

@@ -167,6 +167,15 @@ static void stream_viewer_on_message(LcSession *session, const LcWireMsg *msg, g
         if (g_ascii_strcasecmp(msg->view_ready.nick, viewer->nick) == 0)
             stream_viewer_on_view_ready(viewer, msg);
         break;
+    case WIRE_PRESENCE:
+        if (msg->presence.kind == WIRE_PRESENCE_NICK &&
+            g_ascii_strcasecmp(msg->presence.old, viewer->nick) == 0) {
+            g_free(viewer->nick);
+            viewer->nick = g_strdup(msg->presence.nick);
+            if (viewer->events.renamed)
+                viewer->events.renamed(viewer, viewer->nick, viewer->user_data);
+        }
+        break;
     case WIRE_VIEW_END:
         if (msg->view_end.viewer_id == viewer->viewer_id && viewer->viewer_id != 0) {
             stream_viewer_close_stream(viewer);

@@ -54,6 +54,9 @@ typedef struct {
     /* A channel closed (the relay, the network). */
     void (*channel_closed)(LcStreamViewer *viewer, LcChanKind channel, const GError *error,
                            gpointer user_data);
+    /* The viewed member changed its nick (PRESENCE): the viewer follows it,
+     * and asks for the new nick's stream after a reconnect. */
+    void (*renamed)(LcStreamViewer *viewer, const char *nick, gpointer user_data);
 } LcStreamViewerEvents;
 
 /* Fills a config with the defaults: both channels, 500 ms and 64 frames of

@@ -99,7 +99,17 @@ static void av_viewer_on_refused(LcStreamViewer *video, const GError *error, gpo
     av_viewer_fail(data, error);
 }
 
+/* The viewed member changed its nick: the label follows. */
+static void av_viewer_on_renamed(LcStreamViewer *video, const char *nick, gpointer data)
+{
+    LcAvViewer *v = data;
+    g_free(v->nick);
+    v->nick = g_strdup(nick);
+    v->shown_channel = -1; /* the label is drawn again with the next frame */
+}
+
 static const LcStreamViewerEvents av_viewer_events = {
+    .renamed = av_viewer_on_renamed,
     .stream = av_viewer_on_stream,
     .frame = av_viewer_on_frame,
     .lost = av_viewer_on_lost,
@@ -138,6 +148,12 @@ LcTtyPicture *av_viewer_show_in_terminal(LcAvViewer *viewer, LcAvViewerPictureFu
     viewer->picture_func = func;
     viewer->picture_data = user_data;
     return viewer->picture;
+}
+
+/* The viewed member's nick now. */
+const char *av_viewer_get_nick(LcAvViewer *viewer)
+{
+    return viewer->nick;
 }
 
 /* Streams of the nick seen so far. */

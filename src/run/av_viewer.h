@@ -42,6 +42,8 @@ LcAvViewer *av_viewer_new(LcSession *session, const char *nick, const LcStreamVi
  * func is told. */
 LcTtyPicture *av_viewer_show_in_terminal(LcAvViewer *viewer, LcAvViewerPictureFunc func,
                                          gpointer user_data);
+/* The viewed member's nick, as it is now (it follows nick changes). */
+const char *av_viewer_get_nick(LcAvViewer *viewer);
 /* How many of the nick's streams began so far (a camera restarted counts
  * again): frames decoded after one ended belong to it while this stays. */
 guint av_viewer_get_stream_count(LcAvViewer *viewer);

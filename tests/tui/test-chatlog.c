@@ -96,10 +96,10 @@ static void test_mentions(void)
         const char *text;
         gboolean yes;
     } cases[] = {
-        {"alice: lunch?", TRUE},     {"hi Alice!", TRUE},      {"ALICE", TRUE},
-        {"ask alice-bot", FALSE},    {"malice", FALSE},        {"alice_2 is here", FALSE},
-        {"(alice)", TRUE},           {"alicealice", FALSE},    {"", FALSE},
-        {"bob, alice, carol", TRUE}, {"über alice.", TRUE},    {"alic", FALSE},
+        {"alice: lunch?", TRUE},     {"hi Alice!", TRUE},   {"ALICE", TRUE},
+        {"ask alice-bot", FALSE},    {"malice", FALSE},     {"alice_2 is here", FALSE},
+        {"(alice)", TRUE},           {"alicealice", FALSE}, {"", FALSE},
+        {"bob, alice, carol", TRUE}, {"über alice.", TRUE}, {"alic", FALSE},
     };
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_test_message("'%s'", cases[i].text);
@@ -107,9 +107,11 @@ static void test_mentions(void)
     }
     g_assert_false(chatline_mentions("alice", ""));
     g_assert_false(chatline_mentions(NULL, "alice"));
-    LcChatEntry e = {.kind = CHAT_KIND_MESSAGE, .nick = "bob", .text = "alice: look", .mention = TRUE};
+    LcChatEntry e = {
+        .kind = CHAT_KIND_MESSAGE, .nick = "bob", .text = "alice: look", .mention = TRUE};
     g_autoptr(LcChatLine) line = chatline_new(&e, "alice");
-    const LcChatSpan *body = chatline_span_at(line, (guint)(strstr(line->text, "look") - line->text));
+    const LcChatSpan *body =
+        chatline_span_at(line, (guint)(strstr(line->text, "look") - line->text));
     g_assert_nonnull(body);
     g_assert_cmpint(body->style, ==, CHAT_STYLE_MENTION);
 }
@@ -121,9 +123,9 @@ static void test_nick_color(void)
     g_assert_cmpuint(chatline_nick_color("x"), <, CHATLINE_NICK_COLORS_256);
     /* A classroom's nicks spread over the colours: 20 nicks, at least 12
      * colours on a 256-colour terminal and all 6 on others. */
-    const char *nicks[] = {"alice", "bob",   "carol", "dave",  "erin",  "frank", "grace",
-                           "heidi", "ivan",  "judy",  "mallory", "niaj", "olivia", "peggy",
-                           "rupert", "sybil", "trent", "victor", "walter", "zoe"};
+    const char *nicks[] = {"alice",  "bob",   "carol", "dave",    "erin",   "frank",  "grace",
+                           "heidi",  "ivan",  "judy",  "mallory", "niaj",   "olivia", "peggy",
+                           "rupert", "sybil", "trent", "victor",  "walter", "zoe"};
     g_autoptr(GHashTable) many = g_hash_table_new(g_direct_hash, g_direct_equal);
     g_autoptr(GHashTable) few = g_hash_table_new(g_direct_hash, g_direct_equal);
     for (guint i = 0; i < G_N_ELEMENTS(nicks); i++) {

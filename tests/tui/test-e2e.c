@@ -192,6 +192,19 @@ static void test_relay_later(E2e *e, gconstpointer data)
     e2e_expect(e, NULL, "joined relay 127.0.0.1:");
 }
 
+/* A line typed while the relay is out of reach is not lost silently: the
+ * first /quit says it would be, the second leaves (exit 0). */
+static void test_quit_unsent(E2e *e, gconstpointer data)
+{
+    e2e_expect(e, NULL, "/quit leaves");
+    e2e_type(e, "are you there?", TRUE);
+    e2e_expect(e, NULL, "1 unsent");
+    e2e_type(e, "/quit", TRUE);
+    e2e_expect(e, NULL, "1 message not stored by the relay yet");
+    e2e_type(e, "/quit", TRUE);
+    e2e_expect(e, "exit", "EXIT=0");
+}
+
 int main(int argc, char **argv)
 {
     if (!e2e_init(&argc, &argv))
@@ -201,6 +214,8 @@ int main(int argc, char **argv)
     g_test_add("/tui/e2e/resize", E2e, NULL, e2e_setup, test_resize, e2e_teardown);
     g_test_add("/tui/e2e/quit", E2e, NULL, e2e_setup, test_quit, e2e_teardown);
     g_test_add("/tui/e2e/relay-later", E2e, NULL, e2e_setup_no_relay, test_relay_later,
+               e2e_teardown);
+    g_test_add("/tui/e2e/quit-unsent", E2e, NULL, e2e_setup_no_relay, test_quit_unsent,
                e2e_teardown);
     return g_test_run();
 }

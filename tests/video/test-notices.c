@@ -3,6 +3,7 @@
  * a stream's owner who watches it (WATCH_NOTICE). Raw sockets against the
  * real relay on 127.0.0.1. */
 #include "tests/video/video-harness.h"
+#include "net/client/stream_viewer.h"
 
 /* Reads the next STREAM_NOTICE and checks it. */
 static void expect_notice(GSocket *socket, LcWireStreamState state, guint16 flags, const char *nick,
@@ -146,10 +147,55 @@ static void test_watch_notices(RelayFixture *fx, gconstpointer tweak)
     g_object_unref(mic);
 }
 
+/* Records the nicks a viewer followed. */
+static void on_renamed(LcStreamViewer *viewer, const char *nick, gpointer data)
+{
+    g_string_append_printf(data, "%s;", nick);
+}
+
+/* Records that the viewer's stream started. */
+static void on_stream(LcStreamViewer *viewer, guint32 stream_id, guint32 viewer_id, gpointer data)
+{
+    g_string_append(data, "stream;");
+}
+
+/* A viewer follows the member it views through nick changes (any case),
+ * and not through others' changes. */
+static void test_viewer_follows_rename(RelayFixture *fx, gconstpointer tweak)
+{
+    LcWireMsg ready;
+    GSocket *cam = video_raw_open_stream(fx->port, "cam", WIRE_CHANNELS_ALL, &ready);
+    g_autoptr(LcSession) session = video_session_join(fx->port, "ear");
+    g_autoptr(GString) seen = g_string_new(NULL);
+    LcStreamViewerConfig config;
+    stream_viewer_config_init(&config);
+    config.channels = LC_CHAN_BIT(LC_CHAN_TCP);
+    LcStreamViewerEvents events = {.stream = on_stream, .renamed = on_renamed};
+    g_autoptr(LcStreamViewer) viewer = stream_viewer_new(session, "CAM", &config, &events, seen);
+    gint64 end = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+    while (strstr(seen->str, "stream;") == NULL && g_get_monotonic_time() < end)
+        g_main_context_iteration(NULL, TRUE);
+    g_assert_cmpstr(seen->str, ==, "stream;");
+    GSocket *other = test_raw_join(fx->port, "other", 0, 0);
+    LcWireMsg rename = {.type = WIRE_NICK};
+    rename.nick.nick = "someone";
+    test_raw_send(other, &rename); /* not the viewed member */
+    rename.nick.nick = "Studio";
+    test_raw_send(cam, &rename);
+    end = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+    while (strstr(seen->str, "Studio") == NULL && g_get_monotonic_time() < end)
+        g_main_context_iteration(NULL, TRUE);
+    g_assert_cmpstr(seen->str, ==, "stream;Studio;");
+    wire_msg_clear(&ready);
+    g_object_unref(other);
+    g_object_unref(cam);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     relay_test_add("/video/notices/stream", NULL, test_stream_notices);
     relay_test_add("/video/notices/watch", NULL, test_watch_notices);
+    relay_test_add("/video/notices/viewer-follows-rename", NULL, test_viewer_follows_rename);
     return g_test_run();
 }
