@@ -2,6 +2,7 @@
 #include "ui-tui/chatline.h"
 
 #include "net/wire/clock.h"
+#include "net/wire/validate.h"
 
 #include <string.h>
 
@@ -183,10 +184,14 @@ const LcChatSpan *chatline_span_at(const LcChatLine *line, guint offset)
     return NULL;
 }
 
-/* Whether c may be part of a nick (docs/PROTOCOL.md: letters, digits, _ -). */
-static gboolean chatline_is_nick_char(char c)
+/* Whether text continues a nick at p: a nick character, but not a '.' or
+ * ',' that ends a sentence or a list ("alice." and "alice, look" name
+ * alice though '.' may be part of a nick). */
+static gboolean chatline_continues_nick(const char *p)
 {
-    return g_ascii_isalnum(c) || c == '_' || c == '-';
+    if ((*p == '.' || *p == ',') && !validate_nick_char(p[1]))
+        return FALSE;
+    return *p != '\0' && validate_nick_char(*p);
 }
 
 /* Whether text names nick as a word of its own. */
@@ -198,8 +203,8 @@ gboolean chatline_mentions(const char *text, const char *nick)
     for (const char *p = text; *p != '\0'; p++) {
         if (g_ascii_strncasecmp(p, nick, n) != 0)
             continue;
-        gboolean start = p == text || !chatline_is_nick_char(p[-1]);
-        gboolean end = !chatline_is_nick_char(p[n]);
+        gboolean start = p == text || !validate_nick_char(p[-1]);
+        gboolean end = !chatline_continues_nick(p + n);
         if (start && end)
             return TRUE;
     }

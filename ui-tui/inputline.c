@@ -420,6 +420,9 @@ static gboolean inputline_complete_start(LcInputLine *line, const char *const *n
 gboolean inputline_complete(LcInputLine *line, const char *const *nicks,
                             const char *const *commands)
 {
+    /* Completing is an edit of its own: no kill or yank goes on across it. */
+    line->killing = FALSE;
+    line->yanked = FALSE;
     if (line->completing) {
         line->match_index++;
         if (line->matches[line->match_index] == NULL)

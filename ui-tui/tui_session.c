@@ -139,10 +139,9 @@ static void tui_on_chat(LcSession *session, const LcSessionChat *chat, gpointer 
         .mention = !chat->own && chatline_mentions(chat->text, session_get_nick(session)),
         .to = (char *)chat->to,
     };
-    /* A private message for this user rings like a mention. */
-    if (chat->to != NULL && !chat->own && !chat->history && tui->config.bell_on_mention)
-        screen_bell(tui->screen);
-    if (e.mention && !chat->history && tui->config.bell_on_mention)
+    /* A private message for this user rings like a mention, once. */
+    if ((e.mention || (chat->to != NULL && !chat->own)) && !chat->history &&
+        tui->config.bell_on_mention)
         screen_bell(tui->screen);
     if (chat->history) {
         tui->stats.history++;
@@ -173,19 +172,30 @@ static void tui_on_presence(LcSession *session, LcWirePresenceKind kind, const c
 {
     LcTui *tui = data;
     LcChatEntry e = {.time_us = clock_now_us(), .nick = (char *)nick, .addr = (char *)addr};
+    g_autofree char *key = g_ascii_strdown(nick, -1);
     if (kind == WIRE_PRESENCE_JOIN) {
+        /* A member who joins is here, whatever it was before. */
         members_add(tui->members, nick, addr);
+        members_set_away(tui->members, nick, NULL);
+        g_hash_table_remove(tui->aways_said, key);
         e.kind = CHAT_KIND_JOIN;
     } else if (kind == WIRE_PRESENCE_AWAY) {
         tui_on_away(tui, nick, reason);
         return;
     } else if (kind == WIRE_PRESENCE_LEAVE) {
         members_remove(tui->members, nick);
+        g_hash_table_remove(tui->aways_said, key);
         e.kind = CHAT_KIND_LEAVE;
         e.text = (char *)reason;
     } else {
         members_rename(tui->members, old, nick);
         tui_media_renamed(tui, old, nick);
+        g_autofree char *old_key = g_ascii_strdown(old ? old : "", -1);
+        char *said = NULL;
+        g_autofree char *stolen = NULL;
+        if (g_hash_table_steal_extended(tui->aways_said, old_key, (gpointer *)&stolen,
+                                        (gpointer *)&said))
+            g_hash_table_insert(tui->aways_said, g_steal_pointer(&key), said);
         e.kind = CHAT_KIND_NICK;
         e.text = (char *)old;
     }

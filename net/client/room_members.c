@@ -81,7 +81,9 @@ void room_members_update(LcRoomMembers *members, const LcWireMsg *msg)
         if (old != NULL) {
             g_autofree char *old_key = g_ascii_strdown(old, -1);
             char *away = NULL;
-            if (g_hash_table_steal_extended(members->aways, old_key, NULL, (gpointer *)&away))
+            g_autofree char *stolen = NULL;
+            if (g_hash_table_steal_extended(members->aways, old_key, (gpointer *)&stolen,
+                                            (gpointer *)&away))
                 g_hash_table_insert(members->aways, g_steal_pointer(&key), away);
         }
         break;

@@ -202,7 +202,9 @@ static void session_handle_welcome(LcSession *session, const LcWireMsg *msg)
                              session_on_ping_timer, session);
     }
     if (session->away != NULL) {
-        /* A new connection is here again until told otherwise. */
+        /* A new connection is here again until told otherwise; it costs a
+         * token like any message. */
+        token_bucket_take(&session->flood, 1, g_get_monotonic_time());
         LcWireMsg away = {.type = WIRE_AWAY};
         away.away.reason = session->away;
         session_send_msg(session, &away);
@@ -448,6 +450,14 @@ gboolean session_set_away(LcSession *session, const char *reason, GError **error
                     WIRE_QUIT_REASON_MAX);
         return FALSE;
     }
+    /* The relay charges AWAY to the chat flood control: so does the mirror
+     * here, so that it never costs a message of the outbox its place. */
+    if (session->state == SESSION_JOINED &&
+        token_bucket_take(&session->flood, 1, g_get_monotonic_time()) != 0) {
+        g_set_error(error, LC_WIRE_ERROR, WIRE_ERR_RATE_LIMITED,
+                    "too fast: the away message was not changed; try again in a moment");
+        return FALSE;
+    }
     g_free(session->away);
     session->away = *text ? g_strdup(text) : NULL;
     if (session->state == SESSION_JOINED) {
@@ -562,6 +572,7 @@ const LcWireMember *session_get_members(LcSession *session, guint *n_members)
     return room_members_get_all(session->members, n_members);
 }
 
+/* A member's away message. */
 const char *session_get_away(LcSession *session, const char *nick)
 {
     return room_members_get_away(session->members, nick);

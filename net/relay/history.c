@@ -204,6 +204,13 @@ static gboolean history_find_dup(LcHistory *history, LcHistoryEntry *entry)
     return found;
 }
 
+/* Whether a sender's message is stored already. */
+gboolean history_has_message(LcHistory *history, const char *instance, guint64 client_id)
+{
+    LcHistoryEntry probe = {.instance = instance, .client_id = client_id};
+    return history_find_dup(history, &probe);
+}
+
 /* Stores a message under the id it carries (a new one, or a salvaged one). */
 gboolean history_insert_with_id(LcHistory *history, const LcHistoryEntry *entry, GError **error)
 {

@@ -54,6 +54,10 @@ void history_close(LcHistory *history);
 gboolean history_append(LcHistory *history, LcHistoryEntry *entry, gboolean *duplicate,
                         GError **error);
 
+/* Whether the message (instance, client_id) is stored already (committed or
+ * in the open batch). */
+gboolean history_has_message(LcHistory *history, const char *instance, guint64 client_id);
+
 /* Stores a message under the id it carries (salvage keeps ids), outside
  * any batch logic: no duplicate check. */
 gboolean history_insert_with_id(LcHistory *history, const LcHistoryEntry *entry, GError **error);

@@ -280,10 +280,10 @@ static LcRelayClient *relay_find_nick(LcRelay *relay, const char *nick)
  * is read into memory. */
 static gsize relay_control_payload_max(void)
 {
-    static const guint8 types[] = {WIRE_HELLO,        WIRE_ERROR,        WIRE_PING, WIRE_PONG,
-                                   WIRE_CHAT,         WIRE_NICK,         WIRE_QUIT, WIRE_AWAY,
-                                   WIRE_STREAM_OPEN,  WIRE_STREAM_CLOSE, WIRE_VIEW, WIRE_VIEW_CLOSE,
-                                   WIRE_STATS_REQUEST, WIRE_PRIVMSG};
+    static const guint8 types[] = {
+        WIRE_HELLO, WIRE_ERROR,      WIRE_PING,          WIRE_PONG,        WIRE_CHAT,
+        WIRE_NICK,  WIRE_QUIT,       WIRE_AWAY,          WIRE_STREAM_OPEN, WIRE_STREAM_CLOSE,
+        WIRE_VIEW,  WIRE_VIEW_CLOSE, WIRE_STATS_REQUEST, WIRE_PRIVMSG};
     gsize max = 0;
     for (guint i = 0; i < G_N_ELEMENTS(types); i++)
         max = MAX(max, wire_max_payload(types[i]));
@@ -387,12 +387,19 @@ static void relay_reject_frame(LcRelayClient *client, const LcWireHeader *header
         relay_client_send_error(client, WIRE_ERR_BAD_NICK, FALSE, 0, error->message);
         return;
     }
-    if (joined && header->type == WIRE_CHAT && error->code == WIRE_ERR_BAD_TEXT &&
+    if (joined && header->type == WIRE_AWAY && error->code == WIRE_ERR_BAD_TEXT) {
+        relay_client_send_error(client, WIRE_ERR_BAD_TEXT, FALSE, 0, error->message);
+        return;
+    }
+    /* A message's text (or a private one's nick) that breaks the limits is
+     * refused, not fatal, naming the message (its client_id comes first). */
+    if (joined && (header->type == WIRE_CHAT || header->type == WIRE_PRIVMSG) &&
+        (error->code == WIRE_ERR_BAD_TEXT || error->code == WIRE_ERR_BAD_NICK) &&
         header->length >= 8) {
         guint64 ref = 0;
         for (guint i = 0; i < 8; i++)
             ref = (ref << 8) | payload[i];
-        relay_client_send_error(client, WIRE_ERR_BAD_TEXT, FALSE, ref, error->message);
+        relay_client_send_error(client, error->code, FALSE, ref, error->message);
         return;
     }
     client->relay->counters.protocol_errors++;

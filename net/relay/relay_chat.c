@@ -135,12 +135,26 @@ static void relay_chat_handle_private(LcRelayClient *client, const LcWireMsg *ms
 {
     LcRelay *relay = client->relay;
     guint64 id = msg->privmsg.client_id;
+    g_autoptr(GError) error = NULL;
+    if (!validate_nick(msg->privmsg.to, &error)) {
+        relay_client_send_error(client, WIRE_ERR_BAD_NICK, FALSE, id, error->message);
+        return;
+    }
+    /* Every message costs a token, a refused one too: asking for nicks
+     * that are not there is no way around flood control. */
+    if (!relay_chat_admit(client, id, msg->privmsg.text))
+        return;
+    /* Sent again after a reconnect and stored already: acknowledged, not
+     * delivered twice, whoever has left since. */
+    if (history_has_message(relay->history, client->instance, id)) {
+        relay_chat_store(client, id, msg->flags, msg->privmsg.text, NULL);
+        return;
+    }
     g_autofree char *key = g_ascii_strdown(msg->privmsg.to, -1);
     LcRelayClient *to = g_hash_table_lookup(relay->nicks, key);
     if (to == NULL) {
         g_autofree char *reason =
-            g_strdup_printf("%s is not in the room; message %" G_GUINT64_FORMAT " was not stored",
-                            msg->privmsg.to, id);
+            g_strdup_printf("%s is not in the room: the message was not stored", msg->privmsg.to);
         relay_client_send_error(client, WIRE_ERR_NO_SUCH_NICK, FALSE, id, reason);
         return;
     }
@@ -149,8 +163,7 @@ static void relay_chat_handle_private(LcRelayClient *client, const LcWireMsg *ms
                                 "a private message goes to another member, not to yourself");
         return;
     }
-    if (relay_chat_admit(client, id, msg->privmsg.text))
-        relay_chat_store(client, id, msg->flags, msg->privmsg.text, to);
+    relay_chat_store(client, id, msg->flags, msg->privmsg.text, to);
 }
 
 /* Handles CHAT: flood control, text rules, then into the history batch. */

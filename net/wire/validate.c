@@ -6,9 +6,9 @@
 #include <string.h>
 
 /* Whether c may appear in a nick. */
-static gboolean validate_nick_char(char c)
+gboolean validate_nick_char(char c)
 {
-    return g_ascii_isalnum(c) || strchr("_-.[]{}^|", c) != NULL;
+    return c != '\0' && (g_ascii_isalnum(c) || strchr("_-.[]{}^|", c) != NULL);
 }
 
 /* Checks a nick against the protocol's nick rules. */

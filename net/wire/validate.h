@@ -8,6 +8,8 @@
 /* Checks a nick: 1..32 bytes of ASCII letters, digits and _ - . [ ] { } ^ |,
  * not starting with a digit or '-'. Errors are LC_WIRE_ERROR / BAD_NICK. */
 gboolean validate_nick(const char *nick, GError **error);
+/* Whether c may appear in a nick (letters, digits and _ - . [ ] { } ^ |). */
+gboolean validate_nick_char(char c);
 
 /* Checks chat text: 1..4096 bytes of a displayable string
  * (validate_display_string). Errors are LC_WIRE_ERROR / BAD_TEXT or BAD_UTF8. */

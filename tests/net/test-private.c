@@ -159,6 +159,61 @@ static void test_private_abuse(RelayFixture *fx, gconstpointer tweak)
     g_object_unref(carol);
 }
 
+/* A PRIVMSG built by hand: its text may be over the limit. */
+static void send_private_raw(GSocket *socket, guint64 client_id, const char *to, gsize text_len)
+{
+    g_autoptr(GByteArray) b = g_byte_array_new();
+    guint8 head[10] = {0x4C, 0x43, 0x01, WIRE_PRIVMSG, 0, 0, 0, 0, 0, 0};
+    guint32 len = (guint32)(8 + 2 + strlen(to) + 2 + text_len);
+    head[6] = (guint8)(len >> 24), head[7] = (guint8)(len >> 16), head[8] = (guint8)(len >> 8),
+    head[9] = (guint8)len;
+    g_byte_array_append(b, head, sizeof(head));
+    for (int i = 7; i >= 0; i--) {
+        guint8 v = (guint8)(client_id >> (8 * i));
+        g_byte_array_append(b, &v, 1);
+    }
+    guint8 n[2] = {(guint8)(strlen(to) >> 8), (guint8)strlen(to)};
+    g_byte_array_append(b, n, 2);
+    g_byte_array_append(b, (const guint8 *)to, (guint)strlen(to));
+    guint8 t[2] = {(guint8)(text_len >> 8), (guint8)text_len};
+    g_byte_array_append(b, t, 2);
+    for (gsize i = 0; i < text_len; i++)
+        g_byte_array_append(b, (const guint8 *)"x", 1);
+    test_raw_send_bytes(socket, b->data, b->len);
+}
+
+/* At and past the limits: 4096 bytes of text pass, 4097 are refused (not
+ * fatal, naming the message); a message sent again after its recipient
+ * left is acknowledged (it was stored), not refused. */
+static void test_private_limits(RelayFixture *fx, gconstpointer tweak)
+{
+    GSocket *alice = test_raw_join(fx->port, "alice", 0, 0);
+    GSocket *bob = test_raw_join(fx->port, "bob", 0, 0);
+    send_private_raw(alice, 1, "bob", 4096);
+    LcWireMsg msg;
+    g_assert_true(test_raw_read_type(bob, WIRE_PRIVMSG_DELIVER, &msg, 3000));
+    g_assert_cmpuint(strlen(msg.privmsg_deliver.text), ==, 4096);
+    wire_msg_clear(&msg);
+    send_private_raw(alice, 2, "bob", 4097);
+    expect_error(alice, WIRE_ERR_BAD_TEXT, 2, "");
+    send_private(alice, 3, "bob", "once"); /* (the ACK of 1 went by before the ERROR) */
+    g_assert_true(test_raw_read_type(alice, WIRE_CHAT_ACK, &msg, 3000));
+    g_assert_cmpuint(msg.chat_ack.client_id, ==, 3);
+    guint64 stored = msg.chat_ack.id;
+    wire_msg_clear(&msg);
+    g_object_unref(bob);
+    g_usleep(300000);
+    send_private(alice, 3, "bob", "once"); /* again, as after a reconnect */
+    g_assert_true(test_raw_read_type(alice, WIRE_CHAT_ACK, &msg, 3000));
+    g_assert_cmpuint(msg.chat_ack.client_id, ==, 3);
+    g_assert_cmpuint(msg.chat_ack.id, ==, stored);
+    wire_msg_clear(&msg);
+    test_raw_chat(alice, 4, "still here"); /* the connection lives on */
+    g_assert_true(test_raw_read_type(alice, WIRE_CHAT_ACK, &msg, 3000));
+    wire_msg_clear(&msg);
+    g_object_unref(alice);
+}
+
 /* Flood control as a relay runs by default: 5 at once, then 1 a second. */
 static void tweak_flood(LcRelayConfig *config)
 {
@@ -171,5 +226,6 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     relay_test_add("/private/delivery", NULL, test_private_delivery);
     relay_test_add("/private/abuse", tweak_flood, test_private_abuse);
+    relay_test_add("/private/limits", NULL, test_private_limits);
     return g_test_run();
 }

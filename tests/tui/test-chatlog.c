@@ -96,10 +96,22 @@ static void test_mentions(void)
         const char *text;
         gboolean yes;
     } cases[] = {
-        {"alice: lunch?", TRUE},     {"hi Alice!", TRUE},   {"ALICE", TRUE},
-        {"ask alice-bot", FALSE},    {"malice", FALSE},     {"alice_2 is here", FALSE},
-        {"(alice)", TRUE},           {"alicealice", FALSE}, {"", FALSE},
-        {"bob, alice, carol", TRUE}, {"über alice.", TRUE}, {"alic", FALSE},
+        {"alice: lunch?", TRUE},
+        {"hi Alice!", TRUE},
+        {"ALICE", TRUE},
+        {"ask alice-bot", FALSE},
+        {"malice", FALSE},
+        {"alice_2 is here", FALSE},
+        {"(alice)", TRUE},
+        {"alicealice", FALSE},
+        {"", FALSE},
+        {"bob, alice, carol", TRUE},
+        {"über alice.", TRUE},
+        {"alic", FALSE},
+        {"alice|afk is back", FALSE},
+        {"alice.x", FALSE},
+        {"alice, look", TRUE},
+        {"[alice]", FALSE},
     };
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_test_message("'%s'", cases[i].text);
