@@ -248,6 +248,12 @@ static void cli_on_line(GObject *source, GAsyncResult *result, gpointer data)
         const char *nick = line + 5, *space = strchr(nick, ' ');
         to = g_strndup(nick, space ? (gsize)(space - nick) : strlen(nick));
         text = space ? space + 1 : "";
+        if (*to == '\0' || *text == '\0') {
+            cli_print_error(&cli->status, "stdin line %u: usage: /msg NICK TEXT; not sent",
+                            cli->lines);
+            cli_read_line(cli);
+            return;
+        }
     }
     guint64 id = to        ? session_send_private(cli->session, to, text, FALSE, &error)
                  : len > 0 ? session_send_chat(cli->session, text, action, &error)
@@ -361,7 +367,8 @@ int main(int argc, char **argv)
     GOptionGroup *group = camera_options_new_group(
         &media.camera, "camera",
         "Send a camera on the camera channels (the same frames over TCP and UDP at once): test "
-        "(a moving test pattern), /dev/videoN or a video file",
+        "(a moving test pattern), synthetic[:SEED] (a camera-like scene), /dev/videoN or a video "
+        "file",
         NULL);
     g_option_group_add_entries(group, media_entries);
     g_option_context_add_group(ctx, group);
@@ -471,6 +478,9 @@ int main(int argc, char **argv)
     }
     g_unix_signal_add(SIGINT, cli_on_signal, &cli);
     g_unix_signal_add(SIGTERM, cli_on_signal, &cli);
+    /* A closed terminal: leave as on Ctrl-C, so that the nick is free at
+     * once rather than held for a client that will not come back. */
+    g_unix_signal_add(SIGHUP, cli_on_signal, &cli);
     cli_read_line(&cli);
     if (cli.status == 0)
         g_main_loop_run(cli.loop);

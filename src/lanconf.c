@@ -80,7 +80,8 @@ int main(int argc, char **argv)
     camera_options_init(&camera);
     GOptionGroup *group = camera_options_new_group(
         &camera, NULL,
-        "Camera for /cam on without SOURCE: test, /dev/videoN or a video file (default test)",
+        "Camera for /cam on without SOURCE: test, synthetic[:SEED] (camera-like), /dev/videoN or a "
+        "video file (default test)",
         entries);
     g_option_context_set_main_group(ctx, group);
     g_autoptr(GError) error = NULL;

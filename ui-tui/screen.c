@@ -135,6 +135,10 @@ static void screen_draw_chat(LcScreen *screen, const LcScreenModels *m)
     screen->tiles_rows = 0;
     if (m->tiles != NULL && m->tiles->len > 0) {
         screen->tiles_rows = tiles_place(m->tiles->len, &chat, screen->tile_rects);
+        /* The gaps between tiles and beside them hold nothing: cleared,
+         * so that a tile that moved leaves nothing behind. */
+        for (int y = 0; y < screen->tiles_rows; y++)
+            view_blank(stdscr, chat.y + y, chat.x, chat.w, A_NORMAL);
         view_tiles_draw(stdscr, m->tiles, screen->tile_rects);
         chat.y += screen->tiles_rows;
         chat.h -= screen->tiles_rows;

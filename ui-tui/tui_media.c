@@ -77,11 +77,19 @@ void tui_media_init(LcTui *tui)
 
 /* A member started or stopped watching our camera (WATCH_NOTICE). Sound
  * is left out: in a conference everyone listens to everyone. */
+static LcTuiView *tui_media_find_view(LcTuiMedia *m, const char *nick, guint *index);
+
 static void tui_media_on_message(LcSession *session, const LcWireMsg *msg, gpointer data)
 {
     LcTui *tui = data;
     if (msg->type == WIRE_STREAM_NOTICE) {
         tui_media_sync_members(tui); /* a camera or a sound went on or off: every mark */
+        /* A camera this member waits for came on: said, not only shown. */
+        LcTuiView *v = tui_media_find_view(tui->media, msg->stream_notice.nick, NULL);
+        if (v != NULL && !v->failed && msg->stream_notice.state == WIRE_STREAM_STARTED &&
+            media_kind_from_flags(msg->flags) == LC_MEDIA_VIDEO)
+            tui_append_text(tui, CHAT_KIND_INFO, "%s turned a camera on: watching it",
+                            msg->stream_notice.nick);
         return;
     }
     if (msg->type != WIRE_WATCH_NOTICE || media_kind_from_flags(msg->flags) != LC_MEDIA_VIDEO)
@@ -285,10 +293,12 @@ static void tui_media_on_sender_error(LcAvSender *sender, const GError *error, g
  * the stream is asked of the relay. */
 static gboolean tui_media_check_source(const char *source, GError **error)
 {
-    if (g_strcmp0(source, "test") == 0 || g_file_test(source, G_FILE_TEST_EXISTS))
+    if (g_strcmp0(source, "test") == 0 || g_str_has_prefix(source, "synthetic") ||
+        g_file_test(source, G_FILE_TEST_EXISTS))
         return TRUE;
     g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
-                "no camera or file %s (use test, /dev/videoN or a video file)", source);
+                "no camera or file %s (use test, synthetic[:SEED], /dev/videoN or a video file)",
+                source);
     return FALSE;
 }
 
@@ -373,8 +383,13 @@ static void tui_media_on_viewer_error(LcAvViewer *viewer, const GError *error, g
 static void tui_media_on_viewer_end(LcAvViewer *viewer, const char *reason, gpointer data)
 {
     LcTuiView *v = data;
-    tui_append_text(v->tui, CHAT_KIND_INFO, "%s's camera stopped (%s); still watching", v->nick,
-                    reason ? reason : "sender stopped");
+    /* The view goes on by itself when the same program starts a camera
+     * again; a new program under the nick is another client (the relay
+     * does not hand it viewers it did not ask for). */
+    tui_append_text(v->tui, CHAT_KIND_INFO,
+                    "%s's camera stopped (%s); the view goes on when %s's program turns a "
+                    "camera on again (/unview %s stops it)",
+                    v->nick, reason ? reason : "sender stopped", v->nick, v->nick);
     tui_tiles_stream_ended(v->tui, viewer);
 }
 

@@ -33,8 +33,8 @@ gboolean validate_nick(const char *nick, GError **error)
         if (!validate_nick_char(nick[i])) {
             g_autofree char *shown = g_utf8_make_valid(nick, -1);
             g_set_error(error, LC_WIRE_ERROR, WIRE_ERR_BAD_NICK,
-                        "nick '%s' has a character that is not allowed (use letters, digits "
-                        "and _ - . [ ] { } ^ |)",
+                        "nick '%s' has a character that is not allowed (use ASCII letters, "
+                        "digits and _ - . [ ] { } ^ |)",
                         shown);
             return FALSE;
         }

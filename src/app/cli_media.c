@@ -30,6 +30,8 @@ struct _LcCliMedia {
     LcAvSender *sender;
     LcAvViewer *viewer;
     LcCliTty *tty; /* the view drawn in this terminal, or NULL */
+    LcSession *session;
+    guint wait_timer; /* says once that the viewed member has no camera on yet */
     LcFramelogRun talk_run;
     LcAudioTalk *talk;
     LcAudioListen *listen;
@@ -467,6 +469,25 @@ static void cli_media_on_viewer_end(LcAvViewer *v, const char *reason, gpointer 
         cli_media_finish(m);
 }
 
+/* A view that got no stream in its first seconds says why it waits, once:
+ * the per-second lines alone would only show zeros. */
+static gboolean cli_media_on_wait(gpointer data)
+{
+    LcCliMedia *m = data;
+    m->wait_timer = 0;
+    if (m->viewer == NULL || av_viewer_get_stream_count(m->viewer) > 0)
+        return G_SOURCE_REMOVE;
+    const char *nick = m->options->view;
+    guint n = 0;
+    const LcWireMember *members = session_get_members(m->session, &n);
+    gboolean here = FALSE;
+    for (guint i = 0; i < n; i++)
+        here = here || g_ascii_strcasecmp(members[i].nick, nick) == 0;
+    cli_print_remote(stderr, "lanconf-cli: no camera from %s yet: %s; waiting (Ctrl-C stops)", nick,
+                     here ? "in the room, but no camera on" : "not in the room");
+    return G_SOURCE_REMOVE;
+}
+
 /* Starts the camera or the view. */
 static gboolean cli_media_start_video(LcCliMedia *m, LcSession *session, guint mask,
                                       LcStreamAckMode ack, GError **error)
@@ -494,6 +515,7 @@ static gboolean cli_media_start_video(LcCliMedia *m, LcSession *session, guint m
         if (m->viewer == NULL)
             return FALSE;
         framelog_set_record_limit(av_viewer_get_framelog(m->viewer), CLI_MEDIA_RECORDS);
+        m->wait_timer = g_timeout_add_seconds(2, cli_media_on_wait, m);
         /* No window, and a terminal to draw in: the terminal, unless only
          * counting was asked for. */
         gboolean tty =
@@ -556,6 +578,7 @@ LcCliMedia *cli_media_new(LcSession *session, const LcCliMediaOptions *o, LcCliM
         return NULL;
     LcCliMedia *m = g_new0(LcCliMedia, 1);
     m->options = o;
+    m->session = session;
     m->done = done;
     m->user_data = user_data;
     if (!cli_media_start_video(m, session, mask, ack, error) ||
@@ -583,7 +606,7 @@ void cli_media_free(LcCliMedia *m)
 {
     if (m == NULL)
         return;
-    guint *timers[] = {&m->report_timer, &m->duration_timer, &m->grace_timer};
+    guint *timers[] = {&m->report_timer, &m->duration_timer, &m->grace_timer, &m->wait_timer};
     for (guint i = 0; i < G_N_ELEMENTS(timers); i++)
         g_clear_handle_id(timers[i], g_source_remove);
     g_clear_pointer(&m->sender, av_sender_free);

@@ -136,8 +136,15 @@ static void cli_tty_draw(LcCliTty *tty)
     g_string_append_printf(tty->pending,
                            "\033[H\033[7m %s · %s · %.0f fps  (Ctrl-C stops)\033[0m\033[K\n%s",
                            tty->nick, channel ? channel : "-", tty->fps, text ? text->str : "");
-    for (GList *l = tty->lines.head; l != NULL; l = l->next)
-        g_string_append_printf(tty->pending, "%s\033[K\n", (const char *)l->data);
+    /* A line wider than the terminal would wrap and scroll the caption
+     * away: each is cut to the width. */
+    for (GList *l = tty->lines.head; l != NULL; l = l->next) {
+        const char *line = l->data;
+        glong room = MAX(cols - 1, 1);
+        g_autofree char *cut =
+            g_utf8_strlen(line, -1) > room ? g_utf8_substring(line, 0, room) : g_strdup(line);
+        g_string_append_printf(tty->pending, "%s\033[K\n", cut);
+    }
     if (used_rows + lines < tty->last_rows)
         g_string_append(tty->pending, "\033[J"); /* what a taller drawing left below */
     tty->last_rows = used_rows + lines;

@@ -552,6 +552,22 @@ static void test_camera_tty(void)
     relay_stop(&r);
 }
 
+/* A view of a nick with no camera says why it waits, once. */
+static void test_view_waits(void)
+{
+    Relay r = {0};
+    relay_start(&r, 0);
+    g_autofree char *server = g_strdup_printf("127.0.0.1:%u", r.port);
+    g_autoptr(GSubprocess) viewer =
+        cli_spawn("--server", server, "--nick", "watcher", "--view", "nobody", "--headless",
+                  "--duration", "3", "--timeout", "20", NULL);
+    g_autofree char *err = NULL;
+    g_assert_cmpint(cli_finish(viewer, NULL, NULL, &err), ==, 0);
+    g_assert_nonnull(strstr(err, "no camera from nobody yet: not in the room; waiting"));
+    g_assert_null(strstr(strstr(err, "no camera from") + 1, "no camera from")); /* once */
+    relay_stop(&r);
+}
+
 /* Camera options are checked before anything starts. */
 static void test_camera_bad_options(void)
 {
@@ -750,6 +766,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/camera-view", test_camera_view);
     g_test_add_func("/cli/camera-bad-options", test_camera_bad_options);
     g_test_add_func("/cli/camera-tty", test_camera_tty);
+    g_test_add_func("/cli/view-waits", test_view_waits);
     g_test_add_func("/cli/relay-stats", test_relay_stats);
     g_test_add_func("/cli/audio-conference", test_audio_conference);
     g_test_add_func("/cli/audio-bad-options", test_audio_bad_options);
