@@ -34,6 +34,13 @@ struct LcViewerMedia {
     guint64 last_shown_seq;
     gboolean display_failed_logged;
     LcTtyPicture *picture; /* context only: the newest frame shown, for a terminal */
+    /* Channels apart (viewer_media_split()): a display and a picture each,
+     * each showing the newest frame of its own channel. */
+    gboolean split;
+    LcDisplay *apart[VIEWER_MEDIA_CHANNELS];
+    LcTtyPicture *apart_picture[VIEWER_MEDIA_CHANNELS];
+    gboolean apart_any[VIEWER_MEDIA_CHANNELS];
+    guint64 apart_last[VIEWER_MEDIA_CHANNELS];
 
     /* The lock protects the counters the queue does not keep. */
     GMutex lock;
@@ -90,11 +97,42 @@ static gpointer viewer_decode_job(gpointer data, gpointer user_data)
     return result;
 }
 
+/* Context: shows a decoded frame on its own channel's display, if it is
+ * newer than every frame that channel showed so far. */
+static void viewer_show_apart(LcViewerMedia *viewer, ViewerResult *result)
+{
+    g_autoptr(GError) error = NULL;
+    guint ch = result->info.channel;
+    if (ch >= VIEWER_MEDIA_CHANNELS ||
+        (viewer->apart_any[ch] && result->info.seq <= viewer->apart_last[ch])) {
+        g_mutex_lock(&viewer->lock);
+        viewer->stats.frames_stale++;
+        g_mutex_unlock(&viewer->lock);
+        return;
+    }
+    viewer->apart_any[ch] = TRUE;
+    viewer->apart_last[ch] = result->info.seq;
+    result->info.shown = TRUE;
+    if (viewer->apart_picture[ch] != NULL)
+        tty_picture_set_frame(viewer->apart_picture[ch], result->raw);
+    if (!display_push(viewer->apart[ch], result->raw, &error) && !viewer->display_failed_logged) {
+        g_warning("viewer: %s", error->message);
+        viewer->display_failed_logged = TRUE;
+    }
+    g_mutex_lock(&viewer->lock);
+    viewer->stats.frames_shown++;
+    g_mutex_unlock(&viewer->lock);
+}
+
 /* Context: shows a decoded frame if it is newer than every frame shown so far. */
 static void viewer_show(LcViewerMedia *viewer, ViewerResult *result)
 {
     g_autoptr(GError) error = NULL;
 
+    if (viewer->split) {
+        viewer_show_apart(viewer, result);
+        return;
+    }
     if (viewer->shown_any && result->info.seq <= viewer->last_shown_seq) {
         g_mutex_lock(&viewer->lock);
         viewer->stats.frames_stale++;
@@ -163,7 +201,44 @@ LcViewerMedia *viewer_media_new(gboolean headless, const char *title, LcViewerMe
 /* The label on the window's picture. */
 void viewer_media_set_label(LcViewerMedia *viewer, const char *label)
 {
-    display_set_label(viewer->display, label);
+    if (!viewer->split)
+        display_set_label(viewer->display, label);
+}
+
+/* Shows each channel apart: a display (a window titled "title · name") and
+ * a picture per channel. */
+gboolean viewer_media_split(LcViewerMedia *viewer, gboolean headless, const char *title,
+                            const char *const names[VIEWER_MEDIA_CHANNELS], GError **error)
+{
+    if (viewer->split)
+        return TRUE;
+    LcDisplay *made[VIEWER_MEDIA_CHANNELS] = {NULL};
+    for (guint ch = 0; ch < VIEWER_MEDIA_CHANNELS; ch++) {
+        g_autofree char *one = g_strdup_printf("%s · %s", title, names[ch]);
+        made[ch] = display_new(headless, one, error);
+        if (made[ch] == NULL) {
+            for (guint k = 0; k < ch; k++)
+                display_free(made[k]);
+            return FALSE;
+        }
+        display_set_label(made[ch], one);
+    }
+    /* The one display of both channels goes: its window would stay empty. */
+    g_clear_pointer(&viewer->display, display_free);
+    viewer->display = made[0]; /* what is_headless() and the description tell of */
+    for (guint ch = 0; ch < VIEWER_MEDIA_CHANNELS; ch++)
+        viewer->apart[ch] = made[ch];
+    viewer->split = TRUE;
+    return TRUE;
+}
+
+/* A channel's picture for a terminal, made on first call. */
+LcTtyPicture *viewer_media_get_channel_picture(LcViewerMedia *viewer, guint channel)
+{
+    g_return_val_if_fail(viewer->split && channel < VIEWER_MEDIA_CHANNELS, NULL);
+    if (viewer->apart_picture[channel] == NULL)
+        viewer->apart_picture[channel] = tty_picture_new();
+    return viewer->apart_picture[channel];
 }
 
 /* Keeps every frame shown in a picture for a terminal too. */
@@ -221,7 +296,14 @@ void viewer_media_free(LcViewerMedia *viewer)
 
     worker_free(viewer->worker); /* joins the thread: the decoder is free to go */
     decoder_free(viewer->decoder);
-    display_free(viewer->display);
+    if (viewer->split) {
+        for (guint ch = 0; ch < VIEWER_MEDIA_CHANNELS; ch++) {
+            display_free(viewer->apart[ch]);
+            tty_picture_free(viewer->apart_picture[ch]);
+        }
+    } else {
+        display_free(viewer->display);
+    }
     tty_picture_free(viewer->picture);
     g_mutex_clear(&viewer->lock);
     g_free(viewer);

@@ -19,6 +19,9 @@
 
 G_BEGIN_DECLS
 
+/* Channels a viewer can show apart (viewer_media_split()): indexes as pushed. */
+#define VIEWER_MEDIA_CHANNELS 2
+
 /* Received frames allowed to wait for the decoder; older ones are dropped and counted. */
 #define VIEWER_MEDIA_MAX_PENDING 4
 
@@ -65,6 +68,17 @@ LcViewerMedia *viewer_media_new(gboolean headless, const char *title, LcViewerMe
                                 gpointer user_data, GError **error);
 /* The label drawn on the window's picture (display_set_label()). */
 void viewer_media_set_label(LcViewerMedia *viewer, const char *label);
+/* Shows channels 0 and 1 apart, side by side: each gets a display of its
+ * own (a window titled "title · names[i]", labelled so; headless as asked or
+ * as the machine has it) showing the newest frame of that channel alone, in
+ * place of the one display of both; a frame is "shown" when it is the
+ * newest of its channel. Calling it again does nothing. */
+gboolean viewer_media_split(LcViewerMedia *viewer, gboolean headless, const char *title,
+                            const char *const names[VIEWER_MEDIA_CHANNELS], GError **error);
+/* With channels apart: a channel's picture for a terminal, made on first
+ * call (owned by the viewer); each frame shown on that channel is kept in it
+ * before the frame's callback runs. */
+LcTtyPicture *viewer_media_get_channel_picture(LcViewerMedia *viewer, guint channel);
 /* The picture for a terminal (media/tty_picture.h), made on first call:
  * from then on every frame shown is kept in it too, before the frame's
  * callback runs. Owned by the viewer. */

@@ -20,8 +20,9 @@ static const LcCommandInfo command_table[] = {
     {"/stats", "", "Show chat statistics and show or hide the stats pane (also F2)"},
     {"/cam", "on [SOURCE] [tcp|udp|both] | off",
      "Send your camera (SOURCE: test, /dev/videoN or a file; default test) or stop it"},
-    {"/view", "NICK [window|terminal]",
-     "Watch NICK's camera: in a window where one can open, else in the terminal"},
+    {"/view", "NICK [window|terminal] [both]",
+     "Watch NICK's camera: in a window where one can open, else in the terminal; both: its "
+     "TCP and UDP channels side by side"},
     {"/audio", "on [SOURCE] [tcp|udp|both] | off",
      "Talk: send your sound (SOURCE: mic, test, test:HZ or an audio file; default mic) or stop"},
     {"/listen", "[FILE.wav] | off",
@@ -163,7 +164,8 @@ static void command_parse_volume(LcCommand *cmd, const char *arg)
     cmd->level = level;
 }
 
-/* /view NICK [window|terminal] (tty and term for terminal). */
+/* /view NICK [window|terminal] [both]: tty and term for terminal, apart
+ * for both (the TCP and the UDP channel side by side). */
 static void command_parse_view(LcCommand *cmd, const char *arg)
 {
     g_auto(GStrv) words = g_strsplit(arg, " ", -1);
@@ -171,24 +173,31 @@ static void command_parse_view(LcCommand *cmd, const char *arg)
     for (guint i = 0; words[i] != NULL; i++)
         if (*words[i] != '\0')
             g_ptr_array_add(w, words[i]);
-    const char *where = w->len == 2 ? g_ptr_array_index(w, 1) : NULL;
-    gboolean bad = w->len < 1 || w->len > 2;
-    if (where != NULL &&
-        (g_ascii_strcasecmp(where, "tty") == 0 || g_ascii_strcasecmp(where, "term") == 0 ||
-         g_ascii_strcasecmp(where, "terminal") == 0))
-        where = "terminal";
-    else if (where != NULL && g_ascii_strcasecmp(where, "window") == 0)
-        where = "window";
-    else if (where != NULL)
-        bad = TRUE; /* not a place */
+    const char *where = NULL;
+    gboolean both = FALSE, bad = w->len < 1 || w->len > 3;
+    for (guint i = 1; i < w->len && !bad; i++) {
+        const char *word = g_ptr_array_index(w, i);
+        if (where == NULL &&
+            (g_ascii_strcasecmp(word, "tty") == 0 || g_ascii_strcasecmp(word, "term") == 0 ||
+             g_ascii_strcasecmp(word, "terminal") == 0))
+            where = "terminal";
+        else if (where == NULL && g_ascii_strcasecmp(word, "window") == 0)
+            where = "window";
+        else if (!both &&
+                 (g_ascii_strcasecmp(word, "both") == 0 || g_ascii_strcasecmp(word, "apart") == 0))
+            both = TRUE;
+        else
+            bad = TRUE; /* not a place, or said twice */
+    }
     if (bad) {
         command_set(cmd, CMD_USAGE,
-                    g_strdup("usage: /view NICK [window|terminal] (a window where one can open, "
-                             "else the terminal)"));
+                    g_strdup("usage: /view NICK [window|terminal] [both] (a window where one can "
+                             "open, else the terminal; both: TCP and UDP side by side)"));
         return;
     }
     command_set(cmd, CMD_VIEW, g_strdup(g_ptr_array_index(w, 0)));
     cmd->where = g_strdup(where);
+    cmd->channels = both ? g_strdup("both") : NULL;
 }
 
 /* Fills cmd for a known command with its (stripped) argument. */

@@ -37,7 +37,8 @@ typedef enum {
 typedef struct {
     LcCommandKind kind;
     char *arg;
-    char *channels; /* CMD_CAM_ON, CMD_AUDIO_ON: "tcp", "udp", "both" or NULL (both) */
+    char *channels; /* CMD_CAM_ON, CMD_AUDIO_ON: "tcp", "udp", "both" or NULL (both);
+                     * CMD_VIEW: "both" to show the channels apart, else NULL */
     double level;   /* CMD_VOLUME: 0 (silent) to 10; 1 as sent */
     char *where;    /* CMD_VIEW: "window", "terminal" or NULL (a window if one can open) */
     char *text;     /* CMD_MSG: the message */

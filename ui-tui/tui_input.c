@@ -203,7 +203,7 @@ static void tui_run_command(LcTui *tui, const LcCommand *cmd)
         tui_media_cam_off(tui);
         break;
     case CMD_VIEW:
-        tui_media_view(tui, cmd->arg, cmd->where);
+        tui_media_view(tui, cmd->arg, cmd->where, cmd->channels != NULL);
         break;
     case CMD_UNVIEW:
         tui_media_unview(tui, cmd->arg);

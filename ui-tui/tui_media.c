@@ -395,7 +395,7 @@ static void tui_media_on_viewer_end(LcAvViewer *viewer, const char *reason, gpoi
 
 /* /view NICK [window|terminal]: where NULL is a window where one can open,
  * else the terminal. */
-void tui_media_view(LcTui *tui, const char *nick, const char *where)
+void tui_media_view(LcTui *tui, const char *nick, const char *where, gboolean apart)
 {
     LcTuiMedia *m = tui->media;
     g_autoptr(GError) error = NULL;
@@ -430,6 +430,11 @@ void tui_media_view(LcTui *tui, const char *nick, const char *where)
         tui_media_view_free(v);
         return;
     }
+    if (apart && !av_viewer_split_channels(v->viewer, &error)) {
+        tui_append_text(tui, CHAT_KIND_ERROR, "cannot view %s: %s", nick, error->message);
+        tui_media_view_free(v);
+        return;
+    }
     gboolean window = av_viewer_has_window(v->viewer);
     const char *note = av_viewer_why_no_window(v->viewer);
     if (!window && g_strcmp0(where, "window") == 0) {
@@ -440,7 +445,7 @@ void tui_media_view(LcTui *tui, const char *nick, const char *where)
         return;
     }
     if (!window)
-        tui_tiles_add(tui, v->viewer);
+        tui_tiles_add(tui, v->viewer, apart);
     g_autofree char *shown =
         window     ? g_strdup(note)
         : terminal ? g_strdup("in the terminal, above the chat")

@@ -79,7 +79,7 @@ void tui_media_cam_on(LcTui *tui, const char *source, const char *channels);
 void tui_media_cam_off(LcTui *tui);
 /* /view NICK [window|terminal]: where NULL is a window where one can open,
  * else the terminal. */
-void tui_media_view(LcTui *tui, const char *nick, const char *where);
+void tui_media_view(LcTui *tui, const char *nick, const char *where, gboolean apart);
 /* A member changed its nick: views of it follow. */
 void tui_media_renamed(LcTui *tui, const char *old, const char *nick);
 /* /unview NICK. */
@@ -120,8 +120,9 @@ void tui_audio_fill_pane(LcTui *tui, LcStatsPane *pane, gint64 now);
 /* Creates and frees the camera tiles' state (tui_tiles.c). */
 void tui_tiles_init(LcTui *tui);
 void tui_tiles_clear(LcTui *tui);
-/* Shows a viewer's camera in a tile from its next frame on. */
-void tui_tiles_add(LcTui *tui, LcAvViewer *viewer);
+/* Shows a viewer's camera in a tile from its next frame on; apart: a tile
+ * per channel (av_viewer_split_channels() done). */
+void tui_tiles_add(LcTui *tui, LcAvViewer *viewer, gboolean apart);
 /* Removes a viewer's tile; call before the viewer is freed. */
 void tui_tiles_remove(LcTui *tui, LcAvViewer *viewer);
 /* The viewer's camera stopped: its tile goes until a frame comes again. */

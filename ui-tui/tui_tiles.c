@@ -6,6 +6,7 @@
  * holding up chat and sound. */
 #include "ui-tui/tui_private.h"
 
+#include "net/wire/chan_kind.h"
 #include "net/wire/clock.h"
 #include "src/run/av_viewer.h"
 #include "ui-tui/tiles.h"
@@ -18,6 +19,7 @@
 typedef struct {
     LcTui *tui;
     LcAvViewer *viewer; /* not owned */
+    gint channel;       /* the channel it shows apart (LcChanKind), or -1: the newest of any */
     LcTtyPicture *picture;
     char *caption;
     guint frames;     /* shown since the last caption */
@@ -66,7 +68,8 @@ void tui_tiles_clear(LcTui *tui)
 /* The caption: nick, channel on show, frames a second over the last one. */
 static void tui_tiles_caption(LcTuiTile *t, gint64 now)
 {
-    const char *channel = av_viewer_get_shown_channel(t->viewer);
+    const char *channel = t->channel >= 0 ? chan_kind_name((LcChanKind)t->channel)
+                                          : av_viewer_get_shown_channel(t->viewer);
     g_free(t->caption);
     double seconds = (double)(now - t->since_us) / G_USEC_PER_SEC;
     if (t->since_us == 0 || seconds <= 0)
@@ -131,11 +134,24 @@ static gboolean tui_tiles_on_timer(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
+/* The tile showing a viewer's picture, or NULL. */
+static LcTuiTile *tui_tiles_find(LcTuiTiles *s, LcAvViewer *viewer, LcTtyPicture *picture)
+{
+    for (guint i = 0; i < s->tiles->len; i++) {
+        LcTuiTile *t = g_ptr_array_index(s->tiles, i);
+        if (t->viewer == viewer && (picture == NULL || t->picture == picture))
+            return t;
+    }
+    return NULL;
+}
+
 /* A new frame is on show in a tile's picture. */
 static void tui_tiles_on_picture(LcAvViewer *viewer, LcTtyPicture *picture, gpointer data)
 {
-    LcTuiTile *t = data;
-    LcTui *tui = t->tui;
+    LcTui *tui = data;
+    LcTuiTile *t = tui_tiles_find(tui->tiles, viewer, picture);
+    if (t == NULL)
+        return;
     /* The stopped camera's last frames, decoded late, do not bring its tile
      * back; the next stream's first frame does. */
     if (t->ended != 0 && av_viewer_get_stream_count(viewer) == t->ended)
@@ -152,54 +168,61 @@ static void tui_tiles_on_picture(LcAvViewer *viewer, LcTtyPicture *picture, gpoi
     tui_tiles_redraw(tui);
 }
 
-/* Shows a viewer's camera in a tile from its next frame on. */
-void tui_tiles_add(LcTui *tui, LcAvViewer *viewer)
+/* Adds a tile for a picture of a viewer. */
+static void tui_tiles_add_one(LcTui *tui, LcAvViewer *viewer, LcTtyPicture *picture, gint channel)
 {
     LcTuiTile *t = g_new0(LcTuiTile, 1);
     t->tui = tui;
     t->viewer = viewer;
-    t->picture = av_viewer_show_in_terminal(viewer, tui_tiles_on_picture, t);
+    t->picture = picture;
+    t->channel = channel;
     g_ptr_array_add(tui->tiles->tiles, t);
 }
 
-/* The tile of a viewer, or NULL. */
-static LcTuiTile *tui_tiles_find(LcTuiTiles *s, LcAvViewer *viewer, guint *index)
+/* Shows a viewer's camera in a tile from its next frame on: one tile, or
+ * with its channels apart a tile each, side by side. */
+void tui_tiles_add(LcTui *tui, LcAvViewer *viewer, gboolean apart)
 {
-    for (guint i = 0; i < s->tiles->len; i++) {
-        LcTuiTile *t = g_ptr_array_index(s->tiles, i);
-        if (t->viewer == viewer) {
-            if (index != NULL)
-                *index = i;
-            return t;
-        }
+    LcTtyPicture *merged = av_viewer_show_in_terminal(viewer, tui_tiles_on_picture, tui);
+    if (!apart) {
+        tui_tiles_add_one(tui, viewer, merged, -1);
+        return;
     }
-    return NULL;
+    for (gint ch = 0; ch < LC_CHAN_KINDS; ch++)
+        tui_tiles_add_one(tui, viewer, av_viewer_get_channel_picture(viewer, (LcChanKind)ch), ch);
 }
 
-/* Removes a viewer's tile (before the viewer goes). */
+/* Removes a viewer's tiles (before the viewer goes). */
 void tui_tiles_remove(LcTui *tui, LcAvViewer *viewer)
 {
-    guint index = 0;
-    LcTuiTile *t = tui_tiles_find(tui->tiles, viewer, &index);
-    if (t == NULL)
-        return;
-    gboolean showing = t->showing;
-    g_ptr_array_remove_index(tui->tiles->tiles, index);
+    gboolean showing = FALSE;
+    for (guint i = tui->tiles->tiles->len; i > 0; i--) {
+        LcTuiTile *t = g_ptr_array_index(tui->tiles->tiles, i - 1);
+        if (t->viewer != viewer)
+            continue;
+        showing = showing || t->showing;
+        g_ptr_array_remove_index(tui->tiles->tiles, i - 1);
+    }
     if (showing)
         tui_tiles_rebuild(tui);
 }
 
-/* A viewed camera stopped: its tile goes until the next stream's first
+/* A viewed camera stopped: its tiles go until the next stream's first
  * frame. */
 void tui_tiles_stream_ended(LcTui *tui, LcAvViewer *viewer)
 {
-    LcTuiTile *t = tui_tiles_find(tui->tiles, viewer, NULL);
-    if (t == NULL || !t->showing)
-        return;
-    t->showing = FALSE;
-    t->ended = MAX(av_viewer_get_stream_count(viewer), 1);
-    tty_picture_clear(t->picture);
-    tui_tiles_rebuild(tui);
+    gboolean changed = FALSE;
+    for (guint i = 0; i < tui->tiles->tiles->len; i++) {
+        LcTuiTile *t = g_ptr_array_index(tui->tiles->tiles, i);
+        if (t->viewer != viewer || !t->showing)
+            continue;
+        t->showing = FALSE;
+        t->ended = MAX(av_viewer_get_stream_count(viewer), 1);
+        tty_picture_clear(t->picture);
+        changed = TRUE;
+    }
+    if (changed)
+        tui_tiles_rebuild(tui);
 }
 
 /* Once a second: the captions' frame rates. */

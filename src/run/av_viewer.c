@@ -18,6 +18,8 @@ struct _LcAvViewer {
     char *nick;
     gint shown_channel;    /* the channel of the picture on show (-1: none yet) */
     LcTtyPicture *picture; /* the media's, once shown in a terminal */
+    gboolean headless;     /* asked for no window */
+    gboolean apart;        /* TCP and UDP shown apart (av_viewer_split_channels()) */
     LcAvViewerPictureFunc picture_func;
     gpointer picture_data;
     /* Frames are numbered on across the nick's streams: a restarted camera
@@ -137,7 +139,9 @@ static void av_viewer_on_decoded(LcViewerMedia *media, const LcViewerFrame *f, c
     }
     framelog_add_decoded(v->log, (LcChanKind)f->channel, f->seq, f->decoded_us, f->decode_time_us);
     if (f->shown && v->picture_func != NULL)
-        v->picture_func(v, v->picture, v->picture_data);
+        v->picture_func(
+            v, v->apart ? viewer_media_get_channel_picture(v->media, f->channel) : v->picture,
+            v->picture_data);
 }
 
 /* Shows the camera in a terminal as well. */
@@ -148,6 +152,26 @@ LcTtyPicture *av_viewer_show_in_terminal(LcAvViewer *viewer, LcAvViewerPictureFu
     viewer->picture_func = func;
     viewer->picture_data = user_data;
     return viewer->picture;
+}
+
+/* Shows TCP and UDP apart. */
+gboolean av_viewer_split_channels(LcAvViewer *viewer, GError **error)
+{
+    static const char *const names[VIEWER_MEDIA_CHANNELS] = {
+        [LC_CHAN_TCP] = "tcp",
+        [LC_CHAN_UDP] = "udp",
+    };
+    g_autofree char *title = g_strdup_printf("%s's camera", viewer->nick);
+    if (!viewer_media_split(viewer->media, viewer->headless, title, names, error))
+        return FALSE;
+    viewer->apart = TRUE;
+    return TRUE;
+}
+
+/* A channel's picture, with channels apart. */
+LcTtyPicture *av_viewer_get_channel_picture(LcAvViewer *viewer, LcChanKind channel)
+{
+    return viewer->apart ? viewer_media_get_channel_picture(viewer->media, channel) : NULL;
 }
 
 /* The viewed member's nick now. */
@@ -210,6 +234,7 @@ LcAvViewer *av_viewer_new(LcSession *session, const char *nick, const LcStreamVi
     v->user_data = user_data;
     v->nick = g_strdup(nick);
     g_autofree char *title = g_strdup_printf("%s's camera", nick); /* then ": lanconf" */
+    v->headless = headless;
     v->media = viewer_media_new(headless, title, av_viewer_on_decoded, v, error);
     if (v->media == NULL)
         return NULL;

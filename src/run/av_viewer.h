@@ -53,6 +53,15 @@ gboolean av_viewer_has_window(LcAvViewer *viewer);
 /* Why no window opened ("neither $DISPLAY nor ... is set", "requested"),
  * for a message; the display note as it is when a window did open. */
 const char *av_viewer_why_no_window(LcAvViewer *viewer);
+/* Shows the TCP and the UDP channel apart, side by side: a window each
+ * ("alice's camera · tcp"), or in a terminal a picture each
+ * (av_viewer_get_channel_picture(), passed to the picture callback of
+ * av_viewer_show_in_terminal() as each gets a frame), each with the newest
+ * frame of its own channel. */
+gboolean av_viewer_split_channels(LcAvViewer *viewer, GError **error);
+/* With channels apart, a channel's picture for a terminal (owned by the
+ * viewer); NULL otherwise. */
+LcTtyPicture *av_viewer_get_channel_picture(LcAvViewer *viewer, LcChanKind channel);
 /* The channel of the picture on show ("tcp", "udp"), or NULL before any. */
 const char *av_viewer_get_shown_channel(LcAvViewer *viewer);
 

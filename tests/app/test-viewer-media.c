@@ -122,6 +122,46 @@ static void test_decodes_both_channels(void)
     results_clear(&results);
 }
 
+/* Channels apart: each channel shows the newest of its own frames, though
+ * the other channel showed the same frames before; a channel's repeat is
+ * stale; each channel's picture holds its frames. */
+static void test_channels_apart(void)
+{
+    enum { N = 4 };
+    g_autoptr(GPtrArray) captured = app_test_capture_jpeg(N, 320, 240);
+    Results results;
+    LcViewerMediaStats stats;
+    results_init(&results);
+    static const char *const names[VIEWER_MEDIA_CHANNELS] = {"tcp", "udp"};
+    g_autoptr(GError) error = NULL;
+    g_assert_true(viewer_media_split(results.viewer, TRUE, "x's camera", names, &error));
+    g_assert_no_error(error);
+    g_assert_true(viewer_media_is_headless(results.viewer));
+    LcTtyPicture *pictures[2] = {viewer_media_get_channel_picture(results.viewer, 0),
+                                 viewer_media_get_channel_picture(results.viewer, 1)};
+    g_assert_false(tty_picture_has_frame(pictures[1]));
+    for (guint i = 0; i < N; i++) {
+        const LcFrame *frame = g_ptr_array_index(captured, i);
+        push_and_wait(&results, 0, frame, frame->data);
+    }
+    g_assert_true(tty_picture_has_frame(pictures[0]));
+    g_assert_false(tty_picture_has_frame(pictures[1]));
+    for (guint i = 0; i < N; i++) {
+        const LcFrame *frame = g_ptr_array_index(captured, i);
+        push_and_wait(&results, 1, frame, frame->data);
+    }
+    const LcFrame *again = g_ptr_array_index(captured, 1);
+    push_and_wait(&results, 0, again, again->data); /* older than channel 0's newest */
+    g_assert_true(tty_picture_has_frame(pictures[1]));
+    for (guint i = 0; i < 2 * N; i++)
+        g_assert_true(g_array_index(results.frames, LcViewerFrame, i).shown);
+    g_assert_false(g_array_index(results.frames, LcViewerFrame, 2 * N).shown);
+    viewer_media_get_stats(results.viewer, &stats);
+    g_assert_cmpuint(stats.frames_shown, ==, 2 * N);
+    g_assert_cmpuint(stats.frames_stale, ==, 1);
+    results_clear(&results);
+}
+
 /* A truncated frame and a non-JPEG are corrupt: counted and reported, and decoding goes on. */
 static void test_counts_corrupt(void)
 {
@@ -227,6 +267,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/app/viewer-media/decodes-both-channels", test_decodes_both_channels);
     g_test_add_func("/app/viewer-media/counts-corrupt", test_counts_corrupt);
+    g_test_add_func("/app/viewer-media/channels-apart", test_channels_apart);
     g_test_add_func("/app/viewer-media/free-in-callback", test_free_in_callback);
     g_test_add_func("/app/viewer-media/free-with-pending", test_free_with_pending);
     return g_test_run();

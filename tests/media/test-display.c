@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "media/display.h"
+#include "media/encoder.h"
+#include "media/viewer_media.h"
 #include "media-test-util.h"
 
 /* Forced headless: frames are counted and timed, no window is opened. */
@@ -195,6 +197,33 @@ static void test_display_window(void)
         g_usleep(300000);
         g_autoptr(GBytes) bare = test_display_screenshot(name);
         g_assert_false(g_bytes_equal(labelled, bare));
+    }
+    {
+        /* A viewer with its channels apart opens a window per channel,
+         * each titled with the channel. */
+        g_autoptr(LcViewerMedia) viewer =
+            viewer_media_new(FALSE, "bob's camera", NULL, NULL, &error);
+        g_assert_no_error(error);
+        static const char *const names[VIEWER_MEDIA_CHANNELS] = {"tcp", "udp"};
+        g_assert_true(viewer_media_split(viewer, FALSE, "bob's camera", names, &error));
+        g_assert_false(viewer_media_is_headless(viewer));
+        g_autoptr(LcEncoder) encoder = encoder_new("jpeg", 80, &error);
+        g_assert_no_error(error);
+        for (guint64 seq = 1; seq <= 10; seq++) {
+            g_autoptr(LcRawFrame) raw = media_test_synthetic_frame(160, 120, seq, 0);
+            raw->seq = seq;
+            g_autoptr(LcFrame) jpeg = encoder_encode(encoder, raw, &error);
+            g_assert_no_error(error);
+            viewer_media_push(viewer, 0, seq, jpeg);
+            viewer_media_push(viewer, 1, seq, jpeg);
+            for (int i = 0; i < 20; i++)
+                g_main_context_iteration(NULL, FALSE), g_usleep(2000);
+        }
+        g_usleep(300000);
+        g_autofree char *tree = test_display_window_names(name);
+        g_assert_nonnull(strstr(tree, "\"bob's camera · tcp : "));
+        g_assert_nonnull(strstr(tree, "\"bob's camera · udp : "));
+        g_assert_null(strstr(tree, "\"bob's camera : ")); /* the window of both went */
     }
     g_subprocess_send_signal(x, SIGTERM);
     g_subprocess_wait(x, NULL, NULL);

@@ -183,6 +183,15 @@ static void test_tiles(E2e *e, gconstpointer data)
     e2e_expect(e, NULL, "stopped viewing dave");
     g_autofree char *after = e2e_screen(e);
     g_assert_null(strstr(after, " dave · "));
+    /* Both channels apart: a tile each, side by side on the top row. */
+    e2e_type(e, "/view dave terminal both", TRUE);
+    g_autofree char *apart = e2e_wait_for(e, NULL, " dave · udp");
+    g_auto(GStrv) apart_rows = e2e_rows(apart);
+    g_assert_nonnull(strstr(apart_rows[0], " dave · tcp"));
+    g_assert_nonnull(strstr(apart_rows[0], " dave · udp"));
+    g_assert_cmpuint(e2e_block_cells(apart_rows, 1, SCREEN_ROWS / 2), >, 50);
+    e2e_type(e, "/unview dave", TRUE);
+    e2e_expect(e, NULL, "stopped viewing dave");
     g_subprocess_force_exit(dave);
     g_subprocess_wait(dave, NULL, NULL);
 }
