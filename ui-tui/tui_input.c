@@ -9,16 +9,18 @@
 /* Keys listed by /help. */
 static const char *const tui_help_keys[] = {
     "keys: Left/Right Ctrl-B/F, Ctrl-Left/Right Alt-B/F (word), Home/End Ctrl-A/E",
-    "keys: Backspace, Delete Ctrl-D, Ctrl-W (word), Ctrl-U (to start), Ctrl-K (to end), "
-    "Ctrl-Y (paste back)",
-    "keys: Up/Down (sent lines), Tab (complete nick or command), PgUp/PgDn (scroll), "
-    "Alt-End (newest), Ctrl-L (redraw), Ctrl-C (quit)",
+    "keys: Backspace, Delete Ctrl-D, Ctrl-W Alt-Backspace (word back), Alt-D (word on), "
+    "Ctrl-U (to start), Ctrl-K (to end); kills one after the other join",
+    "keys: Ctrl-Y (paste back the last kill), Alt-Y (right after: the kill before it)",
+    "keys: Up/Down Ctrl-P/N (sent lines), Tab (complete nick or command), PgUp/PgDn (scroll), "
+    "Shift/Alt-Up/Down (a row), Alt-End (newest), Ctrl-L (redraw), Ctrl-C (quit)",
     "keys: F2 (show or hide the stats pane: fps, Mbit/s, latency, lost and dropped frames "
     "per channel for your camera and the cameras you view, your sound and everyone heard)",
     "keys: F4 (push to talk: your microphone on or off; a terminal sees no key release, so the "
     "key toggles)",
-    "member list: * on camera; after the nick: <) sound on, <)) talking (heard just now), <x muted "
-    "(by you, or your own microphone)",
+    "member list: * on camera, dim: away; after the nick: <) sound on, <)) talking (heard just "
+    "now), <x muted (by you, or your own microphone)",
+    "/help COMMAND shows one command; PgUp scrolls back to the start of this list",
 };
 
 /* Sends a chat message or action and shows it as pending. */
