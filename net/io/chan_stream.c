@@ -352,8 +352,8 @@ static gboolean chan_stream_on_readable(GSocket *socket, GIOCondition cond, gpoi
         g_autoptr(GError) error = NULL;
         gsize direct = MIN(chan_stream_direct_want(stream), budget);
         guint8 *into = direct > 0 ? stream->payload + stream->payload_have : stream->stage;
-        gsize want = direct > 0 ? direct : CHAN_STREAM_READ_CHUNK;
-        gssize n = g_socket_receive(socket, (char *)into, want, NULL, &error);
+        gssize n = g_socket_receive(socket, (char *)into,
+                                    direct > 0 ? direct : CHAN_STREAM_READ_CHUNK, NULL, &error);
         if (n < 0 && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
             break;
         if (n <= 0) {
@@ -368,11 +368,11 @@ static gboolean chan_stream_on_readable(GSocket *socket, GIOCondition cond, gpoi
                        : chan_stream_consume_input(stream, stream->stage, (gsize)n, clock_now_us());
         if (!go_on)
             return G_SOURCE_REMOVE; /* the source was dropped by whoever stopped reading */
-        /* Less than asked for: the socket was empty. Another read would
-         * only say so (a system call per wake-up, on every connection);
-         * what comes meanwhile wakes the watch again. */
-        if ((gsize)n < want)
-            break;
+        /* Read on until the socket says it is empty, though a read that
+         * returned less than asked for suggests it is: stopping there held
+         * a TCP channel's frames up by tens of milliseconds each in the
+         * default (-O2) build, 46 Mbit/s instead of 17 Gbit/s on loopback
+         * (lanconf-bench transport). */
     }
     return G_SOURCE_CONTINUE;
 }
