@@ -172,6 +172,7 @@ static void test_viewer_follows_rename(RelayFixture *fx, gconstpointer tweak)
     config.channels = LC_CHAN_BIT(LC_CHAN_TCP);
     LcStreamViewerEvents events = {.stream = on_stream, .renamed = on_renamed};
     g_autoptr(LcStreamViewer) viewer = stream_viewer_new(session, "CAM", &config, &events, seen);
+    g_assert_nonnull(viewer);
     gint64 end = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
     while (strstr(seen->str, "stream;") == NULL && g_get_monotonic_time() < end)
         g_main_context_iteration(NULL, TRUE);
