@@ -80,6 +80,32 @@ double audio_test_tone_hz(GArray *s, guint rate, double *rms)
 
 /* The power of one frequency in the middle half of samples (Goertzel),
  * as the amplitude of a sine of that frequency would give it. */
+/* The amplitude of one frequency in samples [from, to) (Goertzel). */
+static double audio_test_level_between(GArray *s, guint rate, double hz, guint from, guint to)
+{
+    if (to <= from)
+        return 0;
+    double w = 2 * G_PI * hz / rate, c = 2 * cos(w), s1 = 0, s2 = 0;
+    for (guint i = from; i < to; i++) {
+        double s0 = g_array_index(s, double, i) + c * s1 - s2;
+        s2 = s1;
+        s1 = s0;
+    }
+    double power = s1 * s1 + s2 * s2 - c * s1 * s2;
+    return 2 * sqrt(power) / (to - from);
+}
+
+/* The amplitude of one frequency in its loudest half second. */
+double audio_test_tone_peak(GArray *s, guint rate, double hz)
+{
+    guint window = MIN(rate / 2, s->len), step = MAX(rate / 4, 1);
+    double best = 0;
+    for (guint from = 0; from + window <= s->len; from += step)
+        best = MAX(best, audio_test_level_between(s, rate, hz, from, from + window));
+    return best;
+}
+
+/* The amplitude of one frequency in the middle half. */
 double audio_test_tone_level(GArray *s, guint rate, double hz)
 {
     guint from = s->len / 4, to = 3 * s->len / 4;

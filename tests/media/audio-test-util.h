@@ -12,5 +12,8 @@ double audio_test_loud_seconds(GArray *samples, guint rate);
 /* The frequency of a tone from its rising zero crossings over the middle
  * half; *rms is that half's RMS level. */
 double audio_test_tone_hz(GArray *samples, guint rate, double *rms);
+/* The amplitude of one frequency in its loudest half second: whether the
+ * tone is there at all, however the recording lines up with it. */
+double audio_test_tone_peak(GArray *samples, guint rate, double hz);
 /* The amplitude of one frequency in the middle half (Goertzel). */
 double audio_test_tone_level(GArray *samples, guint rate, double hz);
