@@ -142,6 +142,13 @@ static gboolean e2e_has_tile(const char *text, gpointer data)
            strstr(caption, " fps") < strchr(caption, '\n');
 }
 
+/* Whether the screen shows dave's tiles of both channels (each appears with
+ * its channel's first frame). */
+static gboolean e2e_has_both_tiles(const char *text, gpointer data)
+{
+    return strstr(text, " dave · tcp") != NULL && strstr(text, " dave · udp") != NULL;
+}
+
 /* Picture cells (block characters, U+2580 to U+259F) in rows from..to. */
 static guint e2e_block_cells(GStrv rows, int from, int to)
 {
@@ -185,7 +192,7 @@ static void test_tiles(E2e *e, gconstpointer data)
     g_assert_null(strstr(after, " dave · "));
     /* Both channels apart: a tile each, side by side on the top row. */
     e2e_type(e, "/view dave terminal both", TRUE);
-    g_autofree char *apart = e2e_wait_for(e, NULL, " dave · udp");
+    g_autofree char *apart = e2e_wait(e, NULL, e2e_has_both_tiles, NULL, "a tile per channel");
     g_auto(GStrv) apart_rows = e2e_rows(apart);
     g_assert_nonnull(strstr(apart_rows[0], " dave · tcp"));
     g_assert_nonnull(strstr(apart_rows[0], " dave · udp"));
