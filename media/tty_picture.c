@@ -14,6 +14,7 @@ struct LcTtyPicture {
     gint cols, rows;
     LcTtyColors colors;
     gboolean fg_only;
+    ChafaTermInfo *term; /* the environment's terminal, looked up on the first print */
 };
 
 /* Creates an empty picture. */
@@ -33,6 +34,7 @@ void tty_picture_free(LcTtyPicture *picture)
     if (picture == NULL)
         return;
     g_clear_pointer(&picture->canvas, chafa_canvas_unref);
+    g_clear_pointer(&picture->term, chafa_term_info_unref);
     chafa_symbol_map_unref(picture->symbols);
     g_free(picture->rgb);
     g_free(picture);
@@ -207,10 +209,11 @@ GString *tty_picture_print(LcTtyPicture *picture)
     GString *out = g_string_new(NULL);
     if (picture->canvas == NULL)
         return out;
-    g_auto(GStrv) env = g_get_environ();
-    ChafaTermInfo *term = chafa_term_db_detect(chafa_term_db_get_default(), env);
-    g_autoptr(GString) canvas = chafa_canvas_print(picture->canvas, term);
-    chafa_term_info_unref(term);
+    if (picture->term == NULL) {
+        g_auto(GStrv) env = g_get_environ();
+        picture->term = chafa_term_db_detect(chafa_term_db_get_default(), env);
+    }
+    g_autoptr(GString) canvas = chafa_canvas_print(picture->canvas, picture->term);
     /* Each row ends with the colours reset, so that whatever is printed
      * after a row starts clean. */
     g_auto(GStrv) lines = g_strsplit(canvas->str, "\n", -1);

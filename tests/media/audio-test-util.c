@@ -78,9 +78,8 @@ double audio_test_tone_hz(GArray *s, guint rate, double *rms)
     return rising > 1 ? (rising - 1) * (double)rate / (last - first) : 0;
 }
 
-/* The power of one frequency in the middle half of samples (Goertzel),
- * as the amplitude of a sine of that frequency would give it. */
-/* The amplitude of one frequency in samples [from, to) (Goertzel). */
+/* The amplitude of one frequency in samples [from, to) (Goertzel), as a
+ * sine of that frequency would give it. */
 static double audio_test_level_between(GArray *s, guint rate, double hz, guint from, guint to)
 {
     if (to <= from)
@@ -108,13 +107,5 @@ double audio_test_tone_peak(GArray *s, guint rate, double hz)
 /* The amplitude of one frequency in the middle half. */
 double audio_test_tone_level(GArray *s, guint rate, double hz)
 {
-    guint from = s->len / 4, to = 3 * s->len / 4;
-    double w = 2 * G_PI * hz / rate, c = 2 * cos(w), s1 = 0, s2 = 0;
-    for (guint i = from; i < to; i++) {
-        double s0 = g_array_index(s, double, i) + c * s1 - s2;
-        s2 = s1;
-        s1 = s0;
-    }
-    double power = s1 * s1 + s2 * s2 - c * s1 * s2;
-    return 2 * sqrt(power) / (to - from);
+    return audio_test_level_between(s, rate, hz, s->len / 4, 3 * s->len / 4);
 }
