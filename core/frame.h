@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 /* The codec of an encoded frame. Values are stable: they go on the wire. */
 typedef enum {
     LC_CODEC_JPEG = 1,
-    LC_CODEC_H264 = 2, /* reserved for a GPU back-end */
+    LC_CODEC_H264 = 2, /* one access unit, Annex B byte stream */
     LC_CODEC_OPUS = 3, /* one Opus packet (RFC 6716), 48 kHz */
 } LcCodec;
 
@@ -30,6 +30,10 @@ typedef struct {
     guint8 codec;      /* LcCodec */
     guint16 flags;     /* per codec, opaque to the network */
 } LcFrameMeta;
+
+/* LcFrameMeta.flags of a video frame: a picture that decodes on its own
+ * (a JPEG always; an H.264 IDR, with SPS and PPS before it). */
+#define LC_FRAME_FLAG_KEY 0x0001
 
 /* One encoded frame (g_atomic_rc_box: frame_ref / frame_unref). */
 typedef struct {

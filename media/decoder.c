@@ -1,6 +1,8 @@
 /* JPEG decoding with one reusable TurboJPEG handle, into tightly packed I420. */
 #include "media/decoder.h"
 
+#include "media/decoder_h264.h"
+
 #include <turbojpeg.h>
 
 /*
@@ -12,6 +14,9 @@
 
 struct LcDecoder {
     tjhandle handle;
+    LcDecoderH264 *h264; /* made at the first H.264 keyframe */
+    gboolean h264_chain; /* every H.264 frame since the last keyframe decoded */
+    guint64 h264_last;   /* the seq of the last decoded one */
 };
 
 /* The error domain of this module. */
@@ -84,16 +89,71 @@ static LcRawFrame *decoder_decompress(LcDecoder *decoder, const guint8 *data, gs
     return g_steal_pointer(&raw);
 }
 
-/* Decodes a JPEG frame into I420; seq and capture time are copied. */
+/*
+ * An H.264 frame decodes only on the chain of frames since its keyframe,
+ * each one referring to the one before (the encoders here make no
+ * B-frames). So a frame is decoded when it is a keyframe, or the next seq
+ * after the last decoded one; otherwise something it refers to was lost and
+ * the picture would be wrong: refused until the next keyframe. A damaged
+ * frame breaks the chain the same way, and the GStreamer decoder is made
+ * again at the next keyframe, whatever state it was left in.
+ */
+static LcRawFrame *decoder_decode_h264(LcDecoder *decoder, const LcFrame *frame,
+                                       gint64 *decode_time_us, GError **error)
+{
+    gboolean key = (frame->meta.flags & LC_FRAME_FLAG_KEY) != 0;
+    if (!key && !(decoder->h264_chain && frame->meta.seq == decoder->h264_last + 1)) {
+        decoder->h264_chain = FALSE;
+        g_set_error(error, DECODER_ERROR, DECODER_ERROR_NEED_KEYFRAME,
+                    "h264 frame %" G_GUINT64_FORMAT " cannot be decoded: a frame it refers to "
+                    "was lost; waiting for a keyframe",
+                    frame->meta.seq);
+        return NULL;
+    }
+    gsize size = 0;
+    const guint8 *data = frame->data ? g_bytes_get_data(frame->data, &size) : NULL;
+    if (data == NULL || size == 0) {
+        decoder->h264_chain = FALSE;
+        g_set_error(error, DECODER_ERROR, DECODER_ERROR_CORRUPT, "empty h264 frame");
+        return NULL;
+    }
+    gint64 start = g_get_monotonic_time();
+    if (decoder->h264 == NULL && (decoder->h264 = decoder_h264_new(error)) == NULL)
+        return NULL;
+    LcRawFrame *raw = decoder_h264_decode(decoder->h264, data, size, error);
+    if (raw == NULL) {
+        decoder->h264_chain = FALSE;
+        g_clear_pointer(&decoder->h264, decoder_h264_free);
+        return NULL;
+    }
+    decoder->h264_chain = TRUE;
+    decoder->h264_last = frame->meta.seq;
+    raw->seq = frame->meta.seq;
+    raw->capture_time_us = frame->meta.capture_us;
+    if (decode_time_us != NULL)
+        *decode_time_us = g_get_monotonic_time() - start;
+    return raw;
+}
+
+/* Whether the decoder waits for an H.264 keyframe. */
+gboolean decoder_wants_keyframe(LcDecoder *decoder)
+{
+    return !decoder->h264_chain;
+}
+
+/* Decodes a frame into I420; seq and capture time are copied. */
 LcRawFrame *decoder_decode(LcDecoder *decoder, const LcFrame *frame, gint64 *decode_time_us,
                            GError **error)
 {
     g_return_val_if_fail(decoder != NULL && frame != NULL, NULL);
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
+    if (frame->meta.codec == LC_CODEC_H264)
+        return decoder_decode_h264(decoder, frame, decode_time_us, error);
     if (frame->meta.codec != LC_CODEC_JPEG) {
         g_set_error(error, DECODER_ERROR, DECODER_ERROR_UNSUPPORTED,
-                    "cannot decode %s frames, only jpeg", frame_codec_to_string(frame->meta.codec));
+                    "cannot decode %s frames, only jpeg and h264",
+                    frame_codec_to_string(frame->meta.codec));
         return NULL;
     }
 
@@ -125,5 +185,6 @@ void decoder_free(LcDecoder *decoder)
     if (decoder == NULL)
         return;
     tjDestroy(decoder->handle);
+    decoder_h264_free(decoder->h264);
     g_free(decoder);
 }

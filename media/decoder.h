@@ -1,5 +1,8 @@
-/* JPEG decoding for viewers: TurboJPEG into I420 LcRawFrames. Damaged or
- * hostile input gives a GError, never a crash. No sockets here. */
+/* Decoding for viewers, into I420 LcRawFrames: JPEG through TurboJPEG,
+ * H.264 through GStreamer (media/decoder_h264.h). One decoder follows one
+ * stream in order: an H.264 frame whose reference frames did not all arrive
+ * is refused (DECODER_ERROR_NEED_KEYFRAME) until the next keyframe. Damaged
+ * or hostile input gives a GError, never a crash. No sockets here. */
 #pragma once
 
 #include <glib.h>
@@ -17,17 +20,24 @@ typedef enum {
     DECODER_ERROR_UNAVAILABLE, /* the library could not be initialised */
     DECODER_ERROR_UNSUPPORTED, /* a codec or chroma layout this decoder does not handle */
     DECODER_ERROR_CORRUPT,     /* not a JPEG, truncated, or damaged */
+    DECODER_ERROR_NEED_KEYFRAME, /* H.264: a frame it refers to was lost; wait for a keyframe */
 } DecoderError;
 
 typedef struct LcDecoder LcDecoder;
 
 GQuark decoder_error_quark(void);
 
-/* Creates a decoder with one reusable TurboJPEG handle; use it from one thread at a time. */
+/* Creates a decoder with one reusable TurboJPEG handle (and an H.264
+ * decoder at the first H.264 frame); use it from one thread at a time. */
 LcDecoder *decoder_new(GError **error);
-/* Decodes a JPEG frame into I420; seq and capture time are copied; decode_time_us may be NULL. */
+/* Decodes a frame into I420; seq and capture time are copied; decode_time_us
+ * may be NULL. Frames of one stream come in seq order; a gap in H.264 seqs
+ * is a lost reference. */
 LcRawFrame *decoder_decode(LcDecoder *decoder, const LcFrame *frame, gint64 *decode_time_us,
                            GError **error);
+/* Whether the decoder waits for an H.264 keyframe: a reference was lost
+ * (or none came yet). */
+gboolean decoder_wants_keyframe(LcDecoder *decoder);
 /* Frees the decoder. NULL is ignored. */
 void decoder_free(LcDecoder *decoder);
 

@@ -74,14 +74,49 @@ static LcEncoder *encoder_new_auto(gint quality, GError **error)
     return encoder_jpeg_new(quality, error);
 }
 
-/* Whether name names an encoder: "auto" or "jpeg". */
+/* The back-ends by name ("jpeg" is turbojpeg's short name). */
+static const char *const encoder_names[] = {
+    "auto", "jpeg", "turbojpeg", "x264", "openh264", "nvenc", NULL,
+};
+
+/* Whether name names an encoder (whether it runs here is another matter). */
 gboolean encoder_check_name(const char *name, GError **error)
 {
-    if (name == NULL || g_strcmp0(name, "auto") == 0 || g_strcmp0(name, "jpeg") == 0)
+    if (name == NULL || g_strv_contains(encoder_names, name))
         return TRUE;
+    g_autofree char *known = g_strjoinv(", ", (char **)encoder_names);
     g_set_error(error, ENCODER_ERROR, ENCODER_ERROR_INVALID_ARGUMENT,
-                "unknown encoder \"%s\" (known: auto, jpeg)", name);
+                "unknown encoder \"%s\" (known: %s)", name, known);
     return FALSE;
+}
+
+/* Fills the defaults into fields <= 0 and checks the ranges. */
+gboolean encoder_settings_resolve(LcEncoderSettings *s, GError **error)
+{
+    if (s->quality <= 0)
+        s->quality = ENCODER_DEFAULT_QUALITY;
+    if (s->bitrate <= 0)
+        s->bitrate = ENCODER_DEFAULT_BITRATE;
+    if (s->gop <= 0)
+        s->gop = ENCODER_DEFAULT_GOP;
+    if (s->fps <= 0)
+        s->fps = ENCODER_DEFAULT_FPS;
+    if (s->quality > 100) {
+        g_set_error(error, ENCODER_ERROR, ENCODER_ERROR_INVALID_ARGUMENT,
+                    "invalid encoder quality %d (must be 1..100)", s->quality);
+        return FALSE;
+    }
+    if (s->bitrate > ENCODER_MAX_BITRATE) {
+        g_set_error(error, ENCODER_ERROR, ENCODER_ERROR_INVALID_ARGUMENT,
+                    "invalid bitrate %d kbit/s (must be 1..%d)", s->bitrate, ENCODER_MAX_BITRATE);
+        return FALSE;
+    }
+    if (s->gop > ENCODER_MAX_GOP) {
+        g_set_error(error, ENCODER_ERROR, ENCODER_ERROR_INVALID_ARGUMENT,
+                    "invalid GOP %d frames (must be 1..%d)", s->gop, ENCODER_MAX_GOP);
+        return FALSE;
+    }
+    return TRUE;
 }
 
 /* Creates "jpeg" or "auto"; quality <= 0 means the default. */
@@ -100,7 +135,29 @@ LcEncoder *encoder_new(const char *name, gint quality, GError **error)
         return NULL;
     if (name == NULL || g_strcmp0(name, "auto") == 0)
         return encoder_new_auto(quality, error);
+    if (g_strcmp0(name, "jpeg") != 0 && g_strcmp0(name, "turbojpeg") != 0) {
+        g_set_error(error, ENCODER_ERROR, ENCODER_ERROR_INVALID_ARGUMENT,
+                    "encoder_new() makes JPEG encoders; \"%s\" is chosen through "
+                    "encoder_list_select()",
+                    name);
+        return NULL;
+    }
     return encoder_jpeg_new(quality, error);
+}
+
+/* Asks the back-end for a keyframe next. */
+void encoder_request_keyframe(LcEncoder *encoder)
+{
+    g_return_if_fail(encoder != NULL);
+    if (encoder->ops->request_keyframe != NULL)
+        encoder->ops->request_keyframe(encoder);
+}
+
+/* The codec the encoder makes. */
+LcCodec encoder_get_codec(LcEncoder *encoder)
+{
+    g_return_val_if_fail(encoder != NULL, LC_CODEC_JPEG);
+    return encoder->ops->codec;
 }
 
 /* Checks that a frame has planes and a size before a back-end sees it. */

@@ -38,6 +38,7 @@ static LcFrame *encoder_jpeg_encode(LcEncoder *encoder, const LcRawFrame *frame,
     LcFrame *encoded = frame_new(bytes, LC_CODEC_JPEG);
     encoded->width = frame->width;
     encoded->height = frame->height;
+    encoded->meta.flags |= LC_FRAME_FLAG_KEY;
     return encoded;
 }
 
@@ -55,6 +56,7 @@ static const LcEncoderOps encoder_jpeg_ops = {
     .name = "jpeg",
     .codec = LC_CODEC_JPEG,
     .encode = encoder_jpeg_encode,
+    .request_keyframe = NULL,
     .free = encoder_jpeg_free,
 };
 
