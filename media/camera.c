@@ -9,12 +9,14 @@
 #include "media/capture.h"
 #include "media/encode_worker.h"
 #include "media/encoder.h"
+#include "media/encoder_list.h"
 
 struct LcCamera {
     LcCapture *capture;
     LcEncodeWorker *worker;
     char *encoder_name;
     char *encoder_note;
+    LcCodec codec;
     LcCameraFrameFunc frame_func;
     LcCameraErrorFunc error_func;
     gpointer user_data;
@@ -64,33 +66,34 @@ static void camera_on_encoded(LcFrame *frame, const GError *error, gpointer data
         frame_unref(frame);
 }
 
-/* One line on the encoder in use and, for the CPU one, why no GPU encoder is used. */
-static char *camera_explain_encoder(const char *requested, const char *in_use, gint quality)
-{
-    g_autoptr(GString) why = g_string_new(NULL);
-    gboolean gpu_present = encoder_probe_gpu(why);
-
-    if (g_strcmp0(in_use, "jpeg") != 0)
-        return g_strdup_printf("encoder %s, quality %d", in_use, quality);
-    if (gpu_present && g_strcmp0(requested, "jpeg") == 0)
-        g_string_assign(why, "the jpeg encoder was requested");
-    else if (gpu_present)
-        g_string_assign(why, "a GPU encoder element exists but no GPU back-end is built in");
-    return g_strdup_printf("encoder jpeg on the CPU, quality %d; GPU encoder not used: %s", quality,
-                           why->str);
-}
-
-/* Creates the encoder and the worker that runs it on the thread-default context. */
+/* Creates the encoder (media/encoder_list.h chooses and explains) and the
+ * worker that runs it on the thread-default context. */
 static gboolean camera_make_worker(LcCamera *camera, const LcCameraOptions *options, GError **error)
 {
     const char *requested = options->encoder ? options->encoder : CAMERA_DEFAULT_ENCODER;
-    LcEncoder *encoder = encoder_new(requested, options->quality, error);
+    LcEncoderSettings settings = {
+        .quality = options->quality,
+        .bitrate = options->bitrate,
+        .gop = options->gop,
+        .fps = options->fps,
+    };
+    LcEncoder *encoder =
+        encoder_list_select(options->codec, requested, &settings, &camera->encoder_note, error);
     if (encoder == NULL)
         return FALSE;
 
     camera->encoder_name = g_strdup(encoder_get_name(encoder));
-    camera->encoder_note =
-        camera_explain_encoder(requested, camera->encoder_name, options->quality);
+    camera->codec = encoder_get_codec(encoder);
+    if (camera->codec == LC_CODEC_JPEG) {
+        g_autofree char *note = camera->encoder_note;
+        camera->encoder_note = g_strdup_printf("%s; quality %d", note, options->quality);
+    } else {
+        g_autofree char *note = camera->encoder_note;
+        camera->encoder_note =
+            g_strdup_printf("%s; %d kbit/s, a keyframe every %d frames", note,
+                            options->bitrate > 0 ? options->bitrate : ENCODER_DEFAULT_BITRATE,
+                            options->gop > 0 ? options->gop : ENCODER_DEFAULT_GOP);
+    }
     g_autoptr(GMainContext) context = g_main_context_ref_thread_default();
     camera->worker =
         encode_worker_new(encoder, CAMERA_MAX_PENDING, context, camera_on_encoded, camera, error);
@@ -124,10 +127,22 @@ LcCamera *camera_new(const LcCameraOptions *options, LcCameraFrameFunc frame_fun
         capture_new(&config, camera_on_raw_frame, camera_on_capture_error, camera, error);
     if (camera->capture == NULL)
         return NULL;
-    /* encoder_new("auto") logs its own choice and reason; say it once. */
-    if (g_strcmp0(options->encoder ? options->encoder : CAMERA_DEFAULT_ENCODER, "auto") != 0)
-        g_info("camera: %s", camera->encoder_note);
+    g_info("camera: %s", camera->encoder_note);
     return g_steal_pointer(&camera);
+}
+
+/* Asks the encoder for a keyframe next. */
+void camera_request_keyframe(LcCamera *camera)
+{
+    g_return_if_fail(camera != NULL);
+    encode_worker_request_keyframe(camera->worker);
+}
+
+/* The codec the camera's encoder makes. */
+LcCodec camera_get_codec(LcCamera *camera)
+{
+    g_return_val_if_fail(camera != NULL, LC_CODEC_JPEG);
+    return camera->codec;
 }
 
 /* Starts capturing; counters restart. */

@@ -37,7 +37,10 @@ typedef struct {
     gint height;   /* pixels */
     gint fps;      /* frames per second, 1..CAMERA_MAX_FPS */
     gint quality;  /* JPEG quality, 1..100 */
-    char *encoder; /* "auto" or "jpeg" */
+    char *encoder; /* "auto", or a back-end: media/encoder_list.h */
+    LcCodec codec; /* 0: the encoder's own (jpeg for "auto") */
+    gint bitrate;  /* H.264, kbit/s; 0: the default */
+    gint gop;      /* H.264: frames from keyframe to keyframe; 0: the default */
 } LcCameraOptions;
 
 /* Counters since camera_start(). */
@@ -105,6 +108,11 @@ void camera_stop(LcCamera *camera);
 void camera_free(LcCamera *camera);
 /* Copies the counters. */
 void camera_get_stats(LcCamera *camera, LcCameraStats *stats);
+/* Asks the encoder for a keyframe next (H.264; JPEG frames all are).
+ * Rate limits are the caller's. */
+void camera_request_keyframe(LcCamera *camera);
+/* The codec the camera's encoder makes. */
+LcCodec camera_get_codec(LcCamera *camera);
 /* The encoder back-end in use, e.g. "jpeg". */
 const char *camera_get_encoder_name(LcCamera *camera);
 /* One line on the encoder choice, e.g. "encoder jpeg on the CPU; GPU encoder not used: ...". */

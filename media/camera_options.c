@@ -1,6 +1,7 @@
 /* The camera's user options: parsing, range checks and a GOptionGroup. */
 #include "media/camera.h"
 #include "media/encoder.h"
+#include "media/encoder_list.h"
 #include "media/synth.h"
 
 #include <string.h>
@@ -135,10 +136,11 @@ static gboolean camera_check_name(const char *what, const char *value, GError **
     return TRUE;
 }
 
-/* Checks the encoder's name, as the --encoder flag. */
-static gboolean camera_check_encoder(const char *name, GError **error)
+/* Checks the encoder's name and codec, as the --encoder and --codec flags. */
+static gboolean camera_check_encoder(const char *name, LcCodec codec, GError **error)
 {
-    if (encoder_check_name(name, error))
+    LcCodec resolved = 0;
+    if (encoder_list_check(codec, name, &resolved, error))
         return TRUE;
     g_prefix_error(error, "--encoder: ");
     return FALSE;
@@ -166,12 +168,22 @@ gboolean camera_options_validate(const LcCameraOptions *o, GError **error)
                     "invalid quality %d: must be 1..100", o->quality);
         return FALSE;
     }
+    if (o->bitrate < 0 || o->bitrate > ENCODER_MAX_BITRATE) {
+        g_set_error(error, CAMERA_ERROR, CAMERA_ERROR_INVALID_ARGUMENT,
+                    "invalid bitrate %d kbit/s: must be 1..%d", o->bitrate, ENCODER_MAX_BITRATE);
+        return FALSE;
+    }
+    if (o->gop < 0 || o->gop > ENCODER_MAX_GOP) {
+        g_set_error(error, CAMERA_ERROR, CAMERA_ERROR_INVALID_ARGUMENT,
+                    "invalid GOP %d: must be 1..%d frames", o->gop, ENCODER_MAX_GOP);
+        return FALSE;
+    }
     gboolean synthetic = FALSE;
     guint32 seed = 0;
     return camera_check_name("video source", o->source, error) &&
            camera_check_name("encoder name", o->encoder, error) &&
            synth_parse_source(o->source, &synthetic, &seed, error) &&
-           camera_check_encoder(o->encoder, error);
+           camera_check_encoder(o->encoder, o->codec, error);
 }
 
 /* --source: a test pattern, camera or file. */
@@ -192,6 +204,45 @@ static gboolean camera_on_encoder(const char *name, const char *value, gpointer 
 
     g_free(options->encoder);
     options->encoder = g_strdup(value);
+    return TRUE;
+}
+
+/* --codec jpeg|h264. */
+static gboolean camera_on_codec(const char *name, const char *value, gpointer data, GError **error)
+{
+    LcCameraOptions *options = data;
+    if (!encoder_list_parse_codec(value, &options->codec, error)) {
+        g_prefix_error(error, "%s: ", name);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* --bitrate KBIT (H.264). */
+static gboolean camera_on_bitrate(const char *name, const char *value, gpointer data,
+                                  GError **error)
+{
+    LcCameraOptions *options = data;
+    if (!camera_parse_int(value, 1, ENCODER_MAX_BITRATE, &options->bitrate)) {
+        g_set_error(error, CAMERA_ERROR, CAMERA_ERROR_INVALID_ARGUMENT,
+                    "%s: invalid bitrate \"%s\": expected kbit/s, a whole number from 1 to %d",
+                    name, value ? value : "", ENCODER_MAX_BITRATE);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* --gop N (H.264). */
+static gboolean camera_on_gop(const char *name, const char *value, gpointer data, GError **error)
+{
+    LcCameraOptions *options = data;
+    if (!camera_parse_int(value, 1, ENCODER_MAX_GOP, &options->gop)) {
+        g_set_error(error, CAMERA_ERROR, CAMERA_ERROR_INVALID_ARGUMENT,
+                    "%s: invalid GOP \"%s\": expected frames from one keyframe to the next, "
+                    "a whole number from 1 to %d",
+                    name, value ? value : "", ENCODER_MAX_GOP);
+        return FALSE;
+    }
     return TRUE;
 }
 
@@ -254,8 +305,17 @@ static const GOptionEntry camera_option_entries[] = {
      "N"},
     {"quality", 0, 0, G_OPTION_ARG_CALLBACK, camera_on_quality,
      "JPEG quality, 1..100 (default " G_STRINGIFY(CAMERA_DEFAULT_QUALITY) ")", "N"},
+    {"codec", 0, 0, G_OPTION_ARG_CALLBACK, camera_on_codec,
+     "Codec: jpeg or h264 (default: the encoder's, jpeg for auto)", "CODEC"},
     {"encoder", 0, 0, G_OPTION_ARG_CALLBACK, camera_on_encoder,
-     "Encoder: auto or jpeg (default " CAMERA_DEFAULT_ENCODER ")", "NAME"},
+     "Encoder: auto (a GPU one where it works), turbojpeg, x264, openh264 or nvenc; "
+     "lanconf-bench encoders lists what runs here (default " CAMERA_DEFAULT_ENCODER ")",
+     "NAME"},
+    {"bitrate", 0, 0, G_OPTION_ARG_CALLBACK, camera_on_bitrate,
+     "H.264 bitrate in kbit/s (default " G_STRINGIFY(ENCODER_DEFAULT_BITRATE) ")", "KBIT"},
+    {"gop", 0, 0, G_OPTION_ARG_CALLBACK, camera_on_gop,
+     "H.264: frames from one keyframe to the next (default " G_STRINGIFY(ENCODER_DEFAULT_GOP) ")",
+     "N"},
     G_OPTION_ENTRY_NULL,
 };
 

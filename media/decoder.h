@@ -17,9 +17,9 @@ G_BEGIN_DECLS
 #define DECODER_ERROR (decoder_error_quark())
 
 typedef enum {
-    DECODER_ERROR_UNAVAILABLE, /* the library could not be initialised */
-    DECODER_ERROR_UNSUPPORTED, /* a codec or chroma layout this decoder does not handle */
-    DECODER_ERROR_CORRUPT,     /* not a JPEG, truncated, or damaged */
+    DECODER_ERROR_UNAVAILABLE,   /* the library could not be initialised */
+    DECODER_ERROR_UNSUPPORTED,   /* a codec or chroma layout this decoder does not handle */
+    DECODER_ERROR_CORRUPT,       /* not a JPEG, truncated, or damaged */
     DECODER_ERROR_NEED_KEYFRAME, /* H.264: a frame it refers to was lost; wait for a keyframe */
 } DecoderError;
 

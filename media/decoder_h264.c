@@ -58,8 +58,8 @@ LcDecoderH264 *decoder_h264_new(GError **error)
     g_autoptr(GError) parse_error = NULL;
     GstElement *pipeline = gst_parse_launch(desc, &parse_error);
     if (pipeline == NULL || parse_error != NULL) {
-        g_set_error(error, DECODER_ERROR, DECODER_ERROR_UNAVAILABLE, "cannot build %s: %s",
-                    element, parse_error ? parse_error->message : "unknown error");
+        g_set_error(error, DECODER_ERROR, DECODER_ERROR_UNAVAILABLE, "cannot build %s: %s", element,
+                    parse_error ? parse_error->message : "unknown error");
         gst_clear_object(&pipeline);
         return NULL;
     }
@@ -108,8 +108,7 @@ static LcRawFrame *decoder_h264_copy(GstSample *sample, GError **error)
 }
 
 /* Decodes one access unit into a picture. */
-LcRawFrame *decoder_h264_decode(LcDecoderH264 *self, const guint8 *data, gsize size,
-                                GError **error)
+LcRawFrame *decoder_h264_decode(LcDecoderH264 *self, const guint8 *data, gsize size, GError **error)
 {
     GstBuffer *buffer = gst_buffer_new_memdup(data, size);
     GST_BUFFER_PTS(buffer) = self->pushed * (GST_SECOND / 30);

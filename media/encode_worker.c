@@ -12,6 +12,7 @@ struct LcEncodeWorker {
 
     /* The lock protects the counters the queue does not keep. */
     GMutex lock;
+    gint want_key; /* atomic: ask the encoder for a keyframe before the next frame */
     guint64 frames_encoded;
     guint64 frames_failed;
     guint64 frames_delivered;
@@ -46,6 +47,8 @@ static gpointer encode_worker_run(gpointer job, gpointer data)
     LcEncodeWorker *ew = data;
     EncodeResult *result = g_new0(EncodeResult, 1);
 
+    if (g_atomic_int_exchange(&ew->want_key, 0))
+        encoder_request_keyframe(ew->encoder);
     result->frame = encoder_encode(ew->encoder, job, &result->error);
     g_mutex_lock(&ew->lock);
     if (result->frame != NULL) {
@@ -107,6 +110,12 @@ void encode_worker_push(LcEncodeWorker *ew, LcRawFrame *frame)
 {
     g_return_if_fail(ew != NULL && frame != NULL);
     worker_push(ew->worker, frame);
+}
+
+/* The next frame encoded is to be a keyframe. Callable from any thread. */
+void encode_worker_request_keyframe(LcEncodeWorker *ew)
+{
+    g_atomic_int_set(&ew->want_key, 1);
 }
 
 /* Copies the counters. */

@@ -49,6 +49,8 @@ LcEncodeWorker *encode_worker_new(LcEncoder *encoder, guint max_pending, GMainCo
                                   LcEncodeWorkerFunc func, gpointer user_data, GError **error);
 /* Queues a frame (transfer full) for encoding; never blocks. Callable from any thread. */
 void encode_worker_push(LcEncodeWorker *worker, LcRawFrame *frame);
+/* The next frame encoded is to be a keyframe. Callable from any thread. */
+void encode_worker_request_keyframe(LcEncodeWorker *worker);
 /* Copies the counters. Callable from any thread. */
 void encode_worker_get_stats(LcEncodeWorker *worker, LcEncodeWorkerStats *stats);
 /*

@@ -187,7 +187,10 @@ LcFrame *encoder_encode(LcEncoder *encoder, const LcRawFrame *frame, GError **er
     if (encoded == NULL)
         return NULL;
     encoded->encode_time_us = g_get_monotonic_time() - start;
-    encoded->meta.seq = frame->seq;
+    /* An H.264 frame refers to the one encoded before it, so its seq counts
+     * encoded frames: a gap on the way to a viewer is then a lost reference,
+     * never a raw frame the encode queue dropped. */
+    encoded->meta.seq = encoder->ops->codec == LC_CODEC_H264 ? ++encoder->encoded : frame->seq;
     encoded->meta.capture_us = frame->capture_time_us;
     return encoded;
 }

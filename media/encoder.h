@@ -51,7 +51,8 @@ typedef struct {
  */
 struct LcEncoder {
     const LcEncoderOps *ops;
-    gint quality; /* 1..100 */
+    gint quality;    /* 1..100 */
+    guint64 encoded; /* frames out so far */
 };
 
 GQuark encoder_error_quark(void);
@@ -71,7 +72,9 @@ LcCodec encoder_get_codec(LcEncoder *encoder);
 /* Whether name (NULL: "auto") names an encoder; FALSE with an error saying
  * which are known. */
 gboolean encoder_check_name(const char *name, GError **error);
-/* Encodes one frame; copies seq and capture time and records how long encoding took. */
+/* Encodes one frame; copies capture time and records how long encoding
+ * took. A JPEG frame keeps the raw frame's seq; H.264 frames are numbered
+ * 1, 2, 3... as they come out, so that a gap means a lost reference. */
 LcFrame *encoder_encode(LcEncoder *encoder, const LcRawFrame *frame, GError **error);
 /* The back-end's name, e.g. "jpeg". */
 const char *encoder_get_name(LcEncoder *encoder);
@@ -84,8 +87,7 @@ gboolean encoder_probe_gpu(GString *why);
 LcEncoder *encoder_jpeg_new(gint quality, GError **error);
 /* Back-end constructor: H.264 on the GStreamer element "x264enc",
  * "openh264enc" or "nvh264enc" (it must exist); settings resolved. */
-LcEncoder *encoder_h264_new(const char *element, const LcEncoderSettings *settings,
-                            GError **error);
+LcEncoder *encoder_h264_new(const char *element, const LcEncoderSettings *settings, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LcEncoder, encoder_free)
 

@@ -41,11 +41,10 @@ static void encoder_h264_configure(EncoderH264 *self, GstElement *enc)
          * sliced threads keep both cores busy without a frame of delay. */
         gst_util_set_object_arg(G_OBJECT(enc), "tune", "zerolatency");
         gst_util_set_object_arg(G_OBJECT(enc), "speed-preset", "superfast");
-        g_object_set(enc, "bitrate", (guint)s->bitrate, "key-int-max", (guint)s->gop,
-                     "bframes", 0, "sliced-threads", TRUE, "vbv-buf-capacity", 200, NULL);
+        g_object_set(enc, "bitrate", (guint)s->bitrate, "key-int-max", (guint)s->gop, "bframes", 0,
+                     "sliced-threads", TRUE, "vbv-buf-capacity", 200, NULL);
     } else if (g_strcmp0(self->element, "openh264enc") == 0) {
-        g_object_set(enc, "bitrate", (guint)s->bitrate * 1000, "gop-size", (guint)s->gop,
-                     NULL);
+        g_object_set(enc, "bitrate", (guint)s->bitrate * 1000, "gop-size", (guint)s->gop, NULL);
         gst_util_set_object_arg(G_OBJECT(enc), "rate-control", "bitrate");
         gst_util_set_object_arg(G_OBJECT(enc), "usage-type", "camera");
     } else {
@@ -161,8 +160,8 @@ static LcFrame *encoder_h264_encode(LcEncoder *encoder, const LcRawFrame *frame,
     if (self->want_key && self->frames > 0) {
         /* Upstream from the sink, as a viewer's request would come: the
          * encoder makes the next picture an IDR with SPS and PPS. */
-        gst_element_send_event(self->sink, gst_video_event_new_upstream_force_key_unit(
-                                               GST_CLOCK_TIME_NONE, TRUE, 0));
+        gst_element_send_event(
+            self->sink, gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE, 0));
     }
     self->want_key = FALSE;
     self->frames++;
@@ -236,8 +235,7 @@ static const LcEncoderOps encoder_nvenc_ops = {
 /* Creates an H.264 back-end on a GStreamer element: "x264enc",
  * "openh264enc" or "nvh264enc". The element must exist (encoder_list
  * checks it first); the pipeline is built at the first frame. */
-LcEncoder *encoder_h264_new(const char *element, const LcEncoderSettings *settings,
-                            GError **error)
+LcEncoder *encoder_h264_new(const char *element, const LcEncoderSettings *settings, GError **error)
 {
     static const struct {
         const char *element;

@@ -209,8 +209,7 @@ LcEncoder *encoder_list_select(LcCodec codec, const char *name, const LcEncoderS
         for (guint i = 0; i < list->len; i++) {
             const LcEncoderStatus *st = g_ptr_array_index(list, i);
             if (st->codec == resolved)
-                g_string_append_printf(why, "%s%s: %s", why->len ? "; " : "", st->name,
-                                       st->reason);
+                g_string_append_printf(why, "%s%s: %s", why->len ? "; " : "", st->name, st->reason);
         }
         g_set_error(error, ENCODER_ERROR, ENCODER_ERROR_UNAVAILABLE, "no %s encoder runs here (%s)",
                     frame_codec_to_string(resolved), why->str);

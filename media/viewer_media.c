@@ -25,8 +25,8 @@ typedef struct {
 } ViewerResult;
 
 struct LcViewerMedia {
-    LcDecoder *decoder; /* used only by the thread */
-    LcDisplay *display; /* used only on the context */
+    LcDecoder *decoders[VIEWER_MEDIA_CHANNELS]; /* one per channel; used only by the thread */
+    LcDisplay *display;                         /* used only on the context */
     LcWorker *worker;
     LcViewerMediaFunc func;
     gpointer user_data;
@@ -81,7 +81,10 @@ static gpointer viewer_decode_job(gpointer data, gpointer user_data)
         .bytes = frame_get_size(frame),
         .capture_time_us = frame->meta.capture_us,
     };
-    result->raw = decoder_decode(viewer->decoder, frame, &decode_time_us, &result->error);
+    LcDecoder *decoder = viewer->decoders[MIN(job->channel, VIEWER_MEDIA_CHANNELS - 1)];
+    result->raw = decoder_decode(decoder, frame, &decode_time_us, &result->error);
+    result->info.want_keyframe =
+        frame->meta.codec == LC_CODEC_H264 && decoder_wants_keyframe(decoder);
     if (result->raw != NULL) {
         result->info.decoded_us = g_get_real_time();
         result->info.decode_time_us = decode_time_us;
@@ -93,6 +96,8 @@ static gpointer viewer_decode_job(gpointer data, gpointer user_data)
         viewer->stats.frames_decoded++;
     else
         viewer->stats.frames_corrupt++;
+    if (g_error_matches(result->error, DECODER_ERROR, DECODER_ERROR_NEED_KEYFRAME))
+        viewer->stats.frames_unreferenced++;
     g_mutex_unlock(&viewer->lock);
     return result;
 }
@@ -185,9 +190,11 @@ LcViewerMedia *viewer_media_new(gboolean headless, const char *title, LcViewerMe
     viewer->func = func;
     viewer->user_data = user_data;
 
-    viewer->decoder = decoder_new(error);
-    if (viewer->decoder == NULL)
-        return NULL;
+    for (guint ch = 0; ch < VIEWER_MEDIA_CHANNELS; ch++) {
+        viewer->decoders[ch] = decoder_new(error);
+        if (viewer->decoders[ch] == NULL)
+            return NULL;
+    }
     viewer->display = display_new(headless, title, error);
     if (viewer->display == NULL)
         return NULL;
@@ -294,8 +301,9 @@ void viewer_media_free(LcViewerMedia *viewer)
     if (viewer == NULL)
         return;
 
-    worker_free(viewer->worker); /* joins the thread: the decoder is free to go */
-    decoder_free(viewer->decoder);
+    worker_free(viewer->worker); /* joins the thread: the decoders are free to go */
+    for (guint ch = 0; ch < VIEWER_MEDIA_CHANNELS; ch++)
+        decoder_free(viewer->decoders[ch]);
     if (viewer->split) {
         for (guint ch = 0; ch < VIEWER_MEDIA_CHANNELS; ch++) {
             display_free(viewer->apart[ch]);

@@ -1,6 +1,7 @@
 /*
- * The viewer's media glue: received JPEG frames are decoded on a worker
- * thread (media/decoder.h), shown (media/display.h, headless without a
+ * The viewer's media glue: received JPEG and H.264 frames are decoded on a
+ * worker thread (media/decoder.h; one decoder per channel, as an H.264
+ * stream's frames refer to each other), shown (media/display.h, headless without a
  * display) and reported per frame, with decode time and the time decoding
  * finished, to a callback on the main context. A frame that will not decode
  * (a damaged or truncated UDP frame) is counted and reported, never fatal.
@@ -36,6 +37,9 @@ typedef struct {
     gint width;             /* decoded picture, pixels; 0 if it failed */
     gint height;
     gboolean shown; /* handed to the display: newer than every frame shown before */
+    /* H.264: this channel's decoder waits for a keyframe (a reference was
+     * lost): the caller may ask the sender for one. */
+    gboolean want_keyframe;
 } LcViewerFrame;
 
 /* Counters since viewer_media_new(). */
@@ -44,8 +48,10 @@ typedef struct {
     guint64 frames_dropped; /* discarded unseen because the decoder fell behind */
     guint64 frames_decoded;
     guint64 frames_corrupt; /* could not be decoded */
-    guint64 frames_shown;   /* handed to the display */
-    guint64 frames_stale;   /* decoded, not shown: a frame as new was shown already */
+    guint64
+        frames_unreferenced; /* H.264: refused, a frame they refer to was lost (in corrupt too) */
+    guint64 frames_shown;    /* handed to the display */
+    guint64 frames_stale;    /* decoded, not shown: a frame as new was shown already */
 } LcViewerMediaStats;
 
 typedef struct LcViewerMedia LcViewerMedia;

@@ -9,7 +9,7 @@ packages=(
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-tools
   libturbojpeg0-dev libncurses-dev ncurses-term libchafa-dev
-  gstreamer1.0-plugins-bad
+  gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
   gstreamer1.0-x xvfb x11-apps x11-utils
   tmux gnuplot-nox iperf3 iproute2 nftables iputils-ping procps
   mosquitto

@@ -431,6 +431,12 @@ static void stream_sender_on_message(LcSession *session, const LcWireMsg *msg, g
             sender->events.refused(sender, error, sender->user_data);
         }
         break;
+    case WIRE_KEYFRAME_REQUEST:
+        if (sender->stream_id != 0 && msg->keyframe_request.stream_id == sender->stream_id &&
+            msg->keyframe_request.channel < LC_CHAN_KINDS && sender->events.keyframe_wanted)
+            sender->events.keyframe_wanted(sender, (LcChanKind)msg->keyframe_request.channel,
+                                           sender->user_data);
+        break;
     default:
         break;
     }

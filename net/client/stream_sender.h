@@ -105,6 +105,9 @@ typedef struct {
      * stream is opened again after a reconnect. */
     void (*channel_closed)(LcStreamSender *sender, LcChanKind channel, const GError *error,
                            gpointer user_data);
+    /* A viewer lost a reference frame on `channel` and asks for a keyframe
+     * (KEYFRAME_REQUEST, through the relay); may be NULL. */
+    void (*keyframe_wanted)(LcStreamSender *sender, LcChanKind channel, gpointer user_data);
 } LcStreamSenderEvents;
 
 /* What a sender has counted on one channel. */

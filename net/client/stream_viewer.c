@@ -226,6 +226,18 @@ gboolean stream_viewer_is_ready(LcStreamViewer *viewer)
     return TRUE;
 }
 
+/* Asks the sender for a keyframe through the relay. */
+gboolean stream_viewer_request_keyframe(LcStreamViewer *viewer, LcChanKind channel)
+{
+    g_return_val_if_fail(viewer != NULL, FALSE);
+    if (viewer->stream_id == 0 || session_get_state(viewer->session) != SESSION_JOINED)
+        return FALSE;
+    LcWireMsg msg = {.type = WIRE_KEYFRAME_REQUEST};
+    msg.keyframe_request.stream_id = viewer->stream_id;
+    msg.keyframe_request.channel = (guint8)channel;
+    return session_send(viewer->session, &msg, NULL);
+}
+
 /* Stops viewing and frees the viewer. */
 void stream_viewer_free(LcStreamViewer *viewer)
 {

@@ -73,6 +73,10 @@ LcStreamViewer *stream_viewer_new(LcSession *session, const char *nick,
 /* Whether every channel granted is open. */
 gboolean stream_viewer_is_ready(LcStreamViewer *viewer);
 
+/* Asks the stream's sender, through the relay, for a keyframe: this
+ * viewer's decoder lost a reference on `channel`. FALSE while no stream is
+ * attached or the session is down. The caller limits how often. */
+gboolean stream_viewer_request_keyframe(LcStreamViewer *viewer, LcChanKind channel);
 /* Stops viewing (VIEW_CLOSE if still joined) and frees the viewer. */
 void stream_viewer_free(LcStreamViewer *viewer);
 

@@ -283,7 +283,7 @@ static gsize relay_control_payload_max(void)
     static const guint8 types[] = {
         WIRE_HELLO, WIRE_ERROR,      WIRE_PING,          WIRE_PONG,        WIRE_CHAT,
         WIRE_NICK,  WIRE_QUIT,       WIRE_AWAY,          WIRE_STREAM_OPEN, WIRE_STREAM_CLOSE,
-        WIRE_VIEW,  WIRE_VIEW_CLOSE, WIRE_STATS_REQUEST, WIRE_PRIVMSG};
+        WIRE_VIEW,  WIRE_VIEW_CLOSE, WIRE_STATS_REQUEST, WIRE_PRIVMSG,     WIRE_KEYFRAME_REQUEST};
     gsize max = 0;
     for (guint i = 0; i < G_N_ELEMENTS(types); i++)
         max = MAX(max, wire_max_payload(types[i]));
@@ -456,6 +456,7 @@ static void relay_on_frame(LcChanStream *conn, const LcWireHeader *header, const
     case WIRE_VIEW:
     case WIRE_VIEW_CLOSE:
     case WIRE_STATS_REQUEST:
+    case WIRE_KEYFRAME_REQUEST:
         if (joined)
             relay_video_handle_control(client->relay->video, client, &msg);
         else

@@ -25,6 +25,9 @@
  * rate per second. Each one sends VIEW_END and VIEW_READY to every viewer. */
 #define RELAY_STREAM_REQUEST_BURST 10
 #define RELAY_STREAM_REQUEST_RATE  2
+/* KEYFRAME_REQUESTs for one stream closer together than this are one: the
+ * keyframe the first brings serves every viewer that lost a reference. */
+#define RELAY_KEYFRAME_REQUEST_GAP_US (100 * 1000)
 
 #define RELAY_DEFAULT_VIDEO_FRAME_MAX    (4 * 1024 * 1024)
 #define RELAY_DEFAULT_VIDEO_QUEUE_FRAMES 8

@@ -469,6 +469,37 @@ static void relay_video_viewer_remove(LcRelayViewer *viewer)
     g_hash_table_remove(viewer->video->viewers, GUINT_TO_POINTER(viewer->id));
 }
 
+/*
+ * A viewer lost a reference frame (H.264) and asks for a keyframe: passed
+ * to the stream's sender, once per RELAY_KEYFRAME_REQUEST_GAP_US, so that
+ * many viewers on a lossy LAN ask once. Only a viewer of the stream may
+ * ask; anything else is dropped (a request may cross the stream's end).
+ */
+static void relay_video_handle_keyframe(LcRelayVideo *video, LcRelayClient *client,
+                                        const LcWireMsg *msg)
+{
+    LcRelayStream *stream = relay_video_find_stream(video, msg->keyframe_request.stream_id);
+    if (stream == NULL)
+        return;
+    gboolean viewing = FALSE;
+    for (guint i = 0; i < stream->viewers->len && !viewing; i++)
+        viewing = ((LcRelayViewer *)stream->viewers->pdata[i])->owner == client->session_id;
+    gint64 now = g_get_monotonic_time();
+    if (!viewing || (stream->keyframe_asked_us != 0 &&
+                     now - stream->keyframe_asked_us < RELAY_KEYFRAME_REQUEST_GAP_US))
+        return;
+    LcRelayClient *owner = g_hash_table_lookup(video->relay->clients, &stream->owner);
+    if (owner == NULL || owner->state != CLIENT_JOINED)
+        return;
+    stream->keyframe_asked_us = now;
+    LcWireMsg out = {.type = WIRE_KEYFRAME_REQUEST};
+    out.keyframe_request.stream_id = stream->id;
+    out.keyframe_request.channel = msg->keyframe_request.channel;
+    g_autoptr(GBytes) frame = wire_msg_encode(&out, NULL);
+    if (frame != NULL)
+        relay_client_enqueue(owner, frame);
+}
+
 /* Handles a camera-channel request on a joined control connection. */
 void relay_video_handle_control(LcRelayVideo *video, LcRelayClient *client, const LcWireMsg *msg)
 {
@@ -513,6 +544,9 @@ void relay_video_handle_control(LcRelayVideo *video, LcRelayClient *client, cons
     }
     case WIRE_STATS_REQUEST:
         relay_video_handle_stats(video, client, msg->stats_request.request);
+        break;
+    case WIRE_KEYFRAME_REQUEST:
+        relay_video_handle_keyframe(video, client, msg);
         break;
     default:
         break;

@@ -43,8 +43,9 @@ typedef struct {
     LcRelayVideoChan *tcp;    /* the sender's TCP channel, or NULL */
     GSocketAddress *udp_peer; /* the sender's UDP address, learned from its datagrams */
     LcFragReassembler *reasm;
-    GPtrArray *viewers; /* LcRelayViewer, attached */
-    gboolean ending;    /* its viewers are let go: the owner needs no WATCH_NOTICE */
+    GPtrArray *viewers;       /* LcRelayViewer, attached */
+    gboolean ending;          /* its viewers are let go: the owner needs no WATCH_NOTICE */
+    gint64 keyframe_asked_us; /* monotonic: a KEYFRAME_REQUEST last went to the owner */
     /* The VIDEO_FRAME head of the last frame fanned out to TCP viewers (made
      * once for all of them); the frame is held so that its address cannot
      * be reused by another while it keys the cache. */

@@ -67,6 +67,7 @@ typedef enum {
     WIRE_VIDEO_FRAME = 0x2A,
     WIRE_STREAM_NOTICE = 0x2B,
     WIRE_WATCH_NOTICE = 0x2C,
+    WIRE_KEYFRAME_REQUEST = 0x2D,
     WIRE_VIDEO_ACK = 0x30,
     WIRE_STATS_REQUEST = 0x31,
     WIRE_STATS_STREAM = 0x32,
@@ -302,6 +303,10 @@ typedef struct {
             guint32 stream_id;
             char *nick; /* the member who watches (or listens) */
         } watch_notice;
+        struct {
+            guint32 stream_id;
+            guint8 channel; /* LcChanKind whose viewer lost a reference */
+        } keyframe_request;
         struct {
             guint32 request;
         } stats_request;

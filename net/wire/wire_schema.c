@@ -153,6 +153,10 @@ static const LcField stream_notice_fields[] = {
     FIELD(F_STR, stream_notice.nick, WIRE_NICK_MAX, F_NONEMPTY, WIRE_ERR_BAD_FRAME),
     NUM(F_U8, stream_notice.channels),
 };
+static const LcField keyframe_request_fields[] = {
+    NUM(F_U32, keyframe_request.stream_id),
+    NUM(F_U8, keyframe_request.channel),
+};
 static const LcField stats_request_fields[] = {
     NUM(F_U32, stats_request.request),
 };
@@ -228,6 +232,7 @@ static const LcSchema schemas[] = {
            video_frame_fields, FALSE),
     SCHEMA(WIRE_STREAM_NOTICE, "STREAM_NOTICE", 64, WIRE_FLAG_AUDIO, stream_notice_fields, FALSE),
     SCHEMA(WIRE_WATCH_NOTICE, "WATCH_NOTICE", 64, WIRE_FLAG_AUDIO, watch_notice_fields, FALSE),
+    SCHEMA(WIRE_KEYFRAME_REQUEST, "KEYFRAME_REQUEST", 16, 0, keyframe_request_fields, FALSE),
     SCHEMA(WIRE_VIDEO_ACK, "VIDEO_ACK", 64, 0, video_ack_fields, FALSE),
     SCHEMA(WIRE_STATS_REQUEST, "STATS_REQUEST", 16, 0, stats_request_fields, FALSE),
     SCHEMA(WIRE_STATS_STREAM, "STATS_STREAM", 128, WIRE_FLAG_AUDIO, stats_stream_fields, FALSE),

@@ -102,6 +102,7 @@ static void framelog_json_add_sender_channel(JsonBuilder *builder, const LcChann
     stats_json_add_number(builder, "goodput_mbps", s->sent.goodput_mbps);
     stats_json_add_number(builder, "fps_acked", s->sent.fps_acked);
     stats_json_add_number(builder, "loss_fraction", s->sent.loss_fraction);
+    framelog_json_add_uint(builder, "keyframe_requests", s->keyframe_requests);
     stats_json_add_summary(builder, "rtt_ms", &s->rtt);
     stats_json_add_number(builder, "srtt_ms", s->srtt_ms);
     stats_json_add_number(builder, "rttvar_ms", s->rttvar_ms);
@@ -123,6 +124,9 @@ static void framelog_json_add_viewer_channel(JsonBuilder *builder, const LcChann
     framelog_json_add_uint(builder, "frames_decoded", s->frames_decoded);
     framelog_json_add_uint(builder, "frames_corrupt", s->frames_corrupt);
     framelog_json_add_uint(builder, "frames_missing", s->frames_missing);
+    framelog_json_add_uint(builder, "frames_unreferenced", s->frames_unreferenced);
+    framelog_json_add_uint(builder, "keyframe_requests", s->keyframe_requests);
+    stats_json_add_number(builder, "frozen_ms", s->frozen_ms);
     stats_json_add_number(
         builder, "fps_decoded",
         s->received.duration_s > 0.0 ? (double)s->frames_decoded / s->received.duration_s : NAN);

@@ -7,6 +7,10 @@
 
 /* How long frames wait for every channel of a new stream to open. */
 #define AV_SENDER_OPEN_WAIT_US (2 * G_USEC_PER_SEC)
+/* Keyframes forced for viewers come at most this often: on a lossy link
+ * every viewer keeps losing references, and keyframes are large. A request
+ * within the gap is kept for its end, not dropped. */
+#define AV_SENDER_KEYFRAME_GAP_US (250 * 1000)
 
 struct _LcAvSender {
     guint64 next_seq;  /* the last frame number sent */
@@ -19,6 +23,13 @@ struct _LcAvSender {
     LcAvSenderErrorFunc error_func;
     gpointer user_data;
     gboolean failed;
+    /* H.264: a frame was not sent (no stream yet, a reconnect), so the ones
+     * after it would refer to a picture no viewer has: nothing but a
+     * keyframe goes until one comes. */
+    gboolean need_key;
+    gint64 key_forced_us; /* monotonic: the last keyframe forced */
+    GSource *key_timer;   /* a request waiting for the gap's end */
+    LcAvSenderKeyframes keyframes;
 };
 
 /* Reports a fatal problem once. */
@@ -31,18 +42,66 @@ static void av_sender_fail(LcAvSender *s, const GError *error)
         s->error_func(s, error, s->user_data);
 }
 
+static void av_sender_force_keyframe(LcAvSender *s);
+
+/* The gap since the last forced keyframe is over: force the one asked for. */
+static gboolean av_sender_on_key_timer(gpointer data)
+{
+    LcAvSender *s = data;
+    g_clear_pointer(&s->key_timer, g_source_unref);
+    av_sender_force_keyframe(s);
+    return G_SOURCE_REMOVE;
+}
+
+/* Has the encoder make a keyframe next, or at the end of the gap. */
+static void av_sender_force_keyframe(LcAvSender *s)
+{
+    if (s->key_timer != NULL)
+        return; /* one is coming */
+    gint64 now = g_get_monotonic_time();
+    gint64 wait = s->key_forced_us == 0 ? 0 : s->key_forced_us + AV_SENDER_KEYFRAME_GAP_US - now;
+    if (wait > 0) {
+        s->key_timer = g_timeout_source_new((guint)(wait / 1000) + 1);
+        g_source_set_callback(s->key_timer, av_sender_on_key_timer, s, NULL);
+        g_source_attach(s->key_timer, g_main_context_get_thread_default());
+        return;
+    }
+    s->key_forced_us = now;
+    s->keyframes.forced++;
+    camera_request_keyframe(s->camera);
+}
+
+/* Whether an encoded frame may go: not a frame after one that did not (see
+ * need_key), which then asks for a keyframe. */
+static gboolean av_sender_may_send(LcAvSender *s, const LcFrame *frame)
+{
+    if (frame->meta.codec != LC_CODEC_H264 || (frame->meta.flags & LC_FRAME_FLAG_KEY)) {
+        s->need_key = FALSE;
+        return TRUE;
+    }
+    if (!s->need_key)
+        return TRUE;
+    s->keyframes.held++;
+    av_sender_force_keyframe(s);
+    return FALSE;
+}
+
 /* An encoded frame: send it on every channel once the stream is granted. */
 static void av_sender_on_frame(LcCamera *camera, LcFrame *encoded, gpointer data)
 {
     LcAvSender *s = data;
     g_autoptr(LcFrame) frame = encoded; /* ours (transfer full) */
-    if (s->video == NULL || stream_sender_get_stream_id(s->video) == 0)
-        return; /* not granted yet: nothing is measured before the stream exists */
-    /* Nor before its channels open: a frame then would be dropped on one
+    /* Not granted yet: nothing is measured before the stream exists. Nor
+     * before its channels open: a frame then would be dropped on one
      * channel and not the other, or on both. A channel that does not open
      * within AV_SENDER_OPEN_WAIT_US is not waited for. */
-    if (!stream_sender_is_ready(s->video) &&
-        g_get_monotonic_time() - s->granted_us < AV_SENDER_OPEN_WAIT_US)
+    if (s->video == NULL || stream_sender_get_stream_id(s->video) == 0 ||
+        (!stream_sender_is_ready(s->video) &&
+         g_get_monotonic_time() - s->granted_us < AV_SENDER_OPEN_WAIT_US)) {
+        s->need_key = TRUE;
+        return;
+    }
+    if (!av_sender_may_send(s, frame))
         return;
     framelog_add_captured(s->log, frame->meta.capture_us, frame->encode_time_us);
     /* The stream's own numbers, one per frame sent: a frame the capture or
@@ -89,6 +148,17 @@ static void av_sender_on_refused(LcStreamSender *v, const GError *error, gpointe
     av_sender_fail(data, error);
 }
 
+/* A viewer lost a reference and asks for a keyframe. */
+static void av_sender_on_keyframe_wanted(LcStreamSender *v, LcChanKind channel, gpointer data)
+{
+    LcAvSender *s = data;
+    if (camera_get_codec(s->camera) != LC_CODEC_H264)
+        return; /* every JPEG frame is a keyframe */
+    s->keyframes.requests[channel]++;
+    framelog_note_keyframe_request(s->log, channel);
+    av_sender_force_keyframe(s);
+}
+
 /* The relay granted the stream: its channels are opening. */
 static void av_sender_on_stream(LcStreamSender *v, guint32 stream_id, gpointer data)
 {
@@ -103,6 +173,7 @@ static const LcStreamSenderEvents av_sender_events = {
     .viewer_ack = av_sender_on_viewer_ack,
     .dropped = av_sender_on_dropped,
     .refused = av_sender_on_refused,
+    .keyframe_wanted = av_sender_on_keyframe_wanted,
 };
 
 /* Describes a camera run for the summary. */
@@ -138,6 +209,7 @@ LcAvSender *av_sender_new(LcSession *session, const LcCameraOptions *camera,
         resolved.encoder = camera_get_encoder_name(s->camera);
     s->log = framelog_new(FRAMELOG_ROLE_SENDER, &resolved, clock_now_us());
     s->config = *config;
+    s->need_key = TRUE;
     return g_steal_pointer(&s);
 }
 
@@ -177,6 +249,12 @@ void av_sender_update_socket_stats(LcAvSender *s)
         stream_log_socket_stats(s->log, s->video);
 }
 
+/* The keyframe counters. */
+void av_sender_get_keyframes(LcAvSender *s, LcAvSenderKeyframes *out)
+{
+    *out = s->keyframes;
+}
+
 /* One line on the encoder in use. */
 const char *av_sender_get_encoder_note(LcAvSender *s)
 {
@@ -189,6 +267,10 @@ void av_sender_free(LcAvSender *s)
     if (s == NULL)
         return;
     g_clear_pointer(&s->camera, camera_free);
+    if (s->key_timer != NULL) {
+        g_source_destroy(s->key_timer);
+        g_clear_pointer(&s->key_timer, g_source_unref);
+    }
     g_clear_pointer(&s->video, stream_sender_free);
     g_clear_pointer(&s->log, framelog_free);
     g_free(s);

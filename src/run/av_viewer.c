@@ -2,9 +2,17 @@
 #include "src/run/av_viewer.h"
 
 #include "net/wire/chan_kind.h"
+#include "media/decoder.h"
 #include "media/viewer_media.h"
 
 #include <string.h>
+
+/* While a channel's H.264 decoder waits for a keyframe, it asks again this
+ * often (the keyframe asked for may be held by the sender's gap). */
+#define AV_VIEWER_KEYFRAME_RETRY_US (300 * 1000)
+/* A channel that shows no new picture for longer than this is frozen,
+ * for the whole gap (at 30 fps three frames are 100 ms). */
+#define AV_VIEWER_FROZEN_US (100 * 1000)
 
 struct _LcAvViewer {
     LcStreamViewer *video;
@@ -26,11 +34,13 @@ struct _LcAvViewer {
      * numbers from 1 again, and taken as they are its frames would repeat
      * (or trail) the last stream's, and be dropped as such until the new
      * numbers passed the old ones. */
-    guint streams;    /* streams seen (VIEW_READY) */
-    gboolean rebase;  /* a new stream: its first frame says how it numbers */
-    guint64 seq_base; /* added to this stream's numbers */
-    guint64 seq_top;  /* the highest number given so far */
-    guint64 raw_top;  /* the highest number of this stream's own */
+    guint streams;                      /* streams seen (VIEW_READY) */
+    gboolean rebase;                    /* a new stream: its first frame says how it numbers */
+    guint64 seq_base;                   /* added to this stream's numbers */
+    guint64 seq_top;                    /* the highest number given so far */
+    guint64 raw_top;                    /* the highest number of this stream's own */
+    gint64 key_asked_us[LC_CHAN_KINDS]; /* monotonic: a keyframe last asked for */
+    gint64 picture_us[LC_CHAN_KINDS];   /* wall clock: the last picture decoded */
 };
 
 /* Reports a fatal problem once. */
@@ -124,10 +134,26 @@ static void av_viewer_on_decoded(LcViewerMedia *media, const LcViewerFrame *f, c
                                  gpointer data)
 {
     LcAvViewer *v = data;
+    guint ch = MIN(f->channel, LC_CHAN_KINDS - 1);
+    if (f->want_keyframe) {
+        gint64 now = g_get_monotonic_time();
+        if ((v->key_asked_us[ch] == 0 ||
+             now - v->key_asked_us[ch] >= AV_VIEWER_KEYFRAME_RETRY_US) &&
+            stream_viewer_request_keyframe(v->video, (LcChanKind)ch)) {
+            v->key_asked_us[ch] = now;
+            framelog_note_keyframe_request(v->log, (LcChanKind)ch);
+        }
+    }
     if (error != NULL) {
+        if (g_error_matches(error, DECODER_ERROR, DECODER_ERROR_NEED_KEYFRAME))
+            framelog_note_unreferenced(v->log, (LcChanKind)ch);
         framelog_add_corrupt(v->log, (LcChanKind)f->channel, f->seq);
         return;
     }
+    v->key_asked_us[ch] = 0;
+    if (v->picture_us[ch] != 0 && f->decoded_us - v->picture_us[ch] > AV_VIEWER_FROZEN_US)
+        framelog_note_frozen(v->log, (LcChanKind)ch, f->decoded_us - v->picture_us[ch]);
+    v->picture_us[ch] = f->decoded_us;
     if (v->decoded++ == 0)
         framelog_set_stream(v->log, f->width, f->height, NULL);
     /* The picture says whose it is and which channel brought it. */

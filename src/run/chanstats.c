@@ -28,6 +28,8 @@ struct LcChannelStats {
     LcStatsRate recv_rate;
     guint64 frames_decoded;
     guint64 frames_corrupt;
+    guint64 frames_unreferenced;
+    gint64 frozen_us;
     gboolean has_seq;
     guint64 min_seq; /* lowest and highest sequence number received */
     guint64 max_seq;
@@ -37,7 +39,8 @@ struct LcChannelStats {
     LcStatsDist *end_to_end;
     LcStatsDist *decode;
 
-    /* Both. */
+    /* Both: KEYFRAME_REQUESTs sent (viewer) or received (sender). */
+    guint64 keyframe_requests;
     LcStatsDeadline deadline;
     gboolean has_tcp_info;
     LcStatsTcpInfo tcp_info;
@@ -212,6 +215,24 @@ void chanstats_add_corrupt(LcChannelStats *stats, const LcFrameRecord *record)
     stats->frames_corrupt++;
 }
 
+/* H.264: a keyframe was asked for (viewer) or a viewer asked (sender). */
+void chanstats_add_keyframe_request(LcChannelStats *stats)
+{
+    stats->keyframe_requests++;
+}
+
+/* Viewer, H.264: a frame not decoded because a reference was lost. */
+void chanstats_add_unreferenced(LcChannelStats *stats)
+{
+    stats->frames_unreferenced++;
+}
+
+/* Viewer: the channel showed no new picture for us (a freeze). */
+void chanstats_add_frozen(LcChannelStats *stats, gint64 us)
+{
+    stats->frozen_us += us;
+}
+
 /* Attaches the kernel's view of the channel's TCP connection. */
 void chanstats_set_tcp_info(LcChannelStats *stats, const LcStatsTcpInfo *info)
 {
@@ -316,6 +337,9 @@ void chanstats_get_summary(const LcChannelStats *stats, gint64 now_us, LcChannel
     chanstats_get_received(stats, now_us, &out->received);
     out->frames_decoded = stats->frames_decoded;
     out->frames_corrupt = stats->frames_corrupt;
+    out->frames_unreferenced = stats->frames_unreferenced;
+    out->frozen_ms = (double)stats->frozen_us / 1000.0;
+    out->keyframe_requests = stats->keyframe_requests;
     out->frames_missing = chanstats_count_missing(stats);
     stats_dist_get_summary(stats->end_to_end, &out->end_to_end);
     stats_dist_get_summary(stats->decode, &out->decode);

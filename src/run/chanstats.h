@@ -58,6 +58,9 @@ typedef struct {
     LcStatsRateReport received; /* frames and bytes received, counted as "acked" */
     guint64 frames_decoded;
     guint64 frames_corrupt;        /* received but not decodable */
+    guint64 frames_unreferenced;   /* H.264, of frames_corrupt: a reference was lost */
+    double frozen_ms;              /* time with no new picture, gaps over 100 ms */
+    guint64 keyframe_requests;     /* H.264: asked for (viewer), or asked by viewers (sender) */
     guint64 frames_missing;        /* never received within the span of sequence numbers seen */
     LcStatsDistSummary end_to_end; /* ms: capture (sender) to decoded (viewer) */
     LcStatsDistSummary decode;     /* ms: decode duration */
@@ -92,6 +95,12 @@ void chanstats_add_decoded(LcChannelStats *stats, const LcFrameRecord *record,
                            gint64 decode_time_us);
 /* Viewer: the frame arrived but could not be decoded. */
 void chanstats_add_corrupt(LcChannelStats *stats, const LcFrameRecord *record);
+/* H.264: a keyframe was asked for (viewer) or a viewer asked (sender). */
+void chanstats_add_keyframe_request(LcChannelStats *stats);
+/* Viewer, H.264: a frame not decoded because a reference was lost. */
+void chanstats_add_unreferenced(LcChannelStats *stats);
+/* Viewer: the channel showed no new picture for us (a freeze). */
+void chanstats_add_frozen(LcChannelStats *stats, gint64 us);
 /* Attaches the kernel's view of the channel's TCP connection (latest wins). */
 void chanstats_set_tcp_info(LcChannelStats *stats, const LcStatsTcpInfo *info);
 

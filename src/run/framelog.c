@@ -351,6 +351,27 @@ gboolean framelog_add_corrupt(LcFramelog *log, LcChanKind channel, guint64 seq)
     return TRUE;
 }
 
+/* A keyframe asked for, or a viewer's request received. */
+void framelog_note_keyframe_request(LcFramelog *log, LcChanKind channel)
+{
+    if (channel < LC_CHAN_KINDS && log->channels[channel] != NULL)
+        chanstats_add_keyframe_request(log->channels[channel]);
+}
+
+/* A frame not decoded for a lost reference. */
+void framelog_note_unreferenced(LcFramelog *log, LcChanKind channel)
+{
+    if (channel < LC_CHAN_KINDS && log->channels[channel] != NULL)
+        chanstats_add_unreferenced(log->channels[channel]);
+}
+
+/* A freeze of us on a channel. */
+void framelog_note_frozen(LcFramelog *log, LcChanKind channel, gint64 us)
+{
+    if (channel < LC_CHAN_KINDS && log->channels[channel] != NULL)
+        chanstats_add_frozen(log->channels[channel], us);
+}
+
 /* Orders records by seq, then by channel. */
 static gint framelog_compare_records(gconstpointer a, gconstpointer b)
 {

@@ -338,8 +338,9 @@ static void test_test_pattern(void)
     g_autoptr(LcCamera) camera = camera_new(&options, sink_on_frame, NULL, &sink, &error);
     g_assert_no_error(error);
     g_assert_cmpstr(camera_get_encoder_name(camera), ==, "jpeg");
-    g_assert_true(g_str_has_prefix(camera_get_encoder_note(camera), "encoder jpeg on the CPU"));
-    g_assert_nonnull(strstr(camera_get_encoder_note(camera), "GPU encoder not used: "));
+    g_assert_true(
+        g_str_has_prefix(camera_get_encoder_note(camera), "encoder turbojpeg (jpeg on the CPU)"));
+    g_assert_nonnull(strstr(camera_get_encoder_note(camera), "quality 70"));
     g_assert_nonnull(strstr(camera_get_description(camera), "videotestsrc"));
 
     g_assert_true(camera_start(camera, &error));

@@ -37,7 +37,12 @@ static const FlagCase flag_cases[] = {
     {"lanconf-bench compare --source synthetic:x",
      "the seed after synthetic: must be a whole number"},
     {"lanconf-bench compare --encoder foo",
-     "--encoder: unknown encoder \"foo\" (known: auto, jpeg)"},
+     "--encoder: unknown encoder \"foo\" (known: auto, jpeg, turbojpeg, x264, openh264, nvenc)"},
+    {"lanconf-bench compare --codec vp8", "--codec: unknown codec \"vp8\" (known: jpeg, h264)"},
+    {"lanconf-cli --camera test --codec jpeg --encoder x264",
+     "--encoder: the encoder x264 makes h264, not jpeg"},
+    {"lanconf-cli --camera test --bitrate 0", "--bitrate: invalid bitrate \"0\""},
+    {"lanconf-cli --camera test --gop 1001", "--gop: invalid GOP \"1001\""},
     {"lanconf-bench compare --relay 127.0.0.1:70000", "--relay: invalid address"},
     {"lanconf-relay --listen nonsense", "--listen: 'nonsense' is not an IP address"},
     {"lanconf-relay --port-file /nonexistent-folder/port",
@@ -48,7 +53,7 @@ static const FlagCase flag_cases[] = {
     {"lanconf-linkemu --impair none --ns-a same --ns-b same", "name the same namespace"},
     {"lanconf-cli --nick BAD!NICK", "--nick: "},
     {"lanconf-cli --nick bob --view -x", "--view: "},
-    {"lanconf-cli --camera test --encoder nvenc", "--encoder: unknown encoder"},
+    {"lanconf-cli --camera test --encoder nvidia", "--encoder: unknown encoder"},
     {"lanconf-bench transport --window 0", "--window: '0' is out of range"},
     {"lanconf-bench compare --impair bogus=1", "--impair: bogus=1: unknown key 'bogus'"},
     {"lanconf-bench compare --impair loss=200%", "--impair: "},
@@ -93,6 +98,29 @@ static void test_flag_case(gconstpointer data)
     g_assert_nonnull(strstr(err, fc->expect));
 }
 
+/* A known encoder that cannot run here fails at start (status 1) with the
+ * reason, before anything joins. Where NVENC works, x264 stands in for a
+ * back-end that runs: the run is then not a failure to check. */
+static void test_encoder_unavailable(void)
+{
+    if (g_file_test("/dev/nvidia0", G_FILE_TEST_EXISTS)) {
+        g_test_skip("this machine has an NVIDIA GPU");
+        return;
+    }
+    g_autofree char *program = g_build_filename(LANCONF_BIN_DIR, "lanconf-cli", NULL);
+    const char *args[] = {program, "--server",  "127.0.0.1:1", "--camera",
+                          "test",  "--encoder", "nvenc",       NULL};
+    g_autofree char *out = NULL, *err = NULL;
+    gint status = 0;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(g_spawn_sync(NULL, (char **)args, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                               &status, &error));
+    g_test_message("%s", err);
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 1);
+    g_assert_nonnull(strstr(err, "the encoder nvenc cannot run here: no NVIDIA GPU"));
+}
+
 /* Every client and the relay say their version and the protocol's. */
 static void test_versions(void)
 {
@@ -116,6 +144,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/flags/versions", test_versions);
+    g_test_add_func("/flags/encoder-unavailable", test_encoder_unavailable);
     for (guint i = 0; i < G_N_ELEMENTS(flag_cases); i++) {
         g_autofree char *path = g_strdup_printf("/flags/%u", i);
         g_test_add_data_func(path, &flag_cases[i], test_flag_case);

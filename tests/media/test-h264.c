@@ -106,8 +106,8 @@ static void test_h264_roundtrip(void)
         g_assert_cmpint(took, >=, 0);
         g_autoptr(LcRawFrame) in = scene_frame(synth, i);
         gdouble psnr = media_test_psnr_y(in, out);
-        g_test_message("frame %u: %" G_GSIZE_FORMAT " bytes, Y PSNR %.1f dB", i,
-                       frame_get_size(f), psnr);
+        g_test_message("frame %u: %" G_GSIZE_FORMAT " bytes, Y PSNR %.1f dB", i, frame_get_size(f),
+                       psnr);
         g_assert_cmpfloat(psnr, >, 28.0);
     }
     g_assert_false(decoder_wants_keyframe(decoder));
@@ -232,7 +232,8 @@ static void test_encoder_select(void)
     }
 
     g_autofree char *note = NULL;
-    g_autoptr(LcEncoder) automatic = encoder_list_select(LC_CODEC_H264, "auto", NULL, &note, &error);
+    g_autoptr(LcEncoder) automatic =
+        encoder_list_select(LC_CODEC_H264, "auto", NULL, &note, &error);
     g_assert_no_error(error);
     g_test_message("%s", note);
     const char *expect = nvenc->available ? "nvenc" : "x264";

@@ -393,6 +393,7 @@ static const WireTypeRow type_rows[] = {
     {0x2A, "VIDEO_FRAME", WIRE_VIDEO_FRAME_HEAD + WIRE_VIDEO_FRAME_MAX},
     {0x2B, "STREAM_NOTICE", 64},
     {0x2C, "WATCH_NOTICE", 64},
+    {0x2D, "KEYFRAME_REQUEST", 16},
     {0x30, "VIDEO_ACK", 64},
     {0x31, "STATS_REQUEST", 16},
     {0x32, "STATS_STREAM", 128},
