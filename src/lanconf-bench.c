@@ -6,6 +6,7 @@
 #include "src/lab/bench_chat.h"
 #include "src/lab/bench_compare.h"
 #include "src/lab/bench_conference.h"
+#include "src/lab/bench_encoders.h"
 #include "src/lab/bench_transport.h"
 #include "net/stats/stats_json.h"
 
@@ -144,13 +145,15 @@ static int bench_chat_main(int argc, char **argv)
 /* Prints the subcommands. */
 static void bench_usage(FILE *out)
 {
-    fprintf(out, "Usage: lanconf-bench COMMAND [OPTION...]\n\n"
-                 "Commands:\n"
-                 "  compare   the same camera frames over TCP and UDP at once, side by side\n"
-                 "  chat      chat fan-out throughput and latency, lanconf vs mosquitto\n"
-                 "  transport the camera channels at full speed, lanconf vs iperf3\n"
-                 "  conference many speakers to many listeners, every one hearing every one\n\n"
-                 "'lanconf-bench COMMAND --help' describes each command's options.\n");
+    fprintf(out,
+            "Usage: lanconf-bench COMMAND [OPTION...]\n\n"
+            "Commands:\n"
+            "  compare   the same camera frames over TCP and UDP at once, side by side\n"
+            "  chat      chat fan-out throughput and latency, lanconf vs mosquitto\n"
+            "  transport the camera channels at full speed, lanconf vs iperf3\n"
+            "  conference many speakers to many listeners, every one hearing every one\n"
+            "  encoders  the encoder back-ends: which run here, why not the others, how fast\n\n"
+            "'lanconf-bench COMMAND --help' describes each command's options.\n");
 }
 
 int main(int argc, char **argv)
@@ -173,6 +176,8 @@ int main(int argc, char **argv)
         return bench_transport_main(argc - 1, argv + 1);
     if (strcmp(argv[1], "conference") == 0)
         return bench_conference_main(argc - 1, argv + 1);
+    if (strcmp(argv[1], "encoders") == 0)
+        return bench_encoders_main(argc - 1, argv + 1);
     fprintf(stderr, "lanconf-bench: unknown command '%s'\n", argv[1]);
     bench_usage(stderr);
     return 2;

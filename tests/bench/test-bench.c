@@ -222,6 +222,47 @@ static void test_conference_run(void)
     }
 }
 
+/* `lanconf-bench encoders --speed --json`: every back-end listed, the CPU
+ * ones run here and are measured (each picture decodes back close to the
+ * source), and one that does not run says why. */
+static void test_encoders_run(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) p = g_subprocess_new(
+        G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, LANCONF_BIN_DIR "/lanconf-bench", "encoders",
+        "--speed", "--size", "320x240", "--frames", "10", "--json", NULL);
+    g_assert_no_error(error);
+    g_autofree char *out = NULL;
+    g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, &out, NULL, &error));
+    g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 0);
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_assert_true(json_parser_load_from_data(parser, out, -1, &error));
+    JsonObject *root = json_node_get_object(json_parser_get_root(parser));
+    JsonArray *list = json_object_get_array_member(root, "encoders");
+    g_assert_cmpuint(json_array_get_length(list), ==, 4);
+    guint measured = 0;
+    for (guint i = 0; i < json_array_get_length(list); i++) {
+        JsonObject *e = json_array_get_object_element(list, i);
+        const char *name = json_object_get_string_member(e, "name");
+        gboolean available = json_object_get_boolean_member(e, "available");
+        if (g_strcmp0(name, "turbojpeg") == 0 || g_strcmp0(name, "x264") == 0)
+            g_assert_true(available);
+        if (!available) {
+            g_assert_cmpuint(strlen(json_object_get_string_member(e, "reason")), >, 10);
+            g_assert_false(json_object_has_member(e, "speed"));
+            continue;
+        }
+        JsonObject *speed = json_object_get_object_member(e, "speed");
+        g_assert_cmpstr(json_object_get_string_member(speed, "size"), ==, "320x240");
+        g_assert_cmpfloat(json_object_get_double_member(speed, "fps"), >, 0);
+        g_assert_cmpfloat(json_object_get_double_member(speed, "psnr_y_db"), >, 28);
+        measured++;
+    }
+    g_assert_cmpuint(measured, >=, 2);
+    JsonObject *dec = json_object_get_object_member(root, "h264_decoder");
+    g_assert_true(json_object_get_boolean_member(dec, "available"));
+}
+
 /* Runs `lanconf-bench COMMAND FLAG VALUE`: a usage error (exit 2) whose
  * message holds want. */
 static void bench_expect_usage_error(const char *command, const char *flag, const char *value,
@@ -248,6 +289,8 @@ static void test_transport_flags(void)
 static void test_conference_flags(void)
 {
     bench_expect_usage_error("conference", "--threads", "0", "--threads: '0' is out of range");
+    bench_expect_usage_error("encoders", "--frames", "0", "--frames: '0' is out of range");
+    bench_expect_usage_error("encoders", "--size", "3x3", "invalid size");
 }
 
 int main(int argc, char **argv)
@@ -260,6 +303,7 @@ int main(int argc, char **argv)
     g_test_add_func("/bench/transport/flags", test_transport_flags);
     g_test_add_func("/bench/conference/run", test_conference_run);
     g_test_add_func("/bench/conference/flags", test_conference_flags);
+    g_test_add_func("/bench/encoders/run", test_encoders_run);
     g_test_add_func("/bench/chat/mqtt-wire", test_mqtt_wire);
     g_test_add_func("/bench/chat/run", test_chat_run);
     g_test_add_func("/bench/chat/stuck", test_chat_stuck);
