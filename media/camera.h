@@ -21,6 +21,7 @@ G_BEGIN_DECLS
 #define CAMERA_MIN_DIMENSION   16
 #define CAMERA_MAX_DIMENSION   8192 /* what a viewer's decoder accepts */
 #define CAMERA_MAX_FPS         120
+#define CAMERA_MAX_CODECS      2 /* jpeg and h264 */
 /* Raw frames allowed to wait for the encoder; older ones are dropped and counted. */
 #define CAMERA_MAX_PENDING 2
 
@@ -39,8 +40,13 @@ typedef struct {
     gint quality;  /* JPEG quality, 1..100 */
     char *encoder; /* "auto", or a back-end: media/encoder_list.h */
     LcCodec codec; /* 0: the encoder's own (jpeg for "auto") */
-    gint bitrate;  /* H.264, kbit/s; 0: the default */
-    gint gop;      /* H.264: frames from keyframe to keyframe; 0: the default */
+    /* --codec as a list ("jpeg,h264"), where the program takes one
+     * (allow_codec_list, set before parsing): codec is the first. */
+    gboolean allow_codec_list;
+    LcCodec codecs[CAMERA_MAX_CODECS];
+    guint n_codecs;
+    gint bitrate; /* H.264, kbit/s; 0: the default */
+    gint gop;     /* H.264: frames from keyframe to keyframe; 0: the default */
 } LcCameraOptions;
 
 /* Counters since camera_start(). */

@@ -207,14 +207,39 @@ static gboolean camera_on_encoder(const char *name, const char *value, gpointer 
     return TRUE;
 }
 
-/* --codec jpeg|h264. */
+/* --codec jpeg|h264, or a list of both where the program takes one. */
 static gboolean camera_on_codec(const char *name, const char *value, gpointer data, GError **error)
 {
     LcCameraOptions *options = data;
-    if (!encoder_list_parse_codec(value, &options->codec, error)) {
-        g_prefix_error(error, "%s: ", name);
+    g_auto(GStrv) items = g_strsplit(value ? value : "", ",", -1);
+    guint n = g_strv_length(items);
+    if (n > 1 && !options->allow_codec_list) {
+        g_set_error(error, CAMERA_ERROR, CAMERA_ERROR_INVALID_ARGUMENT,
+                    "%s: one codec, jpeg or h264 (a list is for lanconf-bench compare)", name);
         return FALSE;
     }
+    if (n > CAMERA_MAX_CODECS) {
+        g_set_error(error, CAMERA_ERROR, CAMERA_ERROR_INVALID_ARGUMENT,
+                    "%s: at most %d codecs (jpeg,h264)", name, CAMERA_MAX_CODECS);
+        return FALSE;
+    }
+    options->n_codecs = 0;
+    for (guint i = 0; i < MAX(n, 1); i++) {
+        LcCodec codec = 0;
+        if (!encoder_list_parse_codec(n ? items[i] : "", &codec, error)) {
+            g_prefix_error(error, "%s: ", name);
+            return FALSE;
+        }
+        for (guint k = 0; k < options->n_codecs; k++) {
+            if (options->codecs[k] == codec) {
+                g_set_error(error, CAMERA_ERROR, CAMERA_ERROR_INVALID_ARGUMENT,
+                            "%s: %s is named twice", name, frame_codec_to_string(codec));
+                return FALSE;
+            }
+        }
+        options->codecs[options->n_codecs++] = codec;
+    }
+    options->codec = options->codecs[0];
     return TRUE;
 }
 

@@ -33,6 +33,7 @@ struct LcViewerMedia {
     gboolean shown_any; /* context only: whether last_shown_seq is valid */
     guint64 last_shown_seq;
     gboolean display_failed_logged;
+    gboolean deep_queue; /* context only: VIEWER_MEDIA_MAX_PENDING_H264 set */
     LcTtyPicture *picture; /* context only: the newest frame shown, for a terminal */
     /* Channels apart (viewer_media_split()): a display and a picture each,
      * each showing the newest frame of its own channel. */
@@ -261,6 +262,10 @@ void viewer_media_push(LcViewerMedia *viewer, guint channel, guint64 seq, LcFram
 {
     g_return_if_fail(viewer != NULL && frame != NULL);
 
+    if (frame->meta.codec == LC_CODEC_H264 && !viewer->deep_queue) {
+        viewer->deep_queue = TRUE;
+        worker_set_max_pending(viewer->worker, VIEWER_MEDIA_MAX_PENDING_H264);
+    }
     ViewerJob *job = g_new(ViewerJob, 1);
     *job = (ViewerJob){channel, seq, frame_ref(frame)};
 

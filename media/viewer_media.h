@@ -25,6 +25,11 @@ G_BEGIN_DECLS
 
 /* Received frames allowed to wait for the decoder; older ones are dropped and counted. */
 #define VIEWER_MEDIA_MAX_PENDING 4
+/* The same once H.264 frames come: one dropped unseen costs every frame up
+ * to the next keyframe, and the start of each channel's H.264 decoder
+ * (170 to 300 ms on a small machine, one after the other on the decode
+ * thread) must not cost that: 0.8 s of both channels at 30 fps. */
+#define VIEWER_MEDIA_MAX_PENDING_H264 48
 
 /* One frame's outcome. Times are wall clock (g_get_real_time()) unless said otherwise. */
 typedef struct {

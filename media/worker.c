@@ -172,6 +172,14 @@ void worker_push(LcWorker *worker, gpointer job)
     g_queue_clear_full(&dropped, worker->job_free);
 }
 
+/* Changes the bound on waiting jobs. */
+void worker_set_max_pending(LcWorker *worker, guint max_pending)
+{
+    g_mutex_lock(&worker->lock);
+    worker->max_pending = MAX(max_pending, 1);
+    g_mutex_unlock(&worker->lock);
+}
+
 /* Copies the counters. */
 void worker_get_stats(LcWorker *worker, LcWorkerStats *stats)
 {

@@ -36,6 +36,9 @@ LcWorker *worker_new(const char *name, guint max_pending, GMainContext *context,
                      GDestroyNotify result_free, gpointer user_data, GError **error);
 /* Queues a job (transfer full); never blocks. Callable from any thread. */
 void worker_push(LcWorker *worker, gpointer job);
+/* Changes the bound on waiting jobs (at least 1); jobs already over it go
+ * at the next push. Callable from any thread. */
+void worker_set_max_pending(LcWorker *worker, guint max_pending);
 /* Copies the counters. Callable from any thread. */
 void worker_get_stats(LcWorker *worker, LcWorkerStats *stats);
 /* Stops and joins the thread; queued jobs and undelivered results are freed

@@ -3,6 +3,7 @@
  * across an impaired link; a table, the per-frame log, intervals, summary
  * and plots. */
 #include "src/lab/bench_compare.h"
+#include "src/lab/bench_codecs.h"
 
 #include "net/wire/addr.h"
 #include "net/wire/clock.h"
@@ -283,7 +284,7 @@ static gboolean compare_drive(LcCompare *c, const char *host, guint16 port, cons
 }
 
 /* Makes the output folder: --out, or runs/compare-YYYYmmdd-HHMMSS. */
-static char *compare_make_out_dir(const char *out, GError **error)
+char *bench_compare_make_out_dir(const char *out, GError **error)
 {
     g_autofree char *dir = NULL;
     if (out != NULL) {
@@ -390,7 +391,7 @@ static void compare_clear(LcCompare *c)
 int bench_compare_run(const LcBenchCompareConfig *config)
 {
     g_autoptr(GError) error = NULL;
-    g_autofree char *dir = compare_make_out_dir(config->out, &error);
+    g_autofree char *dir = bench_compare_make_out_dir(config->out, &error);
     g_autofree char *host = NULL;
     guint16 port = 0;
     g_autoptr(LcImpair) impair = NULL;
@@ -427,7 +428,8 @@ int bench_compare_run(const LcBenchCompareConfig *config)
     if (!compare_write(&c, dir, impair, &error))
         goto out;
     LcCompareLogs logs = compare_logs(&c);
-    bench_compare_report_print(&logs, c.stop_us, dir, config->json);
+    if (!config->no_report)
+        bench_compare_report_print(&logs, c.stop_us, dir, config->json);
     status = 0;
 
 out:
@@ -494,6 +496,7 @@ int bench_compare_main(int argc, char **argv)
     g_autofree char *impair = NULL, *relay = NULL, *out = NULL, *ack_mode = NULL, *duration = NULL;
     g_autofree char *media = NULL, *audio_source = NULL, *frame_ms = NULL, *audio_mode = NULL;
     camera_options_init(&c.camera);
+    c.camera.allow_codec_list = TRUE;
     GOptionEntry entries[] = {
         {"duration", 'd', 0, G_OPTION_ARG_STRING, &duration,
          "Seconds to stream, 0.1..3600 (default 10)", "S"},
@@ -576,7 +579,7 @@ int bench_compare_main(int argc, char **argv)
     c.impair = impair;
     c.relay = relay;
     c.out = out;
-    int status = bench_compare_run(&c);
+    int status = c.camera.n_codecs > 1 ? bench_codecs_run(&c) : bench_compare_run(&c);
     camera_options_clear(&c.camera);
     return status;
 }

@@ -22,7 +22,11 @@ typedef struct {
     LcAudioCaptureConfig audio; /* --audio-source, --audio-frame-ms, --audio-mode */
     gboolean json;              /* print summary.json instead of the table */
     gboolean quiet;             /* no live progress line */
+    gboolean no_report;         /* print nothing at the end (bench_codecs.c prints) */
 } LcBenchCompareConfig;
+
+/* The output folder: out, or runs/compare-TIMESTAMP; made if missing. */
+char *bench_compare_make_out_dir(const char *out, GError **error);
 
 /* Runs the comparison; returns the exit status (0 ok, 1 failed). */
 int bench_compare_run(const LcBenchCompareConfig *config);

@@ -6,6 +6,8 @@
 #include "src/report/audio_report.h"
 #include "src/report/framelog_report.h"
 
+#include "media/encoder.h"
+
 #include <math.h>
 #include <stdio.h>
 
@@ -14,12 +16,18 @@ void bench_compare_report_header(const LcBenchCompareConfig *c, const char *impa
                                  const char *impair_method, const char *host, guint16 port)
 {
     const LcCameraOptions *cam = &c->camera;
-    if (c->media & LC_COMPARE_VIDEO)
+    if (c->media & LC_COMPARE_VIDEO) {
+        g_autofree char *coding =
+            cam->codec == LC_CODEC_H264
+                ? g_strdup_printf("H.264 at %d kbit/s, a keyframe every %d frames",
+                                  cam->bitrate > 0 ? cam->bitrate : ENCODER_DEFAULT_BITRATE,
+                                  cam->gop > 0 ? cam->gop : ENCODER_DEFAULT_GOP)
+                : g_strdup_printf("JPEG quality %d", cam->quality);
         fprintf(stderr,
-                "lanconf-bench compare: %s %dx%d @ %d fps, JPEG quality %d, %.0f s, both "
-                "channels, %s ACKs\n",
-                cam->source ? cam->source : "test", cam->width, cam->height, cam->fps, cam->quality,
+                "lanconf-bench compare: %s %dx%d @ %d fps, %s, %.0f s, both channels, %s ACKs\n",
+                cam->source ? cam->source : "test", cam->width, cam->height, cam->fps, coding,
                 c->duration_s, stream_sender_ack_mode_name(c->ack_mode));
+    }
     if (c->media & LC_COMPARE_AUDIO)
         fprintf(stderr,
                 "lanconf-bench compare: audio %s, Opus %u ms packets at %u bit/s (%s), %.0f s, "
@@ -193,6 +201,24 @@ static void report_table(LcFramelog *sender, LcFramelog *viewer, gint64 end_us)
     for (guint ch = 0; ch < LC_CHAN_KINDS; ch++)
         val[ch] = has_v[ch] ? g_strdup_printf("%" G_GUINT64_FORMAT, v[ch].deadline_missed) : NULL;
     report_row("viewer: missed 200 ms deadline", val);
+    /* H.264's references: only where a channel lost one. */
+    if ((has_v[0] && (v[0].frames_unreferenced || v[0].keyframe_requests)) ||
+        (has_v[1] && (v[1].frames_unreferenced || v[1].keyframe_requests))) {
+        for (guint ch = 0; ch < LC_CHAN_KINDS; ch++)
+            val[ch] = has_v[ch]
+                          ? g_strdup_printf("%" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT,
+                                            v[ch].frames_unreferenced, v[ch].keyframe_requests)
+                          : NULL;
+        report_row("viewer: unreferenced / key asks", val);
+        for (guint ch = 0; ch < LC_CHAN_KINDS; ch++)
+            val[ch] = has_v[ch] ? g_strdup_printf("%.0f", v[ch].frozen_ms) : NULL;
+        report_row("viewer: frozen ms (gaps > 100 ms)", val);
+        for (guint ch = 0; ch < LC_CHAN_KINDS; ch++)
+            val[ch] = has_v[ch] && v[ch].recovery.count > 0
+                          ? report_pair(v[ch].recovery.p50, v[ch].recovery.p99, 0)
+                          : NULL;
+        report_row("viewer: picture back p50/p99 ms", val);
+    }
 }
 
 /* Prints the audio table: the talker's packets and round trips, and what

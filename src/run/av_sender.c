@@ -1,6 +1,7 @@
 /* av_sender.c: a camera streamed on the camera channels, measured. */
 #include "src/run/av_sender.h"
 
+#include "media/encoder.h"
 #include "net/wire/clock.h"
 #include "net/wire/chan_kind.h"
 #include "src/run/stream_log.h"
@@ -207,6 +208,11 @@ LcAvSender *av_sender_new(LcSession *session, const LcCameraOptions *camera,
     LcFramelogRun resolved = *run;
     if (camera_get_encoder_name(s->camera) != NULL)
         resolved.encoder = camera_get_encoder_name(s->camera);
+    if (camera_get_codec(s->camera) == LC_CODEC_H264) {
+        /* H.264 has a bit rate, not a JPEG quality. */
+        resolved.quality = 0;
+        resolved.bitrate = 1000 * (camera->bitrate > 0 ? camera->bitrate : ENCODER_DEFAULT_BITRATE);
+    }
     s->log = framelog_new(FRAMELOG_ROLE_SENDER, &resolved, clock_now_us());
     s->config = *config;
     s->need_key = TRUE;

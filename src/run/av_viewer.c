@@ -40,7 +40,8 @@ struct _LcAvViewer {
     guint64 seq_top;                    /* the highest number given so far */
     guint64 raw_top;                    /* the highest number of this stream's own */
     gint64 key_asked_us[LC_CHAN_KINDS]; /* monotonic: a keyframe last asked for */
-    gint64 picture_us[LC_CHAN_KINDS];   /* wall clock: the last picture decoded */
+    gint64 broken_us[LC_CHAN_KINDS];  /* wall clock: the channel lost a reference; 0: it has not */
+    gint64 picture_us[LC_CHAN_KINDS]; /* wall clock: the last picture decoded */
 };
 
 /* Reports a fatal problem once. */
@@ -137,6 +138,8 @@ static void av_viewer_on_decoded(LcViewerMedia *media, const LcViewerFrame *f, c
     guint ch = MIN(f->channel, LC_CHAN_KINDS - 1);
     if (f->want_keyframe) {
         gint64 now = g_get_monotonic_time();
+        if (v->broken_us[ch] == 0 && v->picture_us[ch] != 0)
+            v->broken_us[ch] = g_get_real_time(); /* a first picture is no recovery */
         if ((v->key_asked_us[ch] == 0 ||
              now - v->key_asked_us[ch] >= AV_VIEWER_KEYFRAME_RETRY_US) &&
             stream_viewer_request_keyframe(v->video, (LcChanKind)ch)) {
@@ -145,12 +148,18 @@ static void av_viewer_on_decoded(LcViewerMedia *media, const LcViewerFrame *f, c
         }
     }
     if (error != NULL) {
-        if (g_error_matches(error, DECODER_ERROR, DECODER_ERROR_NEED_KEYFRAME))
+        /* Before the first picture the channel waits for its first
+         * keyframe (a viewer that came mid-stream): no reference was lost. */
+        if (g_error_matches(error, DECODER_ERROR, DECODER_ERROR_NEED_KEYFRAME) &&
+            v->picture_us[ch] != 0)
             framelog_note_unreferenced(v->log, (LcChanKind)ch);
         framelog_add_corrupt(v->log, (LcChanKind)f->channel, f->seq);
         return;
     }
     v->key_asked_us[ch] = 0;
+    if (v->broken_us[ch] != 0)
+        framelog_note_recovery(v->log, (LcChanKind)ch, f->decoded_us - v->broken_us[ch]);
+    v->broken_us[ch] = 0;
     if (v->picture_us[ch] != 0 && f->decoded_us - v->picture_us[ch] > AV_VIEWER_FROZEN_US)
         framelog_note_frozen(v->log, (LcChanKind)ch, f->decoded_us - v->picture_us[ch]);
     v->picture_us[ch] = f->decoded_us;

@@ -38,6 +38,7 @@ struct LcChannelStats {
     gint64 last_recv_us;
     LcStatsDist *end_to_end;
     LcStatsDist *decode;
+    LcStatsDist *recovery; /* H.264: reference lost to the next picture */
 
     /* Both: KEYFRAME_REQUESTs sent (viewer) or received (sender). */
     guint64 keyframe_requests;
@@ -72,6 +73,7 @@ LcChannelStats *chanstats_new(LcChanKind channel, gint64 start_us, gint64 deadli
     stats->to_viewer = stats_dist_new();
     stats->end_to_end = stats_dist_new();
     stats->decode = stats_dist_new();
+    stats->recovery = stats_dist_new();
     stats->interval_rtt = stats_dist_new();
     stats->transfer = stats_dist_new();
     stats->interval_transfer = stats_dist_new();
@@ -89,6 +91,7 @@ void chanstats_free(LcChannelStats *stats)
     stats_dist_free(stats->to_viewer);
     stats_dist_free(stats->end_to_end);
     stats_dist_free(stats->decode);
+    stats_dist_free(stats->recovery);
     stats_dist_free(stats->interval_rtt);
     stats_dist_free(stats->transfer);
     stats_dist_free(stats->interval_transfer);
@@ -227,6 +230,12 @@ void chanstats_add_unreferenced(LcChannelStats *stats)
     stats->frames_unreferenced++;
 }
 
+/* Viewer, H.264: a picture came us after the channel lost a reference. */
+void chanstats_add_recovery(LcChannelStats *stats, gint64 us)
+{
+    stats_dist_add_us(stats->recovery, us);
+}
+
 /* Viewer: the channel showed no new picture for us (a freeze). */
 void chanstats_add_frozen(LcChannelStats *stats, gint64 us)
 {
@@ -343,6 +352,7 @@ void chanstats_get_summary(const LcChannelStats *stats, gint64 now_us, LcChannel
     out->frames_missing = chanstats_count_missing(stats);
     stats_dist_get_summary(stats->end_to_end, &out->end_to_end);
     stats_dist_get_summary(stats->decode, &out->decode);
+    stats_dist_get_summary(stats->recovery, &out->recovery);
 
     chanstats_fill_deadline(stats, out);
     out->has_tcp_info = stats->has_tcp_info;

@@ -64,6 +64,7 @@ typedef struct {
     guint64 frames_missing;        /* never received within the span of sequence numbers seen */
     LcStatsDistSummary end_to_end; /* ms: capture (sender) to decoded (viewer) */
     LcStatsDistSummary decode;     /* ms: decode duration */
+    LcStatsDistSummary recovery;   /* ms, H.264: a reference lost to the next picture decoded */
     /* Both: the playout deadline (late + missing). */
     LcStatsDeadline deadline;
     guint64 deadline_missed;
@@ -99,6 +100,8 @@ void chanstats_add_corrupt(LcChannelStats *stats, const LcFrameRecord *record);
 void chanstats_add_keyframe_request(LcChannelStats *stats);
 /* Viewer, H.264: a frame not decoded because a reference was lost. */
 void chanstats_add_unreferenced(LcChannelStats *stats);
+/* Viewer, H.264: a picture came us after the channel lost a reference. */
+void chanstats_add_recovery(LcChannelStats *stats, gint64 us);
 /* Viewer: the channel showed no new picture for us (a freeze). */
 void chanstats_add_frozen(LcChannelStats *stats, gint64 us);
 /* Attaches the kernel's view of the channel's TCP connection (latest wins). */

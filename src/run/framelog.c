@@ -365,6 +365,13 @@ void framelog_note_unreferenced(LcFramelog *log, LcChanKind channel)
         chanstats_add_unreferenced(log->channels[channel]);
 }
 
+/* A picture us after a lost reference. */
+void framelog_note_recovery(LcFramelog *log, LcChanKind channel, gint64 us)
+{
+    if (channel < LC_CHAN_KINDS && log->channels[channel] != NULL)
+        chanstats_add_recovery(log->channels[channel], us);
+}
+
 /* A freeze of us on a channel. */
 void framelog_note_frozen(LcFramelog *log, LcChanKind channel, gint64 us)
 {

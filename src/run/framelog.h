@@ -39,7 +39,7 @@ typedef struct {
     const char *ack_mode; /* which acknowledgements the run asks for */
     double duration_s;    /* the planned run length, s; 0 for "until stopped" */
     gint64 deadline_us;   /* playout deadline, us; 0 means LC_STATS_DEADLINE_DEFAULT_US */
-    gint bitrate;         /* audio: the encoder's bit rate, bit/s; 0 where unknown */
+    gint bitrate;         /* audio and H.264: the encoder's bit rate, bit/s; 0 where unknown */
     const char *mode;     /* audio: the encoder's application mode ("voice", "lowdelay") */
     gboolean audio;       /* an audio stream: rates are packets/s and kbit/s in text */
 } LcFramelogRun;
@@ -126,6 +126,8 @@ gboolean framelog_add_corrupt(LcFramelog *log, LcChanKind channel, guint64 seq);
 void framelog_note_keyframe_request(LcFramelog *log, LcChanKind channel);
 void framelog_note_unreferenced(LcFramelog *log, LcChanKind channel);
 void framelog_note_frozen(LcFramelog *log, LcChanKind channel, gint64 us);
+/* H.264: a picture decoded us after the channel lost a reference. */
+void framelog_note_recovery(LcFramelog *log, LcChanKind channel, gint64 us);
 
 const LcFrameRecord *framelog_lookup(const LcFramelog *log, LcChanKind channel, guint64 seq);
 /* Every record, ordered by seq then channel (transfer container: free the array only). */

@@ -323,6 +323,116 @@ static void test_audio_impair_loss(void)
     run_clear(&run);
 }
 
+/* Runs `lanconf-bench compare --codec jpeg,h264 --json` (with an
+ * impairment or NULL) and returns the combined summary: {"codecs": ...}. */
+static JsonParser *run_codecs(const char *seconds, const char *impair, char **dir)
+{
+    *dir = g_dir_make_tmp("lanconf-lab-XXXXXX", NULL);
+    /* H.264 at a rate that suits 320x240, where JPEG takes about 3 Mbit/s. */
+    const char *argv[] = {
+        BENCH,       "compare",   "--quiet", "--json",     "--codec",
+        "jpeg,h264", "--bitrate", "400",     "--duration", seconds,
+        "--size",    "320x240",   "--out",   *dir,         impair ? "--impair" : NULL,
+        impair,      NULL};
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) p = g_subprocess_newv(argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+    g_assert_no_error(error);
+    g_autofree char *out = NULL;
+    g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, &out, NULL, &error));
+    g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 0);
+    JsonParser *parser = json_parser_new();
+    g_assert_true(json_parser_load_from_data(parser, out, -1, &error));
+    g_assert_no_error(error);
+    return parser;
+}
+
+/* A codec's sender ("channels") or viewer object of a channel. */
+static JsonObject *codec_side(JsonParser *parser, const char *codec, const char *side,
+                              const char *channel)
+{
+    JsonObject *root = json_node_get_object(json_parser_get_root(parser));
+    JsonObject *summary =
+        json_object_get_object_member(json_object_get_object_member(root, "codecs"), codec);
+    g_assert_nonnull(summary);
+    return json_object_get_object_member(json_object_get_object_member(summary, side), channel);
+}
+
+/* Removes a folder. */
+static void remove_dir(char *dir)
+{
+    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", dir);
+    g_assert_cmpint(system(cmd), ==, 0);
+    g_free(dir);
+}
+
+/* The codec A/B on loopback: the same pictures as JPEG and as H.264 (x264)
+ * through a real relay, each decoded by the viewer on both channels; H.264
+ * loses no reference and takes far fewer bits. */
+static void test_codecs_loopback(void)
+{
+    char *dir = NULL;
+    g_autoptr(JsonParser) parser = run_codecs("3", NULL, &dir);
+    const char *codecs[] = {"jpeg", "h264"};
+    const char *names[] = {"tcp", "udp"};
+    for (guint c = 0; c < 2; c++) {
+        for (guint i = 0; i < 2; i++) {
+            JsonObject *sent = codec_side(parser, codecs[c], "channels", names[i]);
+            JsonObject *seen = codec_side(parser, codecs[c], "viewer", names[i]);
+            double frames = json_object_get_double_member(sent, "frames_sent");
+            g_test_message("%s/%s: %.0f sent, %.0f decoded, %.2f Mbit/s", codecs[c], names[i],
+                           frames, json_object_get_double_member(seen, "frames_decoded"),
+                           json_object_get_double_member(sent, "goodput_mbps"));
+            g_assert_cmpfloat(frames, >=, 60);
+            g_assert_cmpfloat(json_object_get_double_member(seen, "frames_decoded"), >=,
+                              frames * 0.9);
+            g_assert_cmpint(json_object_get_int_member(seen, "frames_unreferenced"), ==, 0);
+        }
+    }
+    g_assert_cmpfloat(json_object_get_double_member(codec_side(parser, "h264", "channels", "tcp"),
+                                                    "goodput_mbps") *
+                          4,
+                      <,
+                      json_object_get_double_member(codec_side(parser, "jpeg", "channels", "tcp"),
+                                                    "goodput_mbps"));
+    g_autofree char *h264_dir = g_build_filename(dir, "h264", "frames.csv", NULL);
+    g_assert_true(g_file_test(h264_dir, G_FILE_TEST_EXISTS));
+    remove_dir(dir);
+}
+
+/* With 3% packet loss, H.264 over UDP loses references: the viewer asks for
+ * keyframes through the relay, the sender hears them, and pictures come
+ * back; over TCP nothing is lost and nothing asked. JPEG never asks. */
+static void test_codecs_impair_loss(void)
+{
+    if (!can_impair())
+        return;
+    char *dir = NULL;
+    g_autoptr(JsonParser) parser = run_codecs("5", "loss=3%", &dir);
+    JsonObject *udp = codec_side(parser, "h264", "viewer", "udp");
+    JsonObject *tcp = codec_side(parser, "h264", "viewer", "tcp");
+    gint64 unreferenced = json_object_get_int_member(udp, "frames_unreferenced");
+    gint64 asked = json_object_get_int_member(udp, "keyframe_requests");
+    gint64 heard = json_object_get_int_member(codec_side(parser, "h264", "channels", "udp"),
+                                              "keyframe_requests");
+    g_test_message("h264/udp: %" G_GINT64_FORMAT " unreferenced, %" G_GINT64_FORMAT
+                   " keyframes asked, %" G_GINT64_FORMAT " heard by the sender",
+                   unreferenced, asked, heard);
+    g_assert_cmpint(unreferenced, >=, 1);
+    g_assert_cmpint(asked, >=, 1);
+    g_assert_cmpint(heard, >=, 1);
+    g_assert_cmpint(heard, <=, asked);
+    g_assert_true(json_object_has_member(udp, "recovery_ms"));
+    g_assert_cmpfloat(
+        json_object_get_double_member(json_object_get_object_member(udp, "recovery_ms"), "p50"), >,
+        0);
+    g_assert_cmpfloat(json_object_get_double_member(udp, "frames_decoded"), >=, 30);
+    g_assert_cmpint(json_object_get_int_member(tcp, "frames_unreferenced"), ==, 0);
+    JsonObject *jpeg = codec_side(parser, "jpeg", "viewer", "udp");
+    g_assert_cmpint(json_object_get_int_member(jpeg, "frames_unreferenced"), ==, 0);
+    g_assert_cmpint(json_object_get_int_member(jpeg, "keyframe_requests"), ==, 0);
+    remove_dir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -331,5 +441,7 @@ int main(int argc, char **argv)
     g_test_add_func("/lab/compare/impair-loss", test_impair_loss);
     g_test_add_func("/lab/compare/audio-loopback", test_audio_loopback);
     g_test_add_func("/lab/compare/audio-impair-loss", test_audio_impair_loss);
+    g_test_add_func("/lab/compare/codecs-loopback", test_codecs_loopback);
+    g_test_add_func("/lab/compare/codecs-impair-loss", test_codecs_impair_loss);
     return g_test_run();
 }
