@@ -76,7 +76,7 @@ static LcEncoder *encoder_new_auto(gint quality, GError **error)
 
 /* The back-ends by name ("jpeg" is turbojpeg's short name). */
 static const char *const encoder_names[] = {
-    "auto", "jpeg", "turbojpeg", "x264", "openh264", "nvenc", NULL,
+    "auto", "jpeg", "turbojpeg", "cuda-jpeg", "x264", "openh264", "nvenc", NULL,
 };
 
 /* Whether name names an encoder (whether it runs here is another matter). */

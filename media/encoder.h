@@ -85,6 +85,11 @@ gboolean encoder_probe_gpu(GString *why);
 
 /* Back-end constructor: TurboJPEG, 4:2:0, straight from the I420 planes. */
 LcEncoder *encoder_jpeg_new(gint quality, GError **error);
+#ifdef LANCONF_HAVE_CUDA
+/* Back-end constructor: nvJPEG on the first CUDA device (built with
+ * -DLANCONF_CUDA=ON only); fails with the reason where none is usable. */
+LcEncoder *encoder_cuda_jpeg_new(gint quality, GError **error);
+#endif
 /* Back-end constructor: H.264 on the GStreamer element "x264enc",
  * "openh264enc" or "nvh264enc" (it must exist); settings resolved. */
 LcEncoder *encoder_h264_new(const char *element, const LcEncoderSettings *settings, GError **error);

@@ -15,8 +15,9 @@ typedef struct {
     const char *package; /* the Debian package that has the element */
 } EncoderBackend;
 
-/* In the order "auto" prefers them within a codec. */
+/* In the order "auto" prefers them within a codec: the GPU first. */
 static const EncoderBackend encoder_backends[] = {
+    {"cuda-jpeg", LC_CODEC_JPEG, TRUE, NULL, "nvJPEG on CUDA", "nvidia-cuda-toolkit"},
     {"turbojpeg", LC_CODEC_JPEG, FALSE, NULL, "libjpeg-turbo (TurboJPEG)", "libturbojpeg0"},
     {"nvenc", LC_CODEC_H264, TRUE, "nvh264enc", "NVENC (GStreamer nvh264enc)",
      "gstreamer1.0-plugins-bad"},
@@ -71,9 +72,27 @@ static char *encoder_list_explain_nvenc(void)
                     "have none), or the driver refused an encode session");
 }
 
+/* Why the nvJPEG back-end cannot run here; NULL when it can. */
+static char *encoder_list_probe_cuda(void)
+{
+#ifdef LANCONF_HAVE_CUDA
+    if (!g_file_test("/dev/nvidiactl", G_FILE_TEST_EXISTS) &&
+        !g_file_test("/dev/nvidia0", G_FILE_TEST_EXISTS))
+        return g_strdup("no NVIDIA GPU (/dev/nvidia0 is missing)");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LcEncoder) encoder = encoder_cuda_jpeg_new(ENCODER_DEFAULT_QUALITY, &error);
+    return encoder == NULL ? g_strdup(error->message) : NULL;
+#else
+    return g_strdup("not in this build: configure with -DLANCONF_CUDA=ON where the CUDA toolkit "
+                    "is installed (scripts/gpu-check.sh does both)");
+#endif
+}
+
 /* Probes one back-end: NULL when it can run, else why not. */
 static char *encoder_list_probe_one(const EncoderBackend *b)
 {
+    if (g_strcmp0(b->name, "cuda-jpeg") == 0)
+        return encoder_list_probe_cuda();
     if (b->element == NULL)
         return NULL;
     g_autoptr(GstElementFactory) factory = gst_element_factory_find(b->element);
@@ -152,6 +171,15 @@ gboolean encoder_list_check(LcCodec codec, const char *name, LcCodec *resolved, 
 static LcEncoder *encoder_list_create(const EncoderBackend *b, const LcEncoderSettings *settings,
                                       GError **error)
 {
+    if (g_strcmp0(b->name, "cuda-jpeg") == 0) {
+#ifdef LANCONF_HAVE_CUDA
+        return encoder_cuda_jpeg_new(settings->quality, error);
+#else
+        g_set_error(error, ENCODER_ERROR, ENCODER_ERROR_UNAVAILABLE,
+                    "cuda-jpeg is not in this build");
+        return NULL;
+#endif
+    }
     if (b->element == NULL)
         return encoder_jpeg_new(settings->quality, error);
     return encoder_h264_new(b->element, settings, error);

@@ -188,6 +188,21 @@ static void encoders_print_table(GPtrArray *list, const EncoderSpeed *speeds, gb
         if (speeds != NULL && speeds[i].error != NULL)
             printf("%-10s failed: %s\n", "", speeds[i].error);
     }
+    /* Each GPU back-end measured, as a multiple of the first CPU back-end
+     * of its codec. */
+    for (guint i = 0; speeds != NULL && i < list->len; i++) {
+        const LcEncoderStatus *g = list->pdata[i];
+        if (!g->gpu || !speeds[i].measured)
+            continue;
+        for (guint k = 0; k < list->len; k++) {
+            const LcEncoderStatus *c = list->pdata[k];
+            if (c->gpu || c->codec != g->codec || !speeds[k].measured || speeds[k].fps <= 0)
+                continue;
+            printf("%s: %.1fx the frames per second of %s\n", g->name,
+                   speeds[i].fps / speeds[k].fps, c->name);
+            break;
+        }
+    }
     printf("\nH.264 decoder for viewers: %s\n", h264_decoder ? "yes" : decoder_why);
     if (speeds != NULL)
         printf("\n%dx%d synthetic camera pictures, one encoder at a time. fps: frames per second "

@@ -37,7 +37,7 @@ static const FlagCase flag_cases[] = {
     {"lanconf-bench compare --source synthetic:x",
      "the seed after synthetic: must be a whole number"},
     {"lanconf-bench compare --encoder foo",
-     "--encoder: unknown encoder \"foo\" (known: auto, jpeg, turbojpeg, x264, openh264, nvenc)"},
+     "--encoder: unknown encoder \"foo\" (known: auto, jpeg, turbojpeg, cuda-jpeg, x264, openh264, nvenc)"},
     {"lanconf-bench compare --codec vp8", "--codec: unknown codec \"vp8\" (known: jpeg, h264)"},
     {"lanconf-cli --camera test --codec jpeg --encoder x264",
      "--encoder: the encoder x264 makes h264, not jpeg"},

@@ -239,7 +239,7 @@ static void test_encoders_run(void)
     g_assert_true(json_parser_load_from_data(parser, out, -1, &error));
     JsonObject *root = json_node_get_object(json_parser_get_root(parser));
     JsonArray *list = json_object_get_array_member(root, "encoders");
-    g_assert_cmpuint(json_array_get_length(list), ==, 4);
+    g_assert_cmpuint(json_array_get_length(list), ==, 5);
     guint measured = 0;
     for (guint i = 0; i < json_array_get_length(list); i++) {
         JsonObject *e = json_array_get_object_element(list, i);
