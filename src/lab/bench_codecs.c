@@ -117,11 +117,13 @@ static void codecs_print_table(const CodecRun *runs, guint n, const char *dir)
     codecs_row(runs, n, "viewer: capture->decoded p50 ms", TRUE, "end_to_end_ms.p50", "%.1f");
     codecs_row(runs, n, "viewer: capture->decoded p99 ms", TRUE, "end_to_end_ms.p99", "%.1f");
     codecs_row(runs, n, "viewer: missed 200 ms deadline", TRUE, "deadline_missed", "%.0f");
-    printf("\neach codec's files in %s/<codec>/\n", dir);
+    printf("\nin %s/: frames.csv (every codec's rows, the codec first) and summary.json (every "
+           "codec's summary); each run's own files and plots in %s/<codec>/\n",
+           dir, dir);
 }
 
-/* Prints every codec's summary as one JSON object. */
-static void codecs_print_json(const CodecRun *runs, guint n)
+/* Every codec's summary as one JSON text: {"codecs": {"jpeg": ..., ...}}. */
+static char *codecs_json(const CodecRun *runs, guint n)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
@@ -137,8 +139,35 @@ static void codecs_print_json(const CodecRun *runs, guint n)
     json_builder_end_object(b);
     json_builder_end_object(b);
     g_autoptr(JsonNode) root = json_builder_get_root(b);
-    g_autofree char *text = json_to_string(root, TRUE);
-    printf("%s\n", text);
+    return json_to_string(root, TRUE);
+}
+
+/*
+ * Writes DIR/frames.csv (every codec's rows, the codec first in each) and
+ * DIR/summary.json (every codec's summary), so that one file holds the
+ * whole A/B.
+ */
+static gboolean codecs_write_files(const CodecRun *runs, guint n, const char *dir, GError **error)
+{
+    g_autoptr(GString) csv = g_string_new(NULL);
+    for (guint r = 0; r < n; r++) {
+        const char *codec = frame_codec_to_string(runs[r].codec);
+        g_autofree char *path = g_build_filename(dir, codec, "frames.csv", NULL);
+        g_autofree char *text = NULL;
+        if (!g_file_get_contents(path, &text, NULL, NULL))
+            continue; /* that run failed: said already */
+        g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+        for (guint i = 0; lines[i] != NULL; i++) {
+            if (lines[i][0] == '\0' || (i == 0 && csv->len > 0))
+                continue;
+            g_string_append_printf(csv, "%s,%s\n", i == 0 ? "codec" : codec, lines[i]);
+        }
+    }
+    g_autofree char *csv_path = g_build_filename(dir, "frames.csv", NULL);
+    g_autofree char *json_path = g_build_filename(dir, "summary.json", NULL);
+    g_autofree char *json = codecs_json(runs, n);
+    return g_file_set_contents(csv_path, csv->str, (gssize)csv->len, error) &&
+           g_file_set_contents(json_path, json, -1, error);
 }
 
 /* Runs the comparison once per codec, then prints them side by side. */
@@ -179,10 +208,17 @@ int bench_codecs_run(const LcBenchCompareConfig *config)
         }
         runs[r].root = json_node_get_object(json_parser_get_root(runs[r].parser));
     }
-    if (config->json)
-        codecs_print_json(runs, n);
-    else
+    if (!codecs_write_files(runs, n, dir, &error)) {
+        fprintf(stderr, "lanconf-bench compare: %s\n", error->message);
+        g_clear_error(&error);
+        status = 1;
+    }
+    if (config->json) {
+        g_autofree char *json = codecs_json(runs, n);
+        printf("%s\n", json);
+    } else {
         codecs_print_table(runs, n, dir);
+    }
     for (guint r = 0; r < n; r++)
         g_clear_object(&runs[r].parser);
     return status;

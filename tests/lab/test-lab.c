@@ -396,6 +396,13 @@ static void test_codecs_loopback(void)
                                                     "goodput_mbps"));
     g_autofree char *h264_dir = g_build_filename(dir, "h264", "frames.csv", NULL);
     g_assert_true(g_file_test(h264_dir, G_FILE_TEST_EXISTS));
+    /* One frames.csv for both, the codec first in every row. */
+    g_autofree char *all = g_build_filename(dir, "frames.csv", NULL);
+    g_autofree char *csv = NULL;
+    g_assert_true(g_file_get_contents(all, &csv, NULL, NULL));
+    g_assert_true(g_str_has_prefix(csv, "codec,seq,channel,"));
+    g_assert_nonnull(strstr(csv, "\njpeg,1,tcp,"));
+    g_assert_nonnull(strstr(csv, "\nh264,1,udp,"));
     remove_dir(dir);
 }
 
