@@ -32,27 +32,48 @@ typedef struct {
     gboolean want_key;
 } EncoderH264;
 
+/* Sets a property from its text (a number, a boolean or an enum's nick)
+ * where the element has it: the elements' properties differ across
+ * GStreamer versions (NVENC's most), and a missing one is not worth a
+ * failed stream. */
+static void encoder_h264_set(GstElement *enc, const char *name, const char *value)
+{
+    if (g_object_class_find_property(G_OBJECT_GET_CLASS(enc), name) != NULL)
+        gst_util_set_object_arg(G_OBJECT(enc), name, value);
+    else
+        g_debug("encoder: %s has no property %s", GST_OBJECT_NAME(enc), name);
+}
+
 /* Sets the back-end's properties for live video at the settings' rate. */
 static void encoder_h264_configure(EncoderH264 *self, GstElement *enc)
 {
     const LcEncoderSettings *s = &self->settings;
+    g_autofree char *kbit = g_strdup_printf("%d", s->bitrate);
+    g_autofree char *bit = g_strdup_printf("%d", s->bitrate * 1000);
+    g_autofree char *gop = g_strdup_printf("%d", s->gop);
     if (g_strcmp0(self->element, "x264enc") == 0) {
         /* tune=zerolatency: no B-frames, no look-ahead, no frame threads;
          * sliced threads keep both cores busy without a frame of delay. */
-        gst_util_set_object_arg(G_OBJECT(enc), "tune", "zerolatency");
-        gst_util_set_object_arg(G_OBJECT(enc), "speed-preset", "superfast");
-        g_object_set(enc, "bitrate", (guint)s->bitrate, "key-int-max", (guint)s->gop, "bframes", 0,
-                     "sliced-threads", TRUE, "vbv-buf-capacity", 200, NULL);
+        encoder_h264_set(enc, "tune", "zerolatency");
+        encoder_h264_set(enc, "speed-preset", "superfast");
+        encoder_h264_set(enc, "bitrate", kbit);
+        encoder_h264_set(enc, "key-int-max", gop);
+        encoder_h264_set(enc, "bframes", "0");
+        encoder_h264_set(enc, "sliced-threads", "true");
+        encoder_h264_set(enc, "vbv-buf-capacity", "200");
     } else if (g_strcmp0(self->element, "openh264enc") == 0) {
-        g_object_set(enc, "bitrate", (guint)s->bitrate * 1000, "gop-size", (guint)s->gop, NULL);
-        gst_util_set_object_arg(G_OBJECT(enc), "rate-control", "bitrate");
-        gst_util_set_object_arg(G_OBJECT(enc), "usage-type", "camera");
+        encoder_h264_set(enc, "rate-control", "bitrate");
+        encoder_h264_set(enc, "usage-type", "camera");
+        encoder_h264_set(enc, "bitrate", bit);
+        encoder_h264_set(enc, "gop-size", gop);
     } else {
         /* NVENC: the low-latency preset, no B-frames, CBR. */
-        g_object_set(enc, "bitrate", (guint)s->bitrate, "gop-size", s->gop, "bframes", 0,
-                     "zerolatency", TRUE, NULL);
-        gst_util_set_object_arg(G_OBJECT(enc), "preset", "low-latency-hq");
-        gst_util_set_object_arg(G_OBJECT(enc), "rc-mode", "cbr");
+        encoder_h264_set(enc, "preset", "low-latency-hq");
+        encoder_h264_set(enc, "rc-mode", "cbr");
+        encoder_h264_set(enc, "zerolatency", "true");
+        encoder_h264_set(enc, "bframes", "0");
+        encoder_h264_set(enc, "bitrate", kbit);
+        encoder_h264_set(enc, "gop-size", gop);
     }
 }
 

@@ -188,6 +188,33 @@ static void test_h264_damaged(void)
     g_assert_cmpint(again->width, ==, W);
 }
 
+/* OpenH264 too: keyframes at the GOP and on request, every frame decoded. */
+static void test_openh264(void)
+{
+    g_autoptr(GError) error = NULL;
+    LcEncoderSettings settings = {.bitrate = 800, .gop = 10, .fps = 30};
+    g_autoptr(LcEncoder) encoder =
+        encoder_list_select(LC_CODEC_H264, "openh264", &settings, NULL, &error);
+    if (encoder == NULL) {
+        g_test_skip(error->message);
+        return;
+    }
+    g_autoptr(LcSynth) synth = synth_new(W, H, 9);
+    g_autoptr(GPtrArray) frames = encode_run(encoder, synth, 14, 6);
+    g_autoptr(LcDecoder) decoder = decoder_new(&error);
+    for (guint i = 0; i < frames->len; i++) {
+        g_test_message("openh264 frame %u: %s", i, is_key(frames, i) ? "key" : "delta");
+        if (i == 0 || i == 6)
+            g_assert_true(is_key(frames, i));
+        else if (i < 6)
+            g_assert_false(is_key(frames, i));
+        g_autoptr(LcRawFrame) out = decoder_decode(decoder, frames->pdata[i], NULL, &error);
+        g_assert_no_error(error);
+        g_autoptr(LcRawFrame) in = scene_frame(synth, i);
+        g_assert_cmpfloat(media_test_psnr_y(in, out), >, 28.0);
+    }
+}
+
 /* The list: turbojpeg always runs; each back-end that does not says why,
  * naming what is missing. */
 static void test_encoder_list(void)
@@ -272,6 +299,7 @@ int main(int argc, char **argv)
     g_test_add_func("/media/h264/roundtrip", test_h264_roundtrip);
     g_test_add_func("/media/h264/lost-reference", test_h264_lost_reference);
     g_test_add_func("/media/h264/damaged", test_h264_damaged);
+    g_test_add_func("/media/h264/openh264", test_openh264);
     g_test_add_func("/media/encoder-list/probe", test_encoder_list);
     g_test_add_func("/media/encoder-list/select", test_encoder_select);
     return g_test_run();
