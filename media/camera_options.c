@@ -136,14 +136,31 @@ static gboolean camera_check_name(const char *what, const char *value, GError **
     return TRUE;
 }
 
-/* Checks the encoder's name and codec, as the --encoder and --codec flags. */
-static gboolean camera_check_encoder(const char *name, LcCodec codec, GError **error)
+/* Checks the encoder's name and codec (each of a --codec list), as the
+ * --encoder and --codec flags, and that H.264 gets a size it can take. */
+static gboolean camera_check_encoder(const LcCameraOptions *o, GError **error)
 {
-    LcCodec resolved = 0;
-    if (encoder_list_check(codec, name, &resolved, error))
-        return TRUE;
-    g_prefix_error(error, "--encoder: ");
-    return FALSE;
+    const char *name = o->encoder;
+    if (o->n_codecs > 1 && name != NULL && g_strcmp0(name, "auto") != 0) {
+        g_set_error(error, CAMERA_ERROR, CAMERA_ERROR_INVALID_ARGUMENT,
+                    "--encoder %s names one back-end; with a list of codecs each runs its own "
+                    "(leave --encoder out)",
+                    name);
+        return FALSE;
+    }
+    for (guint i = 0; i < MAX(o->n_codecs, 1); i++) {
+        LcCodec resolved = 0;
+        if (!encoder_list_check(o->n_codecs ? o->codecs[i] : o->codec, name, &resolved, error)) {
+            g_prefix_error(error, "--encoder: ");
+            return FALSE;
+        }
+        if (resolved == LC_CODEC_H264 && (o->width % 2 != 0 || o->height % 2 != 0)) {
+            g_set_error(error, CAMERA_ERROR, CAMERA_ERROR_INVALID_ARGUMENT,
+                        "--size %dx%d: H.264 needs an even width and height", o->width, o->height);
+            return FALSE;
+        }
+    }
+    return TRUE;
 }
 
 /* Checks every field of options. */
@@ -183,7 +200,7 @@ gboolean camera_options_validate(const LcCameraOptions *o, GError **error)
     return camera_check_name("video source", o->source, error) &&
            camera_check_name("encoder name", o->encoder, error) &&
            synth_parse_source(o->source, &synthetic, &seed, error) &&
-           camera_check_encoder(o->encoder, o->codec, error);
+           camera_check_encoder(o, error);
 }
 
 /* --source: a test pattern, camera or file. */
@@ -333,8 +350,9 @@ static const GOptionEntry camera_option_entries[] = {
     {"codec", 0, 0, G_OPTION_ARG_CALLBACK, camera_on_codec,
      "Codec: jpeg or h264 (default: the encoder's, jpeg for auto)", "CODEC"},
     {"encoder", 0, 0, G_OPTION_ARG_CALLBACK, camera_on_encoder,
-     "Encoder: auto (a GPU one where it works), turbojpeg, x264, openh264 or nvenc; "
-     "lanconf-bench encoders lists what runs here (default " CAMERA_DEFAULT_ENCODER ")",
+     "Encoder: auto (for the codec, a GPU one where it works), turbojpeg (or jpeg), "
+     "cuda-jpeg, x264, openh264 or nvenc; lanconf-bench encoders lists what runs here "
+     "(default " CAMERA_DEFAULT_ENCODER ")",
      "NAME"},
     {"bitrate", 0, 0, G_OPTION_ARG_CALLBACK, camera_on_bitrate,
      "H.264 bitrate in kbit/s (default " G_STRINGIFY(ENCODER_DEFAULT_BITRATE) ")", "KBIT"},

@@ -36,6 +36,13 @@ static const char *decoder_h264_element(void)
     return NULL;
 }
 
+/* Keeps only errors on the pipeline's bus (a damaged frame's warnings, tags
+ * and state changes would pile up unread). */
+static GstBusSyncReply decoder_h264_on_bus(GstBus *bus, GstMessage *message, gpointer data)
+{
+    return GST_MESSAGE_TYPE(message) == GST_MESSAGE_ERROR ? GST_BUS_PASS : GST_BUS_DROP;
+}
+
 /* Creates the pipeline and starts it. */
 LcDecoderH264 *decoder_h264_new(GError **error)
 {
@@ -65,6 +72,8 @@ LcDecoderH264 *decoder_h264_new(GError **error)
     }
     LcDecoderH264 *self = g_new0(LcDecoderH264, 1);
     self->pipeline = pipeline;
+    g_autoptr(GstBus) bus = gst_element_get_bus(pipeline);
+    gst_bus_set_sync_handler(bus, decoder_h264_on_bus, NULL, NULL);
     self->src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
     self->sink = gst_bin_get_by_name(GST_BIN(pipeline), "sink");
     g_autoptr(GstElement) dec = gst_bin_get_by_name(GST_BIN(pipeline), "dec");

@@ -10,12 +10,13 @@
 
 G_BEGIN_DECLS
 
-#define ENCODER_DEFAULT_QUALITY 80
-#define ENCODER_DEFAULT_BITRATE 2000 /* H.264, kbit/s */
-#define ENCODER_DEFAULT_GOP     60   /* H.264: frames from one keyframe to the next */
-#define ENCODER_DEFAULT_FPS     30
-#define ENCODER_MAX_BITRATE     100000
-#define ENCODER_MAX_GOP         1000
+#define ENCODER_DEFAULT_QUALITY     80
+#define ENCODER_DEFAULT_BITRATE     2000 /* H.264, kbit/s */
+#define ENCODER_DEFAULT_GOP         60   /* H.264: frames from one keyframe to the next */
+#define ENCODER_DEFAULT_FPS         30
+#define ENCODER_MAX_BITRATE         100000
+#define ENCODER_MAX_GOP             1000
+#define ENCODER_NVENC_MAX_DIMENSION 4096
 
 #define ENCODER_ERROR (encoder_error_quark())
 
@@ -57,8 +58,8 @@ struct LcEncoder {
 
 GQuark encoder_error_quark(void);
 
-/* Creates a JPEG encoder: "jpeg", "turbojpeg" or "auto" (the best JPEG
- * back-end here); quality <= 0 means the default. For H.264, and for the
+/* Creates a TurboJPEG encoder: "jpeg", "turbojpeg" or "auto"; quality <= 0
+ * means the default. For H.264, and for the
  * choice explained, see encoder_list_select(). */
 LcEncoder *encoder_new(const char *name, gint quality, GError **error);
 /* Fills the defaults into settings' fields that are <= 0; FALSE with an

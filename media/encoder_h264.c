@@ -77,6 +77,13 @@ static void encoder_h264_configure(EncoderH264 *self, GstElement *enc)
     }
 }
 
+/* Keeps only errors on a pipeline's bus: nothing reads the rest (tags,
+ * state changes, warnings), which would pile up for the pipeline's life. */
+static GstBusSyncReply encoder_h264_on_bus(GstBus *bus, GstMessage *message, gpointer data)
+{
+    return GST_MESSAGE_TYPE(message) == GST_MESSAGE_ERROR ? GST_BUS_PASS : GST_BUS_DROP;
+}
+
 /* Stops and drops the pipeline. */
 static void encoder_h264_teardown(EncoderH264 *self)
 {
@@ -107,6 +114,8 @@ static gboolean encoder_h264_build(EncoderH264 *self, gint width, gint height, G
         return FALSE;
     }
     self->pipeline = pipeline;
+    g_autoptr(GstBus) bus = gst_element_get_bus(pipeline);
+    gst_bus_set_sync_handler(bus, encoder_h264_on_bus, NULL, NULL);
     self->src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
     self->sink = gst_bin_get_by_name(GST_BIN(pipeline), "sink");
     g_autoptr(GstElement) enc = gst_bin_get_by_name(GST_BIN(pipeline), "enc");
@@ -169,11 +178,26 @@ static void encoder_h264_explain(EncoderH264 *self, GError **error)
                 self->height, (int)(ENCODER_H264_TIMEOUT_NS / GST_SECOND));
 }
 
+/* Whether the back-end takes pictures of this size: 4:2:0 H.264 needs
+ * even sides, and NVENC at most 4096 each. */
+static gboolean encoder_h264_check_size(EncoderH264 *self, gint width, gint height, GError **error)
+{
+    gint max = g_strcmp0(self->element, "nvh264enc") == 0 ? ENCODER_NVENC_MAX_DIMENSION : G_MAXINT;
+    if (width % 2 == 0 && height % 2 == 0 && width <= max && height <= max)
+        return TRUE;
+    g_set_error(error, ENCODER_ERROR, ENCODER_ERROR_INVALID_ARGUMENT,
+                "%s cannot encode %dx%d pictures: H.264 needs an even width and height%s",
+                self->parent.ops->name, width, height, max < G_MAXINT ? ", at most 4096 each" : "");
+    return FALSE;
+}
+
 /* Encodes one picture into one access unit (Annex B); a keyframe carries
  * LC_FRAME_FLAG_KEY. */
 static LcFrame *encoder_h264_encode(LcEncoder *encoder, const LcRawFrame *frame, GError **error)
 {
     EncoderH264 *self = (EncoderH264 *)encoder;
+    if (!encoder_h264_check_size(self, frame->width, frame->height, error))
+        return NULL;
     if ((self->pipeline == NULL || frame->width != self->width || frame->height != self->height) &&
         !encoder_h264_build(self, frame->width, frame->height, error))
         return NULL;
@@ -188,6 +212,7 @@ static LcFrame *encoder_h264_encode(LcEncoder *encoder, const LcRawFrame *frame,
     self->frames++;
     if (gst_app_src_push_buffer(GST_APP_SRC(self->src), buffer) != GST_FLOW_OK) {
         encoder_h264_explain(self, error);
+        encoder_h264_teardown(self); /* the next frame starts afresh */
         return NULL;
     }
     g_autoptr(GstSample) sample =

@@ -79,9 +79,17 @@ static char *encoder_list_probe_cuda(void)
     if (!g_file_test("/dev/nvidiactl", G_FILE_TEST_EXISTS) &&
         !g_file_test("/dev/nvidia0", G_FILE_TEST_EXISTS))
         return g_strdup("no NVIDIA GPU (/dev/nvidia0 is missing)");
-    g_autoptr(GError) error = NULL;
-    g_autoptr(LcEncoder) encoder = encoder_cuda_jpeg_new(ENCODER_DEFAULT_QUALITY, &error);
-    return encoder == NULL ? g_strdup(error->message) : NULL;
+    /* Making an encoder (a CUDA context, an nvJPEG handle) is the one sure
+     * test, and too dear to repeat: once per process. */
+    static gsize done = 0;
+    static char *why = NULL;
+    if (g_once_init_enter(&done)) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(LcEncoder) encoder = encoder_cuda_jpeg_new(ENCODER_DEFAULT_QUALITY, &error);
+        why = encoder == NULL ? g_strdup(error->message) : NULL;
+        g_once_init_leave(&done, 1);
+    }
+    return g_strdup(why);
 #else
     return g_strdup("not in this build: configure with -DLANCONF_CUDA=ON where the CUDA toolkit "
                     "is installed (scripts/gpu-check.sh does both)");
@@ -252,7 +260,7 @@ LcEncoder *encoder_list_select(LcCodec codec, const char *name, const LcEncoderS
 /* Whether an H.264 decoder element is installed. */
 gboolean encoder_list_have_h264_decoder(GString *why)
 {
-    static const char *const decoders[] = {"avdec_h264", "openh264dec", "nvh264dec"};
+    static const char *const decoders[] = {"avdec_h264", "openh264dec"}; /* decoder_h264.c's */
     gst_init(NULL, NULL);
     for (guint i = 0; i < G_N_ELEMENTS(decoders); i++) {
         g_autoptr(GstElementFactory) factory = gst_element_factory_find(decoders[i]);

@@ -45,8 +45,8 @@ gboolean encoder_list_check(LcCodec codec, const char *name, LcCodec *resolved, 
 LcEncoder *encoder_list_select(LcCodec codec, const char *name, const LcEncoderSettings *settings,
                                char **note, GError **error);
 
-/* Whether an H.264 decoder element is installed (avdec_h264, openh264dec
- * or nvh264dec); if not, appends the reason to why (may be NULL). */
+/* Whether an H.264 decoder element viewers use is installed (avdec_h264 or
+ * openh264dec); if not, appends the reason to why (may be NULL). */
 gboolean encoder_list_have_h264_decoder(GString *why);
 
 G_END_DECLS

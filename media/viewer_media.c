@@ -22,6 +22,7 @@ typedef struct {
     LcViewerFrame info;
     LcRawFrame *raw; /* NULL when decoding failed */
     GError *error;
+    gboolean h264;
 } ViewerResult;
 
 struct LcViewerMedia {
@@ -33,7 +34,12 @@ struct LcViewerMedia {
     gboolean shown_any; /* context only: whether last_shown_seq is valid */
     guint64 last_shown_seq;
     gboolean display_failed_logged;
-    gboolean deep_queue; /* context only: VIEWER_MEDIA_MAX_PENDING_H264 set */
+    /* Context only: the H.264 queue bound (VIEWER_MEDIA_MAX_PENDING_H264
+     * until each channel's decoder showed its first picture). */
+    gboolean deep_queue;
+    gboolean h264_seen[VIEWER_MEDIA_CHANNELS];
+    gboolean h264_started[VIEWER_MEDIA_CHANNELS];
+    gboolean h264_steady;
     LcTtyPicture *picture; /* context only: the newest frame shown, for a terminal */
     /* Channels apart (viewer_media_split()): a display and a picture each,
      * each showing the newest frame of its own channel. */
@@ -84,8 +90,11 @@ static gpointer viewer_decode_job(gpointer data, gpointer user_data)
     };
     LcDecoder *decoder = viewer->decoders[MIN(job->channel, VIEWER_MEDIA_CHANNELS - 1)];
     result->raw = decoder_decode(decoder, frame, &decode_time_us, &result->error);
+    /* Where no H.264 decoder can run, no keyframe would help. */
     result->info.want_keyframe =
-        frame->meta.codec == LC_CODEC_H264 && decoder_wants_keyframe(decoder);
+        frame->meta.codec == LC_CODEC_H264 && decoder_wants_keyframe(decoder) &&
+        !g_error_matches(result->error, DECODER_ERROR, DECODER_ERROR_UNAVAILABLE);
+    result->h264 = frame->meta.codec == LC_CODEC_H264;
     if (result->raw != NULL) {
         result->info.decoded_us = g_get_real_time();
         result->info.decode_time_us = decode_time_us;
@@ -159,6 +168,19 @@ static void viewer_show(LcViewerMedia *viewer, ViewerResult *result)
     g_mutex_unlock(&viewer->lock);
 }
 
+/* Context: a channel's H.264 decoder showed its first picture; once every
+ * channel bringing H.264 has, the queue is kept short again (a deep one
+ * only adds delay once the decoders run). */
+static void viewer_media_settle(LcViewerMedia *viewer, guint channel)
+{
+    viewer->h264_started[MIN(channel, VIEWER_MEDIA_CHANNELS - 1)] = TRUE;
+    for (guint ch = 0; ch < VIEWER_MEDIA_CHANNELS; ch++)
+        if (viewer->h264_seen[ch] && !viewer->h264_started[ch])
+            return;
+    viewer->h264_steady = TRUE;
+    worker_set_max_pending(viewer->worker, VIEWER_MEDIA_MAX_PENDING_H264_STEADY);
+}
+
 /*
  * Context: hands one result to the callback. The result is taken apart
  * before the callback, which runs last, so the callback may free the viewer.
@@ -170,6 +192,8 @@ static void viewer_deliver(gpointer data, gpointer viewer_data)
 
     if (result->raw != NULL)
         viewer_show(viewer, result);
+    if (result->raw != NULL && result->h264 && !viewer->h264_steady)
+        viewer_media_settle(viewer, result->info.channel);
 
     LcViewerFrame info = result->info;
     g_autoptr(GError) error = g_steal_pointer(&result->error);
@@ -262,9 +286,12 @@ void viewer_media_push(LcViewerMedia *viewer, guint channel, guint64 seq, LcFram
 {
     g_return_if_fail(viewer != NULL && frame != NULL);
 
-    if (frame->meta.codec == LC_CODEC_H264 && !viewer->deep_queue) {
-        viewer->deep_queue = TRUE;
-        worker_set_max_pending(viewer->worker, VIEWER_MEDIA_MAX_PENDING_H264);
+    if (frame->meta.codec == LC_CODEC_H264) {
+        viewer->h264_seen[MIN(channel, VIEWER_MEDIA_CHANNELS - 1)] = TRUE;
+        if (!viewer->deep_queue) {
+            viewer->deep_queue = TRUE;
+            worker_set_max_pending(viewer->worker, VIEWER_MEDIA_MAX_PENDING_H264);
+        }
     }
     ViewerJob *job = g_new(ViewerJob, 1);
     *job = (ViewerJob){channel, seq, frame_ref(frame)};

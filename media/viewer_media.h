@@ -30,6 +30,9 @@ G_BEGIN_DECLS
  * (170 to 300 ms on a small machine, one after the other on the decode
  * thread) must not cost that: 0.8 s of both channels at 30 fps. */
 #define VIEWER_MEDIA_MAX_PENDING_H264 48
+/* Once each channel's decoder runs: two frames of each of two channels,
+ * so that a hiccup of the decoder does not cost a keyframe wait. */
+#define VIEWER_MEDIA_MAX_PENDING_H264_STEADY 8
 
 /* One frame's outcome. Times are wall clock (g_get_real_time()) unless said otherwise. */
 typedef struct {

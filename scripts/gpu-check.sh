@@ -24,6 +24,14 @@ command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version -
 bash scripts/install-deps.sh
 
 if ! dpkg-query -W -f='${Status}' nvidia-cuda-toolkit 2>/dev/null | grep -q "install ok installed"; then
+  # The source written below is Debian 12's: on another system the toolkit
+  # is installed by hand (the build needs nvcc, cuda_runtime_api.h, nvjpeg.h).
+  . /etc/os-release
+  if [ "${ID:-}" != debian ] || [ "${VERSION_CODENAME:-}" != bookworm ]; then
+    echo "gpu-check: this is ${PRETTY_NAME:-an unknown system}, not Debian 12: install the CUDA" \
+         "toolkit (with nvJPEG) yourself, then run this again" >&2
+    exit 1
+  fi
   list=/etc/apt/sources.list.d/lanconf-gpu.list
   if [ ! -e "$list" ]; then
     echo "gpu-check: enabling Debian's contrib and non-free components in $list"

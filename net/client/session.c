@@ -177,6 +177,7 @@ static void session_handle_welcome(LcSession *session, const LcWireMsg *msg)
     session->nick = g_strdup(msg->welcome.nick);
     g_free(session->addr);
     session->addr = g_strdup(msg->welcome.addr);
+    session->relay_keyframes = (msg->flags & WIRE_FLAG_KEYFRAMES) != 0;
     room_members_set_welcome(session->members, msg);
     room_streams_clear(session->streams); /* announced again after WELCOME */
     if (!resumed)
@@ -399,7 +400,8 @@ static void session_on_connected(GObject *source, GAsyncResult *result, gpointer
         hello.hello.resume_after = MAX(session->last_seen, session->resume_floor);
     }
     hello.hello.history_limit = session->config.history_limit;
-    hello.flags |= WIRE_FLAG_NOTICES; /* the room's streams: room_streams.h */
+    hello.flags |= WIRE_FLAG_NOTICES;   /* the room's streams: room_streams.h */
+    hello.flags |= WIRE_FLAG_KEYFRAMES; /* H.264 senders and viewers */
     session_send_msg(session, &hello);
 }
 
@@ -604,6 +606,12 @@ gint64 session_get_clock_offset_us(LcSession *session)
 guint session_get_connects(LcSession *session)
 {
     return session->connects;
+}
+
+/* Whether the relay passes KEYFRAME_REQUEST on. */
+gboolean session_relay_takes_keyframes(LcSession *session)
+{
+    return session->relay_keyframes;
 }
 
 /* Frees a session, dropping its connection without a QUIT. */

@@ -148,6 +148,8 @@ double session_get_srtt_ms(LcSession *session);
 gint64 session_get_clock_offset_us(LcSession *session);
 /* Connections made so far (1 on the first join). */
 guint session_get_connects(LcSession *session);
+/* Whether the relay passes KEYFRAME_REQUEST on (its WELCOME said so). */
+gboolean session_relay_takes_keyframes(LcSession *session);
 
 void session_free(LcSession *session);
 

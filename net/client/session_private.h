@@ -41,6 +41,7 @@ struct _LcSession {
     GPtrArray *dead_conns; /* closed connections, freed from an idle */
     guint connects;
     gboolean ever_joined;
+    gboolean relay_keyframes; /* the last WELCOME's KEYFRAMES flag */
     gboolean quitting;
 
     GQueue outbox;      /* LcOutMsg, oldest first */

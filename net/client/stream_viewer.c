@@ -230,8 +230,9 @@ gboolean stream_viewer_is_ready(LcStreamViewer *viewer)
 gboolean stream_viewer_request_keyframe(LcStreamViewer *viewer, LcChanKind channel)
 {
     g_return_val_if_fail(viewer != NULL, FALSE);
-    if (viewer->stream_id == 0 || session_get_state(viewer->session) != SESSION_JOINED)
-        return FALSE;
+    if (viewer->stream_id == 0 || session_get_state(viewer->session) != SESSION_JOINED ||
+        !session_relay_takes_keyframes(viewer->session))
+        return FALSE; /* a relay from before KEYFRAME_REQUEST would close on it */
     LcWireMsg msg = {.type = WIRE_KEYFRAME_REQUEST};
     msg.keyframe_request.stream_id = viewer->stream_id;
     msg.keyframe_request.channel = (guint8)channel;

@@ -247,7 +247,7 @@ static void relay_send_welcome(LcRelayClient *client)
         members[i].addr = (char *)chan_stream_get_peer(member->conn);
         i++;
     }
-    LcWireMsg msg = {.type = WIRE_WELCOME};
+    LcWireMsg msg = {.type = WIRE_WELCOME, .flags = client->keyframes ? WIRE_FLAG_KEYFRAMES : 0};
     msg.welcome.session_id = client->session_id;
     msg.welcome.server_time = (guint64)clock_now_us();
     msg.welcome.nick = client->nick;
@@ -356,6 +356,7 @@ static void relay_handle_hello(LcRelayClient *client, const LcWireMsg *msg)
     client->instance = g_strdup(msg->hello.instance);
     client->state = CLIENT_JOINED;
     client->notices = (msg->flags & WIRE_FLAG_NOTICES) != 0;
+    client->keyframes = (msg->flags & WIRE_FLAG_KEYFRAMES) != 0;
     relay_take_nick(client);
     chan_stream_set_max_payload(client->conn, relay_control_payload_max());
     g_hash_table_insert(relay->nicks, g_strdup(client->nick_key), client);

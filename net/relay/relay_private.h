@@ -40,6 +40,7 @@ typedef struct {
      * live messages wait in the history meanwhile, so that order holds. */
     gboolean replaying;
     gboolean notices;          /* asked for STREAM_NOTICE in its HELLO */
+    gboolean keyframes;        /* takes KEYFRAME_REQUEST (HELLO's KEYFRAMES) */
     guint64 replay_after;      /* the last id sent */
     guint64 replay_history;    /* ids up to this were history when it joined */
     gint64 replay_progress_us; /* monotonic time the replay last moved */

@@ -472,14 +472,16 @@ static void relay_video_viewer_remove(LcRelayViewer *viewer)
 /*
  * A viewer lost a reference frame (H.264) and asks for a keyframe: passed
  * to the stream's sender, once per RELAY_KEYFRAME_REQUEST_GAP_US, so that
- * many viewers on a lossy LAN ask once. Only a viewer of the stream may
- * ask; anything else is dropped (a request may cross the stream's end).
+ * many viewers on a lossy LAN ask once; only to a sender that said in its
+ * HELLO it takes them. Only a viewer of the stream may ask, for a channel
+ * that exists; anything else is dropped (a request may cross the stream's
+ * end).
  */
 static void relay_video_handle_keyframe(LcRelayVideo *video, LcRelayClient *client,
                                         const LcWireMsg *msg)
 {
     LcRelayStream *stream = relay_video_find_stream(video, msg->keyframe_request.stream_id);
-    if (stream == NULL)
+    if (stream == NULL || msg->keyframe_request.channel >= LC_CHAN_KINDS)
         return;
     gboolean viewing = FALSE;
     for (guint i = 0; i < stream->viewers->len && !viewing; i++)
@@ -489,8 +491,8 @@ static void relay_video_handle_keyframe(LcRelayVideo *video, LcRelayClient *clie
                      now - stream->keyframe_asked_us < RELAY_KEYFRAME_REQUEST_GAP_US))
         return;
     LcRelayClient *owner = g_hash_table_lookup(video->relay->clients, &stream->owner);
-    if (owner == NULL || owner->state != CLIENT_JOINED)
-        return;
+    if (owner == NULL || owner->state != CLIENT_JOINED || !owner->keyframes)
+        return; /* a client from before KEYFRAME_REQUEST would close on it */
     stream->keyframe_asked_us = now;
     LcWireMsg out = {.type = WIRE_KEYFRAME_REQUEST};
     out.keyframe_request.stream_id = stream->id;

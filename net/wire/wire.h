@@ -99,6 +99,9 @@ typedef enum {
 #define WIRE_FLAG_FATAL   0x0001 /* ERROR: the sender closes after it */
 #define WIRE_FLAG_RESUME  0x0001 /* HELLO: a reconnect; replay all after resume_after */
 #define WIRE_FLAG_NOTICES 0x0002 /* HELLO: send STREAM_NOTICE and WATCH_NOTICE */
+/* HELLO: this client takes KEYFRAME_REQUEST (for its streams) and may send
+ * it; WELCOME, in answer: this relay passes it on. */
+#define WIRE_FLAG_KEYFRAMES 0x0004
 #define WIRE_FLAG_ACTION  0x0001 /* CHAT, CHAT_DELIVER: an /me action */
 #define WIRE_FLAG_HISTORY 0x0002 /* CHAT_DELIVER: replayed from history */
 #define WIRE_FLAG_OWN     0x0004 /* CHAT_DELIVER: sent by the recipient's instance */

@@ -201,8 +201,9 @@ static const LcField stats_end_fields[] = {
     }
 
 static const LcSchema schemas[] = {
-    SCHEMA(WIRE_HELLO, "HELLO", 512, WIRE_FLAG_RESUME | WIRE_FLAG_NOTICES, hello_fields, FALSE),
-    SCHEMA(WIRE_WELCOME, "WELCOME", WIRE_MAX_PAYLOAD, 0, welcome_fields, TRUE),
+    SCHEMA(WIRE_HELLO, "HELLO", 512, WIRE_FLAG_RESUME | WIRE_FLAG_NOTICES | WIRE_FLAG_KEYFRAMES,
+           hello_fields, FALSE),
+    SCHEMA(WIRE_WELCOME, "WELCOME", WIRE_MAX_PAYLOAD, WIRE_FLAG_KEYFRAMES, welcome_fields, TRUE),
     SCHEMA(WIRE_ERROR, "ERROR", 1024, WIRE_FLAG_FATAL, error_fields, FALSE),
     SCHEMA(WIRE_PING, "PING", 16, 0, ping_fields, FALSE),
     SCHEMA(WIRE_PONG, "PONG", 32, 0, pong_fields, FALSE),

@@ -564,7 +564,10 @@ int bench_compare_main(int argc, char **argv)
     if (c.camera.source == NULL)
         c.camera.source = g_strdup("synthetic");
     c.audio.source = audio_source;
-    if (error == NULL && audio_source != NULL && !(c.media & LC_COMPARE_AUDIO))
+    if (c.camera.n_codecs > 1 && !(c.media & LC_COMPARE_VIDEO))
+        g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "--codec with a list compares camera codecs: it needs --media video or both");
+    else if (error == NULL && audio_source != NULL && !(c.media & LC_COMPARE_AUDIO))
         g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     "--audio-source needs --media audio or both");
     else if (error == NULL && (c.media & LC_COMPARE_AUDIO) &&

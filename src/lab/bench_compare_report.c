@@ -7,6 +7,7 @@
 #include "src/report/framelog_report.h"
 
 #include "media/encoder.h"
+#include "media/encoder_list.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -17,8 +18,10 @@ void bench_compare_report_header(const LcBenchCompareConfig *c, const char *impa
 {
     const LcCameraOptions *cam = &c->camera;
     if (c->media & LC_COMPARE_VIDEO) {
+        LcCodec codec = LC_CODEC_JPEG; /* checked when the flags were read */
+        encoder_list_check(cam->codec, cam->encoder, &codec, NULL);
         g_autofree char *coding =
-            cam->codec == LC_CODEC_H264
+            codec == LC_CODEC_H264
                 ? g_strdup_printf("H.264 at %d kbit/s, a keyframe every %d frames",
                                   cam->bitrate > 0 ? cam->bitrate : ENCODER_DEFAULT_BITRATE,
                                   cam->gop > 0 ? cam->gop : ENCODER_DEFAULT_GOP)

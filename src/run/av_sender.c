@@ -30,7 +30,6 @@ struct _LcAvSender {
     gboolean need_key;
     gint64 key_forced_us; /* monotonic: the last keyframe forced */
     GSource *key_timer;   /* a request waiting for the gap's end */
-    LcAvSenderKeyframes keyframes;
 };
 
 /* Reports a fatal problem once. */
@@ -68,7 +67,6 @@ static void av_sender_force_keyframe(LcAvSender *s)
         return;
     }
     s->key_forced_us = now;
-    s->keyframes.forced++;
     camera_request_keyframe(s->camera);
 }
 
@@ -78,11 +76,15 @@ static gboolean av_sender_may_send(LcAvSender *s, const LcFrame *frame)
 {
     if (frame->meta.codec != LC_CODEC_H264 || (frame->meta.flags & LC_FRAME_FLAG_KEY)) {
         s->need_key = FALSE;
+        /* This keyframe serves every request made before it. */
+        if (s->key_timer != NULL) {
+            g_source_destroy(s->key_timer);
+            g_clear_pointer(&s->key_timer, g_source_unref);
+        }
         return TRUE;
     }
     if (!s->need_key)
         return TRUE;
-    s->keyframes.held++;
     av_sender_force_keyframe(s);
     return FALSE;
 }
@@ -137,10 +139,16 @@ static void av_sender_on_viewer_ack(LcStreamSender *v, const LcStreamViewerAck *
     stream_log_viewer_ack(((LcAvSender *)data)->log, v, ack);
 }
 
-/* A frame was dropped unsent or given up on. */
+/* A frame was dropped unsent or given up on. An H.264 frame dropped here
+ * (a full queue, stop-and-wait replacing it) is a reference the channel's
+ * viewers will miss: a keyframe goes at once, before they ask. */
 static void av_sender_on_dropped(LcStreamSender *v, const LcStreamFrameEvent *ev, gpointer data)
 {
-    stream_log_dropped(((LcAvSender *)data)->log, ev);
+    LcAvSender *s = data;
+    stream_log_dropped(s->log, ev);
+    if (camera_get_codec(s->camera) == LC_CODEC_H264 &&
+        (ev->reason == LC_CHAN_DROP_QUEUE || ev->reason == LC_CHAN_DROP_WAIT_ACK))
+        av_sender_force_keyframe(s);
 }
 
 /* The relay refused the stream. */
@@ -155,7 +163,6 @@ static void av_sender_on_keyframe_wanted(LcStreamSender *v, LcChanKind channel, 
     LcAvSender *s = data;
     if (camera_get_codec(s->camera) != LC_CODEC_H264)
         return; /* every JPEG frame is a keyframe */
-    s->keyframes.requests[channel]++;
     framelog_note_keyframe_request(s->log, channel);
     av_sender_force_keyframe(s);
 }
@@ -253,12 +260,6 @@ void av_sender_update_socket_stats(LcAvSender *s)
 {
     if (s->video != NULL)
         stream_log_socket_stats(s->log, s->video);
-}
-
-/* The keyframe counters. */
-void av_sender_get_keyframes(LcAvSender *s, LcAvSenderKeyframes *out)
-{
-    *out = s->keyframes;
 }
 
 /* One line on the encoder in use. */

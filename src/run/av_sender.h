@@ -43,16 +43,6 @@ LcFramelog *av_sender_get_framelog(LcAvSender *sender);
 /* Refreshes what the log takes from the sockets (TCP_INFO). */
 void av_sender_update_socket_stats(LcAvSender *sender);
 
-/* H.264 keyframes beyond the GOP's. */
-typedef struct {
-    guint64 requests[LC_CHAN_KINDS]; /* viewers' KEYFRAME_REQUESTs, by the channel that lost */
-    guint64 forced;                  /* keyframes the encoder was asked for */
-    guint64 held;                    /* frames not sent while waiting for a keyframe */
-} LcAvSenderKeyframes;
-
-/* Copies the keyframe counters. */
-void av_sender_get_keyframes(LcAvSender *sender, LcAvSenderKeyframes *keyframes);
-
 /* One line on the encoder in use (and why not a GPU one). */
 const char *av_sender_get_encoder_note(LcAvSender *sender);
 

@@ -7,9 +7,13 @@
 
 #include <string.h>
 
-/* While a channel's H.264 decoder waits for a keyframe, it asks again this
- * often (the keyframe asked for may be held by the sender's gap). */
-#define AV_VIEWER_KEYFRAME_RETRY_US (300 * 1000)
+/* While a channel's H.264 decoder waits for a keyframe, it asks again
+ * after this (the keyframe asked for may be held by the sender's gap, or
+ * lost), twice as long after each ask that brought no picture, up to the
+ * most: a viewer that cannot decode what comes must not make every frame
+ * a keyframe for everyone. */
+#define AV_VIEWER_KEYFRAME_RETRY_US     (300 * 1000)
+#define AV_VIEWER_KEYFRAME_RETRY_MAX_US (5 * G_USEC_PER_SEC)
 /* A channel that shows no new picture for longer than this is frozen,
  * for the whole gap (at 30 fps three frames are 100 ms). */
 #define AV_VIEWER_FROZEN_US (100 * 1000)
@@ -40,6 +44,7 @@ struct _LcAvViewer {
     guint64 seq_top;                    /* the highest number given so far */
     guint64 raw_top;                    /* the highest number of this stream's own */
     gint64 key_asked_us[LC_CHAN_KINDS]; /* monotonic: a keyframe last asked for */
+    gint64 key_retry_us[LC_CHAN_KINDS]; /* the wait before asking again */
     gint64 broken_us[LC_CHAN_KINDS];  /* wall clock: the channel lost a reference; 0: it has not */
     gint64 picture_us[LC_CHAN_KINDS]; /* wall clock: the last picture decoded */
 };
@@ -96,6 +101,10 @@ static void av_viewer_on_stream(LcStreamViewer *video, guint32 stream_id, guint3
     LcAvViewer *v = data;
     if (v->streams++ > 0)
         v->rebase = TRUE;
+    /* A new stream starts with its own keyframe: the gap between two
+     * streams is neither a freeze nor a recovery. */
+    for (guint ch = 0; ch < LC_CHAN_KINDS; ch++)
+        v->key_asked_us[ch] = v->broken_us[ch] = v->picture_us[ch] = 0;
 }
 
 /* The stream ended. */
@@ -140,9 +149,12 @@ static void av_viewer_on_decoded(LcViewerMedia *media, const LcViewerFrame *f, c
         gint64 now = g_get_monotonic_time();
         if (v->broken_us[ch] == 0 && v->picture_us[ch] != 0)
             v->broken_us[ch] = g_get_real_time(); /* a first picture is no recovery */
-        if ((v->key_asked_us[ch] == 0 ||
-             now - v->key_asked_us[ch] >= AV_VIEWER_KEYFRAME_RETRY_US) &&
+        if (v->key_retry_us[ch] == 0)
+            v->key_retry_us[ch] = AV_VIEWER_KEYFRAME_RETRY_US;
+        if ((v->key_asked_us[ch] == 0 || now - v->key_asked_us[ch] >= v->key_retry_us[ch]) &&
             stream_viewer_request_keyframe(v->video, (LcChanKind)ch)) {
+            if (v->key_asked_us[ch] != 0)
+                v->key_retry_us[ch] = MIN(v->key_retry_us[ch] * 2, AV_VIEWER_KEYFRAME_RETRY_MAX_US);
             v->key_asked_us[ch] = now;
             framelog_note_keyframe_request(v->log, (LcChanKind)ch);
         }
@@ -157,6 +169,7 @@ static void av_viewer_on_decoded(LcViewerMedia *media, const LcViewerFrame *f, c
         return;
     }
     v->key_asked_us[ch] = 0;
+    v->key_retry_us[ch] = AV_VIEWER_KEYFRAME_RETRY_US;
     if (v->broken_us[ch] != 0)
         framelog_note_recovery(v->log, (LcChanKind)ch, f->decoded_us - v->broken_us[ch]);
     v->broken_us[ch] = 0;

@@ -119,16 +119,17 @@ gboolean framelog_add_decoded(LcFramelog *log, LcChanKind channel, guint64 seq, 
 /* Viewer: frame seq arrived but could not be decoded. */
 gboolean framelog_add_corrupt(LcFramelog *log, LcChanKind channel, guint64 seq);
 
-/* The record of frame seq on channel, or NULL; valid until the log is freed. */
 /* H.264 on a channel: a keyframe asked for (viewer) or a viewer's request
- * received (sender); a frame not decoded for a lost reference; a freeze of
- * us (no new picture). */
+ * received (sender). */
 void framelog_note_keyframe_request(LcFramelog *log, LcChanKind channel);
+/* H.264: a frame not decoded for a lost reference. */
 void framelog_note_unreferenced(LcFramelog *log, LcChanKind channel);
+/* A freeze of us on a channel (no new picture). */
 void framelog_note_frozen(LcFramelog *log, LcChanKind channel, gint64 us);
 /* H.264: a picture decoded us after the channel lost a reference. */
 void framelog_note_recovery(LcFramelog *log, LcChanKind channel, gint64 us);
 
+/* The record of frame seq on channel, or NULL; valid until the log is freed. */
 const LcFrameRecord *framelog_lookup(const LcFramelog *log, LcChanKind channel, guint64 seq);
 /* Every record, ordered by seq then channel (transfer container: free the array only). */
 GPtrArray *framelog_get_records(const LcFramelog *log);

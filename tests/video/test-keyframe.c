@@ -31,6 +31,20 @@ static guint count_keys(GSocket *socket, guint32 stream_id, guint ms)
     return n;
 }
 
+/* Joins as "cam", a client that takes KEYFRAME_REQUEST (flags
+ * WIRE_FLAG_KEYFRAMES) or one from before it (0), and opens a camera. */
+static GSocket *open_camera(guint16 port, guint16 flags, guint32 *stream_id)
+{
+    GSocket *control = test_raw_join_flags(port, "cam", flags, 0, 0);
+    LcWireMsg open = {.type = WIRE_STREAM_OPEN};
+    open.stream_open.channels = WIRE_CHANNELS_ALL;
+    test_raw_send(control, &open);
+    LcWireMsg ready;
+    g_assert_true(test_raw_read_type(control, WIRE_STREAM_READY, &ready, 5000));
+    *stream_id = ready.stream_ready.stream_id;
+    return control;
+}
+
 /* Joins as nick and views cam's camera on TCP. */
 static GSocket *join_viewer(guint16 port, const char *nick)
 {
@@ -41,7 +55,6 @@ static GSocket *join_viewer(guint16 port, const char *nick)
     test_raw_send(socket, &look);
     LcWireMsg ready;
     g_assert_true(test_raw_read_type(socket, WIRE_VIEW_READY, &ready, 5000));
-    wire_msg_clear(&ready);
     return socket;
 }
 
@@ -50,9 +63,8 @@ static GSocket *join_viewer(guint16 port, const char *nick)
  * the next goes through again. */
 static void test_keyframe_forwarded(RelayFixture *fx, gconstpointer tweak)
 {
-    LcWireMsg ready;
-    GSocket *cam = video_raw_open_stream(fx->port, "cam", WIRE_CHANNELS_ALL, &ready);
-    guint32 id = ready.stream_ready.stream_id;
+    guint32 id = 0;
+    GSocket *cam = open_camera(fx->port, WIRE_FLAG_KEYFRAMES, &id);
     GSocket *eye = join_viewer(fx->port, "eye");
 
     ask_key(eye, id, LC_CHAN_UDP);
@@ -71,7 +83,6 @@ static void test_keyframe_forwarded(RelayFixture *fx, gconstpointer tweak)
     g_usleep(RELAY_KEYFRAME_REQUEST_GAP_US + 20000);
     ask_key(eye, id, LC_CHAN_TCP);
     g_assert_cmpuint(count_keys(cam, id, 500), ==, 1);
-    wire_msg_clear(&ready);
     g_object_unref(eye);
     g_object_unref(cam);
 }
@@ -82,9 +93,8 @@ static void test_keyframe_forwarded(RelayFixture *fx, gconstpointer tweak)
  * reaches the sender. Several abuses at once: two floods beside it. */
 static void test_keyframe_refused(RelayFixture *fx, gconstpointer tweak)
 {
-    LcWireMsg ready;
-    GSocket *cam = video_raw_open_stream(fx->port, "cam", WIRE_CHANNELS_ALL, &ready);
-    guint32 id = ready.stream_ready.stream_id;
+    guint32 id = 0;
+    GSocket *cam = open_camera(fx->port, WIRE_FLAG_KEYFRAMES, &id);
     GSocket *eye = join_viewer(fx->port, "eye");
     GSocket *mallory = test_raw_join(fx->port, "mallory", 0, 0);
 
@@ -106,8 +116,31 @@ static void test_keyframe_refused(RelayFixture *fx, gconstpointer tweak)
     LcWireMsg ack;
     g_assert_true(test_raw_read_type(mallory, WIRE_CHAT_ACK, &ack, 5000));
     wire_msg_clear(&ack);
-    wire_msg_clear(&ready);
     g_object_unref(mallory);
+    g_object_unref(eye);
+    g_object_unref(cam);
+}
+
+/* A sender from before KEYFRAME_REQUEST (no KEYFRAMES in its HELLO) is
+ * never sent one, however its viewers ask: it would close on the unknown
+ * type. It stays in the room and chats on. */
+static void test_keyframe_old_sender(RelayFixture *fx, gconstpointer tweak)
+{
+    guint32 id = 0;
+    GSocket *cam = open_camera(fx->port, 0, &id);
+    GSocket *eye = join_viewer(fx->port, "eye");
+    for (guint i = 0; i < 20; i++) {
+        ask_key(eye, id, LC_CHAN_UDP);
+        g_usleep(RELAY_KEYFRAME_REQUEST_GAP_US / 4);
+    }
+    g_assert_cmpuint(count_keys(cam, id, 300), ==, 0);
+    LcWireMsg chat = {.type = WIRE_CHAT};
+    chat.chat.client_id = 1;
+    chat.chat.text = "still here";
+    test_raw_send(cam, &chat);
+    LcWireMsg ack;
+    g_assert_true(test_raw_read_type(cam, WIRE_CHAT_ACK, &ack, 5000));
+    wire_msg_clear(&ack);
     g_object_unref(eye);
     g_object_unref(cam);
 }
@@ -117,5 +150,6 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     relay_test_add("/video/keyframe/forwarded", NULL, test_keyframe_forwarded);
     relay_test_add("/video/keyframe/refused", NULL, test_keyframe_refused);
+    relay_test_add("/video/keyframe/old-sender", NULL, test_keyframe_old_sender);
     return g_test_run();
 }

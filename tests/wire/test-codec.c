@@ -243,7 +243,9 @@ static guint16 wire_test_defined_flags(guint8 type)
 {
     switch (type) {
     case WIRE_HELLO:
-        return WIRE_FLAG_RESUME | WIRE_FLAG_NOTICES;
+        return WIRE_FLAG_RESUME | WIRE_FLAG_NOTICES | WIRE_FLAG_KEYFRAMES;
+    case WIRE_WELCOME:
+        return WIRE_FLAG_KEYFRAMES;
     case WIRE_ERROR:
         return WIRE_FLAG_FATAL;
     case WIRE_CHAT:
