@@ -104,8 +104,11 @@ static double wav_tone(const char *path, double *seconds)
         }
     }
     *seconds = first_loud < last_loud ? (double)(last_loud - first_loud) / rate : 0;
+    /* The pitch from the middle half of the tone itself: the silence before
+     * it (long on a loaded machine) has no pitch to count. */
+    guint loud = last_loud > first_loud ? last_loud - first_loud : 0;
     guint rising = 0, first = 0, last = 0;
-    for (guint i = n / 4 + 1; i < 3 * n / 4; i++) {
+    for (guint i = first_loud + loud / 4 + 1; i < first_loud + 3 * loud / 4; i++) {
         if (GINT16_FROM_LE(s[i - 1]) < 0 && GINT16_FROM_LE(s[i]) >= 0) {
             if (rising++ == 0)
                 first = i;

@@ -55,6 +55,7 @@ static GSocket *join_viewer(guint16 port, const char *nick)
     test_raw_send(socket, &look);
     LcWireMsg ready;
     g_assert_true(test_raw_read_type(socket, WIRE_VIEW_READY, &ready, 5000));
+    wire_msg_clear(&ready);
     return socket;
 }
 
