@@ -189,22 +189,36 @@ static void test_transport_repeat(void)
     }
 }
 
+/* Runs `lanconf-bench ARGS...` (NULL-terminated), asserting exit 0, and
+ * parses what it printed as JSON. */
+static JsonParser *bench_run_json(const char *const *args)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_ptr_array_add(argv, LANCONF_BIN_DIR "/lanconf-bench");
+    for (guint i = 0; args[i] != NULL; i++)
+        g_ptr_array_add(argv, (gpointer)args[i]);
+    g_ptr_array_add(argv, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) p =
+        g_subprocess_newv((const char *const *)argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+    g_assert_no_error(error);
+    g_autofree char *out = NULL;
+    g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, &out, NULL, &error));
+    g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 0);
+    JsonParser *parser = json_parser_new();
+    g_assert_true(json_parser_load_from_data(parser, out, -1, &error));
+    return parser;
+}
+
 /* A small room of `lanconf-bench conference`, its members spread over
  * three threads (one of them with no listener): every packet of every
  * speaker acknowledged by the relay on both channels and by each of the
  * listeners, every listener playing them, mouth to ear measured. */
 static void test_conference_run(void)
 {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GSubprocess) p = g_subprocess_new(
-        G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, LANCONF_BIN_DIR "/lanconf-bench", "conference",
-        "--speakers", "3", "--listeners", "2", "--duration", "2", "--threads", "3", "--json", NULL);
-    g_assert_no_error(error);
-    g_autofree char *out = NULL;
-    g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, &out, NULL, &error));
-    g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 0);
-    g_autoptr(JsonParser) parser = json_parser_new();
-    g_assert_true(json_parser_load_from_data(parser, out, -1, &error));
+    const char *const args[] = {"conference", "--speakers", "3", "--listeners", "2", "--duration",
+                                "2",          "--threads",  "3", "--json",      NULL};
+    g_autoptr(JsonParser) parser = bench_run_json(args);
     JsonObject *root = json_node_get_object(json_parser_get_root(parser));
     g_assert_cmpint(json_object_get_int_member(root, "speakers"), ==, 3);
     g_assert_cmpint(json_object_get_int_member(root, "threads"), ==, 3);
@@ -227,16 +241,9 @@ static void test_conference_run(void)
  * source), and one that does not run says why. */
 static void test_encoders_run(void)
 {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GSubprocess) p = g_subprocess_new(
-        G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, LANCONF_BIN_DIR "/lanconf-bench", "encoders",
-        "--speed", "--size", "320x240", "--frames", "10", "--json", NULL);
-    g_assert_no_error(error);
-    g_autofree char *out = NULL;
-    g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, &out, NULL, &error));
-    g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 0);
-    g_autoptr(JsonParser) parser = json_parser_new();
-    g_assert_true(json_parser_load_from_data(parser, out, -1, &error));
+    const char *const args[] = {"encoders", "--speed", "--size", "320x240",
+                                "--frames", "10",      "--json", NULL};
+    g_autoptr(JsonParser) parser = bench_run_json(args);
     JsonObject *root = json_node_get_object(json_parser_get_root(parser));
     JsonArray *list = json_object_get_array_member(root, "encoders");
     g_assert_cmpuint(json_array_get_length(list), ==, 5);

@@ -31,6 +31,18 @@ static guint count_keys(GSocket *socket, guint32 stream_id, guint ms)
     return n;
 }
 
+/* The member on socket was not cut off: its chat line is acknowledged. */
+static void assert_still_chats(GSocket *socket)
+{
+    LcWireMsg chat = {.type = WIRE_CHAT};
+    chat.chat.client_id = 1;
+    chat.chat.text = "still here";
+    test_raw_send(socket, &chat);
+    LcWireMsg ack;
+    g_assert_true(test_raw_read_type(socket, WIRE_CHAT_ACK, &ack, 5000));
+    wire_msg_clear(&ack);
+}
+
 /* Joins as "cam", a client that takes KEYFRAME_REQUEST (flags
  * WIRE_FLAG_KEYFRAMES) or one from before it (0), and opens a camera. */
 static GSocket *open_camera(guint16 port, guint16 flags, guint32 *stream_id)
@@ -110,13 +122,7 @@ static void test_keyframe_refused(RelayFixture *fx, gconstpointer tweak)
     /* The viewer's own request still goes through, and mallory still chats. */
     ask_key(eye, id, LC_CHAN_TCP);
     g_assert_cmpuint(count_keys(cam, id, 2000), ==, 1);
-    LcWireMsg chat = {.type = WIRE_CHAT};
-    chat.chat.client_id = 1;
-    chat.chat.text = "still here";
-    test_raw_send(mallory, &chat);
-    LcWireMsg ack;
-    g_assert_true(test_raw_read_type(mallory, WIRE_CHAT_ACK, &ack, 5000));
-    wire_msg_clear(&ack);
+    assert_still_chats(mallory);
     g_object_unref(mallory);
     g_object_unref(eye);
     g_object_unref(cam);
@@ -135,13 +141,7 @@ static void test_keyframe_old_sender(RelayFixture *fx, gconstpointer tweak)
         g_usleep(RELAY_KEYFRAME_REQUEST_GAP_US / 4);
     }
     g_assert_cmpuint(count_keys(cam, id, 300), ==, 0);
-    LcWireMsg chat = {.type = WIRE_CHAT};
-    chat.chat.client_id = 1;
-    chat.chat.text = "still here";
-    test_raw_send(cam, &chat);
-    LcWireMsg ack;
-    g_assert_true(test_raw_read_type(cam, WIRE_CHAT_ACK, &ack, 5000));
-    wire_msg_clear(&ack);
+    assert_still_chats(cam);
     g_object_unref(eye);
     g_object_unref(cam);
 }
