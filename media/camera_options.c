@@ -348,14 +348,18 @@ static const GOptionEntry camera_option_entries[] = {
     {"quality", 0, 0, G_OPTION_ARG_CALLBACK, camera_on_quality,
      "JPEG quality, 1..100 (default " G_STRINGIFY(CAMERA_DEFAULT_QUALITY) ")", "N"},
     {"codec", 0, 0, G_OPTION_ARG_CALLBACK, camera_on_codec,
-     "Codec: jpeg or h264 (default: the encoder's, jpeg for auto)", "CODEC"},
+     "Codec: jpeg or h264 (default: the encoder's, jpeg for auto); lanconf-bench compare also "
+     "takes jpeg,h264: one run per codec, side by side",
+     "CODEC"},
     {"encoder", 0, 0, G_OPTION_ARG_CALLBACK, camera_on_encoder,
      "Encoder: auto (for the codec, a GPU one where it works), turbojpeg (or jpeg), "
      "cuda-jpeg, x264, openh264 or nvenc; lanconf-bench encoders lists what runs here "
      "(default " CAMERA_DEFAULT_ENCODER ")",
      "NAME"},
     {"bitrate", 0, 0, G_OPTION_ARG_CALLBACK, camera_on_bitrate,
-     "H.264 bitrate in kbit/s (default " G_STRINGIFY(ENCODER_DEFAULT_BITRATE) ")", "KBIT"},
+     "H.264 bitrate in kbit/s, 1.." G_STRINGIFY(ENCODER_MAX_BITRATE) " (default " G_STRINGIFY(
+         ENCODER_DEFAULT_BITRATE) ")",
+     "KBIT"},
     {"gop", 0, 0, G_OPTION_ARG_CALLBACK, camera_on_gop,
      "H.264: frames from one keyframe to the next (default " G_STRINGIFY(ENCODER_DEFAULT_GOP) ")",
      "N"},

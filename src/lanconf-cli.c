@@ -69,8 +69,11 @@ static void cli_check_done(LcCli *cli)
     }
     if (cli->follow && !cli->interrupted)
         return;
+    /* A camera or view run that is over ends even while the relay is away,
+     * once no chat line of ours waits for it: nothing is left to deliver. */
+    gboolean reachable = session_get_state(cli->session) == SESSION_JOINED || cli->media_done;
     if ((cli->stdin_eof || cli->media_done) && session_get_unacked(cli->session) == 0 &&
-        cli->printed >= cli->count && session_get_state(cli->session) == SESSION_JOINED)
+        cli->printed >= cli->count && reachable)
         cli_finish(cli);
 }
 

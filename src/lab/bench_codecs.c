@@ -190,9 +190,10 @@ int bench_codecs_run(const LcBenchCompareConfig *config)
         one.out = sub;
         one.no_report = config->json;
         runs[r].codec = one.camera.codec;
-        if (!config->json && !config->quiet)
-            fprintf(stderr, "\n== %s (%u of %u) ==\n", frame_codec_to_string(one.camera.codec),
-                    r + 1, n);
+        if (!config->json) {
+            printf("\n== %s (%u of %u) ==\n", frame_codec_to_string(one.camera.codec), r + 1, n);
+            fflush(stdout); /* before the run's progress lines on stderr */
+        }
         if (bench_compare_run(&one) != 0) {
             status = 1;
             continue;

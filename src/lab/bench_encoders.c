@@ -4,6 +4,7 @@
  * others'. */
 #include "src/lab/bench_encoders.h"
 
+#include "core/option_number.h"
 #include "media/camera.h"
 #include "media/decoder.h"
 #include "media/encoder_list.h"
@@ -217,14 +218,14 @@ int bench_encoders_main(int argc, char **argv)
 {
     gboolean json = FALSE, speed = FALSE;
     gint frames = ENCODERS_DEFAULT_FRAMES, fps = CAMERA_DEFAULT_FPS;
-    g_autofree char *size_text = NULL;
+    g_autofree char *size_text = NULL, *frames_text = NULL;
     const GOptionEntry entries[] = {
         {"json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print the list as JSON", NULL},
         {"speed", 0, 0, G_OPTION_ARG_NONE, &speed,
          "Encode the same pictures with every back-end that runs and print its rate", NULL},
         {"size", 0, 0, G_OPTION_ARG_STRING, &size_text,
          "Picture size for --speed (default 1920x1080)", "WxH"},
-        {"frames", 0, 0, G_OPTION_ARG_INT, &frames,
+        {"frames", 0, 0, G_OPTION_ARG_STRING, &frames_text,
          "Pictures each back-end encodes for --speed (default " G_STRINGIFY(
              ENCODERS_DEFAULT_FRAMES) ")",
          "N"},
@@ -232,19 +233,27 @@ int bench_encoders_main(int argc, char **argv)
     };
     g_autoptr(GOptionContext) context = g_option_context_new("- the encoder back-ends here");
     g_option_context_set_summary(
-        context, "Lists every encoder back-end (turbojpeg, nvenc, x264, openh264), whether it "
-                 "runs on this machine and, if not, why; --speed measures the ones that run.");
+        context, "Lists every encoder back-end (cuda-jpeg, turbojpeg, nvenc, x264, openh264), "
+                 "whether it runs on this machine and, if not, why; --speed measures the ones "
+                 "that run. auto takes the first that runs for its codec, in this order.");
     g_option_context_add_main_entries(context, entries, NULL);
     g_autoptr(GError) error = NULL;
     gint width = 1920, height = 1080;
-    if (!g_option_context_parse(context, &argc, &argv, &error) ||
-        (size_text != NULL && !camera_parse_size(size_text, &width, &height, &error))) {
-        fprintf(stderr, "%s: %s\n", g_get_prgname(), error->message);
+    double frames_d = frames;
+    if (!option_number_parse_args(context, &argc, &argv, &error) ||
+        (size_text != NULL && !camera_parse_size(size_text, &width, &height, &error)) ||
+        (frames_text != NULL &&
+         !option_number_parse("--frames", frames_text, FALSE, 1, 100000, &frames_d, &error))) {
+        fprintf(stderr, "%s: %s\nTry '%s --help'.\n", g_get_prgname(), error->message,
+                g_get_prgname());
         return 2;
     }
-    if (frames < 1 || frames > 100000) {
-        fprintf(stderr, "%s: --frames: '%d' is out of range: expected 1 to 100000\n",
-                g_get_prgname(), frames);
+    frames = (gint)frames_d;
+    if (speed && (width % 2 != 0 || height % 2 != 0)) {
+        fprintf(stderr,
+                "%s: --size %dx%d: the H.264 back-ends need an even width and height\n"
+                "Try '%s --help'.\n",
+                g_get_prgname(), width, height, g_get_prgname());
         return 2;
     }
     g_autoptr(GPtrArray) list = encoder_list_probe();

@@ -360,6 +360,31 @@ static void test_outage_lines(void)
     relay_stop(&r);
 }
 
+/* A camera run with --duration ends on time, summary written, even when
+ * the relay went away during it: nothing of ours waits to be delivered. */
+static void test_duration_after_outage(void)
+{
+    Relay r = {0};
+    relay_start(&r, 0);
+    g_autofree char *server = g_strdup_printf("127.0.0.1:%u", r.port);
+    g_autofree char *summary = g_build_filename(r.dir, "send.json", NULL);
+    g_autoptr(GSubprocess) cam =
+        cli_spawn("--server", server, "--nick", "cam", "--camera", "test", "--codec", "h264",
+                  "--duration", "3", "--summary", summary, NULL);
+    g_usleep(1500 * 1000);
+    relay_kill(&r, SIGKILL);
+    gint64 killed = g_get_monotonic_time();
+    g_autofree char *out = NULL, *err = NULL;
+    int status = cli_finish(cam, NULL, &out, &err);
+    double after_s = (double)(g_get_monotonic_time() - killed) / G_USEC_PER_SEC;
+    g_test_message("ended %.1f s after the relay died, status %d", after_s, status);
+    g_assert_cmpfloat(after_s, <, 8.0); /* the run had 1.5 s left; nowhere near forever */
+    g_assert_cmpint(status, ==, 0);
+    g_assert_nonnull(strstr(err, "connection lost"));
+    g_assert_true(g_file_test(summary, G_FILE_TEST_EXISTS));
+    relay_stop(&r);
+}
+
 /* The relay is killed with SIGKILL and restarted several times while a
  * sender streams numbered messages: the receiver ends with every message
  * exactly once, in order, and the sender exits 0 once all are acknowledged. */
@@ -761,6 +786,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/json-history", test_json_history);
     g_test_add_func("/cli/exit-codes", test_exit_codes);
     g_test_add_func("/cli/relay-sigkill", test_relay_sigkill);
+    g_test_add_func("/cli/duration-after-outage", test_duration_after_outage);
     g_test_add_func("/cli/follow", test_follow);
     g_test_add_func("/cli/outage-lines", test_outage_lines);
     g_test_add_func("/cli/camera-view", test_camera_view);
