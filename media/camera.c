@@ -84,16 +84,12 @@ static gboolean camera_make_worker(LcCamera *camera, const LcCameraOptions *opti
 
     camera->encoder_name = g_strdup(encoder_get_name(encoder));
     camera->codec = encoder_get_codec(encoder);
-    if (camera->codec == LC_CODEC_JPEG) {
-        g_autofree char *note = camera->encoder_note;
-        camera->encoder_note = g_strdup_printf("%s; quality %d", note, options->quality);
-    } else {
-        g_autofree char *note = camera->encoder_note;
-        camera->encoder_note =
-            g_strdup_printf("%s; %d kbit/s, a keyframe every %d frames", note,
-                            options->bitrate > 0 ? options->bitrate : ENCODER_DEFAULT_BITRATE,
-                            options->gop > 0 ? options->gop : ENCODER_DEFAULT_GOP);
-    }
+    encoder_settings_resolve(&settings, NULL); /* checked in the select: the defaults filled */
+    g_autofree char *note = g_steal_pointer(&camera->encoder_note);
+    camera->encoder_note = camera->codec == LC_CODEC_JPEG
+                               ? g_strdup_printf("%s; quality %d", note, settings.quality)
+                               : g_strdup_printf("%s; %d kbit/s, a keyframe every %d frames", note,
+                                                 settings.bitrate, settings.gop);
     g_autoptr(GMainContext) context = g_main_context_ref_thread_default();
     camera->worker =
         encode_worker_new(encoder, CAMERA_MAX_PENDING, context, camera_on_encoded, camera, error);

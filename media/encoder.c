@@ -1,13 +1,8 @@
-/* The encoder interface: choosing a back-end by name, timing every encode, and
- * probing for a GPU encoder. */
+/* The encoder interface: names and settings checked, every encode timed,
+ * and whether a GPU back-end runs here (from media/encoder_list.c). */
 #include "media/encoder.h"
 
-#include <gst/gst.h>
-
-/* GStreamer elements that mean a GPU encoder is usable (nvcodec registers them only then). */
-static const char *const encoder_gpu_elements[] = {
-    "nvh264enc", "nvcudah264enc", "nvautogpuh264enc", "nvjpegenc", NULL,
-};
+#include "media/encoder_list.h"
 
 /* The error domain of this module. */
 GQuark encoder_error_quark(void)
@@ -15,62 +10,29 @@ GQuark encoder_error_quark(void)
     return g_quark_from_static_string("lanconf-encoder-error-quark");
 }
 
-/* Appends a reason to why, separated from earlier ones by "; ". */
-static void encoder_append_reason(GString *why, const char *reason)
-{
-    if (why == NULL)
-        return;
-    if (why->len > 0)
-        g_string_append(why, "; ");
-    g_string_append(why, reason);
-}
-
-/* Whether the machine shows an NVIDIA device node at all. */
-static gboolean encoder_have_nvidia_device(void)
-{
-    return g_file_test("/dev/nvidiactl", G_FILE_TEST_EXISTS) ||
-           g_file_test("/dev/nvidia0", G_FILE_TEST_EXISTS);
-}
-
-/* Explains why none of the GPU encoder elements is registered. */
-static void encoder_explain_no_gpu(GString *why)
-{
-    g_autoptr(GstPlugin) plugin = gst_registry_find_plugin(gst_registry_get(), "nvcodec");
-    g_autofree char *names = g_strjoinv(", ", (char **)encoder_gpu_elements);
-    g_autofree char *missing = g_strdup_printf("no GPU encoder element (%s) is available", names);
-
-    encoder_append_reason(why, missing);
-    if (!encoder_have_nvidia_device())
-        encoder_append_reason(why, "this machine has no NVIDIA GPU (/dev/nvidia0 is missing)");
-    if (plugin == NULL)
-        encoder_append_reason(why, "the GStreamer nvcodec plugin is not installed "
-                                   "(Debian package gstreamer1.0-plugins-bad)");
-    else if (encoder_have_nvidia_device())
-        encoder_append_reason(why, "the nvcodec plugin found no usable CUDA driver or device");
-}
-
-/* Whether a GPU encoder element is usable; if not, appends the reason to why. */
+/* Whether a GPU back-end can run here; if not, appends why not, each GPU
+ * back-end's reason as media/encoder_list.c finds it. */
 gboolean encoder_probe_gpu(GString *why)
 {
-    gst_init(NULL, NULL);
-
-    for (guint i = 0; encoder_gpu_elements[i] != NULL; i++) {
-        g_autoptr(GstElementFactory) factory = gst_element_factory_find(encoder_gpu_elements[i]);
-        if (factory != NULL)
+    g_autoptr(GPtrArray) list = encoder_list_probe();
+    for (guint i = 0; i < list->len; i++) {
+        const LcEncoderStatus *s = g_ptr_array_index(list, i);
+        if (s->gpu && s->available)
             return TRUE;
     }
-    encoder_explain_no_gpu(why);
+    for (guint i = 0; why != NULL && i < list->len; i++) {
+        const LcEncoderStatus *s = g_ptr_array_index(list, i);
+        if (s->gpu)
+            g_string_append_printf(why, "%s%s: %s", why->len ? "; " : "", s->name, s->reason);
+    }
     return FALSE;
 }
 
-/* Picks the back-end for "auto": the CPU one until a GPU back-end is built in. */
+/* "auto" here: TurboJPEG, whatever else runs (encoder_list_select()
+ * chooses among all the back-ends and says why). */
 static LcEncoder *encoder_new_auto(gint quality, GError **error)
 {
-    g_autoptr(GString) why = g_string_new(NULL);
-
-    if (encoder_probe_gpu(why))
-        g_string_append(why, "a GPU encoder element exists but no GPU back-end is built in");
-    g_info("encoder auto: using jpeg on the CPU: %s", why->str);
+    g_debug("encoder_new(auto): turbojpeg; encoder_list_select() chooses among back-ends");
     return encoder_jpeg_new(quality, error);
 }
 

@@ -81,7 +81,8 @@ LcFrame *encoder_encode(LcEncoder *encoder, const LcRawFrame *frame, GError **er
 const char *encoder_get_name(LcEncoder *encoder);
 /* Frees the encoder. NULL is ignored. */
 void encoder_free(LcEncoder *encoder);
-/* Whether a GPU encoder element is usable; if not, appends the reason to why (may be NULL). */
+/* Whether a GPU back-end (nvenc, cuda-jpeg) can run here; if not, appends
+ * each one's reason to why (may be NULL). */
 gboolean encoder_probe_gpu(GString *why);
 
 /* Back-end constructor: TurboJPEG, 4:2:0, straight from the I420 planes. */

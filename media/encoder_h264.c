@@ -8,11 +8,11 @@
  * start again) at any keyframe. The pipeline is built at the first frame,
  * and again when the picture size changes. */
 #include "media/encoder.h"
+#include "media/frame_buffer.h"
 
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
 #include <gst/video/video.h>
-#include <string.h>
 
 /* How long one frame may take to come out before the encoder is called
  * stuck: far beyond any real encode, short enough to say so. */
@@ -27,7 +27,6 @@ typedef struct {
     GstElement *sink;
     gint width;
     gint height;
-    GstVideoInfo info;
     guint64 frames; /* pushed since the pipeline was built */
     gboolean want_key;
 } EncoderH264;
@@ -121,10 +120,11 @@ static gboolean encoder_h264_build(EncoderH264 *self, gint width, gint height, G
     g_autoptr(GstElement) enc = gst_bin_get_by_name(GST_BIN(pipeline), "enc");
     encoder_h264_configure(self, enc);
 
-    gst_video_info_set_format(&self->info, GST_VIDEO_FORMAT_I420, (guint)width, (guint)height);
-    GST_VIDEO_INFO_FPS_N(&self->info) = self->settings.fps;
-    GST_VIDEO_INFO_FPS_D(&self->info) = 1;
-    g_autoptr(GstCaps) caps = gst_video_info_to_caps(&self->info);
+    GstVideoInfo info;
+    gst_video_info_set_format(&info, GST_VIDEO_FORMAT_I420, (guint)width, (guint)height);
+    GST_VIDEO_INFO_FPS_N(&info) = self->settings.fps;
+    GST_VIDEO_INFO_FPS_D(&info) = 1;
+    g_autoptr(GstCaps) caps = gst_video_info_to_caps(&info);
     gst_app_src_set_caps(GST_APP_SRC(self->src), caps);
     if (gst_element_set_state(pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
         g_set_error(error, ENCODER_ERROR, ENCODER_ERROR_UNAVAILABLE,
@@ -138,23 +138,13 @@ static gboolean encoder_h264_build(EncoderH264 *self, gint width, gint height, G
     return TRUE;
 }
 
-/* Copies a raw frame's planes into a new buffer in GStreamer's I420 layout. */
+/* The raw frame in a new buffer, stamped at the nominal rate: rate control
+ * counts bits per second. NULL if it cannot be mapped. */
 static GstBuffer *encoder_h264_buffer(EncoderH264 *self, const LcRawFrame *frame)
 {
-    GstBuffer *buffer = gst_buffer_new_allocate(NULL, GST_VIDEO_INFO_SIZE(&self->info), NULL);
-    GstMapInfo map;
-    gst_buffer_map(buffer, &map, GST_MAP_WRITE);
-    for (guint p = 0; p < 3; p++) {
-        gint rows = raw_frame_plane_height(frame->height, p);
-        gint bytes = raw_frame_plane_width(frame->width, p);
-        guint8 *out = map.data + GST_VIDEO_INFO_PLANE_OFFSET(&self->info, p);
-        gint out_stride = GST_VIDEO_INFO_PLANE_STRIDE(&self->info, p);
-        for (gint y = 0; y < rows; y++)
-            memcpy(out + (gsize)y * out_stride, frame->planes[p] + (gsize)y * frame->strides[p],
-                   (gsize)bytes);
-    }
-    gst_buffer_unmap(buffer, &map);
-    /* Timestamps at the nominal rate: rate control counts bits per second. */
+    GstBuffer *buffer = frame_buffer_copy_raw(frame);
+    if (buffer == NULL)
+        return NULL;
     GstClockTime step = gst_util_uint64_scale_int(GST_SECOND, 1, self->settings.fps);
     GST_BUFFER_PTS(buffer) = self->frames * step;
     GST_BUFFER_DURATION(buffer) = step;
@@ -202,6 +192,11 @@ static LcFrame *encoder_h264_encode(LcEncoder *encoder, const LcRawFrame *frame,
         !encoder_h264_build(self, frame->width, frame->height, error))
         return NULL;
     GstBuffer *buffer = encoder_h264_buffer(self, frame);
+    if (buffer == NULL) {
+        g_set_error(error, ENCODER_ERROR, ENCODER_ERROR_FAILED, "cannot copy a %dx%d frame for %s",
+                    frame->width, frame->height, self->element);
+        return NULL;
+    }
     if (self->want_key && self->frames > 0) {
         /* Upstream from the sink, as a viewer's request would come: the
          * encoder makes the next picture an IDR with SPS and PPS. */
