@@ -12,7 +12,7 @@ packages=(
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
   gstreamer1.0-x xvfb x11-apps x11-utils
   tmux gnuplot-nox iperf3 iproute2 nftables iputils-ping procps
-  mosquitto
+  mosquitto libjpeg-turbo-progs
   libclang-rt-14-dev libfuzzer-14-dev
 )
 

@@ -3,6 +3,7 @@
  * encodes the same camera-like pictures and its rate is printed beside the
  * others'. */
 #include "src/lab/bench_encoders.h"
+#include "src/lab/bench_tjbench.h"
 
 #include "core/option_number.h"
 #include "media/camera.h"
@@ -13,8 +14,11 @@
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #define ENCODERS_DEFAULT_FRAMES 120
+/* Seconds tjbench times its compression for (after half a second's warm-up). */
+#define ENCODERS_TJBENCH_SECONDS 2.0
 
 /* One back-end's speed over the run. */
 typedef struct {
@@ -25,6 +29,14 @@ typedef struct {
     double psnr_db;    /* mean Y PSNR of the decoded pictures against the source */
     char *error;       /* why it failed to encode, if it did */
 } EncoderSpeed;
+
+/* The anchor's figure beside the turbojpeg back-end's. */
+typedef struct {
+    gboolean run; /* --speed and turbojpeg measured: tjbench was tried */
+    LcTjbenchResult tj;
+    char *error;     /* why tjbench gave no figure */
+    double ours_fps; /* the turbojpeg back-end's */
+} EncoderAnchor;
 
 /* Comparison for qsort of doubles. */
 static int encoders_compare_double(const void *a, const void *b)
@@ -101,7 +113,8 @@ static void encoders_measure(const LcEncoderStatus *status, gint width, gint hei
 }
 
 /* Prints the list as JSON. */
-static void encoders_print_json(GPtrArray *list, const EncoderSpeed *speeds, gboolean h264_decoder,
+static void encoders_print_json(GPtrArray *list, const EncoderSpeed *speeds,
+                                const EncoderAnchor *anchor, gboolean h264_decoder,
                                 const char *decoder_why, gint width, gint height)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -160,6 +173,27 @@ static void encoders_print_json(GPtrArray *list, const EncoderSpeed *speeds, gbo
     else
         json_builder_add_string_value(b, decoder_why);
     json_builder_end_object(b);
+    if (anchor->run) {
+        json_builder_set_member_name(b, "anchor");
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "tool");
+        json_builder_add_string_value(b, "tjbench");
+        json_builder_set_member_name(b, "version");
+        if (anchor->tj.version != NULL)
+            json_builder_add_string_value(b, anchor->tj.version);
+        else
+            json_builder_add_null_value(b);
+        if (anchor->error == NULL) {
+            json_builder_set_member_name(b, "fps");
+            json_builder_add_double_value(b, anchor->tj.fps);
+            json_builder_set_member_name(b, "turbojpeg_ratio");
+            json_builder_add_double_value(b, anchor->ours_fps / anchor->tj.fps);
+        } else {
+            json_builder_set_member_name(b, "error");
+            json_builder_add_string_value(b, anchor->error);
+        }
+        json_builder_end_object(b);
+    }
     json_builder_end_object(b);
     g_autoptr(JsonNode) root = json_builder_get_root(b);
     g_autofree char *text = json_to_string(root, TRUE);
@@ -167,7 +201,8 @@ static void encoders_print_json(GPtrArray *list, const EncoderSpeed *speeds, gbo
 }
 
 /* Prints the list as a table. */
-static void encoders_print_table(GPtrArray *list, const EncoderSpeed *speeds, gboolean h264_decoder,
+static void encoders_print_table(GPtrArray *list, const EncoderSpeed *speeds,
+                                 const EncoderAnchor *anchor, gboolean h264_decoder,
                                  const char *decoder_why, gint width, gint height, gint fps)
 {
     if (speeds != NULL)
@@ -204,6 +239,14 @@ static void encoders_print_table(GPtrArray *list, const EncoderSpeed *speeds, gb
             break;
         }
     }
+    if (anchor->run && anchor->error == NULL)
+        printf("anchor: tjbench %s%s, the same picture from YUV at quality %d, 4:2:0, one thread: "
+               "%.1f fps; turbojpeg here %.2fx that\n",
+               anchor->tj.version != NULL ? "of libjpeg-turbo " : "",
+               anchor->tj.version != NULL ? anchor->tj.version : "", ENCODER_DEFAULT_QUALITY,
+               anchor->tj.fps, anchor->ours_fps / anchor->tj.fps);
+    else if (anchor->run)
+        printf("anchor: no tjbench figure: %s\n", anchor->error);
     printf("\nH.264 decoder for viewers: %s\n", h264_decoder ? "yes" : decoder_why);
     if (speeds != NULL)
         printf("\n%dx%d synthetic camera pictures, one encoder at a time. fps: frames per second "
@@ -269,10 +312,29 @@ int bench_encoders_main(int argc, char **argv)
                     frames, width, height);
         encoders_measure(s, width, height, frames, fps, &speeds[i]);
     }
+    /* The anchor: libjpeg-turbo's own benchmark on the same picture. */
+    EncoderAnchor anchor = {0};
+    for (guint i = 0; speeds != NULL && i < list->len; i++) {
+        const LcEncoderStatus *s = list->pdata[i];
+        if (strcmp(s->name, "turbojpeg") != 0 || !speeds[i].measured)
+            continue;
+        if (!json)
+            fprintf(stderr, "%s: tjbench: the same picture, %.0f s\n", g_get_prgname(),
+                    ENCODERS_TJBENCH_SECONDS);
+        g_autoptr(GError) tj_error = NULL;
+        anchor.run = TRUE;
+        anchor.ours_fps = speeds[i].fps;
+        if (!bench_tjbench_run(width, height, ENCODER_DEFAULT_QUALITY, ENCODERS_TJBENCH_SECONDS,
+                               &anchor.tj, &tj_error))
+            anchor.error = g_strdup(tj_error->message);
+    }
     if (json)
-        encoders_print_json(list, speeds, h264_decoder, decoder_why->str, width, height);
+        encoders_print_json(list, speeds, &anchor, h264_decoder, decoder_why->str, width, height);
     else
-        encoders_print_table(list, speeds, h264_decoder, decoder_why->str, width, height, fps);
+        encoders_print_table(list, speeds, &anchor, h264_decoder, decoder_why->str, width, height,
+                             fps);
+    g_free(anchor.error);
+    g_free(anchor.tj.version);
     for (guint i = 0; speeds != NULL && i < list->len; i++)
         g_free(speeds[i].error);
     return 0;

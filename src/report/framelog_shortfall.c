@@ -2,8 +2,8 @@
  * Shortfalls: why a run fell short of what was asked, in words. A
  * table of figures shows *that* a run delivered 4.5 fps of 30, or dropped
  * its first frame; these lines say *why*: the encoder takes longer than a
- * frame's share of a second, the source itself is slower, or a channel was
- * not open yet or could not keep up.
+ * frame's share of a second, the source itself is slower, a channel was
+ * not open yet or could not keep up, or H.264 frames lost their reference.
  */
 #include <math.h>
 
@@ -82,6 +82,15 @@ static void framelog_add_decode_shortfalls(const LcFramelog *log, GPtrArray *lin
         chanstats_get_summary(log->channels[c], log->start_us, &s);
         guint64 received = s.received.counts.frames_acked;
         guint64 used = s.frames_decoded + s.frames_corrupt;
+        if (s.frames_unreferenced > 0)
+            g_ptr_array_add(
+                lines, g_strdup_printf(
+                           "%s: %" G_GUINT64_FORMAT " H.264 frame%s could not be decoded: a frame "
+                           "before them was lost, and the channel waited for a keyframe (asked "
+                           "for %" G_GUINT64_FORMAT " time%s; no new picture for %.1f s in all)",
+                           chan_kind_name(c), s.frames_unreferenced,
+                           s.frames_unreferenced == 1 ? "" : "s", s.keyframe_requests,
+                           s.keyframe_requests == 1 ? "" : "s", s.frozen_ms / 1000.0));
         if (received <= used)
             continue;
         if (log->run.audio) {

@@ -8,11 +8,16 @@
 #include <string.h>
 
 /* While a channel's H.264 decoder waits for a keyframe, it asks again
- * after this (the keyframe asked for may be held by the sender's gap, or
- * lost), twice as long after each ask that brought no picture, up to the
- * most: a viewer that cannot decode what comes must not make every frame
- * a keyframe for everyone. */
-#define AV_VIEWER_KEYFRAME_RETRY_US     (300 * 1000)
+ * after this: the keyframe asked for may have been lost on the way (at 2 %
+ * datagram loss a keyframe of some 20 datagrams is cut one time in three),
+ * and waiting longer for it only lengthens the freeze. The sender forces
+ * at most one keyframe per AV_SENDER_KEYFRAME_GAP_US whatever is asked, so
+ * asking this often costs the others nothing more. A viewer that still has
+ * no picture after AV_VIEWER_KEYFRAME_PATIENCE asks (its decoder fails on
+ * whole keyframes, or the link cuts them all) asks twice as seldom after
+ * each further ask, up to the most. */
+#define AV_VIEWER_KEYFRAME_RETRY_US     (250 * 1000)
+#define AV_VIEWER_KEYFRAME_PATIENCE     8
 #define AV_VIEWER_KEYFRAME_RETRY_MAX_US (5 * G_USEC_PER_SEC)
 /* A channel that shows no new picture for longer than this is frozen,
  * for the whole gap (at 30 fps three frames are 100 ms). */
@@ -45,6 +50,7 @@ struct _LcAvViewer {
     guint64 raw_top;                    /* the highest number of this stream's own */
     gint64 key_asked_us[LC_CHAN_KINDS]; /* monotonic: a keyframe last asked for */
     gint64 key_retry_us[LC_CHAN_KINDS]; /* the wait before asking again */
+    guint key_asks[LC_CHAN_KINDS];      /* asks since the last picture */
     gint64 broken_us[LC_CHAN_KINDS];  /* wall clock: the channel lost a reference; 0: it has not */
     gint64 picture_us[LC_CHAN_KINDS]; /* wall clock: the last picture decoded */
 };
@@ -105,6 +111,7 @@ static void av_viewer_on_stream(LcStreamViewer *video, guint32 stream_id, guint3
      * streams is neither a freeze nor a recovery. */
     for (guint ch = 0; ch < LC_CHAN_KINDS; ch++)
         v->key_asked_us[ch] = v->broken_us[ch] = v->picture_us[ch] = 0;
+    memset(v->key_asks, 0, sizeof v->key_asks);
 }
 
 /* The stream ended. */
@@ -153,7 +160,7 @@ static void av_viewer_on_decoded(LcViewerMedia *media, const LcViewerFrame *f, c
             v->key_retry_us[ch] = AV_VIEWER_KEYFRAME_RETRY_US;
         if ((v->key_asked_us[ch] == 0 || now - v->key_asked_us[ch] >= v->key_retry_us[ch]) &&
             stream_viewer_request_keyframe(v->video, (LcChanKind)ch)) {
-            if (v->key_asked_us[ch] != 0)
+            if (++v->key_asks[ch] > AV_VIEWER_KEYFRAME_PATIENCE)
                 v->key_retry_us[ch] = MIN(v->key_retry_us[ch] * 2, AV_VIEWER_KEYFRAME_RETRY_MAX_US);
             v->key_asked_us[ch] = now;
             framelog_note_keyframe_request(v->log, (LcChanKind)ch);
@@ -170,6 +177,7 @@ static void av_viewer_on_decoded(LcViewerMedia *media, const LcViewerFrame *f, c
     }
     v->key_asked_us[ch] = 0;
     v->key_retry_us[ch] = AV_VIEWER_KEYFRAME_RETRY_US;
+    v->key_asks[ch] = 0;
     if (v->broken_us[ch] != 0)
         framelog_note_recovery(v->log, (LcChanKind)ch, f->decoded_us - v->broken_us[ch]);
     v->broken_us[ch] = 0;

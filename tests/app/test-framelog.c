@@ -405,6 +405,34 @@ static void test_viewer_deadline_once(void)
                                                     "takes 2.0 ms a frame, p50) and skipped 2"));
 }
 
+/* H.264 frames that lost their reference are a shortfall of their own,
+ * in words, with the keyframes asked for and the time frozen; the decoder
+ * did not fall behind, so no line says it did. */
+static void test_viewer_unreferenced_shortfall(void)
+{
+    LcFramelogRun run = {.source = "test"};
+    g_autoptr(LcFramelog) log = framelog_new(FRAMELOG_ROLE_VIEWER, &run, T0);
+    for (guint64 seq = 1; seq <= 6; seq++) {
+        gint64 capture = T0 + (gint64)seq * 33000;
+        g_assert_true(framelog_add_received(log, LC_CHAN_UDP, seq, 1000, capture, capture + 5000));
+        if (seq == 1 || seq == 6) {
+            g_assert_true(framelog_add_decoded(log, LC_CHAN_UDP, seq, capture + 9000, 2000));
+            continue;
+        }
+        framelog_note_unreferenced(log, LC_CHAN_UDP);
+        framelog_add_corrupt(log, LC_CHAN_UDP, seq);
+    }
+    framelog_note_keyframe_request(log, LC_CHAN_UDP);
+    framelog_note_keyframe_request(log, LC_CHAN_UDP);
+    framelog_note_frozen(log, LC_CHAN_UDP, 165000);
+    g_autoptr(GPtrArray) lines = framelog_get_shortfalls(log);
+    g_assert_cmpuint(lines->len, ==, 1);
+    g_assert_cmpstr(lines->pdata[0], ==,
+                    "udp: 4 H.264 frames could not be decoded: a frame before them was lost, and "
+                    "the channel waited for a keyframe (asked for 2 times; no new picture for "
+                    "0.2 s in all)");
+}
+
 /* With a record limit, only the newest records stay (per channel), while
  * the aggregates count every frame; a frame whose record went is no longer
  * matched, and one still kept is. */
@@ -500,5 +528,7 @@ int main(int argc, char **argv)
     g_test_add_func("/app/framelog/channels-alike", test_channels_alike);
     g_test_add_func("/app/framelog/shortfalls", test_shortfalls);
     g_test_add_func("/app/framelog/viewer-deadline-once", test_viewer_deadline_once);
+    g_test_add_func("/app/framelog/viewer-unreferenced-shortfall",
+                    test_viewer_unreferenced_shortfall);
     return g_test_run();
 }

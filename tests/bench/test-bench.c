@@ -238,7 +238,7 @@ static void test_conference_run(void)
 
 /* `lanconf-bench encoders --speed --json`: every back-end listed, the CPU
  * ones run here and are measured (each picture decodes back close to the
- * source), and one that does not run says why. */
+ * source), one that does not run says why, and tjbench gives the anchor. */
 static void test_encoders_run(void)
 {
     const char *const args[] = {"encoders", "--speed", "--size", "320x240",
@@ -268,6 +268,16 @@ static void test_encoders_run(void)
     g_assert_cmpuint(measured, >=, 2);
     JsonObject *dec = json_object_get_object_member(root, "h264_decoder");
     g_assert_true(json_object_get_boolean_member(dec, "available"));
+    /* The anchor: tjbench on the same picture, and turbojpeg's rate as a
+     * share of it (the same library: within a factor of three). */
+    JsonObject *anchor = json_object_get_object_member(root, "anchor");
+    g_assert_nonnull(anchor);
+    g_assert_cmpstr(json_object_get_string_member(anchor, "tool"), ==, "tjbench");
+    g_assert_false(json_object_has_member(anchor, "error"));
+    g_assert_cmpfloat(json_object_get_double_member(anchor, "fps"), >, 0);
+    double ratio = json_object_get_double_member(anchor, "turbojpeg_ratio");
+    g_assert_cmpfloat(ratio, >, 0.33);
+    g_assert_cmpfloat(ratio, <, 3.0);
 }
 
 /* Runs `lanconf-bench COMMAND FLAG VALUE`: a usage error (exit 2) whose
