@@ -33,13 +33,14 @@ typedef enum {
 
 /* What to capture and how to encode it. Strings are owned (g_free); NULL means the default. */
 typedef struct {
-    char *source;  /* "test", "/dev/videoN" or a video file */
-    gint width;    /* pixels */
-    gint height;   /* pixels */
-    gint fps;      /* frames per second, 1..CAMERA_MAX_FPS */
-    gint quality;  /* JPEG quality, 1..100 */
-    char *encoder; /* "auto", or a back-end: media/encoder_list.h */
-    LcCodec codec; /* 0: the encoder's own (jpeg for "auto") */
+    char *source;         /* "test", "/dev/videoN" or a video file */
+    gint width;           /* pixels */
+    gint height;          /* pixels */
+    gint fps;             /* frames per second, 1..CAMERA_MAX_FPS */
+    gint quality;         /* JPEG quality, 1..100 */
+    gboolean quality_set; /* --quality was given (an error with H.264 alone) */
+    char *encoder;        /* "auto", or a back-end: media/encoder_list.h */
+    LcCodec codec;        /* 0: the encoder's own (jpeg for "auto") */
     /* --codec as a list ("jpeg,h264"), where the program takes one
      * (allow_codec_list, set before parsing): codec is the first. */
     gboolean allow_codec_list;

@@ -148,17 +148,32 @@ static gboolean camera_check_encoder(const LcCameraOptions *o, GError **error)
                     name);
         return FALSE;
     }
+    gboolean jpeg = FALSE, h264 = FALSE;
     for (guint i = 0; i < MAX(o->n_codecs, 1); i++) {
         LcCodec resolved = 0;
         if (!encoder_list_check(o->n_codecs ? o->codecs[i] : o->codec, name, &resolved, error)) {
             g_prefix_error(error, "--encoder: ");
             return FALSE;
         }
+        jpeg |= resolved == LC_CODEC_JPEG;
+        h264 |= resolved == LC_CODEC_H264;
         if (resolved == LC_CODEC_H264 && (o->width % 2 != 0 || o->height % 2 != 0)) {
             g_set_error(error, CAMERA_ERROR, CAMERA_ERROR_INVALID_ARGUMENT,
                         "--size %dx%d: H.264 needs an even width and height", o->width, o->height);
             return FALSE;
         }
+    }
+    /* A flag the codec has no use for would be silently ignored: say so. */
+    if (!h264 && (o->bitrate != 0 || o->gop != 0)) {
+        g_set_error(error, CAMERA_ERROR, CAMERA_ERROR_INVALID_ARGUMENT,
+                    "%s is for H.264 (--codec h264); JPEG's size is set with --quality",
+                    o->bitrate != 0 ? "--bitrate" : "--gop");
+        return FALSE;
+    }
+    if (!jpeg && o->quality_set) {
+        g_set_error(error, CAMERA_ERROR, CAMERA_ERROR_INVALID_ARGUMENT,
+                    "--quality is for JPEG; H.264's size is set with --bitrate");
+        return FALSE;
     }
     return TRUE;
 }
@@ -322,6 +337,7 @@ static gboolean camera_on_quality(const char *name, const char *value, gpointer 
         g_prefix_error(error, "%s: ", name);
         return FALSE;
     }
+    options->quality_set = TRUE;
     return TRUE;
 }
 

@@ -53,7 +53,7 @@ static void encoder_jpeg_free(LcEncoder *encoder)
 }
 
 static const LcEncoderOps encoder_jpeg_ops = {
-    .name = "jpeg",
+    .name = "turbojpeg",
     .codec = LC_CODEC_JPEG,
     .encode = encoder_jpeg_encode,
     .request_keyframe = NULL,

@@ -186,6 +186,12 @@ int bench_codecs_run(const LcBenchCompareConfig *config)
         LcBenchCompareConfig one = *config;
         one.camera.codec = config->camera.codecs[r];
         one.camera.n_codecs = 1;
+        one.camera.codecs[0] = one.camera.codec;
+        /* Each run takes the flags of its own codec only. */
+        if (one.camera.codec == LC_CODEC_JPEG)
+            one.camera.bitrate = one.camera.gop = 0;
+        else
+            one.camera.quality_set = FALSE;
         g_autofree char *sub = g_build_filename(dir, frame_codec_to_string(one.camera.codec), NULL);
         one.out = sub;
         one.no_report = config->json;

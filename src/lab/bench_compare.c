@@ -303,21 +303,25 @@ char *bench_compare_make_out_dir(const char *out, GError **error)
     return g_steal_pointer(&dir);
 }
 
-/* Writes one medium's frames.csv, intervals.ndjson, summary.json (the
- * sender's alone) and plots into dir. The receiving side runs in this
- * process, on the sender's clock: frames.csv gets its decode (or playout)
- * times, and its end to end agrees with the table's. */
-static gboolean compare_write_log(LcFramelog *log, LcFramelog *seen_log, const char *dir,
-                                  const LcPlotsOptions *po, gint64 end_us, gboolean summary,
-                                  GError **error)
+/* The receiving side runs in this process, on the sender's clock: the
+ * sender's records get its decode (or playout) times, so that frames.csv's
+ * end to end agrees with the table's. */
+static void compare_merge_seen(LcFramelog *log, LcFramelog *seen_log)
 {
-    if (seen_log != NULL) {
-        g_autoptr(GPtrArray) seen = framelog_get_records(seen_log);
-        for (guint i = 0; i < seen->len; i++) {
-            const LcFrameRecord *r = seen->pdata[i];
-            framelog_set_decoded(log, r->channel, r->seq, r->decoded_us);
-        }
+    if (seen_log == NULL)
+        return;
+    g_autoptr(GPtrArray) seen = framelog_get_records(seen_log);
+    for (guint i = 0; i < seen->len; i++) {
+        const LcFrameRecord *r = seen->pdata[i];
+        framelog_set_decoded(log, r->channel, r->seq, r->decoded_us);
     }
+}
+
+/* Writes one medium's frames.csv, intervals.ndjson, summary.json (the
+ * sender's alone) and plots into dir. */
+static gboolean compare_write_log(LcFramelog *log, const char *dir, const LcPlotsOptions *po,
+                                  gint64 end_us, gboolean summary, GError **error)
+{
     g_autofree char *csv = g_build_filename(dir, "frames.csv", NULL);
     g_autofree char *ndjson = g_build_filename(dir, "intervals.ndjson", NULL);
     g_autofree char *path = g_build_filename(dir, "summary.json", NULL);
@@ -331,31 +335,43 @@ static gboolean compare_write_log(LcFramelog *log, LcFramelog *seen_log, const c
     return TRUE;
 }
 
-/* Writes the files and plots of each medium, and the run's summary.json. */
+/* Writes the run's summary.json, then each medium's files and plots: the
+ * plots read the summary (when the run started), which must be this run's,
+ * not one left in the directory by an earlier run. */
 static gboolean compare_write(LcCompare *c, const char *dir, LcImpair *impair, GError **error)
 {
     const char *spec = impair ? impair_get_spec(impair) : NULL;
     LcCompareLogs logs = compare_logs(c);
-    if (c->sender != NULL) {
-        LcPlotsOptions po = {
-            .width = c->run.width, .height = c->run.height, .fps = c->run.fps, .impairment = spec};
-        if (!compare_write_log(logs.sender, logs.viewer, dir, &po, c->stop_us, FALSE, error))
-            return FALSE;
-    }
-    if (c->talk != NULL) {
-        g_autofree char *audio_dir = g_build_filename(dir, "audio", NULL);
-        LcPlotsOptions po = {.fps = c->talk_run.fps, .encoder = "opus", .impairment = spec};
-        if (!compare_write_log(logs.talk, logs.heard ? logs.heard->log : NULL, audio_dir, &po,
-                               c->stop_us, TRUE, error))
-            return FALSE;
-    }
+    if (c->sender != NULL)
+        compare_merge_seen(logs.sender, logs.viewer);
+    if (c->talk != NULL)
+        compare_merge_seen(logs.talk, logs.heard ? logs.heard->log : NULL);
     g_autofree char *summary = g_build_filename(dir, "summary.json", NULL);
     g_autoptr(JsonNode) root = bench_compare_report_summary(
         &logs, c->stop_us, spec, impair ? impair_get_method(impair) : NULL);
     g_autoptr(JsonGenerator) gen = json_generator_new();
     json_generator_set_pretty(gen, TRUE);
     json_generator_set_root(gen, root);
-    return json_generator_to_file(gen, summary, error);
+    if (!json_generator_to_file(gen, summary, error))
+        return FALSE;
+    if (c->sender != NULL) {
+        const LcFramelogRun *run = framelog_get_run(logs.sender);
+        LcPlotsOptions po = {.width = c->run.width,
+                             .height = c->run.height,
+                             .fps = c->run.fps,
+                             .codec = run->codec,
+                             .encoder = run->encoder,
+                             .impairment = spec};
+        if (!compare_write_log(logs.sender, dir, &po, c->stop_us, FALSE, error))
+            return FALSE;
+    }
+    if (c->talk != NULL) {
+        g_autofree char *audio_dir = g_build_filename(dir, "audio", NULL);
+        LcPlotsOptions po = {.fps = c->talk_run.fps, .codec = "opus", .impairment = spec};
+        if (!compare_write_log(logs.talk, audio_dir, &po, c->stop_us, TRUE, error))
+            return FALSE;
+    }
+    return TRUE;
 }
 
 /* Starts the relay in-process: on loopback, or in the impaired link's

@@ -49,6 +49,7 @@ static const CsvColumn csv_columns[] = {
     CSV_COLUMN(lost, CSV_FLAG),
     CSV_COLUMN(dropped, CSV_FLAG),
     CSV_COLUMN(corrupt, CSV_FLAG),
+    CSV_COLUMN(key, CSV_FLAG),
 };
 
 /* The frames.csv header line, no newline. */

@@ -195,6 +195,7 @@ static void framelog_json_add_run(JsonBuilder *builder, const LcFramelog *log, g
     framelog_json_add_known(builder, "height", run->height);
     framelog_json_add_known(builder, "fps", run->fps);
     framelog_json_add_known(builder, "quality", run->quality);
+    framelog_json_add_string(builder, "codec", run->codec);
     framelog_json_add_string(builder, "encoder", run->encoder);
     framelog_json_add_known(builder, "bitrate", run->bitrate);
     framelog_json_add_string(builder, "mode", run->mode);

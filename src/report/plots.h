@@ -26,7 +26,8 @@ typedef struct {
     gint width;             /* frame width, pixels; 0: summary.json's, if any */
     gint height;            /* frame height, pixels; 0: summary.json's, if any */
     gint fps;               /* capture rate asked for; 0: summary.json's, if any */
-    const char *encoder;    /* e.g. "jpeg"; NULL: summary.json's, if any */
+    const char *encoder;    /* e.g. "x264"; NULL: summary.json's, if any */
+    const char *codec;      /* e.g. "h264"; NULL: summary.json's, if any */
     const char *impairment; /* e.g. "delay=20ms loss=2%"; NULL: not shown */
     const char *label;      /* any other text for the titles, e.g. a host; NULL: none */
     const char *gnuplot;    /* the gnuplot program; NULL: "gnuplot" on PATH */

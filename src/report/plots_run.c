@@ -14,6 +14,7 @@
 typedef struct {
     gint width, height, fps;
     const char *encoder;    /* borrowed from the options or the summary */
+    const char *codec;      /* borrowed from the summary */
     const char *impairment; /* borrowed from the options */
     const char *label;      /* borrowed from the options */
     double deadline_ms;
@@ -53,6 +54,8 @@ static void plots_run_read_summary(const char *dir, PlotsRunParams *params, Json
         params->fps = plots_run_get_int(run, "fps");
     if (params->encoder == NULL)
         params->encoder = plots_json_get_string(run, "encoder", NULL);
+    if (params->codec == NULL)
+        params->codec = plots_json_get_string(run, "codec", NULL);
     params->deadline_ms = plots_json_get_double(run, "deadline_ms");
     g_autoptr(GDateTime) start =
         g_date_time_new_from_iso8601(plots_json_get_string(run, "start", ""), NULL);
@@ -61,7 +64,19 @@ static void plots_run_read_summary(const char *dir, PlotsRunParams *params, Json
             g_date_time_to_unix(start) * G_USEC_PER_SEC + g_date_time_get_microsecond(start);
 }
 
-/* Joins the known parameters: "640x480 @ 30 fps, jpeg, impairment delay=20ms, LABEL". */
+/* The codec as people write it: "H.264", "JPEG", "Opus". */
+static const char *plots_run_codec_title(const char *codec)
+{
+    if (g_strcmp0(codec, "h264") == 0)
+        return "H.264";
+    if (g_strcmp0(codec, "jpeg") == 0)
+        return "JPEG";
+    if (g_strcmp0(codec, "opus") == 0)
+        return "Opus";
+    return codec;
+}
+
+/* Joins the known parameters: "640x480 @ 30 fps, H.264 (x264), impairment delay=20ms, LABEL". */
 static char *plots_run_format_subtitle(const PlotsRunParams *params)
 {
     g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func(g_free);
@@ -71,12 +86,19 @@ static char *plots_run_format_subtitle(const PlotsRunParams *params)
             parts, g_strdup_printf("%dx%d @ %d fps", params->width, params->height, params->fps));
     else if (params->width > 0 && params->height > 0)
         g_ptr_array_add(parts, g_strdup_printf("%dx%d", params->width, params->height));
-    else if (params->fps > 0 && g_strcmp0(params->encoder, "opus") == 0)
+    else if (params->fps > 0 &&
+             (g_strcmp0(params->encoder, "opus") == 0 || g_strcmp0(params->codec, "opus") == 0))
         g_ptr_array_add(parts, g_strdup_printf("%d ms packets", 1000 / params->fps));
     else if (params->fps > 0)
         g_ptr_array_add(parts, g_strdup_printf("%d fps", params->fps));
-    if (params->encoder != NULL && *params->encoder != '\0')
-        g_ptr_array_add(parts, g_strdup(params->encoder));
+    const char *codec = plots_run_codec_title(params->codec);
+    gboolean has_codec = codec != NULL && *codec != '\0';
+    gboolean has_encoder = params->encoder != NULL && *params->encoder != '\0' &&
+                           g_strcmp0(params->encoder, params->codec) != 0;
+    if (has_codec && has_encoder)
+        g_ptr_array_add(parts, g_strdup_printf("%s (%s)", codec, params->encoder));
+    else if (has_codec || has_encoder)
+        g_ptr_array_add(parts, g_strdup(has_codec ? codec : params->encoder));
     if (params->impairment != NULL && *params->impairment != '\0')
         g_ptr_array_add(parts, g_strdup_printf("impairment %s", params->impairment));
     if (params->label != NULL && *params->label != '\0')
@@ -96,6 +118,7 @@ void plots_run_load(const char *dir, const LcPlotsOptions *opts, PlotsRun *run)
         params.height = opts->height;
         params.fps = opts->fps;
         params.encoder = opts->encoder;
+        params.codec = opts->codec;
         params.impairment = opts->impairment;
         params.label = opts->label;
     }
@@ -104,7 +127,7 @@ void plots_run_load(const char *dir, const LcPlotsOptions *opts, PlotsRun *run)
     run->fps = params.fps;
     run->deadline_ms = params.deadline_ms;
     run->start_us = params.start_us;
-    run->audio = g_strcmp0(params.encoder, "opus") == 0;
+    run->audio = g_strcmp0(params.encoder, "opus") == 0 || g_strcmp0(params.codec, "opus") == 0;
 }
 
 /* Frees what plots_run_load() filled in. */

@@ -293,7 +293,7 @@ static void audio_listen_add_speaker(LcAudioListen *l, const char *nick, guint32
     s->pub.play =
         (channels & l->config.channels & LC_CHAN_BIT(LC_CHAN_UDP)) ? LC_CHAN_UDP : LC_CHAN_TCP;
     LcFramelogRun run = {
-        .source = nick, .encoder = "opus", .channels = l->config.channels, .audio = TRUE};
+        .source = nick, .codec = "opus", .channels = l->config.channels, .audio = TRUE};
     s->pub.log = framelog_new(FRAMELOG_ROLE_VIEWER, &run, clock_now_us());
     framelog_set_sender_offset(s->pub.log, l->config.sender_offset_us);
     framelog_set_record_limit(s->pub.log, l->config.record_limit);

@@ -104,6 +104,7 @@ void audio_talk_describe_run(LcFramelogRun *run, const LcAudioCaptureConfig *cap
     *run = (LcFramelogRun){
         .source = capture->source ? capture->source : "test",
         .fps = (gint)(1000 / frame_ms),
+        .codec = "opus",
         .encoder = "opus",
         .bitrate = (gint)(capture->bitrate ? capture->bitrate : AUDIO_DEFAULT_BITRATE),
         .mode = capture->mode == AUDIO_MODE_LOWDELAY ? "lowdelay" : "voice",

@@ -110,6 +110,8 @@ static void av_sender_on_frame(LcCamera *camera, LcFrame *encoded, gpointer data
     /* The stream's own numbers, one per frame sent: a frame the capture or
      * the encoder skipped leaves no gap that a viewer would count missing. */
     frame->meta.seq = ++s->next_seq;
+    if (frame->meta.flags & LC_FRAME_FLAG_KEY)
+        framelog_note_key(s->log, frame->meta.seq);
     g_autoptr(GError) error = NULL;
     if (!stream_sender_send_frame(s->video, frame, &error))
         av_sender_fail(s, error);
@@ -215,6 +217,7 @@ LcAvSender *av_sender_new(LcSession *session, const LcCameraOptions *camera,
     LcFramelogRun resolved = *run;
     if (camera_get_encoder_name(s->camera) != NULL)
         resolved.encoder = camera_get_encoder_name(s->camera);
+    resolved.codec = frame_codec_to_string(camera_get_codec(s->camera));
     if (camera_get_codec(s->camera) == LC_CODEC_H264) {
         /* H.264 has a bit rate, not a JPEG quality. */
         resolved.quality = 0;

@@ -86,6 +86,8 @@ static void av_viewer_on_frame(LcStreamViewer *video, const LcStreamFrame *f, gp
                                f->last_us))
         return; /* a repeat: decode each channel's copy once */
     v->seq_top = MAX(v->seq_top, seq);
+    if (meta->flags & LC_FRAME_FLAG_KEY)
+        framelog_note_key(v->log, seq);
     framelog_set_stream(v->log, 0, 0, frame_codec_to_string(meta->codec));
     viewer_media_push(v->media, f->channel, seq, f->frame);
 }

@@ -46,6 +46,7 @@ typedef struct {
     gboolean lost;    /* sent, then declared lost by the channel */
     gboolean dropped; /* never sent (stale, or over a queue limit) */
     gboolean corrupt; /* received but could not be decoded */
+    gboolean key;     /* decodes on its own: every JPEG frame, an H.264 keyframe */
 } LcFrameRecord;
 
 /* Resets record to "nothing known" for frame seq on channel. */

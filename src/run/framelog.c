@@ -16,11 +16,13 @@ static void framelog_copy_run(LcFramelog *log, const LcFramelogRun *run)
         log->run = *run;
     log->source = g_strdup(log->run.source);
     log->encoder = g_strdup(log->run.encoder);
+    log->codec = g_strdup(log->run.codec);
     log->ack_mode = g_strdup(log->run.ack_mode);
     log->mode = g_strdup(log->run.mode);
     log->run.mode = log->mode;
     log->run.source = log->source;
     log->run.encoder = log->encoder;
+    log->run.codec = log->codec;
     log->run.ack_mode = log->ack_mode;
     log->run.channels &= LC_CHAN_MASK_ALL;
     if (log->run.channels == 0)
@@ -63,6 +65,7 @@ void framelog_free(LcFramelog *log)
     stats_dist_free(log->encode_ms);
     g_free(log->source);
     g_free(log->encoder);
+    g_free(log->codec);
     g_free(log->mode);
     g_free(log->ack_mode);
     g_free(log);
@@ -128,6 +131,8 @@ static LcFrameRecord *framelog_insert(LcFramelog *log, LcChanKind channel, guint
     frame_record_init(record, channel, seq);
     record->bytes = bytes;
     record->capture_us = capture_us;
+    for (guint i = 0; i < FRAMELOG_KEY_RING && !record->key; i++)
+        record->key = log->keys[i] == seq;
     g_hash_table_insert(log->records[channel], &record->seq, record);
     if (log->record_limit > 0) {
         /* The oldest record goes: the run's figures are in the aggregates,
@@ -139,6 +144,28 @@ static LcFrameRecord *framelog_insert(LcFramelog *log, LcChanKind channel, guint
         }
     }
     return record;
+}
+
+/* Frame seq decodes on its own (a JPEG frame, an H.264 keyframe): its
+ * records say so, those there now and those made later. */
+void framelog_note_key(LcFramelog *log, guint64 seq)
+{
+    g_return_if_fail(log != NULL && seq > 0);
+
+    log->keys[log->keys_next] = seq;
+    log->keys_next = (log->keys_next + 1) % FRAMELOG_KEY_RING;
+    for (guint c = 0; c < LC_CHAN_KINDS; c++) {
+        LcFrameRecord *record = framelog_find(log, (LcChanKind)c, seq);
+        if (record != NULL)
+            record->key = TRUE;
+    }
+}
+
+/* The run's parameters as the log keeps them. */
+const LcFramelogRun *framelog_get_run(const LcFramelog *log)
+{
+    g_return_val_if_fail(log != NULL, NULL);
+    return &log->run;
 }
 
 /* Keeps at most limit records per channel (0: all). */
@@ -288,9 +315,9 @@ void framelog_set_stream(LcFramelog *log, gint width, gint height, const char *c
         log->run.width = width;
         log->run.height = height;
     }
-    if (log->encoder == NULL && codec != NULL) {
-        log->encoder = g_strdup(codec);
-        log->run.encoder = log->encoder;
+    if (log->codec == NULL && codec != NULL) {
+        log->codec = g_strdup(codec);
+        log->run.codec = log->codec;
     }
 }
 

@@ -34,7 +34,8 @@ typedef struct {
     gint height;          /* pixels */
     gint fps;             /* frames per second asked of the capture */
     gint quality;         /* JPEG quality 1..100 */
-    const char *encoder;  /* the encoder in use, e.g. "jpeg" */
+    const char *codec;    /* "jpeg", "h264", "opus"; a viewer fills it in from the frames */
+    const char *encoder;  /* the sender's back-end, e.g. "turbojpeg", "x264"; NULL at a viewer */
     guint channels;       /* mask of (1 << LcChanKind); 0 means LC_CHAN_MASK_ALL */
     const char *ack_mode; /* which acknowledgements the run asks for */
     double duration_s;    /* the planned run length, s; 0 for "until stopped" */
@@ -56,6 +57,8 @@ typedef struct LcFramelog LcFramelog;
 
 /* Starts a log for role; run is copied; start_us (local clock) is the start of the run. */
 LcFramelog *framelog_new(LcFramelogRole role, const LcFramelogRun *run, gint64 start_us);
+/* The run's parameters as the log keeps them (strings owned by the log). */
+const LcFramelogRun *framelog_get_run(const LcFramelog *log);
 /* Frees the log and its records. NULL is ignored. */
 void framelog_free(LcFramelog *log);
 /* Keeps at most limit per-frame records per channel, the newest (0, the
@@ -81,6 +84,10 @@ void framelog_set_tcp_info(LcFramelog *log, LcChanKind channel, const LcStatsTcp
  * the frame's record (a disabled channel, an unknown or repeated frame, an
  * ACK for a frame already resolved); a FALSE event changes nothing.
  */
+/* Frame seq decodes on its own (every JPEG frame, an H.264 keyframe): a
+ * sender's mark, made before its channels report the frame, or a viewer's,
+ * once the frame arrived. frames.csv's key column. */
+void framelog_note_key(LcFramelog *log, guint64 seq);
 /* Sender: frame seq (bytes long, captured at capture_us, sender clock) was handed to the channel at
  * send_us. */
 gboolean framelog_add_sent(LcFramelog *log, LcChanKind channel, guint64 seq, guint64 bytes,

@@ -3,11 +3,16 @@
 
 #include "src/run/framelog.h"
 
+/* Frames a sender's key marks are remembered for (at least a channel's
+ * queue, at 30 fps some eight seconds). */
+#define FRAMELOG_KEY_RING 256
+
 struct LcFramelog {
     LcFramelogRole role;
     LcFramelogRun run; /* strings point at the copies below */
     char *source;
     char *encoder;
+    char *codec;
     char *ack_mode;
     char *mode;
     gint64 start_us;
@@ -17,7 +22,12 @@ struct LcFramelog {
     GHashTable *records[LC_CHAN_KINDS];      /* &record->seq -> LcFrameRecord * (owned) */
     GQueue order[LC_CHAN_KINDS];             /* record seqs, oldest first (with a limit) */
     guint record_limit;                      /* records kept per channel; 0: all */
-    GArray *intervals;                       /* LcChannelInterval, in closing order */
+    /* The latest frames marked as decoding on their own (framelog_note_key),
+     * a ring: a sender marks a frame before its channels report it sent,
+     * and a frame waits at most a queue's length to be. */
+    guint64 keys[FRAMELOG_KEY_RING];
+    guint keys_next;
+    GArray *intervals; /* LcChannelInterval, in closing order */
     /* Sender: what the source delivered, and why frames were dropped. */
     guint64 captured;
     gint64 first_capture_us;

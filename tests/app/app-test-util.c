@@ -78,7 +78,8 @@ void app_test_framelog_run(LcFramelogRun *run)
         .height = 480,
         .fps = 30,
         .quality = 80,
-        .encoder = "jpeg",
+        .codec = "jpeg",
+        .encoder = "turbojpeg",
         .ack_mode = "relay",
     };
 }

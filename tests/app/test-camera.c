@@ -337,7 +337,7 @@ static void test_test_pattern(void)
     options.encoder = g_strdup("jpeg");
     g_autoptr(LcCamera) camera = camera_new(&options, sink_on_frame, NULL, &sink, &error);
     g_assert_no_error(error);
-    g_assert_cmpstr(camera_get_encoder_name(camera), ==, "jpeg");
+    g_assert_cmpstr(camera_get_encoder_name(camera), ==, "turbojpeg");
     g_assert_true(
         g_str_has_prefix(camera_get_encoder_note(camera), "encoder turbojpeg (jpeg on the CPU)"));
     g_assert_nonnull(strstr(camera_get_encoder_note(camera), "quality 70"));

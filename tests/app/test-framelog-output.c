@@ -35,6 +35,8 @@ static LcFramelog *make_sender_log(void)
     LcFramelog *log = framelog_new(FRAMELOG_ROLE_SENDER, &run, T0);
     LcStatsTcpInfo info = {.retransmits_total = 3, .rtt_us = 1500, .snd_cwnd = 10};
 
+    /* Frame 1 is marked a keyframe before it goes (as a sender does), frame 3 after. */
+    framelog_note_key(log, 1);
     for (guint64 seq = 1; seq <= 4; seq++) {
         gint64 send = T0 + (gint64)seq * 33000;
         g_assert_true(framelog_add_sent(log, LC_CHAN_TCP, seq, 1000 * seq, send - 2000, send));
@@ -46,6 +48,7 @@ static LcFramelog *make_sender_log(void)
     g_assert_true(framelog_add_lost(log, LC_CHAN_UDP, 1));
     g_assert_true(
         framelog_add_dropped(log, LC_CHAN_UDP, 5, 5000, T0 + 160000, FRAMELOG_DROP_NOT_READY));
+    framelog_note_key(log, 3);
     framelog_set_tcp_info(log, LC_CHAN_TCP, &info);
     return log;
 }
@@ -140,7 +143,8 @@ static void test_summary_json(void)
     g_assert_cmpstr(json_object_get_string_member(run, "size"), ==, "640x480");
     g_assert_cmpint(json_object_get_int_member(run, "fps"), ==, 30);
     g_assert_cmpint(json_object_get_int_member(run, "quality"), ==, 80);
-    g_assert_cmpstr(json_object_get_string_member(run, "encoder"), ==, "jpeg");
+    g_assert_cmpstr(json_object_get_string_member(run, "codec"), ==, "jpeg");
+    g_assert_cmpstr(json_object_get_string_member(run, "encoder"), ==, "turbojpeg");
     g_assert_cmpstr(json_object_get_string_member(run, "ack_mode"), ==, "relay");
     g_assert_cmpfloat(json_object_get_double_member(run, "duration_s"), ==, 10.0);
     g_assert_cmpfloat(json_object_get_double_member(run, "deadline_ms"), ==, 200.0);
@@ -234,7 +238,8 @@ static gboolean records_equal(const LcFrameRecord *a, const LcFrameRecord *b)
            a->capture_us == b->capture_us && a->send_us == b->send_us && a->ack_us == b->ack_us &&
            a->relay_first_us == b->relay_first_us && a->relay_last_us == b->relay_last_us &&
            a->viewer_recv_us == b->viewer_recv_us && a->decoded_us == b->decoded_us &&
-           a->lost == b->lost && a->dropped == b->dropped && a->corrupt == b->corrupt;
+           a->lost == b->lost && a->dropped == b->dropped && a->corrupt == b->corrupt &&
+           a->key == b->key;
 }
 
 /* The header is the documented one; every record's row parses back to the same record. */
@@ -246,7 +251,7 @@ static void test_csv_round_trip(void)
     g_assert_cmpstr(framelog_csv_get_header(), ==,
                     "seq,channel,bytes,capture_us,send_us,ack_us,relay_first_us,relay_last_us,"
                     "viewer_recv_us,decoded_us,rtt_ms,one_way_ms,end_to_end_ms,transfer_mb_s,"
-                    "lost,dropped,corrupt");
+                    "lost,dropped,corrupt,key");
     g_assert_cmpuint(records->len, ==, 9);
     for (guint i = 0; i < records->len; i++) {
         const LcFrameRecord *record = g_ptr_array_index(records, i);
@@ -267,6 +272,11 @@ static void test_csv_round_trip(void)
     g_assert_cmpint(first->channel, ==, LC_CHAN_TCP);
     g_assert_cmpuint(second->seq, ==, 1);
     g_assert_cmpint(second->channel, ==, LC_CHAN_UDP);
+    /* The key marks: frames 1 and 3 on both channels, no other. */
+    for (guint i = 0; i < records->len; i++) {
+        const LcFrameRecord *r = g_ptr_array_index(records, i);
+        g_assert_cmpint(r->key, ==, r->seq == 1 || r->seq == 3);
+    }
 }
 
 /* One known row, byte for byte: units, empty fields for unknown values, flags. */
@@ -279,10 +289,10 @@ static void test_csv_row_text(void)
     g_assert_cmpstr(row->str, ==,
                     "2,tcp,2000,1700000000064000,1700000000066000,1700000000067500,"
                     "1700000000066700,1700000000066900,1700000000106000,,1.500,0.700,42.000,"
-                    "1.333,0,0,0\n");
+                    "1.333,0,0,0,0\n");
     g_string_truncate(row, 0);
     framelog_csv_append_row(row, framelog_lookup(log, LC_CHAN_UDP, 5));
-    g_assert_cmpstr(row->str, ==, "5,udp,5000,1700000000160000,,,,,,,,,,,0,1,0\n");
+    g_assert_cmpstr(row->str, ==, "5,udp,5000,1700000000160000,,,,,,,,,,,0,1,0,0\n");
 }
 
 /* Rows with a wrong field count, an unknown channel or a bad number are refused. */

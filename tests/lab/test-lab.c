@@ -451,6 +451,62 @@ static void test_codecs_impair_loss(void)
     remove_dir(dir);
 }
 
+/* Runs `compare --codec h264 --bitrate B --gop G` for 2 s on loopback; the
+ * JSON summary, and in *keys and *rows the frames.csv rows marked key and
+ * all rows. */
+static JsonParser *run_h264_limits(const char *bitrate, const char *gop, guint *keys, guint *rows)
+{
+    g_autofree char *dir = g_dir_make_tmp("lanconf-lab-XXXXXX", NULL);
+    const char *argv[] = {BENCH,        "compare", "--quiet", "--json", "--codec", "h264",
+                          "--bitrate",  bitrate,   "--gop",   gop,      "--size",  "320x240",
+                          "--duration", "2",       "--out",   dir,      NULL};
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) p = g_subprocess_newv(argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+    g_assert_no_error(error);
+    g_autofree char *out = NULL;
+    g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, &out, NULL, &error));
+    g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 0);
+    JsonParser *parser = json_parser_new();
+    g_assert_true(json_parser_load_from_data(parser, out, -1, &error));
+    g_autofree char *path = g_build_filename(dir, "frames.csv", NULL);
+    g_autofree char *csv = NULL;
+    g_assert_true(g_file_get_contents(path, &csv, NULL, NULL));
+    g_auto(GStrv) lines = g_strsplit(csv, "\n", -1);
+    g_auto(GStrv) header = g_strsplit(lines[0], ",", -1);
+    guint key = column(header, "key");
+    *keys = *rows = 0;
+    for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++) {
+        g_auto(GStrv) fields = g_strsplit(lines[i], ",", -1);
+        g_assert_cmpuint(g_strv_length(fields), ==, g_strv_length(header));
+        *keys += g_strcmp0(fields[key], "1") == 0;
+        (*rows)++;
+    }
+    remove_dir(g_steal_pointer(&dir));
+    return parser;
+}
+
+/* H.264 at the limits of its flags: --gop 1 makes every frame a keyframe
+ * (frames.csv marks each), --gop 1000 only the first in a 2 s run (a loaded
+ * viewer may ask for one more); --bitrate 100000 and 1 both run, and the
+ * summary holds what was asked. */
+static void test_h264_limits(void)
+{
+    guint keys = 0, rows = 0;
+    g_autoptr(JsonParser) every = run_h264_limits("100000", "1", &keys, &rows);
+    JsonObject *run =
+        json_object_get_object_member(json_node_get_object(json_parser_get_root(every)), "run");
+    g_assert_cmpint(json_object_get_int_member(run, "bitrate"), ==, 100000000);
+    g_assert_cmpstr(json_object_get_string_member(run, "codec"), ==, "h264");
+    g_assert_cmpuint(rows, >=, 100);
+    g_assert_cmpuint(keys, ==, rows);
+    g_autoptr(JsonParser) few = run_h264_limits("1", "1000", &keys, &rows);
+    run = json_object_get_object_member(json_node_get_object(json_parser_get_root(few)), "run");
+    g_assert_cmpint(json_object_get_int_member(run, "bitrate"), ==, 1000);
+    g_assert_cmpuint(rows, >=, 100);
+    g_assert_cmpuint(keys, >=, 2); /* the first frame, on both channels */
+    g_assert_cmpuint(keys, <=, rows / 4);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -461,5 +517,6 @@ int main(int argc, char **argv)
     g_test_add_func("/lab/compare/audio-impair-loss", test_audio_impair_loss);
     g_test_add_func("/lab/compare/codecs-loopback", test_codecs_loopback);
     g_test_add_func("/lab/compare/codecs-impair-loss", test_codecs_impair_loss);
+    g_test_add_func("/lab/compare/h264-limits", test_h264_limits);
     return g_test_run();
 }

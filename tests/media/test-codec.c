@@ -171,12 +171,12 @@ static void test_encoder_names(void)
 
     g_autoptr(LcEncoder) jpeg = encoder_new("jpeg", 0, &error);
     g_assert_no_error(error);
-    g_assert_cmpstr(encoder_get_name(jpeg), ==, "jpeg");
+    g_assert_cmpstr(encoder_get_name(jpeg), ==, "turbojpeg");
     g_assert_cmpint(jpeg->quality, ==, ENCODER_DEFAULT_QUALITY);
 
     g_autoptr(LcEncoder) automatic = encoder_new("auto", 75, &error);
     g_assert_no_error(error);
-    g_assert_cmpstr(encoder_get_name(automatic), ==, "jpeg");
+    g_assert_cmpstr(encoder_get_name(automatic), ==, "turbojpeg");
 }
 
 /* A frame without planes is refused with a GError. */

@@ -9,7 +9,6 @@
 
 #define RELAY LANCONF_BIN_DIR "/lanconf-relay"
 #define CLI   LANCONF_BIN_DIR "/lanconf-cli"
-
 typedef struct {
     GSubprocess *proc;
     char *dir;
@@ -489,9 +488,10 @@ static void test_camera_view(void)
     JsonObject *seen = json_object_get_object_member(view_root, "channels");
     JsonObject *view_run = json_object_get_object_member(view_root, "run");
     g_assert_cmpstr(json_object_get_string_member(view_run, "size"), ==, "320x240");
-    g_assert_cmpstr(json_object_get_string_member(view_run, "encoder"), ==, "jpeg");
-    g_assert_true(json_object_get_null_member(view_run, "quality"));
-    g_assert_true(json_object_get_null_member(view_run, "source"));
+    g_assert_cmpstr(json_object_get_string_member(view_run, "codec"), ==, "jpeg");
+    g_assert_true(json_object_get_null_member(view_run, "encoder") && /* a viewer knows none */
+                  json_object_get_null_member(view_run, "quality") &&
+                  json_object_get_null_member(view_run, "source"));
     const char *names[] = {"tcp", "udp"};
     for (guint i = 0; i < 2; i++) {
         JsonObject *s = json_object_get_object_member(sent, names[i]);

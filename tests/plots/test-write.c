@@ -137,7 +137,7 @@ static void test_sender_run(void)
 
     /* The titles name the run; the legends name both channels and the frames that never came. */
     g_autofree char *latency = plots_test_read(dir, "latency.gp");
-    g_assert_nonnull(strstr(latency, "'640x480 @ 30 fps, jpeg, impairment delay=20ms loss=2%'"));
+    g_assert_nonnull(strstr(latency, "'640x480 @ 30 fps, JPEG (turbojpeg), impairment delay=20ms loss=2%'"));
     g_assert_nonnull(strstr(latency, "set ylabel 'RTT (ms"));
     /* The transfer rate per frame, in MB/s; end to end says where it ends
      * (a sender's log has no decode times). */
@@ -285,7 +285,7 @@ static void test_title_quoting(void)
         return;
     g_autofree char *dir = write_run(&spec, &opts);
     g_autofree char *latency = plots_test_read(dir, "latency.gp");
-    g_assert_nonnull(strstr(latency, "'640x480 @ 30 fps, jpeg, impairment it''s `touch injected` "
+    g_assert_nonnull(strstr(latency, "'640x480 @ 30 fps, JPEG (turbojpeg), impairment it''s `touch injected` "
                                      "@foo \\n \"x\", line break'"));
     g_assert_false(plots_test_exists(dir, "injected"));
     g_assert_true(plots_test_exists(dir, "latency.png"));
