@@ -166,8 +166,8 @@ static gboolean camera_check_encoder(const LcCameraOptions *o, GError **error)
     /* A flag the codec has no use for would be silently ignored: say so. */
     if (!h264 && (o->bitrate != 0 || o->gop != 0)) {
         g_set_error(error, CAMERA_ERROR, CAMERA_ERROR_INVALID_ARGUMENT,
-                    "%s is for H.264 (--codec h264); JPEG's size is set with --quality",
-                    o->bitrate != 0 ? "--bitrate" : "--gop");
+                    "%s is for H.264 (--codec h264)%s", o->bitrate != 0 ? "--bitrate" : "--gop",
+                    o->bitrate != 0 ? "; JPEG's size is set with --quality" : "");
         return FALSE;
     }
     if (!jpeg && o->quality_set) {
@@ -377,7 +377,8 @@ static const GOptionEntry camera_option_entries[] = {
          ENCODER_DEFAULT_BITRATE) ")",
      "KBIT"},
     {"gop", 0, 0, G_OPTION_ARG_CALLBACK, camera_on_gop,
-     "H.264: frames from one keyframe to the next (default " G_STRINGIFY(ENCODER_DEFAULT_GOP) ")",
+     "H.264: frames from one keyframe to the next, 1.." G_STRINGIFY(
+         ENCODER_MAX_GOP) " (default " G_STRINGIFY(ENCODER_DEFAULT_GOP) ")",
      "N"},
     G_OPTION_ENTRY_NULL,
 };

@@ -65,6 +65,9 @@ static void encoder_h264_configure(EncoderH264 *self, GstElement *enc)
         encoder_h264_set(enc, "usage-type", "camera");
         encoder_h264_set(enc, "bitrate", bit);
         encoder_h264_set(enc, "gop-size", gop);
+        /* Its own keyframes on a "scene change" would break --gop (and a
+         * camera's light changing is no new scene worth 5x the bits). */
+        encoder_h264_set(enc, "scene-change-detection", "false");
     } else {
         /* NVENC: the low-latency preset, no B-frames, CBR. */
         encoder_h264_set(enc, "preset", "low-latency-hq");

@@ -3,10 +3,13 @@
 #include "net/wire/addr.h"
 #include "net/client/session.h"
 #include "core/option_number.h"
+#include "net/discover/discover.h"
+#include "src/app/cli_discover.h"
 #include "src/app/cli_format.h"
 #include "src/app/cli_media.h"
 #include "src/app/cli_relay_stats.h"
 #include "src/app/config.h"
+#include "src/app/server_choice.h"
 #include "net/wire/validate.h"
 #include "net/wire/wire.h"
 
@@ -301,7 +304,7 @@ int main(int argc, char **argv)
     alloc_tune_for_frames();
     g_autofree char *server = NULL, *nick = NULL, *config_path = NULL;
     gboolean json = FALSE, no_history = FALSE, verbose = FALSE, no_reconnect = FALSE,
-             relay_stats = FALSE, follow = FALSE, version = FALSE;
+             relay_stats = FALSE, follow = FALSE, version = FALSE, discover = FALSE;
     gint count = 0;
     gdouble timeout = 0;
     LcCliMediaOptions media;
@@ -338,7 +341,13 @@ int main(int argc, char **argv)
         OPTION_NUMBER_END};
     GOptionEntry entries[] = {
         {"server", 's', 0, G_OPTION_ARG_STRING, &server,
-         "Relay to join (default 127.0.0.1:" G_STRINGIFY(WIRE_DEFAULT_PORT) ")", "HOST:PORT"},
+         "Relay to join, or auto: one found on the LAN (mDNS). Default: the config file's, else "
+         "auto, else 127.0.0.1:" G_STRINGIFY(WIRE_DEFAULT_PORT),
+         "HOST:PORT|auto"},
+        {"discover", 0, 0, G_OPTION_ARG_NONE, &discover,
+         "List the relays that answer on the LAN (mDNS, through avahi-daemon) and exit; --json "
+         "for JSON, --timeout S to listen longer than 2 s",
+         NULL},
         {"nick", 'n', 0, G_OPTION_ARG_STRING, &nick, "Nick to use (default: login name)", "NICK"},
         {"json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON object per message", NULL},
         {"follow", 'f', 0, G_OPTION_ARG_NONE, &follow,
@@ -410,6 +419,11 @@ int main(int argc, char **argv)
                 argv[1]);
         return 2;
     }
+    if (discover) {
+        cli_media_options_clear(&media);
+        return cli_discover_run(json,
+                                timeout > 0 ? (guint)(timeout * 1000) : DISCOVER_DEFAULT_WAIT_MS);
+    }
     LcClientSettings settings;
     g_autoptr(GKeyFile) file = config_open(config_path, &error);
     if (file == NULL || !config_read_client(file, &settings, &error)) {
@@ -419,8 +433,8 @@ int main(int argc, char **argv)
     g_autofree char *host = NULL;
     guint16 port = 0;
     const char *use_nick = nick ? nick : settings.nick ? settings.nick : g_get_user_name();
-    if (!addr_parse_host_port(server ? server : settings.server, WIRE_DEFAULT_PORT, &host, &port,
-                              &error)) {
+    LcServerChoice choice;
+    if (!server_choice_parse(server, settings.server, &choice, &error)) {
         fprintf(stderr, "lanconf-cli: --server: %s\nTry 'lanconf-cli --help'.\n", error->message);
         config_client_clear(&settings);
         return 2;
@@ -438,6 +452,18 @@ int main(int argc, char **argv)
         config_client_clear(&settings);
         return 2;
     }
+    /* --server auto, or nothing configured: a relay found on the LAN. */
+    g_autofree char *found = NULL;
+    if (!server_choice_find(&choice, DISCOVER_DEFAULT_WAIT_MS, &found, &error)) {
+        fprintf(stderr, "lanconf-cli: %s\n", error->message);
+        cli_media_options_clear(&media);
+        config_client_clear(&settings);
+        return 1;
+    }
+    if (found != NULL)
+        fprintf(stderr, "lanconf-cli: %s\n", found);
+    host = g_steal_pointer(&choice.host);
+    port = choice.port;
     if (relay_stats) {
         LcCliRelayStatsOptions rso = {host, port, use_nick, json, timeout};
         int status = cli_relay_stats_run(&rso);

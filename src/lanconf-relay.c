@@ -1,6 +1,7 @@
 /* lanconf-relay: the LAN chat relay. */
 #include "core/alloc_tune.h"
 #include "core/option_number.h"
+#include "net/discover/discover.h"
 #include "net/relay/relay.h"
 #include "net/relay/relay_video.h"
 #include "src/app/config.h"
@@ -9,6 +10,7 @@
 #include <glib-unix.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define RELAY_SHUTDOWN_MS 1500
 
@@ -99,6 +101,39 @@ static gboolean relay_main_log_stats(gpointer data)
     return G_SOURCE_CONTINUE;
 }
 
+/* Logs what became of the announcement on the LAN, each message once in a row. */
+static void relay_main_on_announce(LcDiscoverAnnounce *announce, gboolean established,
+                                   const char *message, gpointer data)
+{
+    char **last = data;
+    if (g_strcmp0(*last, message) == 0)
+        return;
+    g_free(*last);
+    *last = g_strdup(message);
+    g_message("%s", message);
+}
+
+/* Announces the relay on the LAN (mDNS, through Avahi) unless it listens on
+ * loopback only, where no one on the LAN could reach it. */
+static LcDiscoverAnnounce *relay_main_announce(const char *listen, const char *name, guint16 port,
+                                               char **last)
+{
+    if (listen != NULL && *listen != '\0') {
+        g_autoptr(GInetAddress) ip = g_inet_address_new_from_string(listen);
+        if (ip != NULL && g_inet_address_get_is_loopback(ip)) {
+            g_message("not announced on the LAN: listening on %s only", listen);
+            return NULL;
+        }
+    }
+    g_autofree char *fallback = discover_default_name();
+    g_autoptr(GError) error = NULL;
+    LcDiscoverAnnounce *a = discover_announce_new(name != NULL ? name : fallback, port,
+                                                  relay_main_on_announce, last, &error);
+    if (a == NULL)
+        g_message("not announced on the LAN: %s", error->message);
+    return a;
+}
+
 /* Writes the port to a file (for scripts that start the relay on port 0). */
 static gboolean relay_main_write_port(const char *path, guint16 port, GError **error)
 {
@@ -110,8 +145,9 @@ int main(int argc, char **argv)
 {
     alloc_tune_for_frames();
     g_autofree char *listen = NULL, *data_dir = NULL, *config_path = NULL, *port_file = NULL;
+    g_autofree char *announce_name = NULL, *announce_last = NULL;
     gint port = -1, rate_limit = -1, stats_interval = 0, nick_hold = -1;
-    gboolean verbose = FALSE, version = FALSE, recover = FALSE;
+    gboolean verbose = FALSE, version = FALSE, recover = FALSE, no_announce = FALSE;
     LcOptionNumber numbers[] = {
         OPTION_WHOLE(
             "port", 'p', 0, 65535, &port,
@@ -140,6 +176,12 @@ int main(int argc, char **argv)
          "If the history store is damaged, move it aside (history.db.damaged-DATE), keep every "
          "message that can still be read in a new one, and start",
          NULL},
+        {"announce", 0, 0, G_OPTION_ARG_STRING, &announce_name,
+         "Name to announce the relay by on the LAN (mDNS/DNS-SD " DISCOVER_SERVICE_TYPE
+         " through avahi-daemon; default \"lanconf relay on HOSTNAME\")",
+         "NAME"},
+        {"no-announce", 0, 0, G_OPTION_ARG_NONE, &no_announce,
+         "Do not announce the relay on the LAN (clients then need --server HOST:PORT)", NULL},
         {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log every join, leave and drop", NULL},
         {"version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL},
         G_OPTION_ENTRY_NULL};
@@ -165,6 +207,14 @@ int main(int argc, char **argv)
             error = g_error_new(G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                                 "--port-file: the folder %s does not exist", folder);
     }
+    if (error == NULL && announce_name != NULL &&
+        (*announce_name == '\0' || strlen(announce_name) > 63 ||
+         !g_utf8_validate(announce_name, -1, NULL)))
+        error = g_error_new(G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                            "--announce: a name of 1 to 63 bytes of UTF-8 (DNS-SD's limit)");
+    if (error == NULL && announce_name != NULL && no_announce)
+        error = g_error_new_literal(G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                                    "--announce and --no-announce contradict each other");
     if (error != NULL) {
         fprintf(stderr, "lanconf-relay: %s\nTry 'lanconf-relay --help'.\n", error->message);
         return 2;
@@ -221,7 +271,12 @@ int main(int argc, char **argv)
     g_unix_signal_add(SIGTERM, relay_main_on_signal, &m);
     if (stats_interval > 0)
         g_timeout_add_seconds((guint)stats_interval, relay_main_log_stats, &m);
+    g_autoptr(LcDiscoverAnnounce) announce =
+        no_announce ? NULL
+                    : relay_main_announce(config.listen, announce_name, relay_get_port(m.relay),
+                                          &announce_last);
     g_main_loop_run(m.loop);
+    g_clear_pointer(&announce, discover_announce_free);
 
     relay_free(m.relay);
     relay_config_clear(&config);

@@ -3,7 +3,9 @@
 #include "net/wire/addr.h"
 #include "net/wire/validate.h"
 #include "net/wire/wire.h"
+#include "net/discover/discover.h"
 #include "src/app/config.h"
+#include "src/app/server_choice.h"
 #include "ui-tui/tui.h"
 
 #include <langinfo.h>
@@ -34,9 +36,9 @@ int main(int argc, char **argv)
     gboolean no_history = FALSE, version = FALSE, no_bell = FALSE;
     GOptionEntry entries[] = {
         {"server", 's', 0, G_OPTION_ARG_STRING, &server,
-         "Relay to join (default from the config file, else 127.0.0.1:" G_STRINGIFY(
-             WIRE_DEFAULT_PORT) ")",
-         "HOST:PORT"},
+         "Relay to join, or auto: one found on the LAN (mDNS). Default: the config file's, else "
+         "auto, else 127.0.0.1:" G_STRINGIFY(WIRE_DEFAULT_PORT),
+         "HOST:PORT|auto"},
         {"nick", 'n', 0, G_OPTION_ARG_STRING, &nick, "Nick to use (default: login name)", "NICK"},
         {"log", 'l', 0, G_OPTION_ARG_FILENAME, &log_path,
          "Append the chat to FILE as plain text with timestamps", "FILE"},
@@ -53,8 +55,9 @@ int main(int argc, char **argv)
     g_option_context_set_summary(
         ctx,
         "Joins the chat room of a lanconf-relay. Start the relay once on any machine of the LAN "
-        "(lanconf-relay), then run lanconf --server RELAY_HOST:" G_STRINGIFY(
-            WIRE_DEFAULT_PORT) " --nick NAME in each terminal.\n\n"
+        "(lanconf-relay), then run lanconf --nick NAME in each terminal: it finds the relay on "
+        "the LAN where avahi-daemon runs (else give --server RELAY_HOST:" G_STRINGIFY(
+            WIRE_DEFAULT_PORT) ").\n\n"
                                "Type a line and press Enter to send it. Every message shows its "
                                "sender as nick@ip:port.\n"
                                "Chat: /me ACTION, /msg NICK TEXT, /nick NEW, /who, /away "
@@ -106,13 +109,20 @@ int main(int argc, char **argv)
     guint16 port = 0;
     const char *use_nick = nick ? nick : settings.nick ? settings.nick : g_get_user_name();
     int status = 2;
-    if (!addr_parse_host_port(server ? server : settings.server, WIRE_DEFAULT_PORT, &host, &port,
-                              &error)) {
+    LcServerChoice choice = {0};
+    g_autofree char *found = NULL;
+    if (!server_choice_parse(server, settings.server, &choice, &error)) {
         lanconf_usage_error("--server: ", error->message);
     } else if (!validate_nick(use_nick, &error)) {
         g_autofree char *why = g_strdup_printf("%s (choose one with --nick)", error->message);
         lanconf_usage_error("", why);
+    } else if (!server_choice_find(&choice, DISCOVER_DEFAULT_WAIT_MS, &found, &error)) {
+        /* --server auto and no relay answered. */
+        fprintf(stderr, "lanconf: %s\n", error->message);
+        status = 1;
     } else {
+        host = g_steal_pointer(&choice.host);
+        port = choice.port;
         LcTuiConfig tc = {
             .host = host,
             .port = port,
@@ -123,11 +133,13 @@ int main(int argc, char **argv)
             .history_limit = no_history ? 0 : WIRE_HISTORY_DEFAULT,
             .bell_on_mention = settings.bell_on_mention && !no_bell,
             .camera = &camera,
+            .found = found,
         };
         status = tui_run(&tc, &error);
         if (error != NULL)
             fprintf(stderr, "lanconf: %s\n", error->message);
     }
+    server_choice_clear(&choice);
     config_client_clear(&settings);
     camera_options_clear(&camera);
     return status;

@@ -235,6 +235,8 @@ int tui_run(const LcTuiConfig *config, GError **error)
     g_source_attach(tui.redraw, NULL);
     guint stdin_id = g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, tui_on_stdin, &tui);
     tui_sync_identity(&tui);
+    if (config->found != NULL)
+        tui_append_text(&tui, CHAT_KIND_INFO, "%s", config->found);
     tui_append_text(&tui, CHAT_KIND_INFO, "connecting to relay %s as %s...",
                     session_get_server(tui.session), config->nick);
     session_start(tui.session);

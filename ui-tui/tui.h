@@ -21,6 +21,7 @@ typedef struct {
     gboolean bell_on_mention;      /* ring the bell when a message names you */
     const LcCameraOptions *camera; /* /cam on: --source (when /cam on names none), --size, --fps,
                                     * --quality, --encoder; NULL for the defaults */
+    const char *found;             /* how the relay was found on the LAN (--server auto), or NULL */
 } LcTuiConfig;
 
 /* Runs the client until the user quits. Returns the exit status: 0 after

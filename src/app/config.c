@@ -101,12 +101,9 @@ gboolean config_read_client(GKeyFile *file, LcClientSettings *s, GError **error)
 {
     const char *g = "client";
     memset(s, 0, sizeof(*s));
-    s->server = g_strdup("127.0.0.1:" G_STRINGIFY(WIRE_DEFAULT_PORT));
     s->ping_interval_ms = 5000;
     s->reconnect_max_ms = 30000;
-    config_string(file, g, "server", &s->server);
-    if (s->server == NULL)
-        s->server = g_strdup("127.0.0.1:" G_STRINGIFY(WIRE_DEFAULT_PORT));
+    config_string(file, g, "server", &s->server); /* NULL: none configured (auto) */
     config_string(file, g, "nick", &s->nick);
     READ_UINT(g, "ping_interval_ms", 0, 3600000, s->ping_interval_ms);
     READ_UINT(g, "reconnect_max_ms", 100, 3600000, s->reconnect_max_ms);

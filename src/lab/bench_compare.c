@@ -271,6 +271,9 @@ static gboolean compare_drive(LcCompare *c, const char *host, guint16 port, cons
                                   compare_on_sender_error, c, &c->error);
         if (c->sender == NULL || !av_sender_start(c->sender, &c->error))
             return FALSE;
+        /* Which encoder runs, and why not the others, as lanconf-cli says it. */
+        if (!c->config->json && !c->config->quiet)
+            fprintf(stderr, "lanconf-bench compare: %s\n", av_sender_get_encoder_note(c->sender));
     }
     if ((c->config->media & LC_COMPARE_AUDIO) && !compare_start_audio(c, dir))
         return FALSE;
@@ -305,7 +308,7 @@ char *bench_compare_make_out_dir(const char *out, GError **error)
 
 /* The receiving side runs in this process, on the sender's clock: the
  * sender's records get its decode (or playout) times, so that frames.csv's
- * end to end agrees with the table's. */
+ * end to end agrees with the table's, and the frames it could not decode. */
 static void compare_merge_seen(LcFramelog *log, LcFramelog *seen_log)
 {
     if (seen_log == NULL)
@@ -314,6 +317,8 @@ static void compare_merge_seen(LcFramelog *log, LcFramelog *seen_log)
     for (guint i = 0; i < seen->len; i++) {
         const LcFrameRecord *r = seen->pdata[i];
         framelog_set_decoded(log, r->channel, r->seq, r->decoded_us);
+        if (r->corrupt)
+            framelog_set_corrupt(log, r->channel, r->seq);
     }
 }
 

@@ -92,6 +92,15 @@ static JsonObject *report_lip_sync(const LcCompareLogs *logs, gint64 now)
     return lip;
 }
 
+/* Adds why a log's run fell short to all. */
+static void report_shortfalls(GPtrArray *all, LcFramelog *log)
+{
+    if (log == NULL)
+        return;
+    g_autoptr(GPtrArray) more = framelog_get_shortfalls(log);
+    g_ptr_array_extend_and_steal(all, g_steal_pointer(&more));
+}
+
 /* The run's summary.json. */
 JsonNode *bench_compare_report_summary(const LcCompareLogs *logs, gint64 now,
                                        const char *impair_spec, const char *impair_method)
@@ -115,6 +124,15 @@ JsonNode *bench_compare_report_summary(const LcCompareLogs *logs, gint64 now,
         json_object_set_member(obj, "viewer",
                                json_node_copy(json_object_get_member(vo, "channels")));
     }
+    /* Every shortfall the table lists: the sender's, the viewer's, the voice's. */
+    g_autoptr(GPtrArray) shortfalls = g_ptr_array_new_with_free_func(g_free);
+    report_shortfalls(shortfalls, logs->sender);
+    report_shortfalls(shortfalls, logs->viewer);
+    report_shortfalls(shortfalls, logs->talk);
+    JsonArray *lines = json_array_new();
+    for (guint i = 0; i < shortfalls->len; i++)
+        json_array_add_string_element(lines, shortfalls->pdata[i]);
+    json_object_set_array_member(obj, "shortfalls", lines);
     JsonObject *link = json_object_new();
     json_object_set_string_member(link, "spec", impair_spec ? impair_spec : "none");
     json_object_set_string_member(link, "method", impair_method ? impair_method : "loopback");
@@ -279,15 +297,6 @@ static void report_audio_table(const LcCompareLogs *logs, gint64 end_us)
         AROW("lip sync: sound - picture p50 ms", has_lip,
              report_num(v[ch].end_to_end.p50 - pic[ch].end_to_end.p50, 1));
 #undef AROW
-}
-
-/* Prints why a log's run fell short, under a heading once. */
-static void report_shortfalls(GPtrArray *all, LcFramelog *log)
-{
-    if (log == NULL)
-        return;
-    g_autoptr(GPtrArray) more = framelog_get_shortfalls(log);
-    g_ptr_array_extend_and_steal(all, g_steal_pointer(&more));
 }
 
 /* Prints the table and where the files are, or the summary JSON. */

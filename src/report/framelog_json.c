@@ -198,6 +198,7 @@ static void framelog_json_add_run(JsonBuilder *builder, const LcFramelog *log, g
     framelog_json_add_string(builder, "codec", run->codec);
     framelog_json_add_string(builder, "encoder", run->encoder);
     framelog_json_add_known(builder, "bitrate", run->bitrate);
+    framelog_json_add_known(builder, "gop", run->gop);
     framelog_json_add_string(builder, "mode", run->mode);
     framelog_json_add_channel_names(builder, log);
     framelog_json_add_string(builder, "ack_mode", run->ack_mode);

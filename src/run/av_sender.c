@@ -222,6 +222,7 @@ LcAvSender *av_sender_new(LcSession *session, const LcCameraOptions *camera,
         /* H.264 has a bit rate, not a JPEG quality. */
         resolved.quality = 0;
         resolved.bitrate = 1000 * (camera->bitrate > 0 ? camera->bitrate : ENCODER_DEFAULT_BITRATE);
+        resolved.gop = camera->gop > 0 ? camera->gop : ENCODER_DEFAULT_GOP;
     }
     s->log = framelog_new(FRAMELOG_ROLE_SENDER, &resolved, clock_now_us());
     s->config = *config;

@@ -335,6 +335,19 @@ gboolean framelog_set_decoded(LcFramelog *log, LcChanKind channel, guint64 seq, 
     return TRUE;
 }
 
+/* Sender: a viewer on the same clock received frame seq whole and could
+ * not decode it (damaged, or its H.264 reference lost). */
+gboolean framelog_set_corrupt(LcFramelog *log, LcChanKind channel, guint64 seq)
+{
+    g_return_val_if_fail(log != NULL, FALSE);
+
+    LcFrameRecord *record = framelog_find(log, channel, seq);
+    if (record == NULL || record->dropped || record->corrupt)
+        return FALSE;
+    record->corrupt = TRUE;
+    return TRUE;
+}
+
 /* Viewer: the whole frame seq arrived at recv_us. */
 gboolean framelog_add_received(LcFramelog *log, LcChanKind channel, guint64 seq, guint64 bytes,
                                gint64 capture_us, gint64 recv_us)

@@ -41,6 +41,7 @@ typedef struct {
     double duration_s;    /* the planned run length, s; 0 for "until stopped" */
     gint64 deadline_us;   /* playout deadline, us; 0 means LC_STATS_DEADLINE_DEFAULT_US */
     gint bitrate;         /* audio and H.264: the encoder's bit rate, bit/s; 0 where unknown */
+    gint gop;             /* H.264: frames from one keyframe to the next; 0 where unknown */
     const char *mode;     /* audio: the encoder's application mode ("voice", "lowdelay") */
     gboolean audio;       /* an audio stream: rates are packets/s and kbit/s in text */
 } LcFramelogRun;
@@ -117,6 +118,9 @@ void framelog_set_stream(LcFramelog *log, gint width, gint height, const char *c
  * runs from capture to decoded, as the viewer's own figures do. The
  * sender's figures do not change. */
 gboolean framelog_set_decoded(LcFramelog *log, LcChanKind channel, guint64 seq, gint64 decoded_us);
+/* Sender: a viewer on the same clock received frame seq whole and could not decode it: its record
+ * says so (frames.csv's corrupt). */
+gboolean framelog_set_corrupt(LcFramelog *log, LcChanKind channel, guint64 seq);
 /* Viewer: the whole frame seq arrived at recv_us (local); capture_us is on the sender's clock. */
 gboolean framelog_add_received(LcFramelog *log, LcChanKind channel, guint64 seq, guint64 bytes,
                                gint64 capture_us, gint64 recv_us);
