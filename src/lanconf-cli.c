@@ -433,7 +433,7 @@ int main(int argc, char **argv)
     g_autofree char *host = NULL;
     guint16 port = 0;
     const char *use_nick = nick ? nick : settings.nick ? settings.nick : g_get_user_name();
-    LcServerChoice choice;
+    g_auto(LcServerChoice) choice = {0};
     if (!server_choice_parse(server, settings.server, &choice, &error)) {
         fprintf(stderr, "lanconf-cli: --server: %s\nTry 'lanconf-cli --help'.\n", error->message);
         config_client_clear(&settings);

@@ -109,7 +109,7 @@ int main(int argc, char **argv)
     guint16 port = 0;
     const char *use_nick = nick ? nick : settings.nick ? settings.nick : g_get_user_name();
     int status = 2;
-    LcServerChoice choice = {0};
+    g_auto(LcServerChoice) choice = {0};
     g_autofree char *found = NULL;
     if (!server_choice_parse(server, settings.server, &choice, &error)) {
         lanconf_usage_error("--server: ", error->message);
@@ -139,7 +139,6 @@ int main(int argc, char **argv)
         if (error != NULL)
             fprintf(stderr, "lanconf: %s\n", error->message);
     }
-    server_choice_clear(&choice);
     config_client_clear(&settings);
     camera_options_clear(&camera);
     return status;

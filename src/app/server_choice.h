@@ -28,3 +28,4 @@ gboolean server_choice_find(LcServerChoice *choice, guint wait_ms, char **note, 
 
 /* Frees what the choice holds. */
 void server_choice_clear(LcServerChoice *choice);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(LcServerChoice, server_choice_clear)
