@@ -188,3 +188,18 @@ void decoder_free(LcDecoder *decoder)
     decoder_h264_free(decoder->h264);
     g_free(decoder);
 }
+
+/* Makes and drops one H.264 decoder: its plugins stay loaded. */
+static gpointer decoder_warm_up_h264(gpointer data)
+{
+    decoder_h264_free(decoder_h264_new(NULL));
+    return NULL;
+}
+
+/* Loads the codec's libraries once per process; see the header. */
+void decoder_warm_up(LcCodec codec)
+{
+    static GOnce h264 = G_ONCE_INIT;
+    if (codec == LC_CODEC_H264)
+        g_once(&h264, decoder_warm_up_h264, NULL);
+}

@@ -40,6 +40,11 @@ LcRawFrame *decoder_decode(LcDecoder *decoder, const LcFrame *frame, gint64 *dec
 gboolean decoder_wants_keyframe(LcDecoder *decoder);
 /* Frees the decoder. NULL is ignored. */
 void decoder_free(LcDecoder *decoder);
+/* Loads what decoding codec takes (for H.264 the GStreamer plugins, some
+ * 150 ms the first time in a process), so that a measured run's first
+ * frame does not pay for it. Once per process; errors are left for the
+ * decoder to report. */
+void decoder_warm_up(LcCodec codec);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LcDecoder, decoder_free)
 

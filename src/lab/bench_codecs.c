@@ -65,6 +65,23 @@ static void codecs_row(const CodecRun *runs, guint n, const char *label, gboolea
     printf("%s\n", line->str);
 }
 
+/* Prints one row of an H.264 figure: "-" in the other codecs' columns. */
+static void codecs_h264_row(const CodecRun *runs, guint n, const char *label, const char *path,
+                            const char *format)
+{
+    static const char *const channels[] = {"tcp", "udp"};
+    g_autoptr(GString) line = g_string_new(NULL);
+    g_string_append_printf(line, "%-34s", label);
+    for (guint r = 0; r < n; r++)
+        for (guint c = 0; c < G_N_ELEMENTS(channels); c++)
+            codecs_cell(line,
+                        runs[r].codec == LC_CODEC_H264
+                            ? codecs_number(codecs_channel(&runs[r], TRUE, channels[c]), path)
+                            : NAN,
+                        format);
+    printf("%s\n", line->str);
+}
+
 /* Prints one row of a figure the run has once (both channels share it). */
 static void codecs_run_row(const CodecRun *runs, guint n, const char *label, const char *path,
                            const char *format)
@@ -109,8 +126,8 @@ static void codecs_print_table(const CodecRun *runs, guint n, const char *dir)
     codecs_row(runs, n, "frames lost", FALSE, "frames_lost", "%.0f");
     codecs_row(runs, n, "viewer: frames decoded", TRUE, "frames_decoded", "%.0f");
     codecs_row(runs, n, "viewer: frames missing", TRUE, "frames_missing", "%.0f");
-    codecs_row(runs, n, "viewer: lost a reference (H.264)", TRUE, "frames_unreferenced", "%.0f");
-    codecs_row(runs, n, "viewer: keyframes asked for", TRUE, "keyframe_requests", "%.0f");
+    codecs_h264_row(runs, n, "viewer: lost a reference (H.264)", "frames_unreferenced", "%.0f");
+    codecs_h264_row(runs, n, "viewer: keyframes asked for", "keyframe_requests", "%.0f");
     codecs_row(runs, n, "viewer: frozen ms (gaps > 100 ms)", TRUE, "frozen_ms", "%.0f");
     codecs_row(runs, n, "viewer: picture back after p50 ms", TRUE, "recovery_ms.p50", "%.0f");
     codecs_row(runs, n, "viewer: picture back after p95 ms", TRUE, "recovery_ms.p95", "%.0f");

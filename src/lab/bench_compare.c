@@ -16,6 +16,8 @@
 #include "src/lab/bench_compare_report.h"
 #include "src/lab/impair.h"
 #include "core/option_number.h"
+#include "media/decoder.h"
+#include "media/encoder_list.h"
 #include "net/linkemu/linkemu_spec.h"
 #include "src/report/plots.h"
 #include "src/lab/relay_thread.h"
@@ -439,6 +441,12 @@ int bench_compare_run(const LcBenchCompareConfig *config)
      * it; the relay's thread and the link emulator have their own. */
     if (impair != NULL && (saved = netns_enter(impair_get_client_netns(impair), &error)) == NULL)
         goto out;
+    /* The H.264 decoder's plugins load now, not in the first frame's
+     * end to end. */
+    LcCodec codec = config->camera.codec;
+    encoder_list_check(config->camera.codec, config->camera.encoder, &codec, NULL);
+    if (config->media & LC_COMPARE_VIDEO)
+        decoder_warm_up(codec);
     if (!config->json && !config->quiet)
         bench_compare_report_header(config, impair ? impair_get_spec(impair) : NULL,
                                     impair ? impair_get_method(impair) : NULL, host, port);

@@ -217,6 +217,9 @@ static void report_table(LcFramelog *sender, LcFramelog *viewer, gint64 end_us)
         val[ch] = has_v[ch] ? g_strdup_printf("%" G_GUINT64_FORMAT, v[ch].frames_decoded) : NULL;
     report_row("viewer: frames decoded", val);
     for (guint ch = 0; ch < LC_CHAN_KINDS; ch++)
+        val[ch] = has_v[ch] ? g_strdup_printf("%" G_GUINT64_FORMAT, v[ch].frames_missing) : NULL;
+    report_row("viewer: frames missing (never whole)", val);
+    for (guint ch = 0; ch < LC_CHAN_KINDS; ch++)
         val[ch] = has_v[ch] ? report_pair(v[ch].end_to_end.p50, v[ch].end_to_end.p99, 2) : NULL;
     report_row("viewer: capture->decoded p50/p99 ms", val);
     for (guint ch = 0; ch < LC_CHAN_KINDS; ch++)
@@ -236,9 +239,9 @@ static void report_table(LcFramelog *sender, LcFramelog *viewer, gint64 end_us)
         report_row("viewer: frozen ms (gaps > 100 ms)", val);
         for (guint ch = 0; ch < LC_CHAN_KINDS; ch++)
             val[ch] = has_v[ch] && v[ch].recovery.count > 0
-                          ? report_pair(v[ch].recovery.p50, v[ch].recovery.p99, 0)
+                          ? report_pair(v[ch].recovery.p50, v[ch].recovery.p95, 0)
                           : NULL;
-        report_row("viewer: picture back p50/p99 ms", val);
+        report_row("viewer: picture back p50/p95 ms", val);
     }
 }
 
