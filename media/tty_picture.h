@@ -63,6 +63,14 @@ gunichar tty_picture_get_cell(LcTtyPicture *picture, gint x, gint y, gint *fg, g
  * and the rest of the line cleared (transfer full). */
 GString *tty_picture_print(LcTtyPicture *picture);
 
+/* Whether the terminal the environment describes shows sixel pictures. */
+gboolean tty_picture_sixels_from_env(void);
+/* The kept frame as a sixel picture (escape sequences, transfer full) over
+ * at most cols x rows cells of cell_w x cell_h pixels, its shape kept; the
+ * rows it covers go to *used_rows. NULL without a frame or room. */
+GString *tty_picture_print_sixels(LcTtyPicture *picture, gint cols, gint rows, gint cell_w,
+                                  gint cell_h, gint *used_rows);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LcTtyPicture, tty_picture_free)
 
 G_END_DECLS

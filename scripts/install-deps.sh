@@ -13,7 +13,7 @@ packages=(
   gstreamer1.0-x xvfb x11-apps x11-utils
   tmux gnuplot-nox iperf3 iproute2 nftables iputils-ping procps
   mosquitto libjpeg-turbo-progs
-  libavahi-client-dev libavahi-glib-dev avahi-daemon avahi-utils dbus
+  libavahi-client-dev libavahi-glib-dev avahi-daemon avahi-utils dbus libsixel-bin
   libclang-rt-14-dev libfuzzer-14-dev
 )
 

@@ -332,6 +332,11 @@ int main(int argc, char **argv)
          "With --view: draw the camera in this terminal, in coloured block characters (the "
          "default where no window can open and stdout is a terminal)",
          NULL},
+        {"tty-mode", 0, 0, G_OPTION_ARG_STRING, &media.tty_mode,
+         "How the terminal draws it: symbols (block characters), sixels (pixels, for mlterm, "
+         "foot and other terminals with sixel graphics) or auto (default: sixels where $TERM "
+         "has them)",
+         "MODE"},
         G_OPTION_ENTRY_NULL};
     LcOptionNumber numbers[] = {
         OPTION_WHOLE("count", 'c', 0, G_MAXINT, &count,

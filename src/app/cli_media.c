@@ -56,6 +56,7 @@ void cli_media_options_clear(LcCliMediaOptions *o)
 {
     camera_options_clear(&o->camera);
     g_clear_pointer(&o->view, g_free);
+    g_clear_pointer(&o->tty_mode, g_free);
     g_clear_pointer(&o->channels, g_free);
     g_clear_pointer(&o->ack_mode, g_free);
     g_clear_pointer(&o->summary, g_free);
@@ -242,6 +243,23 @@ gboolean cli_media_options_check(LcCliMediaOptions *o, GError **error)
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--tty needs --view NICK");
         return FALSE;
     }
+    if (o->tty_mode != NULL) {
+        if (g_strcmp0(o->tty_mode, "sixels") != 0 && g_strcmp0(o->tty_mode, "symbols") != 0 &&
+            g_strcmp0(o->tty_mode, "auto") != 0) {
+            g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        "--tty-mode: '%s': expected auto, symbols or sixels", o->tty_mode);
+            return FALSE;
+        }
+        if (o->view == NULL || o->headless) {
+            g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                                "--tty-mode is for a view drawn in the terminal (--view NICK)");
+            return FALSE;
+        }
+    }
+    /* auto: sixels where the terminal's entry in chafa's database has them. */
+    o->tty_sixels = g_strcmp0(o->tty_mode, "sixels") == 0 ||
+                    ((o->tty_mode == NULL || g_strcmp0(o->tty_mode, "auto") == 0) &&
+                     tty_picture_sixels_from_env());
     if (o->tty && o->headless) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     "--tty draws the camera, --headless only counts its frames: give one");
@@ -524,7 +542,7 @@ static gboolean cli_media_start_video(LcCliMedia *m, LcSession *session, guint m
             fprintf(stderr, "lanconf-cli: viewing %s's camera in this terminal%s%s%s\n", o->view,
                     o->tty ? "" : " (no window: ", o->tty ? "" : av_viewer_why_no_window(m->viewer),
                     o->tty ? "" : ")");
-            m->tty = cli_tty_new(stdout, o->view);
+            m->tty = cli_tty_new(stdout, o->view, o->tty_sixels);
             av_viewer_show_in_terminal(m->viewer, cli_tty_on_picture, m->tty);
         } else {
             fprintf(stderr, "lanconf-cli: viewing %s's camera: %s\n", o->view,

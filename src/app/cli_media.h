@@ -21,6 +21,8 @@ typedef struct {
     char *summary;                /* --summary FILE */
     gboolean headless;            /* --headless: no video window */
     gboolean tty;                 /* --tty: the view drawn in this terminal */
+    char *tty_mode;               /* --tty-mode auto|symbols|sixels */
+    gboolean tty_sixels;          /* resolved: sixel pictures rather than block symbols */
     char *audio;                  /* --audio SOURCE: talk */
     gboolean listen;              /* --listen, or --audio-out given */
     char *audio_out;              /* --audio-out FILE.wav */

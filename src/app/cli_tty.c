@@ -19,6 +19,7 @@ struct _LcCliTty {
     FILE *out;
     char *nick;
     LcTtyColors colors;
+    gboolean sixels;       /* one sixel picture, not block symbols */
     LcAvViewer *viewer;    /* the last frame's, for the channel on show */
     LcTtyPicture *picture; /* the viewer's; NULL before the first frame */
     gboolean dirty;        /* a frame or a line came since the last drawing */
@@ -37,9 +38,10 @@ struct _LcCliTty {
 };
 
 /* Takes over the terminal. */
-LcCliTty *cli_tty_new(FILE *out, const char *nick)
+LcCliTty *cli_tty_new(FILE *out, const char *nick, gboolean sixels)
 {
     LcCliTty *tty = g_new0(LcCliTty, 1);
+    tty->sixels = sixels;
     tty->out = out;
     tty->nick = g_strdup(nick);
     tty->colors = tty_picture_colors_from_env();
@@ -51,15 +53,23 @@ LcCliTty *cli_tty_new(FILE *out, const char *nick)
     return tty;
 }
 
-/* The terminal's size; 80 x 24 where it has none (a file, a pipe). */
-static void cli_tty_size(FILE *out, int *cols, int *rows)
+/* The terminal's size in cells, and a cell's in pixels; 80 x 24 cells of
+ * 10 x 20 pixels where it says none (a file, a pipe, a terminal that does
+ * not tell its pixels). */
+static void cli_tty_size(FILE *out, int *cols, int *rows, int *cell_w, int *cell_h)
 {
     struct winsize ws;
     *cols = 80;
     *rows = 24;
+    *cell_w = 10;
+    *cell_h = 20;
     if (ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_row > 0) {
         *cols = ws.ws_col;
         *rows = ws.ws_row;
+        if (ws.ws_xpixel >= ws.ws_col && ws.ws_ypixel >= ws.ws_row) {
+            *cell_w = ws.ws_xpixel / ws.ws_col;
+            *cell_h = ws.ws_ypixel / ws.ws_row;
+        }
     }
 }
 
@@ -121,14 +131,22 @@ static gboolean cli_tty_flush(LcCliTty *tty)
 static void cli_tty_draw(LcCliTty *tty)
 {
     tty->dirty = FALSE;
-    int cols, rows, used_cols = 0, used_rows = 0;
-    cli_tty_size(tty->out, &cols, &rows);
+    int cols, rows, cell_w, cell_h, used_cols = 0, used_rows = 0;
+    cli_tty_size(tty->out, &cols, &rows, &cell_w, &cell_h);
     /* The caption row, the lines under the picture, and the last row left
      * for the cursor. */
     int lines = (int)g_queue_get_length(&tty->lines);
     g_autoptr(GString) text = NULL;
-    if (tty->picture != NULL && tty_picture_render(tty->picture, cols, rows - 2 - lines,
-                                                   tty->colors, FALSE, &used_cols, &used_rows))
+    if (tty->picture != NULL && tty->sixels) {
+        /* A sixel picture leaves the cursor where the terminal likes: the
+         * lines under it go to their row by number. */
+        text = tty_picture_print_sixels(tty->picture, cols, rows - 2 - lines, cell_w, cell_h,
+                                        &used_rows);
+        if (text != NULL)
+            g_string_append_printf(text, "\033[%d;1H", used_rows + 2);
+    } else if (tty->picture != NULL &&
+               tty_picture_render(tty->picture, cols, rows - 2 - lines, tty->colors, FALSE,
+                                  &used_cols, &used_rows))
         text = tty_picture_print(tty->picture);
     const char *channel = tty->viewer ? av_viewer_get_shown_channel(tty->viewer) : NULL;
     g_string_truncate(tty->pending, 0);

@@ -17,8 +17,8 @@
 typedef struct _LcCliTty LcCliTty;
 
 /* Takes over the terminal on out (cleared, cursor hidden) to draw nick's
- * camera. */
-LcCliTty *cli_tty_new(FILE *out, const char *nick);
+ * camera: in block symbols, or with sixels as one picture in pixels. */
+LcCliTty *cli_tty_new(FILE *out, const char *nick, gboolean sixels);
 /* An LcAvViewerPictureFunc: a new frame is on show (user_data: the tty). */
 void cli_tty_on_picture(LcAvViewer *viewer, LcTtyPicture *picture, gpointer user_data);
 /* Shows a line (a chat message) under the picture, the last CLI_TTY_LINES

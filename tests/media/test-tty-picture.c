@@ -4,6 +4,8 @@
 #include "media/synth.h"
 #include "media/tty_picture.h"
 
+#include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 /* A full-range I420 frame: the left half red, the right half blue. */
@@ -111,6 +113,58 @@ static void test_print(void)
     g_assert_true(g_utf8_validate(first->str, -1, NULL));
 }
 
+/* Sixels: one picture, a DCS sequence that a sixel decoder (libsixel's
+ * sixel2png) reads back at the size of the cells it covers, the shape kept
+ * and the red half red; nothing without a frame or room. Which terminals
+ * have them is chafa's database's answer for $TERM. */
+static void test_sixels(void)
+{
+    g_autoptr(LcTtyPicture) picture = tty_picture_new();
+    gint rows = -1;
+    g_assert_null(tty_picture_print_sixels(picture, 40, 10, 10, 20, &rows));
+    g_autoptr(LcRawFrame) frame = red_blue_frame(320, 240);
+    tty_picture_set_frame(picture, frame);
+    g_assert_null(tty_picture_print_sixels(picture, 0, 10, 10, 20, &rows));
+    g_autoptr(GString) six = tty_picture_print_sixels(picture, 40, 10, 10, 20, &rows);
+    g_assert_nonnull(six);
+    g_assert_cmpint(rows, >=, 1);
+    g_assert_cmpint(rows, <=, 10);
+    const char *begin = strstr(six->str, "\033P");
+    g_assert_nonnull(begin);
+    g_assert_nonnull(strchr(begin, 'q'));
+    g_assert_true(g_str_has_suffix(six->str, "\033\\"));
+
+    g_autofree char *dir = g_dir_make_tmp("lanconf-sixel-XXXXXX", NULL);
+    g_autofree char *in = g_build_filename(dir, "p.six", NULL);
+    g_autofree char *png = g_build_filename(dir, "p.png", NULL);
+    g_assert_true(g_file_set_contents(in, six->str, (gssize)six->len, NULL));
+    g_autofree char *cmd = g_strdup_printf("sixel2png -i '%s' -o '%s'", in, png);
+    gint status = -1;
+    g_assert_true(g_spawn_command_line_sync(cmd, NULL, NULL, &status, NULL));
+    g_assert_true(g_spawn_check_wait_status(status, NULL));
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(png, &data, &len, NULL));
+    g_assert_cmpuint(len, >, 24);
+    /* The PNG's IHDR: width and height, big-endian, at bytes 16 and 20. */
+    const guint8 *b = (const guint8 *)data;
+    guint width = (guint)b[16] << 24 | (guint)b[17] << 16 | (guint)b[18] << 8 | b[19];
+    guint height = (guint)b[20] << 24 | (guint)b[21] << 16 | (guint)b[22] << 8 | b[23];
+    g_test_message("sixel picture %ux%u over %d rows", width, height, rows);
+    g_assert_cmpuint(width, <=, 40 * 10);
+    g_assert_cmpuint(height, <=, (guint)rows * 20);
+    g_assert_cmpuint(height, >, (guint)(rows - 1) * 20);
+    g_assert_cmpfloat(fabs((double)width / height - 4.0 / 3.0), <, 0.1);
+    g_unlink(png);
+    g_unlink(in);
+    g_rmdir(dir);
+
+    g_setenv("TERM", "mlterm", TRUE);
+    g_assert_true(tty_picture_sixels_from_env());
+    g_setenv("TERM", "xterm-256color", TRUE);
+    g_assert_false(tty_picture_sixels_from_env());
+}
+
 /* On the terminal's own background: every cell's background is the
  * terminal's (-1), the colours are in the symbols. */
 static void test_fg_only(void)
@@ -169,5 +223,6 @@ int main(int argc, char **argv)
     g_test_add_func("/media/tty-picture/print", test_print);
     g_test_add_func("/media/tty-picture/scene", test_scene);
     g_test_add_func("/media/tty-picture/fg-only", test_fg_only);
+    g_test_add_func("/media/tty-picture/sixels", test_sixels);
     return g_test_run();
 }

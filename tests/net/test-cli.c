@@ -96,8 +96,7 @@ static int cli_finish(GSubprocess *p, const char *input, char **out, char **err)
     return g_subprocess_get_exit_status(p);
 }
 
-/* Two clients exchange messages, tagged nick@127.0.0.1:PORT; a /me line is
- * an action. */
+/* Two clients exchange messages, tagged nick@127.0.0.1:PORT; /me is an action. */
 static void test_exchange(void)
 {
     Relay r = {0};
@@ -535,8 +534,8 @@ static void test_camera_tty(void)
         cli_spawn("--server", server, "--nick", "watcher", "--view", "cam", "--tty", "--duration",
                   "5", "--timeout", "20", NULL);
     g_autoptr(GSubprocess) stalled =
-        cli_spawn("--server", server, "--nick", "stalled", "--view", "cam", "--tty", "--duration",
-                  "5", "--summary", stalled_json, "--timeout", "20", NULL);
+        cli_spawn("--server", server, "--nick", "stalled", "--view", "cam", "--tty", "--tty-mode",
+                  "sixels", "--duration", "5", "--summary", stalled_json, "--timeout", "20", NULL);
     g_usleep(500000);
     g_autoptr(GSubprocess) camera =
         cli_spawn("--server", server, "--nick", "cam", "--camera", "synthetic", "--size", "320x240",
@@ -563,7 +562,7 @@ static void test_camera_tty(void)
     g_assert_cmpuint(blocks, >, 100);
     g_assert_true(g_str_has_suffix(out, "\033[?25h"));
 
-    /* The stalled terminal: every frame decoded, fewer drawn, ends clean. */
+    /* The stalled terminal (sixel pictures): every frame decoded, fewer drawn, ends clean. */
     g_autoptr(JsonParser) parser = json_parser_new();
     JsonObject *udp = json_object_get_object_member(
         json_object_get_object_member(load_summary(parser, stalled_json), "channels"), "udp");
@@ -573,6 +572,7 @@ static void test_camera_tty(void)
                    g_strv_length(stalled_drawings) - 1, fps);
     g_assert_cmpfloat(fps, >, 24.0);
     g_assert_cmpuint(g_strv_length(stalled_drawings) - 1, <, n);
+    g_assert_nonnull(strstr(s_out, "\033P")); /* a sixel picture */
     g_assert_true(g_str_has_suffix(s_out, "\033[?25h"));
     relay_stop(&r);
 }
