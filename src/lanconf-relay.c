@@ -5,6 +5,7 @@
 #include "net/relay/relay.h"
 #include "net/relay/relay_video.h"
 #include "src/app/config.h"
+#include "src/app/log_writer.h"
 #include "net/wire/wire.h"
 
 #include <glib-unix.h>
@@ -144,6 +145,7 @@ static gboolean relay_main_write_port(const char *path, guint16 port, GError **e
 int main(int argc, char **argv)
 {
     alloc_tune_for_frames();
+    log_writer_install("lanconf-relay");
     g_autofree char *listen = NULL, *data_dir = NULL, *config_path = NULL, *port_file = NULL;
     g_autofree char *announce_name = NULL, *announce_last = NULL;
     gint port = -1, rate_limit = -1, stats_interval = 0, nick_hold = -1;

@@ -154,6 +154,7 @@ static void framelog_json_add_channels(JsonBuilder *builder, const LcFramelog *l
             framelog_json_add_sender_channel(builder, &summary);
             framelog_json_add_uint(builder, "dropped_not_ready",
                                    log->drops[i][FRAMELOG_DROP_NOT_READY]);
+            framelog_json_add_uint(builder, "dropped_closed", log->drops[i][FRAMELOG_DROP_CLOSED]);
             framelog_json_add_uint(builder, "dropped_queue", log->drops[i][FRAMELOG_DROP_QUEUE]);
             framelog_json_add_uint(builder, "dropped_wait_ack",
                                    log->drops[i][FRAMELOG_DROP_WAIT_ACK]);

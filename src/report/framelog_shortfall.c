@@ -58,6 +58,8 @@ static void framelog_add_drop_shortfalls(const LcFramelog *log, GPtrArray *lines
     static const char *const why[FRAMELOG_N_DROPS] = {
         [FRAMELOG_DROP_NOT_READY] = "the channel was not open yet (a camera's first frames can "
                                     "come before its channels are)",
+        [FRAMELOG_DROP_CLOSED] = "the channel had been open and was closed (the relay away, or "
+                                 "the client reconnecting)",
         [FRAMELOG_DROP_QUEUE] = "its send queue was full: the channel could not keep up with "
                                 "the source",
         [FRAMELOG_DROP_WAIT_ACK] = "stop-and-wait: a newer frame replaced each while an ACK was "

@@ -212,6 +212,7 @@ gboolean framelog_add_sent(LcFramelog *log, LcChanKind channel, guint64 seq, gui
     if (record == NULL)
         return FALSE;
     record->send_us = send_us;
+    log->sent_any[channel] = TRUE;
     framelog_derive(log, record);
     chanstats_add_sent(log->channels[channel], record);
     return TRUE;
@@ -232,6 +233,9 @@ gboolean framelog_add_dropped(LcFramelog *log, LcChanKind channel, guint64 seq, 
         return FALSE;
     }
     record->dropped = TRUE;
+    /* Not open after it had sent: it was closed, which is not set-up. */
+    if (why == FRAMELOG_DROP_NOT_READY && log->sent_any[channel])
+        why = FRAMELOG_DROP_CLOSED;
     log->drops[channel][why]++;
     chanstats_add_dropped(log->channels[channel], record);
     return TRUE;

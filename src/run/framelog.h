@@ -48,7 +48,9 @@ typedef struct {
 
 /* Why a sender dropped a frame before sending it. */
 typedef enum {
-    FRAMELOG_DROP_NOT_READY, /* the channel was not open (yet) */
+    FRAMELOG_DROP_NOT_READY, /* the channel was not open yet */
+    FRAMELOG_DROP_CLOSED,    /* the channel had sent and was closed: the relay away, a reconnect
+                              * (counted so by framelog_add_dropped() for a NOT_READY) */
     FRAMELOG_DROP_QUEUE,     /* the channel's send queue was full: it could not keep up */
     FRAMELOG_DROP_WAIT_ACK,  /* stop-and-wait: a newer frame replaced it while an ACK was due */
     FRAMELOG_N_DROPS,

@@ -34,4 +34,5 @@ struct LcFramelog {
     gint64 last_capture_us;
     LcStatsDist *encode_ms;
     guint64 drops[LC_CHAN_KINDS][FRAMELOG_N_DROPS];
+    gboolean sent_any[LC_CHAN_KINDS]; /* the channel has sent a frame */
 };

@@ -18,7 +18,7 @@
 static const char *const sender_int_keys[] = {
     "frames_sent",       "frames_acked",  "frames_lost",         "frames_dropped",
     "bytes_acked",       "bytes_sent",    "frames_viewer_acked", "deadline_missed",
-    "dropped_not_ready", "dropped_queue", "dropped_wait_ack",
+    "dropped_not_ready", "dropped_closed", "dropped_queue", "dropped_wait_ack",
 };
 static const char *const sender_double_keys[] = {
     "goodput_mbps", "fps_acked", "jitter_ms", "srtt_ms", "rttvar_ms", "loss_fraction",

@@ -433,6 +433,30 @@ static void test_viewer_unreferenced_shortfall(void)
                     "0.2 s in all)");
 }
 
+/* A channel not open before its first frame went is setting up; one not
+ * open after it had sent was closed (the relay away): each shortfall says
+ * which, and the summary counts them apart. */
+static void test_drops_closed(void)
+{
+    LcFramelogRun run = {.source = "test", .fps = 30};
+    g_autoptr(LcFramelog) log = framelog_new(FRAMELOG_ROLE_SENDER, &run, T0);
+    g_assert_true(framelog_add_dropped(log, LC_CHAN_TCP, 1, 100, T0, FRAMELOG_DROP_NOT_READY));
+    g_assert_true(framelog_add_sent(log, LC_CHAN_TCP, 2, 100, T0, T0 + 1000));
+    for (guint64 seq = 3; seq <= 5; seq++)
+        g_assert_true(framelog_add_dropped(log, LC_CHAN_TCP, seq, 100, T0 + (gint64)seq * 33000,
+                                           FRAMELOG_DROP_NOT_READY));
+    g_autoptr(GPtrArray) lines = framelog_get_shortfalls(log);
+    gboolean setting_up = FALSE, closed = FALSE;
+    for (guint i = 0; i < lines->len; i++) {
+        setting_up |= g_str_has_prefix(lines->pdata[i], "tcp: 1 frame dropped before sending: "
+                                                        "the channel was not open yet");
+        closed |= g_str_has_prefix(lines->pdata[i], "tcp: 3 frames dropped before sending: the "
+                                                    "channel had been open and was closed");
+    }
+    g_assert_true(setting_up);
+    g_assert_true(closed);
+}
+
 /* With a record limit, only the newest records stay (per channel), while
  * the aggregates count every frame; a frame whose record went is no longer
  * matched, and one still kept is. */
@@ -528,6 +552,7 @@ int main(int argc, char **argv)
     g_test_add_func("/app/framelog/channels-alike", test_channels_alike);
     g_test_add_func("/app/framelog/shortfalls", test_shortfalls);
     g_test_add_func("/app/framelog/viewer-deadline-once", test_viewer_deadline_once);
+    g_test_add_func("/app/framelog/drops-closed", test_drops_closed);
     g_test_add_func("/app/framelog/viewer-unreferenced-shortfall",
                     test_viewer_unreferenced_shortfall);
     return g_test_run();
