@@ -142,9 +142,18 @@ static void statspane_format_narrow(const LcStatsPane *pane, int width, GPtrArra
 guint statspane_format(const LcStatsPane *pane, int width, GPtrArray *lines)
 {
     guint before = lines->len;
-    statspane_append(lines, width,
-                     "-- stats, last second (F2 hides; latency: RTT sending or talking, capture "
-                     "to decode viewing, to playout hearing) --");
+    /* The heading says what the latency column measures; where it does not
+     * fit one line, a second line says it rather than the edge cutting it. */
+    static const char full[] = "-- stats, last second (F2 hides; latency: RTT sending or "
+                               "talking, capture to decode viewing, to playout hearing) --";
+    if (width >= (int)sizeof full - 1) {
+        statspane_append(lines, width, full);
+    } else {
+        statspane_append(lines, width, "-- stats, last second (F2 hides) --");
+        statspane_append(lines, width,
+                         "latency: RTT sending/talking; capture to decode viewing, to playout "
+                         "hearing");
+    }
     if (pane->streams->len == 0) {
         statspane_append(lines, width,
                          "no streams: /cam on to send, /view NICK to watch, /audio on to talk, "

@@ -32,16 +32,18 @@ static void test_wide(void)
     g_autoptr(LcStatsPane) pane = make_pane();
     g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
     guint n = statspane_format(pane, 100, lines);
-    g_assert_cmpuint(n, ==, 4);
+    g_assert_cmpuint(n, ==, 5); /* the heading takes two lines below 123 columns */
     assert_fits(lines, 100);
-    const char *header = g_ptr_array_index(lines, 1);
+    g_assert_cmpstr(g_ptr_array_index(lines, 0), ==, "-- stats, last second (F2 hides) --");
+    g_assert_true(g_str_has_prefix(g_ptr_array_index(lines, 1), "latency: RTT sending"));
+    const char *header = g_ptr_array_index(lines, 2);
     g_assert_nonnull(strstr(header, "tcp"));
     g_assert_nonnull(strstr(header, "udp"));
     g_assert_nonnull(strstr(header, "fps"));
-    g_assert_cmpstr(g_ptr_array_index(lines, 2), ==,
+    g_assert_cmpstr(g_ptr_array_index(lines, 3), ==,
                     "you → relay       30.0    2.2   1.2/3.5    0    1      29.0    2.0   "
                     "0.8/150    2    0");
-    g_assert_cmpstr(g_ptr_array_index(lines, 3), ==,
+    g_assert_cmpstr(g_ptr_array_index(lines, 4), ==,
                     "view a-very-         -      -         -    -    -         -      -       "
                     "-/-    0    0");
     /* The columns line up under the header. */
@@ -54,12 +56,12 @@ static void test_narrow(void)
     g_autoptr(LcStatsPane) pane = make_pane();
     g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
     guint n = statspane_format(pane, 60, lines);
-    g_assert_cmpuint(n, ==, 6);
+    g_assert_cmpuint(n, ==, 7);
     assert_fits(lines, 60);
-    g_assert_nonnull(strstr(g_ptr_array_index(lines, 1), "fps"));
-    g_assert_cmpstr(g_ptr_array_index(lines, 2), ==,
-                    "you → relay  tcp 30.0    2.2   1.2/3.5    0    1");
+    g_assert_nonnull(strstr(g_ptr_array_index(lines, 2), "fps"));
     g_assert_cmpstr(g_ptr_array_index(lines, 3), ==,
+                    "you → relay  tcp 30.0    2.2   1.2/3.5    0    1");
+    g_assert_cmpstr(g_ptr_array_index(lines, 4), ==,
                     "             udp 29.0    2.0   0.8/150    2    0");
     /* Very narrow widths cut every line. */
     g_ptr_array_set_size(lines, 0);
@@ -74,8 +76,12 @@ static void test_empty(void)
     statspane_clear(pane);
     g_assert_cmpuint(statspane_get_count(pane), ==, 0);
     g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
-    g_assert_cmpuint(statspane_format(pane, 80, lines), ==, 2);
-    g_assert_nonnull(strstr(g_ptr_array_index(lines, 1), "/cam on"));
+    g_assert_cmpuint(statspane_format(pane, 80, lines), ==, 3);
+    g_assert_nonnull(strstr(g_ptr_array_index(lines, 2), "/cam on"));
+    /* Wide enough, the heading is one whole line, never cut. */
+    g_ptr_array_set_size(lines, 0);
+    g_assert_cmpuint(statspane_format(pane, 130, lines), ==, 2);
+    g_assert_true(g_str_has_suffix(g_ptr_array_index(lines, 0), "to playout hearing) --"));
 }
 
 /* Runs the tests. */
