@@ -6,6 +6,7 @@
 # that a second relay with the same name is announced under another, that
 # a hostile announcement neither reaches the terminal raw nor is joined
 # when it takes no connection, that a relay gone is no longer listed, and
+# that a relay whose avahi-daemon restarts announces itself again, and
 # that without avahi-daemon each side says so and goes on.
 #
 # Usage: test-discover.sh BIN_DIR   (as root; exit 77 = skipped otherwise)
@@ -83,14 +84,20 @@ CONF
     dbus-daemon --config-file="$tmp/bus-$name.conf" --nofork --nopidfile 2>"$tmp/dbus-$name.log" &
     pids+=($!)
     for _ in $(seq 50); do [ -S "$tmp/bus-$name" ] && break; sleep 0.1; done
+    start_daemon "$name" "$ns" "$tmp/avahi-$name.log"
+}
+start_daemon() { # NAME NS LOG: avahi-daemon alone; its pid in avahi_pid
+    local name=$1 ns=$2 log=$3
     ip netns exec "$ns" sh -c "mkdir -p /run/avahi-daemon && mount -t tmpfs tmpfs /run/avahi-daemon &&
         exec env DBUS_SYSTEM_BUS_ADDRESS=unix:path=$tmp/bus-$name avahi-daemon \
-        -f $tmp/avahi-$name.conf --no-drop-root --no-chroot --no-rlimits" >"$tmp/avahi-$name.log" 2>&1 &
-    pids+=($!)
-    for _ in $(seq 100); do grep -q "Server startup complete" "$tmp/avahi-$name.log" && return; sleep 0.1; done
+        -f $tmp/avahi-$name.conf --no-drop-root --no-chroot --no-rlimits" >"$log" 2>&1 &
+    avahi_pid=$!
+    pids+=($avahi_pid)
+    for _ in $(seq 100); do grep -q "Server startup complete" "$log" && return; sleep 0.1; done
     fail "avahi-daemon $name did not start"
 }
 start_avahi a "$nsa" "$va"
+avahi_a=$avahi_pid
 start_avahi b "$nsb" "$vb"
 # Commands in a namespace, on its bus (arrays, so that `&` leaves $! the
 # program's own pid: ip and env exec it).
@@ -122,6 +129,24 @@ grep -q "found relay 'lab relay' on the LAN at 10.77.0.1:$port1" "$tmp/join.log"
     </dev/null >"$tmp/read.log" 2>&1 || fail "the message did not reach the relay"
 grep -q "bob@10.77.0.2:[0-9]*: hello from the other namespace" "$tmp/read.log" ||
     fail "the history lacks bob's message"
+
+# 1b. The relay's avahi-daemon restarts: the relay announces itself again.
+kill "$avahi_a"
+wait "$avahi_a" 2>/dev/null || true
+wait_for "$tmp/relay1.log" "not announced on the LAN: .*waiting for avahi-daemon"
+start_daemon a "$nsa" "$tmp/avahi-a2.log"
+for _ in $(seq 100); do
+    [ "$(grep -c "announced on the LAN as 'lab relay'" "$tmp/relay1.log")" -ge 2 ] && break
+    sleep 0.1
+done
+[ "$(grep -c "announced on the LAN as 'lab relay'" "$tmp/relay1.log")" -ge 2 ] ||
+    fail "the relay did not announce itself again after avahi-daemon restarted"
+pgrep -f "port-file $tmp/port1" >/dev/null || fail "the relay died with avahi-daemon"
+for _ in $(seq 20); do
+    "${in_b[@]}" "$bin/lanconf-cli" --discover >"$tmp/again.log" 2>&1 && break
+    sleep 0.5
+done
+grep -q "^lab relay .*10.77.0.1:$port1" "$tmp/again.log" || fail "not listed after the restart"
 
 # 2. A second relay with the same name is announced under another.
 "${in_a[@]}" "$bin/lanconf-relay" --port 0 --port-file "$tmp/port2" -d "$tmp/data2" \
