@@ -400,8 +400,9 @@ static void session_on_connected(GObject *source, GAsyncResult *result, gpointer
         hello.hello.resume_after = MAX(session->last_seen, session->resume_floor);
     }
     hello.hello.history_limit = session->config.history_limit;
-    hello.flags |= WIRE_FLAG_NOTICES;   /* the room's streams: room_streams.h */
-    hello.flags |= WIRE_FLAG_KEYFRAMES; /* H.264 senders and viewers */
+    hello.flags |= WIRE_FLAG_NOTICES;     /* the room's streams: room_streams.h */
+    hello.flags |= WIRE_FLAG_KEYFRAMES;   /* H.264 senders and viewers */
+    hello.flags |= WIRE_FLAG_CHAT_EXTRAS; /* /away and /msg */
     session_send_msg(session, &hello);
 }
 

@@ -224,7 +224,8 @@ void relay_broadcast(LcRelay *relay, GBytes *frame, LcRelayClient *except, guint
         /* A client still replaying history reads live messages from there. */
         if (client == except || client->state != CLIENT_JOINED ||
             ((flags & RELAY_BROADCAST_LIVE_CHAT) && client->replaying) ||
-            ((flags & RELAY_BROADCAST_NOTICES) && !client->notices))
+            ((flags & RELAY_BROADCAST_NOTICES) && !client->notices) ||
+            ((flags & RELAY_BROADCAST_EXTRAS) && !client->chat_extras))
             continue;
         relay_client_enqueue(client, frame);
     }
@@ -357,6 +358,7 @@ static void relay_handle_hello(LcRelayClient *client, const LcWireMsg *msg)
     client->state = CLIENT_JOINED;
     client->notices = (msg->flags & WIRE_FLAG_NOTICES) != 0;
     client->keyframes = (msg->flags & WIRE_FLAG_KEYFRAMES) != 0;
+    client->chat_extras = (msg->flags & WIRE_FLAG_CHAT_EXTRAS) != 0;
     relay_take_nick(client);
     chan_stream_set_max_payload(client->conn, relay_control_payload_max());
     g_hash_table_insert(relay->nicks, g_strdup(client->nick_key), client);

@@ -163,6 +163,12 @@ static void relay_chat_handle_private(LcRelayClient *client, const LcWireMsg *ms
                                 "a private message goes to another member, not to yourself");
         return;
     }
+    if (!to->chat_extras) {
+        g_autofree char *reason = g_strdup_printf(
+            "%s's client is too old for private messages: the message was not stored", to->nick);
+        relay_client_send_error(client, WIRE_ERR_NO_SUCH_NICK, FALSE, id, reason);
+        return;
+    }
     relay_chat_store(client, id, msg->flags, msg->privmsg.text, to);
 }
 
@@ -219,8 +225,11 @@ void relay_broadcast_presence(LcRelay *relay, LcWirePresenceKind kind, LcRelayCl
     msg.presence.old = (char *)old_nick;
     msg.presence.reason = (char *)reason;
     g_autoptr(GBytes) frame = wire_msg_encode(&msg, NULL);
+    /* An away change only to those that know the kind: a client from
+     * before it would close on it. */
     if (frame != NULL)
-        relay_broadcast(relay, frame, except, 0);
+        relay_broadcast(relay, frame, except,
+                        kind == WIRE_PRESENCE_AWAY ? RELAY_BROADCAST_EXTRAS : 0);
 }
 
 /*
@@ -255,6 +264,8 @@ void relay_chat_send_aways(LcRelayClient *client)
 {
     GHashTableIter iter;
     gpointer value;
+    if (!client->chat_extras)
+        return;
     g_hash_table_iter_init(&iter, client->relay->nicks);
     while (g_hash_table_iter_next(&iter, NULL, &value)) {
         LcRelayClient *member = value;

@@ -41,6 +41,7 @@ typedef struct {
     gboolean replaying;
     gboolean notices;          /* asked for STREAM_NOTICE in its HELLO */
     gboolean keyframes;        /* takes KEYFRAME_REQUEST (HELLO's KEYFRAMES) */
+    gboolean chat_extras;      /* takes PRESENCE away and PRIVMSG_DELIVER (HELLO's CHAT_EXTRAS) */
     guint64 replay_after;      /* the last id sent */
     guint64 replay_history;    /* ids up to this were history when it joined */
     gint64 replay_progress_us; /* monotonic time the replay last moved */
@@ -108,6 +109,7 @@ void relay_client_drop(LcRelayClient *client, LcWireErrorCode code, const char *
 /* relay_broadcast() flags: which joined clients get the frame. */
 #define RELAY_BROADCAST_LIVE_CHAT 0x1 /* not those still replaying history (they read it there) */
 #define RELAY_BROADCAST_NOTICES   0x2 /* only those that asked for STREAM_NOTICE */
+#define RELAY_BROADCAST_EXTRAS    0x4 /* only those that take PRESENCE away (CHAT_EXTRAS) */
 
 /* Sends a frame to every joined client except `except` (may be NULL), as
  * flags narrow it. */

@@ -102,9 +102,12 @@ typedef enum {
 /* HELLO: this client takes KEYFRAME_REQUEST (for its streams) and may send
  * it; WELCOME, in answer: this relay passes it on. */
 #define WIRE_FLAG_KEYFRAMES 0x0004
-#define WIRE_FLAG_ACTION  0x0001 /* CHAT, CHAT_DELIVER: an /me action */
-#define WIRE_FLAG_HISTORY 0x0002 /* CHAT_DELIVER: replayed from history */
-#define WIRE_FLAG_OWN     0x0004 /* CHAT_DELIVER: sent by the recipient's instance */
+/* HELLO: this client takes PRESENCE away (kind 4) and PRIVMSG_DELIVER; a
+ * client without it is sent neither. */
+#define WIRE_FLAG_CHAT_EXTRAS 0x0008
+#define WIRE_FLAG_ACTION      0x0001 /* CHAT, CHAT_DELIVER: an /me action */
+#define WIRE_FLAG_HISTORY     0x0002 /* CHAT_DELIVER: replayed from history */
+#define WIRE_FLAG_OWN         0x0004 /* CHAT_DELIVER: sent by the recipient's instance */
 /* STREAM_OPEN, STREAM_READY, VIEW, VIEW_READY, VIEW_END, VIEW_CLOSE,
  * VIDEO_REFUSED, STREAM_NOTICE, STATS_STREAM, STATS_VIEWER: an audio
  * stream; clear: video

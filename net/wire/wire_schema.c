@@ -201,7 +201,8 @@ static const LcField stats_end_fields[] = {
     }
 
 static const LcSchema schemas[] = {
-    SCHEMA(WIRE_HELLO, "HELLO", 512, WIRE_FLAG_RESUME | WIRE_FLAG_NOTICES | WIRE_FLAG_KEYFRAMES,
+    SCHEMA(WIRE_HELLO, "HELLO", 512,
+           WIRE_FLAG_RESUME | WIRE_FLAG_NOTICES | WIRE_FLAG_KEYFRAMES | WIRE_FLAG_CHAT_EXTRAS,
            hello_fields, FALSE),
     SCHEMA(WIRE_WELCOME, "WELCOME", WIRE_MAX_PAYLOAD, WIRE_FLAG_KEYFRAMES, welcome_fields, TRUE),
     SCHEMA(WIRE_ERROR, "ERROR", 1024, WIRE_FLAG_FATAL, error_fields, FALSE),

@@ -178,7 +178,7 @@ gboolean test_raw_wait_closed(GSocket *socket, guint timeout_ms, guint16 *code)
 /* Connects, sends HELLO and reads WELCOME. */
 GSocket *test_raw_join(guint16 port, const char *nick, guint64 resume_after, guint32 history)
 {
-    return test_raw_join_flags(port, nick, 0, resume_after, history);
+    return test_raw_join_flags(port, nick, WIRE_FLAG_CHAT_EXTRAS, resume_after, history);
 }
 
 /* test_raw_join() with HELLO flags. */

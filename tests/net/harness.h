@@ -45,7 +45,8 @@ gboolean test_raw_read_type(GSocket *socket, guint8 type, LcWireMsg *msg, guint 
 /* TRUE if the relay closes the connection within timeout_ms (frames before
  * the close are skipped; the last ERROR code seen is stored in *code). */
 gboolean test_raw_wait_closed(GSocket *socket, guint timeout_ms, guint16 *code);
-/* Connects, sends HELLO and reads WELCOME (asserting it arrives). */
+/* Connects, sends HELLO (taking PRESENCE away and PRIVMSG_DELIVER) and reads
+ * WELCOME (asserting it arrives). */
 GSocket *test_raw_join(guint16 port, const char *nick, guint64 resume_after, guint32 history);
 /* test_raw_join() with HELLO flags (WIRE_FLAG_NOTICES, ...). */
 GSocket *test_raw_join_flags(guint16 port, const char *nick, guint16 flags, guint64 resume_after,

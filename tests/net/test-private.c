@@ -221,11 +221,40 @@ static void tweak_flood(LcRelayConfig *config)
     config->rate_burst = 5;
 }
 
+/* A client from before private messages and away (its HELLO lacks
+ * CHAT_EXTRAS) is sent neither, so it does not close on them: a private
+ * message to it is refused in words and not stored, others' away changes
+ * pass it by, and it goes on chatting with the room. */
+static void test_private_old_client(RelayFixture *fx, gconstpointer tweak)
+{
+    GSocket *alice = test_raw_join(fx->port, "alice", 0, 0);
+    GSocket *old = test_raw_join_flags(fx->port, "olde", 0, 0, 0);
+    send_private(alice, 1, "olde", "can you read this?");
+    expect_error(alice, WIRE_ERR_NO_SUCH_NICK, 1, "too old for private messages");
+    LcWireMsg away = {.type = WIRE_AWAY};
+    away.away.reason = (char *)"lunch";
+    test_raw_send(alice, &away);
+    LcWireMsg chat = {.type = WIRE_CHAT};
+    chat.chat.client_id = 2;
+    chat.chat.text = (char *)"still here";
+    test_raw_send(alice, &chat);
+    /* The old client's next frame is the chat line: no PRESENCE away, no
+     * PRIVMSG_DELIVER before it, and the connection open. */
+    LcWireMsg next;
+    g_assert_true(test_raw_read(old, &next, 3000));
+    g_assert_cmpuint(next.type, ==, WIRE_CHAT_DELIVER);
+    g_assert_cmpstr(next.deliver.text, ==, "still here");
+    wire_msg_clear(&next);
+    g_object_unref(old);
+    g_object_unref(alice);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     relay_test_add("/private/delivery", NULL, test_private_delivery);
     relay_test_add("/private/abuse", tweak_flood, test_private_abuse);
     relay_test_add("/private/limits", NULL, test_private_limits);
+    relay_test_add("/private/old-client", NULL, test_private_old_client);
     return g_test_run();
 }

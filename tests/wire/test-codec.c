@@ -243,7 +243,7 @@ static guint16 wire_test_defined_flags(guint8 type)
 {
     switch (type) {
     case WIRE_HELLO:
-        return WIRE_FLAG_RESUME | WIRE_FLAG_NOTICES | WIRE_FLAG_KEYFRAMES;
+        return WIRE_FLAG_RESUME | WIRE_FLAG_NOTICES | WIRE_FLAG_KEYFRAMES | WIRE_FLAG_CHAT_EXTRAS;
     case WIRE_WELCOME:
         return WIRE_FLAG_KEYFRAMES;
     case WIRE_ERROR:

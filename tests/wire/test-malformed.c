@@ -186,7 +186,7 @@ static const WirePayloadRow payload_rows[] = {
      WIRE_ERR_BAD_FRAME},
     {"hello/trailing", WIRE_HELLO, 0, {U8(0), STR("a"), HELLO_TAIL, RAW("x")}, WIRE_ERR_BAD_FRAME},
     {"hello/empty-payload", WIRE_HELLO, 0, {END}, WIRE_ERR_BAD_FRAME},
-    {"hello/flag-3", WIRE_HELLO, 0x0008, {U8(0), STR("a"), HELLO_TAIL}, WIRE_ERR_BAD_FRAME},
+    {"hello/flag-4", WIRE_HELLO, 0x0010, {U8(0), STR("a"), HELLO_TAIL}, WIRE_ERR_BAD_FRAME},
 
     /* WELCOME */
     {"welcome/count-1-no-members", WIRE_WELCOME, 0, {WELCOME_HEAD, U16(1)}, WIRE_ERR_BAD_FRAME},
@@ -404,11 +404,13 @@ static const WirePayloadRow payload_rows[] = {
     {"away/empty-payload", WIRE_AWAY, 0, {END}, WIRE_ERR_BAD_FRAME},
     {"privmsg/empty-to", WIRE_PRIVMSG, 0, {U64(1), STR(""), STR("hi")}, WIRE_ERR_BAD_FRAME},
     {"privmsg/to-33", WIRE_PRIVMSG, 0, {U64(1), FILL("n", 33), STR("hi")}, WIRE_ERR_BAD_NICK},
-    {"privmsg/text-4097", WIRE_PRIVMSG, 0, {U64(1), STR("bob"), FILL("t", 4097)},
+    {"privmsg/text-4097",
+     WIRE_PRIVMSG,
+     0,
+     {U64(1), STR("bob"), FILL("t", 4097)},
      WIRE_ERR_BAD_TEXT},
     {"privmsg/no-text", WIRE_PRIVMSG, 0, {U64(1), STR("bob")}, WIRE_ERR_BAD_FRAME},
-    {"privmsg/bad-flag", WIRE_PRIVMSG, 0x0002, {U64(1), STR("bob"), STR("hi")},
-     WIRE_ERR_BAD_FRAME},
+    {"privmsg/bad-flag", WIRE_PRIVMSG, 0x0002, {U64(1), STR("bob"), STR("hi")}, WIRE_ERR_BAD_FRAME},
     {"quit/trailing", WIRE_QUIT, 0, {STR("bye"), RAW("\n")}, WIRE_ERR_BAD_FRAME},
     {"quit/flag-0", WIRE_QUIT, 0x0001, {STR("bye")}, WIRE_ERR_BAD_FRAME},
 };
