@@ -15,6 +15,8 @@
 
 #include <gio/gunixinputstream.h>
 #include <glib-unix.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,9 +301,20 @@ static gboolean cli_on_timeout(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
+/* Arguments (a nick, a relay's name) are read as UTF-8: the terminal's
+ * character set where it is UTF-8, else UTF-8 all the same. Numbers keep
+ * the C locale's form. */
+static void main_set_ctype(void)
+{
+    setlocale(LC_CTYPE, "");
+    if (g_ascii_strcasecmp(nl_langinfo(CODESET), "UTF-8") != 0)
+        setlocale(LC_CTYPE, "C.UTF-8");
+}
+
 int main(int argc, char **argv)
 {
     alloc_tune_for_frames();
+    main_set_ctype();
     g_autofree char *server = NULL, *nick = NULL, *config_path = NULL;
     gboolean json = FALSE, no_history = FALSE, verbose = FALSE, no_reconnect = FALSE,
              relay_stats = FALSE, follow = FALSE, version = FALSE, discover = FALSE;
@@ -424,10 +437,17 @@ int main(int argc, char **argv)
                 argv[1]);
         return 2;
     }
+    if (discover && (server != NULL || nick != NULL || follow || count > 0 || relay_stats ||
+                     cli_media_options_any(&media))) {
+        fprintf(stderr, "lanconf-cli: --discover lists the relays on the LAN and exits: it takes "
+                        "only --json and --timeout\nTry 'lanconf-cli --help'.\n");
+        cli_media_options_clear(&media);
+        return 2;
+    }
     if (discover) {
         cli_media_options_clear(&media);
-        return cli_discover_run(json,
-                                timeout > 0 ? (guint)(timeout * 1000) : DISCOVER_DEFAULT_WAIT_MS);
+        return cli_discover_run(
+            json, timeout > 0 ? (guint)(timeout * 1000) : DISCOVER_DEFAULT_WAIT_MS, timeout > 0);
     }
     LcClientSettings settings;
     g_autoptr(GKeyFile) file = config_open(config_path, &error);
@@ -457,13 +477,25 @@ int main(int argc, char **argv)
         config_client_clear(&settings);
         return 2;
     }
-    /* --server auto, or nothing configured: a relay found on the LAN. */
+    /* --server auto, or nothing configured: a relay found on the LAN; with
+     * --follow, looked for until one answers (or --timeout is up). */
     g_autofree char *found = NULL;
-    if (!server_choice_find(&choice, DISCOVER_DEFAULT_WAIT_MS, &found, &error)) {
-        fprintf(stderr, "lanconf-cli: %s\n", error->message);
-        cli_media_options_clear(&media);
-        config_client_clear(&settings);
-        return 1;
+    gint64 give_up =
+        timeout > 0 ? g_get_monotonic_time() + (gint64)(timeout * G_USEC_PER_SEC) : G_MAXINT64;
+    gboolean said = FALSE;
+    while (!server_choice_find(&choice, DISCOVER_DEFAULT_WAIT_MS, &found, &error)) {
+        if (!follow || !g_error_matches(error, DISCOVER_ERROR, DISCOVER_ERROR_NONE) ||
+            g_get_monotonic_time() >= give_up) {
+            fprintf(stderr, "lanconf-cli: %s\n", error->message);
+            cli_media_options_clear(&media);
+            config_client_clear(&settings);
+            return 1;
+        }
+        if (!said)
+            fprintf(stderr, "lanconf-cli: no relay on the LAN yet: looking again (--follow)\n");
+        said = TRUE;
+        g_clear_error(&error);
+        g_usleep(G_USEC_PER_SEC);
     }
     if (found != NULL)
         fprintf(stderr, "lanconf-cli: %s\n", found);

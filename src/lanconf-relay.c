@@ -9,6 +9,8 @@
 #include "net/wire/wire.h"
 
 #include <glib-unix.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,9 +144,20 @@ static gboolean relay_main_write_port(const char *path, guint16 port, GError **e
     return g_file_set_contents(path, text, -1, error);
 }
 
+/* Arguments (a nick, a relay's name) are read as UTF-8: the terminal's
+ * character set where it is UTF-8, else UTF-8 all the same. Numbers keep
+ * the C locale's form. */
+static void main_set_ctype(void)
+{
+    setlocale(LC_CTYPE, "");
+    if (g_ascii_strcasecmp(nl_langinfo(CODESET), "UTF-8") != 0)
+        setlocale(LC_CTYPE, "C.UTF-8");
+}
+
 int main(int argc, char **argv)
 {
     alloc_tune_for_frames();
+    main_set_ctype();
     log_writer_install("lanconf-relay");
     g_autofree char *listen = NULL, *data_dir = NULL, *config_path = NULL, *port_file = NULL;
     g_autofree char *announce_name = NULL, *announce_last = NULL;
@@ -213,7 +226,10 @@ int main(int argc, char **argv)
         (*announce_name == '\0' || strlen(announce_name) > 63 ||
          !g_utf8_validate(announce_name, -1, NULL)))
         error = g_error_new(G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                            "--announce: a name of 1 to 63 bytes of UTF-8 (DNS-SD's limit)");
+                            "--announce: %s: a name takes 1 to 63 bytes of UTF-8 (DNS-SD's limit)",
+                            *announce_name == '\0'       ? "the name is empty"
+                            : strlen(announce_name) > 63 ? "the name is too long"
+                                                         : "the name is not UTF-8");
     if (error == NULL && announce_name != NULL && no_announce)
         error = g_error_new_literal(G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                                     "--announce and --no-announce contradict each other");

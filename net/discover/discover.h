@@ -32,13 +32,14 @@ typedef struct {
 void discover_relay_free(LcDiscoverRelay *relay);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LcDiscoverRelay, discover_relay_free)
 
-/* Browses for relays for up to wait_ms, on a main context of its own (the
- * caller's loop does not run meanwhile). With first, returns as soon as one
- * relay is resolved (and any others resolved by then). Returns the relays
- * (element type LcDiscoverRelay, sorted by name) or NULL with an error:
+/* Browses for relays on a main context of its own (the caller's loop does
+ * not run meanwhile): until the daemon has told what it knows (about a
+ * second) or wait_ms, whichever comes first; with full_wait, for all of
+ * wait_ms. Returns the relays, one per name and address (element type
+ * LcDiscoverRelay, sorted by name), or NULL with an error:
  * DISCOVER_ERROR_NO_DAEMON, DISCOVER_ERROR_FAILED, or DISCOVER_ERROR_NONE
  * when nothing answered. */
-GPtrArray *discover_find_relays(guint wait_ms, gboolean first, GError **error);
+GPtrArray *discover_find_relays(guint wait_ms, gboolean full_wait, GError **error);
 
 typedef struct LcDiscoverAnnounce LcDiscoverAnnounce;
 

@@ -15,7 +15,8 @@ struct LcDiscoverAnnounce {
     AvahiGLibPoll *poll;
     AvahiClient *client;
     AvahiEntryGroup *group;
-    char *name; /* as announced, after any rename */
+    char *name;       /* as announced, after any rename */
+    gboolean waiting; /* "waiting for avahi-daemon" said since the last announcement */
     guint16 port;
     LcDiscoverAnnounceFunc notify;
     gpointer user_data;
@@ -36,6 +37,7 @@ static void announce_on_group(AvahiEntryGroup *group, AvahiEntryGroupState state
     LcDiscoverAnnounce *a = data;
     switch (state) {
     case AVAHI_ENTRY_GROUP_ESTABLISHED: {
+        a->waiting = FALSE;
         g_autofree char *text = g_strdup_printf("announced on the LAN as '%s' (%s, port %u)",
                                                 a->name, DISCOVER_SERVICE_TYPE, a->port);
         announce_report(a, TRUE, text);
@@ -107,7 +109,9 @@ static void announce_on_client(AvahiClient *client, AvahiClientState state, void
             avahi_entry_group_reset(a->group);
         break;
     case AVAHI_CLIENT_CONNECTING:
-        announce_report(a, FALSE, "not announced on the LAN yet: waiting for avahi-daemon");
+        if (!a->waiting)
+            announce_report(a, FALSE, "not announced on the LAN yet: waiting for avahi-daemon");
+        a->waiting = TRUE;
         break;
     case AVAHI_CLIENT_FAILURE: {
         /* The daemon went away: its group went with it; wait for the next. */
@@ -115,6 +119,7 @@ static void announce_on_client(AvahiClient *client, AvahiClientState state, void
             g_strdup_printf("not announced on the LAN: %s; waiting for avahi-daemon",
                             avahi_strerror(avahi_client_errno(client)));
         announce_report(a, FALSE, text);
+        a->waiting = TRUE;
         a->group = NULL;
         if (a->client == client) {
             avahi_client_free(client);

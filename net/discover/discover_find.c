@@ -15,7 +15,7 @@ typedef struct {
     AvahiClient *client;
     GPtrArray *relays;    /* LcDiscoverRelay */
     GPtrArray *pending;   /* AvahiServiceResolver still resolving */
-    gboolean first;       /* done at the first relay resolved */
+    gboolean full_wait;   /* listen until the deadline, not only until the daemon told all */
     gboolean all_for_now; /* the daemon has told what it knows */
     gboolean done;
     GError *error;
@@ -54,11 +54,12 @@ static void discover_check_done(DiscoverFind *f)
 {
     if (f->pending->len > 0)
         return;
-    if ((f->first && f->relays->len > 0) || f->all_for_now)
+    if (f->all_for_now && !f->full_wait)
         f->done = TRUE;
 }
 
-/* A resolver finished: keep the relay it found, once per name. */
+/* A resolver finished: keep the relay it found, once per name and address
+ * (a relay on two networks is found at both; a client tries each). */
 static void discover_on_resolved(AvahiServiceResolver *r, AvahiIfIndex interface,
                                  AvahiProtocol protocol, AvahiResolverEvent event, const char *name,
                                  const char *type, const char *domain, const char *host_name,
@@ -68,12 +69,15 @@ static void discover_on_resolved(AvahiServiceResolver *r, AvahiIfIndex interface
     DiscoverFind *f = data;
     if (event == AVAHI_RESOLVER_FOUND && address != NULL && port > 0) {
         g_autofree char *printable = discover_printable(name);
+        char text[AVAHI_ADDRESS_STR_MAX];
+        avahi_address_snprint(text, sizeof text, address);
         gboolean known = FALSE;
-        for (guint i = 0; i < f->relays->len && !known; i++)
-            known = g_strcmp0(((LcDiscoverRelay *)f->relays->pdata[i])->name, printable) == 0;
+        for (guint i = 0; i < f->relays->len && !known; i++) {
+            const LcDiscoverRelay *seen = f->relays->pdata[i];
+            known = g_strcmp0(seen->name, printable) == 0 && g_strcmp0(seen->address, text) == 0 &&
+                    seen->port == port;
+        }
         if (!known) {
-            char text[AVAHI_ADDRESS_STR_MAX];
-            avahi_address_snprint(text, sizeof text, address);
             LcDiscoverRelay *relay = g_new0(LcDiscoverRelay, 1);
             relay->name = g_steal_pointer(&printable);
             relay->host = discover_printable(host_name);
@@ -138,22 +142,24 @@ static gboolean discover_on_deadline(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-/* Orders relays by name. */
+/* Orders relays by name, then address. */
 static gint discover_compare(gconstpointer a, gconstpointer b)
 {
     const LcDiscoverRelay *x = *(LcDiscoverRelay *const *)a, *y = *(LcDiscoverRelay *const *)b;
-    return g_strcmp0(x->name, y->name);
+    gint by_name = g_strcmp0(x->name, y->name);
+    return by_name != 0 ? by_name : g_strcmp0(x->address, y->address);
 }
 
 /* Browses for relays; see the header. */
-GPtrArray *discover_find_relays(guint wait_ms, gboolean first, GError **error)
+GPtrArray *discover_find_relays(guint wait_ms, gboolean full_wait, GError **error)
 {
     DiscoverFind f = {
         .context = g_main_context_new(),
         .relays = g_ptr_array_new_with_free_func((GDestroyNotify)discover_relay_free),
         .pending = g_ptr_array_new_with_free_func(discover_free_resolver),
-        .first = first,
+        .full_wait = full_wait,
     };
+    gint64 started_us = g_get_monotonic_time();
     g_main_context_push_thread_default(f.context);
     AvahiGLibPoll *poll = avahi_glib_poll_new(f.context, G_PRIORITY_DEFAULT);
     int err = 0;
@@ -190,8 +196,8 @@ GPtrArray *discover_find_relays(guint wait_ms, gboolean first, GError **error)
     g_ptr_array_unref(f.pending);
     if (f.error == NULL && f.relays->len == 0)
         g_set_error(&f.error, DISCOVER_ERROR, DISCOVER_ERROR_NONE,
-                    "no relay answered on the LAN within %.1f s (mDNS, %s)", wait_ms / 1000.0,
-                    DISCOVER_SERVICE_TYPE);
+                    "no relay answered on the LAN (mDNS, %s, %.1f s)", DISCOVER_SERVICE_TYPE,
+                    (double)(g_get_monotonic_time() - started_us) / G_USEC_PER_SEC);
     if (f.error != NULL && f.relays->len == 0) {
         g_propagate_error(error, f.error);
         g_ptr_array_unref(f.relays);

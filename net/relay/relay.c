@@ -98,8 +98,10 @@ static void relay_reap(gpointer data)
         LcRelayClient *client = closed->pdata[i];
         if (!client->handed_over)
             relay_count_connection(relay, client->ip, -1);
-        g_debug("%s@%s disconnected (%s)", client->nick ? client->nick : "-",
-                chan_stream_get_peer(client->conn), client->leave_reason);
+        /* Without a nick: a probe (a client choosing among relays), a failed join. */
+        g_debug(client->nick ? "%s@%s disconnected (%s)" : "%sa connection from %s closed (%s)",
+                client->nick ? client->nick : "", chan_stream_get_peer(client->conn),
+                client->leave_reason);
         relay_client_free(client);
     }
     relay->counters.clients = g_hash_table_size(relay->clients);

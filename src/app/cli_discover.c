@@ -35,10 +35,10 @@ static void cli_discover_print_json(GPtrArray *relays)
 }
 
 /* Lists the relays found; see the header. */
-int cli_discover_run(gboolean json, guint wait_ms)
+int cli_discover_run(gboolean json, guint wait_ms, gboolean full_wait)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) relays = discover_find_relays(wait_ms, FALSE, &error);
+    g_autoptr(GPtrArray) relays = discover_find_relays(wait_ms, full_wait, &error);
     if (json)
         cli_discover_print_json(relays);
     if (relays == NULL) {
@@ -50,7 +50,15 @@ int cli_discover_run(gboolean json, guint wait_ms)
         for (guint i = 0; i < relays->len; i++) {
             const LcDiscoverRelay *r = relays->pdata[i];
             g_autofree char *where = g_strdup_printf("%s:%u", r->address, r->port);
-            printf("%-40s %-22s %s\n", r->name, where, r->host);
+            /* Columns by characters; a long name cut ("..."): JSON has it whole. */
+            g_autofree char *name =
+                g_utf8_strlen(r->name, -1) > 40
+                    ? g_strdup_printf("%.*s...",
+                                      (int)(g_utf8_offset_to_pointer(r->name, 37) - r->name),
+                                      r->name)
+                    : g_strdup(r->name);
+            int pad = (int)MAX(40 - g_utf8_strlen(name, -1), 0);
+            printf("%s%*s %-22s %s\n", name, pad, "", where, r->host);
         }
     }
     return 0;

@@ -3,7 +3,8 @@
 
 #include <glib.h>
 
-/* Lists the relays found within wait_ms (a table, or JSON); returns the
+/* Lists the relays found (a table, or JSON), listening until the daemon has
+ * told what it knows, or with full_wait for all of wait_ms; returns the
  * exit status: 0 when one or more answered, 1 when none did or Avahi is
  * not there (said on stderr). */
-int cli_discover_run(gboolean json, guint wait_ms);
+int cli_discover_run(gboolean json, guint wait_ms, gboolean full_wait);

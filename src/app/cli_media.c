@@ -256,7 +256,10 @@ gboolean cli_media_options_check(LcCliMediaOptions *o, GError **error)
             return FALSE;
         }
     }
-    /* auto: sixels where the terminal's entry in chafa's database has them. */
+    /* A drawing mode asks for the terminal; auto: sixels where the
+     * terminal's entry in chafa's database has them. */
+    if (o->tty_mode != NULL)
+        o->tty = TRUE;
     o->tty_sixels = g_strcmp0(o->tty_mode, "sixels") == 0 ||
                     ((o->tty_mode == NULL || g_strcmp0(o->tty_mode, "auto") == 0) &&
                      tty_picture_sixels_from_env());
@@ -539,7 +542,8 @@ static gboolean cli_media_start_video(LcCliMedia *m, LcSession *session, guint m
         gboolean tty =
             o->tty || (!o->headless && !av_viewer_has_window(m->viewer) && isatty(STDOUT_FILENO));
         if (tty) {
-            fprintf(stderr, "lanconf-cli: viewing %s's camera in this terminal%s%s%s\n", o->view,
+            fprintf(stderr, "lanconf-cli: viewing %s's camera in this terminal, in %s%s%s%s\n",
+                    o->view, o->tty_sixels ? "sixels" : "block characters",
                     o->tty ? "" : " (no window: ", o->tty ? "" : av_viewer_why_no_window(m->viewer),
                     o->tty ? "" : ")");
             m->tty = cli_tty_new(stdout, o->view, o->tty_sixels);

@@ -65,8 +65,11 @@ gboolean server_choice_find(LcServerChoice *choice, guint wait_ms, char **note, 
         }
         choice->host = g_strdup("127.0.0.1");
         choice->port = WIRE_DEFAULT_PORT;
-        *note = g_strdup_printf("no relay found on the LAN: %s; trying %s:%u", find_error->message,
-                                choice->host, choice->port);
+        *note = g_error_matches(find_error, DISCOVER_ERROR, DISCOVER_ERROR_NONE)
+                    ? g_strdup_printf("%s; trying %s:%u", find_error->message, choice->host,
+                                      choice->port)
+                    : g_strdup_printf("no relay found on the LAN: %s; trying %s:%u",
+                                      find_error->message, choice->host, choice->port);
         return TRUE;
     }
     const LcDiscoverRelay *relay = relays->pdata[chosen];

@@ -6,8 +6,9 @@
 # that a second relay with the same name is announced under another, that
 # a hostile announcement neither reaches the terminal raw nor is joined
 # when it takes no connection, that a relay gone is no longer listed, and
-# that a relay whose avahi-daemon restarts announces itself again, and
-# that without avahi-daemon each side says so and goes on.
+# that a relay whose avahi-daemon restarts announces itself again, that
+# without avahi-daemon each side says so and goes on, and that a client
+# told to follow looks until a relay is announced.
 #
 # Usage: test-discover.sh BIN_DIR   (as root; exit 77 = skipped otherwise)
 set -euo pipefail
@@ -113,7 +114,8 @@ wait_for() { # FILE TEXT
 mkdir -p "$tmp/data1" "$tmp/data2"
 "${in_a[@]}" "$bin/lanconf-relay" --port 0 --port-file "$tmp/port1" -d "$tmp/data1" \
     --announce "lab relay" >"$tmp/relay1.log" 2>&1 &
-pids+=($!)
+relay1=$!
+pids+=($relay1)
 wait_for "$tmp/relay1.log" "announced on the LAN as 'lab relay'"
 port1=$(cat "$tmp/port1")
 "${in_b[@]}" "$bin/lanconf-cli" --discover --json >"$tmp/list.json"
@@ -204,4 +206,23 @@ grep -q "no relay found on the LAN: avahi-daemon is not running.*trying 127.0.0.
 "${in_a[@]}" "$bin/lanconf-relay" --port 0 --listen 127.0.0.1 -d "$tmp/data2" >"$tmp/relay4.log" 2>&1 &
 pids+=($!)
 wait_for "$tmp/relay4.log" "not announced on the LAN: listening on 127.0.0.1 only"
+# 6. --server auto --follow started before any relay is announced looks
+# again until one is, and joins it.
+kill "$relay1"
+wait "$relay1" 2>/dev/null || true
+for _ in $(seq 10); do
+    "${in_b[@]}" "$bin/lanconf-cli" --discover >"$tmp/none.log" 2>&1 || true
+    grep -q "^lab relay " "$tmp/none.log" || break
+    sleep 0.5
+done
+"${in_b[@]}" "$bin/lanconf-cli" --server auto --nick early --follow --timeout 20 </dev/null \
+    >"$tmp/early.log" 2>&1 &
+early=$!
+pids+=($early)
+wait_for "$tmp/early.log" "no relay on the LAN yet: looking again"
+"${in_a[@]}" "$bin/lanconf-relay" --port 0 --port-file "$tmp/port5" -d "$tmp/data1" \
+    --announce "late relay" >"$tmp/relay5.log" 2>&1 &
+pids+=($!)
+wait_for "$tmp/early.log" "found relay 'late relay' on the LAN at 10.77.0.1:"
+kill "$early" 2>/dev/null || true
 echo "discover: all checks passed"
