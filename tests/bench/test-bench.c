@@ -2,6 +2,7 @@
  * packets) and a small real run of `lanconf-bench chat` against both brokers. */
 #include "src/lab/bench_chat.h"
 #include "src/lab/bench_mqtt_wire.h"
+#include "../bench-json.h"
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
@@ -187,27 +188,6 @@ static void test_transport_repeat(void)
         g_assert_cmpfloat(lo, <=, mid);
         g_assert_cmpfloat(mid, <=, hi);
     }
-}
-
-/* Runs `lanconf-bench ARGS...` (NULL-terminated), asserting exit 0, and
- * parses what it printed as JSON. */
-static JsonParser *bench_run_json(const char *const *args)
-{
-    g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    g_ptr_array_add(argv, LANCONF_BIN_DIR "/lanconf-bench");
-    for (guint i = 0; args[i] != NULL; i++)
-        g_ptr_array_add(argv, (gpointer)args[i]);
-    g_ptr_array_add(argv, NULL);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GSubprocess) p =
-        g_subprocess_newv((const char *const *)argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
-    g_assert_no_error(error);
-    g_autofree char *out = NULL;
-    g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, &out, NULL, &error));
-    g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 0);
-    JsonParser *parser = json_parser_new();
-    g_assert_true(json_parser_load_from_data(parser, out, -1, &error));
-    return parser;
 }
 
 /* A small room of `lanconf-bench conference`, its members spread over

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../bench-json.h"
+
 #define BENCH LANCONF_BIN_DIR "/lanconf-bench"
 
 typedef struct {
@@ -329,21 +331,15 @@ static JsonParser *run_codecs(const char *seconds, const char *impair, char **di
 {
     *dir = g_dir_make_tmp("lanconf-lab-XXXXXX", NULL);
     /* H.264 at a rate that suits 320x240, where JPEG takes about 3 Mbit/s. */
-    const char *argv[] = {
-        BENCH,       "compare",   "--quiet", "--json",     "--codec",
-        "jpeg,h264", "--bitrate", "400",     "--duration", seconds,
-        "--size",    "320x240",   "--out",   *dir,         impair ? "--impair" : NULL,
-        impair,      NULL};
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GSubprocess) p = g_subprocess_newv(argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
-    g_assert_no_error(error);
-    g_autofree char *out = NULL;
-    g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, &out, NULL, &error));
-    g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 0);
-    JsonParser *parser = json_parser_new();
-    g_assert_true(json_parser_load_from_data(parser, out, -1, &error));
-    g_assert_no_error(error);
-    return parser;
+    const char *args[] = {"compare",   "--quiet",
+                          "--json",    "--codec",
+                          "jpeg,h264", "--bitrate",
+                          "400",       "--duration",
+                          seconds,     "--size",
+                          "320x240",   "--out",
+                          *dir,        impair ? "--impair" : NULL,
+                          impair,      NULL};
+    return bench_run_json(args);
 }
 
 /* A codec's sender ("channels") or viewer object of a channel. */
@@ -457,17 +453,10 @@ static void test_codecs_impair_loss(void)
 static JsonParser *run_h264_limits(const char *bitrate, const char *gop, guint *keys, guint *rows)
 {
     g_autofree char *dir = g_dir_make_tmp("lanconf-lab-XXXXXX", NULL);
-    const char *argv[] = {BENCH,        "compare", "--quiet", "--json", "--codec", "h264",
-                          "--bitrate",  bitrate,   "--gop",   gop,      "--size",  "320x240",
-                          "--duration", "2",       "--out",   dir,      NULL};
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GSubprocess) p = g_subprocess_newv(argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
-    g_assert_no_error(error);
-    g_autofree char *out = NULL;
-    g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, &out, NULL, &error));
-    g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 0);
-    JsonParser *parser = json_parser_new();
-    g_assert_true(json_parser_load_from_data(parser, out, -1, &error));
+    const char *args[] = {"compare", "--quiet", "--json", "--codec", "h264",    "--bitrate",
+                          bitrate,   "--gop",   gop,      "--size",  "320x240", "--duration",
+                          "2",       "--out",   dir,      NULL};
+    JsonParser *parser = bench_run_json(args);
     g_autofree char *path = g_build_filename(dir, "frames.csv", NULL);
     g_autofree char *csv = NULL;
     g_assert_true(g_file_get_contents(path, &csv, NULL, NULL));
