@@ -130,7 +130,7 @@ static LcDiscoverAnnounce *relay_main_announce(const char *listen, const char *n
     }
     g_autofree char *fallback = discover_default_name();
     g_autoptr(GError) error = NULL;
-    LcDiscoverAnnounce *a = discover_announce_new(name != NULL ? name : fallback, port,
+    LcDiscoverAnnounce *a = discover_announce_new(name != NULL ? name : fallback, listen, port,
                                                   relay_main_on_announce, last, &error);
     if (a == NULL)
         g_message("not announced on the LAN: %s", error->message);

@@ -49,12 +49,12 @@ typedef struct LcDiscoverAnnounce LcDiscoverAnnounce;
 typedef void (*LcDiscoverAnnounceFunc)(LcDiscoverAnnounce *announce, gboolean established,
                                        const char *message, gpointer user_data);
 
-/* Announces a relay listening on port as name on every interface, on the
- * thread-default main context. A daemon that is not running, or that
- * restarts, is waited for: the announcement is made when it comes. notify
- * reports each change of state. Returns NULL only when Avahi cannot be
- * used at all (error set). */
-LcDiscoverAnnounce *discover_announce_new(const char *name, guint16 port,
+/* Announces a relay listening on port as name, on the thread-default main
+ * context: on every interface, or where the relay listens on one address
+ * (address not NULL, not 0.0.0.0 or ::), on the interface that has it only. A daemon that is not
+ * running, or that restarts, is waited for: the announcement is made when it comes. notify reports
+ * each change of state. Returns NULL only when Avahi cannot be used at all (error set). */
+LcDiscoverAnnounce *discover_announce_new(const char *name, const char *address, guint16 port,
                                           LcDiscoverAnnounceFunc notify, gpointer user_data,
                                           GError **error);
 /* Withdraws the announcement. */

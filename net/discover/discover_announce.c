@@ -10,6 +10,10 @@
 #include <avahi-common/error.h>
 #include <avahi-common/malloc.h>
 #include <avahi-glib/glib-watch.h>
+#include <gio/gio.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
 
 struct LcDiscoverAnnounce {
     AvahiGLibPoll *poll;
@@ -18,6 +22,8 @@ struct LcDiscoverAnnounce {
     char *name;       /* as announced, after any rename */
     gboolean waiting; /* "waiting for avahi-daemon" said since the last announcement */
     guint16 port;
+    AvahiIfIndex interface; /* AVAHI_IF_UNSPEC: every one */
+    AvahiProtocol protocol; /* AVAHI_PROTO_UNSPEC: IPv4 and IPv6 */
     LcDiscoverAnnounceFunc notify;
     gpointer user_data;
 };
@@ -72,9 +78,9 @@ static void announce_add_service(LcDiscoverAnnounce *a, AvahiClient *client)
         a->group = avahi_entry_group_new(client, announce_on_group, a);
     int ret = a->group == NULL ? avahi_client_errno(client) : AVAHI_OK;
     for (guint tries = 0; ret == AVAHI_OK && tries < 16; tries++) {
-        ret = avahi_entry_group_add_service(a->group, AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC, 0,
-                                            a->name, DISCOVER_SERVICE_TYPE, NULL, NULL, a->port,
-                                            "txtvers=1", NULL);
+        ret = avahi_entry_group_add_service(a->group, a->interface, a->protocol, 0, a->name,
+                                            DISCOVER_SERVICE_TYPE, NULL, NULL, a->port, "txtvers=1",
+                                            NULL);
         if (ret != AVAHI_ERR_COLLISION)
             break;
         /* A local service has the name already (another relay here). */
@@ -132,8 +138,42 @@ static void announce_on_client(AvahiClient *client, AvahiClientState state, void
     }
 }
 
+/* The interface that has address (a relay listening on it alone), and its
+ * protocol; every interface where the address is "any" or none has it. A
+ * relay announced where it does not listen would be found at an address
+ * that refuses it. */
+static void announce_find_interface(const char *address, AvahiIfIndex *interface,
+                                    AvahiProtocol *protocol)
+{
+    *interface = AVAHI_IF_UNSPEC;
+    *protocol = AVAHI_PROTO_UNSPEC;
+    g_autoptr(GInetAddress) want = address ? g_inet_address_new_from_string(address) : NULL;
+    if (want == NULL || g_inet_address_get_is_any(want))
+        return;
+    struct ifaddrs *list = NULL;
+    if (getifaddrs(&list) != 0)
+        return;
+    for (struct ifaddrs *i = list; i != NULL; i = i->ifa_next) {
+        if (i->ifa_addr == NULL ||
+            (i->ifa_addr->sa_family != AF_INET && i->ifa_addr->sa_family != AF_INET6))
+            continue;
+        gsize len = i->ifa_addr->sa_family == AF_INET ? sizeof(struct sockaddr_in)
+                                                      : sizeof(struct sockaddr_in6);
+        g_autoptr(GSocketAddress) sa = g_socket_address_new_from_native(i->ifa_addr, len);
+        GInetAddress *has = G_IS_INET_SOCKET_ADDRESS(sa)
+                                ? g_inet_socket_address_get_address(G_INET_SOCKET_ADDRESS(sa))
+                                : NULL;
+        if (has != NULL && g_inet_address_equal(has, want)) {
+            *interface = (AvahiIfIndex)if_nametoindex(i->ifa_name);
+            *protocol = i->ifa_addr->sa_family == AF_INET ? AVAHI_PROTO_INET : AVAHI_PROTO_INET6;
+            break;
+        }
+    }
+    freeifaddrs(list);
+}
+
 /* Announces a relay; see the header. */
-LcDiscoverAnnounce *discover_announce_new(const char *name, guint16 port,
+LcDiscoverAnnounce *discover_announce_new(const char *name, const char *address, guint16 port,
                                           LcDiscoverAnnounceFunc notify, gpointer user_data,
                                           GError **error)
 {
@@ -142,6 +182,7 @@ LcDiscoverAnnounce *discover_announce_new(const char *name, guint16 port,
     LcDiscoverAnnounce *a = g_new0(LcDiscoverAnnounce, 1);
     a->name = g_strdup(name);
     a->port = port;
+    announce_find_interface(address, &a->interface, &a->protocol);
     a->notify = notify;
     a->user_data = user_data;
     a->poll = avahi_glib_poll_new(g_main_context_get_thread_default(), G_PRIORITY_DEFAULT);

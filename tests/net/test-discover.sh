@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # test-discover.sh: a relay found on the LAN through mDNS (Avahi), in two
-# network namespaces joined by a veth pair, each with its own D-Bus and
-# avahi-daemon: no packet leaves them. Checks that a relay announces
-# itself, that a client lists it (--discover) and joins it (--server auto),
-# that a second relay with the same name is announced under another, that
-# a hostile announcement neither reaches the terminal raw nor is joined
-# when it takes no connection, that a relay gone is no longer listed, and
-# that a relay whose avahi-daemon restarts announces itself again, that
-# without avahi-daemon each side says so and goes on, and that a client
-# told to follow looks until a relay is announced.
+# network namespaces joined by two veth pairs (two networks), each with its
+# own D-Bus and avahi-daemon: no packet leaves them. Checks that a relay
+# announces itself, that a client lists it (--discover) at each of its
+# addresses and joins it (--server auto), that one listening on one address
+# is announced on that network only, that a second relay with the same
+# name is announced under another, that a hostile announcement neither
+# reaches the terminal raw nor is joined when it takes no connection, that
+# a relay gone is no longer listed, that a relay whose avahi-daemon
+# restarts announces itself again, that without avahi-daemon each side says
+# so and goes on, and that a client told to follow looks until a relay is
+# announced.
 #
 # Usage: test-discover.sh BIN_DIR   (as root; exit 77 = skipped otherwise)
 set -euo pipefail
@@ -25,6 +27,7 @@ tmp=$(mktemp -d /tmp/lanconf-discover-XXXXXX)
 tag=$$
 nsa=lcdA$tag nsb=lcdB$tag
 va=lcda$tag vb=lcdb$tag
+wa=lcwa$tag wb=lcwb$tag
 pids=()
 cleanup() {
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -36,22 +39,27 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; for f in "$tmp"/*.log; do echo "--- $f"; cat "$f"; done; exit 1; }
 
-# Two namespaces, one link.
+# Two namespaces, two links (as two networks between two machines).
 ip netns add "$nsa"
 ip netns add "$nsb"
 ip link add "$va" type veth peer name "$vb"
+ip link add "$wa" type veth peer name "$wb"
 ip link set "$va" netns "$nsa"
+ip link set "$wa" netns "$nsa"
 ip link set "$vb" netns "$nsb"
+ip link set "$wb" netns "$nsb"
 ip -n "$nsa" addr add 10.77.0.1/24 dev "$va"
 ip -n "$nsb" addr add 10.77.0.2/24 dev "$vb"
+ip -n "$nsa" addr add 10.78.0.1/24 dev "$wa"
+ip -n "$nsb" addr add 10.78.0.2/24 dev "$wb"
 for ns in "$nsa" "$nsb"; do ip -n "$ns" link set lo up; done
-ip -n "$nsa" link set "$va" up
-ip -n "$nsb" link set "$vb" up
+for i in "$va" "$wa"; do ip -n "$nsa" link set "$i" up; done
+for i in "$vb" "$wb"; do ip -n "$nsb" link set "$i" up; done
 
 # A D-Bus and an avahi-daemon per namespace. The daemon's pid file and
 # socket go on a tmpfs of its own (`ip netns exec` gives each command a
 # mount namespace), so that two daemons run side by side.
-start_avahi() { # NAME NS IFACE
+start_avahi() { # NAME NS IFACES
     local name=$1 ns=$2 iface=$3
     cat >"$tmp/bus-$name.conf" <<CONF
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
@@ -97,9 +105,9 @@ start_daemon() { # NAME NS LOG: avahi-daemon alone; its pid in avahi_pid
     for _ in $(seq 100); do grep -q "Server startup complete" "$log" && return; sleep 0.1; done
     fail "avahi-daemon $name did not start"
 }
-start_avahi a "$nsa" "$va"
+start_avahi a "$nsa" "$va,$wa"
 avahi_a=$avahi_pid
-start_avahi b "$nsb" "$vb"
+start_avahi b "$nsb" "$vb,$wb"
 # Commands in a namespace, on its bus (arrays, so that `&` leaves $! the
 # program's own pid: ip and env exec it).
 in_a=(ip netns exec "$nsa" env "DBUS_SYSTEM_BUS_ADDRESS=unix:path=$tmp/bus-a")
@@ -119,8 +127,11 @@ pids+=($relay1)
 wait_for "$tmp/relay1.log" "announced on the LAN as 'lab relay'"
 port1=$(cat "$tmp/port1")
 "${in_b[@]}" "$bin/lanconf-cli" --discover --json >"$tmp/list.json"
-grep -q "\"name\":\"lab relay\",\"address\":\"10.77.0.1\",\"port\":$port1" "$tmp/list.json" ||
-    fail "--discover did not list the relay: $(cat "$tmp/list.json")"
+# A relay on every interface is listed at each address it answers on.
+for net in 10.77 10.78; do
+    grep -q "\"name\":\"lab relay\",\"address\":\"$net.0.1\",\"port\":$port1" "$tmp/list.json" ||
+        fail "--discover did not list the relay at $net.0.1: $(cat "$tmp/list.json")"
+done
 echo "hello from the other namespace" |
     "${in_b[@]}" "$bin/lanconf-cli" --server auto --nick bob --timeout 10 >"$tmp/join.log" 2>&1 ||
     fail "--server auto did not join"
@@ -169,8 +180,22 @@ if grep -q $'\033' "$tmp/table.log"; then fail "an escape sequence reached the t
 grep -q 'a?\[31mred?name' "$tmp/table.log" || fail "the hostile name is not shown made harmless"
 echo "hi" | "${in_b[@]}" "$bin/lanconf-cli" --server auto --nick carol --timeout 10 >"$tmp/join2.log" 2>&1 ||
     fail "--server auto did not skip the entry that takes no connection"
-grep -q "found relay 'lab relay' on the LAN at 10.77.0.1:$port1 (lanconf-test-a.local); 3 answered" \
+grep -q "found relay 'lab relay' on the LAN at 10.77.0.1:$port1 (lanconf-test-a.local); [0-9]* answered" \
     "$tmp/join2.log" || fail "auto did not choose the first relay that takes a connection"
+
+# 3b. A relay listening on one address is announced on its interface only:
+# found where it listens, and nowhere it would refuse.
+"${in_a[@]}" "$bin/lanconf-relay" --port 0 --port-file "$tmp/port6" -d "$tmp/data2" \
+    --listen 10.78.0.1 --announce "one net" >"$tmp/relay6.log" 2>&1 &
+relay6=$!
+pids+=($relay6)
+wait_for "$tmp/relay6.log" "announced on the LAN as 'one net'"
+"${in_b[@]}" "$bin/lanconf-cli" --discover --json >"$tmp/one.json"
+grep -q "\"name\":\"one net\",\"address\":\"10.78.0.1\",\"port\":$(cat "$tmp/port6")" "$tmp/one.json" ||
+    fail "the relay on 10.78.0.1 is not listed there: $(cat "$tmp/one.json")"
+if grep -q "\"name\":\"one net\",\"address\":\"10.77.0.1\"" "$tmp/one.json"; then
+    fail "the relay on 10.78.0.1 is announced on 10.77.0.1 too"
+fi
 
 # 4. A relay that stops withdraws its announcement.
 kill "$relay2"
@@ -208,11 +233,11 @@ pids+=($!)
 wait_for "$tmp/relay4.log" "not announced on the LAN: listening on 127.0.0.1 only"
 # 6. --server auto --follow started before any relay is announced looks
 # again until one is, and joins it.
-kill "$relay1"
-wait "$relay1" 2>/dev/null || true
+kill "$relay1" "$relay6"
+wait "$relay1" "$relay6" 2>/dev/null || true
 for _ in $(seq 10); do
     "${in_b[@]}" "$bin/lanconf-cli" --discover >"$tmp/none.log" 2>&1 || true
-    grep -q "^lab relay " "$tmp/none.log" || break
+    grep -q "^lab relay \|^one net " "$tmp/none.log" || break
     sleep 0.5
 done
 "${in_b[@]}" "$bin/lanconf-cli" --server auto --nick early --follow --timeout 20 </dev/null \
