@@ -14,7 +14,8 @@ struct LcTtyPicture {
     gint cols, rows;
     LcTtyColors colors;
     gboolean fg_only;
-    ChafaTermInfo *term; /* the environment's terminal, looked up on the first print */
+    ChafaTermInfo *term;       /* the environment's terminal, looked up on the first print */
+    ChafaTermInfo *sixel_term; /* the same with chafa's sixel sequences where it lacks them */
 };
 
 /* Creates an empty picture. */
@@ -35,6 +36,7 @@ void tty_picture_free(LcTtyPicture *picture)
         return;
     g_clear_pointer(&picture->canvas, chafa_canvas_unref);
     g_clear_pointer(&picture->term, chafa_term_info_unref);
+    g_clear_pointer(&picture->sixel_term, chafa_term_info_unref);
     chafa_symbol_map_unref(picture->symbols);
     g_free(picture->rgb);
     g_free(picture);
@@ -261,14 +263,15 @@ GString *tty_picture_print_sixels(LcTtyPicture *picture, gint cols, gint rows, g
     chafa_canvas_config_unref(config);
     chafa_canvas_draw_all_pixels(canvas, CHAFA_PIXEL_RGB8, picture->rgb, picture->width,
                                  picture->height, picture->width * 3);
-    g_auto(GStrv) env = g_get_environ();
-    ChafaTermDb *db = chafa_term_db_get_default();
-    ChafaTermInfo *term = chafa_term_db_detect(db, env);
-    ChafaTermInfo *fallback = chafa_term_db_get_fallback_info(db);
-    chafa_term_info_supplement(term, fallback);
-    GString *out = chafa_canvas_print(canvas, term);
-    chafa_term_info_unref(fallback);
-    chafa_term_info_unref(term);
+    if (picture->sixel_term == NULL) {
+        g_auto(GStrv) env = g_get_environ();
+        ChafaTermDb *db = chafa_term_db_get_default();
+        picture->sixel_term = chafa_term_db_detect(db, env);
+        ChafaTermInfo *fallback = chafa_term_db_get_fallback_info(db);
+        chafa_term_info_supplement(picture->sixel_term, fallback);
+        chafa_term_info_unref(fallback);
+    }
+    GString *out = chafa_canvas_print(canvas, picture->sixel_term);
     chafa_canvas_unref(canvas);
     *used_rows = h;
     return out;

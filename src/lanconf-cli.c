@@ -9,14 +9,13 @@
 #include "src/app/cli_media.h"
 #include "src/app/cli_relay_stats.h"
 #include "src/app/config.h"
+#include "src/app/locale_utf8.h"
 #include "src/app/server_choice.h"
 #include "net/wire/validate.h"
 #include "net/wire/wire.h"
 
 #include <gio/gunixinputstream.h>
 #include <glib-unix.h>
-#include <langinfo.h>
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,20 +300,10 @@ static gboolean cli_on_timeout(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-/* Arguments (a nick, a relay's name) are read as UTF-8: the terminal's
- * character set where it is UTF-8, else UTF-8 all the same. Numbers keep
- * the C locale's form. */
-static void main_set_ctype(void)
-{
-    setlocale(LC_CTYPE, "");
-    if (g_ascii_strcasecmp(nl_langinfo(CODESET), "UTF-8") != 0)
-        setlocale(LC_CTYPE, "C.UTF-8");
-}
-
 int main(int argc, char **argv)
 {
     alloc_tune_for_frames();
-    main_set_ctype();
+    locale_use_utf8(FALSE);
     g_autofree char *server = NULL, *nick = NULL, *config_path = NULL;
     gboolean json = FALSE, no_history = FALSE, verbose = FALSE, no_reconnect = FALSE,
              relay_stats = FALSE, follow = FALSE, version = FALSE, discover = FALSE;

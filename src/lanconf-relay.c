@@ -5,12 +5,11 @@
 #include "net/relay/relay.h"
 #include "net/relay/relay_video.h"
 #include "src/app/config.h"
+#include "src/app/locale_utf8.h"
 #include "src/app/log_writer.h"
 #include "net/wire/wire.h"
 
 #include <glib-unix.h>
-#include <langinfo.h>
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,20 +143,10 @@ static gboolean relay_main_write_port(const char *path, guint16 port, GError **e
     return g_file_set_contents(path, text, -1, error);
 }
 
-/* Arguments (a nick, a relay's name) are read as UTF-8: the terminal's
- * character set where it is UTF-8, else UTF-8 all the same. Numbers keep
- * the C locale's form. */
-static void main_set_ctype(void)
-{
-    setlocale(LC_CTYPE, "");
-    if (g_ascii_strcasecmp(nl_langinfo(CODESET), "UTF-8") != 0)
-        setlocale(LC_CTYPE, "C.UTF-8");
-}
-
 int main(int argc, char **argv)
 {
     alloc_tune_for_frames();
-    main_set_ctype();
+    locale_use_utf8(FALSE);
     log_writer_install("lanconf-relay");
     g_autofree char *listen = NULL, *data_dir = NULL, *config_path = NULL, *port_file = NULL;
     g_autofree char *announce_name = NULL, *announce_last = NULL;

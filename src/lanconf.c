@@ -5,21 +5,11 @@
 #include "net/wire/wire.h"
 #include "net/discover/discover.h"
 #include "src/app/config.h"
+#include "src/app/locale_utf8.h"
 #include "src/app/server_choice.h"
 #include "ui-tui/tui.h"
 
-#include <langinfo.h>
-#include <locale.h>
 #include <stdio.h>
-
-/* Uses the user's locale; falls back to C.UTF-8 when it is not UTF-8, since
- * chat text is UTF-8 and widths come from the locale's wcwidth(). */
-static void lanconf_set_locale(void)
-{
-    setlocale(LC_ALL, "");
-    if (g_ascii_strcasecmp(nl_langinfo(CODESET), "UTF-8") != 0)
-        setlocale(LC_CTYPE, "C.UTF-8");
-}
 
 /* Prints a usage error; returns the exit status for bad arguments. */
 static int lanconf_usage_error(const char *what, const char *message)
@@ -50,7 +40,7 @@ int main(int argc, char **argv)
          "Read settings from FILE (default $XDG_CONFIG_HOME/lanconf/lanconf.conf)", "FILE"},
         {"version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL},
         G_OPTION_ENTRY_NULL};
-    lanconf_set_locale();
+    locale_use_utf8(TRUE);
     g_autoptr(GOptionContext) ctx = g_option_context_new("- LAN chat in the terminal");
     g_option_context_set_summary(
         ctx,

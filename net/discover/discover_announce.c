@@ -37,6 +37,15 @@ static void announce_report(LcDiscoverAnnounce *a, gboolean established, const c
 
 static void announce_add_service(LcDiscoverAnnounce *a, AvahiClient *client);
 
+/* Takes Avahi's next name after a clash: "NAME" becomes "NAME #2". */
+static void announce_next_name(LcDiscoverAnnounce *a)
+{
+    char *next = avahi_alternative_service_name(a->name);
+    g_free(a->name);
+    a->name = g_strdup(next);
+    avahi_free(next);
+}
+
 /* The entry group's state: established, or a clash to rename around. */
 static void announce_on_group(AvahiEntryGroup *group, AvahiEntryGroupState state, void *data)
 {
@@ -51,10 +60,7 @@ static void announce_on_group(AvahiEntryGroup *group, AvahiEntryGroupState state
     }
     case AVAHI_ENTRY_GROUP_COLLISION: {
         /* Another service on the LAN has the name: take the next one. */
-        char *next = avahi_alternative_service_name(a->name);
-        g_free(a->name);
-        a->name = g_strdup(next);
-        avahi_free(next);
+        announce_next_name(a);
         avahi_entry_group_reset(group);
         announce_add_service(a, avahi_entry_group_get_client(group));
         break;
@@ -84,10 +90,7 @@ static void announce_add_service(LcDiscoverAnnounce *a, AvahiClient *client)
         if (ret != AVAHI_ERR_COLLISION)
             break;
         /* A local service has the name already (another relay here). */
-        char *next = avahi_alternative_service_name(a->name);
-        g_free(a->name);
-        a->name = g_strdup(next);
-        avahi_free(next);
+        announce_next_name(a);
         ret = AVAHI_OK;
     }
     if (ret == AVAHI_OK)

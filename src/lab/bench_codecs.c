@@ -51,23 +51,10 @@ static void codecs_cell(GString *line, double value, const char *format)
 }
 
 /* Prints one row over the four columns: a number from the sender's or the
- * viewer's channel object. */
-static void codecs_row(const CodecRun *runs, guint n, const char *label, gboolean viewer,
-                       const char *path, const char *format)
-{
-    static const char *const channels[] = {"tcp", "udp"};
-    g_autoptr(GString) line = g_string_new(NULL);
-    g_string_append_printf(line, "%-34s", label);
-    for (guint r = 0; r < n; r++)
-        for (guint c = 0; c < G_N_ELEMENTS(channels); c++)
-            codecs_cell(line, codecs_number(codecs_channel(&runs[r], viewer, channels[c]), path),
-                        format);
-    printf("%s\n", line->str);
-}
-
-/* Prints one row of an H.264 figure: "-" in the other codecs' columns. */
-static void codecs_h264_row(const CodecRun *runs, guint n, const char *label, const char *path,
-                            const char *format)
+ * viewer's channel object; with only, "-" in the columns of other codecs
+ * (a figure only that codec has). */
+static void codecs_row_of(const CodecRun *runs, guint n, const char *label, gboolean viewer,
+                          const char *path, const char *format, gint only)
 {
     static const char *const channels[] = {"tcp", "udp"};
     g_autoptr(GString) line = g_string_new(NULL);
@@ -75,11 +62,18 @@ static void codecs_h264_row(const CodecRun *runs, guint n, const char *label, co
     for (guint r = 0; r < n; r++)
         for (guint c = 0; c < G_N_ELEMENTS(channels); c++)
             codecs_cell(line,
-                        runs[r].codec == LC_CODEC_H264
-                            ? codecs_number(codecs_channel(&runs[r], TRUE, channels[c]), path)
+                        only < 0 || runs[r].codec == (LcCodec)only
+                            ? codecs_number(codecs_channel(&runs[r], viewer, channels[c]), path)
                             : NAN,
                         format);
     printf("%s\n", line->str);
+}
+
+/* codecs_row_of() for a figure every codec has. */
+static void codecs_row(const CodecRun *runs, guint n, const char *label, gboolean viewer,
+                       const char *path, const char *format)
+{
+    codecs_row_of(runs, n, label, viewer, path, format, -1);
 }
 
 /* Prints one row of a figure the run has once (both channels share it). */
@@ -126,8 +120,10 @@ static void codecs_print_table(const CodecRun *runs, guint n, const char *dir)
     codecs_row(runs, n, "frames lost", FALSE, "frames_lost", "%.0f");
     codecs_row(runs, n, "viewer: frames decoded", TRUE, "frames_decoded", "%.0f");
     codecs_row(runs, n, "viewer: frames missing", TRUE, "frames_missing", "%.0f");
-    codecs_h264_row(runs, n, "viewer: lost a reference (H.264)", "frames_unreferenced", "%.0f");
-    codecs_h264_row(runs, n, "viewer: keyframes asked for", "keyframe_requests", "%.0f");
+    codecs_row_of(runs, n, "viewer: lost a reference (H.264)", TRUE, "frames_unreferenced", "%.0f",
+                  LC_CODEC_H264);
+    codecs_row_of(runs, n, "viewer: keyframes asked for", TRUE, "keyframe_requests", "%.0f",
+                  LC_CODEC_H264);
     codecs_row(runs, n, "viewer: frozen ms (gaps > 100 ms)", TRUE, "frozen_ms", "%.0f");
     codecs_row(runs, n, "viewer: picture back after p50 ms", TRUE, "recovery_ms.p50", "%.0f");
     codecs_row(runs, n, "viewer: picture back after p95 ms", TRUE, "recovery_ms.p95", "%.0f");

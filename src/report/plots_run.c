@@ -64,6 +64,12 @@ static void plots_run_read_summary(const char *dir, PlotsRunParams *params, Json
             g_date_time_to_unix(start) * G_USEC_PER_SEC + g_date_time_get_microsecond(start);
 }
 
+/* Whether the run is a voice's (Opus packets, not frames). */
+static gboolean plots_run_is_audio(const PlotsRunParams *params)
+{
+    return g_strcmp0(params->encoder, "opus") == 0 || g_strcmp0(params->codec, "opus") == 0;
+}
+
 /* The codec as people write it: "H.264", "JPEG", "Opus". */
 static const char *plots_run_codec_title(const char *codec)
 {
@@ -86,8 +92,7 @@ static char *plots_run_format_subtitle(const PlotsRunParams *params)
             parts, g_strdup_printf("%dx%d @ %d fps", params->width, params->height, params->fps));
     else if (params->width > 0 && params->height > 0)
         g_ptr_array_add(parts, g_strdup_printf("%dx%d", params->width, params->height));
-    else if (params->fps > 0 &&
-             (g_strcmp0(params->encoder, "opus") == 0 || g_strcmp0(params->codec, "opus") == 0))
+    else if (params->fps > 0 && plots_run_is_audio(params))
         g_ptr_array_add(parts, g_strdup_printf("%d ms packets", 1000 / params->fps));
     else if (params->fps > 0)
         g_ptr_array_add(parts, g_strdup_printf("%d fps", params->fps));
@@ -127,7 +132,7 @@ void plots_run_load(const char *dir, const LcPlotsOptions *opts, PlotsRun *run)
     run->fps = params.fps;
     run->deadline_ms = params.deadline_ms;
     run->start_us = params.start_us;
-    run->audio = g_strcmp0(params.encoder, "opus") == 0 || g_strcmp0(params.codec, "opus") == 0;
+    run->audio = plots_run_is_audio(&params);
 }
 
 /* Frees what plots_run_load() filled in. */

@@ -131,7 +131,7 @@ static LcFrameRecord *framelog_insert(LcFramelog *log, LcChanKind channel, guint
     frame_record_init(record, channel, seq);
     record->bytes = bytes;
     record->capture_us = capture_us;
-    for (guint i = 0; i < FRAMELOG_KEY_RING && !record->key; i++)
+    for (guint i = 0; i < log->keys_held && !record->key; i++)
         record->key = log->keys[i] == seq;
     g_hash_table_insert(log->records[channel], &record->seq, record);
     if (log->record_limit > 0) {
@@ -154,6 +154,7 @@ void framelog_note_key(LcFramelog *log, guint64 seq)
 
     log->keys[log->keys_next] = seq;
     log->keys_next = (log->keys_next + 1) % FRAMELOG_KEY_RING;
+    log->keys_held = MIN(log->keys_held + 1, FRAMELOG_KEY_RING);
     for (guint c = 0; c < LC_CHAN_KINDS; c++) {
         LcFrameRecord *record = framelog_find(log, (LcChanKind)c, seq);
         if (record != NULL)

@@ -27,6 +27,7 @@ struct LcFramelog {
      * and a frame waits at most a queue's length to be. */
     guint64 keys[FRAMELOG_KEY_RING];
     guint keys_next;
+    guint keys_held;   /* marks in the ring, at most FRAMELOG_KEY_RING: none for a voice */
     GArray *intervals; /* LcChannelInterval, in closing order */
     /* Sender: what the source delivered, and why frames were dropped. */
     guint64 captured;

@@ -10,7 +10,6 @@
 
 #include "../bench-json.h"
 
-#define BENCH LANCONF_BIN_DIR "/lanconf-bench"
 
 typedef struct {
     char *dir;
@@ -31,8 +30,8 @@ static void run_compare_media(Run *run, const char *seconds, const char *impair,
 {
     run->dir = g_dir_make_tmp("lanconf-lab-XXXXXX", NULL);
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    const char *base[] = {BENCH,    "compare", "--quiet", "--duration", seconds,
-                          "--size", "320x240", "--out",   run->dir};
+    const char *base[] = {"compare", "--quiet", "--duration", seconds,
+                          "--size",  "320x240", "--out",      run->dir};
     for (guint i = 0; i < G_N_ELEMENTS(base); i++)
         g_ptr_array_add(argv, (char *)base[i]);
     if (impair != NULL) {
@@ -44,13 +43,8 @@ static void run_compare_media(Run *run, const char *seconds, const char *impair,
         g_ptr_array_add(argv, (char *)media);
     }
     g_ptr_array_add(argv, NULL);
+    g_autofree char *out = bench_run_out((const char *const *)argv->pdata);
     g_autoptr(GError) error = NULL;
-    g_autoptr(GSubprocess) p =
-        g_subprocess_newv((const char *const *)argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
-    g_assert_no_error(error);
-    g_autofree char *out = NULL;
-    g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, &out, NULL, &error));
-    g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 0);
     g_assert_nonnull(strstr(out, "RTT p50"));
     g_autofree char *path = g_build_filename(run->dir, "summary.json", NULL);
     run->parser = json_parser_new();
