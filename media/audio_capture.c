@@ -361,6 +361,9 @@ gboolean audio_capture_start(LcAudioCapture *capture, GError **error)
         return FALSE;
     capture->deliver = g_source_new(&audio_capture_deliver_funcs, sizeof(GSource));
     g_source_set_callback(capture->deliver, NULL, capture, NULL);
+    /* A packet captured goes out before whatever else the loop has to do:
+     * a listener's buffer waits for it. */
+    g_source_set_priority(capture->deliver, G_PRIORITY_HIGH);
     g_source_set_ready_time(capture->deliver, -1);
     g_source_attach(capture->deliver, capture->context);
     g_autoptr(GstBus) bus = gst_element_get_bus(capture->pipeline);

@@ -266,7 +266,9 @@ static void audio_jitter_release_slot(LcAudioJitter *jitter, LcAudioJitterFunc f
     slot->seq = jitter->next_seq;               /* a packet that comes now is late, not new */
     slot->played = frame != NULL;
     if (frame != NULL) {
-        audio_jitter_settle_missing(jitter, jitter->config.fec && audio_packet_has_fec(frame));
+        /* Only a packet after a gap is looked into for FEC. */
+        audio_jitter_settle_missing(jitter, jitter->config.fec && jitter->run_missing > 0 &&
+                                                audio_packet_has_fec(frame));
         jitter->stats.played++;
         out.action = AUDIO_JITTER_PLAY;
         out.frame = frame;

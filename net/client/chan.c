@@ -1,6 +1,7 @@
 /* chan.c: one interface for the TCP and the UDP video channel: the dispatch
  * through each transport's table, and the events. */
 #include "net/client/chan_private.h"
+#include "net/client/chan_mux.h"
 
 /* The table of a transport. */
 const LcChanOps *chan_ops_for(LcChanKind kind)
@@ -18,6 +19,8 @@ LcChan *chan_new(LcChanKind kind, const LcChanConfig *config, const LcChanEvents
     chan->config = *config;
     if (config->relay_ip != NULL)
         chan->config.relay_ip = g_object_ref(config->relay_ip);
+    if (config->mux != NULL)
+        chan->config.mux = chan_mux_ref(config->mux);
     chan->events = *events;
     chan->user_data = user_data;
     return chan;
@@ -66,7 +69,10 @@ void chan_free(LcChan *chan)
     chan->closed = TRUE; /* no event from here on */
     chan->ops->close(chan);
     g_clear_object(&chan->config.relay_ip);
+    LcChanMux *mux = g_steal_pointer(&chan->config.mux);
     chan->ops->free(chan);
+    if (mux != NULL)
+        chan_mux_unref(mux);
 }
 
 /* The channel is accepted by the relay. */

@@ -44,8 +44,11 @@ typedef struct {
     gint64 arrival_us;      /* local clock: when the ACK arrived (0 when sending one) */
 } LcChanAck;
 
+typedef struct _LcChanMux LcChanMux;
+
 typedef struct {
     LcChanRole role;
+    LcChanMux *mux;         /* viewers: a shared connection and socket (chan_mux.h), or NULL */
     GInetAddress *relay_ip; /* borrowed: the relay's address on the control connection */
     guint16 tcp_port;
     guint16 udp_port;

@@ -8,6 +8,7 @@
  * its first byte goes out, so that it measures the network, not the queue.
  */
 #include "net/client/chan_private.h"
+#include "net/client/chan_mux.h"
 
 #include "net/io/chan_defaults.h"
 
@@ -31,7 +32,8 @@ typedef struct {
     LcChan base;
     GCancellable *cancel;
     GSocketConnection *connection;
-    LcChanStream *stream;
+    LcChanStream *stream; /* its own, or the mux's (borrowed) */
+    gboolean on_mux;      /* attached to config.mux (chan_mux.h) */
     LcChanStats counters;
 } LcChanTcp;
 
@@ -94,10 +96,34 @@ static void chan_tcp_on_connected(GObject *source, GAsyncResult *result, gpointe
     chan_tcp_send_msg(tcp, &hello);
 }
 
-/* Starts connecting to the relay's port. */
+/* The mux's connection is up: says VIDEO_HELLO for this view on it. */
+void chan_tcp_mux_attached(LcChan *chan, LcChanStream *stream)
+{
+    LcChanTcp *tcp = (LcChanTcp *)chan;
+    tcp->stream = stream;
+    LcWireMsg hello = {.type = WIRE_VIDEO_HELLO, .flags = WIRE_FLAG_SHARED};
+    hello.video_hello.role = (guint8)chan->config.role;
+    hello.video_hello.stream_id = chan->config.stream_id;
+    hello.video_hello.viewer_id = chan->config.viewer_id;
+    hello.video_hello.token = chan->config.token;
+    chan_tcp_send_msg(tcp, &hello);
+}
+
+/* The mux's connection is gone: the channel no longer writes to it. */
+void chan_tcp_mux_detached(LcChan *chan)
+{
+    ((LcChanTcp *)chan)->stream = NULL;
+}
+
+/* Starts connecting to the relay's port, or attaches to the mux. */
 static void chan_tcp_open(LcChan *chan)
 {
     LcChanTcp *tcp = (LcChanTcp *)chan;
+    if (chan->config.mux != NULL && chan->config.role == LC_CHAN_ROLE_VIEWER) {
+        tcp->on_mux = TRUE;
+        chan_mux_attach_tcp(chan->config.mux, chan);
+        return;
+    }
     g_autoptr(GSocketClient) client = g_socket_client_new();
     g_autoptr(GSocketAddress) address =
         g_inet_socket_address_new(chan->config.relay_ip, chan->config.tcp_port);
@@ -155,6 +181,8 @@ static void chan_tcp_on_ack(LcChanTcp *tcp, const LcWireMsg *msg)
 /* A frame forwarded by the relay (viewer). */
 static void chan_tcp_on_video(LcChanTcp *tcp, const LcWireMsg *msg, gint64 first_us, gint64 last_us)
 {
+    if (!tcp->base.ready || tcp->base.closed)
+        return;
     g_autoptr(LcFrame) frame = wire_video_frame_to_frame(msg);
     tcp->counters.frames_received++;
     tcp->counters.bytes_received += frame_get_size(frame);
@@ -180,7 +208,7 @@ static void chan_tcp_on_frame(LcChanStream *stream, const LcWireHeader *header,
         chan_emit_ready(chan);
     } else if (msg.type == WIRE_VIDEO_ACK && sender) {
         chan_tcp_on_ack(tcp, &msg);
-    } else if (msg.type == WIRE_VIDEO_FRAME && !sender && chan->ready) {
+    } else if (msg.type == WIRE_VIDEO_FRAME && !sender) {
         chan_tcp_on_video(tcp, &msg, first_us, last_us);
     } else if (msg.type == WIRE_ERROR) {
         g_set_error(&error, LC_WIRE_ERROR, msg.error.code, "relay closed the video channel: %s",
@@ -188,6 +216,12 @@ static void chan_tcp_on_frame(LcChanStream *stream, const LcWireHeader *header,
         chan_fail(chan, error);
     }
     wire_msg_clear(&msg);
+}
+
+/* A VIDEO_FRAME of this channel's stream, read by the mux. */
+void chan_tcp_take_frame(LcChan *chan, const LcWireMsg *msg, gint64 first_us, gint64 last_us)
+{
+    chan_tcp_on_video((LcChanTcp *)chan, msg, first_us, last_us);
 }
 
 /* The relay broke the framing. */
@@ -258,8 +292,13 @@ static void chan_tcp_close(LcChan *chan)
     LcChanTcp *tcp = (LcChanTcp *)chan;
     if (tcp->cancel != NULL)
         g_cancellable_cancel(tcp->cancel);
-    if (tcp->stream != NULL)
+    if (tcp->on_mux) {
+        chan_mux_detach_tcp(chan->config.mux, chan);
+        tcp->on_mux = FALSE;
+        tcp->stream = NULL; /* the mux's */
+    } else if (tcp->stream != NULL) {
         chan_stream_close(tcp->stream, NULL);
+    }
 }
 
 /* Frees the channel. */

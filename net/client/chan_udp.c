@@ -12,8 +12,8 @@
  * abandons a frame that stays incomplete past the deadline: lost.
  */
 #include "net/client/chan_private.h"
+#include "net/client/chan_mux.h"
 #include "net/io/dgram_batch.h"
-#include "net/io/udp_offload.h"
 #include "net/io/source.h"
 #include "net/io/watch.h"
 
@@ -28,11 +28,6 @@
 #define CHAN_UDP_HELLO_FAST_MS 200  /* HELLO interval until the relay answers */
 #define CHAN_UDP_HELLO_MS      1000 /* HELLO interval afterwards: keepalive */
 #define CHAN_UDP_EXPIRE_MS     20   /* how often incomplete frames are checked */
-/* Datagrams handled per wake-up; checked between reads, so a read of
- * CHAN_UDP_BATCH GRO runs may pass it (by at most 64 each). */
-#define CHAN_UDP_READ_BUDGET 512
-#define CHAN_UDP_BATCH       32                   /* datagrams read per system call */
-#define CHAN_UDP_SLOT        (DGRAM_MAX_SIZE + 1) /* one more: an oversized one shows */
 
 /* A frame waiting to go, or going out. */
 typedef struct {
@@ -53,9 +48,8 @@ typedef struct {
     gsize wait_bytes; /* bytes of frames not started */
     LcTokenBucket bucket;
     LcFragReassembler *reasm;
-    guint8 *buf;  /* CHAN_UDP_BATCH buffers' room */
-    gsize slot;   /* room for one: a datagram, or a GRO run of them */
-    gboolean gro; /* UDP GRO is on: control messages give run sizes */
+    LcUdpReader reader; /* the socket of its own (none on a mux) */
+    gboolean on_mux;    /* the socket is the mux's (chan_mux.h) */
     LcChanStats counters;
 } LcChanUdp;
 
@@ -131,7 +125,11 @@ static gboolean chan_udp_is_mine(LcChanUdp *udp, const LcDgram *d)
     return cfg->role == LC_CHAN_ROLE_SENDER || d->viewer_id == cfg->viewer_id;
 }
 
-/* A fragment for a viewer: reassemble; a complete frame is reported. */
+static gboolean chan_udp_on_expire(gpointer data);
+
+/* A fragment for a viewer: reassemble; a complete frame is reported. The
+ * expiry timer runs only while a frame is incomplete: a listener has a
+ * channel per speaker, and a voice packet is one datagram, never pending. */
 static void chan_udp_on_frag(LcChanUdp *udp, const LcDgram *d)
 {
     LcFragResult result;
@@ -143,6 +141,8 @@ static void chan_udp_on_frag(LcChanUdp *udp, const LcDgram *d)
     }
     if (result == FRAG_DUPLICATE || result == FRAG_LATE)
         udp->counters.duplicates++;
+    if (udp->expire_src == NULL && frag_reassembler_get_pending(udp->reasm) > 0)
+        udp->expire_src = source_add_timeout(CHAN_UDP_EXPIRE_MS, chan_udp_on_expire, udp);
     if (result != FRAG_COMPLETE)
         return;
     gint64 first_us = out.first_us, last_us = out.last_us;
@@ -196,93 +196,28 @@ static void chan_udp_dispatch(LcChanUdp *udp, const guint8 *buf, gsize len)
         udp->counters.bad_datagrams++;
 }
 
-/* Frees the control messages GIO returned for one buffer. */
-static void chan_udp_free_cmsgs(GSocketControlMessage **cmsgs, guint n)
+/* One datagram read from the channel's own socket. */
+static void chan_udp_on_datagram(const guint8 *buf, gsize len, gpointer data)
 {
-    for (guint i = 0; i < n; i++)
-        g_object_unref(cmsgs[i]);
-    g_free(cmsgs);
+    chan_udp_dispatch(data, buf, len);
 }
 
-/* Hands on one buffer read: one datagram, or, with UDP GRO, a run of
- * datagrams of the segment size its control message gives (the last may be
- * shorter); frees the control messages. Returns how many datagrams. */
-static guint chan_udp_dispatch_run(LcChanUdp *udp, const guint8 *buf, gsize len,
-                                   GSocketControlMessage **cmsgs, guint n_cmsgs)
+/* A datagram naming this channel's view, read by the shared socket. */
+void chan_udp_take_datagram(LcChan *chan, const guint8 *buf, gsize len)
 {
-    guint segment = 0;
-    for (guint i = 0; i < n_cmsgs; i++)
-        segment = MAX(segment, udp_offload_gro_size(cmsgs[i]));
-    chan_udp_free_cmsgs(cmsgs, n_cmsgs);
-    if (segment == 0)
-        segment = (guint)MAX(len, 1);
-    if (len == 0) { /* an empty datagram is still one (a bad one) */
-        chan_udp_dispatch(udp, buf, 0);
-        return 1;
-    }
-    guint count = 0;
-    for (gsize off = 0; off < len && udp->socket != NULL; off += segment, count++)
-        chan_udp_dispatch(udp, buf + off, MIN((gsize)segment, len - off));
-    return MAX(count, 1);
+    chan_udp_dispatch((LcChanUdp *)chan, buf, len);
 }
 
-/*
- * Reads what the socket has (up to a budget), CHAN_UDP_BATCH buffers a
- * system call (recvmmsg(2) through g_socket_receive_messages()): a viewer
- * of a gigabit stream reads about 100 000 datagrams a second. A viewer's
- * socket has UDP GRO where the kernel has it, so a buffer may hold a run of
- * datagrams (net/io/udp_offload.h).
- */
-static gboolean chan_udp_on_readable(GSocket *socket, GIOCondition cond, gpointer data)
-{
-    LcChanUdp *udp = data;
-    GInputVector vecs[CHAN_UDP_BATCH];
-    GInputMessage msgs[CHAN_UDP_BATCH];
-    GSocketControlMessage **cmsgs[CHAN_UDP_BATCH];
-    guint n_cmsgs[CHAN_UDP_BATCH];
-    for (guint done = 0; done < CHAN_UDP_READ_BUDGET && udp->socket != NULL;) {
-        for (guint i = 0; i < CHAN_UDP_BATCH; i++) {
-            vecs[i] = (GInputVector){udp->buf + (gsize)i * udp->slot, udp->slot};
-            cmsgs[i] = NULL;
-            n_cmsgs[i] = 0;
-            msgs[i] = (GInputMessage){.vectors = &vecs[i],
-                                      .num_vectors = 1,
-                                      .control_messages = udp->gro ? &cmsgs[i] : NULL,
-                                      .num_control_messages = udp->gro ? &n_cmsgs[i] : NULL};
-        }
-        g_autoptr(GError) error = NULL;
-        gint n = g_socket_receive_messages(socket, msgs, CHAN_UDP_BATCH, 0, NULL, &error);
-        if (n < 0 && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-            break;
-        if (n <= 0) {
-            done++; /* an ICMP error (relay port closed): the control connection will tell */
-            continue;
-        }
-        /* The budget counts datagrams, however the kernel grouped them. */
-        for (gint i = 0; i < n; i++) {
-            if (msgs[i].flags & (MSG_TRUNC | MSG_CTRUNC)) {
-                /* Over the slot, or a GRO run whose segment size was lost:
-                 * cannot be split safely. Never with today's slot size. */
-                udp->counters.bad_datagrams++;
-                chan_udp_free_cmsgs(cmsgs[i], n_cmsgs[i]);
-                done++;
-                continue;
-            }
-            done += chan_udp_dispatch_run(udp, vecs[i].buffer, msgs[i].bytes_received, cmsgs[i],
-                                          n_cmsgs[i]);
-        }
-        if (n < CHAN_UDP_BATCH)
-            break; /* the socket is empty */
-    }
-    return G_SOURCE_CONTINUE;
-}
-
-/* Abandons incomplete frames past the deadline: lost. */
+/* Abandons incomplete frames past the deadline: lost. The timer stops
+ * once none is left. */
 static gboolean chan_udp_on_expire(gpointer data)
 {
     LcChanUdp *udp = data;
     frag_reassembler_expire(udp->reasm, g_get_monotonic_time());
-    return G_SOURCE_CONTINUE;
+    if (udp->reasm != NULL && frag_reassembler_get_pending(udp->reasm) > 0)
+        return G_SOURCE_CONTINUE;
+    g_clear_pointer(&udp->expire_src, g_source_unref);
+    return G_SOURCE_REMOVE;
 }
 
 /* The reassembler gave up on a frame. */
@@ -294,45 +229,38 @@ static void chan_udp_on_lost(guint32 stream_id, guint64 seq, guint received, gui
     chan_emit_lost(&udp->base, seq);
 }
 
-/* Asks for socket buffers big enough for a frame's burst of datagrams and
- * notes what the kernel granted (Linux caps at net.core.rmem_max/wmem_max). */
-static void chan_udp_set_buffers(LcChanUdp *udp)
-{
-    gsize size = udp->base.config.socket_buffer;
-    gint got = 0;
-    if (size > 0) {
-        g_socket_set_option(udp->socket, SOL_SOCKET, SO_RCVBUF, (gint)MIN(size, G_MAXINT), NULL);
-        g_socket_set_option(udp->socket, SOL_SOCKET, SO_SNDBUF, (gint)MIN(size, G_MAXINT), NULL);
-    }
-    if (g_socket_get_option(udp->socket, SOL_SOCKET, SO_RCVBUF, &got, NULL))
-        udp->counters.rcvbuf = (gsize)MAX(got, 0);
-    if (g_socket_get_option(udp->socket, SOL_SOCKET, SO_SNDBUF, &got, NULL))
-        udp->counters.sndbuf = (gsize)MAX(got, 0);
-}
-
-/* Opens the socket, connects it to the relay and starts registering. */
+/* Opens the channel's socket, or attaches to its mux's, and starts
+ * registering. */
 static gboolean chan_udp_start(LcChanUdp *udp, GError **error)
 {
     LcChan *chan = &udp->base;
-    g_autoptr(GSocketAddress) relay =
-        g_inet_socket_address_new(chan->config.relay_ip, chan->config.udp_port);
-    udp->socket = g_socket_new(g_socket_address_get_family(relay), G_SOCKET_TYPE_DATAGRAM,
-                               G_SOCKET_PROTOCOL_UDP, error);
-    if (udp->socket == NULL || !g_socket_connect(udp->socket, relay, NULL, error))
-        return FALSE;
-    g_socket_set_blocking(udp->socket, FALSE);
-    chan_udp_set_buffers(udp);
-    /* A viewer reads runs of fragments: with GRO a buffer may hold up to
-     * 64 KiB of them. A sender reads small ACKs only. */
-    udp->gro = chan->config.role == LC_CHAN_ROLE_VIEWER && udp_offload_enable_gro(udp->socket);
-    udp->slot = udp->gro ? UDP_OFFLOAD_GRO_SLOT : CHAN_UDP_SLOT;
-    udp->buf = g_malloc((gsize)CHAN_UDP_BATCH * udp->slot);
+    if (chan->config.mux != NULL && chan->config.role == LC_CHAN_ROLE_VIEWER) {
+        udp->socket = chan_mux_attach_udp(chan->config.mux, chan, error);
+        if (udp->socket == NULL)
+            return FALSE;
+        udp->on_mux = TRUE;
+    } else {
+        /* Big enough for a frame's burst of datagrams. */
+        udp->socket = chan_udp_open_socket(chan->config.relay_ip, chan->config.udp_port,
+                                           chan->config.socket_buffer, &udp->counters.rcvbuf,
+                                           &udp->counters.sndbuf, error);
+        if (udp->socket == NULL)
+            return FALSE;
+        /* A viewer reads runs of fragments: with GRO a buffer may hold up
+         * to 64 KiB of them. A sender reads small ACKs only. */
+        chan_udp_reader_init(&udp->reader, udp->socket, chan->config.role == LC_CHAN_ROLE_VIEWER,
+                             chan_udp_on_datagram, udp, &udp->counters.bad_datagrams);
+        udp->read_src =
+            watch_add_socket(udp->socket, G_IO_IN, chan_udp_reader_on_readable, &udp->reader);
+    }
     token_bucket_init(&udp->bucket, chan->config.udp_pace_bps / 8.0, chan->config.udp_pace_burst,
                       g_get_monotonic_time());
-    udp->pace = chan_timer_new(chan_udp_on_pace, udp, error);
-    if (udp->pace == NULL)
-        return FALSE;
-    udp->read_src = watch_add_socket(udp->socket, G_IO_IN, chan_udp_on_readable, udp);
+    /* Only a sender paces; a viewer sends HELLOs and ACKs only. */
+    if (chan->config.role == LC_CHAN_ROLE_SENDER) {
+        udp->pace = chan_timer_new(chan_udp_on_pace, udp, error);
+        if (udp->pace == NULL)
+            return FALSE;
+    }
     if (chan->config.role == LC_CHAN_ROLE_VIEWER) {
         LcFragLimits limits = {
             .frame_max = chan->config.frame_max,
@@ -341,7 +269,6 @@ static gboolean chan_udp_start(LcChanUdp *udp, GError **error)
             .deadline_us = (gint64)chan->config.reassembly_ms * 1000,
         };
         udp->reasm = frag_reassembler_new(&limits, chan_udp_on_lost, udp);
-        source_reset_timeout(&udp->expire_src, CHAN_UDP_EXPIRE_MS, chan_udp_on_expire, udp);
     }
     source_reset_timeout(&udp->hello_src, CHAN_UDP_HELLO_FAST_MS, chan_udp_on_hello, udp);
     chan_udp_on_hello(udp);
@@ -379,6 +306,10 @@ static void chan_udp_drop_oldest(LcChanUdp *udp)
 static void chan_udp_send_frame(LcChan *chan, LcFrame *frame)
 {
     LcChanUdp *udp = (LcChanUdp *)chan;
+    if (udp->pace == NULL) { /* a viewer's channel sends no frames */
+        chan_emit_dropped(chan, frame->meta.seq, LC_CHAN_DROP_NOT_READY);
+        return;
+    }
     LcUdpOut *out = g_new0(LcUdpOut, 1);
     out->data = g_bytes_ref(frame->data);
     out->meta = frame->meta; /* send_us is set as its first datagram goes */
@@ -499,7 +430,9 @@ static void chan_udp_send_ack(LcChan *chan, const LcChanAck *ack)
     d.ack.clock_offset_us = ack->clock_offset_us;
     guint8 buf[DGRAM_FRAG_HEADER_SIZE];
     GOutputVector vec = {buf, chan_dgram_write(&d, buf)};
-    if (!chan_udp_send(udp, &vec, 1))
+    if (udp->on_mux)
+        chan_mux_send_ack(chan->config.mux, buf, vec.size);
+    else if (!chan_udp_send(udp, &vec, 1))
         udp->counters.send_errors++;
 }
 
@@ -526,7 +459,10 @@ static void chan_udp_close(LcChan *chan)
     g_clear_pointer(&udp->pace, chan_timer_free);
     source_drop(&udp->hello_src);
     source_drop(&udp->expire_src);
-    if (udp->socket != NULL)
+    udp->reader.socket = NULL; /* a read in progress stops */
+    if (udp->on_mux && udp->socket != NULL)
+        chan_mux_detach_udp(chan->config.mux, chan); /* the socket is the mux's */
+    else if (udp->socket != NULL)
         g_socket_close(udp->socket, NULL);
     g_clear_object(&udp->socket);
 }
@@ -537,7 +473,7 @@ static void chan_udp_free(LcChan *chan)
     LcChanUdp *udp = (LcChanUdp *)chan;
     g_queue_clear_full(&udp->out, (GDestroyNotify)chan_udp_out_free);
     g_clear_pointer(&udp->reasm, frag_reassembler_free);
-    g_free(udp->buf);
+    chan_udp_reader_clear(&udp->reader);
     g_free(udp);
 }
 

@@ -1,5 +1,6 @@
 /* session.c: the client side of the control connection. */
 #include "net/client/session_private.h"
+#include "net/client/chan_mux.h"
 
 #include "net/io/source.h"
 
@@ -178,6 +179,9 @@ static void session_handle_welcome(LcSession *session, const LcWireMsg *msg)
     g_free(session->addr);
     session->addr = g_strdup(msg->welcome.addr);
     session->relay_keyframes = (msg->flags & WIRE_FLAG_KEYFRAMES) != 0;
+    session->relay_shares = (msg->flags & WIRE_FLAG_SHARED_CHANNELS) != 0;
+    if (session->mux != NULL) /* views on this connection share anew */
+        chan_mux_forget(session->mux);
     room_members_set_welcome(session->members, msg);
     room_streams_clear(session->streams); /* announced again after WELCOME */
     if (!resumed)
@@ -403,6 +407,8 @@ static void session_on_connected(GObject *source, GAsyncResult *result, gpointer
     hello.flags |= WIRE_FLAG_NOTICES;     /* the room's streams: room_streams.h */
     hello.flags |= WIRE_FLAG_KEYFRAMES;   /* H.264 senders and viewers */
     hello.flags |= WIRE_FLAG_CHAT_EXTRAS; /* /away and /msg */
+    if (!session->config.separate_channels)
+        hello.flags |= WIRE_FLAG_SHARED_CHANNELS; /* audio views: chan_mux.h */
     session_send_msg(session, &hello);
 }
 
@@ -615,6 +621,21 @@ gboolean session_relay_takes_keyframes(LcSession *session)
     return session->relay_keyframes;
 }
 
+/* The connection and socket the session's audio views share. */
+LcChanMux *session_get_chan_mux(LcSession *session)
+{
+    if (!session->relay_shares || session->config.separate_channels)
+        return NULL;
+    if (session->mux == NULL) {
+        g_autoptr(GInetSocketAddress) relay = session_get_relay_address(session);
+        if (relay == NULL)
+            return NULL;
+        session->mux = chan_mux_new(g_inet_socket_address_get_address(relay),
+                                    g_inet_socket_address_get_port(relay), &session->mux);
+    }
+    return session->mux;
+}
+
 /* Frees a session, dropping its connection without a QUIT. */
 void session_free(LcSession *session)
 {
@@ -628,6 +649,8 @@ void session_free(LcSession *session)
     source_drop(&session->pace_src);
     source_drop(&session->ping_src);
     source_drop(&session->reap_src);
+    if (session->mux != NULL)
+        chan_mux_forget(session->mux);
     chan_stream_free(session->conn);
     g_ptr_array_unref(session->dead_conns);
     g_queue_clear_full(&session->outbox, (GDestroyNotify)session_out_free);

@@ -28,6 +28,9 @@ typedef struct {
     guint ping_interval_ms;  /* measure round-trip this often; 0 = only on request */
     guint reconnect_max_ms;  /* cap of the backoff; 0 = 30000 */
     guint connect_timeout_s; /* 0 = 10 */
+    /* Every audio view on a connection and a socket of its own, not shared
+     * (chan_mux.h): what a client that predates sharing does. */
+    gboolean separate_channels;
 } LcSessionConfig;
 
 typedef enum {
@@ -150,6 +153,11 @@ gint64 session_get_clock_offset_us(LcSession *session);
 guint session_get_connects(LcSession *session);
 /* Whether the relay passes KEYFRAME_REQUEST on (its WELCOME said so). */
 gboolean session_relay_takes_keyframes(LcSession *session);
+/* The connection and socket this session's audio views share on the relay
+ * it is joined to (net/client/chan_mux.h; a channel takes its own
+ * reference), or NULL when they are not shared: the relay does not take
+ * it (its WELCOME said so), or separate_channels. */
+struct _LcChanMux *session_get_chan_mux(LcSession *session);
 
 void session_free(LcSession *session);
 

@@ -42,6 +42,8 @@ struct _LcSession {
     guint connects;
     gboolean ever_joined;
     gboolean relay_keyframes; /* the last WELCOME's KEYFRAMES flag */
+    gboolean relay_shares;    /* the last WELCOME's SHARED_CHANNELS flag */
+    struct _LcChanMux *mux;   /* audio views' shared channels on this connection, or NULL */
     gboolean quitting;
 
     GQueue outbox;      /* LcOutMsg, oldest first */

@@ -126,6 +126,11 @@ static void stream_viewer_on_view_ready(LcStreamViewer *viewer, const LcWireMsg 
         .reassembly_ms = viewer->config.reassembly_ms,
         .reassembly_frames = viewer->config.reassembly_frames,
     };
+    /* A listener hears every speaker: their small packets share one
+     * connection and one socket. A camera's big frames keep their own, so
+     * that one never waits behind another. */
+    if (viewer->config.media == LC_MEDIA_AUDIO && viewer->channels != 0)
+        cfg.mux = session_get_chan_mux(viewer->session);
     if (viewer->events.stream)
         viewer->events.stream(viewer, viewer->stream_id, viewer->viewer_id, viewer->user_data);
     for (guint k = 0; k < LC_CHAN_KINDS; k++)

@@ -141,6 +141,13 @@ void chan_stream_set_max_payload(LcChanStream *stream, gsize max_payload)
     stream->limits.max_payload = max_payload;
 }
 
+/* Changes the media queue's limits. */
+void chan_stream_set_queue_limits(LcChanStream *stream, guint frames, gsize bytes)
+{
+    stream->limits.queue_frames = MAX(frames, 1);
+    stream->limits.queue_bytes = bytes;
+}
+
 /* Sets the low-water mark of the drained event. */
 void chan_stream_set_low_water(LcChanStream *stream, gsize bytes)
 {

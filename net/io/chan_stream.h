@@ -85,6 +85,10 @@ LcChanStream *chan_stream_new_for_connection(GSocketConnection *connection,
  * on (a connection's allowance grows or shrinks with its state). */
 void chan_stream_set_max_payload(LcChanStream *stream, gsize max_payload);
 
+/* Changes the media queue's limits (frames at least 1); frames already
+ * queued beyond them wait for the next frame queued to be dropped. */
+void chan_stream_set_queue_limits(LcChanStream *stream, guint frames, gsize bytes);
+
 /* Sets the low-water mark of the drained event (0: no event). */
 void chan_stream_set_low_water(LcChanStream *stream, gsize bytes);
 

@@ -2,13 +2,11 @@
 #include "net/relay/relay_private.h"
 #include "net/io/source.h"
 #include "net/relay/nick_hold.h"
+#include "net/relay/relay_defaults.h"
 #include "net/relay/relay_video_private.h"
-
 #include "net/wire/addr.h"
 #include "net/wire/clock.h"
 #include "net/wire/validate.h"
-
-#include "net/relay/relay_defaults.h"
 
 #include <string.h>
 
@@ -250,7 +248,9 @@ static void relay_send_welcome(LcRelayClient *client)
         members[i].addr = (char *)chan_stream_get_peer(member->conn);
         i++;
     }
-    LcWireMsg msg = {.type = WIRE_WELCOME, .flags = client->keyframes ? WIRE_FLAG_KEYFRAMES : 0};
+    LcWireMsg msg = {.type = WIRE_WELCOME,
+                     .flags = (client->keyframes ? WIRE_FLAG_KEYFRAMES : 0) |
+                              (client->shared_channels ? WIRE_FLAG_SHARED_CHANNELS : 0)};
     msg.welcome.session_id = client->session_id;
     msg.welcome.server_time = (guint64)clock_now_us();
     msg.welcome.nick = client->nick;
@@ -361,6 +361,7 @@ static void relay_handle_hello(LcRelayClient *client, const LcWireMsg *msg)
     client->notices = (msg->flags & WIRE_FLAG_NOTICES) != 0;
     client->keyframes = (msg->flags & WIRE_FLAG_KEYFRAMES) != 0;
     client->chat_extras = (msg->flags & WIRE_FLAG_CHAT_EXTRAS) != 0;
+    client->shared_channels = (msg->flags & WIRE_FLAG_SHARED_CHANNELS) != 0;
     relay_take_nick(client);
     chan_stream_set_max_payload(client->conn, relay_control_payload_max());
     g_hash_table_insert(relay->nicks, g_strdup(client->nick_key), client);

@@ -41,6 +41,7 @@ typedef struct {
     gboolean replaying;
     gboolean notices;          /* asked for STREAM_NOTICE in its HELLO */
     gboolean keyframes;        /* takes KEYFRAME_REQUEST (HELLO's KEYFRAMES) */
+    gboolean shared_channels;  /* asked for SHARED_CHANNELS: told the relay takes them */
     gboolean chat_extras;      /* takes PRESENCE away and PRIVMSG_DELIVER (HELLO's CHAT_EXTRAS) */
     guint64 replay_after;      /* the last id sent */
     guint64 replay_history;    /* ids up to this were history when it joined */

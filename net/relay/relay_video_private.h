@@ -20,13 +20,17 @@
 
 #include <sys/socket.h>
 
-/* A video TCP channel: the sender's (viewer_id 0) or a viewer's. */
+/* A video TCP channel: the sender's (viewer_id 0) or a viewer's. A shared
+ * viewer channel (VIDEO_HELLO's SHARED) carries several views, each found
+ * by its id; stream_id and viewer_id are then those of its first. */
 typedef struct {
     LcRelayVideo *video;
     guint8 role; /* WIRE_VIDEO_ROLE_SENDER or _VIEWER */
     guint32 stream_id;
     guint32 viewer_id;
-    char *ip; /* its peer's address: it counts toward the connection limits */
+    gboolean shared;
+    guint views; /* shared: the views attached now */
+    char *ip;    /* its peer's address: it counts toward the connection limits */
     LcChanStream *stream;
 } LcRelayVideoChan;
 

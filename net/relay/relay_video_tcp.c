@@ -38,7 +38,15 @@ static LcRelayViewer *relay_video_tcp_viewer(LcRelayVideoChan *chan)
     return viewer != NULL && viewer->tcp == chan ? viewer : NULL;
 }
 
-/* Unlinks a channel from its stream or viewer. */
+/* The view with this id if it is attached to the channel, else NULL. */
+static LcRelayViewer *relay_video_tcp_view(LcRelayVideoChan *chan, guint32 viewer_id)
+{
+    LcRelayViewer *viewer = relay_video_find_viewer(chan->video, viewer_id);
+    return viewer != NULL && viewer->tcp == chan ? viewer : NULL;
+}
+
+/* Unlinks a channel from its stream or viewer, or a shared one from every
+ * view it carries. */
 static void relay_video_tcp_detach(LcRelayVideoChan *chan)
 {
     LcRelayStream *stream = relay_video_tcp_stream(chan);
@@ -47,6 +55,38 @@ static void relay_video_tcp_detach(LcRelayVideoChan *chan)
         stream->tcp = NULL;
     if (chan->role == WIRE_VIDEO_ROLE_VIEWER && viewer != NULL)
         viewer->tcp = NULL;
+    if (!chan->shared || chan->views == 0)
+        return;
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, chan->video->viewers);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        if (((LcRelayViewer *)value)->tcp == chan)
+            ((LcRelayViewer *)value)->tcp = NULL;
+    chan->views = 0;
+}
+
+/* A shared channel's queue holds as many frames per view as a channel of
+ * its own would. */
+static void relay_video_tcp_fit_queue(LcRelayVideoChan *chan)
+{
+    const LcRelayConfig *cfg = &chan->video->relay->config;
+    chan_stream_set_queue_limits(chan->stream, cfg->video_queue_frames * MAX(chan->views, 1),
+                                 cfg->video_queue_bytes);
+}
+
+/* Takes a viewer off its TCP channel: a shared one stays open for its
+ * other views (and the next ones), a channel of its own is closed. */
+static void relay_video_tcp_release(LcRelayViewer *viewer)
+{
+    LcRelayVideoChan *chan = viewer->tcp;
+    if (chan == NULL || !chan->shared) {
+        relay_video_tcp_close(chan, 0, NULL);
+        return;
+    }
+    viewer->tcp = NULL;
+    chan->views = chan->views > 0 ? chan->views - 1 : 0;
+    relay_video_tcp_fit_queue(chan);
 }
 
 /* The idle callback that frees closed channels. */
@@ -121,14 +161,15 @@ static GBytes *relay_video_tcp_head(LcRelayStream *stream, LcFrame *frame)
     return stream->head;
 }
 
-/* Queues a frame to a viewer's TCP channel. */
+/* Queues a frame to a viewer's TCP channel, tagged with the viewer's id
+ * (a shared channel carries several views' frames). */
 static void relay_video_tcp_forward(LcRelayViewer *viewer, LcFrame *frame)
 {
     if (viewer->tcp == NULL || viewer->stream == NULL)
         return;
     GBytes *head = relay_video_tcp_head(viewer->stream, frame);
     if (head != NULL)
-        chan_stream_send_media(viewer->tcp->stream, head, frame->data, frame->meta.seq);
+        chan_stream_send_media(viewer->tcp->stream, head, frame->data, viewer->id);
 }
 
 /* Sends a message on a channel (never dropped). */
@@ -166,10 +207,13 @@ static void relay_video_tcp_frame_in(LcRelayVideoChan *chan, const LcWireMsg *ms
     relay_video_fan_out(stream, frame, LC_CHAN_TCP);
 }
 
-/* VIDEO_ACK from a viewer: pass it back to the sender. */
+/* VIDEO_ACK from a viewer: pass it back to the sender. On a shared
+ * channel an ACK of a view that has just left it is in flight, not wrong:
+ * it is dropped. */
 static void relay_video_tcp_viewer_ack(LcRelayVideoChan *chan, const LcWireMsg *msg)
 {
-    LcRelayViewer *viewer = relay_video_tcp_viewer(chan);
+    LcRelayViewer *viewer = chan->shared ? relay_video_tcp_view(chan, msg->video_ack.viewer_id)
+                                         : relay_video_tcp_viewer(chan);
     if (viewer == NULL || viewer->stream == NULL)
         return;
     if (msg->video_ack.stream_id != viewer->stream->id || msg->video_ack.viewer_id != viewer->id) {
@@ -179,6 +223,29 @@ static void relay_video_tcp_viewer_ack(LcRelayVideoChan *chan, const LcWireMsg *
     viewer->stats.acks[LC_CHAN_TCP]++;
     if (viewer->stream->tcp != NULL)
         relay_video_tcp_send(viewer->stream->tcp, msg);
+}
+
+static gboolean relay_video_tcp_check(LcRelayVideo *video, const LcWireMsg *hello,
+                                      LcRelayVideoChan ***slot);
+static void relay_video_tcp_send_ready(LcRelayVideoChan *chan, const LcWireMsg *hello);
+
+/* VIDEO_HELLO on a shared viewer channel: attaches one more view and
+ * answers VIDEO_READY. A view that ended meanwhile (its VIEW_END is on the
+ * way) or a wrong token attaches nothing and is not answered: the other
+ * views go on. */
+static void relay_video_tcp_attach(LcRelayVideoChan *chan, const LcWireMsg *hello)
+{
+    LcRelayVideoChan **slot = NULL;
+    if (hello->video_hello.role != WIRE_VIDEO_ROLE_VIEWER ||
+        !relay_video_tcp_check(chan->video, hello, &slot))
+        return;
+    if (*slot != chan) {
+        relay_video_tcp_release(relay_video_find_viewer(chan->video, hello->video_hello.viewer_id));
+        *slot = chan;
+        chan->views++;
+        relay_video_tcp_fit_queue(chan);
+    }
+    relay_video_tcp_send_ready(chan, hello);
 }
 
 /* One frame on a video channel. */
@@ -198,6 +265,8 @@ static void relay_video_tcp_on_frame(LcChanStream *cs, const LcWireHeader *heade
         relay_video_tcp_frame_in(chan, &msg, first_us, last_us);
     else if (msg.type == WIRE_VIDEO_ACK && !sender)
         relay_video_tcp_viewer_ack(chan, &msg);
+    else if (msg.type == WIRE_VIDEO_HELLO && chan->shared)
+        relay_video_tcp_attach(chan, &msg);
     else if (msg.type == WIRE_ERROR)
         relay_video_tcp_close(chan, 0, NULL);
     else if (msg.type != WIRE_PING && msg.type != WIRE_PONG) {
@@ -215,10 +284,10 @@ static void relay_video_tcp_on_bad_frame(LcChanStream *cs, const GError *error, 
     relay_video_tcp_close(data, error->code, error->message);
 }
 
-/* A frame reached a viewer's socket whole. */
+/* A frame reached a viewer's socket whole (tag: the viewer's id). */
 static void relay_video_tcp_on_written(LcChanStream *cs, guint64 tag, gpointer data)
 {
-    LcRelayViewer *viewer = relay_video_tcp_viewer(data);
+    LcRelayViewer *viewer = relay_video_tcp_view(data, (guint32)tag);
     if (viewer != NULL)
         viewer->stats.frames_out[LC_CHAN_TCP]++;
 }
@@ -226,7 +295,7 @@ static void relay_video_tcp_on_written(LcChanStream *cs, guint64 tag, gpointer d
 /* A frame waited too long in a viewer's queue and was dropped. */
 static void relay_video_tcp_on_dropped(LcChanStream *cs, guint64 tag, gpointer data)
 {
-    LcRelayViewer *viewer = relay_video_tcp_viewer(data);
+    LcRelayViewer *viewer = relay_video_tcp_view(data, (guint32)tag);
     if (viewer != NULL)
         viewer->stats.drops[LC_CHAN_TCP]++;
 }
@@ -308,7 +377,11 @@ void relay_video_tcp_adopt(LcRelayVideo *video, LcRelayClient *client, const LcW
         return;
     }
     relay_client_retire(client, "became a video channel");
-    relay_video_tcp_close(*slot, 0, NULL); /* a channel opened again replaces the old one */
+    /* A channel opened again replaces the old one. */
+    if (hello->video_hello.role == WIRE_VIDEO_ROLE_VIEWER)
+        relay_video_tcp_release(relay_video_find_viewer(video, hello->video_hello.viewer_id));
+    else
+        relay_video_tcp_close(*slot, 0, NULL);
 
     LcRelayVideoChan *chan = g_new0(LcRelayVideoChan, 1);
     chan->video = video;
@@ -319,16 +392,23 @@ void relay_video_tcp_adopt(LcRelayVideo *video, LcRelayClient *client, const LcW
     chan->role = hello->video_hello.role;
     chan->stream_id = hello->video_hello.stream_id;
     chan->viewer_id = hello->video_hello.viewer_id;
+    chan->shared = chan->role == WIRE_VIDEO_ROLE_VIEWER && (hello->flags & WIRE_FLAG_SHARED) != 0;
+    chan->views = 1;
     LcChanStreamLimits limits;
     relay_video_tcp_limits(&video->relay->config, chan->role, &limits);
     chan->stream = chan_stream_new(socket, &limits, &relay_video_tcp_events, chan);
     *slot = chan;
     chan_stream_start(chan->stream);
+    relay_video_tcp_send_ready(chan, hello);
+}
 
+/* VIDEO_READY for the stream or view a VIDEO_HELLO named. */
+static void relay_video_tcp_send_ready(LcRelayVideoChan *chan, const LcWireMsg *hello)
+{
     LcWireMsg ready = {.type = WIRE_VIDEO_READY};
-    ready.video_ready.role = chan->role;
-    ready.video_ready.stream_id = chan->stream_id;
-    ready.video_ready.viewer_id = chan->viewer_id;
+    ready.video_ready.role = hello->video_hello.role;
+    ready.video_ready.stream_id = hello->video_hello.stream_id;
+    ready.video_ready.viewer_id = hello->video_hello.viewer_id;
     ready.video_ready.server_time = (guint64)clock_now_us();
     relay_video_tcp_send(chan, &ready);
 }
@@ -345,10 +425,11 @@ static guint relay_video_tcp_viewer_queued(const LcRelayViewer *viewer)
     return viewer->tcp != NULL ? chan_stream_get_queued_frames(viewer->tcp->stream) : 0;
 }
 
-/* Closes the viewer's TCP channel (its VIEW_END says why). */
+/* Closes the viewer's TCP channel (its VIEW_END says why), or takes it
+ * off a shared one. */
 static void relay_video_tcp_viewer_detach(LcRelayViewer *viewer)
 {
-    relay_video_tcp_close(viewer->tcp, 0, NULL);
+    relay_video_tcp_release(viewer);
 }
 
 /* Closes the sender's TCP channel. */

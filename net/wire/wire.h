@@ -105,9 +105,16 @@ typedef enum {
 /* HELLO: this client takes PRESENCE away (kind 4) and PRIVMSG_DELIVER; a
  * client without it is sent neither. */
 #define WIRE_FLAG_CHAT_EXTRAS 0x0008
-#define WIRE_FLAG_ACTION      0x0001 /* CHAT, CHAT_DELIVER: an /me action */
-#define WIRE_FLAG_HISTORY     0x0002 /* CHAT_DELIVER: replayed from history */
-#define WIRE_FLAG_OWN         0x0004 /* CHAT_DELIVER: sent by the recipient's instance */
+/* HELLO: this client may carry several views on one viewer video channel
+ * (VIDEO_HELLO with SHARED) and one UDP socket; WELCOME, in answer: this
+ * relay takes them. */
+#define WIRE_FLAG_SHARED_CHANNELS 0x0010
+/* VIDEO_HELLO (role viewer): the channel may carry several views, each
+ * attached by a VIDEO_HELLO of its own, and stays open when they end. */
+#define WIRE_FLAG_SHARED  0x0001
+#define WIRE_FLAG_ACTION  0x0001 /* CHAT, CHAT_DELIVER: an /me action */
+#define WIRE_FLAG_HISTORY 0x0002 /* CHAT_DELIVER: replayed from history */
+#define WIRE_FLAG_OWN     0x0004 /* CHAT_DELIVER: sent by the recipient's instance */
 /* STREAM_OPEN, STREAM_READY, VIEW, VIEW_READY, VIEW_END, VIEW_CLOSE,
  * VIDEO_REFUSED, STREAM_NOTICE, STATS_STREAM, STATS_VIEWER: an audio
  * stream; clear: video

@@ -202,9 +202,11 @@ static const LcField stats_end_fields[] = {
 
 static const LcSchema schemas[] = {
     SCHEMA(WIRE_HELLO, "HELLO", 512,
-           WIRE_FLAG_RESUME | WIRE_FLAG_NOTICES | WIRE_FLAG_KEYFRAMES | WIRE_FLAG_CHAT_EXTRAS,
+           WIRE_FLAG_RESUME | WIRE_FLAG_NOTICES | WIRE_FLAG_KEYFRAMES | WIRE_FLAG_CHAT_EXTRAS |
+               WIRE_FLAG_SHARED_CHANNELS,
            hello_fields, FALSE),
-    SCHEMA(WIRE_WELCOME, "WELCOME", WIRE_MAX_PAYLOAD, WIRE_FLAG_KEYFRAMES, welcome_fields, TRUE),
+    SCHEMA(WIRE_WELCOME, "WELCOME", WIRE_MAX_PAYLOAD,
+           WIRE_FLAG_KEYFRAMES | WIRE_FLAG_SHARED_CHANNELS, welcome_fields, TRUE),
     SCHEMA(WIRE_ERROR, "ERROR", 1024, WIRE_FLAG_FATAL, error_fields, FALSE),
     SCHEMA(WIRE_PING, "PING", 16, 0, ping_fields, FALSE),
     SCHEMA(WIRE_PONG, "PONG", 32, 0, pong_fields, FALSE),
@@ -228,7 +230,7 @@ static const LcSchema schemas[] = {
     SCHEMA(WIRE_VIEW_END, "VIEW_END", 512, WIRE_FLAG_AUDIO, view_end_fields, FALSE),
     SCHEMA(WIRE_VIEW_CLOSE, "VIEW_CLOSE", 64, WIRE_FLAG_AUDIO, view_close_fields, FALSE),
     SCHEMA(WIRE_VIDEO_REFUSED, "VIDEO_REFUSED", 1024, WIRE_FLAG_AUDIO, video_refused_fields, FALSE),
-    SCHEMA(WIRE_VIDEO_HELLO, "VIDEO_HELLO", 32, 0, video_hello_fields, FALSE),
+    SCHEMA(WIRE_VIDEO_HELLO, "VIDEO_HELLO", 32, WIRE_FLAG_SHARED, video_hello_fields, FALSE),
     SCHEMA(WIRE_VIDEO_READY, "VIDEO_READY", 32, 0, video_ready_fields, FALSE),
     SCHEMA(WIRE_VIDEO_FRAME, "VIDEO_FRAME", WIRE_VIDEO_FRAME_HEAD + WIRE_VIDEO_FRAME_MAX, 0,
            video_frame_fields, FALSE),

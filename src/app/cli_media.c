@@ -69,6 +69,7 @@ void cli_media_options_clear(LcCliMediaOptions *o)
     g_clear_pointer(&o->jitter, g_free);
     g_clear_pointer(&o->echo_cancel, g_free);
     g_clear_pointer(&o->jitter_max, g_free);
+    g_clear_pointer(&o->jitter_min, g_free);
 }
 
 /* The "audio" option group. */
@@ -105,6 +106,10 @@ GOptionGroup *cli_media_audio_group_new(LcCliMediaOptions *o)
         {"jitter-max", 0, 0, G_OPTION_ARG_STRING, &o->jitter_max,
          "Listen: the deepest an adaptive jitter buffer goes (default " G_STRINGIFY(
              AUDIO_JITTER_DEFAULT_MAX_MS) ")",
+         "MS"},
+        {"jitter-min", 0, 0, G_OPTION_ARG_STRING, &o->jitter_min,
+         "Listen: the least depth of an adaptive jitter buffer (default " G_STRINGIFY(
+             AUDIO_JITTER_DEFAULT_MIN_MS) "): deeper rides out a busy machine's stalls, later",
          "MS"},
         G_OPTION_ENTRY_NULL};
     GOptionGroup *group = g_option_group_new(
@@ -182,25 +187,39 @@ static gboolean cli_media_parse_audio(LcCliMediaOptions *o, GError **error)
             return FALSE;
         o->jitter_config.max_ms = (guint)value;
     }
+    if (o->jitter_min != NULL) {
+        if (!option_number_parse("--jitter-min", o->jitter_min, FALSE, 1,
+                                 audio_jitter_max_depth_ms(o->capture.frame_ms), &value, error))
+            return FALSE;
+        o->jitter_config.min_ms = (guint)value;
+    }
+    if (o->jitter_min != NULL && o->jitter_max != NULL &&
+        o->jitter_config.min_ms > o->jitter_config.max_ms) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "--jitter-min %u is deeper than --jitter-max %u", o->jitter_config.min_ms,
+                    o->jitter_config.max_ms);
+        return FALSE;
+    }
     gboolean audio_only = o->audio_frame_ms || o->audio_bitrate || o->audio_mode;
     if (audio_only && o->audio == NULL && !o->listen) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     "--audio-frame-ms, --audio-bitrate and --audio-mode need --audio or --listen");
         return FALSE;
     }
-    if (o->jitter != NULL && g_strcmp0(o->jitter, "auto") != 0 && o->jitter_max != NULL) {
+    if (o->jitter != NULL && g_strcmp0(o->jitter, "auto") != 0 &&
+        (o->jitter_max != NULL || o->jitter_min != NULL)) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                    "--jitter MS is a fixed depth: --jitter-max bounds an adaptive one (--jitter "
-                    "auto); give one of them");
+                    "--jitter MS is a fixed depth: --jitter-min and --jitter-max bound an "
+                    "adaptive one (--jitter auto); give one or the other");
         return FALSE;
     }
     if (o->audio != NULL && !audio_capture_check_config(&o->capture, error)) {
         g_prefix_error(error, "--audio: ");
         return FALSE;
     }
-    if ((o->jitter != NULL || o->jitter_max != NULL) && !o->listen) {
+    if ((o->jitter != NULL || o->jitter_max != NULL || o->jitter_min != NULL) && !o->listen) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                    "--jitter and --jitter-max need --listen or --audio-out");
+                    "--jitter, --jitter-min and --jitter-max need --listen or --audio-out");
         return FALSE;
     }
     return TRUE;

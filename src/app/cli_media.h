@@ -31,6 +31,7 @@ typedef struct {
     char *audio_mode;             /* --audio-mode voice|lowdelay */
     char *jitter;                 /* --jitter auto|MS */
     char *jitter_max;             /* --jitter-max MS */
+    char *jitter_min;             /* --jitter-min MS */
     gboolean no_dtx;              /* --no-dtx: full packets while silent */
     char *echo_cancel;            /* --echo-cancel auto|on|off */
     LcAudioCaptureConfig capture; /* parsed from the --audio options */

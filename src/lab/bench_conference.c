@@ -73,9 +73,10 @@ struct _LcConference {
     gint joined;
     GMutex lock; /* error: members fail on their threads */
     GError *error;
-    gint64 start_us;  /* monotonic: the first packet */
-    guint16 port;     /* the relay's */
-    ConfChannel *out; /* what conf_shard_collect() adds to, one thread at a time */
+    gint64 start_us;       /* monotonic: the first packet */
+    gint64 start_clock_us; /* the same moment on the wall clock (capture times) */
+    guint16 port;          /* the relay's */
+    ConfChannel *out;      /* what conf_shard_collect() adds to, one thread at a time */
 };
 
 /* Keeps the first fatal error. */
@@ -194,8 +195,11 @@ static gboolean conf_all_ready(LcConference *c)
 static LcSession *conf_join(LcConference *c, guint16 port, const char *role, guint i)
 {
     g_autofree char *nick = g_strdup_printf("%s%03u", role, i);
-    LcSessionConfig sc = {
-        .host = "127.0.0.1", .port = port, .nick = nick, .ping_interval_ms = 1000};
+    LcSessionConfig sc = {.host = "127.0.0.1",
+                          .port = port,
+                          .nick = nick,
+                          .ping_interval_ms = 1000,
+                          .separate_channels = c->config->separate};
     LcSession *s = session_new(&sc, &conf_session_events, c);
     session_start(s);
     return s;
@@ -220,6 +224,7 @@ static void conf_shard_open(gpointer data)
     const LcBenchConferenceConfig *cfg = c->config;
     for (guint i = sh->l0; i < sh->l1; i++) {
         LcAudioListenConfig lc = {.channels = cfg->channels, .measure_only = TRUE};
+        lc.jitter.min_ms = cfg->jitter_min_ms;
         g_autoptr(GError) error = NULL;
         c->listeners[i].listen = audio_listen_new(c->listeners[i].session, &lc, &error);
         if (c->listeners[i].listen == NULL) {
@@ -261,7 +266,9 @@ static gboolean conf_setup(LcConference *c, guint16 port)
 }
 
 /* Sends every packet time that has come since the start: each of the
- * thread's speakers' next recorded packet, stamped now. */
+ * thread's speakers' next recorded packet, stamped with its slot's time as
+ * a microphone stamps its buffers (evenly, however late the thread runs),
+ * so that a late send shows at the listeners as a late packet. */
 static gboolean conf_on_send(gpointer data)
 {
     ConfShard *sh = data;
@@ -273,15 +280,25 @@ static gboolean conf_on_send(gpointer data)
             ConfMember *m = &c->speakers[i];
             g_autoptr(LcFrame) frame = frame_new(rec->data, LC_CODEC_OPUS);
             frame->meta.seq = ++m->seq;
-            frame->meta.capture_us = clock_now_us();
+            frame->meta.capture_us = c->start_clock_us + (gint64)slot * CONF_FRAME_US;
             g_autoptr(GError) error = NULL;
             if (!stream_sender_send_frame(m->sender, frame, &error))
                 conf_fail(c, error);
         }
         g_atomic_int_set(&sh->sent_slots, (gint)(slot + 1));
     }
+    /* The next slot's time, to the microsecond. */
+    g_source_set_ready_time(sh->timer, c->start_us + (gint64)due * CONF_FRAME_US);
     return G_SOURCE_CONTINUE;
 }
+
+/* Dispatches the send timer: its ready time has come. */
+static gboolean conf_timer_dispatch(GSource *source, GSourceFunc callback, gpointer data)
+{
+    return callback(data);
+}
+
+static GSourceFuncs conf_timer_funcs = {.dispatch = conf_timer_dispatch};
 
 /* CPU time, user and system, of who (RUSAGE_THREAD or RUSAGE_SELF), s. */
 static double conf_cpu(int who)
@@ -418,6 +435,11 @@ static void conf_print_json(LcConference *c, ConfChannel ch[LC_CHAN_KINDS], doub
     json_builder_add_int_value(b, c->config->speakers);
     json_builder_set_member_name(b, "listeners");
     json_builder_add_int_value(b, c->config->listeners);
+    json_builder_set_member_name(b, "jitter_min_ms");
+    json_builder_add_int_value(b, c->config->jitter_min_ms ? c->config->jitter_min_ms
+                                                           : AUDIO_JITTER_DEFAULT_MIN_MS);
+    json_builder_set_member_name(b, "shared_channels");
+    json_builder_add_boolean_value(b, !c->config->separate);
     json_builder_set_member_name(b, "threads");
     json_builder_add_int_value(b, c->n_shards);
     json_builder_set_member_name(b, "seconds");
@@ -473,8 +495,11 @@ static void conf_print_json(LcConference *c, ConfChannel ch[LC_CHAN_KINDS], doub
 static void conf_shard_start(gpointer data)
 {
     ConfShard *sh = data;
-    sh->timer = g_timeout_source_new(CONF_FRAME_US / 2000);
+    sh->timer = g_source_new(&conf_timer_funcs, sizeof(GSource));
     g_source_set_callback(sh->timer, conf_on_send, sh, NULL);
+    /* As a client's capture (media/audio_capture.c): packets go out first. */
+    g_source_set_priority(sh->timer, G_PRIORITY_HIGH);
+    g_source_set_ready_time(sh->timer, sh->c->start_us);
     g_source_attach(sh->timer, g_main_context_get_thread_default());
 }
 
@@ -500,6 +525,7 @@ static guint64 conf_sent_slots(LcConference *c)
 static void conf_stream(LcConference *c)
 {
     c->start_us = g_get_monotonic_time();
+    c->start_clock_us = clock_now_us();
     conf_each_shard(c, conf_shard_start);
     gint64 end = c->start_us + (gint64)(c->config->duration_s * G_USEC_PER_SEC);
     for (gint64 next = c->start_us + G_USEC_PER_SEC; !conf_failed(c) && next <= end;
@@ -595,12 +621,15 @@ int bench_conference_run(const LcBenchConferenceConfig *cfg)
     if (!cfg->json)
         fprintf(stderr,
                 "lanconf-bench conference: %u speakers, %u listeners, %.0f s, 10 ms Opus "
-                "packets on %s; every listener hears every speaker (%u streams heard); the "
-                "members on %u threads\n",
+                "packets on %s; every listener hears every speaker (%u streams heard, on %s); "
+                "the listeners' jitter buffers at least %u ms deep; the members on %u threads\n",
                 cfg->speakers, cfg->listeners, cfg->duration_s,
                 cfg->channels == LC_CHAN_MASK_ALL ? "both channels"
                                                   : chan_kind_name(cfg->channels >> 1),
-                cfg->speakers * cfg->listeners, cfg->threads);
+                cfg->speakers * cfg->listeners,
+                cfg->separate ? "a connection and a socket per stream" : "shared channels",
+                cfg->jitter_min_ms ? cfg->jitter_min_ms : AUDIO_JITTER_DEFAULT_MIN_MS,
+                cfg->threads);
     if (!conf_record(&c))
         goto fail;
     conf_shards_start(&c, cfg->threads);
@@ -643,7 +672,7 @@ int bench_conference_main(int argc, char **argv)
 {
     LcBenchConferenceConfig c = {
         .speakers = 20, .listeners = 20, .duration_s = 10, .channels = LC_CHAN_MASK_ALL};
-    gint speakers = 20, listeners = 20;
+    gint speakers = 20, listeners = 20, jitter_min = AUDIO_JITTER_DEFAULT_MIN_MS;
     gint threads = (gint)CLAMP(g_get_num_processors(), 1, CONF_MAX_THREADS);
     g_autofree char *channels = NULL;
     LcOptionNumber numbers[] = {
@@ -657,11 +686,19 @@ int bench_conference_main(int argc, char **argv)
                      "Threads the members are spread over, as over machines (default: one per "
                      "core)",
                      "N"),
+        OPTION_WHOLE("jitter-min", 0, 1, (gint)audio_jitter_max_depth_ms(10), &jitter_min,
+                     "The listeners' least jitter buffer depth, ms (default " G_STRINGIFY(
+                         AUDIO_JITTER_DEFAULT_MIN_MS) ")",
+                     "MS"),
         OPTION_NUMBER_END};
     GOptionEntry entries[] = {
         {"channels", 0, 0, G_OPTION_ARG_STRING, &channels, "tcp, udp or both (default both)",
          "tcp|udp|both"},
         {"json", 'j', 0, G_OPTION_ARG_NONE, &c.json, "Print the figures as JSON", NULL},
+        {"separate-channels", 0, 0, G_OPTION_ARG_NONE, &c.separate,
+         "Each listener opens a connection and a socket per speaker, as a client without "
+         "shared channels does (default: one of each for all)",
+         NULL},
         G_OPTION_ENTRY_NULL};
     g_autoptr(GOptionContext) ctx =
         g_option_context_new("- many speakers, many listeners, one relay");
@@ -684,5 +721,6 @@ int bench_conference_main(int argc, char **argv)
     c.speakers = (guint)speakers;
     c.listeners = (guint)listeners;
     c.threads = (guint)threads;
+    c.jitter_min_ms = (guint)jitter_min;
     return bench_conference_run(&c);
 }

@@ -8,12 +8,14 @@
 #include <glib.h>
 
 typedef struct {
-    guint speakers;    /* --speakers (default 20) */
-    guint listeners;   /* --listeners (default 20) */
-    double duration_s; /* --duration (default 10) */
-    guint channels;    /* --channels (default both) */
-    guint threads;     /* --threads the members are spread over (default: one per core) */
-    gboolean json;     /* print the figures as JSON */
+    guint speakers;      /* --speakers (default 20) */
+    guint listeners;     /* --listeners (default 20) */
+    double duration_s;   /* --duration (default 10) */
+    guint channels;      /* --channels (default both) */
+    guint threads;       /* --threads the members are spread over (default: one per core) */
+    gboolean json;       /* print the figures as JSON */
+    gboolean separate;   /* --separate-channels: a connection and a socket per view */
+    guint jitter_min_ms; /* --jitter-min: the listeners' least buffer depth (0: the default) */
 } LcBenchConferenceConfig;
 
 /* Runs the room; returns the exit status (0 ok, 1 failed). */

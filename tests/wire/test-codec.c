@@ -243,9 +243,12 @@ static guint16 wire_test_defined_flags(guint8 type)
 {
     switch (type) {
     case WIRE_HELLO:
-        return WIRE_FLAG_RESUME | WIRE_FLAG_NOTICES | WIRE_FLAG_KEYFRAMES | WIRE_FLAG_CHAT_EXTRAS;
+        return WIRE_FLAG_RESUME | WIRE_FLAG_NOTICES | WIRE_FLAG_KEYFRAMES | WIRE_FLAG_CHAT_EXTRAS |
+               WIRE_FLAG_SHARED_CHANNELS;
     case WIRE_WELCOME:
-        return WIRE_FLAG_KEYFRAMES;
+        return WIRE_FLAG_KEYFRAMES | WIRE_FLAG_SHARED_CHANNELS;
+    case WIRE_VIDEO_HELLO:
+        return WIRE_FLAG_SHARED;
     case WIRE_ERROR:
         return WIRE_FLAG_FATAL;
     case WIRE_CHAT:
