@@ -29,7 +29,7 @@ struct _LcChanMux {
     gsize frame_max;        /* the largest frame any view may get */
     gboolean tcp_broken;    /* the connection failed or closed: no more views on it */
     gboolean tcp_ready;     /* the first VIDEO_READY came: more views may attach */
-    guint32 first_view;     /* the view whose VIDEO_HELLO opened the connection */
+    LcChan *first;          /* the channel whose VIDEO_HELLO opened it, while attached */
     /* UDP */
     GSocket *udp;
     LcWatch *udp_src;
@@ -122,29 +122,57 @@ static void chan_mux_close(LcChanMux *mux)
     source_once(&mux->free_src, 0, chan_mux_on_free, mux);
 }
 
-/* The channels on a table, copied: failing one may detach others. */
-static GPtrArray *chan_mux_snapshot(GHashTable *views)
+/* Frees the streams closed so far. */
+static void chan_mux_on_reap(gpointer data)
 {
-    GPtrArray *chans = g_ptr_array_new();
+    g_ptr_array_set_size(((LcChanMux *)data)->dead, 0);
+}
+
+/* The views on a table, their ids copied: a channel's event may detach,
+ * even free, others, so each is looked up again before it is used. */
+static GArray *chan_mux_snapshot(GHashTable *views)
+{
+    GArray *ids = g_array_new(FALSE, FALSE, sizeof(guint32));
     GHashTableIter iter;
-    gpointer value;
+    gpointer key;
     g_hash_table_iter_init(&iter, views);
-    while (g_hash_table_iter_next(&iter, NULL, &value))
-        g_ptr_array_add(chans, value);
-    return chans;
+    while (g_hash_table_iter_next(&iter, &key, NULL)) {
+        guint32 id = GPOINTER_TO_UINT(key);
+        g_array_append_val(ids, id);
+    }
+    return ids;
+}
+
+/* The channel of the i-th view of a snapshot, if it is still attached. */
+static LcChan *chan_mux_snapshot_chan(GHashTable *views, GArray *ids, guint i)
+{
+    return g_hash_table_lookup(views, GUINT_TO_POINTER(g_array_index(ids, guint32, i)));
 }
 
 /* The TCP connection is gone: every TCP channel on it fails. */
 static void chan_mux_fail_tcp(LcChanMux *mux, const GError *error)
 {
-    g_autoptr(GPtrArray) chans = chan_mux_snapshot(mux->tcp_views);
-    for (guint i = 0; i < chans->len; i++) {
-        if (!g_hash_table_contains(mux->tcp_views,
-                                   GUINT_TO_POINTER(((LcChan *)chans->pdata[i])->config.viewer_id)))
+    g_autoptr(GArray) ids = chan_mux_snapshot(mux->tcp_views);
+    for (guint i = 0; i < ids->len; i++) {
+        LcChan *chan = chan_mux_snapshot_chan(mux->tcp_views, ids, i);
+        if (chan == NULL)
             continue;
-        chan_tcp_mux_detached(chans->pdata[i]);
-        chan_fail(chans->pdata[i], error);
+        chan_tcp_mux_detached(chan);
+        chan_fail(chan, error);
     }
+}
+
+/* Lets go of the connection (closed, or with no view left) from inside one
+ * of its callbacks: it is freed from an idle. */
+static void chan_mux_drop_stream(LcChanMux *mux)
+{
+    if (mux->stream == NULL)
+        return;
+    chan_stream_close(mux->stream, NULL);
+    g_ptr_array_add(mux->dead, g_steal_pointer(&mux->stream));
+    source_once(&mux->reap_src, 0, chan_mux_on_reap, mux);
+    mux->tcp_ready = FALSE;
+    mux->first = NULL;
 }
 
 /* Connected: reads the connection and attaches every view so far. */
@@ -174,24 +202,27 @@ static void chan_mux_on_connected(GObject *source, GAsyncResult *result, gpointe
     chan_stream_start(mux->stream);
     /* Nothing follows the first VIDEO_HELLO until its VIDEO_READY: until
      * then the relay reads the connection as a new one. */
-    g_autoptr(GPtrArray) chans = chan_mux_snapshot(mux->tcp_views);
-    if (chans->len == 0) {
-        chan_mux_forget(mux); /* every view left while it connected */
+    GHashTableIter iter;
+    gpointer value = NULL;
+    g_hash_table_iter_init(&iter, mux->tcp_views);
+    if (!g_hash_table_iter_next(&iter, NULL, &value)) {
+        chan_mux_drop_stream(mux); /* every TCP view left while it connected */
         return;
     }
-    LcChan *first = chans->pdata[0];
-    mux->first_view = first->config.viewer_id;
-    chan_tcp_mux_attached(first, mux->stream);
+    mux->first = value;
+    chan_tcp_mux_attached(mux->first, mux->stream);
 }
 
 /* The first VIDEO_READY: the views attached meanwhile say VIDEO_HELLO. */
 static void chan_mux_on_first_ready(LcChanMux *mux)
 {
     mux->tcp_ready = TRUE;
-    g_autoptr(GPtrArray) chans = chan_mux_snapshot(mux->tcp_views);
-    for (guint i = 0; i < chans->len; i++)
-        if (((LcChan *)chans->pdata[i])->config.viewer_id != mux->first_view)
-            chan_tcp_mux_attached(chans->pdata[i], mux->stream);
+    g_autoptr(GArray) ids = chan_mux_snapshot(mux->tcp_views);
+    for (guint i = 0; i < ids->len; i++) {
+        LcChan *chan = chan_mux_snapshot_chan(mux->tcp_views, ids, i);
+        if (chan != NULL && chan != mux->first && mux->stream != NULL)
+            chan_tcp_mux_attached(chan, mux->stream);
+    }
 }
 
 /* One frame from the relay: to the channel it names. */
@@ -235,12 +266,6 @@ static void chan_mux_on_bad_frame(LcChanStream *stream, const GError *error, gpo
     chan_stream_close(stream, copy);
 }
 
-/* Frees the streams closed so far. */
-static void chan_mux_on_reap(gpointer data)
-{
-    g_ptr_array_set_size(((LcChanMux *)data)->dead, 0);
-}
-
 static void chan_mux_connect(LcChanMux *mux);
 
 /*
@@ -251,9 +276,8 @@ static void chan_mux_connect(LcChanMux *mux);
  */
 static void chan_mux_retry(LcChanMux *mux, const GError *error)
 {
-    g_ptr_array_add(mux->dead, g_steal_pointer(&mux->stream));
-    source_once(&mux->reap_src, 0, chan_mux_on_reap, mux);
-    LcChan *first = g_hash_table_lookup(mux->tcp_views, GUINT_TO_POINTER(mux->first_view));
+    LcChan *first = mux->first;
+    chan_mux_drop_stream(mux);
     if (first != NULL) {
         chan_tcp_mux_detached(first);
         chan_fail(first, error);
@@ -268,12 +292,8 @@ static void chan_mux_on_closed(LcChanStream *stream, const GError *error, gpoint
     LcChanMux *mux = data;
     if (mux->closed)
         return;
-    g_autoptr(GError) refused = NULL;
-    if (!mux->tcp_ready) {
-        refused = error ? g_error_copy(error)
-                        : g_error_new(G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
-                                      "relay refused the view on the shared video channel");
-        chan_mux_retry(mux, refused);
+    if (!mux->tcp_ready && g_error_matches(error, LC_WIRE_ERROR, WIRE_ERR_PROTOCOL)) {
+        chan_mux_retry(mux, error);
         return;
     }
     mux->tcp_broken = TRUE;
@@ -330,6 +350,8 @@ void chan_mux_attach_tcp(LcChanMux *mux, LcChan *chan)
 void chan_mux_detach_tcp(LcChanMux *mux, LcChan *chan)
 {
     gpointer id = GUINT_TO_POINTER(chan->config.viewer_id);
+    if (mux->first == chan)
+        mux->first = NULL;
     if (g_hash_table_lookup(mux->tcp_views, id) == chan)
         g_hash_table_remove(mux->tcp_views, id);
     id = GUINT_TO_POINTER(chan->config.stream_id);

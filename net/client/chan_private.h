@@ -67,3 +67,5 @@ void chan_udp_reader_clear(LcUdpReader *reader);
  * for (0: the kernel's); *rcvbuf and *sndbuf get what was granted. */
 GSocket *chan_udp_open_socket(GInetAddress *relay_ip, guint16 port, gsize buffer, gsize *rcvbuf,
                               gsize *sndbuf, GError **error);
+/* The socket buffers the kernel granted a socket. */
+void chan_udp_get_buffers(GSocket *socket, gsize *rcvbuf, gsize *sndbuf);

@@ -239,6 +239,7 @@ static gboolean chan_udp_start(LcChanUdp *udp, GError **error)
         if (udp->socket == NULL)
             return FALSE;
         udp->on_mux = TRUE;
+        chan_udp_get_buffers(udp->socket, &udp->counters.rcvbuf, &udp->counters.sndbuf);
     } else {
         /* Big enough for a frame's burst of datagrams. */
         udp->socket = chan_udp_open_socket(chan->config.relay_ip, chan->config.udp_port,

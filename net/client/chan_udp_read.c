@@ -133,10 +133,16 @@ GSocket *chan_udp_open_socket(GInetAddress *relay_ip, guint16 port, gsize buffer
         g_socket_set_option(socket, SOL_SOCKET, SO_RCVBUF, (gint)MIN(buffer, G_MAXINT), NULL);
         g_socket_set_option(socket, SOL_SOCKET, SO_SNDBUF, (gint)MIN(buffer, G_MAXINT), NULL);
     }
+    chan_udp_get_buffers(socket, rcvbuf, sndbuf);
+    return g_steal_pointer(&socket);
+}
+
+/* The socket buffers the kernel granted. */
+void chan_udp_get_buffers(GSocket *socket, gsize *rcvbuf, gsize *sndbuf)
+{
     gint got = 0;
     if (g_socket_get_option(socket, SOL_SOCKET, SO_RCVBUF, &got, NULL))
         *rcvbuf = (gsize)MAX(got, 0);
     if (g_socket_get_option(socket, SOL_SOCKET, SO_SNDBUF, &got, NULL))
         *sndbuf = (gsize)MAX(got, 0);
-    return g_steal_pointer(&socket);
 }

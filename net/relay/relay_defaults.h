@@ -29,7 +29,11 @@
  * keyframe the first brings serves every viewer that lost a reference. */
 #define RELAY_KEYFRAME_REQUEST_GAP_US (100 * 1000)
 
-#define RELAY_DEFAULT_VIDEO_FRAME_MAX    (4 * 1024 * 1024)
+#define RELAY_DEFAULT_VIDEO_FRAME_MAX (4 * 1024 * 1024)
+/* An audio stream's largest frame: Opus packs at most 120 ms in a packet
+ * of 7.6 KB; a bigger "voice" would hold the other speakers back on a
+ * listener's shared channel. */
+#define RELAY_AUDIO_FRAME_MAX            (16 * 1024)
 #define RELAY_DEFAULT_VIDEO_QUEUE_FRAMES 8
 #define RELAY_DEFAULT_VIDEO_QUEUE_BYTES  (16 * 1024 * 1024)
 #define RELAY_DEFAULT_VIDEO_MAX_VIEWS    16

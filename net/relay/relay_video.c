@@ -159,7 +159,7 @@ static void relay_video_viewer_attach(LcRelayViewer *viewer, LcRelayStream *stre
     msg.view_ready.token = viewer->token;
     msg.view_ready.udp_port = relay_get_port(video->relay);
     msg.view_ready.channels = viewer->channels & stream->channels;
-    msg.view_ready.frame_max = cfg->video_frame_max;
+    msg.view_ready.frame_max = stream->frame_max;
     msg.view_ready.nick = stream->nick;
     relay_video_send_control(video, viewer->owner, &msg);
     relay_video_tell_watch(viewer, stream, WIRE_STREAM_STARTED);
@@ -350,12 +350,14 @@ static void relay_video_handle_open(LcRelayVideo *video, LcRelayClient *client, 
     stream->nick = g_strdup(client->nick);
     stream->instance = g_strdup(client->instance);
     stream->channels = channels;
+    stream->frame_max = media == LC_MEDIA_AUDIO ? MIN(cfg->video_frame_max, RELAY_AUDIO_FRAME_MAX)
+                                                : cfg->video_frame_max;
     stream->viewers = g_ptr_array_new();
     stream->stats.stream_id = stream->id;
     LcFragLimits limits = {
-        .frame_max = cfg->video_frame_max,
+        .frame_max = stream->frame_max,
         .max_frames = cfg->video_reassembly_frames,
-        .max_bytes = 4 * (gsize)cfg->video_frame_max,
+        .max_bytes = 4 * (gsize)stream->frame_max,
         .deadline_us = (gint64)cfg->video_reassembly_ms * 1000,
     };
     stream->reasm = frag_reassembler_new(&limits, NULL, NULL);
@@ -367,7 +369,7 @@ static void relay_video_handle_open(LcRelayVideo *video, LcRelayClient *client, 
     msg.stream_ready.token = stream->token;
     msg.stream_ready.udp_port = relay_get_port(video->relay);
     msg.stream_ready.channels = channels;
-    msg.stream_ready.frame_max = cfg->video_frame_max;
+    msg.stream_ready.frame_max = stream->frame_max;
     relay_video_send_control(video, client->session_id, &msg);
     g_info("%s@%s opened %s stream %u", client->nick, chan_stream_get_peer(client->conn),
            media_kind_name(media), stream->id);
@@ -635,6 +637,7 @@ LcRelayVideo *relay_video_new(LcRelay *relay, GError **error)
     video->owners = g_hash_table_new(g_int64_hash, g_int64_equal);
     video->viewers = g_hash_table_new_full(NULL, NULL, NULL, relay_video_viewer_free);
     video->dead_chans = g_ptr_array_new();
+    video->shared_chans = g_ptr_array_new();
     if (!relay_udp_open(video, error)) {
         relay_video_free(video);
         return NULL;
@@ -655,6 +658,7 @@ void relay_video_shutdown(LcRelayVideo *video, guint timeout_ms)
     while (g_hash_table_iter_next(&iter, NULL, &value))
         relay_video_tcp_close(((LcRelayViewer *)value)->tcp, WIRE_ERR_SHUTDOWN,
                               "relay is stopping");
+    relay_video_tcp_close_shared(video, WIRE_ERR_SHUTDOWN, "relay is stopping");
 }
 
 /* Frees the engine, every channel, stream and viewer. */
@@ -664,6 +668,9 @@ void relay_video_free(LcRelayVideo *video)
         return;
     GHashTableIter iter;
     gpointer value;
+    relay_video_tcp_reap(video);
+    /* A shared channel is freed once, not once per view on it. */
+    relay_video_tcp_free_shared(video);
     g_hash_table_iter_init(&iter, video->viewers);
     while (g_hash_table_iter_next(&iter, NULL, &value)) {
         LcRelayViewer *viewer = value;
@@ -679,5 +686,6 @@ void relay_video_free(LcRelayVideo *video)
     g_hash_table_destroy(video->owners);
     g_hash_table_destroy(video->streams);
     g_ptr_array_unref(video->dead_chans);
+    g_ptr_array_unref(video->shared_chans);
     g_free(video);
 }

@@ -44,6 +44,7 @@ typedef struct {
     char *instance;    /* the owner's client instance */
     LcMediaKind media;
     guint8 channels;
+    guint32 frame_max;        /* its largest frame: smaller for audio */
     LcRelayVideoChan *tcp;    /* the sender's TCP channel, or NULL */
     GSocketAddress *udp_peer; /* the sender's UDP address, learned from its datagrams */
     LcFragReassembler *reasm;
@@ -73,6 +74,7 @@ typedef struct {
     guint8 channels;
     LcRelayStream *stream; /* NULL while waiting */
     LcRelayVideoChan *tcp;
+    guint tcp_queued; /* its frames waiting on a shared TCP channel */
     GSocketAddress *udp_peer;
     GQueue udp_queue; /* LcFrame, oldest first; the head is going out */
     guint udp_next;   /* next fragment of the head frame */
@@ -112,6 +114,9 @@ struct _LcRelayVideo {
     GHashTable *owners;    /* owner_key (session id and media kind) -> LcRelayStream */
     GHashTable *viewers;   /* id -> LcRelayViewer (owned) */
     GPtrArray *dead_chans; /* closed LcRelayVideoChan, freed from an idle */
+    /* Shared viewer channels until freed: one may carry no view for a
+     * while, and is still shut down, checked for stalls and freed. */
+    GPtrArray *shared_chans;
     GSource *reap_src;
     guint32 next_id;
 
@@ -206,6 +211,13 @@ void relay_video_tcp_destroy(LcRelayVideoChan *chan);
 
 /* Frees the channels closed so far. */
 void relay_video_tcp_reap(LcRelayVideo *video);
+
+/* Closes every shared viewer channel (an ERROR with code and reason
+ * first). */
+void relay_video_tcp_close_shared(LcRelayVideo *video, LcWireErrorCode code, const char *reason);
+
+/* Frees every shared viewer channel at once (relay_video_free). */
+void relay_video_tcp_free_shared(LcRelayVideo *video);
 
 /* Closes (TIMEOUT) every video channel whose peer stopped in the middle of
  * a frame, nothing read for more than stall_us: the frame's buffer would

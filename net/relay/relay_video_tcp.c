@@ -85,6 +85,7 @@ static void relay_video_tcp_release(LcRelayViewer *viewer)
         return;
     }
     viewer->tcp = NULL;
+    viewer->tcp_queued = 0;
     chan->views = chan->views > 0 ? chan->views - 1 : 0;
     relay_video_tcp_fit_queue(chan);
 }
@@ -109,6 +110,8 @@ void relay_video_tcp_destroy(LcRelayVideoChan *chan)
 {
     if (chan == NULL)
         return;
+    if (chan->shared)
+        g_ptr_array_remove_fast(chan->video->shared_chans, chan);
     chan_stream_free(chan->stream);
     relay_count_connection(chan->video->relay, chan->ip, -1);
     g_free(chan->ip);
@@ -167,9 +170,19 @@ static void relay_video_tcp_forward(LcRelayViewer *viewer, LcFrame *frame)
 {
     if (viewer->tcp == NULL || viewer->stream == NULL)
         return;
+    /* On a shared channel each view keeps to its own share of the queue,
+     * so that a speaker who floods loses its own packets, not the other
+     * speakers'. */
+    if (viewer->tcp->shared &&
+        viewer->tcp_queued >= viewer->video->relay->config.video_queue_frames) {
+        viewer->stats.drops[LC_CHAN_TCP]++;
+        return;
+    }
     GBytes *head = relay_video_tcp_head(viewer->stream, frame);
-    if (head != NULL)
-        chan_stream_send_media(viewer->tcp->stream, head, frame->data, viewer->id);
+    if (head == NULL)
+        return;
+    viewer->tcp_queued++;
+    chan_stream_send_media(viewer->tcp->stream, head, frame->data, viewer->id);
 }
 
 /* Sends a message on a channel (never dropped). */
@@ -216,6 +229,8 @@ static void relay_video_tcp_viewer_ack(LcRelayVideoChan *chan, const LcWireMsg *
                                          : relay_video_tcp_viewer(chan);
     if (viewer == NULL || viewer->stream == NULL)
         return;
+    if (chan->shared && msg->video_ack.stream_id != viewer->stream->id)
+        return; /* of the view's last stream, in flight as it changed */
     if (msg->video_ack.stream_id != viewer->stream->id || msg->video_ack.viewer_id != viewer->id) {
         relay_video_tcp_close(chan, WIRE_ERR_PROTOCOL, "VIDEO_ACK names another stream or viewer");
         return;
@@ -237,8 +252,10 @@ static void relay_video_tcp_attach(LcRelayVideoChan *chan, const LcWireMsg *hell
 {
     LcRelayVideoChan **slot = NULL;
     if (hello->video_hello.role != WIRE_VIDEO_ROLE_VIEWER ||
-        !relay_video_tcp_check(chan->video, hello, &slot))
+        !relay_video_tcp_check(chan->video, hello, &slot)) {
+        chan->video->unknown_token++;
         return;
+    }
     if (*slot != chan) {
         relay_video_tcp_release(relay_video_find_viewer(chan->video, hello->video_hello.viewer_id));
         *slot = chan;
@@ -288,16 +305,20 @@ static void relay_video_tcp_on_bad_frame(LcChanStream *cs, const GError *error, 
 static void relay_video_tcp_on_written(LcChanStream *cs, guint64 tag, gpointer data)
 {
     LcRelayViewer *viewer = relay_video_tcp_view(data, (guint32)tag);
-    if (viewer != NULL)
+    if (viewer != NULL) {
         viewer->stats.frames_out[LC_CHAN_TCP]++;
+        viewer->tcp_queued = viewer->tcp_queued > 0 ? viewer->tcp_queued - 1 : 0;
+    }
 }
 
 /* A frame waited too long in a viewer's queue and was dropped. */
 static void relay_video_tcp_on_dropped(LcChanStream *cs, guint64 tag, gpointer data)
 {
     LcRelayViewer *viewer = relay_video_tcp_view(data, (guint32)tag);
-    if (viewer != NULL)
+    if (viewer != NULL) {
         viewer->stats.drops[LC_CHAN_TCP]++;
+        viewer->tcp_queued = viewer->tcp_queued > 0 ? viewer->tcp_queued - 1 : 0;
+    }
 }
 
 static const LcChanStreamEvents relay_video_tcp_events = {
@@ -348,15 +369,14 @@ static GSocket *relay_video_tcp_dup_socket(LcChanStream *conn, GError **error)
 }
 
 /* The limits of a channel of this role. */
-static void relay_video_tcp_limits(const LcRelayConfig *cfg, guint8 role,
+static void relay_video_tcp_limits(const LcRelayConfig *cfg, guint8 role, guint32 frame_max,
                                    LcChanStreamLimits *limits)
 {
     limits->queue_frames = cfg->video_queue_frames;
     limits->queue_bytes = cfg->video_queue_bytes;
     limits->control_max = cfg->video_control_max;
-    limits->max_payload = role == WIRE_VIDEO_ROLE_SENDER
-                              ? WIRE_VIDEO_FRAME_HEAD + (gsize)cfg->video_frame_max
-                              : RELAY_VIDEO_VIEWER_PAYLOAD_MAX;
+    limits->max_payload = role == WIRE_VIDEO_ROLE_SENDER ? WIRE_VIDEO_FRAME_HEAD + (gsize)frame_max
+                                                         : RELAY_VIDEO_VIEWER_PAYLOAD_MAX;
     limits->notsent_lowat = cfg->video_tcp_notsent_lowat;
     limits->stamp_offset = -1; /* forwarded frames keep the sender's send time */
 }
@@ -395,9 +415,14 @@ void relay_video_tcp_adopt(LcRelayVideo *video, LcRelayClient *client, const LcW
     chan->shared = chan->role == WIRE_VIDEO_ROLE_VIEWER && (hello->flags & WIRE_FLAG_SHARED) != 0;
     chan->views = 1;
     LcChanStreamLimits limits;
-    relay_video_tcp_limits(&video->relay->config, chan->role, &limits);
+    LcRelayStream *stream = relay_video_find_stream(video, chan->stream_id);
+    relay_video_tcp_limits(&video->relay->config, chan->role,
+                           stream ? stream->frame_max : video->relay->config.video_frame_max,
+                           &limits);
     chan->stream = chan_stream_new(socket, &limits, &relay_video_tcp_events, chan);
     *slot = chan;
+    if (chan->shared)
+        g_ptr_array_add(video->shared_chans, chan);
     chan_stream_start(chan->stream);
     relay_video_tcp_send_ready(chan, hello);
 }
@@ -422,7 +447,10 @@ static gboolean relay_video_tcp_viewer_is_open(const LcRelayViewer *viewer)
 /* Frames waiting in the viewer's TCP queue. */
 static guint relay_video_tcp_viewer_queued(const LcRelayViewer *viewer)
 {
-    return viewer->tcp != NULL ? chan_stream_get_queued_frames(viewer->tcp->stream) : 0;
+    if (viewer->tcp == NULL)
+        return 0;
+    return viewer->tcp->shared ? viewer->tcp_queued
+                               : chan_stream_get_queued_frames(viewer->tcp->stream);
 }
 
 /* Closes the viewer's TCP channel (its VIEW_END says why), or takes it
@@ -470,4 +498,24 @@ void relay_video_tcp_check_stalls(LcRelayVideo *video, gint64 now, gint64 stall_
     g_hash_table_iter_init(&iter, video->viewers);
     while (g_hash_table_iter_next(&iter, NULL, &value))
         relay_video_tcp_check_stall(((LcRelayViewer *)value)->tcp, now, stall_us);
+    for (guint i = 0; i < video->shared_chans->len; i++)
+        relay_video_tcp_check_stall(video->shared_chans->pdata[i], now, stall_us);
+}
+
+/* Closes every shared viewer channel. */
+void relay_video_tcp_close_shared(LcRelayVideo *video, LcWireErrorCode code, const char *reason)
+{
+    g_autoptr(GPtrArray) chans = g_ptr_array_copy(video->shared_chans, NULL, NULL);
+    for (guint i = 0; i < chans->len; i++)
+        relay_video_tcp_close(chans->pdata[i], code, reason);
+}
+
+/* Frees every shared viewer channel at once. */
+void relay_video_tcp_free_shared(LcRelayVideo *video)
+{
+    while (video->shared_chans->len > 0) {
+        LcRelayVideoChan *chan = video->shared_chans->pdata[0];
+        relay_video_tcp_detach(chan);
+        relay_video_tcp_destroy(chan); /* takes it off the list */
+    }
 }

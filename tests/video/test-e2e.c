@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#define FRAME_BYTES 30000
+#define FRAME_BYTES 12000 /* ten datagrams; under an audio stream's largest frame too */
 
 /* What one channel saw, at both ends. */
 typedef struct {

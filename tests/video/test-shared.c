@@ -11,6 +11,7 @@
 #include "net/client/stream_viewer.h"
 
 #include <string.h>
+#include <sys/socket.h>
 
 /* Joins as nick (with the HELLO flags) and opens an audio stream on TCP. */
 static GSocket *open_speaker(guint16 port, const char *nick, LcWireMsg *ready)
@@ -52,6 +53,18 @@ static GSocket *open_sender(guint16 port, const LcWireMsg *ready)
                ready->stream_ready.token);
     expect_ready(tcp, 0);
     return tcp;
+}
+
+/* Sends a frame of size bytes on a sender's channel. */
+static void send_sized(GSocket *tcp, guint32 stream_id, guint64 seq, gsize size)
+{
+    g_autoptr(GBytes) data = g_bytes_new_take(g_malloc0(size), size);
+    LcWireMsg frame = {.type = WIRE_VIDEO_FRAME};
+    frame.video_frame.stream_id = stream_id;
+    frame.video_frame.seq = seq;
+    frame.video_frame.codec = LC_CODEC_OPUS;
+    frame.video_frame.data = data;
+    test_raw_send(tcp, &frame);
 }
 
 /* Sends a small frame on a sender's channel. */
@@ -376,6 +389,111 @@ static void test_stale_views(RelayFixture *fx, gconstpointer tweak)
     g_object_unref(alto);
 }
 
+/* A listener with two speakers on one shared channel (not read yet). */
+typedef struct {
+    GSocket *a, *b, *a_tcp, *b_tcp, *ear, *shared;
+    guint32 a_id, b_id;
+} Duo;
+
+/* Opens a Duo on the relay at port. */
+static void duo_open(Duo *d, guint16 port)
+{
+    LcWireMsg a_ready, b_ready, va, vb;
+    d->a = open_speaker(port, "alto", &a_ready);
+    d->b = open_speaker(port, "bass", &b_ready);
+    d->a_id = a_ready.stream_ready.stream_id;
+    d->b_id = b_ready.stream_ready.stream_id;
+    d->a_tcp = open_sender(port, &a_ready);
+    d->b_tcp = open_sender(port, &b_ready);
+    d->ear = test_raw_join_flags(port, "ear", WIRE_FLAG_SHARED_CHANNELS, 0, 0);
+    const char *nicks[] = {"alto", "bass"};
+    LcWireMsg *views[] = {&va, &vb};
+    for (guint i = 0; i < 2; i++) {
+        LcWireMsg view = {.type = WIRE_VIEW, .flags = WIRE_FLAG_AUDIO};
+        view.view.nick = (char *)nicks[i];
+        view.view.channels = WIRE_CHANNEL_TCP;
+        test_raw_send(d->ear, &view);
+        g_assert_true(test_raw_read_type(d->ear, WIRE_VIEW_READY, views[i], 5000));
+    }
+    d->shared = test_raw_connect(port);
+    g_socket_set_option(d->shared, SOL_SOCKET, SO_RCVBUF, 4096, NULL);
+    for (guint i = 0; i < 2; i++) {
+        send_hello(d->shared, WIRE_FLAG_SHARED, WIRE_VIDEO_ROLE_VIEWER,
+                   views[i]->view_ready.stream_id, views[i]->view_ready.viewer_id,
+                   views[i]->view_ready.token);
+        expect_ready(d->shared, views[i]->view_ready.viewer_id);
+        wire_msg_clear(views[i]);
+    }
+    wire_msg_clear(&a_ready);
+    wire_msg_clear(&b_ready);
+}
+
+static void duo_close(Duo *d)
+{
+    GSocket **all[] = {&d->shared, &d->ear, &d->a_tcp, &d->b_tcp, &d->a, &d->b};
+    for (guint i = 0; i < G_N_ELEMENTS(all); i++)
+        g_clear_object(all[i]);
+}
+
+/* An audio stream's frames are small: STREAM_READY says so, and a bigger
+ * one closes the sender's channel (TOO_LARGE). */
+static void test_audio_frame_max(RelayFixture *fx, gconstpointer tweak)
+{
+    LcWireMsg ready;
+    GSocket *a = open_speaker(fx->port, "alto", &ready);
+    g_assert_cmpuint(ready.stream_ready.frame_max, ==, 16 * 1024);
+    GSocket *tcp = open_sender(fx->port, &ready);
+    send_sized(tcp, ready.stream_ready.stream_id, 1, 16 * 1024);
+    LcWireMsg ack;
+    g_assert_true(test_raw_read_type(tcp, WIRE_VIDEO_ACK, &ack, 5000));
+    send_sized(tcp, ready.stream_ready.stream_id, 2, 16 * 1024 + 1);
+    guint16 code = 0;
+    g_assert_true(test_raw_wait_closed(tcp, 5000, &code));
+    g_assert_cmpuint(code, ==, WIRE_ERR_TOO_LARGE);
+    wire_msg_clear(&ready);
+    g_object_unref(tcp);
+    g_object_unref(a);
+}
+
+/* A speaker who floods a listener that does not keep up loses its own
+ * packets on the shared channel, never the other speaker's: each view
+ * keeps to its share of the queue. */
+static void test_flood_share(RelayFixture *fx, gconstpointer tweak)
+{
+    Duo d;
+    duo_open(&d, fx->port);
+    for (guint64 seq = 1; seq <= 100; seq++)
+        send_sized(d.a_tcp, d.a_id, seq, 16 * 1024);
+    video_run_for(300);
+    send_frame(d.b_tcp, d.b_id, 1);
+    for (guint64 seq = 101; seq <= 200; seq++)
+        send_sized(d.a_tcp, d.a_id, seq, 16 * 1024);
+    video_run_for(300);
+    /* Now read everything: bass's one packet is there. */
+    g_socket_set_option(d.shared, SOL_SOCKET, SO_RCVBUF, 1 << 20, NULL);
+    guint a_frames = 0;
+    gboolean got_b = FALSE;
+    LcWireMsg msg;
+    while (!got_b && test_raw_read_type(d.shared, WIRE_VIDEO_FRAME, &msg, 2000)) {
+        got_b = msg.video_frame.stream_id == d.b_id;
+        a_frames += msg.video_frame.stream_id == d.a_id;
+        wire_msg_clear(&msg);
+    }
+    g_assert_true(got_b);
+    g_assert_cmpuint(a_frames, <, 200); /* alto's flood lost packets */
+    duo_close(&d);
+}
+
+/* A relay stopped while a shared channel carries two views frees it once. */
+static void test_stop_with_views(void)
+{
+    TestRelay *relay = test_relay_start(NULL);
+    Duo d;
+    duo_open(&d, test_relay_port(relay));
+    test_relay_stop(relay);
+    duo_close(&d);
+}
+
 /* Registers the tests. */
 int main(int argc, char **argv)
 {
@@ -383,5 +501,8 @@ int main(int argc, char **argv)
     relay_test_add("/video/shared/channel", NULL, test_shared_channel);
     relay_test_add("/video/shared/client-mux", NULL, test_client_mux);
     relay_test_add("/video/shared/stale-views", NULL, test_stale_views);
+    relay_test_add("/video/shared/audio-frame-max", NULL, test_audio_frame_max);
+    relay_test_add("/video/shared/flood-share", NULL, test_flood_share);
+    g_test_add_func("/video/shared/stop-with-views", test_stop_with_views);
     return g_test_run();
 }
