@@ -19,6 +19,7 @@ rules=(
   "net/client|core/ net/wire/ net/io/ net/stats/ net/client/|gst/ curses sqlite3 turbojpeg chafa"
   "net/linkemu|core/ net/linkemu/|gst/ curses sqlite3 turbojpeg chafa"
   "net/discover|core/ net/discover/|gst/ curses sqlite3 turbojpeg chafa"
+  "net/secure|core/ net/secure/|gst/ curses sqlite3 turbojpeg chafa"
   "media|core/ media/|curses sqlite3 sys/socket netinet/ gio/gio.h"
   "src/run|core/ media/ net/wire/ net/stats/ net/client/ src/run/|curses sqlite3 gst/ turbojpeg chafa"
   "src/report|core/ net/wire/ net/stats/ src/run/ src/report/|curses sqlite3 gst/ turbojpeg chafa"
