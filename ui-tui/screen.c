@@ -7,6 +7,7 @@
 #include "ui-tui/redraw.h"
 #include "ui-tui/view.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -16,6 +17,7 @@
 
 struct _LcScreen {
     SCREEN *term;
+    int saved_stderr; /* the terminal's stderr while it is diverted, else -1 */
     LcLayout layout;
     gboolean laid_out;
     int cursor_x;
@@ -24,6 +26,35 @@ struct _LcScreen {
     int tiles_rows;     /* rows the camera tiles took from its top */
     GArray *tile_rects; /* LcRect: where each tile went */
 };
+
+/*
+ * Sends stderr to a file while the screen is up: libraries write there
+ * directly (ALSA and OpenAL say so, line after line, when there is no
+ * sound card), and a line on the terminal breaks the screen. Nothing is
+ * lost: it goes to $XDG_STATE_HOME/lanconf/stderr.log. Returns the
+ * terminal's stderr to restore, or -1 when stderr is not the terminal (the
+ * user sent it somewhere already) or cannot be diverted.
+ */
+static int screen_divert_stderr(void)
+{
+    if (!isatty(STDERR_FILENO))
+        return -1;
+    g_autofree char *dir = g_build_filename(g_get_user_state_dir(), "lanconf", NULL);
+    g_autofree char *path = g_build_filename(dir, "stderr.log", NULL);
+    int fd = g_mkdir_with_parents(dir, 0700) == 0
+                 ? open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)
+                 : -1;
+    if (fd < 0)
+        fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    int saved = fd >= 0 ? dup(STDERR_FILENO) : -1;
+    if (saved >= 0 && dup2(fd, STDERR_FILENO) < 0) {
+        close(saved);
+        saved = -1;
+    }
+    if (fd >= 0)
+        close(fd);
+    return saved;
+}
 
 /* Takes over the terminal. */
 LcScreen *screen_new(GError **error)
@@ -42,6 +73,7 @@ LcScreen *screen_new(GError **error)
     }
     LcScreen *screen = g_new0(LcScreen, 1);
     screen->term = term;
+    screen->saved_stderr = screen_divert_stderr();
     screen->tile_rects = g_array_new(FALSE, TRUE, sizeof(LcRect));
     set_term(term);
     raw();
@@ -63,6 +95,10 @@ void screen_free(LcScreen *screen)
         return;
     endwin();
     delscreen(screen->term);
+    if (screen->saved_stderr >= 0) {
+        dup2(screen->saved_stderr, STDERR_FILENO);
+        close(screen->saved_stderr);
+    }
     g_array_unref(screen->tile_rects);
     g_free(screen);
 }

@@ -193,11 +193,11 @@ static gboolean cli_media_parse_audio(LcCliMediaOptions *o, GError **error)
             return FALSE;
         o->jitter_config.min_ms = (guint)value;
     }
-    if (o->jitter_min != NULL && o->jitter_max != NULL &&
-        o->jitter_config.min_ms > o->jitter_config.max_ms) {
+    guint max_ms = o->jitter_max != NULL ? o->jitter_config.max_ms : AUDIO_JITTER_DEFAULT_MAX_MS;
+    if (o->jitter_min != NULL && o->jitter_config.min_ms > max_ms) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                    "--jitter-min %u is deeper than --jitter-max %u", o->jitter_config.min_ms,
-                    o->jitter_config.max_ms);
+                    "--jitter-min %u is deeper than --jitter-max %u%s", o->jitter_config.min_ms,
+                    max_ms, o->jitter_max != NULL ? "" : " (its default): raise that too");
         return FALSE;
     }
     gboolean audio_only = o->audio_frame_ms || o->audio_bitrate || o->audio_mode;
@@ -290,6 +290,15 @@ gboolean cli_media_options_check(LcCliMediaOptions *o, GError **error)
     if (o->summary != NULL && !cli_media_options_any(o)) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     "--summary needs --camera, --view, --audio or --listen");
+        return FALSE;
+    }
+    /* Said now, not after a long run whose figures would be lost. */
+    g_autofree char *summary_dir = o->summary ? g_path_get_dirname(o->summary) : NULL;
+    if (summary_dir != NULL &&
+        (!g_file_test(summary_dir, G_FILE_TEST_IS_DIR) || access(summary_dir, W_OK) != 0)) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "--summary %s: the folder %s does not exist or cannot be written", o->summary,
+                    summary_dir);
         return FALSE;
     }
     return camera_options_validate(&o->camera, error);

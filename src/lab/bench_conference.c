@@ -686,7 +686,7 @@ int bench_conference_main(int argc, char **argv)
                      "Threads the members are spread over, as over machines (default: one per "
                      "core)",
                      "N"),
-        OPTION_WHOLE("jitter-min", 0, 1, (gint)audio_jitter_max_depth_ms(10), &jitter_min,
+        OPTION_WHOLE("jitter-min", 0, 1, AUDIO_JITTER_DEFAULT_MAX_MS, &jitter_min,
                      "The listeners' least jitter buffer depth, ms (default " G_STRINGIFY(
                          AUDIO_JITTER_DEFAULT_MIN_MS) ")",
                      "MS"),
