@@ -66,6 +66,15 @@ static void statspane_number(char *buf, gsize size, double v)
         g_snprintf(buf, size, v < 99.95 ? "%.1f" : "%.0f", v);
 }
 
+/* A rate in Mbit/s: a voice's 0.03 shows, not 0.0. */
+static void statspane_rate(char *buf, gsize size, double v)
+{
+    if (!isnan(v) && !isinf(v) && v < 0.995)
+        g_snprintf(buf, size, "%.2f", v);
+    else
+        statspane_number(buf, size, v);
+}
+
 /* A channel's columns: fps, Mbit/s, p50/p99, lost, dropped. */
 static char *statspane_channel_columns(const LcStatsPaneChannel *c)
 {
@@ -73,7 +82,7 @@ static char *statspane_channel_columns(const LcStatsPaneChannel *c)
         return g_strdup_printf("%4s %6s %9s %4s %4s", "-", "-", "-", "-", "-");
     char fps[16], mbps[16], p50[16], p99[16];
     statspane_number(fps, sizeof(fps), c->fps);
-    statspane_number(mbps, sizeof(mbps), c->mbps);
+    statspane_rate(mbps, sizeof(mbps), c->mbps);
     statspane_number(p50, sizeof(p50), c->p50_ms);
     statspane_number(p99, sizeof(p99), c->p99_ms);
     g_autofree char *lat = g_strdup_printf("%s/%s", p50, p99);

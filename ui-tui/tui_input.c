@@ -90,9 +90,13 @@ static void tui_cmd_who(LcTui *tui)
         const LcMember *m = members_get(tui->members, i);
         gboolean me = g_ascii_strcasecmp(m->nick, self) == 0;
         g_autofree char *away = m->away ? g_strdup_printf(" (away: %s)", m->away) : NULL;
+        const char *sound = m->audio == MEMBER_AUDIO_MUTED
+                                ? (me ? " (sound on, muted)" : " (sound on, muted here)")
+                            : m->audio == MEMBER_AUDIO_TALKING ? " (sound on, talking)"
+                            : m->audio == MEMBER_AUDIO_ON      ? " (sound on)"
+                                                               : "";
         tui_append_text(tui, CHAT_KIND_INFO, "  %s@%s%s%s%s%s", m->nick, m->addr,
-                        m->streaming ? " (on camera)" : "",
-                        m->audio != MEMBER_AUDIO_OFF ? " (sound on)" : "", away ? away : "",
+                        m->streaming ? " (on camera)" : "", sound, away ? away : "",
                         me ? " (you)" : "");
     }
 }

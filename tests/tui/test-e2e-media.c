@@ -259,6 +259,9 @@ static void test_audio(E2e *e, gconstpointer data)
     e2e_type(e, "/mute carol", TRUE);
     e2e_expect(e, NULL, "carol muted here");
     e2e_expect(e, NULL, "carol <x");
+    e2e_type(e, "/who", TRUE);
+    e2e_expect(e, NULL, "(sound on, muted here)");
+    e2e_expect(e, NULL, "(sound on, muted) (you)");
     e2e_type(e, "/mute two words", TRUE);
     e2e_expect(e, NULL, "usage: /mute [NICK]");
     e2e_type(e, "/listen off", TRUE);

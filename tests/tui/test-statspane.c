@@ -50,6 +50,19 @@ static void test_wide(void)
     g_assert_cmpint((int)(strstr(header, "udp") - header), ==, 12 + 6 + 31 + 2);
 }
 
+/* A voice's rate (32 kbit/s) shows as 0.03 Mbit/s, not 0.0. */
+static void test_voice_rate(void)
+{
+    g_autoptr(LcStatsPane) pane = statspane_new();
+    LcStatsPaneChannel voice = {TRUE, 100.0, 0.032, 0.3, 0.9, 0, 0};
+    statspane_add(pane, "talk", &voice, &voice);
+    g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
+    statspane_format(pane, 100, lines);
+    const char *row = g_ptr_array_index(lines, lines->len - 1);
+    g_assert_nonnull(strstr(row, " 0.03 "));
+    g_assert_null(strstr(row, " 0.0 "));
+}
+
 /* Narrow: a row per channel, still fitting the width. */
 static void test_narrow(void)
 {
@@ -89,6 +102,7 @@ int main(int argc, char **argv)
 {
     tui_test_init(&argc, &argv);
     g_test_add_func("/tui/statspane/wide", test_wide);
+    g_test_add_func("/tui/statspane/voice-rate", test_voice_rate);
     g_test_add_func("/tui/statspane/narrow", test_narrow);
     g_test_add_func("/tui/statspane/empty", test_empty);
     return g_test_run();
