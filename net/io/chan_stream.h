@@ -81,6 +81,15 @@ LcChanStream *chan_stream_new_for_connection(GSocketConnection *connection,
                                              const LcChanStreamLimits *limits,
                                              const LcChanStreamEvents *events, gpointer user_data);
 
+/* Like chan_stream_new() for a TLS connection over socket whose handshake
+ * is done: every byte is read and written through it (GIO's pollable
+ * streams), the socket only watched. Takes a reference to tls. Closing
+ * closes the socket without a close_notify, so that closing never waits
+ * on the peer. */
+LcChanStream *chan_stream_new_for_tls(GTlsConnection *tls, GSocket *socket,
+                                      const LcChanStreamLimits *limits,
+                                      const LcChanStreamEvents *events, gpointer user_data);
+
 /* Changes the largest payload accepted from the peer, from the next header
  * on (a connection's allowance grows or shrinks with its state). */
 void chan_stream_set_max_payload(LcChanStream *stream, gsize max_payload);
