@@ -1,4 +1,5 @@
 /* test-history.c: chat history in real SQLite files. */
+#include "tests/test-tmpdir.h"
 #include "net/relay/history.h"
 
 #include <glib/gstdio.h>
@@ -189,18 +190,6 @@ static void test_retention(void)
     g_ptr_array_unref(c.texts);
 }
 
-/* Removes a store's folder and what is in it. */
-static void remove_dir(const char *dir)
-{
-    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-    const char *name;
-    while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
-        g_autofree char *path = g_build_filename(dir, name, NULL);
-        g_remove(path);
-    }
-    g_rmdir(dir);
-}
-
 /* A store with garbage in its middle pages is refused, naming the file and
  * the way out; recovery moves it aside and keeps what can be read, ids
  * included, so that new messages never reuse an id the members have seen. */
@@ -252,7 +241,7 @@ static void test_damaged_store(void)
     g_autofree char *again = NULL;
     g_assert_true(history_recover(dir, &again, &salvaged, &error));
     g_assert_null(again);
-    remove_dir(dir);
+    test_tmpdir_remove(dir);
 }
 
 /* Bad settings and unusable directories give clear errors. */

@@ -2,6 +2,7 @@
  * loaded after, its fingerprint as openssl computes it, a TLS handshake
  * between GIO's client and server (glib-networking) with the certificate
  * pinned by fingerprint, and the pins clients keep (known_relays). */
+#include "tests/test-tmpdir.h"
 #include "net/secure/known_relays.h"
 #include "net/secure/tls_identity.h"
 
@@ -17,18 +18,6 @@ static char *make_dir(void)
     char *dir = g_dir_make_tmp("lanconf-tls-XXXXXX", &error);
     g_assert_no_error(error);
     return dir;
-}
-
-/* Removes a directory and the files in it. */
-static void remove_dir(const char *dir)
-{
-    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-    const char *name;
-    while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
-        g_autofree char *path = g_build_filename(dir, name, NULL);
-        g_remove(path);
-    }
-    g_rmdir(dir);
 }
 
 /* First start makes a key (owner-only) and a certificate; the next load
@@ -91,9 +80,9 @@ static void test_identity(void)
     g_assert_null(tls_identity_load(data, NULL, NULL, &error));
     g_assert_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
     g_assert_nonnull(strstr(error->message, "remove both"));
-    remove_dir(other_dir);
-    remove_dir(data);
-    remove_dir(dir);
+    test_tmpdir_remove(other_dir);
+    test_tmpdir_remove(data);
+    test_tmpdir_remove(dir);
 }
 
 typedef struct {
@@ -187,7 +176,7 @@ static void test_handshake(void)
     wrong[strlen(wrong) - 1] = wrong[strlen(wrong) - 1] == '0' ? '1' : '0';
     g_assert_false(handshake(id, wrong, &said));
     g_assert_null(said);
-    remove_dir(dir);
+    test_tmpdir_remove(dir);
 }
 
 /* Pins: a relay met first is new, then pinned; another fingerprint is a

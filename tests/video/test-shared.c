@@ -24,6 +24,19 @@ static GSocket *open_speaker(guint16 port, const char *nick, LcWireMsg *ready)
     return control;
 }
 
+/* Views alto's and bass's audio on TCP: their VIEW_READYs in views. */
+static void view_both(GSocket *ear, LcWireMsg *views[2])
+{
+    const char *nicks[] = {"alto", "bass"};
+    for (guint i = 0; i < 2; i++) {
+        LcWireMsg view = {.type = WIRE_VIEW, .flags = WIRE_FLAG_AUDIO};
+        view.view.nick = (char *)nicks[i];
+        view.view.channels = WIRE_CHANNEL_TCP;
+        test_raw_send(ear, &view);
+        g_assert_true(test_raw_read_type(ear, WIRE_VIEW_READY, views[i], 5000));
+    }
+}
+
 /* Sends a VIDEO_HELLO; flags: WIRE_FLAG_SHARED or 0. */
 static void send_hello(GSocket *tcp, guint16 flags, guint8 role, guint32 stream_id,
                        guint32 viewer_id, guint64 token)
@@ -67,16 +80,10 @@ static void send_sized(GSocket *tcp, guint32 stream_id, guint64 seq, gsize size)
     test_raw_send(tcp, &frame);
 }
 
-/* Sends a small frame on a sender's channel. */
+/* Sends a small frame (a voice packet's size) on a sender's channel. */
 static void send_frame(GSocket *tcp, guint32 stream_id, guint64 seq)
 {
-    g_autoptr(GBytes) data = g_bytes_new("opus", 4);
-    LcWireMsg frame = {.type = WIRE_VIDEO_FRAME};
-    frame.video_frame.stream_id = stream_id;
-    frame.video_frame.seq = seq;
-    frame.video_frame.codec = LC_CODEC_OPUS;
-    frame.video_frame.data = data;
-    test_raw_send(tcp, &frame);
+    send_sized(tcp, stream_id, seq, 80);
 }
 
 /* Reads the next VIDEO_FRAME on a viewer's channel; returns its stream. */
@@ -148,15 +155,8 @@ static void test_shared_channel(RelayFixture *fx, gconstpointer tweak)
     g_assert_cmphex(welcome.flags & WIRE_FLAG_SHARED_CHANNELS, ==, WIRE_FLAG_SHARED_CHANNELS);
     wire_msg_clear(&welcome);
 
-    const char *nicks[] = {"alto", "bass"};
     LcWireMsg *views[] = {&va, &vb};
-    for (guint i = 0; i < 2; i++) {
-        LcWireMsg view = {.type = WIRE_VIEW, .flags = WIRE_FLAG_AUDIO};
-        view.view.nick = (char *)nicks[i];
-        view.view.channels = WIRE_CHANNEL_TCP;
-        test_raw_send(ear, &view);
-        g_assert_true(test_raw_read_type(ear, WIRE_VIEW_READY, views[i], 5000));
-    }
+    view_both(ear, views);
     g_assert_cmpuint(va.view_ready.stream_id, ==, a_id);
 
     /* One connection, both views. */
@@ -406,15 +406,8 @@ static void duo_open(Duo *d, guint16 port)
     d->a_tcp = open_sender(port, &a_ready);
     d->b_tcp = open_sender(port, &b_ready);
     d->ear = test_raw_join_flags(port, "ear", WIRE_FLAG_SHARED_CHANNELS, 0, 0);
-    const char *nicks[] = {"alto", "bass"};
     LcWireMsg *views[] = {&va, &vb};
-    for (guint i = 0; i < 2; i++) {
-        LcWireMsg view = {.type = WIRE_VIEW, .flags = WIRE_FLAG_AUDIO};
-        view.view.nick = (char *)nicks[i];
-        view.view.channels = WIRE_CHANNEL_TCP;
-        test_raw_send(d->ear, &view);
-        g_assert_true(test_raw_read_type(d->ear, WIRE_VIEW_READY, views[i], 5000));
-    }
+    view_both(d->ear, views);
     d->shared = test_raw_connect(port);
     g_socket_set_option(d->shared, SOL_SOCKET, SO_RCVBUF, 4096, NULL);
     for (guint i = 0; i < 2; i++) {
