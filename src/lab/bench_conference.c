@@ -25,6 +25,7 @@
 #include "src/run/audio_talk.h"
 
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/resource.h>
@@ -425,6 +426,12 @@ static void conf_print_table(LcConference *c, ConfChannel ch[LC_CHAN_KINDS], dou
            100 * process_cpu / seconds);
 }
 
+/* A figure to the hundredth (ms or s): 15.36, not 15.359999999999999. */
+static double conf_round(double v)
+{
+    return isfinite(v) ? round(v * 100) / 100 : v;
+}
+
 /* Prints the figures as JSON. */
 static void conf_print_json(LcConference *c, ConfChannel ch[LC_CHAN_KINDS], double relay_cpu,
                             double process_cpu, double seconds)
@@ -443,11 +450,11 @@ static void conf_print_json(LcConference *c, ConfChannel ch[LC_CHAN_KINDS], doub
     json_builder_set_member_name(b, "threads");
     json_builder_add_int_value(b, c->n_shards);
     json_builder_set_member_name(b, "seconds");
-    json_builder_add_double_value(b, seconds);
+    json_builder_add_double_value(b, conf_round(seconds));
     json_builder_set_member_name(b, "relay_cpu_s");
-    json_builder_add_double_value(b, relay_cpu);
+    json_builder_add_double_value(b, conf_round(relay_cpu));
     json_builder_set_member_name(b, "process_cpu_s");
-    json_builder_add_double_value(b, process_cpu);
+    json_builder_add_double_value(b, conf_round(process_cpu));
     json_builder_set_member_name(b, "channels");
     json_builder_begin_object(b);
     for (guint k = 0; k < LC_CHAN_KINDS; k++) {
@@ -476,9 +483,9 @@ static void conf_print_json(LcConference *c, ConfChannel ch[LC_CHAN_KINDS], doub
             json_builder_add_int_value(b, (gint64)CONF_COUNT(&ch[k], counts[i].offset));
         }
         json_builder_set_member_name(b, "mouth_to_ear_p50_ms");
-        json_builder_add_double_value(b, stats_dist_percentile(ch[k].mouth_to_ear, 50));
+        json_builder_add_double_value(b, conf_round(stats_dist_percentile(ch[k].mouth_to_ear, 50)));
         json_builder_set_member_name(b, "mouth_to_ear_p99_ms");
-        json_builder_add_double_value(b, stats_dist_percentile(ch[k].mouth_to_ear, 99));
+        json_builder_add_double_value(b, conf_round(stats_dist_percentile(ch[k].mouth_to_ear, 99)));
         json_builder_end_object(b);
     }
     json_builder_end_object(b);
@@ -676,20 +683,23 @@ int bench_conference_main(int argc, char **argv)
     gint threads = (gint)CLAMP(g_get_num_processors(), 1, CONF_MAX_THREADS);
     g_autofree char *channels = NULL;
     LcOptionNumber numbers[] = {
-        OPTION_WHOLE("speakers", 0, 1, CONF_MAX_MEMBERS, &speakers, "Members who talk (default 20)",
-                     "N"),
+        OPTION_WHOLE("speakers", 0, 1, CONF_MAX_MEMBERS, &speakers,
+                     "Members who talk, 1 to " G_STRINGIFY(CONF_MAX_MEMBERS) " (default 20)", "N"),
         OPTION_WHOLE("listeners", 0, 1, CONF_MAX_MEMBERS, &listeners,
-                     "Members who only listen, each hearing every speaker (default 20)", "N"),
-        OPTION_SECONDS("duration", 'd', 0.5, 3600, &c.duration_s, "Seconds of talking (default 10)",
-                       "S"),
-        OPTION_WHOLE("threads", 0, 1, CONF_MAX_THREADS, &threads,
-                     "Threads the members are spread over, as over machines (default: one per "
-                     "core)",
+                     "Members who only listen, each hearing every speaker, 1 to " G_STRINGIFY(
+                         CONF_MAX_MEMBERS) " (default 20)",
                      "N"),
-        OPTION_WHOLE("jitter-min", 0, 1, AUDIO_JITTER_DEFAULT_MAX_MS, &jitter_min,
-                     "The listeners' least jitter buffer depth, ms (default " G_STRINGIFY(
-                         AUDIO_JITTER_DEFAULT_MIN_MS) ")",
-                     "MS"),
+        OPTION_SECONDS("duration", 'd', 0.5, 3600, &c.duration_s,
+                       "Seconds of talking, 0.5 to 3600 (default 10)", "S"),
+        OPTION_WHOLE("threads", 0, 1, CONF_MAX_THREADS, &threads,
+                     "Threads the members are spread over, as over machines, 1 to " G_STRINGIFY(
+                         CONF_MAX_THREADS) " (default: one per core)",
+                     "N"),
+        OPTION_WHOLE(
+            "jitter-min", 0, 1, AUDIO_JITTER_DEFAULT_MAX_MS, &jitter_min,
+            "The listeners' least jitter buffer depth, 1 to " G_STRINGIFY(
+                AUDIO_JITTER_DEFAULT_MAX_MS) " ms (default " G_STRINGIFY(AUDIO_JITTER_DEFAULT_MIN_MS) ")",
+            "MS"),
         OPTION_NUMBER_END};
     GOptionEntry entries[] = {
         {"channels", 0, 0, G_OPTION_ARG_STRING, &channels, "tcp, udp or both (default both)",
