@@ -42,7 +42,6 @@ struct _LcChanMux {
     guint8 acks[CHAN_MUX_ACKS][DGRAM_ACK_SIZE];
     guint64 ack_errors;
     guint64 bad_datagrams; /* not naming a view on the socket */
-    gsize rcvbuf, sndbuf;
 };
 
 static const LcChanStreamEvents chan_mux_events;
@@ -425,9 +424,9 @@ GSocket *chan_mux_attach_udp(LcChanMux *mux, LcChan *chan, GError **error)
         return NULL;
     }
     if (mux->udp == NULL) {
-        mux->udp =
-            chan_udp_open_socket(mux->relay_ip, chan->config.udp_port, chan->config.socket_buffer,
-                                 &mux->rcvbuf, &mux->sndbuf, error);
+        gsize rcvbuf = 0, sndbuf = 0; /* each channel reads them for its counters */
+        mux->udp = chan_udp_open_socket(mux->relay_ip, chan->config.udp_port,
+                                        chan->config.socket_buffer, &rcvbuf, &sndbuf, error);
         if (mux->udp == NULL)
             return NULL;
         chan_udp_reader_init(&mux->reader, mux->udp, TRUE, chan_mux_on_datagram, mux,

@@ -31,18 +31,18 @@ static LcRelayStream *relay_video_tcp_stream(LcRelayVideoChan *chan)
     return stream != NULL && stream->tcp == chan ? stream : NULL;
 }
 
-/* The viewer this channel serves, or NULL if gone or replaced. */
-static LcRelayViewer *relay_video_tcp_viewer(LcRelayVideoChan *chan)
-{
-    LcRelayViewer *viewer = relay_video_find_viewer(chan->video, chan->viewer_id);
-    return viewer != NULL && viewer->tcp == chan ? viewer : NULL;
-}
-
 /* The view with this id if it is attached to the channel, else NULL. */
 static LcRelayViewer *relay_video_tcp_view(LcRelayVideoChan *chan, guint32 viewer_id)
 {
     LcRelayViewer *viewer = relay_video_find_viewer(chan->video, viewer_id);
     return viewer != NULL && viewer->tcp == chan ? viewer : NULL;
+}
+
+/* The viewer this channel serves (its first, if shared), or NULL if gone
+ * or replaced. */
+static LcRelayViewer *relay_video_tcp_viewer(LcRelayVideoChan *chan)
+{
+    return relay_video_tcp_view(chan, chan->viewer_id);
 }
 
 /* Unlinks a channel from its stream or viewer, or a shared one from every
