@@ -2,6 +2,7 @@
 #include "core/alloc_tune.h"
 #include "net/wire/addr.h"
 #include "net/client/session.h"
+#include "net/secure/known_relays.h"
 #include "core/option_number.h"
 #include "net/discover/discover.h"
 #include "src/app/cli_discover.h"
@@ -41,6 +42,7 @@ typedef struct {
     gboolean media_done;      /* the camera or view run is over */
     gboolean media_until_eof; /* no --duration: the run lasts until stdin ends */
     gint64 media_start_us;    /* monotonic: the media run started */
+    char *known_relays;       /* where relays' certificates are pinned */
 } LcCli;
 
 /* Leaves the room and stops once the QUIT is sent. */
@@ -132,10 +134,20 @@ static void cli_on_joined(LcSession *session, gboolean resumed, gpointer data)
     LcCli *cli = data;
     gboolean was_lost = cli->lost;
     cli->lost = FALSE;
-    cli->ever_joined = TRUE;
+    gboolean first_use = FALSE;
+    const char *fingerprint = session_get_fingerprint(session, &first_use);
+    if (!cli->ever_joined && first_use)
+        fprintf(stderr,
+                "lanconf-cli: first meeting with relay %s: its certificate %s is pinned from now "
+                "on (%s); compare it with the fingerprint the relay logged\n",
+                session_get_server(session), fingerprint, cli->known_relays);
+    else if (!cli->ever_joined && cli->verbose && fingerprint != NULL)
+        fprintf(stderr, "lanconf-cli: relay %s showed its pinned certificate %s\n",
+                session_get_server(session), fingerprint);
     if (cli->verbose || resumed || was_lost) /* after "trying again", say it worked */
         fprintf(stderr, "lanconf-cli: %s %s as %s@%s\n", resumed ? "rejoined" : "joined",
                 session_get_server(session), session_get_nick(session), session_get_addr(session));
+    cli->ever_joined = TRUE;
     cli_check_done(cli);
 }
 
@@ -306,7 +318,8 @@ int main(int argc, char **argv)
     locale_use_utf8(FALSE);
     g_autofree char *server = NULL, *nick = NULL, *config_path = NULL;
     gboolean json = FALSE, no_history = FALSE, verbose = FALSE, no_reconnect = FALSE,
-             relay_stats = FALSE, follow = FALSE, version = FALSE, discover = FALSE;
+             relay_stats = FALSE, follow = FALSE, version = FALSE, discover = FALSE,
+             insecure = FALSE;
     gint count = 0;
     gdouble timeout = 0;
     LcCliMediaOptions media;
@@ -367,6 +380,10 @@ int main(int argc, char **argv)
         {"no-reconnect", 0, 0, G_OPTION_ARG_NONE, &no_reconnect,
          "Exit 1 when the connection is lost instead of reconnecting", NULL},
         {"config", 0, 0, G_OPTION_ARG_FILENAME, &config_path, "Read settings from FILE", "FILE"},
+        {"insecure", 0, 0, G_OPTION_ARG_NONE, &insecure,
+         "Speak plaintext, without TLS (a relay run with --insecure serves it): a lab's "
+         "baseline; anyone on the network can read and change what is sent",
+         NULL},
         {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Show joins and leaves on stderr", NULL},
         {"relay-stats", 0, 0, G_OPTION_ARG_NONE, &relay_stats,
          "Print the relay's camera-channel statistics (a table, or JSON with --json) and exit",
@@ -491,7 +508,8 @@ int main(int argc, char **argv)
     host = g_steal_pointer(&choice.host);
     port = choice.port;
     if (relay_stats) {
-        LcCliRelayStatsOptions rso = {host, port, use_nick, json, timeout};
+        LcCliRelayStatsOptions rso = {host, port,    use_nick,
+                                      json, timeout, insecure || settings.insecure};
         int status = cli_relay_stats_run(&rso);
         cli_media_options_clear(&media);
         config_client_clear(&settings);
@@ -513,7 +531,12 @@ int main(int argc, char **argv)
         .wait_for_relay = follow && !no_reconnect, /* a logger may start before the relay */
         .ping_interval_ms = cli_media_options_any(&media) ? 1000 : 0, /* clock offset */
         .reconnect_max_ms = MIN(settings.reconnect_max_ms, 2000),
+        .insecure = insecure || settings.insecure,
     };
+    cli.known_relays = known_relays_default_path();
+    if (sc.insecure)
+        fprintf(stderr, "lanconf-cli: --insecure: speaking plaintext; anyone on the network can "
+                        "read and change what is sent\n");
     cli.session = session_new(&sc, &cli_events, &cli);
     g_autoptr(GInputStream) in = g_unix_input_stream_new(0, FALSE);
     cli.input = g_data_input_stream_new(in);
@@ -547,6 +570,7 @@ int main(int argc, char **argv)
     g_object_unref(cli.input);
     g_object_unref(cli.cancel);
     g_main_loop_unref(cli.loop);
+    g_free(cli.known_relays);
     config_client_clear(&settings);
     return cli.status;
 }

@@ -103,6 +103,21 @@ static gboolean relay_main_log_stats(gpointer data)
     return G_SOURCE_CONTINUE;
 }
 
+/* Says what clients will be shown and should check: the certificate's
+ * fingerprint (and where it is), and whether plaintext is served too. */
+static void relay_main_say_identity(LcRelay *relay, gboolean insecure)
+{
+    gboolean created = FALSE;
+    const char *path = relay_get_cert_path(relay, &created);
+    g_message("TLS certificate %s%s%s: fingerprint %s", created ? "made just now in " : "",
+              path ? path : "made for this run only", "", relay_get_fingerprint(relay));
+    g_message("clients pin this fingerprint on first use; tell members to compare it with the "
+              "one their client shows");
+    if (insecure)
+        g_warning("--insecure: plaintext clients are served too; anyone on the network can read "
+                  "and change what they send");
+}
+
 /* Logs what became of the announcement on the LAN, each message once in a row. */
 static void relay_main_on_announce(LcDiscoverAnnounce *announce, gboolean established,
                                    const char *message, gpointer data)
@@ -152,6 +167,8 @@ int main(int argc, char **argv)
     g_autofree char *announce_name = NULL, *announce_last = NULL;
     gint port = -1, rate_limit = -1, stats_interval = 0, nick_hold = -1;
     gboolean verbose = FALSE, version = FALSE, recover = FALSE, no_announce = FALSE;
+    gboolean insecure = FALSE;
+    g_autofree char *tls_cert = NULL, *tls_key = NULL;
     LcOptionNumber numbers[] = {
         OPTION_WHOLE(
             "port", 'p', 0, 65535, &port,
@@ -186,6 +203,16 @@ int main(int argc, char **argv)
          "NAME"},
         {"no-announce", 0, 0, G_OPTION_ARG_NONE, &no_announce,
          "Do not announce the relay on the LAN (clients then need --server HOST:PORT)", NULL},
+        {"tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert,
+         "TLS certificate (PEM) to show clients, with --tls-key (default: a self-signed one made "
+         "on first start in the data directory)",
+         "FILE"},
+        {"tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "The private key (PEM) of --tls-cert",
+         "FILE"},
+        {"insecure", 0, 0, G_OPTION_ARG_NONE, &insecure,
+         "Also serve clients that speak plaintext (lanconf-cli --insecure): a lab's baseline; "
+         "anyone on the network can read and change what they send",
+         NULL},
         {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log every join, leave and drop", NULL},
         {"version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL},
         G_OPTION_ENTRY_NULL};
@@ -222,6 +249,10 @@ int main(int argc, char **argv)
     if (error == NULL && announce_name != NULL && no_announce)
         error = g_error_new_literal(G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                                     "--announce and --no-announce contradict each other");
+    if (error == NULL && (tls_cert == NULL) != (tls_key == NULL))
+        error = g_error_new_literal(G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                                    tls_cert ? "--tls-cert needs --tls-key (its private key)"
+                                             : "--tls-key needs --tls-cert (its certificate)");
     if (error != NULL) {
         fprintf(stderr, "lanconf-relay: %s\nTry 'lanconf-relay --help'.\n", error->message);
         return 2;
@@ -252,6 +283,13 @@ int main(int argc, char **argv)
     if (config.data_dir == NULL)
         config.data_dir = g_build_filename(g_get_user_data_dir(), "lanconf-relay", NULL);
     config.recover_history = recover;
+    config.insecure = config.insecure || insecure;
+    if (tls_cert != NULL) {
+        g_free(config.tls_cert);
+        g_free(config.tls_key);
+        config.tls_cert = g_strdup(tls_cert);
+        config.tls_key = g_strdup(tls_key);
+    }
     if (numbers[0].given)
         config.port = (guint16)port;
     if (numbers[1].given)
@@ -274,6 +312,7 @@ int main(int argc, char **argv)
     g_message("listening on %s port %u, history in %s, flood control %s",
               config.listen ? config.listen : "all interfaces", relay_get_port(m.relay),
               config.data_dir, config.rate_limit ? "on" : "off");
+    relay_main_say_identity(m.relay, config.insecure);
     g_unix_signal_add(SIGINT, relay_main_on_signal, &m);
     g_unix_signal_add(SIGTERM, relay_main_on_signal, &m);
     if (stats_interval > 0)

@@ -23,7 +23,7 @@ int main(int argc, char **argv)
 {
     alloc_tune_for_frames();
     g_autofree char *server = NULL, *nick = NULL, *config_path = NULL, *log_path = NULL;
-    gboolean no_history = FALSE, version = FALSE, no_bell = FALSE;
+    gboolean no_history = FALSE, version = FALSE, no_bell = FALSE, insecure = FALSE;
     GOptionEntry entries[] = {
         {"server", 's', 0, G_OPTION_ARG_STRING, &server,
          "Relay to join, or auto: one found on the LAN (mDNS). Default: the config file's, else "
@@ -38,6 +38,10 @@ int main(int argc, char **argv)
          "Do not show the recent messages the relay sends on joining", NULL},
         {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
          "Read settings from FILE (default $XDG_CONFIG_HOME/lanconf/lanconf.conf)", "FILE"},
+        {"insecure", 0, 0, G_OPTION_ARG_NONE, &insecure,
+         "Speak plaintext, without TLS (a relay run with --insecure serves it): a lab's "
+         "baseline; anyone on the network can read and change what is sent",
+         NULL},
         {"version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL},
         G_OPTION_ENTRY_NULL};
     locale_use_utf8(TRUE);
@@ -124,6 +128,7 @@ int main(int argc, char **argv)
             .bell_on_mention = settings.bell_on_mention && !no_bell,
             .camera = &camera,
             .found = found,
+            .insecure = insecure || settings.insecure,
         };
         status = tui_run(&tc, &error);
         if (error != NULL)

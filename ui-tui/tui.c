@@ -175,6 +175,7 @@ static void tui_init(LcTui *tui, const LcTuiConfig *config)
         .wait_for_relay = TRUE, /* started before the relay, it joins once the relay is up */
         .ping_interval_ms = config->ping_interval_ms,
         .reconnect_max_ms = config->reconnect_max_ms,
+        .insecure = config->insecure,
     };
     tui->session = session_new(&sc, &tui_session_events, tui);
     tui_audio_init(tui);

@@ -22,6 +22,7 @@ typedef struct {
     const LcCameraOptions *camera; /* /cam on: --source (when /cam on names none), --size, --fps,
                                     * --quality, --encoder; NULL for the defaults */
     const char *found;             /* how the relay was found on the LAN (--server auto), or NULL */
+    gboolean insecure;             /* plaintext, without TLS (--insecure) */
 } LcTuiConfig;
 
 /* Runs the client until the user quits. Returns the exit status: 0 after

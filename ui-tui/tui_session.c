@@ -115,7 +115,18 @@ static void tui_on_joined(LcSession *session, gboolean resumed, gpointer data)
                         "back in the room after %.1f s as %s@%s; what was said meanwhile "
                         "follows",
                         away_s, session_get_nick(session), session_get_addr(session));
-    else if (!resumed)
+    gboolean first_use = FALSE;
+    const char *fingerprint = session_get_fingerprint(session, &first_use);
+    if (!resumed && fingerprint == NULL)
+        tui_append_text(tui, CHAT_KIND_MARKER,
+                        "--insecure: this connection is plaintext; anyone on the network can "
+                        "read and change what is said and shown");
+    else if (!resumed && first_use)
+        tui_append_text(tui, CHAT_KIND_INFO,
+                        "first meeting with relay %s: its certificate %s is pinned from now on; "
+                        "compare it with the fingerprint the relay logged",
+                        session_get_server(session), fingerprint);
+    if (!resumed)
         tui_append_text(tui, CHAT_KIND_INFO,
                         "joined relay %s as %s@%s with %u member%s. Type a message and press "
                         "Enter; /help lists commands and keys, /quit leaves.",

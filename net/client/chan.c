@@ -21,6 +21,7 @@ LcChan *chan_new(LcChanKind kind, const LcChanConfig *config, const LcChanEvents
         chan->config.relay_ip = g_object_ref(config->relay_ip);
     if (config->mux != NULL)
         chan->config.mux = chan_mux_ref(config->mux);
+    chan->config.fingerprint = g_strdup(config->fingerprint);
     chan->events = *events;
     chan->user_data = user_data;
     return chan;
@@ -69,6 +70,7 @@ void chan_free(LcChan *chan)
     chan->closed = TRUE; /* no event from here on */
     chan->ops->close(chan);
     g_clear_object(&chan->config.relay_ip);
+    g_clear_pointer((char **)&chan->config.fingerprint, g_free);
     LcChanMux *mux = g_steal_pointer(&chan->config.mux);
     chan->ops->free(chan);
     if (mux != NULL)

@@ -50,6 +50,9 @@ typedef struct {
     LcChanRole role;
     LcChanMux *mux;         /* viewers: a shared connection and socket (chan_mux.h), or NULL */
     GInetAddress *relay_ip; /* borrowed: the relay's address on the control connection */
+    /* TLS: the relay must show the certificate with this fingerprint (its
+     * control connection's); NULL: plaintext, UDP unsealed. Copied. */
+    const char *fingerprint;
     guint16 tcp_port;
     guint16 udp_port;
     guint32 stream_id;

@@ -1,6 +1,7 @@
 /* chan_mux.c: one viewer video TCP connection and one UDP socket shared by
  * many views (see chan_mux.h). */
 #include "net/client/chan_mux.h"
+#include "net/secure/tls_client.h"
 
 #include "net/client/chan_private.h"
 #include "net/io/chan_defaults.h"
@@ -16,6 +17,7 @@ struct _LcChanMux {
     gint refs;
     LcChanMux **weak;
     GInetAddress *relay_ip;
+    char *fingerprint; /* the relay's (TLS), or NULL: plaintext */
     guint16 tcp_port;
     gboolean closed;
     GSource *free_src;
@@ -47,9 +49,11 @@ struct _LcChanMux {
 static const LcChanStreamEvents chan_mux_events;
 
 /* A mux to the relay. */
-LcChanMux *chan_mux_new(GInetAddress *relay_ip, guint16 tcp_port, LcChanMux **weak)
+LcChanMux *chan_mux_new(GInetAddress *relay_ip, guint16 tcp_port, const char *fingerprint,
+                        LcChanMux **weak)
 {
     LcChanMux *mux = g_new0(LcChanMux, 1);
+    mux->fingerprint = g_strdup(fingerprint);
     mux->weak = weak;
     mux->relay_ip = g_object_ref(relay_ip);
     mux->tcp_port = tcp_port;
@@ -92,6 +96,7 @@ static void chan_mux_on_free(gpointer data)
     g_hash_table_unref(mux->tcp_stream);
     g_hash_table_unref(mux->udp_views);
     g_object_unref(mux->relay_ip);
+    g_free(mux->fingerprint);
     g_free(mux);
 }
 
@@ -178,8 +183,7 @@ static void chan_mux_drop_stream(LcChanMux *mux)
 static void chan_mux_on_connected(GObject *source, GAsyncResult *result, gpointer data)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(GSocketConnection) connection =
-        g_socket_client_connect_finish(G_SOCKET_CLIENT(source), result, &error);
+    g_autoptr(GIOStream) connection = tls_client_connect_finish(result, &error);
     if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return; /* the mux is closing */
     LcChanMux *mux = data;
@@ -197,7 +201,7 @@ static void chan_mux_on_connected(GObject *source, GAsyncResult *result, gpointe
     limits.queue_frames = 1;
     limits.control_max = LC_CHAN_DEFAULT_CONTROL_MAX;
     limits.max_payload = WIRE_VIDEO_FRAME_HEAD + mux->frame_max;
-    mux->stream = chan_stream_new_for_connection(connection, &limits, &chan_mux_events, mux);
+    mux->stream = chan_stream_new_for_io(connection, &limits, &chan_mux_events, mux);
     chan_stream_start(mux->stream);
     /* Nothing follows the first VIDEO_HELLO until its VIDEO_READY: until
      * then the relay reads the connection as a new one. */
@@ -313,12 +317,9 @@ static const LcChanStreamEvents chan_mux_events = {
 /* Starts connecting to the relay's port. */
 static void chan_mux_connect(LcChanMux *mux)
 {
-    g_autoptr(GSocketClient) client = g_socket_client_new();
-    g_autoptr(GSocketAddress) address = g_inet_socket_address_new(mux->relay_ip, mux->tcp_port);
-    g_socket_client_set_timeout(client, 10);
     mux->cancel = g_cancellable_new();
-    g_socket_client_connect_async(client, G_SOCKET_CONNECTABLE(address), mux->cancel,
-                                  chan_mux_on_connected, mux);
+    chan_tcp_connect(mux->relay_ip, mux->tcp_port, mux->fingerprint, mux->cancel,
+                     chan_mux_on_connected, mux);
 }
 
 /* A TCP viewer channel attaches. */

@@ -30,8 +30,10 @@ typedef struct _LcChan LcChan;
 /* A mux to the relay at relay_ip (its TCP port; the UDP port comes with
  * the first UDP view), held by no one yet: the channels that attach hold
  * it. *weak, when given, is set to NULL when the mux closes or is
- * forgotten, so that its owner never hands out a closed one. */
-LcChanMux *chan_mux_new(GInetAddress *relay_ip, guint16 tcp_port, LcChanMux **weak);
+ * forgotten, so that its owner never hands out a closed one. fingerprint:
+ * the relay's certificate (TLS), or NULL for plaintext. */
+LcChanMux *chan_mux_new(GInetAddress *relay_ip, guint16 tcp_port, const char *fingerprint,
+                        LcChanMux **weak);
 
 LcChanMux *chan_mux_ref(LcChanMux *mux);
 void chan_mux_unref(LcChanMux *mux);

@@ -31,6 +31,12 @@ void chan_emit_lost(LcChan *chan, guint64 seq);
  * `closed` reported, once. */
 void chan_fail(LcChan *chan, const GError *error);
 
+/* chan_tcp.c: connects to the relay's port: with TLS, the relay showing
+ * the certificate fingerprint names, when given; plaintext otherwise
+ * (tls_client_connect_finish() gives the connection). */
+void chan_tcp_connect(GInetAddress *relay_ip, guint16 port, const char *fingerprint,
+                      GCancellable *cancel, GAsyncReadyCallback callback, gpointer data);
+
 /* chan_tcp.c: the mux's connection is up: the channel, attached to it,
  * says VIDEO_HELLO on it (chan_mux.h). */
 void chan_tcp_mux_attached(LcChan *chan, LcChanStream *stream);

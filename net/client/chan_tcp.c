@@ -13,6 +13,7 @@
 #include "net/io/chan_defaults.h"
 
 #include "net/io/chan_stream.h"
+#include "net/secure/tls_client.h"
 #include "net/wire/clock.h"
 #include "net/wire/wire.h"
 
@@ -31,13 +32,25 @@
 typedef struct {
     LcChan base;
     GCancellable *cancel;
-    GSocketConnection *connection;
     LcChanStream *stream; /* its own, or the mux's (borrowed) */
     gboolean on_mux;      /* attached to config.mux (chan_mux.h) */
     LcChanStats counters;
 } LcChanTcp;
 
 static const LcChanStreamEvents chan_tcp_stream_events;
+
+/* Connects to the relay's port: with TLS, the relay showing the
+ * certificate fingerprint names, when given; plaintext otherwise. */
+void chan_tcp_connect(GInetAddress *relay_ip, guint16 port, const char *fingerprint,
+                      GCancellable *cancel, GAsyncReadyCallback callback, gpointer data)
+{
+    g_autofree char *ip = g_inet_address_to_string(relay_ip);
+    g_autofree char *name = g_inet_address_get_family(relay_ip) == G_SOCKET_FAMILY_IPV6
+                                ? g_strdup_printf("[%s]:%u", ip, port)
+                                : g_strdup_printf("%s:%u", ip, port);
+    LcTlsPin pin = {.relay = name, .expect = fingerprint};
+    tls_client_connect_async(relay_ip, port, 10, fingerprint ? &pin : NULL, cancel, callback, data);
+}
 
 /* Allocates a TCP channel. */
 static LcChan *chan_tcp_create(void)
@@ -66,12 +79,12 @@ static void chan_tcp_limits(const LcChanConfig *config, LcChanStreamLimits *limi
     limits->stamp_offset = sender ? CHAN_TCP_SEND_US_OFFSET : -1;
 }
 
-/* Connected: wrap the socket, ask for the channel with VIDEO_HELLO. */
+/* Connected (with TLS, unless plaintext): wrap the connection, ask for the
+ * channel with VIDEO_HELLO. */
 static void chan_tcp_on_connected(GObject *source, GAsyncResult *result, gpointer data)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(GSocketConnection) connection =
-        g_socket_client_connect_finish(G_SOCKET_CLIENT(source), result, &error);
+    g_autoptr(GIOStream) connection = tls_client_connect_finish(result, &error);
     if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return; /* the channel is being freed */
     LcChanTcp *tcp = data;
@@ -81,12 +94,10 @@ static void chan_tcp_on_connected(GObject *source, GAsyncResult *result, gpointe
         chan_fail(chan, error);
         return;
     }
-    tcp->connection = g_steal_pointer(&connection);
     /* TCP keeps the kernel's buffer autotuning: socket_buffer is for UDP. */
-    GSocket *socket = g_socket_connection_get_socket(tcp->connection);
     LcChanStreamLimits limits;
     chan_tcp_limits(&chan->config, &limits);
-    tcp->stream = chan_stream_new(socket, &limits, &chan_tcp_stream_events, tcp);
+    tcp->stream = chan_stream_new_for_io(connection, &limits, &chan_tcp_stream_events, tcp);
     chan_stream_start(tcp->stream);
     LcWireMsg hello = {.type = WIRE_VIDEO_HELLO};
     hello.video_hello.role = (guint8)chan->config.role;
@@ -124,13 +135,9 @@ static void chan_tcp_open(LcChan *chan)
         chan_mux_attach_tcp(chan->config.mux, chan);
         return;
     }
-    g_autoptr(GSocketClient) client = g_socket_client_new();
-    g_autoptr(GSocketAddress) address =
-        g_inet_socket_address_new(chan->config.relay_ip, chan->config.tcp_port);
-    g_socket_client_set_timeout(client, 10);
     tcp->cancel = g_cancellable_new();
-    g_socket_client_connect_async(client, G_SOCKET_CONNECTABLE(address), tcp->cancel,
-                                  chan_tcp_on_connected, tcp);
+    chan_tcp_connect(chan->config.relay_ip, chan->config.tcp_port, chan->config.fingerprint,
+                     tcp->cancel, chan_tcp_on_connected, tcp);
 }
 
 /* Sender: queues a frame; its header's send time is written as it goes out. */
@@ -307,9 +314,6 @@ static void chan_tcp_free(LcChan *chan)
     LcChanTcp *tcp = (LcChanTcp *)chan;
     g_clear_object(&tcp->cancel);
     g_clear_pointer(&tcp->stream, chan_stream_free);
-    if (tcp->connection != NULL)
-        g_io_stream_close(G_IO_STREAM(tcp->connection), NULL, NULL);
-    g_clear_object(&tcp->connection);
     g_free(tcp);
 }
 

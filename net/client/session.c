@@ -3,6 +3,7 @@
 #include "net/client/chan_mux.h"
 
 #include "net/io/source.h"
+#include "net/secure/tls_client.h"
 
 #include "net/wire/clock.h"
 #include "net/io/chan_stream.h"
@@ -37,6 +38,10 @@ LcSession *session_new(const LcSessionConfig *config, const LcSessionEvents *eve
     session->config.host = session->host;
     session->config.nick = NULL;
     session->config.instance = session->instance;
+    session->known_relays = g_strdup(config->known_relays);
+    session->config.known_relays = session->known_relays;
+    session->fingerprint = g_strdup(config->fingerprint);
+    session->config.fingerprint = NULL; /* session->fingerprint, once checked */
     if (session->config.reconnect_max_ms == 0)
         session->config.reconnect_max_ms = 30000;
     if (session->config.connect_timeout_s == 0)
@@ -102,6 +107,10 @@ void session_send_msg(LcSession *session, const LcWireMsg *msg)
  * restarted; it is asked for again until it is free. */
 static gboolean session_error_is_transient(const GError *error)
 {
+    /* A certificate refused, or no TLS: trying again changes nothing. */
+    if (g_error_matches(error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE) ||
+        g_error_matches(error, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS))
+        return FALSE;
     if (error == NULL || error->domain != LC_WIRE_ERROR)
         return TRUE; /* network errors and clean closes */
     switch (error->code) {
@@ -374,25 +383,13 @@ static const LcChanStreamEvents session_conn_events = {
     .closed = session_on_closed,
 };
 
-/* Connected: start reading and send HELLO. */
-static void session_on_connected(GObject *source, GAsyncResult *result, gpointer data)
+/* The connection is up (io: TLS, or a plaintext GSocketConnection): start
+ * reading and send HELLO. */
+static void session_begin(LcSession *session, GIOStream *io)
 {
-    LcSession *session = data;
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GSocketConnection) connection =
-        g_socket_client_connect_to_host_finish(G_SOCKET_CLIENT(source), result, &error);
-    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return; /* session freed or quit */
-    g_clear_object(&session->cancel);
-    if (connection == NULL) {
-        g_prefix_error(&error, "cannot connect to relay %s: ", session->server);
-        session_lost(session, error);
-        return;
-    }
     LcChanStreamLimits limits;
     chan_stream_limits_init(&limits);
-    session->conn =
-        chan_stream_new_for_connection(connection, &limits, &session_conn_events, session);
+    session->conn = chan_stream_new_for_io(io, &limits, &session_conn_events, session);
     chan_stream_start(session->conn);
     LcWireMsg hello = {.type = WIRE_HELLO};
     hello.hello.nick = session->nick;
@@ -410,6 +407,58 @@ static void session_on_connected(GObject *source, GAsyncResult *result, gpointer
     if (!session->config.separate_channels)
         hello.flags |= WIRE_FLAG_SHARED_CHANNELS; /* audio views: chan_mux.h */
     session_send_msg(session, &hello);
+}
+
+/* The TLS handshake is over and the relay's certificate checked. */
+static void session_on_tls(GObject *source, GAsyncResult *result, gpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *fingerprint = NULL;
+    gboolean first_use = FALSE;
+    g_autoptr(GTlsConnection) tls =
+        tls_client_handshake_finish(result, &fingerprint, &first_use, &error);
+    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return; /* session freed or quit */
+    LcSession *session = data;
+    g_clear_object(&session->cancel);
+    if (tls == NULL) {
+        g_prefix_error(&error, "cannot connect to relay %s: ", session->server);
+        session_lost(session, error);
+        return;
+    }
+    session->first_use = session->first_use || first_use;
+    g_free(session->fingerprint);
+    session->fingerprint = g_steal_pointer(&fingerprint);
+    session_begin(session, G_IO_STREAM(tls));
+}
+
+/* Connected: TLS first, unless insecure. */
+static void session_on_connected(GObject *source, GAsyncResult *result, gpointer data)
+{
+    LcSession *session = data;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSocketConnection) connection =
+        g_socket_client_connect_to_host_finish(G_SOCKET_CLIENT(source), result, &error);
+    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return; /* session freed or quit */
+    if (connection == NULL) {
+        g_clear_object(&session->cancel);
+        g_prefix_error(&error, "cannot connect to relay %s: ", session->server);
+        session_lost(session, error);
+        return;
+    }
+    if (session->config.insecure) {
+        g_clear_object(&session->cancel);
+        session_begin(session, G_IO_STREAM(connection));
+        return;
+    }
+    /* Once met, the relay must show the same certificate on every
+     * reconnect, whatever the known-relays file says meanwhile. */
+    LcTlsPin pin = {.relay = session->server,
+                    .expect = session->fingerprint,
+                    .known_relays = session->known_relays};
+    tls_client_handshake_async(G_IO_STREAM(connection), &pin, session->cancel, session_on_tls,
+                               session);
 }
 
 /* Opens a new connection to the relay. */
@@ -558,6 +607,14 @@ const char *session_get_server(LcSession *session)
     return session->server;
 }
 
+/* The relay's certificate's fingerprint. */
+const char *session_get_fingerprint(LcSession *session, gboolean *first_use)
+{
+    if (first_use != NULL)
+        *first_use = session->first_use;
+    return session->fingerprint;
+}
+
 /* The relay's address on the current connection, or NULL. */
 GInetSocketAddress *session_get_relay_address(LcSession *session)
 {
@@ -631,7 +688,8 @@ LcChanMux *session_get_chan_mux(LcSession *session)
         if (relay == NULL)
             return NULL;
         session->mux = chan_mux_new(g_inet_socket_address_get_address(relay),
-                                    g_inet_socket_address_get_port(relay), &session->mux);
+                                    g_inet_socket_address_get_port(relay), session->fingerprint,
+                                    &session->mux);
     }
     return session->mux;
 }
@@ -664,5 +722,7 @@ void session_free(LcSession *session)
     g_free(session->nick);
     g_free(session->instance);
     g_free(session->addr);
+    g_free(session->known_relays);
+    g_free(session->fingerprint);
     g_free(session);
 }

@@ -31,6 +31,15 @@ typedef struct {
     /* Every audio view on a connection and a socket of its own, not shared
      * (chan_mux.h): what a client that predates sharing does. */
     gboolean separate_channels;
+    /* TLS (net/secure/tls_client.h): the relay's certificate is pinned on
+     * first use in known_relays (NULL: $XDG_CONFIG_HOME/lanconf/known_relays)
+     * and a changed one refused. insecure speaks plaintext instead: for a
+     * lab's baseline only, as anyone on the network can read and change it. */
+    gboolean insecure;
+    const char *known_relays;
+    /* The fingerprint the relay must show (a relay this process runs, whose
+     * fingerprint it knows): checked instead of the known-relays file. */
+    const char *fingerprint;
 } LcSessionConfig;
 
 typedef enum {
@@ -133,6 +142,10 @@ const char *session_get_addr(LcSession *session);
 const char *session_get_server(LcSession *session); /* "host:port" */
 /* The relay's address (IP and TCP port) on the current connection, a new
  * reference, or NULL when not connected: where the camera channels connect. */
+/* The fingerprint of the relay's certificate, once a TLS connection has
+ * been made (NULL before, and without TLS); *first_use (when given): it was
+ * pinned on this session's first connection, met for the first time. */
+const char *session_get_fingerprint(LcSession *session, gboolean *first_use);
 GInetSocketAddress *session_get_relay_address(LcSession *session);
 /* Members of the room (nick, addr), in join order. */
 const LcWireMember *session_get_members(LcSession *session, guint *n_members);

@@ -38,6 +38,9 @@ struct _LcSession {
     LcSessionState state;
     GCancellable *cancel;
     LcChanStream *conn;
+    char *known_relays;
+    char *fingerprint;     /* the relay's, checked on every connection once TLS is up */
+    gboolean first_use;    /* pinned by this session */
     GPtrArray *dead_conns; /* closed connections, freed from an idle */
     guint connects;
     gboolean ever_joined;

@@ -13,6 +13,7 @@ LcChan *stream_common_open_channel(LcSession *session, LcChanKind kind, const Lc
     LcChanConfig cfg = *config;
     cfg.relay_ip = g_inet_socket_address_get_address(relay);
     cfg.tcp_port = g_inet_socket_address_get_port(relay);
+    cfg.fingerprint = session_get_fingerprint(session, NULL);
     LcChan *chan = chan_new(kind, &cfg, events, user_data);
     chan_open(chan);
     return chan;

@@ -1,156 +1,14 @@
 /* chan_stream.c: one framed, non-blocking TCP connection, chat and media. */
-#include "net/io/chan_stream.h"
-#include "net/io/ring.h"
+#include "net/io/chan_stream_private.h"
 #include "net/io/source.h"
-#include "net/io/watch.h"
 
-#include "net/wire/addr.h"
 #include "net/wire/clock.h"
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <string.h>
-
-#define CHAN_STREAM_READ_CHUNK 65536
-/* A frame being assembled with at least this much to come is read straight
- * into its own buffer, as much as the socket has, not a chunk at a time
- * through the staging buffer and a copy. */
-#define CHAN_STREAM_DIRECT_MIN    16384
-#define CHAN_STREAM_READ_BUDGET   (1024 * 1024) /* default bytes read per wake-up */
-#define CHAN_STREAM_WRITE_VECTORS 64
-
-/* One queued frame, held by value in the output ring. */
-typedef struct {
-    GBytes *head;    /* NULL once dropped */
-    GBytes *data;    /* media frames only; NULL otherwise */
-    GBytes *stamped; /* head with the send time written in, once prepared */
-    gsize size;      /* 0 once dropped: the item only waits to be popped */
-    guint64 tag;
-    gint64 send_us;
-    gboolean media;
-    gboolean started; /* its first byte has been written: it can no longer be dropped */
-} LcStreamItem;
-
-struct _LcChanStream {
-    GSocket *socket;
-    GIOStream *connection; /* owns the socket, where the stream was made from one */
-    /* TLS (chan_stream_new_for_tls): every byte goes through it. */
-    GIOStream *tls;
-    GPollableInputStream *tls_in;
-    GPollableOutputStream *tls_out;
-    LcWatchSoon soon_read; /* TLS holds decrypted bytes the socket no longer shows */
-    LcChanStreamLimits limits;
-    LcChanStreamEvents events;
-    gpointer user_data;
-    char *peer;
-
-    guint8 *stage; /* bytes just received */
-    guint8 head[WIRE_HEADER_SIZE];
-    gsize head_have;
-    LcWireHeader header;
-    guint8 *payload; /* header.length bytes being assembled */
-    gsize payload_have;
-    gint64 first_us;
-    gint64 last_read;
-    LcWatch *read_src;
-
-    /* The frame being delivered: its payload, the assembled buffer behind it
-     * (if any), and the GBytes made of it on request. */
-    const guint8 *deliver_data;
-    guint8 *deliver_owned;
-    GBytes *deliver_bytes;
-
-    LcRing out;             /* LcStreamItem, oldest first */
-    gsize out_offset;       /* bytes of the head item already written */
-    gsize out_bytes;        /* queued bytes not yet written */
-    guint wait_frames;      /* media items not started */
-    gsize wait_bytes;       /* their bytes */
-    gsize control_bytes;    /* bytes of other items queued */
-    gsize low_water;        /* drained fires when out_bytes falls below it */
-    LcWatch *write_src;     /* while the socket's buffer is full */
-    LcWatchSoon soon_write; /* queued frames go at the end of this turn */
-    GSource *flush_timer;
-    GSource *fail_src;
-    GError *close_error;
-    gboolean closing;
-    gboolean closed;
-};
 
 static gboolean chan_stream_on_readable(GSocket *socket, GIOCondition cond, gpointer data);
 static gboolean chan_stream_on_writable(GSocket *socket, GIOCondition cond, gpointer data);
 static void chan_stream_on_soon_write(gpointer data);
-
-/* Limits for a stream whose frames are never dropped. */
-void chan_stream_limits_init(LcChanStreamLimits *limits)
-{
-    *limits = (LcChanStreamLimits){
-        .queue_frames = 1,
-        .queue_bytes = 0,
-        .control_max = G_MAXSIZE,
-        .max_payload = WIRE_MAX_PAYLOAD,
-        .read_budget = CHAN_STREAM_READ_BUDGET,
-        .notsent_lowat = 0,
-        .stamp_offset = -1,
-    };
-}
-
-/* Sets the socket options a live connection wants. */
-static void chan_stream_setup_socket(GSocket *socket, guint notsent_lowat)
-{
-    g_socket_set_blocking(socket, FALSE);
-    /* A GSocketClient's connect timeout stays on the socket as an I/O timeout;
-     * an idle connection must not time out on its own. */
-    g_socket_set_timeout(socket, 0);
-    g_socket_set_option(socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-#ifdef TCP_NOTSENT_LOWAT
-    if (notsent_lowat > 0)
-        g_socket_set_option(socket, IPPROTO_TCP, TCP_NOTSENT_LOWAT, (gint)notsent_lowat, NULL);
-#endif
-}
-
-/* Wraps a connected socket. */
-LcChanStream *chan_stream_new(GSocket *socket, const LcChanStreamLimits *limits,
-                              const LcChanStreamEvents *events, gpointer user_data)
-{
-    LcChanStream *stream = g_new0(LcChanStream, 1);
-    stream->socket = g_object_ref(socket);
-    stream->limits = *limits;
-    stream->limits.queue_frames = MAX(stream->limits.queue_frames, 1);
-    if (stream->limits.read_budget == 0)
-        stream->limits.read_budget = CHAN_STREAM_READ_BUDGET;
-    stream->events = *events;
-    stream->user_data = user_data;
-    stream->stage = g_malloc(CHAN_STREAM_READ_CHUNK);
-    stream->last_read = g_get_monotonic_time();
-    stream->out = (LcRing)LC_RING_INIT(LcStreamItem);
-    chan_stream_setup_socket(socket, limits->notsent_lowat);
-    g_autoptr(GSocketAddress) remote = g_socket_get_remote_address(socket, NULL);
-    stream->peer = remote ? addr_format(remote) : g_strdup("unknown");
-    return stream;
-}
-
-/* Wraps the socket of a connection, keeping the connection. */
-LcChanStream *chan_stream_new_for_connection(GSocketConnection *connection,
-                                             const LcChanStreamLimits *limits,
-                                             const LcChanStreamEvents *events, gpointer user_data)
-{
-    LcChanStream *stream =
-        chan_stream_new(g_socket_connection_get_socket(connection), limits, events, user_data);
-    stream->connection = G_IO_STREAM(g_object_ref(connection));
-    return stream;
-}
-
-/* Wraps a TLS connection whose handshake is done, over socket. */
-LcChanStream *chan_stream_new_for_tls(GTlsConnection *tls, GSocket *socket,
-                                      const LcChanStreamLimits *limits,
-                                      const LcChanStreamEvents *events, gpointer user_data)
-{
-    LcChanStream *stream = chan_stream_new(socket, limits, events, user_data);
-    stream->tls = G_IO_STREAM(g_object_ref(tls));
-    stream->tls_in = G_POLLABLE_INPUT_STREAM(g_io_stream_get_input_stream(stream->tls));
-    stream->tls_out = G_POLLABLE_OUTPUT_STREAM(g_io_stream_get_output_stream(stream->tls));
-    return stream;
-}
 
 /* Changes the largest payload accepted. */
 void chan_stream_set_max_payload(LcChanStream *stream, gsize max_payload)
@@ -208,7 +66,9 @@ static void chan_stream_finish(LcChanStream *stream, const GError *error)
     stream->wait_frames = 0;
     /* TLS ends with the socket, without a close_notify: a closing stream
      * never waits on a peer that does not read. */
-    if (stream->connection != NULL && stream->tls == NULL)
+    if (stream->handed_over)
+        (void)0; /* another stream reads and writes it now */
+    else if (stream->connection != NULL && stream->tls == NULL)
         g_io_stream_close(stream->connection, NULL, NULL);
     else
         g_socket_close(stream->socket, NULL);
@@ -372,9 +232,19 @@ static gboolean chan_stream_take_direct(LcChanStream *stream, gsize n, gint64 no
 /* Reads from the socket, or through TLS. */
 static gssize chan_stream_recv(LcChanStream *stream, guint8 *buf, gsize len, GError **error)
 {
-    if (stream->tls_in != NULL)
-        return g_pollable_input_stream_read_nonblocking(stream->tls_in, buf, len, NULL, error);
-    return g_socket_receive(stream->socket, (char *)buf, len, NULL, error);
+    if (stream->tls_in == NULL)
+        return g_socket_receive(stream->socket, (char *)buf, len, NULL, error);
+    GError *local = NULL;
+    gssize n = g_pollable_input_stream_read_nonblocking(stream->tls_in, buf, len, NULL, &local);
+    /* Neither end sends a close_notify (chan_stream_new_for_tls()): the
+     * TCP end is the end, as in plaintext; frames delimit themselves. */
+    if (g_error_matches(local, G_TLS_ERROR, G_TLS_ERROR_EOF)) {
+        g_error_free(local);
+        return 0;
+    }
+    if (local != NULL)
+        g_propagate_error(error, local);
+    return n;
 }
 
 static void chan_stream_on_soon_read(gpointer data);

@@ -90,6 +90,19 @@ LcChanStream *chan_stream_new_for_tls(GTlsConnection *tls, GSocket *socket,
                                       const LcChanStreamLimits *limits,
                                       const LcChanStreamEvents *events, gpointer user_data);
 
+/* Like chan_stream_new_for_connection() or chan_stream_new_for_tls() for
+ * io: a GSocketConnection, or a GTlsConnection (handshake done) over one. */
+LcChanStream *chan_stream_new_for_io(GIOStream *io, const LcChanStreamLimits *limits,
+                                     const LcChanStreamEvents *events, gpointer user_data);
+
+/* A stream over from's transport (its socket, and connection or TLS), with
+ * other limits and events: a connection changing hands (the relay's video
+ * channels start as control connections). from stops being its owner:
+ * closing and freeing it leave the transport open. What from has read and
+ * not delivered is not carried over: the peer must wait for an answer. */
+LcChanStream *chan_stream_new_from(LcChanStream *from, const LcChanStreamLimits *limits,
+                                   const LcChanStreamEvents *events, gpointer user_data);
+
 /* Changes the largest payload accepted from the peer, from the next header
  * on (a connection's allowance grows or shrinks with its state). */
 void chan_stream_set_max_payload(LcChanStream *stream, gsize max_payload);

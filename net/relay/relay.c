@@ -13,36 +13,6 @@
 #define RELAY_TICK_MS        500
 #define RELAY_ERROR_FLUSH_MS 2000
 
-/* Fills a config with the documented defaults. */
-void relay_config_init(LcRelayConfig *config)
-{
-    memset(config, 0, sizeof(*config));
-    config->port = RELAY_DEFAULT_PORT;
-    config->synchronous = g_strdup(RELAY_DEFAULT_SYNCHRONOUS);
-    config->history_on_join = RELAY_DEFAULT_HISTORY_ON_JOIN;
-    config->history_retain = RELAY_DEFAULT_HISTORY_RETAIN;
-    config->rate_limit = RELAY_DEFAULT_RATE_LIMIT;
-    config->rate_burst = RELAY_DEFAULT_RATE_BURST;
-    config->keepalive_interval_s = RELAY_DEFAULT_KEEPALIVE_INTERVAL;
-    config->keepalive_timeout_s = RELAY_DEFAULT_KEEPALIVE_TIMEOUT;
-    config->hello_timeout_s = RELAY_DEFAULT_HELLO_TIMEOUT;
-    config->max_clients = RELAY_DEFAULT_MAX_CLIENTS;
-    config->max_clients_per_ip = RELAY_DEFAULT_MAX_CLIENTS_PER_IP;
-    config->chat_queue_hard = RELAY_DEFAULT_CHAT_QUEUE_HARD;
-    config->chat_queue_soft = RELAY_DEFAULT_CHAT_QUEUE_SOFT;
-    config->chat_queue_soft_s = RELAY_DEFAULT_CHAT_QUEUE_SOFT_S;
-    config->nick_hold_s = RELAY_DEFAULT_NICK_HOLD;
-    relay_video_config_init(config);
-}
-
-/* Frees the strings a config owns. */
-void relay_config_clear(LcRelayConfig *config)
-{
-    g_clear_pointer(&config->listen, g_free);
-    g_clear_pointer(&config->data_dir, g_free);
-    g_clear_pointer(&config->synchronous, g_free);
-}
-
 /* Frees a client record (its connection must be closed). */
 static void relay_client_free(LcRelayClient *client)
 {
@@ -510,8 +480,9 @@ static char *relay_peer_ip(const char *peer)
     return colon ? g_strndup(peer, colon - peer) : g_strdup(peer);
 }
 
-/* A new TCP connection: apply connection limits, then wait for HELLO. */
-static void relay_on_incoming(GSocketConnection *connection, gpointer data)
+/* A connection ready to serve (TLS, or plaintext where allowed): apply
+ * connection limits, then wait for HELLO. */
+static void relay_on_ready(GSocketConnection *connection, GTlsConnection *tls, gpointer data)
 {
     LcRelay *relay = data;
     LcRelayClient *client = g_new0(LcRelayClient, 1);
@@ -523,7 +494,11 @@ static void relay_on_incoming(GSocketConnection *connection, gpointer data)
     limits.read_budget = RELAY_CHAT_READ_BUDGET;
     /* Before HELLO a connection may only say HELLO or VIDEO_HELLO. */
     limits.max_payload = MAX(wire_max_payload(WIRE_HELLO), wire_max_payload(WIRE_VIDEO_HELLO));
-    client->conn = chan_stream_new_for_connection(connection, &limits, &relay_conn_events, client);
+    client->conn =
+        tls != NULL
+            ? chan_stream_new_for_tls(tls, g_socket_connection_get_socket(connection), &limits,
+                                      &relay_conn_events, client)
+            : chan_stream_new_for_connection(connection, &limits, &relay_conn_events, client);
     client->session_id = ++relay->next_session;
     client->ip = relay_peer_ip(chan_stream_get_peer(client->conn));
     client->connected_at = g_get_monotonic_time();
@@ -552,6 +527,13 @@ static void relay_on_incoming(GSocketConnection *connection, gpointer data)
     else if (per_ip > relay->config.max_clients_per_ip)
         relay_client_send_error(client, WIRE_ERR_SERVER_FULL, TRUE, 0,
                                 "too many connections from your address");
+}
+
+/* An accepted connection: TLS first (relay_tls.h). */
+static void relay_on_incoming(GSocketConnection *connection, gpointer data)
+{
+    LcRelay *relay = data;
+    relay_tls_accept(relay->tls, connection);
 }
 
 /* Keepalive, HELLO deadline and soft queue limit, for one client. */
@@ -664,40 +646,6 @@ static gboolean relay_listen_all(LcRelay *relay, GError **error)
     }
 }
 
-/* Copies a config, duplicating its strings. */
-static void relay_config_copy(LcRelayConfig *dst, const LcRelayConfig *src)
-{
-    *dst = *src;
-    dst->listen = g_strdup(src->listen);
-    dst->data_dir = g_strdup(src->data_dir);
-    dst->synchronous = g_strdup(src->synchronous ? src->synchronous : "normal");
-}
-
-/* Opens the history store. A damaged one is refused, unless the config asks
- * to recover it: then it is salvaged and opened anew. The store is checked
- * once on the way in; only a damaged one costs a second look. */
-static LcHistory *relay_open_history(const LcRelayConfig *config, GError **error)
-{
-    g_autoptr(GError) local = NULL;
-    LcHistory *history =
-        history_open(config->data_dir, config->synchronous, config->history_retain, &local);
-    if (history != NULL || !config->recover_history || config->data_dir == NULL ||
-        !g_error_matches(local, HISTORY_ERROR, HISTORY_ERROR_DAMAGED)) {
-        if (local != NULL)
-            g_propagate_error(error, g_steal_pointer(&local));
-        return history;
-    }
-    g_autofree char *moved = NULL;
-    guint salvaged = 0;
-    if (!history_recover(config->data_dir, &moved, &salvaged, error))
-        return NULL;
-    if (moved != NULL)
-        g_warning("history was damaged: moved it to %s and kept the %u messages that could "
-                  "still be read",
-                  moved, salvaged);
-    return history_open(config->data_dir, config->synchronous, config->history_retain, error);
-}
-
 /* Opens the history and starts listening. */
 LcRelay *relay_new(const LcRelayConfig *config, GError **error)
 {
@@ -715,10 +663,23 @@ LcRelay *relay_new(const LcRelayConfig *config, GError **error)
     relay->holds =
         nick_holds_new(relay->history, relay->config.nick_hold_s, relay->config.max_clients,
                        relay->config.max_clients_per_ip, g_get_real_time());
-    if (!relay_listen_all(relay, error))
+    relay->tls = relay_tls_new(&relay->config, relay_on_ready, relay, error);
+    if (relay->tls == NULL || !relay_listen_all(relay, error))
         return NULL;
     relay->tick_src = source_add_timeout(RELAY_TICK_MS, relay_on_tick, relay);
     return g_steal_pointer(&relay);
+}
+
+/* The certificate's fingerprint. */
+const char *relay_get_fingerprint(LcRelay *relay)
+{
+    return relay_tls_get_fingerprint(relay->tls);
+}
+
+/* Where the certificate is. */
+const char *relay_get_cert_path(LcRelay *relay, gboolean *created)
+{
+    return relay_tls_get_cert_path(relay->tls, created);
 }
 
 /* The TCP port the relay listens on. */
@@ -733,6 +694,10 @@ void relay_get_counters(LcRelay *relay, LcRelayCounters *counters)
     *counters = relay->counters;
     if (relay->listener != NULL)
         counters->refused_no_fd = relay_listener_get_refused(relay->listener);
+    if (relay->tls != NULL) {
+        counters->tls_refused = relay_tls_get_refused(relay->tls);
+        counters->timeouts += relay_tls_get_timeouts(relay->tls);
+    }
 }
 
 /* Number of connections still open. */
@@ -778,6 +743,7 @@ void relay_free(LcRelay *relay)
     if (relay->history != NULL && relay->pending != NULL)
         relay_chat_commit(relay);
     g_clear_pointer(&relay->listener, relay_listener_free);
+    g_clear_pointer(&relay->tls, relay_tls_free);
     source_drop(&relay->tick_src);
     source_drop(&relay->commit_src);
     source_drop(&relay->reap_src);

@@ -30,6 +30,11 @@ typedef struct {
     gsize chat_queue_soft;      /* bytes queued to one client for too long: disconnect */
     guint chat_queue_soft_s;    /* how long the soft limit may be exceeded */
     guint nick_hold_s;          /* a member gone without QUIT keeps its nick this long (0 = off) */
+    /* TLS (net/relay/relay_tls.h): every connection speaks it; insecure
+     * serves plaintext connections too, beside TLS ones. */
+    gboolean insecure;
+    char *tls_cert; /* a certificate and its key; NULL: the pair in data_dir, */
+    char *tls_key;  /* made there on first start (no data_dir: one for this run) */
 
     /* Camera channels (net/relay/relay_video.h; [relay] video_* in configs/lanconf.conf). */
     guint video_frame_max;    /* largest video frame accepted, bytes */
@@ -58,6 +63,8 @@ typedef struct {
     guint64 protocol_errors;
     guint64 timeouts;
     guint64 refused_no_fd; /* connections refused (SERVER_FULL) for want of descriptors */
+    guint64 tls_refused;   /* closed before being served: failed or late TLS handshakes,
+                              plaintext to a TLS-only relay, too many handshakes at once */
 } LcRelayCounters;
 
 /* Fills a config with the documented defaults (configs/lanconf.conf). */
@@ -68,6 +75,12 @@ void relay_config_clear(LcRelayConfig *config);
 
 /* Opens the history and starts listening on the thread-default main context. */
 LcRelay *relay_new(const LcRelayConfig *config, GError **error);
+
+/* The SHA-256 fingerprint of the relay's TLS certificate, "SHA256:AB:...". */
+const char *relay_get_fingerprint(LcRelay *relay);
+/* Where the certificate is (NULL: made for this run only); *created: made
+ * just now, on first start. */
+const char *relay_get_cert_path(LcRelay *relay, gboolean *created);
 
 /* The TCP port the relay listens on (useful with port 0). */
 guint16 relay_get_port(LcRelay *relay);

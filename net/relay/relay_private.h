@@ -3,6 +3,7 @@
 
 #include "net/io/chan_stream.h"
 #include "net/relay/relay_listen.h"
+#include "net/relay/relay_tls.h"
 #include "net/io/token_bucket.h"
 #include "net/relay/history.h"
 #include "net/relay/relay.h"
@@ -68,6 +69,7 @@ typedef struct {
 struct _LcRelay {
     LcRelayConfig config;
     LcRelayListener *listener;
+    LcRelayTls *tls; /* between accepting a connection and serving it */
     guint16 port;
     LcHistory *history;
     LcNickHolds *holds;
@@ -85,6 +87,12 @@ struct _LcRelay {
     LcRelayCounters counters;
     LcRelayVideo *video;
 };
+
+/* relay_config.c: copies a config, duplicating its strings. */
+void relay_config_copy(LcRelayConfig *dst, const LcRelayConfig *src);
+/* relay_config.c: opens the history store config names (recovering a
+ * damaged one when config asks to). */
+LcHistory *relay_open_history(const LcRelayConfig *config, GError **error);
 
 /* Queues a frame to a client, enforcing the hard output limit. */
 void relay_client_enqueue(LcRelayClient *client, GBytes *frame);

@@ -2,10 +2,10 @@
  *
  * A video channel starts as an ordinary connection to the relay's port whose
  * first frame is VIDEO_HELLO instead of HELLO. Once its token checks out, the
- * relay takes the connection away from the chat engine: it keeps a duplicate
- * of the socket's descriptor in an LcChanStream (frames read straight into
+ * relay takes the connection, and its TLS, away from the chat engine into an
+ * LcChanStream of its own (chan_stream_new_from: frames read straight into
  * their own buffers, with first- and last-byte times, and a drop-oldest video
- * queue) and lets the chat side close its own copy. The client sends nothing
+ * queue); the chat side lets go of it without closing it. The client sends nothing
  * after VIDEO_HELLO until VIDEO_READY arrives, so no byte is left behind.
  */
 #include "net/relay/relay_video_private.h"
@@ -352,22 +352,6 @@ static gboolean relay_video_tcp_check(LcRelayVideo *video, const LcWireMsg *hell
     return TRUE;
 }
 
-/* A duplicate of a connection's socket, or NULL with an error. */
-static GSocket *relay_video_tcp_dup_socket(LcChanStream *conn, GError **error)
-{
-    int fd = dup(g_socket_get_fd(chan_stream_get_socket(conn)));
-    if (fd < 0) {
-        int saved = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(saved),
-                    "cannot take over the connection: %s", g_strerror(saved));
-        return NULL;
-    }
-    GSocket *socket = g_socket_new_from_fd(fd, error);
-    if (socket == NULL)
-        close(fd);
-    return socket;
-}
-
 /* The limits of a channel of this role. */
 static void relay_video_tcp_limits(const LcRelayConfig *cfg, guint8 role, guint32 frame_max,
                                    LcChanStreamLimits *limits)
@@ -385,18 +369,12 @@ static void relay_video_tcp_limits(const LcRelayConfig *cfg, guint8 role, guint3
 void relay_video_tcp_adopt(LcRelayVideo *video, LcRelayClient *client, const LcWireMsg *hello)
 {
     LcRelayVideoChan **slot = NULL;
-    g_autoptr(GError) error = NULL;
     if (!relay_video_tcp_check(video, hello, &slot)) {
         relay_client_send_error(client, WIRE_ERR_PROTOCOL, TRUE, 0,
                                 "VIDEO_HELLO names no open stream or viewer with that token");
         return;
     }
-    g_autoptr(GSocket) socket = relay_video_tcp_dup_socket(client->conn, &error);
-    if (socket == NULL) {
-        relay_client_send_error(client, WIRE_ERR_INTERNAL, TRUE, 0, error->message);
-        return;
-    }
-    relay_client_retire(client, "became a video channel");
+
     /* A channel opened again replaces the old one. */
     if (hello->video_hello.role == WIRE_VIDEO_ROLE_VIEWER)
         relay_video_tcp_release(relay_video_find_viewer(video, hello->video_hello.viewer_id));
@@ -419,7 +397,10 @@ void relay_video_tcp_adopt(LcRelayVideo *video, LcRelayClient *client, const LcW
     relay_video_tcp_limits(&video->relay->config, chan->role,
                            stream ? stream->frame_max : video->relay->config.video_frame_max,
                            &limits);
-    chan->stream = chan_stream_new(socket, &limits, &relay_video_tcp_events, chan);
+    /* The channel takes the connection (and its TLS) over; the chat side
+     * lets go of it without closing it. */
+    chan->stream = chan_stream_new_from(client->conn, &limits, &relay_video_tcp_events, chan);
+    relay_client_retire(client, "became a video channel");
     *slot = chan;
     if (chan->shared)
         g_ptr_array_add(video->shared_chans, chan);

@@ -104,12 +104,10 @@ gboolean known_relays_pin(const char *path, const char *relay, const char *finge
 GError *known_relays_changed_error(const char *path, const char *relay, const char *pinned,
                                    const char *fingerprint)
 {
-    return g_error_new(G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                       "the relay %s has another certificate than when it was first met:\n"
-                       "  pinned: %s\n"
-                       "  now:    %s\n"
-                       "Someone may be in the middle, or the relay's key was made anew. If its "
-                       "owner confirms the new fingerprint, remove the line for %s from %s to "
-                       "pin the new one.",
+    return g_error_new(G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,
+                       "REFUSED: relay %s shows another certificate than when it was first "
+                       "met (pinned %s, now %s). Someone may be in the middle, or the relay's "
+                       "key was made anew: if its owner confirms the new fingerprint, remove "
+                       "the line for %s from %s to pin the new one",
                        relay, pinned, fingerprint, relay, path);
 }

@@ -337,6 +337,7 @@ int cli_relay_stats_run(const LcCliRelayStatsOptions *options)
         .history_limit = 0,
         .reconnect = FALSE,
         .connect_timeout_s = (guint)MAX(1.0, timeout_s),
+        .insecure = options->insecure,
     };
     rs.session = session_new(&sc, &cli_relay_stats_events, &rs);
     session_add_watch(rs.session, cli_relay_stats_on_msg, &rs);

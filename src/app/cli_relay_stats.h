@@ -8,8 +8,9 @@ typedef struct {
     const char *host;
     guint16 port;
     const char *nick;
-    gboolean json;    /* one JSON document instead of a text table */
-    double timeout_s; /* give up after this long; 0 = 10 s */
+    gboolean json;     /* one JSON document instead of a text table */
+    double timeout_s;  /* give up after this long; 0 = 10 s */
+    gboolean insecure; /* plaintext, without TLS */
 } LcCliRelayStatsOptions;
 
 /* Joins the relay, sends STATS_REQUEST, collects the STATS_STREAM and

@@ -49,6 +49,23 @@ static void config_string(GKeyFile *file, const char *group, const char *key, ch
     *out = (text && *g_strstrip(text)) ? g_steal_pointer(&text) : NULL;
 }
 
+/* Reads a boolean key (true or false) if present. */
+static gboolean config_bool(GKeyFile *file, const char *group, const char *key, gboolean *out,
+                            GError **error)
+{
+    if (!g_key_file_has_key(file, group, key, NULL))
+        return TRUE;
+    g_autofree char *text = g_key_file_get_string(file, group, key, NULL);
+    g_strstrip(text);
+    if (g_ascii_strcasecmp(text, "true") == 0 || g_ascii_strcasecmp(text, "false") == 0) {
+        *out = g_ascii_strcasecmp(text, "true") == 0;
+        return TRUE;
+    }
+    g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                "[%s] %s = '%s': expected true or false", group, key, text);
+    return FALSE;
+}
+
 #define READ_UINT(group, key, min, max, field)                                                     \
     do {                                                                                           \
         guint64 v_ = (field);                                                                      \
@@ -63,6 +80,10 @@ gboolean config_read_relay(GKeyFile *file, LcRelayConfig *c, GError **error)
     const char *g = "relay";
     config_string(file, g, "listen", &c->listen);
     config_string(file, g, "data_dir", &c->data_dir);
+    config_string(file, g, "tls_cert", &c->tls_cert);
+    config_string(file, g, "tls_key", &c->tls_key);
+    if (!config_bool(file, g, "insecure", &c->insecure, error))
+        return FALSE;
     char *sync = g_strdup(c->synchronous);
     config_string(file, g, "synchronous", &sync);
     g_free(c->synchronous);
@@ -107,6 +128,8 @@ gboolean config_read_client(GKeyFile *file, LcClientSettings *s, GError **error)
     config_string(file, g, "nick", &s->nick);
     READ_UINT(g, "ping_interval_ms", 0, 3600000, s->ping_interval_ms);
     READ_UINT(g, "reconnect_max_ms", 100, 3600000, s->reconnect_max_ms);
+    if (!config_bool(file, g, "insecure", &s->insecure, error))
+        return FALSE;
     g_autofree char *bell = NULL;
     config_string(file, g, "bell", &bell);
     s->bell_on_mention = bell == NULL || g_ascii_strcasecmp(bell, "mention") == 0;

@@ -10,6 +10,7 @@ typedef struct {
     guint ping_interval_ms;
     guint reconnect_max_ms;
     gboolean bell_on_mention; /* bell=mention (the default) or off */
+    gboolean insecure;        /* insecure=true: plaintext, for a lab's baseline only */
 } LcClientSettings;
 
 /* Opens the config file: `path` if given (it must exist), else the user's

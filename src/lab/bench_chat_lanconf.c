@@ -20,6 +20,7 @@ typedef struct {
 
 struct _LcChatBench {
     const LcBenchChatConfig *config;
+    const char *fingerprint; /* the in-process relay's; NULL: pinned as any client pins */
     LcBenchChatResult *result;
     LcChatReceiver *receivers;
     LcSession *sender;
@@ -125,6 +126,9 @@ static LcRelayThread *bench_lanconf_start_relay(const LcBenchChatConfig *c, char
     rc.rate_limit = 0;
     rc.max_clients = c->clients + c->stuck + 16;
     rc.max_clients_per_ip = c->clients + c->stuck + 16;
+    /* The stuck members speak plaintext (bench_stuck.c); the measured
+     * members TLS, as every client does by default. */
+    rc.insecure = c->stuck > 0;
     *dir = g_dir_make_tmp("lanconf-bench-XXXXXX", error);
     if (*dir == NULL) {
         relay_config_clear(&rc);
@@ -139,7 +143,8 @@ static LcRelayThread *bench_lanconf_start_relay(const LcBenchChatConfig *c, char
 /* Removes the in-process relay's history directory. */
 static void bench_lanconf_remove_dir(const char *dir)
 {
-    const char *names[] = {"history.db", "history.db-wal", "history.db-shm"};
+    const char *names[] = {"history.db", "history.db-wal", "history.db-shm", "relay-cert.pem",
+                           "relay-key.pem"};
     for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
         g_autofree char *path = g_build_filename(dir, names[i], NULL);
         g_remove(path);
@@ -154,12 +159,20 @@ static gboolean bench_lanconf_drive(LcChatBench *b, const char *host, guint16 po
     gint64 deadline = g_get_monotonic_time() + (gint64)c->timeout_s * G_USEC_PER_SEC;
     for (guint i = 0; i < c->clients; i++) {
         g_autofree char *nick = g_strdup_printf("recv%u", i);
-        LcSessionConfig sc = {.host = host, .port = port, .nick = nick, .history_limit = 0};
+        LcSessionConfig sc = {.host = host,
+                              .port = port,
+                              .nick = nick,
+                              .history_limit = 0,
+                              .fingerprint = b->fingerprint};
         b->receivers[i] = (LcChatReceiver){b, i, NULL};
         b->receivers[i].session = session_new(&sc, &receiver_events, &b->receivers[i]);
         session_start(b->receivers[i].session);
     }
-    LcSessionConfig sc = {.host = host, .port = port, .nick = "sender", .history_limit = 0};
+    LcSessionConfig sc = {.host = host,
+                          .port = port,
+                          .nick = "sender",
+                          .history_limit = 0,
+                          .fingerprint = b->fingerprint};
     b->sender = session_new(&sc, &sender_events, b);
     session_start(b->sender);
     if (!bench_lanconf_wait(b, bench_lanconf_all_joined, deadline)) {
@@ -208,6 +221,7 @@ gboolean bench_chat_run_lanconf(const LcBenchChatConfig *c, LcBenchChatResult *r
                                   .latency_ms = stats_dist_new()};
     LcChatBench b = {.config = c,
                      .result = result,
+                     .fingerprint = thread ? relay_thread_get_fingerprint(thread) : NULL,
                      .receivers = g_new0(LcChatReceiver, c->clients),
                      .stuck = g_ptr_array_new_with_free_func(g_object_unref)};
     bench_window_init(&b.window, c->clients);

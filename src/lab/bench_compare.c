@@ -44,7 +44,8 @@ typedef struct {
     LcAudioListen *listen;
     GError *error;
     guint joined;
-    gint64 stop_us; /* local clock: capture stopped; the summary's end */
+    gint64 stop_us;          /* local clock: capture stopped; the summary's end */
+    const char *fingerprint; /* the in-process relay's; NULL: pinned as any client pins */
 } LcCompare;
 
 /* Keeps the first fatal error. */
@@ -138,6 +139,7 @@ static LcSession *compare_session(LcCompare *c, const char *host, guint16 port, 
 {
     LcSessionConfig sc = {
         .host = host, .port = port, .nick = nick, .history_limit = 0, .ping_interval_ms = 500};
+    sc.fingerprint = c->fingerprint;
     LcSession *s = session_new(&sc, &compare_session_events, c);
     session_start(s);
     return s;
@@ -436,6 +438,7 @@ int bench_compare_run(const LcBenchCompareConfig *config)
         if ((relay = compare_start_relay(impair, &port, &error)) == NULL)
             goto out;
         host = g_strdup(impair ? impair_get_relay_addr(impair) : "127.0.0.1");
+        c.fingerprint = relay_thread_get_fingerprint(relay);
     }
     /* The clients' sockets live in the client namespace: this thread enters
      * it; the relay's thread and the link emulator have their own. */

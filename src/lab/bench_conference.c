@@ -66,7 +66,8 @@ typedef struct {
 
 struct _LcConference {
     const LcBenchConferenceConfig *config;
-    GPtrArray *recorded; /* LcFrame */
+    const char *fingerprint; /* the in-process relay's */
+    GPtrArray *recorded;     /* LcFrame */
     ConfMember *speakers;
     ConfMember *listeners;
     ConfShard *shards;
@@ -200,7 +201,8 @@ static LcSession *conf_join(LcConference *c, guint16 port, const char *role, gui
                           .port = port,
                           .nick = nick,
                           .ping_interval_ms = 1000,
-                          .separate_channels = c->config->separate};
+                          .separate_channels = c->config->separate,
+                          .fingerprint = c->fingerprint};
     LcSession *s = session_new(&sc, &conf_session_events, c);
     session_start(s);
     return s;
@@ -640,6 +642,7 @@ int bench_conference_run(const LcBenchConferenceConfig *cfg)
     if (!conf_record(&c))
         goto fail;
     conf_shards_start(&c, cfg->threads);
+    c.fingerprint = relay_thread_get_fingerprint(relay);
     if (!conf_setup(&c, relay_thread_get_port(relay)))
         goto fail;
     double relay0 = 0, relay1 = 0;

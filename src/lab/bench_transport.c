@@ -42,6 +42,7 @@ typedef struct {
 typedef struct {
     const LcBenchTransportConfig *config;
     LcChanKind channel;
+    const char *fingerprint; /* the in-process relay's */
     LcSession *send_session, *view_session;
     LcStreamSender *sender;
     LcStreamViewer *viewer;
@@ -218,6 +219,7 @@ static gboolean transport_drive(LcTransportRun *r, guint16 port)
     g_autofree char *send_nick = g_strdup_printf("xport-%s-send", kind);
     g_autofree char *view_nick = g_strdup_printf("xport-%s-view", kind);
     LcSessionConfig sc = {.host = "127.0.0.1", .port = port, .history_limit = 0};
+    sc.fingerprint = r->fingerprint;
     sc.nick = send_nick;
     r->send_session = session_new(&sc, &transport_session_events, r);
     sc.nick = view_nick;
@@ -303,9 +305,11 @@ static GBytes *transport_make_payload(guint size)
 
 /* One lanconf run on a channel through the relay on port. */
 static void transport_run_lanconf(const LcBenchTransportConfig *cfg, LcChanKind channel,
-                                  guint16 port, LcTransportResult *out)
+                                  LcRelayThread *relay, LcTransportResult *out)
 {
-    LcTransportRun r = {.config = cfg, .channel = channel};
+    LcTransportRun r = {
+        .config = cfg, .channel = channel, .fingerprint = relay_thread_get_fingerprint(relay)};
+    guint16 port = relay_thread_get_port(relay);
     r.payload = transport_make_payload(cfg->size);
     r.rtt_ms = stats_dist_new();
     out->name = g_strdup_printf("lanconf %s", chan_kind_name(channel));
@@ -619,7 +623,7 @@ static int transport_run(const LcBenchTransportConfig *cfg)
     for (guint rep = 0; rep < cfg->repeat; rep++) {
         LcTransportResult *results = all + rep * 4;
         for (guint i = 0; i < 2; i++)
-            transport_run_lanconf(cfg, order[i], relay_thread_get_port(relay), &results[i]);
+            transport_run_lanconf(cfg, order[i], relay, &results[i]);
         if (!cfg->no_anchor)
             transport_run_iperf3(cfg, &results[2]);
         if (cfg->repeat > 1) {

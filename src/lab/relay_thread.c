@@ -12,6 +12,7 @@ struct _LcRelayThread {
     LcRelay *relay;
     GError *error;
     guint16 port;
+    char *fingerprint;
 };
 
 /* On the relay's thread: enters the namespace, if any, and opens the
@@ -23,6 +24,7 @@ static void relay_thread_open(gpointer data)
         return;
     t->relay = relay_new(t->config, &t->error);
     t->port = t->relay != NULL ? relay_get_port(t->relay) : 0;
+    t->fingerprint = t->relay != NULL ? g_strdup(relay_get_fingerprint(t->relay)) : NULL;
 }
 
 /* On the relay's thread: closes the relay and leaves the namespace. */
@@ -40,6 +42,7 @@ static void relay_thread_free(LcRelayThread *t)
     loop_thread_call(t->thread, relay_thread_close, t);
     loop_thread_free(t->thread);
     g_clear_error(&t->error);
+    g_free(t->fingerprint);
     g_free(t);
 }
 
@@ -57,6 +60,12 @@ LcRelayThread *relay_thread_start(const LcRelayConfig *config, const char *netns
         return NULL;
     }
     return t;
+}
+
+/* The relay's certificate's fingerprint. */
+const char *relay_thread_get_fingerprint(LcRelayThread *t)
+{
+    return t->fingerprint;
 }
 
 /* The port the relay listens on. */

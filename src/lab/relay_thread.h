@@ -11,6 +11,10 @@ typedef struct _LcRelayThread LcRelayThread;
  * relay's sockets live there (the rest of the process stays where it is). */
 LcRelayThread *relay_thread_start(const LcRelayConfig *config, const char *netns, GError **error);
 
+/* The fingerprint of the relay's TLS certificate: what this process's own
+ * sessions expect of it (no known-relays file involved). */
+const char *relay_thread_get_fingerprint(LcRelayThread *t);
+
 /* The port the relay listens on. */
 guint16 relay_thread_get_port(LcRelayThread *thread);
 

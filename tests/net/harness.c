@@ -1,6 +1,7 @@
 /* harness.c: helpers for tests that run the real relay on 127.0.0.1. */
 #include "tests/net/harness.h"
 
+#include "tests/test-relay-identity.h"
 #include "net/wire/addr.h"
 #include "src/lab/relay_thread.h"
 
@@ -15,8 +16,13 @@ TestRelay *test_relay_start(TestRelayTweak tweak)
     config.listen = g_strdup("127.0.0.1");
     config.port = 0;
     config.rate_limit = 0;
+    /* The raw clients below speak plaintext; sessions speak TLS (a relay
+     * that allows plaintext serves both). */
+    config.insecure = TRUE;
     if (tweak)
         tweak(&config);
+    if (config.tls_cert == NULL)
+        test_relay_identity(&config.tls_cert, &config.tls_key);
     g_autoptr(GError) error = NULL;
     LcRelayThread *thread = relay_thread_start(&config, NULL, &error);
     g_assert_no_error(error);

@@ -653,10 +653,14 @@ static void test_limit_per_ip(RelayFixture *fx, gconstpointer tweak)
     const guint16 port = fx->port;
     GSocket *a = test_raw_join(port, "a", 0, 0);
     GSocket *b = test_raw_join(port, "b", 0, 0);
-    GSocket *c = test_raw_connect(port);
-    guint16 code = 0;
-    g_assert_true(test_raw_wait_closed(c, 3000, &code));
-    g_assert_cmpuint(code, ==, WIRE_ERR_SERVER_FULL);
+    /* A client speaks first (a ClientHello, or a HELLO in clear): the
+     * relay answers once it knows which. */
+    LcWireMsg answer;
+    GSocket *c = test_raw_hello(port, NULL, "c", "third", &answer);
+    g_assert_cmpuint(answer.type, ==, WIRE_ERROR);
+    g_assert_cmpuint(answer.error.code, ==, WIRE_ERR_SERVER_FULL);
+    wire_msg_clear(&answer);
+    g_assert_true(test_raw_wait_closed(c, 3000, NULL));
     g_object_unref(c);
     g_object_unref(a);
     g_object_unref(b);

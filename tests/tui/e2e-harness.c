@@ -1,6 +1,7 @@
 /* e2e-harness.c: the relay, the members and lanconf in tmux for the
  * end-to-end tests, and reading what they show. */
 #include "e2e-harness.h"
+#include "tests/test-relay-identity.h"
 
 #include <glib/gstdio.h>
 #include <locale.h>
@@ -160,8 +161,22 @@ void e2e_start_relay(E2e *e, guint16 fixed)
     g_autofree char *data = e2e_path(e, "data");
     g_autofree char *port_text = g_strdup_printf("%u", fixed);
     g_unlink(port_file);
-    const char *argv[] = {BIN("lanconf-relay"), "--port", port_text,      "--port-file", port_file,
-                          "--data-dir",         data,     "--rate-limit", "0",           NULL};
+    g_autofree char *cert = NULL, *key = NULL;
+    test_relay_identity(&cert, &key);
+    const char *argv[] = {BIN("lanconf-relay"),
+                          "--port",
+                          port_text,
+                          "--port-file",
+                          port_file,
+                          "--data-dir",
+                          data,
+                          "--rate-limit",
+                          "0",
+                          "--tls-cert",
+                          cert,
+                          "--tls-key",
+                          key,
+                          NULL};
     e->relay = e2e_spawn(e, argv, "relay", FALSE);
     e2e_pids[E2E_PID_RELAY] = e2e_pid_of(e->relay);
     g_autofree char *port = e2e_wait(e, "port", e2e_has_port, NULL, "the relay's port file");

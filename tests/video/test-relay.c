@@ -492,10 +492,11 @@ static void test_channels_count(RelayFixture *fx, gconstpointer tweak)
     GSocket *control = video_raw_open_stream(fx->port, "cam", WIRE_CHANNEL_TCP, &ready);
     GSocket *tcp = open_sender_channel(fx->port, &ready);
     GSocket *third = test_raw_join(fx->port, "third", 0, 0);
-    GSocket *fourth = test_raw_connect(fx->port);
-    guint16 code = 0;
-    g_assert_true(test_raw_wait_closed(fourth, 3000, &code));
-    g_assert_cmpuint(code, ==, WIRE_ERR_SERVER_FULL);
+    LcWireMsg answer;
+    GSocket *fourth = test_raw_hello(fx->port, NULL, "fourth", "fourth", &answer);
+    g_assert_cmpuint(answer.type, ==, WIRE_ERROR);
+    g_assert_cmpuint(answer.error.code, ==, WIRE_ERR_SERVER_FULL);
+    wire_msg_clear(&answer);
     g_object_unref(fourth);
 
     g_object_unref(tcp); /* the video channel goes: room for one more */
