@@ -63,8 +63,10 @@ static void relay_main_log_video_stats(LcRelay *relay)
     LcRelayVideoStats v;
     relay_get_video_stats(relay, &v);
     g_message("stats: video streams=%u viewers=%u bad_datagrams=%" G_GUINT64_FORMAT
-              " unknown_token=%" G_GUINT64_FORMAT " udp_send_errors=%" G_GUINT64_FORMAT,
-              v.streams->len, v.viewers->len, v.bad_datagrams, v.unknown_token, v.udp_send_errors);
+              " unknown_token=%" G_GUINT64_FORMAT " bad_seal=%" G_GUINT64_FORMAT
+              " udp_send_errors=%" G_GUINT64_FORMAT,
+              v.streams->len, v.viewers->len, v.bad_datagrams, v.unknown_token, v.bad_seal,
+              v.udp_send_errors);
     for (guint i = 0; i < v.streams->len; i++) {
         const LcRelayStreamStats *s = &g_array_index(v.streams, LcRelayStreamStats, i);
         g_autoptr(GString) in = g_string_new(NULL);
@@ -96,9 +98,10 @@ static gboolean relay_main_log_stats(gpointer data)
     g_message("stats: clients=%u connections=%" G_GUINT64_FORMAT " stored=%" G_GUINT64_FORMAT
               " duplicates=%" G_GUINT64_FORMAT " delivered=%" G_GUINT64_FORMAT
               " rate_limited=%" G_GUINT64_FORMAT " slow_consumers=%" G_GUINT64_FORMAT
-              " protocol_errors=%" G_GUINT64_FORMAT " timeouts=%" G_GUINT64_FORMAT,
+              " protocol_errors=%" G_GUINT64_FORMAT " timeouts=%" G_GUINT64_FORMAT
+              " tls_refused=%" G_GUINT64_FORMAT,
               c.clients, c.connections, c.messages_stored, c.messages_duplicate, c.frames_delivered,
-              c.rate_limited, c.slow_consumer_drops, c.protocol_errors, c.timeouts);
+              c.rate_limited, c.slow_consumer_drops, c.protocol_errors, c.timeouts, c.tls_refused);
     relay_main_log_video_stats(m->relay);
     return G_SOURCE_CONTINUE;
 }

@@ -22,6 +22,7 @@ LcChan *chan_new(LcChanKind kind, const LcChanConfig *config, const LcChanEvents
     if (config->mux != NULL)
         chan->config.mux = chan_mux_ref(config->mux);
     chan->config.fingerprint = g_strdup(config->fingerprint);
+    chan->config.udp_key = config->udp_key ? g_bytes_ref(config->udp_key) : NULL;
     chan->events = *events;
     chan->user_data = user_data;
     return chan;
@@ -71,6 +72,7 @@ void chan_free(LcChan *chan)
     chan->ops->close(chan);
     g_clear_object(&chan->config.relay_ip);
     g_clear_pointer((char **)&chan->config.fingerprint, g_free);
+    g_clear_pointer(&chan->config.udp_key, g_bytes_unref);
     LcChanMux *mux = g_steal_pointer(&chan->config.mux);
     chan->ops->free(chan);
     if (mux != NULL)

@@ -53,6 +53,9 @@ typedef struct {
     /* TLS: the relay must show the certificate with this fingerprint (its
      * control connection's); NULL: plaintext, UDP unsealed. Copied. */
     const char *fingerprint;
+    /* UDP: the key STREAM_READY or VIEW_READY gave (over TLS): every
+     * datagram sealed both ways (net/io/dgram_crypt.h); NULL: plain. */
+    GBytes *udp_key;
     guint16 tcp_port;
     guint16 udp_port;
     guint32 stream_id;
@@ -80,6 +83,7 @@ typedef struct {
     guint64 frames_lost;   /* viewer, UDP: abandoned incomplete */
     guint64 duplicates;    /* viewer, UDP: duplicate datagrams */
     guint64 bad_datagrams; /* UDP: malformed, or not carrying this channel's token */
+    guint64 bad_seal;      /* UDP, sealed: dropped for a bad tag, a replay, or sent plain */
     guint64 send_errors;   /* UDP: datagrams the kernel refused */
     guint queue_frames;    /* frames waiting unsent now */
     gsize queue_bytes;     /* bytes waiting unsent now */

@@ -5,6 +5,7 @@
 
 #include "net/client/chan_private.h"
 #include "net/io/chan_defaults.h"
+#include "net/io/dgram_crypt.h"
 #include "net/io/source.h"
 #include "net/io/watch.h"
 #include "net/wire/chan_dgram.h"
@@ -41,7 +42,8 @@ struct _LcChanMux {
      * handled: a listener acknowledges every packet of every speaker. */
     gboolean reading;
     guint n_acks;
-    guint8 acks[CHAN_MUX_ACKS][DGRAM_ACK_SIZE];
+    guint8 acks[CHAN_MUX_ACKS][DGRAM_ACK_SIZE + DGRAM_SEAL_OVERHEAD];
+    gsize ack_len[CHAN_MUX_ACKS];
     guint64 ack_errors;
     guint64 bad_datagrams; /* not naming a view on the socket */
 };
@@ -388,7 +390,7 @@ static void chan_mux_flush_acks(LcChanMux *mux)
     if (n == 0 || mux->closed)
         return;
     for (guint i = 0; i < n; i++) {
-        vecs[i] = (GOutputVector){mux->acks[i], DGRAM_ACK_SIZE};
+        vecs[i] = (GOutputVector){mux->acks[i], mux->ack_len[i]};
         msgs[i] = (GOutputMessage){.vectors = &vecs[i], .num_vectors = 1};
     }
     g_autoptr(GError) error = NULL;
@@ -400,7 +402,8 @@ static void chan_mux_flush_acks(LcChanMux *mux)
  * read, at once otherwise. */
 void chan_mux_send_ack(LcChanMux *mux, const guint8 *ack, gsize len)
 {
-    g_return_if_fail(len == DGRAM_ACK_SIZE);
+    g_return_if_fail(len <= sizeof(mux->acks[0]));
+    mux->ack_len[mux->n_acks] = len;
     memcpy(mux->acks[mux->n_acks++], ack, len);
     if (!mux->reading || mux->n_acks == CHAN_MUX_ACKS)
         chan_mux_flush_acks(mux);

@@ -52,7 +52,7 @@ void chan_mux_detach_tcp(LcChanMux *mux, LcChan *chan);
  * reference), opened on first use, or NULL with an error. */
 GSocket *chan_mux_attach_udp(LcChanMux *mux, LcChan *chan, GError **error);
 void chan_mux_detach_udp(LcChanMux *mux, LcChan *chan);
-/* Sends a view's ACK datagram (DGRAM_ACK_SIZE bytes) on the shared socket:
+/* Sends a view's ACK datagram (DGRAM_ACK_SIZE bytes, and the seal's) on the shared socket:
  * those made while the socket is read go together, one system call. */
 void chan_mux_send_ack(LcChanMux *mux, const guint8 *ack, gsize len);
 

@@ -18,6 +18,7 @@
 #include "net/io/watch.h"
 
 #include "net/wire/chan_dgram.h"
+#include "net/io/dgram_crypt.h"
 #include "net/io/token_bucket.h"
 #include "net/io/chan_timer.h"
 #include "net/wire/clock.h"
@@ -50,6 +51,8 @@ typedef struct {
     LcFragReassembler *reasm;
     LcUdpReader reader; /* the socket of its own (none on a mux) */
     gboolean on_mux;    /* the socket is the mux's (chan_mux.h) */
+    LcDgramKey key;     /* set: every datagram sealed both ways */
+    guint8 open_buf[DGRAM_CRYPT_MAX_SIZE];
     LcChanStats counters;
 } LcChanUdp;
 
@@ -77,12 +80,20 @@ static void chan_udp_out_free(LcUdpOut *out)
     g_free(out);
 }
 
-/* Sends one datagram to the relay; FALSE when the send buffer is full. */
+/* Sends one datagram to the relay (sealed when the channel has a key);
+ * FALSE when the send buffer is full. */
 static gboolean chan_udp_send(LcChanUdp *udp, GOutputVector *vec, guint n)
 {
     g_autoptr(GError) error = NULL;
     if (udp->socket == NULL)
         return TRUE;
+    guint8 sealed[DGRAM_CRYPT_MAX_SIZE];
+    GOutputVector one;
+    if (dgram_crypt_key_is_set(&udp->key)) {
+        one = (GOutputVector){sealed, dgram_crypt_seal(&udp->key, vec, n, sealed)};
+        vec = &one;
+        n = 1;
+    }
     gssize sent = g_socket_send_message(udp->socket, NULL, vec, (gint)n, NULL, 0, 0, NULL, &error);
     if (sent >= 0)
         return TRUE;
@@ -176,11 +187,32 @@ static void chan_udp_on_hello_ack(LcChanUdp *udp)
     chan_emit_ready(&udp->base);
 }
 
+/* Opens a sealed datagram in place of buf when the channel has a key; a
+ * plain one then, a forged or a replayed one, is dropped and counted. */
+static gboolean chan_udp_unseal(LcChanUdp *udp, const guint8 **buf, gsize *len)
+{
+    LcDgram h;
+    gboolean sealed = FALSE;
+    if (!dgram_crypt_key_is_set(&udp->key) || !chan_dgram_peek(*buf, *len, &h, &sealed))
+        return TRUE; /* the parser says what is wrong */
+    gsize plain_len = 0;
+    if (!sealed ||
+        dgram_crypt_open(&udp->key, *buf, *len, udp->open_buf, &plain_len) != DGRAM_SEAL_OK) {
+        udp->counters.bad_seal++;
+        return FALSE;
+    }
+    *buf = udp->open_buf;
+    *len = plain_len;
+    return TRUE;
+}
+
 /* One datagram from the relay. */
 static void chan_udp_dispatch(LcChanUdp *udp, const guint8 *buf, gsize len)
 {
     LcDgram d;
     gboolean sender = udp->base.config.role == LC_CHAN_ROLE_SENDER;
+    if (!chan_udp_unseal(udp, &buf, &len))
+        return;
     if (!chan_dgram_parse(buf, len, udp->base.config.frame_max, &d, NULL) ||
         !chan_udp_is_mine(udp, &d)) {
         udp->counters.bad_datagrams++;
@@ -234,6 +266,16 @@ static void chan_udp_on_lost(guint32 stream_id, guint64 seq, guint received, gui
 static gboolean chan_udp_start(LcChanUdp *udp, GError **error)
 {
     LcChan *chan = &udp->base;
+    if (chan->config.udp_key != NULL &&
+        (g_bytes_get_size(chan->config.udp_key) != WIRE_UDP_KEY_SIZE ||
+         !dgram_crypt_key_init(&udp->key, g_bytes_get_data(chan->config.udp_key, NULL), FALSE,
+                               error))) {
+        if (error != NULL && *error == NULL)
+            g_set_error(error, LC_WIRE_ERROR, WIRE_ERR_PROTOCOL,
+                        "the relay gave a UDP key of %zu bytes, not %d",
+                        g_bytes_get_size(chan->config.udp_key), WIRE_UDP_KEY_SIZE);
+        return FALSE;
+    }
     if (chan->config.mux != NULL && chan->config.role == LC_CHAN_ROLE_VIEWER) {
         udp->socket = chan_mux_attach_udp(chan->config.mux, chan, error);
         if (udp->socket == NULL)
@@ -361,7 +403,7 @@ static gint64 chan_udp_gather(LcChanUdp *udp, LcDgramBatch *b)
         LcDgram d = {0};
         chan_udp_header(udp, &d, DGRAM_FRAG);
         d.frag.meta = out->meta;
-        gint64 wait = dgram_batch_add(b, &udp->bucket, now, &d, out->data, next, NULL);
+        gint64 wait = dgram_batch_add(b, &udp->bucket, now, &d, out->data, next, NULL, &udp->key);
         if (wait > 0)
             return wait;
         if (++next >= frag_count_for_size(g_bytes_get_size(out->data))) {
@@ -431,10 +473,14 @@ static void chan_udp_send_ack(LcChan *chan, const LcChanAck *ack)
     d.ack.clock_offset_us = ack->clock_offset_us;
     guint8 buf[DGRAM_FRAG_HEADER_SIZE];
     GOutputVector vec = {buf, chan_dgram_write(&d, buf)};
-    if (udp->on_mux)
-        chan_mux_send_ack(chan->config.mux, buf, vec.size);
-    else if (!chan_udp_send(udp, &vec, 1))
+    if (udp->on_mux) {
+        guint8 sealed[DGRAM_CRYPT_MAX_SIZE];
+        if (dgram_crypt_key_is_set(&udp->key))
+            vec = (GOutputVector){sealed, dgram_crypt_seal(&udp->key, &vec, 1, sealed)};
+        chan_mux_send_ack(chan->config.mux, vec.buffer, vec.size);
+    } else if (!chan_udp_send(udp, &vec, 1)) {
         udp->counters.send_errors++;
+    }
 }
 
 /* Counters and the queue now. */
@@ -475,6 +521,7 @@ static void chan_udp_free(LcChan *chan)
     g_queue_clear_full(&udp->out, (GDestroyNotify)chan_udp_out_free);
     g_clear_pointer(&udp->reasm, frag_reassembler_free);
     chan_udp_reader_clear(&udp->reader);
+    dgram_crypt_key_clear(&udp->key);
     g_free(udp);
 }
 

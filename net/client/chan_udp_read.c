@@ -3,6 +3,7 @@
  * many views (chan_mux.c); and opening such a socket. */
 #include "net/client/chan_private.h"
 
+#include "net/io/dgram_crypt.h"
 #include "net/io/udp_offload.h"
 #include "net/wire/chan_dgram.h"
 
@@ -11,7 +12,7 @@
 /* Datagrams handled per wake-up; checked between reads, so a read of
  * CHAN_UDP_BATCH GRO runs may pass it (by at most 64 each). */
 #define CHAN_UDP_READ_BUDGET 512
-#define CHAN_UDP_SLOT        (DGRAM_MAX_SIZE + 1) /* one more: an oversized one shows */
+#define CHAN_UDP_SLOT        (DGRAM_CRYPT_MAX_SIZE + 1) /* one more: an oversized one shows */
 
 /* Gets a reader ready for a socket; runs: take UDP GRO runs where the
  * kernel has it (a viewer's socket). */

@@ -378,6 +378,9 @@ static void stream_sender_on_stream_ready(LcStreamSender *sender, const LcWireMs
         .udp_port = sender->udp_port,
         .stream_id = sender->stream_id,
         .token = sender->token,
+        .udp_key = msg->stream_ready.key && g_bytes_get_size(msg->stream_ready.key)
+                       ? msg->stream_ready.key
+                       : NULL,
         .frame_max = sender->frame_max,
         .queue_frames = sender->config.queue_frames,
         .queue_bytes = sender->config.queue_bytes,

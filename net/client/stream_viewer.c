@@ -120,6 +120,9 @@ static void stream_viewer_on_view_ready(LcStreamViewer *viewer, const LcWireMsg 
         .stream_id = viewer->stream_id,
         .viewer_id = viewer->viewer_id,
         .token = msg->view_ready.token,
+        .udp_key = msg->view_ready.key && g_bytes_get_size(msg->view_ready.key)
+                       ? msg->view_ready.key
+                       : NULL,
         .frame_max = msg->view_ready.frame_max,
         .queue_frames = 1,
         .socket_buffer = viewer->config.socket_buffer,

@@ -145,6 +145,9 @@ guint chan_stream_get_queued_frames(LcChanStream *stream);
 /* Bytes queued and not yet written. */
 gsize chan_stream_get_queued_bytes(LcChanStream *stream);
 
+/* Whether the stream runs over TLS. */
+gboolean chan_stream_is_tls(LcChanStream *stream);
+
 /* The socket, for options such as TCP_INFO. */
 GSocket *chan_stream_get_socket(LcChanStream *stream);
 

@@ -104,3 +104,9 @@ LcChanStream *chan_stream_new_for_io(GIOStream *io, const LcChanStreamLimits *li
                                    g_socket_connection_get_socket(G_SOCKET_CONNECTION(base)),
                                    limits, events, user_data);
 }
+
+/* Whether the stream runs over TLS. */
+gboolean chan_stream_is_tls(LcChanStream *stream)
+{
+    return stream->tls != NULL;
+}

@@ -5,14 +5,22 @@
 
 /* Adds one fragment to the batch if pacing allows it now. */
 gint64 dgram_batch_add(LcDgramBatch *b, LcTokenBucket *pace, gint64 now_us, LcDgram *d,
-                       GBytes *data, guint index, GSocketAddress *to)
+                       GBytes *data, guint index, GSocketAddress *to, LcDgramKey *key)
 {
     g_return_val_if_fail(b->n < DGRAM_BATCH, 0);
-    gsize cost = chan_dgram_fragment_size(g_bytes_get_size(data), index);
+    gboolean seal = key != NULL && dgram_crypt_key_is_set(key);
+    gsize cost =
+        chan_dgram_fragment_size(g_bytes_get_size(data), index) + (seal ? DGRAM_SEAL_OVERHEAD : 0);
     gint64 wait = token_bucket_take(pace, (double)cost, now_us);
     if (wait > 0)
         return wait;
     guint nv = chan_dgram_fragment(d, data, index, b->heads[b->n], b->vecs[b->n]);
+    if (seal) {
+        /* One copy into the batch's own buffer, encrypted there. */
+        gsize len = dgram_crypt_seal(key, b->vecs[b->n], nv, b->sealed[b->n]);
+        b->vecs[b->n][0] = (GOutputVector){b->sealed[b->n], len};
+        nv = 1;
+    }
     b->msgs[b->n] = (GOutputMessage){.address = to, .vectors = b->vecs[b->n], .num_vectors = nv};
     b->costs[b->n] = cost;
     b->paces[b->n++] = pace;

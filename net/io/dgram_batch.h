@@ -5,6 +5,7 @@
  * as one buffer that the kernel cuts into datagrams (net/io/udp_offload.h). */
 #pragma once
 
+#include "net/io/dgram_crypt.h"
 #include "net/io/token_bucket.h"
 #include "net/wire/chan_dgram.h"
 
@@ -14,6 +15,7 @@
 
 typedef struct {
     guint8 heads[DGRAM_BATCH][DGRAM_FRAG_HEADER_SIZE];
+    guint8 sealed[DGRAM_BATCH][DGRAM_CRYPT_MAX_SIZE]; /* datagrams sealed with a key */
     GOutputVector vecs[DGRAM_BATCH][2];
     GOutputMessage msgs[DGRAM_BATCH];
     gsize costs[DGRAM_BATCH];          /* pacing tokens each took */
@@ -28,10 +30,11 @@ typedef struct {
 
 /* Takes the pacing tokens of fragment index of d's frame (data) and, when
  * pacing allows it now, adds the fragment to the batch, to address `to`
- * (NULL on a connected socket): returns 0. Else returns the microseconds to
- * wait and adds nothing. The batch must not be full. */
+ * (NULL on a connected socket), sealed with key unless it is NULL or unset:
+ * returns 0. Else returns the microseconds to wait and adds nothing. The
+ * batch must not be full. */
 gint64 dgram_batch_add(LcDgramBatch *batch, LcTokenBucket *pace, gint64 now_us, LcDgram *d,
-                       GBytes *data, guint index, GSocketAddress *to);
+                       GBytes *data, guint index, GSocketAddress *to, LcDgramKey *key);
 
 /* Sends the batch; returns how many datagrams are gone. What the socket did
  * not take gets its pacing tokens back (to the bucket each came from) and

@@ -26,9 +26,9 @@
 /* Datagrams handled per wake-up, for fairness; checked between reads, so a
  * read of RELAY_UDP_BATCH GRO runs may pass it (by at most 64 each). */
 #define RELAY_UDP_READ_BUDGET 512
-#define RELAY_UDP_BATCH       32                   /* datagrams read per system call (recvmmsg) */
-#define RELAY_UDP_SLOT        (DGRAM_MAX_SIZE + 1) /* one more: an oversized one shows */
-#define RELAY_UDP_EXPIRE_MS   50                   /* how often incomplete frames are checked */
+#define RELAY_UDP_BATCH       32 /* datagrams read per system call (recvmmsg) */
+#define RELAY_UDP_SLOT        (DGRAM_CRYPT_MAX_SIZE + 1) /* one more: an oversized one shows */
+#define RELAY_UDP_EXPIRE_MS   50 /* how often incomplete frames are checked */
 
 static void relay_udp_pump_all(LcRelayVideo *video);
 static void relay_udp_pump_stream(LcRelayStream *stream);
@@ -43,7 +43,7 @@ static void relay_udp_pump_stream(LcRelayStream *stream);
 #define RELAY_UDP_REPLIES 64
 
 typedef struct _LcRelayReplies {
-    guint8 bufs[RELAY_UDP_REPLIES][DGRAM_FRAG_HEADER_SIZE];
+    guint8 bufs[RELAY_UDP_REPLIES][DGRAM_FRAG_HEADER_SIZE + DGRAM_SEAL_OVERHEAD];
     GOutputVector vecs[RELAY_UDP_REPLIES];
     GOutputMessage msgs[RELAY_UDP_REPLIES];
     GSocketAddress *to[RELAY_UDP_REPLIES]; /* referenced: a peer may move before the send */
@@ -75,14 +75,22 @@ static void relay_udp_flush_replies(LcRelayVideo *video)
 }
 
 /* Queues a datagram without payload (ACK, HELLO_ACK) to go with the other
- * replies once the datagrams read are handled. */
-static void relay_udp_send_small(LcRelayVideo *video, GSocketAddress *to, const LcDgram *dgram)
+ * replies once the datagrams read are handled, sealed with the key of the
+ * stream or view it goes to when that is set. */
+static void relay_udp_send_small(LcRelayVideo *video, GSocketAddress *to, const LcDgram *dgram,
+                                 LcDgramKey *key)
 {
     LcRelayReplies *r = video->replies;
     if (r->n == RELAY_UDP_REPLIES)
         relay_udp_flush_replies(video);
     guint i = r->n++;
-    r->vecs[i] = (GOutputVector){r->bufs[i], chan_dgram_write(dgram, r->bufs[i])};
+    guint8 plain[DGRAM_FRAG_HEADER_SIZE];
+    GOutputVector vec = {plain, chan_dgram_write(dgram, plain)};
+    r->vecs[i] = dgram_crypt_key_is_set(key)
+                     ? (GOutputVector){r->bufs[i], dgram_crypt_seal(key, &vec, 1, r->bufs[i])}
+                     : (GOutputVector){r->bufs[i], vec.size};
+    if (!dgram_crypt_key_is_set(key))
+        memcpy(r->bufs[i], plain, vec.size);
     r->to[i] = g_object_ref(to);
     r->msgs[i] = (GOutputMessage){.address = to, .vectors = &r->vecs[i], .num_vectors = 1};
 }
@@ -134,7 +142,7 @@ static void relay_udp_on_frag(LcRelayVideo *video, const LcDgram *d, GSocketAddr
     ack.ack.seq = out.meta.seq;
     ack.ack.first_us = out.first_us;
     ack.ack.last_us = out.last_us;
-    relay_udp_send_small(video, from, &ack);
+    relay_udp_send_small(video, from, &ack, &stream->udp_key);
 
     g_autoptr(LcFrame) frame = frag_frame_take(&out);
     frame->meta.stream_id = stream->id;
@@ -149,21 +157,24 @@ static void relay_udp_on_frag(LcRelayVideo *video, const LcDgram *d, GSocketAddr
 static void relay_udp_on_hello(LcRelayVideo *video, const LcDgram *d, GSocketAddress *from,
                                gint64 wall_us)
 {
+    LcDgramKey *key = NULL;
     if (d->hello.role == WIRE_VIDEO_ROLE_SENDER) {
         LcRelayStream *stream = relay_udp_sender_stream(video, d);
         if (stream == NULL)
             return;
         g_set_object(&stream->udp_peer, from);
+        key = &stream->udp_key;
     } else {
         LcRelayViewer *viewer = relay_udp_viewer(video, d);
         if (viewer == NULL)
             return;
         g_set_object(&viewer->udp_peer, from);
+        key = &viewer->udp_key;
     }
     LcDgram answer = *d;
     answer.type = DGRAM_HELLO_ACK;
     answer.hello.t2 = wall_us;
-    relay_udp_send_small(video, from, &answer);
+    relay_udp_send_small(video, from, &answer, key);
 }
 
 /* ACK from a viewer: pass it back to the sender's UDP address. */
@@ -182,7 +193,51 @@ static void relay_udp_on_ack(LcRelayVideo *video, const LcDgram *d)
         return;
     LcDgram ack = *d;
     ack.token = stream->token;
-    relay_udp_send_small(video, stream->udp_peer, &ack);
+    relay_udp_send_small(video, stream->udp_peer, &ack, &stream->udp_key);
+}
+
+/* The key of the stream or view a datagram's header names, token and all;
+ * NULL when it names none. */
+static LcDgramKey *relay_udp_key_of(LcRelayVideo *video, const LcDgram *h)
+{
+    if (h->viewer_id == 0) {
+        LcRelayStream *stream = relay_video_find_stream(video, h->stream_id);
+        return stream != NULL && stream->token == h->token ? &stream->udp_key : NULL;
+    }
+    LcRelayViewer *viewer = relay_video_find_viewer(video, h->viewer_id);
+    return viewer != NULL && viewer->token == h->token ? &viewer->udp_key : NULL;
+}
+
+/*
+ * Opens a sealed datagram in place of buf, or checks that a plain one may
+ * be plain: the stream or view it names decides. A datagram with a bad tag,
+ * a replay, or a plain one for a sealed stream or view (a downgrade) is
+ * dropped and counted; one naming nothing goes on to be counted as such.
+ */
+static gboolean relay_udp_unseal(LcRelayVideo *video, const guint8 **buf, gsize *len)
+{
+    LcDgram h;
+    gboolean sealed = FALSE;
+    if (!chan_dgram_peek(*buf, *len, &h, &sealed))
+        return TRUE; /* the parser says what is wrong */
+    LcDgramKey *key = relay_udp_key_of(video, &h);
+    if (key == NULL) {
+        if (!sealed)
+            return TRUE;
+        video->unknown_token++;
+        return FALSE;
+    }
+    if (!sealed && !dgram_crypt_key_is_set(key))
+        return TRUE;
+    gsize plain_len = 0;
+    if (!sealed || !dgram_crypt_key_is_set(key) ||
+        dgram_crypt_open(key, *buf, *len, video->open_buf, &plain_len) != DGRAM_SEAL_OK) {
+        video->bad_seal++;
+        return FALSE;
+    }
+    *buf = video->open_buf;
+    *len = plain_len;
+    return TRUE;
 }
 
 /* Checks one datagram and hands it to its handler. */
@@ -190,6 +245,8 @@ static void relay_udp_dispatch(LcRelayVideo *video, GSocketAddress *from, const 
                                gsize len)
 {
     LcDgram d;
+    if (!relay_udp_unseal(video, &buf, &len))
+        return;
     if (!chan_dgram_parse(buf, len, video->relay->config.video_frame_max, &d, NULL)) {
         video->bad_datagrams++;
         return;
@@ -342,8 +399,8 @@ static gint64 relay_udp_gather(LcRelayViewer *viewer, LcDgramBatch *b, gint64 no
         LcDgram d = {
             .stream_id = frame->meta.stream_id, .token = viewer->token, .viewer_id = viewer->id};
         d.frag.meta = frame->meta;
-        gint64 wait =
-            dgram_batch_add(b, &viewer->pace, now, &d, frame->data, next, viewer->udp_peer);
+        gint64 wait = dgram_batch_add(b, &viewer->pace, now, &d, frame->data, next,
+                                      viewer->udp_peer, &viewer->udp_key);
         if (wait > 0)
             return wait;
         if (++next >= frag_count_for_size(g_bytes_get_size(frame->data))) {
@@ -568,6 +625,7 @@ gboolean relay_udp_open(LcRelayVideo *video, GError **error)
     /* With GRO a buffer read may hold a run of datagrams, up to 64 KiB. */
     video->dgram_slot = udp_offload_enable_gro(video->udp) ? UDP_OFFLOAD_GRO_SLOT : RELAY_UDP_SLOT;
     video->dgram_buf = g_malloc((gsize)RELAY_UDP_BATCH * video->dgram_slot);
+    video->open_buf = g_malloc(DGRAM_CRYPT_MAX_SIZE);
     video->replies = g_new0(LcRelayReplies, 1);
     video->udp_read_src = watch_add_socket(video->udp, G_IO_IN, relay_udp_on_readable, video);
     video->expire_src = source_add_timeout(RELAY_UDP_EXPIRE_MS, relay_udp_on_expire, video);
@@ -590,6 +648,7 @@ void relay_udp_close(LcRelayVideo *video)
         g_socket_close(video->udp, NULL);
     g_clear_object(&video->udp);
     g_clear_pointer(&video->dgram_buf, g_free);
+    g_clear_pointer(&video->open_buf, g_free);
     g_clear_object(&video->from);
 }
 

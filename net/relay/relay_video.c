@@ -139,6 +139,20 @@ static void relay_video_tell_watch(LcRelayViewer *viewer, LcRelayStream *stream,
     relay_video_send_control(viewer->video, stream->owner, &msg);
 }
 
+/* A new UDP key, set up in *key, for a stream or view whose owner speaks
+ * TLS (the key goes to it over TLS); NULL (plain UDP) otherwise. */
+static GBytes *relay_video_new_udp_key(gboolean tls, LcDgramKey *key)
+{
+    dgram_crypt_key_clear(key);
+    if (!tls)
+        return NULL;
+    GBytes *bytes = dgram_crypt_new_key();
+    g_autoptr(GError) error = NULL;
+    if (!dgram_crypt_key_init(key, g_bytes_get_data(bytes, NULL), TRUE, &error))
+        g_error("UDP keys: %s", error->message); /* GnuTLS without ChaCha20-Poly1305 */
+    return bytes;
+}
+
 /* Attaches a waiting viewer to a stream and tells it where to connect. */
 static void relay_video_viewer_attach(LcRelayViewer *viewer, LcRelayStream *stream)
 {
@@ -161,6 +175,8 @@ static void relay_video_viewer_attach(LcRelayViewer *viewer, LcRelayStream *stre
     msg.view_ready.channels = viewer->channels & stream->channels;
     msg.view_ready.frame_max = stream->frame_max;
     msg.view_ready.nick = stream->nick;
+    g_autoptr(GBytes) key = relay_video_new_udp_key(viewer->tls, &viewer->udp_key);
+    msg.view_ready.key = key;
     relay_video_send_control(video, viewer->owner, &msg);
     relay_video_tell_watch(viewer, stream, WIRE_STREAM_STARTED);
 }
@@ -184,6 +200,7 @@ static void relay_video_viewer_detach(LcRelayViewer *viewer, const char *reason,
     }
     viewer->stream = NULL;
     viewer->token = 0;
+    dgram_crypt_key_clear(&viewer->udp_key);
     viewer->stats.stream_id = 0;
 }
 
@@ -196,6 +213,7 @@ static void relay_video_viewer_free(gpointer data)
     g_free(viewer->want);
     g_free(viewer->want_key);
     g_free(viewer->bound);
+    dgram_crypt_key_clear(&viewer->udp_key);
     g_free(viewer);
 }
 
@@ -211,6 +229,7 @@ static void relay_video_stream_free(gpointer data)
     g_ptr_array_unref(stream->viewers);
     g_free(stream->nick);
     g_free(stream->instance);
+    dgram_crypt_key_clear(&stream->udp_key);
     g_free(stream);
 }
 
@@ -370,6 +389,9 @@ static void relay_video_handle_open(LcRelayVideo *video, LcRelayClient *client, 
     msg.stream_ready.udp_port = relay_get_port(video->relay);
     msg.stream_ready.channels = channels;
     msg.stream_ready.frame_max = stream->frame_max;
+    g_autoptr(GBytes) key =
+        relay_video_new_udp_key(chan_stream_is_tls(client->conn), &stream->udp_key);
+    msg.stream_ready.key = key;
     relay_video_send_control(video, client->session_id, &msg);
     g_info("%s@%s opened %s stream %u", client->nick, chan_stream_get_peer(client->conn),
            media_kind_name(media), stream->id);
@@ -457,6 +479,7 @@ static void relay_video_handle_view(LcRelayVideo *video, LcRelayClient *client, 
     viewer->want_key = g_steal_pointer(&key);
     viewer->media = media;
     viewer->channels = channels;
+    viewer->tls = chan_stream_is_tls(client->conn);
     viewer->stats.viewer_id = viewer->id;
     g_queue_init(&viewer->udp_queue);
     g_hash_table_insert(video->viewers, GUINT_TO_POINTER(viewer->id), viewer);

@@ -50,6 +50,8 @@ typedef struct {
     GArray *viewers;         /* LcRelayViewerStats, by viewer id */
     guint64 bad_datagrams;   /* datagrams that are not lanconf video datagrams, or malformed */
     guint64 unknown_token;   /* datagrams naming no stream or viewer, or with a wrong token */
+    guint64 bad_seal;        /* datagrams dropped for a bad tag, a replay, or sent plain where
+                                the stream or view is sealed */
     guint64 udp_send_errors; /* datagrams the relay could not send */
     guint16 udp_port;        /* the UDP port (the TCP port's number) */
     gsize udp_rcvbuf;        /* SO_RCVBUF the kernel granted the UDP socket */

@@ -9,6 +9,7 @@
  */
 #pragma once
 
+#include "net/io/dgram_crypt.h"
 #include "net/io/token_bucket.h"
 #include "net/io/chan_stream.h"
 #include "net/io/chan_timer.h"
@@ -56,6 +57,7 @@ typedef struct {
      * be reused by another while it keys the cache. */
     LcFrame *head_frame;
     GBytes *head;
+    LcDgramKey udp_key; /* set when its owner speaks TLS: datagrams sealed both ways */
     LcRelayStreamStats stats;
 } LcRelayStream;
 
@@ -79,6 +81,8 @@ typedef struct {
     GQueue udp_queue; /* LcFrame, oldest first; the head is going out */
     guint udp_next;   /* next fragment of the head frame */
     LcTokenBucket pace;
+    gboolean tls;       /* its owner speaks TLS: each attachment gets a UDP key */
+    LcDgramKey udp_key; /* the current attachment's, when tls */
     LcRelayViewerStats stats;
 } LcRelayViewer;
 
@@ -140,6 +144,8 @@ struct _LcRelayVideo {
     gsize udp_sndbuf;
     guint64 bad_datagrams;
     guint64 unknown_token;
+    guint64 bad_seal;  /* dropped: a bad tag, a replay, or plain where sealed is due */
+    guint8 *open_buf;  /* a sealed datagram opened (DGRAM_CRYPT_MAX_SIZE) */
     guint64 udp_send_errors;
 };
 

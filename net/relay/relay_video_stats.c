@@ -76,6 +76,7 @@ void relay_get_video_stats(LcRelay *relay, LcRelayVideoStats *stats)
     g_array_sort(stats->viewers, relay_video_cmp_viewer);
     stats->bad_datagrams = video->bad_datagrams;
     stats->unknown_token = video->unknown_token;
+    stats->bad_seal = video->bad_seal;
     stats->udp_send_errors = video->udp_send_errors;
     stats->udp_port = relay_get_port(relay);
     stats->udp_rcvbuf = video->udp_rcvbuf;
@@ -153,6 +154,7 @@ void relay_video_handle_stats(LcRelayVideo *video, LcRelayClient *client, guint3
     end.stats_end.viewers = stats.viewers->len;
     end.stats_end.bad_datagrams = stats.bad_datagrams;
     end.stats_end.unknown_token = stats.unknown_token;
+    end.stats_end.bad_seal = stats.bad_seal;
     relay_video_stats_send(client, &end);
     relay_video_stats_clear(&stats);
 }

@@ -90,6 +90,21 @@ static gboolean chan_dgram_parse_frag(const guint8 *buf, gsize len, guint32 fram
     return frag_check(f, frame_max, error);
 }
 
+/* Reads a datagram's header, sealed or not. */
+gboolean chan_dgram_peek(const guint8 *buf, gsize len, LcDgram *out, gboolean *sealed)
+{
+    memset(out, 0, sizeof(*out));
+    if (len < DGRAM_HEADER_SIZE || buf[0] != DGRAM_MAGIC_0 || buf[1] != DGRAM_MAGIC_1 ||
+        (buf[2] != DGRAM_VERSION && buf[2] != DGRAM_VERSION_SEALED))
+        return FALSE;
+    *sealed = buf[2] == DGRAM_VERSION_SEALED;
+    out->type = buf[3];
+    out->stream_id = (guint32)chan_dgram_get(buf + 4, 4);
+    out->token = chan_dgram_get(buf + 8, 8);
+    out->viewer_id = (guint32)chan_dgram_get(buf + 16, 4);
+    return TRUE;
+}
+
 /* Decodes a datagram. */
 gboolean chan_dgram_parse(const guint8 *buf, gsize len, guint32 frame_max, LcDgram *out,
                           GError **error)

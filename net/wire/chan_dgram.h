@@ -12,9 +12,11 @@
 
 #include "net/wire/frag.h"
 
-#define DGRAM_MAGIC_0          0x4C /* 'L' */
-#define DGRAM_MAGIC_1          0x56 /* 'V' */
-#define DGRAM_VERSION          1
+#define DGRAM_MAGIC_0 0x4C /* 'L' */
+#define DGRAM_MAGIC_1 0x56 /* 'V' */
+#define DGRAM_VERSION 1
+#define DGRAM_VERSION_SEALED                                                                       \
+    2 /* sealed (net/io/dgram_crypt.h): the header in clear, the rest encrypted */
 #define DGRAM_HEADER_SIZE      20
 #define DGRAM_FRAG_HEADER_SIZE 55
 #define DGRAM_ACK_SIZE         52
@@ -51,6 +53,11 @@ typedef struct {
         } hello;
     };
 } LcDgram;
+
+/* Reads the 20-byte header of a datagram, sealed or not (type, stream id,
+ * token, viewer id into out; *sealed: version 2), without looking further:
+ * what a receiver needs to find the datagram's key. */
+gboolean chan_dgram_peek(const guint8 *buf, gsize len, LcDgram *out, gboolean *sealed);
 
 /* Decodes a datagram of len bytes. A fragment is checked with frag_check
  * against frame_max. */

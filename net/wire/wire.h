@@ -19,6 +19,7 @@
 #define WIRE_DEFAULT_PORT 7300
 
 #define WIRE_NICK_MAX        32
+#define WIRE_UDP_KEY_SIZE    32 /* STREAM_READY's and VIEW_READY's key: ChaCha20-Poly1305 */
 #define WIRE_INSTANCE_MAX    64
 #define WIRE_TEXT_MAX        4096
 #define WIRE_REASON_MAX      512
@@ -244,6 +245,7 @@ typedef struct {
             guint16 udp_port;
             guint8 channels;
             guint32 frame_max;
+            GBytes *key; /* UDP key (over TLS only: WIRE_UDP_KEY_SIZE bytes), or empty */
         } stream_ready;
         struct {
             guint32 stream_id;
@@ -260,6 +262,7 @@ typedef struct {
             guint8 channels;
             guint32 frame_max;
             char *nick;
+            GBytes *key; /* UDP key (over TLS only: WIRE_UDP_KEY_SIZE bytes), or empty */
         } view_ready;
         struct {
             guint32 viewer_id;
@@ -352,6 +355,7 @@ typedef struct {
             guint32 viewers;
             guint64 bad_datagrams;
             guint64 unknown_token;
+            guint64 bad_seal; /* sealed datagrams dropped: forged, replayed, or unsealed */
         } stats_end;
     };
 } LcWireMsg;

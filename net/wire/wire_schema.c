@@ -86,7 +86,7 @@ static const LcField stream_open_fields[] = {
 static const LcField stream_ready_fields[] = {
     NUM(F_U32, stream_ready.stream_id), NUM(F_U64, stream_ready.token),
     NUM(F_U16, stream_ready.udp_port),  NUM(F_U8, stream_ready.channels),
-    NUM(F_U32, stream_ready.frame_max),
+    NUM(F_U32, stream_ready.frame_max), NUM(F_DATA, stream_ready.key),
 };
 static const LcField stream_close_fields[] = {
     NUM(F_U32, stream_close.stream_id),
@@ -103,6 +103,7 @@ static const LcField view_ready_fields[] = {
     NUM(F_U8, view_ready.channels),
     NUM(F_U32, view_ready.frame_max),
     FIELD(F_STR, view_ready.nick, WIRE_NICK_MAX, F_NONEMPTY, WIRE_ERR_BAD_FRAME),
+    NUM(F_DATA, view_ready.key),
 };
 static const LcField view_end_fields[] = {
     NUM(F_U32, view_end.viewer_id),
@@ -192,7 +193,7 @@ static const LcField stats_viewer_fields[] = {
 static const LcField stats_end_fields[] = {
     NUM(F_U32, stats_end.request),       NUM(F_U32, stats_end.streams),
     NUM(F_U32, stats_end.viewers),       NUM(F_U64, stats_end.bad_datagrams),
-    NUM(F_U64, stats_end.unknown_token),
+    NUM(F_U64, stats_end.unknown_token), NUM(F_U64, stats_end.bad_seal),
 };
 
 #define SCHEMA(type, name, max, flags, fields, members)                                            \
@@ -223,10 +224,10 @@ static const LcSchema schemas[] = {
            WIRE_FLAG_ACTION | WIRE_FLAG_HISTORY | WIRE_FLAG_OWN, privmsg_deliver_fields, FALSE),
     /* The camera channels (docs/PROTOCOL.md, "Camera channels"). */
     SCHEMA(WIRE_STREAM_OPEN, "STREAM_OPEN", 16, WIRE_FLAG_AUDIO, stream_open_fields, FALSE),
-    SCHEMA(WIRE_STREAM_READY, "STREAM_READY", 32, WIRE_FLAG_AUDIO, stream_ready_fields, FALSE),
+    SCHEMA(WIRE_STREAM_READY, "STREAM_READY", 64, WIRE_FLAG_AUDIO, stream_ready_fields, FALSE),
     SCHEMA(WIRE_STREAM_CLOSE, "STREAM_CLOSE", 16, 0, stream_close_fields, FALSE),
     SCHEMA(WIRE_VIEW, "VIEW", 64, WIRE_FLAG_AUDIO, view_fields, FALSE),
-    SCHEMA(WIRE_VIEW_READY, "VIEW_READY", 64, WIRE_FLAG_AUDIO, view_ready_fields, FALSE),
+    SCHEMA(WIRE_VIEW_READY, "VIEW_READY", 128, WIRE_FLAG_AUDIO, view_ready_fields, FALSE),
     SCHEMA(WIRE_VIEW_END, "VIEW_END", 512, WIRE_FLAG_AUDIO, view_end_fields, FALSE),
     SCHEMA(WIRE_VIEW_CLOSE, "VIEW_CLOSE", 64, WIRE_FLAG_AUDIO, view_close_fields, FALSE),
     SCHEMA(WIRE_VIDEO_REFUSED, "VIDEO_REFUSED", 1024, WIRE_FLAG_AUDIO, video_refused_fields, FALSE),
@@ -241,7 +242,7 @@ static const LcSchema schemas[] = {
     SCHEMA(WIRE_STATS_REQUEST, "STATS_REQUEST", 16, 0, stats_request_fields, FALSE),
     SCHEMA(WIRE_STATS_STREAM, "STATS_STREAM", 128, WIRE_FLAG_AUDIO, stats_stream_fields, FALSE),
     SCHEMA(WIRE_STATS_VIEWER, "STATS_VIEWER", 128, WIRE_FLAG_AUDIO, stats_viewer_fields, FALSE),
-    SCHEMA(WIRE_STATS_END, "STATS_END", 32, 0, stats_end_fields, FALSE),
+    SCHEMA(WIRE_STATS_END, "STATS_END", 48, 0, stats_end_fields, FALSE),
 };
 
 static const char *const error_names[] = {

@@ -138,6 +138,7 @@ static void cli_relay_stats_print_json(LcCliRelayStats *rs)
     json_builder_end_array(b);
     cli_relay_stats_add_uint(b, "bad_datagrams", rs->end.stats_end.bad_datagrams);
     cli_relay_stats_add_uint(b, "unknown_token", rs->end.stats_end.unknown_token);
+    cli_relay_stats_add_uint(b, "bad_seal", rs->end.stats_end.bad_seal);
     json_builder_end_object(b);
     g_autoptr(JsonNode) root = json_builder_get_root(b);
     g_autofree char *text = json_to_string(root, TRUE);
@@ -216,8 +217,10 @@ static void cli_relay_stats_print_text(LcCliRelayStats *rs)
         g_string_append_printf(row, " %9" G_GUINT64_FORMAT, m->stats_viewer.bad_token);
         printf("%s\n", row->str);
     }
-    printf("\ndatagrams: bad %" G_GUINT64_FORMAT ", unknown token %" G_GUINT64_FORMAT "\n",
-           rs->end.stats_end.bad_datagrams, rs->end.stats_end.unknown_token);
+    printf("\ndatagrams: bad %" G_GUINT64_FORMAT ", unknown token %" G_GUINT64_FORMAT
+           ", bad seal (forged, replayed or plain where sealed) %" G_GUINT64_FORMAT "\n",
+           rs->end.stats_end.bad_datagrams, rs->end.stats_end.unknown_token,
+           rs->end.stats_end.bad_seal);
 }
 
 /* Sees every message from the relay: keeps the answers to our request. */

@@ -44,7 +44,7 @@ static void add_frame(LcDgramBatch *b, LcTokenBucket *pace, guint64 seq, gsize s
     for (guint i = 0; i < count; i++) {
         LcDgram d = {.type = DGRAM_FRAG, .stream_id = 5, .token = 77, .viewer_id = 1};
         d.frag.meta.seq = seq;
-        g_assert_cmpint(dgram_batch_add(b, pace, 0, &d, *keep, i, to), ==, 0);
+        g_assert_cmpint(dgram_batch_add(b, pace, 0, &d, *keep, i, to, NULL), ==, 0);
         Expect e = {seq, i, chan_dgram_fragment_size(size, i)};
         g_array_append_val(expect, e);
     }

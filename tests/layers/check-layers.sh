@@ -13,7 +13,7 @@ cd "$root"
 rules=(
   "core|core/|gst/ curses sqlite3 turbojpeg gio/ sys/socket chafa"
   "net/wire|core/ net/wire/|gst/ curses sqlite3 turbojpeg chafa"
-  "net/io|core/ net/wire/ net/io/|gst/ curses sqlite3 turbojpeg chafa"
+  "net/io|core/ net/wire/ net/secure/ net/io/|gst/ curses sqlite3 turbojpeg chafa"
   "net/stats|core/ net/stats/|gst/ curses sqlite3 turbojpeg chafa"
   "net/relay|core/ net/wire/ net/io/ net/secure/ net/relay/|gst/ curses turbojpeg chafa"
   "net/client|core/ net/wire/ net/io/ net/stats/ net/secure/ net/client/|gst/ curses sqlite3 turbojpeg chafa"

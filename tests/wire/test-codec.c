@@ -386,10 +386,10 @@ static const WireTypeRow type_rows[] = {
     {0x18, "PRIVMSG_DELIVER", 4400},
     /* The camera channels. */
     {0x20, "STREAM_OPEN", 16},
-    {0x21, "STREAM_READY", 32},
+    {0x21, "STREAM_READY", 64},
     {0x22, "STREAM_CLOSE", 16},
     {0x23, "VIEW", 64},
-    {0x24, "VIEW_READY", 64},
+    {0x24, "VIEW_READY", 128},
     {0x25, "VIEW_END", 512},
     {0x26, "VIEW_CLOSE", 64},
     {0x27, "VIDEO_REFUSED", 1024},
@@ -403,7 +403,7 @@ static const WireTypeRow type_rows[] = {
     {0x31, "STATS_REQUEST", 16},
     {0x32, "STATS_STREAM", 128},
     {0x33, "STATS_VIEWER", 128},
-    {0x34, "STATS_END", 32},
+    {0x34, "STATS_END", 48},
 };
 
 /* Finds a type in the table of types, or NULL. */
