@@ -40,8 +40,8 @@ LcSession *session_new(const LcSessionConfig *config, const LcSessionEvents *eve
     session->config.instance = session->instance;
     session->known_relays = g_strdup(config->known_relays);
     session->config.known_relays = session->known_relays;
-    session->fingerprint = g_strdup(config->fingerprint);
-    session->config.fingerprint = NULL; /* session->fingerprint, once checked */
+    session->expect = g_strdup(config->fingerprint);
+    session->config.fingerprint = session->expect;
     if (session->config.reconnect_max_ms == 0)
         session->config.reconnect_max_ms = 30000;
     if (session->config.connect_timeout_s == 0)
@@ -452,11 +452,10 @@ static void session_on_connected(GObject *source, GAsyncResult *result, gpointer
         session_begin(session, G_IO_STREAM(connection));
         return;
     }
-    /* Once met, the relay must show the same certificate on every
-     * reconnect, whatever the known-relays file says meanwhile. */
-    LcTlsPin pin = {.relay = session->server,
-                    .expect = session->fingerprint,
-                    .known_relays = session->known_relays};
+    /* Every connection is checked against the pins: a relay whose key
+     * changed while the session was away is refused on reconnect. */
+    LcTlsPin pin = {
+        .relay = session->server, .expect = session->expect, .known_relays = session->known_relays};
     tls_client_handshake_async(G_IO_STREAM(connection), &pin, session->cancel, session_on_tls,
                                session);
 }
@@ -724,5 +723,6 @@ void session_free(LcSession *session)
     g_free(session->addr);
     g_free(session->known_relays);
     g_free(session->fingerprint);
+    g_free(session->expect);
     g_free(session);
 }

@@ -39,7 +39,8 @@ struct _LcSession {
     GCancellable *cancel;
     LcChanStream *conn;
     char *known_relays;
-    char *fingerprint;     /* the relay's, checked on every connection once TLS is up */
+    char *fingerprint;     /* the relay's, as its last TLS connection showed */
+    char *expect;          /* config.fingerprint: what it must show, or NULL (the pins) */
     gboolean first_use;    /* pinned by this session */
     GPtrArray *dead_conns; /* closed connections, freed from an idle */
     guint connects;

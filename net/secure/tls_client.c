@@ -48,8 +48,8 @@ static gboolean tls_client_check_pin(LcTlsDial *dial, GError **error)
         if (g_ascii_strcasecmp(dial->expect, dial->fingerprint) == 0)
             return TRUE;
         g_set_error(error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,
-                    "the relay %s showed certificate %s on a media channel, not the %s its "
-                    "control connection showed",
+                    "REFUSED: relay %s showed certificate %s where %s was expected (the one "
+                    "its control connection showed)",
                     dial->relay, dial->fingerprint, dial->expect);
         return FALSE;
     }
