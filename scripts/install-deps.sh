@@ -14,7 +14,7 @@ packages=(
   tmux gnuplot-nox iperf3 iproute2 nftables iputils-ping procps
   mosquitto libjpeg-turbo-progs
   libavahi-client-dev libavahi-glib-dev avahi-daemon avahi-utils dbus libsixel-bin
-  libgnutls28-dev glib-networking gnutls-bin
+  libgnutls28-dev glib-networking gnutls-bin openssl
   libclang-rt-14-dev libfuzzer-14-dev
 )
 

@@ -107,9 +107,10 @@ void session_send_msg(LcSession *session, const LcWireMsg *msg)
  * restarted; it is asked for again until it is free. */
 static gboolean session_error_is_transient(const GError *error)
 {
-    /* A certificate refused, or no TLS: trying again changes nothing. */
-    if (g_error_matches(error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE) ||
-        g_error_matches(error, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS))
+    /* A certificate refused: trying again changes nothing. (NOT_TLS is
+     * what a connection closed mid-handshake reports too: a relay that is
+     * restarting.) */
+    if (g_error_matches(error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
         return FALSE;
     if (error == NULL || error->domain != LC_WIRE_ERROR)
         return TRUE; /* network errors and clean closes */

@@ -1,17 +1,21 @@
-/* bench_codecs.c: `lanconf-bench compare --codec jpeg,h264`: the transport
- * A/B once per codec, on the same pictures (the synthetic source renders
- * the same scene from its seed), one after the other so that neither codec
- * shares the link with the other; then the four columns side by side,
- * read back from each run's summary.json. */
+/* bench_codecs.c: `lanconf-bench compare --codec jpeg,h264` and
+ * `--security both`: the transport A/B once per variant (each codec, or TLS
+ * with sealed datagrams and plaintext), on the same pictures (the synthetic
+ * source renders the same scene from its seed), one after the other so that
+ * neither shares the link with the other; then the four columns side by
+ * side, read back from each run's summary.json (with the process's CPU
+ * time per frame while it streamed). */
 #include "src/lab/bench_codecs.h"
 
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdio.h>
 
-/* One codec's run: its summary. */
+/* One variant's run: its summary. */
 typedef struct {
+    const char *label; /* "jpeg", "h264"; "tls", "plain" */
     LcCodec codec;
+    gboolean insecure;
     JsonParser *parser;
     JsonObject *root;
 } CodecRun;
@@ -97,11 +101,14 @@ static void codecs_print_table(const CodecRun *runs, guint n, const char *dir)
     g_string_append_printf(head, "%-34s", "");
     for (guint r = 0; r < n; r++)
         for (guint c = 0; c < 2; c++) {
-            g_autofree char *name = g_strdup_printf("%s/%s", frame_codec_to_string(runs[r].codec),
-                                                    c == 0 ? "tcp" : "udp");
+            g_autofree char *name = g_strdup_printf("%s/%s", runs[r].label, c == 0 ? "tcp" : "udp");
             g_string_append_printf(head, " %12s", name);
         }
-    printf("\nthe codecs side by side (each run alone on the link, same pictures):\n\n%s\n",
+    printf("\n%s\n\n%s\n",
+           g_str_equal(runs[0].label, "tls")
+               ? "what encryption costs: TLS and sealed datagrams against plaintext (each run "
+                 "alone, same pictures):"
+               : "the codecs side by side (each run alone on the link, same pictures):",
            head->str);
     g_autoptr(GString) enc = g_string_new(NULL);
     g_string_append_printf(enc, "%-34s", "encoder");
@@ -115,9 +122,13 @@ static void codecs_print_table(const CodecRun *runs, guint n, const char *dir)
     }
     printf("%s\n", enc->str);
     codecs_run_row(runs, n, "encode ms per frame (p50)", "run.encode_p50_ms", "%.2f");
+    codecs_run_row(runs, n, "process CPU ms per frame", "process_cpu_ms_per_frame", "%.2f");
     codecs_row(runs, n, "goodput Mbit/s", FALSE, "goodput_mbps", "%.2f");
     codecs_row(runs, n, "frames sent", FALSE, "frames_sent", "%.0f");
     codecs_row(runs, n, "frames lost", FALSE, "frames_lost", "%.0f");
+    codecs_row(runs, n, "RTT to the relay p50 ms", FALSE, "rtt_ms.p50", "%.2f");
+    codecs_row(runs, n, "sender to viewer p50 ms", FALSE, "to_viewer_ms.p50", "%.2f");
+    codecs_row(runs, n, "sender to viewer p99 ms", FALSE, "to_viewer_ms.p99", "%.2f");
     codecs_row(runs, n, "viewer: frames decoded", TRUE, "frames_decoded", "%.0f");
     codecs_row(runs, n, "viewer: frames missing", TRUE, "frames_missing", "%.0f");
     codecs_row_of(runs, n, "viewer: lost a reference (H.264)", TRUE, "frames_unreferenced", "%.0f",
@@ -130,20 +141,21 @@ static void codecs_print_table(const CodecRun *runs, guint n, const char *dir)
     codecs_row(runs, n, "viewer: capture->decoded p50 ms", TRUE, "end_to_end_ms.p50", "%.1f");
     codecs_row(runs, n, "viewer: capture->decoded p99 ms", TRUE, "end_to_end_ms.p99", "%.1f");
     codecs_row(runs, n, "viewer: missed 200 ms deadline", TRUE, "deadline_missed", "%.0f");
-    printf("\nin %s/: frames.csv (every codec's rows, the codec first) and summary.json (every "
-           "codec's summary); each run's own files and plots in %s/<codec>/\n",
-           dir, dir);
+    printf("\nin %s/: frames.csv (every run's rows, its name first) and summary.json (every "
+           "run's summary); each run's own files and plots in %s/<%s>/\n",
+           dir, dir, g_str_equal(runs[0].label, "tls") ? "tls|plain" : "codec");
 }
 
-/* Every codec's summary as one JSON text: {"codecs": {"jpeg": ..., ...}}. */
+/* Every run's summary as one JSON text: {"codecs": {"jpeg": ..., ...}} or
+ * {"security": {"tls": ..., "plain": ...}}. */
 static char *codecs_json(const CodecRun *runs, guint n)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
-    json_builder_set_member_name(b, "codecs");
+    json_builder_set_member_name(b, g_str_equal(runs[0].label, "tls") ? "security" : "codecs");
     json_builder_begin_object(b);
     for (guint r = 0; r < n; r++) {
-        json_builder_set_member_name(b, frame_codec_to_string(runs[r].codec));
+        json_builder_set_member_name(b, runs[r].label);
         if (runs[r].parser != NULL)
             json_builder_add_value(b, json_node_copy(json_parser_get_root(runs[r].parser)));
         else
@@ -164,7 +176,7 @@ static gboolean codecs_write_files(const CodecRun *runs, guint n, const char *di
 {
     g_autoptr(GString) csv = g_string_new(NULL);
     for (guint r = 0; r < n; r++) {
-        const char *codec = frame_codec_to_string(runs[r].codec);
+        const char *codec = runs[r].label;
         g_autofree char *path = g_build_filename(dir, codec, "frames.csv", NULL);
         g_autofree char *text = NULL;
         if (!g_file_get_contents(path, &text, NULL, NULL))
@@ -173,7 +185,10 @@ static gboolean codecs_write_files(const CodecRun *runs, guint n, const char *di
         for (guint i = 0; lines[i] != NULL; i++) {
             if (lines[i][0] == '\0' || (i == 0 && csv->len > 0))
                 continue;
-            g_string_append_printf(csv, "%s,%s\n", i == 0 ? "codec" : codec, lines[i]);
+            g_string_append_printf(
+                csv, "%s,%s\n",
+                i == 0 ? (g_str_equal(runs[0].label, "tls") ? "security" : "codec") : codec,
+                lines[i]);
         }
     }
     g_autofree char *csv_path = g_build_filename(dir, "frames.csv", NULL);
@@ -183,7 +198,22 @@ static gboolean codecs_write_files(const CodecRun *runs, guint n, const char *di
            g_file_set_contents(json_path, json, -1, error);
 }
 
-/* Runs the comparison once per codec, then prints them side by side. */
+/* The runs to make: one per codec, or TLS then plaintext. */
+static guint codecs_variants(const LcBenchCompareConfig *config, CodecRun *runs)
+{
+    if (config->security_both) {
+        runs[0] = (CodecRun){.label = "tls", .codec = config->camera.codec};
+        runs[1] = (CodecRun){.label = "plain", .codec = config->camera.codec, .insecure = TRUE};
+        return 2;
+    }
+    for (guint r = 0; r < config->camera.n_codecs; r++)
+        runs[r] = (CodecRun){.label = frame_codec_to_string(config->camera.codecs[r]),
+                             .codec = config->camera.codecs[r],
+                             .insecure = config->insecure};
+    return config->camera.n_codecs;
+}
+
+/* Runs the comparison once per variant, then prints them side by side. */
 int bench_codecs_run(const LcBenchCompareConfig *config)
 {
     g_autoptr(GError) error = NULL;
@@ -192,25 +222,26 @@ int bench_codecs_run(const LcBenchCompareConfig *config)
         fprintf(stderr, "lanconf-bench compare: %s\n", error->message);
         return 1;
     }
-    guint n = config->camera.n_codecs;
-    CodecRun runs[CAMERA_MAX_CODECS] = {0};
+    CodecRun runs[MAX(CAMERA_MAX_CODECS, 2)] = {0};
+    guint n = codecs_variants(config, runs);
     int status = 0;
     for (guint r = 0; r < n; r++) {
         LcBenchCompareConfig one = *config;
-        one.camera.codec = config->camera.codecs[r];
+        one.camera.codec = runs[r].codec;
         one.camera.n_codecs = 1;
         one.camera.codecs[0] = one.camera.codec;
+        one.insecure = runs[r].insecure;
+        one.security_both = FALSE;
         /* Each run takes the flags of its own codec only. */
         if (one.camera.codec == LC_CODEC_JPEG)
             one.camera.bitrate = one.camera.gop = 0;
         else
             one.camera.quality_set = FALSE;
-        g_autofree char *sub = g_build_filename(dir, frame_codec_to_string(one.camera.codec), NULL);
+        g_autofree char *sub = g_build_filename(dir, runs[r].label, NULL);
         one.out = sub;
         one.no_report = config->json;
-        runs[r].codec = one.camera.codec;
         if (!config->json) {
-            printf("\n== %s (%u of %u) ==\n", frame_codec_to_string(one.camera.codec), r + 1, n);
+            printf("\n== %s (%u of %u) ==\n", runs[r].label, r + 1, n);
             fflush(stdout); /* before the run's progress lines on stderr */
         }
         if (bench_compare_run(&one) != 0) {

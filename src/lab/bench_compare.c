@@ -26,7 +26,9 @@
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <stdio.h>
+#include <sys/resource.h>
 
 #define COMPARE_SENDER   "lab-camera"
 #define COMPARE_VIEWER   "lab-viewer"
@@ -46,6 +48,7 @@ typedef struct {
     guint joined;
     gint64 stop_us;          /* local clock: capture stopped; the summary's end */
     const char *fingerprint; /* the in-process relay's; NULL: pinned as any client pins */
+    double cpu_s;            /* the process's CPU time while streaming (all its threads) */
 } LcCompare;
 
 /* Keeps the first fatal error. */
@@ -140,6 +143,7 @@ static LcSession *compare_session(LcCompare *c, const char *host, guint16 port, 
     LcSessionConfig sc = {
         .host = host, .port = port, .nick = nick, .history_limit = 0, .ping_interval_ms = 500};
     sc.fingerprint = c->fingerprint;
+    sc.insecure = c->config->insecure;
     LcSession *s = session_new(&sc, &compare_session_events, c);
     session_start(s);
     return s;
@@ -190,9 +194,19 @@ static void compare_progress(LcCompare *c, double elapsed, gboolean print)
     fflush(stderr);
 }
 
+/* The process's CPU time so far (user and system, every thread), seconds. */
+static double compare_cpu_s(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+           ru.ru_stime.tv_usec / 1e6;
+}
+
 /* Streams for the duration, then stops the camera and waits for late ACKs. */
 static gboolean compare_stream(LcCompare *c)
 {
+    double cpu0 = compare_cpu_s();
     gint64 start = g_get_monotonic_time();
     gint64 end = start + (gint64)(c->config->duration_s * G_USEC_PER_SEC);
     gint64 next = start + G_USEC_PER_SEC;
@@ -212,6 +226,7 @@ static gboolean compare_stream(LcCompare *c)
     if (c->talk != NULL)
         audio_talk_stop(c->talk);
     c->stop_us = clock_now_us();
+    c->cpu_s = compare_cpu_s() - cpu0;
     compare_wait(c, compare_never, g_get_monotonic_time() + COMPARE_GRACE_US);
     if (c->sender != NULL)
         av_sender_update_socket_stats(c->sender);
@@ -344,6 +359,23 @@ static gboolean compare_write_log(LcFramelog *log, const char *dir, const LcPlot
     return TRUE;
 }
 
+/* Adds what the run cost to its summary: "security" (tls or plain), and the
+ * process's CPU time while streaming, in all and per frame captured (the
+ * relay, the sender and the viewer together: this process runs them all). */
+static void compare_add_cost(LcCompare *c, JsonObject *root)
+{
+    json_object_set_string_member(root, "security", c->config->insecure ? "plain" : "tls");
+    json_object_set_double_member(root, "process_cpu_s", round(c->cpu_s * 1000) / 1000);
+    JsonObject *channels = json_object_get_object_member(root, "channels");
+    JsonObject *tcp = channels && json_object_has_member(channels, "tcp")
+                          ? json_object_get_object_member(channels, "tcp")
+                          : NULL;
+    double frames = tcp ? json_object_get_double_member_with_default(tcp, "frames_sent", 0) : 0;
+    if (frames > 0)
+        json_object_set_double_member(root, "process_cpu_ms_per_frame",
+                                      round(c->cpu_s * 1e5 / frames) / 100);
+}
+
 /* Writes the run's summary.json, then each medium's files and plots: the
  * plots read the summary (when the run started), which must be this run's,
  * not one left in the directory by an earlier run. */
@@ -358,6 +390,7 @@ static gboolean compare_write(LcCompare *c, const char *dir, LcImpair *impair, G
     g_autofree char *summary = g_build_filename(dir, "summary.json", NULL);
     g_autoptr(JsonNode) root = bench_compare_report_summary(
         &logs, c->stop_us, spec, impair ? impair_get_method(impair) : NULL);
+    compare_add_cost(c, json_node_get_object(root));
     g_autoptr(JsonGenerator) gen = json_generator_new();
     json_generator_set_pretty(gen, TRUE);
     json_generator_set_root(gen, root);
@@ -389,6 +422,7 @@ static LcRelayThread *compare_start_relay(LcImpair *impair, guint16 *port, GErro
 {
     LcRelayConfig rc;
     relay_config_init(&rc);
+    rc.insecure = TRUE; /* serves --security plain too; the default run speaks TLS */
     rc.listen = g_strdup(impair ? impair_get_relay_addr(impair) : "127.0.0.1");
     rc.port = 0;
     rc.rate_limit = 0;
@@ -527,6 +561,7 @@ int bench_compare_main(int argc, char **argv)
         .duration_s = 10, .ack_mode = LC_STREAM_ACK_PIPELINED, .media = LC_COMPARE_VIDEO};
     g_autofree char *impair = NULL, *relay = NULL, *out = NULL, *ack_mode = NULL, *duration = NULL;
     g_autofree char *media = NULL, *audio_source = NULL, *frame_ms = NULL, *audio_mode = NULL;
+    g_autofree char *security = NULL;
     camera_options_init(&c.camera);
     c.camera.allow_codec_list = TRUE;
     GOptionEntry entries[] = {
@@ -554,6 +589,10 @@ int bench_compare_main(int argc, char **argv)
          "Opus packet length, 10 (default) or 20", "MS"},
         {"audio-mode", 0, 0, G_OPTION_ARG_STRING, &audio_mode,
          "voice (default: in-band FEC) or lowdelay (CELT, no FEC)", "MODE"},
+        {"security", 0, 0, G_OPTION_ARG_STRING, &security,
+         "tls (default: TLS and sealed datagrams, as every client), plain (the baseline, as "
+         "--insecure) or both (a run of each, side by side: what encryption costs)",
+         "tls|plain|both"},
         {"json", 'j', 0, G_OPTION_ARG_NONE, &c.json, "Print summary.json instead of the table",
          NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &c.quiet, "No live progress line", NULL},
@@ -583,6 +622,10 @@ int bench_compare_main(int argc, char **argv)
             g_prefix_error(&error, "--impair: ");
         else if (relay != NULL && !compare_check_relay(relay, &error))
             g_prefix_error(&error, "--relay: ");
+        else if (security != NULL && !g_str_equal(security, "tls") &&
+                 !g_str_equal(security, "plain") && !g_str_equal(security, "both"))
+            g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        "--security: '%s': expected tls, plain or both", security);
         else
             compare_parse_audio(&c, media, frame_ms, audio_mode, &error);
     }
@@ -599,6 +642,10 @@ int bench_compare_main(int argc, char **argv)
     if (c.camera.n_codecs > 1 && !(c.media & LC_COMPARE_VIDEO))
         g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     "--codec with a list compares camera codecs: it needs --media video or both");
+    else if (error == NULL && security != NULL && g_str_equal(security, "both") &&
+             c.camera.n_codecs > 1)
+        g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "--security both and a list of codecs: compare one thing at a time");
     else if (error == NULL && audio_source != NULL && !(c.media & LC_COMPARE_AUDIO))
         g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     "--audio-source needs --media audio or both");
@@ -614,7 +661,10 @@ int bench_compare_main(int argc, char **argv)
     c.impair = impair;
     c.relay = relay;
     c.out = out;
-    int status = c.camera.n_codecs > 1 ? bench_codecs_run(&c) : bench_compare_run(&c);
+    c.insecure = security != NULL && g_str_equal(security, "plain");
+    c.security_both = security != NULL && g_str_equal(security, "both");
+    int status =
+        c.camera.n_codecs > 1 || c.security_both ? bench_codecs_run(&c) : bench_compare_run(&c);
     camera_options_clear(&c.camera);
     return status;
 }

@@ -23,6 +23,8 @@ typedef struct {
     gboolean json;              /* print summary.json instead of the table */
     gboolean quiet;             /* no live progress line */
     gboolean no_report;         /* print nothing at the end (bench_codecs.c prints) */
+    gboolean insecure;          /* --security plain: no TLS, datagrams unsealed */
+    gboolean security_both;     /* --security both: a run with TLS, then one without */
 } LcBenchCompareConfig;
 
 /* The output folder: out, or runs/compare-TIMESTAMP; made if missing. */

@@ -39,6 +39,10 @@ void bench_compare_report_header(const LcBenchCompareConfig *c, const char *impa
                 c->audio.frame_ms ? c->audio.frame_ms : AUDIO_DEFAULT_FRAME_MS,
                 c->audio.bitrate ? c->audio.bitrate : AUDIO_DEFAULT_BITRATE,
                 c->audio.mode == AUDIO_MODE_LOWDELAY ? "lowdelay" : "voice", c->duration_s);
+    fprintf(stderr, "security: %s\n",
+            c->insecure ? "plaintext (--security plain): the baseline, readable by anyone on "
+                          "the path"
+                        : "TLS on TCP, sealed datagrams (ChaCha20-Poly1305) on UDP");
     if (impair_spec != NULL)
         fprintf(stderr, "link: %s in both directions (%s), relay at %s:%u\n", impair_spec,
                 impair_method, host, port);

@@ -8,7 +8,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 copy=$(mktemp -d)
 trap 'rm -rf "$copy"' EXIT
 cp -r "$root/core" "$root/net" "$root/media" "$root/src" "$root/ui-tui" "$root/docs" "$copy/"
-mkdir -p "$copy/tests" && cp -r "$root/tests/layers" "$copy/tests/"
+cp -r "$root/tests" "$copy/"
 
 bash "$root/tests/layers/check-layers.sh" "$copy" >/dev/null || {
     echo "the unmodified tree should pass"

@@ -40,7 +40,9 @@ static const char *relay_fingerprint(RelayFixture *fx)
  * s_client sees the certificate whose SHA-256 fingerprint the relay says. */
 static void test_foreign_handshake(RelayFixture *fx, gconstpointer tweak)
 {
-    if (!g_find_program_in_path("gnutls-cli") || !g_find_program_in_path("openssl")) {
+    g_autofree char *gnutls_cli = g_find_program_in_path("gnutls-cli");
+    g_autofree char *openssl_bin = g_find_program_in_path("openssl");
+    if (gnutls_cli == NULL || openssl_bin == NULL) {
         g_test_skip("gnutls-cli or openssl missing (scripts/install-deps.sh installs both)");
         return;
     }
