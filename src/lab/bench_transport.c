@@ -220,6 +220,7 @@ static gboolean transport_drive(LcTransportRun *r, guint16 port)
     g_autofree char *view_nick = g_strdup_printf("xport-%s-view", kind);
     LcSessionConfig sc = {.host = "127.0.0.1", .port = port, .history_limit = 0};
     sc.fingerprint = r->fingerprint;
+    sc.insecure = cfg->insecure;
     sc.nick = send_nick;
     r->send_session = session_new(&sc, &transport_session_events, r);
     sc.nick = view_nick;
@@ -594,6 +595,7 @@ static int transport_run(const LcBenchTransportConfig *cfg)
     rc.port = 0;
     rc.rate_limit = 0;
     rc.video_udp_pace_mbps = cfg->pace_mbps;
+    rc.insecure = cfg->insecure;
     g_autoptr(GError) error = NULL;
     LcRelayThread *relay = relay_thread_start(&rc, NULL, &error);
     relay_config_clear(&rc);
@@ -612,11 +614,12 @@ static int transport_run(const LcBenchTransportConfig *cfg)
             : g_strdup("");
     if (!cfg->json)
         printf("lanconf-bench transport: frames of %u bytes, %g s a run, %u in flight, UDP "
-               "%s; loopback, one channel at a time%s\n\n"
+               "%s; loopback, one channel at a time%s; %s\n\n"
                "%-20s %14s %14s %18s %9s%s%s\n",
-               cfg->size, cfg->duration_s, cfg->window, pace, rounds, "run", "goodput Mbit/s",
-               "viewer Mbit/s", "RTT p50 / p99 ms", "loss", cfg->no_anchor ? "" : "  vs iperf3",
-               cfg->repeat > 1 ? "  goodput range" : "");
+               cfg->size, cfg->duration_s, cfg->window, pace, rounds,
+               cfg->insecure ? "plaintext (--insecure)" : "TLS and sealed datagrams", "run",
+               "goodput Mbit/s", "viewer Mbit/s", "RTT p50 / p99 ms", "loss",
+               cfg->no_anchor ? "" : "  vs iperf3", cfg->repeat > 1 ? "  goodput range" : "");
     guint n = cfg->no_anchor ? 2 : 4;
     g_autofree LcTransportResult *all = g_new0(LcTransportResult, (gsize)cfg->repeat * 4);
     LcChanKind order[2] = {LC_CHAN_TCP, LC_CHAN_UDP};
@@ -675,7 +678,7 @@ int bench_transport_main(int argc, char **argv)
 {
     gint size = 300000, window = 4, pace = LC_CHAN_DEFAULT_UDP_PACE_MBPS, repeat = 1;
     gdouble duration = 5;
-    gboolean no_anchor = FALSE, json = FALSE;
+    gboolean no_anchor = FALSE, json = FALSE, insecure = FALSE;
     LcOptionNumber numbers[] = {
         OPTION_SECONDS("duration", 'd', 1, 600, &duration, "Seconds of each run (default 5)", "S"),
         OPTION_WHOLE("size", 's', 1, 4 * 1024 * 1024, &size,
@@ -696,6 +699,10 @@ int bench_transport_main(int argc, char **argv)
         OPTION_NUMBER_END};
     GOptionEntry entries[] = {
         {"no-anchor", 0, 0, G_OPTION_ARG_NONE, &no_anchor, "Skip the iperf3 runs", NULL},
+        {"insecure", 0, 0, G_OPTION_ARG_NONE, &insecure,
+         "Plaintext TCP and unsealed UDP, as iperf3 (default: TLS and sealed datagrams, as every "
+         "client)",
+         NULL},
         {"json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print the results as JSON", NULL},
         G_OPTION_ENTRY_NULL};
     g_autoptr(GOptionContext) ctx = g_option_context_new("- camera channels against iperf3");
@@ -719,6 +726,7 @@ int bench_transport_main(int argc, char **argv)
                                   .pace_mbps = (guint)pace,
                                   .repeat = (guint)repeat,
                                   .no_anchor = no_anchor,
-                                  .json = json};
+                                  .json = json,
+                                  .insecure = insecure};
     return transport_run(&cfg);
 }

@@ -18,6 +18,7 @@ typedef struct {
     guint repeat;      /* rounds; each figure is the median round's */
     gboolean no_anchor;
     gboolean json;
+    gboolean insecure; /* --insecure: plaintext TCP, unsealed UDP (the baseline) */
 } LcBenchTransportConfig;
 
 /* `lanconf-bench transport` with its options; the exit status. */
