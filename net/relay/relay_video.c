@@ -149,7 +149,7 @@ static GBytes *relay_video_new_udp_key(gboolean tls, LcDgramKey *key)
     GBytes *bytes = dgram_crypt_new_key();
     g_autoptr(GError) error = NULL;
     if (!dgram_crypt_key_init(key, g_bytes_get_data(bytes, NULL), TRUE, &error))
-        g_error("UDP keys: %s", error->message); /* GnuTLS without ChaCha20-Poly1305 */
+        g_error("UDP keys: %s", error->message); /* GnuTLS without AES-256-GCM */
     return bytes;
 }
 

@@ -1,4 +1,4 @@
-/* dgram_seal.c: UDP datagrams sealed with ChaCha20-Poly1305 (GnuTLS),
+/* dgram_seal.c: UDP datagrams sealed with AES-256-GCM (GnuTLS),
  * and a receiver's replay window (see dgram_seal.h). */
 #include "net/secure/dgram_seal.h"
 
@@ -26,9 +26,9 @@ LcDgramSeal *dgram_seal_new(const guint8 key[DGRAM_SEAL_KEY_SIZE], guint32 direc
 {
     LcDgramSeal *seal = g_new0(LcDgramSeal, 1);
     gnutls_datum_t k = {(unsigned char *)key, DGRAM_SEAL_KEY_SIZE};
-    int rc = gnutls_aead_cipher_init(&seal->cipher, GNUTLS_CIPHER_CHACHA20_POLY1305, &k);
+    int rc = gnutls_aead_cipher_init(&seal->cipher, GNUTLS_CIPHER_AES_256_GCM, &k);
     if (rc < 0) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "ChaCha20-Poly1305: %s",
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "AES-256-GCM: %s",
                     gnutls_strerror(rc));
         g_free(seal);
         return NULL;

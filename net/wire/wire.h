@@ -19,7 +19,7 @@
 #define WIRE_DEFAULT_PORT 7300
 
 #define WIRE_NICK_MAX        32
-#define WIRE_UDP_KEY_SIZE    32 /* STREAM_READY's and VIEW_READY's key: ChaCha20-Poly1305 */
+#define WIRE_UDP_KEY_SIZE    32 /* STREAM_READY's and VIEW_READY's key: AES-256-GCM */
 #define WIRE_INSTANCE_MAX    64
 #define WIRE_TEXT_MAX        4096
 #define WIRE_REASON_MAX      512

@@ -42,7 +42,7 @@ void bench_compare_report_header(const LcBenchCompareConfig *c, const char *impa
     fprintf(stderr, "security: %s\n",
             c->insecure ? "plaintext (--security plain): the baseline, readable by anyone on "
                           "the path"
-                        : "TLS on TCP, sealed datagrams (ChaCha20-Poly1305) on UDP");
+                        : "TLS on TCP, sealed datagrams (AES-256-GCM) on UDP");
     if (impair_spec != NULL)
         fprintf(stderr, "link: %s in both directions (%s), relay at %s:%u\n", impair_spec,
                 impair_method, host, port);
