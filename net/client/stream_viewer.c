@@ -263,3 +263,13 @@ void stream_viewer_free(LcStreamViewer *viewer)
     g_free(viewer->nick);
     g_free(viewer);
 }
+
+/* A channel's own counters. */
+gboolean stream_viewer_get_chan_stats(LcStreamViewer *viewer, LcChanKind channel,
+                                      LcChanStats *stats)
+{
+    if (channel >= LC_CHAN_KINDS || viewer->chans[channel].chan == NULL)
+        return FALSE;
+    chan_get_stats(viewer->chans[channel].chan, stats);
+    return TRUE;
+}

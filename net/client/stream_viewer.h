@@ -70,6 +70,10 @@ LcStreamViewer *stream_viewer_new(LcSession *session, const char *nick,
                                   const LcStreamViewerConfig *config,
                                   const LcStreamViewerEvents *events, gpointer user_data);
 
+/* A channel's own counters (chan.h), FALSE when it is not open. */
+gboolean stream_viewer_get_chan_stats(LcStreamViewer *viewer, LcChanKind channel,
+                                      LcChanStats *stats);
+
 /* Whether every channel granted is open. */
 gboolean stream_viewer_is_ready(LcStreamViewer *viewer);
 

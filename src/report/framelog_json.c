@@ -127,6 +127,7 @@ static void framelog_json_add_viewer_channel(JsonBuilder *builder, const LcChann
     framelog_json_add_uint(builder, "frames_unreferenced", s->frames_unreferenced);
     framelog_json_add_uint(builder, "keyframe_requests", s->keyframe_requests);
     stats_json_add_number(builder, "frozen_ms", s->frozen_ms);
+    framelog_json_add_uint(builder, "bad_seal", s->bad_seal);
     if (s->recovery.count > 0)
         framelog_json_add_percentiles(builder, "recovery_ms", &s->recovery);
     stats_json_add_number(

@@ -70,6 +70,9 @@ static void av_viewer_on_frame(LcStreamViewer *video, const LcStreamFrame *f, gp
 {
     LcAvViewer *v = data;
     const LcFrameMeta *meta = &f->frame->meta;
+    LcChanStats chan;
+    if (stream_viewer_get_chan_stats(video, f->channel, &chan))
+        framelog_set_bad_seal(v->log, f->channel, chan.bad_seal);
     if (v->rebase) {
         /* Numbered anew (a camera restarted): go on from the top. A stream
          * whose numbers go on from the last (a sender back after the relay

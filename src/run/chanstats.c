@@ -30,6 +30,7 @@ struct LcChannelStats {
     guint64 frames_corrupt;
     guint64 frames_unreferenced;
     gint64 frozen_us;
+    guint64 bad_seal;
     gboolean has_seq;
     guint64 min_seq; /* lowest and highest sequence number received */
     guint64 max_seq;
@@ -242,6 +243,12 @@ void chanstats_add_frozen(LcChannelStats *stats, gint64 us)
     stats->frozen_us += us;
 }
 
+/* Viewer: datagrams the channel dropped for their seal, so far. */
+void chanstats_set_bad_seal(LcChannelStats *stats, guint64 count)
+{
+    stats->bad_seal = count;
+}
+
 /* Attaches the kernel's view of the channel's TCP connection. */
 void chanstats_set_tcp_info(LcChannelStats *stats, const LcStatsTcpInfo *info)
 {
@@ -348,6 +355,7 @@ void chanstats_get_summary(const LcChannelStats *stats, gint64 now_us, LcChannel
     out->frames_corrupt = stats->frames_corrupt;
     out->frames_unreferenced = stats->frames_unreferenced;
     out->frozen_ms = (double)stats->frozen_us / 1000.0;
+    out->bad_seal = stats->bad_seal;
     out->keyframe_requests = stats->keyframe_requests;
     out->frames_missing = chanstats_count_missing(stats);
     stats_dist_get_summary(stats->end_to_end, &out->end_to_end);

@@ -60,6 +60,7 @@ typedef struct {
     guint64 frames_corrupt;        /* received but not decodable */
     guint64 frames_unreferenced;   /* H.264, of frames_corrupt: a reference was lost */
     double frozen_ms;              /* time with no new picture, gaps over 100 ms */
+    guint64 bad_seal;              /* viewer, UDP: datagrams dropped for their seal */
     guint64 keyframe_requests;     /* H.264: asked for (viewer), or asked by viewers (sender) */
     guint64 frames_missing;        /* never received within the span of sequence numbers seen */
     LcStatsDistSummary end_to_end; /* ms: capture (sender) to decoded (viewer) */
@@ -104,6 +105,9 @@ void chanstats_add_unreferenced(LcChannelStats *stats);
 void chanstats_add_recovery(LcChannelStats *stats, gint64 us);
 /* Viewer: the channel showed no new picture for us (a freeze). */
 void chanstats_add_frozen(LcChannelStats *stats, gint64 us);
+/* Viewer: datagrams the channel dropped for their seal (forged, replayed,
+ * or plain where sealed is due), so far. */
+void chanstats_set_bad_seal(LcChannelStats *stats, guint64 count);
 /* Attaches the kernel's view of the channel's TCP connection (latest wins). */
 void chanstats_set_tcp_info(LcChannelStats *stats, const LcStatsTcpInfo *info);
 

@@ -417,6 +417,13 @@ void framelog_note_recovery(LcFramelog *log, LcChanKind channel, gint64 us)
         chanstats_add_recovery(log->channels[channel], us);
 }
 
+/* Datagrams a channel dropped for their seal, so far. */
+void framelog_set_bad_seal(LcFramelog *log, LcChanKind channel, guint64 count)
+{
+    if (channel < LC_CHAN_KINDS && log->channels[channel] != NULL)
+        chanstats_set_bad_seal(log->channels[channel], count);
+}
+
 /* A freeze of us on a channel. */
 void framelog_note_frozen(LcFramelog *log, LcChanKind channel, gint64 us)
 {

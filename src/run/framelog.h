@@ -139,6 +139,8 @@ void framelog_note_keyframe_request(LcFramelog *log, LcChanKind channel);
 void framelog_note_unreferenced(LcFramelog *log, LcChanKind channel);
 /* A freeze of us on a channel (no new picture). */
 void framelog_note_frozen(LcFramelog *log, LcChanKind channel, gint64 us);
+/* Viewer: datagrams a channel dropped for their seal, so far. */
+void framelog_set_bad_seal(LcFramelog *log, LcChanKind channel, guint64 count);
 /* H.264: a picture decoded us after the channel lost a reference. */
 void framelog_note_recovery(LcFramelog *log, LcChanKind channel, gint64 us);
 

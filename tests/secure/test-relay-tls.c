@@ -3,6 +3,7 @@
  * s_client), plaintext refused with a reason, a changed key refused,
  * connections that never finish a handshake cut off without disturbing
  * others, and forged, replayed and plain datagrams dropped and counted. */
+#include "net/client/chan.h"
 #include "net/io/dgram_crypt.h"
 #include "net/secure/known_relays.h"
 #include "net/secure/tls_identity.h"
@@ -436,6 +437,150 @@ static void test_sealed_datagrams(RelayFixture *fx, gconstpointer tweak)
     wire_msg_clear(&ready);
 }
 
+/* A viewer's UDP channel with a key, before a stand-in relay (a socket
+ * the test holds): what it sends is sealed, it takes what is sealed with
+ * its key, and counts and drops a replay, a forged tag and a plain
+ * datagram, its frames going on. */
+typedef struct {
+    gboolean ready;
+    guint frames;
+} ViewerSeen;
+
+static void viewer_on_ready(LcChan *chan, gpointer data)
+{
+    ((ViewerSeen *)data)->ready = TRUE;
+}
+
+static void viewer_on_frame(LcChan *chan, LcFrame *frame, gint64 first_us, gint64 last_us,
+                            gpointer data)
+{
+    ((ViewerSeen *)data)->frames++;
+}
+
+static gboolean viewer_has_frames(gpointer data)
+{
+    return ((ViewerSeen *)data)->frames > 0;
+}
+
+static guint64 viewer_bad_seal(LcChan *chan)
+{
+    LcChanStats stats;
+    chan_get_stats(chan, &stats);
+    return stats.bad_seal;
+}
+
+static gboolean viewer_counted(gpointer data)
+{
+    gpointer *args = data;
+    return viewer_bad_seal(args[0]) >= GPOINTER_TO_UINT(args[1]);
+}
+
+/* Sends a datagram from the stand-in relay to the viewer, sealed or not. */
+static void relay_send(GSocket *relay, GSocketAddress *to, LcDgramKey *key, LcDgram *d,
+                       GBytes *frame, guint8 *sealed, gsize *len)
+{
+    guint8 head[DGRAM_FRAG_HEADER_SIZE];
+    GOutputVector vec[2];
+    guint nv = 1;
+    if (d->type == DGRAM_FRAG) {
+        nv = chan_dgram_fragment(d, frame, 0, head, vec);
+    } else {
+        vec[0] = (GOutputVector){head, chan_dgram_write(d, head)};
+    }
+    if (key != NULL) {
+        *len = dgram_crypt_seal(key, vec, nv, sealed);
+    } else {
+        *len = 0;
+        for (guint i = 0; i < nv; i++) {
+            memcpy(sealed + *len, vec[i].buffer, vec[i].size);
+            *len += vec[i].size;
+        }
+    }
+    g_socket_send_to(relay, to, (const char *)sealed, *len, NULL, NULL);
+}
+
+static void test_viewer_seal(void)
+{
+    g_autoptr(GSocket) relay = video_udp_socket();
+    g_autoptr(GSocketAddress) local = g_socket_get_local_address(relay, NULL);
+    g_autoptr(GBytes) key_bytes = dgram_crypt_new_key();
+    LcDgramKey key = {0};
+    g_assert_true(dgram_crypt_key_init(&key, g_bytes_get_data(key_bytes, NULL), TRUE, NULL));
+    g_autoptr(GInetAddress) lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+    LcChanConfig cfg = {.role = LC_CHAN_ROLE_VIEWER,
+                        .relay_ip = lo,
+                        .udp_port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(local)),
+                        .stream_id = 7,
+                        .viewer_id = 9,
+                        .token = 1234,
+                        .udp_key = key_bytes,
+                        .frame_max = 65536,
+                        .queue_frames = 1};
+    ViewerSeen seen = {0};
+    LcChanEvents events = {.ready = viewer_on_ready, .frame = viewer_on_frame};
+    LcChan *chan = chan_new(LC_CHAN_UDP, &cfg, &events, &seen);
+    chan_open(chan);
+
+    /* Its HELLO comes sealed; the answer goes back sealed. */
+    guint8 buf[DGRAM_CRYPT_MAX_SIZE], plain[DGRAM_CRYPT_MAX_SIZE];
+    g_autoptr(GSocketAddress) viewer = NULL;
+    g_socket_set_timeout(relay, 0);
+    gsize plain_len = 0;
+    for (int i = 0; i < 300 && viewer == NULL; i++) {
+        g_main_context_iteration(NULL, FALSE);
+        GSocketAddress *from = NULL;
+        gssize n = g_socket_receive_from(relay, &from, (char *)buf, sizeof(buf), NULL, NULL);
+        if (n <= 0) {
+            g_usleep(10000);
+            continue;
+        }
+        g_assert_cmpuint(buf[2], ==, DGRAM_VERSION_SEALED);
+        g_assert_cmpint(dgram_crypt_open(&key, buf, (gsize)n, plain, &plain_len), ==,
+                        DGRAM_SEAL_OK);
+        viewer = from;
+    }
+    g_assert_nonnull(viewer);
+    LcDgram d = {.type = DGRAM_HELLO_ACK, .stream_id = 7, .token = 1234, .viewer_id = 9};
+    d.hello.role = WIRE_VIDEO_ROLE_VIEWER;
+    gsize len = 0;
+    relay_send(relay, viewer, &key, &d, NULL, buf, &len);
+    g_assert_true(test_wait_flag(&seen.ready, 3000));
+
+    g_autoptr(GBytes) frame = g_bytes_new_static("a frame for the viewer", 22);
+    LcDgram f = {.type = DGRAM_FRAG, .stream_id = 7, .token = 1234, .viewer_id = 9};
+    f.frag.meta.seq = 1;
+    guint8 first[DGRAM_CRYPT_MAX_SIZE];
+    gsize first_len = 0;
+    relay_send(relay, viewer, &key, &f, frame, first, &first_len);
+    g_assert_true(test_wait_until(viewer_has_frames, &seen, 3000));
+    g_assert_cmpuint(viewer_bad_seal(chan), ==, 0);
+
+    g_socket_send_to(relay, viewer, (const char *)first, first_len, NULL, NULL); /* replayed */
+    gpointer one[] = {chan, GUINT_TO_POINTER(1)};
+    g_assert_true(test_wait_until(viewer_counted, one, 3000));
+    f.frag.meta.seq = 2;
+    relay_send(relay, viewer, NULL, &f, frame, buf, &len); /* plain: a downgrade */
+    gpointer two[] = {chan, GUINT_TO_POINTER(2)};
+    g_assert_true(test_wait_until(viewer_counted, two, 3000));
+    f.frag.meta.seq = 3;
+    LcDgramKey other = {0};
+    g_autoptr(GBytes) wrong = dgram_crypt_new_key();
+    g_assert_true(dgram_crypt_key_init(&other, g_bytes_get_data(wrong, NULL), TRUE, NULL));
+    relay_send(relay, viewer, &other, &f, frame, buf, &len); /* forged */
+    gpointer three[] = {chan, GUINT_TO_POINTER(3)};
+    g_assert_true(test_wait_until(viewer_counted, three, 3000));
+    g_assert_cmpuint(seen.frames, ==, 1);
+
+    f.frag.meta.seq = 4; /* and a good one still passes */
+    relay_send(relay, viewer, &key, &f, frame, buf, &len);
+    seen.frames = 0;
+    g_assert_true(test_wait_until(viewer_has_frames, &seen, 3000));
+    g_assert_cmpuint(viewer_bad_seal(chan), ==, 3);
+    chan_free(chan);
+    dgram_crypt_key_clear(&key);
+    dgram_crypt_key_clear(&other);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -444,5 +589,6 @@ int main(int argc, char **argv)
     g_test_add_func("/secure/relay/changed-key", test_changed_key);
     relay_test_add("/secure/relay/handshake-abuse", tweak_abuse, test_handshake_abuse);
     relay_test_add("/secure/relay/sealed-datagrams", tweak_tls_only, test_sealed_datagrams);
+    g_test_add_func("/secure/viewer/sealed-datagrams", test_viewer_seal);
     return g_test_run();
 }
