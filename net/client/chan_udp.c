@@ -91,6 +91,8 @@ static gboolean chan_udp_send(LcChanUdp *udp, GOutputVector *vec, guint n)
     GOutputVector one;
     if (dgram_crypt_key_is_set(&udp->key)) {
         one = (GOutputVector){sealed, dgram_crypt_seal(&udp->key, vec, n, sealed)};
+        if (one.size == 0)
+            return TRUE; /* the key's counter is used up: gone, as on a lossy network */
         vec = &one;
         n = 1;
     }
@@ -196,8 +198,8 @@ static gboolean chan_udp_unseal(LcChanUdp *udp, const guint8 **buf, gsize *len)
     if (!dgram_crypt_key_is_set(&udp->key) || !chan_dgram_peek(*buf, *len, &h, &sealed))
         return TRUE; /* the parser says what is wrong */
     gsize plain_len = 0;
-    if (!sealed ||
-        dgram_crypt_open(&udp->key, *buf, *len, udp->open_buf, &plain_len) != DGRAM_SEAL_OK) {
+    if (!sealed || dgram_crypt_open(&udp->key, *buf, *len, udp->open_buf, sizeof(udp->open_buf),
+                                    &plain_len) != DGRAM_SEAL_OK) {
         udp->counters.bad_seal++;
         return FALSE;
     }
@@ -269,7 +271,7 @@ static gboolean chan_udp_start(LcChanUdp *udp, GError **error)
     if (chan->config.udp_key != NULL &&
         (g_bytes_get_size(chan->config.udp_key) != WIRE_UDP_KEY_SIZE ||
          !dgram_crypt_key_init(&udp->key, g_bytes_get_data(chan->config.udp_key, NULL), FALSE,
-                               error))) {
+                               chan->config.token, error))) {
         if (error != NULL && *error == NULL)
             g_set_error(error, LC_WIRE_ERROR, WIRE_ERR_PROTOCOL,
                         "the relay gave a UDP key of %zu bytes, not %d",

@@ -18,6 +18,8 @@ gint64 dgram_batch_add(LcDgramBatch *b, LcTokenBucket *pace, gint64 now_us, LcDg
     if (seal) {
         /* One copy into the batch's own buffer, encrypted there. */
         gsize len = dgram_crypt_seal(key, b->vecs[b->n], nv, b->sealed[b->n]);
+        if (len == 0) /* the key's counter is used up: the datagram cannot go */
+            return 0;
         b->vecs[b->n][0] = (GOutputVector){b->sealed[b->n], len};
         nv = 1;
     }

@@ -10,8 +10,15 @@
 #include <glib/gstdio.h>
 #include <sys/socket.h>
 
-#define RELAY_TLS_RECORD_HANDSHAKE 0x16 /* the first byte of a ClientHello's record */
-#define RELAY_TLS_DRAIN_MS         2000 /* how long freeing waits for cancelled handshakes */
+#define RELAY_TLS_RECORD_HANDSHAKE 0x16  /* the first byte of a ClientHello's record */
+#define RELAY_TLS_RECORD_HEAD      5     /* type, version, length */
+#define RELAY_TLS_RECORD_MAX       16384 /* a TLS record's largest plaintext */
+#define RELAY_TLS_RETRY_MS         20    /* look again: a record half there, or no worker free */
+/* Handshakes under way at once, in all and from one address: each holds a
+ * worker thread of GLib's pool (10 threads, grown slowly), so fewer than
+ * that, whatever the connection caps allow. */
+#define RELAY_TLS_MAX_HANDSHAKES        8
+#define RELAY_TLS_MAX_HANDSHAKES_PER_IP 2
 
 typedef struct {
     LcRelayTls *owner;
@@ -20,7 +27,9 @@ typedef struct {
     GCancellable *cancel;
     char *ip;
     LcWatch *watch; /* until the first byte */
+    GSource *retry; /* a record half there, or no handshake slot free */
     GSource *deadline;
+    gboolean counted; /* holds a handshake slot of its address */
 } LcTlsPending;
 
 struct _LcRelayTls {
@@ -33,8 +42,8 @@ struct _LcRelayTls {
     gpointer user_data;
     GHashTable *pending; /* LcTlsPending* set */
     GHashTable *per_ip;  /* ip -> connections waiting here */
+    GHashTable *ip_busy; /* ip -> its handshakes under way */
     guint in_flight;     /* handshakes whose callback has not run yet */
-    gboolean dying;
     guint64 refused;
     guint64 timeouts;
 };
@@ -51,10 +60,23 @@ static guint relay_tls_count_ip(LcRelayTls *tls, const char *ip, gint delta)
     return n;
 }
 
+/* Counts one more (+1) or one fewer (-1) handshake under way from ip. */
+static guint relay_tls_count_busy(LcRelayTls *tls, const char *ip, gint delta)
+{
+    guint n = GPOINTER_TO_UINT(g_hash_table_lookup(tls->ip_busy, ip));
+    n = delta > 0 ? n + 1 : n - 1;
+    if (n == 0)
+        g_hash_table_remove(tls->ip_busy, ip);
+    else
+        g_hash_table_insert(tls->ip_busy, g_strdup(ip), GUINT_TO_POINTER(n));
+    return n;
+}
+
 /* Frees an entry (out of the owner's tables already). */
 static void relay_tls_pending_free(LcTlsPending *p)
 {
     watch_drop(&p->watch);
+    source_drop(&p->retry);
     source_drop(&p->deadline);
     g_clear_object(&p->tls);
     g_clear_object(&p->cancel);
@@ -63,13 +85,18 @@ static void relay_tls_pending_free(LcTlsPending *p)
     g_free(p);
 }
 
-/* Takes an entry out of the owner's tables. */
+/* Takes an entry out of the owner's tables (and its handshake slot). */
 static void relay_tls_forget(LcTlsPending *p)
 {
     if (p->owner == NULL)
         return;
     g_hash_table_remove(p->owner->pending, p);
     relay_tls_count_ip(p->owner, p->ip, -1);
+    if (p->counted) {
+        relay_tls_count_busy(p->owner, p->ip, -1);
+        p->owner->in_flight--;
+        p->counted = FALSE;
+    }
     p->owner = NULL;
 }
 
@@ -102,13 +129,12 @@ static void relay_tls_on_handshake(GObject *source, GAsyncResult *result, gpoint
     LcTlsPending *p = data;
     g_autoptr(GError) error = NULL;
     gboolean ok = g_tls_connection_handshake_finish(G_TLS_CONNECTION(source), result, &error);
-    if (p->owner == NULL) { /* freed meanwhile: the owner waits for this */
+    if (p->owner == NULL) { /* the relay is gone: its cancelled handshake ends here */
         relay_tls_pending_free(p);
         return;
     }
     LcRelayTls *tls = p->owner;
-    tls->in_flight--;
-    if (!ok || tls->dying) {
+    if (!ok) {
         if (error != NULL)
             g_debug("TLS handshake with %s: %s", p->ip, error->message);
         relay_tls_drop(p);
@@ -119,39 +145,16 @@ static void relay_tls_on_handshake(GObject *source, GAsyncResult *result, gpoint
     relay_tls_pending_free(p);
 }
 
-/* The first byte is there: TLS, plaintext, or neither. */
-static void relay_tls_on_first_byte(gpointer data)
+static void relay_tls_on_first_byte(gpointer data);
+
+/* Starts the handshake, once a worker may take it. */
+static void relay_tls_start(LcTlsPending *p)
 {
-    LcTlsPending *p = data;
     LcRelayTls *tls = p->owner;
-    GSocket *socket = g_socket_connection_get_socket(p->connection);
-    guint8 first = 0;
-    ssize_t n = recv(g_socket_get_fd(socket), &first, 1, MSG_PEEK | MSG_DONTWAIT);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-        watch_once_socket(&p->watch, socket, G_IO_IN, relay_tls_on_first_byte, p);
-        return;
-    }
-    if (n == 1 && first != RELAY_TLS_RECORD_HANDSHAKE &&
-        (tls->allow_plain || first == WIRE_MAGIC_0)) {
-        if (!tls->allow_plain) {
-            relay_tls_refuse_plain(p, WIRE_ERR_PROTOCOL,
-                                   "this relay speaks TLS only: connect without --insecure (or "
-                                   "run the relay with --insecure to serve plaintext too)");
-            return;
-        }
-        relay_tls_forget(p);
-        tls->func(p->connection, NULL, tls->user_data);
-        relay_tls_pending_free(p);
-        return;
-    }
-    if (n == 0) { /* closed without a word: a client probing which relays answer */
-        relay_tls_forget(p);
-        g_io_stream_close(G_IO_STREAM(p->connection), NULL, NULL);
-        relay_tls_pending_free(p);
-        return;
-    }
-    if (n != 1 || first != RELAY_TLS_RECORD_HANDSHAKE) {
-        relay_tls_drop(p);
+    if (tls->in_flight >= RELAY_TLS_MAX_HANDSHAKES ||
+        GPOINTER_TO_UINT(g_hash_table_lookup(tls->ip_busy, p->ip)) >=
+            RELAY_TLS_MAX_HANDSHAKES_PER_IP) {
+        source_once(&p->retry, RELAY_TLS_RETRY_MS, relay_tls_on_first_byte, p);
         return;
     }
     g_autoptr(GError) error = NULL;
@@ -163,9 +166,66 @@ static void relay_tls_on_first_byte(gpointer data)
         return;
     }
     p->tls = G_TLS_CONNECTION(server);
+    p->counted = TRUE;
     tls->in_flight++;
+    relay_tls_count_busy(tls, p->ip, +1);
     g_tls_connection_handshake_async(p->tls, G_PRIORITY_DEFAULT, p->cancel, relay_tls_on_handshake,
                                      p);
+}
+
+/*
+ * What the connection has sent: TLS, plaintext, or neither. A handshake
+ * starts only once the whole first record (the ClientHello) is there, so
+ * that a client that stops in the middle of it holds no worker thread: it
+ * waits here, looked at again every RELAY_TLS_RETRY_MS, until the deadline.
+ */
+static void relay_tls_on_first_byte(gpointer data)
+{
+    LcTlsPending *p = data;
+    LcRelayTls *tls = p->owner;
+    GSocket *socket = g_socket_connection_get_socket(p->connection);
+    guint8 head[RELAY_TLS_RECORD_HEAD + RELAY_TLS_RECORD_MAX];
+    ssize_t n = recv(g_socket_get_fd(socket), head, sizeof(head), MSG_PEEK | MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+        watch_once_socket(&p->watch, socket, G_IO_IN, relay_tls_on_first_byte, p);
+        return;
+    }
+    if (n == 0) { /* closed without a word: a client probing which relays answer */
+        relay_tls_forget(p);
+        g_io_stream_close(G_IO_STREAM(p->connection), NULL, NULL);
+        relay_tls_pending_free(p);
+        return;
+    }
+    if (n < 0) {
+        relay_tls_drop(p);
+        return;
+    }
+    guint8 first = head[0];
+    if (first != RELAY_TLS_RECORD_HANDSHAKE && (tls->allow_plain || first == WIRE_MAGIC_0)) {
+        if (!tls->allow_plain) {
+            relay_tls_refuse_plain(p, WIRE_ERR_PROTOCOL,
+                                   "this relay speaks TLS only: connect without --insecure (or "
+                                   "run the relay with --insecure to serve plaintext too)");
+            return;
+        }
+        relay_tls_forget(p);
+        tls->func(p->connection, NULL, tls->user_data);
+        relay_tls_pending_free(p);
+        return;
+    }
+    if (first != RELAY_TLS_RECORD_HANDSHAKE) {
+        relay_tls_drop(p);
+        return;
+    }
+    gsize record =
+        n >= RELAY_TLS_RECORD_HEAD
+            ? RELAY_TLS_RECORD_HEAD + MIN((gsize)head[3] << 8 | head[4], RELAY_TLS_RECORD_MAX)
+            : G_MAXSIZE;
+    if ((gsize)n < record) {
+        source_once(&p->retry, RELAY_TLS_RETRY_MS, relay_tls_on_first_byte, p);
+        return;
+    }
+    relay_tls_start(p);
 }
 
 /* The deadline passed before the connection could be served. */
@@ -245,6 +305,7 @@ LcRelayTls *relay_tls_new(const LcRelayConfig *config, LcRelayTlsReadyFunc func,
     tls->user_data = user_data;
     tls->pending = g_hash_table_new(NULL, NULL);
     tls->per_ip = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    tls->ip_busy = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     return tls;
 }
 
@@ -276,37 +337,28 @@ guint64 relay_tls_get_timeouts(LcRelayTls *tls)
 
 /*
  * Frees. A handshake under way runs on a worker thread and reports to this
- * thread's main context: it is cancelled, and the context is run until
- * each has reported (briefly), so that none outlives the relay it reports
- * to.
+ * thread's main context: it is cancelled and let go of, and its callback
+ * frees what it holds (whenever the context runs again; nothing of the
+ * relay's is touched then).
  */
 void relay_tls_free(LcRelayTls *tls)
 {
     if (tls == NULL)
         return;
-    tls->dying = TRUE;
     GList *all = g_hash_table_get_keys(tls->pending);
     for (GList *l = all; l != NULL; l = l->next) {
         LcTlsPending *p = l->data;
         if (p->tls != NULL) {
             g_cancellable_cancel(p->cancel);
-            source_drop(&p->deadline);
+            relay_tls_forget(p);
         } else {
             relay_tls_drop(p);
         }
     }
     g_list_free(all);
-    gint64 until = g_get_monotonic_time() + RELAY_TLS_DRAIN_MS * 1000;
-    while (tls->in_flight > 0 && g_get_monotonic_time() < until) {
-        if (!g_main_context_iteration(g_main_context_get_thread_default(), FALSE))
-            g_usleep(1000);
-    }
-    if (tls->in_flight > 0) {
-        g_warning("%u TLS handshakes did not end in time", tls->in_flight);
-        return; /* their callbacks still point here */
-    }
     g_hash_table_destroy(tls->pending);
     g_hash_table_destroy(tls->per_ip);
+    g_hash_table_destroy(tls->ip_busy);
     tls_identity_free(tls->identity);
     g_free(tls);
 }

@@ -11,12 +11,13 @@
  * connection silent past the deadline (with a TIMEOUT ERROR in clear where
  * plaintext is allowed: it may be a plaintext client that never said HELLO).
  *
- * glib-networking runs each handshake on a worker thread, so connections
- * that say nothing or stall mid-handshake could hold those threads: a
- * handshake starts only once the first byte is there, every connection
- * here has until the HELLO deadline to finish it, and those waiting at
- * once are capped in all (max_clients) and per address
- * (max_clients_per_ip); past a cap a connection is closed at once.
+ * glib-networking runs each handshake on a worker thread of GLib's pool,
+ * so connections that say nothing or stall could hold those threads: a
+ * handshake starts only once the whole first record (the ClientHello) is
+ * there, at most 8 run at once (2 from one address; the others wait their
+ * turn), every connection here has until the HELLO deadline to be served,
+ * and those waiting at once are capped in all (max_clients) and per
+ * address (max_clients_per_ip); past a cap a connection is closed at once.
  */
 #pragma once
 
@@ -51,8 +52,8 @@ guint64 relay_tls_get_refused(LcRelayTls *tls);
 /* Those of them that ran out of time (counted in both). */
 guint64 relay_tls_get_timeouts(LcRelayTls *tls);
 
-/* Cancels the handshakes under way (waiting briefly for their workers to
- * let go) and frees. NULL is ignored. */
+/* Cancels the handshakes under way (each one's callback frees what it
+ * holds) and frees. NULL is ignored. */
 void relay_tls_free(LcRelayTls *tls);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LcRelayTls, relay_tls_free)

@@ -83,14 +83,18 @@ static void relay_udp_send_small(LcRelayVideo *video, GSocketAddress *to, const 
     LcRelayReplies *r = video->replies;
     if (r->n == RELAY_UDP_REPLIES)
         relay_udp_flush_replies(video);
-    guint i = r->n++;
+    guint i = r->n;
     guint8 plain[DGRAM_FRAG_HEADER_SIZE];
     GOutputVector vec = {plain, chan_dgram_write(dgram, plain)};
-    r->vecs[i] = dgram_crypt_key_is_set(key)
-                     ? (GOutputVector){r->bufs[i], dgram_crypt_seal(key, &vec, 1, r->bufs[i])}
-                     : (GOutputVector){r->bufs[i], vec.size};
-    if (!dgram_crypt_key_is_set(key))
+    gsize len = vec.size;
+    if (dgram_crypt_key_is_set(key))
+        len = dgram_crypt_seal(key, &vec, 1, r->bufs[i]);
+    else
         memcpy(r->bufs[i], plain, vec.size);
+    if (len == 0)
+        return; /* the key's counter is used up: the reply cannot go */
+    r->n++;
+    r->vecs[i] = (GOutputVector){r->bufs[i], len};
     r->to[i] = g_object_ref(to);
     r->msgs[i] = (GOutputMessage){.address = to, .vectors = &r->vecs[i], .num_vectors = 1};
 }
@@ -196,16 +200,27 @@ static void relay_udp_on_ack(LcRelayVideo *video, const LcDgram *d)
     relay_udp_send_small(video, stream->udp_peer, &ack, &stream->udp_key);
 }
 
-/* The key of the stream or view a datagram's header names, token and all;
- * NULL when it names none. */
-static LcDgramKey *relay_udp_key_of(LcRelayVideo *video, const LcDgram *h)
+/* Whether a header's token field names the owner of key: its token in a
+ * plain datagram, its key's id in a sealed one. */
+static gboolean relay_udp_names(const LcDgram *h, gboolean sealed, LcDgramKey *key, guint64 token)
+{
+    return sealed ? dgram_crypt_key_is_set(key) && h->token == key->udp_id : h->token == token;
+}
+
+/* The key of the stream or view a datagram's header names, token (or key
+ * id) and all; NULL when it names none. */
+static LcDgramKey *relay_udp_key_of(LcRelayVideo *video, const LcDgram *h, gboolean sealed)
 {
     if (h->viewer_id == 0) {
         LcRelayStream *stream = relay_video_find_stream(video, h->stream_id);
-        return stream != NULL && stream->token == h->token ? &stream->udp_key : NULL;
+        return stream != NULL && relay_udp_names(h, sealed, &stream->udp_key, stream->token)
+                   ? &stream->udp_key
+                   : NULL;
     }
     LcRelayViewer *viewer = relay_video_find_viewer(video, h->viewer_id);
-    return viewer != NULL && viewer->token == h->token ? &viewer->udp_key : NULL;
+    return viewer != NULL && relay_udp_names(h, sealed, &viewer->udp_key, viewer->token)
+               ? &viewer->udp_key
+               : NULL;
 }
 
 /*
@@ -220,7 +235,7 @@ static gboolean relay_udp_unseal(LcRelayVideo *video, const guint8 **buf, gsize 
     gboolean sealed = FALSE;
     if (!chan_dgram_peek(*buf, *len, &h, &sealed))
         return TRUE; /* the parser says what is wrong */
-    LcDgramKey *key = relay_udp_key_of(video, &h);
+    LcDgramKey *key = relay_udp_key_of(video, &h, sealed);
     if (key == NULL) {
         if (!sealed)
             return TRUE;
@@ -231,7 +246,8 @@ static gboolean relay_udp_unseal(LcRelayVideo *video, const guint8 **buf, gsize 
         return TRUE;
     gsize plain_len = 0;
     if (!sealed || !dgram_crypt_key_is_set(key) ||
-        dgram_crypt_open(key, *buf, *len, video->open_buf, &plain_len) != DGRAM_SEAL_OK) {
+        dgram_crypt_open(key, *buf, *len, video->open_buf, DGRAM_CRYPT_MAX_SIZE, &plain_len) !=
+            DGRAM_SEAL_OK) {
         video->bad_seal++;
         return FALSE;
     }

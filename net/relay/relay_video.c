@@ -141,14 +141,14 @@ static void relay_video_tell_watch(LcRelayViewer *viewer, LcRelayStream *stream,
 
 /* A new UDP key, set up in *key, for a stream or view whose owner speaks
  * TLS (the key goes to it over TLS); NULL (plain UDP) otherwise. */
-static GBytes *relay_video_new_udp_key(gboolean tls, LcDgramKey *key)
+static GBytes *relay_video_new_udp_key(gboolean tls, guint64 token, LcDgramKey *key)
 {
     dgram_crypt_key_clear(key);
     if (!tls)
         return NULL;
     GBytes *bytes = dgram_crypt_new_key();
     g_autoptr(GError) error = NULL;
-    if (!dgram_crypt_key_init(key, g_bytes_get_data(bytes, NULL), TRUE, &error))
+    if (!dgram_crypt_key_init(key, g_bytes_get_data(bytes, NULL), TRUE, token, &error))
         g_error("UDP keys: %s", error->message); /* GnuTLS without AES-256-GCM */
     return bytes;
 }
@@ -175,7 +175,7 @@ static void relay_video_viewer_attach(LcRelayViewer *viewer, LcRelayStream *stre
     msg.view_ready.channels = viewer->channels & stream->channels;
     msg.view_ready.frame_max = stream->frame_max;
     msg.view_ready.nick = stream->nick;
-    g_autoptr(GBytes) key = relay_video_new_udp_key(viewer->tls, &viewer->udp_key);
+    g_autoptr(GBytes) key = relay_video_new_udp_key(viewer->tls, viewer->token, &viewer->udp_key);
     msg.view_ready.key = key;
     relay_video_send_control(video, viewer->owner, &msg);
     relay_video_tell_watch(viewer, stream, WIRE_STREAM_STARTED);
@@ -390,7 +390,7 @@ static void relay_video_handle_open(LcRelayVideo *video, LcRelayClient *client, 
     msg.stream_ready.channels = channels;
     msg.stream_ready.frame_max = stream->frame_max;
     g_autoptr(GBytes) key =
-        relay_video_new_udp_key(chan_stream_is_tls(client->conn), &stream->udp_key);
+        relay_video_new_udp_key(chan_stream_is_tls(client->conn), stream->token, &stream->udp_key);
     msg.stream_ready.key = key;
     relay_video_send_control(video, client->session_id, &msg);
     g_info("%s@%s opened %s stream %u", client->nick, chan_stream_get_peer(client->conn),

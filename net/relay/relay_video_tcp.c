@@ -405,6 +405,17 @@ void relay_video_tcp_adopt(LcRelayVideo *video, LcRelayClient *client, const LcW
                                 "VIDEO_HELLO names no open stream or viewer with that token");
         return;
     }
+    /* A sealed stream's or view's channels speak TLS, as its owner does. */
+    LcRelayStream *owned = relay_video_find_stream(video, hello->video_hello.stream_id);
+    LcRelayViewer *viewed = relay_video_find_viewer(video, hello->video_hello.viewer_id);
+    LcDgramKey *key = hello->video_hello.role == WIRE_VIDEO_ROLE_SENDER
+                          ? (owned ? &owned->udp_key : NULL)
+                          : (viewed ? &viewed->udp_key : NULL);
+    if (key != NULL && dgram_crypt_key_is_set(key) && !chan_stream_is_tls(client->conn)) {
+        relay_client_send_error(client, WIRE_ERR_PROTOCOL, TRUE, 0,
+                                "this stream is encrypted: its channels speak TLS");
+        return;
+    }
 
     /* A channel opened again replaces the old one. */
     if (hello->video_hello.role == WIRE_VIDEO_ROLE_VIEWER)

@@ -114,11 +114,13 @@ static void dgram_seal_mark(LcDgramSeal *seal, guint64 counter)
 
 /* Opens a sealed datagram. */
 LcDgramSealVerdict dgram_seal_open(LcDgramSeal *seal, const guint8 *in, gsize len, gsize clear_len,
-                                   guint8 *out, gsize *out_len)
+                                   guint8 *out, gsize out_size, gsize *out_len)
 {
     gsize auth = clear_len + DGRAM_SEAL_COUNTER_SIZE;
     if (len < auth + DGRAM_SEAL_TAG_SIZE)
         return DGRAM_SEAL_SHORT;
+    if (len > out_size)
+        return DGRAM_SEAL_TOO_LONG;
     guint64 be;
     memcpy(&be, in + clear_len, DGRAM_SEAL_COUNTER_SIZE);
     guint64 counter = GUINT64_FROM_BE(be);
@@ -147,7 +149,7 @@ const char *dgram_seal_verdict_name(LcDgramSealVerdict verdict)
     static const char *const names[] = {
         [DGRAM_SEAL_OK] = "ok",           [DGRAM_SEAL_SHORT] = "short",
         [DGRAM_SEAL_BAD_TAG] = "bad_tag", [DGRAM_SEAL_REPLAY] = "replay",
-        [DGRAM_SEAL_TOO_OLD] = "too_old",
+        [DGRAM_SEAL_TOO_OLD] = "too_old", [DGRAM_SEAL_TOO_LONG] = "too_long",
     };
     return (guint)verdict < G_N_ELEMENTS(names) ? names[verdict] : "unknown";
 }

@@ -34,10 +34,11 @@
 
 typedef enum {
     DGRAM_SEAL_OK,
-    DGRAM_SEAL_SHORT,   /* shorter than a sealed datagram can be */
-    DGRAM_SEAL_BAD_TAG, /* forged, damaged, or sealed with another key or direction */
-    DGRAM_SEAL_REPLAY,  /* its counter was seen already */
-    DGRAM_SEAL_TOO_OLD, /* its counter is older than the window */
+    DGRAM_SEAL_SHORT,    /* shorter than a sealed datagram can be */
+    DGRAM_SEAL_BAD_TAG,  /* forged, damaged, or sealed with another key or direction */
+    DGRAM_SEAL_REPLAY,   /* its counter was seen already */
+    DGRAM_SEAL_TOO_OLD,  /* its counter is older than the window */
+    DGRAM_SEAL_TOO_LONG, /* longer than the room given to open it into */
 } LcDgramSealVerdict;
 
 typedef struct _LcDgramSeal LcDgramSeal;
@@ -54,11 +55,12 @@ gsize dgram_seal_seal(LcDgramSeal *seal, const guint8 *in, gsize len, gsize clea
                       GError **error);
 
 /* Opens a sealed datagram (len bytes, the first clear_len in clear) into
- * out, which has room for len bytes; on DGRAM_SEAL_OK *out_len is the
- * datagram's length as it was before sealing. A datagram that opens marks
- * its counter seen. */
+ * out, which has room for out_size bytes (a datagram longer than that is
+ * DGRAM_SEAL_TOO_LONG, untouched: the cipher writes before it checks the
+ * tag); on DGRAM_SEAL_OK *out_len is the datagram's length as it was before
+ * sealing. A datagram that opens marks its counter seen. */
 LcDgramSealVerdict dgram_seal_open(LcDgramSeal *seal, const guint8 *in, gsize len, gsize clear_len,
-                                   guint8 *out, gsize *out_len);
+                                   guint8 *out, gsize out_size, gsize *out_len);
 
 /* The verdict's name, for counters and logs. */
 const char *dgram_seal_verdict_name(LcDgramSealVerdict verdict);

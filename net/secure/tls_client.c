@@ -56,19 +56,23 @@ static gboolean tls_client_check_pin(LcTlsDial *dial, GError **error)
     g_autofree char *path =
         dial->known_relays ? g_strdup(dial->known_relays) : known_relays_default_path();
     g_autofree char *pinned = NULL;
-    int known = known_relays_check(path, dial->relay, dial->fingerprint, &pinned, error);
-    if (known < 0)
+    g_autoptr(GError) file_error = NULL;
+    int known = known_relays_check(path, dial->relay, dial->fingerprint, &pinned, &file_error);
+    if (known < 0 || (known == KNOWN_RELAY_NEW &&
+                      !known_relays_pin(path, dial->relay, dial->fingerprint, &file_error))) {
+        /* Not a passing trouble: every try would meet it (a file that
+         * cannot be read or written), and the relay would go unchecked. */
+        g_set_error(error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,
+                    "cannot check relay %s's certificate %s against the pins: %s", dial->relay,
+                    dial->fingerprint, file_error->message);
         return FALSE;
+    }
     if (known == KNOWN_RELAY_CHANGED) {
         g_propagate_error(error,
                           known_relays_changed_error(path, dial->relay, pinned, dial->fingerprint));
         return FALSE;
     }
-    if (known == KNOWN_RELAY_NEW) {
-        if (!known_relays_pin(path, dial->relay, dial->fingerprint, error))
-            return FALSE;
-        dial->first_use = TRUE;
-    }
+    dial->first_use = known == KNOWN_RELAY_NEW;
     return TRUE;
 }
 

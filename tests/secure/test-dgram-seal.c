@@ -25,7 +25,7 @@ static LcDgramSealVerdict open_one(LcDgramSeal *opener, const guint8 *sealed, gs
 {
     guint8 out[LEN + DGRAM_SEAL_OVERHEAD];
     gsize out_len = 0;
-    LcDgramSealVerdict v = dgram_seal_open(opener, sealed, len, CLEAR, out, &out_len);
+    LcDgramSealVerdict v = dgram_seal_open(opener, sealed, len, CLEAR, out, sizeof(out), &out_len);
     if (v == DGRAM_SEAL_OK) {
         guint8 want[LEN];
         fill(want, mark);
@@ -50,6 +50,11 @@ static void test_roundtrip(void)
     /* The same again is a replay. */
     g_assert_cmpint(open_one(rx, sealed, n, 7), ==, DGRAM_SEAL_REPLAY);
     g_assert_cmpint(open_one(rx, sealed, CLEAR + 10, 7), ==, DGRAM_SEAL_SHORT);
+    /* Longer than the room to open it into: refused untouched. */
+    guint8 small[LEN];
+    gsize small_len = 0;
+    g_assert_cmpint(dgram_seal_open(rx, sealed, n, CLEAR, small, LEN - 1, &small_len), ==,
+                    DGRAM_SEAL_TOO_LONG);
     g_assert_cmpstr(dgram_seal_verdict_name(DGRAM_SEAL_BAD_TAG), ==, "bad_tag");
 }
 

@@ -379,20 +379,26 @@ static void test_sealed_datagrams(RelayFixture *fx, gconstpointer tweak)
     g_assert_cmpuint(g_bytes_get_size(ready.stream_ready.key), ==, WIRE_UDP_KEY_SIZE);
     LcDgramKey key = {0}, other = {0};
     g_autoptr(GError) error = NULL;
-    g_assert_true(
-        dgram_crypt_key_init(&key, g_bytes_get_data(ready.stream_ready.key, NULL), FALSE, &error));
+    g_assert_true(dgram_crypt_key_init(&key, g_bytes_get_data(ready.stream_ready.key, NULL), FALSE,
+                                       ready.stream_ready.token, &error));
     g_autoptr(GBytes) wrong = dgram_crypt_new_key();
-    g_assert_true(dgram_crypt_key_init(&other, g_bytes_get_data(wrong, NULL), FALSE, &error));
+    g_assert_true(dgram_crypt_key_init(&other, g_bytes_get_data(wrong, NULL), FALSE,
+                                       ready.stream_ready.token, &error));
 
     g_autoptr(GSocket) udp = video_udp_socket();
     guint8 sealed[DGRAM_CRYPT_MAX_SIZE], reply[DGRAM_CRYPT_MAX_SIZE], plain[DGRAM_CRYPT_MAX_SIZE];
     gsize len = sealed_hello(&key, &ready, sealed);
+    /* The token opens the stream's TCP channel: it travels over TLS only;
+     * a sealed datagram carries the key's id in its place. */
+    guint64 token_be = GUINT64_TO_BE(ready.stream_ready.token);
+    g_assert_null(memmem(sealed, len, &token_be, sizeof(token_be)));
     udp_send(udp, fx->port, sealed, len);
     gsize got = udp_recv(udp, reply, sizeof(reply), 3000);
     g_assert_cmpuint(got, ==, DGRAM_HELLO_ACK_SIZE + DGRAM_SEAL_OVERHEAD);
     g_assert_cmpuint(reply[2], ==, DGRAM_VERSION_SEALED);
     gsize plain_len = 0;
-    g_assert_cmpint(dgram_crypt_open(&key, reply, got, plain, &plain_len), ==, DGRAM_SEAL_OK);
+    g_assert_cmpint(dgram_crypt_open(&key, reply, got, plain, sizeof(plain), &plain_len), ==,
+                    DGRAM_SEAL_OK);
     LcDgram answer;
     g_assert_true(chan_dgram_parse(plain, plain_len, 0, &answer, NULL));
     g_assert_cmpuint(answer.type, ==, DGRAM_HELLO_ACK);
@@ -404,9 +410,27 @@ static void test_sealed_datagrams(RelayFixture *fx, gconstpointer tweak)
     sealed[len - 1] ^= 0x01; /* the tag forged */
     udp_send(udp, fx->port, sealed, len);
     wait_bad_seal(fx, 2);
-    len = sealed_hello(&other, &ready, sealed); /* another key */
-    udp_send(udp, fx->port, sealed, len);
+    /* Longer than any datagram, with a genuine header: refused before a
+     * byte of it is decrypted. */
+    guint8 big[4000];
+    memset(big, 0xA5, sizeof(big));
+    memcpy(big, sealed, DGRAM_HEADER_SIZE);
+    udp_send(udp, fx->port, big, sizeof(big));
     wait_bad_seal(fx, 3);
+    /* Another key has another id: it names no stream. */
+    LcRelayVideoStats before;
+    test_relay_video_stats(fx->relay, &before);
+    len = sealed_hello(&other, &ready, sealed);
+    udp_send(udp, fx->port, sealed, len);
+    LcRelayVideoStats after = {0};
+    for (int i = 0; i < 200 && after.unknown_token <= before.unknown_token; i++) {
+        relay_video_stats_clear(&after);
+        g_usleep(10000);
+        test_relay_video_stats(fx->relay, &after);
+    }
+    g_assert_cmpuint(after.unknown_token, ==, before.unknown_token + 1);
+    relay_video_stats_clear(&before);
+    relay_video_stats_clear(&after);
     LcDgram d = {.type = DGRAM_HELLO,
                  .stream_id = ready.stream_ready.stream_id,
                  .token = ready.stream_ready.token};
@@ -427,7 +451,8 @@ static void test_sealed_datagrams(RelayFixture *fx, gconstpointer tweak)
     len = dgram_crypt_seal(&key, vec, nv, sealed);
     udp_send(udp, fx->port, sealed, len);
     got = udp_recv(udp, reply, sizeof(reply), 3000);
-    g_assert_cmpint(dgram_crypt_open(&key, reply, got, plain, &plain_len), ==, DGRAM_SEAL_OK);
+    g_assert_cmpint(dgram_crypt_open(&key, reply, got, plain, sizeof(plain), &plain_len), ==,
+                    DGRAM_SEAL_OK);
     g_assert_true(chan_dgram_parse(plain, plain_len, 0, &answer, NULL));
     g_assert_cmpuint(answer.type, ==, DGRAM_ACK);
     g_assert_cmpuint(answer.ack.seq, ==, 1);
@@ -505,7 +530,7 @@ static void test_viewer_seal(void)
     g_autoptr(GSocketAddress) local = g_socket_get_local_address(relay, NULL);
     g_autoptr(GBytes) key_bytes = dgram_crypt_new_key();
     LcDgramKey key = {0};
-    g_assert_true(dgram_crypt_key_init(&key, g_bytes_get_data(key_bytes, NULL), TRUE, NULL));
+    g_assert_true(dgram_crypt_key_init(&key, g_bytes_get_data(key_bytes, NULL), TRUE, 1234, NULL));
     g_autoptr(GInetAddress) lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
     LcChanConfig cfg = {.role = LC_CHAN_ROLE_VIEWER,
                         .relay_ip = lo,
@@ -535,7 +560,7 @@ static void test_viewer_seal(void)
             continue;
         }
         g_assert_cmpuint(buf[2], ==, DGRAM_VERSION_SEALED);
-        g_assert_cmpint(dgram_crypt_open(&key, buf, (gsize)n, plain, &plain_len), ==,
+        g_assert_cmpint(dgram_crypt_open(&key, buf, (gsize)n, plain, sizeof(plain), &plain_len), ==,
                         DGRAM_SEAL_OK);
         viewer = from;
     }
@@ -565,7 +590,7 @@ static void test_viewer_seal(void)
     f.frag.meta.seq = 3;
     LcDgramKey other = {0};
     g_autoptr(GBytes) wrong = dgram_crypt_new_key();
-    g_assert_true(dgram_crypt_key_init(&other, g_bytes_get_data(wrong, NULL), TRUE, NULL));
+    g_assert_true(dgram_crypt_key_init(&other, g_bytes_get_data(wrong, NULL), TRUE, 1234, NULL));
     relay_send(relay, viewer, &other, &f, frame, buf, &len); /* forged */
     gpointer three[] = {chan, GUINT_TO_POINTER(3)};
     g_assert_true(test_wait_until(viewer_counted, three, 3000));
