@@ -68,7 +68,7 @@ static int bench_chat_main(int argc, char **argv)
 {
     gint clients = 100, messages = 20000, size = 100, window = 200, timeout = 120, stuck = 0;
     g_autofree char *relay = NULL;
-    gboolean json = FALSE, no_anchor = FALSE;
+    gboolean json = FALSE, no_anchor = FALSE, insecure = FALSE;
     LcOptionNumber numbers[] = {
         OPTION_WHOLE("clients", 'c', 1, 100000, &clients, "Receiving clients (default 100)", "N"),
         OPTION_WHOLE("messages", 'm', 1, 100000000, &messages, "Messages sent (default 20000)",
@@ -90,6 +90,10 @@ static int bench_chat_main(int argc, char **argv)
          "Use a running relay (start it with --rate-limit 0) instead of one in-process",
          "HOST:PORT"},
         {"no-anchor", 0, 0, G_OPTION_ARG_NONE, &no_anchor, "Skip the mosquitto run", NULL},
+        {"insecure", 0, 0, G_OPTION_ARG_NONE, &insecure,
+         "lanconf's members speak plaintext, as mosquitto's MQTT here (default: TLS, as every "
+         "client; --relay: one run with --insecure)",
+         NULL},
         {"json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print the results as JSON", NULL},
         G_OPTION_ENTRY_NULL};
     g_autoptr(GOptionContext) ctx = g_option_context_new("- chat fan-out throughput and latency");
@@ -111,15 +115,16 @@ static int bench_chat_main(int argc, char **argv)
                            .window = (guint)window,
                            .relay = relay,
                            .timeout_s = (guint)timeout,
-                           .stuck = (guint)stuck};
+                           .stuck = (guint)stuck,
+                           .insecure = insecure};
     LcBenchChatResult results[2] = {0};
     guint n = 0;
     if (!json)
         printf("lanconf-bench chat: %d receivers, %d messages of %d bytes, window %d, "
-               "%d stuck\n\n"
+               "%d stuck; lanconf %s, mosquitto plaintext\n\n"
                "%-14s %10s %12s %8s %8s %8s %8s %8s\n",
-               clients, messages, size, window, stuck, "system", "delivered", "msgs/s", "lat min",
-               "p50", "p95", "p99", "max ms");
+               clients, messages, size, window, stuck, insecure ? "plaintext" : "over TLS",
+               "system", "delivered", "msgs/s", "lat min", "p50", "p95", "p99", "max ms");
     int status = 0;
     for (guint i = 0; i < (no_anchor ? 1u : 2u); i++) {
         gboolean ok = i == 0 ? bench_chat_run_lanconf(&c, &results[n], &error)

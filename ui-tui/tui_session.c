@@ -35,6 +35,8 @@ static GError *tui_explain_join_error(LcTui *tui, const GError *error)
     if (error == NULL)
         return g_error_new(G_IO_ERROR, G_IO_ERROR_FAILED, "the relay %s closed the connection",
                            server);
+    if (error->domain == G_TLS_ERROR)
+        return g_error_copy(error); /* the relay answered: its certificate is the matter */
     if (error->domain != LC_WIRE_ERROR)
         return g_error_new(error->domain, error->code, "%s (is lanconf-relay running at %s?)",
                            error->message, server);

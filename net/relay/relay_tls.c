@@ -15,10 +15,10 @@
 #define RELAY_TLS_RECORD_MAX       16384 /* a TLS record's largest plaintext */
 #define RELAY_TLS_RETRY_MS         20    /* look again: a record half there, or no worker free */
 /* Handshakes under way at once, in all and from one address: each holds a
- * worker thread of GLib's pool (10 threads, grown slowly), so fewer than
- * that, whatever the connection caps allow. */
-#define RELAY_TLS_MAX_HANDSHAKES        8
-#define RELAY_TLS_MAX_HANDSHAKES_PER_IP 2
+ * worker thread of GLib's shared pool (10 threads, grown slowly while they
+ * are all busy). */
+#define RELAY_TLS_MAX_HANDSHAKES        64
+#define RELAY_TLS_MAX_HANDSHAKES_PER_IP 32
 
 typedef struct {
     LcRelayTls *owner;
@@ -204,8 +204,9 @@ static void relay_tls_on_first_byte(gpointer data)
     if (first != RELAY_TLS_RECORD_HANDSHAKE && (tls->allow_plain || first == WIRE_MAGIC_0)) {
         if (!tls->allow_plain) {
             relay_tls_refuse_plain(p, WIRE_ERR_PROTOCOL,
-                                   "this relay speaks TLS only: connect without --insecure (or "
-                                   "run the relay with --insecure to serve plaintext too)");
+                                   "this relay speaks TLS only: a client speaking plaintext "
+                                   "(--insecure, insecure=true, a bench's plain run) cannot join; "
+                                   "run the relay with --insecure to serve plaintext too");
             return;
         }
         relay_tls_forget(p);

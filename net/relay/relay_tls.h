@@ -14,7 +14,7 @@
  * glib-networking runs each handshake on a worker thread of GLib's pool,
  * so connections that say nothing or stall could hold those threads: a
  * handshake starts only once the whole first record (the ClientHello) is
- * there, at most 8 run at once (2 from one address; the others wait their
+ * there, at most 64 run at once (32 from one address; the others wait their
  * turn), every connection here has until the HELLO deadline to be served,
  * and those waiting at once are capped in all (max_clients) and per
  * address (max_clients_per_ip); past a cap a connection is closed at once.

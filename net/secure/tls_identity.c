@@ -104,6 +104,16 @@ static gboolean tls_identity_create(const char *cert_path, const char *key_path,
  * at the first handshake). */
 static gboolean tls_identity_check_pair(const char *cert_path, const char *key_path, GError **error)
 {
+    const char *paths[] = {cert_path, key_path};
+    const char *what[] = {"TLS certificate", "TLS key"};
+    for (guint i = 0; i < G_N_ELEMENTS(paths); i++) {
+        if (!g_file_test(paths[i], G_FILE_TEST_IS_REGULAR)) {
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s %s: %s", what[i], paths[i],
+                        g_file_test(paths[i], G_FILE_TEST_EXISTS) ? "not a regular file"
+                                                                  : "no such file");
+            return FALSE;
+        }
+    }
     gnutls_certificate_credentials_t creds = NULL;
     int rc = gnutls_certificate_allocate_credentials(&creds);
     if (rc >= 0)
@@ -112,7 +122,9 @@ static gboolean tls_identity_check_pair(const char *cert_path, const char *key_p
         gnutls_certificate_free_credentials(creds);
     if (rc >= 0)
         return TRUE;
-    g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "TLS certificate %s and key %s: %s",
+    g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                "TLS certificate %s and key %s: %s (both PEM: the certificate, then its private "
+                "key)",
                 cert_path, key_path, gnutls_strerror(rc));
     return FALSE;
 }

@@ -13,7 +13,8 @@ typedef struct {
     guint window;      /* most messages in flight (sent, not yet at every receiver) */
     const char *relay; /* HOST:PORT of a running relay, or NULL to start one in-process */
     guint timeout_s;
-    guint stuck; /* members that join and never read (slow consumers) */
+    guint stuck;       /* members that join and never read (slow consumers) */
+    gboolean insecure; /* --insecure: plaintext, as mosquitto's MQTT (default: TLS) */
 } LcBenchChatConfig;
 
 /* What one run measured. */

@@ -10,6 +10,8 @@
 
 #include <glib/gstdio.h>
 
+#define BENCH_JOIN_WAVE 8 /* members that join at once */
+
 typedef struct _LcChatBench LcChatBench;
 
 typedef struct {
@@ -27,6 +29,7 @@ struct _LcChatBench {
     GPtrArray *stuck; /* GSocket: members that never read */
     LcBenchWindow window;
     guint joined;
+    guint wave; /* members started so far */
     guint64 sent;
     gint64 first_send_us;
     gint64 last_delivery_us;
@@ -109,6 +112,12 @@ static gboolean bench_lanconf_all_joined(LcChatBench *b)
     return b->joined >= b->config->clients + 1;
 }
 
+/* Every member of the joining wave has joined. */
+static gboolean bench_lanconf_wave_joined(LcChatBench *b)
+{
+    return b->joined >= b->wave;
+}
+
 static gboolean bench_lanconf_finished(LcChatBench *b)
 {
     return b->done;
@@ -128,7 +137,7 @@ static LcRelayThread *bench_lanconf_start_relay(const LcBenchChatConfig *c, char
     rc.max_clients_per_ip = c->clients + c->stuck + 16;
     /* The stuck members speak plaintext (bench_stuck.c); the measured
      * members TLS, as every client does by default. */
-    rc.insecure = c->stuck > 0;
+    rc.insecure = c->stuck > 0 || c->insecure;
     *dir = g_dir_make_tmp("lanconf-bench-XXXXXX", error);
     if (*dir == NULL) {
         relay_config_clear(&rc);
@@ -163,16 +172,25 @@ static gboolean bench_lanconf_drive(LcChatBench *b, const char *host, guint16 po
                               .port = port,
                               .nick = nick,
                               .history_limit = 0,
-                              .fingerprint = b->fingerprint};
+                              .fingerprint = b->fingerprint,
+                              .insecure = c->insecure};
         b->receivers[i] = (LcChatReceiver){b, i, NULL};
         b->receivers[i].session = session_new(&sc, &receiver_events, &b->receivers[i]);
         session_start(b->receivers[i].session);
+        /* A wave at a time: this process runs the relay's TLS handshakes
+         * and its members' in one pool of GLib worker threads, and a pool
+         * full of members waiting for the relay leaves none to answer them. */
+        b->wave = i + 1;
+        if (b->wave % BENCH_JOIN_WAVE == 0 &&
+            !bench_lanconf_wait(b, bench_lanconf_wave_joined, deadline))
+            break;
     }
     LcSessionConfig sc = {.host = host,
                           .port = port,
                           .nick = "sender",
                           .history_limit = 0,
-                          .fingerprint = b->fingerprint};
+                          .fingerprint = b->fingerprint,
+                          .insecure = c->insecure};
     b->sender = session_new(&sc, &sender_events, b);
     session_start(b->sender);
     if (!bench_lanconf_wait(b, bench_lanconf_all_joined, deadline)) {

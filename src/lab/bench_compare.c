@@ -590,8 +590,9 @@ int bench_compare_main(int argc, char **argv)
         {"audio-mode", 0, 0, G_OPTION_ARG_STRING, &audio_mode,
          "voice (default: in-band FEC) or lowdelay (CELT, no FEC)", "MODE"},
         {"security", 0, 0, G_OPTION_ARG_STRING, &security,
-         "tls (default: TLS and sealed datagrams, as every client), plain (the baseline, as "
-         "--insecure) or both (a run of each, side by side: what encryption costs)",
+         "tls (default: TLS and sealed datagrams, as every client), plain (plaintext, the "
+         "baseline; with --relay, one run with --insecure) or both (a run of each, side by side: "
+         "what encryption costs)",
          "tls|plain|both"},
         {"json", 'j', 0, G_OPTION_ARG_NONE, &c.json, "Print summary.json instead of the table",
          NULL},

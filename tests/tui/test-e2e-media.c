@@ -50,7 +50,7 @@ static void test_cam(E2e *e, gconstpointer data)
     e2e_expect(e, NULL, "dave@127.0.0.1:");
     g_autofree char *summary = e2e_path(e, "view.json");
     const char *argv[] = {BIN("lanconf-cli"), "--server", server,       "--nick", "carol",
-                          "--view",           "alice",    "--duration", "3",      "--headless",
+                          "--view",           "alice",    "--duration", "6",      "--headless",
                           "--summary",        summary,    NULL};
     g_autoptr(GSubprocess) carol = e2e_spawn(e, argv, "carol", FALSE);
     e2e_key(e, "F2");
