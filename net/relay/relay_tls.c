@@ -48,27 +48,16 @@ struct _LcRelayTls {
     guint64 timeouts;
 };
 
-/* Counts one more (+1) or one fewer (-1) connection waiting from ip. */
-static guint relay_tls_count_ip(LcRelayTls *tls, const char *ip, gint delta)
+/* Counts one more (+1) or one fewer (-1) for ip in a table of counts
+ * (ip -> count; an ip at 0 leaves the table). */
+static guint relay_tls_count(GHashTable *counts, const char *ip, gint delta)
 {
-    guint n = GPOINTER_TO_UINT(g_hash_table_lookup(tls->per_ip, ip));
+    guint n = GPOINTER_TO_UINT(g_hash_table_lookup(counts, ip));
     n = delta > 0 ? n + 1 : n - 1;
     if (n == 0)
-        g_hash_table_remove(tls->per_ip, ip);
+        g_hash_table_remove(counts, ip);
     else
-        g_hash_table_insert(tls->per_ip, g_strdup(ip), GUINT_TO_POINTER(n));
-    return n;
-}
-
-/* Counts one more (+1) or one fewer (-1) handshake under way from ip. */
-static guint relay_tls_count_busy(LcRelayTls *tls, const char *ip, gint delta)
-{
-    guint n = GPOINTER_TO_UINT(g_hash_table_lookup(tls->ip_busy, ip));
-    n = delta > 0 ? n + 1 : n - 1;
-    if (n == 0)
-        g_hash_table_remove(tls->ip_busy, ip);
-    else
-        g_hash_table_insert(tls->ip_busy, g_strdup(ip), GUINT_TO_POINTER(n));
+        g_hash_table_insert(counts, g_strdup(ip), GUINT_TO_POINTER(n));
     return n;
 }
 
@@ -91,9 +80,9 @@ static void relay_tls_forget(LcTlsPending *p)
     if (p->owner == NULL)
         return;
     g_hash_table_remove(p->owner->pending, p);
-    relay_tls_count_ip(p->owner, p->ip, -1);
+    relay_tls_count(p->owner->per_ip, p->ip, -1);
     if (p->counted) {
-        relay_tls_count_busy(p->owner, p->ip, -1);
+        relay_tls_count(p->owner->ip_busy, p->ip, -1);
         p->owner->in_flight--;
         p->counted = FALSE;
     }
@@ -168,7 +157,7 @@ static void relay_tls_start(LcTlsPending *p)
     p->tls = G_TLS_CONNECTION(server);
     p->counted = TRUE;
     tls->in_flight++;
-    relay_tls_count_busy(tls, p->ip, +1);
+    relay_tls_count(tls->ip_busy, p->ip, +1);
     g_tls_connection_handshake_async(p->tls, G_PRIORITY_DEFAULT, p->cancel, relay_tls_on_handshake,
                                      p);
 }
@@ -259,7 +248,7 @@ void relay_tls_accept(LcRelayTls *tls, GSocketConnection *connection)
                       g_inet_socket_address_get_address(G_INET_SOCKET_ADDRESS(remote)))
                 : g_strdup("unknown");
     g_hash_table_add(tls->pending, p);
-    guint from_ip = relay_tls_count_ip(tls, p->ip, +1);
+    guint from_ip = relay_tls_count(tls->per_ip, p->ip, +1);
     if (g_hash_table_size(tls->pending) > tls->max_pending || from_ip > tls->max_pending_per_ip) {
         relay_tls_drop(p);
         return;

@@ -5,6 +5,14 @@
 
 #include <gio/gio.h>
 
+/* A sanitizer build runs the programs several times slower (camera and
+ * TLS alike): rates and durations are held to less there. */
+#ifdef __SANITIZE_ADDRESS__
+#define CLI_SANITIZED 1
+#else
+#define CLI_SANITIZED 0
+#endif
+
 #define RELAY LANCONF_BIN_DIR "/lanconf-relay"
 #define CLI   LANCONF_BIN_DIR "/lanconf-cli"
 
