@@ -203,12 +203,13 @@ static void test_messages_roundtrip(void)
     nick[WIRE_NICK_MAX] = '\0';
     g_autofree char *reason = g_strnfill(WIRE_VIDEO_REASON_MAX, 'r');
     g_autoptr(GBytes) data = g_bytes_new_take(g_malloc0(100000), 100000);
+    g_autoptr(GBytes) key = g_bytes_new_take(g_malloc0(WIRE_UDP_KEY_SIZE), WIRE_UDP_KEY_SIZE);
     LcWireMsg msgs[] = {
         {.type = WIRE_STREAM_OPEN, .stream_open = {WIRE_CHANNELS_ALL}},
-        {.type = WIRE_STREAM_READY, .stream_ready = {G_MAXUINT32, G_MAXUINT64, 65535, 3, 1}},
+        {.type = WIRE_STREAM_READY, .stream_ready = {G_MAXUINT32, G_MAXUINT64, 65535, 3, 1, key}},
         {.type = WIRE_STREAM_CLOSE, .stream_close = {5}},
         {.type = WIRE_VIEW, .view = {nick, WIRE_CHANNEL_UDP}},
-        {.type = WIRE_VIEW_READY, .view_ready = {1, 2, 3, 4, WIRE_CHANNEL_TCP, 6, nick}},
+        {.type = WIRE_VIEW_READY, .view_ready = {1, 2, 3, 4, WIRE_CHANNEL_TCP, 6, nick, key}},
         {.type = WIRE_VIEW_END, .view_end = {1, 2, nick, reason}},
         {.type = WIRE_VIEW_CLOSE, .view_close = {nick}},
         {.type = WIRE_VIDEO_REFUSED, .video_refused = {WIRE_VIEW, WIRE_ERR_BAD_NICK, nick, "no"}},
@@ -222,12 +223,12 @@ static void test_messages_roundtrip(void)
         {.type = WIRE_STATS_STREAM, .stats_stream = {1, 2, nick, 3, 4, {5, 6}, {7, 8}, 9, 10, 11}},
         {.type = WIRE_STATS_VIEWER,
          .stats_viewer = {1, 2, 3, nick, {4, 5}, {6, 7}, {8, 9}, {10, 11}, 12}},
-        {.type = WIRE_STATS_END, .stats_end = {1, 2, 3, 4, 5}},
+        {.type = WIRE_STATS_END, .stats_end = {1, 2, 3, 4, 5, 6}},
         /* An audio stream's set-up says so in the flags. */
         {.type = WIRE_STREAM_OPEN, .flags = WIRE_FLAG_AUDIO, .stream_open = {WIRE_CHANNEL_UDP}},
         {.type = WIRE_VIEW_READY,
          .flags = WIRE_FLAG_AUDIO,
-         .view_ready = {1, 2, 3, 4, WIRE_CHANNEL_UDP, 6, nick}},
+         .view_ready = {1, 2, 3, 4, WIRE_CHANNEL_UDP, 6, nick, NULL}},
     };
     for (guint i = 0; i < G_N_ELEMENTS(msgs); i++) {
         g_test_message("%s", wire_type_name(msgs[i].type));
