@@ -445,10 +445,10 @@ static void test_camera_view(void)
         /* 30 fps while it flowed (at most the camera's 5 s of the
          * viewer's 10), and a transfer rate per frame. */
         double stream_s = json_object_get_double_member(v, "stream_s");
-        g_assert_cmpfloat(stream_s, >, CLI_SANITIZED ? 1.0 : 2.0);
+        g_assert_cmpfloat(stream_s, >, CLI_SANITIZED ? 0.1 : 2.0);
         g_assert_cmpfloat(stream_s, <, 6.0);
         g_assert_cmpfloat(json_object_get_double_member(v, "fps_decoded"), >,
-                          CLI_SANITIZED ? 5.0 : 24.0);
+                          CLI_SANITIZED ? 1.0 : 24.0);
         JsonObject *xfer = json_object_get_object_member(s, "transfer_mb_s");
         g_assert_cmpfloat(json_object_get_double_member(xfer, "p50"), >, 0);
     }
