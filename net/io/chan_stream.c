@@ -66,12 +66,13 @@ static void chan_stream_finish(LcChanStream *stream, const GError *error)
     stream->wait_frames = 0;
     /* TLS ends with the socket, without a close_notify: a closing stream
      * never waits on a peer that does not read. */
-    if (stream->handed_over)
-        (void)0; /* another stream reads and writes it now */
-    else if (stream->connection != NULL && stream->tls == NULL)
+    if (stream->handed_over) {
+        /* Another stream reads and writes the transport now. */
+    } else if (stream->connection != NULL && stream->tls == NULL) {
         g_io_stream_close(stream->connection, NULL, NULL);
-    else
+    } else {
         g_socket_close(stream->socket, NULL);
+    }
     if (stream->events.closed)
         stream->events.closed(stream, error, stream->user_data);
 }
