@@ -3,6 +3,8 @@
 #include "net/wire/addr.h"
 #include "net/client/session.h"
 #include "net/secure/known_relays.h"
+#include "net/secure/room_auth.h"
+#include "src/app/room_password.h"
 #include "core/option_number.h"
 #include "net/discover/discover.h"
 #include "src/app/cli_discover.h"
@@ -43,6 +45,7 @@ typedef struct {
     gboolean media_until_eof; /* no --duration: the run lasts until stdin ends */
     gint64 media_start_us;    /* monotonic: the media run started */
     char *known_relays;       /* where relays' certificates are pinned */
+    gboolean has_password;    /* a room password was given */
 } LcCli;
 
 /* Leaves the room and stops once the QUIT is sent. */
@@ -122,7 +125,10 @@ static void cli_on_state(LcSession *session, LcSessionState state, const GError 
                              error ? error->message : "the relay closed the connection");
         cli->lost = TRUE;
     } else if (state == SESSION_CLOSED) {
-        if (error != NULL && !cli->quitting)
+        if (session_error_is_auth(error) && !cli->quitting)
+            cli_print_error(&cli->status, "%s; %s", error->message,
+                            cli->has_password ? "check the password given" : ROOM_PASSWORD_HINT);
+        else if (error != NULL && !cli->quitting)
             cli_print_error(&cli->status, "%s", error->message);
         g_main_loop_quit(cli->loop);
     }
@@ -316,7 +322,7 @@ int main(int argc, char **argv)
 {
     alloc_tune_for_frames();
     locale_use_utf8(FALSE);
-    g_autofree char *server = NULL, *nick = NULL, *config_path = NULL;
+    g_autofree char *server = NULL, *nick = NULL, *config_path = NULL, *password_file = NULL;
     gboolean json = FALSE, no_history = FALSE, verbose = FALSE, no_reconnect = FALSE,
              relay_stats = FALSE, follow = FALSE, version = FALSE, discover = FALSE,
              insecure = FALSE;
@@ -335,6 +341,12 @@ int main(int argc, char **argv)
          "MODE"},
         {"duration", 0, 0, G_OPTION_ARG_STRING, &media.duration,
          "Send, view, talk or listen for S seconds (default: until stdin ends)", "S"},
+        {"private", 0, 0, G_OPTION_ARG_NONE, &media.private,
+         "Only the members given with --allow may view the camera and hear --audio; others "
+         "are refused",
+         NULL},
+        {"allow", 0, 0, G_OPTION_ARG_STRING_ARRAY, &media.allow,
+         "With --private: NICK may view and hear (repeat for each member)", "NICK"},
         {"view", 0, 0, G_OPTION_ARG_STRING, &media.view,
          "Receive NICK's camera (waits until NICK streams)", "NICK"},
         {"summary", 0, 0, G_OPTION_ARG_FILENAME, &media.summary,
@@ -380,6 +392,10 @@ int main(int argc, char **argv)
         {"no-reconnect", 0, 0, G_OPTION_ARG_NONE, &no_reconnect,
          "Exit 1 when the connection is lost instead of reconnecting", NULL},
         {"config", 0, 0, G_OPTION_ARG_FILENAME, &config_path, "Read settings from FILE", "FILE"},
+        {"password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
+         "The room password, for a relay that asks for one: the first line of FILE (or set "
+         "LANCONF_PASSWORD; never on the command line)",
+         "FILE"},
         {"insecure", 0, 0, G_OPTION_ARG_NONE, &insecure,
          "Speak plaintext, without TLS (a relay run with --insecure serves it): a lab's "
          "baseline; anyone on the network can read and change what is sent",
@@ -507,10 +523,18 @@ int main(int argc, char **argv)
         fprintf(stderr, "lanconf-cli: %s\n", found);
     host = g_steal_pointer(&choice.host);
     port = choice.port;
+    char *password = room_password_find(password_file, settings.password_file, &error);
+    if (error != NULL) {
+        fprintf(stderr, "lanconf-cli: %s\n", error->message);
+        cli_media_options_clear(&media);
+        config_client_clear(&settings);
+        return 2;
+    }
     if (relay_stats) {
-        LcCliRelayStatsOptions rso = {host, port,    use_nick,
-                                      json, timeout, insecure || settings.insecure};
+        LcCliRelayStatsOptions rso = {
+            host, port, use_nick, json, timeout, insecure || settings.insecure, password};
         int status = cli_relay_stats_run(&rso);
+        room_auth_free_password(password);
         cli_media_options_clear(&media);
         config_client_clear(&settings);
         return status;
@@ -532,12 +556,17 @@ int main(int argc, char **argv)
         .ping_interval_ms = cli_media_options_any(&media) ? 1000 : 0, /* clock offset */
         .reconnect_max_ms = MIN(settings.reconnect_max_ms, 2000),
         .insecure = insecure || settings.insecure,
+        .password = password,
     };
     cli.known_relays = known_relays_default_path();
     if (sc.insecure)
         fprintf(stderr, "lanconf-cli: --insecure: speaking plaintext; anyone on the network can "
                         "read and change what is sent\n");
+    cli.has_password = password != NULL;
     cli.session = session_new(&sc, &cli_events, &cli);
+    for (guint i = 0; media.allow != NULL && media.allow[i] != NULL; i++)
+        session_allow_viewer(cli.session, media.allow[i], TRUE, NULL); /* checked already */
+    room_auth_free_password(password);
     g_autoptr(GInputStream) in = g_unix_input_stream_new(0, FALSE);
     cli.input = g_data_input_stream_new(in);
     g_data_input_stream_set_newline_type(cli.input, G_DATA_STREAM_NEWLINE_TYPE_LF);

@@ -3,6 +3,7 @@
 #include "core/option_number.h"
 #include "net/discover/discover.h"
 #include "net/relay/relay.h"
+#include "net/secure/room_auth.h"
 #include "net/relay/relay_video.h"
 #include "src/app/config.h"
 #include "src/app/locale_utf8.h"
@@ -99,9 +100,10 @@ static gboolean relay_main_log_stats(gpointer data)
               " duplicates=%" G_GUINT64_FORMAT " delivered=%" G_GUINT64_FORMAT
               " rate_limited=%" G_GUINT64_FORMAT " slow_consumers=%" G_GUINT64_FORMAT
               " protocol_errors=%" G_GUINT64_FORMAT " timeouts=%" G_GUINT64_FORMAT
-              " tls_refused=%" G_GUINT64_FORMAT,
+              " tls_refused=%" G_GUINT64_FORMAT " wrong_passwords=%" G_GUINT64_FORMAT,
               c.clients, c.connections, c.messages_stored, c.messages_duplicate, c.frames_delivered,
-              c.rate_limited, c.slow_consumer_drops, c.protocol_errors, c.timeouts, c.tls_refused);
+              c.rate_limited, c.slow_consumer_drops, c.protocol_errors, c.timeouts, c.tls_refused,
+              c.auth_failures);
     relay_main_log_video_stats(m->relay);
     return G_SOURCE_CONTINUE;
 }
@@ -171,7 +173,7 @@ int main(int argc, char **argv)
     gint port = -1, rate_limit = -1, stats_interval = 0, nick_hold = -1;
     gboolean verbose = FALSE, version = FALSE, recover = FALSE, no_announce = FALSE;
     gboolean insecure = FALSE;
-    g_autofree char *tls_cert = NULL, *tls_key = NULL;
+    g_autofree char *tls_cert = NULL, *tls_key = NULL, *password_file = NULL;
     LcOptionNumber numbers[] = {
         OPTION_WHOLE(
             "port", 'p', 0, 65535, &port,
@@ -216,6 +218,10 @@ int main(int argc, char **argv)
          "Also serve clients that speak plaintext (lanconf-cli --insecure): a lab's baseline; "
          "anyone on the network can read and change what they send",
          NULL},
+        {"password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
+         "Room password: the first line of FILE. Members prove they know it (they never send "
+         "it) before they join",
+         "FILE"},
         {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log every join, leave and drop", NULL},
         {"version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL},
         G_OPTION_ENTRY_NULL};
@@ -293,6 +299,16 @@ int main(int argc, char **argv)
         config.tls_cert = g_strdup(tls_cert);
         config.tls_key = g_strdup(tls_key);
     }
+    if (password_file != NULL) {
+        g_free(config.password_file);
+        config.password_file = g_strdup(password_file);
+    }
+    if (config.password_file != NULL &&
+        (config.password = room_auth_read_password_file(config.password_file, &error)) == NULL) {
+        fprintf(stderr, "lanconf-relay: --password-file: %s\n", error->message);
+        relay_config_clear(&config);
+        return 2;
+    }
     if (numbers[0].given)
         config.port = (guint16)port;
     if (numbers[1].given)
@@ -316,6 +332,9 @@ int main(int argc, char **argv)
               config.listen ? config.listen : "all interfaces", relay_get_port(m.relay),
               config.data_dir, config.rate_limit ? "on" : "off");
     relay_main_say_identity(m.relay, config.insecure);
+    if (config.password != NULL)
+        g_message("room password from %s: members must prove they know it to join",
+                  config.password_file);
     g_unix_signal_add(SIGINT, relay_main_on_signal, &m);
     g_unix_signal_add(SIGTERM, relay_main_on_signal, &m);
     if (stats_interval > 0)

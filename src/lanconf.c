@@ -6,6 +6,8 @@
 #include "net/discover/discover.h"
 #include "src/app/config.h"
 #include "src/app/locale_utf8.h"
+#include "src/app/room_password.h"
+#include "net/secure/room_auth.h"
 #include "src/app/server_choice.h"
 #include "ui-tui/tui.h"
 
@@ -22,7 +24,8 @@ static int lanconf_usage_error(const char *what, const char *message)
 int main(int argc, char **argv)
 {
     alloc_tune_for_frames();
-    g_autofree char *server = NULL, *nick = NULL, *config_path = NULL, *log_path = NULL;
+    g_autofree char *server = NULL, *nick = NULL, *config_path = NULL, *log_path = NULL,
+                    *password_file = NULL;
     gboolean no_history = FALSE, version = FALSE, no_bell = FALSE, insecure = FALSE;
     GOptionEntry entries[] = {
         {"server", 's', 0, G_OPTION_ARG_STRING, &server,
@@ -38,6 +41,10 @@ int main(int argc, char **argv)
          "Do not show the recent messages the relay sends on joining", NULL},
         {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
          "Read settings from FILE (default $XDG_CONFIG_HOME/lanconf/lanconf.conf)", "FILE"},
+        {"password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
+         "The room password, for a relay that asks for one: the first line of FILE (or set "
+         "LANCONF_PASSWORD; without either it is asked for when needed)",
+         "FILE"},
         {"insecure", 0, 0, G_OPTION_ARG_NONE, &insecure,
          "Speak plaintext, without TLS (a relay run with --insecure serves it): a lab's "
          "baseline; anyone on the network can read and change what is sent",
@@ -58,7 +65,9 @@ int main(int argc, char **argv)
                                "[MESSAGE], /lag, "
                                "/stats, /clear, /help [COMMAND], /quit [MESSAGE]. A message "
                                "that names you is highlighted and rings the bell.\n"
-                               "Camera: /cam on [SOURCE] [tcp|udp|both], /cam off, /view NICK "
+                               "Camera: /cam on [--private] [SOURCE] [tcp|udp|both], /cam off, "
+                               "/allow NICK and /deny NICK (who may view a private camera), "
+                               "/view NICK "
                                "[window|terminal] (a window where one can open, else drawn in "
                                "the terminal above the chat), /unview NICK.\n"
                                "Sound: /audio on [SOURCE] [tcp|udp|both] (mic by default, echo "
@@ -99,6 +108,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "lanconf: %s\n", error->message);
         return 2;
     }
+    char *password = room_password_find(password_file, settings.password_file, &error);
+    if (error != NULL) {
+        fprintf(stderr, "lanconf: %s\n", error->message);
+        config_client_clear(&settings);
+        camera_options_clear(&camera);
+        return 2;
+    }
     g_autofree char *host = NULL;
     guint16 port = 0;
     const char *use_nick = nick ? nick : settings.nick ? settings.nick : g_get_user_name();
@@ -129,11 +145,13 @@ int main(int argc, char **argv)
             .camera = &camera,
             .found = found,
             .insecure = insecure || settings.insecure,
+            .password = password,
         };
         status = tui_run(&tc, &error);
         if (error != NULL)
             fprintf(stderr, "lanconf: %s\n", error->message);
     }
+    room_auth_free_password(password);
     config_client_clear(&settings);
     camera_options_clear(&camera);
     return status;

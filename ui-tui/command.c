@@ -18,8 +18,11 @@ static const LcCommandInfo command_table[] = {
     {"/away", "[MESSAGE]", "Say you are away (dim in everyone's member list); /away alone: back"},
     {"/lag", "", "Measure the round-trip to the relay now"},
     {"/stats", "", "Show chat statistics and show or hide the stats pane (also F2)"},
-    {"/cam", "on [SOURCE] [tcp|udp|both] | off",
-     "Send your camera (SOURCE: test, /dev/videoN or a file; default test) or stop it"},
+    {"/cam", "on [--private] [SOURCE] [tcp|udp|both] | off",
+     "Send your camera (SOURCE: test, /dev/videoN or a file; default test) or stop it; "
+     "--private: only members you /allow may view it"},
+    {"/allow", "[NICK]", "Let NICK view your private camera; /allow alone lists who may"},
+    {"/deny", "NICK", "Stop NICK viewing your private camera (a view under way ends)"},
     {"/view", "NICK [window|terminal] [both]",
      "Watch NICK's camera: in a window where one can open, else in the terminal; both: its "
      "TCP and UDP channels side by side"},
@@ -36,8 +39,8 @@ static const LcCommandInfo command_table[] = {
 };
 
 static const char *const command_names[] = {
-    "/audio", "/away", "/cam",  "/clear", "/help", "/lag",    "/listen", "/me",  "/msg",
-    "/mute",  "/nick", "/quit", "/stats", "/view", "/unview", "/volume", "/who", NULL};
+    "/allow", "/audio", "/away", "/cam",  "/clear", "/deny", "/help",   "/lag",    "/listen", "/me",
+    "/msg",   "/mute",  "/nick", "/quit", "/stats", "/view", "/unview", "/volume", "/who",    NULL};
 
 static const LcCommandAlias command_aliases[] = {
     {"/me", CMD_ME},          {"/nick", CMD_NICK},     {"/who", CMD_WHO},   {"/names", CMD_WHO},
@@ -45,6 +48,7 @@ static const LcCommandAlias command_aliases[] = {
     {"/help", CMD_HELP},      {"/quit", CMD_QUIT},     {"/exit", CMD_QUIT}, {"/lag", CMD_LAG},
     {"/stats", CMD_STATS},    {"/cam", CMD_CAM_ON},    {"/view", CMD_VIEW}, {"/unview", CMD_UNVIEW},
     {"/audio", CMD_AUDIO_ON}, {"/listen", CMD_LISTEN}, {"/mute", CMD_MUTE}, {"/volume", CMD_VOLUME},
+    {"/allow", CMD_ALLOW},    {"/deny", CMD_DENY},
 };
 
 /* Looks a command name up; CMD_UNKNOWN if there is none. */
@@ -114,12 +118,25 @@ static gboolean command_is_channels(const char *word)
 static void command_parse_on_off(LcCommand *cmd, const char *arg, gboolean audio)
 {
     const char *usage = audio ? "usage: /audio on [SOURCE] [tcp|udp|both], or /audio off"
-                              : "usage: /cam on [SOURCE] [tcp|udp|both], or /cam off";
+                              : "usage: /cam on [--private] [SOURCE] [tcp|udp|both], or /cam off";
     g_auto(GStrv) words = g_strsplit_set(arg, " \t", -1);
     g_autoptr(GPtrArray) w = g_ptr_array_new();
-    for (guint i = 0; words[i] != NULL; i++)
-        if (*words[i] != '\0')
+    gboolean private = FALSE, bad = FALSE; /* bad: --private twice, or another option */
+    for (guint i = 0; words[i] != NULL; i++) {
+        if (!audio && g_ascii_strcasecmp(words[i], "--private") == 0) {
+            bad = bad || private;
+            private = TRUE;
+        } else if (g_str_has_prefix(words[i], "--")) {
+            bad = TRUE; /* an option /cam or /audio does not have */
+        } else if (*words[i] != '\0') {
             g_ptr_array_add(w, words[i]);
+        }
+    }
+    if (bad ||
+        (private && (w->len == 0 || g_ascii_strcasecmp(g_ptr_array_index(w, 0), "on") != 0))) {
+        command_set(cmd, CMD_USAGE, g_strdup(usage));
+        return;
+    }
     const char *verb = w->len > 0 ? g_ptr_array_index(w, 0) : "";
     if (g_ascii_strcasecmp(verb, "off") == 0 && w->len == 1) {
         command_set(cmd, audio ? CMD_AUDIO_OFF : CMD_CAM_OFF, NULL);
@@ -143,6 +160,7 @@ static void command_parse_on_off(LcCommand *cmd, const char *arg, gboolean audio
     }
     command_set(cmd, audio ? CMD_AUDIO_ON : CMD_CAM_ON, g_strdup(source));
     cmd->channels = channels ? g_ascii_strdown(channels, -1) : NULL;
+    cmd->private = private;
 }
 
 /* Parses the words after /volume: "NICK LEVEL", LEVEL 0 to 10. */
@@ -217,6 +235,10 @@ static void command_parse_args(LcCommand *cmd, LcCommandKind kind, const char *r
                                                 : "usage: /mute [NICK]"));
     } else if (kind == CMD_VIEW) {
         command_parse_view(cmd, arg);
+    } else if (kind == CMD_ALLOW && strchr(arg, ' ') != NULL) {
+        command_set(cmd, CMD_USAGE, g_strdup("usage: /allow NICK, or /allow alone to list"));
+    } else if (kind == CMD_DENY && (!has_arg || strchr(arg, ' ') != NULL)) {
+        command_set(cmd, CMD_USAGE, g_strdup("/deny needs one nick: /deny NICK"));
     } else if (kind == CMD_UNVIEW && (!has_arg || strchr(arg, ' ') != NULL)) {
         command_set(cmd, CMD_USAGE, g_strdup("/unview needs one nick: /unview NICK"));
     } else if (kind == CMD_MSG) {

@@ -215,7 +215,7 @@ void screen_draw(LcScreen *screen, const LcScreenModels *m, guint dirty)
     if (dirty & VIEW_STATUS)
         view_status_draw(stdscr, &l->status, m->status, clock_now_us());
     if (dirty & VIEW_INPUT)
-        view_input_draw(stdscr, &l->input, m->input, m->prompt, &screen->input_start,
+        view_input_draw(stdscr, &l->input, m->input, m->prompt, m->secret, &screen->input_start,
                         &screen->cursor_x);
     wmove(stdscr, l->input.y, screen->cursor_x);
     wnoutrefresh(stdscr);

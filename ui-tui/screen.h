@@ -20,6 +20,7 @@ typedef struct {
     const LcStatus *status;
     const LcInputLine *input;
     const char *prompt;
+    gboolean secret;          /* the input is a password: drawn as stars */
     const LcStatsPane *stats; /* drawn below the chat log; NULL when hidden */
     const GPtrArray *tiles;   /* LcTile: cameras drawn above the chat log; NULL or empty: none */
 } LcScreenModels;

@@ -100,7 +100,8 @@ static void tui_on_redraw(guint dirty, gpointer data)
         .self = tui->status.nick,
         .status = &tui->status,
         .input = tui->input,
-        .prompt = tui->prompt,
+        .prompt = tui->asking_password ? "room password: " : tui->prompt,
+        .secret = tui->asking_password,
         .stats = tui_media_get_pane(tui),
         .tiles = tui_tiles_get(tui),
     };
@@ -176,6 +177,7 @@ static void tui_init(LcTui *tui, const LcTuiConfig *config)
         .ping_interval_ms = config->ping_interval_ms,
         .reconnect_max_ms = config->reconnect_max_ms,
         .insecure = config->insecure,
+        .password = config->password,
     };
     tui->session = session_new(&sc, &tui_session_events, tui);
     tui_audio_init(tui);

@@ -23,6 +23,7 @@ typedef struct {
                                     * --quality, --encoder; NULL for the defaults */
     const char *found;             /* how the relay was found on the LAN (--server auto), or NULL */
     gboolean insecure;             /* plaintext, without TLS (--insecure) */
+    const char *password;          /* the room password, or NULL: asked for if the relay wants it */
 } LcTuiConfig;
 
 /* Runs the client until the user quits. Returns the exit status: 0 after

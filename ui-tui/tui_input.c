@@ -203,7 +203,7 @@ static void tui_run_command(LcTui *tui, const LcCommand *cmd)
         tui_media_toggle_stats(tui);
         break;
     case CMD_CAM_ON:
-        tui_media_cam_on(tui, cmd->arg, cmd->channels);
+        tui_media_cam_on(tui, cmd->arg, cmd->channels, cmd->private);
         break;
     case CMD_CAM_OFF:
         tui_media_cam_off(tui);
@@ -232,11 +232,39 @@ static void tui_run_command(LcTui *tui, const LcCommand *cmd)
     case CMD_VOLUME:
         tui_audio_volume(tui, cmd->arg, cmd->level);
         break;
+    case CMD_ALLOW:
+    case CMD_DENY:
+        tui_cmd_allow(tui, cmd->arg, cmd->kind == CMD_ALLOW);
+        break;
     case CMD_UNKNOWN:
     case CMD_USAGE:
         tui_append_text(tui, CHAT_KIND_ERROR, "%s", cmd->arg);
         break;
     }
+}
+
+/* /allow NICK, /deny NICK, or /allow alone: who may view a private camera. */
+void tui_cmd_allow(LcTui *tui, const char *nick, gboolean allow)
+{
+    g_autoptr(GError) error = NULL;
+    if (nick == NULL) {
+        g_autofree const char **list = session_get_allowed_viewers(tui->session);
+        g_autofree char *joined = g_strjoinv(", ", (char **)list);
+        tui_append_text(tui, CHAT_KIND_INFO,
+                        list[0] == NULL ? "nobody is allowed to view your private camera yet: "
+                                          "/allow NICK lets a member in%s"
+                                        : "allowed to view your private camera: %s",
+                        joined);
+        return;
+    }
+    if (!session_allow_viewer(tui->session, nick, allow, &error)) {
+        tui_append_text(tui, CHAT_KIND_ERROR, "/%s: %s", allow ? "allow" : "deny", error->message);
+        return;
+    }
+    tui_append_text(tui, CHAT_KIND_INFO,
+                    allow ? "%s may now view your private camera"
+                          : "%s may no longer view your private camera",
+                    nick);
 }
 
 /* Enter: the line becomes a message or a command. */
@@ -337,9 +365,39 @@ static gboolean tui_edit_key(LcTui *tui, const LcKey *key)
     return TRUE;
 }
 
+/* Whether a key is one the room password's prompt takes: editing, but
+ * neither the history of sent lines nor completion, which would show them. */
+static gboolean tui_password_key(const LcKey *key)
+{
+    switch (key->action) {
+    case KEY_ACTION_HISTORY_PREV:
+    case KEY_ACTION_HISTORY_NEXT:
+    case KEY_ACTION_COMPLETE:
+    case KEY_ACTION_YANK:
+    case KEY_ACTION_YANK_POP:
+        return FALSE;
+    default:
+        return TRUE;
+    }
+}
+
 /* Handles one key. */
 void tui_handle_key(LcTui *tui, const LcKey *key)
 {
+    if (tui->asking_password && key->action == KEY_ACTION_ENTER) {
+        tui_submit_password(tui);
+        return;
+    }
+    if (tui->asking_password && !tui_password_key(key))
+        return;
+    if (tui->asking_password &&
+        (key->action == KEY_ACTION_KILL_START || key->action == KEY_ACTION_KILL_END ||
+         key->action == KEY_ACTION_DELETE_WORD || key->action == KEY_ACTION_DELETE_WORD_FORWARD)) {
+        /* Cut text would go to the kill ring: the password's prompt clears instead. */
+        inputline_set_text(tui->input, "");
+        tui_mark(tui, VIEW_INPUT);
+        return;
+    }
     if (tui_edit_key(tui, key))
         return;
     switch (key->action) {

@@ -302,8 +302,8 @@ static gboolean tui_media_check_source(const char *source, GError **error)
     return FALSE;
 }
 
-/* /cam on [SOURCE] [tcp|udp|both]. */
-void tui_media_cam_on(LcTui *tui, const char *source, const char *channels)
+/* /cam on [--private] [SOURCE] [tcp|udp|both]. */
+void tui_media_cam_on(LcTui *tui, const char *source, const char *channels, gboolean private)
 {
     LcTuiMedia *m = tui->media;
     g_autoptr(GError) error = NULL;
@@ -331,6 +331,7 @@ void tui_media_cam_on(LcTui *tui, const char *source, const char *channels)
     LcStreamSenderConfig vc;
     stream_sender_config_init(&vc);
     vc.channels = mask;
+    vc.private = private;
     av_sender_describe_run(&m->send_run, &m->camera, mask, LC_STREAM_ACK_PIPELINED, 0);
     if (!tui_media_check_source(m->camera.source, &error) ||
         !camera_options_validate(&m->camera, &error) ||
@@ -347,10 +348,12 @@ void tui_media_cam_on(LcTui *tui, const char *source, const char *channels)
      * on, and again only when it changes. */
     const char *note = av_sender_get_encoder_note(m->sender);
     gboolean again = g_strcmp0(note, m->encoder_said) == 0;
-    tui_append_text(tui, CHAT_KIND_INFO, "camera on: %s %dx%d@%d on %s%s%s%s", m->camera.source,
-                    m->camera.width, m->camera.height, m->camera.fps,
-                    mask == LC_CHAN_MASK_ALL ? "tcp and udp" : channels, again ? "" : " (",
-                    again ? "" : note, again ? "" : ")");
+    tui_append_text(tui, CHAT_KIND_INFO, "%scamera on: %s %dx%d@%d on %s%s%s%s",
+                    private ? "private " : "", m->camera.source, m->camera.width, m->camera.height,
+                    m->camera.fps, mask == LC_CHAN_MASK_ALL ? "tcp and udp" : channels,
+                    again ? "" : " (", again ? "" : note, again ? "" : ")");
+    if (private)
+        tui_cmd_allow(tui, NULL, TRUE); /* who may view it */
     g_free(m->encoder_said);
     m->encoder_said = g_strdup(note);
     tui_media_update_tick(tui);

@@ -41,8 +41,9 @@ typedef struct {
     GHashTable *aways_said; /* folded nick -> away message the log last gave */
     gboolean lag_requested; /* /lag: report the next round-trip in the log */
     gboolean quitting;
-    gboolean quit_warned; /* /quit said that unsent messages would be lost */
-    guint quit_timer;     /* gives up waiting for the relay to take our QUIT */
+    gboolean asking_password; /* the input line takes the room password (tui_session.c) */
+    gboolean quit_warned;     /* /quit said that unsent messages would be lost */
+    guint quit_timer;         /* gives up waiting for the relay to take our QUIT */
     int exit_status;
     GError *error; /* why the client stopped, for the caller */
 } LcTui;
@@ -63,6 +64,8 @@ void tui_quit(LcTui *tui, const char *reason);
 
 /* Handles one key. */
 void tui_handle_key(LcTui *tui, const LcKey *key);
+/* Enter while the room password is asked for (tui_session.c). */
+void tui_submit_password(LcTui *tui);
 
 /* The session's event handlers. */
 extern const LcSessionEvents tui_session_events;
@@ -74,7 +77,9 @@ void tui_media_follow_session(LcTui *tui);
 /* Stops every stream and frees the media state. */
 void tui_media_clear(LcTui *tui);
 /* /cam on [SOURCE] [tcp|udp|both]: source and channels may be NULL. */
-void tui_media_cam_on(LcTui *tui, const char *source, const char *channels);
+void tui_media_cam_on(LcTui *tui, const char *source, const char *channels, gboolean private);
+/* /allow [NICK] and /deny NICK (tui_input.c). */
+void tui_cmd_allow(LcTui *tui, const char *nick, gboolean allow);
 /* /cam off. */
 void tui_media_cam_off(LcTui *tui);
 /* /view NICK [window|terminal]: where NULL is a window where one can open,

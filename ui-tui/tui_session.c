@@ -46,12 +46,47 @@ static GError *tui_explain_join_error(LcTui *tui, const GError *error)
     return g_error_copy(error);
 }
 
+/* The relay wants the room password (none was given, or a wrong one):
+ * the input line takes it, shown as stars, and Enter joins again. */
+static void tui_ask_password(LcTui *tui, const GError *error)
+{
+    tui->asking_password = TRUE;
+    tui->status.state = STATUS_CONNECTING;
+    inputline_set_text(tui->input, "");
+    tui_append_text(tui, CHAT_KIND_MARKER,
+                    "%s: type the room password and press Enter (it is not shown); Ctrl-C "
+                    "leaves",
+                    error->message);
+    tui_mark(tui, VIEW_INPUT | VIEW_STATUS);
+}
+
+/* Enter while the room password is asked for: join again with it. */
+void tui_submit_password(LcTui *tui)
+{
+    g_autoptr(GError) error = NULL;
+    gboolean taken = session_set_password(tui->session, inputline_get_text(tui->input), &error);
+    inputline_set_text(tui->input, "");
+    tui_mark(tui, VIEW_INPUT);
+    if (!taken) {
+        tui_append_text(tui, CHAT_KIND_ERROR, "%s; type it again", error->message);
+        return;
+    }
+    tui->asking_password = FALSE;
+    tui_append_text(tui, CHAT_KIND_INFO, "joining %s with the password given",
+                    session_get_server(tui->session));
+    session_restart(tui->session);
+}
+
 /* The session ended for good. */
 static void tui_on_closed(LcTui *tui, const GError *error)
 {
     tui->status.state = STATUS_CLOSED;
     if (tui->quitting) {
         g_main_loop_quit(tui->loop);
+        return;
+    }
+    if (session_error_is_auth(error)) {
+        tui_ask_password(tui, error);
         return;
     }
     if (!tui->status.ever_joined) {

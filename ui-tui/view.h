@@ -52,6 +52,7 @@ void view_members_draw(WINDOW *win, const LcRect *rect, const LcMembers *members
 void view_status_draw(WINDOW *win, const LcRect *rect, const LcStatus *status, gint64 now_us);
 
 /* Draws the prompt and the input line; *start is the first byte shown (kept
- * by the caller between draws), *cursor_x gets the cursor column. */
+ * by the caller between draws), *cursor_x gets the cursor column. A secret
+ * line (a password) shows a star for each character, never the text. */
 void view_input_draw(WINDOW *win, const LcRect *rect, const LcInputLine *line, const char *prompt,
-                     gsize *start, int *cursor_x);
+                     gboolean secret, gsize *start, int *cursor_x);

@@ -1,5 +1,6 @@
 /* session.c: the client side of the control connection. */
 #include "net/client/session_private.h"
+#include "net/secure/room_auth.h"
 #include "net/client/chan_mux.h"
 
 #include "net/io/source.h"
@@ -42,6 +43,9 @@ LcSession *session_new(const LcSessionConfig *config, const LcSessionEvents *eve
     session->config.known_relays = session->known_relays;
     session->expect = g_strdup(config->fingerprint);
     session->config.fingerprint = session->expect;
+    session->password = g_strdup(config->password);
+    session->allowed = g_ptr_array_new_with_free_func(g_free);
+    session->config.password = NULL;
     if (session->config.reconnect_max_ms == 0)
         session->config.reconnect_max_ms = 30000;
     if (session->config.connect_timeout_s == 0)
@@ -205,6 +209,9 @@ static void session_handle_welcome(LcSession *session, const LcWireMsg *msg)
     token_bucket_init(&session->flood, msg->welcome.rate_limit * 0.98, msg->welcome.rate_burst,
                       g_get_monotonic_time());
     session_set_state(session, SESSION_JOINED, NULL);
+    /* Who may view this member's private streams, before any stream is
+     * opened again (the watches see WELCOME after this). */
+    session_send_allowed(session);
     if (resumed && resume_after > 0 && msg->welcome.oldest_id > resume_after + 1 &&
         session->events.gap)
         session->events.gap(session, resume_after + 1, msg->welcome.oldest_id - 1,
@@ -319,7 +326,8 @@ static void session_on_frame(LcChanStream *conn, const LcWireHeader *header, con
         return;
     }
     gboolean joined = session->state == SESSION_JOINED;
-    if (!joined && msg.type != WIRE_WELCOME && msg.type != WIRE_ERROR && msg.type != WIRE_PING) {
+    if (!joined && msg.type != WIRE_WELCOME && msg.type != WIRE_ERROR && msg.type != WIRE_PING &&
+        msg.type != WIRE_AUTH_CHALLENGE) {
         g_set_error(&error, LC_WIRE_ERROR, WIRE_ERR_PROTOCOL, "relay sent %s before WELCOME",
                     wire_type_name(msg.type));
         chan_stream_close(conn, error);
@@ -351,6 +359,9 @@ static void session_on_frame(LcChanStream *conn, const LcWireHeader *header, con
             break;
         case WIRE_ERROR:
             session_handle_error(session, &msg);
+            break;
+        case WIRE_AUTH_CHALLENGE:
+            session_handle_challenge(session, &msg);
             break;
         default:
             break; /* types meant for the relay are ignored */
@@ -405,6 +416,7 @@ static void session_begin(LcSession *session, GIOStream *io)
     hello.flags |= WIRE_FLAG_NOTICES;     /* the room's streams: room_streams.h */
     hello.flags |= WIRE_FLAG_KEYFRAMES;   /* H.264 senders and viewers */
     hello.flags |= WIRE_FLAG_CHAT_EXTRAS; /* /away and /msg */
+    hello.flags |= WIRE_FLAG_PASSWORD;    /* answers AUTH_CHALLENGE */
     if (!session->config.separate_channels)
         hello.flags |= WIRE_FLAG_SHARED_CHANNELS; /* audio views: chan_mux.h */
     session_send_msg(session, &hello);
@@ -476,6 +488,16 @@ static void session_connect(LcSession *session)
 /* Starts connecting. */
 void session_start(LcSession *session)
 {
+    session_connect(session);
+}
+
+/* Starts again after CLOSED: a first join, with a fresh backoff. */
+void session_restart(LcSession *session)
+{
+    g_return_if_fail(session->state == SESSION_CLOSED);
+    g_clear_object(&session->cancel);
+    session->quitting = FALSE;
+    session->backoff_ms = SESSION_BACKOFF_MIN_MS;
     session_connect(session);
 }
 
@@ -725,5 +747,7 @@ void session_free(LcSession *session)
     g_free(session->known_relays);
     g_free(session->fingerprint);
     g_free(session->expect);
+    room_auth_free_password(session->password);
+    g_ptr_array_unref(session->allowed);
     g_free(session);
 }

@@ -40,6 +40,10 @@ typedef struct {
     /* The fingerprint the relay must show (a relay this process runs, whose
      * fingerprint it knows): checked instead of the known-relays file. */
     const char *fingerprint;
+    /* The room password (net/secure/room_auth.h), proven when the relay
+     * asks; NULL: none. A relay that asks a session without one, or is
+     * given a wrong one, ends it with ERROR AUTH (session_needs_password). */
+    const char *password;
 } LcSessionConfig;
 
 typedef enum {
@@ -98,6 +102,15 @@ LcSession *session_new(const LcSessionConfig *config, const LcSessionEvents *eve
 /* Starts connecting. */
 void session_start(LcSession *session);
 
+/* Sets the room password for the next connection (NULL: none); an empty
+ * or over-long one is refused. */
+gboolean session_set_password(LcSession *session, const char *password, GError **error);
+/* Whether error (a CLOSED state's) says the relay wants a room password:
+ * none was given, or a wrong one. */
+gboolean session_error_is_auth(const GError *error);
+/* Starts again after CLOSED (with a password set since): a first join. */
+void session_restart(LcSession *session);
+
 /* Checks and queues a chat message; returns its client id (>0), or 0 with an
  * error for text the protocol does not allow. Sent now if joined, else after
  * the next join; kept until acknowledged. */
@@ -119,6 +132,17 @@ const char *session_get_away(LcSession *session, const char *nick);
 
 /* Asks the relay to change this client's nick (answered by presence or refused). */
 gboolean session_set_nick(LcSession *session, const char *nick, GError **error);
+
+/* Allows a member (by nick, any case) to view this member's private
+ * streams (LcStreamSenderConfig.private), or denies it (its views of them
+ * end). The list is kept here and given to the relay again after every
+ * reconnect; at most SESSION_ALLOWED_MAX nicks. FALSE (error set) for a
+ * bad nick or a full list. */
+#define SESSION_ALLOWED_MAX 64
+gboolean session_allow_viewer(LcSession *session, const char *nick, gboolean allow, GError **error);
+/* The nicks allowed, in the order they were allowed (NULL-terminated;
+ * free the array, not the strings). */
+const char **session_get_allowed_viewers(LcSession *session);
 
 /* Measures the round-trip now (answered by the lag event). */
 void session_ping(LcSession *session);

@@ -42,6 +42,8 @@ struct _LcSession {
     char *fingerprint;     /* the relay's, as its last TLS connection showed */
     char *expect;          /* config.fingerprint: what it must show, or NULL (the pins) */
     gboolean first_use;    /* pinned by this session */
+    char *password;        /* the room password, or NULL */
+    GPtrArray *allowed;    /* nicks allowed to view this member's private streams */
     GPtrArray *dead_conns; /* closed connections, freed from an idle */
     guint connects;
     gboolean ever_joined;
@@ -74,6 +76,13 @@ struct _LcSession {
     LcStatsRtt rtt;      /* relay round trip (RFC 6298) */
     LcStatsClock *clock; /* relay clock offset (NTP, windowed minimum delay) */
 };
+
+/* AUTH_CHALLENGE: answers with the room password's proof, or ends the
+ * connection with ERROR AUTH when there is none (session_access.c). */
+void session_handle_challenge(LcSession *session, const LcWireMsg *msg);
+/* Gives the relay the members allowed to view this member's private
+ * streams (session_access.c). */
+void session_send_allowed(LcSession *session);
 
 /* Encodes and sends a message on the connection (session.c). */
 void session_send_msg(LcSession *session, const LcWireMsg *msg);

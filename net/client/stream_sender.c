@@ -99,6 +99,7 @@ const char *stream_sender_ack_mode_name(LcStreamAckMode mode)
 /* Fills a config with the defaults. */
 void stream_sender_config_init(LcStreamSenderConfig *config)
 {
+    memset(config, 0, sizeof(*config));
     config->media = LC_MEDIA_VIDEO;
     config->channels = LC_CHAN_BIT(LC_CHAN_TCP) | LC_CHAN_BIT(LC_CHAN_UDP);
     config->ack_mode = LC_STREAM_ACK_PIPELINED;
@@ -405,6 +406,8 @@ static void stream_sender_open_stream(LcStreamSender *sender)
     stream_sender_close_stream(sender);
     sender->asked_on = session_get_connects(sender->session);
     LcWireMsg msg = {.type = WIRE_STREAM_OPEN, .flags = media_kind_to_flags(sender->config.media)};
+    if (sender->config.private)
+        msg.flags |= WIRE_FLAG_PRIVATE;
     msg.stream_open.channels = (guint8)(sender->config.channels & WIRE_CHANNELS_ALL);
     session_send(sender->session, &msg, NULL);
 }

@@ -49,6 +49,7 @@ typedef struct {
     gsize udp_pace_burst;    /* UDP bytes sent at once before pacing applies */
     gsize socket_buffer;     /* UDP SO_SNDBUF/SO_RCVBUF asked for, bytes */
     guint tcp_notsent_lowat; /* TCP_NOTSENT_LOWAT, bytes (0 = the kernel's) */
+    gboolean private;        /* only the members allowed may view (session_allow_viewer) */
 } LcStreamSenderConfig;
 
 /* What happened to one frame on one channel: it went out, or it was dropped.

@@ -1,6 +1,7 @@
 /* relay.c: lanconf-relay's engine: connections, joining, keepalive, limits. */
 #include "net/relay/relay_private.h"
 #include "net/io/source.h"
+#include "net/relay/relay_auth.h"
 #include "net/relay/nick_hold.h"
 #include "net/relay/relay_defaults.h"
 #include "net/relay/relay_video_private.h"
@@ -23,6 +24,8 @@ static void relay_client_free(LcRelayClient *client)
     g_free(client->ip);
     g_free(client->leave_reason);
     g_free(client->away);
+    relay_auth_client_free(client);
+    g_clear_pointer(&client->allowed, g_hash_table_unref);
     g_free(client);
 }
 
@@ -253,47 +256,22 @@ static LcRelayClient *relay_find_nick(LcRelay *relay, const char *nick)
  * is read into memory. */
 static gsize relay_control_payload_max(void)
 {
-    static const guint8 types[] = {
-        WIRE_HELLO, WIRE_ERROR,      WIRE_PING,          WIRE_PONG,        WIRE_CHAT,
-        WIRE_NICK,  WIRE_QUIT,       WIRE_AWAY,          WIRE_STREAM_OPEN, WIRE_STREAM_CLOSE,
-        WIRE_VIEW,  WIRE_VIEW_CLOSE, WIRE_STATS_REQUEST, WIRE_PRIVMSG,     WIRE_KEYFRAME_REQUEST};
+    static const guint8 types[] = {WIRE_HELLO,         WIRE_ERROR,   WIRE_PING,
+                                   WIRE_PONG,          WIRE_CHAT,    WIRE_NICK,
+                                   WIRE_QUIT,          WIRE_AWAY,    WIRE_STREAM_OPEN,
+                                   WIRE_STREAM_CLOSE,  WIRE_VIEW,    WIRE_VIEW_CLOSE,
+                                   WIRE_STATS_REQUEST, WIRE_PRIVMSG, WIRE_KEYFRAME_REQUEST,
+                                   WIRE_CAMERA_ACL};
     gsize max = 0;
     for (guint i = 0; i < G_N_ELEMENTS(types); i++)
         max = MAX(max, wire_max_payload(types[i]));
     return max;
 }
 
-/* Whether nick is free for a client instance: FALSE (error set) while it is
- * held for another instance that had it and may be reconnecting. */
-gboolean relay_nick_is_free(LcRelay *relay, const char *nick, const char *instance, GError **error)
-{
-    g_autofree char *key = g_ascii_strdown(nick, -1);
-    guint remaining_s = 0;
-    const char *held = nick_holds_find(relay->holds, key, g_get_real_time(), &remaining_s);
-    if (held == NULL || g_strcmp0(held, instance) == 0)
-        return TRUE;
-    g_set_error(error, LC_WIRE_ERROR, WIRE_ERR_NICK_TAKEN,
-                "nick '%s' is held for the client that had it, which may be reconnecting: "
-                "free in %u s",
-                nick, remaining_s);
-    return FALSE;
-}
-
-/* A client now has its nick: its hold (if any) ends, the store records it,
- * and views of the nick bound to another client are ended. */
-void relay_take_nick(LcRelayClient *client)
-{
-    LcRelay *relay = client->relay;
-    nick_holds_take(relay->holds, client->nick_key, client->instance, client->ip);
-    relay_chat_schedule_commit(relay);
-    if (relay->video != NULL)
-        relay_video_nick_taken(relay->video, client);
-}
-
-/* Handles HELLO: checks the nick, joins the room, replays history. */
+/* Handles HELLO: checks it, then joins, or first asks for the room
+ * password (relay_auth.h). */
 static void relay_handle_hello(LcRelayClient *client, const LcWireMsg *msg)
 {
-    LcRelay *relay = client->relay;
     g_autoptr(GError) error = NULL;
 
     if (msg->hello.role != 0) {
@@ -305,8 +283,29 @@ static void relay_handle_hello(LcRelayClient *client, const LcWireMsg *msg)
         relay_client_send_error(client, WIRE_ERR_BAD_NICK, TRUE, 0, error->message);
         return;
     }
-    LcRelayClient *holder = relay_find_nick(relay, msg->hello.nick);
-    if (holder != NULL && g_strcmp0(holder->instance, msg->hello.instance) == 0) {
+    if (client->auth != NULL) {
+        relay_client_send_error(client, WIRE_ERR_PROTOCOL, TRUE, 0, "HELLO sent twice");
+        return;
+    }
+    LcRelayHello hello = {.flags = msg->flags,
+                          .nick = msg->hello.nick,
+                          .instance = msg->hello.instance,
+                          .resume_after = msg->hello.resume_after,
+                          .history_limit = msg->hello.history_limit};
+    if (client->relay->auth != NULL)
+        relay_auth_begin(client, &hello);
+    else
+        relay_join(client, &hello);
+}
+
+/* Joins the room as a HELLO asks: checks the nick, replays history. */
+void relay_join(LcRelayClient *client, const LcRelayHello *hello)
+{
+    LcRelay *relay = client->relay;
+    g_autoptr(GError) error = NULL;
+
+    LcRelayClient *holder = relay_find_nick(relay, hello->nick);
+    if (holder != NULL && g_strcmp0(holder->instance, hello->instance) == 0) {
         /* The same client instance reconnecting before the relay noticed its old
          * connection die: the new connection replaces the old one silently. */
         g_hash_table_remove(relay->nicks, holder->nick_key);
@@ -316,22 +315,22 @@ static void relay_handle_hello(LcRelayClient *client, const LcWireMsg *msg)
         chan_stream_close(holder->conn, NULL);
         relay_schedule_reap(relay);
     } else if (holder != NULL) {
-        g_autofree char *reason = g_strdup_printf("nick '%s' is taken by %s@%s", msg->hello.nick,
+        g_autofree char *reason = g_strdup_printf("nick '%s' is taken by %s@%s", hello->nick,
                                                   holder->nick, chan_stream_get_peer(holder->conn));
         relay_client_send_error(client, WIRE_ERR_NICK_TAKEN, TRUE, 0, reason);
         return;
-    } else if (!relay_nick_is_free(relay, msg->hello.nick, msg->hello.instance, &error)) {
+    } else if (!relay_nick_is_free(relay, hello->nick, hello->instance, &error)) {
         relay_client_send_error(client, WIRE_ERR_NICK_TAKEN, TRUE, 0, error->message);
         return;
     }
-    client->nick = g_strdup(msg->hello.nick);
+    client->nick = g_strdup(hello->nick);
     client->nick_key = g_ascii_strdown(client->nick, -1);
-    client->instance = g_strdup(msg->hello.instance);
+    client->instance = g_strdup(hello->instance);
     client->state = CLIENT_JOINED;
-    client->notices = (msg->flags & WIRE_FLAG_NOTICES) != 0;
-    client->keyframes = (msg->flags & WIRE_FLAG_KEYFRAMES) != 0;
-    client->chat_extras = (msg->flags & WIRE_FLAG_CHAT_EXTRAS) != 0;
-    client->shared_channels = (msg->flags & WIRE_FLAG_SHARED_CHANNELS) != 0;
+    client->notices = (hello->flags & WIRE_FLAG_NOTICES) != 0;
+    client->keyframes = (hello->flags & WIRE_FLAG_KEYFRAMES) != 0;
+    client->chat_extras = (hello->flags & WIRE_FLAG_CHAT_EXTRAS) != 0;
+    client->shared_channels = (hello->flags & WIRE_FLAG_SHARED_CHANNELS) != 0;
     relay_take_nick(client);
     chan_stream_set_max_payload(client->conn, relay_control_payload_max());
     g_hash_table_insert(relay->nicks, g_strdup(client->nick_key), client);
@@ -339,8 +338,8 @@ static void relay_handle_hello(LcRelayClient *client, const LcWireMsg *msg)
     relay_chat_send_aways(client);
     if (relay->video != NULL)
         relay_video_send_notices(relay->video, client);
-    relay_chat_replay(client, (msg->flags & WIRE_FLAG_RESUME) != 0, msg->hello.resume_after,
-                      msg->hello.history_limit);
+    relay_chat_replay(client, (hello->flags & WIRE_FLAG_RESUME) != 0, hello->resume_after,
+                      hello->history_limit);
     relay_broadcast_presence(relay, WIRE_PRESENCE_JOIN, client, NULL, NULL, client);
     g_info("%s@%s joined", client->nick, chan_stream_get_peer(client->conn));
 }
@@ -407,6 +406,12 @@ static void relay_on_frame(LcChanStream *conn, const LcWireHeader *header, const
     case WIRE_PING:
         relay_handle_ping(client, &msg, received);
         break;
+    case WIRE_AUTH:
+        if (joined)
+            relay_client_send_error(client, WIRE_ERR_PROTOCOL, TRUE, 0, "AUTH after joining");
+        else
+            relay_auth_answer(client, &msg);
+        break;
     case WIRE_PONG:
     case WIRE_ERROR:
         break; /* liveness is any byte received; client errors are only logged */
@@ -421,7 +426,7 @@ static void relay_on_frame(LcChanStream *conn, const LcWireHeader *header, const
             relay_client_send_error(client, WIRE_ERR_PROTOCOL, TRUE, 0, "HELLO must come first");
         break;
     case WIRE_VIDEO_HELLO:
-        if (client->state == CLIENT_HELLO_WAIT)
+        if (client->state == CLIENT_HELLO_WAIT && client->auth == NULL)
             relay_video_tcp_adopt(client->relay->video, client, &msg);
         else
             relay_client_send_error(client, WIRE_ERR_PROTOCOL, TRUE, 0,
@@ -433,6 +438,7 @@ static void relay_on_frame(LcChanStream *conn, const LcWireHeader *header, const
     case WIRE_VIEW_CLOSE:
     case WIRE_STATS_REQUEST:
     case WIRE_KEYFRAME_REQUEST:
+    case WIRE_CAMERA_ACL:
         if (joined)
             relay_video_handle_control(client->relay->video, client, &msg);
         else
@@ -513,6 +519,7 @@ static void relay_on_ready(GSocketConnection *connection, GTlsConnection *tls, g
                       client->connected_at);
     token_bucket_init(&client->open_flood, RELAY_STREAM_REQUEST_RATE, RELAY_STREAM_REQUEST_BURST,
                       client->connected_at);
+    token_bucket_init(&client->acl_flood, RELAY_ACL_RATE, 2 * RELAY_ACL_MAX, client->connected_at);
     relay->counters.connections++;
 
     guint per_ip = relay_count_connection(relay, client->ip, 1);
@@ -663,6 +670,7 @@ LcRelay *relay_new(const LcRelayConfig *config, GError **error)
     relay->holds =
         nick_holds_new(relay->history, relay->config.nick_hold_s, relay->config.max_clients,
                        relay->config.max_clients_per_ip, g_get_real_time());
+    relay->auth = relay_auth_new(relay->config.password);
     relay->tls = relay_tls_new(&relay->config, relay_on_ready, relay, error);
     if (relay->tls == NULL || !relay_listen_all(relay, error))
         return NULL;
@@ -698,6 +706,7 @@ void relay_get_counters(LcRelay *relay, LcRelayCounters *counters)
         counters->tls_refused = relay_tls_get_refused(relay->tls);
         counters->timeouts += relay_tls_get_timeouts(relay->tls);
     }
+    counters->auth_failures = relay_auth_get_failures(relay->auth);
 }
 
 /* Number of connections still open. */
@@ -744,6 +753,7 @@ void relay_free(LcRelay *relay)
         relay_chat_commit(relay);
     g_clear_pointer(&relay->listener, relay_listener_free);
     g_clear_pointer(&relay->tls, relay_tls_free);
+    g_clear_pointer(&relay->auth, relay_auth_free);
     source_drop(&relay->tick_src);
     source_drop(&relay->commit_src);
     source_drop(&relay->reap_src);

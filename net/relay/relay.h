@@ -35,6 +35,10 @@ typedef struct {
     gboolean insecure;
     char *tls_cert; /* a certificate and its key; NULL: the pair in data_dir, */
     char *tls_key;  /* made there on first start (no data_dir: one for this run) */
+    /* The room password (net/relay/relay_auth.h): NULL or empty, none;
+     * password_file is where lanconf-relay read it. */
+    char *password;
+    char *password_file;
 
     /* Camera channels (net/relay/relay_video.h; [relay] video_* in configs/lanconf.conf). */
     guint video_frame_max;    /* largest video frame accepted, bytes */
@@ -65,6 +69,7 @@ typedef struct {
     guint64 refused_no_fd; /* connections refused (SERVER_FULL) for want of descriptors */
     guint64 tls_refused;   /* closed before being served: failed or late TLS handshakes,
                               plaintext to a TLS-only relay, too many handshakes at once */
+    guint64 auth_failures; /* wrong room passwords */
 } LcRelayCounters;
 
 /* Fills a config with the documented defaults (configs/lanconf.conf). */

@@ -1,5 +1,6 @@
 /* relay_chat.c: the chat room: storing, acknowledging and fanning out messages,
- * flood control, nick changes and history replay. */
+ * flood control, nick changes (and whether a nick is free to take) and history
+ * replay. */
 #include "net/relay/relay_private.h"
 #include "net/relay/relay_video_private.h"
 #include "net/relay/nick_hold.h"
@@ -462,4 +463,31 @@ void relay_chat_replay(LcRelayClient *client, gboolean resume, guint64 resume_af
     client->replay_progress_us = g_get_monotonic_time();
     chan_stream_set_low_water(client->conn, RELAY_REPLAY_QUEUE);
     relay_chat_replay_pump(client);
+}
+
+/* Whether nick is free for a client instance: FALSE (error set) while it is
+ * held for another instance that had it and may be reconnecting. */
+gboolean relay_nick_is_free(LcRelay *relay, const char *nick, const char *instance, GError **error)
+{
+    g_autofree char *key = g_ascii_strdown(nick, -1);
+    guint remaining_s = 0;
+    const char *held = nick_holds_find(relay->holds, key, g_get_real_time(), &remaining_s);
+    if (held == NULL || g_strcmp0(held, instance) == 0)
+        return TRUE;
+    g_set_error(error, LC_WIRE_ERROR, WIRE_ERR_NICK_TAKEN,
+                "nick '%s' is held for the client that had it, which may be reconnecting: "
+                "free in %u s",
+                nick, remaining_s);
+    return FALSE;
+}
+
+/* A client now has its nick: its hold (if any) ends, the store records it,
+ * and views of the nick bound to another client are ended. */
+void relay_take_nick(LcRelayClient *client)
+{
+    LcRelay *relay = client->relay;
+    nick_holds_take(relay->holds, client->nick_key, client->instance, client->ip);
+    relay_chat_schedule_commit(relay);
+    if (relay->video != NULL)
+        relay_video_nick_taken(relay->video, client);
 }

@@ -3,6 +3,7 @@
 #include "net/relay/relay_private.h"
 #include "net/relay/relay_defaults.h"
 #include "net/relay/relay_video_private.h"
+#include "net/secure/room_auth.h"
 
 #include <string.h>
 
@@ -36,6 +37,8 @@ void relay_config_clear(LcRelayConfig *config)
     g_clear_pointer(&config->synchronous, g_free);
     g_clear_pointer(&config->tls_cert, g_free);
     g_clear_pointer(&config->tls_key, g_free);
+    g_clear_pointer(&config->password, room_auth_free_password);
+    g_clear_pointer(&config->password_file, g_free);
 }
 
 /* Copies a config, duplicating its strings. */
@@ -47,6 +50,8 @@ void relay_config_copy(LcRelayConfig *dst, const LcRelayConfig *src)
     dst->synchronous = g_strdup(src->synchronous ? src->synchronous : "normal");
     dst->tls_cert = g_strdup(src->tls_cert);
     dst->tls_key = g_strdup(src->tls_key);
+    dst->password = g_strdup(src->password);
+    dst->password_file = g_strdup(src->password_file);
 }
 
 /* Opens the history store. A damaged one is refused, unless the config asks

@@ -25,6 +25,11 @@
  * rate per second. Each one sends VIEW_END and VIEW_READY to every viewer. */
 #define RELAY_STREAM_REQUEST_BURST 10
 #define RELAY_STREAM_REQUEST_RATE  2
+/* Nicks one member may allow to view its private streams, and CAMERA_ACL
+ * messages a second (after a burst of twice that: a client sends its
+ * whole list again after a reconnect). */
+#define RELAY_ACL_MAX  64
+#define RELAY_ACL_RATE 10
 /* KEYFRAME_REQUESTs for one stream closer together than this are one: the
  * keyframe the first brings serves every viewer that lost a reference. */
 #define RELAY_KEYFRAME_REQUEST_GAP_US (100 * 1000)

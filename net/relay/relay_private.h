@@ -16,6 +16,20 @@ typedef struct _LcNickHolds LcNickHolds;
 /* The camera channels' engine (net/relay/relay_video_private.h). */
 typedef struct _LcRelayVideo LcRelayVideo;
 
+/* A room password's wait for AUTH (net/relay/relay_auth.c). */
+typedef struct _LcRelayAuthWait LcRelayAuthWait;
+/* The password state of a relay that has one (net/relay/relay_auth.h). */
+typedef struct _LcRelayAuth LcRelayAuth;
+
+/* What a HELLO asks for, held while a room password is proven. */
+typedef struct {
+    guint16 flags;
+    char *nick;
+    char *instance;
+    guint64 resume_after;
+    guint32 history_limit;
+} LcRelayHello;
+
 typedef enum {
     CLIENT_HELLO_WAIT, /* connected, no HELLO yet */
     CLIENT_JOINED,     /* a member of the room */
@@ -37,6 +51,10 @@ typedef struct {
     LcTokenBucket flood;   /* chat flood control */
     LcTokenBucket stream_flood[LC_MEDIA_KINDS]; /* flood control of VIEW, per kind */
     LcTokenBucket open_flood; /* flood control of STREAM_OPEN: each one tells the whole room */
+    LcTokenBucket acl_flood;  /* flood control of CAMERA_ACL */
+    /* Nicks (folded) this member allows to view its private streams
+     * (CAMERA_ACL; net/relay/relay_video_acl.c), or NULL: none. */
+    GHashTable *allowed;
     /* History replay, a page at a time as the client reads (relay_chat.c);
      * live messages wait in the history meanwhile, so that order holds. */
     gboolean replaying;
@@ -52,7 +70,8 @@ typedef struct {
     gboolean left;        /* gone, and its leave handled (presence, streams); freed once closed */
     gboolean handed_over; /* its socket became a video channel, which counts it now */
     char *leave_reason;
-    char *away; /* its away message (AWAY), or NULL while here */
+    char *away;            /* its away message (AWAY), or NULL while here */
+    LcRelayAuthWait *auth; /* a HELLO held for the room password's proof */
 } LcRelayClient;
 
 /* A message stored in the open history batch, acknowledged and delivered once
@@ -69,7 +88,8 @@ typedef struct {
 struct _LcRelay {
     LcRelayConfig config;
     LcRelayListener *listener;
-    LcRelayTls *tls; /* between accepting a connection and serving it */
+    LcRelayTls *tls;   /* between accepting a connection and serving it */
+    LcRelayAuth *auth; /* the room password; NULL: none */
     guint16 port;
     LcHistory *history;
     LcNickHolds *holds;
@@ -149,6 +169,10 @@ void relay_chat_schedule_commit(LcRelay *relay);
  * FALSE (NICK_TAKEN, saying for how long) while another instance's hold on
  * it lasts. A joined member with the nick is the caller's to check. */
 gboolean relay_nick_is_free(LcRelay *relay, const char *nick, const char *instance, GError **error);
+
+/* Joins a client to the room as its HELLO asks (nick checks first); a relay
+ * with a password calls it once the password is proven. */
+void relay_join(LcRelayClient *client, const LcRelayHello *hello);
 
 /* A client now has client->nick (joined or renamed): its hold ends, the
  * store records it, and views bound to another client are ended. */

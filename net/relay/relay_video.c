@@ -80,8 +80,8 @@ static void relay_video_send_control(LcRelayVideo *video, guint64 session, const
 }
 
 /* Refuses a STREAM_OPEN or VIEW without closing the connection. */
-static void relay_video_refuse(LcRelayClient *client, guint8 request, LcMediaKind media,
-                               LcWireErrorCode code, const char *nick, const char *reason)
+void relay_video_refuse(LcRelayClient *client, guint8 request, LcMediaKind media,
+                        LcWireErrorCode code, const char *nick, const char *reason)
 {
     LcWireMsg msg = {.type = WIRE_VIDEO_REFUSED, .flags = media_kind_to_flags(media)};
     msg.video_refused.request = request;
@@ -182,7 +182,7 @@ static void relay_video_viewer_attach(LcRelayViewer *viewer, LcRelayStream *stre
 }
 
 /* Detaches a viewer from its stream; it waits for the stream again. */
-static void relay_video_viewer_detach(LcRelayViewer *viewer, const char *reason, gboolean tell)
+void relay_video_viewer_detach(LcRelayViewer *viewer, const char *reason, gboolean tell)
 {
     LcRelayStream *stream = viewer->stream;
     if (stream == NULL)
@@ -236,9 +236,11 @@ static void relay_video_stream_free(gpointer data)
 static void relay_video_end_orphans(LcRelayVideo *video, GPtrArray *waiting);
 
 /* The STREAM_NOTICE that says a stream started or ended. */
-static GBytes *relay_video_encode_notice(const LcRelayStream *stream, LcWireStreamState state)
+GBytes *relay_video_encode_notice(const LcRelayStream *stream, LcWireStreamState state)
 {
     LcWireMsg msg = {.type = WIRE_STREAM_NOTICE, .flags = media_kind_to_flags(stream->media)};
+    if (stream->private)
+        msg.flags |= WIRE_FLAG_PRIVATE;
     msg.stream_notice.state = state;
     msg.stream_notice.stream_id = stream->id;
     msg.stream_notice.nick = stream->nick;
@@ -255,8 +257,6 @@ static void relay_video_announce(LcRelayStream *stream, LcWireStreamState state)
     if (frame != NULL)
         relay_broadcast(stream->video->relay, frame, NULL, RELAY_BROADCAST_NOTICES);
 }
-
-static LcRelayStream *relay_video_owned(LcRelayVideo *video, guint64 session_id, LcMediaKind media);
 
 /* A member changed nick: its streams follow, and the room is told. */
 void relay_video_renamed(LcRelayVideo *video, LcRelayClient *client)
@@ -280,6 +280,9 @@ void relay_video_renamed(LcRelayVideo *video, LcRelayClient *client)
         g_free(viewer->nick);
         viewer->nick = g_strdup(client->nick);
     }
+    /* A private stream's viewer is allowed by nick: under a new one it may
+     * no longer be. */
+    relay_video_acl_recheck(video, client->session_id);
 }
 
 /* Tells a member who has just joined of every stream there is. */
@@ -325,16 +328,18 @@ static guint64 relay_video_owner_key(guint64 session_id, LcMediaKind media)
 }
 
 /* The stream of a kind that a control connection owns, if any. */
-static LcRelayStream *relay_video_owned(LcRelayVideo *video, guint64 session_id, LcMediaKind media)
+LcRelayStream *relay_video_owned(LcRelayVideo *video, guint64 session_id, LcMediaKind media)
 {
     guint64 key = relay_video_owner_key(session_id, media);
     return g_hash_table_lookup(video->owners, &key);
 }
 
-/* Attaches every waiting viewer that asked for this stream's nick and kind. */
+/* Attaches every waiting viewer that asked for this stream's nick and kind;
+ * those a private stream's owner has not allowed are refused. */
 static void relay_video_attach_waiting(LcRelayVideo *video, LcRelayStream *stream)
 {
     g_autofree char *key = g_ascii_strdown(stream->nick, -1);
+    g_autoptr(GPtrArray) refused = g_ptr_array_new();
     GHashTableIter iter;
     gpointer value;
     g_hash_table_iter_init(&iter, video->viewers);
@@ -342,14 +347,20 @@ static void relay_video_attach_waiting(LcRelayVideo *video, LcRelayStream *strea
         LcRelayViewer *viewer = value;
         if (viewer->stream == NULL && viewer->media == stream->media &&
             strcmp(viewer->want_key, key) == 0 && (viewer->channels & stream->channels) != 0 &&
-            (viewer->bound == NULL || strcmp(viewer->bound, stream->instance) == 0))
-            relay_video_viewer_attach(viewer, stream);
+            (viewer->bound == NULL || strcmp(viewer->bound, stream->instance) == 0)) {
+            if (relay_video_acl_allows(video, stream, viewer->owner, viewer->nick))
+                relay_video_viewer_attach(viewer, stream);
+            else
+                g_ptr_array_add(refused, viewer);
+        }
     }
+    for (guint i = 0; i < refused->len; i++)
+        relay_video_acl_refuse_view(refused->pdata[i], stream);
 }
 
 /* STREAM_OPEN: a new stream of a media kind for this connection's nick. */
 static void relay_video_handle_open(LcRelayVideo *video, LcRelayClient *client, LcMediaKind media,
-                                    guint8 channels)
+                                    guint8 channels, gboolean private)
 {
     const LcRelayConfig *cfg = &video->relay->config;
     LcRelayStream *old = relay_video_owned(video, client->session_id, media);
@@ -369,6 +380,7 @@ static void relay_video_handle_open(LcRelayVideo *video, LcRelayClient *client, 
     stream->nick = g_strdup(client->nick);
     stream->instance = g_strdup(client->instance);
     stream->channels = channels;
+    stream->private = private;
     stream->frame_max = media == LC_MEDIA_AUDIO ? MIN(cfg->video_frame_max, RELAY_AUDIO_FRAME_MAX)
                                                 : cfg->video_frame_max;
     stream->viewers = g_ptr_array_new();
@@ -393,8 +405,8 @@ static void relay_video_handle_open(LcRelayVideo *video, LcRelayClient *client, 
         relay_video_new_udp_key(chan_stream_is_tls(client->conn), stream->token, &stream->udp_key);
     msg.stream_ready.key = key;
     relay_video_send_control(video, client->session_id, &msg);
-    g_info("%s@%s opened %s stream %u", client->nick, chan_stream_get_peer(client->conn),
-           media_kind_name(media), stream->id);
+    g_info("%s@%s opened %s%s stream %u", client->nick, chan_stream_get_peer(client->conn),
+           private ? "private " : "", media_kind_name(media), stream->id);
     relay_video_announce(stream, WIRE_STREAM_STARTED);
     relay_video_attach_waiting(video, stream);
 }
@@ -464,6 +476,12 @@ static void relay_video_handle_view(LcRelayVideo *video, LcRelayClient *client, 
         return;
     }
     LcRelayStream *stream = relay_video_stream_of_nick(video, key, media);
+    if (stream != NULL &&
+        !relay_video_acl_allows(video, stream, client->session_id, client->nick)) {
+        g_autofree char *reason = relay_video_acl_refusal(stream, client->nick);
+        relay_video_refuse(client, WIRE_VIEW, media, WIRE_ERR_NOT_ALLOWED, nick, reason);
+        return;
+    }
     if (stream != NULL && (stream->channels & channels) == 0) {
         relay_video_refuse(client, WIRE_VIEW, media, WIRE_ERR_PROTOCOL, nick,
                            "the stream has none of the channels asked for");
@@ -488,7 +506,7 @@ static void relay_video_handle_view(LcRelayVideo *video, LcRelayClient *client, 
 }
 
 /* Removes a viewer for good. */
-static void relay_video_viewer_remove(LcRelayViewer *viewer)
+void relay_video_viewer_remove(LcRelayViewer *viewer)
 {
     relay_video_viewer_detach(viewer, NULL, FALSE);
     g_hash_table_remove(viewer->video->viewers, GUINT_TO_POINTER(viewer->id));
@@ -549,7 +567,8 @@ void relay_video_handle_control(LcRelayVideo *video, LcRelayClient *client, cons
     }
     switch (msg->type) {
     case WIRE_STREAM_OPEN:
-        relay_video_handle_open(video, client, media, msg->stream_open.channels);
+        relay_video_handle_open(video, client, media, msg->stream_open.channels,
+                                (msg->flags & WIRE_FLAG_PRIVATE) != 0);
         break;
     case WIRE_STREAM_CLOSE: {
         LcRelayStream *stream = relay_video_find_stream(video, msg->stream_close.stream_id);
@@ -574,6 +593,9 @@ void relay_video_handle_control(LcRelayVideo *video, LcRelayClient *client, cons
         break;
     case WIRE_KEYFRAME_REQUEST:
         relay_video_handle_keyframe(video, client, msg);
+        break;
+    case WIRE_CAMERA_ACL:
+        relay_video_acl_handle(video, client, msg);
         break;
     default:
         break;

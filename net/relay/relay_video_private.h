@@ -58,6 +58,7 @@ typedef struct {
     LcFrame *head_frame;
     GBytes *head;
     LcDgramKey udp_key; /* set when its owner speaks TLS: datagrams sealed both ways */
+    gboolean private;   /* only members its owner allows may view it (relay_video_acl.c) */
     LcRelayStreamStats stats;
 } LcRelayStream;
 
@@ -144,8 +145,8 @@ struct _LcRelayVideo {
     gsize udp_sndbuf;
     guint64 bad_datagrams;
     guint64 unknown_token;
-    guint64 bad_seal;  /* dropped: a bad tag, a replay, or plain where sealed is due */
-    guint8 *open_buf;  /* a sealed datagram opened (DGRAM_CRYPT_MAX_SIZE) */
+    guint64 bad_seal; /* dropped: a bad tag, a replay, or plain where sealed is due */
+    guint8 *open_buf; /* a sealed datagram opened (DGRAM_CRYPT_MAX_SIZE) */
     guint64 udp_send_errors;
 };
 
@@ -191,6 +192,38 @@ LcRelayViewer *relay_video_find_viewer(LcRelayVideo *video, guint32 id);
 /* Forwards a complete frame to the stream's viewers on the kind of channel
  * it arrived on. */
 void relay_video_fan_out(LcRelayStream *stream, LcFrame *frame, LcChanKind kind);
+
+/* Refuses a STREAM_OPEN or VIEW without closing the connection. */
+void relay_video_refuse(LcRelayClient *client, guint8 request, LcMediaKind media,
+                        LcWireErrorCode code, const char *nick, const char *reason);
+/* Detaches a viewer from its stream (telling it with VIEW_END and reason
+ * when tell); it waits for the stream again. */
+void relay_video_viewer_detach(LcRelayViewer *viewer, const char *reason, gboolean tell);
+/* Removes a viewer for good. */
+void relay_video_viewer_remove(LcRelayViewer *viewer);
+/* The stream of a kind that a control connection owns, if any. */
+LcRelayStream *relay_video_owned(LcRelayVideo *video, guint64 session_id, LcMediaKind media);
+/* The STREAM_NOTICE that says a stream started or ended. */
+GBytes *relay_video_encode_notice(const LcRelayStream *stream, LcWireStreamState state);
+
+/* relay_video_acl.c: private streams. */
+
+/* Whether the member on control connection viewer_session, with nick
+ * viewer_nick, may view a stream: any stream that is not private; a
+ * private one only its owner and the nicks it allows. */
+gboolean relay_video_acl_allows(LcRelayVideo *video, const LcRelayStream *stream,
+                                guint64 viewer_session, const char *viewer_nick);
+/* The reason a VIEW of a private stream is refused (free it). */
+char *relay_video_acl_refusal(const LcRelayStream *stream, const char *viewer_nick);
+/* Refuses a waiting view of a private stream (VIDEO_REFUSED, NOT_ALLOWED)
+ * and removes it. */
+void relay_video_acl_refuse_view(LcRelayViewer *viewer, LcRelayStream *stream);
+/* CAMERA_ACL: a member allows a nick to view its private streams, or
+ * denies it (its views of them end). */
+void relay_video_acl_handle(LcRelayVideo *video, LcRelayClient *client, const LcWireMsg *msg);
+/* The member on viewer_session changed nick: its views of private streams
+ * that no longer allow it end. */
+void relay_video_acl_recheck(LcRelayVideo *video, guint64 viewer_session);
 
 /* relay_video_stats.c */
 

@@ -46,6 +46,8 @@ typedef enum {
     WIRE_ERROR = 0x03,
     WIRE_PING = 0x04,
     WIRE_PONG = 0x05,
+    WIRE_AUTH_CHALLENGE = 0x06, /* room password: the relay's nonce */
+    WIRE_AUTH = 0x07,           /* room password: the client's proof */
     WIRE_CHAT = 0x10,
     WIRE_CHAT_ACK = 0x11,
     WIRE_CHAT_DELIVER = 0x12,
@@ -69,6 +71,7 @@ typedef enum {
     WIRE_STREAM_NOTICE = 0x2B,
     WIRE_WATCH_NOTICE = 0x2C,
     WIRE_KEYFRAME_REQUEST = 0x2D,
+    WIRE_CAMERA_ACL = 0x2E, /* who may view this member's private streams */
     WIRE_VIDEO_ACK = 0x30,
     WIRE_STATS_REQUEST = 0x31,
     WIRE_STATS_STREAM = 0x32,
@@ -94,6 +97,8 @@ typedef enum {
     WIRE_ERR_SHUTDOWN = 14,
     WIRE_ERR_INTERNAL = 15,
     WIRE_ERR_NO_SUCH_NICK = 16, /* PRIVMSG to a nick not in the room */
+    WIRE_ERR_AUTH = 17,         /* a room password missing or wrong */
+    WIRE_ERR_NOT_ALLOWED = 18,  /* VIEW of a private stream its owner has not allowed */
 } LcWireErrorCode;
 
 /* Header flags. */
@@ -110,6 +115,9 @@ typedef enum {
  * (VIDEO_HELLO with SHARED) and one UDP socket; WELCOME, in answer: this
  * relay takes them. */
 #define WIRE_FLAG_SHARED_CHANNELS 0x0010
+/* HELLO: this client answers AUTH_CHALLENGE (a room password); a relay
+ * with a password refuses a client without it. */
+#define WIRE_FLAG_PASSWORD 0x0020
 /* VIDEO_HELLO (role viewer): the channel may carry several views, each
  * attached by a VIDEO_HELLO of its own, and stays open when they end. */
 #define WIRE_FLAG_SHARED  0x0001
@@ -121,6 +129,18 @@ typedef enum {
  * stream; clear: video
  * (net/wire/media_kind.h). */
 #define WIRE_FLAG_AUDIO 0x0001
+/* STREAM_OPEN, STREAM_NOTICE: a private stream, viewed only by the members
+ * its owner allows (CAMERA_ACL). */
+#define WIRE_FLAG_PRIVATE 0x0002
+
+/* CAMERA_ACL operations. */
+typedef enum {
+    WIRE_ACL_ALLOW = 1, /* nick may view the owner's private streams */
+    WIRE_ACL_DENY = 2,  /* nick may not; its views of them end */
+} LcWireAclOp;
+
+/* Room password: the size of AUTH_CHALLENGE's nonce and AUTH's proof. */
+#define WIRE_AUTH_SIZE 32
 
 /* STREAM_NOTICE states. */
 typedef enum {
@@ -230,6 +250,16 @@ typedef struct {
         struct {
             char *nick;
         } nick;
+        struct {
+            GBytes *nonce; /* WIRE_AUTH_SIZE random bytes */
+        } auth_challenge;
+        struct {
+            GBytes *proof; /* WIRE_AUTH_SIZE bytes: net/secure/room_auth.h */
+        } auth;
+        struct {
+            guint8 op; /* LcWireAclOp */
+            char *nick;
+        } camera_acl;
         struct {
             char *reason;
         } quit;

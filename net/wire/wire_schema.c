@@ -35,6 +35,16 @@ static const LcField pong_fields[] = {
     NUM(F_U64, pong.t2),
     NUM(F_U64, pong.t3),
 };
+static const LcField auth_challenge_fields[] = {
+    NUM(F_DATA, auth_challenge.nonce),
+};
+static const LcField auth_fields[] = {
+    NUM(F_DATA, auth.proof),
+};
+static const LcField camera_acl_fields[] = {
+    NUM(F_U8, camera_acl.op),
+    FIELD(F_STR, camera_acl.nick, WIRE_NICK_MAX, F_NONEMPTY, WIRE_ERR_BAD_NICK),
+};
 static const LcField chat_fields[] = {
     NUM(F_U64, chat.client_id),
     FIELD(F_STR, chat.text, WIRE_TEXT_MAX, 0, WIRE_ERR_BAD_TEXT),
@@ -204,13 +214,15 @@ static const LcField stats_end_fields[] = {
 static const LcSchema schemas[] = {
     SCHEMA(WIRE_HELLO, "HELLO", 512,
            WIRE_FLAG_RESUME | WIRE_FLAG_NOTICES | WIRE_FLAG_KEYFRAMES | WIRE_FLAG_CHAT_EXTRAS |
-               WIRE_FLAG_SHARED_CHANNELS,
+               WIRE_FLAG_SHARED_CHANNELS | WIRE_FLAG_PASSWORD,
            hello_fields, FALSE),
     SCHEMA(WIRE_WELCOME, "WELCOME", WIRE_MAX_PAYLOAD,
            WIRE_FLAG_KEYFRAMES | WIRE_FLAG_SHARED_CHANNELS, welcome_fields, TRUE),
     SCHEMA(WIRE_ERROR, "ERROR", 1024, WIRE_FLAG_FATAL, error_fields, FALSE),
     SCHEMA(WIRE_PING, "PING", 16, 0, ping_fields, FALSE),
     SCHEMA(WIRE_PONG, "PONG", 32, 0, pong_fields, FALSE),
+    SCHEMA(WIRE_AUTH_CHALLENGE, "AUTH_CHALLENGE", WIRE_AUTH_SIZE, 0, auth_challenge_fields, FALSE),
+    SCHEMA(WIRE_AUTH, "AUTH", WIRE_AUTH_SIZE, 0, auth_fields, FALSE),
     SCHEMA(WIRE_CHAT, "CHAT", 4112, WIRE_FLAG_ACTION, chat_fields, FALSE),
     SCHEMA(WIRE_CHAT_ACK, "CHAT_ACK", 32, 0, chat_ack_fields, FALSE),
     SCHEMA(WIRE_CHAT_DELIVER, "CHAT_DELIVER", 4400,
@@ -223,7 +235,8 @@ static const LcSchema schemas[] = {
     SCHEMA(WIRE_PRIVMSG_DELIVER, "PRIVMSG_DELIVER", 4400,
            WIRE_FLAG_ACTION | WIRE_FLAG_HISTORY | WIRE_FLAG_OWN, privmsg_deliver_fields, FALSE),
     /* The camera channels (docs/PROTOCOL.md, "Camera channels"). */
-    SCHEMA(WIRE_STREAM_OPEN, "STREAM_OPEN", 16, WIRE_FLAG_AUDIO, stream_open_fields, FALSE),
+    SCHEMA(WIRE_STREAM_OPEN, "STREAM_OPEN", 16, WIRE_FLAG_AUDIO | WIRE_FLAG_PRIVATE,
+           stream_open_fields, FALSE),
     SCHEMA(WIRE_STREAM_READY, "STREAM_READY", 64, WIRE_FLAG_AUDIO, stream_ready_fields, FALSE),
     SCHEMA(WIRE_STREAM_CLOSE, "STREAM_CLOSE", 16, 0, stream_close_fields, FALSE),
     SCHEMA(WIRE_VIEW, "VIEW", 64, WIRE_FLAG_AUDIO, view_fields, FALSE),
@@ -235,9 +248,11 @@ static const LcSchema schemas[] = {
     SCHEMA(WIRE_VIDEO_READY, "VIDEO_READY", 32, 0, video_ready_fields, FALSE),
     SCHEMA(WIRE_VIDEO_FRAME, "VIDEO_FRAME", WIRE_VIDEO_FRAME_HEAD + WIRE_VIDEO_FRAME_MAX, 0,
            video_frame_fields, FALSE),
-    SCHEMA(WIRE_STREAM_NOTICE, "STREAM_NOTICE", 64, WIRE_FLAG_AUDIO, stream_notice_fields, FALSE),
+    SCHEMA(WIRE_STREAM_NOTICE, "STREAM_NOTICE", 64, WIRE_FLAG_AUDIO | WIRE_FLAG_PRIVATE,
+           stream_notice_fields, FALSE),
     SCHEMA(WIRE_WATCH_NOTICE, "WATCH_NOTICE", 64, WIRE_FLAG_AUDIO, watch_notice_fields, FALSE),
     SCHEMA(WIRE_KEYFRAME_REQUEST, "KEYFRAME_REQUEST", 16, 0, keyframe_request_fields, FALSE),
+    SCHEMA(WIRE_CAMERA_ACL, "CAMERA_ACL", 64, 0, camera_acl_fields, FALSE),
     SCHEMA(WIRE_VIDEO_ACK, "VIDEO_ACK", 64, 0, video_ack_fields, FALSE),
     SCHEMA(WIRE_STATS_REQUEST, "STATS_REQUEST", 16, 0, stats_request_fields, FALSE),
     SCHEMA(WIRE_STATS_STREAM, "STATS_STREAM", 128, WIRE_FLAG_AUDIO, stats_stream_fields, FALSE),
@@ -262,6 +277,8 @@ static const char *const error_names[] = {
     [WIRE_ERR_SHUTDOWN] = "SHUTDOWN",
     [WIRE_ERR_INTERNAL] = "INTERNAL",
     [WIRE_ERR_NO_SUCH_NICK] = "NO_SUCH_NICK",
+    [WIRE_ERR_AUTH] = "AUTH",
+    [WIRE_ERR_NOT_ALLOWED] = "NOT_ALLOWED",
 };
 
 /* Finds the schema of a type. */

@@ -1,5 +1,6 @@
 /* cli_media.c: lanconf-cli's camera, viewer, talk and listen modes. */
 #include "src/app/cli_media.h"
+#include "net/wire/validate.h"
 
 #include "core/option_number.h"
 #include "src/app/cli_format.h"
@@ -55,6 +56,7 @@ void cli_media_options_init(LcCliMediaOptions *o)
 void cli_media_options_clear(LcCliMediaOptions *o)
 {
     camera_options_clear(&o->camera);
+    g_clear_pointer(&o->allow, g_strfreev);
     g_clear_pointer(&o->view, g_free);
     g_clear_pointer(&o->tty_mode, g_free);
     g_clear_pointer(&o->channels, g_free);
@@ -253,6 +255,22 @@ gboolean cli_media_options_check(LcCliMediaOptions *o, GError **error)
     }
     if (!cli_media_parse_modes(o, &mask, &ack, error))
         return FALSE;
+    if ((o->private || o->allow != NULL) && !o->send && o->audio == NULL) {
+        g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                            "--private and --allow are for what this client sends (--camera, "
+                            "--audio)");
+        return FALSE;
+    }
+    if (o->allow != NULL && g_strv_length(o->allow) > SESSION_ALLOWED_MAX) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--allow: at most %d members",
+                    SESSION_ALLOWED_MAX);
+        return FALSE;
+    }
+    for (guint i = 0; o->allow != NULL && o->allow[i] != NULL; i++)
+        if (!validate_nick(o->allow[i], error)) {
+            g_prefix_error(error, "--allow: ");
+            return FALSE;
+        }
     if (o->duration != NULL && !option_number_parse("--duration", o->duration, TRUE, 0,
                                                     OPTION_SECONDS_MAX, &o->duration_s, error))
         return FALSE;
@@ -548,6 +566,7 @@ static gboolean cli_media_start_video(LcCliMedia *m, LcSession *session, guint m
         stream_sender_config_init(&vc);
         vc.channels = mask;
         vc.ack_mode = ack;
+        vc.private = o->private;
         m->sender =
             av_sender_new(session, &o->camera, &vc, &m->run, cli_media_on_sender_error, m, error);
         if (m->sender == NULL || !av_sender_start(m->sender, error))
@@ -606,6 +625,7 @@ static gboolean cli_media_start_audio(LcCliMedia *m, LcSession *session, guint m
         stream_sender_config_init(&sc);
         sc.channels = mask;
         sc.queue_frames = AUDIO_TALK_QUEUE_FRAMES;
+        sc.private = o->private;
         m->talk = audio_talk_new(session, &o->capture, &sc, &m->talk_run, cli_media_on_talk_error,
                                  m, error);
         if (m->talk == NULL || !audio_talk_start(m->talk, error))

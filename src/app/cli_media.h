@@ -13,6 +13,8 @@
 typedef struct {
     LcCameraOptions camera;       /* --camera (source), --size, --fps, --quality */
     gboolean send;                /* --camera given */
+    gboolean private;             /* --private: the camera and talk only for --allow NICKs */
+    char **allow;                 /* --allow NICK, each */
     char *view;                   /* --view NICK */
     char *channels;               /* --channels tcp|udp|both */
     char *ack_mode;               /* --ack-mode pipelined|stop-and-wait */

@@ -341,6 +341,7 @@ int cli_relay_stats_run(const LcCliRelayStatsOptions *options)
         .reconnect = FALSE,
         .connect_timeout_s = (guint)MAX(1.0, timeout_s),
         .insecure = options->insecure,
+        .password = options->password,
     };
     rs.session = session_new(&sc, &cli_relay_stats_events, &rs);
     session_add_watch(rs.session, cli_relay_stats_on_msg, &rs);

@@ -8,9 +8,10 @@ typedef struct {
     const char *host;
     guint16 port;
     const char *nick;
-    gboolean json;     /* one JSON document instead of a text table */
-    double timeout_s;  /* give up after this long; 0 = 10 s */
-    gboolean insecure; /* plaintext, without TLS */
+    gboolean json;        /* one JSON document instead of a text table */
+    double timeout_s;     /* give up after this long; 0 = 10 s */
+    gboolean insecure;    /* plaintext, without TLS */
+    const char *password; /* the room password, or NULL */
 } LcCliRelayStatsOptions;
 
 /* Joins the relay, sends STATS_REQUEST, collects the STATS_STREAM and

@@ -82,6 +82,7 @@ gboolean config_read_relay(GKeyFile *file, LcRelayConfig *c, GError **error)
     config_string(file, g, "data_dir", &c->data_dir);
     config_string(file, g, "tls_cert", &c->tls_cert);
     config_string(file, g, "tls_key", &c->tls_key);
+    config_string(file, g, "password_file", &c->password_file);
     if (!config_bool(file, g, "insecure", &c->insecure, error))
         return FALSE;
     char *sync = g_strdup(c->synchronous);
@@ -126,6 +127,7 @@ gboolean config_read_client(GKeyFile *file, LcClientSettings *s, GError **error)
     s->reconnect_max_ms = 30000;
     config_string(file, g, "server", &s->server); /* NULL: none configured (auto) */
     config_string(file, g, "nick", &s->nick);
+    config_string(file, g, "password_file", &s->password_file);
     READ_UINT(g, "ping_interval_ms", 0, 3600000, s->ping_interval_ms);
     READ_UINT(g, "reconnect_max_ms", 100, 3600000, s->reconnect_max_ms);
     if (!config_bool(file, g, "insecure", &s->insecure, error))
@@ -146,4 +148,5 @@ void config_client_clear(LcClientSettings *s)
 {
     g_clear_pointer(&s->server, g_free);
     g_clear_pointer(&s->nick, g_free);
+    g_clear_pointer(&s->password_file, g_free);
 }

@@ -11,6 +11,7 @@ typedef struct {
     guint reconnect_max_ms;
     gboolean bell_on_mention; /* bell=mention (the default) or off */
     gboolean insecure;        /* insecure=true: plaintext, for a lab's baseline only */
+    char *password_file;      /* the room password's file (src/app/room_password.h) */
 } LcClientSettings;
 
 /* Opens the config file: `path` if given (it must exist), else the user's

@@ -113,6 +113,13 @@ static const FlagCase flag_cases[] = {
     {"lanconf-cli --view bob --tty --headless", "--tty draws the camera, --headless only"},
     {"lanconf-bench compare --audio-source test:660", "--audio-source needs --media audio"},
     {"lanconf-bench compare --media audio --audio-source test:5", "--audio-source: audio source"},
+    {"lanconf-relay --password-file /no/such/pw", "--password-file: cannot read the password file"},
+    {"lanconf-relay --password-file /dev/null", "the password is empty"},
+    {"lanconf-cli --password-file /no/such/pw", "--password-file: cannot read the password file"},
+    {"lanconf --password-file /dev/null", "--password-file: /dev/null: the password is empty"},
+    {"lanconf-cli --private", "--private and --allow are for what this client sends"},
+    {"lanconf-cli --view cam --allow bob", "--private and --allow are for what this client sends"},
+    {"lanconf-cli --camera test --private --allow no!good", "--allow: "},
 };
 
 /* Runs one case: exit status 2, the expected words on stderr, within 10 s. */

@@ -211,6 +211,18 @@ GSocket *test_raw_join_flags(guint16 port, const char *nick, guint16 flags, guin
 GSocket *test_raw_hello(guint16 port, const char *from_ip, const char *nick, const char *instance,
                         LcWireMsg *answer)
 {
+    GSocket *socket = test_raw_connect_from(port, from_ip);
+    LcWireMsg hello = {.type = WIRE_HELLO};
+    hello.hello.nick = (char *)nick;
+    hello.hello.instance = (char *)instance;
+    test_raw_send(socket, &hello);
+    g_assert_true(test_raw_read(socket, answer, 5000));
+    return socket;
+}
+
+/* Connects from a local address of loopback (NULL: the kernel's choice). */
+GSocket *test_raw_connect_from(guint16 port, const char *from_ip)
+{
     g_autoptr(GError) error = NULL;
     GSocket *socket =
         g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
@@ -225,11 +237,6 @@ GSocket *test_raw_hello(guint16 port, const char *from_ip, const char *nick, con
     g_autoptr(GSocketAddress) addr = g_inet_socket_address_new(lo, port);
     g_socket_connect(socket, addr, NULL, &error);
     g_assert_no_error(error);
-    LcWireMsg hello = {.type = WIRE_HELLO};
-    hello.hello.nick = (char *)nick;
-    hello.hello.instance = (char *)instance;
-    test_raw_send(socket, &hello);
-    g_assert_true(test_raw_read(socket, answer, 5000));
     return socket;
 }
 

@@ -59,6 +59,8 @@ GSocket *test_raw_try_join(guint16 port, const char *nick, guint timeout_ms);
  * reads the first answer into *answer (WELCOME or ERROR). */
 GSocket *test_raw_hello(guint16 port, const char *from_ip, const char *nick, const char *instance,
                         LcWireMsg *answer);
+/* Connects from local address from_ip (NULL: the kernel's choice). */
+GSocket *test_raw_connect_from(guint16 port, const char *from_ip);
 /* Sends CHAT. */
 void test_raw_chat(GSocket *socket, guint64 client_id, const char *text);
 /* This socket's local address as "ip:port" (what the relay reports). */

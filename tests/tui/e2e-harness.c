@@ -176,6 +176,8 @@ void e2e_start_relay(E2e *e, guint16 fixed)
                           cert,
                           "--tls-key",
                           key,
+                          e->password_file ? "--password-file" : NULL,
+                          e->password_file,
                           NULL};
     e->relay = e2e_spawn(e, argv, "relay", FALSE);
     e2e_pids[E2E_PID_RELAY] = e2e_pid_of(e->relay);
@@ -195,8 +197,16 @@ gboolean e2e_has_joined(const char *text, gpointer data)
 GSubprocess *e2e_start_cli(E2e *e, const char *nick, char **tag)
 {
     g_autofree char *server = g_strdup_printf("127.0.0.1:%u", e->port);
-    const char *argv[] = {BIN("lanconf-cli"), "--server",     server, "--nick", nick,
-                          "--verbose",        "--no-history", NULL};
+    const char *argv[] = {BIN("lanconf-cli"),
+                          "--server",
+                          server,
+                          "--nick",
+                          nick,
+                          "--verbose",
+                          "--no-history",
+                          e->password_file ? "--password-file" : NULL,
+                          e->password_file,
+                          NULL};
     GSubprocess *p = e2e_spawn(e, argv, nick, TRUE);
     g_autofree char *err_name = g_strdup_printf("%s.err", nick);
     g_autofree char *err = e2e_wait(e, err_name, e2e_has_joined, NULL, "lanconf-cli to join");
@@ -266,6 +276,19 @@ void e2e_setup(E2e *e, gconstpointer data)
     e2e_start_tui(e, TRUE);
 }
 
+/* Set-up with a room password. */
+void e2e_setup_password(E2e *e, gconstpointer data)
+{
+    e->dir = g_dir_make_tmp("lanconf-tui-e2e-XXXXXX", NULL);
+    e->socket = g_strdup_printf("lanconf-test-%d-%08x", (int)getpid(), g_random_int());
+    e->password_file = e2e_path(e, "room-password");
+    g_assert_true(g_file_set_contents(e->password_file, (const char *)data, -1, NULL));
+    e2e_start_relay(e, 0);
+    e->bob = e2e_start_cli(e, "bob", &e->bob_addr);
+    e2e_pids[E2E_PID_BOB] = e2e_pid_of(e->bob);
+    e2e_start_tui(e, FALSE);
+}
+
 /* Set-up with no relay running yet: its port is taken from a relay
  * started and stopped, and lanconf starts against it. */
 void e2e_setup_no_relay(E2e *e, gconstpointer data)
@@ -318,6 +341,7 @@ void e2e_teardown(E2e *e, gconstpointer data)
     g_free(e->dir);
     g_free(e->socket);
     g_free(e->bob_addr);
+    g_free(e->password_file);
 }
 
 /* The screen split into rows (capture-pane drops trailing blank rows). */

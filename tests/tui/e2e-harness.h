@@ -28,6 +28,7 @@ typedef struct {
     guint16 port;
     GSubprocess *bob; /* lanconf-cli with stdin open */
     char *bob_addr;
+    char *password_file; /* the room password's file: the relay asks for it, bob gives it */
 } E2e;
 
 /* A condition on the screen or a file's text. */
@@ -103,6 +104,10 @@ void e2e_start_tui(E2e *e, gboolean wait_joined);
 
 /* Set-up: relay, bob (a lanconf-cli member), then lanconf in tmux. */
 void e2e_setup(E2e *e, gconstpointer data);
+
+/* Set-up with a room password: the relay asks for it, bob gives it from a
+ * file, and lanconf (started without it) asks on screen. */
+void e2e_setup_password(E2e *e, gconstpointer data);
 
 /* Set-up with no relay running yet: its port is taken from a relay
  * started and stopped, and lanconf starts against it. */

@@ -47,12 +47,24 @@ static const CommandCase media_cases[] = {
     {"/cam on tcp", CMD_CAM_ON, NULL, "tcp"},
     {"/cam on clip.mp4 both", CMD_CAM_ON, "clip.mp4", "both"},
     {"/cam off", CMD_CAM_OFF, NULL, NULL},
-    {"/cam", CMD_USAGE, "/cam on [SOURCE]", NULL},
+    {"/cam", CMD_USAGE, "/cam on [--private] [SOURCE]", NULL},
     {"/cam maybe", CMD_USAGE, "/cam off", NULL},
     {"/cam off now", CMD_USAGE, "/cam off", NULL},
     {"/cam on tcp udp", CMD_USAGE, "/cam on", NULL},
     {"/cam on a b", CMD_USAGE, "/cam on", NULL},
     {"/cam on a tcp udp", CMD_USAGE, "/cam on", NULL},
+    {"/cam on --private", CMD_CAM_ON, NULL, NULL},
+    {"/cam on --private test udp", CMD_CAM_ON, "test", "udp"},
+    {"/cam on test --private", CMD_CAM_ON, "test", NULL},
+    {"/cam on --private --private", CMD_USAGE, "/cam on [--private]", NULL},
+    {"/cam off --private", CMD_USAGE, "/cam on [--private]", NULL},
+    {"/audio on --private", CMD_USAGE, "/audio on", NULL},
+    {"/allow", CMD_ALLOW, NULL, NULL},
+    {"/allow bob", CMD_ALLOW, "bob", NULL},
+    {"/allow bob carol", CMD_USAGE, "/allow NICK", NULL},
+    {"/deny  bob ", CMD_DENY, "bob", NULL},
+    {"/deny", CMD_USAGE, "/deny NICK", NULL},
+    {"/alow bob", CMD_UNKNOWN, "Did you mean /allow?", NULL},
     {"/msg bob  two  spaces", CMD_MSG, "bob", NULL},
     {"/query carol hi", CMD_MSG, "carol", NULL},
     {"/msg bob", CMD_USAGE, "usage: /msg NICK TEXT", NULL},
@@ -110,10 +122,18 @@ static void check_cases(const CommandCase *cases, guint n)
     }
 }
 
-/* Camera and viewer commands parse to their kind, argument and channels. */
+/* Camera and viewer commands parse to their kind, argument and channels;
+ * --private is /cam on's alone. */
 static void test_parse_media(void)
 {
     check_cases(media_cases, G_N_ELEMENTS(media_cases));
+    static const char *const lines[] = {"/cam on", "/cam on --private", "/cam on test --PRIVATE"};
+    for (guint i = 0; i < G_N_ELEMENTS(lines); i++) {
+        LcCommand cmd;
+        command_parse(lines[i], &cmd);
+        g_assert_cmpint(cmd.private, ==, i > 0);
+        command_clear(&cmd);
+    }
 }
 
 /* Every line parses to the command and argument expected. */

@@ -205,6 +205,28 @@ static void test_quit_unsent(E2e *e, gconstpointer data)
     e2e_expect(e, "exit", "EXIT=0");
 }
 
+/* A room password lanconf was not given: it asks on screen, shows stars
+ * as it is typed, says a wrong one is wrong and asks again, joins with
+ * the right one, and neither the screen nor the chat log ever holds it. */
+static void test_password(E2e *e, gconstpointer data)
+{
+    e2e_expect(e, NULL, "asks for the room password");
+    e2e_expect(e, NULL, "room password:");
+    e2e_type(e, "guess", TRUE);
+    e2e_expect(e, NULL, "wrong room password");
+    e2e_type(e, "open sesame", FALSE);
+    e2e_expect(e, NULL, "room password: ***********");
+    e2e_key(e, "Enter");
+    e2e_expect(e, NULL, "[joined]");
+    e2e_type(e, "in at last", TRUE);
+    e2e_expect(e, "bob.out", "in at last");
+    g_autofree char *screen = e2e_screen(e);
+    g_autofree char *log = e2e_read(e, "chat.log");
+    g_assert_null(strstr(screen, "sesame"));
+    g_assert_null(strstr(log, "sesame"));
+    g_assert_null(strstr(screen, "guess"));
+}
+
 int main(int argc, char **argv)
 {
     if (!e2e_init(&argc, &argv))
@@ -213,6 +235,8 @@ int main(int argc, char **argv)
     g_test_add("/tui/e2e/wide", E2e, NULL, e2e_setup, test_wide, e2e_teardown);
     g_test_add("/tui/e2e/resize", E2e, NULL, e2e_setup, test_resize, e2e_teardown);
     g_test_add("/tui/e2e/quit", E2e, NULL, e2e_setup, test_quit, e2e_teardown);
+    g_test_add("/tui/e2e/password", E2e, "open sesame\n", e2e_setup_password, test_password,
+               e2e_teardown);
     g_test_add("/tui/e2e/relay-later", E2e, NULL, e2e_setup_no_relay, test_relay_later,
                e2e_teardown);
     g_test_add("/tui/e2e/quit-unsent", E2e, NULL, e2e_setup_no_relay, test_quit_unsent,

@@ -256,12 +256,12 @@ static void test_media_flags(void)
         guint8 head[WIRE_HEADER_SIZE] = {'L', 'C', WIRE_VERSION, setup[i]};
         LcWireHeader header;
         g_assert_true(wire_header_parse(head, &header, NULL));
-        header.flags = WIRE_FLAG_AUDIO | 0x0002;
+        header.flags = WIRE_FLAG_AUDIO | 0x0008;
         LcWireMsg msg;
         g_autoptr(GError) error = NULL;
         g_assert_false(wire_msg_decode(&header, (const guint8 *)"", &msg, &error));
         g_assert_error(error, LC_WIRE_ERROR, WIRE_ERR_BAD_FRAME);
-        g_assert_nonnull(strstr(error->message, "0x0002"));
+        g_assert_nonnull(strstr(error->message, "0x0008"));
     }
     static const guint8 per_frame[] = {WIRE_VIDEO_FRAME, WIRE_VIDEO_ACK, WIRE_VIDEO_HELLO};
     for (guint i = 0; i < G_N_ELEMENTS(per_frame); i++) {

@@ -110,6 +110,8 @@ static const WireSample samples[] = {
       .privmsg_deliver = {9, 1234, "alice", "1.2.3.4:5", "bob", "psst"}}},
     {"presence-away",
      {.type = WIRE_PRESENCE, .presence = {WIRE_PRESENCE_AWAY, "bob", "1.2.3.4:5", "", "lunch"}}},
+    {"camera-acl-allow", {.type = WIRE_CAMERA_ACL, .camera_acl = {WIRE_ACL_ALLOW, "bob"}}},
+    {"camera-acl-max", {.type = WIRE_CAMERA_ACL, .camera_acl = {G_MAXUINT8, at_max.nick}}},
 };
 
 /* Fills the strings and the member list that sit exactly at their limits. */
@@ -244,7 +246,7 @@ static guint16 wire_test_defined_flags(guint8 type)
     switch (type) {
     case WIRE_HELLO:
         return WIRE_FLAG_RESUME | WIRE_FLAG_NOTICES | WIRE_FLAG_KEYFRAMES | WIRE_FLAG_CHAT_EXTRAS |
-               WIRE_FLAG_SHARED_CHANNELS;
+               WIRE_FLAG_SHARED_CHANNELS | WIRE_FLAG_PASSWORD;
     case WIRE_WELCOME:
         return WIRE_FLAG_KEYFRAMES | WIRE_FLAG_SHARED_CHANNELS;
     case WIRE_VIDEO_HELLO:
@@ -322,6 +324,10 @@ static const WireLayout layouts[] = {
      {.type = WIRE_CHAT, .flags = WIRE_FLAG_ACTION, .chat = {0x1122334455667788, "h\xc3\xa9"}},
      "4C43 01 10 0001 0000000D"
      "1122334455667788 0003 68C3A9"},
+    {"camera-acl",
+     {.type = WIRE_CAMERA_ACL, .camera_acl = {WIRE_ACL_DENY, "bob"}},
+     "4C43 01 2E 0000 00000006"
+     "02 0003 626F62"},
     {"chat-ack",
      {.type = WIRE_CHAT_ACK, .chat_ack = {5, 6, 7}},
      "4C43 01 11 0000 00000018"
@@ -375,6 +381,8 @@ static const WireTypeRow type_rows[] = {
     {0x03, "ERROR", 1024},
     {0x04, "PING", 16},
     {0x05, "PONG", 32},
+    {0x06, "AUTH_CHALLENGE", 32},
+    {0x07, "AUTH", 32},
     {0x10, "CHAT", 4112},
     {0x11, "CHAT_ACK", 32},
     {0x12, "CHAT_DELIVER", 4400},
@@ -399,6 +407,7 @@ static const WireTypeRow type_rows[] = {
     {0x2B, "STREAM_NOTICE", 64},
     {0x2C, "WATCH_NOTICE", 64},
     {0x2D, "KEYFRAME_REQUEST", 16},
+    {0x2E, "CAMERA_ACL", 64},
     {0x30, "VIDEO_ACK", 64},
     {0x31, "STATS_REQUEST", 16},
     {0x32, "STATS_STREAM", 128},
@@ -434,11 +443,12 @@ static void test_error_names(void)
         "PROTOCOL",     "BAD_NICK",      "NICK_TAKEN",
         "BAD_TEXT",     "RATE_LIMITED",  "TIMEOUT",
         "SERVER_FULL",  "SLOW_CONSUMER", "SHUTDOWN",
-        "INTERNAL",     "NO_SUCH_NICK",
+        "INTERNAL",     "NO_SUCH_NICK",  "AUTH",
+        "NOT_ALLOWED",
     };
     for (guint code = 0; code < G_N_ELEMENTS(names); code++)
         g_assert_cmpstr(wire_error_name((guint16)code), ==, names[code] ? names[code] : "UNKNOWN");
-    g_assert_cmpstr(wire_error_name(17), ==, "UNKNOWN");
+    g_assert_cmpstr(wire_error_name(19), ==, "UNKNOWN");
     g_assert_cmpstr(wire_error_name(G_MAXUINT16), ==, "UNKNOWN");
 }
 

@@ -186,7 +186,7 @@ static const WirePayloadRow payload_rows[] = {
      WIRE_ERR_BAD_FRAME},
     {"hello/trailing", WIRE_HELLO, 0, {U8(0), STR("a"), HELLO_TAIL, RAW("x")}, WIRE_ERR_BAD_FRAME},
     {"hello/empty-payload", WIRE_HELLO, 0, {END}, WIRE_ERR_BAD_FRAME},
-    {"hello/flag-5", WIRE_HELLO, 0x0020, {U8(0), STR("a"), HELLO_TAIL}, WIRE_ERR_BAD_FRAME},
+    {"hello/flag-6", WIRE_HELLO, 0x0040, {U8(0), STR("a"), HELLO_TAIL}, WIRE_ERR_BAD_FRAME},
 
     /* WELCOME */
     {"welcome/count-1-no-members", WIRE_WELCOME, 0, {WELCOME_HEAD, U16(1)}, WIRE_ERR_BAD_FRAME},

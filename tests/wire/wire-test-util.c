@@ -215,6 +215,10 @@ void wire_test_assert_msg_equal(const LcWireMsg *got, const LcWireMsg *want)
         wire_test_assert_str(got->privmsg_deliver.to, want->privmsg_deliver.to);
         wire_test_assert_str(got->privmsg_deliver.text, want->privmsg_deliver.text);
         break;
+    case WIRE_CAMERA_ACL:
+        g_assert_cmpuint(got->camera_acl.op, ==, want->camera_acl.op);
+        wire_test_assert_str(got->camera_acl.nick, want->camera_acl.nick);
+        break;
     default:
         g_assert_not_reached();
     }
