@@ -79,8 +79,20 @@ static void tui_cmd_help(LcTui *tui, const char *topic)
         tui_append_text(tui, CHAT_KIND_INFO, "%s", tui_help_keys[i]);
 }
 
-/* /who: the members with their addresses, and who is on camera or has
- * sound on. */
+/* Whether nick's camera is private, as the room was told. */
+static gboolean tui_camera_is_private(LcTui *tui, const char *nick)
+{
+    const GPtrArray *streams = room_streams_get_all(session_get_streams(tui->session));
+    for (guint i = 0; i < streams->len; i++) {
+        const LcRoomStream *s = g_ptr_array_index(streams, i);
+        if (s->media == LC_MEDIA_VIDEO && g_ascii_strcasecmp(s->nick, nick) == 0)
+            return s->private;
+    }
+    return FALSE;
+}
+
+/* /who: the members with their addresses, and who is on camera (a private
+ * one said so) or has sound on. */
 static void tui_cmd_who(LcTui *tui)
 {
     guint n = members_get_count(tui->members);
@@ -96,8 +108,10 @@ static void tui_cmd_who(LcTui *tui)
                             : m->audio == MEMBER_AUDIO_ON      ? " (sound on)"
                                                                : "";
         tui_append_text(tui, CHAT_KIND_INFO, "  %s@%s%s%s%s%s", m->nick, m->addr,
-                        m->streaming ? " (on camera)" : "", sound, away ? away : "",
-                        me ? " (you)" : "");
+                        !m->streaming                         ? ""
+                        : tui_camera_is_private(tui, m->nick) ? " (on camera, private)"
+                                                              : " (on camera)",
+                        sound, away ? away : "", me ? " (you)" : "");
     }
 }
 

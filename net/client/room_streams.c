@@ -73,6 +73,7 @@ void room_streams_update(LcRoomStreams *streams, const LcWireMsg *msg)
     stream->media = media;
     stream->stream_id = msg->stream_notice.stream_id;
     stream->channels = msg->stream_notice.channels;
+    stream->private = (msg->flags & WIRE_FLAG_PRIVATE) != 0;
     g_ptr_array_add(streams->all, stream);
 }
 

@@ -12,7 +12,8 @@ typedef struct {
     char *nick;
     LcMediaKind media;
     guint32 stream_id;
-    guint8 channels; /* wire bits: 1 TCP, 2 UDP */
+    guint8 channels;  /* wire bits: 1 TCP, 2 UDP */
+    gboolean private; /* only the members its owner allows may view it */
 } LcRoomStream;
 
 typedef struct _LcRoomStreams LcRoomStreams;

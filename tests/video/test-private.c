@@ -201,16 +201,18 @@ static void test_cli(void)
     relay_start(&r, 0);
     g_autofree char *server = g_strdup_printf("127.0.0.1:%u", r.port);
     g_autofree char *summary = g_build_filename(r.dir, "bob.json", NULL);
+    /* A sanitizer build starts the camera late under load: longer runs. */
     GSubprocess *cam =
         cli_spawn("--server", server, "--nick", "cam", "--camera", "test", "--private", "--allow",
-                  "bob", "--duration", CLI_SANITIZED ? "8" : "4", "--timeout", "30", NULL);
+                  "bob", "--duration", CLI_SANITIZED ? "16" : "4", "--timeout", "40", NULL);
     GSubprocess *bob =
         cli_spawn("--server", server, "--nick", "bob", "--view", "cam", "--headless", "--duration",
-                  CLI_SANITIZED ? "6" : "3", "--summary", summary, "--timeout", "30", NULL);
+                  CLI_SANITIZED ? "14" : "3", "--summary", summary, "--timeout", "40", NULL);
     g_usleep(500000);
     g_autofree char *err = NULL;
+    /* Refused as soon as the camera starts, however late that is. */
     GSubprocess *carol = cli_spawn("--server", server, "--nick", "carol", "--view", "cam",
-                                   "--headless", "--duration", "3", "--timeout", "30", NULL);
+                                   "--headless", "--duration", "20", "--timeout", "30", NULL);
     g_assert_cmpint(cli_finish(carol, NULL, NULL, &err), ==, 1);
     g_assert_nonnull(strstr(err, "cam's camera is private"));
     g_assert_cmpint(cli_finish(bob, NULL, NULL, NULL), ==, 0);
