@@ -11,6 +11,7 @@
 #include "net/wire/wire.h"
 
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,7 +306,8 @@ int main(int argc, char **argv)
     }
     if (config.password_file != NULL &&
         (config.password = room_auth_read_password_file(config.password_file, &error)) == NULL) {
-        fprintf(stderr, "lanconf-relay: --password-file: %s\n", error->message);
+        fprintf(stderr, "lanconf-relay: %s: %s\n",
+                password_file ? "--password-file" : "[relay] password_file", error->message);
         relay_config_clear(&config);
         return 2;
     }
@@ -332,9 +334,14 @@ int main(int argc, char **argv)
               config.listen ? config.listen : "all interfaces", relay_get_port(m.relay),
               config.data_dir, config.rate_limit ? "on" : "off");
     relay_main_say_identity(m.relay, config.insecure);
-    if (config.password != NULL)
+    if (config.password != NULL) {
         g_message("room password from %s: members must prove they know it to join",
                   config.password_file);
+        GStatBuf st;
+        if (g_stat(config.password_file, &st) == 0 && (st.st_mode & 0077) != 0)
+            g_warning("%s can be read by other users of this machine: chmod 600 it",
+                      config.password_file);
+    }
     g_unix_signal_add(SIGINT, relay_main_on_signal, &m);
     g_unix_signal_add(SIGTERM, relay_main_on_signal, &m);
     if (stats_interval > 0)

@@ -66,7 +66,7 @@ int main(int argc, char **argv)
                                "/stats, /clear, /help [COMMAND], /quit [MESSAGE]. A message "
                                "that names you is highlighted and rings the bell.\n"
                                "Camera: /cam on [--private] [SOURCE] [tcp|udp|both], /cam off, "
-                               "/allow NICK and /deny NICK (who may view a private camera), "
+                               "/allow [NICK] and /deny NICK (who may view a private camera), "
                                "/view NICK "
                                "[window|terminal] (a window where one can open, else drawn in "
                                "the terminal above the chat), /unview NICK.\n"

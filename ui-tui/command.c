@@ -121,16 +121,21 @@ static void command_parse_on_off(LcCommand *cmd, const char *arg, gboolean audio
                               : "usage: /cam on [--private] [SOURCE] [tcp|udp|both], or /cam off";
     g_auto(GStrv) words = g_strsplit_set(arg, " \t", -1);
     g_autoptr(GPtrArray) w = g_ptr_array_new();
-    gboolean private = FALSE, bad = FALSE; /* bad: --private twice, or another option */
+    gboolean private = FALSE, bad = FALSE; /* bad: --private twice */
+    const char *unknown = NULL;
     for (guint i = 0; words[i] != NULL; i++) {
         if (!audio && g_ascii_strcasecmp(words[i], "--private") == 0) {
             bad = bad || private;
             private = TRUE;
-        } else if (g_str_has_prefix(words[i], "--")) {
-            bad = TRUE; /* an option /cam or /audio does not have */
+        } else if (g_str_has_prefix(words[i], "--") && unknown == NULL) {
+            unknown = words[i]; /* an option /cam or /audio does not have */
         } else if (*words[i] != '\0') {
             g_ptr_array_add(w, words[i]);
         }
+    }
+    if (unknown != NULL) {
+        command_set(cmd, CMD_USAGE, g_strdup_printf("unknown option %s; %s", unknown, usage));
+        return;
     }
     if (bad ||
         (private && (w->len == 0 || g_ascii_strcasecmp(g_ptr_array_index(w, 0), "on") != 0))) {

@@ -159,6 +159,18 @@ void inputline_set_text(LcInputLine *line, const char *text)
     inputline_insert(line, text);
 }
 
+/* Empties the line and overwrites every byte its text has held (a
+ * password was typed there). */
+void inputline_wipe(LcInputLine *line)
+{
+    inputline_touch(line);
+    volatile char *p = line->text->str;
+    for (gsize i = 0; i < line->text->allocated_len; i++)
+        p[i] = '\0';
+    g_string_truncate(line->text, 0);
+    line->cursor = 0;
+}
+
 /* Inserts text at the cursor, dropping what cannot be typed. */
 void inputline_insert(LcInputLine *line, const char *text)
 {

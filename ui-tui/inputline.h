@@ -25,6 +25,9 @@ int inputline_get_cursor_col(const LcInputLine *line);
 
 /* Replaces the text; the cursor goes to the end. */
 void inputline_set_text(LcInputLine *line, const char *text);
+/* Empties the line and overwrites the bytes its text held (after a
+ * password). */
+void inputline_wipe(LcInputLine *line);
 
 /* Inserts UTF-8 text at the cursor (control characters and invalid bytes are
  * dropped; a TAB becomes a space). */

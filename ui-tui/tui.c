@@ -100,7 +100,9 @@ static void tui_on_redraw(guint dirty, gpointer data)
         .self = tui->status.nick,
         .status = &tui->status,
         .input = tui->input,
-        .prompt = tui->asking_password ? "room password: " : tui->prompt,
+        .prompt = tui->checking_password ? "room password (checking): "
+                  : tui->asking_password ? "room password: "
+                                         : tui->prompt,
         .secret = tui->asking_password,
         .stats = tui_media_get_pane(tui),
         .tiles = tui_tiles_get(tui),
@@ -202,6 +204,7 @@ static void tui_clear(LcTui *tui)
     g_hash_table_unref(tui->aways_said);
     status_clear(&tui->status);
     g_free(tui->prompt);
+    g_free(tui->password_draft);
     g_main_loop_unref(tui->loop);
 }
 

@@ -271,13 +271,29 @@ void tui_cmd_allow(LcTui *tui, const char *nick, gboolean allow)
                         joined);
         return;
     }
+    if (g_ascii_strcasecmp(nick, session_get_nick(tui->session)) == 0) {
+        tui_append_text(tui, CHAT_KIND_ERROR, "/%s: you always see your own camera",
+                        allow ? "allow" : "deny");
+        return;
+    }
+    g_autofree const char **list = session_get_allowed_viewers(tui->session);
+    gboolean listed = FALSE;
+    for (guint i = 0; list[i] != NULL; i++)
+        listed = listed || g_ascii_strcasecmp(list[i], nick) == 0;
+    if (!allow && !listed) {
+        tui_append_text(tui, CHAT_KIND_ERROR,
+                        "/deny: %s was not allowed to view your private camera", nick);
+        return;
+    }
     if (!session_allow_viewer(tui->session, nick, allow, &error)) {
         tui_append_text(tui, CHAT_KIND_ERROR, "/%s: %s", allow ? "allow" : "deny", error->message);
         return;
     }
     tui_append_text(tui, CHAT_KIND_INFO,
-                    allow ? "%s may now view your private camera"
-                          : "%s may no longer view your private camera",
+                    !allow   ? "%s may no longer view your private camera"
+                    : listed ? "%s may view your private camera (again, if another client has "
+                               "taken that nick since)"
+                             : "%s may now view your private camera",
                     nick);
 }
 
@@ -449,6 +465,13 @@ void tui_handle_key(LcTui *tui, const LcKey *key)
         tui_audio_mute(tui, NULL);
         break;
     case KEY_ACTION_QUIT:
+        if (tui->asking_password && !tui->status.ever_joined) {
+            /* Leaving at the password's question: the room was never joined. */
+            tui->exit_status = 1;
+            g_clear_error(&tui->error);
+            tui->error = g_error_new(G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                     "left before joining: no room password given");
+        }
         tui_quit(tui, "leaving");
         break;
     default:

@@ -41,9 +41,12 @@ typedef struct {
     GHashTable *aways_said; /* folded nick -> away message the log last gave */
     gboolean lag_requested; /* /lag: report the next round-trip in the log */
     gboolean quitting;
-    gboolean asking_password; /* the input line takes the room password (tui_session.c) */
-    gboolean quit_warned;     /* /quit said that unsent messages would be lost */
-    guint quit_timer;         /* gives up waiting for the relay to take our QUIT */
+    gboolean asking_password;   /* the input line takes the room password (tui_session.c) */
+    gboolean password_tried;    /* a password was typed there */
+    gboolean checking_password; /* the relay has it and has not answered yet */
+    char *password_draft;       /* what the input line held when the password was asked for */
+    gboolean quit_warned;       /* /quit said that unsent messages would be lost */
+    guint quit_timer;           /* gives up waiting for the relay to take our QUIT */
     int exit_status;
     GError *error; /* why the client stopped, for the caller */
 } LcTui;

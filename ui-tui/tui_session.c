@@ -50,31 +50,60 @@ static GError *tui_explain_join_error(LcTui *tui, const GError *error)
  * the input line takes it, shown as stars, and Enter joins again. */
 static void tui_ask_password(LcTui *tui, const GError *error)
 {
+    if (!tui->asking_password && tui->password_draft == NULL) /* kept for after */
+        tui->password_draft = g_strdup(inputline_get_text(tui->input));
     tui->asking_password = TRUE;
+    tui->checking_password = FALSE;
     tui->status.state = STATUS_CONNECTING;
-    inputline_set_text(tui->input, "");
+    inputline_wipe(tui->input);
     tui_append_text(tui, CHAT_KIND_MARKER,
-                    "%s: type the room password and press Enter (it is not shown); Ctrl-C "
+                    "%s: type the room password and press Enter (shown as stars); Ctrl-C "
                     "leaves",
                     error->message);
     tui_mark(tui, VIEW_INPUT | VIEW_STATUS);
 }
 
-/* Enter while the room password is asked for: join again with it. */
+/*
+ * Enter while the room password is asked for: join again with it. The
+ * input line stays the password's until the relay has answered (which a
+ * slowdown of wrong ones may hold back for seconds): a guess typed
+ * meanwhile must not become a chat message.
+ */
 void tui_submit_password(LcTui *tui)
 {
     g_autoptr(GError) error = NULL;
+    if (tui->checking_password) {
+        tui_append_text(tui, CHAT_KIND_INFO,
+                        "the relay is still checking the password given; wait for its answer");
+        return;
+    }
     gboolean taken = session_set_password(tui->session, inputline_get_text(tui->input), &error);
-    inputline_set_text(tui->input, "");
+    inputline_wipe(tui->input);
     tui_mark(tui, VIEW_INPUT);
     if (!taken) {
         tui_append_text(tui, CHAT_KIND_ERROR, "%s; type it again", error->message);
         return;
     }
-    tui->asking_password = FALSE;
+    tui->checking_password = TRUE;
+    tui->password_tried = TRUE;
     tui_append_text(tui, CHAT_KIND_INFO, "joining %s with the password given",
                     session_get_server(tui->session));
     session_restart(tui->session);
+}
+
+/* Joined after a password was asked for: the input line is the chat's
+ * again, with what was being typed before the question. */
+static void tui_password_done(LcTui *tui)
+{
+    if (!tui->asking_password)
+        return;
+    tui->asking_password = FALSE;
+    tui->checking_password = FALSE;
+    inputline_wipe(tui->input);
+    if (tui->password_draft != NULL)
+        inputline_set_text(tui->input, tui->password_draft);
+    g_clear_pointer(&tui->password_draft, g_free);
+    tui_mark(tui, VIEW_INPUT);
 }
 
 /* The session ended for good. */
@@ -85,7 +114,10 @@ static void tui_on_closed(LcTui *tui, const GError *error)
         g_main_loop_quit(tui->loop);
         return;
     }
-    if (session_error_is_auth(error)) {
+    /* A wrong password, none, or (after one was typed) the slowdown of
+     * wrong ones: asked again. */
+    if (session_error_is_auth(error) ||
+        (tui->password_tried && g_error_matches(error, LC_WIRE_ERROR, WIRE_ERR_RATE_LIMITED))) {
         tui_ask_password(tui, error);
         return;
     }
@@ -137,6 +169,7 @@ static void tui_load_members(LcTui *tui)
 static void tui_on_joined(LcSession *session, gboolean resumed, gpointer data)
 {
     LcTui *tui = data;
+    tui_password_done(tui);
     gint64 now = clock_now_us();
     gboolean was_lost = tui->status.lost_us > 0;
     double away_s = (double)(now - tui->status.lost_us) / G_USEC_PER_SEC;

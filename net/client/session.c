@@ -119,6 +119,7 @@ static gboolean session_error_is_transient(const GError *error)
     if (error == NULL || error->domain != LC_WIRE_ERROR)
         return TRUE; /* network errors and clean closes */
     switch (error->code) {
+    case WIRE_ERR_RATE_LIMITED: /* a fatal one: the room password's slowdown */
     case WIRE_ERR_NICK_TAKEN:
     case WIRE_ERR_TIMEOUT:
     case WIRE_ERR_SERVER_FULL:

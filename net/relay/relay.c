@@ -423,7 +423,9 @@ static void relay_on_frame(LcChanStream *conn, const LcWireHeader *header, const
         if (joined)
             relay_chat_handle(client, &msg);
         else
-            relay_client_send_error(client, WIRE_ERR_PROTOCOL, TRUE, 0, "HELLO must come first");
+            relay_client_send_error(client, WIRE_ERR_PROTOCOL, TRUE, 0,
+                                    client->auth ? "the room password must be proven first"
+                                                 : "HELLO must come first");
         break;
     case WIRE_VIDEO_HELLO:
         if (client->state == CLIENT_HELLO_WAIT && client->auth == NULL)
@@ -442,7 +444,9 @@ static void relay_on_frame(LcChanStream *conn, const LcWireHeader *header, const
         if (joined)
             relay_video_handle_control(client->relay->video, client, &msg);
         else
-            relay_client_send_error(client, WIRE_ERR_PROTOCOL, TRUE, 0, "HELLO must come first");
+            relay_client_send_error(client, WIRE_ERR_PROTOCOL, TRUE, 0,
+                                    client->auth ? "the room password must be proven first"
+                                                 : "HELLO must come first");
         break;
     default: {
         g_autofree char *reason =
@@ -552,7 +556,9 @@ static void relay_check_client(LcRelay *relay, LcRelayClient *client, gint64 now
     if (client->state == CLIENT_HELLO_WAIT &&
         now - client->connected_at > (gint64)cfg->hello_timeout_s * G_USEC_PER_SEC) {
         relay->counters.timeouts++;
-        relay_client_send_error(client, WIRE_ERR_TIMEOUT, TRUE, 0, "no HELLO in time");
+        relay_client_send_error(client, WIRE_ERR_TIMEOUT, TRUE, 0,
+                                client->auth ? "no answer to the room password's challenge in time"
+                                             : "no HELLO in time");
         return;
     }
     if (client->state != CLIENT_JOINED)

@@ -4,15 +4,18 @@
 
 #include "net/secure/room_auth.h"
 
+#include <string.h>
+
 #define AUTH_DELAY_MAX_US     (8 * G_USEC_PER_SEC)
 #define AUTH_FORGET_US        (15 * 60 * G_USEC_PER_SEC)
 #define AUTH_MAX_ADDRESSES    4096
 #define AUTH_ANSWER_MARGIN_US (1 * G_USEC_PER_SEC) /* a challenge leaves this to answer it */
 
-/* One address's record of wrong answers. */
+/* One address's record: its open challenges and wrong answers. */
 typedef struct {
     guint failures;      /* wrong answers in a row */
-    gint64 last_us;      /* monotonic time of the last one */
+    guint open;          /* HELLOs held for a proof (challenged, or waiting to be) */
+    gint64 last_us;      /* monotonic time of its last HELLO or answer */
     gint64 next_slot_us; /* the earliest its next challenge may go out */
 } LcAuthAddress;
 
@@ -67,19 +70,9 @@ static gint64 relay_auth_delay(guint failures)
     return MIN((gint64)G_USEC_PER_SEC << (failures - 1), AUTH_DELAY_MAX_US);
 }
 
-/* An address's record, forgotten after a quiet while; NULL when it has none. */
-static LcAuthAddress *relay_auth_lookup(LcRelayAuth *auth, const char *ip, gint64 now)
-{
-    LcAuthAddress *a = g_hash_table_lookup(auth->addresses, ip);
-    if (a != NULL && now - a->last_us > AUTH_FORGET_US) {
-        g_hash_table_remove(auth->addresses, ip);
-        return NULL;
-    }
-    return a;
-}
-
-/* Keeps the table bounded: quiet records go first, then the oldest. */
-static void relay_auth_prune(LcRelayAuth *auth, gint64 now)
+/* Keeps the table bounded: quiet records go first, then the oldest; the
+ * record of the address at hand (keep) never. */
+static void relay_auth_prune(LcRelayAuth *auth, const char *keep, gint64 now)
 {
     if (g_hash_table_size(auth->addresses) < AUTH_MAX_ADDRESSES)
         return;
@@ -90,7 +83,9 @@ static void relay_auth_prune(LcRelayAuth *auth, gint64 now)
     g_hash_table_iter_init(&iter, auth->addresses);
     while (g_hash_table_iter_next(&iter, &key, &value)) {
         LcAuthAddress *a = value;
-        if (now - a->last_us > AUTH_FORGET_US) {
+        if (strcmp(key, keep) == 0)
+            continue;
+        if (now - a->last_us > AUTH_FORGET_US && a->open == 0) {
             g_hash_table_iter_remove(&iter);
         } else if (a->last_us < oldest_us) {
             oldest_us = a->last_us;
@@ -99,6 +94,24 @@ static void relay_auth_prune(LcRelayAuth *auth, gint64 now)
     }
     if (g_hash_table_size(auth->addresses) >= AUTH_MAX_ADDRESSES && oldest != NULL)
         g_hash_table_remove(auth->addresses, oldest);
+}
+
+/* An address's record, made when it has none; one quiet for long (nothing
+ * open, no HELLO and no answer for AUTH_FORGET_US) starts afresh. */
+static LcAuthAddress *relay_auth_record(LcRelayAuth *auth, const char *ip, gint64 now)
+{
+    LcAuthAddress *a = g_hash_table_lookup(auth->addresses, ip);
+    if (a == NULL) {
+        relay_auth_prune(auth, ip, now);
+        a = g_new0(LcAuthAddress, 1);
+        g_hash_table_insert(auth->addresses, g_strdup(ip), a);
+    } else if (now - a->last_us > AUTH_FORGET_US && a->open == 0) {
+        a->failures = 0;
+    }
+    if (a->failures == 0)
+        a->next_slot_us = MAX(a->next_slot_us, now);
+    a->last_us = now;
+    return a;
 }
 
 /* Frees a held HELLO and its timer. */
@@ -113,10 +126,24 @@ static void relay_auth_wait_free(LcRelayAuthWait *wait)
     g_free(wait);
 }
 
+/* Takes a client's held HELLO out: its address has one fewer open. */
+static LcRelayAuthWait *relay_auth_take(LcRelayClient *client)
+{
+    LcRelayAuth *auth = client->relay->auth;
+    if (client->auth != NULL && auth != NULL) {
+        LcAuthAddress *a = g_hash_table_lookup(auth->addresses, client->ip);
+        if (a != NULL && a->open > 0)
+            a->open--;
+    }
+    return g_steal_pointer(&client->auth);
+}
+
 /* Drops a client's held HELLO. */
 void relay_auth_client_free(LcRelayClient *client)
 {
-    g_clear_pointer(&client->auth, relay_auth_wait_free);
+    LcRelayAuthWait *wait = relay_auth_take(client);
+    if (wait != NULL)
+        relay_auth_wait_free(wait);
 }
 
 /* Sends the challenge: a fresh nonce. */
@@ -144,7 +171,20 @@ static gboolean relay_auth_on_timer(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-/* HELLO on a relay with a password: challenge now, later, or refuse. */
+/* Refuses a HELLO for its address's sake (RATE_LIMITED, fatal). */
+static void relay_auth_refuse(LcRelayClient *client, const char *reason)
+{
+    g_message("refused a HELLO: %s", reason);
+    client->relay->counters.rate_limited++;
+    relay_client_send_error(client, WIRE_ERR_RATE_LIMITED, TRUE, 0, reason);
+}
+
+/*
+ * HELLO on a relay with a password: challenge now, later, or refuse. An
+ * address has at most RELAY_AUTH_MAX_OPEN HELLOs held at once, so that
+ * guesses in parallel do not go round the slowdown, which spaces the
+ * challenges once an answer has been wrong.
+ */
 void relay_auth_begin(LcRelayClient *client, const LcRelayHello *hello)
 {
     LcRelay *relay = client->relay;
@@ -156,31 +196,32 @@ void relay_auth_begin(LcRelayClient *client, const LcRelayHello *hello)
         return;
     }
     gint64 now = g_get_monotonic_time();
-    gint64 wait_us = 0;
-    LcAuthAddress *a = relay_auth_lookup(auth, client->ip, now);
-    if (a != NULL && a->failures > 0) {
-        gint64 slot = MAX(now, a->next_slot_us);
-        gint64 left = client->connected_at +
-                      (gint64)relay->config.hello_timeout_s * G_USEC_PER_SEC -
-                      AUTH_ANSWER_MARGIN_US - now;
-        wait_us = slot - now;
-        if (wait_us > left) {
-            g_autofree char *reason =
-                g_strdup_printf("too many wrong room passwords from %s: try again in %d s",
-                                client->ip, (int)((wait_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC));
-            relay->counters.rate_limited++;
-            relay_client_send_error(client, WIRE_ERR_RATE_LIMITED, TRUE, 0, reason);
-            return;
-        }
-        a->next_slot_us = slot + relay_auth_delay(a->failures);
+    LcAuthAddress *a = relay_auth_record(auth, client->ip, now);
+    if (a->open >= RELAY_AUTH_MAX_OPEN) {
+        g_autofree char *reason =
+            g_strdup_printf("too many password attempts at once from %s: at most %d", client->ip,
+                            RELAY_AUTH_MAX_OPEN);
+        relay_auth_refuse(client, reason);
+        return;
     }
+    gint64 wait_us = MAX(a->next_slot_us - now, 0);
+    gint64 left = client->connected_at + (gint64)relay->config.hello_timeout_s * G_USEC_PER_SEC -
+                  AUTH_ANSWER_MARGIN_US - now;
+    if (wait_us > 0 && wait_us > left) {
+        g_autofree char *reason =
+            g_strdup_printf("too many wrong room passwords from %s: try again in %d s", client->ip,
+                            (int)((wait_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC));
+        relay_auth_refuse(client, reason);
+        return;
+    }
+    a->next_slot_us = now + wait_us + relay_auth_delay(a->failures);
+    a->open++;
     LcRelayAuthWait *w = g_new0(LcRelayAuthWait, 1);
     w->hello = *hello;
     w->hello.nick = g_strdup(hello->nick);
     w->hello.instance = g_strdup(hello->instance);
-    relay_auth_client_free(client);
     client->auth = w;
-    if (wait_us <= 0) {
+    if (wait_us == 0) {
         relay_auth_send_challenge(client);
         return;
     }
@@ -194,8 +235,7 @@ void relay_auth_answer(LcRelayClient *client, const LcWireMsg *msg)
 {
     LcRelay *relay = client->relay;
     LcRelayAuth *auth = relay->auth;
-    LcRelayAuthWait *wait = client->auth;
-    if (auth == NULL || wait == NULL || !wait->challenged) {
+    if (auth == NULL || client->auth == NULL || !client->auth->challenged) {
         relay->counters.protocol_errors++;
         relay_client_send_error(client, WIRE_ERR_PROTOCOL, TRUE, 0, "AUTH without AUTH_CHALLENGE");
         return;
@@ -203,25 +243,19 @@ void relay_auth_answer(LcRelayClient *client, const LcWireMsg *msg)
     gsize len = 0;
     const guint8 *proof = g_bytes_get_data(msg->auth.proof, &len);
     gint64 now = g_get_monotonic_time();
+    LcRelayAuthWait *wait = relay_auth_take(client);
+    LcAuthAddress *a = relay_auth_record(auth, client->ip, now);
     if (!room_auth_check(auth->password, wait->nonce, sizeof(wait->nonce), proof, len)) {
-        relay_auth_prune(auth, now);
-        LcAuthAddress *a = relay_auth_lookup(auth, client->ip, now);
-        if (a == NULL) {
-            a = g_new0(LcAuthAddress, 1);
-            a->next_slot_us = now;
-            g_hash_table_insert(auth->addresses, g_strdup(client->ip), a);
-        }
         a->failures++;
-        a->last_us = now;
         a->next_slot_us = MAX(a->next_slot_us, now + relay_auth_delay(a->failures));
         auth->failures++;
         g_message("wrong room password from %s (%u in a row)", client->ip, a->failures);
-        relay_auth_client_free(client);
+        relay_auth_wait_free(wait);
         relay_client_send_error(client, WIRE_ERR_AUTH, TRUE, 0, "wrong room password");
         return;
     }
-    g_hash_table_remove(auth->addresses, client->ip);
-    LcRelayAuthWait *held = g_steal_pointer(&client->auth);
-    relay_join(client, &held->hello);
-    relay_auth_wait_free(held);
+    a->failures = 0;
+    a->next_slot_us = now;
+    relay_join(client, &wait->hello);
+    relay_auth_wait_free(wait);
 }

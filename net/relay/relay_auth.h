@@ -8,14 +8,18 @@
  * n of them in a row, its next challenges go out one every
  * min(2^(n-1), 8) s, however many connections ask at once; one that would
  * wait past its HELLO deadline is refused at once with RATE_LIMITED and
- * the time to wait. A right answer, or 15 minutes without a wrong one,
- * forgets the address.
+ * the time to wait. An address has at most RELAY_AUTH_MAX_OPEN HELLOs
+ * held for a proof at once (more are refused with RATE_LIMITED), so that
+ * its first guesses cannot all go at once either. A right answer, or 15
+ * minutes without a HELLO or an answer, forgets its wrong ones.
  */
 #pragma once
 
 #include "net/relay/relay_private.h"
 
 typedef struct _LcRelayAuth LcRelayAuth;
+
+#define RELAY_AUTH_MAX_OPEN 4 /* HELLOs one address may have held for a proof at once */
 
 /* A relay's password state, or NULL when config has no password. */
 LcRelayAuth *relay_auth_new(const char *password);

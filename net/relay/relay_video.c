@@ -442,7 +442,7 @@ static LcRelayViewer *relay_video_find_view(LcRelayVideo *video, guint64 owner,
 
 /* The client instance that has a nick now: its member's, or the one it is
  * held for; NULL when the nick is free. */
-static const char *relay_video_nick_instance(LcRelayVideo *video, const char *nick_key)
+const char *relay_video_nick_instance(LcRelayVideo *video, const char *nick_key)
 {
     LcRelay *relay = video->relay;
     LcRelayClient *member = g_hash_table_lookup(relay->nicks, nick_key);
@@ -478,7 +478,8 @@ static void relay_video_handle_view(LcRelayVideo *video, LcRelayClient *client, 
     LcRelayStream *stream = relay_video_stream_of_nick(video, key, media);
     if (stream != NULL &&
         !relay_video_acl_allows(video, stream, client->session_id, client->nick)) {
-        g_autofree char *reason = relay_video_acl_refusal(stream, client->nick);
+        g_autofree char *reason =
+            relay_video_acl_refusal(video, stream, client->session_id, client->nick);
         relay_video_refuse(client, WIRE_VIEW, media, WIRE_ERR_NOT_ALLOWED, nick, reason);
         return;
     }

@@ -214,7 +214,11 @@ GBytes *relay_video_encode_notice(const LcRelayStream *stream, LcWireStreamState
 gboolean relay_video_acl_allows(LcRelayVideo *video, const LcRelayStream *stream,
                                 guint64 viewer_session, const char *viewer_nick);
 /* The reason a VIEW of a private stream is refused (free it). */
-char *relay_video_acl_refusal(const LcRelayStream *stream, const char *viewer_nick);
+char *relay_video_acl_refusal(LcRelayVideo *video, const LcRelayStream *stream,
+                              guint64 viewer_session, const char *viewer_nick);
+/* The client instance that has a nick now: its member's, or the one it is
+ * held for; NULL when the nick is free. */
+const char *relay_video_nick_instance(LcRelayVideo *video, const char *nick_key);
 /* Refuses a waiting view of a private stream (VIDEO_REFUSED, NOT_ALLOWED)
  * and removes it. */
 void relay_video_acl_refuse_view(LcRelayViewer *viewer, LcRelayStream *stream);

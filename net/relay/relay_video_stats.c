@@ -137,7 +137,20 @@ static void relay_video_stats_send_viewer(LcRelayClient *client, guint32 request
     relay_video_stats_send(client, &msg);
 }
 
-/* Answers STATS_REQUEST: every stream, every viewer, then STATS_END. */
+/* Whether a viewer's row may go to a member: who watches a private stream
+ * is for its owner and that viewer to know. */
+static gboolean relay_video_stats_shows_viewer(LcRelayVideo *video, LcRelayClient *client,
+                                               const LcRelayViewerStats *v)
+{
+    LcRelayStream *stream = relay_video_find_stream(video, v->stream_id);
+    if (stream == NULL || !stream->private || stream->owner == client->session_id)
+        return TRUE;
+    LcRelayViewer *viewer = relay_video_find_viewer(video, v->viewer_id);
+    return viewer != NULL && viewer->owner == client->session_id;
+}
+
+/* Answers STATS_REQUEST: every stream, every viewer the member may know
+ * of, then STATS_END. */
 void relay_video_handle_stats(LcRelayVideo *video, LcRelayClient *client, guint32 request)
 {
     LcRelayVideoStats stats;
@@ -145,13 +158,18 @@ void relay_video_handle_stats(LcRelayVideo *video, LcRelayClient *client, guint3
     for (guint i = 0; i < stats.streams->len; i++)
         relay_video_stats_send_stream(client, request,
                                       &g_array_index(stats.streams, LcRelayStreamStats, i));
-    for (guint i = 0; i < stats.viewers->len; i++)
-        relay_video_stats_send_viewer(client, request,
-                                      &g_array_index(stats.viewers, LcRelayViewerStats, i));
+    guint viewers = 0;
+    for (guint i = 0; i < stats.viewers->len; i++) {
+        const LcRelayViewerStats *v = &g_array_index(stats.viewers, LcRelayViewerStats, i);
+        if (!relay_video_stats_shows_viewer(video, client, v))
+            continue;
+        relay_video_stats_send_viewer(client, request, v);
+        viewers++;
+    }
     LcWireMsg end = {.type = WIRE_STATS_END};
     end.stats_end.request = request;
     end.stats_end.streams = stats.streams->len;
-    end.stats_end.viewers = stats.viewers->len;
+    end.stats_end.viewers = viewers;
     end.stats_end.bad_datagrams = stats.bad_datagrams;
     end.stats_end.unknown_token = stats.unknown_token;
     end.stats_end.bad_seal = stats.bad_seal;

@@ -76,12 +76,17 @@ char *room_auth_read_password_file(const char *path, GError **error)
                     "%s: the password file holds a NUL byte", path);
         return NULL;
     }
-    contents[strcspn(contents, "\r\n")] = '\0';
-    if (!room_auth_check_password(contents, path, error)) {
-        room_auth_free_password(contents);
+    /* The first line, copied out; the whole file's bytes are overwritten. */
+    char *password = g_strndup(contents, strcspn(contents, "\r\n"));
+    volatile char *p = contents;
+    for (gsize i = 0; i < len; i++)
+        p[i] = '\0';
+    g_free(contents);
+    if (!room_auth_check_password(password, path, error)) {
+        room_auth_free_password(password);
         return NULL;
     }
-    return contents;
+    return password;
 }
 
 /* Overwrites a password, then frees it. */

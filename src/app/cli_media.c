@@ -261,6 +261,12 @@ gboolean cli_media_options_check(LcCliMediaOptions *o, GError **error)
                             "--audio)");
         return FALSE;
     }
+    if (o->allow != NULL && !o->private) {
+        g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                            "--allow is for what is private: add --private (else everyone may "
+                            "view and hear)");
+        return FALSE;
+    }
     if (o->allow != NULL && g_strv_length(o->allow) > SESSION_ALLOWED_MAX) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--allow: at most %d members",
                     SESSION_ALLOWED_MAX);

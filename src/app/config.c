@@ -21,6 +21,60 @@ GKeyFile *config_open(const char *path, GError **error)
     return g_steal_pointer(&file);
 }
 
+static const char *const config_relay_keys[] = {"listen",
+                                                "port",
+                                                "data_dir",
+                                                "tls_cert",
+                                                "tls_key",
+                                                "password_file",
+                                                "insecure",
+                                                "synchronous",
+                                                "history_on_join",
+                                                "history_retain",
+                                                "rate_limit",
+                                                "rate_burst",
+                                                "keepalive_interval",
+                                                "keepalive_timeout",
+                                                "hello_timeout",
+                                                "max_clients",
+                                                "max_clients_per_ip",
+                                                "chat_queue_hard",
+                                                "chat_queue_soft",
+                                                "chat_queue_soft_seconds",
+                                                "nick_hold",
+                                                "video_frame_max",
+                                                "video_queue_frames",
+                                                "video_queue_bytes",
+                                                "video_control_max",
+                                                "video_tcp_notsent_lowat",
+                                                "video_reassembly_ms",
+                                                "video_reassembly_frames",
+                                                "video_udp_pace_mbps",
+                                                "video_udp_pace_burst",
+                                                "video_socket_buffer",
+                                                "video_max_views",
+                                                "audio_max_views",
+                                                NULL};
+static const char *const config_client_keys[] = {
+    "server",           "nick",     "password_file", "ping_interval_ms",
+    "reconnect_max_ms", "insecure", "bell",          NULL};
+
+/* Refuses a key the group does not have: a misspelt setting (a password
+ * file, say) would otherwise be left out without a word. */
+static gboolean config_check_keys(GKeyFile *file, const char *group, const char *const *known,
+                                  GError **error)
+{
+    g_auto(GStrv) keys = g_key_file_get_keys(file, group, NULL, NULL);
+    for (guint i = 0; keys != NULL && keys[i] != NULL; i++) {
+        if (g_strv_contains(known, keys[i]))
+            continue;
+        g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND,
+                    "[%s] %s: no such setting (configs/lanconf.conf lists them)", group, keys[i]);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /* Reads an unsigned integer key within [min, max] if present. */
 static gboolean config_uint(GKeyFile *file, const char *group, const char *key, guint64 min,
                             guint64 max, guint64 *out, GError **error)
@@ -78,6 +132,8 @@ static gboolean config_bool(GKeyFile *file, const char *group, const char *key, 
 gboolean config_read_relay(GKeyFile *file, LcRelayConfig *c, GError **error)
 {
     const char *g = "relay";
+    if (!config_check_keys(file, g, config_relay_keys, error))
+        return FALSE;
     config_string(file, g, "listen", &c->listen);
     config_string(file, g, "data_dir", &c->data_dir);
     config_string(file, g, "tls_cert", &c->tls_cert);
@@ -123,6 +179,8 @@ gboolean config_read_client(GKeyFile *file, LcClientSettings *s, GError **error)
 {
     const char *g = "client";
     memset(s, 0, sizeof(*s));
+    if (!config_check_keys(file, g, config_client_keys, error))
+        return FALSE;
     s->ping_interval_ms = 5000;
     s->reconnect_max_ms = 30000;
     config_string(file, g, "server", &s->server); /* NULL: none configured (auto) */

@@ -120,6 +120,7 @@ static const FlagCase flag_cases[] = {
     {"lanconf-cli --private", "--private and --allow are for what this client sends"},
     {"lanconf-cli --view cam --allow bob", "--private and --allow are for what this client sends"},
     {"lanconf-cli --camera test --private --allow no!good", "--allow: "},
+    {"lanconf-cli --camera test --allow bob", "--allow is for what is private: add --private"},
 };
 
 /* Runs one case: exit status 2, the expected words on stderr, within 10 s. */

@@ -5,6 +5,7 @@
  * answers per address, parallel ones included, without slowing anyone else;
  * and lanconf-cli takes the password from a file or the environment, never
  * the command line, and says what is wrong. */
+#include "net/relay/relay_auth.h"
 #include "net/secure/room_auth.h"
 #include "tests/net/cli-harness.h"
 #include "tests/net/harness.h"
@@ -210,6 +211,59 @@ static void test_slowdown(RelayFixture *fx, gconstpointer data)
         g_object_unref(burst[i]);
 }
 
+/* Guesses in parallel from a fresh address: at most RELAY_AUTH_MAX_OPEN
+ * are challenged at once, the rest refused at once; once those are
+ * answered (wrong), the address is slowed down as for guesses one by one. */
+static void test_parallel(RelayFixture *fx, gconstpointer data)
+{
+    const char *ip = "127.0.0.11";
+    GSocket *s[RELAY_AUTH_MAX_OPEN + 3];
+    for (guint i = 0; i < G_N_ELEMENTS(s); i++)
+        s[i] = hello_from(fx->port, ip, "eve", TRUE);
+    /* Every answer is read before any guess goes, so that none is settled
+     * (and its place freed) while the others wait. */
+    guint challenged = 0, refused = 0;
+    GBytes *nonces[G_N_ELEMENTS(s)] = {NULL};
+    for (guint i = 0; i < G_N_ELEMENTS(s); i++) {
+        LcWireMsg msg;
+        g_assert_true(test_raw_read(s[i], &msg, 5000));
+        if (msg.type == WIRE_AUTH_CHALLENGE) {
+            challenged++;
+            nonces[i] = g_bytes_ref(msg.auth_challenge.nonce);
+        } else {
+            g_assert_cmpuint(msg.type, ==, WIRE_ERROR);
+            g_assert_cmpuint(msg.error.code, ==, WIRE_ERR_RATE_LIMITED);
+            g_assert_nonnull(strstr(msg.error.reason, "at once"));
+            refused++;
+        }
+        wire_msg_clear(&msg);
+    }
+    g_assert_cmpuint(challenged, ==, RELAY_AUTH_MAX_OPEN);
+    g_assert_cmpuint(refused, ==, 3);
+    for (guint i = 0; i < G_N_ELEMENTS(s); i++)
+        if (nonces[i] != NULL) {
+            send_proof(s[i], nonces[i], "guess", ROOM_AUTH_SIZE);
+            g_bytes_unref(nonces[i]);
+        }
+    for (guint i = 0; i < G_N_ELEMENTS(s); i++) {
+        guint16 code = 0;
+        g_assert_true(test_raw_wait_closed(s[i], 5000, &code));
+        g_object_unref(s[i]);
+    }
+    /* Four wrong answers at once count as four in a row: the next
+     * challenge waits 8 s. */
+    gint64 t0 = g_get_monotonic_time();
+    g_autoptr(GSocket) late = hello_from(fx->port, ip, "eve", TRUE);
+    LcWireMsg msg;
+    g_assert_true(test_raw_read(late, &msg, 12000));
+    double waited = (double)(g_get_monotonic_time() - t0) / G_USEC_PER_SEC;
+    g_test_message("after 4 wrong answers at once: %s after %.1f s", wire_type_name(msg.type),
+                   waited);
+    g_assert_cmpuint(msg.type, ==, WIRE_AUTH_CHALLENGE);
+    g_assert_cmpfloat(waited, >, 6.0);
+    wire_msg_clear(&msg);
+}
+
 /* lanconf-cli: no password, a wrong one, the right one from a file and
  * from the environment; a bad file is an argument error. */
 static void test_cli(void)
@@ -268,6 +322,7 @@ int main(int argc, char **argv)
     relay_test_add("/password/challenge", with_password, test_challenge);
     relay_test_add("/password/nothing-before-proof", with_password, test_nothing_before_proof);
     relay_test_add("/password/slowdown", with_password, test_slowdown);
+    relay_test_add("/password/parallel", with_password, test_parallel);
     g_test_add_func("/password/cli", test_cli);
     return g_test_run();
 }

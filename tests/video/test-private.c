@@ -101,10 +101,10 @@ static void test_allow_deny(RelayFixture *fx, gconstpointer data)
     g_assert_true(read_view_answer(bob, "cam"));
 
     send_acl(cam, WIRE_ACL_DENY, "bob");
-    g_assert_true(test_raw_read_type(bob, WIRE_VIEW_END, &msg, 5000));
-    g_assert_nonnull(strstr(msg.view_end.reason, "no longer allows"));
+    g_assert_true(test_raw_read_type(bob, WIRE_VIDEO_REFUSED, &msg, 5000));
+    g_assert_cmpuint(msg.video_refused.code, ==, WIRE_ERR_NOT_ALLOWED);
+    g_assert_nonnull(strstr(msg.video_refused.reason, "no longer allows you"));
     wire_msg_clear(&msg);
-    g_assert_false(read_view_answer(bob, "cam"));
     /* Asked again, still refused. */
     send_view(bob, "cam");
     g_assert_false(read_view_answer(bob, "cam"));
@@ -130,13 +130,32 @@ static void test_waiting_and_rename(RelayFixture *fx, gconstpointer data)
     LcWireMsg nick = {.type = WIRE_NICK};
     nick.nick.nick = "robert";
     test_raw_send(bob, &nick);
-    g_assert_true(test_raw_read_type(bob, WIRE_VIEW_END, &msg, 5000));
+    g_assert_false(read_view_answer(bob, "cam")); /* for "robert" */
+
+    /* The nick bob is free now, and another client takes it: the grant was
+     * for the client that had it, not for whoever has it next. */
+    LcWireMsg welcome;
+    g_autoptr(GSocket) mallory = test_raw_hello(fx->port, NULL, "bob", "mallory", &welcome);
+    g_assert_cmpuint(welcome.type, ==, WIRE_WELCOME);
+    wire_msg_clear(&welcome);
+    send_view(mallory, "cam");
+    g_assert_false(read_view_answer(mallory, "cam"));
+    /* Who watches a private camera is not told to the room. */
+    LcWireMsg stats = {.type = WIRE_STATS_REQUEST};
+    stats.stats_request.request = 7;
+    test_raw_send(carol, &stats);
+    g_assert_true(test_raw_read_type(carol, WIRE_STATS_END, &msg, 5000));
+    g_assert_cmpuint(msg.stats_end.viewers, ==, 0);
     wire_msg_clear(&msg);
-    g_assert_false(read_view_answer(bob, "cam"));
 
     /* The same camera made public: everyone views. */
     open.flags = 0;
     test_raw_send(cam, &open);
+    /* The private stream's STREAM_READY, then the public one's. */
+    g_assert_true(test_raw_read_type(cam, WIRE_STREAM_READY, &msg, 5000));
+    wire_msg_clear(&msg);
+    g_assert_true(test_raw_read_type(cam, WIRE_STREAM_READY, &msg, 5000));
+    wire_msg_clear(&msg);
     send_view(carol, "cam");
     g_assert_true(read_view_answer(carol, "cam"));
 }
