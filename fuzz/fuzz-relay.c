@@ -34,6 +34,7 @@
 #define FUZZ_MODE_SECOND       0x04 /* a second client sends at the same time */
 #define FUZZ_MODE_SECOND_HELLO 0x08 /* a valid HELLO precedes the second client's bytes */
 #define FUZZ_SPLIT_UNIT        16   /* the split byte counts in these */
+#define FUZZ_TLS_HANDSHAKE     0x16 /* a TLS record's first byte: a handshake */
 #define FUZZ_WAIT_MS           10000
 #define FUZZ_SETTLE_MAX        100000 /* loop turns the relay may take to go idle */
 #define FUZZ_RETRIES           500    /* CHATs the observer may lose to flood control in a row */
@@ -106,6 +107,9 @@ static void fuzz_relay_init(void)
     config.listen = g_strdup("127.0.0.1");
     config.port = 0;
     config.history_retain = 256;
+    /* The fuzzed peers speak lanconf's frames in clear: what is fuzzed is
+     * the relay's reading of them (TLS itself is GnuTLS's, under it). */
+    config.insecure = TRUE;
     /* Flood control on, tight enough that a burst of CHATs in one input meets
      * it, loose enough that the observer's one CHAT per input rarely does. */
     config.rate_limit = 20000;
@@ -126,6 +130,7 @@ typedef struct {
     FuzzPeer *peers[2];
     guint n_peers;
     guint64 accepted_before; /* the relay's connection count before connecting */
+    guint awaited;           /* the clients that sent something: the relay takes them in */
 } FuzzRun;
 
 /* How many connections the relay has accepted so far. */
@@ -140,7 +145,7 @@ static guint64 fuzz_relay_accepted(void)
 static gboolean fuzz_relay_run_accepted(gpointer data)
 {
     const FuzzRun *run = data;
-    return fuzz_relay_accepted() >= run->accepted_before + run->n_peers;
+    return fuzz_relay_accepted() >= run->accepted_before + run->awaited;
 }
 
 /* Whether every client of the run is closed and the relay has reaped them. */
@@ -153,13 +158,24 @@ static gboolean fuzz_relay_run_done(gpointer data)
     return relay_get_n_connections(relay) == (observer->closed ? 0u : 1u);
 }
 
-/* Queues one client's bytes, after a HELLO when nick is set. */
-static void fuzz_relay_send_part(FuzzPeer *peer, const char *nick, const char *instance,
-                                 const uint8_t *bytes, gsize size)
+/*
+ * Queues one client's bytes, after a HELLO when nick is set. What is fuzzed
+ * is the relay's reading of lanconf's frames: a part that would open with a
+ * TLS handshake's first byte (0x16), and so be taken for a handshake, goes
+ * after a PING instead (TLS itself is GnuTLS's). Returns whether anything
+ * was sent: only then does the relay take the connection in.
+ */
+static gboolean fuzz_relay_send_part(FuzzPeer *peer, const char *nick, const char *instance,
+                                     const uint8_t *bytes, gsize size)
 {
-    if (nick != NULL)
+    if (nick != NULL) {
         fuzz_relay_send_hello(peer, nick, instance);
+    } else if (size > 0 && bytes[0] == FUZZ_TLS_HANDSHAKE) {
+        LcWireMsg ping = {.type = WIRE_PING};
+        fuzz_peer_send_msg(peer, &ping);
+    }
     fuzz_peer_send(peer, bytes, size, FUZZ_PEER_KEEP_OPEN);
+    return nick != NULL || size > 0;
 }
 
 /* Iterates the main context until nothing is ready: every byte sent so far
@@ -232,7 +248,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const uint8_t *rest = data + 1;
     gsize left = size - 1;
     gsize first = left;
-    FuzzRun run = {{NULL, NULL}, (mode & FUZZ_MODE_SECOND) ? 2 : 1, fuzz_relay_accepted()};
+    FuzzRun run = {{NULL, NULL}, (mode & FUZZ_MODE_SECOND) ? 2 : 1, fuzz_relay_accepted(), 0};
     if (run.n_peers == 2 && left > 0) {
         first = MIN((gsize)rest[0] * FUZZ_SPLIT_UNIT, left - 1);
         rest++;
@@ -240,14 +256,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     for (guint i = 0; i < run.n_peers; i++)
         run.peers[i] = fuzz_peer_connect(i == 0 ? "fuzz-1" : "fuzz-2", relay_get_port(relay));
+
+    /* The relay takes a connection in at its first byte (relay_tls.h): a
+     * client that sends none is never counted. */
+    guint talking = 0;
+    talking += fuzz_relay_send_part(run.peers[0], (mode & FUZZ_MODE_HELLO) ? "fz" : NULL,
+                                    "fuzz-client-1", rest, first);
+    if (run.n_peers == 2)
+        talking +=
+            fuzz_relay_send_part(run.peers[1], (mode & FUZZ_MODE_SECOND_HELLO) ? "fz2" : NULL,
+                                 "fuzz-client-2", rest + first, left - first);
+    run.awaited = talking;
     if (!fuzz_relay_iterate_until(fuzz_relay_run_accepted, &run, FUZZ_WAIT_MS))
         fuzz_peer_fail("the relay did not accept a connection within %d ms", FUZZ_WAIT_MS);
-
-    fuzz_relay_send_part(run.peers[0], (mode & FUZZ_MODE_HELLO) ? "fz" : NULL, "fuzz-client-1",
-                         rest, first);
-    if (run.n_peers == 2)
-        fuzz_relay_send_part(run.peers[1], (mode & FUZZ_MODE_SECOND_HELLO) ? "fz2" : NULL,
-                             "fuzz-client-2", rest + first, left - first);
     fuzz_relay_settle();
     for (guint i = 0; i < run.n_peers; i++)
         fuzz_peer_end(run.peers[i], end);
