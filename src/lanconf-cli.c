@@ -125,6 +125,13 @@ static void cli_on_state(LcSession *session, LcSessionState state, const GError 
                              error ? error->message : "the relay closed the connection");
         cli->lost = TRUE;
     } else if (state == SESSION_CLOSED) {
+        gboolean first_use = FALSE;
+        const char *fingerprint = session_get_fingerprint(session, &first_use);
+        if (!cli->ever_joined && first_use) /* pinned even though it refused us */
+            fprintf(stderr,
+                    "lanconf-cli: first meeting with relay %s: its certificate %s is pinned from "
+                    "now on (%s); compare it with the fingerprint the relay logged\n",
+                    session_get_server(session), fingerprint, cli->known_relays);
         if (session_error_is_auth(error) && !cli->quitting)
             cli_print_error(&cli->status, "%s; %s", error->message,
                             cli->has_password ? "check the password given" : ROOM_PASSWORD_HINT);

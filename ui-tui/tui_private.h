@@ -44,6 +44,7 @@ typedef struct {
     gboolean asking_password;   /* the input line takes the room password (tui_session.c) */
     gboolean password_tried;    /* a password was typed there */
     gboolean checking_password; /* the relay has it and has not answered yet */
+    gboolean pin_said;          /* the first meeting's fingerprint is in the log */
     char *password_draft;       /* what the input line held when the password was asked for */
     gboolean quit_warned;       /* /quit said that unsent messages would be lost */
     guint quit_timer;           /* gives up waiting for the relay to take our QUIT */

@@ -52,6 +52,15 @@ static void tui_ask_password(LcTui *tui, const GError *error)
 {
     if (!tui->asking_password && tui->password_draft == NULL) /* kept for after */
         tui->password_draft = g_strdup(inputline_get_text(tui->input));
+    gboolean first_use = FALSE;
+    const char *fingerprint = session_get_fingerprint(tui->session, &first_use);
+    if (first_use && !tui->pin_said) {
+        tui->pin_said = TRUE;
+        tui_append_text(tui, CHAT_KIND_INFO,
+                        "first meeting with relay %s: its certificate %s is pinned from now on; "
+                        "compare it with the fingerprint the relay logged",
+                        session_get_server(tui->session), fingerprint);
+    }
     tui->asking_password = TRUE;
     tui->checking_password = FALSE;
     tui->status.state = STATUS_CONNECTING;
@@ -191,7 +200,7 @@ static void tui_on_joined(LcSession *session, gboolean resumed, gpointer data)
         tui_append_text(tui, CHAT_KIND_MARKER,
                         "--insecure: this connection is plaintext; anyone on the network can "
                         "read and change what is said and shown");
-    else if (!resumed && first_use)
+    else if (!resumed && first_use && !tui->pin_said)
         tui_append_text(tui, CHAT_KIND_INFO,
                         "first meeting with relay %s: its certificate %s is pinned from now on; "
                         "compare it with the fingerprint the relay logged",

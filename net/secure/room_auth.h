@@ -15,8 +15,9 @@
 
 #include <glib.h>
 
-#define ROOM_AUTH_SIZE         32   /* nonce and proof, bytes */
-#define ROOM_AUTH_PASSWORD_MAX 1024 /* longest password, bytes */
+#define ROOM_AUTH_SIZE         32                 /* nonce and proof, bytes */
+#define ROOM_AUTH_PASSWORD_MAX 1024               /* longest password, bytes */
+#define ROOM_AUTH_ENV          "LANCONF_PASSWORD" /* where scripts give it */
 
 /* Fills nonce with ROOM_AUTH_SIZE random bytes. */
 void room_auth_make_nonce(guint8 nonce[ROOM_AUTH_SIZE]);

@@ -4,7 +4,9 @@
 
 #include <glib.h>
 
-#define ROOM_PASSWORD_ENV "LANCONF_PASSWORD"
+#include "net/secure/room_auth.h"
+
+#define ROOM_PASSWORD_ENV ROOM_AUTH_ENV
 
 /* The room password: the first line of option_file (--password-file) if
  * given, else $LANCONF_PASSWORD if set, else the first line of

@@ -9,6 +9,7 @@
 #include "net/wire/clock.h"
 #include "net/linkemu/netns.h"
 #include "net/client/session.h"
+#include "net/secure/room_auth.h"
 #include "src/run/av_sender.h"
 #include "src/run/audio_listen.h"
 #include "src/run/audio_talk.h"
@@ -64,7 +65,11 @@ static void compare_on_state(LcSession *s, LcSessionState state, const GError *e
     LcCompare *c = data;
     if (state == SESSION_JOINED)
         c->joined++;
-    else if (state == SESSION_CLOSED && error != NULL)
+    else if (state == SESSION_CLOSED && session_error_is_auth(error)) {
+        g_autoptr(GError) hint =
+            g_error_new(error->domain, error->code, "%s (set %s)", error->message, ROOM_AUTH_ENV);
+        compare_fail(c, hint);
+    } else if (state == SESSION_CLOSED && error != NULL)
         compare_fail(c, error);
 }
 
@@ -144,6 +149,7 @@ static LcSession *compare_session(LcCompare *c, const char *host, guint16 port, 
         .host = host, .port = port, .nick = nick, .history_limit = 0, .ping_interval_ms = 500};
     sc.fingerprint = c->fingerprint;
     sc.insecure = c->config->insecure;
+    sc.password = g_getenv(ROOM_AUTH_ENV); /* for a --relay with a room password */
     LcSession *s = session_new(&sc, &compare_session_events, c);
     session_start(s);
     return s;
@@ -572,7 +578,9 @@ int bench_compare_main(int argc, char **argv)
          "(root)",
          "SPEC"},
         {"relay", 0, 0, G_OPTION_ARG_STRING, &relay,
-         "Use a running relay instead of one in-process", "HOST:PORT"},
+         "Use a running relay instead of one in-process (its room password, if any, from "
+         "LANCONF_PASSWORD)",
+         "HOST:PORT"},
         {"out", 'o', 0, G_OPTION_ARG_FILENAME, &out,
          "Folder for the files and plots (default runs/compare-TIMESTAMP)", "DIR"},
         {"ack-mode", 0, 0, G_OPTION_ARG_STRING, &ack_mode, "pipelined (default) or stop-and-wait",

@@ -287,6 +287,8 @@ static void test_cli(void)
     g_object_unref(p);
     g_assert_nonnull(strstr(err, "asks for the room password"));
     g_assert_nonnull(strstr(err, "--password-file"));
+    /* Refused, but met for the first time: the pinned fingerprint is shown. */
+    g_assert_nonnull(strstr(err, "first meeting with relay"));
     g_clear_pointer(&err, g_free);
 
     p = cli_spawn("--server", server, "--nick", "a", "--password-file", wrong, NULL);
