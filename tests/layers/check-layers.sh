@@ -20,6 +20,7 @@ rules=(
   "net/linkemu|core/ net/linkemu/|gst/ curses sqlite3 turbojpeg chafa"
   "net/discover|core/ net/discover/|gst/ curses sqlite3 turbojpeg chafa"
   "net/secure|core/ net/secure/|gst/ curses sqlite3 turbojpeg chafa"
+  "net/files|core/ net/wire/ net/files/|gst/ curses sqlite3 turbojpeg chafa"
   "media|core/ media/|curses sqlite3 sys/socket netinet/ gio/gio.h"
   "src/run|core/ media/ net/wire/ net/stats/ net/client/ src/run/|curses sqlite3 gst/ turbojpeg chafa"
   "src/report|core/ net/wire/ net/stats/ src/run/ src/report/|curses sqlite3 gst/ turbojpeg chafa"
