@@ -110,6 +110,22 @@ static gboolean cli_on_signal(gpointer data)
     return G_SOURCE_CONTINUE;
 }
 
+/* Before the first join: says that the relay's certificate was pinned on
+ * this first meeting (whether the relay then let us in or not); FALSE when
+ * it was met before. */
+static gboolean cli_say_pin(LcCli *cli, LcSession *session)
+{
+    gboolean first_use = FALSE;
+    const char *fingerprint = session_get_fingerprint(session, &first_use);
+    if (cli->ever_joined || !first_use)
+        return FALSE;
+    fprintf(stderr,
+            "lanconf-cli: first meeting with relay %s: its certificate %s is pinned from now "
+            "on (%s); compare it with the fingerprint the relay logged\n",
+            session_get_server(session), fingerprint, cli->known_relays);
+    return TRUE;
+}
+
 /* Session state changes: report losses, stop when closed. */
 static void cli_on_state(LcSession *session, LcSessionState state, const GError *error,
                          gpointer data)
@@ -125,13 +141,7 @@ static void cli_on_state(LcSession *session, LcSessionState state, const GError 
                              error ? error->message : "the relay closed the connection");
         cli->lost = TRUE;
     } else if (state == SESSION_CLOSED) {
-        gboolean first_use = FALSE;
-        const char *fingerprint = session_get_fingerprint(session, &first_use);
-        if (!cli->ever_joined && first_use) /* pinned even though it refused us */
-            fprintf(stderr,
-                    "lanconf-cli: first meeting with relay %s: its certificate %s is pinned from "
-                    "now on (%s); compare it with the fingerprint the relay logged\n",
-                    session_get_server(session), fingerprint, cli->known_relays);
+        cli_say_pin(cli, session); /* pinned even though it refused us */
         if (session_error_is_auth(error) && !cli->quitting)
             cli_print_error(&cli->status, "%s; %s", error->message,
                             cli->has_password ? "check the password given" : ROOM_PASSWORD_HINT);
@@ -147,14 +157,8 @@ static void cli_on_joined(LcSession *session, gboolean resumed, gpointer data)
     LcCli *cli = data;
     gboolean was_lost = cli->lost;
     cli->lost = FALSE;
-    gboolean first_use = FALSE;
-    const char *fingerprint = session_get_fingerprint(session, &first_use);
-    if (!cli->ever_joined && first_use)
-        fprintf(stderr,
-                "lanconf-cli: first meeting with relay %s: its certificate %s is pinned from now "
-                "on (%s); compare it with the fingerprint the relay logged\n",
-                session_get_server(session), fingerprint, cli->known_relays);
-    else if (!cli->ever_joined && cli->verbose && fingerprint != NULL)
+    const char *fingerprint = session_get_fingerprint(session, NULL);
+    if (!cli_say_pin(cli, session) && !cli->ever_joined && cli->verbose && fingerprint != NULL)
         fprintf(stderr, "lanconf-cli: relay %s showed its pinned certificate %s\n",
                 session_get_server(session), fingerprint);
     if (cli->verbose || resumed || was_lost) /* after "trying again", say it worked */

@@ -264,11 +264,12 @@ void tui_cmd_allow(LcTui *tui, const char *nick, gboolean allow)
     if (nick == NULL) {
         g_autofree const char **list = session_get_allowed_viewers(tui->session);
         g_autofree char *joined = g_strjoinv(", ", (char **)list);
-        tui_append_text(tui, CHAT_KIND_INFO,
-                        list[0] == NULL ? "nobody is allowed to view your private camera yet: "
-                                          "/allow NICK lets a member in%s"
-                                        : "allowed to view your private camera: %s",
-                        joined);
+        if (list[0] == NULL)
+            tui_append_text(tui, CHAT_KIND_INFO,
+                            "nobody is allowed to view your private camera "
+                            "yet: /allow NICK lets a member in");
+        else
+            tui_append_text(tui, CHAT_KIND_INFO, "allowed to view your private camera: %s", joined);
         return;
     }
     if (g_ascii_strcasecmp(nick, session_get_nick(tui->session)) == 0) {
@@ -276,10 +277,7 @@ void tui_cmd_allow(LcTui *tui, const char *nick, gboolean allow)
                         allow ? "allow" : "deny");
         return;
     }
-    g_autofree const char **list = session_get_allowed_viewers(tui->session);
-    gboolean listed = FALSE;
-    for (guint i = 0; list[i] != NULL; i++)
-        listed = listed || g_ascii_strcasecmp(list[i], nick) == 0;
+    gboolean listed = session_viewer_is_allowed(tui->session, nick);
     if (!allow && !listed) {
         tui_append_text(tui, CHAT_KIND_ERROR,
                         "/deny: %s was not allowed to view your private camera", nick);
@@ -424,7 +422,7 @@ void tui_handle_key(LcTui *tui, const LcKey *key)
         (key->action == KEY_ACTION_KILL_START || key->action == KEY_ACTION_KILL_END ||
          key->action == KEY_ACTION_DELETE_WORD || key->action == KEY_ACTION_DELETE_WORD_FORWARD)) {
         /* Cut text would go to the kill ring: the password's prompt clears instead. */
-        inputline_set_text(tui->input, "");
+        inputline_wipe(tui->input);
         tui_mark(tui, VIEW_INPUT);
         return;
     }

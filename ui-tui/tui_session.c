@@ -46,21 +46,28 @@ static GError *tui_explain_join_error(LcTui *tui, const GError *error)
     return g_error_copy(error);
 }
 
+/* Says, once, that the relay's certificate was pinned on this first
+ * meeting (whether the relay then let us in or asked for a password). */
+static void tui_say_pin(LcTui *tui)
+{
+    gboolean first_use = FALSE;
+    const char *fingerprint = session_get_fingerprint(tui->session, &first_use);
+    if (!first_use || tui->pin_said)
+        return;
+    tui->pin_said = TRUE;
+    tui_append_text(tui, CHAT_KIND_INFO,
+                    "first meeting with relay %s: its certificate %s is pinned from now on; "
+                    "compare it with the fingerprint the relay logged",
+                    session_get_server(tui->session), fingerprint);
+}
+
 /* The relay wants the room password (none was given, or a wrong one):
  * the input line takes it, shown as stars, and Enter joins again. */
 static void tui_ask_password(LcTui *tui, const GError *error)
 {
     if (!tui->asking_password && tui->password_draft == NULL) /* kept for after */
         tui->password_draft = g_strdup(inputline_get_text(tui->input));
-    gboolean first_use = FALSE;
-    const char *fingerprint = session_get_fingerprint(tui->session, &first_use);
-    if (first_use && !tui->pin_said) {
-        tui->pin_said = TRUE;
-        tui_append_text(tui, CHAT_KIND_INFO,
-                        "first meeting with relay %s: its certificate %s is pinned from now on; "
-                        "compare it with the fingerprint the relay logged",
-                        session_get_server(tui->session), fingerprint);
-    }
+    tui_say_pin(tui);
     tui->asking_password = TRUE;
     tui->checking_password = FALSE;
     tui->status.state = STATUS_CONNECTING;
@@ -194,17 +201,12 @@ static void tui_on_joined(LcSession *session, gboolean resumed, gpointer data)
                         "back in the room after %.1f s as %s@%s; what was said meanwhile "
                         "follows",
                         away_s, session_get_nick(session), session_get_addr(session));
-    gboolean first_use = FALSE;
-    const char *fingerprint = session_get_fingerprint(session, &first_use);
-    if (!resumed && fingerprint == NULL)
+    if (!resumed && session_get_fingerprint(session, NULL) == NULL)
         tui_append_text(tui, CHAT_KIND_MARKER,
                         "--insecure: this connection is plaintext; anyone on the network can "
                         "read and change what is said and shown");
-    else if (!resumed && first_use && !tui->pin_said)
-        tui_append_text(tui, CHAT_KIND_INFO,
-                        "first meeting with relay %s: its certificate %s is pinned from now on; "
-                        "compare it with the fingerprint the relay logged",
-                        session_get_server(session), fingerprint);
+    else if (!resumed)
+        tui_say_pin(tui);
     if (!resumed)
         tui_append_text(tui, CHAT_KIND_INFO,
                         "joined relay %s as %s@%s with %u member%s. Type a message and press "

@@ -140,6 +140,8 @@ gboolean session_set_nick(LcSession *session, const char *nick, GError **error);
  * bad nick or a full list. */
 #define SESSION_ALLOWED_MAX 64
 gboolean session_allow_viewer(LcSession *session, const char *nick, gboolean allow, GError **error);
+/* Whether a nick (any case) is on the allowed list. */
+gboolean session_viewer_is_allowed(LcSession *session, const char *nick);
 /* The nicks allowed, in the order they were allowed (NULL-terminated;
  * free the array, not the strings). */
 const char **session_get_allowed_viewers(LcSession *session);

@@ -94,6 +94,12 @@ gboolean session_allow_viewer(LcSession *session, const char *nick, gboolean all
     return TRUE;
 }
 
+/* Whether a nick is on the allowed list. */
+gboolean session_viewer_is_allowed(LcSession *session, const char *nick)
+{
+    return session_find_allowed(session, nick) >= 0;
+}
+
 /* The nicks allowed. */
 const char **session_get_allowed_viewers(LcSession *session)
 {

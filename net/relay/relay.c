@@ -381,6 +381,13 @@ static void relay_reject_frame(LcRelayClient *client, const LcWireHeader *header
     relay_client_send_error(client, error->code, TRUE, 0, error->message);
 }
 
+/* Why a request before joining is refused: HELLO first, or the room
+ * password's proof once HELLO came. */
+static const char *relay_not_joined_reason(const LcRelayClient *client)
+{
+    return client->auth ? "the room password must be proven first" : "HELLO must come first";
+}
+
 /* One frame from a client: decode, check the state, dispatch. */
 static void relay_on_frame(LcChanStream *conn, const LcWireHeader *header, const guint8 *payload,
                            gint64 first_us, gint64 received, gpointer user_data)
@@ -424,8 +431,7 @@ static void relay_on_frame(LcChanStream *conn, const LcWireHeader *header, const
             relay_chat_handle(client, &msg);
         else
             relay_client_send_error(client, WIRE_ERR_PROTOCOL, TRUE, 0,
-                                    client->auth ? "the room password must be proven first"
-                                                 : "HELLO must come first");
+                                    relay_not_joined_reason(client));
         break;
     case WIRE_VIDEO_HELLO:
         if (client->state == CLIENT_HELLO_WAIT && client->auth == NULL)
@@ -445,8 +451,7 @@ static void relay_on_frame(LcChanStream *conn, const LcWireHeader *header, const
             relay_video_handle_control(client->relay->video, client, &msg);
         else
             relay_client_send_error(client, WIRE_ERR_PROTOCOL, TRUE, 0,
-                                    client->auth ? "the room password must be proven first"
-                                                 : "HELLO must come first");
+                                    relay_not_joined_reason(client));
         break;
     default: {
         g_autofree char *reason =

@@ -17,8 +17,6 @@
 
 #include "net/relay/relay_private.h"
 
-typedef struct _LcRelayAuth LcRelayAuth;
-
 #define RELAY_AUTH_MAX_OPEN 4 /* HELLOs one address may have held for a proof at once */
 
 /* A relay's password state, or NULL when config has no password. */

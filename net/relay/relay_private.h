@@ -52,8 +52,9 @@ typedef struct {
     LcTokenBucket stream_flood[LC_MEDIA_KINDS]; /* flood control of VIEW, per kind */
     LcTokenBucket open_flood; /* flood control of STREAM_OPEN: each one tells the whole room */
     LcTokenBucket acl_flood;  /* flood control of CAMERA_ACL */
-    /* Nicks (folded) this member allows to view its private streams
-     * (CAMERA_ACL; net/relay/relay_video_acl.c), or NULL: none. */
+    /* Who this member allows to view its private streams (CAMERA_ACL;
+     * net/relay/relay_video_acl.c): folded nick -> the client instance the
+     * grant is bound to (NULL: not yet); NULL: nobody. */
     GHashTable *allowed;
     /* History replay, a page at a time as the client reads (relay_chat.c);
      * live messages wait in the history meanwhile, so that order holds. */
