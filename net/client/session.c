@@ -142,6 +142,7 @@ static void session_on_reconnect(gpointer data)
 static void session_lost(LcSession *session, const GError *error)
 {
     session_retire_conn(session);
+    source_drop(&session->join_src);
     source_drop(&session->ping_src);
     source_drop(&session->pace_src);
     if (session->state == SESSION_CLOSED)
@@ -202,6 +203,7 @@ static void session_handle_welcome(LcSession *session, const LcWireMsg *msg)
     if (!resumed)
         session->resume_floor = msg->welcome.last_id;
     session->ever_joined = TRUE;
+    source_drop(&session->join_src);
     session->backoff_ms = SESSION_BACKOFF_MIN_MS;
     session->connects++;
     session->next_unsent = session->outbox.head; /* everything goes again */
@@ -474,12 +476,34 @@ static void session_on_connected(GObject *source, GAsyncResult *result, gpointer
                                session);
 }
 
+/* A connection attempt that has not joined in time: connecting, the TLS
+ * handshake (which has no deadline of its own) or waiting for WELCOME. It is
+ * given up as a network error: a session that had joined tries again. */
+static void session_on_join_timeout(gpointer data)
+{
+    LcSession *session = data;
+    g_autoptr(GError) error =
+        g_error_new(G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "relay %s did not let us in within %u s",
+                    session->server, 2 * session->config.connect_timeout_s);
+    if (session->cancel != NULL) {
+        g_cancellable_cancel(session->cancel);
+        g_clear_object(&session->cancel);
+    }
+    if (session->conn != NULL)
+        chan_stream_close(session->conn, error); /* its close reports the loss */
+    else
+        session_lost(session, error);
+}
+
 /* Opens a new connection to the relay. */
 static void session_connect(LcSession *session)
 {
     g_autoptr(GSocketClient) client = g_socket_client_new();
     g_socket_client_set_timeout(client, session->config.connect_timeout_s);
     session->cancel = g_cancellable_new();
+    source_drop(&session->join_src);
+    source_once(&session->join_src, 2 * session->config.connect_timeout_s * 1000,
+                session_on_join_timeout, session);
     if (session->state != SESSION_CONNECTING)
         session_set_state(session, SESSION_CONNECTING, NULL);
     g_socket_client_connect_to_host_async(client, session->host, session->port, session->cancel,
@@ -727,6 +751,7 @@ void session_free(LcSession *session)
         g_object_unref(session->cancel);
     }
     source_drop(&session->reconnect_src);
+    source_drop(&session->join_src);
     source_drop(&session->pace_src);
     source_drop(&session->ping_src);
     source_drop(&session->reap_src);

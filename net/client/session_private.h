@@ -65,6 +65,7 @@ struct _LcSession {
 
     guint backoff_ms;
     GSource *reconnect_src;
+    GSource *join_src; /* the deadline of a connection attempt, until WELCOME */
     GSource *pace_src;
     GSource *ping_src;
     GSource *reap_src;

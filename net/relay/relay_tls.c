@@ -339,6 +339,10 @@ void relay_tls_free(LcRelayTls *tls)
     for (GList *l = all; l != NULL; l = l->next) {
         LcTlsPending *p = l->data;
         if (p->tls != NULL) {
+            /* Its callback needs this context, which may never run again
+             * (a relay thread ending): the client is told at once that the
+             * connection is over, not left waiting for the handshake. */
+            g_socket_shutdown(g_socket_connection_get_socket(p->connection), TRUE, TRUE, NULL);
             g_cancellable_cancel(p->cancel);
             relay_tls_forget(p);
         } else {
