@@ -8,6 +8,7 @@
 #include "core/option_number.h"
 #include "net/discover/discover.h"
 #include "src/app/cli_discover.h"
+#include "src/app/cli_files.h"
 #include "src/app/cli_format.h"
 #include "src/app/cli_media.h"
 #include "src/app/cli_relay_stats.h"
@@ -46,6 +47,8 @@ typedef struct {
     gint64 media_start_us;    /* monotonic: the media run started */
     char *known_relays;       /* where relays' certificates are pinned */
     gboolean has_password;    /* a room password was given */
+    LcCliFiles *files;        /* --send-file, --accept-files */
+    gboolean files_finish;    /* the files decide when it exits (sending, or --files N) */
 } LcCli;
 
 /* Leaves the room and stops once the QUIT is sent. */
@@ -74,6 +77,12 @@ static void cli_check_done(LcCli *cli)
                                 "keep stdin open\n");
             cli_media_finish(cli->media);
         }
+        return;
+    }
+    if (cli->files != NULL && cli_files_is_waiting(cli->files))
+        return;
+    if (cli->files_finish && cli_files_is_done(cli->files)) {
+        cli_finish(cli); /* sent, or received, all it was asked to */
         return;
     }
     if (cli->follow && !cli->interrupted)
@@ -244,6 +253,12 @@ static const LcSessionEvents cli_events = {
 
 static void cli_read_line(LcCli *cli);
 
+/* A file transfer ended: the run may be over. */
+static void cli_on_files_done(gpointer data)
+{
+    cli_check_done(data);
+}
+
 /* A line from stdin: send it as one chat message. */
 static void cli_on_line(GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -266,7 +281,8 @@ static void cli_on_line(GObject *source, GAsyncResult *result, gpointer data)
         cli->stdin_eof = TRUE;
         /* Nothing to send and nothing to wait for: a reader that meant to
          * keep listening (</dev/null) learns how. */
-        if (cli->lines == 0 && cli->count == 0 && !cli->follow && cli->media == NULL)
+        if (cli->lines == 0 && cli->count == 0 && !cli->follow && cli->media == NULL &&
+            cli->files == NULL)
             fprintf(stderr, "lanconf-cli: stdin is empty: nothing to send, so it leaves at "
                             "once; --follow prints the room until interrupted\n");
         cli_check_done(cli);
@@ -341,6 +357,7 @@ int main(int argc, char **argv)
     gdouble timeout = 0;
     LcCliMediaOptions media;
     cli_media_options_init(&media);
+    LcCliFilesOptions fopts = {0};
     GOptionEntry media_entries[] = {
         {"channels", 0, 0, G_OPTION_ARG_STRING, &media.channels,
          "Channels for the camera, the view, talking and listening: tcp, udp or both (default "
@@ -436,8 +453,15 @@ int main(int argc, char **argv)
     g_option_group_add_entries(group, media_entries);
     g_option_context_add_group(ctx, group);
     g_option_context_add_group(ctx, cli_media_audio_group_new(&media));
+    g_option_context_add_group(ctx, cli_files_group_new(&fopts));
     g_autoptr(GError) error = NULL;
     gboolean parsed = g_option_context_parse(ctx, &argc, &argv, &error);
+    if (parsed && !cli_files_options_check(&fopts, &error)) {
+        fprintf(stderr, "lanconf-cli: %s\nTry 'lanconf-cli --help-files'.\n", error->message);
+        cli_files_options_clear(&fopts);
+        cli_media_options_clear(&media);
+        return 2;
+    }
     media.send = media.camera.source != NULL;
     if (!parsed || !cli_media_options_check(&media, &error)) {
         /* Point at the help that lists the option at fault. */
@@ -568,6 +592,7 @@ int main(int argc, char **argv)
         .reconnect_max_ms = MIN(settings.reconnect_max_ms, 2000),
         .insecure = insecure || settings.insecure,
         .password = password,
+        .files = cli_files_options_take_files(&fopts),
     };
     cli.known_relays = known_relays_default_path();
     if (sc.insecure)
@@ -584,6 +609,15 @@ int main(int argc, char **argv)
     if (timeout > 0)
         g_timeout_add((guint)(timeout * 1000), cli_on_timeout, &cli);
     session_start(cli.session);
+    if (cli_files_options_any(&fopts)) {
+        cli.files = cli_files_new(cli.session, &fopts, cli_on_files_done, &cli, &error);
+        cli.files_finish = (fopts.send != NULL && fopts.send[0] != NULL) || fopts.count > 0;
+        if (cli.files == NULL) {
+            fprintf(stderr, "lanconf-cli: %s\n", error->message);
+            cli.status = 1;
+            g_main_loop_quit(cli.loop);
+        }
+    }
     if (cli_media_options_any(&media)) {
         cli.media_until_eof = media.duration_s <= 0;
         cli.media_start_us = g_get_monotonic_time();
@@ -604,6 +638,10 @@ int main(int argc, char **argv)
         g_main_loop_run(cli.loop);
 
     g_cancellable_cancel(cli.cancel);
+    if (cli.files != NULL)
+        cli.status = MAX(cli.status, cli_files_get_status(cli.files));
+    cli_files_free(cli.files);
+    cli_files_options_clear(&fopts);
     cli_media_free(cli.media);
     cli_media_options_clear(&media);
     session_free(cli.session);

@@ -196,6 +196,7 @@ static void session_handle_welcome(LcSession *session, const LcWireMsg *msg)
     session->addr = g_strdup(msg->welcome.addr);
     session->relay_keyframes = (msg->flags & WIRE_FLAG_KEYFRAMES) != 0;
     session->relay_shares = (msg->flags & WIRE_FLAG_SHARED_CHANNELS) != 0;
+    session->relay_files = (msg->flags & WIRE_FLAG_FILES) != 0;
     if (session->mux != NULL) /* views on this connection share anew */
         chan_mux_forget(session->mux);
     room_members_set_welcome(session->members, msg);
@@ -419,7 +420,8 @@ static void session_begin(LcSession *session, GIOStream *io)
     hello.flags |= WIRE_FLAG_NOTICES;     /* the room's streams: room_streams.h */
     hello.flags |= WIRE_FLAG_KEYFRAMES;   /* H.264 senders and viewers */
     hello.flags |= WIRE_FLAG_CHAT_EXTRAS; /* /away and /msg */
-    hello.flags |= WIRE_FLAG_PASSWORD;    /* answers AUTH_CHALLENGE */
+    hello.flags |= session->config.files ? WIRE_FLAG_FILES : 0;
+    hello.flags |= WIRE_FLAG_PASSWORD; /* answers AUTH_CHALLENGE */
     if (!session->config.separate_channels)
         hello.flags |= WIRE_FLAG_SHARED_CHANNELS; /* audio views: chan_mux.h */
     session_send_msg(session, &hello);
@@ -717,6 +719,12 @@ gint64 session_get_clock_offset_us(LcSession *session)
 guint session_get_connects(LcSession *session)
 {
     return session->connects;
+}
+
+/* Whether the relay carries files. */
+gboolean session_relay_takes_files(LcSession *session)
+{
+    return session->relay_files;
 }
 
 /* Whether the relay passes KEYFRAME_REQUEST on. */

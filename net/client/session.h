@@ -44,6 +44,8 @@ typedef struct {
      * asks; NULL: none. A relay that asks a session without one, or is
      * given a wrong one, ends it with ERROR AUTH (session_needs_password). */
     const char *password;
+    /* Takes file offers (HELLO's FILES; net/client/files.h). */
+    gboolean files;
 } LcSessionConfig;
 
 typedef enum {
@@ -190,6 +192,8 @@ double session_get_srtt_ms(LcSession *session);
 gint64 session_get_clock_offset_us(LcSession *session);
 /* Connections made so far (1 on the first join). */
 guint session_get_connects(LcSession *session);
+/* Whether the relay carries files (its WELCOME said so). */
+gboolean session_relay_takes_files(LcSession *session);
 /* Whether the relay passes KEYFRAME_REQUEST on (its WELCOME said so). */
 gboolean session_relay_takes_keyframes(LcSession *session);
 /* The connection and socket this session's audio views share on the relay

@@ -49,6 +49,7 @@ struct _LcSession {
     gboolean ever_joined;
     gboolean relay_keyframes; /* the last WELCOME's KEYFRAMES flag */
     gboolean relay_shares;    /* the last WELCOME's SHARED_CHANNELS flag */
+    gboolean relay_files;     /* the last WELCOME's FILES flag */
     struct _LcChanMux *mux;   /* audio views' shared channels on this connection, or NULL */
     gboolean quitting;
 

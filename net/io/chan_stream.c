@@ -141,7 +141,7 @@ gboolean chan_stream_decode(LcChanStream *stream, const LcWireHeader *header, Lc
                             GError **error)
 {
     g_return_val_if_fail(stream->deliver_data != NULL, FALSE);
-    if (header->type != WIRE_VIDEO_FRAME)
+    if (header->type != WIRE_VIDEO_FRAME && header->type != WIRE_FILE_DATA)
         return wire_msg_decode(header, stream->deliver_data, msg, error);
     g_autoptr(GBytes) payload = chan_stream_ref_payload(stream);
     return wire_msg_decode_bytes(header, payload, msg, error);

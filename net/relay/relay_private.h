@@ -16,6 +16,9 @@ typedef struct _LcNickHolds LcNickHolds;
 /* The camera channels' engine (net/relay/relay_video_private.h). */
 typedef struct _LcRelayVideo LcRelayVideo;
 
+/* Files offered and passed on (net/relay/relay_files.h). */
+typedef struct _LcRelayFiles LcRelayFiles;
+
 /* A room password's wait for AUTH (net/relay/relay_auth.c). */
 typedef struct _LcRelayAuthWait LcRelayAuthWait;
 /* The password state of a relay that has one (net/relay/relay_auth.h). */
@@ -50,8 +53,9 @@ typedef struct {
     gint64 soft_since;     /* monotonic us the soft queue limit was first exceeded; 0 = not */
     LcTokenBucket flood;   /* chat flood control */
     LcTokenBucket stream_flood[LC_MEDIA_KINDS]; /* flood control of VIEW, per kind */
-    LcTokenBucket open_flood; /* flood control of STREAM_OPEN: each one tells the whole room */
-    LcTokenBucket acl_flood;  /* flood control of CAMERA_ACL */
+    LcTokenBucket open_flood;  /* flood control of STREAM_OPEN: each one tells the whole room */
+    LcTokenBucket acl_flood;   /* flood control of CAMERA_ACL */
+    LcTokenBucket files_flood; /* flood control of FILE_OFFER, FILE_ANSWER, FILE_END */
     /* Who this member allows to view its private streams (CAMERA_ACL;
      * net/relay/relay_video_acl.c): folded nick -> the client instance the
      * grant is bound to (NULL: not yet); NULL: nobody. */
@@ -63,6 +67,7 @@ typedef struct {
     gboolean keyframes;        /* takes KEYFRAME_REQUEST (HELLO's KEYFRAMES) */
     gboolean shared_channels;  /* asked for SHARED_CHANNELS: told the relay takes them */
     gboolean chat_extras;      /* takes PRESENCE away and PRIVMSG_DELIVER (HELLO's CHAT_EXTRAS) */
+    gboolean files;            /* takes file offers (HELLO's FILES) */
     guint64 replay_after;      /* the last id sent */
     guint64 replay_history;    /* ids up to this were history when it joined */
     gint64 replay_progress_us; /* monotonic time the replay last moved */
@@ -107,6 +112,7 @@ struct _LcRelay {
     gboolean shutting_down;
     LcRelayCounters counters;
     LcRelayVideo *video;
+    LcRelayFiles *files;
 };
 
 /* relay_config.c: copies a config, duplicating its strings. */
@@ -126,6 +132,12 @@ void relay_client_send_error(LcRelayClient *client, LcWireErrorCode code, gboole
 /* Takes a connection that has not joined out of the client table silently:
  * it is closed here (the video engine keeps a duplicate of its socket). */
 void relay_client_retire(LcRelayClient *client, const char *reason);
+
+/* A stream of its own (other limits and events) over a control
+ * connection that said VIDEO_HELLO or FILE_HELLO first; the control side
+ * lets go of it (relay_client_retire()). */
+LcChanStream *relay_take_stream(LcChanStream *conn, const LcChanStreamLimits *limits,
+                                const LcChanStreamEvents *events, gpointer data, GError **error);
 
 /* Counts one connection from ip more (delta +1) or fewer (-1): every
  * connection counts toward max_clients and max_clients_per_ip, a control
@@ -174,6 +186,11 @@ gboolean relay_nick_is_free(LcRelay *relay, const char *nick, const char *instan
 /* Joins a client to the room as its HELLO asks (nick checks first); a relay
  * with a password calls it once the password is proven. */
 void relay_join(LcRelayClient *client, const LcRelayHello *hello);
+/* relay_join.c: HELLO: checks it, then joins, or first asks for the room
+ * password. */
+void relay_handle_hello(LcRelayClient *client, const LcWireMsg *msg);
+/* relay.c: frees gone clients from an idle. */
+void relay_schedule_reap(LcRelay *relay);
 
 /* A client now has client->nick (joined or renamed): its hold ends, the
  * store records it, and views bound to another client are ended. */

@@ -15,9 +15,7 @@
 
 #include "net/wire/clock.h"
 
-#include <errno.h>
 #include <string.h>
-#include <unistd.h>
 
 #define RELAY_VIDEO_FLUSH_MS 2000
 
@@ -354,34 +352,6 @@ static gboolean relay_video_tcp_check(LcRelayVideo *video, const LcWireMsg *hell
     return TRUE;
 }
 
-/*
- * A stream of the channel's own over the connection. Over TLS it is the TLS
- * connection itself, handed over (chan_stream_new_from()); in plaintext a
- * duplicate of the socket's descriptor in a GSocket of its own, which the
- * chat side's closing leaves open: sharing the chat side's GSocket object
- * held plaintext channels' frames up (17 -> 3 Gbit/s in `lanconf-bench
- * transport --insecure`).
- */
-static LcChanStream *relay_video_tcp_take(LcChanStream *conn, const LcChanStreamLimits *limits,
-                                          LcRelayVideoChan *chan, GError **error)
-{
-    if (chan_stream_is_tls(conn))
-        return chan_stream_new_from(conn, limits, &relay_video_tcp_events, chan);
-    int fd = dup(g_socket_get_fd(chan_stream_get_socket(conn)));
-    if (fd < 0) {
-        int saved = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(saved),
-                    "cannot take over the connection: %s", g_strerror(saved));
-        return NULL;
-    }
-    g_autoptr(GSocket) socket = g_socket_new_from_fd(fd, error);
-    if (socket == NULL) {
-        close(fd);
-        return NULL;
-    }
-    return chan_stream_new(socket, limits, &relay_video_tcp_events, chan);
-}
-
 /* The limits of a channel of this role. */
 static void relay_video_tcp_limits(const LcRelayConfig *cfg, guint8 role, guint32 frame_max,
                                    LcChanStreamLimits *limits)
@@ -441,7 +411,7 @@ void relay_video_tcp_adopt(LcRelayVideo *video, LcRelayClient *client, const LcW
                            &limits);
     /* The channel takes the connection (and its TLS) over; the chat side
      * lets go of it without closing it. */
-    chan->stream = relay_video_tcp_take(client->conn, &limits, chan, &error);
+    chan->stream = relay_take_stream(client->conn, &limits, &relay_video_tcp_events, chan, &error);
     if (chan->stream == NULL) {
         relay_client_send_error(client, WIRE_ERR_INTERNAL, TRUE, 0, error->message);
         g_free(chan->ip);

@@ -39,7 +39,8 @@
 #define WIRE_VIDEO_ROLE_VIEWER 2 /* VIDEO_HELLO role: a viewer's channel */
 
 /* Message types. 0x20-0x2F are the camera channels' (video), 0x30-0x3F
- * frame ACKs and statistics; 0x40-0x4F (audio) are reserved. */
+ * frame ACKs and statistics; 0x40-0x4F (audio) are reserved; 0x50-0x5F
+ * are files'. */
 typedef enum {
     WIRE_HELLO = 0x01,
     WIRE_WELCOME = 0x02,
@@ -77,6 +78,15 @@ typedef enum {
     WIRE_STATS_STREAM = 0x32,
     WIRE_STATS_VIEWER = 0x33,
     WIRE_STATS_END = 0x34,
+    WIRE_FILE_OFFER = 0x50,   /* files (docs/PROTOCOL.md, "Files"): a member offers one */
+    WIRE_FILE_OFFERED = 0x51, /* the offer, as the relay hands it to a receiver */
+    WIRE_FILE_ANSWER = 0x52,  /* a receiver takes it, or not */
+    WIRE_FILE_START = 0x53,   /* the relay pairs a sender and a receiver: way and token */
+    WIRE_FILE_END = 0x54,     /* a transfer ended (whole, refused, failed, gone) */
+    WIRE_FILE_HELLO = 0x58,   /* the first frame of a file channel */
+    WIRE_FILE_READY = 0x59,   /* the file channel is paired: GET and DATA may flow */
+    WIRE_FILE_GET = 0x5A,     /* a receiver asks for a range of the file */
+    WIRE_FILE_DATA = 0x5B,    /* bytes of the file */
 } LcWireType;
 
 /* ERROR codes, also the GError codes of LC_WIRE_ERROR. */
@@ -99,6 +109,8 @@ typedef enum {
     WIRE_ERR_NO_SUCH_NICK = 16, /* PRIVMSG to a nick not in the room */
     WIRE_ERR_AUTH = 17,         /* a room password missing or wrong */
     WIRE_ERR_NOT_ALLOWED = 18,  /* VIEW of a private stream its owner has not allowed */
+    WIRE_ERR_REJECTED = 19,     /* FILE_END: the receiver said no */
+    WIRE_ERR_CANCELLED = 20,    /* FILE_END: the sender or receiver gave the transfer up */
 } LcWireErrorCode;
 
 /* Header flags. */
@@ -118,6 +130,9 @@ typedef enum {
 /* HELLO: this client answers AUTH_CHALLENGE (a room password); a relay
  * with a password refuses a client without it. */
 #define WIRE_FLAG_PASSWORD 0x0020
+/* HELLO: this client takes FILE_OFFERED and FILE_START (files); a client
+ * without it is offered none. WELCOME, in answer: this relay carries files. */
+#define WIRE_FLAG_FILES 0x0040
 /* VIDEO_HELLO (role viewer): the channel may carry several views, each
  * attached by a VIDEO_HELLO of its own, and stays open when they end. */
 #define WIRE_FLAG_SHARED  0x0001
@@ -138,6 +153,24 @@ typedef enum {
     WIRE_ACL_ALLOW = 1, /* nick may view the owner's private streams */
     WIRE_ACL_DENY = 2,  /* nick may not; its views of them end */
 } LcWireAclOp;
+
+/* Files: the ways a file may travel (FILE_OFFER's ways, bits; FILE_ANSWER's
+ * and FILE_START's way, one of them). */
+#define WIRE_FILE_WAY_RELAY     0x01 /* through the relay, which keeps a bounded buffer */
+#define WIRE_FILE_WAY_DIRECT    0x02 /* from the sender's own port, the relay brokering */
+#define WIRE_FILE_WAYS_ALL      (WIRE_FILE_WAY_RELAY | WIRE_FILE_WAY_DIRECT)
+#define WIRE_FILE_NAME_MAX      255          /* bytes of a file's name */
+#define WIRE_FILE_HASH_SIZE     32           /* SHA-256 of the whole file */
+#define WIRE_FILE_DATA_MAX      (128 * 1024) /* bytes one FILE_GET asks for, one FILE_DATA carries */
+#define WIRE_FILE_ROLE_SENDER   1            /* FILE_HELLO, FILE_START role */
+#define WIRE_FILE_ROLE_RECEIVER 2
+
+/* FILE_ANSWER answers. */
+typedef enum {
+    WIRE_FILE_ACCEPT = 1, /* send it (again, to change the way or after a cut) */
+    WIRE_FILE_REJECT = 2, /* no */
+    WIRE_FILE_HAVE = 3,   /* this receiver has the whole file already */
+} LcWireFileAnswer;
 
 /* Room password: the size of AUTH_CHALLENGE's nonce and AUTH's proof. */
 #define WIRE_AUTH_SIZE 32
@@ -256,6 +289,65 @@ typedef struct {
         struct {
             GBytes *proof; /* WIRE_AUTH_SIZE bytes: net/secure/room_auth.h */
         } auth;
+        struct {
+            guint32 offer_id; /* the sender's own number for the offer */
+            guint64 size;
+            guint8 ways;  /* WIRE_FILE_WAY_* bits the sender serves */
+            guint16 port; /* the sender's port for direct transfers, or 0 */
+            char *to;     /* the one member it is for; empty: every member */
+            char *name;
+            GBytes *sha256; /* WIRE_FILE_HASH_SIZE bytes */
+        } file_offer;
+        struct {
+            guint64 transfer_id; /* the relay's number for the offer */
+            /* 0: an offer to this client; else a copy to its sender (its
+             * own number), nick naming the receiver it went to */
+            guint32 offer_id;
+            guint64 size;
+            guint8 ways;
+            char *nick; /* the sender (a copy: the receiver) */
+            char *addr;
+            char *name;
+            GBytes *sha256;
+        } file_offered;
+        struct {
+            guint64 transfer_id;
+            guint8 answer; /* LcWireFileAnswer */
+            guint8 way;    /* accept: the WIRE_FILE_WAY_* wanted */
+        } file_answer;
+        struct {
+            guint64 transfer_id;
+            guint32 offer_id; /* to the sender: its own number; to a receiver: 0 */
+            guint8 role;      /* the role this client plays: WIRE_FILE_ROLE_* */
+            guint8 way;
+            guint64 token; /* the file channel's one-time token */
+            guint16 port;  /* direct, to the receiver: the sender's port */
+            char *nick;    /* the other side */
+            char *addr;    /* direct, to the receiver: the sender's IP; else the other's address */
+        } file_start;
+        struct {
+            guint64 transfer_id;
+            guint32 offer_id; /* to the sender: its own number; else 0 */
+            guint16 code;     /* 0: the receiver has it whole; else an ERROR code */
+            char *nick;       /* the other side, or empty: every one */
+            char *reason;
+        } file_end;
+        struct {
+            guint8 role; /* WIRE_FILE_ROLE_* */
+            guint64 transfer_id;
+            guint64 token;
+        } file_hello;
+        struct {
+            guint64 transfer_id;
+        } file_ready;
+        struct {
+            guint64 offset;
+            guint32 length; /* at most WIRE_FILE_DATA_MAX */
+        } file_get;
+        struct {
+            guint64 offset;
+            GBytes *data; /* the rest of the payload */
+        } file_data;
         struct {
             guint8 op; /* LcWireAclOp */
             char *nick;

@@ -205,6 +205,63 @@ static const LcField stats_end_fields[] = {
     NUM(F_U32, stats_end.viewers),       NUM(F_U64, stats_end.bad_datagrams),
     NUM(F_U64, stats_end.unknown_token), NUM(F_U64, stats_end.bad_seal),
 };
+static const LcField file_offer_fields[] = {
+    NUM(F_U32, file_offer.offer_id),
+    NUM(F_U64, file_offer.size),
+    NUM(F_U8, file_offer.ways),
+    NUM(F_U16, file_offer.port),
+    FIELD(F_STR, file_offer.to, WIRE_NICK_MAX, 0, WIRE_ERR_BAD_NICK),
+    FIELD(F_STR, file_offer.name, WIRE_FILE_NAME_MAX, F_NONEMPTY, WIRE_ERR_BAD_FRAME),
+    NUM(F_DATA, file_offer.sha256),
+};
+static const LcField file_offered_fields[] = {
+    NUM(F_U64, file_offered.transfer_id),
+    NUM(F_U32, file_offered.offer_id),
+    NUM(F_U64, file_offered.size),
+    NUM(F_U8, file_offered.ways),
+    FIELD(F_STR, file_offered.nick, WIRE_NICK_MAX, F_NONEMPTY, WIRE_ERR_BAD_FRAME),
+    FIELD(F_STR, file_offered.addr, WIRE_ADDR_MAX, 0, WIRE_ERR_BAD_FRAME),
+    FIELD(F_STR, file_offered.name, WIRE_FILE_NAME_MAX, F_NONEMPTY, WIRE_ERR_BAD_FRAME),
+    NUM(F_DATA, file_offered.sha256),
+};
+static const LcField file_answer_fields[] = {
+    NUM(F_U64, file_answer.transfer_id),
+    NUM(F_U8, file_answer.answer),
+    NUM(F_U8, file_answer.way),
+};
+static const LcField file_start_fields[] = {
+    NUM(F_U64, file_start.transfer_id),
+    NUM(F_U32, file_start.offer_id),
+    NUM(F_U8, file_start.role),
+    NUM(F_U8, file_start.way),
+    NUM(F_U64, file_start.token),
+    NUM(F_U16, file_start.port),
+    FIELD(F_STR, file_start.nick, WIRE_NICK_MAX, F_NONEMPTY, WIRE_ERR_BAD_FRAME),
+    FIELD(F_STR, file_start.addr, WIRE_ADDR_MAX, 0, WIRE_ERR_BAD_FRAME),
+};
+static const LcField file_end_fields[] = {
+    NUM(F_U64, file_end.transfer_id),
+    NUM(F_U32, file_end.offer_id),
+    NUM(F_U16, file_end.code),
+    FIELD(F_STR, file_end.nick, WIRE_NICK_MAX, 0, WIRE_ERR_BAD_FRAME),
+    FIELD(F_STR, file_end.reason, WIRE_REASON_MAX, 0, WIRE_ERR_BAD_FRAME),
+};
+static const LcField file_hello_fields[] = {
+    NUM(F_U8, file_hello.role),
+    NUM(F_U64, file_hello.transfer_id),
+    NUM(F_U64, file_hello.token),
+};
+static const LcField file_ready_fields[] = {
+    NUM(F_U64, file_ready.transfer_id),
+};
+static const LcField file_get_fields[] = {
+    NUM(F_U64, file_get.offset),
+    NUM(F_U32, file_get.length),
+};
+static const LcField file_data_fields[] = {
+    NUM(F_U64, file_data.offset),
+    NUM(F_DATA, file_data.data),
+};
 
 #define SCHEMA(type, name, max, flags, fields, members)                                            \
     {                                                                                              \
@@ -214,10 +271,10 @@ static const LcField stats_end_fields[] = {
 static const LcSchema schemas[] = {
     SCHEMA(WIRE_HELLO, "HELLO", 512,
            WIRE_FLAG_RESUME | WIRE_FLAG_NOTICES | WIRE_FLAG_KEYFRAMES | WIRE_FLAG_CHAT_EXTRAS |
-               WIRE_FLAG_SHARED_CHANNELS | WIRE_FLAG_PASSWORD,
+               WIRE_FLAG_SHARED_CHANNELS | WIRE_FLAG_PASSWORD | WIRE_FLAG_FILES,
            hello_fields, FALSE),
     SCHEMA(WIRE_WELCOME, "WELCOME", WIRE_MAX_PAYLOAD,
-           WIRE_FLAG_KEYFRAMES | WIRE_FLAG_SHARED_CHANNELS, welcome_fields, TRUE),
+           WIRE_FLAG_KEYFRAMES | WIRE_FLAG_SHARED_CHANNELS | WIRE_FLAG_FILES, welcome_fields, TRUE),
     SCHEMA(WIRE_ERROR, "ERROR", 1024, WIRE_FLAG_FATAL, error_fields, FALSE),
     SCHEMA(WIRE_PING, "PING", 16, 0, ping_fields, FALSE),
     SCHEMA(WIRE_PONG, "PONG", 32, 0, pong_fields, FALSE),
@@ -258,6 +315,16 @@ static const LcSchema schemas[] = {
     SCHEMA(WIRE_STATS_STREAM, "STATS_STREAM", 128, WIRE_FLAG_AUDIO, stats_stream_fields, FALSE),
     SCHEMA(WIRE_STATS_VIEWER, "STATS_VIEWER", 128, WIRE_FLAG_AUDIO, stats_viewer_fields, FALSE),
     SCHEMA(WIRE_STATS_END, "STATS_END", 48, 0, stats_end_fields, FALSE),
+    /* Files (docs/PROTOCOL.md, "Files"). */
+    SCHEMA(WIRE_FILE_OFFER, "FILE_OFFER", 512, 0, file_offer_fields, FALSE),
+    SCHEMA(WIRE_FILE_OFFERED, "FILE_OFFERED", 512, 0, file_offered_fields, FALSE),
+    SCHEMA(WIRE_FILE_ANSWER, "FILE_ANSWER", 16, 0, file_answer_fields, FALSE),
+    SCHEMA(WIRE_FILE_START, "FILE_START", 256, 0, file_start_fields, FALSE),
+    SCHEMA(WIRE_FILE_END, "FILE_END", 640, 0, file_end_fields, FALSE),
+    SCHEMA(WIRE_FILE_HELLO, "FILE_HELLO", 32, 0, file_hello_fields, FALSE),
+    SCHEMA(WIRE_FILE_READY, "FILE_READY", 16, 0, file_ready_fields, FALSE),
+    SCHEMA(WIRE_FILE_GET, "FILE_GET", 16, 0, file_get_fields, FALSE),
+    SCHEMA(WIRE_FILE_DATA, "FILE_DATA", 8 + WIRE_FILE_DATA_MAX, 0, file_data_fields, FALSE),
 };
 
 static const char *const error_names[] = {
@@ -279,6 +346,8 @@ static const char *const error_names[] = {
     [WIRE_ERR_NO_SUCH_NICK] = "NO_SUCH_NICK",
     [WIRE_ERR_AUTH] = "AUTH",
     [WIRE_ERR_NOT_ALLOWED] = "NOT_ALLOWED",
+    [WIRE_ERR_REJECTED] = "REJECTED",
+    [WIRE_ERR_CANCELLED] = "CANCELLED",
 };
 
 /* Finds the schema of a type. */

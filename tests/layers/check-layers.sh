@@ -15,18 +15,18 @@ rules=(
   "net/wire|core/ net/wire/|gst/ curses sqlite3 turbojpeg chafa"
   "net/io|core/ net/wire/ net/secure/ net/io/|gst/ curses sqlite3 turbojpeg chafa"
   "net/stats|core/ net/stats/|gst/ curses sqlite3 turbojpeg chafa"
-  "net/relay|core/ net/wire/ net/io/ net/secure/ net/relay/|gst/ curses turbojpeg chafa"
-  "net/client|core/ net/wire/ net/io/ net/stats/ net/secure/ net/client/|gst/ curses sqlite3 turbojpeg chafa"
+  "net/relay|core/ net/wire/ net/io/ net/secure/ net/files/ net/relay/|gst/ curses turbojpeg chafa"
+  "net/client|core/ net/wire/ net/io/ net/stats/ net/secure/ net/files/ net/client/|gst/ curses sqlite3 turbojpeg chafa"
   "net/linkemu|core/ net/linkemu/|gst/ curses sqlite3 turbojpeg chafa"
   "net/discover|core/ net/discover/|gst/ curses sqlite3 turbojpeg chafa"
   "net/secure|core/ net/secure/|gst/ curses sqlite3 turbojpeg chafa"
-  "net/files|core/ net/wire/ net/files/|gst/ curses sqlite3 turbojpeg chafa"
+  "net/files|core/ net/wire/ net/io/ net/files/|gst/ curses sqlite3 turbojpeg chafa"
   "media|core/ media/|curses sqlite3 sys/socket netinet/ gio/gio.h"
   "src/run|core/ media/ net/wire/ net/stats/ net/client/ src/run/|curses sqlite3 gst/ turbojpeg chafa"
   "src/report|core/ net/wire/ net/stats/ src/run/ src/report/|curses sqlite3 gst/ turbojpeg chafa"
   "src/lab|core/ net/ media/ src/run/ src/report/ src/lab/|curses chafa"
   "src/app|core/ net/ media/ src/run/ src/report/ src/app/|curses chafa"
-  "ui-tui|core/ ui-tui/ net/wire/ net/client/session.h media/tty_picture.h src/run/|gst/ sqlite3 turbojpeg chafa"
+  "ui-tui|core/ ui-tui/ net/wire/ net/client/session.h net/client/files.h media/tty_picture.h src/run/|gst/ sqlite3 turbojpeg chafa"
 )
 
 failures=0

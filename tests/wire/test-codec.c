@@ -112,6 +112,23 @@ static const WireSample samples[] = {
      {.type = WIRE_PRESENCE, .presence = {WIRE_PRESENCE_AWAY, "bob", "1.2.3.4:5", "", "lunch"}}},
     {"camera-acl-allow", {.type = WIRE_CAMERA_ACL, .camera_acl = {WIRE_ACL_ALLOW, "bob"}}},
     {"camera-acl-max", {.type = WIRE_CAMERA_ACL, .camera_acl = {G_MAXUINT8, at_max.nick}}},
+    {"file-answer", {.type = WIRE_FILE_ANSWER, .file_answer = {G_MAXUINT64, WIRE_FILE_ACCEPT, 2}}},
+    {"file-start",
+     {.type = WIRE_FILE_START,
+      .file_start = {7, 3, WIRE_FILE_ROLE_RECEIVER, WIRE_FILE_WAY_DIRECT, G_MAXUINT64, 7300,
+                     "alice", "10.0.0.1"}}},
+    {"file-start-max",
+     {.type = WIRE_FILE_START,
+      .file_start = {G_MAXUINT64, G_MAXUINT32, G_MAXUINT8, G_MAXUINT8, G_MAXUINT64, G_MAXUINT16,
+                     at_max.nick, at_max.addr}}},
+    {"file-end",
+     {.type = WIRE_FILE_END, .file_end = {9, 0, WIRE_ERR_REJECTED, "bob", "no thanks"}}},
+    {"file-end-max",
+     {.type = WIRE_FILE_END,
+      .file_end = {G_MAXUINT64, G_MAXUINT32, G_MAXUINT16, at_max.nick, at_max.reason}}},
+    {"file-hello", {.type = WIRE_FILE_HELLO, .file_hello = {WIRE_FILE_ROLE_SENDER, 5, 99}}},
+    {"file-ready", {.type = WIRE_FILE_READY, .file_ready = {G_MAXUINT64}}},
+    {"file-get", {.type = WIRE_FILE_GET, .file_get = {G_MAXUINT64, WIRE_FILE_DATA_MAX}}},
 };
 
 /* Fills the strings and the member list that sit exactly at their limits. */
@@ -246,9 +263,9 @@ static guint16 wire_test_defined_flags(guint8 type)
     switch (type) {
     case WIRE_HELLO:
         return WIRE_FLAG_RESUME | WIRE_FLAG_NOTICES | WIRE_FLAG_KEYFRAMES | WIRE_FLAG_CHAT_EXTRAS |
-               WIRE_FLAG_SHARED_CHANNELS | WIRE_FLAG_PASSWORD;
+               WIRE_FLAG_SHARED_CHANNELS | WIRE_FLAG_PASSWORD | WIRE_FLAG_FILES;
     case WIRE_WELCOME:
-        return WIRE_FLAG_KEYFRAMES | WIRE_FLAG_SHARED_CHANNELS;
+        return WIRE_FLAG_KEYFRAMES | WIRE_FLAG_SHARED_CHANNELS | WIRE_FLAG_FILES;
     case WIRE_VIDEO_HELLO:
         return WIRE_FLAG_SHARED;
     case WIRE_ERROR:
@@ -413,6 +430,16 @@ static const WireTypeRow type_rows[] = {
     {0x32, "STATS_STREAM", 128},
     {0x33, "STATS_VIEWER", 128},
     {0x34, "STATS_END", 48},
+    /* Files. */
+    {0x50, "FILE_OFFER", 512},
+    {0x51, "FILE_OFFERED", 512},
+    {0x52, "FILE_ANSWER", 16},
+    {0x53, "FILE_START", 256},
+    {0x54, "FILE_END", 640},
+    {0x58, "FILE_HELLO", 32},
+    {0x59, "FILE_READY", 16},
+    {0x5A, "FILE_GET", 16},
+    {0x5B, "FILE_DATA", 8 + WIRE_FILE_DATA_MAX},
 };
 
 /* Finds a type in the table of types, or NULL. */
@@ -444,11 +471,11 @@ static void test_error_names(void)
         "BAD_TEXT",     "RATE_LIMITED",  "TIMEOUT",
         "SERVER_FULL",  "SLOW_CONSUMER", "SHUTDOWN",
         "INTERNAL",     "NO_SUCH_NICK",  "AUTH",
-        "NOT_ALLOWED",
+        "NOT_ALLOWED",  "REJECTED",      "CANCELLED",
     };
     for (guint code = 0; code < G_N_ELEMENTS(names); code++)
         g_assert_cmpstr(wire_error_name((guint16)code), ==, names[code] ? names[code] : "UNKNOWN");
-    g_assert_cmpstr(wire_error_name(19), ==, "UNKNOWN");
+    g_assert_cmpstr(wire_error_name(21), ==, "UNKNOWN");
     g_assert_cmpstr(wire_error_name(G_MAXUINT16), ==, "UNKNOWN");
 }
 

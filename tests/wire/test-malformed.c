@@ -186,7 +186,7 @@ static const WirePayloadRow payload_rows[] = {
      WIRE_ERR_BAD_FRAME},
     {"hello/trailing", WIRE_HELLO, 0, {U8(0), STR("a"), HELLO_TAIL, RAW("x")}, WIRE_ERR_BAD_FRAME},
     {"hello/empty-payload", WIRE_HELLO, 0, {END}, WIRE_ERR_BAD_FRAME},
-    {"hello/flag-6", WIRE_HELLO, 0x0040, {U8(0), STR("a"), HELLO_TAIL}, WIRE_ERR_BAD_FRAME},
+    {"hello/flag-7", WIRE_HELLO, 0x0080, {U8(0), STR("a"), HELLO_TAIL}, WIRE_ERR_BAD_FRAME},
 
     /* WELCOME */
     {"welcome/count-1-no-members", WIRE_WELCOME, 0, {WELCOME_HEAD, U16(1)}, WIRE_ERR_BAD_FRAME},
@@ -413,6 +413,28 @@ static const WirePayloadRow payload_rows[] = {
     {"privmsg/bad-flag", WIRE_PRIVMSG, 0x0002, {U64(1), STR("bob"), STR("hi")}, WIRE_ERR_BAD_FRAME},
     {"quit/trailing", WIRE_QUIT, 0, {STR("bye"), RAW("\n")}, WIRE_ERR_BAD_FRAME},
     {"quit/flag-0", WIRE_QUIT, 0x0001, {STR("bye")}, WIRE_ERR_BAD_FRAME},
+    {"file-offer/empty-name",
+     WIRE_FILE_OFFER,
+     0,
+     {U32(1), U64(5), U8(1), U16(0), STR(""), STR(""), RAW("h")},
+     WIRE_ERR_BAD_FRAME},
+    {"file-offer/name-256",
+     WIRE_FILE_OFFER,
+     0,
+     {U32(1), U64(5), U8(1), U16(0), STR(""), FILL("n", 256), RAW("h")},
+     WIRE_ERR_BAD_FRAME},
+    {"file-offer/to-33",
+     WIRE_FILE_OFFER,
+     0,
+     {U32(1), U64(5), U8(1), U16(0), FILL("n", 33), STR("a"), RAW("h")},
+     WIRE_ERR_BAD_NICK},
+    {"file-get/flag-0", WIRE_FILE_GET, 0x0001, {U64(0), U32(1)}, WIRE_ERR_BAD_FRAME},
+    {"file-get/short", WIRE_FILE_GET, 0, {U64(0)}, WIRE_ERR_BAD_FRAME},
+    {"file-hello/trailing",
+     WIRE_FILE_HELLO,
+     0,
+     {U8(1), U64(1), U64(2), RAW("x")},
+     WIRE_ERR_BAD_FRAME},
 };
 
 /* A malformed payload from the table fails with its code. */

@@ -219,6 +219,40 @@ void wire_test_assert_msg_equal(const LcWireMsg *got, const LcWireMsg *want)
         g_assert_cmpuint(got->camera_acl.op, ==, want->camera_acl.op);
         wire_test_assert_str(got->camera_acl.nick, want->camera_acl.nick);
         break;
+    case WIRE_FILE_ANSWER:
+        g_assert_cmpuint(got->file_answer.transfer_id, ==, want->file_answer.transfer_id);
+        g_assert_cmpuint(got->file_answer.answer, ==, want->file_answer.answer);
+        g_assert_cmpuint(got->file_answer.way, ==, want->file_answer.way);
+        break;
+    case WIRE_FILE_START:
+        g_assert_cmpuint(got->file_start.transfer_id, ==, want->file_start.transfer_id);
+        g_assert_cmpuint(got->file_start.offer_id, ==, want->file_start.offer_id);
+        g_assert_cmpuint(got->file_start.role, ==, want->file_start.role);
+        g_assert_cmpuint(got->file_start.way, ==, want->file_start.way);
+        g_assert_cmpuint(got->file_start.token, ==, want->file_start.token);
+        g_assert_cmpuint(got->file_start.port, ==, want->file_start.port);
+        wire_test_assert_str(got->file_start.nick, want->file_start.nick);
+        wire_test_assert_str(got->file_start.addr, want->file_start.addr);
+        break;
+    case WIRE_FILE_END:
+        g_assert_cmpuint(got->file_end.transfer_id, ==, want->file_end.transfer_id);
+        g_assert_cmpuint(got->file_end.offer_id, ==, want->file_end.offer_id);
+        g_assert_cmpuint(got->file_end.code, ==, want->file_end.code);
+        wire_test_assert_str(got->file_end.nick, want->file_end.nick);
+        wire_test_assert_str(got->file_end.reason, want->file_end.reason);
+        break;
+    case WIRE_FILE_HELLO:
+        g_assert_cmpuint(got->file_hello.role, ==, want->file_hello.role);
+        g_assert_cmpuint(got->file_hello.transfer_id, ==, want->file_hello.transfer_id);
+        g_assert_cmpuint(got->file_hello.token, ==, want->file_hello.token);
+        break;
+    case WIRE_FILE_READY:
+        g_assert_cmpuint(got->file_ready.transfer_id, ==, want->file_ready.transfer_id);
+        break;
+    case WIRE_FILE_GET:
+        g_assert_cmpuint(got->file_get.offset, ==, want->file_get.offset);
+        g_assert_cmpuint(got->file_get.length, ==, want->file_get.length);
+        break;
     default:
         g_assert_not_reached();
     }

@@ -1,0 +1,449 @@
+/* files_send.c: the sending side of files: offers, the direct port, and
+ * a file channel per receiver (files.h). */
+#include "net/client/files_private.h"
+
+#include "net/secure/tls_client.h"
+#include "net/wire/validate.h"
+
+#include <string.h>
+
+static const LcFileChanEvents files_send_chan_events;
+
+/* Frees a peer (the table's destroy function). */
+static void files_peer_free(gpointer data)
+{
+    LcFilesPeer *peer = data;
+    if (peer->chan != NULL)
+        file_chan_free(peer->chan);
+    g_free(peer->nick);
+    g_free(peer);
+}
+
+/* Frees an offer (the table's destroy function). */
+void files_offer_free(gpointer data)
+{
+    LcFilesOffer *offer = data;
+    g_hash_table_unref(offer->peers);
+    file_source_unref(offer->source);
+    g_free(offer->to);
+    g_free(offer);
+}
+
+/* The progress of one receiver, as the front end sees it. */
+static void files_peer_progress(LcFilesPeer *peer, LcFilesProgress *p)
+{
+    LcFilesOffer *offer = peer->offer;
+    guint64 size = file_source_get_size(offer->source);
+    *p = (LcFilesProgress){.id = offer->id,
+                           .sending = TRUE,
+                           .name = file_source_get_name(offer->source),
+                           .nick = peer->nick,
+                           .size = size,
+                           .done = peer->done,
+                           .rate = peer->rate.rate,
+                           .eta_s = peer->rate.rate > 0
+                                        ? (double)(size - MIN(size, peer->done)) / peer->rate.rate
+                                        : -1,
+                           .way = peer->way};
+}
+
+/* Whether every receiver the offer went to is done with it (the relay
+ * names each one: FILE_OFFERED copies). */
+static gboolean files_offer_is_over(LcFilesOffer *offer)
+{
+    if (g_hash_table_size(offer->peers) == 0)
+        return FALSE;
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, offer->peers);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        if (!((LcFilesPeer *)value)->ended)
+            return FALSE;
+    return TRUE;
+}
+
+/* Tells the front end once an offer has nobody left to serve. */
+static void files_offer_check(LcFilesOffer *offer)
+{
+    if (offer->done || !files_offer_is_over(offer))
+        return;
+    offer->done = TRUE;
+    LcFiles *files = offer->files;
+    if (files->events.offer_done)
+        files->events.offer_done(files, offer->id, offer->n_ok, offer->n_failed, files->user_data);
+}
+
+/* Sends FILE_OFFER (again, after a rejoin) once the hash is known. */
+static void files_offer_announce(LcFilesOffer *offer)
+{
+    LcFiles *files = offer->files;
+    if (!offer->hashed || offer->done || session_get_state(files->session) != SESSION_JOINED)
+        return;
+    LcWireMsg msg = {.type = WIRE_FILE_OFFER};
+    msg.file_offer.offer_id = offer->id;
+    msg.file_offer.size = file_source_get_size(offer->source);
+    msg.file_offer.ways = offer->ways;
+    msg.file_offer.port = (offer->ways & WIRE_FILE_WAY_DIRECT) ? files->port : 0;
+    msg.file_offer.to = offer->to ? offer->to : "";
+    msg.file_offer.name = (char *)file_source_get_name(offer->source);
+    msg.file_offer.sha256 = file_source_get_sha256(offer->source);
+    if (!session_relay_takes_files(files->session)) {
+        g_autoptr(GError) error = g_error_new_literal(LC_WIRE_ERROR, WIRE_ERR_PROTOCOL,
+                                                      "this relay does not carry files");
+        LcFilesPeer none = {.offer = offer, .nick = offer->to ? offer->to : (char *)"the room"};
+        LcFilesProgress p;
+        files_peer_progress(&none, &p);
+        offer->done = TRUE;
+        offer->n_failed++;
+        if (files->events.finished)
+            files->events.finished(files, &p, error, files->user_data);
+        if (files->events.offer_done)
+            files->events.offer_done(files, offer->id, offer->n_ok, offer->n_failed,
+                                     files->user_data);
+        return;
+    }
+    files_send_msg(files, &msg);
+}
+
+/* The hash is done: the offer goes out. */
+static void files_on_hashed(GObject *object, GAsyncResult *result, gpointer data)
+{
+    LcFilesOffer *offer = data;
+    g_autoptr(GError) error = NULL;
+    if (!file_source_hash_finish(offer->source, result, &error)) {
+        if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            return; /* the files are being freed */
+        LcFiles *files = offer->files;
+        LcFilesPeer none = {.offer = offer, .nick = offer->to ? offer->to : (char *)"the room"};
+        LcFilesProgress p;
+        files_peer_progress(&none, &p);
+        offer->done = TRUE;
+        offer->n_failed++;
+        if (files->events.finished)
+            files->events.finished(files, &p, error, files->user_data);
+        if (files->events.offer_done)
+            files->events.offer_done(files, offer->id, 0, 1, files->user_data);
+        return;
+    }
+    offer->hashed = TRUE;
+    files_offer_announce(offer);
+}
+
+/* The receiver whose token this is, or NULL. */
+static LcFilesPeer *files_send_find_peer(LcFiles *files, guint64 token)
+{
+    GHashTableIter iter, p;
+    gpointer value, pv;
+    g_hash_table_iter_init(&iter, files->offers);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        g_hash_table_iter_init(&p, ((LcFilesOffer *)value)->peers);
+        while (g_hash_table_iter_next(&p, NULL, &pv))
+            if (((LcFilesPeer *)pv)->token == token && token != 0)
+                return pv;
+    }
+    return NULL;
+}
+
+/* Direct: a receiver's FILE_HELLO; its token must be one the relay gave. */
+static LcFileSource *files_send_on_hello(LcFileChan *chan, const LcWireMsg *hello, GError **error,
+                                         gpointer data)
+{
+    LcFilesPeer *peer = files_send_find_peer(data, hello->file_hello.token);
+    if (peer == NULL || peer->ended || peer->way != WIRE_FILE_WAY_DIRECT) {
+        g_set_error_literal(error, LC_WIRE_ERROR, WIRE_ERR_PROTOCOL,
+                            "FILE_HELLO with a token this sender was not given");
+        return NULL;
+    }
+    if (peer->chan != NULL && peer->chan != chan) {
+        file_chan_close(peer->chan, NULL);
+        files_bury_chan(peer->offer->files, g_steal_pointer(&peer->chan));
+    }
+    peer->chan = chan;
+    return file_source_ref(peer->offer->source);
+}
+
+/* Bytes sent to a receiver. */
+static void files_send_on_progress(LcFileChan *chan, guint64 bytes, gpointer data)
+{
+    LcFiles *files = data;
+    LcFilesPeer *peer = files_send_find_peer(files, file_chan_get_token(chan));
+    if (peer == NULL)
+        return;
+    peer->done = bytes;
+    files_rate_update(&peer->rate, bytes);
+    gint64 now = g_get_monotonic_time();
+    if (now - peer->shown_us < FILES_PROGRESS_MS * 1000 &&
+        bytes < file_source_get_size(peer->offer->source))
+        return;
+    peer->shown_us = now;
+    LcFilesProgress p;
+    files_peer_progress(peer, &p);
+    if (files->events.progress)
+        files->events.progress(files, &p, files->user_data);
+}
+
+/* A sending channel closed: the receiver's FILE_END (through the relay)
+ * says how it went, or a new FILE_START opens another. */
+static void files_send_on_closed(LcFileChan *chan, const GError *error, gpointer data)
+{
+    LcFiles *files = data;
+    LcFilesPeer *peer = files_send_find_peer(files, file_chan_get_token(chan));
+    if (error != NULL)
+        g_debug("file channel closed: %s", error->message);
+    if (peer != NULL && peer->chan == chan) {
+        peer->chan = NULL;
+        files_bury_chan(files, chan);
+    } else if (peer == NULL) {
+        files_bury_chan(files, chan);
+    }
+}
+
+static const LcFileChanEvents files_send_chan_events = {
+    .hello = files_send_on_hello,
+    .progress = files_send_on_progress,
+    .closed = files_send_on_closed,
+};
+
+/* Direct: a receiver connected to this client's port. */
+static gboolean files_send_on_incoming(GSocketService *service, GSocketConnection *connection,
+                                       GObject *source, gpointer data)
+{
+    LcFiles *files = data;
+    LcFileChanConfig config = {.role = FILE_CHAN_SENDER, .rate = files->config.rate};
+    /* Until its FILE_HELLO names a receiver the channel is nobody's; a
+     * wrong or missing FILE_HELLO closes it, and the close frees it. */
+    file_chan_new(G_IO_STREAM(connection), &config, &files_send_chan_events, files);
+    return TRUE;
+}
+
+/* Opens the direct port (any address, a port the system picks). */
+static gboolean files_send_listen(LcFiles *files, GError **error)
+{
+    if (files->service != NULL)
+        return TRUE;
+    g_autoptr(GSocketService) service = g_socket_service_new();
+    guint16 port = g_socket_listener_add_any_inet_port(G_SOCKET_LISTENER(service), NULL, error);
+    if (port == 0)
+        return FALSE;
+    g_signal_connect(service, "incoming", G_CALLBACK(files_send_on_incoming), files);
+    g_socket_service_start(service);
+    files->service = g_steal_pointer(&service);
+    files->port = port;
+    return TRUE;
+}
+
+/* Offers a file: opens it, hashes it on a worker thread, then offers it. */
+guint files_send(LcFiles *files, const char *path, const char *to, guint8 ways, GError **error)
+{
+    if (to != NULL && !validate_nick(to, error))
+        return 0;
+    if (to != NULL && g_ascii_strcasecmp(to, session_get_nick(files->session)) == 0) {
+        g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                            "a file is not sent to oneself");
+        return 0;
+    }
+    ways = ways ? ways : files->config.ways;
+    g_autoptr(LcFileSource) source = file_source_open(path, error);
+    if (source == NULL)
+        return 0;
+    g_autoptr(GError) local = NULL;
+    if ((ways & WIRE_FILE_WAY_DIRECT) && !files_send_listen(files, &local)) {
+        g_warning("no port for direct transfers (%s): files go through the relay", local->message);
+        ways &= (guint8)~WIRE_FILE_WAY_DIRECT;
+    }
+    if (ways == 0) {
+        g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                            "no way left to send the file");
+        return 0;
+    }
+    LcFilesOffer *offer = g_new0(LcFilesOffer, 1);
+    offer->files = files;
+    offer->id = files->next_id++;
+    offer->to = g_strdup(to);
+    offer->ways = ways;
+    offer->source = g_steal_pointer(&source);
+    offer->peers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, files_peer_free);
+    g_hash_table_insert(files->offers, GUINT_TO_POINTER(offer->id), offer);
+    file_source_hash_async(offer->source, files->cancel, files_on_hashed, offer);
+    return offer->id;
+}
+
+/* The receiver of an offer by nick, made on first mention. */
+static LcFilesPeer *files_offer_peer(LcFilesOffer *offer, const char *nick)
+{
+    g_autofree char *key = g_ascii_strdown(nick, -1);
+    LcFilesPeer *peer = g_hash_table_lookup(offer->peers, key);
+    if (peer == NULL) {
+        peer = g_new0(LcFilesPeer, 1);
+        peer->offer = offer;
+        peer->nick = g_strdup(nick);
+        g_hash_table_insert(offer->peers, g_steal_pointer(&key), peer);
+    }
+    return peer;
+}
+
+/* Through the relay: connected; the channel says FILE_HELLO. */
+static void files_send_on_connected(GObject *object, GAsyncResult *result, gpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GIOStream) io = tls_client_connect_finish(result, &error);
+    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+    LcFilesPeer *peer = data;
+    if (io == NULL) {
+        g_debug("file channel to the relay: %s", error->message);
+        return; /* the receiver asks again, or gives up */
+    }
+    LcFileChanConfig config = {.role = FILE_CHAN_SENDER,
+                               .greet = TRUE,
+                               .transfer_id = peer->transfer_id,
+                               .token = peer->token,
+                               .source = peer->offer->source,
+                               .rate = peer->offer->files->config.rate};
+    if (peer->chan != NULL) {
+        file_chan_close(peer->chan, NULL);
+        files_bury_chan(peer->offer->files, g_steal_pointer(&peer->chan));
+    }
+    peer->chan = file_chan_new(io, &config, &files_send_chan_events, peer->offer->files);
+}
+
+/* FILE_START (sender): a receiver accepted; through the relay the channel
+ * is opened now, directly the receiver connects to this client's port. */
+static void files_send_on_start(LcFiles *files, const LcWireMsg *msg)
+{
+    LcFilesOffer *offer =
+        g_hash_table_lookup(files->offers, GUINT_TO_POINTER(msg->file_start.offer_id));
+    if (offer == NULL || offer->done)
+        return;
+    LcFilesPeer *peer = files_offer_peer(offer, msg->file_start.nick);
+    offer->started = TRUE;
+    peer->ended = FALSE;
+    peer->way = msg->file_start.way;
+    peer->token = msg->file_start.token;
+    peer->transfer_id = msg->file_start.transfer_id;
+    if (peer->way != WIRE_FILE_WAY_RELAY)
+        return;
+    g_autoptr(GInetSocketAddress) relay = session_get_relay_address(files->session);
+    if (relay == NULL)
+        return;
+    files_connect(files, g_inet_socket_address_get_address(relay),
+                  g_inet_socket_address_get_port(relay), TRUE, files->cancel,
+                  files_send_on_connected, peer);
+}
+
+/* FILE_END (sender): one receiver is done (or refused, or failed), or the
+ * relay refused the offer itself. */
+static void files_send_on_end(LcFiles *files, const LcWireMsg *msg)
+{
+    LcFilesOffer *offer =
+        g_hash_table_lookup(files->offers, GUINT_TO_POINTER(msg->file_end.offer_id));
+    if (offer == NULL || offer->done)
+        return;
+    g_autoptr(GError) error = NULL;
+    if (msg->file_end.code != 0)
+        error = g_error_new_literal(LC_WIRE_ERROR, msg->file_end.code, msg->file_end.reason);
+    if (msg->file_end.transfer_id == 0 && msg->file_end.code == WIRE_ERR_NO_SUCH_NICK &&
+        offer->started && offer->to != NULL) {
+        /* Offered again after a rejoin, before the receiver is back: it
+         * goes on when the receiver joins. */
+        g_message("%s: %s is not in the room; the file goes on when they are back",
+                  file_source_get_name(offer->source), offer->to);
+        return;
+    }
+    if (msg->file_end.transfer_id == 0 || msg->file_end.nick[0] == '\0') {
+        LcFilesPeer none = {.offer = offer, .nick = offer->to ? offer->to : (char *)"the room"};
+        LcFilesProgress p;
+        files_peer_progress(&none, &p);
+        offer->done = TRUE;
+        offer->n_failed++;
+        if (files->events.finished)
+            files->events.finished(files, &p, error, files->user_data);
+        if (files->events.offer_done)
+            files->events.offer_done(files, offer->id, offer->n_ok, offer->n_failed,
+                                     files->user_data);
+        return;
+    }
+    LcFilesPeer *peer = files_offer_peer(offer, msg->file_end.nick);
+    if (peer->ended)
+        return;
+    peer->ended = TRUE;
+    if (peer->chan != NULL) {
+        file_chan_close(peer->chan, NULL);
+        files_bury_chan(files, g_steal_pointer(&peer->chan));
+    }
+    if (error == NULL) {
+        offer->n_ok++;
+        peer->done = file_source_get_size(offer->source);
+    } else {
+        offer->n_failed++;
+    }
+    LcFilesProgress p;
+    files_peer_progress(peer, &p);
+    if (files->events.finished)
+        files->events.finished(files, &p, error, files->user_data);
+    files_offer_check(offer);
+}
+
+/* A member left: an offer to the room waits for it no more (an offer to
+ * it alone waits for it to come back). */
+static void files_send_on_leave(LcFilesOffer *offer, const char *nick)
+{
+    g_autofree char *key = g_ascii_strdown(nick, -1);
+    LcFilesPeer *peer = g_hash_table_lookup(offer->peers, key);
+    if (offer->to != NULL || offer->done || peer == NULL || peer->ended)
+        return;
+    LcFiles *files = offer->files;
+    peer->ended = TRUE;
+    offer->n_failed++;
+    if (peer->chan != NULL) {
+        file_chan_close(peer->chan, NULL);
+        files_bury_chan(files, g_steal_pointer(&peer->chan));
+    }
+    g_autoptr(GError) error =
+        g_error_new(LC_WIRE_ERROR, WIRE_ERR_CANCELLED, "%s left the room", peer->nick);
+    LcFilesProgress p;
+    files_peer_progress(peer, &p);
+    if (files->events.finished)
+        files->events.finished(files, &p, error, files->user_data);
+}
+
+/* FILE_START and FILE_END for this client's offers; PRESENCE (a member
+ * leaving ends what an offer to the room waits for). */
+void files_send_on_message(LcFiles *files, const LcWireMsg *msg)
+{
+    if (msg->type == WIRE_FILE_OFFERED) {
+        LcFilesOffer *offer =
+            g_hash_table_lookup(files->offers, GUINT_TO_POINTER(msg->file_offered.offer_id));
+        if (offer != NULL && !offer->done)
+            files_offer_peer(offer, msg->file_offered.nick);
+    } else if (msg->type == WIRE_FILE_START)
+        files_send_on_start(files, msg);
+    else if (msg->type == WIRE_FILE_END)
+        files_send_on_end(files, msg);
+    else if (msg->type == WIRE_PRESENCE) {
+        GHashTableIter iter;
+        gpointer value;
+        g_hash_table_iter_init(&iter, files->offers);
+        while (g_hash_table_iter_next(&iter, NULL, &value)) {
+            LcFilesOffer *offer = value;
+            /* The receiver of an offer that waits for it is back. */
+            if (msg->presence.kind == WIRE_PRESENCE_JOIN && offer->started && offer->to != NULL &&
+                g_ascii_strcasecmp(offer->to, msg->presence.nick) == 0)
+                files_offer_announce(offer);
+            if (msg->presence.kind == WIRE_PRESENCE_LEAVE)
+                files_send_on_leave(offer, msg->presence.nick);
+            files_offer_check(offer);
+        }
+    }
+}
+
+/* Joined (again): every unfinished offer goes out anew; the channels of
+ * the last connection are gone with it. */
+void files_send_rejoined(LcFiles *files)
+{
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, files->offers);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        files_offer_announce(value);
+}

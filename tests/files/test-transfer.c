@@ -1,0 +1,334 @@
+/* test-transfer.c: files between real sessions through a real relay on
+ * 127.0.0.1: through the relay and directly, checked end to end; names
+ * that would leave the folder refused; a transfer that survives the
+ * relay's restart and goes on where it stopped. */
+#include "net/client/files.h"
+#include "net/files/file_name.h"
+#include "tests/net/harness.h"
+#include "tests/test-tmpdir.h"
+
+#include <string.h>
+
+typedef struct {
+    LcSession *session;
+    LcFiles *files;
+    gboolean joined;
+    guint finished;
+    guint failed;
+    gboolean offer_done;
+    guint8 way;
+    guint64 last_done;
+    guint64 first_done_after_cut; /* the first progress after a restart */
+    gboolean cut;
+    GError *error;
+} Side;
+
+/* Notes a join. */
+static void side_on_state(LcSession *session, LcSessionState state, const GError *error,
+                          gpointer data)
+{
+    Side *side = data;
+    side->joined = state == SESSION_JOINED;
+}
+
+/* Notes progress, and where it stood first after a cut. */
+static void side_on_progress(LcFiles *files, const LcFilesProgress *p, gpointer data)
+{
+    Side *side = data;
+    side->way = p->way;
+    side->last_done = p->done;
+    if (side->cut && side->first_done_after_cut == 0)
+        side->first_done_after_cut = p->done;
+}
+
+/* Notes one transfer's end. */
+static void side_on_finished(LcFiles *files, const LcFilesProgress *p, const GError *error,
+                             gpointer data)
+{
+    Side *side = data;
+    side->way = p->way ? p->way : side->way;
+    if (error == NULL) {
+        side->finished++;
+        return;
+    }
+    side->failed++;
+    if (side->error == NULL)
+        side->error = g_error_copy(error);
+}
+
+/* Notes that an offer is over. */
+static void side_on_offer_done(LcFiles *files, guint offer, guint n_ok, guint n_failed,
+                               gpointer data)
+{
+    ((Side *)data)->offer_done = TRUE;
+}
+
+/* Joins a member whose session takes files, receiving into dir (NULL:
+ * none). */
+static void side_join(Side *side, guint16 port, const char *nick, const char *dir, double rate)
+{
+    memset(side, 0, sizeof(*side));
+    LcSessionConfig config = {.host = "127.0.0.1",
+                              .port = port,
+                              .nick = nick,
+                              .history_limit = 0,
+                              .reconnect = TRUE,
+                              .reconnect_max_ms = 300,
+                              .files = TRUE};
+    LcSessionEvents events = {.state = side_on_state};
+    side->session = session_new(&config, &events, side);
+    LcFilesConfig fconfig = {.dir = dir, .auto_accept = dir != NULL, .rate = rate};
+    LcFilesEvents fevents = {.progress = side_on_progress,
+                             .finished = side_on_finished,
+                             .offer_done = side_on_offer_done};
+    side->files = files_new(side->session, &fconfig, &fevents, side);
+    session_start(side->session);
+    g_assert_true(test_wait_flag(&side->joined, 5000));
+}
+
+/* Leaves. */
+static void side_leave(Side *side)
+{
+    files_free(side->files);
+    session_free(side->session);
+    g_clear_error(&side->error);
+}
+
+/* A file of size pseudo-random bytes. */
+static char *make_file(const char *dir, const char *name, gsize size)
+{
+    g_autofree guint8 *data = g_malloc(MAX(size, 1));
+    GRand *rand = g_rand_new_with_seed((guint32)size);
+    for (gsize i = 0; i < size; i++)
+        data[i] = (guint8)g_rand_int(rand);
+    g_rand_free(rand);
+    char *path = g_build_filename(dir, name, NULL);
+    g_assert_true(g_file_set_contents(path, (const char *)data, (gssize)size, NULL));
+    return path;
+}
+
+/* Whether two files hold the same bytes. */
+static void assert_same_file(const char *a, const char *b)
+{
+    g_autofree char *da = NULL, *db = NULL;
+    gsize la = 0, lb = 0;
+    g_assert_true(g_file_get_contents(a, &da, &la, NULL));
+    g_assert_true(g_file_get_contents(b, &db, &lb, NULL));
+    g_assert_cmpuint(la, ==, lb);
+    g_assert_true(memcmp(da, db, la) == 0);
+}
+
+/* Both sides are done. */
+static gboolean both_done(gpointer data)
+{
+    Side **sides = data;
+    return sides[0]->offer_done && (sides[1]->finished + sides[1]->failed) > 0;
+}
+
+/* One file to one member by one way; checked byte for byte and by the
+ * receiver's SHA-256. */
+static void test_way(gconstpointer data)
+{
+    guint8 way = (guint8)GPOINTER_TO_UINT(data);
+    TestRelay *relay = test_relay_start(NULL);
+    guint16 port = test_relay_port(relay);
+    g_autofree char *src = g_dir_make_tmp("lanconf-send-XXXXXX", NULL);
+    g_autofree char *dst = g_dir_make_tmp("lanconf-recv-XXXXXX", NULL);
+    /* Not a whole number of FILE_GETs, larger than the window. */
+    g_autofree char *path = make_file(src, "report 2026.bin", 3 * 1024 * 1024 + 12345);
+    Side alice, bob;
+    side_join(&alice, port, "alice", NULL, 0);
+    side_join(&bob, port, "bob", dst, 0);
+
+    g_autoptr(GError) error = NULL;
+    guint id = files_send(alice.files, path, "bob", way, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(id, >, 0);
+    Side *sides[] = {&alice, &bob};
+    g_assert_true(test_wait_until(both_done, sides, 20000));
+    g_assert_no_error(bob.error);
+    g_assert_no_error(alice.error);
+    g_assert_cmpuint(bob.finished, ==, 1);
+    g_assert_cmpuint(alice.finished, ==, 1);
+    g_assert_cmpuint(bob.way, ==, way);
+    g_autofree char *got = g_build_filename(dst, "report 2026.bin", NULL);
+    assert_same_file(path, got);
+    g_autofree char *part = g_strconcat(got, ".lanconf-part", NULL);
+    g_assert_false(g_file_test(part, G_FILE_TEST_EXISTS));
+
+    /* The same file again: bob has it, and says so without a transfer. */
+    alice.offer_done = FALSE;
+    files_send(alice.files, path, "bob", way, &error);
+    g_assert_no_error(error);
+    g_assert_true(test_wait_flag(&alice.offer_done, 20000));
+    g_assert_cmpuint(alice.finished, ==, 2);
+    g_assert_cmpuint(bob.finished + bob.failed, ==, 1);
+
+    /* Another file of that name: the name is taken, so it is refused, and
+     * the file there is left as it was. */
+    g_autofree char *other = make_file(src, "report 2026.bin", 1000);
+    alice.offer_done = FALSE;
+    files_send(alice.files, other, "bob", way, &error);
+    g_assert_no_error(error);
+    g_assert_true(test_wait_until(both_done, sides, 20000));
+    g_assert_true(test_wait_flag(&alice.offer_done, 20000));
+    g_assert_cmpuint(bob.failed, ==, 1);
+    g_assert_error(bob.error, LC_FILE_ERROR, FILE_ERROR_EXISTS);
+    g_assert_cmpuint(alice.failed, ==, 1);
+    g_assert_error(alice.error, LC_WIRE_ERROR, WIRE_ERR_REJECTED);
+    g_autofree char *first = make_file(src, "first copy", 3 * 1024 * 1024 + 12345);
+    assert_same_file(first, got);
+
+    side_leave(&alice);
+    side_leave(&bob);
+    test_relay_stop(relay);
+    test_tmpdir_remove(src);
+    test_tmpdir_remove(dst);
+}
+
+/* Reads from a raw socket until a message of this type, running the main
+ * context meanwhile (bob's session lives there). */
+static gboolean raw_read_pumping(GSocket *raw, guint8 type, LcWireMsg *msg)
+{
+    for (guint i = 0; i < 100; i++) {
+        while (g_main_context_iteration(NULL, FALSE))
+            ;
+        if (test_raw_read_type(raw, type, msg, 50))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* A raw member offers files whose names would leave the folder or hide:
+ * the relay refuses each with the reason, and bob is offered none. */
+static void test_bad_names(void)
+{
+    TestRelay *relay = test_relay_start(NULL);
+    guint16 port = test_relay_port(relay);
+    g_autofree char *dst = g_dir_make_tmp("lanconf-recv-XXXXXX", NULL);
+    Side bob;
+    side_join(&bob, port, "bob", dst, 0);
+    GSocket *raw = test_raw_join_flags(port, "mallory", WIRE_FLAG_FILES, 0, 0);
+    static const char *const names[] = {"../evil",
+                                        "/etc/passwd",
+                                        "a/b",
+                                        ".bashrc",
+                                        "..",
+                                        "a\nb",
+                                        "x\xe2\x80\xae"
+                                        "exe.txt"};
+    guint8 sha[WIRE_FILE_HASH_SIZE] = {0};
+    g_autoptr(GBytes) hash = g_bytes_new(sha, sizeof(sha));
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+        LcWireMsg offer = {.type = WIRE_FILE_OFFER};
+        offer.file_offer.offer_id = i + 1;
+        offer.file_offer.size = 10;
+        offer.file_offer.ways = WIRE_FILE_WAY_RELAY;
+        offer.file_offer.to = "bob";
+        offer.file_offer.name = (char *)names[i];
+        offer.file_offer.sha256 = hash;
+        test_raw_send(raw, &offer);
+        LcWireMsg answer;
+        g_test_message("offering %s", names[i]);
+        g_assert_true(test_raw_read_type(raw, WIRE_FILE_END, &answer, 3000));
+        g_assert_cmpuint(answer.file_end.offer_id, ==, i + 1);
+        g_assert_cmpuint(answer.file_end.code, ==, WIRE_ERR_PROTOCOL);
+        g_assert_nonnull(strstr(answer.file_end.reason, "name"));
+        wire_msg_clear(&answer);
+    }
+    /* A good name goes through to bob, whose folder gets nothing else. */
+    LcWireMsg offer = {.type = WIRE_FILE_OFFER};
+    offer.file_offer.offer_id = 99;
+    offer.file_offer.size = 10;
+    offer.file_offer.ways = WIRE_FILE_WAY_RELAY;
+    offer.file_offer.to = "bob";
+    offer.file_offer.name = "fine.txt";
+    offer.file_offer.sha256 = hash;
+    test_raw_send(raw, &offer);
+    LcWireMsg start;
+    g_assert_true(raw_read_pumping(raw, WIRE_FILE_START, &start));
+    g_assert_cmpstr(start.file_start.nick, ==, "bob");
+    g_assert_cmpuint(start.file_start.way, ==, WIRE_FILE_WAY_RELAY);
+    wire_msg_clear(&start);
+    g_autoptr(GDir) d = g_dir_open(dst, 0, NULL);
+    const char *name;
+    while ((name = g_dir_read_name(d)) != NULL)
+        g_assert_cmpstr(name, ==, "fine.txt.lanconf-part");
+    /* A name that is not UTF-8 is a broken frame: the relay says so and
+     * closes. */
+    offer.file_offer.name = "\xff\xfe";
+    test_raw_send(raw, &offer);
+    guint16 code = 0;
+    g_assert_true(test_raw_wait_closed(raw, 3000, &code));
+    g_assert_cmpuint(code, ==, WIRE_ERR_BAD_UTF8);
+    g_object_unref(raw);
+    side_leave(&bob);
+    test_relay_stop(relay);
+    test_tmpdir_remove(dst);
+}
+
+static guint16 restart_port;
+
+/* The restarted relay takes the port the first one had. */
+static void restart_tweak(LcRelayConfig *config)
+{
+    config->port = restart_port;
+}
+
+/* The receiver has a part of the file. */
+static gboolean some_received(gpointer data)
+{
+    return ((Side *)data)->last_done >= 2 * 1024 * 1024;
+}
+
+/* Through the relay, held to 4 MiB/s: the relay stops midway and comes
+ * back on its port; both sessions rejoin, the sender offers again, and
+ * the receiver goes on from its part file, not from the start. */
+static void test_resume_after_restart(void)
+{
+    TestRelay *relay = test_relay_start(NULL);
+    restart_port = test_relay_port(relay);
+    g_autofree char *src = g_dir_make_tmp("lanconf-send-XXXXXX", NULL);
+    g_autofree char *dst = g_dir_make_tmp("lanconf-recv-XXXXXX", NULL);
+    gsize size = 12 * 1024 * 1024;
+    g_autofree char *path = make_file(src, "big.bin", size);
+    Side alice, bob;
+    side_join(&alice, restart_port, "alice", NULL, 4.0 * 1024 * 1024);
+    side_join(&bob, restart_port, "bob", dst, 0);
+    g_autoptr(GError) error = NULL;
+    files_send(alice.files, path, "bob", WIRE_FILE_WAY_RELAY, &error);
+    g_assert_no_error(error);
+    g_assert_true(test_wait_until(some_received, &bob, 20000));
+
+    guint64 cut_at = bob.last_done;
+    test_relay_stop(relay);
+    bob.cut = TRUE;
+    relay = test_relay_start(restart_tweak);
+    Side *sides[] = {&alice, &bob};
+    g_assert_true(test_wait_until(both_done, sides, 30000));
+    g_assert_no_error(bob.error);
+    g_assert_cmpuint(bob.finished, ==, 1);
+    g_assert_cmpuint(alice.finished, ==, 1);
+    /* It went on from the part file: no progress below where it was cut,
+     * less a window that may not have reached the disk. */
+    g_assert_cmpuint(bob.first_done_after_cut + 2 * 1024 * 1024, >=, cut_at);
+    g_autofree char *got = g_build_filename(dst, "big.bin", NULL);
+    assert_same_file(path, got);
+
+    side_leave(&alice);
+    side_leave(&bob);
+    test_relay_stop(relay);
+    test_tmpdir_remove(src);
+    test_tmpdir_remove(dst);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_data_func("/files/transfer/relay", GUINT_TO_POINTER(WIRE_FILE_WAY_RELAY), test_way);
+    g_test_add_data_func("/files/transfer/direct", GUINT_TO_POINTER(WIRE_FILE_WAY_DIRECT),
+                         test_way);
+    g_test_add_func("/files/transfer/bad-names", test_bad_names);
+    g_test_add_func("/files/transfer/resume-after-restart", test_resume_after_restart);
+    return g_test_run();
+}
