@@ -20,12 +20,27 @@ static int lanconf_usage_error(const char *what, const char *message)
     return 2;
 }
 
+/* Where files taken go: the flag's folder, the config's, the user's
+ * Downloads folder where it exists, else the current folder. */
+static char *lanconf_files_dir(const char *flag, const char *config)
+{
+    if (flag != NULL || config != NULL)
+        return g_strdup(flag ? flag : config);
+    const char *downloads = g_get_user_special_dir(G_USER_DIRECTORY_DOWNLOAD);
+    if (downloads != NULL && g_file_test(downloads, G_FILE_TEST_IS_DIR))
+        return g_strdup(downloads);
+    g_autofree char *home = g_build_filename(g_get_home_dir(), "Downloads", NULL);
+    if (g_file_test(home, G_FILE_TEST_IS_DIR))
+        return g_steal_pointer(&home);
+    return g_get_current_dir();
+}
+
 /* Parses the options, reads the config and runs the client. */
 int main(int argc, char **argv)
 {
     alloc_tune_for_frames();
     g_autofree char *server = NULL, *nick = NULL, *config_path = NULL, *log_path = NULL,
-                    *password_file = NULL;
+                    *password_file = NULL, *files_dir = NULL;
     gboolean no_history = FALSE, version = FALSE, no_bell = FALSE, insecure = FALSE;
     GOptionEntry entries[] = {
         {"server", 's', 0, G_OPTION_ARG_STRING, &server,
@@ -49,6 +64,10 @@ int main(int argc, char **argv)
          "Speak plaintext, without TLS (a relay run with --insecure serves it): a lab's "
          "baseline; anyone on the network can read and change what is sent",
          NULL},
+        {"files-dir", 0, 0, G_OPTION_ARG_FILENAME, &files_dir,
+         "Where files taken with /accept go (config: files_dir; default: the Downloads folder "
+         "where there is one, else the current folder)",
+         "DIR"},
         {"version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL},
         G_OPTION_ENTRY_NULL};
     locale_use_utf8(TRUE);
@@ -70,6 +89,9 @@ int main(int argc, char **argv)
                                "/view NICK "
                                "[window|terminal] (a window where one can open, else drawn in "
                                "the terminal above the chat), /unview NICK.\n"
+                               "Files: /send FILE [NICK] (to NICK or the room), /accept [N] and "
+                               "/reject [N] (an offer, by its number), progress in the status "
+                               "line.\n"
                                "Sound: /audio on [SOURCE] [tcp|udp|both] (mic by default, echo "
                                "cancelled where GStreamer's webrtcdsp is installed), /audio off, "
                                "/listen [FILE.wav], /listen off, /mute "
@@ -119,9 +141,12 @@ int main(int argc, char **argv)
     guint16 port = 0;
     const char *use_nick = nick ? nick : settings.nick ? settings.nick : g_get_user_name();
     int status = 2;
+    g_autofree char *use_files_dir = lanconf_files_dir(files_dir, settings.files_dir);
     g_auto(LcServerChoice) choice = {0};
     g_autofree char *found = NULL;
-    if (!server_choice_parse(server, settings.server, &choice, &error)) {
+    if (!g_file_test(use_files_dir, G_FILE_TEST_IS_DIR)) {
+        lanconf_usage_error("--files-dir: not a folder: ", use_files_dir);
+    } else if (!server_choice_parse(server, settings.server, &choice, &error)) {
         lanconf_usage_error("--server: ", error->message);
     } else if (!validate_nick(use_nick, &error)) {
         g_autofree char *why = g_strdup_printf("%s (choose one with --nick)", error->message);
@@ -146,6 +171,8 @@ int main(int argc, char **argv)
             .found = found,
             .insecure = insecure || settings.insecure,
             .password = password,
+            .files_dir = use_files_dir,
+            .max_file_size = settings.max_file_size,
         };
         status = tui_run(&tc, &error);
         if (error != NULL)

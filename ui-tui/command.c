@@ -23,6 +23,10 @@ static const LcCommandInfo command_table[] = {
      "--private: only members you /allow may view it"},
     {"/allow", "[NICK]", "Let NICK view your private camera; /allow alone lists who may"},
     {"/deny", "NICK", "Stop NICK viewing your private camera (a view under way ends)"},
+    {"/send", "FILE [NICK]",
+     "Offer FILE to NICK or to the room (quote a name with spaces: /send \"my file.pdf\" bob)"},
+    {"/accept", "[N]", "Take file offer N (default: the last one) into your files folder"},
+    {"/reject", "[N]", "Turn file offer N down (default: the last one)"},
     {"/view", "NICK [window|terminal] [both]",
      "Watch NICK's camera: in a window where one can open, else in the terminal; both: its "
      "TCP and UDP channels side by side"},
@@ -39,8 +43,9 @@ static const LcCommandInfo command_table[] = {
 };
 
 static const char *const command_names[] = {
-    "/allow", "/audio", "/away", "/cam",  "/clear", "/deny", "/help",   "/lag",    "/listen", "/me",
-    "/msg",   "/mute",  "/nick", "/quit", "/stats", "/view", "/unview", "/volume", "/who",    NULL};
+    "/accept", "/allow",  "/audio", "/away",   "/cam",    "/clear", "/deny", "/help",
+    "/lag",    "/listen", "/me",    "/msg",    "/mute",   "/nick",  "/quit", "/reject",
+    "/send",   "/stats",  "/view",  "/unview", "/volume", "/who",   NULL};
 
 static const LcCommandAlias command_aliases[] = {
     {"/me", CMD_ME},          {"/nick", CMD_NICK},     {"/who", CMD_WHO},   {"/names", CMD_WHO},
@@ -48,7 +53,8 @@ static const LcCommandAlias command_aliases[] = {
     {"/help", CMD_HELP},      {"/quit", CMD_QUIT},     {"/exit", CMD_QUIT}, {"/lag", CMD_LAG},
     {"/stats", CMD_STATS},    {"/cam", CMD_CAM_ON},    {"/view", CMD_VIEW}, {"/unview", CMD_UNVIEW},
     {"/audio", CMD_AUDIO_ON}, {"/listen", CMD_LISTEN}, {"/mute", CMD_MUTE}, {"/volume", CMD_VOLUME},
-    {"/allow", CMD_ALLOW},    {"/deny", CMD_DENY},
+    {"/allow", CMD_ALLOW},    {"/deny", CMD_DENY},     {"/send", CMD_SEND}, {"/accept", CMD_ACCEPT},
+    {"/reject", CMD_REJECT},
 };
 
 /* Looks a command name up; CMD_UNKNOWN if there is none. */
@@ -223,6 +229,36 @@ static void command_parse_view(LcCommand *cmd, const char *arg)
     cmd->channels = both ? g_strdup("both") : NULL;
 }
 
+/* /send FILE [NICK]: the file may be quoted as in a shell (a name with
+ * spaces), and ~/ is the home folder. */
+static void command_parse_send(LcCommand *cmd, const char *arg)
+{
+    g_auto(GStrv) words = NULL;
+    if (*arg == '\0' || !g_shell_parse_argv(arg, NULL, &words, NULL) || g_strv_length(words) > 2) {
+        command_set(cmd, CMD_USAGE,
+                    g_strdup("usage: /send FILE [NICK] (quote a name with spaces: /send \"my "
+                             "file.pdf\" bob)"));
+        return;
+    }
+    const char *file = words[0];
+    command_set(cmd, CMD_SEND,
+                g_str_has_prefix(file, "~/") ? g_build_filename(g_get_home_dir(), file + 2, NULL)
+                                             : g_strdup(file));
+    cmd->where = g_strdup(words[1]);
+}
+
+/* /accept [N] and /reject [N]: N a whole number. */
+static void command_parse_offer(LcCommand *cmd, LcCommandKind kind, const char *arg)
+{
+    if (*arg != '\0' && strspn(arg, "0123456789") != strlen(arg)) {
+        command_set(cmd, CMD_USAGE,
+                    g_strdup_printf("usage: %s [N] (N: the offer's number; default the last)",
+                                    kind == CMD_ACCEPT ? "/accept" : "/reject"));
+        return;
+    }
+    command_set(cmd, kind, *arg ? g_strdup(arg) : NULL);
+}
+
 /* Fills cmd for a known command with its (stripped) argument. */
 static void command_parse_args(LcCommand *cmd, LcCommandKind kind, const char *rest)
 {
@@ -240,6 +276,10 @@ static void command_parse_args(LcCommand *cmd, LcCommandKind kind, const char *r
                                                 : "usage: /mute [NICK]"));
     } else if (kind == CMD_VIEW) {
         command_parse_view(cmd, arg);
+    } else if (kind == CMD_SEND) {
+        command_parse_send(cmd, arg);
+    } else if (kind == CMD_ACCEPT || kind == CMD_REJECT) {
+        command_parse_offer(cmd, kind, arg);
     } else if (kind == CMD_ALLOW && strchr(arg, ' ') != NULL) {
         command_set(cmd, CMD_USAGE, g_strdup("usage: /allow NICK, or /allow alone to list"));
     } else if (kind == CMD_DENY && (!has_arg || strchr(arg, ' ') != NULL)) {

@@ -33,6 +33,9 @@ typedef enum {
     CMD_VOLUME,    /* /volume NICK LEVEL: arg is the nick, level 0 to 10 */
     CMD_ALLOW,     /* /allow [NICK]: arg is the nick, or NULL to list those allowed */
     CMD_DENY,      /* /deny NICK: arg is the nick */
+    CMD_SEND,      /* /send FILE [NICK]: arg is the file, where the nick or NULL (the room) */
+    CMD_ACCEPT,    /* /accept [N]: arg is N, or NULL for the last offer */
+    CMD_REJECT,    /* /reject [N]: arg is N, or NULL for the last offer */
     CMD_UNKNOWN,   /* not a command: arg is a message saying so, with a hint */
     CMD_USAGE,     /* a command used wrongly: arg is the message */
 } LcCommandKind;
@@ -43,7 +46,8 @@ typedef struct {
     char *channels;   /* CMD_CAM_ON, CMD_AUDIO_ON: "tcp", "udp", "both" or NULL (both);
                        * CMD_VIEW: "both" to show the channels apart, else NULL */
     double level;     /* CMD_VOLUME: 0 (silent) to 10; 1 as sent */
-    char *where;      /* CMD_VIEW: "window", "terminal" or NULL (a window if one can open) */
+    char *where;      /* CMD_VIEW: "window", "terminal" or NULL (a window if one can open);
+                       * CMD_SEND: the nick it is for, or NULL (the room) */
     char *text;       /* CMD_MSG: the message */
     gboolean private; /* CMD_CAM_ON: --private, only members allowed may view */
 } LcCommand;

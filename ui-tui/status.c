@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#define STATUS_FIELDS 7
+#define STATUS_FIELDS 8
 
 /* Sets defaults. */
 void status_init(LcStatus *status)
@@ -21,6 +21,7 @@ void status_clear(LcStatus *status)
     g_clear_pointer(&status->server, g_free);
     g_clear_pointer(&status->nick, g_free);
     g_clear_pointer(&status->addr, g_free);
+    g_clear_pointer(&status->files, g_free);
 }
 
 /* Replaces a string field. */
@@ -93,8 +94,10 @@ void status_format(const LcStatus *s, gint64 now_us, int width, char **left, cha
             : g_strdup("members ?"), /* who is in is unknown until the relay is back */
         s->pending ? g_strdup_printf("%u unsent", s->pending) : g_strdup(""),
         g_strdup(s->away ? "away" : ""),
+        g_strdup(s->files ? s->files : ""),
     };
-    static const int rank[STATUS_FIELDS] = {0, 4, 2, 3, 6, 5, 1};
+    /* The order fields go in as the terminal narrows: the highest first. */
+    static const int rank[STATUS_FIELDS] = {0, 5, 3, 4, 7, 6, 1, 2};
     char *more = status_format_more(s);
     int avail = width - (int)strlen(more) - (*more ? 1 : 0);
     GString *out = g_string_new(NULL);

@@ -27,6 +27,7 @@ typedef struct {
     gint64 lost_us; /* when the connection was lost (RECONNECTING) */
     gboolean scrolled;
     guint unread;
+    char *files; /* the file transfer under way, as a short line, or NULL */
 } LcStatus;
 
 /* Sets defaults (CONNECTING, no round-trip yet). */

@@ -180,9 +180,11 @@ static void tui_init(LcTui *tui, const LcTuiConfig *config)
         .reconnect_max_ms = config->reconnect_max_ms,
         .insecure = config->insecure,
         .password = config->password,
+        .files = TRUE,
     };
     tui->session = session_new(&sc, &tui_session_events, tui);
     tui_audio_init(tui);
+    tui_files_init(tui);
     tui_media_follow_session(tui);
     tui->redraw = redraw_source_new(tui_on_redraw, tui);
     status_set_string(&tui->status.server, session_get_server(tui->session));
@@ -191,6 +193,7 @@ static void tui_init(LcTui *tui, const LcTuiConfig *config)
 /* Frees what tui_init() and tui_run() made. */
 static void tui_clear(LcTui *tui)
 {
+    tui_files_clear(tui);
     tui_audio_clear(tui);
     tui_media_clear(tui);
     tui_tiles_clear(tui);

@@ -24,6 +24,8 @@ typedef struct {
     const char *found;             /* how the relay was found on the LAN (--server auto), or NULL */
     gboolean insecure;             /* plaintext, without TLS (--insecure) */
     const char *password;          /* the room password, or NULL: asked for if the relay wants it */
+    const char *files_dir;         /* where files taken with /accept go */
+    guint64 max_file_size;         /* the largest file taken; 0: no limit */
 } LcTuiConfig;
 
 /* Runs the client until the user quits. Returns the exit status: 0 after

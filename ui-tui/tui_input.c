@@ -250,6 +250,13 @@ static void tui_run_command(LcTui *tui, const LcCommand *cmd)
     case CMD_DENY:
         tui_cmd_allow(tui, cmd->arg, cmd->kind == CMD_ALLOW);
         break;
+    case CMD_SEND:
+        tui_files_send(tui, cmd->arg, cmd->where);
+        break;
+    case CMD_ACCEPT:
+    case CMD_REJECT:
+        tui_files_answer(tui, cmd->arg, cmd->kind == CMD_ACCEPT);
+        break;
     case CMD_UNKNOWN:
     case CMD_USAGE:
         tui_append_text(tui, CHAT_KIND_ERROR, "%s", cmd->arg);

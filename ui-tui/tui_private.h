@@ -18,6 +18,7 @@
 typedef struct _LcTuiMedia LcTuiMedia;
 typedef struct _LcTuiAudio LcTuiAudio;
 typedef struct _LcTuiTiles LcTuiTiles;
+typedef struct _LcTuiFiles LcTuiFiles;
 typedef struct _LcAvViewer LcAvViewer;
 
 typedef struct {
@@ -37,6 +38,7 @@ typedef struct {
     LcTuiMedia *media; /* camera, viewers and the stats pane (tui_media.c) */
     LcTuiAudio *audio; /* talking, listening, mutes (tui_audio.c) */
     LcTuiTiles *tiles; /* cameras drawn in the terminal (tui_tiles.c) */
+    LcTuiFiles *files; /* files offered, sent and received (tui_files.c) */
 
     GHashTable *aways_said; /* folded nick -> away message the log last gave */
     gboolean lag_requested; /* /lag: report the next round-trip in the log */
@@ -125,6 +127,14 @@ void tui_audio_volume(LcTui *tui, const char *nick, double level);
 void tui_audio_sync_members(LcTui *tui);
 /* Adds the audio rows to the stats pane (closing their logs' second). */
 void tui_audio_fill_pane(LcTui *tui, LcStatsPane *pane, gint64 now);
+
+/* Files (tui_files.c): created after the session, freed before it. */
+void tui_files_init(LcTui *tui);
+void tui_files_clear(LcTui *tui);
+/* /send FILE [NICK]: nick NULL offers it to the room. */
+void tui_files_send(LcTui *tui, const char *path, const char *nick);
+/* /accept [N] and /reject [N]: number NULL is the last offer. */
+void tui_files_answer(LcTui *tui, const char *number, gboolean accept);
 
 /* Creates and frees the camera tiles' state (tui_tiles.c). */
 void tui_tiles_init(LcTui *tui);

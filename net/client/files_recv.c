@@ -91,6 +91,23 @@ static void files_recv_end(LcFilesIncoming *inc, guint16 code, const char *reaso
     files_send_msg(inc->files, &msg);
 }
 
+/* Turns an offer down for a reason the sender is told in general terms
+ * (never this client's folders). */
+static void files_recv_refuse(LcFilesIncoming *inc, const GError *error)
+{
+    const char *me = session_get_nick(inc->files->session);
+    g_autofree char *reason = g_error_matches(error, LC_FILE_ERROR, FILE_ERROR_EXISTS)
+                                  ? g_strdup_printf("%s has a file of that name already", me)
+                              : g_error_matches(error, LC_FILE_ERROR, FILE_ERROR_TOO_LARGE)
+                                  ? g_strdup_printf("the file is over %s's size limit", me)
+                              : g_error_matches(error, LC_FILE_ERROR, FILE_ERROR_BAD_NAME)
+                                  ? g_strdup_printf("%s does not take a file of that name", me)
+                              : g_error_matches(error, LC_WIRE_ERROR, WIRE_ERR_REJECTED)
+                                  ? g_strdup_printf("%s takes no files", me)
+                                  : g_strdup_printf("%s cannot write the file", me);
+    files_recv_end(inc, WIRE_ERR_REJECTED, reason);
+}
+
 /* Asks for the file: directly when the sender offers it and it has not
  * failed here, else through the relay. */
 static void files_recv_ask(LcFilesIncoming *inc, gboolean direct_failed)
@@ -361,7 +378,7 @@ static void files_recv_on_offered(LcFiles *files, const LcWireMsg *msg)
     g_hash_table_insert(files->incoming, GUINT_TO_POINTER(inc->id), inc);
     g_autoptr(GError) error = files_recv_screen(files, msg);
     if (error != NULL) {
-        files_recv_answer(inc, WIRE_FILE_REJECT, 0);
+        files_recv_refuse(inc, error);
         files_incoming_finish(inc, FALSE, error);
         return;
     }
@@ -426,7 +443,7 @@ gboolean files_accept(LcFiles *files, guint id, GError **error)
     g_autoptr(GError) local = NULL;
     inc->sink = file_sink_open(&config, &local);
     if (inc->sink == NULL) {
-        files_recv_answer(inc, WIRE_FILE_REJECT, 0);
+        files_recv_refuse(inc, local);
         files_incoming_finish(inc, FALSE, local);
         g_propagate_error(error, g_steal_pointer(&local));
         return FALSE;

@@ -1,6 +1,8 @@
 /* config.c: settings from configs/lanconf.conf-style files (GKeyFile). */
 #include "src/app/config.h"
 
+#include "core/byte_size.h"
+
 #include "net/wire/wire.h"
 
 #include <string.h>
@@ -56,8 +58,8 @@ static const char *const config_relay_keys[] = {"listen",
                                                 "audio_max_views",
                                                 NULL};
 static const char *const config_client_keys[] = {
-    "server",           "nick",     "password_file", "ping_interval_ms",
-    "reconnect_max_ms", "insecure", "bell",          NULL};
+    "server",   "nick", "password_file", "ping_interval_ms", "reconnect_max_ms",
+    "insecure", "bell", "files_dir",     "max_file_size",    NULL};
 
 /* Refuses a key the group does not have: a misspelt setting (a password
  * file, say) would otherwise be left out without a word. */
@@ -190,6 +192,13 @@ gboolean config_read_client(GKeyFile *file, LcClientSettings *s, GError **error)
     READ_UINT(g, "reconnect_max_ms", 100, 3600000, s->reconnect_max_ms);
     if (!config_bool(file, g, "insecure", &s->insecure, error))
         return FALSE;
+    config_string(file, g, "files_dir", &s->files_dir);
+    g_autofree char *max_file = NULL;
+    config_string(file, g, "max_file_size", &max_file);
+    if (max_file != NULL && !byte_size_parse(max_file, &s->max_file_size, error)) {
+        g_prefix_error(error, "[client] max_file_size: ");
+        return FALSE;
+    }
     g_autofree char *bell = NULL;
     config_string(file, g, "bell", &bell);
     s->bell_on_mention = bell == NULL || g_ascii_strcasecmp(bell, "mention") == 0;
@@ -207,4 +216,5 @@ void config_client_clear(LcClientSettings *s)
     g_clear_pointer(&s->server, g_free);
     g_clear_pointer(&s->nick, g_free);
     g_clear_pointer(&s->password_file, g_free);
+    g_clear_pointer(&s->files_dir, g_free);
 }

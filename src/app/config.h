@@ -12,6 +12,8 @@ typedef struct {
     gboolean bell_on_mention; /* bell=mention (the default) or off */
     gboolean insecure;        /* insecure=true: plaintext, for a lab's baseline only */
     char *password_file;      /* the room password's file (src/app/room_password.h) */
+    char *files_dir;          /* where the terminal client puts files taken (/accept) */
+    guint64 max_file_size;    /* the largest file taken; 0: no limit */
 } LcClientSettings;
 
 /* Opens the config file: `path` if given (it must exist), else the user's

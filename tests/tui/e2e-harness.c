@@ -248,11 +248,15 @@ void e2e_start_tui(E2e *e, gboolean wait_joined)
     g_autofree char *q_dir = g_shell_quote(e->dir);
     g_autofree char *q_exit = g_shell_quote(exit_file);
     g_autofree char *q_log = g_shell_quote(log_file);
+    /* Files taken with /accept go to a folder of the test's own. */
+    g_autofree char *files_dir = e2e_path(e, "files");
+    g_mkdir_with_parents(files_dir, 0700);
+    g_autofree char *q_files = g_shell_quote(files_dir);
     g_autofree char *cmd = g_strdup_printf(
         "timeout --foreground %d env -u DISPLAY -u WAYLAND_DISPLAY XDG_CONFIG_HOME=%s "
         "LC_ALL=C.UTF-8 LANG=C.UTF-8 "
-        "%s --server 127.0.0.1:%u --nick alice --log %s; echo EXIT=$? > %s",
-        E2E_WATCHDOG_S, q_dir, BIN("lanconf"), e->port, q_log, q_exit);
+        "%s --server 127.0.0.1:%u --nick alice --log %s --files-dir %s; echo EXIT=$? > %s",
+        E2E_WATCHDOG_S, q_dir, BIN("lanconf"), e->port, q_log, q_files, q_exit);
     g_autofree char *cols = g_strdup_printf("%d", SCREEN_COLS);
     g_autofree char *rows = g_strdup_printf("%d", SCREEN_ROWS);
     const char *args[] = {"-f", "/dev/null", "new-session", "-d", "-s", "lc",

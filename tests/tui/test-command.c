@@ -137,6 +137,36 @@ static void test_parse_media(void)
     }
 }
 
+/* /send FILE [NICK] (a quoted file with spaces, ~/ the home folder),
+ * /accept [N] and /reject [N]. */
+static void test_parse_files(void)
+{
+    static const CommandCase cases[] = {
+        {"/send report.pdf", CMD_SEND, "report.pdf", NULL},
+        {"/send report.pdf bob", CMD_SEND, "report.pdf", NULL},
+        {"/send \"my file.pdf\" bob", CMD_SEND, "my file.pdf", NULL},
+        {"/send", CMD_USAGE, "/send FILE [NICK]", NULL},
+        {"/send a b c", CMD_USAGE, "/send FILE [NICK]", NULL},
+        {"/send \"unclosed", CMD_USAGE, "/send FILE [NICK]", NULL},
+        {"/accept", CMD_ACCEPT, NULL, NULL},
+        {"/accept 3", CMD_ACCEPT, "3", NULL},
+        {"/accept x", CMD_USAGE, "/accept [N]", NULL},
+        {"/reject 12", CMD_REJECT, "12", NULL},
+        {"/reject -1", CMD_USAGE, "/reject [N]", NULL},
+        {"/sendd a", CMD_UNKNOWN, "Did you mean /send?", NULL},
+    };
+    check_cases(cases, G_N_ELEMENTS(cases));
+    LcCommand cmd;
+    command_parse("/send \"my file.pdf\" bob", &cmd);
+    g_assert_cmpstr(cmd.where, ==, "bob");
+    command_clear(&cmd);
+    command_parse("/send ~/x.bin", &cmd);
+    g_autofree char *home = g_build_filename(g_get_home_dir(), "x.bin", NULL);
+    g_assert_cmpstr(cmd.arg, ==, home);
+    g_assert_null(cmd.where);
+    command_clear(&cmd);
+}
+
 /* Every line parses to the command and argument expected. */
 static void test_parse(void)
 {
@@ -174,6 +204,7 @@ int main(int argc, char **argv)
     tui_test_init(&argc, &argv);
     g_test_add_func("/tui/command/parse", test_parse);
     g_test_add_func("/tui/command/parse-media", test_parse_media);
+    g_test_add_func("/tui/command/parse-files", test_parse_files);
     g_test_add_func("/tui/command/suggest", test_suggest);
     g_test_add_func("/tui/command/table", test_table);
     return g_test_run();

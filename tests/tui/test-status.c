@@ -54,6 +54,24 @@ static void test_narrow(void)
     status_clear(&s);
 }
 
+/* A file transfer under way shows after the state, and outlasts the
+ * relay and the nick as the terminal narrows. */
+static void test_files(void)
+{
+    LcStatus s;
+    status_joined(&s);
+    s.files = g_strdup("v notes.pdf from bob [####------]  40% 2.0 MiB of 5.0 MiB");
+    g_autofree char *wide = NULL, *wide_right = NULL;
+    status_format(&s, 0, 200, &wide, &wide_right);
+    g_assert_true(g_str_has_suffix(wide, "3 members  v notes.pdf from bob [####------]  40% 2.0 "
+                                         "MiB of 5.0 MiB"));
+    g_autofree char *narrow = NULL, *narrow_right = NULL;
+    status_format(&s, 0, 80, &narrow, &narrow_right);
+    g_assert_nonnull(strstr(narrow, "notes.pdf"));
+    g_assert_null(strstr(narrow, "relay"));
+    status_clear(&s);
+}
+
 /* While reconnecting the state says for how long, the lag and the member
  * count of before are not shown as if they held; unsent messages show. */
 static void test_reconnecting(void)
@@ -106,6 +124,7 @@ int main(int argc, char **argv)
     tui_test_init(&argc, &argv);
     g_test_add_func("/tui/status/wide", test_wide);
     g_test_add_func("/tui/status/narrow", test_narrow);
+    g_test_add_func("/tui/status/files", test_files);
     g_test_add_func("/tui/status/reconnecting", test_reconnecting);
     g_test_add_func("/tui/status/waiting", test_waiting);
     g_test_add_func("/tui/status/initial", test_initial);
