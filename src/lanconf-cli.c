@@ -95,12 +95,26 @@ static void cli_check_done(LcCli *cli)
         cli_finish(cli);
 }
 
+/* Lets go of a finished camera run while files still go: its stream
+ * closes (files then go at full speed) and its reports stop. */
+static gboolean cli_on_media_release(gpointer data)
+{
+    LcCli *cli = data;
+    g_clear_pointer(&cli->media, cli_media_free);
+    cli_check_done(cli);
+    return G_SOURCE_REMOVE;
+}
+
 /* The camera or view run is over (its summary written). */
 static void cli_on_media_done(LcCliMedia *media, int status, gpointer data)
 {
     LcCli *cli = data;
     cli->media_done = TRUE;
     cli->status = MAX(cli->status, status);
+    if (cli->files != NULL && cli_files_is_waiting(cli->files)) {
+        g_idle_add(cli_on_media_release, cli);
+        return;
+    }
     cli_check_done(cli);
 }
 

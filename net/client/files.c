@@ -14,8 +14,17 @@ static void files_on_message(LcSession *session, const LcWireMsg *msg, gpointer 
     LcFiles *files = data;
     switch (msg->type) {
     case WIRE_WELCOME:
-        files_send_rejoined(files);
+    case WIRE_STREAM_NOTICE: {
+        /* Media first: files yield while the room has a camera or voice. */
+        gboolean media = room_streams_get_all(session_get_streams(session))->len > 0;
+        if (media != files->media) {
+            files->media = media;
+            files_send_apply_rate(files);
+        }
+        if (msg->type == WIRE_WELCOME)
+            files_send_rejoined(files);
         break;
+    }
     case WIRE_FILE_START:
         if (msg->file_start.role == WIRE_FILE_ROLE_SENDER)
             files_send_on_message(files, msg);
@@ -119,6 +128,17 @@ void files_send_msg(LcFiles *files, const LcWireMsg *msg)
     g_autoptr(GError) error = NULL;
     if (!session_send(files->session, msg, &error))
         g_debug("%s not sent: %s", wire_type_name(msg->type), error->message);
+}
+
+/* The rate each sending transfer is held to now. */
+double files_get_rate(LcFiles *files)
+{
+    double rate = files->config.rate;
+    double media =
+        files->config.media_rate == 0 ? FILES_MEDIA_RATE_DEFAULT : files->config.media_rate;
+    if (files->media && media > 0)
+        rate = rate > 0 ? MIN(rate, media) : media;
+    return rate;
 }
 
 /* The direct port, or 0. */

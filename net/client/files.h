@@ -28,7 +28,15 @@ typedef struct {
     gboolean overwrite;   /* a file of the same name is replaced (else refused) */
     guint8 ways;          /* WIRE_FILE_WAY_* this client sends and takes; 0: all */
     double rate;          /* bytes per second each transfer this client sends; 0: no limit */
+    /* Bytes per second each transfer this client sends while the room has
+     * a camera or a voice on (media first); 0: FILES_MEDIA_RATE_DEFAULT,
+     * negative: no such limit. */
+    double media_rate;
 } LcFilesConfig;
+
+/* While media flows: 4 MiB/s (32 Mbit/s) a transfer, room for several
+ * cameras and voices on a 100 Mbit/s LAN. */
+#define FILES_MEDIA_RATE_DEFAULT (4.0 * 1024 * 1024)
 
 /* One transfer as the front end shows it. */
 typedef struct {
@@ -72,6 +80,10 @@ guint files_send(LcFiles *files, const char *path, const char *to, guint8 ways, 
 gboolean files_accept(LcFiles *files, guint id, GError **error);
 /* Turns an offer down. */
 gboolean files_reject(LcFiles *files, guint id);
+
+/* The rate a transfer this client sends is held to now (bytes per
+ * second; 0: none): the config's, or lower while the room has media. */
+double files_get_rate(LcFiles *files);
 
 /* The port this client serves direct transfers on, or 0. */
 guint16 files_get_direct_port(LcFiles *files);

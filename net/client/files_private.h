@@ -87,6 +87,7 @@ struct _LcFiles {
     GPtrArray *dead_chans; /* closed channels, freed from an idle */
     GSource *reap_src;
     GCancellable *cancel;
+    gboolean media; /* the room has a camera or a voice on: files yield */
 };
 
 /* files.c: queues a closed channel to be freed from an idle. */
@@ -99,6 +100,8 @@ void files_connect(LcFiles *files, GInetAddress *ip, guint16 port, gboolean rela
 /* files.c: sends a message on the session. */
 void files_send_msg(LcFiles *files, const LcWireMsg *msg);
 
+/* files_send.c: every sending channel takes the current rate. */
+void files_send_apply_rate(LcFiles *files);
 /* files_send.c */
 void files_send_on_message(LcFiles *files, const LcWireMsg *msg);
 void files_send_rejoined(LcFiles *files);

@@ -209,7 +209,7 @@ static gboolean files_send_on_incoming(GSocketService *service, GSocketConnectio
                                        GObject *source, gpointer data)
 {
     LcFiles *files = data;
-    LcFileChanConfig config = {.role = FILE_CHAN_SENDER, .rate = files->config.rate};
+    LcFileChanConfig config = {.role = FILE_CHAN_SENDER, .rate = files_get_rate(files)};
     /* Until its FILE_HELLO names a receiver the channel is nobody's; a
      * wrong or missing FILE_HELLO closes it, and the close frees it. */
     file_chan_new(G_IO_STREAM(connection), &config, &files_send_chan_events, files);
@@ -299,7 +299,7 @@ static void files_send_on_connected(GObject *object, GAsyncResult *result, gpoin
                                .transfer_id = peer->transfer_id,
                                .token = peer->token,
                                .source = peer->offer->source,
-                               .rate = peer->offer->files->config.rate};
+                               .rate = files_get_rate(peer->offer->files)};
     if (peer->chan != NULL) {
         file_chan_close(peer->chan, NULL);
         files_bury_chan(peer->offer->files, g_steal_pointer(&peer->chan));
@@ -434,6 +434,21 @@ void files_send_on_message(LcFiles *files, const LcWireMsg *msg)
                 files_send_on_leave(offer, msg->presence.nick);
             files_offer_check(offer);
         }
+    }
+}
+
+/* Every sending channel takes the rate of now. */
+void files_send_apply_rate(LcFiles *files)
+{
+    double rate = files_get_rate(files);
+    GHashTableIter iter, p;
+    gpointer value, pv;
+    g_hash_table_iter_init(&iter, files->offers);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        g_hash_table_iter_init(&p, ((LcFilesOffer *)value)->peers);
+        while (g_hash_table_iter_next(&p, NULL, &pv))
+            if (((LcFilesPeer *)pv)->chan != NULL)
+                file_chan_set_rate(((LcFilesPeer *)pv)->chan, rate);
     }
 }
 

@@ -2,15 +2,25 @@
  * receiver's FILE_GETs and the sender's FILE_DATA (file_chan.h). */
 #include "net/files/file_chan.h"
 
+#include <errno.h>
+
 #include "net/io/chan_stream.h"
 #include "net/io/source.h"
 #include "net/io/token_bucket.h"
+
+#include <linux/pkt_sched.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <sys/socket.h>
 
 /* What a channel may have queued unsent: a window of FILE_DATA and more. */
 #define FILE_CHAN_CONTROL_MAX (4 * FILE_CHAN_WINDOW)
 /* The largest frame a sender's end takes: FILE_HELLO, FILE_READY, FILE_GET. */
 #define FILE_CHAN_SMALL_PAYLOAD 64
 #define FILE_CHAN_CHECK_MS      1000
+/* What a sender held to a rate may send at once: two answers, so that a
+ * file never lands on a link in bursts that would queue live media. */
+#define FILE_CHAN_BURST (2 * FILE_CHAN_DATA_MAX)
 
 typedef struct {
     guint64 offset;
@@ -277,6 +287,21 @@ static gboolean file_chan_on_check(gpointer data)
     return G_SOURCE_CONTINUE;
 }
 
+/* Marks a socket as bulk traffic (file_chan.h); a failure only costs
+ * the priority. */
+void file_chan_mark_bulk(GSocket *socket)
+{
+    int fd = g_socket_get_fd(socket);
+    int priority = TC_PRIO_BULK;
+    int tos = 0x20; /* DSCP CS1 (8) in the upper six bits */
+    if (setsockopt(fd, SOL_SOCKET, SO_PRIORITY, &priority, sizeof(priority)) != 0)
+        g_debug("file channel: SO_PRIORITY not set: %s", g_strerror(errno));
+    if (g_socket_get_family(socket) == G_SOCKET_FAMILY_IPV6)
+        (void)setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos));
+    else
+        (void)setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+}
+
 /* Wraps the connection and says FILE_HELLO when this end connected. */
 LcFileChan *file_chan_new(GIOStream *io, const LcFileChanConfig *config,
                           const LcFileChanEvents *events, gpointer user_data)
@@ -288,7 +313,7 @@ LcFileChan *file_chan_new(GIOStream *io, const LcFileChanConfig *config,
     chan->user_data = user_data;
     chan->source = config->source ? file_source_ref(config->source) : NULL;
     g_queue_init(&chan->gets);
-    token_bucket_init(&chan->rate, config->rate, FILE_CHAN_WINDOW, g_get_monotonic_time());
+    token_bucket_init(&chan->rate, config->rate, FILE_CHAN_BURST, g_get_monotonic_time());
     chan->last_move_us = g_get_monotonic_time();
     LcChanStreamLimits limits;
     chan_stream_limits_init(&limits);
@@ -296,6 +321,7 @@ LcFileChan *file_chan_new(GIOStream *io, const LcFileChanConfig *config,
     limits.max_payload =
         config->role == FILE_CHAN_RECEIVER ? 8 + FILE_CHAN_DATA_MAX : FILE_CHAN_SMALL_PAYLOAD;
     chan->stream = chan_stream_new_for_io(io, &limits, &file_chan_stream_events, chan);
+    file_chan_mark_bulk(chan_stream_get_socket(chan->stream));
     chan_stream_start(chan->stream);
     chan->check_src = source_add_timeout(FILE_CHAN_CHECK_MS, file_chan_on_check, chan);
     if (config->greet) {
@@ -313,7 +339,7 @@ void file_chan_set_rate(LcFileChan *chan, double rate)
 {
     if (chan->rate.rate_per_us * 1e6 == rate)
         return;
-    token_bucket_init(&chan->rate, rate, FILE_CHAN_WINDOW, g_get_monotonic_time());
+    token_bucket_init(&chan->rate, rate, FILE_CHAN_BURST, g_get_monotonic_time());
     source_drop(&chan->pump_src);
     file_chan_pump(chan);
 }

@@ -77,6 +77,12 @@ guint64 file_chan_get_token(LcFileChan *chan);
 /* Bytes sent (sender) or received (receiver) on this channel. */
 guint64 file_chan_get_bytes(LcFileChan *chan);
 
+/* Marks a socket as bulk traffic, below live media: DSCP CS1 (lower
+ * effort, for the switches that honour it) and the kernel's bulk priority
+ * (TC_PRIO_BULK, the last band of the default queueing), so that a file
+ * queued on this host yields to a camera's or a voice's packets. */
+void file_chan_mark_bulk(GSocket *socket);
+
 /* Closes it (reporting closed with error, which may be NULL). */
 void file_chan_close(LcFileChan *chan, const GError *error);
 

@@ -12,6 +12,7 @@
  */
 #include "net/relay/relay_files_private.h"
 
+#include "net/files/file_chan.h"
 #include "net/io/source.h"
 
 #include <sys/random.h>
@@ -192,6 +193,7 @@ void relay_files_adopt(LcRelayFiles *files, LcRelayClient *client, const LcWireM
         return;
     }
     relay_client_retire(client, "became a file channel");
+    file_chan_mark_bulk(chan_stream_get_socket(chan->stream));
     g_hash_table_add(files->chans, chan);
     chan->pair = pair;
     pair->side[role - 1] = chan;

@@ -52,6 +52,10 @@ GOptionGroup *cli_files_group_new(LcCliFilesOptions *o)
          "With --accept-files: replace a file of the same name", NULL},
         {"file-rate", 0, 0, G_OPTION_ARG_STRING, &o->rate,
          "With --send-file: send each transfer at most SIZE bytes a second (as 5M)", "SIZE"},
+        {"file-rate-with-media", 0, 0, G_OPTION_ARG_STRING, &o->media_rate,
+         "With --send-file: while the room has a camera or a voice on, send each transfer at "
+         "most SIZE bytes a second (default 4M; 0: no such limit)",
+         "SIZE"},
         G_OPTION_ENTRY_NULL};
     GOptionGroup *group = g_option_group_new("files", "Files: sending and taking them",
                                              "Show the files options", NULL, NULL);
@@ -63,7 +67,11 @@ GOptionGroup *cli_files_group_new(LcCliFilesOptions *o)
 gboolean cli_files_options_check(LcCliFilesOptions *o, GError **error)
 {
     gboolean sending = o->send != NULL && o->send[0] != NULL;
-    const char *need_send = !sending && o->to ? "--to" : !sending && o->rate ? "--file-rate" : NULL;
+    const char *need_send = sending         ? NULL
+                            : o->to         ? "--to"
+                            : o->rate       ? "--file-rate"
+                            : o->media_rate ? "--file-rate-with-media"
+                                            : NULL;
     const char *need_accept = o->accept_dir  ? NULL
                               : o->count > 0 ? "--files"
                               : o->max_size  ? "--max-file-size"
@@ -102,6 +110,12 @@ gboolean cli_files_options_check(LcCliFilesOptions *o, GError **error)
         g_prefix_error(error, "--file-rate: ");
         return FALSE;
     }
+    guint64 media = 0;
+    if (o->media_rate != NULL && !byte_size_parse(o->media_rate, &media, error)) {
+        g_prefix_error(error, "--file-rate-with-media: ");
+        return FALSE;
+    }
+    o->media_rate_bytes = o->media_rate == NULL ? 0 : media == 0 ? -1 : (double)media;
     for (guint i = 0; sending && o->send[i] != NULL; i++) {
         if (!g_file_test(o->send[i], G_FILE_TEST_IS_REGULAR)) {
             g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -136,6 +150,7 @@ void cli_files_options_clear(LcCliFilesOptions *o)
     g_clear_pointer(&o->accept_dir, g_free);
     g_clear_pointer(&o->max_size, g_free);
     g_clear_pointer(&o->rate, g_free);
+    g_clear_pointer(&o->media_rate, g_free);
 }
 
 /* Clears the progress bar's line before another line is printed. */
@@ -227,7 +242,8 @@ LcCliFiles *cli_files_new(LcSession *session, const LcCliFilesOptions *options,
                             .max_size = options->max_bytes,
                             .overwrite = options->overwrite,
                             .ways = options->ways,
-                            .rate = (double)options->rate_bytes};
+                            .rate = (double)options->rate_bytes,
+                            .media_rate = options->media_rate_bytes};
     LcFilesEvents events = {.offered = cli_files_on_offered,
                             .progress = cli_files_on_progress,
                             .finished = cli_files_on_finished,

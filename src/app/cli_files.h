@@ -11,12 +11,14 @@ typedef struct {
     char *accept_dir; /* --accept-files DIR */
     char *max_size;   /* --max-file-size SIZE */
     char *rate;       /* --file-rate SIZE (per second) */
+    char *media_rate; /* --file-rate-with-media SIZE (per second; 0: none) */
     gboolean overwrite;
     gint count; /* --files N: with --accept-files, exit after N files */
     /* Parsed by cli_files_options_check(). */
     guint8 ways;
     guint64 max_bytes;
     guint64 rate_bytes;
+    double media_rate_bytes; /* 0: the default; negative: none */
 } LcCliFilesOptions;
 
 typedef struct _LcCliFiles LcCliFiles;
