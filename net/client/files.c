@@ -26,7 +26,9 @@ static void files_on_message(LcSession *session, const LcWireMsg *msg, gpointer 
         break;
     }
     case WIRE_FILE_START:
-        if (msg->file_start.role == WIRE_FILE_ROLE_SENDER)
+        /* A swarm's receiver may be asked to serve its peers: a FILE_START
+         * role sender for no offer of its own. */
+        if (msg->file_start.role == WIRE_FILE_ROLE_SENDER && msg->file_start.offer_id != 0)
             files_send_on_message(files, msg);
         else
             files_recv_on_message(files, msg);
@@ -68,6 +70,7 @@ LcFiles *files_new(LcSession *session, const LcFilesConfig *config, const LcFile
     files->offers = g_hash_table_new_full(NULL, NULL, NULL, files_offer_free);
     files->incoming = g_hash_table_new_full(NULL, NULL, NULL, files_incoming_free);
     files->dead_chans = g_ptr_array_new_with_free_func((GDestroyNotify)file_chan_free);
+    files->accepted = g_hash_table_new(NULL, NULL);
     files->cancel = g_cancellable_new();
     files->watch = session_add_watch(session, files_on_message, files);
     return files;
@@ -141,6 +144,12 @@ double files_get_rate(LcFiles *files)
     return rate;
 }
 
+/* File bytes sent so far. */
+guint64 files_get_uploaded(LcFiles *files)
+{
+    return files->uploaded;
+}
+
 /* The direct port, or 0. */
 guint16 files_get_direct_port(LcFiles *files)
 {
@@ -161,6 +170,12 @@ void files_free(LcFiles *files)
     }
     g_hash_table_unref(files->offers);
     g_hash_table_unref(files->incoming);
+    GHashTableIter iter;
+    gpointer chan;
+    g_hash_table_iter_init(&iter, files->accepted);
+    while (g_hash_table_iter_next(&iter, &chan, NULL))
+        file_chan_free(chan);
+    g_hash_table_unref(files->accepted);
     source_drop(&files->reap_src);
     g_ptr_array_unref(files->dead_chans);
     g_object_unref(files->cancel);

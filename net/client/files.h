@@ -85,6 +85,10 @@ gboolean files_reject(LcFiles *files, guint id);
  * second; 0: none): the config's, or lower while the room has media. */
 double files_get_rate(LcFiles *files);
 
+/* File bytes this client has sent so far, every way (a swarm's chunks
+ * served to peers included). */
+guint64 files_get_uploaded(LcFiles *files);
+
 /* The port this client serves direct transfers on, or 0. */
 guint16 files_get_direct_port(LcFiles *files);
 

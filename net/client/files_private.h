@@ -4,9 +4,13 @@
 
 #include "net/client/files.h"
 #include "net/files/file_chan.h"
+#include "net/files/file_parts.h"
 
 #define FILES_PROGRESS_MS 250
 #define FILES_RETRIES     5 /* channels lost in a row, without progress, before giving up */
+#define FILES_SWARM_AHEAD 2 /* swarm: chunks asked of one peer at once */
+
+typedef struct _LcFilesSwarm LcFilesSwarm;
 
 /* A rate measured over the last second or so. */
 typedef struct {
@@ -27,6 +31,10 @@ typedef struct {
     LcFilesRate rate;
     gint64 shown_us;
     gboolean ended;
+    /* Swarm (files_seed.c): the chunks it has (it says so with FILE_HAVE)
+     * and those this sender told it to ask for and it has not yet. */
+    guint8 *has;
+    GHashTable *given;
 } LcFilesPeer;
 
 /* A file this client offers. */
@@ -41,6 +49,7 @@ typedef struct _LcFilesOffer {
     guint n_ok, n_failed;
     gboolean started; /* a receiver took it once: a later refusal for absence is a wait */
     gboolean done;
+    guint8 *handed; /* swarm: how often each chunk was handed out (files_seed.c) */
 } LcFilesOffer;
 
 /* A file offered to this client. */
@@ -64,6 +73,8 @@ typedef struct {
     guint64 token;
     LcFileSink *sink;
     LcFileChan *chan;
+    LcFileParts *parts;  /* swarm: the part file, in chunks */
+    LcFilesSwarm *swarm; /* swarm: the peers' channels (files_swarm.c) */
     GCancellable *connecting;
     guint tries;      /* channels lost in a row without progress */
     guint64 tried_at; /* the part file's length when the last channel opened */
@@ -85,9 +96,13 @@ struct _LcFiles {
     GSocketService *service; /* direct transfers' port */
     guint16 port;
     GPtrArray *dead_chans; /* closed channels, freed from an idle */
+    /* Channels accepted on the direct port that no receiver of an offer
+     * holds: before their FILE_HELLO, and a swarm's downstreams (a set). */
+    GHashTable *accepted;
     GSource *reap_src;
     GCancellable *cancel;
-    gboolean media; /* the room has a camera or a voice on: files yield */
+    gboolean media;   /* the room has a camera or a voice on: files yield */
+    guint64 uploaded; /* file bytes this client has sent, every way */
 };
 
 /* files.c: queues a closed channel to be freed from an idle. */
@@ -106,6 +121,32 @@ void files_send_apply_rate(LcFiles *files);
 void files_send_on_message(LcFiles *files, const LcWireMsg *msg);
 void files_send_rejoined(LcFiles *files);
 void files_offer_free(gpointer data);
+/* files_seed.c: a sender's part in a swarm: each chunk handed to one
+ * receiver to ask for, the receivers trading them. */
+void files_seed_ready(LcFilesPeer *peer);
+void files_seed_on_have(LcFilesPeer *peer, guint32 chunk);
+void files_seed_lost(LcFilesPeer *peer);
+/* files_swarm.c: a receiver's part in a swarm. */
+LcFilesSwarm *files_swarm_new(LcFilesIncoming *inc);
+void files_swarm_free(LcFilesSwarm *swarm);
+/* FILE_START of a swarm: a peer (or the sender) to pull from, or one to
+ * serve. */
+void files_swarm_on_start(LcFilesSwarm *swarm, const LcWireMsg *start);
+/* A connection to this client's port said FILE_HELLO with a token no
+ * offer knows: a swarm peer's? The part file to serve (a new reference),
+ * or NULL. */
+LcFileSource *files_swarm_take_down(LcFiles *files, LcFileChan *chan, guint64 token);
+/* A channel accepted for a swarm is paired, or closed. */
+void files_swarm_down_ready(LcFiles *files, LcFileChan *chan);
+void files_swarm_down_closed(LcFiles *files, LcFileChan *chan);
+/* files_recv.c, for files_swarm.c: bytes moved; the file is whole; the
+ * sender's channel was lost. */
+void files_recv_swarm_progress(LcFilesIncoming *inc);
+void files_recv_swarm_complete(LcFilesIncoming *inc);
+void files_recv_swarm_lost(LcFilesIncoming *inc, const GError *error);
+/* files_send.c: the direct port, opened on first need (swarm receivers
+ * serve on it too). */
+gboolean files_send_listen(LcFiles *files, GError **error);
 /* files_recv.c */
 void files_recv_on_message(LcFiles *files, const LcWireMsg *msg);
 void files_incoming_free(gpointer data);

@@ -7,6 +7,8 @@
 #include "net/io/source.h"
 #include "net/secure/tls_client.h"
 
+#include <glib/gstdio.h>
+
 #define FILES_RETRY_MS 1000
 
 static const LcFileChanEvents files_recv_chan_events;
@@ -25,16 +27,27 @@ void files_incoming_free(gpointer data)
         file_chan_free(inc->chan);
     if (inc->sink != NULL)
         file_sink_free(inc->sink);
+    files_swarm_free(inc->swarm);
+    if (inc->parts != NULL)
+        file_parts_free(inc->parts);
     g_free(inc->nick);
     g_free(inc->name);
     g_free(inc->sha256_hex);
     g_free(inc);
 }
 
+/* Bytes of the file here now: the part file's, or the chunks had. */
+static guint64 files_incoming_bytes(LcFilesIncoming *inc)
+{
+    return inc->parts  ? file_parts_get_bytes(inc->parts)
+           : inc->sink ? file_sink_get_offset(inc->sink)
+                       : 0;
+}
+
 /* The transfer as the front end shows it. */
 static void files_incoming_progress(LcFilesIncoming *inc, LcFilesProgress *p)
 {
-    guint64 done = inc->sink ? file_sink_get_offset(inc->sink) : 0;
+    guint64 done = files_incoming_bytes(inc);
     if (inc->state == INCOMING_DONE)
         done = inc->size;
     *p = (LcFilesProgress){
@@ -47,7 +60,9 @@ static void files_incoming_progress(LcFilesIncoming *inc, LcFilesProgress *p)
         .eta_s =
             inc->rate.rate > 0 ? (double)(inc->size - MIN(inc->size, done)) / inc->rate.rate : -1,
         .way = inc->way,
-        .path = inc->sink ? file_sink_get_path(inc->sink) : NULL,
+        .path = inc->parts  ? file_parts_get_path(inc->parts)
+                : inc->sink ? file_sink_get_path(inc->sink)
+                            : NULL,
     };
 }
 
@@ -66,6 +81,12 @@ static void files_incoming_finish(LcFilesIncoming *inc, gboolean done, const GEr
     g_autofree char *path = g_strdup(p.path);
     p.path = path;
     g_clear_pointer(&inc->sink, file_sink_free);
+    if (!done) {
+        /* A swarm stops pulling and serving; a whole file's swarm serves
+         * its peers on. */
+        g_clear_pointer(&inc->swarm, files_swarm_free);
+        g_clear_pointer(&inc->parts, file_parts_free);
+    }
     if (files->events.finished)
         files->events.finished(files, &p, error, files->user_data);
 }
@@ -77,6 +98,7 @@ static void files_recv_answer(LcFilesIncoming *inc, guint8 answer, guint8 way)
     msg.file_answer.transfer_id = inc->transfer_id;
     msg.file_answer.answer = answer;
     msg.file_answer.way = way;
+    msg.file_answer.port = way == WIRE_FILE_WAY_SWARM ? inc->files->port : 0;
     files_send_msg(inc->files, &msg);
 }
 
@@ -108,14 +130,40 @@ static void files_recv_refuse(LcFilesIncoming *inc, const GError *error)
     files_recv_end(inc, WIRE_ERR_REJECTED, reason);
 }
 
-/* Asks for the file: directly when the sender offers it and it has not
- * failed here, else through the relay. */
+/* Leaves a swarm for a transfer from the start (a swarm's part file
+ * holds chunks, not a beginning): the part file starts afresh. */
+static gboolean files_recv_leave_swarm(LcFilesIncoming *inc, GError **error)
+{
+    g_clear_pointer(&inc->swarm, files_swarm_free);
+    g_autofree char *part = g_strdup(file_parts_get_part_path(inc->parts));
+    g_clear_pointer(&inc->parts, file_parts_free);
+    g_unlink(part);
+    LcFileSinkConfig config = {.dir = inc->files->config.dir,
+                               .name = inc->name,
+                               .size = inc->size,
+                               .max_size = inc->files->config.max_size,
+                               .overwrite = inc->files->config.overwrite};
+    inc->sink = file_sink_open(&config, error);
+    return inc->sink != NULL;
+}
+
+/* Asks for the file: in the swarm, or directly, when the sender offers it
+ * and it has not failed here; else through the relay. */
 static void files_recv_ask(LcFilesIncoming *inc, gboolean direct_failed)
 {
     guint8 ways = inc->ways & inc->files->config.ways;
-    guint8 way = (ways & WIRE_FILE_WAY_DIRECT) && !direct_failed ? WIRE_FILE_WAY_DIRECT
-                 : (ways & WIRE_FILE_WAY_RELAY)                  ? WIRE_FILE_WAY_RELAY
-                                                                 : 0;
+    guint8 way = inc->parts != NULL && (ways & WIRE_FILE_WAY_SWARM) && !direct_failed
+                     ? WIRE_FILE_WAY_SWARM
+                 : (ways & WIRE_FILE_WAY_DIRECT) && !direct_failed ? WIRE_FILE_WAY_DIRECT
+                 : (ways & WIRE_FILE_WAY_RELAY)                    ? WIRE_FILE_WAY_RELAY
+                                                                   : 0;
+    g_autoptr(GError) local = NULL;
+    if (way != 0 && way != WIRE_FILE_WAY_SWARM && inc->parts != NULL &&
+        !files_recv_leave_swarm(inc, &local)) {
+        files_recv_refuse(inc, local);
+        files_incoming_finish(inc, FALSE, local);
+        return;
+    }
     if (way == 0) {
         g_autoptr(GError) error =
             g_error_new(LC_WIRE_ERROR, WIRE_ERR_CANCELLED,
@@ -133,7 +181,7 @@ static void files_recv_on_retry(gpointer data)
 {
     LcFilesIncoming *inc = data;
     if (inc->state == INCOMING_ACCEPTED)
-        files_recv_ask(inc, inc->way != WIRE_FILE_WAY_DIRECT);
+        files_recv_ask(inc, inc->way == WIRE_FILE_WAY_RELAY);
 }
 
 /* A channel was lost before the end: asks again (after a pause), unless
@@ -142,7 +190,7 @@ static void files_recv_lost(LcFilesIncoming *inc, const GError *error)
 {
     if (inc->state != INCOMING_ACCEPTED)
         return;
-    guint64 now = file_sink_get_offset(inc->sink);
+    guint64 now = files_incoming_bytes(inc);
     inc->tries = now > inc->tried_at ? 1 : inc->tries + 1;
     inc->tried_at = now;
     if (inc->tries >= FILES_RETRIES) {
@@ -261,7 +309,18 @@ static void files_recv_on_start(LcFiles *files, const LcWireMsg *msg)
     while (g_hash_table_iter_next(&iter, NULL, &value))
         if (((LcFilesIncoming *)value)->transfer_id == msg->file_start.transfer_id)
             inc = value;
-    if (inc == NULL || inc->state != INCOMING_ACCEPTED)
+    /* A swarm: a peer (or the sender) to pull from, or a peer to serve,
+     * whole file or not. */
+    if (inc != NULL && inc->swarm != NULL && msg->file_start.way == WIRE_FILE_WAY_SWARM &&
+        (inc->state == INCOMING_ACCEPTED || inc->state == INCOMING_DONE)) {
+        if (msg->file_start.role == WIRE_FILE_ROLE_RECEIVER)
+            inc->way = WIRE_FILE_WAY_SWARM;
+        if (inc->state == INCOMING_ACCEPTED || msg->file_start.role == WIRE_FILE_ROLE_SENDER)
+            files_swarm_on_start(inc->swarm, msg);
+        return;
+    }
+    if (inc == NULL || inc->state != INCOMING_ACCEPTED ||
+        msg->file_start.role != WIRE_FILE_ROLE_RECEIVER)
         return;
     inc->way = msg->file_start.way;
     inc->token = msg->file_start.token;
@@ -355,7 +414,7 @@ static void files_recv_on_offered(LcFiles *files, const LcWireMsg *msg)
         inc->transfer_id = msg->file_offered.transfer_id;
         inc->ways = msg->file_offered.ways;
         if (inc->state == INCOMING_DONE)
-            files_recv_answer(inc, WIRE_FILE_HAVE, 0);
+            files_recv_answer(inc, WIRE_FILE_WHOLE, 0);
         else if (inc->state == INCOMING_REFUSED)
             files_recv_answer(inc, WIRE_FILE_REJECT, 0);
         else if (inc->state == INCOMING_ACCEPTED || inc->state == INCOMING_WAITING) {
@@ -416,6 +475,41 @@ static void files_recv_on_end(LcFiles *files, const LcWireMsg *msg)
     }
 }
 
+/* Swarm: chunks arrived. */
+void files_recv_swarm_progress(LcFilesIncoming *inc)
+{
+    guint64 bytes = files_incoming_bytes(inc);
+    files_rate_update(&inc->rate, bytes);
+    gint64 now = g_get_monotonic_time();
+    if (now - inc->shown_us < FILES_PROGRESS_MS * 1000 && bytes < inc->size)
+        return;
+    inc->shown_us = now;
+    LcFilesProgress p;
+    files_incoming_progress(inc, &p);
+    if (inc->files->events.progress)
+        inc->files->events.progress(inc->files, &p, inc->files->user_data);
+}
+
+/* Swarm: every chunk is in: the whole file is checked and named; the
+ * swarm serves its peers on. */
+void files_recv_swarm_complete(LcFilesIncoming *inc)
+{
+    g_autoptr(GError) error = NULL;
+    if (!file_parts_finish(inc->parts, inc->sha256_hex, &error)) {
+        files_recv_end(inc, WIRE_ERR_CANCELLED, error->message);
+        files_incoming_finish(inc, FALSE, error);
+        return;
+    }
+    files_recv_end(inc, 0, "whole, SHA-256 checked");
+    files_incoming_finish(inc, TRUE, NULL);
+}
+
+/* Swarm: the sender's channel was lost before the end. */
+void files_recv_swarm_lost(LcFilesIncoming *inc, const GError *error)
+{
+    files_recv_lost(inc, error);
+}
+
 /* FILE_OFFERED, FILE_START and FILE_END for this client as a receiver. */
 void files_recv_on_message(LcFiles *files, const LcWireMsg *msg)
 {
@@ -441,8 +535,15 @@ gboolean files_accept(LcFiles *files, guint id, GError **error)
                                .max_size = files->config.max_size,
                                .overwrite = files->config.overwrite};
     g_autoptr(GError) local = NULL;
-    inc->sink = file_sink_open(&config, &local);
-    if (inc->sink == NULL) {
+    /* A swarm's chunks come in any order: the part file is written in
+     * place; any other way appends. */
+    gboolean swarm =
+        (inc->ways & files->config.ways & WIRE_FILE_WAY_SWARM) && files_send_listen(files, NULL);
+    if (swarm && (inc->parts = file_parts_open(&config, &local)) != NULL)
+        inc->swarm = files_swarm_new(inc);
+    else if (!swarm)
+        inc->sink = file_sink_open(&config, &local);
+    if (inc->sink == NULL && inc->parts == NULL) {
         files_recv_refuse(inc, local);
         files_incoming_finish(inc, FALSE, local);
         g_propagate_error(error, g_steal_pointer(&local));

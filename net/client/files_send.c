@@ -15,6 +15,8 @@ static void files_peer_free(gpointer data)
     LcFilesPeer *peer = data;
     if (peer->chan != NULL)
         file_chan_free(peer->chan);
+    g_clear_pointer(&peer->given, g_hash_table_unref);
+    g_free(peer->has);
     g_free(peer->nick);
     g_free(peer);
 }
@@ -24,6 +26,7 @@ void files_offer_free(gpointer data)
 {
     LcFilesOffer *offer = data;
     g_hash_table_unref(offer->peers);
+    g_free(offer->handed);
     file_source_unref(offer->source);
     g_free(offer->to);
     g_free(offer);
@@ -83,7 +86,8 @@ static void files_offer_announce(LcFilesOffer *offer)
     msg.file_offer.offer_id = offer->id;
     msg.file_offer.size = file_source_get_size(offer->source);
     msg.file_offer.ways = offer->ways;
-    msg.file_offer.port = (offer->ways & WIRE_FILE_WAY_DIRECT) ? files->port : 0;
+    msg.file_offer.port =
+        (offer->ways & (WIRE_FILE_WAY_DIRECT | WIRE_FILE_WAY_SWARM)) ? files->port : 0;
     msg.file_offer.to = offer->to ? offer->to : "";
     msg.file_offer.name = (char *)file_source_get_name(offer->source);
     msg.file_offer.sha256 = file_source_get_sha256(offer->source);
@@ -149,7 +153,14 @@ static LcFileSource *files_send_on_hello(LcFileChan *chan, const LcWireMsg *hell
                                          gpointer data)
 {
     LcFilesPeer *peer = files_send_find_peer(data, hello->file_hello.token);
-    if (peer == NULL || peer->ended || peer->way != WIRE_FILE_WAY_DIRECT) {
+    if (peer == NULL) {
+        /* A swarm peer of a file this client receives, perhaps. */
+        LcFileSource *part = files_swarm_take_down(data, chan, hello->file_hello.token);
+        if (part != NULL)
+            return part;
+    }
+    if (peer == NULL || peer->ended ||
+        (peer->way != WIRE_FILE_WAY_DIRECT && peer->way != WIRE_FILE_WAY_SWARM)) {
         g_set_error_literal(error, LC_WIRE_ERROR, WIRE_ERR_PROTOCOL,
                             "FILE_HELLO with a token this sender was not given");
         return NULL;
@@ -159,6 +170,7 @@ static LcFileSource *files_send_on_hello(LcFileChan *chan, const LcWireMsg *hell
         files_bury_chan(peer->offer->files, g_steal_pointer(&peer->chan));
     }
     peer->chan = chan;
+    g_hash_table_remove(peer->offer->files->accepted, chan); /* the receiver holds it now */
     return file_source_ref(peer->offer->source);
 }
 
@@ -190,17 +202,45 @@ static void files_send_on_closed(LcFileChan *chan, const GError *error, gpointer
     LcFilesPeer *peer = files_send_find_peer(files, file_chan_get_token(chan));
     if (error != NULL)
         g_debug("file channel closed: %s", error->message);
+    if (g_hash_table_remove(files->accepted, chan))
+        peer = NULL; /* not a receiver's: a swarm's downstream, or one never paired */
     if (peer != NULL && peer->chan == chan) {
         peer->chan = NULL;
+        if (peer->way == WIRE_FILE_WAY_SWARM)
+            files_seed_lost(peer);
         files_bury_chan(files, chan);
     } else if (peer == NULL) {
+        files_swarm_down_closed(files, chan);
         files_bury_chan(files, chan);
     }
+}
+
+/* A channel accepted on this client's port is paired: a swarm's receiver
+ * gets the chunk hashes and its first chunks; a swarm peer of a file this
+ * client receives learns which chunks it has. */
+static void files_send_on_ready(LcFileChan *chan, gpointer data)
+{
+    LcFiles *files = data;
+    LcFilesPeer *peer = files_send_find_peer(files, file_chan_get_token(chan));
+    if (peer != NULL && peer->chan == chan && peer->way == WIRE_FILE_WAY_SWARM)
+        files_seed_ready(peer);
+    else if (peer == NULL)
+        files_swarm_down_ready(files, chan);
+}
+
+/* FILE_HAVE from a swarm's receiver: it has a chunk. */
+static void files_send_on_chan_message(LcFileChan *chan, const LcWireMsg *msg, gpointer data)
+{
+    LcFilesPeer *peer = files_send_find_peer(data, file_chan_get_token(chan));
+    if (peer != NULL && peer->chan == chan && msg->type == WIRE_FILE_HAVE)
+        files_seed_on_have(peer, msg->file_have.chunk);
 }
 
 static const LcFileChanEvents files_send_chan_events = {
     .hello = files_send_on_hello,
     .progress = files_send_on_progress,
+    .ready = files_send_on_ready,
+    .message = files_send_on_chan_message,
     .closed = files_send_on_closed,
 };
 
@@ -209,15 +249,21 @@ static gboolean files_send_on_incoming(GSocketService *service, GSocketConnectio
                                        GObject *source, gpointer data)
 {
     LcFiles *files = data;
-    LcFileChanConfig config = {.role = FILE_CHAN_SENDER, .rate = files_get_rate(files)};
+    /* A swarm's channels say FILE_HAVE: allowed on every accepted one. */
+    LcFileChanConfig config = {.role = FILE_CHAN_SENDER,
+                               .rate = files_get_rate(files),
+                               .swarm = TRUE,
+                               .count_sent = &files->uploaded};
     /* Until its FILE_HELLO names a receiver the channel is nobody's; a
      * wrong or missing FILE_HELLO closes it, and the close frees it. */
-    file_chan_new(G_IO_STREAM(connection), &config, &files_send_chan_events, files);
+    LcFileChan *chan =
+        file_chan_new(G_IO_STREAM(connection), &config, &files_send_chan_events, files);
+    g_hash_table_add(files->accepted, chan);
     return TRUE;
 }
 
 /* Opens the direct port (any address, a port the system picks). */
-static gboolean files_send_listen(LcFiles *files, GError **error)
+gboolean files_send_listen(LcFiles *files, GError **error)
 {
     if (files->service != NULL)
         return TRUE;
@@ -243,13 +289,17 @@ guint files_send(LcFiles *files, const char *path, const char *to, guint8 ways, 
         return 0;
     }
     ways = ways ? ways : files->config.ways;
+    /* A swarm is for a file to many: one receiver takes it directly. */
+    if (to != NULL && ways != WIRE_FILE_WAY_SWARM)
+        ways &= (guint8)~WIRE_FILE_WAY_SWARM;
     g_autoptr(LcFileSource) source = file_source_open(path, error);
     if (source == NULL)
         return 0;
     g_autoptr(GError) local = NULL;
-    if ((ways & WIRE_FILE_WAY_DIRECT) && !files_send_listen(files, &local)) {
+    if ((ways & (WIRE_FILE_WAY_DIRECT | WIRE_FILE_WAY_SWARM)) &&
+        !files_send_listen(files, &local)) {
         g_warning("no port for direct transfers (%s): files go through the relay", local->message);
-        ways &= (guint8)~WIRE_FILE_WAY_DIRECT;
+        ways &= (guint8) ~(WIRE_FILE_WAY_DIRECT | WIRE_FILE_WAY_SWARM);
     }
     if (ways == 0) {
         g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -264,7 +314,8 @@ guint files_send(LcFiles *files, const char *path, const char *to, guint8 ways, 
     offer->source = g_steal_pointer(&source);
     offer->peers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, files_peer_free);
     g_hash_table_insert(files->offers, GUINT_TO_POINTER(offer->id), offer);
-    file_source_hash_async(offer->source, files->cancel, files_on_hashed, offer);
+    file_source_hash_async(offer->source, (ways & WIRE_FILE_WAY_SWARM) != 0, files->cancel,
+                           files_on_hashed, offer);
     return offer->id;
 }
 
@@ -299,7 +350,8 @@ static void files_send_on_connected(GObject *object, GAsyncResult *result, gpoin
                                .transfer_id = peer->transfer_id,
                                .token = peer->token,
                                .source = peer->offer->source,
-                               .rate = files_get_rate(peer->offer->files)};
+                               .rate = files_get_rate(peer->offer->files),
+                               .count_sent = &peer->offer->files->uploaded};
     if (peer->chan != NULL) {
         file_chan_close(peer->chan, NULL);
         files_bury_chan(peer->offer->files, g_steal_pointer(&peer->chan));

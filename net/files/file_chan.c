@@ -36,10 +36,12 @@ struct _LcFileChan {
     gboolean ready;    /* paired: GET and DATA flow */
     gboolean complete; /* receiver: every byte is in */
     gboolean closed;
-    guint64 asked; /* receiver: the end of what it asked for */
-    guint64 got;   /* receiver: the end of what arrived */
-    guint64 moved; /* bytes of file data sent or received here */
-    GQueue gets;   /* sender: FILE_GETs not answered yet (LcFileChanGet) */
+    guint64 asked;   /* receiver: the end of what it asked for */
+    guint64 got;     /* receiver: the end of what arrived */
+    guint64 moved;   /* bytes of file data sent or received here */
+    GQueue gets;     /* sender: FILE_GETs not answered yet (LcFileChanGet) */
+    GQueue asks;     /* swarm receiver: ranges asked for, not yet received (LcFileChanGet) */
+    guint64 pending; /* swarm receiver: their bytes */
     LcTokenBucket rate;
     GSource *pump_src; /* sender: waits for the rate to allow the next answer */
     GSource *check_src;
@@ -51,6 +53,8 @@ static const LcChanStreamEvents file_chan_stream_events;
 /* Queues a message (never dropped). */
 static void file_chan_send(LcFileChan *chan, const LcWireMsg *msg)
 {
+    if (chan->closed)
+        return;
     g_autoptr(GBytes) frame = wire_msg_encode(msg, NULL);
     if (frame != NULL)
         chan_stream_send(chan->stream, frame);
@@ -98,9 +102,36 @@ static void file_chan_start_receiving(LcFileChan *chan)
     file_chan_ask(chan);
 }
 
+/* Swarm receiver: FILE_DATA; the bytes must be the next ones asked for,
+ * and go to the owner. */
+static void file_chan_on_swarm_data(LcFileChan *chan, const LcWireMsg *msg)
+{
+    gsize len = g_bytes_get_size(msg->file_data.data);
+    LcFileChanGet *head = g_queue_peek_head(&chan->asks);
+    if (head == NULL || msg->file_data.offset != head->offset || len == 0 || len > head->length) {
+        file_chan_fail(chan, LC_WIRE_ERROR, WIRE_ERR_PROTOCOL,
+                       "the peer sent bytes %" G_GUINT64_FORMAT "+%" G_GSIZE_FORMAT
+                       " that were not asked for",
+                       msg->file_data.offset, len);
+        return;
+    }
+    head->offset += len;
+    head->length -= (guint32)len;
+    if (head->length == 0)
+        g_free(g_queue_pop_head(&chan->asks));
+    chan->pending -= len;
+    chan->moved += len;
+    if (chan->events.data)
+        chan->events.data(chan, msg->file_data.offset, msg->file_data.data, chan->user_data);
+}
+
 /* Receiver: FILE_DATA; the bytes must be the next ones asked for. */
 static void file_chan_on_data(LcFileChan *chan, const LcWireMsg *msg)
 {
+    if (chan->config.swarm) {
+        file_chan_on_swarm_data(chan, msg);
+        return;
+    }
     gsize len = 0;
     const guint8 *data = g_bytes_get_data(msg->file_data.data, &len);
     if (msg->file_data.offset != chan->got || len == 0 || len > chan->asked - chan->got) {
@@ -161,6 +192,8 @@ static void file_chan_pump(LcFileChan *chan)
         msg.file_data.data = bytes;
         file_chan_send(chan, &msg);
         chan->moved += get->length;
+        if (chan->config.count_sent != NULL)
+            *chan->config.count_sent += get->length;
         chan->last_move_us = g_get_monotonic_time();
         guint64 end = get->offset + get->length;
         g_free(get);
@@ -216,6 +249,8 @@ static void file_chan_on_hello(LcFileChan *chan, const LcWireMsg *msg)
     LcWireMsg ready = {.type = WIRE_FILE_READY};
     ready.file_ready.transfer_id = chan->config.transfer_id;
     file_chan_send(chan, &ready);
+    if (chan->events.ready)
+        chan->events.ready(chan, chan->user_data);
 }
 
 /* Dispatches one frame by the channel's role and state. */
@@ -226,8 +261,14 @@ static void file_chan_dispatch(LcFileChan *chan, const LcWireMsg *msg)
         file_chan_on_hello(chan, msg);
     else if (!chan->ready && chan->config.greet && msg->type == WIRE_FILE_READY) {
         chan->ready = TRUE;
-        if (!sender)
+        if (!sender && !chan->config.swarm)
             file_chan_start_receiving(chan);
+        if (chan->events.ready && !chan->closed)
+            chan->events.ready(chan, chan->user_data);
+    } else if (chan->ready && chan->config.swarm &&
+               (msg->type == WIRE_FILE_HAVE || msg->type == WIRE_FILE_HASHES)) {
+        if (chan->events.message)
+            chan->events.message(chan, msg, chan->user_data);
     } else if (chan->ready && sender && msg->type == WIRE_FILE_GET)
         file_chan_on_get(chan, msg);
     else if (chan->ready && !sender && msg->type == WIRE_FILE_DATA)
@@ -279,8 +320,9 @@ static const LcChanStreamEvents file_chan_stream_events = {
 static gboolean file_chan_on_check(gpointer data)
 {
     LcFileChan *chan = data;
-    gboolean waiting = !chan->ready || (chan->config.role == FILE_CHAN_RECEIVER &&
-                                        !chan->complete && chan->asked > chan->got);
+    gboolean waiting =
+        !chan->ready || (chan->config.role == FILE_CHAN_RECEIVER && !chan->complete &&
+                         (chan->asked > chan->got || chan->pending > 0));
     if (waiting && g_get_monotonic_time() - chan->last_move_us > FILE_CHAN_IDLE_S * G_USEC_PER_SEC)
         file_chan_fail(chan, LC_WIRE_ERROR, WIRE_ERR_TIMEOUT,
                        "the file channel moved nothing for %d s", FILE_CHAN_IDLE_S);
@@ -313,11 +355,13 @@ LcFileChan *file_chan_new(GIOStream *io, const LcFileChanConfig *config,
     chan->user_data = user_data;
     chan->source = config->source ? file_source_ref(config->source) : NULL;
     g_queue_init(&chan->gets);
+    g_queue_init(&chan->asks);
     token_bucket_init(&chan->rate, config->rate, FILE_CHAN_BURST, g_get_monotonic_time());
     chan->last_move_us = g_get_monotonic_time();
     LcChanStreamLimits limits;
     chan_stream_limits_init(&limits);
     limits.control_max = FILE_CHAN_CONTROL_MAX;
+    /* A receiver takes FILE_DATA (and, in a swarm, FILE_HASHES). */
     limits.max_payload =
         config->role == FILE_CHAN_RECEIVER ? 8 + FILE_CHAN_DATA_MAX : FILE_CHAN_SMALL_PAYLOAD;
     chan->stream = chan_stream_new_for_io(io, &limits, &file_chan_stream_events, chan);
@@ -332,6 +376,39 @@ LcFileChan *file_chan_new(GIOStream *io, const LcFileChanConfig *config,
         file_chan_send(chan, &hello);
     }
     return chan;
+}
+
+/* Swarm receiver: asks for a range. */
+void file_chan_get(LcFileChan *chan, guint64 offset, guint32 length)
+{
+    if (chan->closed || length == 0)
+        return;
+    LcFileChanGet *get = g_new(LcFileChanGet, 1);
+    get->offset = offset;
+    get->length = MIN(length, (guint32)FILE_CHAN_DATA_MAX);
+    g_queue_push_tail(&chan->asks, get);
+    chan->pending += get->length;
+    LcWireMsg msg = {.type = WIRE_FILE_GET};
+    msg.file_get.offset = get->offset;
+    msg.file_get.length = get->length;
+    file_chan_send(chan, &msg);
+}
+
+guint64 file_chan_get_pending(LcFileChan *chan)
+{
+    return chan->pending;
+}
+
+/* Sends a swarm message. */
+void file_chan_send_msg(LcFileChan *chan, const LcWireMsg *msg)
+{
+    if (chan->ready)
+        file_chan_send(chan, msg);
+}
+
+gboolean file_chan_is_ready(LcFileChan *chan)
+{
+    return chan->ready && !chan->closed;
 }
 
 /* Changes a sender's rate. */
@@ -381,6 +458,7 @@ void file_chan_free(LcFileChan *chan)
     source_drop(&chan->check_src);
     chan_stream_free(chan->stream);
     g_queue_clear_full(&chan->gets, g_free);
+    g_queue_clear_full(&chan->asks, g_free);
     g_clear_pointer(&chan->source, file_source_unref);
     g_free(chan);
 }

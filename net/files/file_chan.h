@@ -45,6 +45,11 @@ typedef struct {
     guint64 size;         /* receiver: the size offered */
     gsize window;         /* receiver: bytes asked for ahead; 0 = FILE_CHAN_WINDOW */
     double rate;          /* sender: bytes per second at most; 0 = no limit */
+    /* A swarm's channel: a receiver asks only for what file_chan_get()
+     * names and hands the bytes on (the data event) instead of writing a
+     * sink; FILE_HAVE and FILE_HASHES pass both ways (the message event). */
+    gboolean swarm;
+    guint64 *count_sent; /* sender: file bytes sent are added here too, when set */
 } LcFileChanConfig;
 
 typedef struct {
@@ -56,6 +61,13 @@ typedef struct {
     void (*progress)(LcFileChan *chan, guint64 bytes, gpointer user_data);
     /* Receiver: every byte offered is in the part file. */
     void (*complete)(LcFileChan *chan, gpointer user_data);
+    /* Paired: FILE_READY arrived (the side that connected) or was sent
+     * (the side that accepted). */
+    void (*ready)(LcFileChan *chan, gpointer user_data);
+    /* Swarm receiver: bytes asked for with file_chan_get() arrived. */
+    void (*data)(LcFileChan *chan, guint64 offset, GBytes *bytes, gpointer user_data);
+    /* Swarm: FILE_HAVE or FILE_HASHES from the other side. */
+    void (*message)(LcFileChan *chan, const LcWireMsg *msg, gpointer user_data);
     /* The channel closed (error NULL: the other side closed it cleanly).
      * Called once; free the channel later, not inside the call. */
     void (*closed)(LcFileChan *chan, const GError *error, gpointer user_data);
@@ -65,6 +77,16 @@ typedef struct {
  * GTlsConnection); starts at once. */
 LcFileChan *file_chan_new(GIOStream *io, const LcFileChanConfig *config,
                           const LcFileChanEvents *events, gpointer user_data);
+
+/* Swarm receiver: asks for length bytes at offset (at most
+ * FILE_CHAN_DATA_MAX); they come back in order through the data event. */
+void file_chan_get(LcFileChan *chan, guint64 offset, guint32 length);
+/* Swarm receiver: bytes asked for and not yet received. */
+guint64 file_chan_get_pending(LcFileChan *chan);
+/* Sends a message (FILE_HAVE, FILE_HASHES) once paired. */
+void file_chan_send_msg(LcFileChan *chan, const LcWireMsg *msg);
+/* Whether the channel is paired and open. */
+gboolean file_chan_is_ready(LcFileChan *chan);
 
 /* Holds a sender to bytes per second (0: no limit). */
 void file_chan_set_rate(LcFileChan *chan, double rate);

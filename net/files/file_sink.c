@@ -54,8 +54,8 @@ static gboolean file_sink_take_up(LcFileSink *sink, GError **error)
     }
 }
 
-/* Opens the part file beside the final name. */
-LcFileSink *file_sink_open(const LcFileSinkConfig *config, GError **error)
+/* Checks where a received file would go; its final path. */
+char *file_sink_target(const LcFileSinkConfig *config, GError **error)
 {
     if (!file_name_check(config->name, error))
         return NULL;
@@ -75,14 +75,24 @@ LcFileSink *file_sink_open(const LcFileSinkConfig *config, GError **error)
         g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOTDIR, "%s is not a folder", config->dir);
         return NULL;
     }
-    g_autofree char *path = g_build_filename(config->dir, config->name, NULL);
+    char *path = g_build_filename(config->dir, config->name, NULL);
     if (!config->overwrite && g_file_test(path, G_FILE_TEST_EXISTS)) {
         g_set_error(error, LC_FILE_ERROR, FILE_ERROR_EXISTS,
                     "%s exists: not overwritten (save it under another name, or allow "
                     "overwriting)",
                     path);
+        g_free(path);
         return NULL;
     }
+    return path;
+}
+
+/* Opens the part file beside the final name. */
+LcFileSink *file_sink_open(const LcFileSinkConfig *config, GError **error)
+{
+    g_autofree char *path = file_sink_target(config, error);
+    if (path == NULL)
+        return NULL;
     LcFileSink *sink = g_new0(LcFileSink, 1);
     sink->path = g_steal_pointer(&path);
     sink->part_path = g_strconcat(sink->path, FILE_SINK_PART_SUFFIX, NULL);
@@ -145,30 +155,31 @@ gboolean file_sink_write(LcFileSink *sink, const guint8 *data, gsize len, GError
 /* Renames the part file to the final name; without overwrite, only if the
  * name is still free (renameat2's RENAME_NOREPLACE, or a hard link where
  * the file system has no such rename). */
-static gboolean file_sink_rename(LcFileSink *sink, GError **error)
+gboolean file_sink_rename_part(const char *part_path, const char *path, gboolean overwrite,
+                               GError **error)
 {
-    if (sink->overwrite) {
-        if (g_rename(sink->part_path, sink->path) != 0)
-            return file_sink_fail("rename to", sink->path, errno, error);
+    if (overwrite) {
+        if (g_rename(part_path, path) != 0)
+            return file_sink_fail("rename to", path, errno, error);
         return TRUE;
     }
-    if (renameat2(AT_FDCWD, sink->part_path, AT_FDCWD, sink->path, RENAME_NOREPLACE) == 0)
+    if (renameat2(AT_FDCWD, part_path, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
         return TRUE;
     int err = errno;
     if (err == EINVAL || err == ENOSYS) {
-        if (link(sink->part_path, sink->path) == 0) {
-            g_unlink(sink->part_path);
+        if (link(part_path, path) == 0) {
+            g_unlink(part_path);
             return TRUE;
         }
         err = errno;
     }
     if (err == EEXIST) {
         g_set_error(error, LC_FILE_ERROR, FILE_ERROR_EXISTS,
-                    "%s appeared meanwhile: not overwritten; the bytes are kept in %s", sink->path,
-                    sink->part_path);
+                    "%s appeared meanwhile: not overwritten; the bytes are kept in %s", path,
+                    part_path);
         return FALSE;
     }
-    return file_sink_fail("rename to", sink->path, err, error);
+    return file_sink_fail("rename to", path, err, error);
 }
 
 /* Checks the whole file and gives it its name. */
@@ -190,7 +201,7 @@ gboolean file_sink_finish(LcFileSink *sink, const char *sha256_hex, GError **err
     }
     if (fsync(sink->fd) != 0)
         return file_sink_fail("write", sink->part_path, errno, error);
-    if (!file_sink_rename(sink, error))
+    if (!file_sink_rename_part(sink->part_path, sink->path, sink->overwrite, error))
         return FALSE;
     sink->finished = TRUE;
     return TRUE;

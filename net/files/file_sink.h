@@ -48,6 +48,15 @@ gboolean file_sink_write(LcFileSink *sink, const guint8 *data, gsize len, GError
  * kept) otherwise. */
 gboolean file_sink_finish(LcFileSink *sink, const char *sha256_hex, GError **error);
 
+/* Checks a file offered against the receiver's terms (a plain name, the
+ * size limit, a folder, a name not taken unless overwrite); its final path
+ * (free it), or NULL with the error file_sink_open() would give. */
+char *file_sink_target(const LcFileSinkConfig *config, GError **error);
+/* Gives a whole, checked part file its final name, replacing nothing
+ * unless overwrite (FILE_ERROR_EXISTS, the part kept). */
+gboolean file_sink_rename_part(const char *part_path, const char *path, gboolean overwrite,
+                               GError **error);
+
 /* Closes it; the part file stays for a later resume. */
 void file_sink_free(LcFileSink *sink);
 /* Closes it and removes the part file: the transfer is given up. */

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define FILE_SOURCE_HASH_BLOCK (1024 * 1024)
+#define FILE_SOURCE_HASH_BLOCK (128 * 1024) /* divides every chunk size */
 
 struct _LcFileSource {
     gint refs;
@@ -17,7 +17,38 @@ struct _LcFileSource {
     guint64 size;
     GBytes *sha256;
     char *sha256_hex;
+    GBytes *chunk_hashes;
 };
+
+/* What the worker hands back. */
+typedef struct {
+    GBytes *sha256;
+    GBytes *chunks; /* or NULL */
+} LcFileHashes;
+
+/* Frees the worker's result. */
+static void file_hashes_free(gpointer data)
+{
+    LcFileHashes *h = data;
+    g_clear_pointer(&h->sha256, g_bytes_unref);
+    g_clear_pointer(&h->chunks, g_bytes_unref);
+    g_free(h);
+}
+
+/* At least 1 MiB, at most FILE_CHUNKS_MAX chunks, a multiple of 128 KiB. */
+guint32 file_chunk_size(guint64 size)
+{
+    guint64 step = 128 * 1024;
+    guint64 need = (size + FILE_CHUNKS_MAX - 1) / FILE_CHUNKS_MAX;
+    need = (need + step - 1) / step * step;
+    return (guint32)MIN(MAX(need, (guint64)FILE_CHUNK_MIN), (guint64)G_MAXUINT32 / 2);
+}
+
+/* Chunks of a file: the last may be short; an empty file has none. */
+guint32 file_chunk_count(guint64 size, guint32 chunk_size)
+{
+    return (guint32)((size + chunk_size - 1) / chunk_size);
+}
 
 /* Opens the file and checks what it is and what it is called. */
 LcFileSource *file_source_open(const char *path, GError **error)
@@ -68,11 +99,26 @@ static gssize file_source_pread(int fd, guint8 *buf, gsize len, guint64 offset)
     return (gssize)have;
 }
 
-/* The worker: hashes the file a block at a time. */
+/* Adds a chunk's digest to the list and starts the next chunk's. */
+static void file_source_end_chunk(GChecksum *chunk, GByteArray *list)
+{
+    guint8 digest[FILE_HASH_SIZE];
+    gsize len = sizeof(digest);
+    g_checksum_get_digest(chunk, digest, &len);
+    g_byte_array_append(list, digest, (guint)len);
+    g_checksum_reset(chunk);
+}
+
+/* The worker: hashes the file a block at a time (a block never spans two
+ * chunks: chunks are multiples of the block). */
 static void file_source_hash_thread(GTask *task, gpointer object, gpointer data,
                                     GCancellable *cancellable)
 {
     LcFileSource *source = data;
+    gboolean chunks = GPOINTER_TO_INT(g_object_get_data(G_OBJECT(task), "chunks"));
+    guint32 chunk_size = file_chunk_size(source->size);
+    g_autoptr(GChecksum) chunk = chunks ? g_checksum_new(G_CHECKSUM_SHA256) : NULL;
+    g_autoptr(GByteArray) list = g_byte_array_new();
     g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
     g_autofree guint8 *block = g_malloc(FILE_SOURCE_HASH_BLOCK);
     guint64 offset = 0;
@@ -89,18 +135,27 @@ static void file_source_hash_thread(GTask *task, gpointer object, gpointer data,
         }
         g_checksum_update(sum, block, (gsize)n);
         offset += (guint64)n;
+        if (chunk != NULL) {
+            g_checksum_update(chunk, block, (gsize)n);
+            if (offset % chunk_size == 0 || offset == source->size)
+                file_source_end_chunk(chunk, list);
+        }
     }
     guint8 digest[FILE_HASH_SIZE];
     gsize len = sizeof(digest);
     g_checksum_get_digest(sum, digest, &len);
-    g_task_return_pointer(task, g_bytes_new(digest, len), (GDestroyNotify)g_bytes_unref);
+    LcFileHashes *h = g_new0(LcFileHashes, 1);
+    h->sha256 = g_bytes_new(digest, len);
+    h->chunks = chunk != NULL ? g_byte_array_free_to_bytes(g_steal_pointer(&list)) : NULL;
+    g_task_return_pointer(task, h, file_hashes_free);
 }
 
 /* Starts hashing on a worker thread. */
-void file_source_hash_async(LcFileSource *source, GCancellable *cancellable,
+void file_source_hash_async(LcFileSource *source, gboolean chunks, GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data)
 {
     g_autoptr(GTask) task = g_task_new(NULL, cancellable, callback, user_data);
+    g_object_set_data(G_OBJECT(task), "chunks", GINT_TO_POINTER(chunks));
     g_task_set_task_data(task, file_source_ref(source), (GDestroyNotify)file_source_unref);
     g_task_run_in_thread(task, file_source_hash_thread);
 }
@@ -108,12 +163,16 @@ void file_source_hash_async(LcFileSource *source, GCancellable *cancellable,
 /* Takes the hash the worker made. */
 gboolean file_source_hash_finish(LcFileSource *source, GAsyncResult *result, GError **error)
 {
-    GBytes *sha = g_task_propagate_pointer(G_TASK(result), error);
-    if (sha == NULL)
+    LcFileHashes *h = g_task_propagate_pointer(G_TASK(result), error);
+    if (h == NULL)
         return FALSE;
     g_clear_pointer(&source->sha256, g_bytes_unref);
+    g_clear_pointer(&source->chunk_hashes, g_bytes_unref);
     g_free(source->sha256_hex);
-    source->sha256 = sha;
+    source->sha256 = g_steal_pointer(&h->sha256);
+    source->chunk_hashes = g_steal_pointer(&h->chunks);
+    file_hashes_free(h);
+    GBytes *sha = source->sha256;
     gsize len = 0;
     const guint8 *d = g_bytes_get_data(sha, &len);
     GString *hex = g_string_sized_new(2 * len);
@@ -169,6 +228,30 @@ const char *file_source_get_sha256_hex(LcFileSource *source)
     return source->sha256_hex;
 }
 
+GBytes *file_source_get_chunk_hashes(LcFileSource *source)
+{
+    return source->chunk_hashes;
+}
+
+/* A source over a part file: read where chunks have arrived. */
+LcFileSource *file_source_open_part(const char *path, guint64 size, GError **error)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int saved = errno;
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(saved), "%s: %s", path,
+                    g_strerror(saved));
+        return NULL;
+    }
+    LcFileSource *source = g_new0(LcFileSource, 1);
+    source->refs = 1;
+    source->fd = fd;
+    source->path = g_strdup(path);
+    source->name = g_path_get_basename(path);
+    source->size = size;
+    return source;
+}
+
 /* Takes a reference. */
 LcFileSource *file_source_ref(LcFileSource *source)
 {
@@ -183,6 +266,7 @@ void file_source_unref(LcFileSource *source)
         return;
     close(source->fd);
     g_clear_pointer(&source->sha256, g_bytes_unref);
+    g_clear_pointer(&source->chunk_hashes, g_bytes_unref);
     g_free(source->sha256_hex);
     g_free(source->path);
     g_free(source->name);

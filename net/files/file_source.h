@@ -13,6 +13,15 @@
 #include "net/files/file_name.h"
 
 #define FILE_HASH_SIZE 32 /* SHA-256 */
+/* A swarm's chunks: at least 1 MiB, and at most FILE_CHUNKS_MAX of them,
+ * so that their hashes fit one FILE_HASHES frame. */
+#define FILE_CHUNK_MIN  (1024 * 1024)
+#define FILE_CHUNKS_MAX 4096
+
+/* The chunk size of a file of size bytes (a multiple of 128 KiB). */
+guint32 file_chunk_size(guint64 size);
+/* The number of chunks of a file of size bytes. */
+guint32 file_chunk_count(guint64 size, guint32 chunk_size);
 
 typedef struct _LcFileSource LcFileSource;
 
@@ -21,9 +30,10 @@ typedef struct _LcFileSource LcFileSource;
  * file name. */
 LcFileSource *file_source_open(const char *path, GError **error);
 
-/* Hashes the whole file on a worker thread; callback runs on the
- * thread-default main context. */
-void file_source_hash_async(LcFileSource *source, GCancellable *cancellable,
+/* Hashes the whole file on a worker thread, and each chunk too when
+ * chunks is set (a swarm's); callback runs on the thread-default main
+ * context. */
+void file_source_hash_async(LcFileSource *source, gboolean chunks, GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data);
 /* The hash's outcome; on success file_source_get_sha256() is set. */
 gboolean file_source_hash_finish(LcFileSource *source, GAsyncResult *result, GError **error);
@@ -38,6 +48,13 @@ guint64 file_source_get_size(LcFileSource *source);
 GBytes *file_source_get_sha256(LcFileSource *source);
 /* The same, as lower-case hex, or NULL. */
 const char *file_source_get_sha256_hex(LcFileSource *source);
+/* The chunks' SHA-256s (FILE_HASH_SIZE bytes each) once hashed with
+ * chunks, else NULL. */
+GBytes *file_source_get_chunk_hashes(LcFileSource *source);
+
+/* A source over a part file being received (a swarm's receiver serving
+ * the chunks it has to others): size bytes, no name checked. */
+LcFileSource *file_source_open_part(const char *path, guint64 size, GError **error);
 
 /* A new reference; the file closes with the last one. */
 LcFileSource *file_source_ref(LcFileSource *source);

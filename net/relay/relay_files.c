@@ -16,6 +16,8 @@ typedef enum {
 typedef struct {
     LcRelayFileState state;
     guint64 pair_token; /* its pair through the relay, or 0 */
+    guint8 way;         /* the way it took */
+    guint16 port;       /* swarm: its port for the other receivers */
 } LcRelayFileRecv;
 
 /* One offer, alive as long as its sender's connection. */
@@ -163,8 +165,8 @@ static char *relay_files_check_offer(LcRelayFiles *files, LcRelayClient *client,
     guint8 ways = msg->file_offer.ways;
     if (ways == 0 || (ways & ~WIRE_FILE_WAYS_ALL) != 0)
         return g_strdup_printf("no way this relay knows to send it (ways 0x%02x)", ways);
-    if ((ways & WIRE_FILE_WAY_DIRECT) && msg->file_offer.port == 0)
-        return g_strdup("a direct transfer needs the sender's port");
+    if ((ways & (WIRE_FILE_WAY_DIRECT | WIRE_FILE_WAY_SWARM)) && msg->file_offer.port == 0)
+        return g_strdup("a direct or swarm transfer needs the sender's port");
     if (g_bytes_get_size(msg->file_offer.sha256) != WIRE_FILE_HASH_SIZE)
         return g_strdup("FILE_OFFER's SHA-256 must be 32 bytes");
     if (!file_name_check(msg->file_offer.name, &error))
@@ -244,7 +246,7 @@ static guint64 relay_files_random_token(void)
 static void relay_files_start(LcRelayFiles *files, LcRelayFileOffer *offer, LcRelayClient *sender,
                               LcRelayClient *receiver, guint8 way, guint64 token)
 {
-    gboolean direct = way == WIRE_FILE_WAY_DIRECT;
+    gboolean direct = way == WIRE_FILE_WAY_DIRECT || way == WIRE_FILE_WAY_SWARM;
     LcWireMsg start = {.type = WIRE_FILE_START};
     start.file_start.transfer_id = offer->id;
     start.file_start.role = WIRE_FILE_ROLE_RECEIVER;
@@ -262,6 +264,48 @@ static void relay_files_start(LcRelayFiles *files, LcRelayFileOffer *offer, LcRe
     relay_files_send(sender, &start);
 }
 
+/* FILE_START for one direction of a swarm: `from` serves `to`, which
+ * connects to from's port with a fresh token. */
+static void relay_files_swarm_link(LcRelayFileOffer *offer, LcRelayClient *from, guint16 from_port,
+                                   LcRelayClient *to)
+{
+    guint64 token = relay_files_random_token();
+    LcWireMsg start = {.type = WIRE_FILE_START};
+    start.file_start.transfer_id = offer->id;
+    start.file_start.role = WIRE_FILE_ROLE_SENDER;
+    start.file_start.way = WIRE_FILE_WAY_SWARM;
+    start.file_start.token = token;
+    start.file_start.nick = to->nick;
+    start.file_start.addr = (char *)chan_stream_get_peer(to->conn);
+    relay_files_send(from, &start);
+    start.file_start.role = WIRE_FILE_ROLE_RECEIVER;
+    start.file_start.port = from_port;
+    start.file_start.nick = from->nick;
+    start.file_start.addr = from->ip;
+    relay_files_send(to, &start);
+}
+
+/* A receiver joins a swarm: it and each receiver already in it (up to
+ * RELAY_FILES_SWARM_PEERS) are told of each other, both ways. */
+static void relay_files_swarm_join(LcRelayFiles *files, LcRelayFileOffer *offer,
+                                   LcRelayClient *client, guint16 port)
+{
+    guint peers = 0;
+    GHashTableIter iter;
+    gpointer name, value;
+    g_hash_table_iter_init(&iter, offer->receivers);
+    while (g_hash_table_iter_next(&iter, &name, &value) && peers < RELAY_FILES_SWARM_PEERS) {
+        LcRelayFileRecv *other = value;
+        LcRelayClient *member = g_hash_table_lookup(files->relay->nicks, name);
+        if (member == NULL || member == client || other->way != WIRE_FILE_WAY_SWARM ||
+            other->state == RELAY_FILE_OFFERED || other->port == 0)
+            continue;
+        relay_files_swarm_link(offer, member, other->port, client);
+        relay_files_swarm_link(offer, client, port, member);
+        peers++;
+    }
+}
+
 /* FILE_ANSWER: a receiver takes the file (a way chosen), has it, or says no. */
 static void relay_files_on_answer(LcRelayFiles *files, LcRelayClient *client, const LcWireMsg *msg)
 {
@@ -276,8 +320,8 @@ static void relay_files_on_answer(LcRelayFiles *files, LcRelayClient *client, co
     guint8 way = msg->file_answer.way;
     switch (msg->file_answer.answer) {
     case WIRE_FILE_REJECT:
-    case WIRE_FILE_HAVE: {
-        gboolean have = msg->file_answer.answer == WIRE_FILE_HAVE;
+    case WIRE_FILE_WHOLE: {
+        gboolean have = msg->file_answer.answer == WIRE_FILE_WHOLE;
         g_autofree char *reason =
             g_strdup_printf(have ? "%s has it already" : "%s said no", client->nick);
         recv->state = RELAY_FILE_ENDED;
@@ -288,9 +332,12 @@ static void relay_files_on_answer(LcRelayFiles *files, LcRelayClient *client, co
         return;
     }
     case WIRE_FILE_ACCEPT:
-        if ((way != WIRE_FILE_WAY_RELAY && way != WIRE_FILE_WAY_DIRECT) || !(offer->ways & way)) {
+        if ((way != WIRE_FILE_WAY_RELAY && way != WIRE_FILE_WAY_DIRECT &&
+             way != WIRE_FILE_WAY_SWARM) ||
+            !(offer->ways & way) || (way == WIRE_FILE_WAY_SWARM && msg->file_answer.port == 0)) {
             relay_client_send_error(client, WIRE_ERR_PROTOCOL, FALSE, 0,
-                                    "FILE_ANSWER asks for a way the sender does not offer");
+                                    "FILE_ANSWER asks for a way the sender does not offer, or "
+                                    "a swarm without a port");
             return;
         }
         relay_files_pair_end(files, recv->pair_token);
@@ -304,7 +351,11 @@ static void relay_files_on_answer(LcRelayFiles *files, LcRelayClient *client, co
             token = relay_files_random_token();
         }
         recv->state = RELAY_FILE_STARTED;
+        recv->way = way;
+        recv->port = msg->file_answer.port;
         relay_files_start(files, offer, sender, client, way, token);
+        if (way == WIRE_FILE_WAY_SWARM)
+            relay_files_swarm_join(files, offer, client, recv->port);
         return;
     default:
         relay_client_send_error(client, WIRE_ERR_PROTOCOL, FALSE, 0, "FILE_ANSWER: unknown answer");

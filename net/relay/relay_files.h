@@ -24,6 +24,8 @@
 /* Bytes a receiver may have asked for and not received through the relay:
  * the bound of what the relay holds for one transfer. */
 #define RELAY_FILES_WINDOW_MAX (2 * 1024 * 1024)
+/* The other receivers a swarm's newcomer is told of (and they of it). */
+#define RELAY_FILES_SWARM_PEERS 8
 /* A file channel that is not paired within this long is closed. */
 #define RELAY_FILES_PAIR_TIMEOUT_S 30
 

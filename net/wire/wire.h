@@ -87,6 +87,8 @@ typedef enum {
     WIRE_FILE_READY = 0x59,   /* the file channel is paired: GET and DATA may flow */
     WIRE_FILE_GET = 0x5A,     /* a receiver asks for a range of the file */
     WIRE_FILE_DATA = 0x5B,    /* bytes of the file */
+    WIRE_FILE_HAVE = 0x5C,    /* swarm: a chunk this side has (or, from a sender, may be asked) */
+    WIRE_FILE_HASHES = 0x5D,  /* swarm: the SHA-256 of each chunk, from the sender */
 } LcWireType;
 
 /* ERROR codes, also the GError codes of LC_WIRE_ERROR. */
@@ -158,7 +160,8 @@ typedef enum {
  * and FILE_START's way, one of them). */
 #define WIRE_FILE_WAY_RELAY     0x01 /* through the relay, which keeps a bounded buffer */
 #define WIRE_FILE_WAY_DIRECT    0x02 /* from the sender's own port, the relay brokering */
-#define WIRE_FILE_WAYS_ALL      (WIRE_FILE_WAY_RELAY | WIRE_FILE_WAY_DIRECT)
+#define WIRE_FILE_WAY_SWARM     0x04 /* in chunks, receivers trading them among themselves */
+#define WIRE_FILE_WAYS_ALL      (WIRE_FILE_WAY_RELAY | WIRE_FILE_WAY_DIRECT | WIRE_FILE_WAY_SWARM)
 #define WIRE_FILE_NAME_MAX      255          /* bytes of a file's name */
 #define WIRE_FILE_HASH_SIZE     32           /* SHA-256 of the whole file */
 #define WIRE_FILE_DATA_MAX      (128 * 1024) /* bytes one FILE_GET asks for, one FILE_DATA carries */
@@ -169,7 +172,7 @@ typedef enum {
 typedef enum {
     WIRE_FILE_ACCEPT = 1, /* send it (again, to change the way or after a cut) */
     WIRE_FILE_REJECT = 2, /* no */
-    WIRE_FILE_HAVE = 3,   /* this receiver has the whole file already */
+    WIRE_FILE_WHOLE = 3,  /* this receiver has the whole file already */
 } LcWireFileAnswer;
 
 /* Room password: the size of AUTH_CHALLENGE's nonce and AUTH's proof. */
@@ -314,6 +317,7 @@ typedef struct {
             guint64 transfer_id;
             guint8 answer; /* LcWireFileAnswer */
             guint8 way;    /* accept: the WIRE_FILE_WAY_* wanted */
+            guint16 port;  /* swarm: this receiver's port for the other receivers */
         } file_answer;
         struct {
             guint64 transfer_id;
@@ -348,6 +352,14 @@ typedef struct {
             guint64 offset;
             GBytes *data; /* the rest of the payload */
         } file_data;
+        struct {
+            guint32 chunk;
+        } file_have;
+        struct {
+            guint32 chunk_size; /* bytes of each chunk but the last */
+            guint32 first;      /* the chunk the first hash is of */
+            GBytes *hashes;     /* WIRE_FILE_HASH_SIZE bytes per chunk */
+        } file_hashes;
         struct {
             guint8 op; /* LcWireAclOp */
             char *nick;

@@ -228,6 +228,7 @@ static const LcField file_answer_fields[] = {
     NUM(F_U64, file_answer.transfer_id),
     NUM(F_U8, file_answer.answer),
     NUM(F_U8, file_answer.way),
+    NUM(F_U16, file_answer.port),
 };
 static const LcField file_start_fields[] = {
     NUM(F_U64, file_start.transfer_id),
@@ -257,6 +258,14 @@ static const LcField file_ready_fields[] = {
 static const LcField file_get_fields[] = {
     NUM(F_U64, file_get.offset),
     NUM(F_U32, file_get.length),
+};
+static const LcField file_have_fields[] = {
+    NUM(F_U32, file_have.chunk),
+};
+static const LcField file_hashes_fields[] = {
+    NUM(F_U32, file_hashes.chunk_size),
+    NUM(F_U32, file_hashes.first),
+    NUM(F_DATA, file_hashes.hashes),
 };
 static const LcField file_data_fields[] = {
     NUM(F_U64, file_data.offset),
@@ -325,6 +334,8 @@ static const LcSchema schemas[] = {
     SCHEMA(WIRE_FILE_READY, "FILE_READY", 16, 0, file_ready_fields, FALSE),
     SCHEMA(WIRE_FILE_GET, "FILE_GET", 16, 0, file_get_fields, FALSE),
     SCHEMA(WIRE_FILE_DATA, "FILE_DATA", 8 + WIRE_FILE_DATA_MAX, 0, file_data_fields, FALSE),
+    SCHEMA(WIRE_FILE_HAVE, "FILE_HAVE", 16, 0, file_have_fields, FALSE),
+    SCHEMA(WIRE_FILE_HASHES, "FILE_HASHES", 8 + WIRE_FILE_DATA_MAX, 0, file_hashes_fields, FALSE),
 };
 
 static const char *const error_names[] = {

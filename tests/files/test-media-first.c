@@ -17,12 +17,16 @@ static JsonObject *load_summary(JsonParser *parser, const char *path)
 }
 
 /* The largest rate (MiB/s) of the sender's progress lines while the camera
- * ran, or 0. */
+ * ran (before its last per-second report), or 0. */
 static double sending_rate_during(const char *err)
 {
     double most = 0;
     g_auto(GStrv) lines = g_strsplit(err, "\n", -1);
-    for (guint i = 0; lines[i] != NULL; i++) {
+    guint last_report = 0;
+    for (guint i = 0; lines[i] != NULL; i++)
+        if (strstr(lines[i], " send tcp:") != NULL)
+            last_report = i;
+    for (guint i = 0; i < last_report; i++) {
         if (strstr(lines[i], "sending data.bin to bob") == NULL)
             continue;
         const char *rate = strstr(lines[i], " MiB/s");

@@ -324,8 +324,68 @@ static void test_resume_after_restart(void)
     test_tmpdir_remove(dst);
 }
 
+/* Every receiver has its file. */
+static gboolean all_received(gpointer data)
+{
+    Side **sides = data;
+    for (guint i = 0; sides[i] != NULL; i++)
+        if (sides[i]->finished + sides[i]->failed == 0)
+            return FALSE;
+    return TRUE;
+}
+
+/* One file to the room as a swarm: three receivers, all checked end to
+ * end; the sender uploads each chunk about once (far less than three
+ * copies), the receivers trading the rest among themselves. */
+static void test_swarm(void)
+{
+    TestRelay *relay = test_relay_start(NULL);
+    guint16 port = test_relay_port(relay);
+    g_autofree char *src = g_dir_make_tmp("lanconf-send-XXXXXX", NULL);
+    gsize size = 24 * 1024 * 1024 + 777;
+    g_autofree char *path = make_file(src, "lecture.mkv", size);
+    const char *nicks[] = {"bob", "carol", "dave"};
+    Side alice, recv[3];
+    char *dirs[3];
+    side_join(&alice, port, "alice", NULL, 0);
+    for (guint i = 0; i < 3; i++) {
+        dirs[i] = g_dir_make_tmp("lanconf-recv-XXXXXX", NULL);
+        side_join(&recv[i], port, nicks[i], dirs[i], 0);
+    }
+    g_autoptr(GError) error = NULL;
+    files_send(alice.files, path, NULL, WIRE_FILE_WAY_SWARM, &error);
+    g_assert_no_error(error);
+    Side *receivers[] = {&recv[0], &recv[1], &recv[2], NULL};
+    g_assert_true(test_wait_until(all_received, receivers, 60000));
+    g_assert_true(test_wait_flag(&alice.offer_done, 10000));
+    guint64 traded = 0;
+    for (guint i = 0; i < 3; i++) {
+        g_assert_no_error(recv[i].error);
+        g_assert_cmpuint(recv[i].finished, ==, 1);
+        g_assert_cmpuint(recv[i].way, ==, WIRE_FILE_WAY_SWARM);
+        g_autofree char *got = g_build_filename(dirs[i], "lecture.mkv", NULL);
+        assert_same_file(path, got);
+        traded += files_get_uploaded(recv[i].files);
+    }
+    g_assert_cmpuint(alice.finished, ==, 3);
+    guint64 sent = files_get_uploaded(alice.files);
+    g_test_message("swarm of 3: the sender uploaded %.2f copies, the receivers %.2f",
+                   (double)sent / (double)size, (double)traded / (double)size);
+    g_assert_cmpuint(sent, >=, size);
+    g_assert_cmpuint(sent, <, 2 * size);
+    g_assert_cmpuint(traded, >=, size);
+    side_leave(&alice);
+    for (guint i = 0; i < 3; i++) {
+        side_leave(&recv[i]);
+        test_tmpdir_remove(dirs[i]);
+        g_free(dirs[i]);
+    }
+    test_relay_stop(relay);
+    test_tmpdir_remove(src);
+}
+
 /* The process's peak resident memory in bytes (VmHWM), or 0. */
-static guint64 peak_rss(void)
+static G_GNUC_UNUSED guint64 peak_rss(void)
 {
     g_autofree char *status = NULL;
     if (!g_file_get_contents("/proc/self/status", &status, NULL, NULL))
@@ -356,7 +416,9 @@ static void test_large_sparse(void)
     g_assert_cmpint(fseeko(f, (off_t)size - 5, SEEK_SET), ==, 0);
     g_assert_cmpint(fputs("tail\n", f), >=, 0);
     fclose(f);
+#if !defined(__SANITIZE_ADDRESS__)
     guint64 before = peak_rss();
+#endif
     Side alice, bob;
     side_join(&alice, port, "alice", NULL, 0);
     side_join(&bob, port, "bob", dst, 0);
@@ -392,6 +454,7 @@ int main(int argc, char **argv)
     g_test_add_data_func("/files/transfer/direct", GUINT_TO_POINTER(WIRE_FILE_WAY_DIRECT),
                          test_way);
     g_test_add_func("/files/transfer/bad-names", test_bad_names);
+    g_test_add_func("/files/transfer/swarm", test_swarm);
     g_test_add_func("/files/transfer/resume-after-restart", test_resume_after_restart);
     g_test_add_func("/files/transfer/large-sparse", test_large_sparse);
     return g_test_run();

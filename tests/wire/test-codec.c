@@ -112,7 +112,9 @@ static const WireSample samples[] = {
      {.type = WIRE_PRESENCE, .presence = {WIRE_PRESENCE_AWAY, "bob", "1.2.3.4:5", "", "lunch"}}},
     {"camera-acl-allow", {.type = WIRE_CAMERA_ACL, .camera_acl = {WIRE_ACL_ALLOW, "bob"}}},
     {"camera-acl-max", {.type = WIRE_CAMERA_ACL, .camera_acl = {G_MAXUINT8, at_max.nick}}},
-    {"file-answer", {.type = WIRE_FILE_ANSWER, .file_answer = {G_MAXUINT64, WIRE_FILE_ACCEPT, 2}}},
+    {"file-answer",
+     {.type = WIRE_FILE_ANSWER, .file_answer = {G_MAXUINT64, WIRE_FILE_ACCEPT, 4, G_MAXUINT16}}},
+    {"file-have", {.type = WIRE_FILE_HAVE, .file_have = {G_MAXUINT32}}},
     {"file-start",
      {.type = WIRE_FILE_START,
       .file_start = {7, 3, WIRE_FILE_ROLE_RECEIVER, WIRE_FILE_WAY_DIRECT, G_MAXUINT64, 7300,
@@ -440,6 +442,8 @@ static const WireTypeRow type_rows[] = {
     {0x59, "FILE_READY", 16},
     {0x5A, "FILE_GET", 16},
     {0x5B, "FILE_DATA", 8 + WIRE_FILE_DATA_MAX},
+    {0x5C, "FILE_HAVE", 16},
+    {0x5D, "FILE_HASHES", 8 + WIRE_FILE_DATA_MAX},
 };
 
 /* Finds a type in the table of types, or NULL. */

@@ -223,6 +223,10 @@ void wire_test_assert_msg_equal(const LcWireMsg *got, const LcWireMsg *want)
         g_assert_cmpuint(got->file_answer.transfer_id, ==, want->file_answer.transfer_id);
         g_assert_cmpuint(got->file_answer.answer, ==, want->file_answer.answer);
         g_assert_cmpuint(got->file_answer.way, ==, want->file_answer.way);
+        g_assert_cmpuint(got->file_answer.port, ==, want->file_answer.port);
+        break;
+    case WIRE_FILE_HAVE:
+        g_assert_cmpuint(got->file_have.chunk, ==, want->file_have.chunk);
         break;
     case WIRE_FILE_START:
         g_assert_cmpuint(got->file_start.transfer_id, ==, want->file_start.transfer_id);
