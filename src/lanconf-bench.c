@@ -1,12 +1,14 @@
 /* lanconf-bench: lanconf's measurement programs. `compare` sends the same
  * camera frames over TCP and UDP at once and measures both; `chat` measures
- * chat fan-out through the relay against mosquitto as the anchor. */
+ * chat fan-out through the relay against mosquitto as the anchor; `files`
+ * one file to many receivers by the relay, directly and as a swarm. */
 #include "core/alloc_tune.h"
 #include "core/option_number.h"
 #include "src/lab/bench_chat.h"
 #include "src/lab/bench_compare.h"
 #include "src/lab/bench_conference.h"
 #include "src/lab/bench_encoders.h"
+#include "src/lab/bench_files.h"
 #include "src/lab/bench_transport.h"
 #include "net/stats/stats_json.h"
 
@@ -150,15 +152,15 @@ static int bench_chat_main(int argc, char **argv)
 /* Prints the subcommands. */
 static void bench_usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: lanconf-bench COMMAND [OPTION...]\n\n"
-            "Commands:\n"
-            "  compare   the same camera frames over TCP and UDP at once, side by side\n"
-            "  chat      chat fan-out throughput and latency, lanconf vs mosquitto\n"
-            "  transport the camera channels at full speed, lanconf vs iperf3\n"
-            "  conference many speakers to many listeners, every one hearing every one\n"
-            "  encoders  the encoder back-ends: which run here, why not the others, how fast\n\n"
-            "'lanconf-bench COMMAND --help' describes each command's options.\n");
+    fprintf(out, "Usage: lanconf-bench COMMAND [OPTION...]\n\n"
+                 "Commands:\n"
+                 "  compare   the same camera frames over TCP and UDP at once, side by side\n"
+                 "  chat      chat fan-out throughput and latency, lanconf vs mosquitto\n"
+                 "  transport the camera channels at full speed, lanconf vs iperf3\n"
+                 "  conference many speakers to many listeners, every one hearing every one\n"
+                 "  encoders  the encoder back-ends: which run here, why not the others, how fast\n"
+                 "  files     one file to N receivers: relay, direct and swarm, against iperf3\n\n"
+                 "'lanconf-bench COMMAND --help' describes each command's options.\n");
 }
 
 int main(int argc, char **argv)
@@ -183,6 +185,8 @@ int main(int argc, char **argv)
         return bench_conference_main(argc - 1, argv + 1);
     if (strcmp(argv[1], "encoders") == 0)
         return bench_encoders_main(argc - 1, argv + 1);
+    if (strcmp(argv[1], "files") == 0)
+        return bench_files_main(argc - 1, argv + 1);
     fprintf(stderr, "lanconf-bench: unknown command '%s'\n", argv[1]);
     bench_usage(stderr);
     return 2;

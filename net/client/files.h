@@ -62,8 +62,11 @@ typedef struct {
     void (*finished)(LcFiles *files, const LcFilesProgress *progress, const GError *error,
                      gpointer user_data);
     /* Sending: an offer has nobody left to serve: every receiver it was
-     * for has it, said no, or failed (or none could be reached). */
-    void (*offer_done)(LcFiles *files, guint offer, guint n_ok, guint n_failed, gpointer user_data);
+     * for has it, said no, or failed (or none could be reached). */    void (*offer_done)(LcFiles *files, guint offer, guint n_ok, guint n_failed,
+                       gpointer user_data);
+    /* Sending: an offer went out to the relay for the first time (its
+     * file hashed). */
+    void (*announced)(LcFiles *files, guint offer, gpointer user_data);
 } LcFilesEvents;
 
 LcFiles *files_new(LcSession *session, const LcFilesConfig *config, const LcFilesEvents *events,
@@ -100,5 +103,5 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(LcFiles, files_free)
  * 27.4 MiB, 5.1 MiB/s, 3 s left (direct)"; bar characters wide (0: no
  * bar). Newly allocated. */
 char *files_format_progress(const LcFilesProgress *progress, guint bar);
-/* The way's name: "relay", "direct", or "". */
+/* The way's name: "relay", "direct", "swarm", or "". */
 const char *files_way_name(guint8 way);

@@ -6,7 +6,10 @@
 /* The way's name. */
 const char *files_way_name(guint8 way)
 {
-    return way == WIRE_FILE_WAY_DIRECT ? "direct" : way == WIRE_FILE_WAY_RELAY ? "relay" : "";
+    return way == WIRE_FILE_WAY_DIRECT  ? "direct"
+           : way == WIRE_FILE_WAY_RELAY ? "relay"
+           : way == WIRE_FILE_WAY_SWARM ? "swarm"
+                                        : "";
 }
 
 /* "12 s", "3 min 5 s", "2 h 10 min". */

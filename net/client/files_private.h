@@ -50,6 +50,8 @@ typedef struct _LcFilesOffer {
     gboolean started; /* a receiver took it once: a later refusal for absence is a wait */
     gboolean done;
     guint8 *handed; /* swarm: how often each chunk was handed out (files_seed.c) */
+    gboolean announced;   /* FILE_OFFER went out once */
+    guint64 transfer_id; /* the relay's number for it (FILE_OFFERED's copies), or 0 */
 } LcFilesOffer;
 
 /* A file offered to this client. */

@@ -72,6 +72,15 @@ static void files_offer_check(LcFilesOffer *offer)
         return;
     offer->done = TRUE;
     LcFiles *files = offer->files;
+    /* The relay ends the offer too: nobody joining later is offered it. */
+    if (offer->transfer_id != 0) {
+        LcWireMsg end = {.type = WIRE_FILE_END};
+        end.file_end.transfer_id = offer->transfer_id;
+        end.file_end.offer_id = offer->id;
+        end.file_end.nick = "";
+        end.file_end.reason = "every receiver is done";
+        files_send_msg(files, &end);
+    }
     if (files->events.offer_done)
         files->events.offer_done(files, offer->id, offer->n_ok, offer->n_failed, files->user_data);
 }
@@ -107,6 +116,11 @@ static void files_offer_announce(LcFilesOffer *offer)
         return;
     }
     files_send_msg(files, &msg);
+    if (!offer->announced) {
+        offer->announced = TRUE;
+        if (files->events.announced)
+            files->events.announced(files, offer->id, files->user_data);
+    }
 }
 
 /* The hash is done: the offer goes out. */
@@ -466,8 +480,10 @@ void files_send_on_message(LcFiles *files, const LcWireMsg *msg)
     if (msg->type == WIRE_FILE_OFFERED) {
         LcFilesOffer *offer =
             g_hash_table_lookup(files->offers, GUINT_TO_POINTER(msg->file_offered.offer_id));
-        if (offer != NULL && !offer->done)
+        if (offer != NULL && !offer->done) {
+            offer->transfer_id = msg->file_offered.transfer_id;
             files_offer_peer(offer, msg->file_offered.nick);
+        }
     } else if (msg->type == WIRE_FILE_START)
         files_send_on_start(files, msg);
     else if (msg->type == WIRE_FILE_END)

@@ -421,7 +421,9 @@ void relay_files_handle_control(LcRelayFiles *files, LcRelayClient *client, cons
         relay_files_on_end(files, client, msg);
 }
 
-/* Hands a joining member the open offers that are for it. */
+/* Hands a joining member the open offers that are for it: an offer to it
+ * alone, or one to the room it was offered before (it left and came back,
+ * perhaps mid-transfer). */
 void relay_files_joined(LcRelayFiles *files, LcRelayClient *client)
 {
     GHashTableIter iter;
@@ -430,7 +432,11 @@ void relay_files_joined(LcRelayFiles *files, LcRelayClient *client)
     while (g_hash_table_iter_next(&iter, NULL, &value)) {
         LcRelayFileOffer *offer = value;
         LcRelayClient *sender = relay_files_client(files, offer->owner);
-        if (sender != NULL && relay_files_is_for(offer, client))
+        /* An offer to the room is for the members it was offered to: one
+         * who comes back, not a newcomer. */
+        gboolean known = g_hash_table_contains(offer->receivers, client->nick_key);
+        if (sender != NULL && relay_files_is_for(offer, client) &&
+            (offer->to_key != NULL || known))
             relay_files_deliver(files, offer, sender, client);
     }
 }
