@@ -18,9 +18,11 @@
 /* The largest frame a sender's end takes: FILE_HELLO, FILE_READY, FILE_GET. */
 #define FILE_CHAN_SMALL_PAYLOAD 64
 #define FILE_CHAN_CHECK_MS      1000
-/* What a sender held to a rate may send at once: two answers, so that a
- * file never lands on a link in bursts that would queue live media. */
-#define FILE_CHAN_BURST (2 * FILE_CHAN_DATA_MAX)
+/* A sender held to a rate sends in pieces this large, and at most two at
+ * once, so that a file never lands on a link in bursts that would queue
+ * live media behind it. */
+#define FILE_CHAN_PIECE (16 * 1024)
+#define FILE_CHAN_BURST (2 * FILE_CHAN_PIECE)
 
 typedef struct {
     guint64 offset;
@@ -169,21 +171,25 @@ static void file_chan_on_pump(gpointer data)
     file_chan_pump(data);
 }
 
-/* Sender: answers the FILE_GETs waiting, as fast as the rate allows. */
+/* Sender: answers the FILE_GETs waiting, as fast as the rate allows. Held
+ * to a rate, an answer goes in pieces of FILE_CHAN_PIECE, so that the link
+ * never gets more of the file at once than a piece or two: a camera's
+ * frame waits behind no more than that. */
 static void file_chan_pump(LcFileChan *chan)
 {
+    gboolean paced = chan->rate.rate_per_us > 0;
     while (!chan->closed && !g_queue_is_empty(&chan->gets)) {
         LcFileChanGet *get = g_queue_peek_head(&chan->gets);
-        gint64 wait = token_bucket_take(&chan->rate, get->length, g_get_monotonic_time());
+        guint32 len = paced ? MIN(get->length, (guint32)FILE_CHAN_PIECE) : get->length;
+        gint64 wait = token_bucket_take(&chan->rate, len, g_get_monotonic_time());
         if (wait > 0) {
-            source_once(&chan->pump_src, (guint)MAX(1, wait / 1000), file_chan_on_pump, chan);
+            source_once(&chan->pump_src, (guint)MAX(1, (wait + 999) / 1000), file_chan_on_pump,
+                        chan);
             return;
         }
-        g_queue_pop_head(&chan->gets);
         g_autoptr(GError) error = NULL;
-        g_autoptr(GBytes) bytes = file_source_read(chan->source, get->offset, get->length, &error);
+        g_autoptr(GBytes) bytes = file_source_read(chan->source, get->offset, len, &error);
         if (bytes == NULL) {
-            g_free(get);
             file_chan_close(chan, error);
             return;
         }
@@ -191,12 +197,15 @@ static void file_chan_pump(LcFileChan *chan)
         msg.file_data.offset = get->offset;
         msg.file_data.data = bytes;
         file_chan_send(chan, &msg);
-        chan->moved += get->length;
+        chan->moved += len;
         if (chan->config.count_sent != NULL)
-            *chan->config.count_sent += get->length;
+            *chan->config.count_sent += len;
         chan->last_move_us = g_get_monotonic_time();
-        guint64 end = get->offset + get->length;
-        g_free(get);
+        get->offset += len;
+        get->length -= len;
+        guint64 end = get->offset;
+        if (get->length == 0)
+            g_free(g_queue_pop_head(&chan->gets));
         if (chan->events.progress)
             chan->events.progress(chan, end, chan->user_data);
     }

@@ -414,12 +414,21 @@ static int files_bench_run(const LcBenchFilesConfig *c)
                 bench_files_report_row(&run, &anchor);
         }
     }
+    LcBenchFilesMedia media[3];
+    if (c->with_camera) {
+        if (!bench_files_media_run(impair_get_client_netns(b.impair),
+                                   impair_get_relay_netns(b.impair), b.port, b.path, c->size,
+                                   c->held_rate, b.dir, media, &error))
+            goto out;
+        if (!c->json)
+            bench_files_media_print(media, c->held_rate);
+    }
     if (!bench_files_report_write(b.dir, c, &anchor, link_bps, (LcBenchFilesRun *)runs->data,
-                                  runs->len, !c->no_plots, &error))
+                                  runs->len, c->with_camera ? media : NULL, !c->no_plots, &error))
         goto out;
     if (c->json)
         bench_files_report_json(stdout, c, &anchor, link_bps, (LcBenchFilesRun *)runs->data,
-                                runs->len);
+                                runs->len, c->with_camera ? media : NULL);
     else
         bench_files_report_footer(b.dir, (LcBenchFilesRun *)runs->data, runs->len, !c->no_plots);
     status = 0;
@@ -456,7 +465,8 @@ int bench_files_main(int argc, char **argv)
 {
     gint receivers = 4, timeout = 300;
     g_autofree char *size = NULL, *link = NULL, *ways_text = NULL, *out = NULL;
-    gboolean json = FALSE, no_plots = FALSE, no_anchor = FALSE;
+    gboolean json = FALSE, no_plots = FALSE, no_anchor = FALSE, with_camera = FALSE;
+    g_autofree char *held = NULL;
     LcOptionNumber numbers[] = {
         OPTION_WHOLE("receivers", 'n', 1, 64, &receivers,
                      "The most receivers: runs go 1, 2, 4, ... up to N (default 4)", "N"),
@@ -472,6 +482,15 @@ int bench_files_main(int argc, char **argv)
          "The ways to run, of relay,direct,swarm (default all three)", "LIST"},
         {"out", 'o', 0, G_OPTION_ARG_FILENAME, &out,
          "Folder for files.csv, summary.json and the plots (default runs/files-TIMESTAMP)", "DIR"},
+        {"with-camera", 0, 0, G_OPTION_ARG_NONE, &with_camera,
+         "Then media first, shown: a camera from the sender to a viewer across the link, alone, "
+         "with a file held to --held while it runs (what lanconf does), and with a file not "
+         "held; the viewer's frame rate and delay for each",
+         NULL},
+        {"held", 0, 0, G_OPTION_ARG_STRING, &held,
+         "With --with-camera: the rate files are held to while media flows (default 1M, bytes a "
+         "second)",
+         "SIZE"},
         {"no-plots", 0, 0, G_OPTION_ARG_NONE, &no_plots, "Write the data, draw no plots", NULL},
         {"no-anchor", 0, 0, G_OPTION_ARG_NONE, &no_anchor, "Skip the iperf3 run", NULL},
         {"json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print the results as JSON", NULL},
@@ -515,5 +534,13 @@ int bench_files_main(int argc, char **argv)
     c.ways = ways_text ? c.ways : WIRE_FILE_WAYS_ALL;
     c.link = link ? link : "rate=50mbit,delay=1ms";
     c.out = out;
+    c.with_camera = with_camera;
+    c.held_rate = held ? held : "1M";
+    guint64 held_bytes = 0;
+    if (!byte_size_parse(c.held_rate, &held_bytes, &error) || held_bytes == 0) {
+        fprintf(stderr, "lanconf-bench files: --held: %s\nTry 'lanconf-bench files --help'.\n",
+                error ? error->message : "a rate of 0 holds nothing back");
+        return 2;
+    }
     return files_bench_run(&c);
 }

@@ -15,8 +15,10 @@ typedef struct {
     const char *out;  /* folder for files.csv, summary.json and the plots; NULL: runs/files-TIME */
     gboolean json;
     gboolean no_plots;
-    gboolean no_anchor; /* skip iperf3 */
-    guint timeout_s;    /* per run */
+    gboolean no_anchor;    /* skip iperf3 */
+    guint timeout_s;       /* per run */
+    gboolean with_camera;  /* also show media first (bench_files_media.h) */
+    const char *held_rate; /* the rate files are held to while the camera runs ("1M") */
 } LcBenchFilesConfig;
 
 /* One run: a way, a number of receivers. */

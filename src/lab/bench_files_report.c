@@ -178,8 +178,8 @@ static gboolean files_report_draw(const char *dir, const char *script, GError **
 /* files.csv, files.dat (a block per way), the scripts and the plots. */
 gboolean bench_files_report_write(const char *dir, const LcBenchFilesConfig *c,
                                   const LcBenchFilesAnchor *anchor, double link_bps,
-                                  const LcBenchFilesRun *runs, guint n, gboolean plots,
-                                  GError **error)
+                                  const LcBenchFilesRun *runs, guint n,
+                                  const LcBenchFilesMedia *media, gboolean plots, GError **error)
 {
     GString *csv = g_string_new("way,receivers,time_s,model_s,sender_copies,receivers_copies,"
                                 "rate_min_mbps,rate_mean_mbps,rate_max_mbps,failed\n");
@@ -218,7 +218,7 @@ gboolean bench_files_report_write(const char *dir, const LcBenchFilesConfig *c,
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot write %s", json_path);
         return FALSE;
     }
-    bench_files_report_json(f, c, anchor, link_bps, runs, n);
+    bench_files_report_json(f, c, anchor, link_bps, runs, n, media);
     fclose(f);
     g_autofree char *size = byte_size_format((double)c->size);
     g_autofree char *t1 = g_strdup_printf("Time until every receiver has a %s file (sender's "
@@ -238,7 +238,7 @@ gboolean bench_files_report_write(const char *dir, const LcBenchFilesConfig *c,
 /* The whole result as JSON. */
 void bench_files_report_json(FILE *out, const LcBenchFilesConfig *c,
                              const LcBenchFilesAnchor *anchor, double link_bps,
-                             const LcBenchFilesRun *runs, guint n)
+                             const LcBenchFilesRun *runs, guint n, const LcBenchFilesMedia *media)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
@@ -289,6 +289,27 @@ void bench_files_report_json(FILE *out, const LcBenchFilesConfig *c,
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
+    json_builder_set_member_name(b, "media_first");
+    if (media == NULL) {
+        json_builder_add_null_value(b);
+    } else {
+        json_builder_begin_array(b);
+        for (guint i = 0; i < 3; i++) {
+            json_builder_begin_object(b);
+            json_builder_set_member_name(b, "phase");
+            json_builder_add_string_value(b, media[i].name);
+            json_builder_set_member_name(b, "fps");
+            json_builder_add_double_value(b, media[i].fps);
+            json_builder_set_member_name(b, "e2e_p50_ms");
+            json_builder_add_double_value(b, media[i].e2e_p50_ms);
+            json_builder_set_member_name(b, "e2e_p99_ms");
+            json_builder_add_double_value(b, media[i].e2e_p99_ms);
+            json_builder_set_member_name(b, "file_s");
+            json_builder_add_double_value(b, media[i].file_s);
+            json_builder_end_object(b);
+        }
+        json_builder_end_array(b);
+    }
     json_builder_end_object(b);
     g_autoptr(JsonNode) root = json_builder_get_root(b);
     g_autofree char *text = json_to_string(root, TRUE);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "src/lab/bench_files.h"
+#include "src/lab/bench_files_media.h"
 
 #include <stdio.h>
 
@@ -30,9 +31,10 @@ void bench_files_report_footer(const char *dir, const LcBenchFilesRun *runs, gui
  * their PNGs into dir. */
 gboolean bench_files_report_write(const char *dir, const LcBenchFilesConfig *c,
                                   const LcBenchFilesAnchor *anchor, double link_bps,
-                                  const LcBenchFilesRun *runs, guint n, gboolean plots,
-                                  GError **error);
-/* The whole result as one JSON document. */
+                                  const LcBenchFilesRun *runs, guint n,
+                                  const LcBenchFilesMedia *media, gboolean plots, GError **error);
+/* The whole result as one JSON document; media (the three phases of
+ * --with-camera) may be NULL. */
 void bench_files_report_json(FILE *out, const LcBenchFilesConfig *c,
                              const LcBenchFilesAnchor *anchor, double link_bps,
-                             const LcBenchFilesRun *runs, guint n);
+                             const LcBenchFilesRun *runs, guint n, const LcBenchFilesMedia *media);
