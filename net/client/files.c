@@ -83,12 +83,15 @@ static void files_on_reap(gpointer data)
     g_ptr_array_set_size(files->dead_chans, 0);
 }
 
-/* Queues a closed channel to be freed from an idle (never inside its own
- * callbacks). */
+/* Queues a channel to be freed from an idle (never inside its own
+ * callbacks); it is silenced and closed now, so that nothing it does
+ * meanwhile reaches an owner that let go of it. */
 void files_bury_chan(LcFiles *files, LcFileChan *chan)
 {
     if (chan == NULL)
         return;
+    file_chan_detach(chan);
+    g_hash_table_remove(files->accepted, chan);
     g_ptr_array_add(files->dead_chans, chan);
     source_once(&files->reap_src, 0, files_on_reap, files);
 }

@@ -62,8 +62,8 @@ typedef struct {
     void (*finished)(LcFiles *files, const LcFilesProgress *progress, const GError *error,
                      gpointer user_data);
     /* Sending: an offer has nobody left to serve: every receiver it was
-     * for has it, said no, or failed (or none could be reached). */    void (*offer_done)(LcFiles *files, guint offer, guint n_ok, guint n_failed,
-                       gpointer user_data);
+     * for has it, said no, or failed (or none could be reached). */
+    void (*offer_done)(LcFiles *files, guint offer, guint n_ok, guint n_failed, gpointer user_data);
     /* Sending: an offer went out to the relay for the first time (its
      * file hashed). */
     void (*announced)(LcFiles *files, guint offer, gpointer user_data);

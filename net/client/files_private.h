@@ -25,6 +25,7 @@ typedef struct {
     char *nick;
     guint8 way;
     guint64 token;
+    gboolean token_used; /* direct: a channel said FILE_HELLO with it */
     guint64 transfer_id;
     LcFileChan *chan; /* through the relay: this side's; direct: the one accepted */
     guint64 done;
@@ -48,9 +49,10 @@ typedef struct _LcFilesOffer {
     GHashTable *peers; /* folded nick -> LcFilesPeer: the receivers the relay named */
     guint n_ok, n_failed;
     gboolean started; /* a receiver took it once: a later refusal for absence is a wait */
+    gboolean waiting; /* refused for the receiver's absence: offered again when it joins */
     gboolean done;
-    guint8 *handed; /* swarm: how often each chunk was handed out (files_seed.c) */
-    gboolean announced;   /* FILE_OFFER went out once */
+    guint8 *handed;      /* swarm: how often each chunk was handed out (files_seed.c) */
+    gboolean announced;  /* FILE_OFFER went out once */
     guint64 transfer_id; /* the relay's number for it (FILE_OFFERED's copies), or 0 */
 } LcFilesOffer;
 
@@ -101,6 +103,7 @@ struct _LcFiles {
     /* Channels accepted on the direct port that no receiver of an offer
      * holds: before their FILE_HELLO, and a swarm's downstreams (a set). */
     GHashTable *accepted;
+#define FILES_ACCEPTED_MAX 128 /* such channels at once; more connections are closed */
     GSource *reap_src;
     GCancellable *cancel;
     gboolean media;   /* the room has a camera or a voice on: files yield */

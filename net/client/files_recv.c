@@ -73,7 +73,6 @@ static void files_incoming_finish(LcFilesIncoming *inc, gboolean done, const GEr
     inc->state = done ? INCOMING_DONE : INCOMING_REFUSED;
     source_drop(&inc->retry_src);
     if (inc->chan != NULL) {
-        file_chan_close(inc->chan, NULL);
         files_bury_chan(files, g_steal_pointer(&inc->chan));
     }
     LcFilesProgress p;
@@ -324,8 +323,8 @@ static void files_recv_on_start(LcFiles *files, const LcWireMsg *msg)
         return;
     inc->way = msg->file_start.way;
     inc->token = msg->file_start.token;
+    source_drop(&inc->retry_src); /* this start is the retry's answer */
     if (inc->chan != NULL) {
-        file_chan_close(inc->chan, NULL);
         files_bury_chan(files, g_steal_pointer(&inc->chan));
     }
     if (inc->connecting != NULL) {
@@ -469,7 +468,6 @@ static void files_recv_on_end(LcFiles *files, const LcWireMsg *msg)
         inc->state = INCOMING_WAITING;
         source_drop(&inc->retry_src);
         if (inc->chan != NULL) {
-            file_chan_close(inc->chan, NULL);
             files_bury_chan(files, g_steal_pointer(&inc->chan));
         }
     }

@@ -91,8 +91,8 @@ void files_seed_ready(LcFilesPeer *peer)
  * another; the others may now get it from it. */
 void files_seed_on_have(LcFilesPeer *peer, guint32 chunk)
 {
-    if (peer->has == NULL || chunk >= files_seed_chunks(peer->offer))
-        return;
+    if (peer->has == NULL || chunk >= files_seed_chunks(peer->offer) || peer->has[chunk])
+        return; /* said before: nothing new (and no work for a flood of them) */
     peer->has[chunk] = 1;
     g_hash_table_remove(peer->given, GUINT_TO_POINTER(chunk));
     files_seed_fill(peer);

@@ -126,6 +126,9 @@ static void files_offer_announce(LcFilesOffer *offer)
 /* The hash is done: the offer goes out. */
 static void files_on_hashed(GObject *object, GAsyncResult *result, gpointer data)
 {
+    /* Cancelled: the files, and the offer with them, are gone. */
+    if (g_cancellable_is_cancelled(g_task_get_cancellable(G_TASK(result))))
+        return;
     LcFilesOffer *offer = data;
     g_autoptr(GError) error = NULL;
     if (!file_source_hash_finish(offer->source, result, &error)) {
@@ -162,7 +165,24 @@ static LcFilesPeer *files_send_find_peer(LcFiles *files, guint64 token)
     return NULL;
 }
 
-/* Direct: a receiver's FILE_HELLO; its token must be one the relay gave. */
+/* The receiver a channel serves (the one its peer holds), or NULL. */
+static LcFilesPeer *files_send_peer_of(LcFiles *files, LcFileChan *chan)
+{
+    GHashTableIter iter, p;
+    gpointer value, pv;
+    g_hash_table_iter_init(&iter, files->offers);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        g_hash_table_iter_init(&p, ((LcFilesOffer *)value)->peers);
+        while (g_hash_table_iter_next(&p, NULL, &pv))
+            if (((LcFilesPeer *)pv)->chan == chan)
+                return pv;
+    }
+    return NULL;
+}
+
+/* Direct: a receiver's FILE_HELLO; its token must be one the relay gave,
+ * used once: a second channel with it is refused (a receiver that lost
+ * its channel accepts again and gets a new token). */
 static LcFileSource *files_send_on_hello(LcFileChan *chan, const LcWireMsg *hello, GError **error,
                                          gpointer data)
 {
@@ -173,16 +193,15 @@ static LcFileSource *files_send_on_hello(LcFileChan *chan, const LcWireMsg *hell
         if (part != NULL)
             return part;
     }
-    if (peer == NULL || peer->ended ||
+    if (peer == NULL || peer->ended || peer->token_used ||
         (peer->way != WIRE_FILE_WAY_DIRECT && peer->way != WIRE_FILE_WAY_SWARM)) {
         g_set_error_literal(error, LC_WIRE_ERROR, WIRE_ERR_PROTOCOL,
-                            "FILE_HELLO with a token this sender was not given");
+                            "FILE_HELLO with a token this sender was not given, or used already");
         return NULL;
     }
-    if (peer->chan != NULL && peer->chan != chan) {
-        file_chan_close(peer->chan, NULL);
+    if (peer->chan != NULL && peer->chan != chan)
         files_bury_chan(peer->offer->files, g_steal_pointer(&peer->chan));
-    }
+    peer->token_used = TRUE;
     peer->chan = chan;
     g_hash_table_remove(peer->offer->files->accepted, chan); /* the receiver holds it now */
     return file_source_ref(peer->offer->source);
@@ -192,7 +211,7 @@ static LcFileSource *files_send_on_hello(LcFileChan *chan, const LcWireMsg *hell
 static void files_send_on_progress(LcFileChan *chan, guint64 bytes, gpointer data)
 {
     LcFiles *files = data;
-    LcFilesPeer *peer = files_send_find_peer(files, file_chan_get_token(chan));
+    LcFilesPeer *peer = files_send_peer_of(files, chan);
     if (peer == NULL)
         return;
     peer->done = bytes;
@@ -213,20 +232,18 @@ static void files_send_on_progress(LcFileChan *chan, guint64 bytes, gpointer dat
 static void files_send_on_closed(LcFileChan *chan, const GError *error, gpointer data)
 {
     LcFiles *files = data;
-    LcFilesPeer *peer = files_send_find_peer(files, file_chan_get_token(chan));
+    LcFilesPeer *peer = files_send_peer_of(files, chan);
     if (error != NULL)
         g_debug("file channel closed: %s", error->message);
-    if (g_hash_table_remove(files->accepted, chan))
-        peer = NULL; /* not a receiver's: a swarm's downstream, or one never paired */
-    if (peer != NULL && peer->chan == chan) {
+    if (peer != NULL) {
         peer->chan = NULL;
         if (peer->way == WIRE_FILE_WAY_SWARM)
             files_seed_lost(peer);
-        files_bury_chan(files, chan);
-    } else if (peer == NULL) {
+    } else {
+        /* Not a receiver's: a swarm's downstream, or one never paired. */
         files_swarm_down_closed(files, chan);
-        files_bury_chan(files, chan);
     }
+    files_bury_chan(files, chan);
 }
 
 /* A channel accepted on this client's port is paired: a swarm's receiver
@@ -235,8 +252,8 @@ static void files_send_on_closed(LcFileChan *chan, const GError *error, gpointer
 static void files_send_on_ready(LcFileChan *chan, gpointer data)
 {
     LcFiles *files = data;
-    LcFilesPeer *peer = files_send_find_peer(files, file_chan_get_token(chan));
-    if (peer != NULL && peer->chan == chan && peer->way == WIRE_FILE_WAY_SWARM)
+    LcFilesPeer *peer = files_send_peer_of(files, chan);
+    if (peer != NULL && peer->way == WIRE_FILE_WAY_SWARM)
         files_seed_ready(peer);
     else if (peer == NULL)
         files_swarm_down_ready(files, chan);
@@ -245,8 +262,8 @@ static void files_send_on_ready(LcFileChan *chan, gpointer data)
 /* FILE_HAVE from a swarm's receiver: it has a chunk. */
 static void files_send_on_chan_message(LcFileChan *chan, const LcWireMsg *msg, gpointer data)
 {
-    LcFilesPeer *peer = files_send_find_peer(data, file_chan_get_token(chan));
-    if (peer != NULL && peer->chan == chan && msg->type == WIRE_FILE_HAVE)
+    LcFilesPeer *peer = files_send_peer_of(data, chan);
+    if (peer != NULL && msg->type == WIRE_FILE_HAVE)
         files_seed_on_have(peer, msg->file_have.chunk);
 }
 
@@ -263,6 +280,12 @@ static gboolean files_send_on_incoming(GSocketService *service, GSocketConnectio
                                        GObject *source, gpointer data)
 {
     LcFiles *files = data;
+    if (g_hash_table_size(files->accepted) >= FILES_ACCEPTED_MAX) {
+        g_debug("file port: %u connections unpaired or serving peers; one more closed",
+                g_hash_table_size(files->accepted));
+        g_io_stream_close(G_IO_STREAM(connection), NULL, NULL);
+        return TRUE;
+    }
     /* A swarm's channels say FILE_HAVE: allowed on every accepted one. */
     LcFileChanConfig config = {.role = FILE_CHAN_SENDER,
                                .rate = files_get_rate(files),
@@ -367,7 +390,6 @@ static void files_send_on_connected(GObject *object, GAsyncResult *result, gpoin
                                .rate = files_get_rate(peer->offer->files),
                                .count_sent = &peer->offer->files->uploaded};
     if (peer->chan != NULL) {
-        file_chan_close(peer->chan, NULL);
         files_bury_chan(peer->offer->files, g_steal_pointer(&peer->chan));
     }
     peer->chan = file_chan_new(io, &config, &files_send_chan_events, peer->offer->files);
@@ -386,6 +408,7 @@ static void files_send_on_start(LcFiles *files, const LcWireMsg *msg)
     peer->ended = FALSE;
     peer->way = msg->file_start.way;
     peer->token = msg->file_start.token;
+    peer->token_used = FALSE;
     peer->transfer_id = msg->file_start.transfer_id;
     if (peer->way != WIRE_FILE_WAY_RELAY)
         return;
@@ -412,6 +435,7 @@ static void files_send_on_end(LcFiles *files, const LcWireMsg *msg)
         offer->started && offer->to != NULL) {
         /* Offered again after a rejoin, before the receiver is back: it
          * goes on when the receiver joins. */
+        offer->waiting = TRUE;
         g_message("%s: %s is not in the room; the file goes on when they are back",
                   file_source_get_name(offer->source), offer->to);
         return;
@@ -434,7 +458,6 @@ static void files_send_on_end(LcFiles *files, const LcWireMsg *msg)
         return;
     peer->ended = TRUE;
     if (peer->chan != NULL) {
-        file_chan_close(peer->chan, NULL);
         files_bury_chan(files, g_steal_pointer(&peer->chan));
     }
     if (error == NULL) {
@@ -462,7 +485,6 @@ static void files_send_on_leave(LcFilesOffer *offer, const char *nick)
     peer->ended = TRUE;
     offer->n_failed++;
     if (peer->chan != NULL) {
-        file_chan_close(peer->chan, NULL);
         files_bury_chan(files, g_steal_pointer(&peer->chan));
     }
     g_autoptr(GError) error =
@@ -495,9 +517,11 @@ void files_send_on_message(LcFiles *files, const LcWireMsg *msg)
         while (g_hash_table_iter_next(&iter, NULL, &value)) {
             LcFilesOffer *offer = value;
             /* The receiver of an offer that waits for it is back. */
-            if (msg->presence.kind == WIRE_PRESENCE_JOIN && offer->started && offer->to != NULL &&
-                g_ascii_strcasecmp(offer->to, msg->presence.nick) == 0)
+            if (msg->presence.kind == WIRE_PRESENCE_JOIN && offer->waiting && offer->to != NULL &&
+                g_ascii_strcasecmp(offer->to, msg->presence.nick) == 0) {
+                offer->waiting = FALSE;
                 files_offer_announce(offer);
+            }
             if (msg->presence.kind == WIRE_PRESENCE_LEAVE)
                 files_send_on_leave(offer, msg->presence.nick);
             files_offer_check(offer);

@@ -13,7 +13,10 @@
  */
 #include "net/client/files_private.h"
 
+#include "net/io/source.h"
 #include "net/secure/tls_client.h"
+
+#include <string.h>
 
 /* One upstream: a channel this receiver pulls chunks on. */
 typedef struct {
@@ -24,7 +27,14 @@ typedef struct {
     LcFileChan *chan;
     GCancellable *connecting;
     guint8 has[FILE_CHUNKS_MAX]; /* the chunks it said it has */
-    guint asked;                 /* chunks being pulled from it */
+    gboolean all;                /* the sender, asked for anything after a stall */
+    /* The chunks being pulled from it, in the order asked (their bytes
+     * come in that order), and how far the asking has got: at most a
+     * window of bytes is asked ahead. */
+    guint32 pulling[FILES_SWARM_AHEAD];
+    guint n_pulling;
+    guint ask_i;      /* the first of them not wholly asked for */
+    guint64 ask_next; /* its next byte to ask for; 0: its start */
 } LcSwarmUp;
 
 struct _LcFilesSwarm {
@@ -34,7 +44,11 @@ struct _LcFilesSwarm {
     GPtrArray *downs;    /* LcFileChan accepted and paired, serving peers */
     LcFileSource *serve; /* the part file, read for downstreams */
     LcSwarmUp **from;    /* per chunk: the upstream it is pulled from, or NULL */
+    gint64 moved_us;     /* monotonic: the last chunk that came whole */
+    GSource *stall_src;  /* looks for a swarm that stopped moving */
 };
+
+#define FILES_SWARM_STALL_S 5 /* nothing whole for this long: the sender is asked for anything */
 
 static const LcFileChanEvents files_swarm_up_events;
 
@@ -52,11 +66,41 @@ static void files_swarm_up_free(gpointer data)
     g_free(up);
 }
 
-/* A swarm for an incoming file whose parts are open. */
+static void files_swarm_schedule(LcFilesSwarm *swarm);
+
+/* Once a second: a swarm that has moved nothing for FILES_SWARM_STALL_S,
+ * with nothing being pulled (peers that cannot be reached, a chunk held
+ * only by a peer gone quiet), asks the sender for whatever it lacks. */
+static gboolean files_swarm_on_stall_check(gpointer data)
+{
+    LcFilesSwarm *swarm = data;
+    if (swarm->inc->state != INCOMING_ACCEPTED ||
+        g_get_monotonic_time() - swarm->moved_us < FILES_SWARM_STALL_S * G_USEC_PER_SEC)
+        return G_SOURCE_CONTINUE;
+    for (guint i = 0; i < swarm->ups->len; i++) {
+        LcSwarmUp *up = swarm->ups->pdata[i];
+        if (up->n_pulling > 0)
+            return G_SOURCE_CONTINUE;
+    }
+    for (guint i = 0; i < swarm->ups->len; i++) {
+        LcSwarmUp *up = swarm->ups->pdata[i];
+        up->all = up->all || up->sender;
+    }
+    swarm->moved_us = g_get_monotonic_time();
+    files_swarm_schedule(swarm);
+    return G_SOURCE_CONTINUE;
+}
+
+/* A swarm for an incoming file whose parts are open: it serves the part
+ * file to its peers from the start (the source stays valid once the file
+ * is renamed whole). */
 LcFilesSwarm *files_swarm_new(LcFilesIncoming *inc)
 {
     LcFilesSwarm *swarm = g_new0(LcFilesSwarm, 1);
     swarm->inc = inc;
+    swarm->serve = file_source_open_part(file_parts_get_part_path(inc->parts), inc->size, NULL);
+    swarm->moved_us = g_get_monotonic_time();
+    swarm->stall_src = source_add_timeout(1000, files_swarm_on_stall_check, swarm);
     swarm->ups = g_ptr_array_new_with_free_func(files_swarm_up_free);
     swarm->tokens = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
     swarm->downs = g_ptr_array_new();
@@ -73,6 +117,7 @@ void files_swarm_free(LcFilesSwarm *swarm)
     g_ptr_array_unref(swarm->downs);
     g_ptr_array_unref(swarm->ups);
     g_hash_table_unref(swarm->tokens);
+    source_drop(&swarm->stall_src);
     g_clear_pointer(&swarm->serve, file_source_unref);
     g_free(swarm->from);
     g_free(swarm);
@@ -116,16 +161,47 @@ static void files_swarm_tell_all(LcFilesSwarm *swarm, LcFileChan *chan)
             files_swarm_say_have(chan, k);
 }
 
-/* Pulls a chunk from an upstream: its bytes, FILE_CHAN_DATA_MAX at a time. */
-static void files_swarm_pull(LcFilesSwarm *swarm, LcSwarmUp *up, guint32 k)
+/* Asks an upstream for the next bytes of the chunks it is pulling, up to
+ * a window ahead. */
+static void files_swarm_feed(LcFilesSwarm *swarm, LcSwarmUp *up)
 {
     LcFileParts *parts = swarm->inc->parts;
-    guint64 start = (guint64)k * file_parts_get_chunk_size(parts);
-    guint32 len = file_parts_chunk_len(parts, k);
-    for (guint32 at = 0; at < len; at += FILE_CHAN_DATA_MAX)
-        file_chan_get(up->chan, start + at, MIN((guint32)FILE_CHAN_DATA_MAX, len - at));
+    while (up->chan != NULL && up->ask_i < up->n_pulling &&
+           file_chan_get_pending(up->chan) < FILE_CHAN_WINDOW) {
+        guint32 k = up->pulling[up->ask_i];
+        guint64 start = (guint64)k * file_parts_get_chunk_size(parts);
+        guint64 end = start + file_parts_chunk_len(parts, k);
+        guint64 at = MAX(up->ask_next, start);
+        guint32 len = (guint32)MIN((guint64)FILE_CHAN_DATA_MAX, end - at);
+        file_chan_get(up->chan, at, len);
+        up->ask_next = at + len;
+        if (up->ask_next >= end) {
+            up->ask_i++;
+            up->ask_next = 0;
+        }
+    }
+}
+
+/* Pulls a chunk from an upstream. */
+static void files_swarm_pull(LcFilesSwarm *swarm, LcSwarmUp *up, guint32 k)
+{
+    up->pulling[up->n_pulling++] = k;
     swarm->from[k] = up;
-    up->asked++;
+    files_swarm_feed(swarm, up);
+}
+
+/* A chunk an upstream was pulling is whole (or wrong): the first it asked. */
+static void files_swarm_pulled(LcSwarmUp *up, guint32 k)
+{
+    for (guint i = 0; i < up->n_pulling; i++) {
+        if (up->pulling[i] != k)
+            continue;
+        memmove(&up->pulling[i], &up->pulling[i + 1], (up->n_pulling - i - 1) * sizeof(guint32));
+        up->n_pulling--;
+        if (up->ask_i > i)
+            up->ask_i--;
+        return;
+    }
 }
 
 /* Keeps each upstream busy: a couple of chunks ahead, the chunks it has
@@ -143,8 +219,8 @@ static void files_swarm_schedule(LcFilesSwarm *swarm)
             LcSwarmUp *up = swarm->ups->pdata[i];
             if (up->sender != (pass == 1) || up->chan == NULL || !file_chan_is_ready(up->chan))
                 continue;
-            for (guint32 k = 0; k < chunks && up->asked < FILES_SWARM_AHEAD; k++)
-                if (up->has[k] && !file_parts_has(parts, k) && swarm->from[k] == NULL)
+            for (guint32 k = 0; k < chunks && up->n_pulling < FILES_SWARM_AHEAD; k++)
+                if ((up->has[k] || up->all) && !file_parts_has(parts, k) && swarm->from[k] == NULL)
                     files_swarm_pull(swarm, up, k);
         }
     }
@@ -160,7 +236,19 @@ static void files_swarm_drop_up(LcFilesSwarm *swarm, LcSwarmUp *up)
             file_parts_forget(parts, k);
         }
     }
-    up->asked = 0;
+    up->n_pulling = 0;
+    up->ask_i = 0;
+    up->ask_next = 0;
+}
+
+/* Lets go of an upstream (it sent a wrong chunk): its channel closes, what
+ * it was pulling goes elsewhere, and it is not asked again. */
+static void files_swarm_drop_bad(LcFilesSwarm *swarm, LcSwarmUp *up)
+{
+    g_message("%s: %s sent a chunk that does not match its hash; no more is taken from %s",
+              swarm->inc->name, up->nick, up->nick);
+    files_swarm_drop_up(swarm, up);
+    g_ptr_array_remove(swarm->ups, up);
 }
 
 /* Bytes of a chunk arrived: written and hashed; a whole chunk is announced
@@ -181,15 +269,19 @@ static void files_swarm_on_data(LcFileChan *chan, guint64 offset, GBytes *bytes,
         file_chan_close(chan, error);
         return;
     }
-    if (result == FILE_PARTS_MORE)
+    if (result == FILE_PARTS_MORE) {
+        files_swarm_feed(swarm, up);
         return;
+    }
     swarm->from[k] = NULL;
-    up->asked = up->asked > 0 ? up->asked - 1 : 0;
-    if (result == FILE_PARTS_BAD) {
-        g_message("%s: chunk %u from %s was wrong; asked again elsewhere", swarm->inc->name, k,
-                  up->nick);
+    files_swarm_pulled(up, k);
+    if (result == FILE_PARTS_BAD && !up->sender) {
+        files_swarm_drop_bad(swarm, up);
+    } else if (result == FILE_PARTS_BAD) {
         up->has[k] = 0;
     } else {
+        swarm->moved_us = g_get_monotonic_time();
+        files_swarm_feed(swarm, up);
         files_swarm_announce(swarm, k);
         files_recv_swarm_progress(swarm->inc);
         if (file_parts_get_done(parts) == file_parts_get_chunks(parts)) {
@@ -230,6 +322,8 @@ static void files_swarm_on_message(LcFileChan *chan, const LcWireMsg *msg, gpoin
             return;
         }
     } else if (msg->type == WIRE_FILE_HAVE && msg->file_have.chunk < FILE_CHUNKS_MAX) {
+        if (up->has[msg->file_have.chunk])
+            return; /* said before: nothing new to do */
         up->has[msg->file_have.chunk] = 1;
     }
     files_swarm_schedule(swarm);
@@ -341,9 +435,6 @@ LcFileSource *files_swarm_take_down(LcFiles *files, LcFileChan *chan, guint64 to
         LcFilesSwarm *swarm = inc->swarm;
         if (swarm == NULL || !g_hash_table_remove(swarm->tokens, &token))
             continue;
-        if (swarm->serve == NULL && inc->parts != NULL)
-            swarm->serve =
-                file_source_open_part(file_parts_get_part_path(inc->parts), inc->size, NULL);
         if (swarm->serve == NULL)
             return NULL;
         g_ptr_array_add(swarm->downs, chan);

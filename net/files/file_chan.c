@@ -3,6 +3,7 @@
 #include "net/files/file_chan.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include "net/io/chan_stream.h"
 #include "net/io/source.h"
@@ -443,6 +444,18 @@ guint64 file_chan_get_token(LcFileChan *chan)
 guint64 file_chan_get_bytes(LcFileChan *chan)
 {
     return chan->moved;
+}
+
+/* Silences the channel and closes its connection. */
+void file_chan_detach(LcFileChan *chan)
+{
+    if (chan == NULL)
+        return;
+    memset(&chan->events, 0, sizeof(chan->events));
+    chan->closed = TRUE;
+    source_drop(&chan->pump_src);
+    source_drop(&chan->check_src);
+    chan_stream_close(chan->stream, NULL);
 }
 
 /* Closes the connection (after what is queued has gone, for a clean end)

@@ -105,6 +105,12 @@ guint64 file_chan_get_bytes(LcFileChan *chan);
  * queued on this host yields to a camera's or a voice's packets. */
 void file_chan_mark_bulk(GSocket *socket);
 
+/* Its owner is done with it: no event fires from now on, and the
+ * connection closes at once. For a channel about to be freed from an idle
+ * (never inside its own callbacks), which must not call into an owner
+ * that may be gone by then. */
+void file_chan_detach(LcFileChan *chan);
+
 /* Closes it (reporting closed with error, which may be NULL). */
 void file_chan_close(LcFileChan *chan, const GError *error);
 

@@ -31,6 +31,10 @@ gboolean file_name_check(const char *name, GError **error)
         return file_name_refuse(name, "it names a folder", error);
     if (name[0] == '.')
         return file_name_refuse(name, "it would be hidden (it starts with '.')", error);
+    /* A received file is written to NAME.lanconf-part until whole: a file
+     * of such a name could take another transfer's place. */
+    if (g_str_has_suffix(name, FILE_NAME_PART_SUFFIX))
+        return file_name_refuse(name, "it is the name of a file still being received", error);
     for (const char *p = name; *p != '\0'; p = g_utf8_next_char(p)) {
         if (validate_is_unsafe_char(g_utf8_get_char(p)) || *p == '\t')
             return file_name_refuse(name, "it holds a control or direction character", error);

@@ -13,6 +13,8 @@
 #include <glib.h>
 
 #define FILE_NAME_MAX 255 /* bytes, as most file systems take */
+/* What a file being received is called until whole (file_sink.h). */
+#define FILE_NAME_PART_SUFFIX ".lanconf-part"
 
 #define LC_FILE_ERROR (file_error_quark())
 GQuark file_error_quark(void);

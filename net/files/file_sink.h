@@ -14,7 +14,7 @@
 
 #include "net/files/file_name.h"
 
-#define FILE_SINK_PART_SUFFIX ".lanconf-part"
+#define FILE_SINK_PART_SUFFIX FILE_NAME_PART_SUFFIX
 
 typedef struct _LcFileSink LcFileSink;
 

@@ -15,9 +15,10 @@ typedef enum {
 /* One receiver of an offer. */
 typedef struct {
     LcRelayFileState state;
-    guint64 pair_token; /* its pair through the relay, or 0 */
-    guint8 way;         /* the way it took */
-    guint16 port;       /* swarm: its port for the other receivers */
+    guint64 pair_token;  /* its pair through the relay, or 0 */
+    guint8 way;          /* the way it took */
+    guint16 port;        /* swarm: its port for the other receivers */
+    gboolean introduced; /* swarm: the other receivers were told of it */
 } LcRelayFileRecv;
 
 /* One offer, alive as long as its sender's connection. */
@@ -52,7 +53,7 @@ LcRelayFiles *relay_files_new(LcRelay *relay)
     files->relay = relay;
     files->offers =
         g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, relay_files_offer_free);
-    files->pairs = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
+    files->pairs = g_hash_table_new(g_int64_hash, g_int64_equal);
     files->chans = g_hash_table_new(NULL, NULL);
     files->dead = g_ptr_array_new();
     /* Transfer ids differ from a relay's last run: a client still holding
@@ -244,7 +245,8 @@ static guint64 relay_files_random_token(void)
 
 /* FILE_START to both sides of an accepted transfer. */
 static void relay_files_start(LcRelayFiles *files, LcRelayFileOffer *offer, LcRelayClient *sender,
-                              LcRelayClient *receiver, guint8 way, guint64 token)
+                              LcRelayClient *receiver, guint8 way, guint64 token,
+                              guint64 sender_token)
 {
     gboolean direct = way == WIRE_FILE_WAY_DIRECT || way == WIRE_FILE_WAY_SWARM;
     LcWireMsg start = {.type = WIRE_FILE_START};
@@ -258,6 +260,7 @@ static void relay_files_start(LcRelayFiles *files, LcRelayFileOffer *offer, LcRe
     relay_files_send(receiver, &start);
     start.file_start.offer_id = offer->offer_id;
     start.file_start.role = WIRE_FILE_ROLE_SENDER;
+    start.file_start.token = sender_token;
     start.file_start.port = 0;
     start.file_start.nick = receiver->nick;
     start.file_start.addr = (char *)chan_stream_get_peer(receiver->conn);
@@ -342,20 +345,25 @@ static void relay_files_on_answer(LcRelayFiles *files, LcRelayClient *client, co
         }
         relay_files_pair_end(files, recv->pair_token);
         recv->pair_token = 0;
-        guint64 token;
+        guint64 token, sender_token;
         if (way == WIRE_FILE_WAY_RELAY) {
             LcRelayFilePair *pair = relay_files_pair_new(files, offer->id);
             recv->pair_token = pair->token;
             token = pair->token;
+            sender_token = pair->sender_token;
         } else {
-            token = relay_files_random_token();
+            token = sender_token = relay_files_random_token();
         }
         recv->state = RELAY_FILE_STARTED;
         recv->way = way;
         recv->port = msg->file_answer.port;
-        relay_files_start(files, offer, sender, client, way, token);
-        if (way == WIRE_FILE_WAY_SWARM)
+        relay_files_start(files, offer, sender, client, way, token, sender_token);
+        /* The swarm's other receivers meet it once, not on every accept
+         * (one after a lost channel asks the sender anew, not them). */
+        if (way == WIRE_FILE_WAY_SWARM && !recv->introduced) {
+            recv->introduced = TRUE;
             relay_files_swarm_join(files, offer, client, recv->port);
+        }
         return;
     default:
         relay_client_send_error(client, WIRE_ERR_PROTOCOL, FALSE, 0, "FILE_ANSWER: unknown answer");
@@ -435,8 +443,7 @@ void relay_files_joined(LcRelayFiles *files, LcRelayClient *client)
         /* An offer to the room is for the members it was offered to: one
          * who comes back, not a newcomer. */
         gboolean known = g_hash_table_contains(offer->receivers, client->nick_key);
-        if (sender != NULL && relay_files_is_for(offer, client) &&
-            (offer->to_key != NULL || known))
+        if (sender != NULL && relay_files_is_for(offer, client) && (offer->to_key != NULL || known))
             relay_files_deliver(files, offer, sender, client);
     }
 }

@@ -37,15 +37,24 @@ static void relay_files_on_reap(gpointer data)
     g_ptr_array_set_size(files->dead, 0);
 }
 
-/* A pair with a fresh token no other pair has. */
+/* A fresh random token no pair has. */
+static void relay_files_new_token(LcRelayFiles *files, guint64 *token)
+{
+    *token = 0;
+    while (*token == 0 || g_hash_table_contains(files->pairs, token))
+        if (getrandom(token, sizeof(*token), 0) != (gssize)sizeof(*token))
+            *token = ((guint64)g_random_int() << 32) | g_random_int();
+}
+
+/* A pair with fresh tokens, one per side. */
 LcRelayFilePair *relay_files_pair_new(LcRelayFiles *files, guint64 transfer_id)
 {
     LcRelayFilePair *pair = g_new0(LcRelayFilePair, 1);
-    while (pair->token == 0 || g_hash_table_contains(files->pairs, &pair->token))
-        if (getrandom(&pair->token, sizeof(pair->token), 0) != (gssize)sizeof(pair->token))
-            pair->token = ((guint64)g_random_int() << 32) | g_random_int();
-    pair->transfer_id = transfer_id;
+    relay_files_new_token(files, &pair->token);
     g_hash_table_insert(files->pairs, &pair->token, pair);
+    relay_files_new_token(files, &pair->sender_token);
+    g_hash_table_insert(files->pairs, &pair->sender_token, pair);
+    pair->transfer_id = transfer_id;
     return pair;
 }
 
@@ -63,7 +72,9 @@ void relay_files_pair_end(LcRelayFiles *files, guint64 token)
         source_drop(&chan->timeout);
         chan_stream_close_after_flush(chan->stream, NULL, RELAY_FILES_FLUSH_MS);
     }
-    g_hash_table_remove(files->pairs, &token);
+    g_hash_table_remove(files->pairs, &pair->token);
+    g_hash_table_remove(files->pairs, &pair->sender_token);
+    g_free(pair);
 }
 
 /* Tells a channel's peer why it is cut off, and ends its pair. */
@@ -164,9 +175,12 @@ static void relay_files_on_timeout(gpointer data)
 void relay_files_adopt(LcRelayFiles *files, LcRelayClient *client, const LcWireMsg *hello)
 {
     guint8 role = hello->file_hello.role;
-    LcRelayFilePair *pair = g_hash_table_lookup(files->pairs, &hello->file_hello.token);
-    if (pair == NULL || pair->transfer_id != hello->file_hello.transfer_id ||
-        (role != WIRE_FILE_ROLE_SENDER && role != WIRE_FILE_ROLE_RECEIVER) ||
+    guint64 token = hello->file_hello.token;
+    LcRelayFilePair *pair = g_hash_table_lookup(files->pairs, &token);
+    guint8 token_role = pair == NULL                  ? 0
+                        : token == pair->sender_token ? WIRE_FILE_ROLE_SENDER
+                                                      : WIRE_FILE_ROLE_RECEIVER;
+    if (pair == NULL || pair->transfer_id != hello->file_hello.transfer_id || role != token_role ||
         pair->side[role - 1] != NULL) {
         relay_client_send_error(client, WIRE_ERR_PROTOCOL, TRUE, 0,
                                 "FILE_HELLO names no transfer waiting with that token");
@@ -224,6 +238,13 @@ void relay_files_chan_free_all(LcRelayFiles *files)
         g_ptr_array_add(files->dead, chan);
     }
     g_hash_table_remove_all(files->chans);
+    GHashTableIter pairs;
+    gpointer pair_key, value;
+    g_hash_table_iter_init(&pairs, files->pairs);
+    while (g_hash_table_iter_next(&pairs, &pair_key, &value))
+        if (pair_key == &((LcRelayFilePair *)value)->token)
+            g_free(value); /* once per pair: under its receiver's token */
+    g_hash_table_remove_all(files->pairs);
     source_drop(&files->reap_src);
     /* Freeing a stream reports nothing: each is closed silently. */
     relay_files_on_reap(files);

@@ -17,9 +17,11 @@ typedef struct {
     GSource *timeout; /* until paired */
 } LcRelayFileChan;
 
-/* A sender and a receiver of one transfer through the relay, by token. */
+/* A sender and a receiver of one transfer through the relay, each side
+ * with a token of its own (a receiver cannot take the sender's side). */
 struct _LcRelayFilePair {
-    guint64 token;
+    guint64 token;        /* the receiver's, and the pair's name */
+    guint64 sender_token; /* the sender's */
     guint64 transfer_id;
     LcRelayFileChan *side[2]; /* [role - 1] */
     guint64 asked;            /* bytes the receiver asked for and has not received */
@@ -28,7 +30,7 @@ struct _LcRelayFilePair {
 struct _LcRelayFiles {
     LcRelay *relay;
     GHashTable *offers; /* transfer id (guint64*) -> LcRelayFileOffer */
-    GHashTable *pairs;  /* token (guint64*) -> LcRelayFilePair */
+    GHashTable *pairs;  /* either side's token (guint64*) -> LcRelayFilePair */
     GHashTable *chans;  /* every file channel (a set) */
     GPtrArray *dead;    /* closed channels, freed from an idle */
     GSource *reap_src;
@@ -41,5 +43,5 @@ struct _LcRelayFiles {
 LcRelayFilePair *relay_files_pair_new(LcRelayFiles *files, guint64 transfer_id);
 /* Ends a pair: its channels are closed. */
 void relay_files_pair_end(LcRelayFiles *files, guint64 token);
-/* Frees every channel (the relay stops). */
+/* Frees every channel and pair (the relay stops). */
 void relay_files_chan_free_all(LcRelayFiles *files);

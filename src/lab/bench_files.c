@@ -39,7 +39,8 @@ typedef struct _FilesBench {
     LcImpair *impair;
     LcRelayThread *relay;
     LcLoopThread *rx_thread;
-    LcNetnsSaved *saved;
+    LcNetnsSaved *saved;    /* this thread's way back from the sender's namespace */
+    LcNetnsSaved *rx_saved; /* the receivers' thread's, from the far one */
     guint16 port;
     char *dir;  /* the output folder */
     char *work; /* scratch: the file sent and the receivers' folders */
@@ -127,8 +128,16 @@ static void files_bench_rx_enter(gpointer data)
 {
     FilesBench *b = data;
     g_autoptr(GError) error = NULL;
-    if (netns_enter(impair_get_relay_netns(b->impair), &error) == NULL)
+    if ((b->rx_saved = netns_enter(impair_get_relay_netns(b->impair), &error)) == NULL)
         g_printerr("lanconf-bench files: receivers: %s\n", error->message);
+}
+
+/* On the receivers' thread: back where it came from. */
+static void files_bench_rx_leave(gpointer data)
+{
+    FilesBench *b = data;
+    if (b->rx_saved != NULL)
+        netns_leave(g_steal_pointer(&b->rx_saved));
 }
 
 /* On the receivers' thread: joins n receivers, each with a folder. */
@@ -361,6 +370,8 @@ static void files_bench_teardown(FilesBench *b)
     files_bench_member_stop(&b->sender);
     if (b->saved != NULL)
         netns_leave(b->saved);
+    if (b->rx_thread != NULL)
+        loop_thread_call(b->rx_thread, files_bench_rx_leave, b);
     g_clear_pointer(&b->rx_thread, loop_thread_free);
     g_clear_pointer(&b->relay, relay_thread_stop);
     g_clear_pointer(&b->impair, impair_stop);

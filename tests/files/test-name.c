@@ -34,6 +34,8 @@ static const NameCase cases[] = {
     {"c1\xc2\x9b", "control"},
     {"evil\xe2\x80\xaegpj.exe", "direction"},
     {"bad\xff utf8", "UTF-8"},
+    {"report.pdf.lanconf-part", "still being received"},
+    {"report.lanconf-part.pdf", NULL},
 };
 
 /* Each name is taken or refused as the table says, naming the reason. */

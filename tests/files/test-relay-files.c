@@ -54,7 +54,8 @@ static void raw_pair(GSocket *mallory, GSocket *eve, guint32 id, LcWireMsg *m_st
     wire_msg_clear(&offered);
     g_assert_true(test_raw_read_type(eve, WIRE_FILE_START, e_start, 3000));
     g_assert_true(test_raw_read_type(mallory, WIRE_FILE_START, m_start, 3000));
-    g_assert_cmpuint(m_start->file_start.token, ==, e_start->file_start.token);
+    /* Each side a token of its own. */
+    g_assert_cmpuint(m_start->file_start.token, !=, e_start->file_start.token);
 }
 
 /* A file channel to the relay, said FILE_HELLO on. */
@@ -127,8 +128,11 @@ static void test_bad_hello(RelayFixture *fx, gconstpointer data)
     raw_pair(mallory, eve, 1, &m_start, &e_start);
     LcWireMsg forged = m_start;
     forged.file_start.token ^= 1;
+    /* A forged token, an unknown role, and the receiver's token for the
+     * sender's side. */
     GSocket *bad[] = {raw_channel(fx->port, &forged, WIRE_FILE_ROLE_SENDER),
-                      raw_channel(fx->port, &m_start, 7)};
+                      raw_channel(fx->port, &m_start, 7),
+                      raw_channel(fx->port, &e_start, WIRE_FILE_ROLE_SENDER)};
     for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
         guint16 code = 0;
         g_assert_true(test_raw_wait_closed(bad[i], 3000, &code));

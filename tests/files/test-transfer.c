@@ -283,11 +283,13 @@ static gboolean some_received(gpointer data)
     return ((Side *)data)->last_done >= 2 * 1024 * 1024;
 }
 
-/* Through the relay, held to 4 MiB/s: the relay stops midway and comes
- * back on its port; both sessions rejoin, the sender offers again, and
- * the receiver goes on from its part file, not from the start. */
-static void test_resume_after_restart(void)
+/* Held to 4 MiB/s, through the relay or directly: the relay stops midway
+ * and comes back on its port; both sessions rejoin, the sender offers
+ * again, and the receiver goes on from its part file, not from the start
+ * (directly, the channel it had is replaced by the new offer's). */
+static void test_resume_after_restart(gconstpointer data)
 {
+    guint8 way = (guint8)GPOINTER_TO_UINT(data);
     TestRelay *relay = test_relay_start(NULL);
     restart_port = test_relay_port(relay);
     g_autofree char *src = g_dir_make_tmp("lanconf-send-XXXXXX", NULL);
@@ -298,7 +300,7 @@ static void test_resume_after_restart(void)
     side_join(&alice, restart_port, "alice", NULL, 4.0 * 1024 * 1024);
     side_join(&bob, restart_port, "bob", dst, 0);
     g_autoptr(GError) error = NULL;
-    files_send(alice.files, path, "bob", WIRE_FILE_WAY_RELAY, &error);
+    files_send(alice.files, path, "bob", way, &error);
     g_assert_no_error(error);
     g_assert_true(test_wait_until(some_received, &bob, 20000));
 
@@ -455,7 +457,10 @@ int main(int argc, char **argv)
                          test_way);
     g_test_add_func("/files/transfer/bad-names", test_bad_names);
     g_test_add_func("/files/transfer/swarm", test_swarm);
-    g_test_add_func("/files/transfer/resume-after-restart", test_resume_after_restart);
+    g_test_add_data_func("/files/transfer/resume-after-restart/relay",
+                         GUINT_TO_POINTER(WIRE_FILE_WAY_RELAY), test_resume_after_restart);
+    g_test_add_data_func("/files/transfer/resume-after-restart/direct",
+                         GUINT_TO_POINTER(WIRE_FILE_WAY_DIRECT), test_resume_after_restart);
     g_test_add_func("/files/transfer/large-sparse", test_large_sparse);
     return g_test_run();
 }
