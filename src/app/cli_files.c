@@ -36,9 +36,11 @@ GOptionGroup *cli_files_group_new(LcCliFilesOptions *o)
         {"to", 0, 0, G_OPTION_ARG_STRING, &o->to, "With --send-file: offer it to NICK only",
          "NICK"},
         {"via", 0, 0, G_OPTION_ARG_STRING, &o->via,
-         "How files travel: direct (from this client's own port), relay (through the relay), or "
-         "auto (default: direct where the receiver can reach it, else through the relay)",
-         "auto|relay|direct"},
+         "How files travel: direct (from this client's own port), relay (through the relay), "
+         "swarm (to the room: receivers trade the chunks, the sender uploads each about once), "
+         "or auto (default: a swarm to the room, else direct where the receiver can reach it, "
+         "else through the relay)",
+         "auto|relay|direct|swarm"},
         {"accept-files", 0, 0, G_OPTION_ARG_FILENAME, &o->accept_dir,
          "Take every file offered into DIR (written as NAME.lanconf-part until whole and "
          "checked; an existing NAME is never replaced without --overwrite)",
@@ -93,9 +95,16 @@ gboolean cli_files_options_check(LcCliFilesOptions *o, GError **error)
         o->ways = WIRE_FILE_WAY_RELAY;
     else if (o->via != NULL && g_strcmp0(o->via, "direct") == 0)
         o->ways = WIRE_FILE_WAY_DIRECT;
+    else if (o->via != NULL && g_strcmp0(o->via, "swarm") == 0)
+        o->ways = WIRE_FILE_WAY_SWARM;
     else if (o->via != NULL && g_strcmp0(o->via, "auto") != 0) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                    "--via: '%s' is not auto, relay or direct", o->via);
+                    "--via: '%s' is not auto, relay, direct or swarm", o->via);
+        return FALSE;
+    }
+    if (o->ways == WIRE_FILE_WAY_SWARM && o->to != NULL) {
+        g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                            "--via swarm is for a file to the room: leave --to out");
         return FALSE;
     }
     if (o->max_size != NULL && !byte_size_parse(o->max_size, &o->max_bytes, error)) {
