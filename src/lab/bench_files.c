@@ -392,7 +392,10 @@ static int files_bench_run(const LcBenchFilesConfig *c)
     g_autoptr(GError) error = NULL;
     int status = 1;
     g_autoptr(GArray) runs = g_array_new(FALSE, TRUE, sizeof(LcBenchFilesRun));
+    g_autoptr(GArray) counts = files_bench_counts(c->receivers);
     LcBenchFilesAnchor anchor = {0};
+    LcBenchFilesMedia media[3];
+    double link_bps = 0;
     if (!files_bench_setup(&b, &error))
         goto out;
     /* The anchor: iperf3 carrying one copy over the same link, from the
@@ -404,11 +407,10 @@ static int files_bench_run(const LcBenchFilesConfig *c)
                    error->message);
         g_clear_error(&error);
     }
-    double link_bps = anchor.seconds > 0 ? (double)c->size * 8 / anchor.seconds
-                                         : bench_files_nominal_bps(c->link);
+    link_bps = anchor.seconds > 0 ? (double)c->size * 8 / anchor.seconds
+                                  : bench_files_nominal_bps(c->link);
     if (!c->json)
         bench_files_report_header(c, &anchor, link_bps, impair_get_spec(b.impair));
-    g_autoptr(GArray) counts = files_bench_counts(c->receivers);
     static const guint8 ways[] = {WIRE_FILE_WAY_RELAY, WIRE_FILE_WAY_DIRECT, WIRE_FILE_WAY_SWARM};
     for (guint w = 0; w < G_N_ELEMENTS(ways); w++) {
         if (!(c->ways & ways[w]))
@@ -425,7 +427,6 @@ static int files_bench_run(const LcBenchFilesConfig *c)
                 bench_files_report_row(&run, &anchor);
         }
     }
-    LcBenchFilesMedia media[3];
     if (c->with_camera) {
         if (!bench_files_media_run(impair_get_client_netns(b.impair),
                                    impair_get_relay_netns(b.impair), b.port, b.path, c->size,

@@ -211,14 +211,8 @@ static void test_bad_names(void)
     Side bob;
     side_join(&bob, port, "bob", dst, 0);
     GSocket *raw = test_raw_join_flags(port, "mallory", WIRE_FLAG_FILES, 0, 0);
-    static const char *const names[] = {"../evil",
-                                        "/etc/passwd",
-                                        "a/b",
-                                        ".bashrc",
-                                        "..",
-                                        "a\nb",
-                                        "x\xe2\x80\xae"
-                                        "exe.txt"};
+    static const char *const names[] = {"../evil", "/etc/passwd", "a/b",           ".bashrc",
+                                        "..",      "a\nb",        "x\u202eexe.txt"};
     guint8 sha[WIRE_FILE_HASH_SIZE] = {0};
     g_autoptr(GBytes) hash = g_bytes_new(sha, sizeof(sha));
     for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
