@@ -144,9 +144,9 @@ LcFileSource *files_swarm_take_down(LcFiles *files, LcFileChan *chan, guint64 to
 /* A channel accepted for a swarm is paired, or closed. */
 void files_swarm_down_ready(LcFiles *files, LcFileChan *chan);
 void files_swarm_down_closed(LcFiles *files, LcFileChan *chan);
-/* files_recv.c, for files_swarm.c: bytes moved; the file is whole; the
- * sender's channel was lost. */
-void files_recv_swarm_progress(LcFilesIncoming *inc);
+/* files_recv.c: bytes moved (any way); for files_swarm.c: the file is
+ * whole, the sender's channel was lost. */
+void files_recv_progress(LcFilesIncoming *inc);
 void files_recv_swarm_complete(LcFilesIncoming *inc);
 void files_recv_swarm_lost(LcFilesIncoming *inc, const GError *error);
 /* files_send.c: the direct port, opened on first need (swarm receivers

@@ -219,17 +219,8 @@ static LcFilesIncoming *files_recv_by_chan(LcFiles *files, LcFileChan *chan)
 static void files_recv_on_progress(LcFileChan *chan, guint64 bytes, gpointer data)
 {
     LcFilesIncoming *inc = files_recv_by_chan(data, chan);
-    if (inc == NULL)
-        return;
-    files_rate_update(&inc->rate, bytes);
-    gint64 now = g_get_monotonic_time();
-    if (now - inc->shown_us < FILES_PROGRESS_MS * 1000 && bytes < inc->size)
-        return;
-    inc->shown_us = now;
-    LcFilesProgress p;
-    files_incoming_progress(inc, &p);
-    if (inc->files->events.progress)
-        inc->files->events.progress(inc->files, &p, inc->files->user_data);
+    if (inc != NULL)
+        files_recv_progress(inc);
 }
 
 /* Every byte is in: checked whole, then named. */
@@ -473,8 +464,9 @@ static void files_recv_on_end(LcFiles *files, const LcWireMsg *msg)
     }
 }
 
-/* Swarm: chunks arrived. */
-void files_recv_swarm_progress(LcFilesIncoming *inc)
+/* Bytes arrived (any way): the rate, and the front end a few times a
+ * second. */
+void files_recv_progress(LcFilesIncoming *inc)
 {
     guint64 bytes = files_incoming_bytes(inc);
     files_rate_update(&inc->rate, bytes);

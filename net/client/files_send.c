@@ -85,6 +85,22 @@ static void files_offer_check(LcFilesOffer *offer)
         files->events.offer_done(files, offer->id, offer->n_ok, offer->n_failed, files->user_data);
 }
 
+/* The offer fails as a whole (its file cannot be read, the relay refused
+ * it): the front end hears it once, and the offer is over. */
+static void files_offer_fail(LcFilesOffer *offer, const GError *error)
+{
+    LcFiles *files = offer->files;
+    LcFilesPeer none = {.offer = offer, .nick = offer->to ? offer->to : (char *)"the room"};
+    LcFilesProgress p;
+    files_peer_progress(&none, &p);
+    offer->done = TRUE;
+    offer->n_failed++;
+    if (files->events.finished)
+        files->events.finished(files, &p, error, files->user_data);
+    if (files->events.offer_done)
+        files->events.offer_done(files, offer->id, offer->n_ok, offer->n_failed, files->user_data);
+}
+
 /* Sends FILE_OFFER (again, after a rejoin) once the hash is known. */
 static void files_offer_announce(LcFilesOffer *offer)
 {
@@ -103,16 +119,7 @@ static void files_offer_announce(LcFilesOffer *offer)
     if (!session_relay_takes_files(files->session)) {
         g_autoptr(GError) error = g_error_new_literal(LC_WIRE_ERROR, WIRE_ERR_PROTOCOL,
                                                       "this relay does not carry files");
-        LcFilesPeer none = {.offer = offer, .nick = offer->to ? offer->to : (char *)"the room"};
-        LcFilesProgress p;
-        files_peer_progress(&none, &p);
-        offer->done = TRUE;
-        offer->n_failed++;
-        if (files->events.finished)
-            files->events.finished(files, &p, error, files->user_data);
-        if (files->events.offer_done)
-            files->events.offer_done(files, offer->id, offer->n_ok, offer->n_failed,
-                                     files->user_data);
+        files_offer_fail(offer, error);
         return;
     }
     files_send_msg(files, &msg);
@@ -134,16 +141,7 @@ static void files_on_hashed(GObject *object, GAsyncResult *result, gpointer data
     if (!file_source_hash_finish(offer->source, result, &error)) {
         if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             return; /* the files are being freed */
-        LcFiles *files = offer->files;
-        LcFilesPeer none = {.offer = offer, .nick = offer->to ? offer->to : (char *)"the room"};
-        LcFilesProgress p;
-        files_peer_progress(&none, &p);
-        offer->done = TRUE;
-        offer->n_failed++;
-        if (files->events.finished)
-            files->events.finished(files, &p, error, files->user_data);
-        if (files->events.offer_done)
-            files->events.offer_done(files, offer->id, 0, 1, files->user_data);
+        files_offer_fail(offer, error);
         return;
     }
     offer->hashed = TRUE;
@@ -441,16 +439,7 @@ static void files_send_on_end(LcFiles *files, const LcWireMsg *msg)
         return;
     }
     if (msg->file_end.transfer_id == 0 || msg->file_end.nick[0] == '\0') {
-        LcFilesPeer none = {.offer = offer, .nick = offer->to ? offer->to : (char *)"the room"};
-        LcFilesProgress p;
-        files_peer_progress(&none, &p);
-        offer->done = TRUE;
-        offer->n_failed++;
-        if (files->events.finished)
-            files->events.finished(files, &p, error, files->user_data);
-        if (files->events.offer_done)
-            files->events.offer_done(files, offer->id, offer->n_ok, offer->n_failed,
-                                     files->user_data);
+        files_offer_fail(offer, error);
         return;
     }
     LcFilesPeer *peer = files_offer_peer(offer, msg->file_end.nick);

@@ -283,7 +283,7 @@ static void files_swarm_on_data(LcFileChan *chan, guint64 offset, GBytes *bytes,
         swarm->moved_us = g_get_monotonic_time();
         files_swarm_feed(swarm, up);
         files_swarm_announce(swarm, k);
-        files_recv_swarm_progress(swarm->inc);
+        files_recv_progress(swarm->inc);
         if (file_parts_get_done(parts) == file_parts_get_chunks(parts)) {
             files_recv_swarm_complete(swarm->inc);
             return;
@@ -316,7 +316,7 @@ static void files_swarm_on_message(LcFileChan *chan, const LcWireMsg *msg, gpoin
         }
         for (guint i = 0; i < swarm->downs->len; i++)
             files_swarm_tell_all(swarm, swarm->downs->pdata[i]);
-        files_recv_swarm_progress(swarm->inc);
+        files_recv_progress(swarm->inc);
         if (file_parts_get_done(parts) == file_parts_get_chunks(parts)) {
             files_recv_swarm_complete(swarm->inc);
             return;
