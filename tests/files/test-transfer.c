@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tests/test-same-file.h"
+
 typedef struct {
     LcSession *session;
     LcFiles *files;
@@ -109,17 +111,6 @@ static char *make_file(const char *dir, const char *name, gsize size)
     return path;
 }
 
-/* Whether two files hold the same bytes. */
-static void assert_same_file(const char *a, const char *b)
-{
-    g_autofree char *da = NULL, *db = NULL;
-    gsize la = 0, lb = 0;
-    g_assert_true(g_file_get_contents(a, &da, &la, NULL));
-    g_assert_true(g_file_get_contents(b, &db, &lb, NULL));
-    g_assert_cmpuint(la, ==, lb);
-    g_assert_true(memcmp(da, db, la) == 0);
-}
-
 /* Both sides are done. */
 static gboolean both_done(gpointer data)
 {
@@ -154,7 +145,7 @@ static void test_way(gconstpointer data)
     g_assert_cmpuint(alice.finished, ==, 1);
     g_assert_cmpuint(bob.way, ==, way);
     g_autofree char *got = g_build_filename(dst, "report 2026.bin", NULL);
-    assert_same_file(path, got);
+    test_assert_same_file(path, got);
     g_autofree char *part = g_strconcat(got, ".lanconf-part", NULL);
     g_assert_false(g_file_test(part, G_FILE_TEST_EXISTS));
 
@@ -179,7 +170,7 @@ static void test_way(gconstpointer data)
     g_assert_cmpuint(alice.failed, ==, 1);
     g_assert_error(alice.error, LC_WIRE_ERROR, WIRE_ERR_REJECTED);
     g_autofree char *first = make_file(src, "first copy", 3 * 1024 * 1024 + 12345);
-    assert_same_file(first, got);
+    test_assert_same_file(first, got);
 
     side_leave(&alice);
     side_leave(&bob);
@@ -311,7 +302,7 @@ static void test_resume_after_restart(gconstpointer data)
      * less a window that may not have reached the disk. */
     g_assert_cmpuint(bob.first_done_after_cut + 2 * 1024 * 1024, >=, cut_at);
     g_autofree char *got = g_build_filename(dst, "big.bin", NULL);
-    assert_same_file(path, got);
+    test_assert_same_file(path, got);
 
     side_leave(&alice);
     side_leave(&bob);
@@ -360,7 +351,7 @@ static void test_swarm(void)
         g_assert_cmpuint(recv[i].finished, ==, 1);
         g_assert_cmpuint(recv[i].way, ==, WIRE_FILE_WAY_SWARM);
         g_autofree char *got = g_build_filename(dirs[i], "lecture.mkv", NULL);
-        assert_same_file(path, got);
+        test_assert_same_file(path, got);
         traded += files_get_uploaded(recv[i].files);
     }
     g_assert_cmpuint(alice.finished, ==, 3);

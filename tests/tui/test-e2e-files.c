@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "tests/test-same-file.h"
+
 /* A file of size bytes of a pattern, in the test's folder. */
 static char *e2e_make_file(E2e *e, const char *name, gsize size)
 {
@@ -15,17 +17,6 @@ static char *e2e_make_file(E2e *e, const char *name, gsize size)
     char *path = e2e_path(e, name);
     g_assert_true(g_file_set_contents(path, (const char *)data, (gssize)size, NULL));
     return path;
-}
-
-/* Whether two files hold the same bytes. */
-static void e2e_assert_same(const char *a, const char *b)
-{
-    g_autofree char *da = NULL, *db = NULL;
-    gsize la = 0, lb = 0;
-    g_assert_true(g_file_get_contents(a, &da, &la, NULL));
-    g_assert_true(g_file_get_contents(b, &db, &lb, NULL));
-    g_assert_cmpuint(la, ==, lb);
-    g_assert_true(memcmp(da, db, la) == 0);
 }
 
 /* carol offers alice a file: alice sees the offer and its number, takes it
@@ -59,7 +50,7 @@ static void test_accept_reject(E2e *e, gconstpointer data)
     e2e_expect(e, NULL, "v notes 1.bin from carol [");
     e2e_expect(e, NULL, "received notes 1.bin from carol (6.0 MiB)");
     g_autofree char *got = e2e_path(e, "files/notes 1.bin");
-    e2e_assert_same(file, got);
+    test_assert_same_file(file, got);
     e2e_expect(e, "carol.err", "sent notes 1.bin to alice");
     g_assert_true(g_subprocess_wait_check(carol, NULL, NULL));
 
@@ -102,7 +93,7 @@ static void test_send(E2e *e, gconstpointer data)
     e2e_expect(e, NULL, "dave has slides.bin (3.0 MiB), SHA-256 checked");
     g_assert_true(g_subprocess_wait_check(dave, NULL, NULL));
     g_autofree char *got = g_build_filename(dave_dir, "slides.bin", NULL);
-    e2e_assert_same(file, got);
+    test_assert_same_file(file, got);
 }
 
 int main(int argc, char **argv)
