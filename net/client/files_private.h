@@ -149,6 +149,7 @@ void files_swarm_down_closed(LcFiles *files, LcFileChan *chan);
 void files_recv_progress(LcFilesIncoming *inc);
 void files_recv_swarm_complete(LcFilesIncoming *inc);
 void files_recv_swarm_lost(LcFilesIncoming *inc, const GError *error);
+void files_recv_swarm_unreachable(LcFilesIncoming *inc, const GError *error);
 /* files_send.c: the direct port, opened on first need (swarm receivers
  * serve on it too). */
 gboolean files_send_listen(LcFiles *files, GError **error);

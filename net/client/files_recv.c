@@ -500,6 +500,18 @@ void files_recv_swarm_lost(LcFilesIncoming *inc, const GError *error)
     files_recv_lost(inc, error);
 }
 
+/* Swarm: the sender cannot be reached at all: through the relay, then,
+ * when it offers that (the part file starts afresh), else a lost channel. */
+void files_recv_swarm_unreachable(LcFilesIncoming *inc, const GError *error)
+{
+    g_message("%s from %s: cannot reach the sender for the swarm (%s)", inc->name, inc->nick,
+              error ? error->message : "closed");
+    if (inc->state == INCOMING_ACCEPTED && (inc->ways & WIRE_FILE_WAY_RELAY))
+        files_recv_ask(inc, TRUE);
+    else
+        files_recv_lost(inc, error);
+}
+
 /* FILE_OFFERED, FILE_START and FILE_END for this client as a receiver. */
 void files_recv_on_message(LcFiles *files, const LcWireMsg *msg)
 {

@@ -380,7 +380,7 @@ static void files_swarm_on_connected(GObject *object, GAsyncResult *result, gpoi
         gboolean sender = up->sender;
         g_ptr_array_remove(swarm->ups, up);
         if (sender)
-            files_recv_swarm_lost(swarm->inc, error);
+            files_recv_swarm_unreachable(swarm->inc, error);
         return;
     }
     LcFileChanConfig config = {.role = FILE_CHAN_RECEIVER,
