@@ -371,7 +371,7 @@ int main(int argc, char **argv)
     gdouble timeout = 0;
     LcCliMediaOptions media;
     cli_media_options_init(&media);
-    LcCliFilesOptions fopts = {0};
+    LcCliFilesOptions fopts = {.count = CLI_FILES_COUNT_UNSET};
     GOptionEntry media_entries[] = {
         {"channels", 0, 0, G_OPTION_ARG_STRING, &media.channels,
          "Channels for the camera, the view, talking and listening: tcp, udp or both (default "

@@ -93,6 +93,12 @@ static void tui_files_on_finished(LcFiles *files, const LcFilesProgress *p, cons
                         p->name, p->nick, size, p->path ? p->path : "?");
 }
 
+/* A line worth saying that is not an end. */
+static void tui_files_on_notice(LcFiles *files, const char *text, gpointer data)
+{
+    tui_append_text(data, CHAT_KIND_INFO, "%s", text);
+}
+
 /* Files for the session: received into the configured folder, never
  * without /accept. */
 void tui_files_init(LcTui *tui)
@@ -104,7 +110,8 @@ void tui_files_init(LcTui *tui)
     LcFilesConfig config = {.dir = tui->config.files_dir, .max_size = tui->config.max_file_size};
     LcFilesEvents events = {.offered = tui_files_on_offered,
                             .progress = tui_files_on_progress,
-                            .finished = tui_files_on_finished};
+                            .finished = tui_files_on_finished,
+                            .notice = tui_files_on_notice};
     tf->files = files_new(tui->session, &config, &events, tui);
 }
 
@@ -141,8 +148,11 @@ void tui_files_answer(LcTui *tui, const char *number, gboolean accept)
     LcTuiFiles *tf = tui->files;
     guint id = number ? (guint)g_ascii_strtoull(number, NULL, 10) : tf->last_offer;
     if (id == 0 || !g_hash_table_contains(tf->waiting, GUINT_TO_POINTER(id))) {
-        tui_append_text(tui, CHAT_KIND_ERROR, "no file offer %s is waiting for an answer",
-                        number ? number : "");
+        if (number != NULL)
+            tui_append_text(tui, CHAT_KIND_ERROR, "no file offer %s is waiting for an answer",
+                            number);
+        else
+            tui_append_text(tui, CHAT_KIND_ERROR, "no file offer is waiting for an answer");
         return;
     }
     g_hash_table_remove(tf->waiting, GUINT_TO_POINTER(id));

@@ -127,6 +127,19 @@ void files_connect(LcFiles *files, GInetAddress *ip, guint16 port, gboolean rela
     tls_client_connect_async(ip, port, 10, fingerprint ? &pin : NULL, cancel, callback, data);
 }
 
+/* A line for the user. */
+void files_notice(LcFiles *files, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    g_autofree char *text = g_strdup_vprintf(fmt, args);
+    va_end(args);
+    if (files->events.notice)
+        files->events.notice(files, text, files->user_data);
+    else
+        g_message("%s", text);
+}
+
 /* Sends on the session (dropped when not joined: what it says is said
  * again after the next join). */
 void files_send_msg(LcFiles *files, const LcWireMsg *msg)

@@ -67,6 +67,10 @@ typedef struct {
     /* Sending: an offer went out to the relay for the first time (its
      * file hashed). */
     void (*announced)(LcFiles *files, guint offer, gpointer user_data);
+    /* Something worth a line to the user that is not an end (a sender
+     * gone with the part kept, a peer that cannot be reached); without
+     * this event it goes to the log. */
+    void (*notice)(LcFiles *files, const char *text, gpointer user_data);
 } LcFilesEvents;
 
 LcFiles *files_new(LcSession *session, const LcFilesConfig *config, const LcFilesEvents *events,

@@ -71,7 +71,8 @@ typedef struct {
         INCOMING_ACCEPTED,
         INCOMING_WAITING,
         INCOMING_DONE,
-        INCOMING_REFUSED
+        INCOMING_REFUSED,
+        INCOMING_GONE /* withdrawn before it was answered: a new offer asks again */
     } state;
     guint8 way;
     guint64 token;
@@ -117,6 +118,8 @@ void files_rate_update(LcFilesRate *rate, guint64 done);
 /* files.c: connects a file channel to host:port (the relay: with its pin). */
 void files_connect(LcFiles *files, GInetAddress *ip, guint16 port, gboolean relay,
                    GCancellable *cancel, GAsyncReadyCallback callback, gpointer data);
+/* files.c: a line for the user (the notice event, else the log). */
+void files_notice(LcFiles *files, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* files.c: sends a message on the session. */
 void files_send_msg(LcFiles *files, const LcWireMsg *msg);
 

@@ -269,14 +269,18 @@ static void files_recv_on_connected(GObject *object, GAsyncResult *result, gpoin
     if (inc->state != INCOMING_ACCEPTED)
         return;
     if (io == NULL) {
-        g_message("%s from %s: %s %s", inc->name, inc->nick,
-                  inc->way == WIRE_FILE_WAY_DIRECT ? "cannot reach the sender directly"
-                                                   : "cannot open a channel to the relay",
-                  error->message);
+        files_notice(inc->files, "%s from %s: %s %s", inc->name, inc->nick,
+                     inc->way == WIRE_FILE_WAY_DIRECT ? "cannot reach the sender directly"
+                                                      : "cannot open a channel to the relay",
+                     error->message);
         if (inc->way == WIRE_FILE_WAY_DIRECT && (inc->ways & WIRE_FILE_WAY_RELAY))
             files_recv_ask(inc, TRUE); /* through the relay, then */
         else
             files_recv_lost(inc, error);
+        return;
+    }
+    if (inc->sink == NULL) {
+        files_recv_lost(inc, NULL); /* nothing to write into: ask again */
         return;
     }
     LcFileChanConfig config = {.role = FILE_CHAN_RECEIVER,
@@ -362,7 +366,8 @@ static LcFilesIncoming *files_recv_match(LcFiles *files, const LcWireMsg *msg, c
     g_hash_table_iter_init(&iter, files->incoming);
     while (g_hash_table_iter_next(&iter, NULL, &value)) {
         LcFilesIncoming *inc = value;
-        if (g_ascii_strcasecmp(inc->nick, msg->file_offered.nick) == 0 &&
+        if (inc->state != INCOMING_GONE &&
+            g_ascii_strcasecmp(inc->nick, msg->file_offered.nick) == 0 &&
             strcmp(inc->name, msg->file_offered.name) == 0 && inc->size == msg->file_offered.size &&
             strcmp(inc->sha256_hex, hex) == 0)
             return inc;
@@ -454,8 +459,19 @@ static void files_recv_on_end(LcFiles *files, const LcWireMsg *msg)
         if (inc->transfer_id != msg->file_end.transfer_id ||
             (inc->state != INCOMING_ACCEPTED && inc->state != INCOMING_ASKED))
             continue;
-        g_message("%s from %s stopped: %s (the part kept: it goes on if offered again)", inc->name,
-                  inc->nick, msg->file_end.reason);
+        if (inc->state == INCOMING_ASKED) {
+            /* Withdrawn before it was answered: over; offered again, it is
+             * asked about anew. */
+            g_autoptr(GError) error =
+                g_error_new(LC_WIRE_ERROR, WIRE_ERR_CANCELLED, "withdrawn: %s",
+                            msg->file_end.reason[0] ? msg->file_end.reason : "the sender left");
+            files_incoming_finish(inc, FALSE, error);
+            inc->state = INCOMING_GONE;
+            continue;
+        }
+        files_notice(inc->files,
+                     "%s from %s stopped: %s (the part kept: it goes on if offered again)",
+                     inc->name, inc->nick, msg->file_end.reason);
         inc->state = INCOMING_WAITING;
         source_drop(&inc->retry_src);
         if (inc->chan != NULL) {
@@ -504,8 +520,8 @@ void files_recv_swarm_lost(LcFilesIncoming *inc, const GError *error)
  * when it offers that (the part file starts afresh), else a lost channel. */
 void files_recv_swarm_unreachable(LcFilesIncoming *inc, const GError *error)
 {
-    g_message("%s from %s: cannot reach the sender for the swarm (%s)", inc->name, inc->nick,
-              error ? error->message : "closed");
+    files_notice(inc->files, "%s from %s: cannot reach the sender for the swarm (%s)", inc->name,
+                 inc->nick, error ? error->message : "closed");
     if (inc->state == INCOMING_ACCEPTED && (inc->ways & WIRE_FILE_WAY_RELAY))
         files_recv_ask(inc, TRUE);
     else
@@ -563,8 +579,7 @@ gboolean files_reject(LcFiles *files, guint id)
     if (inc == NULL || inc->state != INCOMING_ASKED)
         return FALSE;
     files_recv_answer(inc, WIRE_FILE_REJECT, 0);
-    g_autoptr(GError) error = g_error_new(LC_WIRE_ERROR, WIRE_ERR_REJECTED,
-                                          "%s from %s: turned down", inc->name, inc->nick);
+    g_autoptr(GError) error = g_error_new_literal(LC_WIRE_ERROR, WIRE_ERR_REJECTED, "turned down");
     files_incoming_finish(inc, FALSE, error);
     return TRUE;
 }

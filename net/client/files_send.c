@@ -323,6 +323,31 @@ guint files_send(LcFiles *files, const char *path, const char *to, guint8 ways, 
                             "a file is not sent to oneself");
         return 0;
     }
+    if (to != NULL && session_get_state(files->session) == SESSION_JOINED) {
+        guint n = 0;
+        const LcWireMember *members = session_get_members(files->session, &n);
+        gboolean here = FALSE;
+        for (guint i = 0; i < n && !here; i++)
+            here = g_ascii_strcasecmp(members[i].nick, to) == 0;
+        if (!here) {
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s is not in the room", to);
+            return 0;
+        }
+    }
+    g_autofree char *canon = g_canonicalize_filename(path, NULL);
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, files->offers);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        LcFilesOffer *other = value;
+        g_autofree char *other_canon =
+            g_canonicalize_filename(file_source_get_path(other->source), NULL);
+        if (!other->done && g_strcmp0(other->to, to) == 0 && strcmp(other_canon, canon) == 0) {
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_EXISTS, "%s is being offered to %s already",
+                        path, to ? to : "the room");
+            return 0;
+        }
+    }
     ways = ways ? ways : files->config.ways;
     /* A swarm is for a file to many: one receiver takes it directly. */
     if (to != NULL && ways != WIRE_FILE_WAY_SWARM)
@@ -434,8 +459,8 @@ static void files_send_on_end(LcFiles *files, const LcWireMsg *msg)
         /* Offered again after a rejoin, before the receiver is back: it
          * goes on when the receiver joins. */
         offer->waiting = TRUE;
-        g_message("%s: %s is not in the room; the file goes on when they are back",
-                  file_source_get_name(offer->source), offer->to);
+        files_notice(offer->files, "%s: %s is not in the room; the file goes on when they are back",
+                     file_source_get_name(offer->source), offer->to);
         return;
     }
     if (msg->file_end.transfer_id == 0 || msg->file_end.nick[0] == '\0') {
@@ -472,14 +497,31 @@ static void files_send_on_leave(LcFilesOffer *offer, const char *nick)
         return;
     LcFiles *files = offer->files;
     peer->ended = TRUE;
-    offer->n_failed++;
-    if (peer->chan != NULL) {
+    if (peer->chan != NULL)
         files_bury_chan(files, g_steal_pointer(&peer->chan));
+    /* Every byte went to it (or, in a swarm, it said it had every chunk):
+     * it left before its last word, most likely with the file whole. */
+    guint64 size = file_source_get_size(offer->source);
+    gboolean all = peer->done >= size;
+    if (!all && peer->has != NULL) {
+        guint32 chunks = file_chunk_count(size, file_chunk_size(size));
+        all = TRUE;
+        for (guint32 k = 0; k < chunks; k++)
+            all = all && peer->has[k];
     }
-    g_autoptr(GError) error =
-        g_error_new(LC_WIRE_ERROR, WIRE_ERR_CANCELLED, "%s left the room", peer->nick);
     LcFilesProgress p;
     files_peer_progress(peer, &p);
+    if (all) {
+        offer->n_ok++;
+        files_notice(files, "%s left the room before confirming %s, after every byte went to it",
+                     peer->nick, file_source_get_name(offer->source));
+        if (files->events.finished)
+            files->events.finished(files, &p, NULL, files->user_data);
+        return;
+    }
+    offer->n_failed++;
+    g_autoptr(GError) error = g_error_new(LC_WIRE_ERROR, WIRE_ERR_CANCELLED,
+                                          "%s left the room before it had the file", peer->nick);
     if (files->events.finished)
         files->events.finished(files, &p, error, files->user_data);
 }

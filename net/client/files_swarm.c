@@ -245,8 +245,9 @@ static void files_swarm_drop_up(LcFilesSwarm *swarm, LcSwarmUp *up)
  * it was pulling goes elsewhere, and it is not asked again. */
 static void files_swarm_drop_bad(LcFilesSwarm *swarm, LcSwarmUp *up)
 {
-    g_message("%s: %s sent a chunk that does not match its hash; no more is taken from %s",
-              swarm->inc->name, up->nick, up->nick);
+    files_notice(swarm->inc->files,
+                 "%s: %s sent a chunk that does not match its hash; no more is taken from %s",
+                 swarm->inc->name, up->nick, up->nick);
     files_swarm_drop_up(swarm, up);
     g_ptr_array_remove(swarm->ups, up);
 }
@@ -375,8 +376,8 @@ static void files_swarm_on_connected(GObject *object, GAsyncResult *result, gpoi
     LcFilesSwarm *swarm = up->swarm;
     g_clear_object(&up->connecting);
     if (io == NULL) {
-        g_message("%s: cannot reach %s for the swarm: %s", swarm->inc->name, up->nick,
-                  error->message);
+        files_notice(swarm->inc->files, "%s: cannot reach %s for the swarm: %s", swarm->inc->name,
+                     up->nick, error->message);
         gboolean sender = up->sender;
         g_ptr_array_remove(swarm->ups, up);
         if (sender)

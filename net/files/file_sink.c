@@ -78,8 +78,7 @@ char *file_sink_target(const LcFileSinkConfig *config, GError **error)
     char *path = g_build_filename(config->dir, config->name, NULL);
     if (!config->overwrite && g_file_test(path, G_FILE_TEST_EXISTS)) {
         g_set_error(error, LC_FILE_ERROR, FILE_ERROR_EXISTS,
-                    "%s exists: not overwritten (save it under another name, or allow "
-                    "overwriting)",
+                    "%s exists: not overwritten (move or rename it, then take the file again)",
                     path);
         g_free(path);
         return NULL;

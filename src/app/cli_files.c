@@ -3,6 +3,7 @@
 #include "src/app/cli_files.h"
 
 #include "core/byte_size.h"
+#include "net/files/file_name.h"
 #include "src/app/cli_format.h"
 
 #include <glib/gstdio.h>
@@ -74,22 +75,24 @@ gboolean cli_files_options_check(LcCliFilesOptions *o, GError **error)
                             : o->rate       ? "--file-rate"
                             : o->media_rate ? "--file-rate-with-media"
                                             : NULL;
-    const char *need_accept = o->accept_dir  ? NULL
-                              : o->count > 0 ? "--files"
-                              : o->max_size  ? "--max-file-size"
-                              : o->overwrite ? "--overwrite"
-                                             : NULL;
+    const char *need_accept = o->accept_dir                       ? NULL
+                              : o->count != CLI_FILES_COUNT_UNSET ? "--files"
+                              : o->max_size                       ? "--max-file-size"
+                              : o->overwrite                      ? "--overwrite"
+                                                                  : NULL;
     if (need_send || need_accept) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s goes with %s",
                     need_send ? need_send : need_accept,
                     need_send ? "--send-file FILE" : "--accept-files DIR");
         return FALSE;
     }
-    if (o->count < 0) {
+    if (o->count != CLI_FILES_COUNT_UNSET && o->count < 1) {
         g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                             "--files: give a count of 1 or more");
         return FALSE;
     }
+    if (o->count == CLI_FILES_COUNT_UNSET)
+        o->count = 0;
     o->ways = WIRE_FILE_WAYS_ALL;
     if (o->via != NULL && g_strcmp0(o->via, "relay") == 0)
         o->ways = WIRE_FILE_WAY_RELAY;
@@ -211,8 +214,9 @@ static void cli_files_on_finished(LcFiles *files, const LcFilesProgress *p, cons
     cli_files_clear_bar(cf);
     g_autofree char *size = byte_size_format((double)p->size);
     if (error != NULL) {
-        cli_print_error(&cf->status, "%s %s %s: %s", p->name, p->sending ? "to" : "from", p->nick,
-                        error->message);
+        gboolean exists = g_error_matches(error, LC_FILE_ERROR, FILE_ERROR_EXISTS);
+        cli_print_error(&cf->status, "%s %s %s: %s%s", p->name, p->sending ? "to" : "from", p->nick,
+                        error->message, exists ? "; --overwrite replaces it" : "");
     } else if (p->sending) {
         cli_print_remote(stderr, "lanconf-cli: sent %s to %s: %s, SHA-256 checked by %s%s%s%s",
                          p->name, p->nick, size, p->nick, p->way ? " (" : "",
@@ -224,6 +228,14 @@ static void cli_files_on_finished(LcFiles *files, const LcFilesProgress *p, cons
     }
     if (cf->done)
         cf->done(cf->user_data);
+}
+
+/* A line worth saying that is not an end. */
+static void cli_files_on_notice(LcFiles *files, const char *text, gpointer data)
+{
+    LcCliFiles *cf = data;
+    cli_files_clear_bar(cf);
+    cli_print_remote(stderr, "lanconf-cli: %s", text);
 }
 
 /* An offer is over. */
@@ -256,7 +268,8 @@ LcCliFiles *cli_files_new(LcSession *session, const LcCliFilesOptions *options,
     LcFilesEvents events = {.offered = cli_files_on_offered,
                             .progress = cli_files_on_progress,
                             .finished = cli_files_on_finished,
-                            .offer_done = cli_files_on_offer_done};
+                            .offer_done = cli_files_on_offer_done,
+                            .notice = cli_files_on_notice};
     cf->files = files_new(session, &config, &events, cf);
     for (guint i = 0; options->send != NULL && options->send[i] != NULL; i++) {
         if (files_send(cf->files, options->send[i], options->to, options->ways, error) == 0) {

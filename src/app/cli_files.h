@@ -13,13 +13,17 @@ typedef struct {
     char *rate;       /* --file-rate SIZE (per second) */
     char *media_rate; /* --file-rate-with-media SIZE (per second; 0: none) */
     gboolean overwrite;
-    gint count; /* --files N: with --accept-files, exit after N files */
+    gint count; /* --files N: with --accept-files, exit after N files; before the
+                 * check CLI_FILES_COUNT_UNSET when not given, after it 0 */
     /* Parsed by cli_files_options_check(). */
     guint8 ways;
     guint64 max_bytes;
     guint64 rate_bytes;
     double media_rate_bytes; /* 0: the default; negative: none */
 } LcCliFilesOptions;
+
+/* What LcCliFilesOptions.count holds before parsing: not given. */
+#define CLI_FILES_COUNT_UNSET G_MININT
 
 typedef struct _LcCliFiles LcCliFiles;
 

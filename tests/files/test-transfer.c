@@ -24,6 +24,8 @@ typedef struct {
     guint64 last_done;
     guint64 first_done_after_cut; /* the first progress after a restart */
     gboolean cut;
+    guint offered;      /* offers shown, not taken at once */
+    guint last_offered; /* the last one's number */
     GError *error;
 } Side;
 
@@ -67,6 +69,18 @@ static void side_on_offer_done(LcFiles *files, guint offer, guint n_ok, guint n_
     ((Side *)data)->offer_done = TRUE;
 }
 
+/* Whether the next side_join() takes files at once (else each offer
+ * waits for files_accept()). */
+static gboolean side_auto_accept = TRUE;
+
+/* Notes an offer shown. */
+static void side_on_offered(LcFiles *files, const LcFilesProgress *p, gpointer data)
+{
+    Side *side = data;
+    side->offered++;
+    side->last_offered = p->id;
+}
+
 /* Joins a member whose session takes files, receiving into dir (NULL:
  * none). */
 static void side_join(Side *side, guint16 port, const char *nick, const char *dir, double rate)
@@ -81,10 +95,12 @@ static void side_join(Side *side, guint16 port, const char *nick, const char *di
                               .files = TRUE};
     LcSessionEvents events = {.state = side_on_state};
     side->session = session_new(&config, &events, side);
-    LcFilesConfig fconfig = {.dir = dir, .auto_accept = dir != NULL, .rate = rate};
+    LcFilesConfig fconfig = {
+        .dir = dir, .auto_accept = dir != NULL && side_auto_accept, .rate = rate};
     LcFilesEvents fevents = {.progress = side_on_progress,
                              .finished = side_on_finished,
-                             .offer_done = side_on_offer_done};
+                             .offer_done = side_on_offer_done,
+                             .offered = side_on_offered};
     side->files = files_new(side->session, &fconfig, &fevents, side);
     session_start(side->session);
     g_assert_true(test_wait_flag(&side->joined, 5000));
@@ -137,6 +153,14 @@ static void test_way(gconstpointer data)
     guint id = files_send(alice.files, path, "bob", way, &error);
     g_assert_no_error(error);
     g_assert_cmpuint(id, >, 0);
+    /* The same file to the same member while it goes: refused. */
+    g_assert_cmpuint(files_send(alice.files, path, "bob", way, &error), ==, 0);
+    g_assert_error(error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+    g_clear_error(&error);
+    /* Someone not in the room: refused before anything is hashed. */
+    g_assert_cmpuint(files_send(alice.files, path, "nobody", way, &error), ==, 0);
+    g_assert_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+    g_clear_error(&error);
     Side *sides[] = {&alice, &bob};
     g_assert_true(test_wait_until(both_done, sides, 20000));
     g_assert_no_error(bob.error);
@@ -311,6 +335,60 @@ static void test_resume_after_restart(gconstpointer data)
     test_tmpdir_remove(dst);
 }
 
+/* bob has been offered n files. */
+static gboolean offered_twice(gpointer data)
+{
+    return ((Side *)data)->offered >= 2;
+}
+
+/* An offer withdrawn before it was answered (its sender left), then made
+ * again: the receiver asks anew, and takes the second. */
+static void test_withdrawn_offer(void)
+{
+    TestRelay *relay = test_relay_start(NULL);
+    guint16 port = test_relay_port(relay);
+    g_autofree char *src = g_dir_make_tmp("lanconf-send-XXXXXX", NULL);
+    g_autofree char *dst = g_dir_make_tmp("lanconf-recv-XXXXXX", NULL);
+    g_autofree char *path = make_file(src, "asked.bin", 300000);
+    Side alice, bob;
+    side_auto_accept = FALSE;
+    side_join(&bob, port, "bob", dst, 0);
+    side_auto_accept = TRUE;
+    for (guint round = 0; round < 2; round++) {
+        side_join(&alice, port, "alice", NULL, 0);
+        g_autoptr(GError) error = NULL;
+        files_send(alice.files, path, "bob", WIRE_FILE_WAY_DIRECT, &error);
+        g_assert_no_error(error);
+        if (round == 0) {
+            g_assert_true(test_wait_flag((gboolean *)&bob.offered, 10000));
+            /* Gone before bob answered (QUIT: the nick is free at once). */
+            session_quit(alice.session, "bye");
+            for (gint64 until = g_get_monotonic_time() + 3000000;
+                 session_get_state(alice.session) != SESSION_CLOSED &&
+                 g_get_monotonic_time() < until;)
+                g_main_context_iteration(NULL, FALSE);
+            side_leave(&alice);
+            /* Let bob hear of it (and the relay free the nick). */
+            for (gint64 until = g_get_monotonic_time() + 500000; g_get_monotonic_time() < until;)
+                g_main_context_iteration(NULL, FALSE);
+        }
+    }
+    g_assert_true(test_wait_until(offered_twice, &bob, 10000));
+    g_assert_cmpuint(bob.failed, ==, 1); /* the withdrawn one */
+    g_autoptr(GError) error = NULL;
+    g_assert_true(files_accept(bob.files, bob.last_offered, &error));
+    Side *sides[] = {&alice, &bob};
+    g_assert_true(test_wait_until(both_done, sides, 10000));
+    g_assert_cmpuint(bob.finished, ==, 1);
+    g_autofree char *got = g_build_filename(dst, "asked.bin", NULL);
+    test_assert_same_file(path, got);
+    side_leave(&alice);
+    side_leave(&bob);
+    test_relay_stop(relay);
+    test_tmpdir_remove(src);
+    test_tmpdir_remove(dst);
+}
+
 /* Every receiver has its file. */
 static gboolean all_received(gpointer data)
 {
@@ -442,6 +520,7 @@ int main(int argc, char **argv)
                          test_way);
     g_test_add_func("/files/transfer/bad-names", test_bad_names);
     g_test_add_func("/files/transfer/swarm", test_swarm);
+    g_test_add_func("/files/transfer/withdrawn-offer", test_withdrawn_offer);
     g_test_add_data_func("/files/transfer/resume-after-restart/relay",
                          GUINT_TO_POINTER(WIRE_FILE_WAY_RELAY), test_resume_after_restart);
     g_test_add_data_func("/files/transfer/resume-after-restart/direct",
