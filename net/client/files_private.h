@@ -36,6 +36,8 @@ typedef struct {
      * and those this sender told it to ask for and it has not yet. */
     guint8 *has;
     GHashTable *given;
+    guint32 n_have;   /* chunks it said it has */
+    gboolean had_all; /* it said it has every chunk */
 } LcFilesPeer;
 
 /* A file this client offers. */

@@ -76,6 +76,7 @@ void files_seed_ready(LcFilesPeer *peer)
         offer->handed = g_malloc0(MAX(chunks, 1));
     g_free(peer->has);
     peer->has = g_malloc0(MAX(chunks, 1));
+    peer->n_have = 0;
     if (peer->given == NULL)
         peer->given = g_hash_table_new(NULL, NULL);
     g_hash_table_remove_all(peer->given);
@@ -94,6 +95,8 @@ void files_seed_on_have(LcFilesPeer *peer, guint32 chunk)
     if (peer->has == NULL || chunk >= files_seed_chunks(peer->offer) || peer->has[chunk])
         return; /* said before: nothing new (and no work for a flood of them) */
     peer->has[chunk] = 1;
+    peer->n_have++;
+    peer->had_all = peer->n_have == files_seed_chunks(peer->offer);
     g_hash_table_remove(peer->given, GUINT_TO_POINTER(chunk));
     files_seed_fill(peer);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 static const LcFileChanEvents files_send_chan_events;
+static void files_peer_end(LcFilesPeer *peer, const GError *error);
 
 /* Frees a peer (the table's destroy function). */
 static void files_peer_free(gpointer data)
@@ -65,6 +66,18 @@ static gboolean files_offer_is_over(LcFilesOffer *offer)
     return TRUE;
 }
 
+/* Whether an offer waits for this member: the one it is for, or a
+ * receiver of an offer to the room that is not done with it. */
+static gboolean files_offer_waits_for(LcFilesOffer *offer, const char *nick)
+{
+    if (offer->to != NULL)
+        return g_ascii_strcasecmp(offer->to, nick) == 0;
+    g_autofree char *key = g_ascii_strdown(nick, -1);
+    LcFilesPeer *peer = g_hash_table_lookup(offer->peers, key);
+    /* Not done, and not among those the relay offered it to this time. */
+    return peer != NULL && !peer->ended && peer->transfer_id != offer->transfer_id;
+}
+
 /* Tells the front end once an offer has nobody left to serve. */
 static void files_offer_check(LcFilesOffer *offer)
 {
@@ -107,6 +120,19 @@ static void files_offer_announce(LcFilesOffer *offer)
     LcFiles *files = offer->files;
     if (!offer->hashed || offer->done || session_get_state(files->session) != SESSION_JOINED)
         return;
+    /* Offered anew (after a rejoin, or for a receiver back): the relay's
+     * last transfer of it ends first, its receivers taking the new one up
+     * from their part files. */
+    if (offer->transfer_id != 0 && session_get_state(files->session) == SESSION_JOINED) {
+        LcWireMsg end = {.type = WIRE_FILE_END};
+        end.file_end.transfer_id = offer->transfer_id;
+        end.file_end.offer_id = offer->id;
+        end.file_end.code = WIRE_ERR_CANCELLED;
+        end.file_end.nick = "";
+        end.file_end.reason = "offered again";
+        files_send_msg(files, &end);
+        offer->transfer_id = 0;
+    }
     LcWireMsg msg = {.type = WIRE_FILE_OFFER};
     msg.file_offer.offer_id = offer->id;
     msg.file_offer.size = file_source_get_size(offer->source);
@@ -237,6 +263,14 @@ static void files_send_on_closed(LcFileChan *chan, const GError *error, gpointer
         peer->chan = NULL;
         if (peer->way == WIRE_FILE_WAY_SWARM)
             files_seed_lost(peer);
+        /* A swarm's receiver that said it has every chunk (each checked
+         * against its hash) has the file, whether or not its last word
+         * comes through the relay. */
+        if (peer->had_all && !peer->ended) {
+            files_bury_chan(files, chan);
+            files_peer_end(peer, NULL);
+            return;
+        }
     } else {
         /* Not a receiver's: a swarm's downstream, or one never paired. */
         files_swarm_down_closed(files, chan);
@@ -454,26 +488,34 @@ static void files_send_on_end(LcFiles *files, const LcWireMsg *msg)
     g_autoptr(GError) error = NULL;
     if (msg->file_end.code != 0)
         error = g_error_new_literal(LC_WIRE_ERROR, msg->file_end.code, msg->file_end.reason);
-    if (msg->file_end.transfer_id == 0 && msg->file_end.code == WIRE_ERR_NO_SUCH_NICK &&
-        offer->started && offer->to != NULL) {
-        /* Offered again after a rejoin, before the receiver is back: it
-         * goes on when the receiver joins. */
+    gboolean whole_offer = msg->file_end.transfer_id == 0 || msg->file_end.nick[0] == '\0';
+    if (whole_offer && msg->file_end.code == WIRE_ERR_NO_SUCH_NICK && offer->started &&
+        !files_offer_is_over(offer)) {
+        /* Offered again after a rejoin, before its receivers are back: it
+         * goes on when one of them joins. */
         offer->waiting = TRUE;
-        files_notice(offer->files, "%s: %s is not in the room; the file goes on when they are back",
-                     file_source_get_name(offer->source), offer->to);
+        files_notice(offer->files, "%s: %s not in the room; the file goes on when they are back",
+                     file_source_get_name(offer->source),
+                     offer->to ? offer->to : "its receivers are");
         return;
     }
     if (msg->file_end.transfer_id == 0 || msg->file_end.nick[0] == '\0') {
         files_offer_fail(offer, error);
         return;
     }
-    LcFilesPeer *peer = files_offer_peer(offer, msg->file_end.nick);
+    files_peer_end(files_offer_peer(offer, msg->file_end.nick), error);
+}
+
+/* One receiver is done with an offer: whole (error NULL) or not. */
+static void files_peer_end(LcFilesPeer *peer, const GError *error)
+{
+    LcFilesOffer *offer = peer->offer;
+    LcFiles *files = offer->files;
     if (peer->ended)
         return;
     peer->ended = TRUE;
-    if (peer->chan != NULL) {
+    if (peer->chan != NULL)
         files_bury_chan(files, g_steal_pointer(&peer->chan));
-    }
     if (error == NULL) {
         offer->n_ok++;
         peer->done = file_source_get_size(offer->source);
@@ -495,35 +537,18 @@ static void files_send_on_leave(LcFilesOffer *offer, const char *nick)
     LcFilesPeer *peer = g_hash_table_lookup(offer->peers, key);
     if (offer->to != NULL || offer->done || peer == NULL || peer->ended)
         return;
-    LcFiles *files = offer->files;
-    peer->ended = TRUE;
-    if (peer->chan != NULL)
-        files_bury_chan(files, g_steal_pointer(&peer->chan));
     /* Every byte went to it (or, in a swarm, it said it had every chunk):
      * it left before its last word, most likely with the file whole. */
-    guint64 size = file_source_get_size(offer->source);
-    gboolean all = peer->done >= size;
-    if (!all && peer->has != NULL) {
-        guint32 chunks = file_chunk_count(size, file_chunk_size(size));
-        all = TRUE;
-        for (guint32 k = 0; k < chunks; k++)
-            all = all && peer->has[k];
-    }
-    LcFilesProgress p;
-    files_peer_progress(peer, &p);
-    if (all) {
-        offer->n_ok++;
-        files_notice(files, "%s left the room before confirming %s, after every byte went to it",
+    if (peer->done >= file_source_get_size(offer->source) || peer->had_all) {
+        files_notice(offer->files,
+                     "%s left the room before confirming %s, after every byte went to it",
                      peer->nick, file_source_get_name(offer->source));
-        if (files->events.finished)
-            files->events.finished(files, &p, NULL, files->user_data);
+        files_peer_end(peer, NULL);
         return;
     }
-    offer->n_failed++;
     g_autoptr(GError) error = g_error_new(LC_WIRE_ERROR, WIRE_ERR_CANCELLED,
                                           "%s left the room before it had the file", peer->nick);
-    if (files->events.finished)
-        files->events.finished(files, &p, error, files->user_data);
+    files_peer_end(peer, error);
 }
 
 /* FILE_START and FILE_END for this client's offers; PRESENCE (a member
@@ -535,7 +560,7 @@ void files_send_on_message(LcFiles *files, const LcWireMsg *msg)
             g_hash_table_lookup(files->offers, GUINT_TO_POINTER(msg->file_offered.offer_id));
         if (offer != NULL && !offer->done) {
             offer->transfer_id = msg->file_offered.transfer_id;
-            files_offer_peer(offer, msg->file_offered.nick);
+            files_offer_peer(offer, msg->file_offered.nick)->transfer_id = offer->transfer_id;
         }
     } else if (msg->type == WIRE_FILE_START)
         files_send_on_start(files, msg);
@@ -547,9 +572,10 @@ void files_send_on_message(LcFiles *files, const LcWireMsg *msg)
         g_hash_table_iter_init(&iter, files->offers);
         while (g_hash_table_iter_next(&iter, NULL, &value)) {
             LcFilesOffer *offer = value;
-            /* The receiver of an offer that waits for it is back. */
-            if (msg->presence.kind == WIRE_PRESENCE_JOIN && offer->waiting && offer->to != NULL &&
-                g_ascii_strcasecmp(offer->to, msg->presence.nick) == 0) {
+            /* A receiver of an offer that waits for it is back. */
+            if (msg->presence.kind == WIRE_PRESENCE_JOIN && offer->started && !offer->done &&
+                (offer->waiting || offer->to == NULL) &&
+                files_offer_waits_for(offer, msg->presence.nick)) {
                 offer->waiting = FALSE;
                 files_offer_announce(offer);
             }
