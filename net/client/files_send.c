@@ -94,6 +94,7 @@ static void files_offer_check(LcFilesOffer *offer)
         end.file_end.reason = "every receiver is done";
         files_send_msg(files, &end);
     }
+    file_source_release(offer->source); /* nothing more is read of it */
     if (files->events.offer_done)
         files->events.offer_done(files, offer->id, offer->n_ok, offer->n_failed, files->user_data);
 }
@@ -108,6 +109,7 @@ static void files_offer_fail(LcFilesOffer *offer, const GError *error)
     files_peer_progress(&none, &p);
     offer->done = TRUE;
     offer->n_failed++;
+    file_source_release(offer->source);
     if (files->events.finished)
         files->events.finished(files, &p, error, files->user_data);
     if (files->events.offer_done)

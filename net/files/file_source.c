@@ -252,6 +252,14 @@ LcFileSource *file_source_open_part(const char *path, guint64 size, GError **err
     return source;
 }
 
+/* Closes the file, keeping the record. */
+void file_source_release(LcFileSource *source)
+{
+    if (source->fd >= 0)
+        close(source->fd);
+    source->fd = -1;
+}
+
 /* Takes a reference. */
 LcFileSource *file_source_ref(LcFileSource *source)
 {
@@ -264,7 +272,8 @@ void file_source_unref(LcFileSource *source)
 {
     if (source == NULL || !g_atomic_int_dec_and_test(&source->refs))
         return;
-    close(source->fd);
+    if (source->fd >= 0)
+        close(source->fd);
     g_clear_pointer(&source->sha256, g_bytes_unref);
     g_clear_pointer(&source->chunk_hashes, g_bytes_unref);
     g_free(source->sha256_hex);

@@ -56,6 +56,11 @@ GBytes *file_source_get_chunk_hashes(LcFileSource *source);
  * the chunks it has to others): size bytes, no name checked. */
 LcFileSource *file_source_open_part(const char *path, guint64 size, GError **error);
 
+/* Closes the file now (reads fail from then on), for an offer that is
+ * over while its record stays: a long-running client holds no descriptor
+ * for each file it once sent. */
+void file_source_release(LcFileSource *source);
+
 /* A new reference; the file closes with the last one. */
 LcFileSource *file_source_ref(LcFileSource *source);
 void file_source_unref(LcFileSource *source);

@@ -127,6 +127,20 @@ static char *make_file(const char *dir, const char *name, gsize size)
     return path;
 }
 
+/* How many of this process's descriptors are open on path. */
+static guint open_on(const char *path)
+{
+    guint n = 0;
+    g_autoptr(GDir) d = g_dir_open("/proc/self/fd", 0, NULL);
+    const char *name;
+    while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
+        g_autofree char *link = g_strdup_printf("/proc/self/fd/%s", name);
+        g_autofree char *target = g_file_read_link(link, NULL);
+        n += target != NULL && g_strcmp0(target, path) == 0;
+    }
+    return n;
+}
+
 /* Both sides are done. */
 static gboolean both_done(gpointer data)
 {
@@ -172,6 +186,10 @@ static void test_way(gconstpointer data)
     test_assert_same_file(path, got);
     g_autofree char *part = g_strconcat(got, ".lanconf-part", NULL);
     g_assert_false(g_file_test(part, G_FILE_TEST_EXISTS));
+    /* An offer that is over holds its file no more (nor does the
+     * receiver the one it wrote). */
+    g_assert_cmpuint(open_on(path), ==, 0);
+    g_assert_cmpuint(open_on(got), ==, 0);
 
     /* The same file again: bob has it, and says so without a transfer. */
     alice.offer_done = FALSE;
