@@ -256,7 +256,13 @@ static void test_encoders_run(void)
     g_assert_false(json_object_has_member(anchor, "error"));
     g_assert_cmpfloat(json_object_get_double_member(anchor, "fps"), >, 0);
     double ratio = json_object_get_double_member(anchor, "turbojpeg_ratio");
+#if defined(__SANITIZE_ADDRESS__)
+    /* Instrumented, lanconf's side runs slower than tjbench, which is not:
+     * the ratio says only that both ran. */
+    g_assert_cmpfloat(ratio, >, 0.05);
+#else
     g_assert_cmpfloat(ratio, >, 0.33);
+#endif
     g_assert_cmpfloat(ratio, <, 3.0);
 }
 
