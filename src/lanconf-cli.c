@@ -606,7 +606,7 @@ int main(int argc, char **argv)
         .reconnect_max_ms = MIN(settings.reconnect_max_ms, 2000),
         .insecure = insecure || settings.insecure,
         .password = password,
-        .files = cli_files_options_take_files(&fopts),
+        .files = cli_files_options_any(&fopts),
     };
     cli.known_relays = known_relays_default_path();
     if (sc.insecure)

@@ -153,7 +153,9 @@ void files_swarm_down_closed(LcFiles *files, LcFileChan *chan);
  * whole, the sender's channel was lost. */
 void files_recv_progress(LcFilesIncoming *inc);
 void files_recv_swarm_complete(LcFilesIncoming *inc);
-void files_recv_swarm_lost(LcFilesIncoming *inc, const GError *error);
+/* A channel was lost before the end: asked again after a pause, or given
+ * up after FILES_RETRIES in a row brought nothing. */
+void files_recv_lost(LcFilesIncoming *inc, const GError *error);
 void files_recv_swarm_unreachable(LcFilesIncoming *inc, const GError *error);
 /* files_send.c: the direct port, opened on first need (swarm receivers
  * serve on it too). */

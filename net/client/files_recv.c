@@ -185,7 +185,7 @@ static void files_recv_on_retry(gpointer data)
 
 /* A channel was lost before the end: asks again (after a pause), unless
  * FILES_RETRIES in a row brought nothing. */
-static void files_recv_lost(LcFilesIncoming *inc, const GError *error)
+void files_recv_lost(LcFilesIncoming *inc, const GError *error)
 {
     if (inc->state != INCOMING_ACCEPTED)
         return;
@@ -347,17 +347,6 @@ static void files_recv_on_start(LcFiles *files, const LcWireMsg *msg)
                   files_recv_on_connected, inc);
 }
 
-/* The SHA-256 as lower-case hex. */
-static char *files_recv_hex(GBytes *bytes)
-{
-    gsize len = 0;
-    const guint8 *d = g_bytes_get_data(bytes, &len);
-    GString *hex = g_string_sized_new(2 * len);
-    for (gsize i = 0; i < len; i++)
-        g_string_append_printf(hex, "%02x", d[i]);
-    return g_string_free(hex, FALSE);
-}
-
 /* The file offered before (the same sender, name, size and hash), or NULL. */
 static LcFilesIncoming *files_recv_match(LcFiles *files, const LcWireMsg *msg, const char *hex)
 {
@@ -403,7 +392,7 @@ static void files_recv_on_offered(LcFiles *files, const LcWireMsg *msg)
 {
     if (g_bytes_get_size(msg->file_offered.sha256) != WIRE_FILE_HASH_SIZE)
         return;
-    g_autofree char *hex = files_recv_hex(msg->file_offered.sha256);
+    g_autofree char *hex = file_hash_hex(msg->file_offered.sha256);
     LcFilesIncoming *inc = files_recv_match(files, msg, hex);
     if (inc != NULL) {
         inc->transfer_id = msg->file_offered.transfer_id;
@@ -511,11 +500,6 @@ void files_recv_swarm_complete(LcFilesIncoming *inc)
 }
 
 /* Swarm: the sender's channel was lost before the end. */
-void files_recv_swarm_lost(LcFilesIncoming *inc, const GError *error)
-{
-    files_recv_lost(inc, error);
-}
-
 /* Swarm: the sender cannot be reached at all: through the relay, then,
  * when it offers that (the part file starts afresh), else a lost channel. */
 void files_recv_swarm_unreachable(LcFilesIncoming *inc, const GError *error)

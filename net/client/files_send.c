@@ -176,17 +176,20 @@ static void files_on_hashed(GObject *object, GAsyncResult *result, gpointer data
     files_offer_announce(offer);
 }
 
-/* The receiver whose token this is, or NULL. */
-static LcFilesPeer *files_send_find_peer(LcFiles *files, guint64 token)
+/* The receiver of any offer whose token this is (token non-zero), or
+ * whose channel this is (chan non-NULL); else NULL. */
+static LcFilesPeer *files_send_find(LcFiles *files, guint64 token, LcFileChan *chan)
 {
     GHashTableIter iter, p;
     gpointer value, pv;
     g_hash_table_iter_init(&iter, files->offers);
     while (g_hash_table_iter_next(&iter, NULL, &value)) {
         g_hash_table_iter_init(&p, ((LcFilesOffer *)value)->peers);
-        while (g_hash_table_iter_next(&p, NULL, &pv))
-            if (((LcFilesPeer *)pv)->token == token && token != 0)
-                return pv;
+        while (g_hash_table_iter_next(&p, NULL, &pv)) {
+            LcFilesPeer *peer = pv;
+            if ((token != 0 && peer->token == token) || (chan != NULL && peer->chan == chan))
+                return peer;
+        }
     }
     return NULL;
 }
@@ -194,16 +197,7 @@ static LcFilesPeer *files_send_find_peer(LcFiles *files, guint64 token)
 /* The receiver a channel serves (the one its peer holds), or NULL. */
 static LcFilesPeer *files_send_peer_of(LcFiles *files, LcFileChan *chan)
 {
-    GHashTableIter iter, p;
-    gpointer value, pv;
-    g_hash_table_iter_init(&iter, files->offers);
-    while (g_hash_table_iter_next(&iter, NULL, &value)) {
-        g_hash_table_iter_init(&p, ((LcFilesOffer *)value)->peers);
-        while (g_hash_table_iter_next(&p, NULL, &pv))
-            if (((LcFilesPeer *)pv)->chan == chan)
-                return pv;
-    }
-    return NULL;
+    return files_send_find(files, 0, chan);
 }
 
 /* Direct: a receiver's FILE_HELLO; its token must be one the relay gave,
@@ -212,7 +206,7 @@ static LcFilesPeer *files_send_peer_of(LcFiles *files, LcFileChan *chan)
 static LcFileSource *files_send_on_hello(LcFileChan *chan, const LcWireMsg *hello, GError **error,
                                          gpointer data)
 {
-    LcFilesPeer *peer = files_send_find_peer(data, hello->file_hello.token);
+    LcFilesPeer *peer = files_send_find(data, hello->file_hello.token, NULL);
     if (peer == NULL) {
         /* A swarm peer of a file this client receives, perhaps. */
         LcFileSource *part = files_swarm_take_down(data, chan, hello->file_hello.token);

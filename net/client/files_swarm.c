@@ -353,7 +353,7 @@ static void files_swarm_on_closed(LcFileChan *chan, const GError *error, gpointe
     gboolean sender = up->sender;
     g_ptr_array_remove(swarm->ups, up);
     if (sender && swarm->inc->state == INCOMING_ACCEPTED)
-        files_recv_swarm_lost(swarm->inc, error);
+        files_recv_lost(swarm->inc, error);
     else
         files_swarm_schedule(swarm);
 }

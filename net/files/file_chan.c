@@ -93,7 +93,6 @@ static void file_chan_ask(LcFileChan *chan)
 /* Receiver: paired; asks from where the part file ends. */
 static void file_chan_start_receiving(LcFileChan *chan)
 {
-    chan->ready = TRUE;
     chan->got = file_sink_get_offset(chan->config.sink);
     chan->asked = chan->got;
     if (chan->got >= chan->config.size) {
@@ -360,7 +359,6 @@ LcFileChan *file_chan_new(GIOStream *io, const LcFileChanConfig *config,
 {
     LcFileChan *chan = g_new0(LcFileChan, 1);
     chan->config = *config;
-    chan->config.sink = config->sink;
     chan->events = *events;
     chan->user_data = user_data;
     chan->source = config->source ? file_source_ref(config->source) : NULL;

@@ -69,16 +69,7 @@ LcFileParts *file_parts_open(const LcFileSinkConfig *config, GError **error)
 /* Reads len bytes at offset; FALSE where the file ends short of them. */
 static gboolean file_parts_pread(LcFileParts *parts, guint8 *buf, gsize len, guint64 offset)
 {
-    gsize have = 0;
-    while (have < len) {
-        ssize_t n = pread(parts->fd, buf + have, len - have, (off_t)(offset + have));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return FALSE;
-        have += (gsize)n;
-    }
-    return TRUE;
+    return file_pread_full(parts->fd, buf, len, offset) == (gssize)len;
 }
 
 /* Whether the part file holds chunk k with the right hash. */

@@ -81,9 +81,8 @@ LcFileSource *file_source_open(const char *path, GError **error)
     return source;
 }
 
-/* Reads exactly len bytes at offset into buf (fewer at the end of the
- * file); the count, or -1 with errno set. */
-static gssize file_source_pread(int fd, guint8 *buf, gsize len, guint64 offset)
+/* Reads len bytes at offset (fewer at the end of the file). */
+gssize file_pread_full(int fd, guint8 *buf, gsize len, guint64 offset)
 {
     gsize have = 0;
     while (have < len) {
@@ -125,7 +124,7 @@ static void file_source_hash_thread(GTask *task, gpointer object, gpointer data,
     while (offset < source->size) {
         if (g_task_return_error_if_cancelled(task))
             return;
-        gssize n = file_source_pread(source->fd, block, FILE_SOURCE_HASH_BLOCK, offset);
+        gssize n = file_pread_full(source->fd, block, FILE_SOURCE_HASH_BLOCK, offset);
         if (n <= 0) {
             int saved = n < 0 ? errno : EIO;
             g_task_return_new_error(task, G_IO_ERROR, g_io_error_from_errno(saved), "%s: %s",
@@ -172,14 +171,19 @@ gboolean file_source_hash_finish(LcFileSource *source, GAsyncResult *result, GEr
     source->sha256 = g_steal_pointer(&h->sha256);
     source->chunk_hashes = g_steal_pointer(&h->chunks);
     file_hashes_free(h);
-    GBytes *sha = source->sha256;
+    source->sha256_hex = file_hash_hex(source->sha256);
+    return TRUE;
+}
+
+/* Lower-case hex of bytes. */
+char *file_hash_hex(GBytes *hash)
+{
     gsize len = 0;
-    const guint8 *d = g_bytes_get_data(sha, &len);
+    const guint8 *d = g_bytes_get_data(hash, &len);
     GString *hex = g_string_sized_new(2 * len);
     for (gsize i = 0; i < len; i++)
         g_string_append_printf(hex, "%02x", d[i]);
-    source->sha256_hex = g_string_free(hex, FALSE);
-    return TRUE;
+    return g_string_free(hex, FALSE);
 }
 
 /* Reads a range; a file cut shorter since it was offered is an error. */
@@ -192,7 +196,7 @@ GBytes *file_source_read(LcFileSource *source, guint64 offset, gsize length, GEr
         return NULL;
     }
     guint8 *buf = g_malloc(MAX(length, 1));
-    gssize n = file_source_pread(source->fd, buf, length, offset);
+    gssize n = file_pread_full(source->fd, buf, length, offset);
     if (n < 0 || (gsize)n < length) {
         int saved = n < 0 ? errno : EIO;
         g_free(buf);

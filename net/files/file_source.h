@@ -18,6 +18,12 @@
 #define FILE_CHUNK_MIN  (1024 * 1024)
 #define FILE_CHUNKS_MAX 4096
 
+/* Reads len bytes at offset into buf, fewer only where the file ends;
+ * the count, or -1 with errno set. */
+gssize file_pread_full(int fd, guint8 *buf, gsize len, guint64 offset);
+/* A hash (or any bytes) as lower-case hex, newly allocated. */
+char *file_hash_hex(GBytes *hash);
+
 /* The chunk size of a file of size bytes (a multiple of 128 KiB). */
 guint32 file_chunk_size(guint64 size);
 /* The number of chunks of a file of size bytes. */

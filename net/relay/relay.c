@@ -11,6 +11,7 @@
 #include "net/wire/validate.h"
 
 #include <errno.h>
+#include <sys/random.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -81,6 +82,18 @@ static void relay_reap(gpointer data)
         relay_client_free(client);
     }
     relay->counters.clients = g_hash_table_size(relay->clients);
+}
+
+/* A random non-zero token from the kernel's generator (video channels,
+ * file channels). */
+guint64 relay_random_token(void)
+{
+    guint64 token = 0;
+    while (token == 0) {
+        if (getrandom(&token, sizeof(token), 0) != (gssize)sizeof(token))
+            token = ((guint64)g_random_int() << 32) | g_random_int();
+    }
+    return token;
 }
 
 /* Counts a connection from ip in or out; returns the count from ip now. */

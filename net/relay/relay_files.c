@@ -4,8 +4,6 @@
 
 #include "net/files/file_name.h"
 
-#include <sys/random.h>
-
 typedef enum {
     RELAY_FILE_OFFERED, /* told of the offer, no answer yet */
     RELAY_FILE_STARTED, /* accepted: FILE_START sent to both sides */
@@ -233,16 +231,6 @@ static void relay_files_on_offer(LcRelayFiles *files, LcRelayClient *client, con
            offer->size, target ? target->nick : "the room");
 }
 
-/* A random non-zero token from the kernel's generator. */
-static guint64 relay_files_random_token(void)
-{
-    guint64 token = 0;
-    while (token == 0)
-        if (getrandom(&token, sizeof(token), 0) != (gssize)sizeof(token))
-            token = ((guint64)g_random_int() << 32) | g_random_int();
-    return token;
-}
-
 /* FILE_START to both sides of an accepted transfer. */
 static void relay_files_start(LcRelayFiles *files, LcRelayFileOffer *offer, LcRelayClient *sender,
                               LcRelayClient *receiver, guint8 way, guint64 token,
@@ -272,7 +260,7 @@ static void relay_files_start(LcRelayFiles *files, LcRelayFileOffer *offer, LcRe
 static void relay_files_swarm_link(LcRelayFileOffer *offer, LcRelayClient *from, guint16 from_port,
                                    LcRelayClient *to)
 {
-    guint64 token = relay_files_random_token();
+    guint64 token = relay_random_token();
     LcWireMsg start = {.type = WIRE_FILE_START};
     start.file_start.transfer_id = offer->id;
     start.file_start.role = WIRE_FILE_ROLE_SENDER;
@@ -352,7 +340,7 @@ static void relay_files_on_answer(LcRelayFiles *files, LcRelayClient *client, co
             token = pair->token;
             sender_token = pair->sender_token;
         } else {
-            token = sender_token = relay_files_random_token();
+            token = sender_token = relay_random_token();
         }
         recv->state = RELAY_FILE_STARTED;
         recv->way = way;

@@ -15,8 +15,6 @@
 #include "net/files/file_chan.h"
 #include "net/io/source.h"
 
-#include <sys/random.h>
-
 /* A sender's channel takes FILE_DATA; a receiver's FILE_GET. */
 #define RELAY_FILES_SMALL_PAYLOAD 64
 #define RELAY_FILES_FLUSH_MS      2000
@@ -40,10 +38,9 @@ static void relay_files_on_reap(gpointer data)
 /* A fresh random token no pair has. */
 static void relay_files_new_token(LcRelayFiles *files, guint64 *token)
 {
-    *token = 0;
-    while (*token == 0 || g_hash_table_contains(files->pairs, token))
-        if (getrandom(token, sizeof(*token), 0) != (gssize)sizeof(*token))
-            *token = ((guint64)g_random_int() << 32) | g_random_int();
+    do
+        *token = relay_random_token();
+    while (g_hash_table_contains(files->pairs, token));
 }
 
 /* A pair with fresh tokens, one per side. */

@@ -139,6 +139,9 @@ void relay_client_retire(LcRelayClient *client, const char *reason);
 LcChanStream *relay_take_stream(LcChanStream *conn, const LcChanStreamLimits *limits,
                                 const LcChanStreamEvents *events, gpointer data, GError **error);
 
+/* relay.c: a random non-zero token (channels' one-time tokens). */
+guint64 relay_random_token(void);
+
 /* Counts one connection from ip more (delta +1) or fewer (-1): every
  * connection counts toward max_clients and max_clients_per_ip, a control
  * connection or a video channel alike. Returns the count from ip now. */

@@ -15,7 +15,6 @@
 #include "net/relay/relay_defaults.h"
 
 #include <string.h>
-#include <sys/random.h>
 
 /* Fills the camera-channel part of a config with its defaults. */
 void relay_video_config_init(LcRelayConfig *config)
@@ -32,17 +31,6 @@ void relay_video_config_init(LcRelayConfig *config)
     config->video_socket_buffer = LC_CHAN_DEFAULT_SOCKET_BUFFER;
     config->video_max_views = RELAY_DEFAULT_VIDEO_MAX_VIEWS;
     config->audio_max_views = RELAY_DEFAULT_AUDIO_MAX_VIEWS;
-}
-
-/* A random non-zero token from the kernel's generator. */
-static guint64 relay_video_random_token(void)
-{
-    guint64 token = 0;
-    while (token == 0) {
-        if (getrandom(&token, sizeof(token), 0) != (gssize)sizeof(token))
-            token = ((guint64)g_random_int() << 32) | g_random_int();
-    }
-    return token;
 }
 
 /* The next free id; streams and viewers share one space. */
@@ -161,7 +149,7 @@ static void relay_video_viewer_attach(LcRelayViewer *viewer, LcRelayStream *stre
     if (viewer->bound == NULL)
         viewer->bound = g_strdup(stream->instance);
     viewer->stream = stream;
-    viewer->token = relay_video_random_token();
+    viewer->token = relay_random_token();
     viewer->stats.stream_id = stream->id;
     token_bucket_init(&viewer->pace, cfg->video_udp_pace_mbps * 1e6 / 8.0,
                       cfg->video_udp_pace_burst, g_get_monotonic_time());
@@ -373,7 +361,7 @@ static void relay_video_handle_open(LcRelayVideo *video, LcRelayClient *client, 
     LcRelayStream *stream = g_new0(LcRelayStream, 1);
     stream->video = video;
     stream->id = relay_video_new_id(video);
-    stream->token = relay_video_random_token();
+    stream->token = relay_random_token();
     stream->owner = client->session_id;
     stream->owner_key = relay_video_owner_key(client->session_id, media);
     stream->media = media;

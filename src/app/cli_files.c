@@ -149,11 +149,6 @@ gboolean cli_files_options_any(const LcCliFilesOptions *o)
     return (o->send != NULL && o->send[0] != NULL) || o->accept_dir != NULL;
 }
 
-gboolean cli_files_options_take_files(const LcCliFilesOptions *o)
-{
-    return cli_files_options_any(o);
-}
-
 void cli_files_options_clear(LcCliFilesOptions *o)
 {
     g_clear_pointer(&o->send, g_strfreev);

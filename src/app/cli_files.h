@@ -36,9 +36,6 @@ gboolean cli_files_options_check(LcCliFilesOptions *options, GError **error);
 gboolean cli_files_options_any(const LcCliFilesOptions *options);
 void cli_files_options_clear(LcCliFilesOptions *options);
 
-/* What the session's config needs: files taken (LcSessionConfig.files). */
-gboolean cli_files_options_take_files(const LcCliFilesOptions *options);
-
 /* Called whenever the files may be done (cli_files_is_done()). */
 typedef void (*LcCliFilesDoneFunc)(gpointer user_data);
 

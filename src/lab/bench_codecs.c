@@ -217,7 +217,7 @@ static guint codecs_variants(const LcBenchCompareConfig *config, CodecRun *runs)
 int bench_codecs_run(const LcBenchCompareConfig *config)
 {
     g_autoptr(GError) error = NULL;
-    g_autofree char *dir = bench_compare_make_out_dir(config->out, &error);
+    g_autofree char *dir = bench_compare_make_out_dir(config->out, "compare", &error);
     if (dir == NULL) {
         fprintf(stderr, "lanconf-bench compare: %s\n", error->message);
         return 1;

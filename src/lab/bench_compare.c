@@ -311,8 +311,8 @@ static gboolean compare_drive(LcCompare *c, const char *host, guint16 port, cons
     return compare_stream(c);
 }
 
-/* Makes the output folder: --out, or runs/compare-YYYYmmdd-HHMMSS. */
-char *bench_compare_make_out_dir(const char *out, GError **error)
+/* Makes the output folder: --out, or runs/KIND-YYYYmmdd-HHMMSS. */
+char *bench_compare_make_out_dir(const char *out, const char *kind, GError **error)
 {
     g_autofree char *dir = NULL;
     if (out != NULL) {
@@ -320,7 +320,7 @@ char *bench_compare_make_out_dir(const char *out, GError **error)
     } else {
         g_autoptr(GDateTime) now = g_date_time_new_now_local();
         g_autofree char *stamp = g_date_time_format(now, "%Y%m%d-%H%M%S");
-        dir = g_strdup_printf("runs/compare-%s", stamp);
+        dir = g_strdup_printf("runs/%s-%s", kind, stamp);
     }
     if (g_mkdir_with_parents(dir, 0755) != 0) {
         int err = errno;
@@ -456,7 +456,7 @@ static void compare_clear(LcCompare *c)
 int bench_compare_run(const LcBenchCompareConfig *config)
 {
     g_autoptr(GError) error = NULL;
-    g_autofree char *dir = bench_compare_make_out_dir(config->out, &error);
+    g_autofree char *dir = bench_compare_make_out_dir(config->out, "compare", &error);
     g_autofree char *host = NULL;
     guint16 port = 0;
     g_autoptr(LcImpair) impair = NULL;

@@ -27,8 +27,9 @@ typedef struct {
     gboolean security_both;     /* --security both: a run with TLS, then one without */
 } LcBenchCompareConfig;
 
-/* The output folder: out, or runs/compare-TIMESTAMP; made if missing. */
-char *bench_compare_make_out_dir(const char *out, GError **error);
+/* The output folder: out, or runs/KIND-TIMESTAMP (KIND: "compare",
+ * "files"); made if missing. */
+char *bench_compare_make_out_dir(const char *out, const char *kind, GError **error);
 
 /* Runs the comparison; returns the exit status (0 ok, 1 failed). */
 int bench_compare_run(const LcBenchCompareConfig *config);

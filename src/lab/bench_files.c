@@ -10,6 +10,7 @@
 #include "net/client/files.h"
 #include "net/linkemu/linkemu.h"
 #include "net/linkemu/netns.h"
+#include "src/lab/bench_compare.h"
 #include "src/lab/bench_files_report.h"
 #include "src/lab/impair.h"
 #include "src/lab/loop_thread.h"
@@ -311,29 +312,11 @@ static GArray *files_bench_counts(guint most)
     return counts;
 }
 
-/* Makes the output folder: --out, or runs/files-YYYYmmdd-HHMMSS. */
-static char *files_bench_make_out_dir(const char *out, GError **error)
-{
-    g_autofree char *dir = NULL;
-    if (out != NULL) {
-        dir = g_strdup(out);
-    } else {
-        g_autoptr(GDateTime) now = g_date_time_new_now_local();
-        g_autofree char *stamp = g_date_time_format(now, "%Y%m%d-%H%M%S");
-        dir = g_strdup_printf("runs/files-%s", stamp);
-    }
-    if (g_mkdir_with_parents(dir, 0755) != 0) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "--out %s: cannot make the folder", dir);
-        return NULL;
-    }
-    return g_steal_pointer(&dir);
-}
-
 /* Sets up the namespaces, the relay, the receivers' thread and the sender. */
 static gboolean files_bench_setup(FilesBench *b, GError **error)
 {
     const LcBenchFilesConfig *c = b->config;
-    if ((b->dir = files_bench_make_out_dir(c->out, error)) == NULL)
+    if ((b->dir = bench_compare_make_out_dir(c->out, "files", error)) == NULL)
         return FALSE;
     b->work = g_build_filename(b->dir, "work", NULL);
     g_mkdir_with_parents(b->work, 0700);
